@@ -35,18 +35,21 @@
 /* ======================================================================== */
 
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) where the C library has it */
 #include <errno.h>
 #include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,6 +80,13 @@
 #define NN_MAX_THREADS 256
 #define NN_MAX_BATCH 65536
 #define NN_MAX_EPOCHS 1000000
+
+/* Fault injection for the tests (tests/Makefile builds the gradient check
+ * with each): 1 drops the activation derivative, 2 flips the sign of the
+ * output error, 3 drops the bias gradient, 4 flips the propagated delta. */
+#ifndef NN_FAULT
+#define NN_FAULT 0
+#endif
 
 #define NN_PAD 16 /* floats: rows are padded to 64 bytes, tails are zero */
 #define NN_ALIGN 64
@@ -150,11 +160,14 @@ __attribute__((format(printf, 3, 4)))
 static int fail(Err *err, const char *where, const char *fmt, ...)
 {
     va_list ap;
+    char w[sizeof err->where], m[sizeof err->msg]; /* the arguments may be err's own text */
     if (!err) return -1;
-    snprintf(err->where, sizeof err->where, "%s", where ? where : "");
+    snprintf(w, sizeof w, "%s", where ? where : "");
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vsnprintf(m, sizeof m, fmt, ap);
     va_end(ap);
+    memcpy(err->where, w, sizeof w);
+    memcpy(err->msg, m, sizeof m);
     return -1;
 }
 
@@ -219,6 +232,22 @@ static float *alloc_floats(size_t n)
     bytes = round_up(bytes, NN_ALIGN);
     p = aligned_alloc(NN_ALIGN, bytes);
     if (p) memset(p, 0, bytes);
+    return p;
+}
+
+/* malloc for a large byte buffer.  Big ones are 2 MiB aligned and, where
+ * the system offers it, backed by huge pages: a shuffled mini-batch reads
+ * rows from all over a data set, and 4 KiB pages would make nearly every row
+ * a TLB miss.  Freed with free(); grown with realloc(). */
+static void *alloc_bytes(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p;
+    if (n < huge) return malloc(n);
+    p = aligned_alloc(huge, round_up(n, huge));
+#if defined(MADV_HUGEPAGE)
+    if (p) (void)madvise(p, round_up(n, huge), MADV_HUGEPAGE);
+#endif
     return p;
 }
 
@@ -428,7 +457,7 @@ static int read_all(const char *path, size_t cap, uint8_t **out, size_t *len, Er
             size = (size_t)st.st_size + 1;
         }
     }
-    buf = malloc(size + 1);
+    buf = alloc_bytes(size + 1);
     if (!buf) {
         if (f != stdin) fclose(f);
         return fail(err, name, "out of memory reading the file");
@@ -595,25 +624,30 @@ NN_MAYBE_UNUSED static void k_forward_ref(const float *X, size_t m, const float 
         }
 }
 
-/* For j0 <= j < j1 the summed gradient over the batch
+/* For rows j0 <= j < j1 and columns i0 <= i < i1 of a weight matrix, the
+ * gradient summed over the batch
  *   g[j][i] = sum_b D[b][j] * X[b][i],  gb[j] = sum_b D[b][j],
- * then either (G != NULL) G[j][i] = g, Gb[j] = gb, or the SGD step
- *   W[j][i] -= c * g,  bias[j] -= c * gb.
- * D (m, ldd), X (m, n), W and G (*, n). */
-NN_MAYBE_UNUSED static void k_update_ref(const float *D, size_t ldd, size_t m, const float *X, size_t n, float c,
-                         float *W, float *bias, size_t j0, size_t j1, float *G, float *Gb)
+ * then either (G != NULL) G[j][i] = g, or the SGD step W[j][i] -= c * g.
+ * The biases are done only when Gb (gradient) or bias (step) is non-NULL.
+ * D (m, ldd), X (m, n), W and G (*, n); i0, i1 multiples of NN_PAD. */
+NN_MAYBE_UNUSED static void k_update_ref(const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i0,
+                                         size_t i1, float c, float *W, float *bias, size_t j0, size_t j1, float *G,
+                                         float *Gb)
 {
     for (size_t j = j0; j < j1; j++) {
-        float gb = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = i0; i < i1; i++) {
             float g = 0;
             for (size_t b = 0; b < m; b++) g += D[b * ldd + j] * X[b * n + i];
             if (G) G[j * n + i] = g;
             else W[j * n + i] -= c * g;
         }
-        for (size_t b = 0; b < m; b++) gb += D[b * ldd + j];
-        if (G) Gb[j] = gb;
-        else bias[j] -= c * gb;
+        if (Gb || bias) {
+            float gb = 0;
+            for (size_t b = 0; b < m; b++) gb += D[b * ldd + j];
+            if (NN_FAULT == 3) gb = 0;
+            if (Gb) Gb[j] = gb;
+            else bias[j] -= c * gb;
+        }
     }
 }
 
@@ -699,11 +733,11 @@ static void k_forward(const float *X, size_t m, const float *W, const float *bia
 }
 
 /* rj rows of k_update starting at row j. */
-NN_INLINE void upd_tile(int rj, const float *D, size_t ldd, size_t m, const float *X, size_t n,
+NN_INLINE void upd_tile(int rj, const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i0, size_t i1,
                         float c, float *W, size_t j, float *G)
 {
     vec vc = V_SET1(c);
-    for (size_t i = 0; i < n; i += NN_VW) {
+    for (size_t i = i0; i < i1; i += NN_VW) {
         vec acc[4];
         for (int r = 0; r < rj; r++) acc[r] = V_ZERO();
         for (size_t b = 0; b < m; b++) {
@@ -718,18 +752,20 @@ NN_INLINE void upd_tile(int rj, const float *D, size_t ldd, size_t m, const floa
     }
 }
 
-static void k_update(const float *D, size_t ldd, size_t m, const float *X, size_t n, float c,
+static void k_update(const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i0, size_t i1, float c,
                      float *W, float *bias, size_t j0, size_t j1, float *G, float *Gb)
 {
     size_t j = j0;
-    for (; j + 4 <= j1; j += 4) upd_tile(4, D, ldd, m, X, n, c, W, j, G);
-    for (; j < j1; j++) upd_tile(1, D, ldd, m, X, n, c, W, j, G);
-    for (j = j0; j < j1; j++) {
-        float gb = 0;
-        for (size_t b = 0; b < m; b++) gb += D[b * ldd + j];
-        if (Gb) Gb[j] = gb;
-        else bias[j] -= c * gb;
-    }
+    for (; j + 4 <= j1; j += 4) upd_tile(4, D, ldd, m, X, n, i0, i1, c, W, j, G);
+    for (; j < j1; j++) upd_tile(1, D, ldd, m, X, n, i0, i1, c, W, j, G);
+    if (Gb || bias)
+        for (j = j0; j < j1; j++) {
+            float gb = 0;
+            for (size_t b = 0; b < m; b++) gb += D[b * ldd + j];
+            if (NN_FAULT == 3) gb = 0;
+            if (Gb) Gb[j] = gb;
+            else bias[j] -= c * gb;
+        }
 }
 
 /* rb rows of k_backprop starting at row b. */
@@ -808,6 +844,10 @@ static size_t net_count(const Net *n)
     return t;
 }
 
+/* Classes a network tells apart: one per output neuron, or two for a
+ * single output neuron (a binary classifier whose output is P(label 1)). */
+static size_t net_classes(const Net *n) { return n->size[n->nl - 1] == 1 ? 2 : n->size[n->nl - 1]; }
+
 /* Parse a layer spec "784-30-10" into n->size / n->nl and lay it out.
  * Every part must be a positive decimal integer. */
 static int parse_layers(const char *spec, Net *n, Err *err)
@@ -881,6 +921,7 @@ static void activate(float *A, size_t m, size_t lda, size_t j0, size_t j1, int a
 static float act_deriv(float a, int act)
 {
     (void)act;
+    if (NN_FAULT == 1) return 1.0f;
     return a * (1.0f - a);
 }
 
@@ -914,7 +955,7 @@ static void barrier_wait(Barrier *b)
         return;
     }
     for (unsigned spin = 0; atomic_load_explicit(&b->gen, memory_order_acquire) == gen; spin++)
-        if (spin > 2000) sched_yield();
+        if (spin > 50000) sched_yield();
 }
 
 typedef void (*JobFn)(void *arg, int tid, int nt);
@@ -1041,35 +1082,85 @@ static void gather(const Data *d, const size_t *rows, size_t m, float inv, float
     }
 }
 
-/* Everything one training run shares between threads.  Activation and
- * delta buffers are double-buffered by mini-batch parity so a thread may
- * start the next batch while another still reads the previous one. */
+/* Everything one training run shares between threads.
+ *
+ * How the work is split (each weight has exactly one writer, and every
+ * number is computed by the same operations whatever the thread count, so
+ * a seed gives a byte-identical model with any --threads):
+ *   - thread t owns a slice of the neurons of every layer (whole NN_PAD
+ *     chunks, split_range);
+ *   - forward: t computes its neurons of each hidden layer for the whole
+ *     batch; a barrier follows each hidden layer;
+ *   - the output layer, when small (a classifier's usually is), is
+ *     replicated: every thread keeps a bit-identical copy of W(L), B(L),
+ *     computes the whole output layer and its error, and updates its whole
+ *     copy, so no barrier is needed there.  A large output layer is split
+ *     like a hidden one, with a barrier after its forward pass and one after
+ *     its error;
+ *   - backward: t computes the deltas of its own neurons of layer l, which
+ *     needs only the columns of W(l+1) that belong to those neurons, then
+ *     updates exactly those columns; W(1) is updated by rows (t's neurons of
+ *     layer 1).  A barrier follows each delta that a lower layer needs.
+ * One hidden layer and a small output: one barrier per mini-batch.  Shared
+ * activation and delta buffers are double-buffered by batch parity so a
+ * thread may start the next batch while another finishes this one. */
 typedef struct {
     Net *net;
     const Data *data;
     const size_t *order; /* (count) example indices in this epoch's order */
     size_t count, batch;
     float eta, inv;
-    float *xb[NN_MAX_THREADS];                      /* (batch, ld[0]) per thread */
-    float *act[2][NN_MAX_LAYERS], *dlt[2][NN_MAX_LAYERS]; /* (batch, ld[l]) */
-    double *cterm[2];                               /* (batch, ld[L]) cost terms */
+    int rep;             /* the output layer is replicated per thread */
+    float *xb[NN_MAX_THREADS];                         /* (batch, ld[0]) inputs, per thread */
+    float *out[NN_MAX_THREADS], *dout[NN_MAX_THREADS]; /* (batch, ld[L]) output, error (rep) */
+    float *wl[NN_MAX_THREADS];  /* (size[L], ld[L-1]) then (ld[L]): W(L), B(L) replica (rep) */
+    float *act[2][NN_MAX_LAYERS], *dlt[2][NN_MAX_LAYERS]; /* (batch, ld[l]) shared */
+    double *cterm[2];  /* (batch, ld[L]) cost terms of a split output layer */
     float *grad;       /* gradient mode: (nparam), sums written instead of a step */
     Barrier *bar;
-    double cost_sum;   /* summed by thread 0, in a fixed order */
+    double cost_sum;   /* summed by thread 0, in (row, neuron) order */
 } Trainer;
 
+/* The output error dC/dz for output neurons k0 <= k < k1 of rows[0..m):
+ * a, d (m, ld); the cost of each (row, neuron) goes to ct (m, ld) unless
+ * ct is NULL. */
+static void output_error(const Net *N, const float *a, size_t m, size_t ld, size_t k0, size_t k1, const int32_t *y,
+                         const size_t *rows, float *d, double *ct)
+{
+    int L = N->nl - 1;
+    for (size_t b = 0; b < m; b++) {
+        int32_t lab = y[rows ? rows[b] : b];
+        for (size_t k = k0; k < k1; k++) {
+            /* one-hot targets; a single output neuron is P(label 1) */
+            int hit = N->size[L] == 1 ? lab == 1 : (int32_t)k == lab;
+            float av = a[b * ld + k], t = hit ? 1.0f : 0.0f, e = NN_FAULT == 2 ? t - av : av - t;
+            if (N->cost == COST_CROSS_ENTROPY) {
+                double p = t > 0 ? av : 1.0 - av;
+                d[b * ld + k] = e;
+                if (ct) ct[b * ld + k] = p > 0 ? -log(p) : 745.0; /* -log(DBL_TRUE_MIN): nan_to_num's bound */
+            } else {
+                d[b * ld + k] = e * act_deriv(av, N->act[L]);
+                if (ct) ct[b * ld + k] = 0.5 * (double)e * e;
+            }
+        }
+    }
+}
+
 /* One mini-batch rows[0..m) on thread tid of nt: forward, backward and the
- * SGD step for the neurons this thread owns; `par` picks the buffer set. */
+ * SGD step for the weights this thread owns; `par` picks the buffer set. */
 static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m, int par)
 {
     Net *N = T->net;
-    int L = N->nl - 1;
+    int L = N->nl - 1, rep = T->rep;
     const float *in = T->xb[tid];
-    size_t lo, hi, ldo = N->ld[L];
-    float c = T->eta / (float)m;
+    size_t lo, hi, ldL = N->ld[L], nL = N->size[L];
+    float c = T->eta / (float)m, *G = T->grad;
+    float *WL = rep ? T->wl[tid] : NET_W(N, L), *BL = rep ? T->wl[tid] + N->boff[L] - N->woff[L] : NET_B(N, L);
+    float *aL = rep ? T->out[tid] : T->act[par][L], *dL = rep ? T->dout[tid] : T->dlt[par][L];
+    double *ct = T->cterm[par];
 
     gather(T->data, rows, m, T->inv, T->xb[tid], N->ld[0]);
-    for (int l = 1; l <= L; l++) { /* forward: own neurons of each layer */
+    for (int l = 1; l < L; l++) { /* hidden layers: own neurons */
         float *a = T->act[par][l];
         split_range(N->ld[l], nt, tid, &lo, &hi);
         if (hi > N->size[l]) hi = N->size[l];
@@ -1077,56 +1168,70 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
             k_forward(in, m, NET_W(N, l), NET_B(N, l), N->ld[l - 1], lo, hi, a, N->ld[l]);
             activate(a, m, N->ld[l], lo, hi, N->act[l]);
         }
-        if (l < L) barrier_wait(T->bar);
+        barrier_wait(T->bar);
         in = a;
     }
-    /* output error: delta = dC/dz for own output neurons */
-    split_range(ldo, nt, tid, &lo, &hi);
-    if (hi > N->size[L]) hi = N->size[L];
-    for (size_t b = 0; b < m; b++) {
-        const float *a = T->act[par][L] + b * ldo;
-        float *dl = T->dlt[par][L] + b * ldo;
-        double *ct = T->cterm[par] + b * ldo;
-        int32_t y = T->data->y[rows[b]];
-        for (size_t k = lo; k < hi; k++) {
-            float t = (int32_t)k == y ? 1.0f : 0.0f, e = a[k] - t;
-            if (N->cost == COST_CROSS_ENTROPY) {
-                double p = t > 0 ? a[k] : 1.0 - a[k];
-                dl[k] = e;
-                ct[k] = p > 0 ? -log(p) : 745.0; /* log(DBL_MIN) bound, as nan_to_num */
-            } else {
-                dl[k] = e * act_deriv(a[k], N->act[L]);
-                ct[k] = 0.5 * (double)e * e;
-            }
-        }
+    lo = 0, hi = nL; /* output layer: all of it, or own neurons */
+    if (!rep) {
+        split_range(ldL, nt, tid, &lo, &hi);
+        if (hi > nL) hi = nL;
     }
-    barrier_wait(T->bar);
-    if (tid == 0) /* every cost term is written; sum in a fixed order */
+    if (lo < hi) {
+        k_forward(in, m, WL, BL, N->ld[L - 1], lo, hi, aL, ldL);
+        activate(aL, m, ldL, lo, hi, N->act[L]);
+        output_error(N, aL, m, ldL, lo, hi, T->data->y, rows, dL, tid == 0 || !rep ? ct : NULL);
+    }
+    if (!rep) barrier_wait(T->bar); /* every output read W(L), and all of dL is known */
+    if (tid == 0)
         for (size_t b = 0; b < m; b++)
-            for (size_t k = 0; k < N->size[L]; k++) T->cost_sum += T->cterm[par][b * ldo + k];
-    for (int l = L - 1; l >= 1; l--) { /* backward */
-        float *d = T->dlt[par][l];
-        const float *a = T->act[par][l];
-        size_t ld = N->ld[l];
+            for (size_t k = 0; k < nL; k++) T->cost_sum += ct[b * ldL + k];
+    for (int l = L - 1; l >= 0; l--) { /* deltas of layer l, step of layer l+1 */
+        const float *dn = l + 1 == L ? dL : T->dlt[par][l + 1];
+        const float *a = l ? T->act[par][l] : T->xb[tid];
+        float *W = l + 1 == L ? WL : NET_W(N, l + 1), *B = l + 1 == L ? BL : NET_B(N, l + 1);
+        size_t ld = N->ld[l], ldn = N->ld[l + 1], nn = N->size[l + 1];
+        float *Gw = G ? G + N->woff[l + 1] : NULL, *Gb = G ? G + N->boff[l + 1] : NULL;
+        int mine = !(rep && l + 1 == L && tid > 0); /* a replica's step is not the model's */
+        if (l == 0) { /* W(1) by rows: this thread's neurons of layer 1 */
+            split_range(ldn, nt, tid, &lo, &hi);
+            if (hi > nn) hi = nn;
+            if (rep && L == 1) lo = 0, hi = nn; /* a replicated single layer */
+            if (lo < hi && (mine || !G))
+                k_update(dn, ldn, m, a, ld, 0, ld, c, W, G ? NULL : B, lo, hi, mine ? Gw : NULL, mine ? Gb : NULL);
+            break;
+        }
         split_range(ld, nt, tid, &lo, &hi);
         if (lo < hi) {
-            k_backprop(T->dlt[par][l + 1], N->ld[l + 1], m, NET_W(N, l + 1), ld, N->size[l + 1], lo, hi, d);
-            if (hi > N->size[l]) hi = N->size[l];
+            float *d = T->dlt[par][l];
+            size_t h = hi > N->size[l] ? N->size[l] : hi;
+            k_backprop(dn, ldn, m, W, ld, nn, lo, hi, d);
             for (size_t b = 0; b < m; b++)
-                for (size_t j = lo; j < hi; j++) d[b * ld + j] *= act_deriv(a[b * ld + j], N->act[l]);
+                for (size_t j = lo; j < h; j++) d[b * ld + j] *= (NN_FAULT == 4 ? -1 : 1) * act_deriv(a[b * ld + j], N->act[l]);
         }
-        barrier_wait(T->bar); /* all of delta(l) is known and W(l+1) is no longer read */
-        split_range(N->ld[l + 1], nt, tid, &lo, &hi);
-        if (hi > N->size[l + 1]) hi = N->size[l + 1];
-        if (lo < hi)
-            k_update(T->dlt[par][l + 1], N->ld[l + 1], m, a, ld, c, NET_W(N, l + 1), NET_B(N, l + 1), lo, hi,
-                     T->grad ? T->grad + N->woff[l + 1] : NULL, T->grad ? T->grad + N->boff[l + 1] : NULL);
+        if (rep && l + 1 == L) { /* the whole replica, after its columns were read above */
+            if (mine || !G) k_update(dn, ldn, m, a, ld, 0, ld, c, W, G ? NULL : B, 0, nn, mine ? Gw : NULL, mine ? Gb : NULL);
+        } else {
+            if (lo < hi) k_update(dn, ldn, m, a, ld, lo, hi, c, W, NULL, 0, nn, Gw, NULL);
+            if (tid == 0) k_update(dn, ldn, m, a, ld, 0, 0, c, NULL, G ? NULL : B, 0, nn, NULL, Gb);
+        }
+        if (l > 1) barrier_wait(T->bar); /* all of delta(l) is needed below */
     }
-    split_range(N->ld[1], nt, tid, &lo, &hi);
-    if (hi > N->size[1]) hi = N->size[1];
-    if (lo < hi)
-        k_update(T->dlt[par][1], N->ld[1], m, T->xb[tid], N->ld[0], c, NET_W(N, 1), NET_B(N, 1), lo, hi,
-                 T->grad ? T->grad + N->woff[1] : NULL, T->grad ? T->grad + N->boff[1] : NULL);
+}
+
+/* Ask for rows rows[0..m) of the data set to be brought into cache: the
+ * rows of a shuffled mini-batch are scattered over the whole data set, and
+ * fetching the next batch's while this one computes hides the misses. */
+static void prefetch_rows(const Data *d, const size_t *rows, size_t m)
+{
+#if defined(__GNUC__)
+    size_t bytes = d->d * (d->x8 ? 1 : sizeof(float));
+    for (size_t b = 0; b < m; b++) {
+        const char *p = d->x8 ? (const char *)(d->x8 + rows[b] * d->d) : (const char *)(d->xf + rows[b] * d->d);
+        for (size_t o = 0; o < bytes; o += 64) __builtin_prefetch(p + o);
+    }
+#else
+    (void)d, (void)rows, (void)m;
+#endif
 }
 
 /* Pool job: one epoch over T->order in mini-batches. */
@@ -1135,7 +1240,9 @@ static void train_epoch_job(void *arg, int tid, int nt)
     Trainer *T = arg;
     size_t s, nb = 0;
     for (s = 0; s < T->count; s += T->batch, nb++) {
-        size_t m = T->count - s < T->batch ? T->count - s : T->batch;
+        size_t m = T->count - s < T->batch ? T->count - s : T->batch, next = s + 2 * T->batch;
+        if (next < T->count)
+            prefetch_rows(T->data, T->order + next, T->count - next < T->batch ? T->count - next : T->batch);
         train_step(T, tid, nt, T->order + s, m, (int)(nb & 1));
     }
 }
@@ -1143,24 +1250,45 @@ static void train_epoch_job(void *arg, int tid, int nt)
 /* Allocate a trainer's buffers for mini-batches of `batch` and nt threads. */
 static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, Err *err)
 {
+    int L = N->nl - 1;
+    size_t wl = N->boff[L] + N->ld[L] - N->woff[L], wall = 0;
     memset(T, 0, sizeof *T);
     T->net = N, T->batch = batch, T->bar = bar;
-    for (int t = 0; t < nt; t++)
+    for (int l = 1; l <= L; l++) wall += N->size[l] * N->size[l - 1];
+    /* replicate the output layer when that costs at most a quarter more work */
+    T->rep = nt == 1 || N->size[L] * N->size[L - 1] * 4 <= wall;
+    for (int t = 0; t < nt; t++) {
         if (!(T->xb[t] = alloc_floats(batch * N->ld[0]))) goto oom;
+        if (T->rep && (!(T->out[t] = alloc_floats(batch * N->ld[L])) || !(T->dout[t] = alloc_floats(batch * N->ld[L]))))
+            goto oom;
+        if (T->rep && !(T->wl[t] = t ? alloc_floats(wl) : NET_W(N, L))) goto oom;
+    }
     for (int p = 0; p < 2; p++) {
-        for (int l = 1; l < N->nl; l++)
+        for (int l = 1; l <= L; l++)
             if (!(T->act[p][l] = alloc_floats(batch * N->ld[l])) || !(T->dlt[p][l] = alloc_floats(batch * N->ld[l])))
                 goto oom;
-        if (!(T->cterm[p] = alloc_array(batch * N->ld[N->nl - 1], sizeof(double)))) goto oom;
+        if (!(T->cterm[p] = alloc_array(batch * N->ld[L], sizeof(double)))) goto oom;
     }
     return 0;
 oom:
     return fail(err, NULL, "out of memory for the mini-batch buffers");
 }
 
+/* Make every thread's replica of the output layer equal to the model's. */
+static void trainer_sync(Trainer *T)
+{
+    const Net *N = T->net;
+    int L = N->nl - 1;
+    for (int t = 1; t < NN_MAX_THREADS; t++)
+        if (T->wl[t]) memcpy(T->wl[t], NET_W(N, L), (N->boff[L] + N->ld[L] - N->woff[L]) * sizeof(float));
+}
+
 static void trainer_free(Trainer *T)
 {
-    for (int t = 0; t < NN_MAX_THREADS; t++) free(T->xb[t]);
+    for (int t = 0; t < NN_MAX_THREADS; t++) {
+        free(T->xb[t]), free(T->out[t]), free(T->dout[t]);
+        if (t) free(T->wl[t]);
+    }
     for (int p = 0; p < 2; p++) {
         for (int l = 0; l < NN_MAX_LAYERS; l++) free(T->act[p][l]), free(T->dlt[p][l]);
         free(T->cterm[p]);
@@ -1196,6 +1324,7 @@ static void forward_rows(const Net *N, const Data *d, size_t r0, size_t r1, floa
             size_t best = 0;
             for (size_t k = 1; k < N->size[L]; k++)
                 if (a[k] > a[best]) best = k;
+            if (N->size[L] == 1) best = a[0] > 0.5f; /* binary: P(label 1) */
             if (pred) pred[r + b] = (int32_t)best;
             if (out) memcpy(out + (r + b) * N->size[L], a, N->size[L] * sizeof(float));
         }
@@ -1800,6 +1929,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *te, const Trai
         double cost;
         shuffle(&rng, order, tr->n);
         T.cost_sum = 0;
+        trainer_sync(&T);
         pool_run(pl, train_epoch_job, &T);
         cost = T.cost_sum / (double)tr->n;
         if (!isfinite(cost) || !all_finite(N->param, N->nparam)) {
@@ -2192,7 +2322,7 @@ static int cmd_train(int argc, char **argv)
         fprintf(stderr, "%s: %s has %zu features per row, but %s has %zu\n", progname, te.name, te.d, tr.name, tr.d);
         rc = 1;
     }
-    if (!rc && (N.size[N.nl - 1] < tr.nclass || (te.n && N.size[N.nl - 1] < te.nclass))) {
+    if (!rc && net_classes(&N) < (tr.nclass > te.nclass ? tr.nclass : te.nclass)) {
         size_t k = tr.nclass > te.nclass ? tr.nclass : te.nclass;
         fprintf(stderr, "%s: the output layer has %zu neurons, but the labels go up to %zu (%zu classes)\n", progname,
                 N.size[N.nl - 1], k - 1, k);
@@ -2266,7 +2396,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         data_free(d), free(N->param);
         return 1;
     }
-    if (want_labels && d->nclass > N->size[N->nl - 1]) {
+    if (want_labels && d->nclass > net_classes(N)) {
         fprintf(stderr, "%s: %s: labels go up to %zu, but the model %s has %zu outputs\n", progname, d->name,
                 d->nclass - 1, mpath, N->size[N->nl - 1]);
         data_free(d), free(N->param);
@@ -2413,6 +2543,9 @@ static int cmd_info(int argc, char **argv)
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : NULL;
+    /* a write past a file-size limit fails with EFBIG and is reported,
+     * rather than killing nn half-way through a save */
+    signal(SIGXFSZ, SIG_IGN);
     if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         if (cmd && !strcmp(cmd, "help") && argc > 2) {
             for (const CmdSpec *c = commands; c->name; c++)

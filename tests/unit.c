@@ -1,0 +1,398 @@
+/* Unit tests for nn.c: the maths (gradient check against central
+ * differences in double precision), the kernels (fast against reference),
+ * thread-count independence, parsers, the model file and the loaders.
+ *
+ * Built by `make test` several ways: with the machine's SIMD kernels, with
+ * AVX2 kernels, with plain C, under ASan+UBSan, and with each NN_FAULT
+ * (where it must FAIL: that shows the gradient check catches the fault).
+ * Prints one line per failed check and a final "unit: N passed, N failed". */
+#define NN_NO_MAIN
+#include "../nn.c"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                                                              \
+    do {                                                                                                              \
+        if (cond) passed++;                                                                                           \
+        else {                                                                                                        \
+            failed++;                                                                                                 \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                               \
+            printf(__VA_ARGS__);                                                                                      \
+            printf("\n");                                                                                             \
+        }                                                                                                             \
+    } while (0)
+
+/* A small in-memory data set of n rows of d uniform features in [0, 1)
+ * with labels below k. */
+typedef struct {
+    Data d;
+    float *x;
+    int32_t *y;
+} TestData;
+
+static void make_data(TestData *t, size_t n, size_t d, size_t k, uint64_t seed)
+{
+    Rng r;
+    rng_seed(&r, seed);
+    memset(t, 0, sizeof *t);
+    t->x = calloc(n * d, sizeof(float));
+    t->y = calloc(n, sizeof(int32_t));
+    for (size_t i = 0; i < n * d; i++) t->x[i] = (float)rng_uniform(&r);
+    for (size_t i = 0; i < n; i++) t->y[i] = (int32_t)rng_below(&r, k);
+    t->d.n = n, t->d.d = d, t->d.xf = t->x, t->d.y = t->y, t->d.nclass = k, t->d.maxabs = 1;
+    snprintf(t->d.name, sizeof t->d.name, "test");
+}
+
+static void free_data(TestData *t) { free(t->x), free(t->y); }
+
+static void make_net(Net *N, const char *spec, int cost, uint64_t seed, double scale)
+{
+    Err err;
+    Rng r;
+    if (parse_layers(spec, N, &err) || net_alloc(N, &err)) {
+        printf("FAIL cannot build %s: %s\n", spec, err.msg);
+        exit(1);
+    }
+    N->cost = cost;
+    rng_seed(&r, seed);
+    net_init_normal(N, &r);
+    for (size_t i = 0; i < N->nparam; i++) N->param[i] = (float)(N->param[i] * scale);
+}
+
+/* ---- reference cost in double precision ---------------------------------- */
+
+/* Summed cost of rows 0..m-1 with parameters P (same layout as N->param). */
+static double ref_cost(const Net *N, const double *P, const Data *d, size_t m)
+{
+    double a[2][256], total = 0;
+    int L = N->nl - 1;
+    for (size_t b = 0; b < m; b++) {
+        int cur = 0;
+        for (size_t i = 0; i < d->d; i++) a[0][i] = d->xf[b * d->d + i];
+        for (int l = 1; l <= L; l++) {
+            const double *W = P + N->woff[l], *B = P + N->boff[l];
+            for (size_t j = 0; j < N->size[l]; j++) {
+                double z = B[j];
+                for (size_t i = 0; i < N->size[l - 1]; i++) z += W[j * N->ld[l - 1] + i] * a[cur][i];
+                a[!cur][j] = 1.0 / (1.0 + exp(-z));
+            }
+            cur = !cur;
+        }
+        for (size_t k = 0; k < N->size[L]; k++) {
+            int hit = N->size[L] == 1 ? d->y[b] == 1 : (int32_t)k == d->y[b];
+            double t = hit, av = a[cur][k];
+            if (N->cost == COST_CROSS_ENTROPY) total += -(t * log(av) + (1 - t) * log(1 - av));
+            else total += 0.5 * (av - t) * (av - t);
+        }
+    }
+    return total;
+}
+
+/* The summed gradient of rows 0..m-1 from backprop, on nt threads. */
+static void backprop_grad(Net *N, const Data *d, size_t m, int nt, float *G)
+{
+    Trainer T;
+    Err err;
+    Pool *pl = pool_new(nt);
+    size_t *rows = calloc(m, sizeof(size_t));
+    for (size_t i = 0; i < m; i++) rows[i] = i;
+    if (trainer_init(&T, N, m, pl->nt, &pl->bar, &err)) {
+        printf("FAIL trainer_init: %s\n", err.msg);
+        exit(1);
+    }
+    T.data = d, T.order = rows, T.count = m, T.inv = 1, T.eta = 1, T.grad = G;
+    trainer_sync(&T);
+    pool_run(pl, train_epoch_job, &T);
+    trainer_free(&T);
+    pool_free(pl);
+    free(rows);
+}
+
+/* Compare backprop with central differences for every real weight and bias.
+ * Returns the number of mismatches. */
+static int gradcheck(const char *spec, int cost, size_t m, int nt)
+{
+    Net N;
+    TestData t;
+    double *P, maxg = 0;
+    float *G;
+    int bad = 0;
+    make_net(&N, spec, cost, 7, 0.7);
+    make_data(&t, m, N.size[0], net_classes(&N), 11);
+    G = alloc_floats(N.nparam);
+    backprop_grad(&N, &t.d, m, nt, G);
+    P = calloc(N.nparam, sizeof(double));
+    for (size_t i = 0; i < N.nparam; i++) P[i] = N.param[i];
+    for (int l = 1; l < N.nl; l++) {
+        for (size_t j = 0; j < N.size[l]; j++)
+            for (size_t i = 0; i <= N.size[l - 1]; i++) { /* i == size[l-1]: the bias */
+                size_t k = i < N.size[l - 1] ? N.woff[l] + j * N.ld[l - 1] + i : N.boff[l] + j;
+                double h = 1e-5, save = P[k], cp, cm, fd;
+                P[k] = save + h, cp = ref_cost(&N, P, &t.d, m);
+                P[k] = save - h, cm = ref_cost(&N, P, &t.d, m);
+                P[k] = save;
+                fd = (cp - cm) / (2 * h);
+                if (fabs(fd) > maxg) maxg = fabs(fd);
+                if (fabs(fd - G[k]) > 2e-4 + 2e-3 * fabs(fd)) {
+                    if (bad < 3)
+                        printf("  %s %s layer %d neuron %zu %s %zu: backprop %.8g, central difference %.8g\n", spec,
+                               cost_name(cost), l, j, i < N.size[l - 1] ? "input" : "bias", i, (double)G[k], fd);
+                    bad++;
+                }
+            }
+    }
+    if (maxg < 1e-3) { /* a check on an all-zero gradient proves nothing */
+        printf("  %s: gradient too small to check (max %g)\n", spec, maxg);
+        bad++;
+    }
+    free(P), free(G), free(N.param), free_data(&t);
+    return bad;
+}
+
+static void test_gradients(void)
+{
+    static const char *specs[] = {"5-4-3", "4-6-5-3", "3-2", "6-3-1", "7-20-18-9-4"};
+    for (size_t s = 0; s < sizeof specs / sizeof *specs; s++)
+        for (int cost = COST_QUADRATIC; cost <= COST_CROSS_ENTROPY; cost++)
+            for (int nt = 1; nt <= 3; nt += 2) {
+                int bad = gradcheck(specs[s], cost, 5, nt);
+                CHECK(bad == 0, "gradient check %s %s threads %d: %d mismatches", specs[s], cost_name(cost), nt, bad);
+            }
+}
+
+/* ---- kernels ------------------------------------------------------------ */
+
+static void fill(float *p, size_t n, Rng *r)
+{
+    for (size_t i = 0; i < n; i++) p[i] = (float)(rng_uniform(r) * 2 - 1);
+}
+
+/* Fast kernels against the reference ones, and split ranges against whole
+ * ones (bit for bit: that is what makes results thread-count independent). */
+static void test_kernels(void)
+{
+    Rng r;
+    int bad_fwd = 0, bad_upd = 0, bad_bp = 0, bad_split = 0;
+    rng_seed(&r, 3);
+    for (int trial = 0; trial < 60; trial++) {
+        size_t m = 1 + rng_below(&r, 37), nin = 1 + rng_below(&r, 70), nout = 1 + rng_below(&r, 45);
+        size_t n = round_up(nin, NN_PAD), ldo = round_up(nout, NN_PAD);
+        float *X = alloc_floats(m * n), *W = alloc_floats(nout * n), *B = alloc_floats(ldo);
+        float *Z1 = alloc_floats(m * ldo), *Z2 = alloc_floats(m * ldo), *Z3 = alloc_floats(m * ldo);
+        float *D = alloc_floats(m * ldo), *W1 = alloc_floats(nout * n), *W2 = alloc_floats(nout * n);
+        float *P1 = alloc_floats(m * n), *P2 = alloc_floats(m * n), *B1 = alloc_floats(ldo), *B2 = alloc_floats(ldo);
+        size_t cut = rng_below(&r, nout + 1), ccut = round_up(rng_below(&r, n + 1), NN_PAD);
+        for (size_t b = 0; b < m; b++) fill(X + b * n, nin, &r);
+        for (size_t j = 0; j < nout; j++) fill(W + j * n, nin, &r);
+        fill(B, nout, &r);
+        for (size_t b = 0; b < m; b++) fill(D + b * ldo, nout, &r);
+        /* forward */
+        k_forward_ref(X, m, W, B, n, 0, nout, Z1, ldo);
+        k_forward(X, m, W, B, n, 0, nout, Z2, ldo);
+        k_forward(X, m, W, B, n, 0, cut, Z3, ldo);
+        k_forward(X, m, W, B, n, cut, nout, Z3, ldo);
+        for (size_t b = 0; b < m; b++)
+            for (size_t j = 0; j < nout; j++) {
+                double mag = fabs(B[j]);
+                for (size_t i = 0; i < nin; i++) mag += fabs(W[j * n + i] * X[b * n + i]);
+                bad_fwd += fabs(Z1[b * ldo + j] - Z2[b * ldo + j]) > 1e-5 * mag + 1e-30;
+                bad_split += memcmp(&Z2[b * ldo + j], &Z3[b * ldo + j], sizeof(float)) != 0;
+            }
+        /* update: SGD step, whole and split by rows and by columns */
+        memcpy(W1, W, nout * n * sizeof(float)), memcpy(W2, W, nout * n * sizeof(float));
+        memcpy(B1, B, ldo * sizeof(float)), memcpy(B2, B, ldo * sizeof(float));
+        k_update_ref(D, ldo, m, X, n, 0, n, 0.3f, W1, B1, 0, nout, NULL, NULL);
+        k_update(D, ldo, m, X, n, 0, n, 0.3f, W2, B2, 0, cut, NULL, NULL);
+        k_update(D, ldo, m, X, n, 0, ccut, 0.3f, W2, NULL, cut, nout, NULL, NULL);
+        k_update(D, ldo, m, X, n, ccut, n, 0.3f, W2, B2, cut, nout, NULL, NULL);
+        for (size_t j = 0; j < nout; j++) {
+            for (size_t i = 0; i < n; i++) {
+                double mag = fabs(W[j * n + i]);
+                for (size_t b = 0; b < m; b++) mag += 0.3 * fabs(D[b * ldo + j] * X[b * n + i]);
+                bad_upd += fabs(W1[j * n + i] - W2[j * n + i]) > 1e-5 * mag + 1e-30;
+                bad_upd += i >= nin && W2[j * n + i] != 0; /* padding stays zero */
+            }
+            bad_upd += fabsf(B1[j] - B2[j]) > 1e-5f * (fabsf(B[j]) + 10);
+        }
+        /* backprop, whole and split by columns */
+        k_backprop_ref(D, ldo, m, W, n, nout, 0, n, P1);
+        k_backprop(D, ldo, m, W, n, nout, 0, ccut, P2);
+        k_backprop(D, ldo, m, W, n, nout, ccut, n, P2);
+        for (size_t b = 0; b < m; b++)
+            for (size_t i = 0; i < n; i++) {
+                double mag = 0;
+                for (size_t j = 0; j < nout; j++) mag += fabs(D[b * ldo + j] * W[j * n + i]);
+                bad_bp += fabs(P1[b * n + i] - P2[b * n + i]) > 1e-5 * mag + 1e-30;
+            }
+        free(X), free(W), free(B), free(Z1), free(Z2), free(Z3), free(D), free(W1), free(W2), free(P1), free(P2);
+        free(B1), free(B2);
+    }
+    CHECK(bad_fwd == 0, "k_forward (%s) differs from the reference in %d places", NN_SIMD, bad_fwd);
+    CHECK(bad_split == 0, "k_forward split by rows differs bitwise in %d places", bad_split);
+    CHECK(bad_upd == 0, "k_update (%s) differs from the reference in %d places", NN_SIMD, bad_upd);
+    CHECK(bad_bp == 0, "k_backprop (%s) differs from the reference in %d places", NN_SIMD, bad_bp);
+}
+
+/* Training for two epochs gives bit-identical parameters with 1, 2 and 3
+ * threads, for a replicated (small) and a split (large) output layer. */
+static void test_thread_determinism(void)
+{
+    static const char *specs[] = {"20-40-10", "20-40-64", "20-33-17-5", "20-10"};
+    for (size_t s = 0; s < sizeof specs / sizeof *specs; s++) {
+        float *ref = NULL;
+        for (int nt = 1; nt <= 3; nt++) {
+            Net N;
+            TestData t;
+            TrainOpt o = {0.5f, 2, 7, 5, nt, 1};
+            Meta M = {1, 0.5f, 7, 2, 0, 5};
+            TrainResult res;
+            Err err;
+            Pool *pl = pool_new(nt);
+            make_net(&N, specs[s], COST_QUADRATIC, 5, 1.0);
+            make_data(&t, 101, 20, N.size[N.nl - 1] == 1 ? 2 : N.size[N.nl - 1], 9);
+            CHECK(train_run(&N, &M, &t.d, NULL, &o, pl, &res, &err) == 0, "train_run %s", specs[s]);
+            if (!ref) ref = N.param;
+            else {
+                CHECK(!memcmp(ref, N.param, N.nparam * sizeof(float)), "%s: threads %d differ from 1 thread", specs[s], nt);
+                free(N.param);
+            }
+            pool_free(pl);
+            free_data(&t);
+        }
+        free(ref);
+    }
+}
+
+/* ---- parsers, files ------------------------------------------------------ */
+
+static void test_parsers(void)
+{
+    static const char *good[] = {"784-30-10", "2-1", "1-1-1-1", "65536-1"};
+    static const char *bad[] = {"",    "784",    "784--10", "0-10",     "-5-10",  "784-30-10x", "784-30-",
+                                "abc", "784-0",  "65537-1", "1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1", "784 -10",
+                                "+5-1", "1e3-1", "99999999999999999999999-1", "20000-20000-10"};
+    Net N;
+    Err err;
+    double v;
+    const char *p;
+    size_t sz;
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        CHECK(parse_layers(good[i], &N, &err) == 0, "layer spec '%s' rejected: %s", good[i], err.msg);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK(parse_layers(bad[i], &N, &err) != 0, "layer spec '%s' accepted", bad[i]);
+    CHECK(parse_layers("784-30-10", &N, &err) == 0 && net_count(&N) == 23860, "784-30-10 has 23860 parameters");
+    /* numbers */
+    static const struct { const char *s; double v; } nums[] = {
+        {"0", 0}, {"255", 255}, {"-1.5", -1.5}, {"3.25e2", 325}, {".5", 0.5}, {"1.", 1}, {"+7", 7},
+        {"0.1", 0.1}, {"123456789012345678901234", 123456789012345678901234.0}, {"1e-300", 1e-300}};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        p = nums[i].s;
+        CHECK(scan_number(&p, p + strlen(p), &v) == 0 && v == nums[i].v && *p == 0, "scan_number('%s') = %.17g", nums[i].s, v);
+    }
+    static const char *badnums[] = {"", "nan", "inf", "-", ".", "e5", "1e", "1e+", "0x10", "1e999"};
+    for (size_t i = 0; i < sizeof badnums / sizeof *badnums; i++) {
+        int rc;
+        p = badnums[i];
+        rc = scan_number(&p, p + strlen(p), &v);
+        CHECK(rc != 0 || *p != 0, "scan_number accepted '%s'", badnums[i]);
+    }
+    CHECK(parse_double("nan", &v) && parse_double("inf", &v) && parse_double("0x1p3", &v) && parse_double("1 ", &v) &&
+              parse_double("", &v) && !parse_double("3.0", &v) && v == 3.0,
+          "parse_double strictness");
+    CHECK(parse_size("10", 100, &sz) == 0 && sz == 10 && parse_size("101", 100, &sz) && parse_size("-1", 100, &sz) &&
+              parse_size("1x", 100, &sz) && parse_size("99999999999999999999999", SIZE_MAX, &sz),
+          "parse_size strictness");
+    CHECK(crc32_update(0, (const uint8_t *)"123456789", 9) == 0xCBF43926u, "CRC-32 check value");
+    for (int nt = 1; nt <= 5; nt++) { /* split_range covers every chunk once */
+        size_t next = 0, lo, hi;
+        for (int t = 0; t < nt; t++) {
+            split_range(96, nt, t, &lo, &hi);
+            CHECK(lo == next && lo % NN_PAD == 0 && hi >= lo, "split_range(96, %d, %d)", nt, t);
+            next = hi;
+        }
+        CHECK(next == 96, "split_range covers 96 with %d threads", nt);
+    }
+}
+
+static void test_model_file(void)
+{
+    Net N, N2;
+    Meta M = {255, 3, 10, 30, 30, 42}, M2;
+    Err err;
+    size_t len = 0;
+    uint8_t *buf;
+    int undetected = 0;
+    make_net(&N, "13-7-5", COST_CROSS_ENTROPY, 1, 1.0);
+    buf = model_encode(&N, &M, &len);
+    CHECK(model_decode(buf, len, "m", &N2, &M2, &err) == 0, "model round trip: %s", err.msg);
+    if (N2.param) {
+        int same = N2.nl == N.nl && N2.cost == N.cost && M2.in_div == 255 && M2.seed == 42 && M2.epochs_done == 30;
+        for (int l = 1; l < N.nl; l++) {
+            same &= !memcmp(NET_W(&N, l), NET_W(&N2, l), N.size[l] * N.ld[l - 1] * sizeof(float));
+            same &= !memcmp(NET_B(&N, l), NET_B(&N2, l), N.size[l] * sizeof(float));
+        }
+        CHECK(same, "model round trip is bit-exact");
+        free(N2.param);
+    }
+    for (size_t i = 0; i < len; i++) { /* every single flipped byte is caught */
+        buf[i] ^= 0x5A;
+        if (model_decode(buf, len, "m", &N2, &M2, &err) == 0) undetected++, free(N2.param);
+        buf[i] ^= 0x5A;
+    }
+    CHECK(undetected == 0, "%d flipped bytes went undetected", undetected);
+    for (size_t cut = 0; cut < len; cut += 7) /* truncation anywhere */
+        CHECK(model_decode(buf, cut, "m", &N2, &M2, &err) != 0, "truncated model (%zu bytes) accepted", cut);
+    buf[8] = 2; /* a future version */
+    CHECK(model_decode(buf, len, "m", &N2, &M2, &err) != 0 && strstr(err.msg, "version 2"), "future version: %s", err.msg);
+    free(buf), free(N.param);
+}
+
+static void test_loaders(void)
+{
+    static const char csv[] = "a,b,label\n1,2,0\r\n\n3, 4 ,1\n5,6,2";
+    static const uint8_t idx[] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 10, 20, 30, 40};
+    static const uint8_t lab[] = {0, 0, 8, 1, 0, 0, 0, 2, 3, 4};
+    CsvOpt o = {-1, -1};
+    Data d;
+    Err err;
+    uint8_t *copy;
+    CHECK(load_csv((const uint8_t *)csv, strlen(csv), "t.csv", &o, &d, &err) == 0, "csv: %s", err.msg);
+    CHECK(d.n == 3 && d.d == 2 && d.xf[2] == 3 && d.xf[3] == 4 && d.y[2] == 2 && d.nclass == 3 && d.maxabs == 6,
+          "csv values");
+    data_free(&d);
+    CHECK(load_csv((const uint8_t *)"1,2\n3\n", 6, "t.csv", &o, &d, &err) != 0 && !strcmp(err.where, "t.csv:2"),
+          "ragged csv names line 2: %s %s", err.where, err.msg);
+    CHECK(load_csv((const uint8_t *)"1,2\n3,x\n", 8, "t.csv", &o, &d, &err) != 0 && strstr(err.msg, "column 2"),
+          "bad number names the column: %s", err.msg);
+    CHECK(load_csv((const uint8_t *)"1,2\n3,1.5\n", 10, "t.csv", &o, &d, &err) != 0 && strstr(err.msg, "label"),
+          "fractional label: %s", err.msg);
+    copy = malloc(sizeof idx);
+    memcpy(copy, idx, sizeof idx);
+    CHECK(load_idx_images(copy, sizeof idx, "i", &d, &err) == 0 && d.n == 2 && d.d == 2 && d.x8[3] == 40, "idx images");
+    CHECK(load_idx_labels(lab, sizeof lab, "l", &d, &err) == 0 && d.y[1] == 4 && d.nclass == 5, "idx labels");
+    data_free(&d);
+    copy = malloc(sizeof idx);
+    memcpy(copy, idx, sizeof idx);
+    CHECK(load_idx_images(copy, sizeof idx - 1, "i", &d, &err) != 0 && strstr(err.msg, "truncated"), "short idx: %s", err.msg);
+    free(copy);
+    {
+        uint8_t huge[] = {0, 0, 8, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+        CHECK(load_idx_images(huge, sizeof huge, "i", &d, &err) != 0, "huge idx dimensions accepted");
+    }
+}
+
+int main(void)
+{
+    test_gradients();
+    if (NN_FAULT) { /* a faulty build only runs the gradient check, which must fail */
+        printf("unit (NN_FAULT=%d): %d passed, %d failed\n", NN_FAULT, passed, failed);
+        return failed ? 1 : 0;
+    }
+    test_kernels();
+    test_thread_determinism();
+    test_parsers();
+    test_model_file();
+    test_loaders();
+    printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
+    return failed ? 1 : 0;
+}
