@@ -37,6 +37,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) where the C library has it */
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -1295,39 +1296,46 @@ static void trainer_free(Trainer *T)
     }
 }
 
-/* Forward pass of rows [r0, r1) of a data set through the whole network on
- * one thread, in chunks of NN_CHUNK rows, using two scratch buffers of
- * (NN_CHUNK, maxld).  Writes the output activations (r1-r0, size[L]) to out
- * when out != NULL, the arg-max label to pred when pred != NULL. */
+/* Forward m <= NN_CHUNK rows held in s0 (m, ld[0]) -- scaled, padding zero
+ * -- through the whole network on one thread; s0 and s1 (NN_CHUNK, maxld)
+ * are scratch.  Row b's output activations go to out + b * size[L] when out
+ * != NULL, its arg-max label to pred[b] when pred != NULL. */
 #define NN_CHUNK 64
+static void forward_chunk(const Net *N, size_t m, float *s0, float *s1, float *out, int32_t *pred)
+{
+    int L = N->nl - 1;
+    float *in = s0, *o = s1;
+    for (int l = 1; l <= L; l++) {
+        k_forward(in, m, NET_W(N, l), NET_B(N, l), N->ld[l - 1], 0, N->size[l], o, N->ld[l]);
+        activate(o, m, N->ld[l], 0, N->size[l], N->act[l]);
+        for (size_t b = 0; b < m; b++) /* the next layer reads the padding */
+            memset(o + b * N->ld[l] + N->size[l], 0, (N->ld[l] - N->size[l]) * sizeof(float));
+        in = o, o = (o == s1) ? s0 : s1;
+    }
+    for (size_t b = 0; b < m; b++) {
+        const float *a = in + b * N->ld[L];
+        size_t best = 0;
+        for (size_t k = 1; k < N->size[L]; k++)
+            if (a[k] > a[best]) best = k;
+        if (N->size[L] == 1) best = a[0] > 0.5f; /* binary: P(label 1) */
+        if (pred) pred[b] = (int32_t)best;
+        if (out) memcpy(out + b * N->size[L], a, N->size[L] * sizeof(float));
+    }
+}
+
+/* Forward rows [r0, r1) of a data set, NN_CHUNK at a time; results as in
+ * forward_chunk, indexed by row. */
 static void forward_rows(const Net *N, const Data *d, size_t r0, size_t r1, float inv, float *s0, float *s1,
                          float *out, int32_t *pred)
 {
-    int L = N->nl - 1;
     for (size_t r = r0; r < r1; r += NN_CHUNK) {
-        size_t m = r1 - r < NN_CHUNK ? r1 - r : NN_CHUNK;
-        float *in = s0, *o = s1;
-        size_t rows[NN_CHUNK];
-        for (size_t b = 0; b < m; b++) rows[b] = r + b;
-        for (size_t b = 0; b < m; b++) /* clear padding left by wider layers */
-            memset(s0 + b * N->ld[0] + N->size[0], 0, (N->ld[0] - N->size[0]) * sizeof(float));
-        gather(d, rows, m, inv, s0, N->ld[0]);
-        for (int l = 1; l <= L; l++) {
-            k_forward(in, m, NET_W(N, l), NET_B(N, l), N->ld[l - 1], 0, N->size[l], o, N->ld[l]);
-            activate(o, m, N->ld[l], 0, N->size[l], N->act[l]);
-            for (size_t b = 0; b < m; b++)
-                memset(o + b * N->ld[l] + N->size[l], 0, (N->ld[l] - N->size[l]) * sizeof(float));
-            in = o, o = (o == s1) ? s0 : s1;
-        }
+        size_t m = r1 - r < NN_CHUNK ? r1 - r : NN_CHUNK, rows[NN_CHUNK];
         for (size_t b = 0; b < m; b++) {
-            const float *a = in + b * N->ld[L];
-            size_t best = 0;
-            for (size_t k = 1; k < N->size[L]; k++)
-                if (a[k] > a[best]) best = k;
-            if (N->size[L] == 1) best = a[0] > 0.5f; /* binary: P(label 1) */
-            if (pred) pred[r + b] = (int32_t)best;
-            if (out) memcpy(out + (r + b) * N->size[L], a, N->size[L] * sizeof(float));
+            rows[b] = r + b;
+            memset(s0 + b * N->ld[0] + N->size[0], 0, (N->ld[0] - N->size[0]) * sizeof(float));
         }
+        gather(d, rows, m, inv, s0, N->ld[0]);
+        forward_chunk(N, m, s0, s1, out ? out + r * N->size[N->nl - 1] : NULL, pred ? pred + r : NULL);
     }
 }
 
@@ -1656,24 +1664,123 @@ static size_t csv_fields(const char *p, const char *end, int sep)
     return n;
 }
 
-/* Parse one line's fields as numbers into vals (ncol).  Returns 0, or the
- * 1-based column of the first bad field (its text span in *bad, *badlen). */
-static size_t csv_parse_line(const char *p, const char *eol, int sep, double *vals, size_t ncol,
-                             const char **bad, size_t *badlen)
+/* What is wrong with a CSV line, for the message. */
+typedef struct {
+    size_t col;       /* 1-based column */
+    const char *text; /* the field */
+    size_t len;
+    int kind;         /* 1 not a number, 2 wrong field count, 3 bad label, 4 too large for a float */
+    size_t nf;        /* fields found (kind 2) */
+} CsvBad;
+
+/* Parse the CSV line [p, eol) (no '\n'; a final '\r' is allowed): exactly
+ * ncol fields separated by sep; column lc (1-based; 0 = none) is the label,
+ * stored in *label; the others go to x[] as (float)value * inv.  Returns 0,
+ * or -1 with *bad filled. */
+static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t lc, float inv, float *x,
+                   int32_t *label, CsvBad *bad)
 {
-    for (size_t k = 0; k < ncol; k++) {
+    size_t k, j = 0;
+    for (k = 0; k < ncol; k++) {
         const char *f = p, *q;
+        double v;
         while (p < eol && (*p == ' ' || (*p == '\t' && sep != '\t'))) p++;
-        if (scan_number(&p, eol, &vals[k])) goto bad_field;
+        if (scan_number(&p, eol, &v)) {
+            bad->kind = 1;
+            goto bad_field;
+        }
         while (p < eol && (*p == ' ' || (*p == '\t' && sep != '\t') || *p == '\r')) p++;
-        if (k + 1 < ncol ? (p >= eol || *p != sep) : p != eol) goto bad_field;
+        if (k + 1 < ncol ? (p >= eol || *p != sep) : p != eol) {
+            bad->kind = 1;
+            if (p >= eol || *p == sep) { /* a good number, but the line ends or goes on */
+                bad->kind = 2, bad->nf = k + 1;
+                if (p < eol) for (bad->nf = k + 1; p < eol; p++) bad->nf += *p == sep;
+                bad->col = ncol;
+                return -1;
+            }
+            goto bad_field;
+        }
         p++;
+        if (k + 1 == lc) {
+            if (v < 0 || v >= NN_MAX_CLASSES || v != floor(v)) {
+                bad->kind = 3;
+                goto bad_field;
+            }
+            *label = (int32_t)v;
+        } else {
+            float fv = (float)v;
+            if (!isfinite(fv)) {
+                bad->kind = 4;
+                goto bad_field;
+            }
+            x[j++] = fv * inv;
+        }
         continue;
     bad_field:
         for (q = f; q < eol && *q != sep && *q != '\r'; q++) {}
-        *bad = f, *badlen = (size_t)(q - f);
-        return k + 1;
+        bad->col = k + 1, bad->text = f, bad->len = (size_t)(q - f);
+        return -1;
     }
+    return 0;
+}
+
+/* The message for a CsvBad. */
+static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
+{
+    int n = (int)(bad->len > 40 ? 40 : bad->len);
+    switch (bad->kind) {
+    case 2: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
+    case 3: return fail(err, where, "column %zu: label '%.*s' is not a whole number from 0 to %d", bad->col, n, bad->text, NN_MAX_CLASSES - 1);
+    case 4: return fail(err, where, "column %zu: '%.*s' does not fit in a float", bad->col, n, bad->text);
+    default: return fail(err, where, "column %zu: '%.*s' is not a number", bad->col, n, bad->text);
+    }
+}
+
+/* The layout of a CSV text, from its first non-blank line at *p (advanced
+ * past a header line).  *line counts the lines passed. */
+typedef struct {
+    int sep;
+    size_t ncol, lc, d; /* columns, label column (1-based, 0 none), features */
+} CsvShape;
+
+static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOpt *o, const char *name, CsvShape *sh,
+                     Err *err)
+{
+    const char *p = *pp, *eol;
+    int header = o->header;
+    while (p < end && (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')) { /* blank lines */
+        if (*p == '\n') ++*line;
+        p++;
+    }
+    if (p >= end) return fail(err, name, "empty data file");
+    sh->sep = csv_sep(p, end);
+    sh->ncol = csv_fields(p, end, sh->sep);
+    if (sh->ncol > NN_MAX_WIDTH + 1) return fail(err, name, "%zu columns; the limit is %d", sh->ncol, NN_MAX_WIDTH + 1);
+    sh->lc = o->label_col < 0 ? sh->ncol : (size_t)o->label_col;
+    if (sh->lc > sh->ncol) {
+        char where[600];
+        snprintf(where, sizeof where, "%.500s:%zu", name, *line + 1);
+        return fail(err, where, "--label-col %zu, but the line has only %zu columns", sh->lc, sh->ncol);
+    }
+    if (sh->lc && sh->ncol < 2) return fail(err, name, "one column only: nothing left for features beside the label");
+    sh->d = sh->ncol - (sh->lc != 0);
+    eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol) eol = end;
+    if (header < 0) { /* a header is a first line that is not all numbers */
+        float *tmp = alloc_array(sh->ncol, sizeof(float));
+        int32_t lab;
+        CsvBad bad;
+        CsvShape any = *sh;
+        if (!tmp) return fail(err, name, "out of memory");
+        any.lc = 0; /* the label column may hold names in a header */
+        header = csv_row(p, eol, sh->sep, any.ncol, any.lc, 1.0f, tmp, &lab, &bad) != 0 && bad.kind != 2;
+        free(tmp);
+    }
+    if (header) {
+        p = eol < end ? eol + 1 : end;
+        ++*line;
+    }
+    *pp = p;
     return 0;
 }
 
@@ -1682,89 +1789,44 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
 {
     const char *buf = (const char *)ubuf, *end = buf + len, *p = buf;
     char where[600];
-    size_t lines = 0, ncol = 0, line = 0, rows = 0, cells;
-    int sep, lc, header = o->header;
-    double *vals = NULL;
-    float *x = NULL;
-    int32_t *y = NULL;
+    size_t lines = 1, line = 0, rows = 0, cells;
+    CsvShape sh = {0, 0, 0, 0};
+    float *x;
+    int32_t *y;
     for (const char *q = buf; q < end; q++) lines += *q == '\n';
-    lines++;
-    while (p < end && (*p == '\n' || *p == '\r' || *p == ' ')) { /* first non-blank line */
-        if (*p == '\n') line++;
-        p++;
-    }
-    if (p >= end) return fail(err, name, "empty data file");
-    sep = csv_sep(p, end);
-    ncol = csv_fields(p, end, sep);
-    if (ncol > NN_MAX_WIDTH + 1) return fail(err, name, "%zu columns; the limit is %d", ncol, NN_MAX_WIDTH + 1);
-    lc = o->label_col < 0 ? (int)ncol : o->label_col;
-    if ((size_t)lc > ncol) {
-        snprintf(where, sizeof where, "%s:%zu", name, line + 1);
-        return fail(err, where, "--label-col %d, but the line has only %zu columns", lc, ncol);
-    }
-    if (lc && ncol < 2) return fail(err, name, "one column only: nothing left for features beside the label");
-    d->d = ncol - (lc != 0);
-    if (!(vals = alloc_array(ncol, sizeof(double)))) return fail(err, name, "out of memory");
-    if (header < 0) { /* a header is a first line that is not all numbers */
-        const char *eol = memchr(p, '\n', (size_t)(end - p)), *bad;
-        size_t bl;
-        header = csv_parse_line(p, eol ? eol : end, sep, vals, ncol, &bad, &bl) != 0;
-    }
-    if (mul_ok(lines, d->d, &cells) || cells > NN_MAX_FILE) {
-        free(vals);
+    if (csv_shape(&p, end, &line, o, name, &sh, err)) return -1;
+    d->d = sh.d;
+    if (mul_ok(lines, d->d, &cells) || cells > NN_MAX_FILE)
         return fail(err, name, "too many values (%zu lines of %zu)", lines, d->d);
-    }
     x = alloc_array(cells, sizeof(float));
-    y = lc ? alloc_array(lines, sizeof(int32_t)) : NULL;
-    if (!x || (lc && !y)) {
-        free(vals), free(x), free(y);
+    y = sh.lc ? alloc_array(lines, sizeof(int32_t)) : NULL;
+    if (!x || (sh.lc && !y)) {
+        free(x), free(y);
         return fail(err, name, "out of memory for %zu values", cells);
     }
     d->maxabs = 0;
     for (; p < end; line++) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p)), *bad = NULL, *q;
-        size_t col, bl, nf;
+        const char *eol = memchr(p, '\n', (size_t)(end - p)), *q;
+        int32_t lab = 0;
+        CsvBad bad;
         if (!eol) eol = end;
         for (q = p; q < eol && (*q == ' ' || *q == '\r' || *q == '\t'); q++) {}
-        if (q == eol || header) { /* blank line, or the header */
-            header = 0;
-            p = eol + 1;
-            continue;
-        }
-        snprintf(where, sizeof where, "%s:%zu", name, line + 1);
-        nf = csv_fields(p, eol, sep);
-        if (nf != ncol) {
-            free(vals), free(x), free(y);
-            return fail(err, where, "%zu columns, but the first line has %zu", nf, ncol);
-        }
-        if ((col = csv_parse_line(p, eol, sep, vals, ncol, &bad, &bl))) {
-            free(vals), free(x), free(y);
-            return fail(err, where, "column %zu: '%.*s' is not a number", col, (int)(bl > 40 ? 40 : bl), bad);
-        }
-        for (size_t k = 0, j = 0; k < ncol; k++) {
-            double v = vals[k];
-            if ((int)k + 1 == lc) {
-                if (v < 0 || v >= NN_MAX_CLASSES || v != floor(v)) {
-                    free(vals), free(x), free(y);
-                    return fail(err, where, "column %zu: label %g is not a whole number from 0 to %d", k + 1, v,
-                                NN_MAX_CLASSES - 1);
-                }
-                y[rows] = (int32_t)v;
-                if ((size_t)v + 1 > d->nclass) d->nclass = (size_t)v + 1;
-            } else {
-                float f = (float)v;
-                if (!isfinite(f)) {
-                    free(vals), free(x), free(y);
-                    return fail(err, where, "column %zu: %g does not fit in a float", k + 1, v);
-                }
-                if (fabsf(f) > d->maxabs) d->maxabs = fabsf(f);
-                x[rows * d->d + j++] = f;
+        if (q < eol) { /* not a blank line */
+            if (csv_row(p, eol, sh.sep, sh.ncol, sh.lc, 1.0f, x + rows * d->d, &lab, &bad)) {
+                free(x), free(y);
+                snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
+                return csv_fail(err, where, &bad, sh.ncol);
             }
+            for (size_t i = 0; i < d->d; i++)
+                if (fabsf(x[rows * d->d + i]) > d->maxabs) d->maxabs = fabsf(x[rows * d->d + i]);
+            if (y) {
+                y[rows] = lab;
+                if ((size_t)lab + 1 > d->nclass) d->nclass = (size_t)lab + 1;
+            }
+            rows++;
         }
-        rows++;
         p = eol + 1;
     }
-    free(vals);
     if (rows == 0) {
         free(x), free(y);
         return fail(err, name, "no data rows");
@@ -1776,18 +1838,35 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
 
 /* Load a data set from `path` (IDX images or CSV, "-" for stdin).  For IDX,
  * labels come from `labels` or the file beside it (when want_labels). */
+static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char *labels, const CsvOpt *o,
+                         int want_labels, Data *d, Err *err);
+
 static int load_data(const char *path, const char *labels, const CsvOpt *o, int want_labels, Data *d, Err *err)
 {
     uint8_t *buf;
     size_t len;
-    const char *name = strcmp(path, "-") ? path : "(stdin)";
     memset(d, 0, sizeof *d);
     if (read_all(path, NN_MAX_FILE, &buf, &len, err)) return -1;
-    if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
+    return load_data_buf(path, buf, len, labels, o, want_labels, d, err);
+}
+
+/* Is this the start of an IDX file? */
+static int looks_idx(const uint8_t *b, size_t len) { return len >= 4 && !b[0] && !b[1] && b[2] >= 0x08 && b[2] <= 0x0E; }
+
+static int looks_gzip(const uint8_t *b, size_t len) { return len >= 2 && b[0] == 0x1f && b[1] == 0x8b; }
+
+/* load_data on a file image already read (buf is taken over: kept by d, or
+ * freed). */
+static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char *labels, const CsvOpt *o,
+                         int want_labels, Data *d, Err *err)
+{
+    const char *name = strcmp(path, "-") ? path : "(stdin)";
+    memset(d, 0, sizeof *d);
+    if (looks_gzip(buf, len)) {
         free(buf);
         return fail(err, name, "gzip-compressed; unpack it first (gunzip, or scripts/get-data.sh)");
     }
-    if (len >= 4 && buf[0] == 0 && buf[1] == 0 && buf[2] >= 0x08 && buf[2] <= 0x0E) {
+    if (looks_idx(buf, len)) {
         char guess[4096];
         uint8_t *lb;
         size_t llen;
@@ -1955,6 +2034,187 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *te, const Trai
     }
     res->seconds = now_seconds() - t0;
     trainer_free(&T), infer_free(&I), free(order), free(pred), free(good);
+    return rc;
+}
+
+/* Streaming prediction.  Reads CSV text from a descriptor as it arrives:
+ * every complete line in the buffer is parsed and predicted at once, the
+ * lines split between threads, and the answers printed in input order.  A
+ * pipe or terminal is flushed after each read, so `producer | nn predict
+ * MODEL - | consumer` answers row by row; a regular file is read in large
+ * pieces and written at full speed. */
+typedef struct {
+    const Net *net;
+    float inv;
+    CsvShape sh;
+    const char **beg, **end;  /* (n) line spans */
+    size_t *lineno;           /* (n) 1-based line numbers */
+    size_t n;
+    float **scratch;          /* the Infer scratch: [2 * tid], [2 * tid + 1] */
+    float *out;               /* (n, size[L]) */
+    int32_t *pred;            /* (n) */
+    size_t badrow[NN_MAX_THREADS];
+    CsvBad bad[NN_MAX_THREADS];
+} PredJob;
+
+static void pred_job(void *arg, int tid, int nt)
+{
+    PredJob *J = arg;
+    const Net *N = J->net;
+    size_t r0 = J->n * (size_t)tid / (size_t)nt, r1 = J->n * (size_t)(tid + 1) / (size_t)nt;
+    size_t K = N->size[N->nl - 1], ld0 = N->ld[0];
+    float *s0 = J->scratch[2 * tid], *s1 = J->scratch[2 * tid + 1];
+    J->badrow[tid] = SIZE_MAX;
+    for (size_t r = r0; r < r1; r += NN_CHUNK) {
+        size_t m = r1 - r < NN_CHUNK ? r1 - r : NN_CHUNK;
+        for (size_t b = 0; b < m; b++) {
+            float *x = s0 + b * ld0;
+            int32_t lab;
+            memset(x + N->size[0], 0, (ld0 - N->size[0]) * sizeof(float));
+            if (csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, J->inv, x, &lab, &J->bad[tid])) {
+                J->badrow[tid] = r + b;
+                return;
+            }
+        }
+        forward_chunk(N, m, s0, s1, J->out + r * K, J->pred + r);
+    }
+}
+
+/* Print the answers for n rows: labels, or the output activations. */
+static void print_answers(const Net *N, const float *out, const int32_t *pred, size_t n, int probs)
+{
+    size_t K = N->size[N->nl - 1];
+    for (size_t r = 0; r < n; r++) {
+        if (probs)
+            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)out[r * K + k], k + 1 < K ? ',' : '\n');
+        else
+            printf("%d\n", (int)pred[r]);
+    }
+}
+
+/* Grow *p (elements of size sz) to hold at least n; 0 or -1. */
+static int grow(void **p, size_t *cap, size_t n, size_t sz)
+{
+    void *q;
+    size_t c = *cap ? *cap : 256, bytes;
+    if (n <= *cap) return 0;
+    while (c < n) c *= 2;
+    if (mul_ok(c, sz, &bytes) || !(q = realloc(*p, bytes))) return -1;
+    *p = q, *cap = c;
+    return 0;
+}
+
+/* Predict CSV rows read from fd.  buf (cap bytes, `have` already read) is
+ * taken over.  Returns 0 or -1 with a message. */
+static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, int regular, const char *name,
+                          const CsvOpt *o, uint8_t *buf, size_t have, size_t cap, int probs, Err *err)
+{
+    PredJob J;
+    size_t line = 0, rows_done = 0, lcap = 0, ocap = 0, pcap = 0, ncap = 0, bcap = 0;
+    int shaped = 0, eof = 0, rc = 0;
+    char where[600];
+    memset(&J, 0, sizeof J);
+    J.net = N, J.inv = inv, J.scratch = &I->scratch[0][0];
+    for (;;) {
+        size_t endpos = have;
+        const char *p = (const char *)buf, *e;
+        if (!eof) { /* complete lines only, unless the input has ended */
+            while (endpos > 0 && buf[endpos - 1] != '\n') endpos--;
+        }
+        e = p + endpos;
+        if (endpos && memchr(buf, 0, endpos)) {
+            rc = fail(err, name, "binary data, not CSV text");
+            break;
+        }
+        if (!shaped && endpos) {
+            const char *q = p;
+            while (q < e && (*q == '\n' || *q == '\r' || *q == ' ' || *q == '\t')) q++;
+            if (q < e) {
+                if (csv_shape(&p, e, &line, o, name, &J.sh, err)) {
+                    rc = -1;
+                    break;
+                }
+                if (J.sh.d != N->size[0]) {
+                    rc = fail(err, name, "%zu features per row, but the model takes %zu%s", J.sh.d, N->size[0],
+                              J.sh.d == N->size[0] + 1 && !J.sh.lc ? " (is one column a label? see --label-col)" : "");
+                    break;
+                }
+                shaped = 1;
+            } else {
+                for (; p < e; p++) line += *p == '\n';
+            }
+        }
+        if (shaped) { /* the complete lines in [p, e) */
+            size_t n = 0;
+            for (const char *q = p; q < e; q++) n += *q == '\n';
+            n++;
+            if (grow((void **)&J.beg, &lcap, n, sizeof *J.beg) || grow((void **)&J.end, &bcap, n, sizeof *J.end) ||
+                grow((void **)&J.lineno, &ncap, n, sizeof *J.lineno)) {
+                rc = fail(err, name, "out of memory");
+                break;
+            }
+            J.n = 0;
+            while (p < e) {
+                const char *eol = memchr(p, '\n', (size_t)(e - p)), *q;
+                if (!eol) eol = e;
+                line++;
+                for (q = p; q < eol && (*q == ' ' || *q == '\r' || *q == '\t'); q++) {}
+                if (q < eol) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
+                p = eol + 1;
+            }
+            if (J.n) {
+                size_t K = N->size[N->nl - 1], bad = SIZE_MAX;
+                int bt = 0;
+                if (grow((void **)&J.out, &ocap, J.n * K, sizeof(float)) ||
+                    grow((void **)&J.pred, &pcap, J.n, sizeof(int32_t))) {
+                    rc = fail(err, name, "out of memory");
+                    break;
+                }
+                if (J.n < 2 * NN_CHUNK) pred_job(&J, 0, 1); /* a few rows: not worth waking threads */
+                else pool_run(pl, pred_job, &J);
+                for (int t = 0; t < (J.n < 2 * NN_CHUNK ? 1 : pl->nt); t++)
+                    if (J.badrow[t] < bad) bad = J.badrow[t], bt = t;
+                if (bad != SIZE_MAX) {
+                    print_answers(N, J.out, J.pred, bad, probs); /* the rows before it are good */
+                    snprintf(where, sizeof where, "%.500s:%zu", name, J.lineno[bad]);
+                    rc = csv_fail(err, where, &J.bad[bt], J.sh.ncol);
+                    break;
+                }
+                print_answers(N, J.out, J.pred, J.n, probs);
+                rows_done += J.n;
+                if (!regular) fflush(stdout);
+            }
+        }
+        memmove(buf, buf + endpos, have - endpos);
+        have -= endpos;
+        if (eof) break;
+        if (have == cap) { /* one line longer than the buffer */
+            uint8_t *nb;
+            if (cap >= NN_MAX_FILE) {
+                rc = fail(err, name, "a line longer than %zu bytes", NN_MAX_FILE);
+                break;
+            }
+            if (!(nb = realloc(buf, cap * 2))) {
+                rc = fail(err, name, "out of memory");
+                break;
+            }
+            buf = nb, cap *= 2;
+        }
+        for (;;) {
+            ssize_t got = read(fd, buf + have, cap - have);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) {
+                rc = fail(err, name, "read error: %s", strerror(errno));
+                break;
+            }
+            if (got == 0) eof = 1;
+            have += (size_t)got;
+            break;
+        }
+        if (rc) break;
+    }
+    if (!rc && !rows_done) rc = fail(err, name, shaped ? "no data rows" : "empty data file");
+    free(buf), free(J.beg), free(J.end), free(J.lineno), free(J.out), free(J.pred);
     return rc;
 }
 
@@ -2408,17 +2668,17 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
 static int cmd_predict(int argc, char **argv)
 {
     const OptSpec *S = predict_opts;
-    const char *val[16] = {0}, *pos[2];
-    int npos, rc, nt;
+    const char *val[16] = {0}, *pos[2], *name;
+    int npos, rc, nt, fd, regular, probs;
+    size_t cap = (size_t)1 << 20, have = 0;
+    uint8_t *buf;
+    struct stat st;
     CsvOpt co;
     Net N;
     Meta M;
-    Data d;
     Infer I;
     Pool *pl;
-    Err err;
-    float *out;
-    int32_t *pred;
+    Err err = {{0}, {0}};
     if ((rc = parse_opts("predict", argc, argv, S, val, pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[1]);
@@ -2427,25 +2687,76 @@ static int cmd_predict(int argc, char **argv)
     if (npos != 2) return usage_error("predict", "expected MODEL and INPUT%s%s", "", "");
     if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), 0, &co)) return 2;
     if (threads_option("predict", OPT(S, val, "threads"), &nt)) return 2;
-    if ((rc = load_model_and_data(pos[0], pos[1], NULL, &co, 0, &N, &M, &d))) return rc;
-    out = alloc_floats(d.n * N.size[N.nl - 1]);
-    pred = alloc_array(d.n, sizeof(int32_t));
-    pl = pool_new(nt);
-    if (!out || !pred || !pl || infer_init(&I, &N, pl->nt, &err)) {
-        say("out of memory");
-        free(out), free(pred), pool_free(pl), data_free(&d), free(N.param);
+    probs = OPT(S, val, "probs") != NULL;
+    if (model_load(pos[0], &N, &M, &err)) {
+        report(&err);
         return 1;
     }
-    infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
-    for (size_t r = 0; r < d.n; r++) {
-        if (OPT(S, val, "probs")) {
-            size_t K = N.size[N.nl - 1];
-            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)out[r * K + k], k + 1 < K ? ',' : '\n');
-        } else {
-            printf("%d\n", (int)pred[r]);
-        }
+    name = strcmp(pos[1], "-") ? pos[1] : "(stdin)";
+    fd = strcmp(pos[1], "-") ? open(pos[1], O_RDONLY) : STDIN_FILENO;
+    if (fd < 0 || fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        if (fd >= 0 && S_ISDIR(st.st_mode)) fail(&err, name, "is a directory, not a data file");
+        else fail(&err, name, "cannot open: %s", strerror(errno));
+        report(&err);
+        if (fd > 0) close(fd);
+        free(N.param);
+        return 1;
     }
-    infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param);
+    regular = S_ISREG(st.st_mode);
+    pl = pool_new(nt);
+    buf = malloc(cap);
+    if (!pl || !buf || infer_init(&I, &N, pl->nt, &err)) {
+        say("out of memory");
+        free(buf), pool_free(pl), free(N.param);
+        if (fd > 0) close(fd);
+        return 1;
+    }
+    while (have < 4) { /* enough to tell IDX and gzip from CSV */
+        ssize_t got = read(fd, buf + have, cap - have);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        have += (size_t)got;
+    }
+    if (looks_idx(buf, have) || looks_gzip(buf, have)) { /* read it all */
+        Data d;
+        for (;;) {
+            ssize_t got;
+            if (have == cap) {
+                uint8_t *nb = cap < NN_MAX_FILE ? realloc(buf, cap * 2) : NULL;
+                if (!nb) {
+                    rc = fail(&err, name, "too large or out of memory");
+                    break;
+                }
+                buf = nb, cap *= 2;
+            }
+            got = read(fd, buf + have, cap - have);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) rc = fail(&err, name, "read error: %s", strerror(errno));
+            if (got <= 0) break;
+            have += (size_t)got;
+        }
+        if (rc) free(buf);
+        else if (!(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
+            float *out = alloc_floats(d.n * N.size[N.nl - 1]);
+            int32_t *pred = alloc_array(d.n, sizeof(int32_t));
+            if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
+            else if (!out || !pred) rc = fail(&err, name, "out of memory");
+            else {
+                infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
+                print_answers(&N, out, pred, d.n, probs);
+            }
+            free(out), free(pred), data_free(&d);
+        }
+    } else {
+        rc = predict_stream(pl, &I, &N, 1.0f / M.in_div, fd, regular, name, &co, buf, have, cap, probs, &err);
+    }
+    if (fd > 0) close(fd);
+    infer_free(&I), pool_free(pl), free(N.param);
+    if (rc) {
+        fflush(stdout);
+        report(&err);
+        return 1;
+    }
     return finish_stdout();
 }
 

@@ -119,6 +119,21 @@ cut -d, -f1-64 "$D" >"$T/feat.csv"
 "$NN" predict "$T/d.bin" "$T/feat.csv" --probs >"$T/q1" && "$NN" predict "$T/d.bin" "$T/feat.csv" --probs --threads 1 >"$T/q2" &&
     cmp -s "$T/q1" "$T/q2" && [ "$(head -1 "$T/q1" | tr ',' '\n' | wc -l)" = 10 ] && ok "predict --probs: 10 columns, same with 1 thread" || bad "predict --probs"
 "$NN" predict "$T/d.bin" "$D" --label-col last >"$T/p3" && cmp -s "$T/p1" "$T/p3" && ok "predict skips a label column" || bad "predict --label-col"
+# streaming: each answer must come back before the next row is written
+mkfifo "$T/fin" "$T/fout"
+"$NN" predict "$T/d.bin" - <"$T/fin" >"$T/fout" 2>/dev/null &
+exec 3>"$T/fin" 4<"$T/fout"
+streamed=0
+for r in 1 2 3; do
+    sed -n "${r}p" "$T/feat.csv" >&3
+    if IFS= read -r -t 10 ans <&4 && [ "$ans" = "$(sed -n "${r}p" "$T/p1")" ]; then streamed=$((streamed + 1)); fi
+done
+exec 3>&- 4<&-
+wait
+[ $streamed = 3 ] && ok "predict streams row by row through a pipe" || bad "streaming: $streamed of 3 answers came back in time"
+"$NN" predict "$T/d.bin" data/../data/digits.csv --label-col last --probs >/dev/null && ok "predict --probs with --label-col" || bad "predict --probs --label-col"
+{ head -5 "$T/feat.csv"; echo "1,2,x"; } | "$NN" predict "$T/d.bin" - >"$T/partial" 2>"$T/err"
+[ $? = 1 ] && grep -q '(stdin):6: ' "$T/err" && [ "$(wc -l <"$T/partial")" = 5 ] && ok "predict reports the bad line" || bad "predict bad line: $(cat "$T/err")"
 expect "predict wrong width hints label" 1 "see --label-col" "$NN" predict "$T/d.bin" "$D"
 paste -d, "$T/p1" <(cut -d, -f65 "$D") | awk -F, '$1==$2{n++} END{printf "%.4f\n", n/NR}' >"$T/acc1"
 "$NN" eval "$T/d.bin" "$D" --label-col last >"$T/e1" && grep -q "accuracy $(cat "$T/acc1")" "$T/e1" && ok "eval agrees with predict ($(cat "$T/e1"))" || bad "eval $(cat "$T/e1") vs predict $(cat "$T/acc1")"
