@@ -126,7 +126,7 @@ exec 3>"$T/fin" 4<"$T/fout"
 streamed=0
 for r in 1 2 3; do
     sed -n "${r}p" "$T/feat.csv" >&3
-    if IFS= read -r -t 10 ans <&4 && [ "$ans" = "$(sed -n "${r}p" "$T/p1")" ]; then streamed=$((streamed + 1)); fi
+    if IFS= read -r -t ${STREAM_WAIT:-10} ans <&4 && [ "$ans" = "$(sed -n "${r}p" "$T/p1")" ]; then streamed=$((streamed + 1)); fi
 done
 exec 3>&- 4<&-
 wait

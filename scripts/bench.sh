@@ -1,0 +1,106 @@
+#!/bin/bash
+# make bench: the speed and memory benchmarks of issue "Speed and memory".
+#   peak  an FMA probe (scripts/fma_peak.c) on 1 and 2 threads: this machine's
+#         single-precision multiply-add peak, the denominator of "% of peak"
+#   B1    the textbook job: Fashion-MNIST, 784-30-10, sigmoid, quadratic cost,
+#         eta 3.0, mini-batch 10, 30 epochs, test accuracy after every epoch
+#   B2    a wide layer: 784-800-10, mini-batch 32, 3 epochs (eta 3.0)
+#   P     nn predict over the 10,000 test images as CSV through a pipe
+# and, when Debian's python3-torch is installed, ../shared/bench/torch_ref.py
+# on B1 and B2 in the same run.  Prints one Markdown table.
+#
+# FLOPs counted (2 per multiply-add): for every training example the forward
+# pass (sum over layers of in*out), the weight gradients (the same), and the
+# deltas propagated into hidden layers (sum over layers above the first of
+# in*out); plus the forward pass over the test set after every epoch.  Bias
+# additions and activation functions are not counted.
+set -eu
+cd "$(dirname "$0")/.."
+NN=./nn
+B=build
+mkdir -p $B
+TORCH_REF=${TORCH_REF:-../shared/bench/torch_ref.py}
+PY=${PYTHON:-/usr/bin/python3}
+[ -f data/train-images-idx3-ubyte ] || scripts/get-data.sh fashion
+make -s nn
+cc -std=c11 -O3 -march=native -o $B/fma_peak scripts/fma_peak.c -lpthread
+TR="--train data/train-images-idx3-ubyte --test data/t10k-images-idx3-ubyte"
+TI="--train-images data/train-images-idx3-ubyte --train-labels data/train-labels-idx1-ubyte --test-images data/t10k-images-idx3-ubyte --test-labels data/t10k-labels-idx1-ubyte"
+
+peak1=$($B/fma_peak 1)
+peak2=$($B/fma_peak 2)
+
+# flops SPEC BATCHLESS EPOCHS: useful GFLOP of a run on 60000 + 10000 rows
+flops() {
+    awk -v spec="$1" -v ep="$2" 'BEGIN {
+        n = split(spec, s, "-"); fwd = 0; bp = 0
+        for (l = 2; l <= n; l++) { fwd += s[l-1] * s[l]; if (l > 2) bp += s[l-1] * s[l] }
+        printf "%.3f", (60000 * (2*fwd + bp) * 2 + 10000 * fwd * 2) * ep / 1e9 }'
+}
+
+# run NAME CMD...: wall seconds and peak RSS (MB) into $secs $rss; log in $B/NAME.log
+run() {
+    local name=$1
+    shift
+    /usr/bin/time -o $B/$name.time -f "%e %M" "$@" >$B/$name.out 2>$B/$name.log
+    secs=$(cut -d' ' -f1 $B/$name.time)
+    rss=$(awk '{printf "%.0f", $2/1024}' $B/$name.time)
+}
+
+acc_nn() { sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$1"; }
+acc_torch() { sed -n 's/.*accuracy=\([0-9.]*\).*/\1/p' "$1" | awk '{printf "%.2f", 100*$1}'; }
+row() { # NAME SECONDS EXAMPLES GFLOP ACC RSS RATIO
+    awk -v n="$1" -v s="$2" -v ex="$3" -v g="$4" -v a="$5" -v r="$6" -v q="$7" -v p="$peak2" 'BEGIN {
+        gf = g / s; printf "| %s | %.2f | %.0f | %.1f | %.0f%% | %s | %s MB | %s |\n", n, s, ex / s, gf, 100 * gf / p, a, r, q }'
+}
+
+echo "nn benchmarks, $(date -u +%Y-%m-%d), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $($NN --version)"
+echo
+echo "FMA peak (scripts/fma_peak.c): $peak1 GFLOP/s on 1 thread, $peak2 GFLOP/s on 2 threads"
+echo
+
+G1=$(flops 784-30-10 30)
+G2=$(flops 784-800-10 3)
+run b1 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out $B/b1.bin
+b1s=$secs b1r=$rss b1a=$(acc_nn $B/b1.log)
+run b1t1 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out $B/b1t1.bin --threads 1
+b1t1s=$secs b1t1r=$rss b1t1a=$(acc_nn $B/b1t1.log)
+run b1t2 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out $B/b1t2.bin --threads 2
+if cmp -s $B/b1.bin $B/b1t1.bin && cmp -s $B/b1.bin $B/b1t2.bin; then det="byte-identical"; else det="DIFFERENT"; fi
+run b2 $NN train --layers 784-800-10 --eta 3.0 --batch 32 --epochs 3 $TR --out $B/b2.bin
+b2s=$secs b2r=$rss b2a=$(acc_nn $B/b2.log)
+
+# P: the test images as CSV, one row of 784 integers per line
+if [ ! -s $B/t10k.csv ]; then
+    tail -c +17 data/t10k-images-idx3-ubyte | od -An -v -tu1 -w784 | sed 's/^ *//; s/  */,/g' >$B/t10k.csv
+fi
+csvmb=$(awk -v b="$(wc -c <$B/t10k.csv)" 'BEGIN{printf "%.1f", b/1e6}')
+best=99
+for i in 1 2 3 4 5; do
+    /usr/bin/time -o $B/p.time -f "%e %M" sh -c "cat $B/t10k.csv | $NN predict $B/b1.bin - >$B/p.out"
+    t=$(cut -d' ' -f1 $B/p.time)
+    best=$(awk -v a="$t" -v b="$best" 'BEGIN{print (a<b)?a:b}')
+done
+prss=$(awk '{printf "%.0f", $2/1024}' $B/p.time)
+$NN predict $B/b1.bin data/t10k-images-idx3-ubyte | cmp -s - $B/p.out && psame="same answers as from IDX" || psame="ANSWERS DIFFER from IDX"
+
+have_torch=0
+if [ -f "$TORCH_REF" ] && $PY -c 'import torch' 2>/dev/null; then
+    have_torch=1
+    run t1 $PY "$TORCH_REF" $TI --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 --threads 2
+    t1s=$secs t1r=$rss t1a=$(acc_torch $B/t1.out) t1train=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' $B/t1.out)
+    run t2 $PY "$TORCH_REF" $TI --layers 784-800-10 --eta 3.0 --batch 32 --epochs 3 --threads 2
+    t2s=$secs t2r=$rss t2a=$(acc_torch $B/t2.out) t2train=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' $B/t2.out)
+fi
+ratio() { [ $have_torch = 1 ] && awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1fx faster", b/a}' || echo "-"; }
+
+echo "| configuration | seconds (whole process) | examples/s | GFLOP/s | % of 2-thread peak | test accuracy | peak RSS | vs PyTorch |"
+echo "|---|---|---|---|---|---|---|---|"
+row "B1 nn, 2 threads (default)" "$b1s" 1800000 "$G1" "$b1a%" "$b1r" "$(ratio "$b1s" "${t1s:-0}")"
+row "B1 nn, 1 thread" "$b1t1s" 1800000 "$G1" "$b1t1a%" "$b1t1r" "$(ratio "$b1t1s" "${t1s:-0}")"
+[ $have_torch = 1 ] && row "B1 PyTorch, 2 threads (train $t1train s)" "$t1s" 1800000 "$G1" "$t1a%" "$t1r" "1.0x"
+row "B2 nn 784-800-10, batch 32" "$b2s" 180000 "$G2" "$b2a%" "$b2r" "$(ratio "$b2s" "${t2s:-0}")"
+[ $have_torch = 1 ] && row "B2 PyTorch, 2 threads (train $t2train s)" "$t2s" 180000 "$G2" "$t2a%" "$t2r" "1.0x"
+awk -v s="$best" -v mb="$csvmb" -v r="$prss" 'BEGIN{printf "| P nn predict, %s MB of CSV through a pipe | %.2f | %.0f | - | - | %.1f MB/s | %s MB | - |\n", mb, s, 10000/s, mb/s, r}'
+echo
+echo "B1 useful work $G1 GFLOP, B2 $G2 GFLOP. B1 models with --threads 1, 2 and the default: $det. Predict: $psame."
