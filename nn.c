@@ -103,8 +103,13 @@ typedef struct {
     char msg[512];
 } Err;
 
-enum { ACT_SIGMOID = 1 };
-enum { COST_QUADRATIC = 1, COST_CROSS_ENTROPY = 2 };
+/* Ids as stored in model files: never renumber. */
+enum { ACT_SIGMOID = 1, ACT_TANH, ACT_RELU, ACT_LEAKY, ACT_LINEAR, ACT_SOFTMAX, ACT_COUNT };
+enum { COST_QUADRATIC = 1, COST_CROSS_ENTROPY, COST_LOGLIK, COST_COUNT };
+enum { INIT_NORMAL = 1, INIT_SCALED, INIT_HE, INIT_COUNT };
+enum { OPT_SGD = 1, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM, OPT_COUNT };
+enum { SCHED_CONSTANT = 1, SCHED_STEP, SCHED_EXP, SCHED_COSINE, SCHED_COUNT };
+#define LEAKY_SLOPE 0.01f
 
 /* The network: L = nl - 1 weight layers.  All weights and biases live in one
  * 64-byte aligned allocation `param`; W(l) and B(l) are views into it.
@@ -126,12 +131,15 @@ typedef struct {
 #define NET_W(n, l) ((n)->param + (n)->woff[l])
 #define NET_B(n, l) ((n)->param + (n)->boff[l])
 
-/* Settings recorded in a model file. */
+/* Settings recorded in a model file (the training settings for `nn info`
+ * and for reproducing a run). */
 typedef struct {
     float in_div;    /* inputs are divided by this before the first layer */
-    float eta;
+    float eta;       /* the base learning rate */
     uint32_t batch, epochs, epochs_done;
     uint64_t seed;
+    uint32_t init, optimizer, schedule, step, best_epoch, val_rows, patience;
+    float momentum, lambda, dropout, gamma, beta1, beta2, epsilon;
 } Meta;
 
 /* A labelled (or unlabelled) data set.  Features are either bytes (IDX
@@ -533,8 +541,33 @@ static float bits_f32(uint32_t u)
     return f;
 }
 
-/* CRC-32 (IEEE 802.3, as in gzip and PNG), four bits at a time. */
+/* CRC-32 (IEEE 802.3, as in gzip and PNG).  Short inputs go four bits at a
+ * time through a 16-entry table; long ones (gzip members) eight bytes at a
+ * time through tables built on the stack for the call (8 KiB, microseconds),
+ * which keeps the program free of mutable global state. */
+static uint32_t crc32_nibble(uint32_t crc, const uint8_t *p, size_t n);
+
 static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
+{
+    uint32_t t[8][256];
+    if (n < 65536) return crc32_nibble(crc, p, n);
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+        t[0][i] = c;
+    }
+    for (int s = 1; s < 8; s++)
+        for (uint32_t i = 0; i < 256; i++) t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 255];
+    crc = ~crc;
+    for (; n >= 8; n -= 8, p += 8) {
+        uint32_t a = crc ^ get_le32(p), b = get_le32(p + 4);
+        crc = t[7][a & 255] ^ t[6][(a >> 8) & 255] ^ t[5][(a >> 16) & 255] ^ t[4][a >> 24] ^ t[3][b & 255] ^
+              t[2][(b >> 8) & 255] ^ t[1][(b >> 16) & 255] ^ t[0][b >> 24];
+    }
+    return crc32_nibble(~crc, p, n);
+}
+
+static uint32_t crc32_nibble(uint32_t crc, const uint8_t *p, size_t n)
 {
     static const uint32_t t[16] = {
         0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
@@ -547,6 +580,359 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
         crc = (crc >> 4) ^ t[crc & 15];
     }
     return ~crc;
+}
+
+/* Format notes: gzip (RFC 1952) over DEFLATE (RFC 1951).  A gzip file is
+ * one or more members: a 10-byte header (1F 8B, method 8, flags, mtime, xfl,
+ * os), optional extra field, name, comment and header CRC per the flags, a
+ * DEFLATE stream, then the CRC-32 and the length mod 2^32 of the data.
+ * DEFLATE is a series of blocks: stored (byte-aligned LEN, ~LEN, bytes),
+ * fixed Huffman, or dynamic Huffman (code lengths coded by a code-length
+ * code).  The inflater reads through a 64-bit bit buffer with lookup tables
+ * of 10 bits for the common short codes and a canonical decode (as zlib's
+ * puff) for longer ones.  Every read is bounded: past the input it reads
+ * zeros and then fails; matches cannot reach before the member's output;
+ * the output is capped.  Every malformed stream is an error. */
+
+#define INF_FAST 10
+
+typedef struct {
+    uint16_t count[16];  /* codes of each length */
+    uint16_t symbol[320]; /* symbols ordered by code */
+    uint16_t fast[1 << INF_FAST]; /* (length << 9 | symbol) + 1, or 0: longer code or none */
+} Huff;
+
+typedef struct {
+    const uint8_t *in;
+    size_t inlen, pos;
+    uint64_t bits;
+    int nbits, pad;      /* bits in the buffer; how many of them are padding past the input */
+    uint8_t *out;
+    size_t outlen, outcap, start; /* start: the current member's first output byte */
+    size_t maxout;
+} Inflate;
+
+static void inf_refill(Inflate *s)
+{
+    while (s->nbits <= 56) {
+        uint64_t byte = 0;
+        if (s->pos < s->inlen) byte = s->in[s->pos++];
+        else s->pad += 8;
+        s->bits |= byte << s->nbits;
+        s->nbits += 8;
+    }
+}
+
+/* Take n <= 32 bits; -1 if that reaches past the input. */
+static int64_t inf_bits(Inflate *s, int n)
+{
+    uint64_t v;
+    if (s->nbits < n) inf_refill(s);
+    v = s->bits & (((uint64_t)1 << n) - 1);
+    s->bits >>= n, s->nbits -= n;
+    if (s->nbits < s->pad) return -1;
+    return (int64_t)v;
+}
+
+/* Build a Huffman decoder from n code lengths; returns 0 for a complete
+ * code, > 0 for an incomplete one, -1 for an over-subscribed one. */
+static int huff_build(Huff *h, const uint8_t *len, int n)
+{
+    uint16_t offs[16];
+    int left = 1, code = 0;
+    memset(h->count, 0, sizeof h->count);
+    memset(h->fast, 0, sizeof h->fast);
+    for (int k = 0; k < n; k++) h->count[len[k]]++;
+    if (h->count[0] == n) return 0; /* no codes: complete, but decodes nothing */
+    for (int l = 1; l < 16; l++) {
+        left = left * 2 - h->count[l];
+        if (left < 0) return -1;
+    }
+    offs[1] = 0;
+    for (int l = 1; l < 15; l++) offs[l + 1] = (uint16_t)(offs[l] + h->count[l]);
+    for (int k = 0; k < n; k++)
+        if (len[k]) h->symbol[offs[len[k]]++] = (uint16_t)k;
+    /* the fast table: canonical codes, bit-reversed (DEFLATE sends them MSB first) */
+    for (int l = 1, idx = 0; l <= INF_FAST; l++, code <<= 1)
+        for (int k = 0; k < h->count[l]; k++, code++, idx++) {
+            int rev = 0;
+            for (int b = 0; b < l; b++) rev |= ((code >> b) & 1) << (l - 1 - b);
+            for (int f = rev; f < (1 << INF_FAST); f += 1 << l) h->fast[f] = (uint16_t)((l << 9 | h->symbol[idx]) + 1);
+        }
+    return left;
+}
+
+/* Decode one symbol; -1 on an invalid code or past the input. */
+static int huff_decode(Inflate *s, const Huff *h)
+{
+    int code = 0, first = 0, index = 0;
+    unsigned e;
+    if (s->nbits < 15) inf_refill(s);
+    e = h->fast[s->bits & ((1u << INF_FAST) - 1)];
+    if (e) {
+        int l = (int)((e - 1) >> 9);
+        s->bits >>= l, s->nbits -= l;
+        return s->nbits < s->pad ? -1 : (int)((e - 1) & 511);
+    }
+    for (int l = 1; l < 16; l++) { /* canonical decode, bit by bit */
+        int cnt = h->count[l];
+        code |= (int)(s->bits & 1), s->bits >>= 1, s->nbits--;
+        if (code - cnt < first) return s->nbits < s->pad ? -1 : h->symbol[index + (code - first)];
+        index += cnt, first += cnt, first <<= 1, code <<= 1;
+    }
+    return -1;
+}
+
+static int inf_grow(Inflate *s, size_t need)
+{
+    size_t cap = s->outcap ? s->outcap : 1 << 16;
+    uint8_t *p;
+    if (need <= s->outcap) return 0;
+    if (need > s->maxout) return -1;
+    while (cap < need) cap = cap > s->maxout / 2 ? s->maxout : cap * 2;
+    if (!(p = realloc(s->out, cap))) return -1;
+    s->out = p, s->outcap = cap;
+    return 0;
+}
+
+/* Decode one Huffman block's symbols.  Returns 0 or an error message. */
+static const char *inf_codes(Inflate *s, const Huff *lc, const Huff *dc)
+{
+    static const uint16_t lbase[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+                                       35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+    static const uint8_t lext[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+    static const uint16_t dbase[30] = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
+                                       257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+    static const uint8_t dext[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+    for (;;) {
+        int sym = huff_decode(s, lc);
+        if (sym < 0) return "invalid literal/length code, or the data ends";
+        if (sym < 256) {
+            if (s->outlen == s->outcap && inf_grow(s, s->outlen + 1)) return "output too large or out of memory";
+            s->out[s->outlen++] = (uint8_t)sym;
+        } else if (sym == 256) {
+            return NULL;
+        } else {
+            int64_t e;
+            size_t len, dist;
+            sym -= 257;
+            if (sym >= 29) return "invalid length symbol";
+            if ((e = inf_bits(s, lext[sym])) < 0) return "the data ends inside a match";
+            len = lbase[sym] + (size_t)e;
+            if ((sym = huff_decode(s, dc)) < 0) return "invalid distance code, or the data ends";
+            if (sym >= 30) return "invalid distance symbol";
+            if ((e = inf_bits(s, dext[sym])) < 0) return "the data ends inside a match";
+            dist = dbase[sym] + (size_t)e;
+            if (dist > s->outlen - s->start) return "a match reaches back before the start of the data";
+            if (s->outlen + len > s->outcap && inf_grow(s, s->outlen + len)) return "output too large or out of memory";
+            {
+                uint8_t *d = s->out + s->outlen;
+                const uint8_t *from = d - dist;
+                if (dist == 1) memset(d, *from, len);
+                else if (dist >= len) memcpy(d, from, len);
+                else for (size_t k = 0; k < len; k++) d[k] = from[k];
+            }
+            s->outlen += len;
+        }
+    }
+}
+
+/* Inflate one DEFLATE stream at s->pos.  Returns NULL or an error. */
+static const char *inf_stream(Inflate *s)
+{
+    static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    Huff *lc = malloc(sizeof *lc), *dc = malloc(sizeof *dc);
+    const char *why = NULL;
+    int64_t last = 0, type;
+    s->bits = 0, s->nbits = 0, s->pad = 0;
+    if (!lc || !dc) why = "out of memory";
+    while (!why && !last) {
+        if ((last = inf_bits(s, 1)) < 0 || (type = inf_bits(s, 2)) < 0) {
+            why = "the data ends inside a block header";
+            break;
+        }
+        if (type == 0) { /* stored: drop to a byte boundary, give back whole buffered bytes */
+            size_t len;
+            s->bits >>= s->nbits & 7, s->nbits -= s->nbits & 7;
+            if (s->nbits < s->pad) {
+                why = "the data ends inside a block header";
+                break;
+            }
+            s->pos -= (size_t)(s->nbits - s->pad) / 8, s->bits = 0, s->nbits = 0, s->pad = 0;
+            if (s->inlen - s->pos < 4) {
+                why = "the data ends inside a stored block";
+                break;
+            }
+            len = (size_t)s->in[s->pos] | (size_t)s->in[s->pos + 1] << 8;
+            if ((len ^ 0xffff) != ((size_t)s->in[s->pos + 2] | (size_t)s->in[s->pos + 3] << 8)) {
+                why = "stored block length does not match its complement";
+                break;
+            }
+            s->pos += 4;
+            if (s->inlen - s->pos < len) {
+                why = "the data ends inside a stored block";
+                break;
+            }
+            if (inf_grow(s, s->outlen + len)) {
+                why = "output too large or out of memory";
+                break;
+            }
+            memcpy(s->out + s->outlen, s->in + s->pos, len);
+            s->outlen += len, s->pos += len;
+        } else if (type == 1) { /* fixed Huffman codes */
+            uint8_t l[320];
+            for (int k = 0; k < 288; k++) l[k] = k < 144 ? 8 : k < 256 ? 9 : k < 280 ? 7 : 8;
+            huff_build(lc, l, 288);
+            for (int k = 0; k < 30; k++) l[k] = 5;
+            huff_build(dc, l, 30);
+            why = inf_codes(s, lc, dc);
+        } else if (type == 2) { /* dynamic Huffman codes */
+            uint8_t l[320];
+            int64_t nlen = inf_bits(s, 5), ndist = inf_bits(s, 5), ncode = inf_bits(s, 4);
+            int k = 0, err;
+            if (nlen < 0 || ndist < 0 || ncode < 0) {
+                why = "the data ends inside a block header";
+                break;
+            }
+            nlen += 257, ndist += 1, ncode += 4;
+            if (nlen > 286 || ndist > 30) {
+                why = "too many length or distance codes";
+                break;
+            }
+            memset(l, 0, sizeof l);
+            for (k = 0; k < ncode; k++) {
+                int64_t v = inf_bits(s, 3);
+                if (v < 0) break;
+                l[order[k]] = (uint8_t)v;
+            }
+            if (k < ncode) {
+                why = "the data ends inside a block header";
+                break;
+            }
+            if (huff_build(lc, l, 19) != 0) {
+                why = "the code-length code is incomplete or over-subscribed";
+                break;
+            }
+            for (k = 0; k < nlen + ndist && !why;) {
+                int sym = huff_decode(s, lc), rep = 0;
+                uint8_t v = 0;
+                int64_t e;
+                if (sym < 0) why = "invalid code-length code, or the data ends";
+                else if (sym < 16) l[k++] = (uint8_t)sym;
+                else {
+                    if (sym == 16) {
+                        if (k == 0) why = "a repeat with no previous length";
+                        else if ((e = inf_bits(s, 2)) < 0) why = "the data ends inside a block header";
+                        else v = l[k - 1], rep = 3 + (int)e;
+                    } else if ((e = inf_bits(s, sym == 17 ? 3 : 7)) < 0) {
+                        why = "the data ends inside a block header";
+                    } else {
+                        rep = (sym == 17 ? 3 : 11) + (int)e;
+                    }
+                    if (!why && k + rep > nlen + ndist) why = "code lengths run past their count";
+                    while (!why && rep--) l[k++] = v;
+                }
+            }
+            if (why) break;
+            if (l[256] == 0) {
+                why = "no end-of-block code";
+                break;
+            }
+            /* an incomplete code is allowed only as a single code of length 1 (as puff) */
+            err = huff_build(lc, l, (int)nlen);
+            if (err < 0 || (err > 0 && nlen != lc->count[0] + lc->count[1])) {
+                why = "the literal/length code is incomplete or over-subscribed";
+                break;
+            }
+            err = huff_build(dc, l + nlen, (int)ndist);
+            if (err < 0 || (err > 0 && ndist != dc->count[0] + dc->count[1])) {
+                why = "the distance code is incomplete or over-subscribed";
+                break;
+            }
+            why = inf_codes(s, lc, dc);
+        } else {
+            why = "invalid block type 3";
+        }
+    }
+    if (!why) /* give back the whole bytes read ahead into the bit buffer */
+        s->pos -= (size_t)((s->nbits - s->pad) / 8);
+    free(lc), free(dc);
+    return why;
+}
+
+/* Decompress a gzip file image (one or more members) into a malloc'd
+ * buffer of at most maxout bytes, checking each member's CRC-32 and length.
+ * Returns 0, or -1 with a message naming the member and byte offset. */
+static int gunzip(const uint8_t *in, size_t inlen, size_t maxout, const char *name, uint8_t **out, size_t *outlen,
+                  Err *err)
+{
+    Inflate s;
+    int member = 0;
+    memset(&s, 0, sizeof s);
+    s.in = in, s.inlen = inlen, s.maxout = maxout;
+    while (s.pos < inlen) {
+        size_t h = s.pos;
+        int flg;
+        const char *why;
+        member++;
+        if (inlen - h < 18 || in[h] != 0x1f || in[h + 1] != 0x8b) {
+            free(s.out);
+            return fail(err, name, "gzip member %d at byte %zu: %s", member, h,
+                        inlen - h < 18 ? "truncated header" : "not a gzip header (trailing garbage?)");
+        }
+        if (in[h + 2] != 8 || (in[h + 3] & 0xe0)) {
+            free(s.out);
+            return fail(err, name, "gzip member %d: unknown compression method or flags", member);
+        }
+        flg = in[h + 3];
+        s.pos = h + 10;
+        if (flg & 4) { /* FEXTRA */
+            size_t xlen = (size_t)in[s.pos] | (size_t)in[s.pos + 1] << 8;
+            if (inlen - s.pos < xlen + 2) {
+                free(s.out);
+                return fail(err, name, "gzip member %d: truncated extra field", member);
+            }
+            s.pos += 2 + xlen;
+        }
+        for (int f = 8; f <= 16; f += 8) /* FNAME, FCOMMENT: zero-terminated */
+            if (flg & f) {
+                const uint8_t *z = s.pos < inlen ? memchr(in + s.pos, 0, inlen - s.pos) : NULL;
+                if (!z) {
+                    free(s.out);
+                    return fail(err, name, "gzip member %d: unterminated file name or comment", member);
+                }
+                s.pos = (size_t)(z - in) + 1;
+            }
+        if (flg & 2) { /* FHCRC: the low 16 bits of the header's CRC-32 */
+            if (inlen - s.pos < 2 ||
+                (crc32_update(0, in + h, s.pos - h) & 0xffff) != ((uint32_t)in[s.pos] | (uint32_t)in[s.pos + 1] << 8)) {
+                free(s.out);
+                return fail(err, name, "gzip member %d: header checksum mismatch", member);
+            }
+            s.pos += 2;
+        }
+        s.start = s.outlen;
+        if ((why = inf_stream(&s))) {
+            free(s.out);
+            return fail(err, name, "gzip member %d: %s", member, why);
+        }
+        if (inlen - s.pos < 8) {
+            free(s.out);
+            return fail(err, name, "gzip member %d: truncated (no CRC and length trailer)", member);
+        }
+        if (crc32_update(0, s.out + s.start, s.outlen - s.start) != get_le32(in + s.pos)) {
+            free(s.out);
+            return fail(err, name, "gzip member %d: CRC-32 mismatch: the data is corrupted", member);
+        }
+        if ((uint32_t)(s.outlen - s.start) != get_le32(in + s.pos + 4)) {
+            free(s.out);
+            return fail(err, name, "gzip member %d: length mismatch", member);
+        }
+        s.pos += 8;
+    }
+    if (!s.out && !(s.out = malloc(1))) return fail(err, name, "out of memory");
+    *out = s.out, *outlen = s.outlen;
+    return 0;
 }
 
 /* Write `len` bytes to `path` atomically: a temporary file in the same
@@ -628,19 +1014,21 @@ NN_MAYBE_UNUSED static void k_forward_ref(const float *X, size_t m, const float 
 /* For rows j0 <= j < j1 and columns i0 <= i < i1 of a weight matrix, the
  * gradient summed over the batch
  *   g[j][i] = sum_b D[b][j] * X[b][i],  gb[j] = sum_b D[b][j],
- * then either (G != NULL) G[j][i] = g, or the SGD step W[j][i] -= c * g.
+ * then either (G != NULL) G[j][i] = g, or the SGD step
+ *   W[j][i] = decay * W[j][i] - c * g     (decay = 1 - eta * lambda / n: L2)
+ * (decay == 1 leaves W's own rounding untouched: 1 * w == w).
  * The biases are done only when Gb (gradient) or bias (step) is non-NULL.
  * D (m, ldd), X (m, n), W and G (*, n); i0, i1 multiples of NN_PAD. */
 NN_MAYBE_UNUSED static void k_update_ref(const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i0,
-                                         size_t i1, float c, float *W, float *bias, size_t j0, size_t j1, float *G,
-                                         float *Gb)
+                                         size_t i1, float c, float decay, float *W, float *bias, size_t j0, size_t j1,
+                                         float *G, float *Gb)
 {
     for (size_t j = j0; j < j1; j++) {
         for (size_t i = i0; i < i1; i++) {
             float g = 0;
             for (size_t b = 0; b < m; b++) g += D[b * ldd + j] * X[b * n + i];
             if (G) G[j * n + i] = g;
-            else W[j * n + i] -= c * g;
+            else W[j * n + i] = decay * W[j * n + i] - c * g;
         }
         if (Gb || bias) {
             float gb = 0;
@@ -679,6 +1067,7 @@ typedef __m512 vec;
 #define V_STORE(p, v) _mm512_store_ps(p, v)
 #define V_SET1(x) _mm512_set1_ps(x)
 #define V_ZERO() _mm512_setzero_ps()
+#define V_MUL(a, b) _mm512_mul_ps(a, b)
 #define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)  /* a*b + c */
 #define V_FNMA(a, b, c) _mm512_fnmadd_ps(a, b, c) /* c - a*b */
 NN_INLINE float v_hsum(vec v) { return _mm512_reduce_add_ps(v); }
@@ -688,6 +1077,7 @@ typedef __m256 vec;
 #define V_STORE(p, v) _mm256_store_ps(p, v)
 #define V_SET1(x) _mm256_set1_ps(x)
 #define V_ZERO() _mm256_setzero_ps()
+#define V_MUL(a, b) _mm256_mul_ps(a, b)
 #define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define V_FNMA(a, b, c) _mm256_fnmadd_ps(a, b, c)
 NN_INLINE float v_hsum(vec v)
@@ -735,9 +1125,9 @@ static void k_forward(const float *X, size_t m, const float *W, const float *bia
 
 /* rj rows of k_update starting at row j. */
 NN_INLINE void upd_tile(int rj, const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i0, size_t i1,
-                        float c, float *W, size_t j, float *G)
+                        float c, float decay, float *W, size_t j, float *G)
 {
-    vec vc = V_SET1(c);
+    vec vc = V_SET1(c), vd = V_SET1(decay);
     for (size_t i = i0; i < i1; i += NN_VW) {
         vec acc[4];
         for (int r = 0; r < rj; r++) acc[r] = V_ZERO();
@@ -748,17 +1138,17 @@ NN_INLINE void upd_tile(int rj, const float *D, size_t ldd, size_t m, const floa
         for (int r = 0; r < rj; r++) {
             size_t o = (j + r) * n + i;
             if (G) V_STORE(G + o, acc[r]);
-            else V_STORE(W + o, V_FNMA(vc, acc[r], V_LOAD(W + o)));
+            else V_STORE(W + o, V_FNMA(vc, acc[r], V_MUL(vd, V_LOAD(W + o))));
         }
     }
 }
 
 static void k_update(const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i0, size_t i1, float c,
-                     float *W, float *bias, size_t j0, size_t j1, float *G, float *Gb)
+                     float decay, float *W, float *bias, size_t j0, size_t j1, float *G, float *Gb)
 {
     size_t j = j0;
-    for (; j + 4 <= j1; j += 4) upd_tile(4, D, ldd, m, X, n, i0, i1, c, W, j, G);
-    for (; j < j1; j++) upd_tile(1, D, ldd, m, X, n, i0, i1, c, W, j, G);
+    for (; j + 4 <= j1; j += 4) upd_tile(4, D, ldd, m, X, n, i0, i1, c, decay, W, j, G);
+    for (; j < j1; j++) upd_tile(1, D, ldd, m, X, n, i0, i1, c, decay, W, j, G);
     if (Gb || bias)
         for (j = j0; j < j1; j++) {
             float gb = 0;
@@ -769,27 +1159,38 @@ static void k_update(const float *D, size_t ldd, size_t m, const float *X, size_
         }
 }
 
-/* rb rows of k_backprop starting at row b. */
-NN_INLINE void bp_tile(int rb, const float *D, size_t ldd, const float *W, size_t n, size_t nout,
-                       size_t i0, size_t i1, float *P)
+/* rb rows x cb vector blocks of k_backprop at row b, column i: rb * cb
+ * independent chains (16 in the main tile) over the nout terms. */
+NN_INLINE void bp_tile(int rb, int cb, const float *D, size_t ldd, const float *W, size_t n, size_t nout, size_t i,
+                       float *P)
 {
-    for (size_t i = i0; i < i1; i += NN_VW) {
-        vec acc[4];
-        for (int q = 0; q < rb; q++) acc[q] = V_ZERO();
-        for (size_t j = 0; j < nout; j++) {
-            vec w = V_LOAD(W + j * n + i);
-            for (int q = 0; q < rb; q++) acc[q] = V_FMA(V_SET1(D[q * ldd + j]), w, acc[q]);
+    vec acc[4][4];
+    for (int q = 0; q < rb; q++)
+        for (int k = 0; k < cb; k++) acc[q][k] = V_ZERO();
+    for (size_t j = 0; j < nout; j++) {
+        vec w[4];
+        for (int k = 0; k < cb; k++) w[k] = V_LOAD(W + j * n + i + k * NN_VW);
+        for (int q = 0; q < rb; q++) {
+            vec dv = V_SET1(D[q * ldd + j]);
+            for (int k = 0; k < cb; k++) acc[q][k] = V_FMA(dv, w[k], acc[q][k]);
         }
-        for (int q = 0; q < rb; q++) V_STORE(P + q * n + i, acc[q]);
     }
+    for (int q = 0; q < rb; q++)
+        for (int k = 0; k < cb; k++) V_STORE(P + q * n + i + k * NN_VW, acc[q][k]);
 }
 
 static void k_backprop(const float *D, size_t ldd, size_t m, const float *W, size_t n, size_t nout,
                        size_t i0, size_t i1, float *P)
 {
-    size_t b = 0;
-    for (; b + 4 <= m; b += 4) bp_tile(4, D + b * ldd, ldd, W, n, nout, i0, i1, P + b * n);
-    for (; b < m; b++) bp_tile(1, D + b * ldd, ldd, W, n, nout, i0, i1, P + b * n);
+    size_t b = 0, i;
+    for (; b + 4 <= m; b += 4) {
+        for (i = i0; i + 4 * NN_VW <= i1; i += 4 * NN_VW) bp_tile(4, 4, D + b * ldd, ldd, W, n, nout, i, P + b * n);
+        for (; i < i1; i += NN_VW) bp_tile(4, 1, D + b * ldd, ldd, W, n, nout, i, P + b * n);
+    }
+    for (; b < m; b++) {
+        for (i = i0; i + 4 * NN_VW <= i1; i += 4 * NN_VW) bp_tile(1, 4, D + b * ldd, ldd, W, n, nout, i, P + b * n);
+        for (; i < i1; i += NN_VW) bp_tile(1, 1, D + b * ldd, ldd, W, n, nout, i, P + b * n);
+    }
 }
 
 #else /* no SIMD: the reference kernels are the kernels */
@@ -802,11 +1203,38 @@ static void k_backprop(const float *D, size_t ldd, size_t m, const float *W, siz
 /* @@9 network                                                              */
 /* ======================================================================== */
 
-static const char *act_name(int a) { return a == ACT_SIGMOID ? "sigmoid" : "?"; }
+static const char *const act_names[ACT_COUNT] = {"?", "sigmoid", "tanh", "relu", "leaky", "linear", "softmax"};
+static const char *const cost_names[COST_COUNT] = {"?", "quadratic", "cross-entropy", "log-likelihood"};
+static const char *const init_names[INIT_COUNT] = {"?", "normal", "scaled", "he"};
+static const char *const opt_names[OPT_COUNT] = {"?", "sgd", "momentum", "nesterov", "adam"};
+static const char *const sched_names[SCHED_COUNT] = {"?", "constant", "step", "exp", "cosine"};
 
-static const char *cost_name(int c)
+/* The id of `name` in a names table, or 0. */
+static int name_id(const char *const *names, int count, const char *name, size_t len)
 {
-    return c == COST_QUADRATIC ? "quadratic" : c == COST_CROSS_ENTROPY ? "cross-entropy" : "?";
+    for (int k = 1; k < count; k++)
+        if (strlen(names[k]) == len && !strncmp(names[k], name, len)) return k;
+    return 0;
+}
+
+static const char *act_name(int a) { return a > 0 && a < ACT_COUNT ? act_names[a] : "?"; }
+static const char *cost_name(int c) { return c > 0 && c < COST_COUNT ? cost_names[c] : "?"; }
+
+/* Which activation and cost combinations train correctly: hidden layers
+ * take sigmoid, tanh, relu or leaky; the output sigmoid, tanh, linear or
+ * softmax; cross-entropy needs a sigmoid output, log-likelihood a softmax
+ * one, and softmax goes with log-likelihood only.  Returns a complaint or
+ * NULL. */
+static const char *net_check(const int *act, int nl, int cost)
+{
+    int out = act[nl - 1];
+    for (int l = 1; l < nl - 1; l++)
+        if (act[l] == ACT_SOFTMAX || act[l] == ACT_LINEAR) return "softmax and linear are for the output layer only";
+    if (out == ACT_RELU || out == ACT_LEAKY) return "relu and leaky are for hidden layers; the output takes sigmoid, tanh, linear or softmax";
+    if (cost == COST_CROSS_ENTROPY && out != ACT_SIGMOID) return "the cross-entropy cost needs a sigmoid output layer";
+    if (cost == COST_LOGLIK && out != ACT_SOFTMAX) return "the log-likelihood cost needs a softmax output layer";
+    if (out == ACT_SOFTMAX && cost != COST_LOGLIK) return "a softmax output layer goes with the log-likelihood cost";
+    return NULL;
 }
 
 /* Compute the padded layout of a network whose sizes are set; checks the
@@ -850,8 +1278,10 @@ static size_t net_count(const Net *n)
 static size_t net_classes(const Net *n) { return n->size[n->nl - 1] == 1 ? 2 : n->size[n->nl - 1]; }
 
 /* Parse a layer spec "784-30-10" into n->size / n->nl and lay it out.
- * Every part must be a positive decimal integer. */
-static int parse_layers(const char *spec, Net *n, Err *err)
+ * Every part is a positive decimal integer, optionally followed (not the
+ * input) by an activation name: "784-100relu-10softmax".  Unnamed layers
+ * get sigmoid, or stay 0 when keep_unset (for --hidden and --output). */
+static int parse_layers_opt(const char *spec, Net *n, int keep_unset, Err *err)
 {
     const char *p = spec;
     int k = 0;
@@ -869,24 +1299,37 @@ static int parse_layers(const char *spec, Net *n, Err *err)
                 return fail(err, NULL, "layer spec '%s': empty size at part %d (expected sizes like 784-30-10)", spec, k + 1);
             return fail(err, NULL, "layer spec '%s': part %d is not a positive whole number", spec, k + 1);
         }
+        if (k == NN_MAX_LAYERS)
+            return fail(err, NULL, "layer spec '%s': more than %d layers", spec, NN_MAX_LAYERS);
+        n->act[k] = 0;
+        if (*q >= 'a' && *q <= 'z') { /* an activation name: 100relu */
+            const char *e = q;
+            while (*e >= 'a' && *e <= 'z') e++;
+            if (k == 0) return fail(err, NULL, "layer spec '%s': the input layer takes no activation", spec);
+            if (!(n->act[k] = name_id(act_names, ACT_COUNT, q, (size_t)(e - q))))
+                return fail(err, NULL, "layer spec '%s': unknown activation '%.*s' (sigmoid, tanh, relu, leaky, linear, softmax)",
+                            spec, (int)(e - q), q);
+            q = e;
+        }
         if (*q != '-' && *q != 0)
             return fail(err, NULL, "layer spec '%s': unexpected '%c' in part %d", spec, *q, k + 1);
         if (v == 0) return fail(err, NULL, "layer spec '%s': part %d is zero; every layer needs at least 1 neuron", spec, k + 1);
         if (v > NN_MAX_WIDTH)
             return fail(err, NULL, "layer spec '%s': part %d is larger than the limit of %d neurons", spec, k + 1, NN_MAX_WIDTH);
-        if (k == NN_MAX_LAYERS)
-            return fail(err, NULL, "layer spec '%s': more than %d layers", spec, NN_MAX_LAYERS);
         n->size[k++] = v;
         if (*q == 0) break;
         p = q + 1;
     }
     if (k < 2) return fail(err, NULL, "layer spec '%s': need at least an input and an output size, like 784-30-10", spec);
     n->nl = k;
-    for (int l = 1; l < k; l++) n->act[l] = ACT_SIGMOID;
+    for (int l = 1; l < k; l++) /* 0: not named, filled in by --hidden/--output */
+        if (!n->act[l] && !keep_unset) n->act[l] = ACT_SIGMOID;
     n->cost = COST_QUADRATIC;
     if (net_layout(n, err)) return fail(err, NULL, "layer spec '%s': %s", spec, err->msg);
     return 0;
 }
+
+static int parse_layers(const char *spec, Net *n, Err *err) { return parse_layers_opt(spec, n, 0, err); }
 
 /* Allocate the parameter block (zeroed). */
 static int net_alloc(Net *n, Err *err)
@@ -896,34 +1339,66 @@ static int net_alloc(Net *n, Err *err)
     return 0;
 }
 
-/* The textbook initialisation: every weight and bias from N(0, 1). */
-static void net_init_normal(Net *n, Rng *r)
+/* Initialise weights and biases.  INIT_NORMAL, the textbook's first
+ * scheme: all from N(0, 1).  INIT_SCALED, its improved one: weights from
+ * N(0, 1/n_in), biases N(0, 1).  INIT_HE, for ReLU layers: weights from
+ * N(0, 2/n_in), biases 0.  init 0 picks per layer: He for relu and leaky,
+ * scaled otherwise. */
+static void net_init(Net *n, int init, Rng *r)
 {
     for (int l = 1; l < n->nl; l++) {
         float *w = NET_W(n, l), *b = NET_B(n, l);
+        int how = init ? init : (n->act[l] == ACT_RELU || n->act[l] == ACT_LEAKY) ? INIT_HE : INIT_SCALED;
+        double sd = how == INIT_NORMAL ? 1.0 : sqrt((how == INIT_HE ? 2.0 : 1.0) / (double)n->size[l - 1]);
         for (size_t j = 0; j < n->size[l]; j++)
-            for (size_t i = 0; i < n->size[l - 1]; i++) w[j * n->ld[l - 1] + i] = (float)rng_normal(r);
-        for (size_t j = 0; j < n->size[l]; j++) b[j] = (float)rng_normal(r);
+            for (size_t i = 0; i < n->size[l - 1]; i++) w[j * n->ld[l - 1] + i] = (float)(sd * rng_normal(r));
+        for (size_t j = 0; j < n->size[l]; j++) b[j] = how == INIT_HE ? 0.0f : (float)rng_normal(r);
     }
 }
 
-/* a = f(z) in place for rows b < m, columns j0 <= j < j1 of A (m, lda). */
+/* a = f(z) in place for rows b < m, columns j0 <= j < j1 of A (m, lda).
+ * Softmax is computed stably (the row's maximum subtracted first) and
+ * needs the whole row: j0 = 0, j1 = the layer's size. */
 static void activate(float *A, size_t m, size_t lda, size_t j0, size_t j1, int act)
 {
-    (void)act; /* sigmoid is the one activation of format 1 */
-    for (size_t b = 0; b < m; b++)
-        for (size_t j = j0; j < j1; j++) {
-            float *a = A + b * lda + j;
-            *a = 1.0f / (1.0f + expf(-*a));
+    for (size_t b = 0; b < m; b++) {
+        float *a = A + b * lda;
+        switch (act) {
+        case ACT_TANH:
+            for (size_t j = j0; j < j1; j++) a[j] = tanhf(a[j]);
+            break;
+        case ACT_RELU:
+            for (size_t j = j0; j < j1; j++) a[j] = a[j] > 0 ? a[j] : 0.0f;
+            break;
+        case ACT_LEAKY:
+            for (size_t j = j0; j < j1; j++) a[j] = a[j] > 0 ? a[j] : LEAKY_SLOPE * a[j];
+            break;
+        case ACT_LINEAR: break;
+        case ACT_SOFTMAX: {
+            float mx = a[j0];
+            double sum = 0;
+            for (size_t j = j0; j < j1; j++) mx = a[j] > mx ? a[j] : mx;
+            for (size_t j = j0; j < j1; j++) sum += a[j] = expf(a[j] - mx);
+            for (size_t j = j0; j < j1; j++) a[j] = (float)(a[j] / sum);
+            break;
         }
+        default:
+            for (size_t j = j0; j < j1; j++) a[j] = 1.0f / (1.0f + expf(-a[j]));
+        }
+    }
 }
 
-/* f'(z) expressed through a = f(z). */
+/* f'(z) expressed through a = f(z) (softmax is handled with its cost). */
 static float act_deriv(float a, int act)
 {
-    (void)act;
     if (NN_FAULT == 1) return 1.0f;
-    return a * (1.0f - a);
+    switch (act) {
+    case ACT_TANH: return 1.0f - a * a;
+    case ACT_RELU: return a > 0 ? 1.0f : 0.0f;
+    case ACT_LEAKY: return a > 0 ? 1.0f : LEAKY_SLOPE;
+    case ACT_LINEAR: return 1.0f;
+    default: return a * (1.0f - a);
+    }
 }
 
 /* ======================================================================== */
@@ -1110,21 +1585,42 @@ typedef struct {
     const Data *data;
     const size_t *order; /* (count) example indices in this epoch's order */
     size_t count, batch;
-    float eta, inv;
+    float eta, inv;      /* this epoch's learning rate; input scale */
     int rep;             /* the output layer is replicated per thread */
+    int opt;             /* OPT_* */
+    float mu, beta1, beta2, eps; /* momentum; Adam's */
+    float l2;            /* lambda / n: the L2 term is l2 * w */
+    float dropout;       /* probability of dropping a hidden neuron */
+    uint64_t key;        /* dropout's random key */
+    uint64_t step0;      /* mini-batches done before this epoch */
     float *xb[NN_MAX_THREADS];                         /* (batch, ld[0]) inputs, per thread */
     float *out[NN_MAX_THREADS], *dout[NN_MAX_THREADS]; /* (batch, ld[L]) output, error (rep) */
-    float *wl[NN_MAX_THREADS];  /* (size[L], ld[L-1]) then (ld[L]): W(L), B(L) replica (rep) */
+    /* the output layer's replica per thread t > 0 (rep): W(L) then B(L),
+     * laid out as in param from woff[L]; and its gradient and state */
+    float *wl[NN_MAX_THREADS], *gl[NN_MAX_THREADS], *s1l[NN_MAX_THREADS], *s2l[NN_MAX_THREADS];
     float *act[2][NN_MAX_LAYERS], *dlt[2][NN_MAX_LAYERS]; /* (batch, ld[l]) shared */
+    float *drp[2][NN_MAX_LAYERS]; /* (batch, ld[l]) activations after dropout */
     double *cterm[2];  /* (batch, ld[L]) cost terms of a split output layer */
-    float *grad;       /* gradient mode: (nparam), sums written instead of a step */
+    float *grad;       /* gradient mode (tests): (nparam), sums written, no step */
+    float *gbuf, *s1, *s2; /* (nparam) gradient and optimiser state (momentum, Adam) */
     Barrier *bar;
     double cost_sum;   /* summed by thread 0, in (row, neuron) order */
 } Trainer;
 
+/* Inverted dropout: the factor (0, or 1/(1-p)) for neuron j of row b of
+ * mini-batch `step`.  A hash of its coordinates, not a stream, so every
+ * thread draws the same mask whichever neurons it computes. */
+static float dropout_scale(uint64_t key, uint64_t step, size_t b, size_t j, float p)
+{
+    uint64_t x = key + step * 0x9e3779b97f4a7c15ULL + (uint64_t)b * 0xd1b54a32d192ed03ULL + (uint64_t)j * 0x8cb92ba72f3d8dd7ULL;
+    uint64_t cut = (uint64_t)((double)p * 0x1.0p64); /* p < 1, so no overflow */
+    return splitmix64(&x) < cut ? 0.0f : 1.0f / (1.0f - p);
+}
+
 /* The output error dC/dz for output neurons k0 <= k < k1 of rows[0..m):
  * a, d (m, ld); the cost of each (row, neuron) goes to ct (m, ld) unless
- * ct is NULL. */
+ * ct is NULL.  Softmax with log-likelihood and sigmoid with cross-entropy
+ * both give a - y; the quadratic cost gives (a - y) f'(z). */
 static void output_error(const Net *N, const float *a, size_t m, size_t ld, size_t k0, size_t k1, const int32_t *y,
                          const size_t *rows, float *d, double *ct)
 {
@@ -1135,28 +1631,106 @@ static void output_error(const Net *N, const float *a, size_t m, size_t ld, size
             /* one-hot targets; a single output neuron is P(label 1) */
             int hit = N->size[L] == 1 ? lab == 1 : (int32_t)k == lab;
             float av = a[b * ld + k], t = hit ? 1.0f : 0.0f, e = NN_FAULT == 2 ? t - av : av - t;
-            if (N->cost == COST_CROSS_ENTROPY) {
+            double c;
+            if (N->cost == COST_LOGLIK) {
+                d[b * ld + k] = e;
+                c = hit ? -log(av > 1e-300 ? (double)av : 1e-300) : 0.0;
+            } else if (N->cost == COST_CROSS_ENTROPY) {
                 double p = t > 0 ? av : 1.0 - av;
                 d[b * ld + k] = e;
-                if (ct) ct[b * ld + k] = p > 0 ? -log(p) : 745.0; /* -log(DBL_TRUE_MIN): nan_to_num's bound */
+                c = p > 0 ? -log(p) : 745.0; /* -log(DBL_TRUE_MIN): nan_to_num's bound */
             } else {
                 d[b * ld + k] = e * act_deriv(av, N->act[L]);
-                if (ct) ct[b * ld + k] = 0.5 * (double)e * e;
+                c = 0.5 * (double)e * e;
             }
+            if (ct) ct[b * ld + k] = c;
         }
     }
 }
 
+/* The optimiser's step for n weights w with summed gradients g over a
+ * mini-batch of m (inv_m = 1/m) and state s1, s2; l2 is lambda/n for
+ * weights and 0 for biases.  SGD itself is fused into k_update. */
+static void opt_step(const Trainer *T, float *restrict w, const float *restrict g, float *restrict s1,
+                     float *restrict s2, size_t n, float inv_m, float l2, uint64_t step)
+{
+    const float lr = T->eta, mu = T->mu, b1 = T->beta1, b2 = T->beta2, eps = T->eps;
+    if (T->opt == OPT_ADAM) {
+        const float c1 = (float)(1.0 / (1.0 - pow(b1, (double)step))), c2 = (float)(1.0 / (1.0 - pow(b2, (double)step)));
+        for (size_t i = 0; i < n; i++) {
+            float gi = g[i] * inv_m + l2 * w[i];
+            s1[i] = b1 * s1[i] + (1 - b1) * gi;
+            s2[i] = b2 * s2[i] + (1 - b2) * gi * gi;
+            w[i] -= lr * (s1[i] * c1) / (sqrtf(s2[i] * c2) + eps);
+        }
+    } else if (T->opt == OPT_NESTEROV) { /* as PyTorch: v = mu v + g; w -= lr (g + mu v) */
+        for (size_t i = 0; i < n; i++) {
+            float gi = g[i] * inv_m + l2 * w[i];
+            s1[i] = mu * s1[i] + gi;
+            w[i] -= lr * (gi + mu * s1[i]);
+        }
+    } else { /* momentum, as PyTorch: v = mu v + g; w -= lr v */
+        for (size_t i = 0; i < n; i++) {
+            float gi = g[i] * inv_m + l2 * w[i];
+            s1[i] = mu * s1[i] + gi;
+            w[i] -= lr * s1[i];
+        }
+    }
+}
+
+/* The parameters of layer l as seen by thread tid: the replica of the
+ * output layer when it is replicated, else the shared arrays. */
+typedef struct {
+    float *W, *B, *G, *Gb, *S1, *S1b, *S2, *S2b;
+} LayerView;
+
+static LayerView layer_view(const Trainer *T, int tid, int l)
+{
+    const Net *N = T->net;
+    LayerView v;
+    size_t wo = N->woff[l], bo = N->boff[l];
+    float *G = T->grad ? T->grad : T->gbuf, *p = N->param, *s1 = T->s1, *s2 = T->s2;
+    if (T->rep && l == N->nl - 1 && tid > 0) { /* the replica holds W(L), B(L) from offset 0 */
+        p = T->wl[tid] - wo, G = G ? T->gl[tid] - wo : NULL;
+        s1 = s1 ? T->s1l[tid] - wo : NULL, s2 = s2 ? T->s2l[tid] - wo : NULL;
+    }
+    v.W = p + wo, v.B = p + bo;
+    v.G = G ? G + wo : NULL, v.Gb = G ? G + bo : NULL;
+    v.S1 = s1 ? s1 + wo : NULL, v.S1b = s1 ? s1 + bo : NULL;
+    v.S2 = s2 ? s2 + wo : NULL, v.S2b = s2 ? s2 + bo : NULL;
+    return v;
+}
+
+/* The gradient of rows j0..j1, columns i0..i1 of layer view V (row length
+ * n), with the biases when `bias`, and then the step (fused for SGD). */
+static void layer_update(const Trainer *T, const LayerView *V, const float *D, size_t ldd, size_t m, const float *X,
+                         size_t n, size_t i0, size_t i1, size_t j0, size_t j1, int bias, uint64_t step)
+{
+    float c = T->eta / (float)m;
+    if (j0 >= j1) return;
+    if (!V->G) { /* SGD: one pass, L2 as weight decay */
+        k_update(D, ldd, m, X, n, i0, i1, c, 1.0f - T->eta * T->l2, V->W, bias ? V->B : NULL, j0, j1, NULL, NULL);
+        return;
+    }
+    k_update(D, ldd, m, X, n, i0, i1, c, 1.0f, V->W, NULL, j0, j1, V->G, bias ? V->Gb : NULL);
+    if (T->grad) return; /* gradient mode: no step */
+    for (size_t j = j0; j < j1; j++)
+        opt_step(T, V->W + j * n + i0, V->G + j * n + i0, V->S1 + j * n + i0, V->S2 ? V->S2 + j * n + i0 : NULL,
+                 i1 - i0, 1.0f / (float)m, T->l2, step);
+    if (bias) opt_step(T, V->B + j0, V->Gb + j0, V->S1b + j0, V->S2b ? V->S2b + j0 : NULL, j1 - j0, 1.0f / (float)m, 0, step);
+}
+
 /* One mini-batch rows[0..m) on thread tid of nt: forward, backward and the
- * SGD step for the weights this thread owns; `par` picks the buffer set. */
-static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m, int par)
+ * step for the weights this thread owns; `par` picks the buffer set and
+ * `step` (1-based) numbers the mini-batch in the whole run. */
+static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m, int par, uint64_t step)
 {
     Net *N = T->net;
     int L = N->nl - 1, rep = T->rep;
     const float *in = T->xb[tid];
     size_t lo, hi, ldL = N->ld[L], nL = N->size[L];
-    float c = T->eta / (float)m, *G = T->grad;
-    float *WL = rep ? T->wl[tid] : NET_W(N, L), *BL = rep ? T->wl[tid] + N->boff[L] - N->woff[L] : NET_B(N, L);
+    float p = T->dropout;
+    LayerView VL = layer_view(T, tid, L);
     float *aL = rep ? T->out[tid] : T->act[par][L], *dL = rep ? T->dout[tid] : T->dlt[par][L];
     double *ct = T->cterm[par];
 
@@ -1168,9 +1742,15 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         if (lo < hi) {
             k_forward(in, m, NET_W(N, l), NET_B(N, l), N->ld[l - 1], lo, hi, a, N->ld[l]);
             activate(a, m, N->ld[l], lo, hi, N->act[l]);
+            if (p > 0) {
+                float *dr = T->drp[par][l];
+                for (size_t b = 0; b < m; b++)
+                    for (size_t j = lo; j < hi; j++)
+                        dr[b * N->ld[l] + j] = a[b * N->ld[l] + j] * dropout_scale(T->key, step, b, j, p);
+            }
         }
         barrier_wait(T->bar);
-        in = a;
+        in = p > 0 ? T->drp[par][l] : a;
     }
     lo = 0, hi = nL; /* output layer: all of it, or own neurons */
     if (!rep) {
@@ -1178,7 +1758,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         if (hi > nL) hi = nL;
     }
     if (lo < hi) {
-        k_forward(in, m, WL, BL, N->ld[L - 1], lo, hi, aL, ldL);
+        k_forward(in, m, VL.W, VL.B, N->ld[L - 1], lo, hi, aL, ldL);
         activate(aL, m, ldL, lo, hi, N->act[L]);
         output_error(N, aL, m, ldL, lo, hi, T->data->y, rows, dL, tid == 0 || !rep ? ct : NULL);
     }
@@ -1189,31 +1769,33 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     for (int l = L - 1; l >= 0; l--) { /* deltas of layer l, step of layer l+1 */
         const float *dn = l + 1 == L ? dL : T->dlt[par][l + 1];
         const float *a = l ? T->act[par][l] : T->xb[tid];
-        float *W = l + 1 == L ? WL : NET_W(N, l + 1), *B = l + 1 == L ? BL : NET_B(N, l + 1);
+        const float *x = l && p > 0 ? T->drp[par][l] : a; /* what layer l+1 saw */
+        LayerView V = layer_view(T, tid, l + 1);
         size_t ld = N->ld[l], ldn = N->ld[l + 1], nn = N->size[l + 1];
-        float *Gw = G ? G + N->woff[l + 1] : NULL, *Gb = G ? G + N->boff[l + 1] : NULL;
-        int mine = !(rep && l + 1 == L && tid > 0); /* a replica's step is not the model's */
         if (l == 0) { /* W(1) by rows: this thread's neurons of layer 1 */
             split_range(ldn, nt, tid, &lo, &hi);
             if (hi > nn) hi = nn;
             if (rep && L == 1) lo = 0, hi = nn; /* a replicated single layer */
-            if (lo < hi && (mine || !G))
-                k_update(dn, ldn, m, a, ld, 0, ld, c, W, G ? NULL : B, lo, hi, mine ? Gw : NULL, mine ? Gb : NULL);
+            layer_update(T, &V, dn, ldn, m, x, ld, 0, ld, lo, hi, 1, step);
             break;
         }
         split_range(ld, nt, tid, &lo, &hi);
         if (lo < hi) {
             float *d = T->dlt[par][l];
             size_t h = hi > N->size[l] ? N->size[l] : hi;
-            k_backprop(dn, ldn, m, W, ld, nn, lo, hi, d);
+            k_backprop(dn, ldn, m, V.W, ld, nn, lo, hi, d);
             for (size_t b = 0; b < m; b++)
-                for (size_t j = lo; j < h; j++) d[b * ld + j] *= (NN_FAULT == 4 ? -1 : 1) * act_deriv(a[b * ld + j], N->act[l]);
+                for (size_t j = lo; j < h; j++) {
+                    float f = (NN_FAULT == 4 ? -1 : 1) * act_deriv(a[b * ld + j], N->act[l]);
+                    if (p > 0) f *= dropout_scale(T->key, step, b, j, p);
+                    d[b * ld + j] *= f;
+                }
         }
         if (rep && l + 1 == L) { /* the whole replica, after its columns were read above */
-            if (mine || !G) k_update(dn, ldn, m, a, ld, 0, ld, c, W, G ? NULL : B, 0, nn, mine ? Gw : NULL, mine ? Gb : NULL);
+            layer_update(T, &V, dn, ldn, m, x, ld, 0, ld, 0, nn, 1, step);
         } else {
-            if (lo < hi) k_update(dn, ldn, m, a, ld, lo, hi, c, W, NULL, 0, nn, Gw, NULL);
-            if (tid == 0) k_update(dn, ldn, m, a, ld, 0, 0, c, NULL, G ? NULL : B, 0, nn, NULL, Gb);
+            if (lo < hi) layer_update(T, &V, dn, ldn, m, x, ld, lo, hi, 0, nn, 0, step);
+            if (tid == 0) layer_update(T, &V, dn, ldn, m, x, ld, 0, 0, 0, nn, 1, step); /* the biases */
         }
         if (l > 1) barrier_wait(T->bar); /* all of delta(l) is needed below */
     }
@@ -1244,29 +1826,37 @@ static void train_epoch_job(void *arg, int tid, int nt)
         size_t m = T->count - s < T->batch ? T->count - s : T->batch, next = s + 2 * T->batch;
         if (next < T->count)
             prefetch_rows(T->data, T->order + next, T->count - next < T->batch ? T->count - next : T->batch);
-        train_step(T, tid, nt, T->order + s, m, (int)(nb & 1));
+        train_step(T, tid, nt, T->order + s, m, (int)(nb & 1), T->step0 + nb + 1);
     }
 }
 
-/* Allocate a trainer's buffers for mini-batches of `batch` and nt threads. */
-static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, Err *err)
+/* Allocate a trainer's buffers for mini-batches of `batch` and nt threads;
+ * `opt` and `dropout` decide which optional buffers exist. */
+static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, int opt, float dropout, Err *err)
 {
-    int L = N->nl - 1;
+    int L = N->nl - 1, states = opt == OPT_ADAM ? 2 : opt == OPT_SGD ? 0 : 1;
     size_t wl = N->boff[L] + N->ld[L] - N->woff[L], wall = 0;
     memset(T, 0, sizeof *T);
-    T->net = N, T->batch = batch, T->bar = bar;
+    T->net = N, T->batch = batch, T->bar = bar, T->opt = opt, T->dropout = dropout;
     for (int l = 1; l <= L; l++) wall += N->size[l] * N->size[l - 1];
-    /* replicate the output layer when that costs at most a quarter more work */
-    T->rep = nt == 1 || N->size[L] * N->size[L - 1] * 4 <= wall;
+    /* replicate the output layer when that costs at most a quarter more
+     * work; softmax needs the whole output row in one thread anyway */
+    T->rep = nt == 1 || N->act[L] == ACT_SOFTMAX || N->size[L] * N->size[L - 1] * 4 <= wall;
+    if (states && (!(T->gbuf = alloc_floats(N->nparam)) || !(T->s1 = alloc_floats(N->nparam)) ||
+                   (states == 2 && !(T->s2 = alloc_floats(N->nparam)))))
+        goto oom;
     for (int t = 0; t < nt; t++) {
         if (!(T->xb[t] = alloc_floats(batch * N->ld[0]))) goto oom;
-        if (T->rep && (!(T->out[t] = alloc_floats(batch * N->ld[L])) || !(T->dout[t] = alloc_floats(batch * N->ld[L]))))
+        if (!T->rep) continue;
+        if (!(T->out[t] = alloc_floats(batch * N->ld[L])) || !(T->dout[t] = alloc_floats(batch * N->ld[L]))) goto oom;
+        if (t && (!(T->wl[t] = alloc_floats(wl)) || !(T->gl[t] = alloc_floats(wl)) ||
+                  (states && !(T->s1l[t] = alloc_floats(wl))) || (states == 2 && !(T->s2l[t] = alloc_floats(wl)))))
             goto oom;
-        if (T->rep && !(T->wl[t] = t ? alloc_floats(wl) : NET_W(N, L))) goto oom;
     }
     for (int p = 0; p < 2; p++) {
         for (int l = 1; l <= L; l++)
-            if (!(T->act[p][l] = alloc_floats(batch * N->ld[l])) || !(T->dlt[p][l] = alloc_floats(batch * N->ld[l])))
+            if (!(T->act[p][l] = alloc_floats(batch * N->ld[l])) || !(T->dlt[p][l] = alloc_floats(batch * N->ld[l])) ||
+                (dropout > 0 && l < L && !(T->drp[p][l] = alloc_floats(batch * N->ld[l]))))
                 goto oom;
         if (!(T->cterm[p] = alloc_array(batch * N->ld[L], sizeof(double)))) goto oom;
     }
@@ -1275,25 +1865,31 @@ oom:
     return fail(err, NULL, "out of memory for the mini-batch buffers");
 }
 
-/* Make every thread's replica of the output layer equal to the model's. */
+/* Make every thread's replica of the output layer (weights and optimiser
+ * state) equal to the model's. */
 static void trainer_sync(Trainer *T)
 {
     const Net *N = T->net;
     int L = N->nl - 1;
-    for (int t = 1; t < NN_MAX_THREADS; t++)
-        if (T->wl[t]) memcpy(T->wl[t], NET_W(N, L), (N->boff[L] + N->ld[L] - N->woff[L]) * sizeof(float));
+    size_t wo = N->woff[L], n = (N->boff[L] + N->ld[L] - wo) * sizeof(float);
+    for (int t = 1; t < NN_MAX_THREADS; t++) {
+        if (T->wl[t]) memcpy(T->wl[t], N->param + wo, n);
+        if (T->s1l[t]) memcpy(T->s1l[t], T->s1 + wo, n);
+        if (T->s2l[t]) memcpy(T->s2l[t], T->s2 + wo, n);
+    }
 }
 
 static void trainer_free(Trainer *T)
 {
     for (int t = 0; t < NN_MAX_THREADS; t++) {
         free(T->xb[t]), free(T->out[t]), free(T->dout[t]);
-        if (t) free(T->wl[t]);
+        free(T->wl[t]), free(T->gl[t]), free(T->s1l[t]), free(T->s2l[t]);
     }
     for (int p = 0; p < 2; p++) {
-        for (int l = 0; l < NN_MAX_LAYERS; l++) free(T->act[p][l]), free(T->dlt[p][l]);
+        for (int l = 0; l < NN_MAX_LAYERS; l++) free(T->act[p][l]), free(T->dlt[p][l]), free(T->drp[p][l]);
         free(T->cterm[p]);
     }
+    free(T->gbuf), free(T->s1), free(T->s2);
 }
 
 /* Forward m <= NN_CHUNK rows held in s0 (m, ld[0]) -- scaled, padding zero
@@ -1387,56 +1983,84 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float inv, float *out, 
 /* @@12 model file                                                          */
 /* ======================================================================== */
 
-/* Format notes: the nn model file, format version 1.  All integers are
- * unsigned little-endian, floats are IEEE-754 binary32 little-endian, each
+/* Format notes: the nn model file, format version 2.  All integers are
+ * unsigned little-endian, floats IEEE-754 binary32 little-endian, each
  * written byte by byte (never a struct).
  *
  *   offset  size     field
  *   0       8        magic 89 4E 4E 4D 0D 0A 1A 0A ("\x89NNM\r\n\x1a\n")
- *   8       4        format version (1)
+ *   8       4        format version (2; version 1 files still load)
  *   12      4        K, number of layer sizes, input included (2..16)
  *   16      4K       layer sizes, input first (1..65536 each)
- *   ..      4(K-1)   activation of layers 1..K-1 (1 = sigmoid)
- *   ..      4        cost (1 = quadratic, 2 = cross-entropy)
+ *   ..      4(K-1)   activation of layers 1..K-1 (1 sigmoid, 2 tanh, 3 relu,
+ *                    4 leaky, 5 linear, 6 softmax)
+ *   ..      4        cost (1 quadratic, 2 cross-entropy, 3 log-likelihood)
  *   ..      4        input divisor (f32 > 0): features are divided by it
- *   ..      4        eta (f32)      \
- *   ..      4        batch size      |  the training settings, for
- *   ..      4        epochs asked    |  `nn info`
- *   ..      4        epochs done     |
- *   ..      8        seed (u64)     /
+ *   ..      4        F, the number of settings fields (at most 1000), then F
+ *                    fields, each: tag (4), length in bytes (4), value.
+ *                    Tags (all 4-byte values; f = f32, else u32): 1 eta f,
+ *                    2 batch, 3 epochs asked, 4 epochs done, 5/6 seed low/
+ *                    high, 7 init, 8 optimiser, 9 momentum f, 10 lambda f,
+ *                    11 dropout f, 12 schedule, 13 gamma f, 14 step,
+ *                    15 kept epoch, 16 validation rows, 17 patience,
+ *                    18 beta1 f, 19 beta2 f, 20 epsilon f.  An unknown tag
+ *                    is an error: it may change what the model computes.
  *   ..      ...      for each layer l = 1..K-1: weights (size[l] x size[l-1],
  *                    row-major, row j = the weights into neuron j), then
  *                    biases (size[l]), all f32
  *   end-4   4        CRC-32 (IEEE, as gzip) of every byte before it
  *
+ * Version 1 had, after the input divisor, fixed fields: eta f, batch,
+ * epochs, epochs done, seed (8 bytes); and sigmoid activations only.
+ *
  * A loader checks the magic, the version, the CRC, every field's range, that
  * every number is finite, and that the length is exactly what the sizes say. */
 
 #define MODEL_MAGIC "\x89NNM\r\n\x1a\n"
-#define MODEL_VERSION 1u
+#define MODEL_VERSION 2u
+#define MODEL_MAX_FIELDS 1000u
 
-/* Bytes of the header for K layer sizes. */
-static size_t model_header_len(int K) { return 8 + 4 + 4 + 4 * (size_t)K + 4 * (size_t)(K - 1) + 4 + 4 + 4 + 4 + 4 + 4 + 8; }
+enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, TAG_INIT, TAG_OPT, TAG_MOMENTUM,
+       TAG_LAMBDA, TAG_DROPOUT, TAG_SCHEDULE, TAG_GAMMA, TAG_STEP, TAG_KEPT, TAG_VAL, TAG_PATIENCE, TAG_BETA1,
+       TAG_BETA2, TAG_EPS, TAG_COUNT };
+
+/* The settings fields: tag, is-float, and where the value lives in Meta. */
+static void meta_fields(Meta *M, uint32_t **u, float **f)
+{
+    for (int t = 1; t < TAG_COUNT; t++) u[t] = NULL, f[t] = NULL;
+    f[TAG_ETA] = &M->eta, u[TAG_BATCH] = &M->batch, u[TAG_EPOCHS] = &M->epochs, u[TAG_DONE] = &M->epochs_done;
+    u[TAG_INIT] = &M->init, u[TAG_OPT] = &M->optimizer, f[TAG_MOMENTUM] = &M->momentum, f[TAG_LAMBDA] = &M->lambda;
+    f[TAG_DROPOUT] = &M->dropout, u[TAG_SCHEDULE] = &M->schedule, f[TAG_GAMMA] = &M->gamma, u[TAG_STEP] = &M->step;
+    u[TAG_KEPT] = &M->best_epoch, u[TAG_VAL] = &M->val_rows, u[TAG_PATIENCE] = &M->patience;
+    f[TAG_BETA1] = &M->beta1, f[TAG_BETA2] = &M->beta2, f[TAG_EPS] = &M->epsilon;
+}
+
+/* Bytes of the fixed header for K layer sizes (format 2, before the fields). */
+static size_t model_header_len(int K) { return 8 + 4 + 4 + 4 * (size_t)K + 4 * (size_t)(K - 1) + 4 + 4 + 4; }
 
 /* Encode a model into a malloc'd buffer; caller frees. */
-static uint8_t *model_encode(const Net *N, const Meta *M, size_t *len)
+static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
 {
-    size_t n = model_header_len(N->nl) + 4 * net_count(N) + 4;
+    Meta Mc = *Min;
+    uint32_t *u[TAG_COUNT];
+    float *f[TAG_COUNT];
+    size_t n = model_header_len(N->nl) + 12 * (TAG_COUNT - 1) + 4 * net_count(N) + 4;
     uint8_t *buf = malloc(n), *p = buf;
     if (!buf) return NULL;
+    meta_fields(&Mc, u, f);
     memcpy(p, MODEL_MAGIC, 8), p += 8;
     put_le32(p, MODEL_VERSION), p += 4;
     put_le32(p, (uint32_t)N->nl), p += 4;
     for (int l = 0; l < N->nl; l++) put_le32(p, (uint32_t)N->size[l]), p += 4;
     for (int l = 1; l < N->nl; l++) put_le32(p, (uint32_t)N->act[l]), p += 4;
     put_le32(p, (uint32_t)N->cost), p += 4;
-    put_le32(p, f32_bits(M->in_div)), p += 4;
-    put_le32(p, f32_bits(M->eta)), p += 4;
-    put_le32(p, M->batch), p += 4;
-    put_le32(p, M->epochs), p += 4;
-    put_le32(p, M->epochs_done), p += 4;
-    put_le32(p, (uint32_t)M->seed), p += 4;
-    put_le32(p, (uint32_t)(M->seed >> 32)), p += 4;
+    put_le32(p, f32_bits(Mc.in_div)), p += 4;
+    put_le32(p, TAG_COUNT - 1), p += 4;
+    for (uint32_t t = 1; t < TAG_COUNT; t++) {
+        uint32_t v = t == TAG_SEED_LO ? (uint32_t)Mc.seed : t == TAG_SEED_HI ? (uint32_t)(Mc.seed >> 32)
+                   : f[t] ? f32_bits(*f[t]) : *u[t];
+        put_le32(p, t), put_le32(p + 4, 4), put_le32(p + 8, v), p += 12;
+    }
     for (int l = 1; l < N->nl; l++) {
         const float *w = NET_W(N, l), *b = NET_B(N, l);
         for (size_t j = 0; j < N->size[l]; j++)
@@ -1448,15 +2072,16 @@ static uint8_t *model_encode(const Net *N, const Meta *M, size_t *len)
     return buf;
 }
 
-static int model_save(const char *path, const Net *N, const Meta *M, Err *err)
+/* Check the decoded settings; a message or NULL. */
+static const char *meta_check(const Meta *M)
 {
-    size_t len;
-    uint8_t *buf = model_encode(N, M, &len);
-    int rc;
-    if (!buf) return fail(err, path, "out of memory encoding the model");
-    rc = write_atomic(path, buf, len, err);
-    free(buf);
-    return rc;
+    const float fl[] = {M->eta, M->momentum, M->lambda, M->dropout, M->gamma, M->beta1, M->beta2, M->epsilon};
+    for (size_t k = 0; k < sizeof fl / sizeof *fl; k++)
+        if (!isfinite(fl[k])) return "a training setting is not a finite number";
+    if (M->init >= INIT_COUNT || M->optimizer >= OPT_COUNT || M->schedule >= SCHED_COUNT)
+        return "unknown initialisation, optimiser or schedule id";
+    if (M->epochs_done > M->epochs || M->best_epoch > M->epochs_done) return "inconsistent epoch counts";
+    return NULL;
 }
 
 /* Decode a model file image.  On success N owns a new parameter block. */
@@ -1465,14 +2090,15 @@ static int model_decode(const uint8_t *buf, size_t len, const char *name, Net *N
     Cursor c = {buf, buf + len};
     uint32_t ver, K, crc;
     size_t expect;
+    const char *why;
     memset(N, 0, sizeof *N);
     memset(M, 0, sizeof *M);
     if (len < 8 || memcmp(buf, MODEL_MAGIC, 8))
         return fail(err, name, "not an nn model file (bad magic number)");
     if (len < 16) return fail(err, name, "truncated model file (%zu bytes)", len);
     ver = get_le32(buf + 8);
-    if (ver != MODEL_VERSION)
-        return fail(err, name, "model format version %u; this nn %s reads version %u%s", ver, NN_VERSION,
+    if (ver < 1 || ver > MODEL_VERSION)
+        return fail(err, name, "model format version %u; this nn %s reads versions 1 to %u%s", ver, NN_VERSION,
                     MODEL_VERSION, ver > MODEL_VERSION ? " (written by a newer nn?)" : "");
     if (len < 20) return fail(err, name, "truncated model file (%zu bytes)", len);
     crc = crc32_update(0, buf, len - 4);
@@ -1487,20 +2113,47 @@ static int model_decode(const uint8_t *buf, size_t len, const char *name, Net *N
     N->nl = (int)K;
     for (uint32_t l = 0; l < K; l++, c.p += 4) N->size[l] = get_le32(c.p);
     for (uint32_t l = 1; l < K; l++, c.p += 4) {
-        N->act[l] = (int)get_le32(c.p);
-        if (N->act[l] != ACT_SIGMOID) return fail(err, name, "layer %u has unknown activation id %d", l, N->act[l]);
+        uint32_t a = get_le32(c.p);
+        if (a < 1 || a >= ACT_COUNT || (ver == 1 && a != ACT_SIGMOID))
+            return fail(err, name, "layer %u has unknown activation id %u", l, a);
+        N->act[l] = (int)a;
     }
     N->cost = (int)get_le32(c.p), c.p += 4;
-    if (N->cost != COST_QUADRATIC && N->cost != COST_CROSS_ENTROPY) return fail(err, name, "unknown cost id %d", N->cost);
+    if (N->cost < 1 || N->cost >= COST_COUNT || (ver == 1 && N->cost > COST_CROSS_ENTROPY))
+        return fail(err, name, "unknown cost id %d", N->cost);
+    if ((why = net_check(N->act, N->nl, N->cost))) return fail(err, name, "%s", why);
     M->in_div = bits_f32(get_le32(c.p)), c.p += 4;
     if (!isfinite(M->in_div) || !(M->in_div > 0)) return fail(err, name, "input divisor is not a positive number");
-    M->eta = bits_f32(get_le32(c.p)), c.p += 4;
-    M->batch = get_le32(c.p), c.p += 4;
-    M->epochs = get_le32(c.p), c.p += 4;
-    M->epochs_done = get_le32(c.p), c.p += 4;
-    M->seed = get_le32(c.p) | (uint64_t)get_le32(c.p + 4) << 32, c.p += 8;
+    M->optimizer = OPT_SGD, M->schedule = SCHED_CONSTANT, M->init = INIT_NORMAL;
+    if (ver == 1) {
+        if (!cur_need(&c, 24)) return fail(err, name, "truncated model header");
+        M->eta = bits_f32(get_le32(c.p)), M->batch = get_le32(c.p + 4), M->epochs = get_le32(c.p + 8);
+        M->epochs_done = get_le32(c.p + 12), M->seed = get_le32(c.p + 16) | (uint64_t)get_le32(c.p + 20) << 32;
+        M->best_epoch = M->epochs_done;
+        c.p += 24;
+    } else {
+        uint32_t F = get_le32(c.p), *u[TAG_COUNT];
+        float *f[TAG_COUNT];
+        c.p += 4;
+        if (F > MODEL_MAX_FIELDS) return fail(err, name, "%u settings fields; the limit is %u", F, MODEL_MAX_FIELDS);
+        meta_fields(M, u, f);
+        for (uint32_t k = 0; k < F; k++) {
+            uint32_t tag, flen, v;
+            if (!cur_need(&c, 8)) return fail(err, name, "truncated settings field %u", k + 1);
+            tag = get_le32(c.p), flen = get_le32(c.p + 4), c.p += 8;
+            if (tag < 1 || tag >= TAG_COUNT)
+                return fail(err, name, "unknown settings field %u (written by a newer nn?)", tag);
+            if (flen != 4 || !cur_need(&c, 4)) return fail(err, name, "settings field %u has a bad length", tag);
+            v = get_le32(c.p), c.p += 4;
+            if (tag == TAG_SEED_LO) M->seed = (M->seed & ~(uint64_t)0xffffffffu) | v;
+            else if (tag == TAG_SEED_HI) M->seed = (M->seed & 0xffffffffu) | (uint64_t)v << 32;
+            else if (f[tag]) *f[tag] = bits_f32(v);
+            else *u[tag] = v;
+        }
+        if ((why = meta_check(M))) return fail(err, name, "%s", why);
+    }
     if (net_layout(N, err)) return fail(err, name, "%s", err->msg);
-    expect = model_header_len(N->nl) + 4 * net_count(N) + 4;
+    expect = (size_t)(c.p - buf) + 4 * net_count(N) + 4;
     if (len != expect)
         return fail(err, name, "model file is %zu bytes; its layer sizes need exactly %zu", len, expect);
     if (net_alloc(N, err)) return fail(err, name, "%s", err->msg);
@@ -1519,6 +2172,17 @@ static int model_decode(const uint8_t *buf, size_t len, const char *name, Net *N
         }
     }
     return 0;
+}
+
+static int model_save(const char *path, const Net *N, const Meta *M, Err *err)
+{
+    size_t len;
+    uint8_t *buf = model_encode(N, M, &len);
+    int rc;
+    if (!buf) return fail(err, path, "out of memory encoding the model");
+    rc = write_atomic(path, buf, len, err);
+    free(buf);
+    return rc;
 }
 
 static int model_load(const char *path, Net *N, Meta *M, Err *err)
@@ -1863,8 +2527,12 @@ static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char 
     const char *name = strcmp(path, "-") ? path : "(stdin)";
     memset(d, 0, sizeof *d);
     if (looks_gzip(buf, len)) {
+        uint8_t *raw;
+        size_t rawlen;
+        int rc = gunzip(buf, len, NN_MAX_FILE, name, &raw, &rawlen, err);
         free(buf);
-        return fail(err, name, "gzip-compressed; unpack it first (gunzip, or scripts/get-data.sh)");
+        if (rc) return -1;
+        buf = raw, len = rawlen;
     }
     if (looks_idx(buf, len)) {
         char guess[4096];
@@ -1885,6 +2553,17 @@ static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char 
         if (read_all(labels, NN_MAX_FILE, &lb, &llen, err)) {
             data_free(d);
             return -1;
+        }
+        if (looks_gzip(lb, llen)) {
+            uint8_t *raw;
+            size_t rawlen;
+            int rc = gunzip(lb, llen, NN_MAX_FILE, strcmp(labels, "-") ? labels : "(stdin)", &raw, &rawlen, err);
+            free(lb);
+            if (rc) {
+                data_free(d);
+                return -1;
+            }
+            lb = raw, llen = rawlen;
         }
         if (load_idx_labels(lb, llen, strcmp(labels, "-") ? labels : "(stdin)", d, err)) {
             free(lb);
@@ -1957,16 +2636,33 @@ static int data_holdout(Data *all, size_t k, uint64_t seed, Data *rest, Data *he
 /* @@14 training loop                                                       */
 /* ======================================================================== */
 
+/* How to train: everything but the network and the data. */
 typedef struct {
     float eta;
     size_t epochs, batch;
     uint64_t seed;
     int threads, quiet;
+    int opt, schedule, init;
+    float mu, beta1, beta2, eps, lambda, dropout, gamma;
+    size_t step, patience;
 } TrainOpt;
 
+/* The textbook's settings: plain SGD, eta 3, batch 10, 30 epochs. */
+static TrainOpt train_defaults(void)
+{
+    TrainOpt o;
+    memset(&o, 0, sizeof o);
+    o.eta = 3.0f, o.epochs = 30, o.batch = 10, o.seed = 1, o.threads = 1;
+    o.opt = OPT_SGD, o.schedule = SCHED_CONSTANT, o.beta1 = 0.9f, o.beta2 = 0.999f, o.eps = 1e-8f;
+    o.gamma = 0.1f, o.step = 10;
+    return o;
+}
+
 typedef struct {
-    double final_acc, best_acc;
+    double final_acc, best_acc;  /* on the test set, per epoch */
     size_t best_epoch;
+    double val_acc;              /* the saved model's validation accuracy */
+    size_t saved_epoch;          /* the epoch whose weights were kept */
     double seconds;
 } TrainResult;
 
@@ -1977,63 +2673,130 @@ static int all_finite(const float *p, size_t n)
     return 1;
 }
 
-/* Train N (initialised) on tr for o->epochs epochs, reporting on te after
- * each epoch when te != NULL.  On divergence (a non-finite cost or weight)
- * the parameters of the last good epoch are restored and -1 is returned. */
-static int train_run(Net *N, Meta *M, const Data *tr, const Data *te, const TrainOpt *o, Pool *pl, TrainResult *res,
-                     Err *err)
+/* The learning rate of epoch e (0-based) of E. */
+static float schedule_eta(const TrainOpt *o, size_t e)
+{
+    switch (o->schedule) {
+    case SCHED_STEP: return (float)(o->eta * pow(o->gamma, (double)(e / o->step)));
+    case SCHED_EXP: return (float)(o->eta * pow(o->gamma, (double)e));
+    case SCHED_COSINE: return (float)(0.5 * o->eta * (1.0 + cos(3.141592653589793 * (double)e / (double)o->epochs)));
+    default: return o->eta;
+    }
+}
+
+/* Accuracy and mean cost of the network on d (outputs computed into out,
+ * labels into pred, both sized for d). */
+static void evaluate(Pool *pl, Infer *I, const Net *N, const Data *d, float inv, float *out, int32_t *pred,
+                     size_t *correct, double *cost)
+{
+    size_t K = N->size[N->nl - 1], ok = 0;
+    double c = 0, *ct = NULL;
+    float *dd = NULL;
+    infer_all(pl, I, d, inv, out, pred);
+    for (size_t i = 0; i < d->n; i++) ok += pred[i] == d->y[i];
+    if ((ct = malloc(K * sizeof *ct)) && (dd = malloc(K * sizeof *dd)))
+        for (size_t i = 0; i < d->n; i++) {
+            output_error(N, out + i * K, 1, K, 0, K, d->y, &i, dd, ct);
+            for (size_t k = 0; k < K; k++) c += ct[k];
+        }
+    free(ct), free(dd);
+    *correct = ok, *cost = c / (double)d->n;
+}
+
+/* Train N (initialised) on tr for o->epochs epochs.  After each epoch the
+ * validation set va (when given) picks the model to keep and drives early
+ * stopping (--patience); the test set te (when given) is only reported.  On
+ * divergence (a non-finite cost or weight) the parameters of the last good
+ * epoch are restored and -1 is returned. */
+static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data *te, const TrainOpt *o, Pool *pl,
+                     TrainResult *res, Err *err)
 {
     Trainer T;
     Infer I;
     Rng rng;
+    size_t K = N->size[N->nl - 1], nmax = (va ? va->n : 0) > (te ? te->n : 0) ? va->n : te ? te->n : 0, since = 0;
     size_t *order = alloc_array(tr->n, sizeof(size_t));
-    int32_t *pred = te ? alloc_array(te->n, sizeof(int32_t)) : NULL;
-    float *good = alloc_floats(N->nparam);
-    double t0 = now_seconds();
+    int32_t *pred = alloc_array(nmax ? nmax : 1, sizeof(int32_t));
+    float *out = alloc_floats((nmax ? nmax : 1) * K), *good = alloc_floats(N->nparam);
+    float *best = va ? alloc_floats(N->nparam) : NULL;
+    double t0 = now_seconds(), best_val = -1, best_cost = 0;
     int rc = 0;
     memset(res, 0, sizeof *res);
-    if (!order || (te && !pred) || !good) {
-        free(order), free(pred), free(good);
+    if (!order || !pred || !out || !good || (va && !best)) {
+        free(order), free(pred), free(out), free(good), free(best);
         return fail(err, NULL, "out of memory");
     }
-    if (trainer_init(&T, N, o->batch, pl->nt, &pl->bar, err) || infer_init(&I, N, pl->nt, err)) {
-        trainer_free(&T), free(order), free(pred), free(good);
+    if (trainer_init(&T, N, o->batch, pl->nt, &pl->bar, o->opt, o->dropout, err) || infer_init(&I, N, pl->nt, err)) {
+        trainer_free(&T), free(order), free(pred), free(out), free(good), free(best);
         return -1;
     }
     rng_seed(&rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
     for (size_t i = 0; i < tr->n; i++) order[i] = i;
-    T.data = tr, T.order = order, T.count = tr->n, T.eta = o->eta, T.inv = 1.0f / M->in_div;
+    T.data = tr, T.order = order, T.count = tr->n, T.inv = 1.0f / M->in_div;
+    T.mu = o->mu, T.beta1 = o->beta1, T.beta2 = o->beta2, T.eps = o->eps;
+    T.l2 = o->lambda / (float)tr->n, T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
     memcpy(good, N->param, N->nparam * sizeof(float));
+    trainer_sync(&T);
     for (size_t ep = 1; ep <= o->epochs; ep++) {
-        double cost;
+        double cost, vcost = 0;
+        size_t vok = 0;
+        char line[256];
+        int n = 0;
         shuffle(&rng, order, tr->n);
-        T.cost_sum = 0;
-        trainer_sync(&T);
+        T.cost_sum = 0, T.eta = schedule_eta(o, ep - 1);
         pool_run(pl, train_epoch_job, &T);
+        T.step0 += (tr->n + o->batch - 1) / o->batch;
         cost = T.cost_sum / (double)tr->n;
         if (!isfinite(cost) || !all_finite(N->param, N->nparam)) {
             memcpy(N->param, good, N->nparam * sizeof(float));
             rc = fail(err, NULL, "training diverged in epoch %zu (the cost is not a finite number); "
-                      "try a smaller --eta than %g", ep, (double)o->eta);
+                      "try a smaller --eta than %g", ep, (double)T.eta);
             break;
         }
         memcpy(good, N->param, N->nparam * sizeof(float));
         M->epochs_done = (uint32_t)ep;
+        n += snprintf(line + n, sizeof line - (size_t)n, "epoch %zu/%zu: cost %.6f", ep, o->epochs, cost);
+        if (o->schedule != SCHED_CONSTANT) n += snprintf(line + n, sizeof line - (size_t)n, ", eta %.4g", (double)T.eta);
+        if (va) {
+            evaluate(pl, &I, N, va, T.inv, out, pred, &vok, &vcost);
+            n += snprintf(line + n, sizeof line - (size_t)n, ", validation %.2f%% cost %.4f", 100.0 * (double)vok / (double)va->n, vcost);
+            if ((double)vok > best_val || ((double)vok == best_val && vcost < best_cost)) {
+                best_val = (double)vok, best_cost = vcost, since = 0;
+                res->saved_epoch = ep, res->val_acc = (double)vok / (double)va->n;
+                memcpy(best, N->param, N->nparam * sizeof(float));
+            } else {
+                since++;
+            }
+        }
         if (te) {
-            size_t ok = 0;
-            infer_all(pl, &I, te, T.inv, NULL, pred);
-            for (size_t i = 0; i < te->n; i++) ok += pred[i] == te->y[i];
+            size_t ok;
+            double tc;
+            evaluate(pl, &I, N, te, T.inv, out, pred, &ok, &tc);
             res->final_acc = (double)ok / (double)te->n;
             if (res->final_acc > res->best_acc) res->best_acc = res->final_acc, res->best_epoch = ep;
+            n += snprintf(line + n, sizeof line - (size_t)n, ", test %zu/%zu (%.2f%%)", ok, te->n, 100.0 * res->final_acc);
+        }
+        if (!o->quiet) fprintf(stderr, "%s, %.2f s\n", line, now_seconds() - t0);
+        if (va && o->patience && since >= o->patience) {
             if (!o->quiet)
-                fprintf(stderr, "epoch %zu/%zu: cost %.6f, test %zu/%zu (%.2f%%), %.2f s\n", ep, o->epochs, cost, ok,
-                        te->n, 100.0 * res->final_acc, now_seconds() - t0);
-        } else if (!o->quiet) {
-            fprintf(stderr, "epoch %zu/%zu: cost %.6f, %.2f s\n", ep, o->epochs, cost, now_seconds() - t0);
+                fprintf(stderr, "stopping early: no better validation accuracy for %zu epochs\n", o->patience);
+            break;
         }
     }
+    if (va && res->saved_epoch && !rc) { /* keep the best epoch on validation */
+        memcpy(N->param, best, N->nparam * sizeof(float));
+        if (te) {
+            size_t ok;
+            double tc;
+            evaluate(pl, &I, N, te, T.inv, out, pred, &ok, &tc);
+            res->final_acc = (double)ok / (double)te->n;
+        }
+    } else {
+        res->saved_epoch = M->epochs_done;
+    }
+    M->best_epoch = (uint32_t)res->saved_epoch;
     res->seconds = now_seconds() - t0;
-    trainer_free(&T), infer_free(&I), free(order), free(pred), free(good);
+    trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
     return rc;
 }
 
@@ -2232,15 +2995,30 @@ typedef struct {
 #define OPT_END {NULL, NULL, NULL, NULL}
 
 static const OptSpec train_opts[] = {
-    {"layers", "SPEC", "IN-30-OUT", "layer sizes from input to output, e.g. 784-30-10"},
-    {"eta", "RATE", "3.0", "learning rate"},
+    {"layers", "SPEC", "IN-30-OUT", "layer sizes from input to output, e.g. 784-30-10 or 784-100relu-10softmax"},
+    {"hidden", "ACT", "sigmoid", "activation of hidden layers not named in SPEC: sigmoid, tanh, relu, leaky"},
+    {"output", "ACT", "sigmoid", "activation of the output layer if not named in SPEC: sigmoid, tanh, linear, softmax"},
+    {"cost", "NAME", "quadratic", "quadratic, cross-entropy (sigmoid output) or log-likelihood (softmax; its default)"},
+    {"init", "NAME", "see text", "normal N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in) weights; default: normal when every layer is sigmoid (the textbook), else he for relu and leaky layers and scaled for the others"},
+    {"eta", "RATE", "3.0", "learning rate (default 0.1 with momentum, 0.001 with adam)"},
     {"epochs", "N", "30", "passes over the training data"},
     {"batch", "N", "10", "mini-batch size"},
-    {"cost", "NAME", "quadratic", "quadratic or cross-entropy"},
-    {"seed", "N", "1", "seed for initialisation and shuffling"},
+    {"optimizer", "NAME", "sgd", "sgd, momentum, nesterov or adam"},
+    {"momentum", "MU", "0.9", "momentum coefficient (momentum, nesterov; implies momentum with sgd)"},
+    {"beta1", "B", "0.9", "Adam's first-moment decay"},
+    {"beta2", "B", "0.999", "Adam's second-moment decay"},
+    {"epsilon", "E", "1e-8", "Adam's epsilon"},
+    {"schedule", "NAME", "constant", "learning-rate schedule: constant, step, exp or cosine"},
+    {"gamma", "G", "0.1 (exp: 0.95)", "decay factor of the step and exp schedules"},
+    {"step", "N", "10", "epochs between decays of the step schedule"},
+    {"lambda", "L", "0", "L2 regularisation: each step adds (lambda/n) w to the gradient, n = training rows"},
+    {"dropout", "P", "0", "drop each hidden neuron with probability P while training (inverted dropout)"},
+    {"val", "N|FRAC", "0", "hold out N rows (or a fraction) of --train for validation; the best epoch on it is saved"},
+    {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy"},
+    {"seed", "N", "1", "seed for initialisation, shuffling, splits and dropout"},
     {"train", "FILE", "data/", "training data: CSV, or IDX images ('-' = stdin)"},
     {"train-labels", "FILE", "beside IDX", "IDX labels for --train"},
-    {"test", "FILE", "none", "test data, evaluated after every epoch"},
+    {"test", "FILE", "none", "test data, evaluated after every epoch (never used to choose anything)"},
     {"test-labels", "FILE", "beside IDX", "IDX labels for --test"},
     {"holdout", "N|FRAC", "0", "hold out N rows (or a fraction) of --train as the test set"},
     {"label-col", "first|last|N", "first", "CSV column holding the label (N counts from 1)"},
@@ -2457,36 +3235,99 @@ static int file_exists(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Parse "N" (a row count) or "FRAC" (0 < FRAC < 1) of n rows into *k;
+ * 0, or -1 when malformed.  *k is resolved against n later (frac > 0). */
+static int rows_option(const char *s, size_t *k, double *frac)
+{
+    size_t v;
+    double dv;
+    *k = 0, *frac = 0;
+    if (!parse_size(s, NN_MAX_ROWS, &v) && v > 0) return *k = v, 0;
+    if (!parse_double(s, &dv) && dv > 0 && dv < 1) return *frac = dv, 0;
+    return -1;
+}
+
+/* A float option in [lo, hi] (lo_open: > lo). */
+static int float_option(const char *s, double lo, int lo_open, double hi, float *out)
+{
+    double v;
+    if (parse_double(s, &v) || v < lo || (lo_open && v <= lo) || v > hi) return -1;
+    *out = (float)v;
+    return 0;
+}
+
+/* Hold out k rows (or frac of them) of *all into *held; *all keeps the rest. */
+static int split_rows(Data *all, size_t k, double frac, uint64_t seed, Data *held, const char *what, Err *err)
+{
+    Data rest;
+    if (frac > 0) k = (size_t)floor(frac * (double)all->n + 0.5);
+    if (k < 1 || k >= all->n)
+        return fail(err, all->name, "%s of %zu leaves %zu rows for training; need at least one on each side", what,
+                    all->n, k >= all->n ? (size_t)0 : all->n - k);
+    if (data_holdout(all, k, seed, &rest, held, err)) return -1;
+    *all = rest;
+    return 0;
+}
+
 static int cmd_train(int argc, char **argv)
 {
     const OptSpec *S = train_opts;
-    const char *val[32] = {0}, *pos[1];
-    const char *trainf, *testf, *out, *s;
-    int npos, rc, nt, default_data = 0;
+    const char *val[64] = {0}, *pos[1];
+    const char *trainf, *testf, *out, *s, *why;
+    int npos, rc, nt, default_data = 0, hidden = 0, output = 0;
     CsvOpt co;
-    TrainOpt o = {3.0f, 30, 10, 1, 1, 0};
-    Data tr, te, all;
+    TrainOpt o = train_defaults();
+    Data tr, te, va;
     Net N;
     Meta M;
     Err err = {{0}, {0}};
     Pool *pl;
     TrainResult res;
-    size_t v, hold = 0;
-    double dv, div = 0;
+    size_t v, hold = 0, vrows = 0;
+    double div = 0, hfrac = 0, vfrac = 0;
     if ((rc = parse_opts("train", argc, argv, S, val, pos, 0, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[0]);
         return finish_stdout();
     }
-    if ((s = OPT(S, val, "eta")) && (parse_double(s, &dv) || !(dv > 0) || dv > 1e6))
-        return usage_error("train", "--eta '%s': expected a positive number%s", s, "");
-    if (s) o.eta = (float)dv;
+#define NAMED(opt, names, count, var, what)                                                                          \
+    if ((s = OPT(S, val, opt)) && !(var = name_id(names, count, s, strlen(s))))                                       \
+        return usage_error("train", "--" opt " '%s': expected %s", s, what);
+    NAMED("hidden", act_names, ACT_COUNT, hidden, "sigmoid, tanh, relu or leaky")
+    NAMED("output", act_names, ACT_COUNT, output, "sigmoid, tanh, linear or softmax")
+    NAMED("init", init_names, INIT_COUNT, o.init, "normal, scaled or he")
+    NAMED("optimizer", opt_names, OPT_COUNT, o.opt, "sgd, momentum, nesterov or adam")
+    NAMED("schedule", sched_names, SCHED_COUNT, o.schedule, "constant, step, exp or cosine")
+#undef NAMED
+    if (hidden == ACT_SOFTMAX || hidden == ACT_LINEAR) return usage_error("train", "--hidden '%s': %s", OPT(S, val, "hidden"), "hidden layers take sigmoid, tanh, relu or leaky");
+    if (o.opt == OPT_SGD && OPT(S, val, "momentum")) o.opt = OPT_MOMENTUM;
+    o.eta = o.opt == OPT_ADAM ? 0.001f : o.opt == OPT_SGD ? 3.0f : 0.1f;
+    o.mu = o.opt == OPT_MOMENTUM || o.opt == OPT_NESTEROV ? 0.9f : 0.0f;
+    if (o.schedule == SCHED_EXP) o.gamma = 0.95f;
+#define FLOAT(opt, lo, lo_open, hi, var, what)                                                                       \
+    if ((s = OPT(S, val, opt)) && float_option(s, lo, lo_open, hi, &var))                                             \
+        return usage_error("train", "--" opt " '%s': expected %s", s, what);
+    FLOAT("eta", 0, 1, 1e6, o.eta, "a positive number")
+    FLOAT("momentum", 0, 0, 0.9999, o.mu, "a number from 0 to below 1")
+    FLOAT("beta1", 0, 0, 0.9999, o.beta1, "a number from 0 to below 1")
+    FLOAT("beta2", 0, 0, 0.999999, o.beta2, "a number from 0 to below 1")
+    FLOAT("epsilon", 0, 1, 1, o.eps, "a small positive number")
+    FLOAT("gamma", 0, 1, 1, o.gamma, "a number above 0, at most 1")
+    FLOAT("lambda", 0, 0, 1e6, o.lambda, "a number >= 0")
+    FLOAT("dropout", 0, 0, 0.99, o.dropout, "a probability from 0 to below 1 (at most 0.99)")
+#undef FLOAT
     if ((s = OPT(S, val, "epochs")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
         return usage_error("train", "--epochs '%s': expected a whole number from 1 to 1000000%s", s, "");
     if (s) o.epochs = v;
     if ((s = OPT(S, val, "batch")) && (parse_size(s, NN_MAX_BATCH, &v) || v < 1))
         return usage_error("train", "--batch '%s': expected a whole number from 1 to 65536%s", s, "");
     if (s) o.batch = v;
+    if ((s = OPT(S, val, "step")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
+        return usage_error("train", "--step '%s': expected a whole number of epochs from 1%s", s, "");
+    if (s) o.step = v;
+    if ((s = OPT(S, val, "patience")) && parse_size(s, NN_MAX_EPOCHS, &v))
+        return usage_error("train", "--patience '%s': expected a whole number of epochs%s", s, "");
+    if (s) o.patience = v;
     if ((s = OPT(S, val, "seed")) && parse_size(s, SIZE_MAX, &v))
         return usage_error("train", "--seed '%s': expected a whole number%s", s, "");
     if (s) o.seed = v;
@@ -2495,24 +3336,18 @@ static int cmd_train(int argc, char **argv)
         else if (strcmp(s, "auto") && (parse_double(s, &div) || !(div > 0) || !isfinite((float)div)))
             return usage_error("train", "--scale '%s': expected auto, none or a positive number%s", s, "");
     }
-    if ((s = OPT(S, val, "holdout"))) {
-        if (!parse_size(s, NN_MAX_ROWS, &v)) hold = v;
-        else if (parse_double(s, &dv) || !(dv > 0 && dv < 1))
-            return usage_error("train", "--holdout '%s': expected a row count or a fraction between 0 and 1%s", s, "");
-        else hold = SIZE_MAX; /* fraction: resolved once the rows are known */
-    }
+    if ((s = OPT(S, val, "holdout")) && rows_option(s, &hold, &hfrac))
+        return usage_error("train", "--holdout '%s': expected a row count or a fraction between 0 and 1%s", s, "");
+    if ((s = OPT(S, val, "val")) && rows_option(s, &vrows, &vfrac))
+        return usage_error("train", "--val '%s': expected a row count or a fraction between 0 and 1%s", s, "");
+    if (o.patience && !OPT(S, val, "val")) return usage_error("train", "--patience needs --val%s%s", "", "");
     if (threads_option("train", OPT(S, val, "threads"), &nt)) return 2;
     o.threads = nt, o.quiet = OPT(S, val, "quiet") != NULL;
     if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), 1, &co)) return 2;
     memset(&N, 0, sizeof N);
-    if ((s = OPT(S, val, "layers")) && parse_layers(s, &N, &err)) {
+    if ((s = OPT(S, val, "layers")) && parse_layers_opt(s, &N, 1, &err)) {
         fprintf(stderr, "%s: %s\n", progname, err.msg);
         return 2;
-    }
-    if ((s = OPT(S, val, "cost"))) {
-        int c = !strcmp(s, "quadratic") ? COST_QUADRATIC : !strcmp(s, "cross-entropy") ? COST_CROSS_ENTROPY : 0;
-        if (!c) return usage_error("train", "--cost '%s': expected quadratic or cross-entropy%s", s, "");
-        N.cost = c;
     }
     trainf = OPT(S, val, "train"), testf = OPT(S, val, "test");
     out = OPT(S, val, "out") ? OPT(S, val, "out") : "model.bin";
@@ -2520,7 +3355,10 @@ static int cmd_train(int argc, char **argv)
         if (testf) return usage_error("train", "--test given without --train%s%s", "", "");
         if (file_exists("data/train-images-idx3-ubyte")) {
             trainf = "data/train-images-idx3-ubyte";
-            if (file_exists("data/t10k-images-idx3-ubyte")) testf = "data/t10k-images-idx3-ubyte";
+            if (file_exists("data/t10k-images-idx3-ubyte") && !OPT(S, val, "holdout")) testf = "data/t10k-images-idx3-ubyte";
+        } else if (file_exists("data/train-images-idx3-ubyte.gz")) {
+            trainf = "data/train-images-idx3-ubyte.gz";
+            if (file_exists("data/t10k-images-idx3-ubyte.gz") && !OPT(S, val, "holdout")) testf = "data/t10k-images-idx3-ubyte.gz";
         } else if (file_exists("data/digits.csv")) {
             trainf = "data/digits.csv";
             if (!OPT(S, val, "label-col")) co.label_col = -1;
@@ -2533,46 +3371,44 @@ static int cmd_train(int argc, char **argv)
         default_data = 1;
     }
     if (testf && OPT(S, val, "holdout")) return usage_error("train", "give --test or --holdout, not both%s%s", "", "");
-    if (load_data(trainf, OPT(S, val, "train-labels"), &co, 1, &all, &err)) {
+    if (load_data(trainf, OPT(S, val, "train-labels"), &co, 1, &tr, &err)) {
         report(&err);
         return 1;
     }
-    if (default_data && !o.quiet) say("training on %s (%zu rows)", all.name, all.n);
-    memset(&te, 0, sizeof te);
-    if (hold) {
-        if (hold == SIZE_MAX) {
-            parse_double(OPT(S, val, "holdout"), &dv);
-            hold = (size_t)floor(dv * (double)all.n + 0.5);
-        }
-        if (hold < 1 || hold >= all.n) {
-            fprintf(stderr, "%s: --holdout leaves %zu of %zu rows for training; need at least one on each side\n",
-                    progname, all.n - (hold < all.n ? hold : all.n), all.n);
-            data_free(&all);
-            return 2;
-        }
-        if (data_holdout(&all, hold, o.seed, &tr, &te, &err)) {
-            report(&err);
-            data_free(&all);
-            return 1;
-        }
-    } else {
-        tr = all;
-        if (testf && load_data(testf, OPT(S, val, "test-labels"), &co, 1, &te, &err)) {
-            report(&err);
-            data_free(&tr);
-            return 1;
-        }
-    }
+    if (default_data && !o.quiet) say("training on %s (%zu rows)", tr.name, tr.n);
+    memset(&te, 0, sizeof te), memset(&va, 0, sizeof va);
     rc = 0;
+    if ((hold || hfrac) && split_rows(&tr, hold, hfrac, o.seed, &te, "--holdout", &err)) rc = 1;
+    if (!rc && testf && load_data(testf, OPT(S, val, "test-labels"), &co, 1, &te, &err)) rc = 1;
+    if (!rc && (vrows || vfrac) && split_rows(&tr, vrows, vfrac, o.seed ^ 0x76616cULL, &va, "--val", &err)) rc = 1;
+    if (rc) {
+        report(&err);
+        data_free(&tr), data_free(&te), data_free(&va);
+        return 1;
+    }
     if (!N.nl) { /* default: the textbook's one hidden layer of 30 */
         char spec[64];
-        int cost = N.cost;
         snprintf(spec, sizeof spec, "%zu-30-%zu", tr.d, tr.nclass < 2 ? (size_t)2 : tr.nclass);
-        if (parse_layers(spec, &N, &err)) {
+        if (parse_layers_opt(spec, &N, 1, &err)) {
             report(&err);
             rc = 1;
         }
-        if (cost) N.cost = cost;
+    }
+    for (int l = 1; !rc && l < N.nl; l++) /* activations not named in the spec */
+        if (!N.act[l]) N.act[l] = l + 1 < N.nl ? (hidden ? hidden : ACT_SIGMOID) : (output ? output : ACT_SIGMOID);
+    N.cost = N.act[N.nl - 1] == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
+    if ((s = OPT(S, val, "cost")) && !(N.cost = name_id(cost_names, COST_COUNT, s, strlen(s)))) {
+        data_free(&tr), data_free(&te), data_free(&va);
+        return usage_error("train", "--cost '%s': expected quadratic, cross-entropy or log-likelihood%s", s, "");
+    }
+    if (!rc && (why = net_check(N.act, N.nl, N.cost))) {
+        fprintf(stderr, "%s: %s\n", progname, why);
+        rc = 2;
+    }
+    if (!OPT(S, val, "init")) { /* the textbook's N(0,1) for all-sigmoid networks, else per layer */
+        int allsig = 1;
+        for (int l = 1; l < N.nl; l++) allsig &= N.act[l] == ACT_SIGMOID;
+        o.init = allsig ? INIT_NORMAL : 0;
     }
     if (!rc && N.size[0] != tr.d) {
         fprintf(stderr, "%s: --layers has %zu inputs, but %s has %zu features per row\n", progname, N.size[0], tr.name, tr.d);
@@ -2588,51 +3424,59 @@ static int cmd_train(int argc, char **argv)
                 N.size[N.nl - 1], k - 1, k);
         rc = 2;
     }
-    if (!rc && net_alloc(&N, &err)) {
+    if (!rc && (net_layout(&N, &err) || net_alloc(&N, &err))) {
         report(&err);
         rc = 1;
     }
     if (rc) {
-        data_free(&tr), data_free(&te), free(N.param);
+        data_free(&tr), data_free(&te), data_free(&va), free(N.param);
         return rc;
     }
     memset(&M, 0, sizeof M);
     M.in_div = (float)(div > 0 ? div : tr.is_idx8 ? 255.0 : tr.maxabs > 0 ? tr.maxabs : 1.0);
     M.eta = o.eta, M.batch = (uint32_t)o.batch, M.epochs = (uint32_t)o.epochs, M.seed = o.seed;
+    M.init = (uint32_t)o.init, M.optimizer = (uint32_t)o.opt, M.schedule = (uint32_t)o.schedule;
+    M.step = (uint32_t)o.step, M.val_rows = (uint32_t)va.n, M.patience = (uint32_t)o.patience;
+    M.momentum = o.mu, M.lambda = o.lambda, M.dropout = o.dropout, M.gamma = o.gamma;
+    M.beta1 = o.beta1, M.beta2 = o.beta2, M.epsilon = o.eps;
     {
         Rng r;
         rng_seed(&r, o.seed);
-        net_init_normal(&N, &r);
+        net_init(&N, o.init, &r);
     }
     if (!o.quiet)
-        say("%s: %zu-layer network, %zu parameters, %zu training rows, %s kernels, %d threads", out, (size_t)N.nl,
-            net_count(&N), tr.n, NN_SIMD, nt);
+        say("%s: %zu-layer network, %zu parameters, %zu training rows%s, %s kernels, %d threads", out, (size_t)N.nl,
+            net_count(&N), tr.n, va.n ? " (and validation rows)" : "", NN_SIMD, nt);
     pl = pool_new(nt);
     if (!pl) {
         say("out of memory starting threads");
-        data_free(&tr), data_free(&te), free(N.param);
+        data_free(&tr), data_free(&te), data_free(&va), free(N.param);
         return 1;
     }
-    rc = train_run(&N, &M, &tr, te.n ? &te : NULL, &o, pl, &res, &err);
+    rc = train_run(&N, &M, &tr, va.n ? &va : NULL, te.n ? &te : NULL, &o, pl, &res, &err);
     pool_free(pl);
     if (rc) {
         Err e2;
         report(&err);
         if (M.epochs_done && !model_save(out, &N, &M, &e2))
             say("saved the model of epoch %u (the last good one) to %s", M.epochs_done, out);
-        data_free(&tr), data_free(&te), free(N.param);
+        data_free(&tr), data_free(&te), data_free(&va), free(N.param);
         return 1;
     }
     rc = model_save(out, &N, &M, &err);
     if (rc) report(&err);
     else if (!o.quiet) {
+        char kept[128] = "";
+        if (va.n)
+            snprintf(kept, sizeof kept, "the model of epoch %zu (best validation accuracy %.2f%%), ", res.saved_epoch,
+                     100 * res.val_acc);
         if (te.n)
-            say("saved %s: test accuracy %.2f%% (best %.2f%% at epoch %zu), %.2f s", out, 100 * res.final_acc,
-                100 * res.best_acc, res.best_epoch, res.seconds);
+            say("saved %s%s: test accuracy %.2f%% (best epoch %.2f%% at epoch %zu), %.2f s", kept, out,
+                100 * res.final_acc, 100 * res.best_acc, res.best_epoch, res.seconds);
         else
-            say("saved %s after %zu epochs, %.2f s", out, o.epochs, res.seconds);
+            say("saved %s%s after %u epochs, %.2f s", kept, out, M.epochs_done, res.seconds);
     }
-    data_free(&tr), data_free(&te), free(N.param);
+    data_free(&tr), data_free(&te), data_free(&va), free(N.param);
     return rc ? 1 : 0;
 }
 
@@ -2841,8 +3685,18 @@ static int cmd_info(int argc, char **argv)
     print_net(&N);
     printf("cost %s\n", cost_name(N.cost));
     printf("input divisor %.9g\n", (double)M.in_div);
-    printf("trained %u of %u epochs, eta %.9g, batch %u, seed %llu\n", M.epochs_done, M.epochs, (double)M.eta,
+    printf("trained %u of %u epochs, eta %g, batch %u, seed %llu\n", M.epochs_done, M.epochs, (double)M.eta,
            M.batch, (unsigned long long)M.seed);
+    printf("optimizer %s", opt_names[M.optimizer ? M.optimizer : OPT_SGD]);
+    if (M.optimizer == OPT_MOMENTUM || M.optimizer == OPT_NESTEROV) printf(", momentum %g", (double)M.momentum);
+    if (M.optimizer == OPT_ADAM) printf(", beta1 %g, beta2 %g, epsilon %g", (double)M.beta1, (double)M.beta2, (double)M.epsilon);
+    printf("\nschedule %s", sched_names[M.schedule ? M.schedule : SCHED_CONSTANT]);
+    if (M.schedule == SCHED_STEP) printf(", gamma %g every %u epochs", (double)M.gamma, M.step);
+    if (M.schedule == SCHED_EXP) printf(", gamma %g", (double)M.gamma);
+    printf("\ninit %s, lambda %g, dropout %g\n", M.init ? init_names[M.init] : "per layer (he for relu/leaky, else scaled)",
+           (double)M.lambda, (double)M.dropout);
+    if (M.val_rows)
+        printf("validation %u rows, patience %u, kept epoch %u\n", M.val_rows, M.patience, M.best_epoch);
     free(N.param);
     return finish_stdout();
 }

@@ -65,7 +65,9 @@ expect "spec empty part" 2 "empty size at part 2" "$NN" info --layers 784--10
 expect "spec zero" 2 "part 1 is zero" "$NN" info --layers 0-10
 expect "spec negative" 2 "empty size at part 1" "$NN" info --layers -5-10
 expect "spec non-number" 2 "not a positive whole number" "$NN" info --layers abc-10
-expect "spec trailing junk" 2 "unexpected 'x'" "$NN" info --layers 784-30-10x
+expect "spec trailing junk" 2 "unknown activation 'x'" "$NN" info --layers 784-30-10x
+expect "spec bad separator" 2 "unexpected '.'" "$NN" info --layers 784-30.5-10
+expect "spec activation on input" 2 "input layer takes no activation" "$NN" info --layers 784relu-30-10
 expect "spec one layer" 2 "at least an input and an output" "$NN" info --layers 784
 expect "spec too wide" 2 "larger than the limit" "$NN" info --layers 99999999999999999999-10
 expect "spec too many params" 2 "more than 100000000 weights" "$NN" info --layers 20000-20000-10
@@ -82,6 +84,23 @@ expect "cost unknown" 2 "--cost 'mse'" "$NN" train --cost mse --train "$D"
 expect "scale negative" 2 "--scale '-2'" "$NN" train --scale -2 --train "$D"
 expect "holdout too big" 2 "--holdout '1.5'" "$NN" train --holdout 1.5 --train "$D"
 expect "flag with value" 2 "takes no value" "$NN" train --quiet=1
+expect "unknown activation" 2 "--hidden 'relux'" "$NN" train --hidden relux --train "$D"
+expect "softmax hidden" 2 "softmax and linear are for the output layer" "$NN" train --layers 64-30softmax-10softmax --train "$D" --label-col last
+expect "relu output" 2 "relu and leaky are for hidden layers" "$NN" train --output relu --train "$D" --label-col last
+expect "softmax with quadratic" 2 "softmax output layer goes with the log-likelihood" "$NN" train --output softmax --cost quadratic --train "$D" --label-col last
+expect "cross-entropy with softmax" 2 "cross-entropy cost needs a sigmoid" "$NN" train --layers 64-30-10softmax --cost cross-entropy --train "$D" --label-col last
+expect "log-likelihood with sigmoid" 2 "log-likelihood cost needs a softmax" "$NN" train --cost log-likelihood --train "$D" --label-col last
+expect "unknown optimizer" 2 "--optimizer 'rmsprop'" "$NN" train --optimizer rmsprop --train "$D"
+expect "unknown init" 2 "--init 'xavier'" "$NN" train --init xavier --train "$D"
+expect "unknown schedule" 2 "--schedule 'linear'" "$NN" train --schedule linear --train "$D"
+expect "negative lambda" 2 "--lambda '-1'" "$NN" train --lambda -1 --train "$D"
+expect "dropout 1" 2 "--dropout '1'" "$NN" train --dropout 1 --train "$D"
+expect "dropout negative" 2 "--dropout '-0.1'" "$NN" train --dropout -0.1 --train "$D"
+expect "momentum 1" 2 "--momentum '1'" "$NN" train --momentum 1 --train "$D"
+expect "gamma 0" 2 "--gamma '0'" "$NN" train --gamma 0 --train "$D"
+expect "val junk" 2 "--val 'half'" "$NN" train --val half --train "$D"
+expect "patience without val" 2 "--patience needs --val" "$NN" train --patience 3 --train "$D"
+expect "val too big" 1 "--val of 1797 leaves 0 rows" "$NN" train --val 1797 --train "$D" --label-col last
 expect "input size mismatch" 2 "784 inputs, but .* has 64 features" "$NN" train --layers 784-30-10 --train "$D" --label-col last
 expect "too few outputs" 2 "output layer has 5 neurons, but the labels go up to 9" "$NN" train --layers 64-30-5 --train "$D" --label-col last
 
@@ -143,6 +162,25 @@ paste -d, "$T/p1" <(cut -d, -f65 "$D") | awk -F, '$1==$2{n++} END{printf "%.4f\n
 "$NN" train --layers 2-3-1 --train "$T/xor.csv" --test "$T/xor.csv" --label-col last --epochs 2000 --batch 4 --out "$T/xor.bin" 2>/dev/null &&
     "$NN" eval "$T/xor.bin" "$T/xor.csv" --label-col last | grep -q "accuracy 1.0000" && ok "XOR 2-3-1 learned to 100%" || bad "XOR"
 expect "eval labels beyond outputs" 1 "labels go up to 12" "$NN" eval "$T/xor.bin" "$T/biglabel.csv" --label-col last
+
+# ---- modern training on the digits ------------------------------------------------
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-100relu-10softmax --optimizer momentum --eta 0.05 \
+    --epochs 20 --lambda 1 --dropout 0.2 --schedule cosine --val 150 --patience 5 --out "$T/m.bin" 2>"$T/mlog"
+acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/mlog")
+awk -v a="$acc" 'BEGIN{exit !(a >= 95)}' && ok "relu/softmax/momentum/L2/dropout/cosine/val on digits: $acc% >= 95%" || bad "modern recipe on digits: '$acc' $(tail -2 "$T/mlog")"
+grep -q "validation" "$T/mlog" && grep -q "saved the model of epoch" "$T/mlog" && ok "the log says which epoch was kept" || bad "kept epoch not logged"
+"$NN" info "$T/m.bin" >"$T/mi" && grep -q "optimizer momentum, momentum 0.9" "$T/mi" && grep -q "relu" "$T/mi" && grep -q "softmax" "$T/mi" &&
+    grep -q "lambda 1, dropout 0.2" "$T/mi" && grep -q "cost log-likelihood" "$T/mi" && grep -q "schedule cosine" "$T/mi" && ok "info shows the recorded settings" || bad "info: $(cat "$T/mi")"
+"$NN" predict "$T/m.bin" "$T/feat.csv" --probs | head -1 | awk -F, '{s=0; for(i=1;i<=NF;i++) s+=$i; exit !(NF==10 && s>0.999 && s<1.001)}' && ok "softmax probabilities sum to 1" || bad "softmax probs"
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-50relu-10softmax --optimizer adam --epochs 8 --out "$T/a.bin" 2>"$T/alog"
+acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/alog")
+awk -v a="$acc" 'BEGIN{exit !(a >= 93)}' && ok "adam on digits: $acc%" || bad "adam on digits '$acc'"
+"$NN" train --train "$D" --label-col last --holdout 297 --val 200 --patience 1 --epochs 200 --eta 8 --out "$T/p.bin" 2>"$T/plog"
+grep -q "stopping early" "$T/plog" && [ "$(grep -c '^epoch' "$T/plog")" -lt 200 ] && ok "early stopping with --patience" || bad "patience: $(tail -2 "$T/plog")"
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-40tanh-10 --cost cross-entropy --schedule step --step 3 --gamma 0.5 --epochs 7 --out "$T/s.bin" 2>"$T/slog"
+grep -q "epoch 4/7: .*eta 1.5," "$T/slog" && grep -q "epoch 7/7: .*eta 0.75," "$T/slog" && ok "step schedule halves eta every 3 epochs" || bad "step schedule: $(grep ^epoch "$T/slog" | head -7)"
+"$NN" train --train "$D" --label-col last --epochs 3 --eta 1000 --out "$T/div.bin" 2>"$T/dlog"; rc=$?
+if [ $rc = 1 ] && grep -q "diverged" "$T/dlog"; then ok "eta 1000 reports divergence"; elif [ $rc = 0 ]; then ok "eta 1000: sigmoid saturates without diverging"; else bad "eta 1000: rc $rc"; fi
 
 # ---- corrupted models ------------------------------------------------------------
 cp "$T/d.bin" "$T/flip.bin" && printf '\377' | dd of="$T/flip.bin" bs=1 seek=500 conv=notrunc 2>/dev/null

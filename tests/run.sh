@@ -4,6 +4,7 @@
 #   - the unit tests (tests/unit.c) with the machine's SIMD kernels, with
 #     AVX2 kernels where the CPU has them, and with plain C;
 #   - each fault-injected build (NN_FAULT=1..4) must FAIL the gradient check;
+#   - the gzip/DEFLATE tests (tests/gzip.sh);
 #   - the command-line tests (tests/cli.sh) on the default and portable builds;
 #   - T1, the textbook run on Fashion-MNIST (tests/t1.sh).
 # With SANITIZE=1 everything is built with -fsanitize=address,undefined.
@@ -71,6 +72,7 @@ for f in 1 2 3 4; do
         fail "NN_FAULT=$f does not build"
     fi
 done
+build $B/gunzip_tool tests/gunzip_tool.c $UW -O3 -march=native && counted "gzip" tests/gzip.sh $B/gunzip_tool $B/nn
 counted "cli" tests/cli.sh $B/nn
 counted "cli portable" tests/cli.sh $B/nn-portable
 if [ -z "$SAN" ]; then

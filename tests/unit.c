@@ -55,14 +55,27 @@ static void make_net(Net *N, const char *spec, int cost, uint64_t seed, double s
     }
     N->cost = cost;
     rng_seed(&r, seed);
-    net_init_normal(N, &r);
+    net_init(N, INIT_NORMAL, &r);
     for (size_t i = 0; i < N->nparam; i++) N->param[i] = (float)(N->param[i] * scale);
 }
 
 /* ---- reference cost in double precision ---------------------------------- */
 
-/* Summed cost of rows 0..m-1 with parameters P (same layout as N->param). */
-static double ref_cost(const Net *N, const double *P, const Data *d, size_t m)
+/* f(z) in double for the reference. */
+static double ref_act(double z, int act)
+{
+    switch (act) {
+    case ACT_TANH: return tanh(z);
+    case ACT_RELU: return z > 0 ? z : 0;
+    case ACT_LEAKY: return z > 0 ? z : LEAKY_SLOPE * z;
+    case ACT_LINEAR: return z;
+    default: return 1.0 / (1.0 + exp(-z));
+    }
+}
+
+/* Summed cost of rows 0..m-1 with parameters P (same layout as N->param),
+ * with inverted dropout p on hidden layers using nn's masks for `step`. */
+static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, float p, uint64_t key, uint64_t step)
 {
     double a[2][256], total = 0;
     int L = N->nl - 1;
@@ -71,36 +84,46 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m)
         for (size_t i = 0; i < d->d; i++) a[0][i] = d->xf[b * d->d + i];
         for (int l = 1; l <= L; l++) {
             const double *W = P + N->woff[l], *B = P + N->boff[l];
+            double mx = -1e300, sum = 0;
             for (size_t j = 0; j < N->size[l]; j++) {
                 double z = B[j];
                 for (size_t i = 0; i < N->size[l - 1]; i++) z += W[j * N->ld[l - 1] + i] * a[cur][i];
-                a[!cur][j] = 1.0 / (1.0 + exp(-z));
+                a[!cur][j] = N->act[l] == ACT_SOFTMAX ? z : ref_act(z, N->act[l]);
+                if (z > mx) mx = z;
             }
+            if (N->act[l] == ACT_SOFTMAX) {
+                for (size_t j = 0; j < N->size[l]; j++) sum += exp(a[!cur][j] - mx);
+                for (size_t j = 0; j < N->size[l]; j++) a[!cur][j] = exp(a[!cur][j] - mx) / sum;
+            }
+            if (l < L && p > 0)
+                for (size_t j = 0; j < N->size[l]; j++) a[!cur][j] *= dropout_scale(key, step, b, j, p);
             cur = !cur;
         }
         for (size_t k = 0; k < N->size[L]; k++) {
             int hit = N->size[L] == 1 ? d->y[b] == 1 : (int32_t)k == d->y[b];
             double t = hit, av = a[cur][k];
-            if (N->cost == COST_CROSS_ENTROPY) total += -(t * log(av) + (1 - t) * log(1 - av));
+            if (N->cost == COST_LOGLIK) total += hit ? -log(av) : 0;
+            else if (N->cost == COST_CROSS_ENTROPY) total += -(t * log(av) + (1 - t) * log(1 - av));
             else total += 0.5 * (av - t) * (av - t);
         }
     }
     return total;
 }
 
-/* The summed gradient of rows 0..m-1 from backprop, on nt threads. */
-static void backprop_grad(Net *N, const Data *d, size_t m, int nt, float *G)
+/* The summed gradient of rows 0..m-1 from backprop, on nt threads, with
+ * dropout p (step 1, key 99). */
+static void backprop_grad(Net *N, const Data *d, size_t m, int nt, float p, float *G)
 {
     Trainer T;
     Err err;
     Pool *pl = pool_new(nt);
     size_t *rows = calloc(m, sizeof(size_t));
     for (size_t i = 0; i < m; i++) rows[i] = i;
-    if (trainer_init(&T, N, m, pl->nt, &pl->bar, &err)) {
+    if (trainer_init(&T, N, m, pl->nt, &pl->bar, OPT_SGD, p, &err)) {
         printf("FAIL trainer_init: %s\n", err.msg);
         exit(1);
     }
-    T.data = d, T.order = rows, T.count = m, T.inv = 1, T.eta = 1, T.grad = G;
+    T.data = d, T.order = rows, T.count = m, T.inv = 1, T.eta = 1, T.grad = G, T.key = 99;
     trainer_sync(&T);
     pool_run(pl, train_epoch_job, &T);
     trainer_free(&T);
@@ -110,7 +133,7 @@ static void backprop_grad(Net *N, const Data *d, size_t m, int nt, float *G)
 
 /* Compare backprop with central differences for every real weight and bias.
  * Returns the number of mismatches. */
-static int gradcheck(const char *spec, int cost, size_t m, int nt)
+static int gradcheck(const char *spec, int cost, size_t m, int nt, float p)
 {
     Net N;
     TestData t;
@@ -120,7 +143,7 @@ static int gradcheck(const char *spec, int cost, size_t m, int nt)
     make_net(&N, spec, cost, 7, 0.7);
     make_data(&t, m, N.size[0], net_classes(&N), 11);
     G = alloc_floats(N.nparam);
-    backprop_grad(&N, &t.d, m, nt, G);
+    backprop_grad(&N, &t.d, m, nt, p, G);
     P = calloc(N.nparam, sizeof(double));
     for (size_t i = 0; i < N.nparam; i++) P[i] = N.param[i];
     for (int l = 1; l < N.nl; l++) {
@@ -128,15 +151,16 @@ static int gradcheck(const char *spec, int cost, size_t m, int nt)
             for (size_t i = 0; i <= N.size[l - 1]; i++) { /* i == size[l-1]: the bias */
                 size_t k = i < N.size[l - 1] ? N.woff[l] + j * N.ld[l - 1] + i : N.boff[l] + j;
                 double h = 1e-5, save = P[k], cp, cm, fd;
-                P[k] = save + h, cp = ref_cost(&N, P, &t.d, m);
-                P[k] = save - h, cm = ref_cost(&N, P, &t.d, m);
+                P[k] = save + h, cp = ref_cost(&N, P, &t.d, m, p, 99, 1);
+                P[k] = save - h, cm = ref_cost(&N, P, &t.d, m, p, 99, 1);
                 P[k] = save;
                 fd = (cp - cm) / (2 * h);
                 if (fabs(fd) > maxg) maxg = fabs(fd);
                 if (fabs(fd - G[k]) > 2e-4 + 2e-3 * fabs(fd)) {
                     if (bad < 3)
-                        printf("  %s %s layer %d neuron %zu %s %zu: backprop %.8g, central difference %.8g\n", spec,
-                               cost_name(cost), l, j, i < N.size[l - 1] ? "input" : "bias", i, (double)G[k], fd);
+                        printf("  %s %s dropout %g layer %d neuron %zu %s %zu: backprop %.8g, central difference %.8g\n",
+                               spec, cost_name(cost), (double)p, l, j, i < N.size[l - 1] ? "input" : "bias", i,
+                               (double)G[k], fd);
                     bad++;
                 }
             }
@@ -151,13 +175,78 @@ static int gradcheck(const char *spec, int cost, size_t m, int nt)
 
 static void test_gradients(void)
 {
-    static const char *specs[] = {"5-4-3", "4-6-5-3", "3-2", "6-3-1", "7-20-18-9-4"};
-    for (size_t s = 0; s < sizeof specs / sizeof *specs; s++)
-        for (int cost = COST_QUADRATIC; cost <= COST_CROSS_ENTROPY; cost++)
-            for (int nt = 1; nt <= 3; nt += 2) {
-                int bad = gradcheck(specs[s], cost, 5, nt);
-                CHECK(bad == 0, "gradient check %s %s threads %d: %d mismatches", specs[s], cost_name(cost), nt, bad);
+    /* every activation, every allowed cost, one to three hidden layers */
+    static const struct { const char *spec; int cost; } cases[] = {
+        {"5-4-3", COST_QUADRATIC}, {"5-4-3", COST_CROSS_ENTROPY}, {"4-6-5-3", COST_QUADRATIC},
+        {"3-2", COST_CROSS_ENTROPY}, {"6-3-1", COST_QUADRATIC}, {"7-20-18-9-4", COST_CROSS_ENTROPY},
+        {"5-6tanh-3", COST_QUADRATIC}, {"5-6relu-3", COST_CROSS_ENTROPY}, {"5-6leaky-4tanh", COST_QUADRATIC},
+        {"5-6relu-3linear", COST_QUADRATIC}, {"5-6relu-4softmax", COST_LOGLIK}, {"5-7tanh-6leaky-4softmax", COST_LOGLIK},
+        {"6-5sigmoid-3softmax", COST_LOGLIK}, {"4-3softmax", COST_LOGLIK}, {"5-8relu-5relu-6relu-17softmax", COST_LOGLIK},
+    };
+    for (size_t s = 0; s < sizeof cases / sizeof *cases; s++)
+        for (int nt = 1; nt <= 3; nt += 2) {
+            int bad = gradcheck(cases[s].spec, cases[s].cost, 5, nt, 0);
+            CHECK(bad == 0, "gradient check %s %s threads %d: %d mismatches", cases[s].spec, cost_name(cases[s].cost), nt, bad);
+        }
+    /* dropout: the check uses nn's masks, so it fails if dropout is not applied consistently */
+    CHECK(gradcheck("5-9relu-7tanh-4softmax", COST_LOGLIK, 6, 1, 0.4f) == 0, "gradient check with dropout");
+    CHECK(gradcheck("5-9relu-7tanh-4softmax", COST_LOGLIK, 6, 3, 0.4f) == 0, "gradient check with dropout, 3 threads");
+}
+
+/* One step of each optimiser against the update rule written out here,
+ * from the gradient nn computes: fails if L2, momentum or Adam's moments
+ * were ignored. */
+static void test_optimizers(void)
+{
+    static const int opts[] = {OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM};
+    for (size_t k = 0; k < sizeof opts / sizeof *opts; k++) {
+        Net N;
+        TestData t;
+        Trainer T;
+        Err err;
+        Pool *pl = pool_new(2);
+        size_t rows[8], m = 8;
+        float *G = alloc_floats(1), *w0, *v, *s2;
+        double worst = 0;
+        make_net(&N, "6-5relu-4softmax", COST_LOGLIK, 3, 0.5);
+        make_data(&t, m, 6, 4, 5);
+        free(G);
+        G = alloc_floats(N.nparam);
+        backprop_grad(&N, &t.d, m, 1, 0, G);
+        w0 = malloc(N.nparam * sizeof(float)), v = calloc(N.nparam, sizeof(float)), s2 = calloc(N.nparam, sizeof(float));
+        memcpy(w0, N.param, N.nparam * sizeof(float));
+        for (size_t i = 0; i < m; i++) rows[i] = i;
+        trainer_init(&T, &N, m, pl->nt, &pl->bar, opts[k], 0, &err);
+        T.data = &t.d, T.order = rows, T.count = m, T.inv = 1, T.eta = 0.05f, T.mu = 0.9f, T.beta1 = 0.9f;
+        T.beta2 = 0.999f, T.eps = 1e-8f, T.l2 = 0.01f;
+        trainer_sync(&T);
+        for (int it = 0; it < 2; it++) { /* two steps, so state carries over */
+            if (it) { /* the gradient at the new point */
+                memcpy(w0, N.param, N.nparam * sizeof(float));
+                backprop_grad(&N, &t.d, m, 1, 0, G);
             }
+            T.step0 = (uint64_t)it;
+            pool_run(pl, train_epoch_job, &T);
+            for (int l = 1; l < N.nl; l++)
+                for (size_t j = 0; j < N.size[l]; j++)
+                    for (size_t i = 0; i <= N.size[l - 1]; i++) {
+                        size_t q = i < N.size[l - 1] ? N.woff[l] + j * N.ld[l - 1] + i : N.boff[l] + j;
+                        double l2 = i < N.size[l - 1] ? 0.01 : 0, g = G[q] / (double)m + l2 * w0[q], want;
+                        if (opts[k] == OPT_SGD) want = w0[q] - 0.05 * g;
+                        else if (opts[k] == OPT_ADAM) {
+                            double t1 = it + 1;
+                            v[q] = (float)(0.9 * v[q] + 0.1 * g), s2[q] = (float)(0.999 * s2[q] + 0.001 * g * g);
+                            want = w0[q] - 0.05 * (v[q] / (1 - pow(0.9, t1))) / (sqrt(s2[q] / (1 - pow(0.999, t1))) + 1e-8);
+                        } else {
+                            v[q] = (float)(0.9 * v[q] + g);
+                            want = w0[q] - 0.05 * (opts[k] == OPT_NESTEROV ? g + 0.9 * v[q] : v[q]);
+                        }
+                        if (fabs(want - N.param[q]) > worst) worst = fabs(want - N.param[q]);
+                    }
+        }
+        CHECK(worst < 2e-5, "optimizer %s: step differs from the rule by %g", opt_names[opts[k]], worst);
+        trainer_free(&T), pool_free(pl), free_data(&t), free(N.param), free(G), free(w0), free(v), free(s2);
+    }
 }
 
 /* ---- kernels ------------------------------------------------------------ */
@@ -201,10 +290,10 @@ static void test_kernels(void)
         /* update: SGD step, whole and split by rows and by columns */
         memcpy(W1, W, nout * n * sizeof(float)), memcpy(W2, W, nout * n * sizeof(float));
         memcpy(B1, B, ldo * sizeof(float)), memcpy(B2, B, ldo * sizeof(float));
-        k_update_ref(D, ldo, m, X, n, 0, n, 0.3f, W1, B1, 0, nout, NULL, NULL);
-        k_update(D, ldo, m, X, n, 0, n, 0.3f, W2, B2, 0, cut, NULL, NULL);
-        k_update(D, ldo, m, X, n, 0, ccut, 0.3f, W2, NULL, cut, nout, NULL, NULL);
-        k_update(D, ldo, m, X, n, ccut, n, 0.3f, W2, B2, cut, nout, NULL, NULL);
+        k_update_ref(D, ldo, m, X, n, 0, n, 0.3f, 0.99f, W1, B1, 0, nout, NULL, NULL);
+        k_update(D, ldo, m, X, n, 0, n, 0.3f, 0.99f, W2, B2, 0, cut, NULL, NULL);
+        k_update(D, ldo, m, X, n, 0, ccut, 0.3f, 0.99f, W2, NULL, cut, nout, NULL, NULL);
+        k_update(D, ldo, m, X, n, ccut, n, 0.3f, 0.99f, W2, B2, cut, nout, NULL, NULL);
         for (size_t j = 0; j < nout; j++) {
             for (size_t i = 0; i < n; i++) {
                 double mag = fabs(W[j * n + i]);
@@ -237,20 +326,27 @@ static void test_kernels(void)
  * threads, for a replicated (small) and a split (large) output layer. */
 static void test_thread_determinism(void)
 {
-    static const char *specs[] = {"20-40-10", "20-40-64", "20-33-17-5", "20-10"};
+    static const char *specs[] = {"20-40-10", "20-40-64", "20-33-17-5", "20-10", "20-40relu-33tanh-64softmax", "20-50leaky-70tanh-64"};
+    static const int opt[] = {OPT_SGD, OPT_MOMENTUM, OPT_SGD, OPT_ADAM, OPT_NESTEROV, OPT_ADAM};
+    static const int cost[] = {COST_QUADRATIC, COST_QUADRATIC, COST_CROSS_ENTROPY, COST_QUADRATIC, COST_LOGLIK, COST_QUADRATIC};
+    static const float drop[] = {0, 0, 0.3f, 0, 0.5f, 0.2f};
     for (size_t s = 0; s < sizeof specs / sizeof *specs; s++) {
         float *ref = NULL;
         for (int nt = 1; nt <= 3; nt++) {
             Net N;
             TestData t;
-            TrainOpt o = {0.5f, 2, 7, 5, nt, 1};
-            Meta M = {1, 0.5f, 7, 2, 0, 5};
+            TrainOpt o = train_defaults();
+            Meta M;
             TrainResult res;
             Err err;
             Pool *pl = pool_new(nt);
-            make_net(&N, specs[s], COST_QUADRATIC, 5, 1.0);
+            memset(&M, 0, sizeof M);
+            M.in_div = 1;
+            o.eta = 0.5f, o.epochs = 2, o.batch = 7, o.seed = 5, o.threads = nt, o.quiet = 1;
+            o.opt = opt[s], o.mu = 0.9f, o.dropout = drop[s], o.lambda = 0.5f;
+            make_net(&N, specs[s], cost[s], 5, 1.0);
             make_data(&t, 101, 20, N.size[N.nl - 1] == 1 ? 2 : N.size[N.nl - 1], 9);
-            CHECK(train_run(&N, &M, &t.d, NULL, &o, pl, &res, &err) == 0, "train_run %s", specs[s]);
+            CHECK(train_run(&N, &M, &t.d, NULL, NULL, &o, pl, &res, &err) == 0, "train_run %s", specs[s]);
             if (!ref) ref = N.param;
             else {
                 CHECK(!memcmp(ref, N.param, N.nparam * sizeof(float)), "%s: threads %d differ from 1 thread", specs[s], nt);
@@ -317,16 +413,21 @@ static void test_parsers(void)
 static void test_model_file(void)
 {
     Net N, N2;
-    Meta M = {255, 3, 10, 30, 30, 42}, M2;
+    Meta M, M2;
     Err err;
     size_t len = 0;
     uint8_t *buf;
     int undetected = 0;
-    make_net(&N, "13-7-5", COST_CROSS_ENTROPY, 1, 1.0);
+    memset(&M, 0, sizeof M);
+    M.in_div = 255, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.seed = 42;
+    M.optimizer = OPT_ADAM, M.dropout = 0.25f, M.best_epoch = 17;
+    make_net(&N, "13-7relu-5softmax", COST_LOGLIK, 1, 1.0);
     buf = model_encode(&N, &M, &len);
     CHECK(model_decode(buf, len, "m", &N2, &M2, &err) == 0, "model round trip: %s", err.msg);
     if (N2.param) {
-        int same = N2.nl == N.nl && N2.cost == N.cost && M2.in_div == 255 && M2.seed == 42 && M2.epochs_done == 30;
+        int same = N2.nl == N.nl && N2.cost == N.cost && N2.act[1] == ACT_RELU && N2.act[2] == ACT_SOFTMAX &&
+                   M2.in_div == 255 && M2.seed == 42 && M2.epochs_done == 30 && M2.optimizer == OPT_ADAM &&
+                   M2.dropout == 0.25f && M2.best_epoch == 17;
         for (int l = 1; l < N.nl; l++) {
             same &= !memcmp(NET_W(&N, l), NET_W(&N2, l), N.size[l] * N.ld[l - 1] * sizeof(float));
             same &= !memcmp(NET_B(&N, l), NET_B(&N2, l), N.size[l] * sizeof(float));
@@ -342,8 +443,8 @@ static void test_model_file(void)
     CHECK(undetected == 0, "%d flipped bytes went undetected", undetected);
     for (size_t cut = 0; cut < len; cut += 7) /* truncation anywhere */
         CHECK(model_decode(buf, cut, "m", &N2, &M2, &err) != 0, "truncated model (%zu bytes) accepted", cut);
-    buf[8] = 2; /* a future version */
-    CHECK(model_decode(buf, len, "m", &N2, &M2, &err) != 0 && strstr(err.msg, "version 2"), "future version: %s", err.msg);
+    buf[8] = 3; /* a future version */
+    CHECK(model_decode(buf, len, "m", &N2, &M2, &err) != 0 && strstr(err.msg, "version 3"), "future version: %s", err.msg);
     free(buf), free(N.param);
 }
 
@@ -389,6 +490,7 @@ int main(void)
         return failed ? 1 : 0;
     }
     test_kernels();
+    test_optimizers();
     test_thread_determinism();
     test_parsers();
     test_model_file();
