@@ -4,6 +4,7 @@
 #   make test         every test; ends with "N passed, N failed"
 #   make asan         the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench        the benchmarks (scripts/bench.sh)
+#   make fuzz         fuzz every parser with libFuzzer, FUZZ_SECONDS each (needs clang)
 #   make install PREFIX=/usr/local DESTDIR=
 CC      ?= cc
 WARN    = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
@@ -15,6 +16,8 @@ endif
 CFLAGS  ?= $(OPT)
 LDLIBS  = -lm -lpthread
 PREFIX  ?= /usr/local
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = idx csv gzip model args
 DESTDIR ?=
 
 nn: nn.c
@@ -29,6 +32,19 @@ asan:
 bench: nn
 	@scripts/bench.sh
 
+fuzz:
+	@mkdir -p build/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -DNN_LIBFUZZER -Wno-unused-function \
+	    -o build/fuzz/$$t tests/fuzz/fuzz_$$t.c -lm -lpthread || exit 1; \
+	  mkdir -p build/fuzz/corpus-$$t; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	    -print_final_stats=1 -artifact_prefix=build/fuzz/$$t- build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+	    2>build/fuzz/$$t.log || { tail -30 build/fuzz/$$t.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' build/fuzz/$$t.log; \
+	done
+
 install: nn
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 nn $(DESTDIR)$(PREFIX)/bin/nn
@@ -41,4 +57,4 @@ clean:
 	rm -f nn model.bin
 	rm -rf build
 
-.PHONY: test asan bench install uninstall clean
+.PHONY: test asan bench fuzz install uninstall clean

@@ -377,6 +377,46 @@ static int scan_number(const char **pp, const char *end, double *out)
     return 0;
 }
 
+/* Parse "N" (a row count) or "FRAC" (0 < FRAC < 1) of n rows into *k;
+ * 0, or -1 when malformed.  *k is resolved against n later (frac > 0). */
+static int rows_option(const char *s, size_t *k, double *frac)
+{
+    size_t v;
+    double dv;
+    *k = 0, *frac = 0;
+    if (!parse_size(s, NN_MAX_ROWS, &v) && v > 0) return *k = v, 0;
+    if (!parse_double(s, &dv) && dv > 0 && dv < 1) return *frac = dv, 0;
+    return -1;
+}
+
+/* A float option in [lo, hi] (lo_open: > lo). */
+static int float_option(const char *s, double lo, int lo_open, double hi, float *out)
+{
+    double v;
+    if (parse_double(s, &v) || v < lo || (lo_open && v <= lo) || v > hi) return -1;
+    *out = (float)v;
+    return 0;
+}
+
+/* Levenshtein distance of two short strings (for "did you mean"). */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64];
+    if (la > 63 || lb > 63) return 99;
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j], best = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best, prev = cur;
+        }
+    }
+    return row[lb];
+}
+
 /* ======================================================================== */
 /* @@6 random numbers                                                       */
 /* ======================================================================== */
@@ -1605,6 +1645,10 @@ typedef struct {
     float *gbuf, *s1, *s2; /* (nparam) gradient and optimiser state (momentum, Adam) */
     Barrier *bar;
     double cost_sum;   /* summed by thread 0, in (row, neuron) order */
+    size_t first;      /* the epoch's first mini-batch (not 0 after --resume) */
+    volatile sig_atomic_t *stop_flag; /* set by the signal handler */
+    atomic_size_t stop_at;            /* the mini-batch to stop before */
+    size_t done_batches;              /* where the epoch job ended */
 } Trainer;
 
 /* Inverted dropout: the factor (0, or 1/(1-p)) for neuron j of row b of
@@ -1818,16 +1862,25 @@ static void prefetch_rows(const Data *d, const size_t *rows, size_t m)
 }
 
 /* Pool job: one epoch over T->order in mini-batches. */
+/* Pool job: one epoch over T->order in mini-batches, from batch T->first.
+ * A stop request (SIGINT, SIGTERM) seen by thread 0 before batch k stops
+ * every thread before batch k + 2: threads that cross a barrier every batch
+ * are never more than one batch apart, so all of them stop at the same
+ * batch; T->done_batches says where. */
 static void train_epoch_job(void *arg, int tid, int nt)
 {
     Trainer *T = arg;
-    size_t s, nb = 0;
-    for (s = 0; s < T->count; s += T->batch, nb++) {
+    size_t nb = T->first, s = nb * T->batch;
+    for (; s < T->count; s += T->batch, nb++) {
         size_t m = T->count - s < T->batch ? T->count - s : T->batch, next = s + 2 * T->batch;
+        if (tid == 0 && T->stop_flag && *T->stop_flag && atomic_load(&T->stop_at) == SIZE_MAX)
+            atomic_store(&T->stop_at, nb + 2);
+        if (nb >= atomic_load(&T->stop_at)) break;
         if (next < T->count)
             prefetch_rows(T->data, T->order + next, T->count - next < T->batch ? T->count - next : T->batch);
         train_step(T, tid, nt, T->order + s, m, (int)(nb & 1), T->step0 + nb + 1);
     }
+    if (tid == 0) T->done_batches = nb;
 }
 
 /* Allocate a trainer's buffers for mini-batches of `batch` and nt threads;
@@ -1838,6 +1891,7 @@ static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, 
     size_t wl = N->boff[L] + N->ld[L] - N->woff[L], wall = 0;
     memset(T, 0, sizeof *T);
     T->net = N, T->batch = batch, T->bar = bar, T->opt = opt, T->dropout = dropout;
+    atomic_init(&T->stop_at, SIZE_MAX);
     for (int l = 1; l <= L; l++) wall += N->size[l] * N->size[l - 1];
     /* replicate the output layer when that costs at most a quarter more
      * work; softmax needs the whole output row in one thread anyway */
@@ -2194,6 +2248,228 @@ static int model_load(const char *path, Net *N, Meta *M, Err *err)
     rc = model_decode(buf, len, strcmp(path, "-") ? path : "(stdin)", N, M, err);
     free(buf);
     return rc;
+}
+
+/* Format notes: the checkpoint file (`--checkpoint`, `--resume`), version
+ * 1.  Little-endian, byte by byte: magic 89 4E 4E 43 0D 0A 1A 0A
+ * ("\x89NNC\r\n\x1a\n"), version (4), the `nn train` arguments of the run
+ * (count, then length and bytes of each), the training data's rows,
+ * features and CRC-32, epochs done, the next mini-batch of the epoch in
+ * progress (0 at an epoch's end), mini-batches done before that epoch (8),
+ * the shuffling generator's state (4 x 8), the epoch's partial cost (f64),
+ * the padded parameter count P (8) and P parameters, the optimiser's
+ * states (a count 0-2, then P floats each), the epoch's order of the
+ * training rows (rows x 4), the validation state (a flag; the best
+ * parameters; best correct count, its cost (f64); epochs since; kept epoch;
+ * its accuracy (f64)), the test record (best accuracy f64, its epoch,
+ * last accuracy f64), and a CRC-32 of everything before it.  Resuming with
+ * it gives the same model, byte for byte, as a run never interrupted. */
+
+#define CKPT_MAGIC "\x89NNC\r\n\x1a\n"
+#define CKPT_MAX_ARGS 256
+
+typedef struct {
+    int argc;
+    char **argv;
+    uint32_t rows, feats, crc;
+    uint32_t epochs_done, batch_next;
+    uint64_t step0, rng[4];
+    double cost_partial;
+    uint64_t nparam;
+    float *param, *s1, *s2, *best;
+    uint32_t *order;
+    uint32_t nstates, has_best, since, saved_epoch, best_epoch_test;
+    double best_val, best_cost, val_acc, best_acc, final_acc;
+} Ckpt;
+
+static void ckpt_free(Ckpt *c)
+{
+    for (int k = 0; k < c->argc; k++) free(c->argv[k]);
+    free(c->argv), free(c->param), free(c->s1), free(c->s2), free(c->best), free(c->order);
+    memset(c, 0, sizeof *c);
+}
+
+/* A growable byte buffer for writing files. */
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+    int oom;
+} Buf;
+
+static void buf_put(Buf *b, const void *src, size_t n)
+{
+    if (b->oom) return;
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        uint8_t *q;
+        while (cap < b->n + n) cap *= 2;
+        if (!(q = realloc(b->p, cap))) {
+            b->oom = 1;
+            return;
+        }
+        b->p = q, b->cap = cap;
+    }
+    memcpy(b->p + b->n, src, n);
+    b->n += n;
+}
+
+static void buf_u32(Buf *b, uint32_t v)
+{
+    uint8_t t[4];
+    put_le32(t, v);
+    buf_put(b, t, 4);
+}
+
+static void buf_u64(Buf *b, uint64_t v) { buf_u32(b, (uint32_t)v), buf_u32(b, (uint32_t)(v >> 32)); }
+
+static void buf_f64(Buf *b, double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, 8);
+    buf_u64(b, u);
+}
+
+static void buf_floats(Buf *b, const float *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) buf_u32(b, f32_bits(p[i]));
+}
+
+static int cur_u32(Cursor *c, uint32_t *v)
+{
+    if (!cur_need(c, 4)) return -1;
+    *v = get_le32(c->p), c->p += 4;
+    return 0;
+}
+
+static int cur_u64(Cursor *c, uint64_t *v)
+{
+    uint32_t lo, hi;
+    if (cur_u32(c, &lo) || cur_u32(c, &hi)) return -1;
+    *v = lo | (uint64_t)hi << 32;
+    return 0;
+}
+
+static int cur_f64(Cursor *c, double *v)
+{
+    uint64_t u;
+    if (cur_u64(c, &u)) return -1;
+    memcpy(v, &u, 8);
+    return isfinite(*v) ? 0 : -1;
+}
+
+/* n floats into a new array (NULL on a short or non-finite read). */
+static float *cur_floats(Cursor *c, uint64_t n)
+{
+    float *p;
+    if (n > (uint64_t)(c->end - c->p) / 4 || !(p = alloc_floats((size_t)n))) return NULL;
+    for (size_t i = 0; i < n; i++, c->p += 4)
+        if (!isfinite(p[i] = bits_f32(get_le32(c->p)))) {
+            free(p);
+            return NULL;
+        }
+    return p;
+}
+
+static int ckpt_save(const char *path, const Ckpt *k, Err *err)
+{
+    Buf b = {NULL, 0, 0, 0};
+    int rc;
+    buf_put(&b, CKPT_MAGIC, 8);
+    buf_u32(&b, 1);
+    buf_u32(&b, (uint32_t)k->argc);
+    for (int a = 0; a < k->argc; a++) {
+        buf_u32(&b, (uint32_t)strlen(k->argv[a]));
+        buf_put(&b, k->argv[a], strlen(k->argv[a]));
+    }
+    buf_u32(&b, k->rows), buf_u32(&b, k->feats), buf_u32(&b, k->crc);
+    buf_u32(&b, k->epochs_done), buf_u32(&b, k->batch_next), buf_u64(&b, k->step0);
+    for (int i = 0; i < 4; i++) buf_u64(&b, k->rng[i]);
+    buf_f64(&b, k->cost_partial);
+    buf_u64(&b, k->nparam), buf_floats(&b, k->param, k->nparam);
+    buf_u32(&b, k->nstates);
+    if (k->nstates >= 1) buf_floats(&b, k->s1, k->nparam);
+    if (k->nstates >= 2) buf_floats(&b, k->s2, k->nparam);
+    for (uint32_t i = 0; i < k->rows; i++) buf_u32(&b, k->order[i]);
+    buf_u32(&b, k->has_best);
+    if (k->has_best) buf_floats(&b, k->best, k->nparam);
+    buf_f64(&b, k->best_val), buf_f64(&b, k->best_cost), buf_u32(&b, k->since), buf_u32(&b, k->saved_epoch);
+    buf_f64(&b, k->val_acc), buf_f64(&b, k->best_acc), buf_u32(&b, k->best_epoch_test), buf_f64(&b, k->final_acc);
+    buf_u32(&b, b.oom ? 0 : crc32_update(0, b.p, b.n));
+    if (b.oom) {
+        free(b.p);
+        return fail(err, path, "out of memory writing the checkpoint");
+    }
+    rc = write_atomic(path, b.p, b.n, err);
+    free(b.p);
+    return rc;
+}
+
+/* Decode a checkpoint file image (buf stays the caller's). */
+static int ckpt_decode(const uint8_t *buf, size_t len, const char *path, Ckpt *k, Err *err)
+{
+    Cursor c;
+    uint32_t ver, n;
+    int ok = 0;
+    memset(k, 0, sizeof *k);
+    if (len < 16 || memcmp(buf, CKPT_MAGIC, 8)) return fail(err, path, "not an nn checkpoint file (bad magic number)");
+    if ((ver = get_le32(buf + 8)) != 1) return fail(err, path, "checkpoint version %u; this nn reads version 1", ver);
+    if (crc32_update(0, buf, len - 4) != get_le32(buf + len - 4))
+        return fail(err, path, "checksum mismatch: the checkpoint is corrupted or truncated");
+    c.p = buf + 12, c.end = buf + len - 4;
+    if (cur_u32(&c, &n) || n > CKPT_MAX_ARGS || !(k->argv = calloc(n + 1, sizeof *k->argv))) goto bad;
+    for (k->argc = 0; k->argc < (int)n; k->argc++) {
+        uint32_t l;
+        if (cur_u32(&c, &l) || !cur_need(&c, l) || !(k->argv[k->argc] = malloc((size_t)l + 1))) goto bad;
+        memcpy(k->argv[k->argc], c.p, l), k->argv[k->argc][l] = 0, c.p += l;
+        if (strlen(k->argv[k->argc]) != l) goto bad;
+    }
+    if (cur_u32(&c, &k->rows) || cur_u32(&c, &k->feats) || cur_u32(&c, &k->crc) || cur_u32(&c, &k->epochs_done) ||
+        cur_u32(&c, &k->batch_next) || cur_u64(&c, &k->step0))
+        goto bad;
+    for (int i = 0; i < 4; i++)
+        if (cur_u64(&c, &k->rng[i])) goto bad;
+    if (cur_f64(&c, &k->cost_partial) || cur_u64(&c, &k->nparam) || k->nparam > (uint64_t)NN_MAX_PARAMS * 2 ||
+        !(k->param = cur_floats(&c, k->nparam)) || cur_u32(&c, &k->nstates) || k->nstates > 2)
+        goto bad;
+    if (k->nstates >= 1 && !(k->s1 = cur_floats(&c, k->nparam))) goto bad;
+    if (k->nstates >= 2 && !(k->s2 = cur_floats(&c, k->nparam))) goto bad;
+    if (k->rows > NN_MAX_ROWS || !cur_need(&c, (size_t)k->rows * 4) || !(k->order = alloc_array(k->rows, 4))) goto bad;
+    for (uint32_t i = 0; i < k->rows; i++) {
+        cur_u32(&c, &k->order[i]);
+        if (k->order[i] >= k->rows) goto bad;
+    }
+    if (cur_u32(&c, &k->has_best) || k->has_best > 1 || (k->has_best && !(k->best = cur_floats(&c, k->nparam))))
+        goto bad;
+    if (cur_f64(&c, &k->best_val) || cur_f64(&c, &k->best_cost) || cur_u32(&c, &k->since) ||
+        cur_u32(&c, &k->saved_epoch) || cur_f64(&c, &k->val_acc) || cur_f64(&c, &k->best_acc) ||
+        cur_u32(&c, &k->best_epoch_test) || cur_f64(&c, &k->final_acc) || c.p != c.end)
+        goto bad;
+    ok = 1;
+bad:
+    if (!ok) {
+        ckpt_free(k);
+        return fail(err, path, "malformed checkpoint");
+    }
+    return 0;
+}
+
+static int ckpt_load(const char *path, Ckpt *k, Err *err)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc;
+    if (read_all(path, NN_MAX_FILE, &buf, &len, err)) return -1;
+    rc = ckpt_decode(buf, len, path, k, err);
+    free(buf);
+    return rc;
+}
+
+/* CRC-32 of a data set's features and labels: a resumed run must see the
+ * same training data. */
+static uint32_t data_crc(const Data *d)
+{
+    uint32_t c = crc32_update(0, d->x8 ? d->x8 : (const uint8_t *)d->xf, d->n * d->d * (d->x8 ? 1 : sizeof(float)));
+    return d->y ? crc32_update(c, (const uint8_t *)d->y, d->n * sizeof(int32_t)) : c;
 }
 
 /* ======================================================================== */
@@ -2703,24 +2979,64 @@ static void evaluate(Pool *pl, Infer *I, const Net *N, const Data *d, float inv,
     *correct = ok, *cost = c / (double)d->n;
 }
 
+/* What surrounds a training run: checkpoints, a resumed state, signals. */
+typedef struct {
+    const char *ckpt;  /* write a checkpoint here (NULL: none) */
+    size_t every;      /* ... every this many epochs, and on interruption */
+    int argc;          /* the `nn train` arguments, kept in the checkpoint */
+    char **argv;
+    Ckpt *resume;      /* continue from this state (NULL: a fresh start) */
+    volatile sig_atomic_t *stop; /* set by SIGINT or SIGTERM */
+    int interrupted;   /* out: the run stopped early on a signal */
+} TrainCtl;
+
+/* Write the training state to ctl->ckpt: epochs_done whole epochs, and
+ * batch_next mini-batches of the next one. */
+static int save_ckpt(const TrainCtl *ctl, const Data *tr, const Net *N, const Trainer *T, const Rng *rng,
+                     const size_t *order, uint32_t dcrc, int states, float *best, double best_val, double best_cost,
+                     size_t since, const TrainResult *res, size_t epochs_done, size_t batch_next, Err *err)
+{
+    Ckpt k;
+    int rc;
+    memset(&k, 0, sizeof k);
+    k.argc = ctl->argc, k.argv = ctl->argv, k.rows = (uint32_t)tr->n, k.feats = (uint32_t)tr->d, k.crc = dcrc;
+    k.epochs_done = (uint32_t)epochs_done, k.batch_next = (uint32_t)batch_next;
+    k.step0 = T->step0, k.cost_partial = batch_next ? T->cost_sum : 0;
+    memcpy(k.rng, rng->s, sizeof k.rng);
+    k.nparam = N->nparam, k.param = N->param, k.s1 = T->s1, k.s2 = T->s2, k.nstates = (uint32_t)states;
+    k.has_best = best != NULL, k.best = best, k.best_val = best_val, k.best_cost = best_cost;
+    k.since = (uint32_t)since, k.saved_epoch = (uint32_t)res->saved_epoch, k.val_acc = res->val_acc;
+    k.best_acc = res->best_acc, k.best_epoch_test = (uint32_t)res->best_epoch, k.final_acc = res->final_acc;
+    if (!(k.order = alloc_array(tr->n, 4))) return fail(err, ctl->ckpt, "out of memory");
+    for (size_t i = 0; i < tr->n; i++) k.order[i] = (uint32_t)order[i];
+    rc = ckpt_save(ctl->ckpt, &k, err);
+    free(k.order);
+    return rc;
+}
+
 /* Train N (initialised) on tr for o->epochs epochs.  After each epoch the
  * validation set va (when given) picks the model to keep and drives early
  * stopping (--patience); the test set te (when given) is only reported.  On
  * divergence (a non-finite cost or weight) the parameters of the last good
- * epoch are restored and -1 is returned. */
+ * epoch are restored and -1 is returned.  On a stop request the current
+ * mini-batch finishes, a checkpoint is written (with --checkpoint), the
+ * model to keep is left in N, and ctl->interrupted is set. */
 static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data *te, const TrainOpt *o, Pool *pl,
-                     TrainResult *res, Err *err)
+                     TrainResult *res, TrainCtl *ctl, Err *err)
 {
     Trainer T;
     Infer I;
     Rng rng;
+    Ckpt *R = ctl ? ctl->resume : NULL;
     size_t K = N->size[N->nl - 1], nmax = (va ? va->n : 0) > (te ? te->n : 0) ? va->n : te ? te->n : 0, since = 0;
+    size_t nbatches = (tr->n + o->batch - 1) / o->batch, ep0 = 1;
     size_t *order = alloc_array(tr->n, sizeof(size_t));
     int32_t *pred = alloc_array(nmax ? nmax : 1, sizeof(int32_t));
     float *out = alloc_floats((nmax ? nmax : 1) * K), *good = alloc_floats(N->nparam);
     float *best = va ? alloc_floats(N->nparam) : NULL;
     double t0 = now_seconds(), best_val = -1, best_cost = 0;
-    int rc = 0;
+    uint32_t dcrc = (ctl && (ctl->ckpt || R)) ? data_crc(tr) : 0;
+    int rc = 0, states = o->opt == OPT_ADAM ? 2 : o->opt == OPT_SGD ? 0 : 1;
     memset(res, 0, sizeof *res);
     if (!order || !pred || !out || !good || (va && !best)) {
         free(order), free(pred), free(out), free(good), free(best);
@@ -2735,17 +3051,54 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     T.data = tr, T.order = order, T.count = tr->n, T.inv = 1.0f / M->in_div;
     T.mu = o->mu, T.beta1 = o->beta1, T.beta2 = o->beta2, T.eps = o->eps;
     T.l2 = o->lambda / (float)tr->n, T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
+    T.stop_flag = ctl ? ctl->stop : NULL;
+    if (R) { /* continue exactly where the checkpoint left off */
+        if (R->rows != tr->n || R->feats != tr->d || R->crc != dcrc || R->nparam != N->nparam ||
+            (int)R->nstates != states || (R->has_best != 0) != (va != NULL)) {
+            trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
+            return fail(err, NULL, "the checkpoint does not match this training data or network");
+        }
+        memcpy(N->param, R->param, N->nparam * sizeof(float));
+        if (states >= 1) memcpy(T.s1, R->s1, N->nparam * sizeof(float));
+        if (states >= 2) memcpy(T.s2, R->s2, N->nparam * sizeof(float));
+        for (size_t i = 0; i < tr->n; i++) order[i] = R->order[i];
+        memcpy(rng.s, R->rng, sizeof rng.s);
+        if (va) {
+            memcpy(best, R->best, N->nparam * sizeof(float));
+            best_val = R->best_val, best_cost = R->best_cost, since = R->since;
+            res->saved_epoch = R->saved_epoch, res->val_acc = R->val_acc;
+        }
+        res->best_acc = R->best_acc, res->best_epoch = R->best_epoch_test, res->final_acc = R->final_acc;
+        T.step0 = R->step0, T.first = R->batch_next, M->epochs_done = R->epochs_done;
+        ep0 = R->epochs_done + 1;
+    }
     memcpy(good, N->param, N->nparam * sizeof(float));
-    trainer_sync(&T);
-    for (size_t ep = 1; ep <= o->epochs; ep++) {
+    for (size_t ep = ep0; ep <= o->epochs; ep++) {
         double cost, vcost = 0;
         size_t vok = 0;
         char line[256];
-        int n = 0;
-        shuffle(&rng, order, tr->n);
-        T.cost_sum = 0, T.eta = schedule_eta(o, ep - 1);
-        pool_run(pl, train_epoch_job, &T);
-        T.step0 += (tr->n + o->batch - 1) / o->batch;
+        int n = 0, resumed_mid = R && ep == ep0 && T.first > 0;
+        if (!resumed_mid) shuffle(&rng, order, tr->n); /* a mid-epoch checkpoint holds this epoch's order */
+        T.cost_sum = resumed_mid ? R->cost_partial : 0, T.eta = schedule_eta(o, ep - 1);
+        trainer_sync(&T);
+        atomic_store(&T.stop_at, SIZE_MAX);
+        if (T.stop_flag && *T.stop_flag) T.done_batches = T.first; /* asked to stop between epochs */
+        else pool_run(pl, train_epoch_job, &T);
+        if (T.done_batches < nbatches) { /* stopped by a signal */
+            ctl->interrupted = 1;
+            if (ctl->ckpt) {
+                rc = save_ckpt(ctl, tr, N, &T, &rng, order, dcrc, states, best, best_val, best_cost, since, res, ep - 1,
+                               T.done_batches, err);
+                if (!rc && !o->quiet)
+                    fprintf(stderr, "interrupted in epoch %zu after mini-batch %zu of %zu; checkpoint written to %s\n", ep,
+                            T.done_batches, nbatches, ctl->ckpt);
+            } else if (!o->quiet) {
+                fprintf(stderr, "interrupted in epoch %zu after mini-batch %zu of %zu\n", ep, T.done_batches, nbatches);
+            }
+            break;
+        }
+        T.first = 0;
+        T.step0 += nbatches;
         cost = T.cost_sum / (double)tr->n;
         if (!isfinite(cost) || !all_finite(N->param, N->nparam)) {
             memcpy(N->param, good, N->nparam * sizeof(float));
@@ -2777,6 +3130,9 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             n += snprintf(line + n, sizeof line - (size_t)n, ", test %zu/%zu (%.2f%%)", ok, te->n, 100.0 * res->final_acc);
         }
         if (!o->quiet) fprintf(stderr, "%s, %.2f s\n", line, now_seconds() - t0);
+        if (ctl && ctl->ckpt && (ep % ctl->every == 0 || ep == o->epochs) &&
+            (rc = save_ckpt(ctl, tr, N, &T, &rng, order, dcrc, states, best, best_val, best_cost, since, res, ep, 0, err)))
+            break;
         if (va && o->patience && since >= o->patience) {
             if (!o->quiet)
                 fprintf(stderr, "stopping early: no better validation accuracy for %zu epochs\n", o->patience);
@@ -2785,13 +3141,13 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     }
     if (va && res->saved_epoch && !rc) { /* keep the best epoch on validation */
         memcpy(N->param, best, N->nparam * sizeof(float));
-        if (te) {
+        if (te && !(ctl && ctl->interrupted)) {
             size_t ok;
             double tc;
             evaluate(pl, &I, N, te, T.inv, out, pred, &ok, &tc);
             res->final_acc = (double)ok / (double)te->n;
         }
-    } else {
+    } else if (!va) {
         res->saved_epoch = M->epochs_done;
     }
     M->best_epoch = (uint32_t)res->saved_epoch;
@@ -3025,6 +3381,9 @@ static const OptSpec train_opts[] = {
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
     {"scale", "auto|none|NUM", "auto", "divide inputs by NUM (auto: 255 for IDX bytes, else the largest |value|)"},
     {"out", "FILE", "model.bin", "where to write the model"},
+    {"checkpoint", "FILE", "none", "write the whole training state here every --every epochs and on SIGINT/SIGTERM"},
+    {"every", "N", "1", "epochs between checkpoints"},
+    {"resume", "FILE", "none", "continue the run saved in a checkpoint (its settings and data paths are reused)"},
     {"threads", "N", "all CPUs", "worker threads"},
     {"quiet", NULL, NULL, "no progress on stderr"},
     {"help", NULL, NULL, "show this help"},
@@ -3090,25 +3449,6 @@ static void print_help(FILE *f)
                "  nn predict mnist.bin data/t10k-images-idx3-ubyte | head\n"
                "  nn eval mnist.bin data/t10k-images-idx3-ubyte\n\n"
                "exit status: 0 success, 1 data or runtime error, 2 usage error.\n");
-}
-
-/* Levenshtein distance of two short strings (for "did you mean"). */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), row[64];
-    if (la > 63 || lb > 63) return 99;
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j], best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best, prev = cur;
-        }
-    }
-    return row[lb];
 }
 
 static int usage_error(const char *cmd, const char *fmt, const char *a, const char *b)
@@ -3235,27 +3575,6 @@ static int file_exists(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Parse "N" (a row count) or "FRAC" (0 < FRAC < 1) of n rows into *k;
- * 0, or -1 when malformed.  *k is resolved against n later (frac > 0). */
-static int rows_option(const char *s, size_t *k, double *frac)
-{
-    size_t v;
-    double dv;
-    *k = 0, *frac = 0;
-    if (!parse_size(s, NN_MAX_ROWS, &v) && v > 0) return *k = v, 0;
-    if (!parse_double(s, &dv) && dv > 0 && dv < 1) return *frac = dv, 0;
-    return -1;
-}
-
-/* A float option in [lo, hi] (lo_open: > lo). */
-static int float_option(const char *s, double lo, int lo_open, double hi, float *out)
-{
-    double v;
-    if (parse_double(s, &v) || v < lo || (lo_open && v <= lo) || v > hi) return -1;
-    *out = (float)v;
-    return 0;
-}
-
 /* Hold out k rows (or frac of them) of *all into *held; *all keeps the rest. */
 static int split_rows(Data *all, size_t k, double frac, uint64_t seed, Data *held, const char *what, Err *err)
 {
@@ -3269,7 +3588,14 @@ static int split_rows(Data *all, size_t k, double frac, uint64_t seed, Data *hel
     return 0;
 }
 
-static int cmd_train(int argc, char **argv)
+/* The signal that asked training to stop, or 0.  A signal handler can only
+ * talk to the program through such a flag: the one mutable global besides
+ * the program name. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+static int train_main(int argc, char **argv, Ckpt *resume)
 {
     const OptSpec *S = train_opts;
     const char *val[64] = {0}, *pos[1];
@@ -3283,8 +3609,10 @@ static int cmd_train(int argc, char **argv)
     Err err = {{0}, {0}};
     Pool *pl;
     TrainResult res;
+    TrainCtl ctl;
     size_t v, hold = 0, vrows = 0;
     double div = 0, hfrac = 0, vfrac = 0;
+    struct sigaction sa, old_int, old_term;
     if ((rc = parse_opts("train", argc, argv, S, val, pos, 0, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[0]);
@@ -3341,6 +3669,10 @@ static int cmd_train(int argc, char **argv)
     if ((s = OPT(S, val, "val")) && rows_option(s, &vrows, &vfrac))
         return usage_error("train", "--val '%s': expected a row count or a fraction between 0 and 1%s", s, "");
     if (o.patience && !OPT(S, val, "val")) return usage_error("train", "--patience needs --val%s%s", "", "");
+    if ((s = OPT(S, val, "every")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
+        return usage_error("train", "--every '%s': expected a whole number of epochs from 1%s", s, "");
+    ctl.every = s ? v : 1, ctl.ckpt = OPT(S, val, "checkpoint"), ctl.resume = resume;
+    ctl.argc = argc, ctl.argv = argv, ctl.stop = &stop_signal, ctl.interrupted = 0;
     if (threads_option("train", OPT(S, val, "threads"), &nt)) return 2;
     o.threads = nt, o.quiet = OPT(S, val, "quiet") != NULL;
     if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), 1, &co)) return 2;
@@ -3453,8 +3785,30 @@ static int cmd_train(int argc, char **argv)
         data_free(&tr), data_free(&te), data_free(&va), free(N.param);
         return 1;
     }
-    rc = train_run(&N, &M, &tr, va.n ? &va : NULL, te.n ? &te : NULL, &o, pl, &res, &err);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second signal ends nn at once */
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    rc = train_run(&N, &M, &tr, va.n ? &va : NULL, te.n ? &te : NULL, &o, pl, &res, &ctl, &err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     pool_free(pl);
+    if (!rc && ctl.interrupted) {
+        int sig = stop_signal;
+        if (model_save(out, &N, &M, &err)) {
+            report(&err);
+        } else {
+            say("%s: saved %s (%s) to %s%s%s", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+                va.n ? "the model of the best validation epoch so far" : "the model as trained so far",
+                va.n && res.saved_epoch ? "kept" : "current", out, ctl.ckpt ? "; continue with: nn train --resume " : "",
+                ctl.ckpt ? ctl.ckpt : "");
+        }
+        data_free(&tr), data_free(&te), data_free(&va), free(N.param);
+        return 128 + (sig ? sig : SIGINT);
+    }
     if (rc) {
         Err e2;
         report(&err);
@@ -3478,6 +3832,58 @@ static int cmd_train(int argc, char **argv)
     }
     data_free(&tr), data_free(&te), data_free(&va), free(N.param);
     return rc ? 1 : 0;
+}
+
+/* nn train: a fresh run, or with --resume FILE the run saved in a
+ * checkpoint, rebuilt from the arguments it holds; only --threads,
+ * --quiet, --out, --checkpoint and --every may be given beside --resume. */
+static int cmd_train(int argc, char **argv)
+{
+    static const char *const allowed[] = {"threads", "quiet", "out", "checkpoint", "every", "resume", NULL};
+    const char *path = NULL;
+    char **args;
+    int n = 0, rc;
+    Ckpt R;
+    Err err = {{0}, {0}};
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--resume") && i + 1 < argc) path = argv[i + 1];
+        else if (!strncmp(argv[i], "--resume=", 9)) path = argv[i] + 9;
+        else if (!strcmp(argv[i], "--")) break;
+    }
+    if (!path) return train_main(argc, argv, NULL);
+    for (int i = 0; i < argc; i++) { /* what may be changed on resuming */
+        const char *a = argv[i];
+        size_t len;
+        int k, takes_value;
+        if (strncmp(a, "--", 2) || !a[2]) return usage_error("train", "with --resume, '%s' is not allowed%s", a, "");
+        a += 2, len = strcspn(a, "=");
+        for (k = 0; allowed[k] && (strlen(allowed[k]) != len || strncmp(allowed[k], a, len)); k++) {}
+        if (!allowed[k]) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), a);
+            return usage_error("train", "with --resume the settings come from the checkpoint; --%s cannot be changed%s", name, "");
+        }
+        takes_value = strcmp(allowed[k], "quiet") != 0;
+        if (takes_value && !a[len]) i++;
+    }
+    if (ckpt_load(path, &R, &err)) {
+        report(&err);
+        return 1;
+    }
+    if (!(args = calloc((size_t)R.argc + (size_t)argc + 1, sizeof *args))) {
+        ckpt_free(&R);
+        say("out of memory");
+        return 1;
+    }
+    for (int i = 0; i < R.argc; i++) args[n++] = R.argv[i];
+    for (int i = 0; i < argc; i++) { /* the overrides, minus --resume itself */
+        if (!strcmp(argv[i], "--resume")) i++;
+        else if (strncmp(argv[i], "--resume=", 9)) args[n++] = argv[i];
+    }
+    rc = train_main(n, args, &R);
+    free(args);
+    ckpt_free(&R);
+    return rc;
 }
 
 /* Load MODEL and DATA for predict/eval; checks that they fit together. */

@@ -182,6 +182,32 @@ grep -q "epoch 4/7: .*eta 1.5," "$T/slog" && grep -q "epoch 7/7: .*eta 0.75," "$
 "$NN" train --train "$D" --label-col last --epochs 3 --eta 1000 --out "$T/div.bin" 2>"$T/dlog"; rc=$?
 if [ $rc = 1 ] && grep -q "diverged" "$T/dlog"; then ok "eta 1000 reports divergence"; elif [ $rc = 0 ]; then ok "eta 1000: sigmoid saturates without diverging"; else bad "eta 1000: rc $rc"; fi
 
+# ---- interrupts, checkpoints, resume ------------------------------------------------
+# wait_for FILE PATTERN: until PATTERN appears in FILE (at most 20 s)
+wait_for() { for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+RA="--train $D --label-col last --holdout 297 --layers 64-200relu-100tanh-10softmax --optimizer adam --dropout 0.2 --val 100 --epochs 40 --batch 4"
+"$NN" train $RA --out "$T/full.bin" --quiet
+"$NN" train $RA --out "$T/int.bin" --checkpoint "$T/ck.bin" 2>"$T/ilog" &
+pid=$!
+wait_for "$T/ilog" "^epoch 3/" && kill -INT $pid
+wait $pid
+rc=$?
+[ $rc = 130 ] && grep -q "interrupted in epoch" "$T/ilog" && grep -q "SIGINT: saved" "$T/ilog" && ok "SIGINT: exit 130, says where it saved" || bad "SIGINT: exit $rc $(tail -2 "$T/ilog")"
+"$NN" predict "$T/int.bin" "$T/feat.csv" >/dev/null && ok "the model saved on SIGINT loads and predicts" || bad "model after SIGINT"
+"$NN" train --resume "$T/ck.bin" --quiet && cmp -s "$T/int.bin" "$T/full.bin" && ok "interrupted + resumed = uninterrupted, byte for byte" || bad "resume differs"
+"$NN" train $RA --out "$T/int2.bin" --checkpoint "$T/ck2.bin" --threads 1 2>"$T/ilog2" &
+pid=$!
+wait_for "$T/ilog2" "^epoch 2/" && kill -TERM $pid
+wait $pid
+[ $? = 143 ] && ok "SIGTERM: exit 143" || bad "SIGTERM exit"
+"$NN" train --resume "$T/ck2.bin" --threads 2 --quiet && cmp -s "$T/int2.bin" "$T/full.bin" && ok "resumed with another thread count: still identical" || bad "resume with --threads 2 differs"
+"$NN" train $RA --epochs 40 --out "$T/ep.bin" --checkpoint "$T/ck3.bin" --every 5 --quiet
+"$NN" train --resume "$T/ck3.bin" --out "$T/ep2.bin" --quiet 2>/dev/null; [ $? = 0 ] && cmp -s "$T/ep2.bin" "$T/full.bin" && ok "resume from a finished run's checkpoint" || bad "resume finished"
+expect "resume refuses changed settings" 2 "cannot be changed" "$NN" train --resume "$T/ck.bin" --eta 0.5
+expect "resume of a non-checkpoint" 1 "not an nn checkpoint" "$NN" train --resume "$T/full.bin"
+cp "$T/ck.bin" "$T/ckflip.bin"; printf '\377' | dd of="$T/ckflip.bin" bs=1 seek=300 conv=notrunc 2>/dev/null
+expect "resume of a corrupted checkpoint" 1 "checksum mismatch" "$NN" train --resume "$T/ckflip.bin"
+
 # ---- corrupted models ------------------------------------------------------------
 cp "$T/d.bin" "$T/flip.bin" && printf '\377' | dd of="$T/flip.bin" bs=1 seek=500 conv=notrunc 2>/dev/null
 expect "model byte flipped" 1 "flip.bin: checksum mismatch" "$NN" predict "$T/flip.bin" "$T/feat.csv"

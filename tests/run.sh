@@ -5,7 +5,9 @@
 #     AVX2 kernels where the CPU has them, and with plain C;
 #   - each fault-injected build (NN_FAULT=1..4) must FAIL the gradient check;
 #   - the gzip/DEFLATE tests (tests/gzip.sh);
+#   - the fuzz corpora (tests/fuzz/corpus) replayed under ASan+UBSan;
 #   - the command-line tests (tests/cli.sh) on the default and portable builds;
+#   - valgrind memcheck of every command on small data (tests/valgrind.sh);
 #   - T1, the textbook run on Fashion-MNIST (tests/t1.sh).
 # With SANITIZE=1 everything is built with -fsanitize=address,undefined.
 set -u
@@ -73,9 +75,39 @@ for f in 1 2 3 4; do
     fi
 done
 build $B/gunzip_tool tests/gunzip_tool.c $UW -O3 -march=native && counted "gzip" tests/gzip.sh $B/gunzip_tool $B/nn
+# the fuzz corpora, replayed under ASan+UBSan (plain programs, no libFuzzer)
+for t in idx csv gzip model args; do
+    if $CC -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Wno-unused-function \
+        -o $B/replay-$t tests/fuzz/fuzz_$t.c -lm -lpthread 2>$B/warn; then
+        if out=$($B/replay-$t tests/fuzz/corpus/$t 2>&1) && ! echo "$out" | grep -q 'runtime error\|AddressSanitizer'; then
+            pass "fuzz corpus $t under ASan+UBSan: $(echo "$out" | tail -1)"
+        else
+            fail "fuzz corpus $t: $(echo "$out" | grep -m3 'ERROR\|runtime error')"
+        fi
+    else
+        fail "fuzz target $t does not build: $(head -c 300 $B/warn)"
+    fi
+done
+# the man page renders without warnings; make install and uninstall
+if command -v man >/dev/null; then
+    w=$(MANWIDTH=80 man --warnings -l nn.1 2>&1 >/dev/null)
+    [ -z "$w" ] && MANWIDTH=80 man -l nn.1 2>/dev/null | grep -q -- '--checkpoint' && pass "man -l nn.1 renders without warnings" || fail "man page: $w"
+else
+    fail "man is not installed (apt-get install man-db)"
+fi
+inst=$(mktemp -d)
+if make -s install PREFIX=/usr/local DESTDIR="$inst" >/dev/null 2>&1 && [ -x "$inst/usr/local/bin/nn" ] &&
+    [ -f "$inst/usr/local/share/man/man1/nn.1" ] && "$inst/usr/local/bin/nn" --version >/dev/null &&
+    make -s uninstall PREFIX=/usr/local DESTDIR="$inst" >/dev/null 2>&1 && [ ! -e "$inst/usr/local/bin/nn" ]; then
+    pass "make install and uninstall with PREFIX and DESTDIR"
+else
+    fail "make install/uninstall"
+fi
+rm -rf "$inst"
 counted "cli" tests/cli.sh $B/nn
 counted "cli portable" tests/cli.sh $B/nn-portable
 if [ -z "$SAN" ]; then
+    counted "valgrind" tests/valgrind.sh
     counted "T1" tests/t1.sh $B/nn
 fi
 echo "$P passed, $F failed"

@@ -1,0 +1,28 @@
+/* Fuzz target: the layer spec and option value parsers. */
+#define NN_NO_MAIN
+#include "../../nn.c"
+#include "fuzz.h"
+
+static void fuzz_one(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+    const char *p;
+    Net N;
+    Err err;
+    double v;
+    size_t k;
+    float f;
+    if (!s) return;
+    memcpy(s, data, size);
+    s[size] = 0;
+    parse_layers_opt(s, &N, size & 1, &err);
+    parse_double(s, &v);
+    parse_size(s, SIZE_MAX, &k);
+    p = s;
+    scan_number(&p, s + size, &v);
+    rows_option(s, &k, &v);
+    float_option(s, 0, 1, 1e6, &f);
+    name_id(act_names, ACT_COUNT, s, size);
+    edit_distance(s, "layers");
+    free(s);
+}

@@ -1,0 +1,34 @@
+#!/bin/bash
+# valgrind memcheck of train, predict, eval, resume and info on small data:
+# no errors, no leaks (any is exit status 9).  Usage: tests/valgrind.sh
+set -u
+cd "$(dirname "$0")/.." || exit 1
+if ! command -v valgrind >/dev/null; then
+    echo "valgrind: 0 passed, 1 failed (valgrind is not installed)"
+    exit 1
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cc -std=c11 -O1 -g -o "$T/nn" nn.c -lm -lpthread || exit 1
+V="valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=9 -q"
+p=0 f=0
+check() { # NAME WANT-STATUS CMD...
+    local name=$1 want=$2
+    shift 2
+    "$@" >/dev/null 2>"$T/log"
+    local rc=$?
+    if [ $rc = "$want" ]; then p=$((p + 1)); echo "PASS valgrind $name"; else f=$((f + 1)); echo "FAIL valgrind $name (exit $rc)"; tail -20 "$T/log"; fi
+}
+D=data/digits.csv
+check train 0 $V "$T/nn" train --train $D --label-col last --holdout 297 --epochs 2 --layers 64-30relu-10softmax \
+    --optimizer adam --dropout 0.1 --val 100 --checkpoint "$T/ck" --out "$T/m.bin" --threads 2
+check predict 0 $V "$T/nn" predict "$T/m.bin" $D --label-col last --probs
+check eval 0 $V "$T/nn" eval "$T/m.bin" $D --label-col last
+check "eval of a bad file" 1 $V "$T/nn" eval "$T/m.bin" tests/fuzz/corpus/csv/ragged
+check resume 0 $V "$T/nn" train --resume "$T/ck" --out "$T/m2.bin"
+check info 0 $V "$T/nn" info "$T/m.bin"
+check "mismatched IDX" 1 $V "$T/nn" predict "$T/m.bin" tests/fuzz/corpus/idx/tiny
+gzip -c $D >"$T/d.csv.gz"
+check "gzip CSV" 0 $V "$T/nn" eval "$T/m.bin" "$T/d.csv.gz" --label-col last
+echo "valgrind: $p passed, $f failed"
+[ $f = 0 ]
