@@ -3078,11 +3078,12 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         size_t vok = 0;
         char line[256];
         int n = 0, resumed_mid = R && ep == ep0 && T.first > 0;
-        if (!resumed_mid) shuffle(&rng, order, tr->n); /* a mid-epoch checkpoint holds this epoch's order */
+        int stop_now = T.stop_flag && *T.stop_flag; /* asked to stop between epochs: before the shuffle */
+        if (!resumed_mid && !stop_now) shuffle(&rng, order, tr->n); /* a mid-epoch checkpoint holds the order */
         T.cost_sum = resumed_mid ? R->cost_partial : 0, T.eta = schedule_eta(o, ep - 1);
         trainer_sync(&T);
         atomic_store(&T.stop_at, SIZE_MAX);
-        if (T.stop_flag && *T.stop_flag) T.done_batches = T.first; /* asked to stop between epochs */
+        if (stop_now) T.done_batches = T.first;
         else pool_run(pl, train_epoch_job, &T);
         if (T.done_batches < nbatches) { /* stopped by a signal */
             ctl->interrupted = 1;
@@ -3801,10 +3802,9 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         if (model_save(out, &N, &M, &err)) {
             report(&err);
         } else {
-            say("%s: saved %s (%s) to %s%s%s", sig == SIGTERM ? "SIGTERM" : "SIGINT",
-                va.n ? "the model of the best validation epoch so far" : "the model as trained so far",
-                va.n && res.saved_epoch ? "kept" : "current", out, ctl.ckpt ? "; continue with: nn train --resume " : "",
-                ctl.ckpt ? ctl.ckpt : "");
+            say("%s: saved %s to %s%s%s", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+                va.n && res.saved_epoch ? "the model of the best validation epoch so far" : "the model as trained so far",
+                out, ctl.ckpt ? "; continue with: nn train --resume " : "", ctl.ckpt ? ctl.ckpt : "");
         }
         data_free(&tr), data_free(&te), data_free(&va), free(N.param);
         return 128 + (sig ? sig : SIGINT);

@@ -8,8 +8,8 @@
 
 int main(int argc, char **argv)
 {
-    uint8_t *in, *out = NULL;
-    size_t inlen, outlen = 0;
+    uint8_t *in = NULL, *out = NULL;
+    size_t inlen = 0, outlen = 0;
     Err err;
     int repeat = argc > 2 ? atoi(argv[2]) : 0;
     double best = 1e9;

@@ -20,8 +20,8 @@ start=$(date +%s.%N)
 rc=$?
 end=$(date +%s.%N)
 final=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$log")
-best=$(sed -n 's/.*(best \([0-9.]*\)% at epoch \([0-9]*\)).*/\1/p' "$log")
-bepoch=$(sed -n 's/.*(best \([0-9.]*\)% at epoch \([0-9]*\)).*/\2/p' "$log")
+best=$(sed -n 's/.*(best epoch \([0-9.]*\)% at epoch \([0-9]*\)).*/\1/p' "$log")
+bepoch=$(sed -n 's/.*(best epoch \([0-9.]*\)% at epoch \([0-9]*\)).*/\2/p' "$log")
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.2f", b-a}')
 p=0 f=0
 if [ $rc = 0 ] && awk -v a="$final" 'BEGIN{exit !(a >= 84.5)}'; then

@@ -346,7 +346,7 @@ static void test_thread_determinism(void)
             o.opt = opt[s], o.mu = 0.9f, o.dropout = drop[s], o.lambda = 0.5f;
             make_net(&N, specs[s], cost[s], 5, 1.0);
             make_data(&t, 101, 20, N.size[N.nl - 1] == 1 ? 2 : N.size[N.nl - 1], 9);
-            CHECK(train_run(&N, &M, &t.d, NULL, NULL, &o, pl, &res, &err) == 0, "train_run %s", specs[s]);
+            CHECK(train_run(&N, &M, &t.d, NULL, NULL, &o, pl, &res, NULL, &err) == 0, "train_run %s", specs[s]);
             if (!ref) ref = N.param;
             else {
                 CHECK(!memcmp(ref, N.param, N.nparam * sizeof(float)), "%s: threads %d differ from 1 thread", specs[s], nt);
