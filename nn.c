@@ -1649,6 +1649,7 @@ typedef struct {
     volatile sig_atomic_t *stop_flag; /* set by the signal handler */
     atomic_size_t stop_at;            /* the mini-batch to stop before */
     size_t done_batches;              /* where the epoch job ended */
+    int diverged;                     /* thread 0 saw a non-finite cost */
 } Trainer;
 
 /* Inverted dropout: the factor (0, or 1/(1-p)) for neuron j of row b of
@@ -1873,8 +1874,10 @@ static void train_epoch_job(void *arg, int tid, int nt)
     size_t nb = T->first, s = nb * T->batch;
     for (; s < T->count; s += T->batch, nb++) {
         size_t m = T->count - s < T->batch ? T->count - s : T->batch, next = s + 2 * T->batch;
-        if (tid == 0 && T->stop_flag && *T->stop_flag && atomic_load(&T->stop_at) == SIZE_MAX)
-            atomic_store(&T->stop_at, nb + 2);
+        if (tid == 0 && atomic_load(&T->stop_at) == SIZE_MAX) {
+            if (!isfinite(T->cost_sum)) T->diverged = 1; /* stop within two mini-batches, not at the epoch's end */
+            if (T->diverged || (T->stop_flag && *T->stop_flag)) atomic_store(&T->stop_at, nb + 2);
+        }
         if (nb >= atomic_load(&T->stop_at)) break;
         if (next < T->count)
             prefetch_rows(T->data, T->order + next, T->count - next < T->batch ? T->count - next : T->batch);
@@ -3085,6 +3088,12 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         atomic_store(&T.stop_at, SIZE_MAX);
         if (stop_now) T.done_batches = T.first;
         else pool_run(pl, train_epoch_job, &T);
+        if (T.diverged) {
+            memcpy(N->param, good, N->nparam * sizeof(float));
+            rc = fail(err, NULL, "training diverged in epoch %zu, mini-batch %zu (the cost is not a finite number); "
+                      "try a smaller --eta than %g", ep, T.done_batches, (double)T.eta);
+            break;
+        }
         if (T.done_batches < nbatches) { /* stopped by a signal */
             ctl->interrupted = 1;
             if (ctl->ckpt) {

@@ -123,6 +123,42 @@ expect "idx labels not found" 1 "need a labels file" "$NN" train --train "$T/sol
 expect "idx labels beside found" 0 "saved" "$NN" train --train "$T/img-images-idx3-ubyte" --epochs 2 --out "$T/tiny.bin"
 expect "gzip not yet" 1 "gzip" "$NN" train --train <(printf '\037\213\010\000')
 
+# ---- more hostile data: every case a clean error with its place named ---------------
+printf 'x' >"$T/onebyte"
+expect "one-byte file" 1 "onebyte: one column only" "$NN" train --train "$T/onebyte"
+{ printf '1,2,3\n1,'; head -c 600 /dev/zero | tr '\0' '9'; printf ',2\n'; } >"$T/long.csv"
+expect "overlong number" 1 "long.csv:2: column 2: '9999" "$NN" train --train "$T/long.csv"
+printf '1,2,3\n4,inf,6\n' >"$T/inf.csv"
+expect "inf in csv" 1 "inf.csv:2: column 2: 'inf' is not a number" "$NN" train --train "$T/inf.csv"
+printf '1,2,3\n4,0x1p3,6\n' >"$T/hex.csv"
+expect "hex float in csv" 1 "hex.csv:2: column 2: '0x1p3' is not a number" "$NN" train --train "$T/hex.csv"
+printf '1,2,3\n4,1e39,6\n' >"$T/big.csv"
+expect "float overflow in csv" 1 "big.csv:2: column 2: '1e39' does not fit in a float" "$NN" train --train "$T/big.csv"
+printf '1,2,3\n-1,5,6\n' >"$T/neg.csv"
+expect "negative label" 1 "neg.csv:2: column 1: label '-1' is not a whole number" "$NN" train --train "$T/neg.csv"
+printf '1,2,3\n65536,5,6\n' >"$T/bigl.csv"
+expect "label too large" 1 "bigl.csv:2: column 1: label '65536'" "$NN" train --train "$T/bigl.csv"
+printf 'a,b,c\n' >"$T/headeronly.csv"
+expect "header only" 1 "headeronly.csv: no data rows" "$NN" train --train "$T/headeronly.csv"
+printf '\n\n  \n' >"$T/blank.csv"
+expect "blank lines only" 1 "blank.csv: empty data file" "$NN" train --train "$T/blank.csv"
+cp "$T/img-images-idx3-ubyte" "$T/trail-images-idx3-ubyte"; printf 'xx' >>"$T/trail-images-idx3-ubyte"
+expect "idx trailing bytes" 1 "trailing bytes" "$NN" train --train "$T/trail-images-idx3-ubyte" --train-labels "$T/img-labels-idx1-ubyte"
+printf '\0\0\10\3\0\0\0\0\0\0\0\2\0\0\0\2' >"$T/zero-images"
+expect "idx with no items" 1 "no items" "$NN" train --train "$T/zero-images" --train-labels "$T/img-labels-idx1-ubyte"
+printf '\0\0\10\2\0\0\0\3\0\1\0\0' >"$T/wide-images"
+expect "idx sizes larger than the file" 1 "IDX header says 196608 bytes of data, but the file has 0" "$NN" train --train "$T/wide-images" --train-labels "$T/img-labels-idx1-ubyte"
+printf '\0\0\10\2\0\0\0\3\0\0\0\1\1\2\3' >"$T/lab2"
+expect "idx labels of rank 2" 1 "labels file must have 1 dimension" "$NN" train --train "$T/img-images-idx3-ubyte" --train-labels "$T/lab2"
+head -c 10 "$T/img-labels-idx1-ubyte" >"$T/shortlab"
+expect "idx labels truncated" 1 "shortlab: IDX header says 3 bytes" "$NN" train --train "$T/img-images-idx3-ubyte" --train-labels "$T/shortlab"
+expect "labels for a csv" 1 "labels file goes with IDX images only" "$NN" train --train "$D" --train-labels "$T/img-labels-idx1-ubyte"
+expect "test width differs" 1 "has 4 features per row, but" "$NN" train --train "$D" --label-col last --test "$T/img-images-idx3-ubyte" --test-labels "$T/img-labels-idx1-ubyte"
+expect "predict of a directory" 1 "is a directory" "$NN" predict "$T/tiny.bin" "$T/dir"
+expect "eval of a model that is a directory" 1 "is a directory" "$NN" eval "$T/dir" "$D"
+(ulimit -v 400000; "$NN" train --train "$D" --label-col last --layers 64-65536-1000-10 --epochs 1 --threads 1 --out "$T/huge.bin" 2>"$T/err"; echo $? >"$T/rc")
+[ "$(cat "$T/rc")" = 1 ] && grep -q "out of memory" "$T/err" && ok "ulimit -v: allocation failure is a clear error: $(head -c 80 "$T/err")" || bad "ulimit -v: rc $(cat "$T/rc") $(cat "$T/err")"
+
 # ---- train, predict, eval round trips -----------------------------------------------
 "$NN" train --train "$D" --label-col last --holdout 297 --out "$T/d.bin" 2>"$T/log"
 acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/log")
@@ -179,8 +215,10 @@ awk -v a="$acc" 'BEGIN{exit !(a >= 93)}' && ok "adam on digits: $acc%" || bad "a
 grep -q "stopping early" "$T/plog" && [ "$(grep -c '^epoch' "$T/plog")" -lt 200 ] && ok "early stopping with --patience" || bad "patience: $(tail -2 "$T/plog")"
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 64-40tanh-10 --cost cross-entropy --schedule step --step 3 --gamma 0.5 --epochs 7 --out "$T/s.bin" 2>"$T/slog"
 grep -q "epoch 4/7: .*eta 1.5," "$T/slog" && grep -q "epoch 7/7: .*eta 0.75," "$T/slog" && ok "step schedule halves eta every 3 epochs" || bad "step schedule: $(grep ^epoch "$T/slog" | head -7)"
-"$NN" train --train "$D" --label-col last --epochs 3 --eta 1000 --out "$T/div.bin" 2>"$T/dlog"; rc=$?
-if [ $rc = 1 ] && grep -q "diverged" "$T/dlog"; then ok "eta 1000 reports divergence"; elif [ $rc = 0 ]; then ok "eta 1000: sigmoid saturates without diverging"; else bad "eta 1000: rc $rc"; fi
+cp "$T/d.bin" "$T/div.bin"
+"$NN" train --train "$D" --label-col last --layers 64-30relu-10linear --eta 1000 --epochs 3 --out "$T/div.bin" 2>"$T/dlog"; rc=$?
+[ $rc = 1 ] && grep -q "diverged in epoch 1, mini-batch" "$T/dlog" && grep -q "smaller --eta than 1000" "$T/dlog" &&
+    cmp -s "$T/div.bin" "$T/d.bin" && ok "divergence: exit 1, names the epoch, suggests a smaller --eta, keeps the old model" || bad "divergence: rc $rc $(cat "$T/dlog")"
 
 # ---- interrupts, checkpoints, resume ------------------------------------------------
 # wait_for FILE PATTERN: until PATTERN appears in FILE (at most 20 s)
