@@ -2492,37 +2492,69 @@ static void data_free(Data *d)
 }
 
 /* Format notes: IDX (the MNIST format).  A big-endian header: two zero
- * bytes, a type byte (0x08 = unsigned byte), the number of dimensions D,
+ * bytes, a type byte (0x08 unsigned byte, 0x09 signed byte, 0x0B 16-bit and
+ * 0x0C 32-bit signed integers, 0x0D float, 0x0E double, all big-endian),
+ * the number of dimensions D,
  * then D 32-bit big-endian sizes; then the items, row-major.  Images are
  * rank >= 2 (N items, each the product of the other sizes); labels rank 1.
  * The file length must be exactly header + product of sizes. */
+
+/* Bytes per element of IDX type t, or 0 for an unknown type. */
+static size_t idx_size(int t)
+{
+    switch (t) {
+    case 0x08: case 0x09: return 1;
+    case 0x0B: return 2;
+    case 0x0C: case 0x0D: return 4;
+    case 0x0E: return 8;
+    default: return 0;
+    }
+}
 
 /* Parse an IDX header; on success *dims holds D sizes and *data points at
  * the payload, whose exact length has been checked. */
 static int idx_header(const uint8_t *buf, size_t len, const char *name, uint32_t *dims, int *nd,
                       const uint8_t **data, Err *err)
 {
-    size_t count = 1, need;
+    size_t count = 1, need, es = idx_size(len >= 3 ? buf[2] : 0);
     int D;
     if (len < 4) return fail(err, name, "truncated IDX header (%zu bytes)", len);
     if (buf[0] || buf[1]) return fail(err, name, "not an IDX file (bad magic number)");
-    if (buf[2] != 0x08)
-        return fail(err, name, "IDX element type 0x%02X is not supported (only 0x08, unsigned byte)", buf[2]);
+    if (!es)
+        return fail(err, name, "IDX element type 0x%02X is unknown (0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32, 0x0E f64)", buf[2]);
     D = buf[3];
     if (D < 1 || D > 8) return fail(err, name, "IDX file has %d dimensions; allowed is 1 to 8", D);
     if (len < 4 + 4 * (size_t)D) return fail(err, name, "truncated IDX header (%zu bytes for %d dimensions)", len, D);
     for (int k = 0; k < D; k++) {
         dims[k] = get_be32(buf + 4 + 4 * k);
-        if (mul_ok(count, dims[k], &count) || count > NN_MAX_FILE)
-            return fail(err, name, "IDX dimensions are too large (the limit is %zu items)", NN_MAX_FILE);
+        if (mul_ok(count, dims[k], &count) || count > NN_MAX_FILE / es)
+            return fail(err, name, "IDX dimensions are too large (the limit is %zu bytes)", NN_MAX_FILE);
     }
-    need = 4 + 4 * (size_t)D + count;
+    need = 4 + 4 * (size_t)D + count * es;
     if (len != need)
-        return fail(err, name, "IDX header says %zu bytes of data, but the file has %zu (%s)", count,
+        return fail(err, name, "IDX header says %zu bytes of data, but the file has %zu (%s)", count * es,
                     len - (4 + 4 * (size_t)D), len < need ? "truncated" : "trailing bytes");
     *nd = D;
     *data = buf + 4 + 4 * (size_t)D;
     return 0;
+}
+
+/* Element i of IDX data of type t (big-endian), as a double. */
+static double idx_value(const uint8_t *p, int t, size_t i)
+{
+    switch (t) {
+    case 0x09: return (double)(int8_t)p[i];
+    case 0x0B: return (double)(int16_t)(uint16_t)(p[2 * i] << 8 | p[2 * i + 1]);
+    case 0x0C: return (double)(int32_t)get_be32(p + 4 * i);
+    case 0x0D: return (double)bits_f32(get_be32(p + 4 * i));
+    case 0x0E: {
+        uint64_t u = (uint64_t)get_be32(p + 8 * i) << 32 | get_be32(p + 8 * i + 4);
+        double v;
+        memcpy(&v, &u, 8);
+        return v;
+    }
+    default: return (double)p[i];
+    }
 }
 
 /* The labels file that goes with an IDX images file: "images" -> "labels"
@@ -2556,10 +2588,28 @@ static int load_idx_images(uint8_t *buf, size_t len, const char *name, Data *d, 
         return fail(err, name, "IDX items have %zu values each; allowed is 1 to %d", feat, NN_MAX_WIDTH);
     if (dims[0] > NN_MAX_ROWS) return fail(err, name, "IDX file has %u items; the limit is %d", dims[0], NN_MAX_ROWS);
     if (dims[0] == 0) return fail(err, name, "IDX file has no items");
-    d->n = dims[0], d->d = feat, d->x8 = p, d->own_x = buf, d->is_idx8 = 1;
-    d->maxabs = 255;
+    d->n = dims[0], d->d = feat;
     snprintf(d->name, sizeof d->name, "%s", name);
-    return 0;
+    if (buf[2] == 0x08) { /* bytes stay bytes: converted per mini-batch */
+        d->x8 = p, d->own_x = buf, d->is_idx8 = 1, d->maxabs = 255;
+        return 0;
+    } else { /* other types become floats */
+        size_t cnt = d->n * d->d;
+        float *x = alloc_array(cnt, sizeof(float));
+        if (!x) return fail(err, name, "out of memory for %zu values", cnt);
+        d->maxabs = 0;
+        for (size_t i = 0; i < cnt; i++) {
+            x[i] = (float)idx_value(p, buf[2], i);
+            if (!isfinite(x[i])) {
+                free(x);
+                return fail(err, name, "item %zu, value %zu is not a finite float", i / d->d, i % d->d);
+            }
+            if (fabsf(x[i]) > d->maxabs) d->maxabs = fabsf(x[i]);
+        }
+        free(buf);
+        d->xf = x, d->own_x = x;
+        return 0;
+    }
 }
 
 /* Load IDX labels into d->y (rank 1, unsigned bytes). */
@@ -2575,8 +2625,14 @@ static int load_idx_labels(const uint8_t *buf, size_t len, const char *name, Dat
     if (!(d->y = d->own_y = alloc_array(d->n, sizeof(int32_t)))) return fail(err, name, "out of memory");
     d->nclass = 0;
     for (size_t i = 0; i < d->n; i++) {
-        d->y[i] = p[i];
-        if ((size_t)p[i] + 1 > d->nclass) d->nclass = (size_t)p[i] + 1;
+        double v = idx_value(p, buf[2], i);
+        if (!(v >= 0 && v < NN_MAX_CLASSES && v == floor(v))) {
+            free(d->own_y);
+            d->y = d->own_y = NULL;
+            return fail(err, name, "label %zu is %g, not a whole number from 0 to %d", i, v, NN_MAX_CLASSES - 1);
+        }
+        d->y[i] = (int32_t)v;
+        if ((size_t)v + 1 > d->nclass) d->nclass = (size_t)v + 1;
     }
     return 0;
 }
