@@ -3265,15 +3265,48 @@ static void pred_job(void *arg, int tid, int nt)
     }
 }
 
-/* Print the answers for n rows: labels, or the output activations. */
-static void print_answers(const Net *N, const float *out, const int32_t *pred, size_t n, int probs)
+/* How predict prints its answers. */
+enum { FMT_CSV = 1, FMT_TSV, FMT_JSON };
+typedef struct {
+    int probs;  /* the output activations */
+    size_t top; /* the top K labels with their activations (0: off) */
+    int fmt;    /* FMT_* */
+} OutOpt;
+
+/* Print the answers for n rows: the label, or the output activations, or
+ * the top K (label, activation) pairs; CSV, TSV or JSON lines. */
+static void print_answers(const Net *N, const float *out, const int32_t *pred, size_t n, const OutOpt *o)
 {
-    size_t K = N->size[N->nl - 1];
+    size_t K = N->size[N->nl - 1], top = o->top > K ? K : o->top;
+    char sep = o->fmt == FMT_TSV ? '\t' : ',';
     for (size_t r = 0; r < n; r++) {
-        if (probs)
-            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)out[r * K + k], k + 1 < K ? ',' : '\n');
-        else
+        const float *a = out + r * K;
+        if (o->fmt == FMT_JSON) printf("{\"label\":%d", (int)pred[r]);
+        if (o->probs) {
+            if (o->fmt == FMT_JSON) printf(",\"probs\":[");
+            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)a[k], k + 1 < K ? (o->fmt == FMT_JSON ? ',' : sep) : o->fmt == FMT_JSON ? ']' : '\n');
+        } else if (top) {
+            size_t idx[64], *ix = top <= 64 ? idx : malloc(top * sizeof *ix);
+            if (!ix) ix = idx, top = 64;
+            for (size_t t = 0; t < top; t++) { /* selection of the t-th largest, ties to the lower label */
+                size_t best = SIZE_MAX;
+                for (size_t k = 0; k < K; k++) {
+                    int used = 0;
+                    for (size_t u = 0; u < t; u++) used |= ix[u] == k;
+                    if (!used && (best == SIZE_MAX || a[k] > a[best])) best = k;
+                }
+                ix[t] = best;
+            }
+            if (o->fmt == FMT_JSON) printf(",\"top\":[");
+            for (size_t t = 0; t < top; t++) {
+                if (o->fmt == FMT_JSON) printf("{\"label\":%zu,\"p\":%.9g}%s", ix[t], (double)a[ix[t]], t + 1 < top ? "," : "]");
+                else printf("%zu%c%.9g%c", ix[t], sep, (double)a[ix[t]], t + 1 < top ? sep : '\n');
+            }
+            if (ix != idx) free(ix);
+        } else if (o->fmt != FMT_JSON) {
             printf("%d\n", (int)pred[r]);
+        }
+        if (o->fmt == FMT_JSON) printf("}\n");
     }
 }
 
@@ -3292,7 +3325,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 /* Predict CSV rows read from fd.  buf (cap bytes, `have` already read) is
  * taken over.  Returns 0 or -1 with a message. */
 static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, int regular, const char *name,
-                          const CsvOpt *o, uint8_t *buf, size_t have, size_t cap, int probs, Err *err)
+                          const CsvOpt *o, uint8_t *buf, size_t have, size_t cap, const OutOpt *oo, Err *err)
 {
     PredJob J;
     size_t line = 0, rows_done = 0, lcap = 0, ocap = 0, pcap = 0, ncap = 0, bcap = 0;
@@ -3360,12 +3393,12 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
                 for (int t = 0; t < (J.n < 2 * NN_CHUNK ? 1 : pl->nt); t++)
                     if (J.badrow[t] < bad) bad = J.badrow[t], bt = t;
                 if (bad != SIZE_MAX) {
-                    print_answers(N, J.out, J.pred, bad, probs); /* the rows before it are good */
+                    print_answers(N, J.out, J.pred, bad, oo); /* the rows before it are good */
                     snprintf(where, sizeof where, "%.500s:%zu", name, J.lineno[bad]);
                     rc = csv_fail(err, where, &J.bad[bt], J.sh.ncol);
                     break;
                 }
-                print_answers(N, J.out, J.pred, J.n, probs);
+                print_answers(N, J.out, J.pred, J.n, oo);
                 rows_done += J.n;
                 if (!regular) fflush(stdout);
             }
@@ -3457,6 +3490,8 @@ static const OptSpec train_opts[] = {
 
 static const OptSpec predict_opts[] = {
     {"probs", NULL, NULL, "print the output activations instead of labels"},
+    {"top", "K", "off", "print the K most likely labels, each with its output activation"},
+    {"format", "csv|tsv|json", "csv", "output format; json: one object per line"},
     {"label-col", "none|first|last|N", "none", "CSV column to skip as a label"},
     {"header", "auto|yes|no", "auto", "whether the CSV input starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
@@ -3465,6 +3500,7 @@ static const OptSpec predict_opts[] = {
 
 static const OptSpec eval_opts[] = {
     {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
+    {"errors", "N", "0", "also list the N most confidently wrong rows"},
     {"label-col", "first|last|N", "first", "CSV column holding the label"},
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
@@ -3983,8 +4019,9 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
 static int cmd_predict(int argc, char **argv)
 {
     const OptSpec *S = predict_opts;
-    const char *val[16] = {0}, *pos[2], *name;
-    int npos, rc, nt, fd, regular, probs;
+    const char *val[16] = {0}, *pos[2], *name, *s;
+    int npos, rc, nt, fd, regular;
+    OutOpt oo;
     size_t cap = (size_t)1 << 20, have = 0;
     uint8_t *buf;
     struct stat st;
@@ -4002,7 +4039,13 @@ static int cmd_predict(int argc, char **argv)
     if (npos != 2) return usage_error("predict", "expected MODEL and INPUT%s%s", "", "");
     if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), 0, &co)) return 2;
     if (threads_option("predict", OPT(S, val, "threads"), &nt)) return 2;
-    probs = OPT(S, val, "probs") != NULL;
+    memset(&oo, 0, sizeof oo);
+    oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
+    if ((s = OPT(S, val, "top")) && (parse_size(s, NN_MAX_WIDTH, &oo.top) || oo.top < 1))
+        return usage_error("predict", "--top '%s': expected a whole number from 1%s", s, "");
+    if (oo.probs && oo.top) return usage_error("predict", "give --probs or --top, not both%s%s", "", "");
+    if ((s = OPT(S, val, "format")) && !(oo.fmt = !strcmp(s, "csv") ? FMT_CSV : !strcmp(s, "tsv") ? FMT_TSV : !strcmp(s, "json") ? FMT_JSON : 0))
+        return usage_error("predict", "--format '%s': expected csv, tsv or json%s", s, "");
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
@@ -4058,12 +4101,12 @@ static int cmd_predict(int argc, char **argv)
             else if (!out || !pred) rc = fail(&err, name, "out of memory");
             else {
                 infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
-                print_answers(&N, out, pred, d.n, probs);
+                print_answers(&N, out, pred, d.n, &oo);
             }
             free(out), free(pred), data_free(&d);
         }
     } else {
-        rc = predict_stream(pl, &I, &N, 1.0f / M.in_div, fd, regular, name, &co, buf, have, cap, probs, &err);
+        rc = predict_stream(pl, &I, &N, 1.0f / M.in_div, fd, regular, name, &co, buf, have, cap, &oo, &err);
     }
     if (fd > 0) close(fd);
     infer_free(&I), pool_free(pl), free(N.param);
@@ -4073,6 +4116,51 @@ static int cmd_predict(int argc, char **argv)
         return 1;
     }
     return finish_stdout();
+}
+
+/* The evaluation report after the accuracy line: the confusion matrix,
+ * per-class precision, recall and F1, and the nerr most confidently wrong
+ * rows (row numbers count data rows from 0). */
+static void print_report(const Net *N, const Data *d, const float *out, const int32_t *pred, size_t nerr)
+{
+    size_t C = net_classes(N), K = N->size[N->nl - 1], *cm = alloc_array(C * C, sizeof(size_t));
+    double mp = 0, mr = 0, mf = 0;
+    if (!cm) return;
+    for (size_t r = 0; r < d->n; r++) cm[(size_t)d->y[r] * C + (size_t)pred[r]]++;
+    printf("\nconfusion matrix (rows: true label, columns: predicted)\n%6s", "");
+    for (size_t c = 0; c < C; c++) printf(" %6zu", c);
+    for (size_t t = 0; t < C; t++) {
+        printf("\n%6zu", t);
+        for (size_t c = 0; c < C; c++) printf(" %6zu", cm[t * C + c]);
+    }
+    printf("\n\n%-6s %9s %9s %9s %9s\n", "class", "precision", "recall", "f1", "support");
+    for (size_t c = 0; c < C; c++) {
+        size_t tp = cm[c * C + c], col = 0, row = 0;
+        double p, rc, f;
+        for (size_t k = 0; k < C; k++) col += cm[k * C + c], row += cm[c * C + k];
+        p = col ? (double)tp / (double)col : 0, rc = row ? (double)tp / (double)row : 0;
+        f = p + rc > 0 ? 2 * p * rc / (p + rc) : 0;
+        mp += p, mr += rc, mf += f;
+        printf("%-6zu %9.4f %9.4f %9.4f %9zu\n", c, p, rc, f, row);
+    }
+    printf("%-6s %9.4f %9.4f %9.4f %9zu\n", "macro", mp / (double)C, mr / (double)C, mf / (double)C, d->n);
+    if (nerr) { /* the most confident wrong answers: repeated selection, n * nerr is fine for a report */
+        char *used = calloc(d->n, 1);
+        printf("\nmost confidently wrong (row, true, predicted, output activation)\n");
+        for (size_t e = 0; used && e < nerr; e++) {
+            size_t best = SIZE_MAX;
+            float bv = 0;
+            for (size_t r = 0; r < d->n; r++) {
+                float v = K == 1 ? (pred[r] ? out[r] : 1 - out[r]) : out[r * K + (size_t)pred[r]];
+                if (pred[r] != d->y[r] && !used[r] && (best == SIZE_MAX || v > bv)) best = r, bv = v;
+            }
+            if (best == SIZE_MAX) break;
+            used[best] = 1;
+            printf("%zu %d %d %.6f\n", best, (int)d->y[best], (int)pred[best], (double)bv);
+        }
+        free(used);
+    }
+    free(cm);
 }
 
 static int cmd_eval(int argc, char **argv)
@@ -4088,27 +4176,33 @@ static int cmd_eval(int argc, char **argv)
     Pool *pl;
     Err err;
     int32_t *pred;
-    size_t ok = 0;
+    float *out;
+    const char *s;
+    size_t ok = 0, nerr = 0;
     if ((rc = parse_opts("eval", argc, argv, S, val, pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[2]);
         return finish_stdout();
     }
     if (npos != 2) return usage_error("eval", "expected MODEL and DATA%s%s", "", "");
+    if ((s = OPT(S, val, "errors")) && parse_size(s, NN_MAX_ROWS, &nerr))
+        return usage_error("eval", "--errors '%s': expected a whole number%s", s, "");
     if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), 1, &co)) return 2;
     if (threads_option("eval", OPT(S, val, "threads"), &nt)) return 2;
     if ((rc = load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
     pred = alloc_array(d.n, sizeof(int32_t));
+    out = alloc_floats(d.n * N.size[N.nl - 1]);
     pl = pool_new(nt);
-    if (!pred || !pl || infer_init(&I, &N, pl->nt, &err)) {
+    if (!pred || !out || !pl || infer_init(&I, &N, pl->nt, &err)) {
         say("out of memory");
-        free(pred), pool_free(pl), data_free(&d), free(N.param);
+        free(pred), free(out), pool_free(pl), data_free(&d), free(N.param);
         return 1;
     }
-    infer_all(pl, &I, &d, 1.0f / M.in_div, NULL, pred);
+    infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
     for (size_t r = 0; r < d.n; r++) ok += pred[r] == d.y[r];
     printf("accuracy %.4f (%zu/%zu)\n", (double)ok / (double)d.n, ok, d.n);
-    infer_free(&I), pool_free(pl), free(pred), data_free(&d), free(N.param);
+    print_report(&N, &d, out, pred, nerr);
+    infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param);
     return finish_stdout();
 }
 

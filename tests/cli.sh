@@ -197,6 +197,22 @@ paste -d, "$T/p1" <(cut -d, -f65 "$D") | awk -F, '$1==$2{n++} END{printf "%.4f\n
 "$NN" info --layers 784-30-10 | grep -q "parameters 23860" && ok "info --layers" || bad "info --layers"
 "$NN" train --layers 2-3-1 --train "$T/xor.csv" --test "$T/xor.csv" --label-col last --epochs 2000 --batch 4 --out "$T/xor.bin" 2>/dev/null &&
     "$NN" eval "$T/xor.bin" "$T/xor.csv" --label-col last | grep -q "accuracy 1.0000" && ok "XOR 2-3-1 learned to 100%" || bad "XOR"
+printf '0,0,1\n0,1,1\n1,0,1\n1,1,0\n' >"$T/xor-wrong.csv"   # the first label is wrong on purpose
+"$NN" eval "$T/xor.bin" "$T/xor-wrong.csv" --label-col last --errors 2 >"$T/rep"
+grep -q "^accuracy 0.7500 (3/4)" "$T/rep" && grep -qE "^ +0 +1 +0$" "$T/rep" && grep -qE "^ +1 +1 +2$" "$T/rep" &&
+    grep -qE "^0 +0.5000 +1.0000 +0.6667 +1$" "$T/rep" && grep -qE "^1 +1.0000 +0.6667 +0.8000 +3$" "$T/rep" &&
+    grep -qE "^macro +0.7500 +0.8333 +0.7333 +4$" "$T/rep" && [ "$(sed -n '/most confidently wrong/{n;p}' "$T/rep" | cut -d' ' -f1-3)" = "0 1 0" ] &&
+    ok "eval: confusion matrix, precision/recall/F1, macro averages and --errors, checked by hand" || bad "eval report: $(cat "$T/rep")"
+"$NN" predict "$T/d.bin" "$T/feat.csv" --top 3 >"$T/top" && [ "$(head -1 "$T/top" | tr ',' '\n' | wc -l)" = 6 ] &&
+    [ "$(cut -d, -f1 "$T/top")" = "$(cat "$T/p1")" ] && ok "predict --top 3: three label,activation pairs, the first the predicted label" || bad "--top"
+"$NN" predict "$T/d.bin" "$T/feat.csv" --top 2 --format tsv | head -1 | awk -F'\t' '{exit !(NF==4)}' && ok "predict --format tsv" || bad "tsv"
+"$NN" predict "$T/d.bin" "$T/feat.csv" --format json | head -2 >"$T/js" && grep -qE '^\{"label":[0-9]\}$' "$T/js" && ok "predict --format json: one object per line" || bad "json: $(cat "$T/js")"
+"$NN" predict "$T/d.bin" "$T/feat.csv" --format json --top 2 | head -1 | grep -qE '^\{"label":[0-9],"top":\[\{"label":[0-9],"p":[0-9.e-]+\},\{"label":[0-9],"p":[0-9.e-]+\}\]\}$' && ok "predict --format json --top 2" || bad "json top"
+if command -v python3 >/dev/null; then
+    "$NN" predict "$T/d.bin" "$T/feat.csv" --format json --probs | python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' && ok "JSON lines parse" || bad "JSON does not parse"
+fi
+expect "top with probs" 2 "--probs or --top" "$NN" predict "$T/d.bin" "$T/feat.csv" --top 2 --probs
+expect "bad format" 2 "--format 'xml'" "$NN" predict "$T/d.bin" "$T/feat.csv" --format xml
 expect "eval labels beyond outputs" 1 "labels go up to 12" "$NN" eval "$T/xor.bin" "$T/biglabel.csv" --label-col last
 
 # ---- every IDX element type: the same rows as u8, i8, i16, i32, f32, f64 ---------------
