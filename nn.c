@@ -1650,7 +1650,27 @@ typedef struct {
     atomic_size_t stop_at;            /* the mini-batch to stop before */
     size_t done_batches;              /* where the epoch job ended */
     int diverged;                     /* thread 0 saw a non-finite cost */
+    int progress;                     /* draw a progress bar (stderr is a terminal) */
+    double t_epoch, t_drawn;          /* when the epoch started, the bar was drawn */
+    size_t epoch, epochs;
 } Trainer;
+
+/* A live progress line on a terminal: epoch, bar, examples per second,
+ * time left in the epoch.  Redrawn at most five times a second. */
+static void progress_bar(Trainer *T, size_t nb)
+{
+    double now = now_seconds(), el = now - T->t_epoch;
+    size_t nbat = (T->count + T->batch - 1) / T->batch, w = 30, fill = nbat ? nb * w / nbat : 0;
+    char bar[32];
+    if (now - T->t_drawn < 0.2 || el <= 0) return;
+    T->t_drawn = now;
+    for (size_t i = 0; i < w; i++) bar[i] = i < fill ? '#' : '.';
+    bar[w] = 0;
+    fprintf(stderr, "\repoch %zu/%zu [%s] %3.0f%% %.0f examples/s, %.1f s left ", T->epoch, T->epochs, bar,
+            100.0 * (double)nb / (double)nbat, (double)(nb - T->first) * (double)T->batch / el,
+            (double)(nbat - nb) * el / (double)(nb - T->first ? nb - T->first : 1));
+    fflush(stderr);
+}
 
 /* Inverted dropout: the factor (0, or 1/(1-p)) for neuron j of row b of
  * mini-batch `step`.  A hash of its coordinates, not a stream, so every
@@ -1879,6 +1899,7 @@ static void train_epoch_job(void *arg, int tid, int nt)
             if (T->diverged || (T->stop_flag && *T->stop_flag)) atomic_store(&T->stop_at, nb + 2);
         }
         if (nb >= atomic_load(&T->stop_at)) break;
+        if (tid == 0 && T->progress && (nb & 63) == 0) progress_bar(T, nb);
         if (next < T->count)
             prefetch_rows(T->data, T->order + next, T->count - next < T->batch ? T->count - next : T->batch);
         train_step(T, tid, nt, T->order + s, m, (int)(nb & 1), T->step0 + nb + 1);
@@ -3047,7 +3068,22 @@ typedef struct {
     Ckpt *resume;      /* continue from this state (NULL: a fresh start) */
     volatile sig_atomic_t *stop; /* set by SIGINT or SIGTERM */
     int interrupted;   /* out: the run stopped early on a signal */
+    FILE *log;         /* --log: one CSV row per epoch (NULL: none) */
+    int progress;      /* stderr is a terminal: draw a progress bar */
 } TrainCtl;
+
+/* A one-line chart of v[0..n) with block characters, on stderr. */
+static void sparkline(const char *what, const double *v, size_t n)
+{
+    static const char *const bars[8] = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"};
+    double lo = v[0], hi = v[0];
+    size_t step = n > 60 ? (n + 59) / 60 : 1; /* at most 60 columns */
+    for (size_t i = 1; i < n; i++) lo = v[i] < lo ? v[i] : lo, hi = v[i] > hi ? v[i] : hi;
+    fprintf(stderr, "%s by epoch: ", what);
+    for (size_t i = 0; i < n; i += step)
+        fputs(bars[hi > lo ? (int)((v[i] - lo) / (hi - lo) * 7.999) : 7], stderr);
+    fprintf(stderr, "  (%.2f%% .. %.2f%%)\n", 100 * lo, 100 * hi);
+}
 
 /* Write the training state to ctl->ckpt: epochs_done whole epochs, and
  * batch_next mini-batches of the next one. */
@@ -3095,14 +3131,18 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     float *best = va ? alloc_floats(N->nparam) : NULL;
     double t0 = now_seconds(), best_val = -1, best_cost = 0;
     uint32_t dcrc = (ctl && (ctl->ckpt || R)) ? data_crc(tr) : 0;
+    double *chart = (va || te) ? alloc_array(o->epochs, sizeof(double)) : NULL;
+    size_t nchart = 0;
+    float *tout = ctl && ctl->log ? alloc_floats(tr->n * K) : NULL; /* --log: training accuracy */
+    int32_t *tpred = ctl && ctl->log ? alloc_array(tr->n, sizeof(int32_t)) : NULL;
     int rc = 0, states = o->opt == OPT_ADAM ? 2 : o->opt == OPT_SGD ? 0 : 1;
     memset(res, 0, sizeof *res);
-    if (!order || !pred || !out || !good || (va && !best)) {
-        free(order), free(pred), free(out), free(good), free(best);
+    if (!order || !pred || !out || !good || (va && !best) || (ctl && ctl->log && (!tout || !tpred))) {
+        free(order), free(pred), free(out), free(good), free(best), free(chart), free(tout), free(tpred);
         return fail(err, NULL, "out of memory");
     }
     if (trainer_init(&T, N, o->batch, pl->nt, &pl->bar, o->opt, o->dropout, err) || infer_init(&I, N, pl->nt, err)) {
-        trainer_free(&T), free(order), free(pred), free(out), free(good), free(best);
+        trainer_free(&T), free(order), free(pred), free(out), free(good), free(best), free(chart), free(tout), free(tpred);
         return -1;
     }
     rng_seed(&rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
@@ -3111,10 +3151,14 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     T.mu = o->mu, T.beta1 = o->beta1, T.beta2 = o->beta2, T.eps = o->eps;
     T.l2 = o->lambda / (float)tr->n, T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
     T.stop_flag = ctl ? ctl->stop : NULL;
+    T.progress = ctl && ctl->progress && !o->quiet, T.epochs = o->epochs;
+    if (ctl && ctl->log)
+        fprintf(ctl->log, "epoch,train_cost,train_accuracy,validation_accuracy,test_accuracy,eta,seconds\n");
     if (R) { /* continue exactly where the checkpoint left off */
         if (R->rows != tr->n || R->feats != tr->d || R->crc != dcrc || R->nparam != N->nparam ||
             (int)R->nstates != states || (R->has_best != 0) != (va != NULL)) {
             trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
+            free(chart), free(tout), free(tpred);
             return fail(err, NULL, "the checkpoint does not match this training data or network");
         }
         memcpy(N->param, R->param, N->nparam * sizeof(float));
@@ -3141,6 +3185,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         if (!resumed_mid && !stop_now) shuffle(&rng, order, tr->n); /* a mid-epoch checkpoint holds the order */
         T.cost_sum = resumed_mid ? R->cost_partial : 0, T.eta = schedule_eta(o, ep - 1);
         trainer_sync(&T);
+        T.epoch = ep, T.t_epoch = T.t_drawn = now_seconds();
         atomic_store(&T.stop_at, SIZE_MAX);
         if (stop_now) T.done_batches = T.first;
         else pool_run(pl, train_epoch_job, &T);
@@ -3195,7 +3240,19 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             if (res->final_acc > res->best_acc) res->best_acc = res->final_acc, res->best_epoch = ep;
             n += snprintf(line + n, sizeof line - (size_t)n, ", test %zu/%zu (%.2f%%)", ok, te->n, 100.0 * res->final_acc);
         }
-        if (!o->quiet) fprintf(stderr, "%s, %.2f s\n", line, now_seconds() - t0);
+        if (!o->quiet) fprintf(stderr, "%s%s, %.2f s\n", T.progress ? "\r\033[K" : "", line, now_seconds() - t0);
+        if (chart) chart[ep - 1] = va ? (double)vok / (double)va->n : te ? res->final_acc : 0, nchart = ep;
+        if (ctl && ctl->log) {
+            size_t tok = 0;
+            double tcost;
+            evaluate(pl, &I, N, tr, T.inv, tout, tpred, &tok, &tcost);
+            fprintf(ctl->log, "%zu,%.6f,%.6f,", ep, cost, (double)tok / (double)tr->n);
+            if (va) fprintf(ctl->log, "%.6f", (double)vok / (double)va->n);
+            fputc(',', ctl->log);
+            if (te) fprintf(ctl->log, "%.6f", res->final_acc);
+            fprintf(ctl->log, ",%.6g,%.3f\n", (double)T.eta, now_seconds() - t0);
+            fflush(ctl->log);
+        }
         if (ctl && ctl->ckpt && (ep % ctl->every == 0 || ep == o->epochs) &&
             (rc = save_ckpt(ctl, tr, N, &T, &rng, order, dcrc, states, best, best_val, best_cost, since, res, ep, 0, err)))
             break;
@@ -3218,7 +3275,9 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     }
     M->best_epoch = (uint32_t)res->saved_epoch;
     res->seconds = now_seconds() - t0;
+    if (!o->quiet && chart && nchart > 1) sparkline(va ? "validation accuracy" : "test accuracy", chart, nchart);
     trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
+    free(chart), free(tout), free(tpred);
     return rc;
 }
 
@@ -3484,7 +3543,8 @@ static const OptSpec train_opts[] = {
     {"every", "N", "1", "epochs between checkpoints"},
     {"resume", "FILE", "none", "continue the run saved in a checkpoint (its settings and data paths are reused)"},
     {"threads", "N", "all CPUs", "worker threads"},
-    {"quiet", NULL, NULL, "no progress on stderr"},
+    {"log", "FILE", "none", "write one CSV row per epoch: cost, train/validation/test accuracy, eta, seconds"},
+    {"quiet", NULL, NULL, "no progress on stderr, only errors"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -3507,6 +3567,17 @@ static const OptSpec eval_opts[] = {
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
+static const OptSpec weights_opts[] = {
+    {"pgm", "FILE", NULL, "write the first layer's weights as a grid of greyscale tiles (PGM)"},
+    {"width", "W", "square", "tile width in pixels (the input's width; default: the square root of the inputs)"},
+    {"help", NULL, NULL, "show this help"},
+    OPT_END};
+
+static const OptSpec export_opts[] = {
+    {"c", "FILE", NULL, "write a self-contained C header: the weights and an nn_predict() function"},
+    {"help", NULL, NULL, "show this help"},
+    OPT_END};
+
 static const OptSpec info_opts[] = {
     {"layers", "SPEC", NULL, "describe a layer spec instead of a model file"},
     {"help", NULL, NULL, "show this help"},
@@ -3522,6 +3593,8 @@ static const CmdSpec commands[] = {
     {"predict", "MODEL INPUT [OPTIONS]", "print one predicted label (or --probs) per input row", predict_opts},
     {"eval", "MODEL DATA [OPTIONS]", "print the accuracy of a model on labelled data", eval_opts},
     {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts},
+    {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron", weights_opts},
+    {"export", "MODEL --c FILE.h", "write the model as a self-contained C header for firmware", export_opts},
     {NULL, NULL, NULL, NULL}};
 
 static void print_cmd_help(FILE *f, const CmdSpec *c)
@@ -3775,6 +3848,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         return usage_error("train", "--every '%s': expected a whole number of epochs from 1%s", s, "");
     ctl.every = s ? v : 1, ctl.ckpt = OPT(S, val, "checkpoint"), ctl.resume = resume;
     ctl.argc = argc, ctl.argv = argv, ctl.stop = &stop_signal, ctl.interrupted = 0;
+    ctl.log = NULL, ctl.progress = isatty(STDERR_FILENO);
     if (threads_option("train", OPT(S, val, "threads"), &nt)) return 2;
     o.threads = nt, o.quiet = OPT(S, val, "quiet") != NULL;
     if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), 1, &co)) return 2;
@@ -3887,6 +3961,11 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         data_free(&tr), data_free(&te), data_free(&va), free(N.param);
         return 1;
     }
+    if ((s = OPT(S, val, "log")) && !(ctl.log = fopen(s, "w"))) {
+        say("%s: cannot write the log: %s", s, strerror(errno));
+        pool_free(pl), data_free(&tr), data_free(&te), data_free(&va), free(N.param);
+        return 1;
+    }
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
     sa.sa_flags = SA_RESETHAND; /* a second signal ends nn at once */
@@ -3898,6 +3977,10 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     pool_free(pl);
+    if (ctl.log && fclose(ctl.log) != 0 && !rc) {
+        say("%s: error writing the log", OPT(S, val, "log"));
+        rc = 1;
+    }
     if (!rc && ctl.interrupted) {
         int sig = stop_signal;
         if (model_save(out, &N, &M, &err)) {
@@ -3940,7 +4023,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
  * --quiet, --out, --checkpoint and --every may be given beside --resume. */
 static int cmd_train(int argc, char **argv)
 {
-    static const char *const allowed[] = {"threads", "quiet", "out", "checkpoint", "every", "resume", NULL};
+    static const char *const allowed[] = {"threads", "quiet", "out", "checkpoint", "every", "resume", "log", NULL};
     const char *path = NULL;
     char **args;
     int n = 0, rc;
@@ -4266,6 +4349,159 @@ static int cmd_info(int argc, char **argv)
     return finish_stdout();
 }
 
+/* Format notes: PGM (netpbm, binary "P5"): "P5\n<width> <height>\n255\n"
+ * then width x height bytes, row by row.  nn weights draws one tile per
+ * neuron of the first hidden layer, its input weights laid out as the input
+ * image (W pixels wide), scaled from its own smallest weight (black) to its
+ * largest (white), tiles in a near-square grid with a 1-pixel grey border. */
+static int cmd_weights(int argc, char **argv)
+{
+    const OptSpec *S = weights_opts;
+    const char *val[8] = {0}, *pos[1], *path;
+    int npos, rc;
+    Net N;
+    Meta M;
+    Err err = {{0}, {0}};
+    size_t n, tw, th, cols, rows, W, H, v;
+    uint8_t *img;
+    char head[64];
+    int hl;
+    if ((rc = parse_opts("weights", argc, argv, S, val, pos, 1, &npos))) return rc;
+    if (OPT(S, val, "help")) {
+        print_cmd_help(stdout, &commands[4]);
+        return finish_stdout();
+    }
+    if (npos != 1 || !(path = OPT(S, val, "pgm"))) return usage_error("weights", "expected MODEL and --pgm FILE%s%s", "", "");
+    if (model_load(pos[0], &N, &M, &err)) {
+        report(&err);
+        return 1;
+    }
+    n = N.size[0];
+    tw = (size_t)floor(sqrt((double)n) + 0.5);
+    if (OPT(S, val, "width")) {
+        if (parse_size(OPT(S, val, "width"), n, &v) || v < 1) {
+            free(N.param);
+            return usage_error("weights", "--width '%s': expected a whole number from 1 to the input size%s", OPT(S, val, "width"), "");
+        }
+        tw = v;
+    }
+    th = (n + tw - 1) / tw;
+    cols = (size_t)ceil(sqrt((double)N.size[1])), rows = (N.size[1] + cols - 1) / cols;
+    W = cols * (tw + 1) + 1, H = rows * (th + 1) + 1;
+    if (W > 65535 || H > 65535 || !(img = malloc(W * H))) {
+        free(N.param);
+        say("the picture would be too large");
+        return 1;
+    }
+    memset(img, 128, W * H);
+    for (size_t j = 0; j < N.size[1]; j++) {
+        const float *w = NET_W(&N, 1) + j * N.ld[0];
+        float lo = w[0], hi = w[0];
+        size_t x0 = (j % cols) * (tw + 1) + 1, y0 = (j / cols) * (th + 1) + 1;
+        for (size_t i = 1; i < n; i++) lo = w[i] < lo ? w[i] : lo, hi = w[i] > hi ? w[i] : hi;
+        for (size_t i = 0; i < tw * th; i++)
+            img[(y0 + i / tw) * W + x0 + i % tw] = i < n && hi > lo ? (uint8_t)((w[i] - lo) / (hi - lo) * 255.0f + 0.5f) : 0;
+    }
+    hl = snprintf(head, sizeof head, "P5\n%zu %zu\n255\n", W, H);
+    {
+        uint8_t *file = malloc((size_t)hl + W * H);
+        if (!file) rc = fail(&err, path, "out of memory");
+        else {
+            memcpy(file, head, (size_t)hl);
+            memcpy(file + hl, img, W * H);
+            rc = write_atomic(path, file, (size_t)hl + W * H, &err);
+        }
+        free(file);
+    }
+    free(img), free(N.param);
+    if (rc) {
+        report(&err);
+        return 1;
+    }
+    say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all", path, N.size[1], tw, th, W, H);
+    return 0;
+}
+
+/* nn export --c: a header with the weights as float arrays and a
+ * predict function that computes exactly what nn predict --probs does
+ * (the same float operations, summed in plain order: results agree to
+ * float rounding). */
+static int cmd_export(int argc, char **argv)
+{
+    const OptSpec *S = export_opts;
+    const char *val[8] = {0}, *pos[1], *path;
+    int npos, rc, L;
+    Net N;
+    Meta M;
+    Err err = {{0}, {0}};
+    Buf b = {NULL, 0, 0, 0};
+    char line[256];
+#define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(&b, line, strlen(line)))
+    if ((rc = parse_opts("export", argc, argv, S, val, pos, 1, &npos))) return rc;
+    if (OPT(S, val, "help")) {
+        print_cmd_help(stdout, &commands[5]);
+        return finish_stdout();
+    }
+    if (npos != 1 || !(path = OPT(S, val, "c"))) return usage_error("export", "expected MODEL and --c FILE.h%s%s", "", "");
+    if (model_load(pos[0], &N, &M, &err)) {
+        report(&err);
+        return 1;
+    }
+    L = N.nl - 1;
+    EMIT("/* Generated by nn %s from %s: a %d-layer network", NN_VERSION, pos[0], N.nl);
+    for (int l = 0; l < N.nl; l++) EMIT("%s%zu%s", l ? "-" : " ", N.size[l], l ? act_name(N.act[l]) : "");
+    EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
+    EMIT(" * in: NN_INPUTS raw features (nn_predict divides them by %.9g, as nn did).\n", (double)M.in_div);
+    EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm). */\n");
+    EMIT("#ifndef NN_MODEL_H\n#define NN_MODEL_H\n#include <math.h>\n\n");
+    EMIT("#define NN_INPUTS %zu\n#define NN_OUTPUTS %zu\n#define NN_WIDEST ", N.size[0], N.size[L]);
+    {
+        size_t wide = 0;
+        for (int l = 0; l < N.nl; l++) wide = N.size[l] > wide ? N.size[l] : wide;
+        EMIT("%zu\n\n", wide);
+    }
+    for (int l = 1; l <= L; l++) {
+        EMIT("static const float nn_w%d[%zu] = {", l, N.size[l] * N.size[l - 1]);
+        for (size_t j = 0; j < N.size[l]; j++)
+            for (size_t i = 0; i < N.size[l - 1]; i++)
+                EMIT("%s%.9g", (j || i) ? ((j * N.size[l - 1] + i) % 8 ? ", " : ",\n    ") : "\n    ", (double)NET_W(&N, l)[j * N.ld[l - 1] + i]);
+        EMIT("};\nstatic const float nn_b%d[%zu] = {", l, N.size[l]);
+        for (size_t j = 0; j < N.size[l]; j++) EMIT("%s%.9g", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", (double)NET_B(&N, l)[j]);
+        EMIT("};\n\n");
+    }
+    EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n    int best = 0;\n");
+    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / (float)%.9g);\n", (double)M.in_div);
+    for (int l = 1; l <= L; l++) {
+        int act = N.act[l];
+        EMIT("    for (int j = 0; j < %zu; j++) {\n        float s = 0;\n", N.size[l]);
+        EMIT("        for (int i = 0; i < %zu; i++) s += nn_w%d[j * %zu + i] * a[i];\n", N.size[l - 1], l, N.size[l - 1]);
+        EMIT("        z[j] = s + nn_b%d[j];\n    }\n", l);
+        if (act == ACT_SOFTMAX) {
+            EMIT("    {\n        float mx = z[0];\n        double sum = 0;\n");
+            EMIT("        for (int j = 0; j < %zu; j++) mx = z[j] > mx ? z[j] : mx;\n", N.size[l]);
+            EMIT("        for (int j = 0; j < %zu; j++) sum += z[j] = expf(z[j] - mx);\n", N.size[l]);
+            EMIT("        for (int j = 0; j < %zu; j++) a[j] = (float)(z[j] / sum);\n    }\n", N.size[l]);
+        } else {
+            const char *f = act == ACT_TANH ? "tanhf(z[j])" : act == ACT_RELU ? "(z[j] > 0 ? z[j] : 0.0f)"
+                          : act == ACT_LEAKY ? "(z[j] > 0 ? z[j] : 0.01f * z[j])" : act == ACT_LINEAR ? "z[j]"
+                          : "1.0f / (1.0f + expf(-z[j]))";
+            EMIT("    for (int j = 0; j < %zu; j++) a[j] = %s;\n", N.size[l], f);
+        }
+    }
+    EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) {\n        out[k] = a[k];\n        if (a[k] > a[best]) best = k;\n    }\n");
+    if (N.size[L] == 1) EMIT("    best = a[0] > 0.5f; /* binary: P(label 1) */\n");
+    EMIT("    return best;\n}\n\n#endif\n");
+#undef EMIT
+    if (b.oom) rc = fail(&err, path, "out of memory");
+    else rc = write_atomic(path, b.p, b.n, &err);
+    free(b.p), free(N.param);
+    if (rc) {
+        report(&err);
+        return 1;
+    }
+    return 0;
+}
+
 /* ======================================================================== */
 /* @@16 main                                                                */
 /* ======================================================================== */
@@ -4296,6 +4532,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "predict")) return cmd_predict(argc - 2, argv + 2);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 2, argv + 2);
     if (!strcmp(cmd, "info")) return cmd_info(argc - 2, argv + 2);
+    if (!strcmp(cmd, "weights")) return cmd_weights(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export")) return cmd_export(argc - 2, argv + 2);
     {
         const char *best = NULL;
         size_t bd = 99;

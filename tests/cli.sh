@@ -294,6 +294,41 @@ expect "resume of a non-checkpoint" 1 "not an nn checkpoint" "$NN" train --resum
 cp "$T/ck.bin" "$T/ckflip.bin"; printf '\377' | dd of="$T/ckflip.bin" bs=1 seek=300 conv=notrunc 2>/dev/null
 expect "resume of a corrupted checkpoint" 1 "checksum mismatch" "$NN" train --resume "$T/ckflip.bin"
 
+# ---- weights picture, C export, log and chart --------------------------------------
+"$NN" weights "$T/d.bin" --pgm "$T/w.pgm" 2>/dev/null
+if perl -e 'open F, $ARGV[0]; binmode F; local $/; $_ = <F>; /^P5\n(\d+) (\d+)\n255\n/ or exit 1; ($w, $h) = ($1, $2);
+        $p = substr($_, length($&)); exit 2 unless length($p) == $w * $h && $w == 55 && $h == 46;
+        for $j (0..29) { ($x0, $y0) = (($j % 6) * 9 + 1, int($j / 6) * 9 + 1); ($lo, $hi) = (255, 0);
+            for $i (0..63) { $v = ord(substr($p, ($y0 + int($i / 8)) * $w + $x0 + $i % 8, 1)); $lo = $v if $v < $lo; $hi = $v if $v > $hi }
+            exit 3 unless $lo == 0 && $hi == 255; exit 4 unless ord(substr($p, ($y0 - 1) * $w + $x0, 1)) == 128 }' "$T/w.pgm"; then
+    ok "weights --pgm: 30 tiles of 8x8 in a 55x46 PGM, each scaled 0..255, grey borders"
+else
+    bad "weights PGM (perl exit $?)"
+fi
+"$NN" export "$T/m.bin" --c "$T/model.h" && cc -std=c11 -O2 -Wall -Wextra -DNN_HEADER="\"$T/model.h\"" -o "$T/fw" "$top/tests/export_main.c" -lm &&
+    "$T/fw" <"$T/feat.csv" >"$T/fw.out"
+"$NN" predict "$T/m.bin" "$T/feat.csv" --probs >"$T/nn.probs"
+"$NN" predict "$T/m.bin" "$T/feat.csv" >"$T/nn.labels"
+if [ -s "$T/fw.out" ] && [ "$(cut -d, -f1 "$T/fw.out")" = "$(cat "$T/nn.labels")" ] &&
+    paste -d, <(cut -d, -f2- "$T/fw.out") "$T/nn.probs" | awk -F, '{for(i=1;i<=10;i++){d=$i-$(i+10); if(d<0)d=-d; if(d>m)m=d}} END{print m; exit !(NR==1797 && m<1e-5)}' >"$T/maxd"; then
+    ok "export --c: a program built with the header gives nn predict's labels on all 1797 digits, probabilities within $(cat "$T/maxd")"
+else
+    bad "export --c: $(head -c 300 "$T/maxd")"
+fi
+"$NN" train --train "$D" --label-col last --holdout 297 --val 100 --epochs 5 --log "$T/log.csv" --out "$T/l.bin" 2>"$T/llog"
+[ "$(head -1 "$T/log.csv")" = "epoch,train_cost,train_accuracy,validation_accuracy,test_accuracy,eta,seconds" ] &&
+    [ "$(wc -l <"$T/log.csv")" = 6 ] && awk -F, 'NR>1 && (NF!=7 || $3<=0 || $4<=0 || $5<=0) {exit 1}' "$T/log.csv" &&
+    ok "--log: a header and one CSV row per epoch with every column" || bad "--log: $(cat "$T/log.csv")"
+grep -q "validation accuracy by epoch: " "$T/llog" && ok "training ends with a chart of accuracy per epoch" || bad "no chart"
+grep -q $'\r' "$T/llog" && bad "progress bar drawn when stderr is not a terminal" || ok "plain lines when stderr is not a terminal"
+if command -v script >/dev/null; then
+    for i in $(seq 40); do cat "$D"; done >"$T/big.csv"   # an epoch long enough for the bar to be drawn
+    script -q -c "'$NN' train --train '$T/big.csv' --label-col last --layers 64-1000-10 --epochs 1 --batch 1 --threads 1 --out '$T/pty.bin'" /dev/null >"$T/pty" 2>&1
+    grep -q "examples/s" "$T/pty" && ok "a progress bar with examples/s on a terminal" || bad "no progress bar on a terminal"
+fi
+"$NN" train --train "$D" --label-col last --epochs 2 --quiet --out "$T/q.bin" 2>"$T/qlog"
+[ ! -s "$T/qlog" ] && ok "--quiet: nothing on stderr" || bad "--quiet printed: $(cat "$T/qlog")"
+
 # ---- corrupted models ------------------------------------------------------------
 cp "$T/d.bin" "$T/flip.bin" && printf '\377' | dd of="$T/flip.bin" bs=1 seek=500 conv=notrunc 2>/dev/null
 expect "model byte flipped" 1 "flip.bin: checksum mismatch" "$NN" predict "$T/flip.bin" "$T/feat.csv"

@@ -1,0 +1,20 @@
+/* Compiled by tests/cli.sh against a header from `nn export --c`: reads CSV
+ * rows of NN_INPUTS features on stdin and prints "label,p0,p1,..." per row,
+ * as a firmware user would call nn_predict(). */
+#include <stdio.h>
+#include <stdlib.h>
+#include NN_HEADER
+
+int main(void)
+{
+    float in[NN_INPUTS], out[NN_OUTPUTS];
+    for (;;) {
+        int label;
+        for (int i = 0; i < NN_INPUTS; i++)
+            if (scanf(i ? ",%f" : "%f", &in[i]) != 1) return 0;
+        label = nn_predict(in, out);
+        printf("%d", label);
+        for (int k = 0; k < NN_OUTPUTS; k++) printf(",%.9g", (double)out[k]);
+        printf("\n");
+    }
+}
