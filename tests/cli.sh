@@ -156,8 +156,12 @@ expect "labels for a csv" 1 "labels file goes with IDX images only" "$NN" train 
 expect "test width differs" 1 "has 4 features per row, but" "$NN" train --train "$D" --label-col last --test "$T/img-images-idx3-ubyte" --test-labels "$T/img-labels-idx1-ubyte"
 expect "predict of a directory" 1 "is a directory" "$NN" predict "$T/tiny.bin" "$T/dir"
 expect "eval of a model that is a directory" 1 "is a directory" "$NN" eval "$T/dir" "$D"
+if [ "${SANITIZE:-0}" = 1 ]; then
+    echo "SKIP ulimit -v: AddressSanitizer reserves terabytes of address space and cannot run under it"
+else
 (ulimit -v 400000; "$NN" train --train "$D" --label-col last --layers 64-65536-1000-10 --epochs 1 --threads 1 --out "$T/huge.bin" 2>"$T/err"; echo $? >"$T/rc")
-[ "$(cat "$T/rc")" = 1 ] && grep -q "out of memory" "$T/err" && ok "ulimit -v: allocation failure is a clear error: $(head -c 80 "$T/err")" || bad "ulimit -v: rc $(cat "$T/rc") $(cat "$T/err")"
+[ "$(cat "$T/rc")" = 1 ] && grep -q "out of memory" "$T/err" && ok "ulimit -v: allocation failure is a clear error" || bad "ulimit -v: rc $(cat "$T/rc") $(cat "$T/err")"
+fi
 
 # ---- train, predict, eval round trips -----------------------------------------------
 "$NN" train --train "$D" --label-col last --holdout 297 --out "$T/d.bin" 2>"$T/log"
