@@ -3561,9 +3561,22 @@ static const OptSpec predict_opts[] = {
 static const OptSpec eval_opts[] = {
     {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
     {"errors", "N", "0", "also list the N most confidently wrong rows"},
+    {"show", NULL, NULL, "with --errors: draw those rows in the terminal"},
+    {"ascii", NULL, NULL, "with --show: draw with ASCII characters"},
     {"label-col", "first|last|N", "first", "CSV column holding the label"},
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
+    {"help", NULL, NULL, "show this help"},
+    OPT_END};
+
+static const OptSpec show_opts[] = {
+    {"index", "I", "0", "the first row to draw (rows count from 0)"},
+    {"count", "N", "1", "how many rows to draw"},
+    {"width", "W", "square", "image width in pixels (default: the square root of the features)"},
+    {"ascii", NULL, NULL, "draw with ASCII characters instead of Unicode half blocks in grey"},
+    {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
+    {"label-col", "none|first|last|N", "first", "CSV column holding the label"},
+    {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -3594,6 +3607,7 @@ static const CmdSpec commands[] = {
     {"eval", "MODEL DATA [OPTIONS]", "print the accuracy of a model on labelled data", eval_opts},
     {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts},
     {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron", weights_opts},
+    {"show", "DATA [--index I] [--count N]", "draw images of a data set in the terminal, with their labels", show_opts},
     {"export", "MODEL --c FILE.h", "write the model as a self-contained C header for firmware", export_opts},
     {NULL, NULL, NULL, NULL}};
 
@@ -4201,10 +4215,91 @@ static int cmd_predict(int argc, char **argv)
     return finish_stdout();
 }
 
+/* Draw row r of d as a w-pixel-wide image on stdout, each value scaled
+ * from the row's smallest (black) to its largest (white): Unicode upper
+ * half blocks with 24-step grey foreground (upper pixel) and background
+ * (lower pixel), or with ascii ten characters from ' ' to '@', one per pixel
+ * pair of a column. */
+static void draw_row(const Data *d, size_t r, size_t w, int ascii)
+{
+    static const char ramp[] = " .:-=+*#%@";
+    size_t h = (d->d + w - 1) / w;
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < d->d; i++) {
+        double v = d->x8 ? d->x8[r * d->d + i] : d->xf[r * d->d + i];
+        if (!i || v < lo) lo = v;
+        if (!i || v > hi) hi = v;
+    }
+    for (size_t y = 0; y < h; y += 2) {
+        for (size_t x = 0; x < w; x++) {
+            double g[2];
+            for (int k = 0; k < 2; k++) {
+                size_t i = (y + (size_t)k) * w + x;
+                double v = i < d->d ? (d->x8 ? d->x8[r * d->d + i] : d->xf[r * d->d + i]) : lo;
+                g[k] = hi > lo ? (v - lo) / (hi - lo) : 0;
+            }
+            if (ascii) putchar(ramp[(int)((g[0] + g[1]) / 2 * 9.999)]);
+            else printf("\033[38;5;%dm\033[48;5;%dm\u2580", 232 + (int)(g[0] * 23.999), 232 + (int)(g[1] * 23.999));
+        }
+        printf(ascii ? "\n" : "\033[0m\n");
+    }
+}
+
+static int cmd_show(int argc, char **argv)
+{
+    const OptSpec *S = show_opts;
+    const char *val[16] = {0}, *pos[1], *s;
+    int npos, rc;
+    size_t first = 0, count = 1, w;
+    CsvOpt co;
+    Data d;
+    Err err = {{0}, {0}};
+    if ((rc = parse_opts("show", argc, argv, S, val, pos, 1, &npos))) return rc;
+    if (OPT(S, val, "help")) {
+        print_cmd_help(stdout, &commands[5]);
+        return finish_stdout();
+    }
+    if (npos != 1) return usage_error("show", "expected DATA%s%s", "", "");
+    if ((s = OPT(S, val, "index")) && parse_size(s, NN_MAX_ROWS, &first))
+        return usage_error("show", "--index '%s': expected a row number from 0%s", s, "");
+    if ((s = OPT(S, val, "count")) && (parse_size(s, NN_MAX_ROWS, &count) || count < 1))
+        return usage_error("show", "--count '%s': expected a whole number from 1%s", s, "");
+    if (csv_options("show", OPT(S, val, "label-col"), OPT(S, val, "header"), 1, &co)) return 2;
+    if (load_data(pos[0], OPT(S, val, "labels"), &co, 0, &d, &err)) {
+        report(&err);
+        return 1;
+    }
+    if (d.is_idx8 && !OPT(S, val, "labels")) { /* labels beside an IDX file, when there are */
+        char guess[4096];
+        Data dl;
+        if (!idx_labels_path(pos[0], guess, sizeof guess) && !load_data(pos[0], guess, &co, 1, &dl, &err)) {
+            data_free(&d);
+            d = dl;
+        }
+    }
+    w = (size_t)floor(sqrt((double)d.d) + 0.5);
+    if ((s = OPT(S, val, "width")) && (parse_size(s, d.d, &w) || w < 1)) {
+        data_free(&d);
+        return usage_error("show", "--width '%s': expected a whole number from 1 to the features per row%s", s, "");
+    }
+    if (first >= d.n) {
+        fprintf(stderr, "%s: %s has %zu rows; --index %zu is past the end\n", progname, d.name, d.n, first);
+        data_free(&d);
+        return 1;
+    }
+    for (size_t r = first; r < d.n && r < first + count; r++) {
+        if (d.y) printf("row %zu: label %d\n", r, (int)d.y[r]);
+        else printf("row %zu\n", r);
+        draw_row(&d, r, w, OPT(S, val, "ascii") != NULL);
+    }
+    data_free(&d);
+    return finish_stdout();
+}
+
 /* The evaluation report after the accuracy line: the confusion matrix,
  * per-class precision, recall and F1, and the nerr most confidently wrong
  * rows (row numbers count data rows from 0). */
-static void print_report(const Net *N, const Data *d, const float *out, const int32_t *pred, size_t nerr)
+static void print_report(const Net *N, const Data *d, const float *out, const int32_t *pred, size_t nerr, int show)
 {
     size_t C = net_classes(N), K = N->size[N->nl - 1], *cm = alloc_array(C * C, sizeof(size_t));
     double mp = 0, mr = 0, mf = 0;
@@ -4240,6 +4335,7 @@ static void print_report(const Net *N, const Data *d, const float *out, const in
             if (best == SIZE_MAX) break;
             used[best] = 1;
             printf("%zu %d %d %.6f\n", best, (int)d->y[best], (int)pred[best], (double)bv);
+            if (show) draw_row(d, best, (size_t)floor(sqrt((double)d->d) + 0.5), show > 1);
         }
         free(used);
     }
@@ -4284,7 +4380,7 @@ static int cmd_eval(int argc, char **argv)
     infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
     for (size_t r = 0; r < d.n; r++) ok += pred[r] == d.y[r];
     printf("accuracy %.4f (%zu/%zu)\n", (double)ok / (double)d.n, ok, d.n);
-    print_report(&N, &d, out, pred, nerr);
+    print_report(&N, &d, out, pred, nerr, OPT(S, val, "show") ? (OPT(S, val, "ascii") ? 2 : 1) : 0);
     infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param);
     return finish_stdout();
 }
@@ -4439,7 +4535,7 @@ static int cmd_export(int argc, char **argv)
 #define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(&b, line, strlen(line)))
     if ((rc = parse_opts("export", argc, argv, S, val, pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, &commands[5]);
+        print_cmd_help(stdout, &commands[6]);
         return finish_stdout();
     }
     if (npos != 1 || !(path = OPT(S, val, "c"))) return usage_error("export", "expected MODEL and --c FILE.h%s%s", "", "");
@@ -4533,6 +4629,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 2, argv + 2);
     if (!strcmp(cmd, "info")) return cmd_info(argc - 2, argv + 2);
     if (!strcmp(cmd, "weights")) return cmd_weights(argc - 2, argv + 2);
+    if (!strcmp(cmd, "show")) return cmd_show(argc - 2, argv + 2);
     if (!strcmp(cmd, "export")) return cmd_export(argc - 2, argv + 2);
     {
         const char *best = NULL;
