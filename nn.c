@@ -140,6 +140,8 @@ typedef struct {
     uint64_t seed;
     uint32_t init, optimizer, schedule, step, best_epoch, val_rows, patience;
     float momentum, lambda, dropout, gamma, beta1, beta2, epsilon;
+    char **names;      /* class names (NULL: the labels are numbers), owned */
+    uint32_t nnames;
 } Meta;
 
 /* A labelled (or unlabelled) data set.  Features are either bytes (IDX
@@ -153,6 +155,7 @@ typedef struct {
     float maxabs;         /* largest |feature|, for --scale auto */
     int is_idx8;          /* features are IDX unsigned bytes */
     void *own_x, *own_y;  /* allocations this set owns */
+    char **names;         /* (nclass) class names when labels were names, owned */
     char name[512];
 } Data;
 
@@ -565,6 +568,52 @@ static uint32_t get_le32(const uint8_t *p)
 static void put_le32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+
+/* Class name tables: arrays of malloc'd strings. */
+static void names_free(char **names, size_t n)
+{
+    for (size_t i = 0; names && i < n; i++) free(names[i]);
+    free(names);
+}
+
+/* A copy of a names table (NULL for NULL, or on no memory: *ok = 0). */
+static char **names_dup(char *const *names, size_t n, int *ok)
+{
+    char **c;
+    if (!names) return NULL;
+    if (!(c = calloc(n ? n : 1, sizeof *c))) return *ok = 0, NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!(c[i] = malloc(strlen(names[i]) + 1))) {
+            names_free(c, i);
+            return *ok = 0, NULL;
+        } else {
+            strcpy(c[i], names[i]);
+        }
+    return c;
+}
+
+static int cur_u32(Cursor *c, uint32_t *v)
+{
+    if (!cur_need(c, 4)) return -1;
+    *v = get_le32(c->p), c->p += 4;
+    return 0;
+}
+
+static int cur_u64(Cursor *c, uint64_t *v)
+{
+    uint32_t lo, hi;
+    if (cur_u32(c, &lo) || cur_u32(c, &hi)) return -1;
+    *v = lo | (uint64_t)hi << 32;
+    return 0;
+}
+
+static int cur_f64(Cursor *c, double *v)
+{
+    uint64_t u;
+    if (cur_u64(c, &u)) return -1;
+    memcpy(v, &u, 8);
+    return isfinite(*v) ? 0 : -1;
 }
 
 static uint32_t f32_bits(float f)
@@ -2101,6 +2150,7 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float inv, float *out, 
 enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, TAG_INIT, TAG_OPT, TAG_MOMENTUM,
        TAG_LAMBDA, TAG_DROPOUT, TAG_SCHEDULE, TAG_GAMMA, TAG_STEP, TAG_KEPT, TAG_VAL, TAG_PATIENCE, TAG_BETA1,
        TAG_BETA2, TAG_EPS, TAG_COUNT };
+#define TAG_NAMES 21 /* variable length: count, then (length, bytes) per class name */
 
 /* The settings fields: tag, is-float, and where the value lives in Meta. */
 static void meta_fields(Meta *M, uint32_t **u, float **f)
@@ -2122,9 +2172,12 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
     Meta Mc = *Min;
     uint32_t *u[TAG_COUNT];
     float *f[TAG_COUNT];
-    size_t n = model_header_len(N->nl) + 12 * (TAG_COUNT - 1) + 4 * net_count(N) + 4;
-    uint8_t *buf = malloc(n), *p = buf;
-    if (!buf) return NULL;
+    size_t n = model_header_len(N->nl) + 12 * (TAG_COUNT - 1) + 4 * net_count(N) + 4, nl = 4;
+    uint8_t *buf, *p;
+    for (uint32_t k = 0; k < Mc.nnames; k++) nl += 4 + strlen(Mc.names[k]);
+    if (Mc.names) n += 8 + nl;
+    if (!(buf = malloc(n))) return NULL;
+    p = buf;
     meta_fields(&Mc, u, f);
     memcpy(p, MODEL_MAGIC, 8), p += 8;
     put_le32(p, MODEL_VERSION), p += 4;
@@ -2133,11 +2186,18 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
     for (int l = 1; l < N->nl; l++) put_le32(p, (uint32_t)N->act[l]), p += 4;
     put_le32(p, (uint32_t)N->cost), p += 4;
     put_le32(p, f32_bits(Mc.in_div)), p += 4;
-    put_le32(p, TAG_COUNT - 1), p += 4;
+    put_le32(p, TAG_COUNT - 1 + (Mc.names != NULL)), p += 4;
     for (uint32_t t = 1; t < TAG_COUNT; t++) {
         uint32_t v = t == TAG_SEED_LO ? (uint32_t)Mc.seed : t == TAG_SEED_HI ? (uint32_t)(Mc.seed >> 32)
                    : f[t] ? f32_bits(*f[t]) : *u[t];
         put_le32(p, t), put_le32(p + 4, 4), put_le32(p + 8, v), p += 12;
+    }
+    if (Mc.names) { /* tag 21: the class names */
+        put_le32(p, TAG_NAMES), put_le32(p + 4, (uint32_t)nl), put_le32(p + 8, Mc.nnames), p += 12;
+        for (uint32_t k = 0; k < Mc.nnames; k++) {
+            size_t l = strlen(Mc.names[k]);
+            put_le32(p, (uint32_t)l), memcpy(p + 4, Mc.names[k], l), p += 4 + l;
+        }
     }
     for (int l = 1; l < N->nl; l++) {
         const float *w = NET_W(N, l), *b = NET_B(N, l);
@@ -2148,6 +2208,12 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
     put_le32(p, crc32_update(0, buf, (size_t)(p - buf))), p += 4;
     *len = (size_t)(p - buf);
     return buf;
+}
+
+static void model_meta_free(Meta *M)
+{
+    names_free(M->names, M->nnames);
+    M->names = NULL, M->nnames = 0;
 }
 
 /* Check the decoded settings; a message or NULL. */
@@ -2162,8 +2228,18 @@ static const char *meta_check(const Meta *M)
     return NULL;
 }
 
-/* Decode a model file image.  On success N owns a new parameter block. */
+/* Decode a model file image.  On success N owns a new parameter block and
+ * M its class names (model_meta_free). */
+static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, Net *N, Meta *M, Err *err);
+
 static int model_decode(const uint8_t *buf, size_t len, const char *name, Net *N, Meta *M, Err *err)
+{
+    int rc = model_decode_inner(buf, len, name, N, M, err);
+    if (rc) model_meta_free(M);
+    return rc;
+}
+
+static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, Net *N, Meta *M, Err *err)
 {
     Cursor c = {buf, buf + len};
     uint32_t ver, K, crc;
@@ -2219,6 +2295,31 @@ static int model_decode(const uint8_t *buf, size_t len, const char *name, Net *N
             uint32_t tag, flen, v;
             if (!cur_need(&c, 8)) return fail(err, name, "truncated settings field %u", k + 1);
             tag = get_le32(c.p), flen = get_le32(c.p + 4), c.p += 8;
+            if (tag == TAG_NAMES) {
+                Cursor f2 = {c.p, c.p + flen};
+                uint32_t cnt;
+                if (!cur_need(&c, flen) || M->names || cur_u32(&f2, &cnt) || cnt < 1 || cnt > NN_MAX_CLASSES ||
+                    !(M->names = calloc(cnt, sizeof *M->names))) {
+                    model_meta_free(M);
+                    return fail(err, name, "bad class names field");
+                }
+                M->nnames = cnt;
+                for (uint32_t q = 0; q < cnt; q++) {
+                    uint32_t l;
+                    if (cur_u32(&f2, &l) || !cur_need(&f2, l) || l > 4096 || !(M->names[q] = malloc((size_t)l + 1)) ||
+                        memchr(f2.p, 0, l)) {
+                        model_meta_free(M);
+                        return fail(err, name, "bad class names field");
+                    }
+                    memcpy(M->names[q], f2.p, l), M->names[q][l] = 0, f2.p += l;
+                }
+                if (f2.p != f2.end) {
+                    model_meta_free(M);
+                    return fail(err, name, "bad class names field");
+                }
+                c.p += flen;
+                continue;
+            }
             if (tag < 1 || tag >= TAG_COUNT)
                 return fail(err, name, "unknown settings field %u (written by a newer nn?)", tag);
             if (flen != 4 || !cur_need(&c, 4)) return fail(err, name, "settings field %u has a bad length", tag);
@@ -2358,29 +2459,6 @@ static void buf_floats(Buf *b, const float *p, size_t n)
     for (size_t i = 0; i < n; i++) buf_u32(b, f32_bits(p[i]));
 }
 
-static int cur_u32(Cursor *c, uint32_t *v)
-{
-    if (!cur_need(c, 4)) return -1;
-    *v = get_le32(c->p), c->p += 4;
-    return 0;
-}
-
-static int cur_u64(Cursor *c, uint64_t *v)
-{
-    uint32_t lo, hi;
-    if (cur_u32(c, &lo) || cur_u32(c, &hi)) return -1;
-    *v = lo | (uint64_t)hi << 32;
-    return 0;
-}
-
-static int cur_f64(Cursor *c, double *v)
-{
-    uint64_t u;
-    if (cur_u64(c, &u)) return -1;
-    memcpy(v, &u, 8);
-    return isfinite(*v) ? 0 : -1;
-}
-
 /* n floats into a new array (NULL on a short or non-finite read). */
 static float *cur_floats(Cursor *c, uint64_t n)
 {
@@ -2502,11 +2580,15 @@ static uint32_t data_crc(const Data *d)
 
 typedef struct {
     int label_col; /* 0 none, -1 last, k >= 1 the k-th column */
+    int sep;       /* 0 detect, else ',', ';', '\t' or ' ' (whitespace) */
+    char *const *names; /* class names to map labels onto (NULL: numbers, or new names) */
+    size_t nnames;
     int header;    /* -1 detect, 0 no, 1 yes */
 } CsvOpt;
 
 static void data_free(Data *d)
 {
+    names_free(d->names, d->nclass);
     free(d->own_x);
     free(d->own_y);
     memset(d, 0, sizeof *d);
@@ -2602,6 +2684,7 @@ static int load_idx_images(uint8_t *buf, size_t len, const char *name, Data *d, 
     int D;
     const uint8_t *p;
     size_t feat = 1;
+    memset(d, 0, sizeof *d);
     if (idx_header(buf, len, name, dims, &D, &p, err)) return -1;
     if (D < 2) return fail(err, name, "IDX file has 1 dimension; an images file needs 2 or more (is it a labels file?)");
     for (int k = 1; k < D; k++) feat *= dims[k];
@@ -2668,19 +2751,67 @@ static int csv_sep(const char *p, const char *end)
 {
     size_t cnt[3] = {0, 0, 0};
     static const char seps[3] = {',', ';', '\t'};
-    int best = 0;
-    for (; p < end && *p != '\n'; p++)
-        for (int k = 0; k < 3; k++) cnt[k] += *p == seps[k];
+    int best = 0, inq = 0;
+    for (; p < end && *p != '\n'; p++) {
+        if (*p == '"') inq = !inq;
+        if (!inq)
+            for (int k = 0; k < 3; k++) cnt[k] += *p == seps[k];
+    }
     for (int k = 1; k < 3; k++)
         if (cnt[k] > cnt[best]) best = k;
-    return seps[best];
+    return cnt[best] ? seps[best] : ' ';
+}
+
+/* Walks the fields of one CSV line. */
+typedef struct {
+    const char *p, *eol;
+    int sep, done;
+} CsvIt;
+
+/* The next field: its text [*fb, *fe), spaces around it and its quotes
+ * removed (inside quotes "" stands for one "); *quoted says whether it was
+ * quoted.  Returns 1, 0 after the last field, or -1 for a quote that does
+ * not close before the end of the line (or text after a closing quote). */
+static int csv_next(CsvIt *it, const char **fb, const char **fe, int *quoted)
+{
+    const char *p = it->p, *eol = it->eol;
+    if (it->done) return 0;
+    while (p < eol && (*p == ' ' || *p == '\r' || (*p == '\t' && it->sep != '\t'))) p++;
+    if (it->sep == ' ' && p == eol) return it->done = 1, 0; /* whitespace mode: no more fields */
+    *quoted = p < eol && *p == '"';
+    if (*quoted) {
+        *fb = ++p;
+        for (;; p++) {
+            if (p >= eol) return *fe = eol, -1;
+            if (*p == '"') {
+                if (p + 1 < eol && p[1] == '"') p++;
+                else break;
+            }
+        }
+        *fe = p++;
+        while (p < eol && (*p == ' ' || *p == '\r' || (*p == '\t' && it->sep != '\t'))) p++;
+        if (p < eol && *p != it->sep && it->sep != ' ') return *fe = eol, -1; /* text after the closing quote */
+    } else {
+        *fb = p;
+        while (p < eol && *p != it->sep && !(it->sep == ' ' && (*p == '\t' || *p == '\r'))) p++;
+        *fe = p;
+        while (*fe > *fb && ((*fe)[-1] == ' ' || (*fe)[-1] == '\r' || ((*fe)[-1] == '\t' && it->sep != '\t'))) (*fe)--;
+    }
+    if (p < eol && *p == it->sep && it->sep != ' ') p++;
+    else if (it->sep != ' ') it->done = 1;
+    it->p = p;
+    return 1;
 }
 
 /* Count the fields of the line at p (up to '\n' or end). */
 static size_t csv_fields(const char *p, const char *end, int sep)
 {
-    size_t n = 1;
-    for (; p < end && *p != '\n'; p++) n += *p == sep;
+    const char *eol = memchr(p, '\n', (size_t)(end - p)), *fb, *fe;
+    CsvIt it;
+    size_t n = 0;
+    int q;
+    it.p = p, it.eol = eol ? eol : end, it.sep = sep, it.done = 0;
+    while (csv_next(&it, &fb, &fe, &q) == 1) n++;
     return n;
 }
 
@@ -2693,52 +2824,44 @@ typedef struct {
     size_t nf;        /* fields found (kind 2) */
 } CsvBad;
 
-/* Parse the CSV line [p, eol) (no '\n'; a final '\r' is allowed): exactly
- * ncol fields separated by sep; column lc (1-based; 0 = none) is the label,
- * stored in *label; the others go to x[] as (float)value * inv.  Returns 0,
- * or -1 with *bad filled. */
+/* Parse the CSV line [p, eol): exactly ncol fields separated by sep;
+ * column lc (1-based; 0 = none) is the label, whose text goes to
+ * label[0..1] (and whether it was quoted to *lq); the others go to x[] as
+ * (float)value * inv.  Returns 0, or -1 with *bad filled. */
 static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t lc, float inv, float *x,
-                   int32_t *label, CsvBad *bad)
+                   const char **label, int *lq, CsvBad *bad)
 {
-    size_t k, j = 0;
-    for (k = 0; k < ncol; k++) {
-        const char *f = p, *q;
-        double v;
-        while (p < eol && (*p == ' ' || (*p == '\t' && sep != '\t'))) p++;
-        if (scan_number(&p, eol, &v)) {
-            bad->kind = 1;
-            goto bad_field;
-        }
-        while (p < eol && (*p == ' ' || (*p == '\t' && sep != '\t') || *p == '\r')) p++;
-        if (k + 1 < ncol ? (p >= eol || *p != sep) : p != eol) {
-            bad->kind = 1;
-            if (p >= eol || *p == sep) { /* a good number, but the line ends or goes on */
-                bad->kind = 2, bad->nf = k + 1;
-                if (p < eol) for (bad->nf = k + 1; p < eol; p++) bad->nf += *p == sep;
-                bad->col = ncol;
+    CsvIt it;
+    const char *fb = p, *fe = p;
+    size_t k = 0, j = 0;
+    int q, r;
+    it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
+    while ((r = csv_next(&it, &fb, &fe, &q)) == 1) {
+        if (++k > ncol) continue; /* counted for the message */
+        if (k == lc) {
+            label[0] = fb, label[1] = fe, *lq = q;
+        } else {
+            double v;
+            const char *t = fb;
+            float fv;
+            if (scan_number(&t, fe, &v) || t != fe) {
+                bad->kind = 1, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
                 return -1;
             }
-            goto bad_field;
-        }
-        p++;
-        if (k + 1 == lc) {
-            if (v < 0 || v >= NN_MAX_CLASSES || v != floor(v)) {
-                bad->kind = 3;
-                goto bad_field;
-            }
-            *label = (int32_t)v;
-        } else {
-            float fv = (float)v;
+            fv = (float)v;
             if (!isfinite(fv)) {
-                bad->kind = 4;
-                goto bad_field;
+                bad->kind = 4, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
+                return -1;
             }
             x[j++] = fv * inv;
         }
-        continue;
-    bad_field:
-        for (q = f; q < eol && *q != sep && *q != '\r'; q++) {}
-        bad->col = k + 1, bad->text = f, bad->len = (size_t)(q - f);
+    }
+    if (r < 0) {
+        bad->kind = 5, bad->col = k + 1, bad->text = fb, bad->len = (size_t)(fe - fb);
+        return -1;
+    }
+    if (k != ncol) {
+        bad->kind = 2, bad->nf = k, bad->col = ncol;
         return -1;
     }
     return 0;
@@ -2752,6 +2875,7 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
     case 2: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
     case 3: return fail(err, where, "column %zu: label '%.*s' is not a whole number from 0 to %d", bad->col, n, bad->text, NN_MAX_CLASSES - 1);
     case 4: return fail(err, where, "column %zu: '%.*s' does not fit in a float", bad->col, n, bad->text);
+    case 5: return fail(err, where, "column %zu: a quote that does not close: '%.*s'", bad->col, n, bad->text);
     default: return fail(err, where, "column %zu: '%.*s' is not a number", bad->col, n, bad->text);
     }
 }
@@ -2773,7 +2897,7 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         p++;
     }
     if (p >= end) return fail(err, name, "empty data file");
-    sh->sep = csv_sep(p, end);
+    sh->sep = o->sep ? o->sep : csv_sep(p, end);
     sh->ncol = csv_fields(p, end, sh->sep);
     if (sh->ncol > NN_MAX_WIDTH + 1) return fail(err, name, "%zu columns; the limit is %d", sh->ncol, NN_MAX_WIDTH + 1);
     sh->lc = o->label_col < 0 ? sh->ncol : (size_t)o->label_col;
@@ -2788,12 +2912,12 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     if (!eol) eol = end;
     if (header < 0) { /* a header is a first line that is not all numbers */
         float *tmp = alloc_array(sh->ncol, sizeof(float));
-        int32_t lab;
+        const char *lab[2];
+        int lq;
         CsvBad bad;
         CsvShape any = *sh;
         if (!tmp) return fail(err, name, "out of memory");
-        any.lc = 0; /* the label column may hold names in a header */
-        header = csv_row(p, eol, sh->sep, any.ncol, any.lc, 1.0f, tmp, &lab, &bad) != 0 && bad.kind != 2;
+        header = csv_row(p, eol, sh->sep, any.ncol, sh->lc, 1.0f, tmp, lab, &lq, &bad) != 0 && bad.kind != 2;
         free(tmp);
     }
     if (header) {
@@ -2804,53 +2928,130 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     return 0;
 }
 
-/* Load a CSV image (buf stays owned by the caller). */
+/* Find name [b, e) (quoted: "" stands for ") in names[0..n); the index, or
+ * -1.  The text is unescaped into tmp (at least e - b + 1 bytes). */
+static long name_find(char *const *names, size_t n, const char *b, const char *e, int quoted, char *tmp)
+{
+    size_t k = 0;
+    for (const char *p = b; p < e; p++) {
+        tmp[k++] = *p;
+        if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
+    }
+    tmp[k] = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], tmp)) return (long)i;
+    return -1;
+}
+
+/* Load a CSV image (buf stays owned by the caller).  Labels are whole
+ * numbers 0..65535, or names: when any label is not a whole number, every
+ * label is a name and the classes are the names in order of first
+ * appearance (or o->names, when given, which every label must be one of). */
 static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const CsvOpt *o, Data *d, Err *err)
 {
     const char *buf = (const char *)ubuf, *end = buf + len, *p = buf;
-    char where[600];
-    size_t lines = 1, line = 0, rows = 0, cells;
+    char where[600], *tmp = NULL;
+    size_t lines = 1, line = 0, rows = 0, cells, *lno = NULL, nnames = 0, badnum = 0, badcol = 0;
+    double badv = 0;
     CsvShape sh = {0, 0, 0, 0};
     float *x;
-    int32_t *y;
+    int32_t *y = NULL;
+    const char **lt = NULL; /* (rows, 2) label texts */
+    char *lq = NULL, **names = NULL;
+    int rc = 0, numeric = 1;
+    memset(d, 0, sizeof *d);
     for (const char *q = buf; q < end; q++) lines += *q == '\n';
     if (csv_shape(&p, end, &line, o, name, &sh, err)) return -1;
     d->d = sh.d;
     if (mul_ok(lines, d->d, &cells) || cells > NN_MAX_FILE)
         return fail(err, name, "too many values (%zu lines of %zu)", lines, d->d);
     x = alloc_array(cells, sizeof(float));
-    y = sh.lc ? alloc_array(lines, sizeof(int32_t)) : NULL;
-    if (!x || (sh.lc && !y)) {
-        free(x), free(y);
-        return fail(err, name, "out of memory for %zu values", cells);
-    }
+    if (sh.lc && (!(y = alloc_array(lines, sizeof(int32_t))) || !(lt = alloc_array(lines * 2, sizeof *lt)) ||
+                  !(lq = alloc_array(lines, 1)) || !(lno = alloc_array(lines, sizeof *lno))))
+        rc = fail(err, name, "out of memory for %zu labels", lines);
+    if (!x && !rc) rc = fail(err, name, "out of memory for %zu values", cells);
     d->maxabs = 0;
-    for (; p < end; line++) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p)), *q;
-        int32_t lab = 0;
+    for (; !rc && p < end; line++) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p)), *q, *lab[2] = {NULL, NULL};
+        int isq = 0;
         CsvBad bad;
         if (!eol) eol = end;
         for (q = p; q < eol && (*q == ' ' || *q == '\r' || *q == '\t'); q++) {}
         if (q < eol) { /* not a blank line */
-            if (csv_row(p, eol, sh.sep, sh.ncol, sh.lc, 1.0f, x + rows * d->d, &lab, &bad)) {
-                free(x), free(y);
+            if (csv_row(p, eol, sh.sep, sh.ncol, sh.lc, 1.0f, x + rows * d->d, lab, &isq, &bad)) {
                 snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
-                return csv_fail(err, where, &bad, sh.ncol);
+                rc = csv_fail(err, where, &bad, sh.ncol);
+                break;
             }
             for (size_t i = 0; i < d->d; i++)
                 if (fabsf(x[rows * d->d + i]) > d->maxabs) d->maxabs = fabsf(x[rows * d->d + i]);
             if (y) {
-                y[rows] = lab;
-                if ((size_t)lab + 1 > d->nclass) d->nclass = (size_t)lab + 1;
+                double v;
+                const char *t = lab[0];
+                lt[2 * rows] = lab[0], lt[2 * rows + 1] = lab[1], lq[rows] = (char)isq, lno[rows] = line + 1;
+                if (!isq && !scan_number(&t, lab[1], &v) && t == lab[1]) { /* a number: a class index */
+                    if (!o->names && !(v >= 0 && v < NN_MAX_CLASSES && v == floor(v)) && !badnum)
+                        badnum = line + 1, badcol = sh.lc, badv = v;
+                    y[rows] = v >= 0 && v < NN_MAX_CLASSES ? (int32_t)v : 0;
+                } else {
+                    numeric = 0;
+                }
             }
             rows++;
         }
         p = eol + 1;
     }
-    if (rows == 0) {
-        free(x), free(y);
-        return fail(err, name, "no data rows");
+    if (!rc && rows == 0) rc = fail(err, name, "no data rows");
+    if (!rc && numeric && badnum) { /* all numbers, one of them not a class */
+        snprintf(where, sizeof where, "%.500s:%zu", name, badnum);
+        rc = fail(err, where, "column %zu: label %g is not a whole number from 0 to %d", badcol, badv, NN_MAX_CLASSES - 1);
     }
+    if (!rc && y && (!numeric || o->names)) { /* labels are names */
+        size_t cap = o->names ? o->nnames : 0;
+        if (o->names) {
+            int ok = 1;
+            names = names_dup(o->names, o->nnames, &ok), nnames = o->nnames;
+            if (!ok) rc = fail(err, name, "out of memory");
+        }
+        if (!(tmp = malloc(len + 1))) rc = fail(err, name, "out of memory");
+        for (size_t r = 0; !rc && r < rows; r++) {
+            long k = name_find(names, nnames, lt[2 * r], lt[2 * r + 1], lq[r], tmp);
+            if (k < 0 && o->names) {
+                snprintf(where, sizeof where, "%.500s:%zu", name, lno[r]);
+                rc = fail(err, where, "label '%.60s' is not one of the %zu classes the model knows", tmp, nnames);
+            } else if (k < 0) {
+                if (nnames == NN_MAX_CLASSES) {
+                    rc = fail(err, name, "more than %d class names", NN_MAX_CLASSES);
+                    break;
+                }
+                if (nnames == cap) {
+                    char **nn = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *nn);
+                    if (!nn) {
+                        rc = fail(err, name, "out of memory");
+                        break;
+                    }
+                    names = nn;
+                }
+                if (!(names[nnames] = malloc(strlen(tmp) + 1))) {
+                    rc = fail(err, name, "out of memory");
+                    break;
+                }
+                strcpy(names[nnames], tmp);
+                k = (long)nnames++;
+            }
+            if (!rc) y[r] = (int32_t)k;
+        }
+    }
+    free(tmp), free(lt), free(lq), free(lno);
+    if (rc) {
+        names_free(names, nnames);
+        free(x), free(y);
+        return -1;
+    }
+    d->nclass = 0;
+    for (size_t r = 0; y && r < rows; r++)
+        if ((size_t)y[r] + 1 > d->nclass) d->nclass = (size_t)y[r] + 1;
+    if (names) d->names = names, d->nclass = nnames; /* every name is a class, seen or not */
     d->n = rows, d->xf = x, d->own_x = x, d->y = y, d->own_y = y;
     snprintf(d->name, sizeof d->name, "%s", name);
     return 0;
@@ -2979,6 +3180,15 @@ static int data_holdout(Data *all, size_t k, uint64_t seed, Data *rest, Data *he
         }
         *o = *all;
         o->n = cnt[s], o->own_x = x, o->own_y = y, o->y = y;
+        {
+            int ok = 1;
+            o->names = names_dup(all->names, all->nclass, &ok);
+            if (!ok) {
+                free(x), free(y), free(idx);
+                if (s) data_free(rest);
+                return fail(err, all->name, "out of memory");
+            }
+        }
         if (all->x8) o->x8 = x;
         else o->xf = (const float *)x;
         snprintf(o->name, sizeof o->name, "%.400s (%s %zu rows)", all->name, s ? "held-out" : "training", cnt[s]);
@@ -3313,9 +3523,10 @@ static void pred_job(void *arg, int tid, int nt)
         size_t m = r1 - r < NN_CHUNK ? r1 - r : NN_CHUNK;
         for (size_t b = 0; b < m; b++) {
             float *x = s0 + b * ld0;
-            int32_t lab;
+            const char *lab[2];
+            int lq;
             memset(x + N->size[0], 0, (ld0 - N->size[0]) * sizeof(float));
-            if (csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, J->inv, x, &lab, &J->bad[tid])) {
+            if (csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, J->inv, x, lab, &lq, &J->bad[tid])) {
                 J->badrow[tid] = r + b;
                 return;
             }
@@ -3330,7 +3541,27 @@ typedef struct {
     int probs;  /* the output activations */
     size_t top; /* the top K labels with their activations (0: off) */
     int fmt;    /* FMT_* */
+    char *const *names; /* class names to print instead of numbers (NULL: numbers) */
 } OutOpt;
+
+/* Print class k: its name (JSON: a string) or its number. */
+static void print_class(const OutOpt *o, size_t k)
+{
+    if (!o->names) {
+        printf("%zu", k);
+        return;
+    }
+    if (o->fmt == FMT_JSON) {
+        putchar('"');
+        for (const char *p = o->names[k]; *p; p++)
+            if (*p == '"' || *p == '\\') printf("\\%c", *p);
+            else if ((unsigned char)*p < 0x20) printf("\\u%04x", *p);
+            else putchar(*p);
+        putchar('"');
+    } else {
+        fputs(o->names[k], stdout);
+    }
+}
 
 /* Print the answers for n rows: the label, or the output activations, or
  * the top K (label, activation) pairs; CSV, TSV or JSON lines. */
@@ -3340,7 +3571,7 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
     char sep = o->fmt == FMT_TSV ? '\t' : ',';
     for (size_t r = 0; r < n; r++) {
         const float *a = out + r * K;
-        if (o->fmt == FMT_JSON) printf("{\"label\":%d", (int)pred[r]);
+        if (o->fmt == FMT_JSON) printf("{\"label\":"), print_class(o, (size_t)pred[r]);
         if (o->probs) {
             if (o->fmt == FMT_JSON) printf(",\"probs\":[");
             for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)a[k], k + 1 < K ? (o->fmt == FMT_JSON ? ',' : sep) : o->fmt == FMT_JSON ? ']' : '\n');
@@ -3358,12 +3589,13 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
             }
             if (o->fmt == FMT_JSON) printf(",\"top\":[");
             for (size_t t = 0; t < top; t++) {
-                if (o->fmt == FMT_JSON) printf("{\"label\":%zu,\"p\":%.9g}%s", ix[t], (double)a[ix[t]], t + 1 < top ? "," : "]");
-                else printf("%zu%c%.9g%c", ix[t], sep, (double)a[ix[t]], t + 1 < top ? sep : '\n');
+                if (o->fmt == FMT_JSON) printf("{\"label\":"), print_class(o, ix[t]), printf(",\"p\":%.9g}%s", (double)a[ix[t]], t + 1 < top ? "," : "]");
+                else print_class(o, ix[t]), printf("%c%.9g%c", sep, (double)a[ix[t]], t + 1 < top ? sep : '\n');
             }
             if (ix != idx) free(ix);
         } else if (o->fmt != FMT_JSON) {
-            printf("%d\n", (int)pred[r]);
+            print_class(o, (size_t)pred[r]);
+            putchar('\n');
         }
         if (o->fmt == FMT_JSON) printf("}\n");
     }
@@ -3536,6 +3768,7 @@ static const OptSpec train_opts[] = {
     {"test-labels", "FILE", "beside IDX", "IDX labels for --test"},
     {"holdout", "N|FRAC", "0", "hold out N rows (or a fraction) of --train as the test set"},
     {"label-col", "first|last|N", "first", "CSV column holding the label (N counts from 1)"},
+    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
     {"scale", "auto|none|NUM", "auto", "divide inputs by NUM (auto: 255 for IDX bytes, else the largest |value|)"},
     {"out", "FILE", "model.bin", "where to write the model"},
@@ -3553,6 +3786,7 @@ static const OptSpec predict_opts[] = {
     {"top", "K", "off", "print the K most likely labels, each with its output activation"},
     {"format", "csv|tsv|json", "csv", "output format; json: one object per line"},
     {"label-col", "none|first|last|N", "none", "CSV column to skip as a label"},
+    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV input starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
     {"help", NULL, NULL, "show this help"},
@@ -3564,6 +3798,7 @@ static const OptSpec eval_opts[] = {
     {"show", NULL, NULL, "with --errors: draw those rows in the terminal"},
     {"ascii", NULL, NULL, "with --show: draw with ASCII characters"},
     {"label-col", "first|last|N", "first", "CSV column holding the label"},
+    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
     {"help", NULL, NULL, "show this help"},
@@ -3576,6 +3811,7 @@ static const OptSpec show_opts[] = {
     {"ascii", NULL, NULL, "draw with ASCII characters instead of Unicode half blocks in grey"},
     {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
     {"label-col", "none|first|last|N", "first", "CSV column holding the label"},
+    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
@@ -3712,11 +3948,18 @@ static int opt_index(const OptSpec *specs, const char *name)
 
 #define OPT(specs, val, name) ((val)[opt_index((specs), (name))])
 
-/* Parse the CSV options shared by train, predict and eval. */
-static int csv_options(const char *cmd, const char *label_col, const char *header, int dflt_label, CsvOpt *o)
+/* Parse the CSV options shared by train, predict, eval and show. */
+static int csv_options(const char *cmd, const char *label_col, const char *header, const char *sep, int dflt_label,
+                       CsvOpt *o)
 {
     size_t k;
+    memset(o, 0, sizeof *o);
     o->label_col = dflt_label, o->header = -1;
+    if (sep && strcmp(sep, "auto")) {
+        o->sep = !strcmp(sep, ",") ? ',' : !strcmp(sep, ";") ? ';' : !strcmp(sep, "tab") || !strcmp(sep, "\t") ? '\t'
+               : !strcmp(sep, "space") || !strcmp(sep, " ") ? ' ' : 0;
+        if (!o->sep) return usage_error(cmd, "--sep '%s': expected auto, ',', ';', tab or space%s", sep, "");
+    }
     if (label_col) {
         if (!strcmp(label_col, "first")) o->label_col = 1;
         else if (!strcmp(label_col, "last")) o->label_col = -1;
@@ -3865,7 +4108,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     ctl.log = NULL, ctl.progress = isatty(STDERR_FILENO);
     if (threads_option("train", OPT(S, val, "threads"), &nt)) return 2;
     o.threads = nt, o.quiet = OPT(S, val, "quiet") != NULL;
-    if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), 1, &co)) return 2;
+    if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), 1, &co)) return 2;
     memset(&N, 0, sizeof N);
     if ((s = OPT(S, val, "layers")) && parse_layers_opt(s, &N, 1, &err)) {
         fprintf(stderr, "%s: %s\n", progname, err.msg);
@@ -3901,6 +4144,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     memset(&te, 0, sizeof te), memset(&va, 0, sizeof va);
     rc = 0;
     if ((hold || hfrac) && split_rows(&tr, hold, hfrac, o.seed, &te, "--holdout", &err)) rc = 1;
+    co.names = tr.names, co.nnames = tr.nclass; /* test labels that are names map onto the training names */
     if (!rc && testf && load_data(testf, OPT(S, val, "test-labels"), &co, 1, &te, &err)) rc = 1;
     if (!rc && (vrows || vfrac) && split_rows(&tr, vrows, vfrac, o.seed ^ 0x76616cULL, &va, "--val", &err)) rc = 1;
     if (rc) {
@@ -3961,6 +4205,15 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     M.step = (uint32_t)o.step, M.val_rows = (uint32_t)va.n, M.patience = (uint32_t)o.patience;
     M.momentum = o.mu, M.lambda = o.lambda, M.dropout = o.dropout, M.gamma = o.gamma;
     M.beta1 = o.beta1, M.beta2 = o.beta2, M.epsilon = o.eps;
+    if (tr.names) { /* CSV labels were names: the model keeps them */
+        int ok = 1;
+        M.names = names_dup(tr.names, tr.nclass, &ok), M.nnames = (uint32_t)tr.nclass;
+        if (!ok) {
+            say("out of memory");
+            data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
+            return 1;
+        }
+    }
     {
         Rng r;
         rng_seed(&r, o.seed);
@@ -3972,12 +4225,12 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     pl = pool_new(nt);
     if (!pl) {
         say("out of memory starting threads");
-        data_free(&tr), data_free(&te), data_free(&va), free(N.param);
+        data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
     }
     if ((s = OPT(S, val, "log")) && !(ctl.log = fopen(s, "w"))) {
         say("%s: cannot write the log: %s", s, strerror(errno));
-        pool_free(pl), data_free(&tr), data_free(&te), data_free(&va), free(N.param);
+        pool_free(pl), data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
     }
     memset(&sa, 0, sizeof sa);
@@ -4004,7 +4257,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
                 va.n && res.saved_epoch ? "the model of the best validation epoch so far" : "the model as trained so far",
                 out, ctl.ckpt ? "; continue with: nn train --resume " : "", ctl.ckpt ? ctl.ckpt : "");
         }
-        data_free(&tr), data_free(&te), data_free(&va), free(N.param);
+        data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 128 + (sig ? sig : SIGINT);
     }
     if (rc) {
@@ -4012,7 +4265,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         report(&err);
         if (M.epochs_done && !model_save(out, &N, &M, &e2))
             say("saved the model of epoch %u (the last good one) to %s", M.epochs_done, out);
-        data_free(&tr), data_free(&te), data_free(&va), free(N.param);
+        data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
     }
     rc = model_save(out, &N, &M, &err);
@@ -4028,7 +4281,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         else
             say("saved %s%s after %u epochs, %.2f s", kept, out, M.epochs_done, res.seconds);
     }
-    data_free(&tr), data_free(&te), data_free(&va), free(N.param);
+    data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
     return rc ? 1 : 0;
 }
 
@@ -4089,11 +4342,14 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
                                int want_labels, Net *N, Meta *M, Data *d)
 {
     Err err = {{0}, {0}};
+    CsvOpt c2;
     if (model_load(mpath, N, M, &err)) {
         report(&err);
         return 1;
     }
-    if (load_data(dpath, labels, co, want_labels, d, &err)) {
+    c2 = *co;
+    c2.names = M->names, c2.nnames = M->nnames; /* label names map onto the model's classes */
+    if (load_data(dpath, labels, &c2, want_labels, d, &err)) {
         report(&err);
         free(N->param);
         return 1;
@@ -4134,7 +4390,7 @@ static int cmd_predict(int argc, char **argv)
         return finish_stdout();
     }
     if (npos != 2) return usage_error("predict", "expected MODEL and INPUT%s%s", "", "");
-    if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), 0, &co)) return 2;
+    if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), 0, &co)) return 2;
     if (threads_option("predict", OPT(S, val, "threads"), &nt)) return 2;
     memset(&oo, 0, sizeof oo);
     oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
@@ -4147,6 +4403,7 @@ static int cmd_predict(int argc, char **argv)
         report(&err);
         return 1;
     }
+    oo.names = M.names;
     name = strcmp(pos[1], "-") ? pos[1] : "(stdin)";
     fd = strcmp(pos[1], "-") ? open(pos[1], O_RDONLY) : STDIN_FILENO;
     if (fd < 0 || fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
@@ -4154,7 +4411,7 @@ static int cmd_predict(int argc, char **argv)
         else fail(&err, name, "cannot open: %s", strerror(errno));
         report(&err);
         if (fd > 0) close(fd);
-        free(N.param);
+        free(N.param), model_meta_free(&M);
         return 1;
     }
     regular = S_ISREG(st.st_mode);
@@ -4162,7 +4419,7 @@ static int cmd_predict(int argc, char **argv)
     buf = malloc(cap);
     if (!pl || !buf || infer_init(&I, &N, pl->nt, &err)) {
         say("out of memory");
-        free(buf), pool_free(pl), free(N.param);
+        free(buf), pool_free(pl), free(N.param), model_meta_free(&M);
         if (fd > 0) close(fd);
         return 1;
     }
@@ -4206,7 +4463,7 @@ static int cmd_predict(int argc, char **argv)
         rc = predict_stream(pl, &I, &N, 1.0f / M.in_div, fd, regular, name, &co, buf, have, cap, &oo, &err);
     }
     if (fd > 0) close(fd);
-    infer_free(&I), pool_free(pl), free(N.param);
+    infer_free(&I), pool_free(pl), free(N.param), model_meta_free(&M);
     if (rc) {
         fflush(stdout);
         report(&err);
@@ -4264,7 +4521,7 @@ static int cmd_show(int argc, char **argv)
         return usage_error("show", "--index '%s': expected a row number from 0%s", s, "");
     if ((s = OPT(S, val, "count")) && (parse_size(s, NN_MAX_ROWS, &count) || count < 1))
         return usage_error("show", "--count '%s': expected a whole number from 1%s", s, "");
-    if (csv_options("show", OPT(S, val, "label-col"), OPT(S, val, "header"), 1, &co)) return 2;
+    if (csv_options("show", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), 1, &co)) return 2;
     if (load_data(pos[0], OPT(S, val, "labels"), &co, 0, &d, &err)) {
         report(&err);
         return 1;
@@ -4366,7 +4623,7 @@ static int cmd_eval(int argc, char **argv)
     if (npos != 2) return usage_error("eval", "expected MODEL and DATA%s%s", "", "");
     if ((s = OPT(S, val, "errors")) && parse_size(s, NN_MAX_ROWS, &nerr))
         return usage_error("eval", "--errors '%s': expected a whole number%s", s, "");
-    if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), 1, &co)) return 2;
+    if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), 1, &co)) return 2;
     if (threads_option("eval", OPT(S, val, "threads"), &nt)) return 2;
     if ((rc = load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
     pred = alloc_array(d.n, sizeof(int32_t));
@@ -4374,14 +4631,14 @@ static int cmd_eval(int argc, char **argv)
     pl = pool_new(nt);
     if (!pred || !out || !pl || infer_init(&I, &N, pl->nt, &err)) {
         say("out of memory");
-        free(pred), free(out), pool_free(pl), data_free(&d), free(N.param);
+        free(pred), free(out), pool_free(pl), data_free(&d), free(N.param), model_meta_free(&M);
         return 1;
     }
     infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
     for (size_t r = 0; r < d.n; r++) ok += pred[r] == d.y[r];
     printf("accuracy %.4f (%zu/%zu)\n", (double)ok / (double)d.n, ok, d.n);
     print_report(&N, &d, out, pred, nerr, OPT(S, val, "show") ? (OPT(S, val, "ascii") ? 2 : 1) : 0);
-    infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param);
+    infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
     return finish_stdout();
 }
 
@@ -4428,6 +4685,11 @@ static int cmd_info(int argc, char **argv)
     }
     print_net(&N);
     printf("cost %s\n", cost_name(N.cost));
+    if (M.names) {
+        printf("classes");
+        for (uint32_t k = 0; k < M.nnames; k++) printf("%s%u=%s", k ? ", " : " ", k, M.names[k]);
+        printf("\n");
+    }
     printf("input divisor %.9g\n", (double)M.in_div);
     printf("trained %u of %u epochs, eta %g, batch %u, seed %llu\n", M.epochs_done, M.epochs, (double)M.eta,
            M.batch, (unsigned long long)M.seed);
@@ -4441,7 +4703,7 @@ static int cmd_info(int argc, char **argv)
            (double)M.lambda, (double)M.dropout);
     if (M.val_rows)
         printf("validation %u rows, patience %u, kept epoch %u\n", M.val_rows, M.patience, M.best_epoch);
-    free(N.param);
+    free(N.param), model_meta_free(&M);
     return finish_stdout();
 }
 
@@ -4476,7 +4738,7 @@ static int cmd_weights(int argc, char **argv)
     tw = (size_t)floor(sqrt((double)n) + 0.5);
     if (OPT(S, val, "width")) {
         if (parse_size(OPT(S, val, "width"), n, &v) || v < 1) {
-            free(N.param);
+            free(N.param), model_meta_free(&M);
             return usage_error("weights", "--width '%s': expected a whole number from 1 to the input size%s", OPT(S, val, "width"), "");
         }
         tw = v;
@@ -4485,7 +4747,7 @@ static int cmd_weights(int argc, char **argv)
     cols = (size_t)ceil(sqrt((double)N.size[1])), rows = (N.size[1] + cols - 1) / cols;
     W = cols * (tw + 1) + 1, H = rows * (th + 1) + 1;
     if (W > 65535 || H > 65535 || !(img = malloc(W * H))) {
-        free(N.param);
+        free(N.param), model_meta_free(&M);
         say("the picture would be too large");
         return 1;
     }
@@ -4509,7 +4771,7 @@ static int cmd_weights(int argc, char **argv)
         }
         free(file);
     }
-    free(img), free(N.param);
+    free(img), free(N.param), model_meta_free(&M);
     if (rc) {
         report(&err);
         return 1;
@@ -4590,7 +4852,7 @@ static int cmd_export(int argc, char **argv)
 #undef EMIT
     if (b.oom) rc = fail(&err, path, "out of memory");
     else rc = write_atomic(path, b.p, b.n, &err);
-    free(b.p), free(N.param);
+    free(b.p), free(N.param), model_meta_free(&M);
     if (rc) {
         report(&err);
         return 1;

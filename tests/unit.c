@@ -453,7 +453,7 @@ static void test_loaders(void)
     static const char csv[] = "a,b,label\n1,2,0\r\n\n3, 4 ,1\n5,6,2";
     static const uint8_t idx[] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 10, 20, 30, 40};
     static const uint8_t lab[] = {0, 0, 8, 1, 0, 0, 0, 2, 3, 4};
-    CsvOpt o = {-1, -1};
+    CsvOpt o = {.label_col = -1, .header = -1};
     Data d;
     Err err;
     uint8_t *copy;
@@ -463,8 +463,12 @@ static void test_loaders(void)
     data_free(&d);
     CHECK(load_csv((const uint8_t *)"1,2\n3\n", 6, "t.csv", &o, &d, &err) != 0 && !strcmp(err.where, "t.csv:2"),
           "ragged csv names line 2: %s %s", err.where, err.msg);
-    CHECK(load_csv((const uint8_t *)"1,2\n3,x\n", 8, "t.csv", &o, &d, &err) != 0 && strstr(err.msg, "column 2"),
+    CHECK(load_csv((const uint8_t *)"1,2,0\n3,x,1\n", 12, "t.csv", &o, &d, &err) != 0 && strstr(err.msg, "column 2"),
           "bad number names the column: %s", err.msg);
+    CHECK(load_csv((const uint8_t *)"1,2,cat\n3,4,\"dog \"\"x\"\"\"\n5,6,cat\n", 31, "t.csv", &o, &d, &err) == 0 &&
+              d.nclass == 2 && !strcmp(d.names[0], "cat") && !strcmp(d.names[1], "dog \"x\"") && d.y[2] == 0 && d.y[1] == 1,
+          "class names with quotes: %s", err.msg);
+    data_free(&d);
     CHECK(load_csv((const uint8_t *)"1,2\n3,1.5\n", 10, "t.csv", &o, &d, &err) != 0 && strstr(err.msg, "label"),
           "fractional label: %s", err.msg);
     copy = malloc(sizeof idx);
