@@ -142,6 +142,7 @@ typedef struct {
     float momentum, lambda, dropout, gamma, beta1, beta2, epsilon;
     char **names;      /* class names (NULL: the labels are numbers), owned */
     uint32_t nnames;
+    float *mean, *rsd; /* (size[0]) --standardize: x = (x - mean) * rsd, owned; or NULL */
 } Meta;
 
 /* A labelled (or unlabelled) data set.  Features are either bytes (IDX
@@ -1647,6 +1648,15 @@ static void gather(const Data *d, const size_t *rows, size_t m, float inv, float
     }
 }
 
+/* --standardize: x = (x - mean) * rsd in place for rows b < m of X (m, ld),
+ * rsd being 1 / the standard deviation (nothing when mean is NULL). */
+static void standardize(float *X, size_t m, size_t ld, size_t d, const float *mean, const float *rsd)
+{
+    if (!mean) return;
+    for (size_t b = 0; b < m; b++)
+        for (size_t i = 0; i < d; i++) X[b * ld + i] = (X[b * ld + i] - mean[i]) * rsd[i];
+}
+
 /* Everything one training run shares between threads.
  *
  * How the work is split (each weight has exactly one writer, and every
@@ -1675,6 +1685,7 @@ typedef struct {
     const size_t *order; /* (count) example indices in this epoch's order */
     size_t count, batch;
     float eta, inv;      /* this epoch's learning rate; input scale */
+    const float *mean, *rsd; /* (size[0]) --standardize, or NULL */
     int rep;             /* the output layer is replicated per thread */
     int opt;             /* OPT_* */
     float mu, beta1, beta2, eps; /* momentum; Adam's */
@@ -1849,6 +1860,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     double *ct = T->cterm[par];
 
     gather(T->data, rows, m, T->inv, T->xb[tid], N->ld[0]);
+    standardize(T->xb[tid], m, N->ld[0], N->size[0], T->mean, T->rsd);
     for (int l = 1; l < L; l++) { /* hidden layers: own neurons */
         float *a = T->act[par][l];
         split_range(N->ld[l], nt, tid, &lo, &hi);
@@ -2048,8 +2060,8 @@ static void forward_chunk(const Net *N, size_t m, float *s0, float *s1, float *o
 
 /* Forward rows [r0, r1) of a data set, NN_CHUNK at a time; results as in
  * forward_chunk, indexed by row. */
-static void forward_rows(const Net *N, const Data *d, size_t r0, size_t r1, float inv, float *s0, float *s1,
-                         float *out, int32_t *pred)
+static void forward_rows(const Net *N, const Data *d, size_t r0, size_t r1, float inv, const float *mean,
+                         const float *rsd, float *s0, float *s1, float *out, int32_t *pred)
 {
     for (size_t r = r0; r < r1; r += NN_CHUNK) {
         size_t m = r1 - r < NN_CHUNK ? r1 - r : NN_CHUNK, rows[NN_CHUNK];
@@ -2058,6 +2070,7 @@ static void forward_rows(const Net *N, const Data *d, size_t r0, size_t r1, floa
             memset(s0 + b * N->ld[0] + N->size[0], 0, (N->ld[0] - N->size[0]) * sizeof(float));
         }
         gather(d, rows, m, inv, s0, N->ld[0]);
+        standardize(s0, m, N->ld[0], N->size[0], mean, rsd);
         forward_chunk(N, m, s0, s1, out ? out + r * N->size[N->nl - 1] : NULL, pred ? pred + r : NULL);
     }
 }
@@ -2068,6 +2081,7 @@ typedef struct {
     const Net *net;
     const Data *data;
     float inv;
+    const float *mean, *rsd; /* --standardize, or NULL */
     float *scratch[NN_MAX_THREADS][2];
     float *out;
     int32_t *pred;
@@ -2077,7 +2091,7 @@ static void infer_job(void *arg, int tid, int nt)
 {
     Infer *I = arg;
     size_t n = I->data->n, r0 = n * (size_t)tid / (size_t)nt, r1 = n * (size_t)(tid + 1) / (size_t)nt;
-    forward_rows(I->net, I->data, r0, r1, I->inv, I->scratch[tid][0], I->scratch[tid][1], I->out, I->pred);
+    forward_rows(I->net, I->data, r0, r1, I->inv, I->mean, I->rsd, I->scratch[tid][0], I->scratch[tid][1], I->out, I->pred);
 }
 
 static int infer_init(Infer *I, const Net *N, int nt, Err *err)
@@ -2151,6 +2165,7 @@ enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, T
        TAG_LAMBDA, TAG_DROPOUT, TAG_SCHEDULE, TAG_GAMMA, TAG_STEP, TAG_KEPT, TAG_VAL, TAG_PATIENCE, TAG_BETA1,
        TAG_BETA2, TAG_EPS, TAG_COUNT };
 #define TAG_NAMES 21 /* variable length: count, then (length, bytes) per class name */
+#define TAG_STANDARDIZE 22 /* 8 x inputs bytes: the inputs' means, then 1 / their deviations (f32) */
 
 /* The settings fields: tag, is-float, and where the value lives in Meta. */
 static void meta_fields(Meta *M, uint32_t **u, float **f)
@@ -2176,6 +2191,7 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
     uint8_t *buf, *p;
     for (uint32_t k = 0; k < Mc.nnames; k++) nl += 4 + strlen(Mc.names[k]);
     if (Mc.names) n += 8 + nl;
+    if (Mc.mean) n += 8 + 8 * N->size[0];
     if (!(buf = malloc(n))) return NULL;
     p = buf;
     meta_fields(&Mc, u, f);
@@ -2186,7 +2202,7 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
     for (int l = 1; l < N->nl; l++) put_le32(p, (uint32_t)N->act[l]), p += 4;
     put_le32(p, (uint32_t)N->cost), p += 4;
     put_le32(p, f32_bits(Mc.in_div)), p += 4;
-    put_le32(p, TAG_COUNT - 1 + (Mc.names != NULL)), p += 4;
+    put_le32(p, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.mean != NULL)), p += 4;
     for (uint32_t t = 1; t < TAG_COUNT; t++) {
         uint32_t v = t == TAG_SEED_LO ? (uint32_t)Mc.seed : t == TAG_SEED_HI ? (uint32_t)(Mc.seed >> 32)
                    : f[t] ? f32_bits(*f[t]) : *u[t];
@@ -2198,6 +2214,11 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
             size_t l = strlen(Mc.names[k]);
             put_le32(p, (uint32_t)l), memcpy(p + 4, Mc.names[k], l), p += 4 + l;
         }
+    }
+    if (Mc.mean) {
+        put_le32(p, TAG_STANDARDIZE), put_le32(p + 4, (uint32_t)(8 * N->size[0])), p += 8;
+        for (size_t i = 0; i < N->size[0]; i++) put_le32(p, f32_bits(Mc.mean[i])), p += 4;
+        for (size_t i = 0; i < N->size[0]; i++) put_le32(p, f32_bits(Mc.rsd[i])), p += 4;
     }
     for (int l = 1; l < N->nl; l++) {
         const float *w = NET_W(N, l), *b = NET_B(N, l);
@@ -2213,7 +2234,8 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
 static void model_meta_free(Meta *M)
 {
     names_free(M->names, M->nnames);
-    M->names = NULL, M->nnames = 0;
+    free(M->mean), free(M->rsd);
+    M->names = NULL, M->nnames = 0, M->mean = M->rsd = NULL;
 }
 
 /* Check the decoded settings; a message or NULL. */
@@ -2318,6 +2340,18 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
                     return fail(err, name, "bad class names field");
                 }
                 c.p += flen;
+                continue;
+            }
+            if (tag == TAG_STANDARDIZE) {
+                size_t nin = N->size[0];
+                if (flen != 8 * nin || !cur_need(&c, flen) || M->mean || !(M->mean = malloc(nin * 4)) ||
+                    !(M->rsd = malloc(nin * 4)))
+                    return fail(err, name, "bad standardization field");
+                for (size_t i = 0; i < 2 * nin; i++, c.p += 4) {
+                    float fv = bits_f32(get_le32(c.p));
+                    if (!isfinite(fv) || (i >= nin && !(fv > 0))) return fail(err, name, "bad standardization field");
+                    (i < nin ? M->mean : M->rsd)[i % nin] = fv;
+                }
                 continue;
             }
             if (tag < 1 || tag >= TAG_COUNT)
@@ -3358,6 +3392,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     rng_seed(&rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
     for (size_t i = 0; i < tr->n; i++) order[i] = i;
     T.data = tr, T.order = order, T.count = tr->n, T.inv = 1.0f / M->in_div;
+    T.mean = I.mean = M->mean, T.rsd = I.rsd = M->rsd;
     T.mu = o->mu, T.beta1 = o->beta1, T.beta2 = o->beta2, T.eps = o->eps;
     T.l2 = o->lambda / (float)tr->n, T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
     T.stop_flag = ctl ? ctl->stop : NULL;
@@ -3500,6 +3535,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
 typedef struct {
     const Net *net;
     float inv;
+    const float *mean, *rsd; /* --standardize, or NULL */
     CsvShape sh;
     const char **beg, **end;  /* (n) line spans */
     size_t *lineno;           /* (n) 1-based line numbers */
@@ -3531,6 +3567,7 @@ static void pred_job(void *arg, int tid, int nt)
                 return;
             }
         }
+        standardize(s0, m, ld0, N->size[0], J->mean, J->rsd);
         forward_chunk(N, m, s0, s1, J->out + r * K, J->pred + r);
     }
 }
@@ -3623,7 +3660,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
     int shaped = 0, eof = 0, rc = 0;
     char where[600];
     memset(&J, 0, sizeof J);
-    J.net = N, J.inv = inv, J.scratch = &I->scratch[0][0];
+    J.net = N, J.inv = inv, J.scratch = &I->scratch[0][0], J.mean = I->mean, J.rsd = I->rsd;
     for (;;) {
         size_t endpos = have;
         const char *p = (const char *)buf, *e;
@@ -3771,6 +3808,7 @@ static const OptSpec train_opts[] = {
     {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
     {"scale", "auto|none|NUM", "auto", "divide inputs by NUM (auto: 255 for IDX bytes, else the largest |value|)"},
+    {"standardize", NULL, NULL, "instead of --scale: make each feature mean 0, deviation 1 on the training data (stored)"},
     {"out", "FILE", "model.bin", "where to write the model"},
     {"checkpoint", "FILE", "none", "write the whole training state here every --every epochs and on SIGINT/SIGTERM"},
     {"every", "N", "1", "epochs between checkpoints"},
@@ -4091,6 +4129,8 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     if ((s = OPT(S, val, "seed")) && parse_size(s, SIZE_MAX, &v))
         return usage_error("train", "--seed '%s': expected a whole number%s", s, "");
     if (s) o.seed = v;
+    if (OPT(S, val, "scale") && OPT(S, val, "standardize"))
+        return usage_error("train", "give --scale or --standardize, not both%s%s", "", "");
     if ((s = OPT(S, val, "scale"))) {
         if (!strcmp(s, "none")) div = 1;
         else if (strcmp(s, "auto") && (parse_double(s, &div) || !(div > 0) || !isfinite((float)div)))
@@ -4205,6 +4245,27 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     M.step = (uint32_t)o.step, M.val_rows = (uint32_t)va.n, M.patience = (uint32_t)o.patience;
     M.momentum = o.mu, M.lambda = o.lambda, M.dropout = o.dropout, M.gamma = o.gamma;
     M.beta1 = o.beta1, M.beta2 = o.beta2, M.epsilon = o.eps;
+    if (OPT(S, val, "standardize")) { /* each feature's mean and deviation over the training rows */
+        size_t nin = tr.d;
+        double *sum = alloc_array(nin, sizeof(double)), *sq = alloc_array(nin, sizeof(double));
+        M.mean = malloc(nin * sizeof(float)), M.rsd = malloc(nin * sizeof(float)), M.in_div = 1;
+        if (!sum || !sq || !M.mean || !M.rsd) {
+            free(sum), free(sq), model_meta_free(&M);
+            say("out of memory");
+            data_free(&tr), data_free(&te), data_free(&va), free(N.param);
+            return 1;
+        }
+        for (size_t r = 0; r < tr.n; r++)
+            for (size_t i = 0; i < nin; i++) {
+                double x = tr.x8 ? tr.x8[r * nin + i] : tr.xf[r * nin + i];
+                sum[i] += x, sq[i] += x * x;
+            }
+        for (size_t i = 0; i < nin; i++) {
+            double mu = sum[i] / (double)tr.n, var = sq[i] / (double)tr.n - mu * mu;
+            M.mean[i] = (float)mu, M.rsd[i] = var > 1e-12 ? (float)(1.0 / sqrt(var)) : 1.0f; /* constant: left as 0 */
+        }
+        free(sum), free(sq);
+    }
     if (tr.names) { /* CSV labels were names: the model keeps them */
         int ok = 1;
         M.names = names_dup(tr.names, tr.nclass, &ok), M.nnames = (uint32_t)tr.nclass;
@@ -4423,6 +4484,7 @@ static int cmd_predict(int argc, char **argv)
         if (fd > 0) close(fd);
         return 1;
     }
+    I.mean = M.mean, I.rsd = M.rsd;
     while (have < 4) { /* enough to tell IDX and gzip from CSV */
         ssize_t got = read(fd, buf + have, cap - have);
         if (got < 0 && errno == EINTR) continue;
@@ -4634,6 +4696,7 @@ static int cmd_eval(int argc, char **argv)
         free(pred), free(out), pool_free(pl), data_free(&d), free(N.param), model_meta_free(&M);
         return 1;
     }
+    I.mean = M.mean, I.rsd = M.rsd;
     infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
     for (size_t r = 0; r < d.n; r++) ok += pred[r] == d.y[r];
     printf("accuracy %.4f (%zu/%zu)\n", (double)ok / (double)d.n, ok, d.n);
@@ -4690,7 +4753,8 @@ static int cmd_info(int argc, char **argv)
         for (uint32_t k = 0; k < M.nnames; k++) printf("%s%u=%s", k ? ", " : " ", k, M.names[k]);
         printf("\n");
     }
-    printf("input divisor %.9g\n", (double)M.in_div);
+    if (M.mean) printf("inputs standardized: the mean and deviation of each of the %zu features are stored\n", N.size[0]);
+    else printf("input divisor %.9g\n", (double)M.in_div);
     printf("trained %u of %u epochs, eta %g, batch %u, seed %llu\n", M.epochs_done, M.epochs, (double)M.eta,
            M.batch, (unsigned long long)M.seed);
     printf("optimizer %s", opt_names[M.optimizer ? M.optimizer : OPT_SGD]);
@@ -4827,8 +4891,16 @@ static int cmd_export(int argc, char **argv)
         for (size_t j = 0; j < N.size[l]; j++) EMIT("%s%.9g", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", (double)NET_B(&N, l)[j]);
         EMIT("};\n\n");
     }
+    if (M.mean) {
+        EMIT("static const float nn_mean[%zu] = {", N.size[0]);
+        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%.9g", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", (double)M.mean[i]);
+        EMIT("};\nstatic const float nn_rsd[%zu] = {", N.size[0]);
+        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%.9g", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", (double)M.rsd[i]);
+        EMIT("};\n\n");
+    }
     EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n    int best = 0;\n");
     EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / (float)%.9g);\n", (double)M.in_div);
+    if (M.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
     for (int l = 1; l <= L; l++) {
         int act = N.act[l];
         EMIT("    for (int j = 0; j < %zu; j++) {\n        float s = 0;\n", N.size[l]);

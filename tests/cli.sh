@@ -363,6 +363,21 @@ printf '5.1,3.5,1.4,0.2,setosa\n5.0,3.0,1.0,0.1,tulip\n' >"$T/tulip.csv"
 expect "unknown class name" 1 "tulip.csv:2: label 'tulip' is not one of the 3 classes" "$NN" eval "$T/iris.bin" "$T/tulip.csv" --label-col last
 expect "bad --sep" 2 "--sep 'pipe'" "$NN" train --train "$D" --sep pipe
 
+# ---- --standardize ------------------------------------------------------------------
+printf '1,10,0\n3,10,1\n1,10,0\n3,10,1\n' >"$T/st.csv"   # column 1: mean 2, deviation 1; column 2: constant
+"$NN" train --train "$T/st.csv" --label-col last --standardize --epochs 500 --batch 2 --quiet --out "$T/st.bin" &&
+    "$NN" export "$T/st.bin" --c "$T/st.h" && tr -d ' \n' <"$T/st.h" | grep -q 'nn_mean\[2\]={2,10};' &&
+    tr -d ' \n' <"$T/st.h" | grep -q 'nn_rsd\[2\]={1,1};' && "$NN" info "$T/st.bin" | grep -q "inputs standardized" &&
+    "$NN" eval "$T/st.bin" "$T/st.csv" --label-col last | grep -q "accuracy 1.0000" &&
+    ok "--standardize: mean 2 and deviation 1 stored (a constant column left as is), used by eval" || bad "--standardize: $(grep -A1 nn_mean "$T/st.h")"
+"$NN" train --train "$D" --label-col last --holdout 297 --standardize --layers 64-40tanh-10softmax --eta 0.1 --epochs 20 --out "$T/sd.bin" 2>"$T/sdlog"
+acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/sdlog")
+awk -v a="$acc" 'BEGIN{exit !(a >= 93)}' && ok "--standardize on the digits: $acc%" || bad "--standardize digits '$acc'"
+"$NN" predict "$T/sd.bin" - --probs <"$T/feat.csv" | cmp -s - <("$NN" predict "$T/sd.bin" "$D" --label-col last --probs) && ok "standardized: streamed and file predictions agree" || bad "standardize stream"
+"$NN" export "$T/sd.bin" --c "$T/sd.h" && cc -std=c11 -O2 -DNN_HEADER="\"$T/sd.h\"" -o "$T/fw2" "$top/tests/export_main.c" -lm &&
+    "$T/fw2" <"$T/feat.csv" | cut -d, -f1 | cmp -s - <("$NN" predict "$T/sd.bin" "$T/feat.csv") && ok "export --c of a standardized model gives the same labels" || bad "export standardized"
+expect "scale and standardize" 2 "--scale or --standardize" "$NN" train --train "$D" --scale 16 --standardize
+
 # ---- show -------------------------------------------------------------------------
 # row 0 of the 2x2 fixture is 1 2 / 3 4: column means (0 + 2/3)/2 and (1/3 + 1)/2 of the range
 [ "$("$NN" show "$T/img-images-idx3-ubyte" --ascii)" = "$(printf 'row 0: label 0\n-*')" ] && ok "show --ascii draws the pixels, with the label from beside" || bad "show ascii: $("$NN" show "$T/img-images-idx3-ubyte" --ascii)"

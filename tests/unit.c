@@ -421,23 +421,31 @@ static void test_model_file(void)
     memset(&M, 0, sizeof M);
     M.in_div = 255, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.seed = 42;
     M.optimizer = OPT_ADAM, M.dropout = 0.25f, M.best_epoch = 17;
+    {
+        static float mean[13], rsd[13];
+        static char a[] = "cat", b[] = "dog", c[] = "a \"bird\"", d[] = "", e[] = "eel";
+        static char *names[5] = {a, b, c, d, e};
+        for (int i = 0; i < 13; i++) mean[i] = (float)i - 3.5f, rsd[i] = 1.0f / (float)(i + 1);
+        M.mean = mean, M.rsd = rsd, M.names = names, M.nnames = 5;
+    }
     make_net(&N, "13-7relu-5softmax", COST_LOGLIK, 1, 1.0);
     buf = model_encode(&N, &M, &len);
     CHECK(model_decode(buf, len, "m", &N2, &M2, &err) == 0, "model round trip: %s", err.msg);
     if (N2.param) {
         int same = N2.nl == N.nl && N2.cost == N.cost && N2.act[1] == ACT_RELU && N2.act[2] == ACT_SOFTMAX &&
                    M2.in_div == 255 && M2.seed == 42 && M2.epochs_done == 30 && M2.optimizer == OPT_ADAM &&
-                   M2.dropout == 0.25f && M2.best_epoch == 17;
+                   M2.dropout == 0.25f && M2.best_epoch == 17 && M2.nnames == 5 && !strcmp(M2.names[2], "a \"bird\"") &&
+                   !strcmp(M2.names[3], "") && M2.mean && M2.mean[12] == 8.5f && M2.rsd[3] == 0.25f;
         for (int l = 1; l < N.nl; l++) {
             same &= !memcmp(NET_W(&N, l), NET_W(&N2, l), N.size[l] * N.ld[l - 1] * sizeof(float));
             same &= !memcmp(NET_B(&N, l), NET_B(&N2, l), N.size[l] * sizeof(float));
         }
-        CHECK(same, "model round trip is bit-exact");
-        free(N2.param);
+        CHECK(same, "model round trip is bit-exact, class names and standardization included");
+        free(N2.param), model_meta_free(&M2);
     }
     for (size_t i = 0; i < len; i++) { /* every single flipped byte is caught */
         buf[i] ^= 0x5A;
-        if (model_decode(buf, len, "m", &N2, &M2, &err) == 0) undetected++, free(N2.param);
+        if (model_decode(buf, len, "m", &N2, &M2, &err) == 0) undetected++, free(N2.param), model_meta_free(&M2);
         buf[i] ^= 0x5A;
     }
     CHECK(undetected == 0, "%d flipped bytes went undetected", undetected);
