@@ -9,15 +9,21 @@
  * Synopsis:
  *   nn train [--layers 784-30-10] [--eta 3.0] [--epochs 30] [--batch 10]
  *            [--train FILE [--train-labels FILE]] [--test FILE ...] [--out model.bin]
- *   nn predict MODEL INPUT [--probs]
- *   nn eval MODEL DATA [--labels FILE]
+ *   nn train --resume CHECKPOINT
+ *   nn predict MODEL INPUT [--probs | --top K] [--format csv|tsv|json]
+ *   nn eval MODEL DATA [--labels FILE] [--errors N [--show]]
  *   nn info MODEL | nn info --layers SPEC
+ *   nn show DATA [--index I] [--count N] [--ascii]
+ *   nn weights MODEL --pgm FILE
+ *   nn export MODEL --c FILE.h
  *   nn help [COMMAND] | nn COMMAND --help | nn --version
  *
- * Exit status: 0 success, 1 data or runtime error, 2 usage error.
+ * Exit status: 0 success, 1 data or runtime error, 2 usage error, 130/143
+ * training stopped by SIGINT/SIGTERM (after saving).
  *
- * File formats (each has a "format notes" comment at its loader):
- *   IDX (MNIST), CSV, and the nn model file (@@12).
+ * File formats (each has a "format notes" comment where it is read):
+ *   gzip/DEFLATE (@@7), the model file and the checkpoint (@@12), IDX and
+ *   CSV (@@13), PGM (@@15).
  *
  * Section map (grep -n '@@' nn.c):
  *   @@1 includes and limits     @@2 types             @@3 diagnostics

@@ -9,6 +9,6 @@ recipe() {
     local out log
     out=$(mktemp) log=$(mktemp)
     ./nn train --train data/train-images-idx3-ubyte --test data/t10k-images-idx3-ubyte --out "$out" "$@" 2>&1 | tee "$log" >&2
-    ./nn eval "$out" data/t10k-images-idx3-ubyte
+    ./nn eval "$out" data/t10k-images-idx3-ubyte | head -1
     rm -f "$out" "$log"
 }
