@@ -35,7 +35,7 @@ bench: nn
 fuzz:
 	@mkdir -p build/fuzz
 	@for t in $(FUZZ_TARGETS); do \
-	  clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -DNN_LIBFUZZER -Wno-unused-function \
+	  clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DNN_LIBFUZZER -Wno-unused-function \
 	    -o build/fuzz/$$t tests/fuzz/fuzz_$$t.c -lm -lpthread || exit 1; \
 	  mkdir -p build/fuzz/corpus-$$t; \
 	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \

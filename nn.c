@@ -869,11 +869,11 @@ static const char *inf_stream(Inflate *s)
                 why = "the data ends inside a stored block";
                 break;
             }
-            if (inf_grow(s, s->outlen + len)) {
+            if (len && inf_grow(s, s->outlen + len)) { /* an empty block adds nothing (out may still be NULL) */
                 why = "output too large or out of memory";
                 break;
             }
-            memcpy(s->out + s->outlen, s->in + s->pos, len);
+            if (len) memcpy(s->out + s->outlen, s->in + s->pos, len);
             s->outlen += len, s->pos += len;
         } else if (type == 1) { /* fixed Huffman codes */
             uint8_t l[320];
@@ -1016,7 +1016,7 @@ static int gunzip(const uint8_t *in, size_t inlen, size_t maxout, const char *na
             free(s.out);
             return fail(err, name, "gzip member %d: truncated (no CRC and length trailer)", member);
         }
-        if (crc32_update(0, s.out + s.start, s.outlen - s.start) != get_le32(in + s.pos)) {
+        if ((s.outlen > s.start ? crc32_update(0, s.out + s.start, s.outlen - s.start) : 0) != get_le32(in + s.pos)) {
             free(s.out);
             return fail(err, name, "gzip member %d: CRC-32 mismatch: the data is corrupted", member);
         }
