@@ -3403,7 +3403,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     T.l2 = o->lambda / (float)tr->n, T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
     T.stop_flag = ctl ? ctl->stop : NULL;
     T.progress = ctl && ctl->progress && !o->quiet, T.epochs = o->epochs;
-    if (ctl && ctl->log)
+    if (ctl && ctl->log && !R) /* a resumed run appends to its log */
         fprintf(ctl->log, "epoch,train_cost,train_accuracy,validation_accuracy,test_accuracy,eta,seconds\n");
     if (R) { /* continue exactly where the checkpoint left off */
         if (R->rows != tr->n || R->feats != tr->d || R->crc != dcrc || R->nparam != N->nparam ||
@@ -3526,7 +3526,8 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     }
     M->best_epoch = (uint32_t)res->saved_epoch;
     res->seconds = now_seconds() - t0;
-    if (!o->quiet && chart && nchart > 1) sparkline(va ? "validation accuracy" : "test accuracy", chart, nchart);
+    if (!o->quiet && chart && nchart > ep0) /* a resumed run charts its own epochs */
+        sparkline(va ? "validation accuracy" : "test accuracy", chart + ep0 - 1, nchart - (ep0 - 1));
     trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
     free(chart), free(tout), free(tpred);
     return rc;
@@ -4295,7 +4296,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
     }
-    if ((s = OPT(S, val, "log")) && !(ctl.log = fopen(s, "w"))) {
+    if ((s = OPT(S, val, "log")) && !(ctl.log = fopen(s, resume ? "a" : "w"))) {
         say("%s: cannot write the log: %s", s, strerror(errno));
         pool_free(pl), data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
