@@ -56,6 +56,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -87,6 +88,7 @@
 #define NN_MAX_THREADS 256
 #define NN_MAX_BATCH 65536
 #define NN_MAX_EPOCHS 1000000
+#define NN_MAX_LINE (64 << 20)      /* bytes in one line of CSV text */
 
 /* Fault injection for the tests (tests/Makefile builds the gradient check
  * with each): 1 drops the activation derivative, 2 flips the sign of the
@@ -164,6 +166,8 @@ typedef struct {
     void *own_x, *own_y;  /* allocations this set owns */
     char **names;         /* (nclass) class names when labels were names, owned */
     char name[512];
+    char note[600];       /* what the loader decided for the user (see CsvShape), or "" */
+    size_t lc;            /* CSV: the label column (1-based), 0 for none */
 } Data;
 
 /* ======================================================================== */
@@ -387,14 +391,14 @@ static int scan_number(const char **pp, const char *end, double *out)
     return 0;
 }
 
-/* Parse "N" (a row count) or "FRAC" (0 < FRAC < 1) of n rows into *k;
+/* Parse "N" (a row count; 0: none) or "FRAC" (0 < FRAC < 1) of n rows into *k;
  * 0, or -1 when malformed.  *k is resolved against n later (frac > 0). */
 static int rows_option(const char *s, size_t *k, double *frac)
 {
     size_t v;
     double dv;
     *k = 0, *frac = 0;
-    if (!parse_size(s, NN_MAX_ROWS, &v) && v > 0) return *k = v, 0;
+    if (!parse_size(s, NN_MAX_ROWS, &v)) return *k = v, 0;
     if (!parse_double(s, &dv) && dv > 0 && dv < 1) return *frac = dv, 0;
     return -1;
 }
@@ -407,6 +411,9 @@ static int float_option(const char *s, double lo, int lo_open, double hi, float 
     *out = (float)v;
     return 0;
 }
+
+/* "s" unless n is 1: "1 thread", "2 threads". */
+static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
 
 /* Levenshtein distance of two short strings (for "did you mean"). */
 static size_t edit_distance(const char *a, const char *b)
@@ -492,67 +499,144 @@ static void shuffle(Rng *r, size_t *idx, size_t n)
 /* @@7 byte I/O and CRC-32                                                  */
 /* ======================================================================== */
 
-/* Read a whole file ("-" = standard input) into a malloc'd buffer, at most
- * `cap` bytes.  The buffer has one extra NUL byte after *len.  Caller frees. */
-static int read_all(const char *path, size_t cap, uint8_t **out, size_t *len, Err *err)
+/* The magic numbers of nn's own files (format notes in @@12), and of the
+ * data formats it sniffs. */
+#define CKPT_MAGIC "\x89NNC\r\n\x1a\n"
+#define MODEL_MAGIC "\x89NNM\r\n\x1a\n"
+
+static int looks_idx(const uint8_t *b, size_t len) { return len >= 4 && !b[0] && !b[1] && b[2] >= 0x08 && b[2] <= 0x0E; }
+static int looks_gzip(const uint8_t *b, size_t len) { return len >= 2 && b[0] == 0x1f && b[1] == 0x8b; }
+
+/* What a reader expects at the start of a file.  The first bytes are
+ * checked as soon as they arrive, and text is checked as it arrives, so an
+ * endless or wrong input (/dev/zero, a model given as data) fails at once
+ * instead of after gigabytes. */
+enum { RD_ANY, RD_MODEL, RD_CKPT, RD_DATA };
+
+/* Why the first n bytes of a file (all of it when eof) are not a `kind`
+ * file, or NULL.  Shared with the decoders so a file gets one message
+ * whichever way it is read. */
+static const char *sniff(int kind, const uint8_t *b, size_t n, int eof)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    const char *name = strcmp(path, "-") ? path : "(stdin)";
-    struct stat st;
-    size_t n = 0, size = 1 << 16;
-    uint8_t *buf;
-    if (!f) return fail(err, name, "cannot open: %s", strerror(errno));
-    if (fstat(fileno(f), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            if (f != stdin) fclose(f);
-            return fail(err, name, "is a directory, not a data file");
-        }
-        if (S_ISREG(st.st_mode) && st.st_size > 0) {
-            if ((uintmax_t)st.st_size > cap) {
-                if (f != stdin) fclose(f);
-                return fail(err, name, "file too large (%jd bytes; the limit is %zu)",
-                            (intmax_t)st.st_size, cap);
-            }
-            size = (size_t)st.st_size + 1;
-        }
-    }
-    buf = alloc_bytes(size + 1);
-    if (!buf) {
-        if (f != stdin) fclose(f);
-        return fail(err, name, "out of memory reading the file");
-    }
+    const char *mine = kind == RD_MODEL ? MODEL_MAGIC : CKPT_MAGIC, *other = kind == RD_MODEL ? CKPT_MAGIC : MODEL_MAGIC;
+    if (kind != RD_MODEL && kind != RD_CKPT) return NULL;
+    if (n == 0 && eof) return kind == RD_MODEL ? "empty file, not an nn model" : "empty file, not an nn checkpoint";
+    if (n < 8 && !eof) return NULL; /* wait for more */
+    if (!memcmp(b, mine, n < 8 ? n : 8)) return n < 8 ? "truncated: the file ends inside its magic number" : NULL;
+    if (n >= 8 && !memcmp(b, other, 8))
+        return kind == RD_MODEL ? "is a training checkpoint, not a model (continue it with: nn train --resume FILE)"
+                                : "is a model file, not a training checkpoint";
+    return kind == RD_MODEL ? "not an nn model file (bad magic number)" : "not an nn checkpoint file (bad magic number)";
+}
+
+/* Read the rest of fd into *buf (cap bytes allocated, *have already read),
+ * growing it up to NN_MAX_FILE bytes; the result has one extra NUL byte
+ * after *have.  `kind` decides the checks made as bytes arrive (see
+ * sniff); data that is not gzip or IDX must be text: no NUL byte, no line
+ * longer than NN_MAX_LINE.  On error *buf is freed. */
+static int read_fd(int fd, const char *name, int kind, uint8_t **buf, size_t *have, size_t cap, Err *err)
+{
+    size_t n = *have, checked = 0, run = 0, line = 1;
+    int text = -1, eof = 0; /* text: unknown until the first bytes are in */
+    const char *why;
+    uint8_t *b = *buf;
     for (;;) {
-        size_t got = fread(buf + n, 1, size - n, f);
-        n += got;
-        if (got == 0) break;
-        if (n == size) {
+        if (!eof && (text < 0 || n < 8)) { /* the start: sniff it once enough is in */
+            if ((why = sniff(kind, b, n, 0))) goto bad_why;
+        }
+        if (text < 0 && (n >= 4 || eof)) text = kind == RD_DATA && !looks_gzip(b, n) && !looks_idx(b, n);
+        if (text > 0)
+            for (; checked < n; checked++) {
+                uint8_t c = b[checked];
+                if (c == 0) {
+                    free(b);
+                    return fail(err, name, "binary data (a NUL byte at offset %zu), neither IDX nor CSV text", checked);
+                }
+                if (c == '\n' || c == '\r') {
+                    line += c == '\n', run = 0;
+                } else if (++run > NN_MAX_LINE) {
+                    free(b);
+                    return fail(err, name, "line %zu is longer than %d bytes (the limit)", line, NN_MAX_LINE);
+                }
+            }
+        if (eof) break;
+        if (n == cap) {
             uint8_t *nb;
-            if (size > cap) break;
-            size = size > cap / 2 ? cap + 1 : size * 2;
-            nb = realloc(buf, size + 1);
-            if (!nb) {
-                free(buf);
-                if (f != stdin) fclose(f);
+            if (cap > NN_MAX_FILE) {
+                free(b);
+                return fail(err, name, "file too large (the limit is %zu bytes)", (size_t)NN_MAX_FILE);
+            }
+            cap = cap > NN_MAX_FILE / 2 ? NN_MAX_FILE + 1 : cap * 2;
+            if (!(nb = realloc(b, cap + 1))) {
+                free(b);
                 return fail(err, name, "out of memory reading the file");
             }
-            buf = nb;
+            b = nb;
         }
+        for (;;) {
+            ssize_t got = read(fd, b + n, cap - n);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) {
+                int e = errno;
+                free(b);
+                return fail(err, name, "read error: %s", strerror(e));
+            }
+            if (got == 0) eof = 1;
+            n += (size_t)got;
+            break;
+        }
+        if (eof && (why = sniff(kind, b, n, 1))) goto bad_why;
     }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        if (f != stdin) fclose(f);
-        return fail(err, name, "read error: %s", strerror(e));
-    }
-    if (f != stdin) fclose(f);
-    if (n > cap) {
-        free(buf);
-        return fail(err, name, "file too large (the limit is %zu bytes)", cap);
-    }
-    buf[n] = 0;
-    *out = buf;
-    *len = n;
+    b[n] = 0;
+    *buf = b, *have = n;
     return 0;
+bad_why:
+    free(b);
+    return fail(err, name, "%s", why);
+}
+
+/* Open `path` for reading ("-" = standard input); *fd, *name for messages.
+ * `what` names what was expected ("a data file", "a model file"). */
+static int open_input(const char *path, const char *what, int *fd, const char **name, struct stat *st, Err *err)
+{
+    *name = strcmp(path, "-") ? path : "(stdin)";
+    *fd = strcmp(path, "-") ? open(path, O_RDONLY) : STDIN_FILENO;
+    if (*fd < 0) return fail(err, *name, "cannot open: %s", strerror(errno));
+    if (fstat(*fd, st) == 0 && S_ISDIR(st->st_mode)) {
+        if (*fd != STDIN_FILENO) close(*fd);
+        return fail(err, *name, "is a directory, not %s", what);
+    }
+    return 0;
+}
+
+/* Read a whole file ("-" = standard input) into a malloc'd buffer of at
+ * most NN_MAX_FILE bytes, checked as it arrives according to `kind`.  The
+ * buffer has one extra NUL byte after *len.  Caller frees. */
+static int read_all(const char *path, int kind, uint8_t **out, size_t *len, Err *err)
+{
+    static const char *const what[] = {"a file", "a model file", "a checkpoint", "a data file"};
+    const char *name;
+    struct stat st;
+    size_t cap = 1 << 16;
+    uint8_t *buf;
+    int fd, rc;
+    if (open_input(path, what[kind], &fd, &name, &st, err)) return -1;
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        if ((uintmax_t)st.st_size > NN_MAX_FILE) {
+            if (fd != STDIN_FILENO) close(fd);
+            return fail(err, name, "file too large (%jd bytes; the limit is %zu)", (intmax_t)st.st_size, (size_t)NN_MAX_FILE);
+        }
+        cap = (size_t)st.st_size + 1;
+    }
+    if (!(buf = alloc_bytes(cap + 1))) {
+        if (fd != STDIN_FILENO) close(fd);
+        return fail(err, name, "out of memory reading the file");
+    }
+    *len = 0;
+    rc = read_fd(fd, name, kind, &buf, len, cap, err);
+    if (fd != STDIN_FILENO) close(fd);
+    if (!rc) *out = buf;
+    return rc;
 }
 
 /* A bounded read cursor over a byte buffer. */
@@ -1070,6 +1154,122 @@ static int write_atomic(const char *path, const uint8_t *data, size_t len, Err *
         unlink(tmp);
         return fail(err, path, "cannot rename the temporary file into place: %s", strerror(e));
     }
+    return 0;
+}
+
+/* Follow symbolic links from `path` to the file they name, which need not
+ * exist yet, into out (cap bytes).  0, or -1 with a message. */
+static int follow_links(const char *path, char *out, size_t cap, Err *err)
+{
+    char cur[4096], tgt[4096];
+    if (strlen(path) >= sizeof cur) return fail(err, path, "path too long");
+    strcpy(cur, path);
+    for (int hop = 0;; hop++) {
+        struct stat st;
+        ssize_t n;
+        const char *slash;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) break;
+        if (hop == 40) return fail(err, path, "too many levels of symbolic links");
+        n = readlink(cur, tgt, sizeof tgt - 1);
+        if (n < 0) return fail(err, path, "cannot read the symbolic link: %s", strerror(errno));
+        tgt[n] = 0;
+        slash = strrchr(cur, '/');
+        if (tgt[0] != '/' && slash) { /* relative to the link's directory */
+            size_t dl = (size_t)(slash - cur) + 1;
+            if (dl + (size_t)n >= sizeof cur) return fail(err, path, "path too long");
+            memmove(cur + dl, tgt, (size_t)n + 1);
+        } else {
+            memcpy(cur, tgt, (size_t)n + 1);
+        }
+    }
+    if (strlen(cur) >= cap) return fail(err, path, "path too long");
+    strcpy(out, cur);
+    return 0;
+}
+
+/* Check, before any work is done, that the output `path` can be written:
+ * "-" (standard output) always; a directory never; a device or FIFO when
+ * it is writable; otherwise the directory must take a new file (tried by
+ * creating and removing one, which also catches a read-only file system
+ * and works for root).  0, or -1 with a message. */
+static int check_output(const char *path, Err *err)
+{
+    char real[4096], probe[4200];
+    struct stat st;
+    const char *slash;
+    int fd;
+    if (!strcmp(path, "-")) return 0;
+    if (!*path) return fail(err, NULL, "an empty output path");
+    if (stat(path, &st) == 0) { /* the kernel follows the links, /proc's too (/dev/stdout) */
+        if (S_ISDIR(st.st_mode)) return fail(err, path, "is a directory; give a file name");
+        if (!S_ISREG(st.st_mode))
+            return access(path, W_OK) ? fail(err, path, "cannot write: %s", strerror(errno)) : 0;
+    }
+    if (follow_links(path, real, sizeof real, err)) return -1;
+    slash = strrchr(real, '/');
+    snprintf(probe, sizeof probe, "%.*s.nn-probe.XXXXXX", slash ? (int)(slash - real + 1) : 0, real);
+    if ((fd = mkstemp(probe)) < 0) return fail(err, path, "cannot write there: %s", strerror(errno));
+    close(fd);
+    unlink(probe);
+    return 0;
+}
+
+/* Whether paths a and b name the same file: both "-" (standard output),
+ * the same existing regular file (links followed), or the same new file.
+ * An input path "-" (standard input) is never the same as an output. */
+static int same_file(const char *a, const char *b)
+{
+    char ra[4096], rb[4096];
+    struct stat sa, sb;
+    int ea, eb;
+    if (!strcmp(a, "-") || !strcmp(b, "-")) return !strcmp(a, b);
+    if (follow_links(a, ra, sizeof ra, NULL) || follow_links(b, rb, sizeof rb, NULL)) return 0;
+    ea = stat(ra, &sa) == 0, eb = stat(rb, &sb) == 0;
+    if (ea && eb) return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (ea || eb) return 0;
+    { /* neither exists yet: the same directory and name */
+        char da[4096], db[4096], *pa = strrchr(ra, '/'), *pb = strrchr(rb, '/');
+        const char *na = pa ? pa + 1 : ra, *nb = pb ? pb + 1 : rb;
+        if (pa) *pa = 0;
+        if (pb) *pb = 0;
+        if (!realpath(pa ? (*ra ? ra : "/") : ".", da) || !realpath(pb ? (*rb ? rb : "/") : ".", db)) return 0;
+        return !strcmp(da, db) && !strcmp(na, nb);
+    }
+}
+
+/* Write len bytes to the output `path`: "-" is standard output; a symbolic
+ * link is followed to its target; a device or FIFO is written in place (so
+ * /dev/full is a write error, not a regular file put in its place); a
+ * regular file is replaced atomically, so the old one survives any
+ * failure. */
+static int write_output(const char *path, const uint8_t *data, size_t len, Err *err)
+{
+    char real[4096];
+    struct stat st;
+    int fd;
+    size_t done = 0;
+    if (!strcmp(path, "-")) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+            return fail(err, NULL, "error writing to standard output: %s", strerror(errno));
+        return 0;
+    }
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+        if (follow_links(path, real, sizeof real, err)) return -1;
+        return write_atomic(real, data, len, err);
+    }
+    if (S_ISDIR(st.st_mode)) return fail(err, path, "is a directory; give a file name");
+    if ((fd = open(path, O_WRONLY)) < 0) return fail(err, path, "cannot write: %s", strerror(errno));
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            int e = w < 0 ? errno : EIO;
+            close(fd);
+            return fail(err, path, "write failed: %s", strerror(e));
+        }
+        done += (size_t)w;
+    }
+    if (close(fd) != 0) return fail(err, path, "write failed: %s", strerror(errno));
     return 0;
 }
 
@@ -2163,7 +2363,6 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float inv, float *out, 
  * A loader checks the magic, the version, the CRC, every field's range, that
  * every number is finite, and that the length is exactly what the sizes say. */
 
-#define MODEL_MAGIC "\x89NNM\r\n\x1a\n"
 #define MODEL_VERSION 2u
 #define MODEL_MAX_FIELDS 1000u
 
@@ -2275,8 +2474,7 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
     const char *why;
     memset(N, 0, sizeof *N);
     memset(M, 0, sizeof *M);
-    if (len < 8 || memcmp(buf, MODEL_MAGIC, 8))
-        return fail(err, name, "not an nn model file (bad magic number)");
+    if ((why = sniff(RD_MODEL, buf, len, 1))) return fail(err, name, "%s", why);
     if (len < 16) return fail(err, name, "truncated model file (%zu bytes)", len);
     ver = get_le32(buf + 8);
     if (ver < 1 || ver > MODEL_VERSION)
@@ -2399,7 +2597,7 @@ static int model_save(const char *path, const Net *N, const Meta *M, Err *err)
     uint8_t *buf = model_encode(N, M, &len);
     int rc;
     if (!buf) return fail(err, path, "out of memory encoding the model");
-    rc = write_atomic(path, buf, len, err);
+    rc = write_output(path, buf, len, err);
     free(buf);
     return rc;
 }
@@ -2409,7 +2607,7 @@ static int model_load(const char *path, Net *N, Meta *M, Err *err)
     uint8_t *buf;
     size_t len;
     int rc;
-    if (read_all(path, NN_MAX_FILE, &buf, &len, err)) return -1;
+    if (read_all(path, RD_MODEL, &buf, &len, err)) return -1;
     rc = model_decode(buf, len, strcmp(path, "-") ? path : "(stdin)", N, M, err);
     free(buf);
     return rc;
@@ -2430,7 +2628,6 @@ static int model_load(const char *path, Net *N, Meta *M, Err *err)
  * last accuracy f64), and a CRC-32 of everything before it.  Resuming with
  * it gives the same model, byte for byte, as a run never interrupted. */
 
-#define CKPT_MAGIC "\x89NNC\r\n\x1a\n"
 #define CKPT_MAX_ARGS 256
 
 typedef struct {
@@ -2541,7 +2738,7 @@ static int ckpt_save(const char *path, const Ckpt *k, Err *err)
         free(b.p);
         return fail(err, path, "out of memory writing the checkpoint");
     }
-    rc = write_atomic(path, b.p, b.n, err);
+    rc = write_output(path, b.p, b.n, err);
     free(b.p);
     return rc;
 }
@@ -2552,8 +2749,10 @@ static int ckpt_decode(const uint8_t *buf, size_t len, const char *path, Ckpt *k
     Cursor c;
     uint32_t ver, n;
     int ok = 0;
+    const char *why = sniff(RD_CKPT, buf, len, 1);
     memset(k, 0, sizeof *k);
-    if (len < 16 || memcmp(buf, CKPT_MAGIC, 8)) return fail(err, path, "not an nn checkpoint file (bad magic number)");
+    if (why) return fail(err, path, "%s", why);
+    if (len < 16) return fail(err, path, "truncated checkpoint (%zu bytes)", len);
     if ((ver = get_le32(buf + 8)) != 1) return fail(err, path, "checkpoint version %u; this nn reads version 1", ver);
     if (crc32_update(0, buf, len - 4) != get_le32(buf + len - 4))
         return fail(err, path, "checksum mismatch: the checkpoint is corrupted or truncated");
@@ -2600,7 +2799,7 @@ static int ckpt_load(const char *path, Ckpt *k, Err *err)
     uint8_t *buf;
     size_t len;
     int rc;
-    if (read_all(path, NN_MAX_FILE, &buf, &len, err)) return -1;
+    if (read_all(path, RD_CKPT, &buf, &len, err)) return -1;
     rc = ckpt_decode(buf, len, path, k, err);
     free(buf);
     return rc;
@@ -2618,12 +2817,16 @@ static uint32_t data_crc(const Data *d)
 /* @@13 data loaders                                                        */
 /* ======================================================================== */
 
+enum { LABEL_NONE = 0, LABEL_LAST = -1, LABEL_AUTO = -2 }; /* or k >= 1: the k-th column */
+
 typedef struct {
-    int label_col; /* 0 none, -1 last, k >= 1 the k-th column */
+    int label_col; /* LABEL_*, or k >= 1 the k-th column */
     int sep;       /* 0 detect, else ',', ';', '\t' or ' ' (whitespace) */
     char *const *names; /* class names to map labels onto (NULL: numbers, or new names) */
     size_t nnames;
+    int numbered;  /* the labels must be numbers: the model's classes are */
     int header;    /* -1 detect, 0 no, 1 yes */
+    int quiet;     /* no notices on stderr (a header skipped, a label column chosen) */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -2802,6 +3005,19 @@ static int csv_sep(const char *p, const char *end)
     return cnt[best] ? seps[best] : ' ';
 }
 
+/* Classic Mac text ends its lines with CR alone: when the first line end
+ * in b[0..n) is a CR not followed by LF, turn every CR into LF.  Returns
+ * whether it did. */
+static int cr_lines(uint8_t *b, size_t n)
+{
+    size_t i = 0;
+    while (i < n && b[i] != '\r' && b[i] != '\n') i++;
+    if (i + 1 >= n || b[i] != '\r' || b[i + 1] == '\n') return 0;
+    for (; i < n; i++)
+        if (b[i] == '\r') b[i] = '\n';
+    return 1;
+}
+
 /* Walks the fields of one CSV line. */
 typedef struct {
     const char *p, *eol;
@@ -2843,16 +3059,76 @@ static int csv_next(CsvIt *it, const char **fb, const char **fe, int *quoted)
     return 1;
 }
 
-/* Count the fields of the line at p (up to '\n' or end). */
-static size_t csv_fields(const char *p, const char *end, int sep)
+/* The end of the line at p: its '\n', or end. */
+static const char *line_end(const char *p, const char *end)
 {
-    const char *eol = memchr(p, '\n', (size_t)(end - p)), *fb, *fe;
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    return eol ? eol : end;
+}
+
+/* Whether the line [p, eol) holds no data: blank, or a '#' comment. */
+static int skip_line(const char *p, const char *eol)
+{
+    while (p < eol && (*p == ' ' || *p == '\r' || *p == '\t')) p++;
+    return p == eol || *p == '#';
+}
+
+/* Count the fields of the line at p (up to '\n' or end); -1 when a quote
+ * does not close (*badcol: its column). */
+static long csv_fields(const char *p, const char *end, int sep, size_t *badcol)
+{
+    const char *fb, *fe;
     CsvIt it;
-    size_t n = 0;
-    int q;
-    it.p = p, it.eol = eol ? eol : end, it.sep = sep, it.done = 0;
-    while (csv_next(&it, &fb, &fe, &q) == 1) n++;
+    long n = 0;
+    int q, r;
+    it.p = p, it.eol = line_end(p, end), it.sep = sep, it.done = 0;
+    while ((r = csv_next(&it, &fb, &fe, &q)) == 1) n++;
+    if (r < 0) return *badcol = (size_t)n + 1, -1;
     return n;
+}
+
+/* Field k (1-based) of the line [p, eol): 1 and its text, or 0. */
+static int csv_field(const char *p, const char *eol, int sep, size_t k, const char **fb, const char **fe, int *quoted)
+{
+    CsvIt it;
+    it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
+    for (size_t i = 1;; i++) {
+        if (csv_next(&it, fb, fe, quoted) != 1) return 0;
+        if (i == k) return 1;
+    }
+}
+
+/* Whether [b, e) is a decimal number by its spelling (1e39 is one, even
+ * though it does not fit a float). */
+static int number_text(const char *b, const char *e)
+{
+    int dig = 0;
+    if (b < e && (*b == '+' || *b == '-')) b++;
+    for (; b < e && *b >= '0' && *b <= '9'; b++) dig++;
+    if (b < e && *b == '.')
+        for (b++; b < e && *b >= '0' && *b <= '9'; b++) dig++;
+    if (!dig) return 0;
+    if (b < e && (*b == 'e' || *b == 'E')) {
+        b++;
+        if (b < e && (*b == '+' || *b == '-')) b++;
+        if (b == e || *b < '0' || *b > '9') return 0;
+        while (b < e && *b >= '0' && *b <= '9') b++;
+    }
+    return b == e;
+}
+
+/* A field is a number, a missing value (empty, or one of the spellings
+ * spreadsheets and pandas write), or a name. */
+enum { FLD_NUMBER, FLD_MISSING, FLD_NAME };
+
+static int field_kind(const char *b, const char *e)
+{
+    static const char *const missing[] = {"NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "null", "NULL", "None", "?", NULL};
+    if (b == e) return FLD_MISSING;
+    if (number_text(b, e)) return FLD_NUMBER;
+    for (int k = 0; missing[k]; k++)
+        if (strlen(missing[k]) == (size_t)(e - b) && !memcmp(missing[k], b, (size_t)(e - b))) return FLD_MISSING;
+    return FLD_NAME;
 }
 
 /* What is wrong with a CSV line, for the message. */
@@ -2860,7 +3136,7 @@ typedef struct {
     size_t col;       /* 1-based column */
     const char *text; /* the field */
     size_t len;
-    int kind;         /* 1 not a number, 2 wrong field count, 3 bad label, 4 too large for a float */
+    int kind;         /* 1 not a number, 2 wrong field count, 4 too large for a float, 5 open quote, 6 empty label */
     size_t nf;        /* fields found (kind 2) */
 } CsvBad;
 
@@ -2879,6 +3155,10 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
     while ((r = csv_next(&it, &fb, &fe, &q)) == 1) {
         if (++k > ncol) continue; /* counted for the message */
         if (k == lc) {
+            if (fb == fe) {
+                bad->kind = 6, bad->col = k, bad->text = fb, bad->len = 0;
+                return -1;
+            }
             label[0] = fb, label[1] = fe, *lq = q;
         } else {
             double v;
@@ -2913,57 +3193,172 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
     int n = (int)(bad->len > 40 ? 40 : bad->len);
     switch (bad->kind) {
     case 2: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
-    case 3: return fail(err, where, "column %zu: label '%.*s' is not a whole number from 0 to %d", bad->col, n, bad->text, NN_MAX_CLASSES - 1);
+    case 6: return fail(err, where, "column %zu, the label, is empty%s", bad->col,
+                        bad->col == ncol ? " (does the line end with a separator?)" : "");
     case 4: return fail(err, where, "column %zu: '%.*s' does not fit in a float", bad->col, n, bad->text);
     case 5: return fail(err, where, "column %zu: a quote that does not close: '%.*s'", bad->col, n, bad->text);
     default: return fail(err, where, "column %zu: '%.*s' is not a number", bad->col, n, bad->text);
     }
 }
 
-/* The layout of a CSV text, from its first non-blank line at *p (advanced
- * past a header line).  *line counts the lines passed. */
+/* The layout of a CSV text, from its first data line at *p (advanced
+ * past a byte-order mark, blank and comment lines and a header line).
+ * *line counts the lines passed.  `note` tells what was decided for the
+ * user (a header skipped, a label column chosen), or is empty. */
 typedef struct {
     int sep;
     size_t ncol, lc, d; /* columns, label column (1-based, 0 none), features */
+    const char *head, *head_end; /* the header line, or NULL */
+    char note[600];
 } CsvShape;
+
+/* Skip blank and comment lines from *pp, counting them in *line. */
+static void skip_blank(const char **pp, const char *end, size_t *line)
+{
+    const char *p = *pp, *eol;
+    while (p < end && skip_line(p, eol = line_end(p, end))) p = eol + (eol < end), ++*line;
+    *pp = p;
+}
+
+/* --header auto: whether the first line [p, eol) is a header rather than
+ * data.  It is when it has no missing fields and either its numeric fields
+ * count 0, 1, 2 ... (at least three of them, beside a name: pandas writes
+ * integer column names so),
+ * or some column holds a name there and numbers below (up to 20 lines
+ * looked at); with no line below, when most of its fields are names. */
+static int csv_is_header(const char *p, const char *eol, const char *end, int sep, size_t ncol)
+{
+    CsvIt it;
+    const char *fb, *fe, *q;
+    int quoted, seq = 1, evidence = 0, below = 0;
+    size_t k = 0, names = 0, nums = 0, start = 0;
+    char *kind = malloc(ncol ? ncol : 1); /* FLD_* of each column on line 1 */
+    if (!kind) return 0;
+    it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
+    while (k < ncol && csv_next(&it, &fb, &fe, &quoted) == 1) {
+        int t = field_kind(fb, fe);
+        kind[k++] = (char)t;
+        if (t == FLD_MISSING) {
+            free(kind);
+            return 0; /* a missing value: data */
+        }
+        if (t == FLD_NAME) names++;
+        else { /* a pandas column index? */
+            double v;
+            const char *s = fb;
+            if (scan_number(&s, fe, &v) || v != floor(v) || !(v >= 0 && v < 1e9)) seq = 0;
+            else if (nums == 0) start = (size_t)v, seq &= start == 0;
+            else seq &= (size_t)v == start + nums;
+            nums++;
+        }
+    }
+    if (!names) seq = 0; /* an all-number line is data unless --header yes */
+    for (q = eol < end ? eol + 1 : end; !seq && !evidence && q < end && below < 20;) {
+        const char *qe = line_end(q, end);
+        if (!skip_line(q, qe)) {
+            below++;
+            for (size_t c = 0; c < k && !evidence; c++)
+                if (kind[c] == FLD_NAME && csv_field(q, qe, sep, c + 1, &fb, &fe, &quoted) &&
+                    field_kind(fb, fe) == FLD_NUMBER)
+                    evidence = 1;
+        }
+        q = qe + (qe < end);
+    }
+    free(kind);
+    return (seq && nums >= 3) || evidence || (!below && 2 * names > k);
+}
+
+/* --label-col auto: whether column c of the data lines from p looks like
+ * class labels: whole numbers or names, none empty, at least two values
+ * and not one per row (an id); looks at up to 1000 lines.  *distinct gets
+ * the number of values seen (up to 257). */
+static int label_like(const char *p, const char *end, int sep, size_t c, size_t *distinct)
+{
+    const char *seen[257][2], *fb, *fe;
+    size_t nd = 0, rows = 0;
+    int quoted;
+    for (; p < end && rows < 1000;) {
+        const char *eol = line_end(p, end);
+        if (!skip_line(p, eol)) {
+            int t;
+            size_t j;
+            rows++;
+            if (!csv_field(p, eol, sep, c, &fb, &fe, &quoted) || (t = field_kind(fb, fe)) == FLD_MISSING) return *distinct = 0, 0;
+            if (t == FLD_NUMBER) {
+                double v;
+                const char *s = fb;
+                if (scan_number(&s, fe, &v) || v != floor(v) || v < 0 || v >= NN_MAX_CLASSES) return *distinct = 0, 0;
+            }
+            for (j = 0; j < nd; j++)
+                if (seen[j][1] - seen[j][0] == fe - fb && !memcmp(seen[j][0], fb, (size_t)(fe - fb))) break;
+            if (j == nd && nd < 257) seen[nd][0] = fb, seen[nd][1] = fe, nd++;
+        }
+        p = eol + (eol < end);
+    }
+    *distinct = nd;
+    return nd >= 2 && nd <= 256 && (nd <= 2 || 2 * nd <= rows);
+}
 
 static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOpt *o, const char *name, CsvShape *sh,
                      Err *err)
 {
+    static const char *const label_names[] = {"label", "labels", "class", "target", "y", NULL};
     const char *p = *pp, *eol;
-    int header = o->header;
-    while (p < end && (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')) { /* blank lines */
-        if (*p == '\n') ++*line;
-        p++;
-    }
+    int header = o->header, lcol = o->label_col;
+    char where[600];
+    long nf;
+    size_t badq = 0;
+    sh->head = sh->head_end = NULL, sh->note[0] = 0;
+    if (end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3; /* a UTF-8 byte-order mark */
+    skip_blank(&p, end, line);
     if (p >= end) return fail(err, name, "empty data file");
+    if (header == 1) { /* skipped whatever its shape (sklearn's first line counts rows and features) */
+        sh->head = p, sh->head_end = line_end(p, end);
+        p = sh->head_end + (sh->head_end < end), ++*line;
+        skip_blank(&p, end, line);
+        if (p >= end) return fail(err, name, "no data rows");
+    }
     sh->sep = o->sep ? o->sep : csv_sep(p, end);
-    sh->ncol = csv_fields(p, end, sh->sep);
+    snprintf(where, sizeof where, "%.500s:%zu", name, *line + 1);
+    if ((nf = csv_fields(p, end, sh->sep, &badq)) < 0)
+        return fail(err, where, "column %zu: a quote that does not close", badq);
+    sh->ncol = (size_t)nf;
     if (sh->ncol > NN_MAX_WIDTH + 1) return fail(err, name, "%zu columns; the limit is %d", sh->ncol, NN_MAX_WIDTH + 1);
-    sh->lc = o->label_col < 0 ? sh->ncol : (size_t)o->label_col;
-    if (sh->lc > sh->ncol) {
-        char where[600];
-        snprintf(where, sizeof where, "%.500s:%zu", name, *line + 1);
-        return fail(err, where, "--label-col %zu, but the line has only %zu columns", sh->lc, sh->ncol);
+    if (lcol != LABEL_NONE && sh->ncol < 2) return fail(err, name, "one column only: nothing left for features beside the label");
+    eol = line_end(p, end);
+    if (header < 0 && csv_is_header(p, eol, end, sh->sep, sh->ncol)) {
+        const char *he = eol;
+        while (he > p && he[-1] == '\r') he--;
+        snprintf(sh->note, sizeof sh->note, "%.300s: line %zu taken as a header (%.*s%s); give --header no if it is data",
+                 name, *line + 1, (int)(he - p > 60 ? 60 : he - p), p, he - p > 60 ? "..." : "");
+        sh->head = p, sh->head_end = eol;
+        p = eol + (eol < end), ++*line;
+        skip_blank(&p, end, line);
     }
-    if (sh->lc && sh->ncol < 2) return fail(err, name, "one column only: nothing left for features beside the label");
+    if (lcol == LABEL_AUTO && sh->head) { /* a header column named like a label */
+        const char *fb, *fe;
+        int q;
+        CsvIt it;
+        it.p = sh->head, it.eol = sh->head_end, it.sep = sh->sep, it.done = 0;
+        for (size_t c = 1; lcol == LABEL_AUTO && csv_next(&it, &fb, &fe, &q) == 1; c++)
+            for (int k = 0; label_names[k]; k++)
+                if (strlen(label_names[k]) == (size_t)(fe - fb) && !strncasecmp(label_names[k], fb, (size_t)(fe - fb)) && c <= sh->ncol)
+                    lcol = (int)c;
+    }
+    if (lcol == LABEL_AUTO) { /* the first column, unless it does not look like labels and the last does */
+        size_t d1 = 0, dl = 0;
+        lcol = 1;
+        if (sh->ncol > 1 && !label_like(p, end, sh->sep, 1, &d1) && label_like(p, end, sh->sep, sh->ncol, &dl)) {
+            lcol = LABEL_LAST;
+            if (!sh->note[0])
+                snprintf(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column (the first %s); give --label-col to choose",
+                         name, d1 == 1 ? "holds one value only" : "does not look like class labels");
+        }
+    }
+    sh->lc = lcol == LABEL_LAST ? sh->ncol : (size_t)lcol;
+    snprintf(where, sizeof where, "%.500s:%zu", name, *line + 1);
+    if (sh->lc > sh->ncol) return fail(err, where, "--label-col %zu, but the line has only %zu columns", sh->lc, sh->ncol);
     sh->d = sh->ncol - (sh->lc != 0);
-    eol = memchr(p, '\n', (size_t)(end - p));
-    if (!eol) eol = end;
-    if (header < 0) { /* a header is a first line that is not all numbers */
-        float *tmp = alloc_array(sh->ncol, sizeof(float));
-        const char *lab[2];
-        int lq;
-        CsvBad bad;
-        CsvShape any = *sh;
-        if (!tmp) return fail(err, name, "out of memory");
-        header = csv_row(p, eol, sh->sep, any.ncol, sh->lc, 1.0f, tmp, lab, &lq, &bad) != 0 && bad.kind != 2;
-        free(tmp);
-    }
-    if (header) {
-        p = eol < end ? eol + 1 : end;
-        ++*line;
-    }
     *pp = p;
     return 0;
 }
@@ -2993,16 +3388,18 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     char where[600], *tmp = NULL;
     size_t lines = 1, line = 0, rows = 0, cells, *lno = NULL, nnames = 0, badnum = 0, badcol = 0;
     double badv = 0;
-    CsvShape sh = {0, 0, 0, 0};
+    CsvShape sh;
     float *x;
     int32_t *y = NULL;
     const char **lt = NULL; /* (rows, 2) label texts */
     char *lq = NULL, **names = NULL;
     int rc = 0, numeric = 1;
+    size_t first_name = 0; /* the row of the first label that is a name */
     memset(d, 0, sizeof *d);
     for (const char *q = buf; q < end; q++) lines += *q == '\n';
     if (csv_shape(&p, end, &line, o, name, &sh, err)) return -1;
-    d->d = sh.d;
+    memcpy(d->note, sh.note, sizeof d->note);
+    d->d = sh.d, d->lc = sh.lc;
     if (mul_ok(lines, d->d, &cells) || cells > NN_MAX_FILE)
         return fail(err, name, "too many values (%zu lines of %zu)", lines, d->d);
     x = alloc_array(cells, sizeof(float));
@@ -3012,12 +3409,10 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     if (!x && !rc) rc = fail(err, name, "out of memory for %zu values", cells);
     d->maxabs = 0;
     for (; !rc && p < end; line++) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p)), *q, *lab[2] = {NULL, NULL};
+        const char *eol = line_end(p, end), *lab[2] = {NULL, NULL};
         int isq = 0;
         CsvBad bad;
-        if (!eol) eol = end;
-        for (q = p; q < eol && (*q == ' ' || *q == '\r' || *q == '\t'); q++) {}
-        if (q < eol) { /* not a blank line */
+        if (!skip_line(p, eol)) {
             if (csv_row(p, eol, sh.sep, sh.ncol, sh.lc, 1.0f, x + rows * d->d, lab, &isq, &bad)) {
                 snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
                 rc = csv_fail(err, where, &bad, sh.ncol);
@@ -3029,11 +3424,12 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
                 double v;
                 const char *t = lab[0];
                 lt[2 * rows] = lab[0], lt[2 * rows + 1] = lab[1], lq[rows] = (char)isq, lno[rows] = line + 1;
-                if (!isq && !scan_number(&t, lab[1], &v) && t == lab[1]) { /* a number: a class index */
+                if (!scan_number(&t, lab[1], &v) && t == lab[1]) { /* a number, quoted or not: a class index */
                     if (!o->names && !(v >= 0 && v < NN_MAX_CLASSES && v == floor(v)) && !badnum)
                         badnum = line + 1, badcol = sh.lc, badv = v;
                     y[rows] = v >= 0 && v < NN_MAX_CLASSES ? (int32_t)v : 0;
                 } else {
+                    if (numeric) first_name = rows;
                     numeric = 0;
                 }
             }
@@ -3045,6 +3441,12 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     if (!rc && numeric && badnum) { /* all numbers, one of them not a class */
         snprintf(where, sizeof where, "%.500s:%zu", name, badnum);
         rc = fail(err, where, "column %zu: label %g is not a whole number from 0 to %d", badcol, badv, NN_MAX_CLASSES - 1);
+    }
+    if (!rc && !numeric && o->numbered) { /* names against numbered classes: never matched by accident */
+        snprintf(where, sizeof where, "%.500s:%zu", name, lno[first_name]);
+        rc = fail(err, where, "label '%.*s' is a name, but the classes of the model are numbers 0 to %zu",
+                  (int)(lt[2 * first_name + 1] - lt[2 * first_name] > 60 ? 60 : lt[2 * first_name + 1] - lt[2 * first_name]),
+                  lt[2 * first_name], o->nnames - 1);
     }
     if (!rc && y && (!numeric || o->names)) { /* labels are names */
         size_t cap = o->names ? o->nnames : 0;
@@ -3107,14 +3509,12 @@ static int load_data(const char *path, const char *labels, const CsvOpt *o, int 
     uint8_t *buf;
     size_t len;
     memset(d, 0, sizeof *d);
-    if (read_all(path, NN_MAX_FILE, &buf, &len, err)) return -1;
-    return load_data_buf(path, buf, len, labels, o, want_labels, d, err);
+    if (read_all(path, RD_DATA, &buf, &len, err) || load_data_buf(path, buf, len, labels, o, want_labels, d, err))
+        return -1;
+    if (d->note[0] && !o->quiet) say("%s", d->note);
+    return 0;
 }
 
-/* Is this the start of an IDX file? */
-static int looks_idx(const uint8_t *b, size_t len) { return len >= 4 && !b[0] && !b[1] && b[2] >= 0x08 && b[2] <= 0x0E; }
-
-static int looks_gzip(const uint8_t *b, size_t len) { return len >= 2 && b[0] == 0x1f && b[1] == 0x8b; }
 
 /* load_data on a file image already read (buf is taken over: kept by d, or
  * freed). */
@@ -3147,7 +3547,7 @@ static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char 
             }
             labels = guess;
         }
-        if (read_all(labels, NN_MAX_FILE, &lb, &llen, err)) {
+        if (read_all(labels, RD_DATA, &lb, &llen, err)) {
             data_free(d);
             return -1;
         }
@@ -3178,6 +3578,7 @@ static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char 
         free(buf);
         return fail(err, name, "binary data, neither IDX nor CSV text");
     }
+    cr_lines(buf, len);
     if (load_csv(buf, len, name, o, d, err)) {
         free(buf);
         return -1;
@@ -3502,7 +3903,10 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             fputc(',', ctl->log);
             if (te) fprintf(ctl->log, "%.6f", res->final_acc);
             fprintf(ctl->log, ",%.6g,%.3f\n", (double)T.eta, now_seconds() - t0);
-            fflush(ctl->log);
+            if (fflush(ctl->log) != 0 || ferror(ctl->log)) {
+                rc = fail(err, NULL, "error writing the log (--log) after epoch %zu: %s", ep, strerror(errno));
+                break;
+            }
         }
         if (ctl && ctl->ckpt && (ep % ctl->every == 0 || ep == o->epochs) &&
             (rc = save_ckpt(ctl, tr, N, &T, &rng, order, dcrc, states, best, best_val, best_cost, since, res, ep, 0, err)))
@@ -3571,11 +3975,15 @@ static void pred_job(void *arg, int tid, int nt)
             memset(x + N->size[0], 0, (ld0 - N->size[0]) * sizeof(float));
             if (csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, J->inv, x, lab, &lq, &J->bad[tid])) {
                 J->badrow[tid] = r + b;
-                return;
+                m = b; /* the rows before it are answered, and printed */
+                break;
             }
         }
-        standardize(s0, m, ld0, N->size[0], J->mean, J->rsd);
-        forward_chunk(N, m, s0, s1, J->out + r * K, J->pred + r);
+        if (m) {
+            standardize(s0, m, ld0, N->size[0], J->mean, J->rsd);
+            forward_chunk(N, m, s0, s1, J->out + r * K, J->pred + r);
+        }
+        if (J->badrow[tid] != SIZE_MAX) return;
     }
 }
 
@@ -3586,63 +3994,146 @@ typedef struct {
     size_t top; /* the top K labels with their activations (0: off) */
     int fmt;    /* FMT_* */
     char *const *names; /* class names to print instead of numbers (NULL: numbers) */
+    size_t nnames;
 } OutOpt;
 
-/* Print class k: its name (JSON: a string) or its number. */
+/* Length of the valid UTF-8 sequence at p (up to e), or 0. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *e)
+{
+    size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+    uint32_t c;
+    if (!n || (size_t)(e - p) < n) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    c = n == 1 ? p[0] : n == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
+      : n == 3 ? (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu)
+      : (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
+    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF))
+        return 0; /* overlong, out of range, or a surrogate */
+    return n;
+}
+
+/* Write a class name as a field of format fmt: CSV quotes it (RFC 4180)
+ * when it holds the separator, a quote, a line end or edge spaces; TSV,
+ * which cannot quote, escapes tab, line ends and backslash as \t \n \r \\;
+ * JSON makes it a string, and a byte that is not UTF-8 is read as Latin-1
+ * (so "caf\xe9" becomes "café"). */
+static void print_name(FILE *f, const char *s, int fmt)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + strlen(s);
+    if (fmt == FMT_JSON) {
+        fputc('"', f);
+        for (; p < e; p++) {
+            size_t n = utf8_len(p, e);
+            if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+            else if (*p < 0x20 || *p == 0x7f) fprintf(f, "\\u%04x", *p);
+            else if (n) fwrite(p, 1, n, f), p += n - 1;
+            else fprintf(f, "\\u%04x", *p); /* Latin-1 */
+        }
+        fputc('"', f);
+    } else if (fmt == FMT_TSV) {
+        for (; p < e; p++)
+            if (*p == '\t') fputs("\\t", f);
+            else if (*p == '\n') fputs("\\n", f);
+            else if (*p == '\r') fputs("\\r", f);
+            else if (*p == '\\') fputs("\\\\", f);
+            else fputc(*p, f);
+    } else if (strpbrk(s, ",\"\r\n") || (*s && (*s == ' ' || e[-1] == ' '))) {
+        fputc('"', f);
+        for (; p < e; p++) {
+            if (*p == '"') fputc('"', f);
+            fputc(*p, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}
+
+/* Print class k: its name, or its number (in JSON a string when the
+ * other classes have names: a model may have more outputs than names). */
 static void print_class(const OutOpt *o, size_t k)
 {
+    char num[24];
     if (!o->names) {
         printf("%zu", k);
         return;
     }
-    if (o->fmt == FMT_JSON) {
-        putchar('"');
-        for (const char *p = o->names[k]; *p; p++)
-            if (*p == '"' || *p == '\\') printf("\\%c", *p);
-            else if ((unsigned char)*p < 0x20) printf("\\u%04x", *p);
-            else putchar(*p);
-        putchar('"');
-    } else {
-        fputs(o->names[k], stdout);
+    snprintf(num, sizeof num, "%zu", k);
+    print_name(stdout, k < o->nnames ? o->names[k] : num, o->fmt);
+}
+
+/* The t best of a[0..K) into ix[0..t), best first (ties: the lower index):
+ * a heap of the t best so far, O(K log t). */
+static void top_k(const float *a, size_t K, size_t t, size_t *ix)
+{
+#define BETTER(i, j) (a[i] > a[j] || (a[i] == a[j] && (i) < (j)))
+    size_t h = 0;
+    for (size_t k = 0; k < K; k++) {
+        size_t c;
+        if (h < t) { /* push: the root is the worst of the heap */
+            for (c = h++; c > 0 && BETTER(ix[(c - 1) / 2], k); c = (c - 1) / 2) ix[c] = ix[(c - 1) / 2];
+            ix[c] = k;
+            continue;
+        }
+        if (!BETTER(k, ix[0])) continue;
+        ix[0] = k; /* replace the worst, sift it down */
+        for (c = 0;;) {
+            size_t l = 2 * c + 1, w = c;
+            if (l < h && BETTER(ix[w], ix[l])) w = l;
+            if (l + 1 < h && BETTER(ix[w], ix[l + 1])) w = l + 1;
+            if (w == c) break;
+            size_t tmp = ix[c];
+            ix[c] = ix[w], ix[w] = tmp, c = w;
+        }
     }
+    while (h > 1) { /* pop the worst to the end: best first */
+        size_t tmp = ix[0], c = 0;
+        ix[0] = ix[--h], ix[h] = tmp;
+        for (;;) {
+            size_t l = 2 * c + 1, w = c;
+            if (l < h && BETTER(ix[w], ix[l])) w = l;
+            if (l + 1 < h && BETTER(ix[w], ix[l + 1])) w = l + 1;
+            if (w == c) break;
+            tmp = ix[c], ix[c] = ix[w], ix[w] = tmp, c = w;
+        }
+    }
+#undef BETTER
 }
 
 /* Print the answers for n rows: the label, or the output activations, or
- * the top K (label, activation) pairs; CSV, TSV or JSON lines. */
+ * the top K (label, probability) pairs; CSV, TSV or JSON lines.  A single
+ * output neuron is P(label 1): its classes are 0 and 1, with 1 - a and a. */
 static void print_answers(const Net *N, const float *out, const int32_t *pred, size_t n, const OutOpt *o)
 {
-    size_t K = N->size[N->nl - 1], top = o->top > K ? K : o->top;
+    size_t K = N->size[N->nl - 1], C = K == 1 ? 2 : K, top = o->top > C ? C : o->top;
+    size_t two[2], *ix = top > 2 ? malloc(top * sizeof *ix) : two;
     char sep = o->fmt == FMT_TSV ? '\t' : ',';
+    int json = o->fmt == FMT_JSON;
+    if (!ix) ix = two, top = 2;
     for (size_t r = 0; r < n; r++) {
         const float *a = out + r * K;
-        if (o->fmt == FMT_JSON) printf("{\"label\":"), print_class(o, (size_t)pred[r]);
+        float bin[2];
+        if (json) printf("{\"label\":"), print_class(o, (size_t)pred[r]);
         if (o->probs) {
-            if (o->fmt == FMT_JSON) printf(",\"probs\":[");
-            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)a[k], k + 1 < K ? (o->fmt == FMT_JSON ? ',' : sep) : o->fmt == FMT_JSON ? ']' : '\n');
+            if (json) printf(",\"probs\":[");
+            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)a[k], k + 1 < K ? (json ? ',' : sep) : json ? ']' : '\n');
         } else if (top) {
-            size_t idx[64], *ix = top <= 64 ? idx : malloc(top * sizeof *ix);
-            if (!ix) ix = idx, top = 64;
-            for (size_t t = 0; t < top; t++) { /* selection of the t-th largest, ties to the lower label */
-                size_t best = SIZE_MAX;
-                for (size_t k = 0; k < K; k++) {
-                    int used = 0;
-                    for (size_t u = 0; u < t; u++) used |= ix[u] == k;
-                    if (!used && (best == SIZE_MAX || a[k] > a[best])) best = k;
-                }
-                ix[t] = best;
-            }
-            if (o->fmt == FMT_JSON) printf(",\"top\":[");
+            if (K == 1) bin[0] = 1.0f - a[0], bin[1] = a[0], a = bin;
+            top_k(a, C, top, ix);
+            if (json) printf(",\"top\":[");
             for (size_t t = 0; t < top; t++) {
-                if (o->fmt == FMT_JSON) printf("{\"label\":"), print_class(o, ix[t]), printf(",\"p\":%.9g}%s", (double)a[ix[t]], t + 1 < top ? "," : "]");
+                if (json) printf("{\"label\":"), print_class(o, ix[t]), printf(",\"p\":%.9g}%s", (double)a[ix[t]], t + 1 < top ? "," : "]");
                 else print_class(o, ix[t]), printf("%c%.9g%c", sep, (double)a[ix[t]], t + 1 < top ? sep : '\n');
             }
-            if (ix != idx) free(ix);
-        } else if (o->fmt != FMT_JSON) {
+        } else if (!json) {
             print_class(o, (size_t)pred[r]);
             putchar('\n');
         }
-        if (o->fmt == FMT_JSON) printf("}\n");
+        if (json) printf("}\n");
     }
+    if (ix != two) free(ix);
 }
 
 /* Grow *p (elements of size sz) to hold at least n; 0 or -1. */
@@ -3663,38 +4154,53 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
                           const CsvOpt *o, uint8_t *buf, size_t have, size_t cap, const OutOpt *oo, Err *err)
 {
     PredJob J;
-    size_t line = 0, rows_done = 0, lcap = 0, ocap = 0, pcap = 0, ncap = 0, bcap = 0;
-    int shaped = 0, eof = 0, rc = 0;
+    size_t line = 0, lcap = 0, ocap = 0, pcap = 0, ncap = 0, bcap = 0;
+    int shaped = 0, eof = 0, rc = 0, crmode = -1; /* CR-only line ends: unknown, no, yes */
     char where[600];
     memset(&J, 0, sizeof J);
     J.net = N, J.inv = inv, J.scratch = &I->scratch[0][0], J.mean = I->mean, J.rsd = I->rsd;
     for (;;) {
         size_t endpos = have;
         const char *p = (const char *)buf, *e;
+        if (crmode < 0) { /* decided by the first line end */
+            size_t i = 0;
+            while (i < have && buf[i] != '\r' && buf[i] != '\n') i++;
+            if (i < have && (buf[i] == '\n' || i + 1 < have || eof)) crmode = cr_lines(buf, have);
+        } else if (crmode) {
+            for (size_t i = 0; i < have; i++)
+                if (buf[i] == '\r') buf[i] = '\n';
+        }
+        if (have && memchr(buf, 0, have)) {
+            rc = fail(err, name, "binary data (a NUL byte), not CSV text");
+            break;
+        }
         if (!eof) { /* complete lines only, unless the input has ended */
             while (endpos > 0 && buf[endpos - 1] != '\n') endpos--;
         }
         e = p + endpos;
-        if (endpos && memchr(buf, 0, endpos)) {
-            rc = fail(err, name, "binary data, not CSV text");
-            break;
-        }
         if (!shaped && endpos) {
-            const char *q = p;
-            while (q < e && (*q == '\n' || *q == '\r' || *q == ' ' || *q == '\t')) q++;
-            if (q < e) {
+            size_t lines_in = 0; /* data lines (and a header) in [p, e): enough to shape? */
+            for (const char *q = p; q < e && lines_in < 2;) {
+                const char *qe = line_end(q, e);
+                lines_in += !skip_line(q, qe);
+                q = qe + (qe < e);
+            }
+            if (lines_in >= (o->header == 1 && !eof ? 2u : 1u)) {
                 if (csv_shape(&p, e, &line, o, name, &J.sh, err)) {
                     rc = -1;
                     break;
                 }
+                if (J.sh.note[0] && !o->quiet) say("%s", J.sh.note);
                 if (J.sh.d != N->size[0]) {
                     rc = fail(err, name, "%zu features per row, but the model takes %zu%s", J.sh.d, N->size[0],
                               J.sh.d == N->size[0] + 1 && !J.sh.lc ? " (is one column a label? see --label-col)" : "");
                     break;
                 }
                 shaped = 1;
-            } else {
+            } else if (!lines_in) {
                 for (; p < e; p++) line += *p == '\n';
+            } else {
+                endpos = 0; /* only the header so far: wait for a data line */
             }
         }
         if (shaped) { /* the complete lines in [p, e) */
@@ -3708,11 +4214,9 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
             }
             J.n = 0;
             while (p < e) {
-                const char *eol = memchr(p, '\n', (size_t)(e - p)), *q;
-                if (!eol) eol = e;
+                const char *eol = line_end(p, e);
                 line++;
-                for (q = p; q < eol && (*q == ' ' || *q == '\r' || *q == '\t'); q++) {}
-                if (q < eol) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
+                if (!skip_line(p, eol)) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
                 p = eol + 1;
             }
             if (J.n) {
@@ -3734,7 +4238,6 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
                     break;
                 }
                 print_answers(N, J.out, J.pred, J.n, oo);
-                rows_done += J.n;
                 if (!regular) fflush(stdout);
             }
         }
@@ -3743,8 +4246,8 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
         if (eof) break;
         if (have == cap) { /* one line longer than the buffer */
             uint8_t *nb;
-            if (cap >= NN_MAX_FILE) {
-                rc = fail(err, name, "a line longer than %zu bytes", NN_MAX_FILE);
+            if (cap > NN_MAX_LINE) {
+                rc = fail(err, name, "line %zu is longer than %d bytes (the limit)", line + 1, NN_MAX_LINE);
                 break;
             }
             if (!(nb = realloc(buf, cap * 2))) {
@@ -3766,7 +4269,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
         }
         if (rc) break;
     }
-    if (!rc && !rows_done) rc = fail(err, name, shaped ? "no data rows" : "empty data file");
+    /* no rows in, no answers out: a filter on empty input prints nothing */
     free(buf), free(J.beg), free(J.end), free(J.lineno), free(J.out), free(J.pred);
     return rc;
 }
@@ -3921,18 +4424,27 @@ static void print_help(FILE *f)
                "exit status: 0 success, 1 data or runtime error, 2 usage error.\n");
 }
 
-static int usage_error(const char *cmd, const char *fmt, const char *a, const char *b)
+/* Print a usage error and a pointer to the help; returns 2, the exit
+ * status for usage errors. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int usage_error(const char *cmd, const char *fmt, ...)
 {
+    va_list ap;
     fprintf(stderr, "%s: ", progname);
-    fprintf(stderr, fmt, a, b);
-    fprintf(stderr, "\n%s: try 'nn %s --help'\n", progname, cmd ? cmd : "help");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (cmd) fprintf(stderr, "\n%s: try 'nn %s --help'\n", progname, cmd);
+    else fprintf(stderr, "\n%s: try 'nn help'\n", progname);
     return 2;
 }
 
 /* Parse argv against specs.  val[k] gets the argument of specs[k] ("" for
  * a flag that is set), pos[] the positional arguments.  "--" ends options.
  * Returns 0, or 2 after printing a usage error. */
-static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *specs, const char **val,
+static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *specs, const char **val, int nval,
                       const char **pos, int maxpos, int *npos)
 {
     int dashdash = 0;
@@ -3942,7 +4454,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
         size_t nlen, bestd = 99;
         int k;
         if (dashdash || a[0] != '-' || a[1] == 0) {
-            if (*npos == maxpos) return usage_error(cmd, "unexpected argument '%s'%s", a, "");
+            if (*npos == maxpos) return usage_error(cmd, "unexpected argument '%s'", a);
             pos[(*npos)++] = a;
             continue;
         }
@@ -3950,7 +4462,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
             dashdash = 1;
             continue;
         }
-        if (a[1] != '-') return usage_error(cmd, "unknown option '%s'%s (options are spelled --name)", a, "");
+        if (!strcmp(a, "-h") && !dashdash) a = "--help";
+        if (a[1] != '-') return usage_error(cmd, "unknown option '%s' (options are spelled --name)", a);
         a += 2;
         eq = strchr(a, '=');
         nlen = eq ? (size_t)(eq - a) : strlen(a);
@@ -3968,10 +4481,13 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
                 snprintf(hint, sizeof hint, "; did you mean --%s?", best);
                 return usage_error(cmd, "unknown option --%s%s", nm, hint);
             }
-            return usage_error(cmd, "unknown option --%s%s", nm, "");
+            return usage_error(cmd, "unknown option --%s", nm);
         }
+        if (k >= nval) return usage_error(cmd, "too many options"); /* cannot happen: nval covers specs */
+        if (val[k])
+            fprintf(stderr, "%s: warning: --%s given more than once; the last one counts\n", progname, specs[k].name);
         if (!specs[k].arg) {
-            if (eq) return usage_error(cmd, "option --%s takes no value%s", specs[k].name, "");
+            if (eq) return usage_error(cmd, "option --%s takes no value", specs[k].name);
             val[k] = "";
         } else if (eq) {
             val[k] = eq + 1;
@@ -3983,11 +4499,15 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
     return 0;
 }
 
-/* Index of option `name` in specs (it must exist). */
+/* Index of option `name` in specs; a name not there is a bug in nn. */
 static int opt_index(const OptSpec *specs, const char *name)
 {
     int k = 0;
-    while (strcmp(specs[k].name, name)) k++;
+    while (specs[k].name && strcmp(specs[k].name, name)) k++;
+    if (!specs[k].name) {
+        fprintf(stderr, "%s: internal error: no option --%s\n", progname, name);
+        abort();
+    }
     return k;
 }
 
@@ -4003,20 +4523,23 @@ static int csv_options(const char *cmd, const char *label_col, const char *heade
     if (sep && strcmp(sep, "auto")) {
         o->sep = !strcmp(sep, ",") ? ',' : !strcmp(sep, ";") ? ';' : !strcmp(sep, "tab") || !strcmp(sep, "\t") ? '\t'
                : !strcmp(sep, "space") || !strcmp(sep, " ") ? ' ' : 0;
-        if (!o->sep) return usage_error(cmd, "--sep '%s': expected auto, ',', ';', tab or space%s", sep, "");
+        if (!o->sep) return usage_error(cmd, "--sep '%s': expected auto, ',', ';', tab or space", sep);
     }
     if (label_col) {
         if (!strcmp(label_col, "first")) o->label_col = 1;
-        else if (!strcmp(label_col, "last")) o->label_col = -1;
-        else if (!strcmp(label_col, "none")) o->label_col = 0;
+        else if (!strcmp(label_col, "last")) o->label_col = LABEL_LAST;
+        else if (!strcmp(label_col, "auto")) o->label_col = LABEL_AUTO;
+        else if (!strcmp(label_col, "none")) o->label_col = LABEL_NONE;
         else if (!parse_size(label_col, NN_MAX_WIDTH + 1, &k) && k >= 1) o->label_col = (int)k;
-        else return usage_error(cmd, "--label-col '%s': expected first, last, none or a column number from 1%s", label_col, "");
+        else return usage_error(cmd, "--label-col '%s': expected auto, first, last, none or a column number from 1", label_col);
+        if (o->label_col == LABEL_NONE && dflt_label != LABEL_NONE && !strcmp(cmd, "train"))
+            return usage_error(cmd, "--label-col none: training needs labels");
     }
     if (header) {
         if (!strcmp(header, "auto")) o->header = -1;
         else if (!strcmp(header, "yes")) o->header = 1;
         else if (!strcmp(header, "no")) o->header = 0;
-        else return usage_error(cmd, "--header '%s': expected auto, yes or no%s", header, "");
+        else return usage_error(cmd, "--header '%s': expected auto, yes or no", header);
     }
     return 0;
 }
@@ -4030,7 +4553,7 @@ static int threads_option(const char *cmd, const char *s, int *nt)
         return 0;
     }
     if (parse_size(s, NN_MAX_THREADS, &v) || v < 1)
-        return usage_error(cmd, "--threads '%s': expected a whole number from 1 to 256%s", s, "");
+        return usage_error(cmd, "--threads '%s': expected a whole number from 1 to 256", s);
     *nt = (int)v;
     return 0;
 }
@@ -4090,7 +4613,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     size_t v, hold = 0, vrows = 0;
     double div = 0, hfrac = 0, vfrac = 0;
     struct sigaction sa, old_int, old_term;
-    if ((rc = parse_opts("train", argc, argv, S, val, pos, 0, &npos))) return rc;
+    if ((rc = parse_opts("train", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 0, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[0]);
         return finish_stdout();
@@ -4112,50 +4635,50 @@ static int train_main(int argc, char **argv, Ckpt *resume)
 #define FLOAT(opt, lo, lo_open, hi, var, what)                                                                       \
     if ((s = OPT(S, val, opt)) && float_option(s, lo, lo_open, hi, &var))                                             \
         return usage_error("train", "--" opt " '%s': expected %s", s, what);
-    FLOAT("eta", 0, 1, 1e6, o.eta, "a positive number")
+    FLOAT("eta", 0, 1, 1e6, o.eta, "a positive number up to 1e6")
     FLOAT("momentum", 0, 0, 0.9999, o.mu, "a number from 0 to below 1")
     FLOAT("beta1", 0, 0, 0.9999, o.beta1, "a number from 0 to below 1")
     FLOAT("beta2", 0, 0, 0.999999, o.beta2, "a number from 0 to below 1")
-    FLOAT("epsilon", 0, 1, 1, o.eps, "a small positive number")
+    FLOAT("epsilon", 0, 1, 1, o.eps, "a small positive number, at most 1")
     FLOAT("gamma", 0, 1, 1, o.gamma, "a number above 0, at most 1")
-    FLOAT("lambda", 0, 0, 1e6, o.lambda, "a number >= 0")
+    FLOAT("lambda", 0, 0, 1e6, o.lambda, "a number from 0 to 1e6")
     FLOAT("dropout", 0, 0, 0.99, o.dropout, "a probability from 0 to below 1 (at most 0.99)")
 #undef FLOAT
     if ((s = OPT(S, val, "epochs")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
-        return usage_error("train", "--epochs '%s': expected a whole number from 1 to 1000000%s", s, "");
+        return usage_error("train", "--epochs '%s': expected a whole number from 1 to 1000000", s);
     if (s) o.epochs = v;
     if ((s = OPT(S, val, "batch")) && (parse_size(s, NN_MAX_BATCH, &v) || v < 1))
-        return usage_error("train", "--batch '%s': expected a whole number from 1 to 65536%s", s, "");
+        return usage_error("train", "--batch '%s': expected a whole number from 1 to 65536", s);
     if (s) o.batch = v;
     if ((s = OPT(S, val, "step")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
-        return usage_error("train", "--step '%s': expected a whole number of epochs from 1%s", s, "");
+        return usage_error("train", "--step '%s': expected a whole number of epochs from 1", s);
     if (s) o.step = v;
     if ((s = OPT(S, val, "patience")) && parse_size(s, NN_MAX_EPOCHS, &v))
-        return usage_error("train", "--patience '%s': expected a whole number of epochs%s", s, "");
+        return usage_error("train", "--patience '%s': expected a whole number of epochs", s);
     if (s) o.patience = v;
     if ((s = OPT(S, val, "seed")) && parse_size(s, SIZE_MAX, &v))
-        return usage_error("train", "--seed '%s': expected a whole number%s", s, "");
+        return usage_error("train", "--seed '%s': expected a whole number", s);
     if (s) o.seed = v;
     if (OPT(S, val, "scale") && OPT(S, val, "standardize"))
-        return usage_error("train", "give --scale or --standardize, not both%s%s", "", "");
+        return usage_error("train", "give --scale or --standardize, not both");
     if ((s = OPT(S, val, "scale"))) {
         if (!strcmp(s, "none")) div = 1;
         else if (strcmp(s, "auto") && (parse_double(s, &div) || !(div > 0) || !isfinite((float)div)))
-            return usage_error("train", "--scale '%s': expected auto, none or a positive number%s", s, "");
+            return usage_error("train", "--scale '%s': expected auto, none or a positive number", s);
     }
     if ((s = OPT(S, val, "holdout")) && rows_option(s, &hold, &hfrac))
-        return usage_error("train", "--holdout '%s': expected a row count or a fraction between 0 and 1%s", s, "");
+        return usage_error("train", "--holdout '%s': expected a row count or a fraction between 0 and 1", s);
     if ((s = OPT(S, val, "val")) && rows_option(s, &vrows, &vfrac))
-        return usage_error("train", "--val '%s': expected a row count or a fraction between 0 and 1%s", s, "");
-    if (o.patience && !OPT(S, val, "val")) return usage_error("train", "--patience needs --val%s%s", "", "");
+        return usage_error("train", "--val '%s': expected a row count or a fraction between 0 and 1", s);
+    if (o.patience && !OPT(S, val, "val")) return usage_error("train", "--patience needs --val");
     if ((s = OPT(S, val, "every")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
-        return usage_error("train", "--every '%s': expected a whole number of epochs from 1%s", s, "");
+        return usage_error("train", "--every '%s': expected a whole number of epochs from 1", s);
     ctl.every = s ? v : 1, ctl.ckpt = OPT(S, val, "checkpoint"), ctl.resume = resume;
     ctl.argc = argc, ctl.argv = argv, ctl.stop = &stop_signal, ctl.interrupted = 0;
     ctl.log = NULL, ctl.progress = isatty(STDERR_FILENO);
     if (threads_option("train", OPT(S, val, "threads"), &nt)) return 2;
     o.threads = nt, o.quiet = OPT(S, val, "quiet") != NULL;
-    if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), 1, &co)) return 2;
+    if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
     memset(&N, 0, sizeof N);
     if ((s = OPT(S, val, "layers")) && parse_layers_opt(s, &N, 1, &err)) {
         fprintf(stderr, "%s: %s\n", progname, err.msg);
@@ -4164,7 +4687,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     trainf = OPT(S, val, "train"), testf = OPT(S, val, "test");
     out = OPT(S, val, "out") ? OPT(S, val, "out") : "model.bin";
     if (!trainf) { /* the data shipped in data/, or fetched there */
-        if (testf) return usage_error("train", "--test given without --train%s%s", "", "");
+        if (testf) return usage_error("train", "--test given without --train");
         if (file_exists("data/train-images-idx3-ubyte")) {
             trainf = "data/train-images-idx3-ubyte";
             if (file_exists("data/t10k-images-idx3-ubyte") && !OPT(S, val, "holdout")) testf = "data/t10k-images-idx3-ubyte";
@@ -4172,8 +4695,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
             trainf = "data/train-images-idx3-ubyte.gz";
             if (file_exists("data/t10k-images-idx3-ubyte.gz") && !OPT(S, val, "holdout")) testf = "data/t10k-images-idx3-ubyte.gz";
         } else if (file_exists("data/digits.csv")) {
-            trainf = "data/digits.csv";
-            if (!OPT(S, val, "label-col")) co.label_col = -1;
+            trainf = "data/digits.csv"; /* its label, the last column, is found by --label-col auto */
             if (!OPT(S, val, "holdout")) hold = 297; /* 1797 rows: 1500 train, 297 test */
         } else {
             fprintf(stderr, "%s: no --train given and no data in ./data; run nn from the project directory, "
@@ -4182,7 +4704,41 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         }
         default_data = 1;
     }
-    if (testf && OPT(S, val, "holdout")) return usage_error("train", "give --test or --holdout, not both%s%s", "", "");
+    if (testf && OPT(S, val, "holdout")) return usage_error("train", "give --test or --holdout, not both");
+    if (OPT(S, val, "test-labels") && !testf) return usage_error("train", "--test-labels given without --test");
+    if (testf && !strcmp(trainf, "-") && !strcmp(testf, "-"))
+        return usage_error("train", "--train and --test cannot both be standard input");
+    { /* every output can be written, and none is an input or another output: checked before any work */
+        const char *outs[3] = {out, ctl.ckpt, OPT(S, val, "log")}, *ins[4] = {trainf, testf, OPT(S, val, "train-labels"), OPT(S, val, "test-labels")};
+        static const char *const on[3] = {"--out", "--checkpoint", "--log"}, *const in[4] = {"--train", "--test", "--train-labels", "--test-labels"};
+        if (ctl.ckpt && !strcmp(ctl.ckpt, "-")) return usage_error("train", "--checkpoint cannot be standard output");
+        if (!strcmp(out, "-") && isatty(STDOUT_FILENO))
+            return usage_error("train", "--out -: standard output is a terminal; redirect it to a file or a pipe");
+        for (int a = 0; a < 3; a++) {
+            if (!outs[a]) continue;
+            for (int b = a + 1; b < 3; b++)
+                if (outs[b] && same_file(outs[a], outs[b]))
+                    return usage_error("train", "%s and %s name the same file, %s", on[a], on[b], outs[a]);
+            for (int b = 0; b < 4; b++)
+                if (ins[b] && same_file(ins[b], outs[a]))
+                    return usage_error("train", "%s %s would overwrite the %s file", on[a], outs[a], in[b]);
+            if (check_output(outs[a], &err)) {
+                report(&err);
+                return 1;
+            }
+        }
+    }
+    if (!o.quiet) { /* options that would do nothing */
+        static const char *const adam_only[] = {"beta1", "beta2", "epsilon", NULL};
+        if (OPT(S, val, "every") && !ctl.ckpt) say("warning: --every has no effect without --checkpoint");
+        if (OPT(S, val, "gamma") && o.schedule != SCHED_STEP && o.schedule != SCHED_EXP)
+            say("warning: --gamma has no effect with the %s schedule (it is for step and exp)", sched_names[o.schedule]);
+        if (OPT(S, val, "step") && o.schedule != SCHED_STEP) say("warning: --step has no effect without --schedule step");
+        if (OPT(S, val, "momentum") && o.opt == OPT_ADAM) say("warning: --momentum has no effect with adam (see --beta1)");
+        for (int k = 0; adam_only[k]; k++)
+            if (OPT(S, val, adam_only[k]) && o.opt != OPT_ADAM) say("warning: --%s has no effect without --optimizer adam", adam_only[k]);
+    }
+    co.quiet = o.quiet;
     if (load_data(trainf, OPT(S, val, "train-labels"), &co, 1, &tr, &err)) {
         report(&err);
         return 1;
@@ -4191,7 +4747,9 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     memset(&te, 0, sizeof te), memset(&va, 0, sizeof va);
     rc = 0;
     if ((hold || hfrac) && split_rows(&tr, hold, hfrac, o.seed, &te, "--holdout", &err)) rc = 1;
-    co.names = tr.names, co.nnames = tr.nclass; /* test labels that are names map onto the training names */
+    /* test labels map onto the training classes: names by name, numbers only onto numbers */
+    co.names = tr.names, co.nnames = tr.nclass, co.numbered = !tr.names;
+    if (co.label_col == LABEL_AUTO && tr.lc) co.label_col = (int)tr.lc; /* the column found in --train */
     if (!rc && testf && load_data(testf, OPT(S, val, "test-labels"), &co, 1, &te, &err)) rc = 1;
     if (!rc && (vrows || vfrac) && split_rows(&tr, vrows, vfrac, o.seed ^ 0x76616cULL, &va, "--val", &err)) rc = 1;
     if (rc) {
@@ -4212,7 +4770,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     N.cost = N.act[N.nl - 1] == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
     if ((s = OPT(S, val, "cost")) && !(N.cost = name_id(cost_names, COST_COUNT, s, strlen(s)))) {
         data_free(&tr), data_free(&te), data_free(&va);
-        return usage_error("train", "--cost '%s': expected quadratic, cross-entropy or log-likelihood%s", s, "");
+        return usage_error("train", "--cost '%s': expected quadratic, cross-entropy or log-likelihood", s);
     }
     if (!rc && (why = net_check(N.act, N.nl, N.cost))) {
         fprintf(stderr, "%s: %s\n", progname, why);
@@ -4233,9 +4791,24 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     }
     if (!rc && net_classes(&N) < (tr.nclass > te.nclass ? tr.nclass : te.nclass)) {
         size_t k = tr.nclass > te.nclass ? tr.nclass : te.nclass;
-        fprintf(stderr, "%s: the output layer has %zu neurons, but the labels go up to %zu (%zu classes)\n", progname,
-                N.size[N.nl - 1], k - 1, k);
+        fprintf(stderr, "%s: the output layer has %zu neuron%s, but the labels go up to %zu (%zu classes)\n", progname,
+                N.size[N.nl - 1], plural(N.size[N.nl - 1]), k - 1, k);
         rc = 2;
+    }
+    if (!rc && tr.names && N.size[N.nl - 1] != tr.nclass && !(N.size[N.nl - 1] == 1 && tr.nclass == 2)) {
+        fprintf(stderr, "%s: the labels are %zu class names, so the output layer needs %zu neurons%s, not %zu\n", progname,
+                tr.nclass, tr.nclass, tr.nclass == 2 ? " (or 1)" : "", N.size[N.nl - 1]);
+        rc = 2;
+    }
+    if (!rc && !o.quiet) { /* a single class: nothing to learn; often the wrong --label-col */
+        size_t r = 1;
+        while (r < tr.n && tr.y[r] == tr.y[0]) r++;
+        if (r == tr.n) {
+            char cls[80];
+            if (tr.names) snprintf(cls, sizeof cls, "'%.60s'", tr.names[tr.y[0]]);
+            else snprintf(cls, sizeof cls, "%d", (int)tr.y[0]);
+            say("warning: every training label is %s: a single class, so there is nothing to learn (is --label-col right?)", cls);
+        }
     }
     if (!rc && (net_layout(&N, &err) || net_alloc(&N, &err))) {
         report(&err);
@@ -4287,16 +4860,20 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         rng_seed(&r, o.seed);
         net_init(&N, o.init, &r);
     }
-    if (!o.quiet)
-        say("%s: %zu-layer network, %zu parameters, %zu training rows%s, %s kernels, %d threads", out, (size_t)N.nl,
-            net_count(&N), tr.n, va.n ? " (and validation rows)" : "", NN_SIMD, nt);
+    if (!o.quiet) {
+        char vr[64] = "";
+        if (va.n) snprintf(vr, sizeof vr, ", %zu validation row%s", va.n, plural(va.n));
+        say("%s: %zu-layer network, %zu parameters, %zu training row%s%s, %s kernels, %d thread%s", out, (size_t)N.nl,
+            net_count(&N), tr.n, plural(tr.n), vr, NN_SIMD, nt, plural((size_t)nt));
+    }
     pl = pool_new(nt);
     if (!pl) {
         say("out of memory starting threads");
         data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
     }
-    if ((s = OPT(S, val, "log")) && !(ctl.log = fopen(s, resume ? "a" : "w"))) {
+    if ((s = OPT(S, val, "log")) && !strcmp(s, "-")) ctl.log = stdout;
+    else if (s && !(ctl.log = fopen(s, resume ? "a" : "w"))) {
         say("%s: cannot write the log: %s", s, strerror(errno));
         pool_free(pl), data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
@@ -4312,9 +4889,8 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     pool_free(pl);
-    if (ctl.log && fclose(ctl.log) != 0 && !rc) {
-        say("%s: error writing the log", OPT(S, val, "log"));
-        rc = 1;
+    if (ctl.log && (ctl.log == stdout ? fflush(stdout) : fclose(ctl.log)) != 0 && !rc) {
+        rc = fail(&err, OPT(S, val, "log"), "error writing the log: %s", strerror(errno));
     }
     if (!rc && ctl.interrupted) {
         int sig = stop_signal;
@@ -4331,8 +4907,9 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     if (rc) {
         Err e2;
         report(&err);
-        if (M.epochs_done && !model_save(out, &N, &M, &e2))
-            say("saved the model of epoch %u (the last good one) to %s", M.epochs_done, out);
+        if (!M.epochs_done) say("no model was saved: no epoch finished well%s", file_exists(out) ? "; the old one is kept" : "");
+        else if (model_save(out, &N, &M, &e2)) report(&e2);
+        else say("saved the model of epoch %u (the last good one) to %s", M.epochs_done, out);
         data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
     }
@@ -4374,13 +4951,13 @@ static int cmd_train(int argc, char **argv)
         const char *a = argv[i];
         size_t len;
         int k, takes_value;
-        if (strncmp(a, "--", 2) || !a[2]) return usage_error("train", "with --resume, '%s' is not allowed%s", a, "");
+        if (strncmp(a, "--", 2) || !a[2]) return usage_error("train", "with --resume, '%s' is not allowed", a);
         a += 2, len = strcspn(a, "=");
         for (k = 0; allowed[k] && (strlen(allowed[k]) != len || strncmp(allowed[k], a, len)); k++) {}
         if (!allowed[k]) {
             char name[64];
             snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), a);
-            return usage_error("train", "with --resume the settings come from the checkpoint; --%s cannot be changed%s", name, "");
+            return usage_error("train", "with --resume the settings come from the checkpoint; --%s cannot be changed", name);
         }
         takes_value = strcmp(allowed[k], "quiet") != 0;
         if (takes_value && !a[len]) i++;
@@ -4452,39 +5029,34 @@ static int cmd_predict(int argc, char **argv)
     Infer I;
     Pool *pl;
     Err err = {{0}, {0}};
-    if ((rc = parse_opts("predict", argc, argv, S, val, pos, 2, &npos))) return rc;
+    if ((rc = parse_opts("predict", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[1]);
         return finish_stdout();
     }
-    if (npos != 2) return usage_error("predict", "expected MODEL and INPUT%s%s", "", "");
-    if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), 0, &co)) return 2;
+    if (npos != 2) return usage_error("predict", "expected MODEL and INPUT");
+    if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_NONE, &co)) return 2;
     if (threads_option("predict", OPT(S, val, "threads"), &nt)) return 2;
     memset(&oo, 0, sizeof oo);
     oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
     if ((s = OPT(S, val, "top")) && (parse_size(s, NN_MAX_WIDTH, &oo.top) || oo.top < 1))
-        return usage_error("predict", "--top '%s': expected a whole number from 1%s", s, "");
-    if (oo.probs && oo.top) return usage_error("predict", "give --probs or --top, not both%s%s", "", "");
+        return usage_error("predict", "--top '%s': expected a whole number from 1", s);
+    if (oo.probs && oo.top) return usage_error("predict", "give --probs or --top, not both");
     if ((s = OPT(S, val, "format")) && !(oo.fmt = !strcmp(s, "csv") ? FMT_CSV : !strcmp(s, "tsv") ? FMT_TSV : !strcmp(s, "json") ? FMT_JSON : 0))
-        return usage_error("predict", "--format '%s': expected csv, tsv or json%s", s, "");
+        return usage_error("predict", "--format '%s': expected csv, tsv or json", s);
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
     }
-    oo.names = M.names;
-    name = strcmp(pos[1], "-") ? pos[1] : "(stdin)";
-    fd = strcmp(pos[1], "-") ? open(pos[1], O_RDONLY) : STDIN_FILENO;
-    if (fd < 0 || fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        if (fd >= 0 && S_ISDIR(st.st_mode)) fail(&err, name, "is a directory, not a data file");
-        else fail(&err, name, "cannot open: %s", strerror(errno));
+    oo.names = M.names, oo.nnames = M.nnames;
+    if (open_input(pos[1], "a data file", &fd, &name, &st, &err)) {
         report(&err);
-        if (fd > 0) close(fd);
         free(N.param), model_meta_free(&M);
         return 1;
     }
     regular = S_ISREG(st.st_mode);
     pl = pool_new(nt);
-    buf = malloc(cap);
+    buf = malloc(cap + 1);
     if (!pl || !buf || infer_init(&I, &N, pl->nt, &err)) {
         say("out of memory");
         free(buf), pool_free(pl), free(N.param), model_meta_free(&M);
@@ -4500,24 +5072,9 @@ static int cmd_predict(int argc, char **argv)
     }
     if (looks_idx(buf, have) || looks_gzip(buf, have)) { /* read it all */
         Data d;
-        for (;;) {
-            ssize_t got;
-            if (have == cap) {
-                uint8_t *nb = cap < NN_MAX_FILE ? realloc(buf, cap * 2) : NULL;
-                if (!nb) {
-                    rc = fail(&err, name, "too large or out of memory");
-                    break;
-                }
-                buf = nb, cap *= 2;
-            }
-            got = read(fd, buf + have, cap - have);
-            if (got < 0 && errno == EINTR) continue;
-            if (got < 0) rc = fail(&err, name, "read error: %s", strerror(errno));
-            if (got <= 0) break;
-            have += (size_t)got;
-        }
-        if (rc) free(buf);
-        else if (!(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
+        if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
+            !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
+            if (d.note[0]) say("%s", d.note);
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
@@ -4580,17 +5137,17 @@ static int cmd_show(int argc, char **argv)
     CsvOpt co;
     Data d;
     Err err = {{0}, {0}};
-    if ((rc = parse_opts("show", argc, argv, S, val, pos, 1, &npos))) return rc;
+    if ((rc = parse_opts("show", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[5]);
         return finish_stdout();
     }
-    if (npos != 1) return usage_error("show", "expected DATA%s%s", "", "");
+    if (npos != 1) return usage_error("show", "expected DATA");
     if ((s = OPT(S, val, "index")) && parse_size(s, NN_MAX_ROWS, &first))
-        return usage_error("show", "--index '%s': expected a row number from 0%s", s, "");
+        return usage_error("show", "--index '%s': expected a row number from 0", s);
     if ((s = OPT(S, val, "count")) && (parse_size(s, NN_MAX_ROWS, &count) || count < 1))
-        return usage_error("show", "--count '%s': expected a whole number from 1%s", s, "");
-    if (csv_options("show", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), 1, &co)) return 2;
+        return usage_error("show", "--count '%s': expected a whole number from 1", s);
+    if (csv_options("show", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
     if (load_data(pos[0], OPT(S, val, "labels"), &co, 0, &d, &err)) {
         report(&err);
         return 1;
@@ -4606,7 +5163,7 @@ static int cmd_show(int argc, char **argv)
     w = (size_t)floor(sqrt((double)d.d) + 0.5);
     if ((s = OPT(S, val, "width")) && (parse_size(s, d.d, &w) || w < 1)) {
         data_free(&d);
-        return usage_error("show", "--width '%s': expected a whole number from 1 to the features per row%s", s, "");
+        return usage_error("show", "--width '%s': expected a whole number from 1 to the features per row", s);
     }
     if (first >= d.n) {
         fprintf(stderr, "%s: %s has %zu rows; --index %zu is past the end\n", progname, d.name, d.n, first);
@@ -4684,15 +5241,15 @@ static int cmd_eval(int argc, char **argv)
     float *out;
     const char *s;
     size_t ok = 0, nerr = 0;
-    if ((rc = parse_opts("eval", argc, argv, S, val, pos, 2, &npos))) return rc;
+    if ((rc = parse_opts("eval", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[2]);
         return finish_stdout();
     }
-    if (npos != 2) return usage_error("eval", "expected MODEL and DATA%s%s", "", "");
+    if (npos != 2) return usage_error("eval", "expected MODEL and DATA");
     if ((s = OPT(S, val, "errors")) && parse_size(s, NN_MAX_ROWS, &nerr))
-        return usage_error("eval", "--errors '%s': expected a whole number%s", s, "");
-    if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), 1, &co)) return 2;
+        return usage_error("eval", "--errors '%s': expected a whole number", s);
+    if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
     if (threads_option("eval", OPT(S, val, "threads"), &nt)) return 2;
     if ((rc = load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
     pred = alloc_array(d.n, sizeof(int32_t));
@@ -4734,13 +5291,13 @@ static int cmd_info(int argc, char **argv)
     Net N;
     Meta M;
     Err err = {{0}, {0}};
-    if ((rc = parse_opts("info", argc, argv, S, val, pos, 1, &npos))) return rc;
+    if ((rc = parse_opts("info", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[3]);
         return finish_stdout();
     }
     if (OPT(S, val, "layers")) {
-        if (npos) return usage_error("info", "give MODEL or --layers, not both%s%s", "", "");
+        if (npos) return usage_error("info", "give MODEL or --layers, not both");
         if (parse_layers(OPT(S, val, "layers"), &N, &err)) {
             fprintf(stderr, "%s: %s\n", progname, err.msg);
             return 2;
@@ -4748,7 +5305,7 @@ static int cmd_info(int argc, char **argv)
         print_net(&N);
         return finish_stdout();
     }
-    if (npos != 1) return usage_error("info", "expected MODEL (or --layers SPEC)%s%s", "", "");
+    if (npos != 1) return usage_error("info", "expected MODEL (or --layers SPEC)");
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
@@ -4795,12 +5352,12 @@ static int cmd_weights(int argc, char **argv)
     uint8_t *img;
     char head[64];
     int hl;
-    if ((rc = parse_opts("weights", argc, argv, S, val, pos, 1, &npos))) return rc;
+    if ((rc = parse_opts("weights", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[4]);
         return finish_stdout();
     }
-    if (npos != 1 || !(path = OPT(S, val, "pgm"))) return usage_error("weights", "expected MODEL and --pgm FILE%s%s", "", "");
+    if (npos != 1 || !(path = OPT(S, val, "pgm"))) return usage_error("weights", "expected MODEL and --pgm FILE");
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
@@ -4810,7 +5367,7 @@ static int cmd_weights(int argc, char **argv)
     if (OPT(S, val, "width")) {
         if (parse_size(OPT(S, val, "width"), n, &v) || v < 1) {
             free(N.param), model_meta_free(&M);
-            return usage_error("weights", "--width '%s': expected a whole number from 1 to the input size%s", OPT(S, val, "width"), "");
+            return usage_error("weights", "--width '%s': expected a whole number from 1 to the input size", OPT(S, val, "width"));
         }
         tw = v;
     }
@@ -4838,7 +5395,7 @@ static int cmd_weights(int argc, char **argv)
         else {
             memcpy(file, head, (size_t)hl);
             memcpy(file + hl, img, W * H);
-            rc = write_atomic(path, file, (size_t)hl + W * H, &err);
+            rc = write_output(path, file, (size_t)hl + W * H, &err);
         }
         free(file);
     }
@@ -4866,12 +5423,12 @@ static int cmd_export(int argc, char **argv)
     Buf b = {NULL, 0, 0, 0};
     char line[256];
 #define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(&b, line, strlen(line)))
-    if ((rc = parse_opts("export", argc, argv, S, val, pos, 1, &npos))) return rc;
+    if ((rc = parse_opts("export", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, &commands[6]);
         return finish_stdout();
     }
-    if (npos != 1 || !(path = OPT(S, val, "c"))) return usage_error("export", "expected MODEL and --c FILE.h%s%s", "", "");
+    if (npos != 1 || !(path = OPT(S, val, "c"))) return usage_error("export", "expected MODEL and --c FILE.h");
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
@@ -4930,7 +5487,7 @@ static int cmd_export(int argc, char **argv)
     EMIT("    return best;\n}\n\n#endif\n");
 #undef EMIT
     if (b.oom) rc = fail(&err, path, "out of memory");
-    else rc = write_atomic(path, b.p, b.n, &err);
+    else rc = write_output(path, b.p, b.n, &err);
     free(b.p), free(N.param), model_meta_free(&M);
     if (rc) {
         report(&err);
@@ -4956,7 +5513,7 @@ int main(int argc, char **argv)
                     print_cmd_help(stdout, c);
                     return finish_stdout();
                 }
-            return usage_error(NULL, "unknown command '%s'%s", argv[2], "");
+            return usage_error(NULL, "unknown command '%s'", argv[2]);
         }
         print_help(cmd ? stdout : stderr);
         return cmd ? finish_stdout() : 2;
@@ -4982,7 +5539,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    return usage_error(NULL, "unknown command '%s'%s", cmd, "");
+    return usage_error(NULL, "unknown command '%s'", cmd);
 }
 
 #endif /* NN_NO_MAIN */

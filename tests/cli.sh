@@ -135,9 +135,9 @@ expect "hex float in csv" 1 "hex.csv:2: column 2: '0x1p3' is not a number" "$NN"
 printf '1,2,3\n4,1e39,6\n' >"$T/big.csv"
 expect "float overflow in csv" 1 "big.csv:2: column 2: '1e39' does not fit in a float" "$NN" train --train "$T/big.csv"
 printf '1,2,3\n-1,5,6\n' >"$T/neg.csv"
-expect "negative label" 1 "neg.csv:2: column 1: label -1 is not a whole number" "$NN" train --train "$T/neg.csv"
+expect "negative label" 1 "neg.csv:2: column 1: label -1 is not a whole number" "$NN" train --train "$T/neg.csv" --label-col first
 printf '1,2,3\n65536,5,6\n' >"$T/bigl.csv"
-expect "label too large" 1 "bigl.csv:2: column 1: label 65536 is not" "$NN" train --train "$T/bigl.csv"
+expect "label too large" 1 "bigl.csv:2: column 1: label 65536 is not" "$NN" train --train "$T/bigl.csv" --label-col first
 printf 'a,b,c\n' >"$T/headeronly.csv"
 expect "header only" 1 "headeronly.csv: no data rows" "$NN" train --train "$T/headeronly.csv"
 printf '\n\n  \n' >"$T/blank.csv"
@@ -294,7 +294,7 @@ wait $pid
 "$NN" train $RA --epochs 40 --out "$T/ep.bin" --checkpoint "$T/ck3.bin" --every 5 --quiet
 "$NN" train --resume "$T/ck3.bin" --out "$T/ep2.bin" --quiet 2>/dev/null; [ $? = 0 ] && cmp -s "$T/ep2.bin" "$T/full.bin" && ok "resume from a finished run's checkpoint" || bad "resume finished"
 expect "resume refuses changed settings" 2 "cannot be changed" "$NN" train --resume "$T/ck.bin" --eta 0.5
-expect "resume of a non-checkpoint" 1 "not an nn checkpoint" "$NN" train --resume "$T/full.bin"
+expect "resume of a non-checkpoint" 1 "is a model file, not a training checkpoint" "$NN" train --resume "$T/full.bin"
 cp "$T/ck.bin" "$T/ckflip.bin"; printf '\377' | dd of="$T/ckflip.bin" bs=1 seek=300 conv=notrunc 2>/dev/null
 expect "resume of a corrupted checkpoint" 1 "checksum mismatch" "$NN" train --resume "$T/ckflip.bin"
 
@@ -393,7 +393,7 @@ expect "model byte flipped" 1 "flip.bin: checksum mismatch" "$NN" predict "$T/fl
 head -c 300 "$T/d.bin" >"$T/short.bin"
 expect "model truncated" 1 "short.bin: checksum mismatch" "$NN" eval "$T/short.bin" "$D"
 expect "model foreign" 1 "not an nn model file" "$NN" info "$D"
-expect "model empty" 1 "not an nn model file" "$NN" info "$T/empty.csv"
+expect "model empty" 1 "empty.csv: empty file, not an nn model" "$NN" info "$T/empty.csv"
 expect "model missing" 1 "cannot open" "$NN" info "$T/nope.bin"
 
 # ---- output: atomic save, stdout errors ------------------------------------------------

@@ -17,7 +17,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: gunzip_tool FILE [REPEAT]\n");
         return 2;
     }
-    if (read_all(argv[1], NN_MAX_FILE, &in, &inlen, &err)) {
+    if (read_all(argv[1], RD_ANY, &in, &inlen, &err)) {
         report(&err);
         return 1;
     }

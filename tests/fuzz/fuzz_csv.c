@@ -14,7 +14,7 @@ static void fuzz_one(const uint8_t *data, size_t size)
     static const int seps[5] = {0, ',', ';', '\t', ' '};
     if (size < 2) return;
     memset(&o, 0, sizeof o);
-    o.label_col = (int)(data[0] & 7) - 1; /* -1 last, 0 none, 1..6 */
+    o.label_col = (int)(data[0] & 7) - 2; /* -2 auto, -1 last, 0 none, 1..5 */
     o.header = (int)((data[0] >> 3) % 3) - 1;
     o.sep = seps[data[1] % 5];
     if (data[1] & 0x80) o.names = names, o.nnames = 3;
