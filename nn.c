@@ -2543,6 +2543,10 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
                     model_meta_free(M);
                     return fail(err, name, "bad class names field");
                 }
+                if (cnt > net_classes(N)) { /* a name for each class at most */
+                    model_meta_free(M);
+                    return fail(err, name, "%u class names for %zu classes", cnt, net_classes(N));
+                }
                 c.p += flen;
                 continue;
             }
@@ -3138,6 +3142,7 @@ typedef struct {
     size_t len;
     int kind;         /* 1 not a number, 2 wrong field count, 4 too large for a float, 5 open quote, 6 empty label */
     size_t nf;        /* fields found (kind 2) */
+    int trail;        /* the line ends with a separator (an empty last field) */
 } CsvBad;
 
 /* Parse the CSV line [p, eol): exactly ncol fields separated by sep;
@@ -3165,7 +3170,10 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
             const char *t = fb;
             float fv;
             if (scan_number(&t, fe, &v) || t != fe) {
+                const char *e = eol;
+                while (e > p && (e[-1] == '\r' || (sep == ' ' && e[-1] == ' '))) e--;
                 bad->kind = 1, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
+                bad->trail = sep != ' ' && e > p && e[-1] == sep;
                 return -1;
             }
             fv = (float)v;
@@ -3187,6 +3195,18 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
     return 0;
 }
 
+/* Whether [t, t+n) reads as a number written with a decimal comma (1,5). */
+static int decimal_comma(const char *t, size_t n)
+{
+    size_t i = t[0] == '-' || t[0] == '+', c = 0, digits = 0;
+    for (; i < n; i++) {
+        if (t[i] == ',') c++;
+        else if (t[i] >= '0' && t[i] <= '9') digits++;
+        else return 0;
+    }
+    return c == 1 && digits >= 2 && t[n - 1] != ',';
+}
+
 /* The message for a CsvBad. */
 static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
 {
@@ -3197,7 +3217,12 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
                         bad->col == ncol ? " (does the line end with a separator?)" : "");
     case 4: return fail(err, where, "column %zu: '%.*s' does not fit in a float", bad->col, n, bad->text);
     case 5: return fail(err, where, "column %zu: a quote that does not close: '%.*s'", bad->col, n, bad->text);
-    default: return fail(err, where, "column %zu: '%.*s' is not a number", bad->col, n, bad->text);
+    default:
+        if (!bad->len) return fail(err, where, "column %zu is empty%s", bad->col,
+                                   bad->col == ncol && bad->trail ? " (does the line end with a separator?)" : "");
+        return fail(err, where, "column %zu: '%.*s' is not a number%s", bad->col, n, bad->text,
+                    bad->trail ? " (and the line ends with a separator, so its last column is empty: is --label-col right?)"
+                    : decimal_comma(bad->text, bad->len) ? " (a decimal comma? nn reads numbers with a decimal point)" : "");
     }
 }
 
@@ -3238,7 +3263,7 @@ static int csv_is_header(const char *p, const char *eol, const char *end, int se
     while (k < ncol && csv_next(&it, &fb, &fe, &quoted) == 1) {
         int t = field_kind(fb, fe);
         kind[k++] = (char)t;
-        if (t == FLD_MISSING) {
+        if (t == FLD_MISSING && !(fb == fe && k == ncol)) { /* (an empty last field: a trailing separator) */
             free(kind);
             return 0; /* a missing value: data */
         }
@@ -3348,11 +3373,16 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     if (lcol == LABEL_AUTO) { /* the first column, unless it does not look like labels and the last does */
         size_t d1 = 0, dl = 0;
         lcol = 1;
-        if (sh->ncol > 1 && !label_like(p, end, sh->sep, 1, &d1) && label_like(p, end, sh->sep, sh->ncol, &dl)) {
-            lcol = LABEL_LAST;
-            if (!sh->note[0])
-                snprintf(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column (the first %s); give --label-col to choose",
-                         name, d1 == 1 ? "holds one value only" : "does not look like class labels");
+        if (sh->ncol > 1 && label_like(p, end, sh->sep, sh->ncol, &dl)) {
+            if (!label_like(p, end, sh->sep, 1, &d1)) {
+                lcol = LABEL_LAST;
+                if (!sh->note[0])
+                    snprintf(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column (the first %s); give --label-col to choose",
+                             name, d1 == 1 ? "holds one value only" : "does not look like class labels");
+            } else if (!sh->note[0]) { /* both could be: say which was taken */
+                snprintf(sh->note, sizeof sh->note, "%.300s: the label is taken from the first column (%zu values); the last (%zu values) looks like labels too: give --label-col last if it holds them",
+                         name, d1, dl);
+            }
         }
     }
     sh->lc = lcol == LABEL_LAST ? sh->ncol : (size_t)lcol;
@@ -3509,10 +3539,9 @@ static int load_data(const char *path, const char *labels, const CsvOpt *o, int 
     uint8_t *buf;
     size_t len;
     memset(d, 0, sizeof *d);
-    if (read_all(path, RD_DATA, &buf, &len, err) || load_data_buf(path, buf, len, labels, o, want_labels, d, err))
-        return -1;
-    if (d->note[0] && !o->quiet) say("%s", d->note);
-    return 0;
+    int rc = read_all(path, RD_DATA, &buf, &len, err) || load_data_buf(path, buf, len, labels, o, want_labels, d, err);
+    if (d->note[0] && !o->quiet) say("%s", d->note); /* (also before an error: a header taken may explain it) */
+    return rc ? -1 : 0;
 }
 
 
@@ -3710,6 +3739,59 @@ static void evaluate(Pool *pl, Infer *I, const Net *N, const Data *d, float inv,
     *correct = ok, *cost = c / (double)d->n;
 }
 
+/* Divergence that is not NaN: a learning rate far too large can saturate
+ * every sigmoid or kill every ReLU, after which the network gives every
+ * row the same answer and the cost stays flat, finite and useless.  It is
+ * seen on the probe (up to NN_PROBE training rows, in file order): when its
+ * labels hold two classes or more but no output of the network varies
+ * across its rows by more than a millionth of its size, the network has
+ * collapsed (1); or when every output sits at an end of its range (within
+ * 0.01) while the answers are no better than guessing (2).  A network that
+ * is merely learning slowly still varies with its input and is not
+ * saturated; one whose input does not vary is not probed. */
+#define NN_PROBE 512
+
+static int probe_usable(const Data *p)
+{
+    size_t r = 1, same = 1;
+    while (r < p->n && p->y[r] == p->y[0]) r++;
+    if (r == p->n) return 0; /* one class: a constant answer may be right */
+    for (size_t i = p->d; i < p->n * p->d && same; i++)
+        same = p->x8 ? p->x8[i] == p->x8[i % p->d] : p->xf[i] == p->xf[i % p->d];
+    return !same;
+}
+
+static int collapsed(Pool *pl, Infer *I, const Net *N, const Data *probe, float inv, float *out, int32_t *pred)
+{
+    size_t K = N->size[N->nl - 1], ok = 0, most = 0, *cnt = calloc(net_classes(N), sizeof(size_t));
+    double spread = 0, size = 1, p;
+    int act = N->act[N->nl - 1], sat = cnt && (act == ACT_SIGMOID || act == ACT_SOFTMAX || act == ACT_TANH);
+    infer_all(pl, I, probe, inv, out, pred);
+    for (size_t r = 0; r < probe->n; r++) { /* saturated: every output at an end of its range */
+        ok += pred[r] == probe->y[r];
+        if (cnt && ++cnt[probe->y[r]] > most) most = cnt[probe->y[r]];
+        for (size_t k = 0; k < K && sat; k++) {
+            double v = out[r * K + k];
+            sat = act == ACT_TANH ? fabs(v) >= 1 - 1e-2 : v <= 1e-2 || v >= 1 - 1e-2;
+        }
+    }
+    /* ... and no better than guessing: below the largest class's share plus
+     * a quarter of the rest (a confident network that is right is not this) */
+    p = (double)most / (double)probe->n;
+    free(cnt);
+    for (size_t k = 0; k < K; k++) {
+        double lo = out[k], hi = out[k];
+        for (size_t r = 1; r < probe->n; r++) {
+            double v = out[r * K + k];
+            lo = v < lo ? v : lo, hi = v > hi ? v : hi;
+        }
+        spread = hi - lo > spread ? hi - lo : spread;
+        size = fabs(lo) > size ? fabs(lo) : size, size = fabs(hi) > size ? fabs(hi) : size;
+    }
+    if (spread <= 1e-6 * size) return 1;
+    return sat && (double)ok / (double)probe->n < p + (1 - p) / 4 ? 2 : 0;
+}
+
 /* What surrounds a training run: checkpoints, a resumed state, signals. */
 typedef struct {
     const char *ckpt;  /* write a checkpoint here (NULL: none) */
@@ -3780,20 +3862,26 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     int32_t *pred = alloc_array(nmax ? nmax : 1, sizeof(int32_t));
     float *out = alloc_floats((nmax ? nmax : 1) * K), *good = alloc_floats(N->nparam);
     float *best = va ? alloc_floats(N->nparam) : NULL;
+    Data probe = *tr; /* a view of the first rows, for the collapse check */
+    float *pout = alloc_floats((tr->n < NN_PROBE ? tr->n : NN_PROBE) * K);
+    int32_t *ppred = alloc_array(tr->n < NN_PROBE ? tr->n : NN_PROBE, sizeof(int32_t));
     double t0 = now_seconds(), best_val = -1, best_cost = 0;
     uint32_t dcrc = (ctl && (ctl->ckpt || R)) ? data_crc(tr) : 0;
     double *chart = (va || te) ? alloc_array(o->epochs, sizeof(double)) : NULL;
     size_t nchart = 0;
     float *tout = ctl && ctl->log ? alloc_floats(tr->n * K) : NULL; /* --log: training accuracy */
     int32_t *tpred = ctl && ctl->log ? alloc_array(tr->n, sizeof(int32_t)) : NULL;
-    int rc = 0, states = o->opt == OPT_ADAM ? 2 : o->opt == OPT_SGD ? 0 : 1;
+    int rc = 0, states = o->opt == OPT_ADAM ? 2 : o->opt == OPT_SGD ? 0 : 1, probe_ok, why;
+    size_t sat_from = 0, good_epoch; /* the first epoch of a saturated plateau; the last epoch before it */
     memset(res, 0, sizeof *res);
-    if (!order || !pred || !out || !good || (va && !best) || (ctl && ctl->log && (!tout || !tpred))) {
-        free(order), free(pred), free(out), free(good), free(best), free(chart), free(tout), free(tpred);
+    probe.n = tr->n < NN_PROBE ? tr->n : NN_PROBE;
+    if (!order || !pred || !out || !good || (va && !best) || (ctl && ctl->log && (!tout || !tpred)) || !pout || !ppred) {
+        free(order), free(pred), free(out), free(good), free(best), free(chart), free(tout), free(tpred), free(pout), free(ppred);
         return fail(err, NULL, "out of memory");
     }
     if (trainer_init(&T, N, o->batch, pl->nt, &pl->bar, o->opt, o->dropout, err) || infer_init(&I, N, pl->nt, err)) {
         trainer_free(&T), free(order), free(pred), free(out), free(good), free(best), free(chart), free(tout), free(tpred);
+        free(pout), free(ppred);
         return -1;
     }
     rng_seed(&rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
@@ -3810,7 +3898,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         if (R->rows != tr->n || R->feats != tr->d || R->crc != dcrc || R->nparam != N->nparam ||
             (int)R->nstates != states || (R->has_best != 0) != (va != NULL)) {
             trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
-            free(chart), free(tout), free(tpred);
+            free(chart), free(tout), free(tpred), free(pout), free(ppred);
             return fail(err, NULL, "the checkpoint does not match this training data or network");
         }
         memcpy(N->param, R->param, N->nparam * sizeof(float));
@@ -3828,6 +3916,8 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         ep0 = R->epochs_done + 1;
     }
     memcpy(good, N->param, N->nparam * sizeof(float));
+    good_epoch = ep0 - 1;
+    probe_ok = probe_usable(&probe);
     for (size_t ep = ep0; ep <= o->epochs; ep++) {
         double cost, vcost = 0;
         size_t vok = 0;
@@ -3842,7 +3932,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         if (stop_now) T.done_batches = T.first;
         else pool_run(pl, train_epoch_job, &T);
         if (T.diverged) {
-            memcpy(N->param, good, N->nparam * sizeof(float));
+            memcpy(N->param, good, N->nparam * sizeof(float)), M->epochs_done = (uint32_t)good_epoch;
             rc = fail(err, NULL, "training diverged in epoch %zu, mini-batch %zu (the cost is not a finite number); "
                       "try a smaller --eta than %g", ep, T.done_batches, (double)T.eta);
             break;
@@ -3864,12 +3954,25 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         T.step0 += nbatches;
         cost = T.cost_sum / (double)tr->n;
         if (!isfinite(cost) || !all_finite(N->param, N->nparam)) {
-            memcpy(N->param, good, N->nparam * sizeof(float));
+            memcpy(N->param, good, N->nparam * sizeof(float)), M->epochs_done = (uint32_t)good_epoch;
             rc = fail(err, NULL, "training diverged in epoch %zu (the cost is not a finite number); "
                       "try a smaller --eta than %g", ep, (double)T.eta);
             break;
         }
-        memcpy(good, N->param, N->nparam * sizeof(float));
+        why = probe_ok ? collapsed(pl, &I, N, &probe, T.inv, pout, ppred) : 0;
+        if (why == 1) { /* no way back: the gradients are zero */
+            memcpy(N->param, good, N->nparam * sizeof(float));
+            M->epochs_done = (uint32_t)good_epoch;
+            rc = fail(err, NULL, "training diverged in epoch %zu (cost %.6g): every row now gets the same output, so the "
+                      "network has saturated or its units have died; try a smaller --eta than %g", ep, cost, (double)T.eta);
+            break;
+        }
+        /* saturated at chance: a plateau that training may still leave (it
+         * does at the textbook's digits with --eta 12, after ten epochs);
+         * an error only if the run ends on it.  `good` keeps the epoch
+         * before it began. */
+        if (why == 2 && !sat_from) sat_from = ep;
+        if (why != 2) sat_from = 0, good_epoch = ep, memcpy(good, N->param, N->nparam * sizeof(float));
         M->epochs_done = (uint32_t)ep;
         n += snprintf(line + n, sizeof line - (size_t)n, "epoch %zu/%zu: cost %.6f", ep, o->epochs, cost);
         if (o->schedule != SCHED_CONSTANT) n += snprintf(line + n, sizeof line - (size_t)n, ", eta %.4g", (double)T.eta);
@@ -3913,9 +4016,15 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             break;
         if (va && o->patience && since >= o->patience) {
             if (!o->quiet)
-                fprintf(stderr, "stopping early: no better validation accuracy for %zu epochs\n", o->patience);
+                fprintf(stderr, "stopping early: no better validation accuracy for %zu epoch%s\n", o->patience, plural(o->patience));
             break;
         }
+    }
+    if (sat_from && !rc && !(ctl && ctl->interrupted)) {
+        memcpy(N->param, good, N->nparam * sizeof(float));
+        M->epochs_done = (uint32_t)good_epoch;
+        rc = fail(err, NULL, "training diverged: from epoch %zu to the end every output is saturated and the answers are "
+                  "no better than guessing; try a smaller --eta than %g", sat_from, (double)schedule_eta(o, sat_from - 1));
     }
     if (va && res->saved_epoch && !rc) { /* keep the best epoch on validation */
         memcpy(N->param, best, N->nparam * sizeof(float));
@@ -3933,7 +4042,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     if (!o->quiet && chart && nchart > ep0) /* a resumed run charts its own epochs */
         sparkline(va ? "validation accuracy" : "test accuracy", chart + ep0 - 1, nchart - (ep0 - 1));
     trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
-    free(chart), free(tout), free(tpred);
+    free(chart), free(tout), free(tpred), free(pout), free(ppred);
     return rc;
 }
 
@@ -4159,24 +4268,33 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
     char where[600];
     memset(&J, 0, sizeof J);
     J.net = N, J.inv = inv, J.scratch = &I->scratch[0][0], J.mean = I->mean, J.rsd = I->rsd;
+    /* Each byte is looked at once here however the reads split the lines:
+     * [0, chk) is checked (no NUL, CRs converted) and holds no line end
+     * [0, nlscan) has been searched for line ends, the last ending before
+     * `known`: so a long line arriving from a pipe costs linear time. */
+    size_t chk = 0, nlscan = 0, known = 0, longline = 0;
     for (;;) {
-        size_t endpos = have;
+        size_t endpos = have, lastnl = have;
         const char *p = (const char *)buf, *e;
-        if (crmode < 0) { /* decided by the first line end */
-            size_t i = 0;
-            while (i < have && buf[i] != '\r' && buf[i] != '\n') i++;
-            if (i < have && (buf[i] == '\n' || i + 1 < have || eof)) crmode = cr_lines(buf, have);
-        } else if (crmode) {
-            for (size_t i = 0; i < have; i++)
-                if (buf[i] == '\r') buf[i] = '\n';
-        }
-        if (have && memchr(buf, 0, have)) {
+        if (have > chk && memchr(buf + chk, 0, have - chk)) {
             rc = fail(err, name, "binary data (a NUL byte), not CSV text");
             break;
         }
-        if (!eof) { /* complete lines only, unless the input has ended */
-            while (endpos > 0 && buf[endpos - 1] != '\n') endpos--;
+        if (crmode < 0) { /* decided by the first line end */
+            size_t i = chk;
+            while (i < have && buf[i] != '\r' && buf[i] != '\n') i++;
+            if (i < have && (buf[i] == '\n' || i + 1 < have || eof)) crmode = cr_lines(buf, have);
+            chk = crmode < 0 ? i : have; /* (undecided: the bytes up to the first CR are checked) */
+        } else {
+            if (crmode)
+                for (size_t i = chk; i < have; i++)
+                    if (buf[i] == '\r') buf[i] = '\n';
+            chk = have;
         }
+        while (lastnl > nlscan && buf[lastnl - 1] != '\n') lastnl--;
+        if (lastnl == nlscan) lastnl = known;
+        known = lastnl, nlscan = chk;
+        if (!eof) endpos = lastnl; /* complete lines only, unless the input has ended */
         e = p + endpos;
         if (!shaped && endpos) {
             size_t lines_in = 0; /* data lines (and a header) in [p, e): enough to shape? */
@@ -4216,6 +4334,10 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
             while (p < e) {
                 const char *eol = line_end(p, e);
                 line++;
+                if (eol - p > NN_MAX_LINE) { /* answer the rows before it, then stop */
+                    longline = line;
+                    break;
+                }
                 if (!skip_line(p, eol)) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
                 p = eol + 1;
             }
@@ -4240,9 +4362,18 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
                 print_answers(N, J.out, J.pred, J.n, oo);
                 if (!regular) fflush(stdout);
             }
+            if (longline) {
+                rc = fail(err, name, "line %zu is longer than %d bytes (the limit)", longline, NN_MAX_LINE);
+                break;
+            }
         }
         memmove(buf, buf + endpos, have - endpos);
-        have -= endpos;
+        have -= endpos, chk = chk > endpos ? chk - endpos : 0;
+        nlscan = nlscan > endpos ? nlscan - endpos : 0, known = known > endpos ? known - endpos : 0;
+        if (have - known > NN_MAX_LINE) {
+            rc = fail(err, name, "line %zu is longer than %d bytes (the limit)", line + 1, NN_MAX_LINE);
+            break;
+        }
         if (eof) break;
         if (have == cap) { /* one line longer than the buffer */
             uint8_t *nb;
@@ -4291,9 +4422,9 @@ static const OptSpec train_opts[] = {
     {"layers", "SPEC", "IN-30-OUT", "layer sizes from input to output, e.g. 784-30-10 or 784-100relu-10softmax"},
     {"hidden", "ACT", "sigmoid", "activation of hidden layers not named in SPEC: sigmoid, tanh, relu, leaky"},
     {"output", "ACT", "sigmoid", "activation of the output layer if not named in SPEC: sigmoid, tanh, linear, softmax"},
-    {"cost", "NAME", "quadratic", "quadratic, cross-entropy (sigmoid output) or log-likelihood (softmax; its default)"},
-    {"init", "NAME", "see text", "normal N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in) weights; default: normal when every layer is sigmoid (the textbook), else he for relu and leaky layers and scaled for the others"},
-    {"eta", "RATE", "3.0", "learning rate (default 0.1 with momentum, 0.001 with adam)"},
+    {"cost", "NAME", "log-likelihood with softmax, else quadratic", "quadratic, cross-entropy (sigmoid output) or log-likelihood (softmax)"},
+    {"init", "NAME", "normal when every layer is sigmoid (the textbook), else he for relu and leaky layers and scaled for the others", "normal N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in) weights"},
+    {"eta", "RATE", "3.0 (sgd), 0.1 (momentum, nesterov), 0.001 (adam)", "learning rate"},
     {"epochs", "N", "30", "passes over the training data"},
     {"batch", "N", "10", "mini-batch size"},
     {"optimizer", "NAME", "sgd", "sgd, momentum, nesterov or adam"},
@@ -4314,7 +4445,7 @@ static const OptSpec train_opts[] = {
     {"test", "FILE", "none", "test data, evaluated after every epoch (never used to choose anything)"},
     {"test-labels", "FILE", "beside IDX", "IDX labels for --test"},
     {"holdout", "N|FRAC", "0", "hold out N rows (or a fraction) of --train as the test set"},
-    {"label-col", "first|last|N", "first", "CSV column holding the label (N counts from 1)"},
+    {"label-col", "auto|first|last|N", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels", "CSV column holding the label (N counts from 1)"},
     {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
     {"scale", "auto|none|NUM", "auto", "divide inputs by NUM (auto: 255 for IDX bytes, else the largest |value|)"},
@@ -4333,7 +4464,7 @@ static const OptSpec predict_opts[] = {
     {"probs", NULL, NULL, "print the output activations instead of labels"},
     {"top", "K", "off", "print the K most likely labels, each with its output activation"},
     {"format", "csv|tsv|json", "csv", "output format; json: one object per line"},
-    {"label-col", "none|first|last|N", "none", "CSV column to skip as a label"},
+    {"label-col", "none|first|last|N", "none", "CSV column to skip as a label (N counts from 1)"},
     {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV input starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
@@ -4344,8 +4475,9 @@ static const OptSpec eval_opts[] = {
     {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
     {"errors", "N", "0", "also list the N most confidently wrong rows"},
     {"show", NULL, NULL, "with --errors: draw those rows in the terminal"},
-    {"ascii", NULL, NULL, "with --show: draw with ASCII characters"},
-    {"label-col", "first|last|N", "first", "CSV column holding the label"},
+    {"ascii", NULL, NULL, "with --show: draw with ASCII characters (the default when stdout is not a terminal)"},
+    {"color", NULL, NULL, "with --show: draw in grey blocks with colour escapes even when stdout is not a terminal"},
+    {"label-col", "auto|first|last|N", "auto, as in train", "CSV column holding the label (N counts from 1)"},
     {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
@@ -4355,10 +4487,11 @@ static const OptSpec eval_opts[] = {
 static const OptSpec show_opts[] = {
     {"index", "I", "0", "the first row to draw (rows count from 0)"},
     {"count", "N", "1", "how many rows to draw"},
-    {"width", "W", "square", "image width in pixels (default: the square root of the features)"},
-    {"ascii", NULL, NULL, "draw with ASCII characters instead of Unicode half blocks in grey"},
+    {"width", "W", "the square root of the features", "image width in pixels"},
+    {"ascii", NULL, NULL, "draw with ASCII characters instead of Unicode half blocks in grey (the default when stdout is not a terminal)"},
+    {"color", NULL, NULL, "draw in grey blocks with colour escapes even when stdout is not a terminal (for less -R)"},
     {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
-    {"label-col", "none|first|last|N", "first", "CSV column holding the label"},
+    {"label-col", "auto|none|first|last|N", "auto, as in train", "CSV column holding the label (N counts from 1)"},
     {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"help", NULL, NULL, "show this help"},
@@ -4366,7 +4499,7 @@ static const OptSpec show_opts[] = {
 
 static const OptSpec weights_opts[] = {
     {"pgm", "FILE", NULL, "write the first layer's weights as a grid of greyscale tiles (PGM)"},
-    {"width", "W", "square", "tile width in pixels (the input's width; default: the square root of the inputs)"},
+    {"width", "W", "the square root of the inputs", "tile width in pixels (the input image's width)"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -4397,11 +4530,16 @@ static const CmdSpec commands[] = {
 
 static void print_cmd_help(FILE *f, const CmdSpec *c)
 {
+    int w = 0; /* the option column fits the longest option */
     fprintf(f, "usage: nn %s %s\n%s.\n\noptions:\n", c->name, c->args, c->summary);
+    for (const OptSpec *o = c->opts; o->name; o++) {
+        int l = (int)strlen(o->name) + 2 + (o->arg ? 1 + (int)strlen(o->arg) : 0);
+        w = l > w ? l : w;
+    }
     for (const OptSpec *o = c->opts; o->name; o++) {
         char left[64];
         snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-        fprintf(f, "  %-26s %s", left, o->help);
+        fprintf(f, "  %-*s  %s", w, left, o->help);
         if (o->def) fprintf(f, " (default: %s)", o->def);
         fputc('\n', f);
     }
@@ -4795,9 +4933,11 @@ static int train_main(int argc, char **argv, Ckpt *resume)
                 N.size[N.nl - 1], plural(N.size[N.nl - 1]), k - 1, k);
         rc = 2;
     }
-    if (!rc && tr.names && N.size[N.nl - 1] != tr.nclass && !(N.size[N.nl - 1] == 1 && tr.nclass == 2)) {
-        fprintf(stderr, "%s: the labels are %zu class names, so the output layer needs %zu neurons%s, not %zu\n", progname,
-                tr.nclass, tr.nclass, tr.nclass == 2 ? " (or 1)" : "", N.size[N.nl - 1]);
+    /* names: one output per class (two classes may share one output; a
+     * single class, which the warning below reports, gets any of 1 or 2) */
+    if (!rc && tr.names && N.size[N.nl - 1] != tr.nclass && !(tr.nclass <= 2 && N.size[N.nl - 1] <= 2)) {
+        fprintf(stderr, "%s: the labels are %zu class names, so the output layer needs %zu neuron%s%s, not %zu\n", progname,
+                tr.nclass, tr.nclass, plural(tr.nclass), tr.nclass == 2 ? " (or 1)" : "", N.size[N.nl - 1]);
         rc = 2;
     }
     if (!rc && !o.quiet) { /* a single class: nothing to learn; often the wrong --label-col */
@@ -4866,6 +5006,9 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         say("%s: %zu-layer network, %zu parameters, %zu training row%s%s, %s kernels, %d thread%s", out, (size_t)N.nl,
             net_count(&N), tr.n, plural(tr.n), vr, NN_SIMD, nt, plural((size_t)nt));
     }
+    if (!rc && resume && resume->epochs_done >= o.epochs && !resume->batch_next)
+        say("%s: the run had finished all %zu epoch%s; nothing to train, its model is written again", ctl.ckpt, o.epochs,
+            plural(o.epochs));
     pl = pool_new(nt);
     if (!pl) {
         say("out of memory starting threads");
@@ -4909,7 +5052,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         report(&err);
         if (!M.epochs_done) say("no model was saved: no epoch finished well%s", file_exists(out) ? "; the old one is kept" : "");
         else if (model_save(out, &N, &M, &e2)) report(&e2);
-        else say("saved the model of epoch %u (the last good one) to %s", M.epochs_done, out);
+        else say("saved the model of epoch %u (the last before it went wrong) to %s", M.epochs_done, out);
         data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
     }
@@ -4924,7 +5067,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
             say("saved %s%s: test accuracy %.2f%% (best epoch %.2f%% at epoch %zu), %.2f s", kept, out,
                 100 * res.final_acc, 100 * res.best_acc, res.best_epoch, res.seconds);
         else
-            say("saved %s%s after %u epochs, %.2f s", kept, out, M.epochs_done, res.seconds);
+            say("saved %s%s after %u epoch%s, %.2f s", kept, out, M.epochs_done, plural(M.epochs_done), res.seconds);
     }
     data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
     return rc ? 1 : 0;
@@ -4966,15 +5109,38 @@ static int cmd_train(int argc, char **argv)
         report(&err);
         return 1;
     }
-    if (!(args = calloc((size_t)R.argc + (size_t)argc + 1, sizeof *args))) {
+    if (!(args = calloc((size_t)R.argc + (size_t)argc + 3, sizeof *args))) {
         ckpt_free(&R);
         say("out of memory");
         return 1;
     }
-    for (int i = 0; i < R.argc; i++) args[n++] = R.argv[i];
+    /* The run's own arguments, less those this command line gives again
+     * and --checkpoint (the file resumed is the checkpoint unless another
+     * is given). */
+    for (int i = 0; i < R.argc; i++) {
+        const char *a = R.argv[i];
+        size_t len;
+        int drop, k;
+        if (strncmp(a, "--", 2)) { /* a value of an option kept */
+            args[n++] = R.argv[i];
+            continue;
+        }
+        a += 2, len = strcspn(a, "=");
+        drop = len == 10 && !strncmp(a, "checkpoint", 10);
+        for (k = 0; !drop && k < argc; k++)
+            drop = !strncmp(argv[k], "--", 2) && !strncmp(argv[k] + 2, a, len) &&
+                   (argv[k][2 + len] == 0 || argv[k][2 + len] == '=');
+        if (!drop) args[n++] = R.argv[i];
+        else if (!a[len] && i + 1 < R.argc && strncmp(R.argv[i + 1], "--", 2)) i++; /* and its value */
+    }
     for (int i = 0; i < argc; i++) { /* the overrides, minus --resume itself */
         if (!strcmp(argv[i], "--resume")) i++;
         else if (strncmp(argv[i], "--resume=", 9)) args[n++] = argv[i];
+    }
+    {
+        int given = 0;
+        for (int i = 0; i < argc; i++) given |= !strcmp(argv[i], "--checkpoint") || !strncmp(argv[i], "--checkpoint=", 13);
+        if (!given) args[n++] = (char *)"--checkpoint", args[n++] = (char *)path;
     }
     rc = train_main(n, args, &R);
     free(args);
@@ -4993,7 +5159,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         return 1;
     }
     c2 = *co;
-    c2.names = M->names, c2.nnames = M->nnames; /* label names map onto the model's classes */
+    c2.names = M->names, c2.nnames = M->nnames, c2.numbered = !M->nnames; /* labels map onto the model's classes */
     if (load_data(dpath, labels, &c2, want_labels, d, &err)) {
         report(&err);
         free(N->param);
@@ -5098,6 +5264,24 @@ static int cmd_predict(int argc, char **argv)
     return finish_stdout();
 }
 
+/* The text of class c: its name, or its number when the model has none
+ * (or fewer names than outputs). */
+static const char *class_text(char *const *names, size_t nnames, size_t c, char *buf, size_t n)
+{
+    if (c < nnames) return names[c];
+    snprintf(buf, n, "%zu", c);
+    return buf;
+}
+
+/* How show and eval --show draw: 1 grey Unicode blocks (colour escapes),
+ * 2 ASCII.  Colour goes to a terminal only, unless --color asks for it
+ * (for `less -R`); --ascii always wins. */
+static int draw_mode(const OptSpec *S, const char **val)
+{
+    if (OPT(S, val, "ascii")) return 2;
+    return OPT(S, val, "color") || isatty(STDOUT_FILENO) ? 1 : 2;
+}
+
 /* Draw row r of d as a w-pixel-wide image on stdout, each value scaled
  * from the row's smallest (black) to its largest (white): Unicode upper
  * half blocks with 24-step grey foreground (upper pixel) and background
@@ -5171,43 +5355,61 @@ static int cmd_show(int argc, char **argv)
         return 1;
     }
     for (size_t r = first; r < d.n && r < first + count; r++) {
-        if (d.y) printf("row %zu: label %d\n", r, (int)d.y[r]);
+        char b[32];
+        if (d.y) printf("row %zu: label %s\n", r, class_text(d.names, d.names ? d.nclass : 0, (size_t)d.y[r], b, sizeof b));
         else printf("row %zu\n", r);
-        draw_row(&d, r, w, OPT(S, val, "ascii") != NULL);
+        draw_row(&d, r, w, draw_mode(S, val) > 1);
     }
     data_free(&d);
     return finish_stdout();
 }
 
 /* The evaluation report after the accuracy line: the confusion matrix,
- * per-class precision, recall and F1, and the nerr most confidently wrong
- * rows (row numbers count data rows from 0). */
-static void print_report(const Net *N, const Data *d, const float *out, const int32_t *pred, size_t nerr, int show)
+ * per-class precision, recall and F1 with their macro averages over the
+ * classes that occur (in the labels or the predictions: a class absent
+ * from both says nothing of the model), and the nerr most confidently
+ * wrong rows (row numbers count data rows from 0; their confidence is the
+ * output of the predicted class, or for one sigmoid output, the output for
+ * class 1 and one minus it for class 0).  draw: 0 no images, 1 grey
+ * blocks, 2 ASCII. */
+static void print_report(const Net *N, char *const *names, size_t nnames, const Data *d, const float *out,
+                         const int32_t *pred, size_t nerr, int draw)
 {
-    size_t C = net_classes(N), K = N->size[N->nl - 1], *cm = alloc_array(C * C, sizeof(size_t));
+    size_t C = net_classes(N), K = N->size[N->nl - 1], *cm = alloc_array(C * C, sizeof(size_t)), present = 0;
+    int w = 6, wn = 6; /* matrix column width; class column width of the table */
     double mp = 0, mr = 0, mf = 0;
+    char b1[32], b2[32];
     if (!cm) return;
-    for (size_t r = 0; r < d->n; r++) cm[(size_t)d->y[r] * C + (size_t)pred[r]]++;
-    printf("\nconfusion matrix (rows: true label, columns: predicted)\n%6s", "");
-    for (size_t c = 0; c < C; c++) printf(" %6zu", c);
-    for (size_t t = 0; t < C; t++) {
-        printf("\n%6zu", t);
-        for (size_t c = 0; c < C; c++) printf(" %6zu", cm[t * C + c]);
+    for (size_t c = 0; c < nnames && c < C; c++) {
+        int l = (int)strlen(names[c]);
+        if (l > w) w = l > 12 ? 12 : l;
+        if (l > wn) wn = l > 30 ? 30 : l;
     }
-    printf("\n\n%-6s %9s %9s %9s %9s\n", "class", "precision", "recall", "f1", "support");
+    for (size_t r = 0; r < d->n; r++) cm[(size_t)d->y[r] * C + (size_t)pred[r]]++;
+    printf("\nconfusion matrix (rows: true label, columns: predicted)\n%*s", w, "");
+    for (size_t c = 0; c < C; c++) printf(" %*.*s", w, w, class_text(names, nnames, c, b1, sizeof b1));
+    for (size_t t = 0; t < C; t++) {
+        printf("\n%*.*s", w, w, class_text(names, nnames, t, b1, sizeof b1));
+        for (size_t c = 0; c < C; c++) printf(" %*zu", w, cm[t * C + c]);
+    }
+    printf("\n\n%-*s %9s %9s %9s %9s\n", wn, "class", "precision", "recall", "f1", "support");
     for (size_t c = 0; c < C; c++) {
         size_t tp = cm[c * C + c], col = 0, row = 0;
         double p, rc, f;
         for (size_t k = 0; k < C; k++) col += cm[k * C + c], row += cm[c * C + k];
+        if (!col && !row) continue; /* neither in the data nor predicted */
         p = col ? (double)tp / (double)col : 0, rc = row ? (double)tp / (double)row : 0;
         f = p + rc > 0 ? 2 * p * rc / (p + rc) : 0;
-        mp += p, mr += rc, mf += f;
-        printf("%-6zu %9.4f %9.4f %9.4f %9zu\n", c, p, rc, f, row);
+        mp += p, mr += rc, mf += f, present++;
+        printf("%-*.*s %9.4f %9.4f %9.4f %9zu\n", wn, wn, class_text(names, nnames, c, b1, sizeof b1), p, rc, f, row);
     }
-    printf("%-6s %9.4f %9.4f %9.4f %9zu\n", "macro", mp / (double)C, mr / (double)C, mf / (double)C, d->n);
+    if (present)
+        printf("%-*s %9.4f %9.4f %9.4f %9zu\n", wn, "macro", mp / (double)present, mr / (double)present,
+               mf / (double)present, d->n);
+    if (present < C) printf("(%zu of the model's %zu classes occur; the macro averages are over those)\n", present, C);
     if (nerr) { /* the most confident wrong answers: repeated selection, n * nerr is fine for a report */
         char *used = calloc(d->n, 1);
-        printf("\nmost confidently wrong (row, true, predicted, output activation)\n");
+        printf("\nmost confidently wrong (row, true, predicted, confidence)\n");
         for (size_t e = 0; used && e < nerr; e++) {
             size_t best = SIZE_MAX;
             float bv = 0;
@@ -5217,8 +5419,9 @@ static void print_report(const Net *N, const Data *d, const float *out, const in
             }
             if (best == SIZE_MAX) break;
             used[best] = 1;
-            printf("%zu %d %d %.6f\n", best, (int)d->y[best], (int)pred[best], (double)bv);
-            if (show) draw_row(d, best, (size_t)floor(sqrt((double)d->d) + 0.5), show > 1);
+            printf("%zu %s %s %.6f\n", best, class_text(names, nnames, (size_t)d->y[best], b1, sizeof b1),
+                   class_text(names, nnames, (size_t)pred[best], b2, sizeof b2), (double)bv);
+            if (draw) draw_row(d, best, (size_t)floor(sqrt((double)d->d) + 0.5), draw > 1);
         }
         free(used);
     }
@@ -5249,6 +5452,9 @@ static int cmd_eval(int argc, char **argv)
     if (npos != 2) return usage_error("eval", "expected MODEL and DATA");
     if ((s = OPT(S, val, "errors")) && parse_size(s, NN_MAX_ROWS, &nerr))
         return usage_error("eval", "--errors '%s': expected a whole number", s);
+    if (OPT(S, val, "show") && !nerr) say("warning: --show draws the rows that --errors lists; without --errors it does nothing");
+    if ((OPT(S, val, "ascii") || OPT(S, val, "color")) && !OPT(S, val, "show"))
+        say("warning: --%s has no effect without --show", OPT(S, val, "ascii") ? "ascii" : "color");
     if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
     if (threads_option("eval", OPT(S, val, "threads"), &nt)) return 2;
     if ((rc = load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
@@ -5264,7 +5470,7 @@ static int cmd_eval(int argc, char **argv)
     infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
     for (size_t r = 0; r < d.n; r++) ok += pred[r] == d.y[r];
     printf("accuracy %.4f (%zu/%zu)\n", (double)ok / (double)d.n, ok, d.n);
-    print_report(&N, &d, out, pred, nerr, OPT(S, val, "show") ? (OPT(S, val, "ascii") ? 2 : 1) : 0);
+    print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0);
     infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
     return finish_stdout();
 }
@@ -5340,6 +5546,49 @@ static int cmd_info(int argc, char **argv)
  * neuron of the first hidden layer, its input weights laid out as the input
  * image (W pixels wide), scaled from its own smallest weight (black) to its
  * largest (white), tiles in a near-square grid with a 1-pixel grey border. */
+/* Refuse an output that is the model being read (it would be replaced). */
+static int output_is_input(const char *cmd, const char *out, const char *in)
+{
+    if (!same_file(out, in)) return 0;
+    return usage_error(cmd, "the output %s is the model %s; give another file", out, in);
+}
+
+/* A float as a C constant: shortest round-trip text, always with a point
+ * or an exponent, and the f suffix (so firmware builds stay in float). */
+static const char *c_float(float v, char *buf, size_t n)
+{
+    size_t l;
+    snprintf(buf, n, "%.9g", (double)v);
+    l = strlen(buf);
+    if (!strpbrk(buf, ".e") && l + 3 < n) memcpy(buf + l, ".0", 3), l += 2;
+    if (l + 2 < n) buf[l] = 'f', buf[l + 1] = 0;
+    return buf;
+}
+
+/* s as the inside of a C string literal: \\ \" \? escaped, bytes outside
+ * printable ASCII as three-digit octal (which never runs on into the next
+ * character, as hex escapes can). */
+static void c_string(Buf *b, const char *s)
+{
+    char e[8];
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\\' || *p == '"' || *p == '?') e[0] = '\\', e[1] = (char)*p, e[2] = 0;
+        else if (*p < 32 || *p > 126) snprintf(e, sizeof e, "\\%03o", *p);
+        else e[0] = (char)*p, e[1] = 0;
+        buf_put(b, e, strlen(e));
+    }
+}
+
+/* s inside a C comment: "*" "/" cannot end it and control bytes are dropped. */
+static void c_comment(Buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if ((unsigned char)*p < 32) continue;
+        buf_put(b, p, 1);
+        if (*p == '*' && p[1] == '/') buf_put(b, " ", 1);
+    }
+}
+
 static int cmd_weights(int argc, char **argv)
 {
     const OptSpec *S = weights_opts;
@@ -5358,6 +5607,7 @@ static int cmd_weights(int argc, char **argv)
         return finish_stdout();
     }
     if (npos != 1 || !(path = OPT(S, val, "pgm"))) return usage_error("weights", "expected MODEL and --pgm FILE");
+    if ((rc = output_is_input("weights", path, pos[0]))) return rc;
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
@@ -5421,7 +5671,7 @@ static int cmd_export(int argc, char **argv)
     Meta M;
     Err err = {{0}, {0}};
     Buf b = {NULL, 0, 0, 0};
-    char line[256];
+    char line[256], fb[40];
 #define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(&b, line, strlen(line)))
     if ((rc = parse_opts("export", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
@@ -5429,14 +5679,18 @@ static int cmd_export(int argc, char **argv)
         return finish_stdout();
     }
     if (npos != 1 || !(path = OPT(S, val, "c"))) return usage_error("export", "expected MODEL and --c FILE.h");
+    if ((rc = output_is_input("export", path, pos[0]))) return rc;
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
     }
     L = N.nl - 1;
-    EMIT("/* Generated by nn %s from %s: a %d-layer network", NN_VERSION, pos[0], N.nl);
+    EMIT("/* Generated by nn %s from ", NN_VERSION);
+    c_comment(&b, pos[0]);
+    EMIT(": a %d-layer network", N.nl);
     for (int l = 0; l < N.nl; l++) EMIT("%s%zu%s", l ? "-" : " ", N.size[l], l ? act_name(N.act[l]) : "");
     EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
+    if (M.nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
     EMIT(" * in: NN_INPUTS raw features (nn_predict divides them by %.9g, as nn did).\n", (double)M.in_div);
     EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm). */\n");
     EMIT("#ifndef NN_MODEL_H\n#define NN_MODEL_H\n#include <math.h>\n\n");
@@ -5446,24 +5700,33 @@ static int cmd_export(int argc, char **argv)
         for (int l = 0; l < N.nl; l++) wide = N.size[l] > wide ? N.size[l] : wide;
         EMIT("%zu\n\n", wide);
     }
+    if (M.nnames) {
+        EMIT("#define NN_CLASSES %zu\nstatic const char *const nn_class_names[NN_CLASSES] = {", (size_t)M.nnames);
+        for (size_t k = 0; k < M.nnames; k++) {
+            EMIT("%s\"", k ? ", " : "\n    ");
+            c_string(&b, M.names[k]);
+            EMIT("\"");
+        }
+        EMIT("};\n\n");
+    }
     for (int l = 1; l <= L; l++) {
         EMIT("static const float nn_w%d[%zu] = {", l, N.size[l] * N.size[l - 1]);
         for (size_t j = 0; j < N.size[l]; j++)
             for (size_t i = 0; i < N.size[l - 1]; i++)
-                EMIT("%s%.9g", (j || i) ? ((j * N.size[l - 1] + i) % 8 ? ", " : ",\n    ") : "\n    ", (double)NET_W(&N, l)[j * N.ld[l - 1] + i]);
+                EMIT("%s%s", (j || i) ? ((j * N.size[l - 1] + i) % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_W(&N, l)[j * N.ld[l - 1] + i], fb, sizeof fb));
         EMIT("};\nstatic const float nn_b%d[%zu] = {", l, N.size[l]);
-        for (size_t j = 0; j < N.size[l]; j++) EMIT("%s%.9g", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", (double)NET_B(&N, l)[j]);
+        for (size_t j = 0; j < N.size[l]; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(&N, l)[j], fb, sizeof fb));
         EMIT("};\n\n");
     }
     if (M.mean) {
         EMIT("static const float nn_mean[%zu] = {", N.size[0]);
-        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%.9g", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", (double)M.mean[i]);
+        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M.mean[i], fb, sizeof fb));
         EMIT("};\nstatic const float nn_rsd[%zu] = {", N.size[0]);
-        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%.9g", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", (double)M.rsd[i]);
+        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M.rsd[i], fb, sizeof fb));
         EMIT("};\n\n");
     }
     EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n    int best = 0;\n");
-    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / (float)%.9g);\n", (double)M.in_div);
+    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M.in_div, fb, sizeof fb));
     if (M.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
     for (int l = 1; l <= L; l++) {
         int act = N.act[l];
@@ -5507,7 +5770,7 @@ int main(int argc, char **argv)
      * rather than killing nn half-way through a save */
     signal(SIGXFSZ, SIG_IGN);
     if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        if (cmd && !strcmp(cmd, "help") && argc > 2) {
+        if (cmd && !strcmp(cmd, "help") && argc > 2 && strcmp(argv[2], "--help") && strcmp(argv[2], "-h")) {
             for (const CmdSpec *c = commands; c->name; c++)
                 if (!strcmp(c->name, argv[2])) {
                     print_cmd_help(stdout, c);

@@ -4,32 +4,8 @@
 # Usage: tests/cli.sh [path/to/nn]   (prints PASS/FAIL lines and a summary)
 set -u
 NN=${1:-./nn}
-NN=$(cd "$(dirname "$NN")" && pwd)/$(basename "$NN")
-top=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 cd "$top" || exit 1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "PASS $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-
-# expect NAME STATUS PATTERN CMD...: CMD exits with STATUS, its stderr
-# contains PATTERN (grep -E), and nothing reaches stdout.
-expect() {
-    local name=$1 want=$2 pat=$3
-    shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" != "$want" ]; then
-        bad "$name: exit $got, wanted $want; stderr: $(head -c 300 "$T/err")"
-    elif ! grep -qE -- "$pat" "$T/err"; then
-        bad "$name: stderr lacks /$pat/: $(head -c 300 "$T/err")"
-    elif [ "$want" != 0 ] && [ -s "$T/out" ]; then
-        bad "$name: wrote to stdout on error"
-    else
-        ok "$name"
-    fi
-}
 
 # ---- fixtures ---------------------------------------------------------------
 D="$top/data/digits.csv"
@@ -265,8 +241,8 @@ acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/alog")
 awk -v a="$acc" 'BEGIN{exit !(a >= 93)}' && ok "adam on digits: $acc%" || bad "adam on digits '$acc'"
 "$NN" train --train "$D" --label-col last --holdout 297 --val 200 --patience 1 --epochs 200 --eta 8 --out "$T/p.bin" 2>"$T/plog"
 grep -q "stopping early" "$T/plog" && [ "$(grep -c '^epoch' "$T/plog")" -lt 200 ] && ok "early stopping with --patience" || bad "patience: $(tail -2 "$T/plog")"
-"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-40tanh-10 --cost cross-entropy --schedule step --step 3 --gamma 0.5 --epochs 7 --out "$T/s.bin" 2>"$T/slog"
-grep -q "epoch 4/7: .*eta 1.5," "$T/slog" && grep -q "epoch 7/7: .*eta 0.75," "$T/slog" && ok "step schedule halves eta every 3 epochs" || bad "step schedule: $(grep ^epoch "$T/slog" | head -7)"
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-40tanh-10 --cost cross-entropy --schedule step --step 3 --gamma 0.5 --eta 0.5 --epochs 7 --out "$T/s.bin" 2>"$T/slog"
+grep -q "epoch 4/7: .*eta 0.25," "$T/slog" && grep -q "epoch 7/7: .*eta 0.125," "$T/slog" && ok "step schedule halves eta every 3 epochs" || bad "step schedule: $(grep ^epoch "$T/slog" | head -7)"
 cp "$T/d.bin" "$T/div.bin"
 "$NN" train --train "$D" --label-col last --layers 64-30relu-10linear --eta 1000 --epochs 3 --out "$T/div.bin" 2>"$T/dlog"; rc=$?
 [ $rc = 1 ] && grep -q "diverged in epoch 1, mini-batch" "$T/dlog" && grep -q "smaller --eta than 1000" "$T/dlog" &&
@@ -366,8 +342,8 @@ expect "bad --sep" 2 "--sep 'pipe'" "$NN" train --train "$D" --sep pipe
 # ---- --standardize ------------------------------------------------------------------
 printf '1,10,0\n3,10,1\n1,10,0\n3,10,1\n' >"$T/st.csv"   # column 1: mean 2, deviation 1; column 2: constant
 "$NN" train --train "$T/st.csv" --label-col last --standardize --epochs 500 --batch 2 --quiet --out "$T/st.bin" &&
-    "$NN" export "$T/st.bin" --c "$T/st.h" && tr -d ' \n' <"$T/st.h" | grep -q 'nn_mean\[2\]={2,10};' &&
-    tr -d ' \n' <"$T/st.h" | grep -q 'nn_rsd\[2\]={1,1};' && "$NN" info "$T/st.bin" | grep -q "inputs standardized" &&
+    "$NN" export "$T/st.bin" --c "$T/st.h" && tr -d ' \n' <"$T/st.h" | grep -q 'nn_mean\[2\]={2.0f,10.0f};' &&
+    tr -d ' \n' <"$T/st.h" | grep -q 'nn_rsd\[2\]={1.0f,1.0f};' && "$NN" info "$T/st.bin" | grep -q "inputs standardized" &&
     "$NN" eval "$T/st.bin" "$T/st.csv" --label-col last | grep -q "accuracy 1.0000" &&
     ok "--standardize: mean 2 and deviation 1 stored (a constant column left as is), used by eval" || bad "--standardize: $(grep -A1 nn_mean "$T/st.h")"
 "$NN" train --train "$D" --label-col last --holdout 297 --standardize --layers 64-40tanh-10softmax --eta 0.1 --epochs 20 --out "$T/sd.bin" 2>"$T/sdlog"
@@ -381,7 +357,7 @@ expect "scale and standardize" 2 "--scale or --standardize" "$NN" train --train 
 # ---- show -------------------------------------------------------------------------
 # row 0 of the 2x2 fixture is 1 2 / 3 4: column means (0 + 2/3)/2 and (1/3 + 1)/2 of the range
 [ "$("$NN" show "$T/img-images-idx3-ubyte" --ascii)" = "$(printf 'row 0: label 0\n-*')" ] && ok "show --ascii draws the pixels, with the label from beside" || bad "show ascii: $("$NN" show "$T/img-images-idx3-ubyte" --ascii)"
-[ "$("$NN" show "$T/img-images-idx3-ubyte" --index 1 --count 5 | grep -o $'\u2580' | wc -l)" = 4 ] && ok "show: Unicode half blocks, two pixels each, rows to the end" || bad "show half blocks"
+[ "$("$NN" show "$T/img-images-idx3-ubyte" --index 1 --count 5 --color | grep -o $'\u2580' | wc -l)" = 4 ] && ok "show: Unicode half blocks, two pixels each, rows to the end" || bad "show half blocks"
 [ "$("$NN" show "$D" --label-col last --index 3 --count 2 --ascii | grep -c '^row')" = 2 ] && ok "show --index --count on CSV" || bad "show csv"
 expect "show past the end" 1 "--index 9 is past the end" "$NN" show "$T/img-images-idx3-ubyte" --index 9
 "$NN" eval "$T/d.bin" "$D" --label-col last --errors 2 --show --ascii | sed -n '/most confidently wrong/,$p' | awk 'NR>1' | wc -l | grep -qx 10 &&
@@ -411,5 +387,4 @@ fi
 [ "$(cat "$T/rc")" = 1 ] && cmp -s "$T/keep.bin" "$T/d.bin" && ok "file-size limit: save fails with status 1, old model kept" || bad "ulimit -f save: rc $(cat "$T/rc") $(cat "$T/err")"
 ls "$T" | grep -q '\.tmp\.' && bad "temporary file left behind" || ok "no temporary file left behind"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary cli

@@ -7,6 +7,9 @@
 #   - the gzip/DEFLATE tests (tests/gzip.sh);
 #   - the fuzz corpora (tests/fuzz/corpus) replayed under ASan+UBSan;
 #   - the command-line tests (tests/cli.sh) on the default and portable builds;
+#   - the edge tests of issue 9 (tests/edges.sh: one or more per defect) and
+#     the property tests (tests/props.sh: random bad rows, /dev/full for
+#     every output, BOM/CRLF/quotes/NA for every reader, name escaping);
 #   - valgrind memcheck of every command on small data (tests/valgrind.sh);
 #   - T1, the textbook run on Fashion-MNIST (tests/t1.sh).
 # With SANITIZE=1 everything is built with -fsanitize=address,undefined.
@@ -106,6 +109,8 @@ fi
 rm -rf "$inst"
 counted "cli" tests/cli.sh $B/nn
 counted "cli portable" tests/cli.sh $B/nn-portable
+counted "edges" tests/edges.sh $B/nn
+counted "props" tests/props.sh $B/nn
 if [ -z "$SAN" ]; then
     counted "valgrind" tests/valgrind.sh
     counted "T1" tests/t1.sh $B/nn
