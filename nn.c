@@ -1701,33 +1701,74 @@ static float act_deriv(float a, int act)
 /* @@10 threads                                                             */
 /* ======================================================================== */
 
-/* A sense-counting spin barrier: cheap enough for several crossings per
- * mini-batch.  Spins briefly, then yields, so oversubscribed machines still
- * make progress. */
+/* A generation barrier: cheap enough for several crossings per mini-batch.
+ * A waiter spins for a short while (the others are usually a microsecond
+ * or two behind), then sleeps on a condition variable, so that on a busy
+ * machine, where another thread may be off the CPU for a whole time slice,
+ * it gives its core away instead of spinning or yielding in a loop (which
+ * made two threads slower than one beside a busy process).  The last to
+ * arrive advances the generation and wakes sleepers only when there are
+ * some: sleepers is raised under the mutex before the generation is
+ * checked, and both are sequentially consistent, so either the last
+ * arriver sees the sleeper or the sleeper sees the new generation. */
+#ifndef NN_SPIN
+#define NN_SPIN 50 /* microseconds of spinning before sleeping */
+#endif
+
 typedef struct {
-    atomic_uint count, gen;
+    atomic_uint count, gen, sleepers;
     unsigned n;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
 } Barrier;
 
 static void barrier_init(Barrier *b, unsigned n)
 {
     atomic_init(&b->count, 0);
     atomic_init(&b->gen, 0);
+    atomic_init(&b->sleepers, 0);
     b->n = n;
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->cv, NULL);
+}
+
+static void barrier_destroy(Barrier *b)
+{
+    pthread_mutex_destroy(&b->mu);
+    pthread_cond_destroy(&b->cv);
 }
 
 static void barrier_wait(Barrier *b)
 {
     unsigned gen;
     if (b->n <= 1) return;
-    gen = atomic_load_explicit(&b->gen, memory_order_acquire);
+    gen = atomic_load(&b->gen);
     if (atomic_fetch_add_explicit(&b->count, 1, memory_order_acq_rel) + 1 == b->n) {
         atomic_store_explicit(&b->count, 0, memory_order_relaxed);
-        atomic_store_explicit(&b->gen, gen + 1, memory_order_release);
+        atomic_store(&b->gen, gen + 1);
+        if (atomic_load(&b->sleepers)) {
+            pthread_mutex_lock(&b->mu);
+            pthread_cond_broadcast(&b->cv);
+            pthread_mutex_unlock(&b->mu);
+        }
         return;
     }
-    for (unsigned spin = 0; atomic_load_explicit(&b->gen, memory_order_acquire) == gen; spin++)
-        if (spin > 50000) sched_yield();
+    {
+        double t0 = 0;
+        for (unsigned spin = 1;; spin++) {
+            if (atomic_load_explicit(&b->gen, memory_order_acquire) != gen) return;
+            if (!(spin & 255)) {
+                double t = now_seconds();
+                if (!t0) t0 = t;
+                else if (t - t0 > NN_SPIN * 1e-6) break;
+            }
+        }
+    }
+    pthread_mutex_lock(&b->mu);
+    atomic_fetch_add(&b->sleepers, 1);
+    while (atomic_load(&b->gen) == gen) pthread_cond_wait(&b->cv, &b->mu);
+    atomic_fetch_sub(&b->sleepers, 1);
+    pthread_mutex_unlock(&b->mu);
 }
 
 typedef void (*JobFn)(void *arg, int tid, int nt);
@@ -1741,7 +1782,10 @@ typedef struct Pool {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned long gen;
+    atomic_ulong agen; /* gen, for a worker to watch while it spins */
     int quit;
+    int solo;     /* run jobs on the caller alone (set by train_epoch on a
+                   * busy machine; jobs run so must not use `bar`) */
     JobFn fn;
     void *arg;
     Barrier done; /* end of a job */
@@ -1763,6 +1807,11 @@ static void *pool_worker(void *p)
     for (;;) {
         JobFn fn;
         void *arg;
+        { /* a job often follows at once (the segments of an epoch): spin first */
+            double t0 = now_seconds();
+            for (unsigned spin = 1; atomic_load_explicit(&pl->agen, memory_order_acquire) == seen; spin++)
+                if (!(spin & 255) && now_seconds() - t0 > NN_SPIN * 1e-6) break;
+        }
         pthread_mutex_lock(&pl->mu);
         while (pl->gen == seen && !pl->quit) pthread_cond_wait(&pl->cv, &pl->mu);
         if (pl->quit) {
@@ -1781,6 +1830,7 @@ static Pool *pool_new(int nt)
 {
     Pool *pl = calloc(1, sizeof *pl);
     if (!pl) return NULL;
+    atomic_init(&pl->agen, 0);
     pthread_mutex_init(&pl->mu, NULL);
     pthread_cond_init(&pl->cv, NULL);
     pl->nt = 1;
@@ -1801,8 +1851,13 @@ static Pool *pool_new(int nt)
 
 static void pool_run(Pool *pl, JobFn fn, void *arg)
 {
+    if (pl->solo) { /* the machine is busy (see train_epoch): the caller alone */
+        fn(arg, 0, 1);
+        return;
+    }
     pthread_mutex_lock(&pl->mu);
     pl->fn = fn, pl->arg = arg, pl->gen++;
+    atomic_store_explicit(&pl->agen, pl->gen, memory_order_release);
     pthread_cond_broadcast(&pl->cv);
     pthread_mutex_unlock(&pl->mu);
     fn(arg, 0, pl->nt);
@@ -1819,6 +1874,7 @@ static void pool_free(Pool *pl)
     for (int t = 1; t < pl->nt; t++) pthread_join(pl->th[t], NULL);
     pthread_mutex_destroy(&pl->mu);
     pthread_cond_destroy(&pl->cv);
+    barrier_destroy(&pl->done), barrier_destroy(&pl->bar);
     free(pl);
 }
 
@@ -1919,6 +1975,12 @@ typedef struct {
     int progress;                     /* draw a progress bar (stderr is a terminal) */
     double t_epoch, t_drawn;          /* when the epoch started, the bar was drawn */
     size_t epoch, epochs;
+    size_t from, upto;                /* train_epoch: the segment's mini-batches (upto 0: all from first) */
+    double spb[2][3];                 /* train_epoch: seconds per mini-batch, all threads / thread 0 alone, last 3 */
+    unsigned nseg;                    /* train_epoch: segments run */
+    int alone;                        /* train_epoch: the way chosen last */
+    double t_first;                   /* train_epoch: when the segment's first mini-batch ended */
+    int stale;                        /* the output replicas lag the parameters (after thread 0 ran alone) */
 } Trainer;
 
 /* A live progress line on a terminal: epoch, bar, examples per second,
@@ -2158,8 +2220,8 @@ static void prefetch_rows(const Data *d, const size_t *rows, size_t m)
 static void train_epoch_job(void *arg, int tid, int nt)
 {
     Trainer *T = arg;
-    size_t nb = T->first, s = nb * T->batch;
-    for (; s < T->count; s += T->batch, nb++) {
+    size_t nb = T->upto ? T->from : T->first, s = nb * T->batch, end = T->upto ? T->upto * T->batch : T->count;
+    for (; s < T->count && s < end; s += T->batch, nb++) {
         size_t m = T->count - s < T->batch ? T->count - s : T->batch, next = s + 2 * T->batch;
         if (tid == 0 && atomic_load(&T->stop_at) == SIZE_MAX) {
             if (!isfinite(T->cost_sum)) T->diverged = 1; /* stop within two mini-batches, not at the epoch's end */
@@ -2170,6 +2232,7 @@ static void train_epoch_job(void *arg, int tid, int nt)
         if (next < T->count)
             prefetch_rows(T->data, T->order + next, T->count - next < T->batch ? T->count - next : T->batch);
         train_step(T, tid, nt, T->order + s, m, (int)(nb & 1), T->step0 + nb + 1);
+        if (tid == 0 && T->upto && nb == T->from) T->t_first = now_seconds(); /* train_epoch's timing starts */
     }
     if (tid == 0) T->done_batches = nb;
 }
@@ -2222,6 +2285,78 @@ static void trainer_sync(Trainer *T)
         if (T->s1l[t]) memcpy(T->s1l[t], T->s1 + wo, n);
         if (T->s2l[t]) memcpy(T->s2l[t], T->s2 + wo, n);
     }
+}
+
+/* One epoch on a busy machine.  The threads of a mini-batch meet at a
+ * barrier, so when another process takes a core, a thread waits for one
+ * that is off the CPU for a whole time slice, and two threads run slower
+ * than one (2-5x, measured beside one CPU-bound process on 2 cores).  So
+ * the epoch runs in segments of NN_SEG mini-batches, each either on all
+ * threads or on thread 0 alone, timed; the faster way runs, and the other
+ * is tried again every NN_EXPLORE segments, so the choice follows the load
+ * as it comes and goes (leaving all threads takes a 10% gain, on the
+ * median of the last three timings of each way).  The
+ * evaluations between epochs follow the choice (Pool.solo).  Both ways
+ * compute every number by the same operations (see Trainer), so the model
+ * does not depend on the choices. */
+#ifndef NN_SEG /* (tests/unit.c sets both small, so that its runs switch often) */
+#define NN_SEG 256
+#endif
+#ifndef NN_EXPLORE
+#define NN_EXPLORE 128
+#endif
+
+/* The median of the last three timings (fewer: the smallest; none: 0), so
+ * that one hiccup of a shared host does not flip the choice. */
+static double spb_estimate(const double *h)
+{
+    double a = h[0], b = h[1], c = h[2];
+    if (b == 0) return a;
+    if (c == 0) return a < b ? a : b;
+    return a > b ? (b > c ? b : a < c ? a : c) : (a > c ? a : b < c ? b : c);
+}
+
+static void train_epoch(Pool *pl, Trainer *T)
+{
+    size_t nbat = (T->count + T->batch - 1) / T->batch, nb = T->first;
+    Barrier *shared = T->bar, solo;
+    if (pl->nt == 1) {
+        pool_run(pl, train_epoch_job, T);
+        return;
+    }
+    barrier_init(&solo, 1);
+    T->done_batches = nb;
+    pl->solo = 0;
+    while (nb < nbat) {
+        size_t seg = NN_SEG, hi;
+        int alone;
+        double spb, all = spb_estimate(T->spb[0]), one = spb_estimate(T->spb[1]);
+        if (all == 0 || one == 0) alone = all != 0; /* try each way once */
+        else alone = T->alone ? one <= all : one < 0.9 * all; /* leave all threads only for 10% */
+        T->alone = alone;
+        if (one != 0 && ++T->nseg % NN_EXPLORE == 0) alone = !alone, seg = (NN_SEG + 3) / 4; /* a short trial */
+        hi = nbat - nb > seg ? nb + seg : nbat;
+        T->from = nb, T->upto = hi;
+        T->t_first = 0;
+        if (alone) {
+            T->bar = &solo;
+            train_epoch_job(T, 0, 1);
+            T->bar = shared, T->stale = T->rep;
+        } else {
+            if (T->stale) trainer_sync(T), T->stale = 0;
+            pool_run(pl, train_epoch_job, T);
+        }
+        if (T->done_batches > nb + 1 && T->t_first != 0) { /* (the first mini-batch pays for waking threads) */
+            spb = (now_seconds() - T->t_first) / (double)(T->done_batches - nb - 1);
+            T->spb[alone][2] = T->spb[alone][1], T->spb[alone][1] = T->spb[alone][0], T->spb[alone][0] = spb;
+        }
+        if (T->done_batches < hi) break; /* stopped */
+        nb = hi;
+    }
+    T->upto = 0;
+    if (T->stale) trainer_sync(T), T->stale = 0;
+    barrier_destroy(&solo);
+    pl->solo = T->alone; /* the evaluations after the epoch follow */
 }
 
 static void trainer_free(Trainer *T)
@@ -3930,7 +4065,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         T.epoch = ep, T.t_epoch = T.t_drawn = now_seconds();
         atomic_store(&T.stop_at, SIZE_MAX);
         if (stop_now) T.done_batches = T.first;
-        else pool_run(pl, train_epoch_job, &T);
+        else train_epoch(pl, &T);
         if (T.diverged) {
             memcpy(N->param, good, N->nparam * sizeof(float)), M->epochs_done = (uint32_t)good_epoch;
             rc = fail(err, NULL, "training diverged in epoch %zu, mini-batch %zu (the cost is not a finite number); "
@@ -4041,6 +4176,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     res->seconds = now_seconds() - t0;
     if (!o->quiet && chart && nchart > ep0) /* a resumed run charts its own epochs */
         sparkline(va ? "validation accuracy" : "test accuracy", chart + ep0 - 1, nchart - (ep0 - 1));
+    pl->solo = 0;
     trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
     free(chart), free(tout), free(tpred), free(pout), free(ppred);
     return rc;

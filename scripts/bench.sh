@@ -5,6 +5,7 @@
 #   B1    the textbook job: Fashion-MNIST, 784-30-10, sigmoid, quadratic cost,
 #         eta 3.0, mini-batch 10, 30 epochs, test accuracy after every epoch
 #   B2    a wide layer: 784-800-10, mini-batch 32, 3 epochs (eta 3.0)
+#   busy  B1 with --threads 1 and 2 beside one CPU-bound process (medians of 3)
 #   P     nn predict over the 10,000 test images as CSV through a pipe
 # and, when Debian's python3-torch is installed, ../shared/bench/torch_ref.py
 # on B1 and B2 in the same run.  Prints one Markdown table.
@@ -74,6 +75,27 @@ run b1t1 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out
 b1t1s=$secs b1t1r=$rss b1t1a=$(acc_nn $B/b1t1.log)
 run b1t2 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out $B/b1t2.bin --threads 2
 if cmp -s $B/b1.bin $B/b1t1.bin && cmp -s $B/b1.bin $B/b1t2.bin; then det="byte-identical"; else det="DIFFERENT"; fi
+# B1 beside a busy process (issue "threads on a busy machine"): one
+# CPU-bound loop takes a core while B1 runs with --threads 1 and 2, three
+# times each, interleaved; the medians are compared (target: 2 threads no
+# more than 5% slower than 1).
+busy_loop() { while :; do :; done; }
+busy_loop &
+BUSY=$!
+trap 'kill $BUSY 2>/dev/null' EXIT
+bt1="" bt2=""
+for i in 1 2 3; do
+    run bb1 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out $B/bb.bin --threads 1
+    bt1="$bt1 $secs"
+    run bb2 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out $B/bb.bin --threads 2
+    bt2="$bt2 $secs"
+done
+kill $BUSY 2>/dev/null
+wait $BUSY 2>/dev/null || true
+trap - EXIT
+median() { echo "$@" | tr ' ' '\n' | sort -n | sed -n 2p; }
+bm1=$(median $bt1) bm2=$(median $bt2)
+busy=$(awk -v a="$bm2" -v b="$bm1" 'BEGIN{r = a / b; printf "median %.2f s with --threads 2 vs %.2f s with --threads 1: ratio %.3f (%s)", a, b, r, r <= 1.05 ? "within 5%, ok" : "MORE THAN 5% SLOWER"}')
 run b2 $NN train --layers 784-800-10 --eta 3.0 --batch 32 --epochs 3 $TR --out $B/b2.bin
 b2s=$secs b2r=$rss b2a=$(acc_nn $B/b2.log)
 
@@ -123,4 +145,5 @@ row "B2 nn 784-800-10, batch 32" "$b2s" 180000 "$G2" "$b2a%" "$b2r" "$(ratio "$b
 awk -v s="$best" -v mb="$csvmb" -v r="$prss" 'BEGIN{printf "| P nn predict, %s MB of CSV through a pipe | %.2f | %.0f | - | - | %.1f MB/s | %s MB | - |\n", mb, s, 10000/s, mb/s, r}'
 echo
 echo "B1 useful work $G1 GFLOP, B2 $G2 GFLOP. B1 runs (2 threads):$b1all s. B1 models with --threads 1, 2 and the default: $det. Predict: $psame."
+echo "B1 beside one busy process: $busy (runs, --threads 1:$bt1 s; --threads 2:$bt2 s)."
 [ -f $GZ ] && echo "Inflate (best of 5): nn $inflate; zcat $zc s."
