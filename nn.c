@@ -22,16 +22,16 @@
  * training stopped by SIGINT/SIGTERM (after saving).
  *
  * File formats (each has a "format notes" comment where it is read):
- *   gzip/DEFLATE (@@7), the model file and the checkpoint (@@12), IDX and
- *   CSV (@@13), PGM (@@15).
+ *   gzip/DEFLATE (@@8), the model file and the checkpoint (@@14), IDX and
+ *   CSV (@@15), PGM (@@17).
  *
  * Section map (grep -n '@@' nn.c):
  *   @@1 includes and limits     @@2 types             @@3 diagnostics
  *   @@4 checked sizes, memory   @@5 number parsing    @@6 random numbers
- *   @@7 byte I/O and CRC-32     @@8 kernels           @@9 network
- *   @@10 threads                @@11 forward, backward, training step
- *   @@12 model file             @@13 data loaders     @@14 training loop
- *   @@15 command line           @@16 main
+ *   @@7 byte I/O and CRC-32     @@8 gzip inflater     @@9 kernels
+ *   @@10 network                @@11 threads          @@12 training step
+ *   @@13 inference              @@14 model file       @@15 data loaders
+ *   @@16 training loop          @@17 command line     @@18 main
  *
  * Licence: MIT (see LICENSE).
  */
@@ -90,9 +90,10 @@
 #define NN_MAX_EPOCHS 1000000
 #define NN_MAX_LINE (64 << 20)      /* bytes in one line of CSV text */
 
-/* Fault injection for the tests (tests/Makefile builds the gradient check
- * with each): 1 drops the activation derivative, 2 flips the sign of the
- * output error, 3 drops the bias gradient, 4 flips the propagated delta. */
+/* Fault injection for the tests (tests/run.sh builds tests/unit.c's
+ * gradient check with each): 1 drops the activation derivative, 2 flips
+ * the sign of the output error, 3 drops the bias gradient, 4 flips the
+ * propagated delta. */
 #ifndef NN_FAULT
 #define NN_FAULT 0
 #endif
@@ -162,7 +163,6 @@ typedef struct {
     int32_t *y;           /* (n) labels, or NULL when unlabelled */
     size_t nclass;        /* 1 + largest label, 0 when unlabelled */
     float maxabs;         /* largest |feature|, for --scale auto */
-    int is_idx8;          /* features are IDX unsigned bytes */
     void *own_x, *own_y;  /* allocations this set owns */
     char **names;         /* (nclass) class names when labels were names, owned */
     char name[512];
@@ -499,7 +499,7 @@ static void shuffle(Rng *r, size_t *idx, size_t n)
 /* @@7 byte I/O and CRC-32                                                  */
 /* ======================================================================== */
 
-/* The magic numbers of nn's own files (format notes in @@12), and of the
+/* The magic numbers of nn's own files (format notes in @@14), and of the
  * data formats it sniffs. */
 #define CKPT_MAGIC "\x89NNC\r\n\x1a\n"
 #define MODEL_MAGIC "\x89NNM\r\n\x1a\n"
@@ -761,6 +761,213 @@ static uint32_t crc32_nibble(uint32_t crc, const uint8_t *p, size_t n)
     }
     return ~crc;
 }
+
+/* Write `len` bytes to `path` atomically: a temporary file in the same
+ * directory, flushed, fsync'ed, then renamed over the target, so the old
+ * file survives any failure. */
+static int write_atomic(const char *path, const uint8_t *data, size_t len, Err *err)
+{
+    char tmp[4096];
+    FILE *f;
+    int fd, ok;
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+        return fail(err, path, "path too long");
+    fd = mkstemp(tmp);
+    if (fd < 0) return fail(err, path, "cannot create a temporary file beside it: %s", strerror(errno));
+    (void)fchmod(fd, 0644); /* mkstemp makes 0600; a model is an ordinary file */
+    f = fdopen(fd, "wb");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        return fail(err, path, "cannot write: %s", strerror(e));
+    }
+    ok = fwrite(data, 1, len, f) == len;
+    ok = (fflush(f) == 0) && ok;
+    ok = ok && fsync(fileno(f)) == 0;
+    if (!ok) {
+        int e = errno;
+        fclose(f);
+        unlink(tmp);
+        return fail(err, path, "write failed: %s", strerror(e));
+    }
+    if (fclose(f) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return fail(err, path, "write failed: %s", strerror(e));
+    }
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return fail(err, path, "cannot rename the temporary file into place: %s", strerror(e));
+    }
+    return 0;
+}
+
+/* Follow symbolic links from `path` to the file they name, which need not
+ * exist yet, into out (cap bytes).  0, or -1 with a message. */
+static int follow_links(const char *path, char *out, size_t cap, Err *err)
+{
+    char cur[4096], tgt[4096];
+    if (strlen(path) >= sizeof cur) return fail(err, path, "path too long");
+    strcpy(cur, path);
+    for (int hop = 0;; hop++) {
+        struct stat st;
+        ssize_t n;
+        const char *slash;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) break;
+        if (hop == 40) return fail(err, path, "too many levels of symbolic links");
+        n = readlink(cur, tgt, sizeof tgt - 1);
+        if (n < 0) return fail(err, path, "cannot read the symbolic link: %s", strerror(errno));
+        tgt[n] = 0;
+        slash = strrchr(cur, '/');
+        if (tgt[0] != '/' && slash) { /* relative to the link's directory */
+            size_t dl = (size_t)(slash - cur) + 1;
+            if (dl + (size_t)n >= sizeof cur) return fail(err, path, "path too long");
+            memmove(cur + dl, tgt, (size_t)n + 1);
+        } else {
+            memcpy(cur, tgt, (size_t)n + 1);
+        }
+    }
+    if (strlen(cur) >= cap) return fail(err, path, "path too long");
+    strcpy(out, cur);
+    return 0;
+}
+
+/* Check, before any work is done, that the output `path` can be written:
+ * "-" (standard output) always; a directory never; a device or FIFO when
+ * it is writable; otherwise the directory must take a new file (tried by
+ * creating and removing one, which also catches a read-only file system
+ * and works for root).  0, or -1 with a message. */
+static int check_output(const char *path, Err *err)
+{
+    char real[4096], probe[4200];
+    struct stat st;
+    const char *slash;
+    int fd;
+    if (!strcmp(path, "-")) return 0;
+    if (!*path) return fail(err, NULL, "an empty output path");
+    if (stat(path, &st) == 0) { /* the kernel follows the links, /proc's too (/dev/stdout) */
+        if (S_ISDIR(st.st_mode)) return fail(err, path, "is a directory; give a file name");
+        if (!S_ISREG(st.st_mode))
+            return access(path, W_OK) ? fail(err, path, "cannot write: %s", strerror(errno)) : 0;
+    }
+    if (follow_links(path, real, sizeof real, err)) return -1;
+    slash = strrchr(real, '/');
+    snprintf(probe, sizeof probe, "%.*s.nn-probe.XXXXXX", slash ? (int)(slash - real + 1) : 0, real);
+    if ((fd = mkstemp(probe)) < 0) return fail(err, path, "cannot write there: %s", strerror(errno));
+    close(fd);
+    unlink(probe);
+    return 0;
+}
+
+/* Whether paths a and b name the same file: both "-" (standard output),
+ * the same existing regular file (links followed), or the same new file.
+ * An input path "-" (standard input) is never the same as an output. */
+static int same_file(const char *a, const char *b)
+{
+    char ra[4096], rb[4096];
+    struct stat sa, sb;
+    int ea, eb;
+    if (!strcmp(a, "-") || !strcmp(b, "-")) return !strcmp(a, b);
+    if (follow_links(a, ra, sizeof ra, NULL) || follow_links(b, rb, sizeof rb, NULL)) return 0;
+    ea = stat(ra, &sa) == 0, eb = stat(rb, &sb) == 0;
+    if (ea && eb) return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (ea || eb) return 0;
+    { /* neither exists yet: the same directory and name */
+        char da[4096], db[4096], *pa = strrchr(ra, '/'), *pb = strrchr(rb, '/');
+        const char *na = pa ? pa + 1 : ra, *nb = pb ? pb + 1 : rb;
+        if (pa) *pa = 0;
+        if (pb) *pb = 0;
+        if (!realpath(pa ? (*ra ? ra : "/") : ".", da) || !realpath(pb ? (*rb ? rb : "/") : ".", db)) return 0;
+        return !strcmp(da, db) && !strcmp(na, nb);
+    }
+}
+
+/* Write len bytes to the output `path`: "-" is standard output; a symbolic
+ * link is followed to its target; a device or FIFO is written in place (so
+ * /dev/full is a write error, not a regular file put in its place); a
+ * regular file is replaced atomically, so the old one survives any
+ * failure. */
+static int write_output(const char *path, const uint8_t *data, size_t len, Err *err)
+{
+    char real[4096];
+    struct stat st;
+    int fd;
+    size_t done = 0;
+    if (!strcmp(path, "-")) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+            return fail(err, NULL, "error writing to standard output: %s", strerror(errno));
+        return 0;
+    }
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+        if (follow_links(path, real, sizeof real, err)) return -1;
+        return write_atomic(real, data, len, err);
+    }
+    if (S_ISDIR(st.st_mode)) return fail(err, path, "is a directory; give a file name");
+    if ((fd = open(path, O_WRONLY)) < 0) return fail(err, path, "cannot write: %s", strerror(errno));
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            int e = w < 0 ? errno : EIO;
+            close(fd);
+            return fail(err, path, "write failed: %s", strerror(e));
+        }
+        done += (size_t)w;
+    }
+    if (close(fd) != 0) return fail(err, path, "write failed: %s", strerror(errno));
+    return 0;
+}
+
+/* A growable byte buffer for writing files. */
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+    int oom;
+} Buf;
+
+static void buf_put(Buf *b, const void *src, size_t n)
+{
+    if (b->oom) return;
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        uint8_t *q;
+        while (cap < b->n + n) cap *= 2;
+        if (!(q = realloc(b->p, cap))) {
+            b->oom = 1;
+            return;
+        }
+        b->p = q, b->cap = cap;
+    }
+    memcpy(b->p + b->n, src, n);
+    b->n += n;
+}
+
+static void buf_u32(Buf *b, uint32_t v)
+{
+    uint8_t t[4];
+    put_le32(t, v);
+    buf_put(b, t, 4);
+}
+
+static void buf_u64(Buf *b, uint64_t v) { buf_u32(b, (uint32_t)v), buf_u32(b, (uint32_t)(v >> 32)); }
+
+static void buf_f64(Buf *b, double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, 8);
+    buf_u64(b, u);
+}
+
+static void buf_floats(Buf *b, const float *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) buf_u32(b, f32_bits(p[i]));
+}
+
+/* ======================================================================== */
+/* @@8 gzip inflater                                                        */
+/* ======================================================================== */
 
 /* Format notes: gzip (RFC 1952) over DEFLATE (RFC 1951).  A gzip file is
  * one or more members: a 10-byte header (1F 8B, method 8, flags, mtime, xfl,
@@ -1115,166 +1322,8 @@ static int gunzip(const uint8_t *in, size_t inlen, size_t maxout, const char *na
     return 0;
 }
 
-/* Write `len` bytes to `path` atomically: a temporary file in the same
- * directory, flushed, fsync'ed, then renamed over the target, so the old
- * file survives any failure. */
-static int write_atomic(const char *path, const uint8_t *data, size_t len, Err *err)
-{
-    char tmp[4096];
-    FILE *f;
-    int fd, ok;
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
-        return fail(err, path, "path too long");
-    fd = mkstemp(tmp);
-    if (fd < 0) return fail(err, path, "cannot create a temporary file beside it: %s", strerror(errno));
-    (void)fchmod(fd, 0644); /* mkstemp makes 0600; a model is an ordinary file */
-    f = fdopen(fd, "wb");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        return fail(err, path, "cannot write: %s", strerror(e));
-    }
-    ok = fwrite(data, 1, len, f) == len;
-    ok = (fflush(f) == 0) && ok;
-    ok = ok && fsync(fileno(f)) == 0;
-    if (!ok) {
-        int e = errno;
-        fclose(f);
-        unlink(tmp);
-        return fail(err, path, "write failed: %s", strerror(e));
-    }
-    if (fclose(f) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return fail(err, path, "write failed: %s", strerror(e));
-    }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return fail(err, path, "cannot rename the temporary file into place: %s", strerror(e));
-    }
-    return 0;
-}
-
-/* Follow symbolic links from `path` to the file they name, which need not
- * exist yet, into out (cap bytes).  0, or -1 with a message. */
-static int follow_links(const char *path, char *out, size_t cap, Err *err)
-{
-    char cur[4096], tgt[4096];
-    if (strlen(path) >= sizeof cur) return fail(err, path, "path too long");
-    strcpy(cur, path);
-    for (int hop = 0;; hop++) {
-        struct stat st;
-        ssize_t n;
-        const char *slash;
-        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) break;
-        if (hop == 40) return fail(err, path, "too many levels of symbolic links");
-        n = readlink(cur, tgt, sizeof tgt - 1);
-        if (n < 0) return fail(err, path, "cannot read the symbolic link: %s", strerror(errno));
-        tgt[n] = 0;
-        slash = strrchr(cur, '/');
-        if (tgt[0] != '/' && slash) { /* relative to the link's directory */
-            size_t dl = (size_t)(slash - cur) + 1;
-            if (dl + (size_t)n >= sizeof cur) return fail(err, path, "path too long");
-            memmove(cur + dl, tgt, (size_t)n + 1);
-        } else {
-            memcpy(cur, tgt, (size_t)n + 1);
-        }
-    }
-    if (strlen(cur) >= cap) return fail(err, path, "path too long");
-    strcpy(out, cur);
-    return 0;
-}
-
-/* Check, before any work is done, that the output `path` can be written:
- * "-" (standard output) always; a directory never; a device or FIFO when
- * it is writable; otherwise the directory must take a new file (tried by
- * creating and removing one, which also catches a read-only file system
- * and works for root).  0, or -1 with a message. */
-static int check_output(const char *path, Err *err)
-{
-    char real[4096], probe[4200];
-    struct stat st;
-    const char *slash;
-    int fd;
-    if (!strcmp(path, "-")) return 0;
-    if (!*path) return fail(err, NULL, "an empty output path");
-    if (stat(path, &st) == 0) { /* the kernel follows the links, /proc's too (/dev/stdout) */
-        if (S_ISDIR(st.st_mode)) return fail(err, path, "is a directory; give a file name");
-        if (!S_ISREG(st.st_mode))
-            return access(path, W_OK) ? fail(err, path, "cannot write: %s", strerror(errno)) : 0;
-    }
-    if (follow_links(path, real, sizeof real, err)) return -1;
-    slash = strrchr(real, '/');
-    snprintf(probe, sizeof probe, "%.*s.nn-probe.XXXXXX", slash ? (int)(slash - real + 1) : 0, real);
-    if ((fd = mkstemp(probe)) < 0) return fail(err, path, "cannot write there: %s", strerror(errno));
-    close(fd);
-    unlink(probe);
-    return 0;
-}
-
-/* Whether paths a and b name the same file: both "-" (standard output),
- * the same existing regular file (links followed), or the same new file.
- * An input path "-" (standard input) is never the same as an output. */
-static int same_file(const char *a, const char *b)
-{
-    char ra[4096], rb[4096];
-    struct stat sa, sb;
-    int ea, eb;
-    if (!strcmp(a, "-") || !strcmp(b, "-")) return !strcmp(a, b);
-    if (follow_links(a, ra, sizeof ra, NULL) || follow_links(b, rb, sizeof rb, NULL)) return 0;
-    ea = stat(ra, &sa) == 0, eb = stat(rb, &sb) == 0;
-    if (ea && eb) return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    if (ea || eb) return 0;
-    { /* neither exists yet: the same directory and name */
-        char da[4096], db[4096], *pa = strrchr(ra, '/'), *pb = strrchr(rb, '/');
-        const char *na = pa ? pa + 1 : ra, *nb = pb ? pb + 1 : rb;
-        if (pa) *pa = 0;
-        if (pb) *pb = 0;
-        if (!realpath(pa ? (*ra ? ra : "/") : ".", da) || !realpath(pb ? (*rb ? rb : "/") : ".", db)) return 0;
-        return !strcmp(da, db) && !strcmp(na, nb);
-    }
-}
-
-/* Write len bytes to the output `path`: "-" is standard output; a symbolic
- * link is followed to its target; a device or FIFO is written in place (so
- * /dev/full is a write error, not a regular file put in its place); a
- * regular file is replaced atomically, so the old one survives any
- * failure. */
-static int write_output(const char *path, const uint8_t *data, size_t len, Err *err)
-{
-    char real[4096];
-    struct stat st;
-    int fd;
-    size_t done = 0;
-    if (!strcmp(path, "-")) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
-            return fail(err, NULL, "error writing to standard output: %s", strerror(errno));
-        return 0;
-    }
-    if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
-        if (follow_links(path, real, sizeof real, err)) return -1;
-        return write_atomic(real, data, len, err);
-    }
-    if (S_ISDIR(st.st_mode)) return fail(err, path, "is a directory; give a file name");
-    if ((fd = open(path, O_WRONLY)) < 0) return fail(err, path, "cannot write: %s", strerror(errno));
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            int e = w < 0 ? errno : EIO;
-            close(fd);
-            return fail(err, path, "write failed: %s", strerror(e));
-        }
-        done += (size_t)w;
-    }
-    if (close(fd) != 0) return fail(err, path, "write failed: %s", strerror(errno));
-    return 0;
-}
-
 /* ======================================================================== */
-/* @@8 kernels                                                              */
+/* @@9 kernels                                                              */
 /* ======================================================================== */
 
 /* Three kernels do all the arithmetic of training and prediction.  Every
@@ -1496,7 +1545,7 @@ static void k_backprop(const float *D, size_t ldd, size_t m, const float *W, siz
 #endif
 
 /* ======================================================================== */
-/* @@9 network                                                              */
+/* @@10 network                                                             */
 /* ======================================================================== */
 
 static const char *const act_names[ACT_COUNT] = {"?", "sigmoid", "tanh", "relu", "leaky", "linear", "softmax"};
@@ -1698,7 +1747,7 @@ static float act_deriv(float a, int act)
 }
 
 /* ======================================================================== */
-/* @@10 threads                                                             */
+/* @@11 threads                                                             */
 /* ======================================================================== */
 
 /* A generation barrier: cheap enough for several crossings per mini-batch.
@@ -1890,7 +1939,7 @@ static void split_range(size_t ld, int nt, int t, size_t *lo, size_t *hi)
 }
 
 /* ======================================================================== */
-/* @@11 forward, backward, training step                                    */
+/* @@12 training step                                                       */
 /* ======================================================================== */
 
 /* Copy rows rows[0..m) of the data set into X (m, ld) as floats, scaled by
@@ -2082,15 +2131,20 @@ static LayerView layer_view(const Trainer *T, int tid, int l)
     const Net *N = T->net;
     LayerView v;
     size_t wo = N->woff[l], bo = N->boff[l];
-    float *G = T->grad ? T->grad : T->gbuf, *p = N->param, *s1 = T->s1, *s2 = T->s2;
-    if (T->rep && l == N->nl - 1 && tid > 0) { /* the replica holds W(L), B(L) from offset 0 */
-        p = T->wl[tid] - wo, G = G ? T->gl[tid] - wo : NULL;
-        s1 = s1 ? T->s1l[tid] - wo : NULL, s2 = s2 ? T->s2l[tid] - wo : NULL;
+    float *G = T->grad ? T->grad : T->gbuf;
+    if (T->rep && l == N->nl - 1 && tid > 0) { /* the replica holds W(L), then B(L) at bo - wo */
+        size_t rb = bo - wo;
+        float *g = G ? T->gl[tid] : NULL, *s1 = T->s1l[tid], *s2 = T->s2l[tid];
+        v.W = T->wl[tid], v.B = T->wl[tid] + rb;
+        v.G = g, v.Gb = g ? g + rb : NULL;
+        v.S1 = s1, v.S1b = s1 ? s1 + rb : NULL;
+        v.S2 = s2, v.S2b = s2 ? s2 + rb : NULL;
+        return v;
     }
-    v.W = p + wo, v.B = p + bo;
+    v.W = N->param + wo, v.B = N->param + bo;
     v.G = G ? G + wo : NULL, v.Gb = G ? G + bo : NULL;
-    v.S1 = s1 ? s1 + wo : NULL, v.S1b = s1 ? s1 + bo : NULL;
-    v.S2 = s2 ? s2 + wo : NULL, v.S2b = s2 ? s2 + bo : NULL;
+    v.S1 = T->s1 ? T->s1 + wo : NULL, v.S1b = T->s1 ? T->s1 + bo : NULL;
+    v.S2 = T->s2 ? T->s2 + wo : NULL, v.S2b = T->s2 ? T->s2 + bo : NULL;
     return v;
 }
 
@@ -2211,7 +2265,6 @@ static void prefetch_rows(const Data *d, const size_t *rows, size_t m)
 #endif
 }
 
-/* Pool job: one epoch over T->order in mini-batches. */
 /* Pool job: one epoch over T->order in mini-batches, from batch T->first.
  * A stop request (SIGINT, SIGTERM) seen by thread 0 before batch k stops
  * every thread before batch k + 2: threads that cross a barrier every batch
@@ -2372,6 +2425,10 @@ static void trainer_free(Trainer *T)
     free(T->gbuf), free(T->s1), free(T->s2);
 }
 
+/* ======================================================================== */
+/* @@13 inference                                                           */
+/* ======================================================================== */
+
 /* Forward m <= NN_CHUNK rows held in s0 (m, ld[0]) -- scaled, padding zero
  * -- through the whole network on one thread; s0 and s1 (NN_CHUNK, maxld)
  * are scratch.  Row b's output activations go to out + b * size[L] when out
@@ -2462,7 +2519,7 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float inv, float *out, 
 }
 
 /* ======================================================================== */
-/* @@12 model file                                                          */
+/* @@14 model file                                                          */
 /* ======================================================================== */
 
 /* Format notes: the nn model file, format version 2.  All integers are
@@ -2485,8 +2542,13 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float inv, float *out, 
  *                    high, 7 init, 8 optimiser, 9 momentum f, 10 lambda f,
  *                    11 dropout f, 12 schedule, 13 gamma f, 14 step,
  *                    15 kept epoch, 16 validation rows, 17 patience,
- *                    18 beta1 f, 19 beta2 f, 20 epsilon f.  An unknown tag
- *                    is an error: it may change what the model computes.
+ *                    18 beta1 f, 19 beta2 f, 20 epsilon f; and two of
+ *                    variable length, present when used: 21 class names
+ *                    (count (4), then for each name its length (4, at
+ *                    most 4096) and its UTF-8 bytes), 22 standardisation
+ *                    (the K inputs' means, then 1 / their deviations, f32;
+ *                    8 x inputs bytes).  An unknown tag is an error: it
+ *                    may change what the model computes.
  *   ..      ...      for each layer l = 1..K-1: weights (size[l] x size[l-1],
  *                    row-major, row j = the weights into neuron j), then
  *                    biases (size[l]), all f32
@@ -2503,9 +2565,11 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float inv, float *out, 
 
 enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, TAG_INIT, TAG_OPT, TAG_MOMENTUM,
        TAG_LAMBDA, TAG_DROPOUT, TAG_SCHEDULE, TAG_GAMMA, TAG_STEP, TAG_KEPT, TAG_VAL, TAG_PATIENCE, TAG_BETA1,
-       TAG_BETA2, TAG_EPS, TAG_COUNT };
-#define TAG_NAMES 21 /* variable length: count, then (length, bytes) per class name */
-#define TAG_STANDARDIZE 22 /* 8 x inputs bytes: the inputs' means, then 1 / their deviations (f32) */
+       TAG_BETA2, TAG_EPS, TAG_COUNT, /* the fixed 4-byte fields end here */
+       TAG_NAMES = 21,       /* variable length: count, then (length, bytes) per class name */
+       TAG_STANDARDIZE = 22  /* 8 x inputs bytes: the inputs' means, then 1 / their deviations (f32) */
+};
+#define NN_MAX_NAME 4096 /* bytes in one class name */
 
 /* The settings fields: tag, is-float, and where the value lives in Meta. */
 static void meta_fields(Meta *M, uint32_t **u, float **f)
@@ -2521,54 +2585,56 @@ static void meta_fields(Meta *M, uint32_t **u, float **f)
 /* Bytes of the fixed header for K layer sizes (format 2, before the fields). */
 static size_t model_header_len(int K) { return 8 + 4 + 4 + 4 * (size_t)K + 4 * (size_t)(K - 1) + 4 + 4 + 4; }
 
-/* Encode a model into a malloc'd buffer; caller frees. */
+/* Encode a model into a malloc'd buffer; caller frees.  NULL when out of
+ * memory.  Written into a growing Buf, so no size is computed by hand. */
 static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
 {
     Meta Mc = *Min;
     uint32_t *u[TAG_COUNT];
     float *f[TAG_COUNT];
-    size_t n = model_header_len(N->nl) + 12 * (TAG_COUNT - 1) + 4 * net_count(N) + 4, nl = 4;
-    uint8_t *buf, *p;
-    for (uint32_t k = 0; k < Mc.nnames; k++) nl += 4 + strlen(Mc.names[k]);
-    if (Mc.names) n += 8 + nl;
-    if (Mc.mean) n += 8 + 8 * N->size[0];
-    if (!(buf = malloc(n))) return NULL;
-    p = buf;
+    Buf b = {NULL, 0, 0, 0};
     meta_fields(&Mc, u, f);
-    memcpy(p, MODEL_MAGIC, 8), p += 8;
-    put_le32(p, MODEL_VERSION), p += 4;
-    put_le32(p, (uint32_t)N->nl), p += 4;
-    for (int l = 0; l < N->nl; l++) put_le32(p, (uint32_t)N->size[l]), p += 4;
-    for (int l = 1; l < N->nl; l++) put_le32(p, (uint32_t)N->act[l]), p += 4;
-    put_le32(p, (uint32_t)N->cost), p += 4;
-    put_le32(p, f32_bits(Mc.in_div)), p += 4;
-    put_le32(p, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.mean != NULL)), p += 4;
+    buf_put(&b, MODEL_MAGIC, 8);
+    buf_u32(&b, MODEL_VERSION);
+    buf_u32(&b, (uint32_t)N->nl);
+    for (int l = 0; l < N->nl; l++) buf_u32(&b, (uint32_t)N->size[l]);
+    for (int l = 1; l < N->nl; l++) buf_u32(&b, (uint32_t)N->act[l]);
+    buf_u32(&b, (uint32_t)N->cost);
+    buf_u32(&b, f32_bits(Mc.in_div));
+    buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.mean != NULL));
     for (uint32_t t = 1; t < TAG_COUNT; t++) {
         uint32_t v = t == TAG_SEED_LO ? (uint32_t)Mc.seed : t == TAG_SEED_HI ? (uint32_t)(Mc.seed >> 32)
                    : f[t] ? f32_bits(*f[t]) : *u[t];
-        put_le32(p, t), put_le32(p + 4, 4), put_le32(p + 8, v), p += 12;
+        buf_u32(&b, t), buf_u32(&b, 4), buf_u32(&b, v);
     }
-    if (Mc.names) { /* tag 21: the class names */
-        put_le32(p, TAG_NAMES), put_le32(p + 4, (uint32_t)nl), put_le32(p + 8, Mc.nnames), p += 12;
+    if (Mc.names) { /* the class names: count, then length and bytes of each */
+        size_t at;
+        buf_u32(&b, TAG_NAMES);
+        at = b.n;
+        buf_u32(&b, 0); /* the field's length, filled in below */
+        buf_u32(&b, Mc.nnames);
         for (uint32_t k = 0; k < Mc.nnames; k++) {
             size_t l = strlen(Mc.names[k]);
-            put_le32(p, (uint32_t)l), memcpy(p + 4, Mc.names[k], l), p += 4 + l;
+            buf_u32(&b, (uint32_t)l), buf_put(&b, Mc.names[k], l);
         }
+        if (!b.oom) put_le32(b.p + at, (uint32_t)(b.n - at - 4));
     }
     if (Mc.mean) {
-        put_le32(p, TAG_STANDARDIZE), put_le32(p + 4, (uint32_t)(8 * N->size[0])), p += 8;
-        for (size_t i = 0; i < N->size[0]; i++) put_le32(p, f32_bits(Mc.mean[i])), p += 4;
-        for (size_t i = 0; i < N->size[0]; i++) put_le32(p, f32_bits(Mc.rsd[i])), p += 4;
+        buf_u32(&b, TAG_STANDARDIZE), buf_u32(&b, (uint32_t)(8 * N->size[0]));
+        buf_floats(&b, Mc.mean, N->size[0]), buf_floats(&b, Mc.rsd, N->size[0]);
     }
     for (int l = 1; l < N->nl; l++) {
-        const float *w = NET_W(N, l), *b = NET_B(N, l);
-        for (size_t j = 0; j < N->size[l]; j++)
-            for (size_t i = 0; i < N->size[l - 1]; i++) put_le32(p, f32_bits(w[j * N->ld[l - 1] + i])), p += 4;
-        for (size_t j = 0; j < N->size[l]; j++) put_le32(p, f32_bits(b[j])), p += 4;
+        const float *w = NET_W(N, l);
+        for (size_t j = 0; j < N->size[l]; j++) buf_floats(&b, w + j * N->ld[l - 1], N->size[l - 1]);
+        buf_floats(&b, NET_B(N, l), N->size[l]);
     }
-    put_le32(p, crc32_update(0, buf, (size_t)(p - buf))), p += 4;
-    *len = (size_t)(p - buf);
-    return buf;
+    if (!b.oom) buf_u32(&b, crc32_update(0, b.p, b.n));
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    *len = b.n;
+    return b.p;
 }
 
 static void model_meta_free(Meta *M)
@@ -2667,7 +2733,7 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
                 M->nnames = cnt;
                 for (uint32_t q = 0; q < cnt; q++) {
                     uint32_t l;
-                    if (cur_u32(&f2, &l) || !cur_need(&f2, l) || l > 4096 || !(M->names[q] = malloc((size_t)l + 1)) ||
+                    if (cur_u32(&f2, &l) || !cur_need(&f2, l) || l > NN_MAX_NAME || !(M->names[q] = malloc((size_t)l + 1)) ||
                         memchr(f2.p, 0, l)) {
                         model_meta_free(M);
                         return fail(err, name, "bad class names field");
@@ -2790,51 +2856,6 @@ static void ckpt_free(Ckpt *c)
     memset(c, 0, sizeof *c);
 }
 
-/* A growable byte buffer for writing files. */
-typedef struct {
-    uint8_t *p;
-    size_t n, cap;
-    int oom;
-} Buf;
-
-static void buf_put(Buf *b, const void *src, size_t n)
-{
-    if (b->oom) return;
-    if (b->n + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        uint8_t *q;
-        while (cap < b->n + n) cap *= 2;
-        if (!(q = realloc(b->p, cap))) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q, b->cap = cap;
-    }
-    memcpy(b->p + b->n, src, n);
-    b->n += n;
-}
-
-static void buf_u32(Buf *b, uint32_t v)
-{
-    uint8_t t[4];
-    put_le32(t, v);
-    buf_put(b, t, 4);
-}
-
-static void buf_u64(Buf *b, uint64_t v) { buf_u32(b, (uint32_t)v), buf_u32(b, (uint32_t)(v >> 32)); }
-
-static void buf_f64(Buf *b, double v)
-{
-    uint64_t u;
-    memcpy(&u, &v, 8);
-    buf_u64(b, u);
-}
-
-static void buf_floats(Buf *b, const float *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) buf_u32(b, f32_bits(p[i]));
-}
-
 /* n floats into a new array (NULL on a short or non-finite read). */
 static float *cur_floats(Cursor *c, uint64_t n)
 {
@@ -2953,7 +2974,7 @@ static uint32_t data_crc(const Data *d)
 }
 
 /* ======================================================================== */
-/* @@13 data loaders                                                        */
+/* @@15 data loaders                                                        */
 /* ======================================================================== */
 
 enum { LABEL_NONE = 0, LABEL_LAST = -1, LABEL_AUTO = -2 }; /* or k >= 1: the k-th column */
@@ -3077,7 +3098,7 @@ static int load_idx_images(uint8_t *buf, size_t len, const char *name, Data *d, 
     d->n = dims[0], d->d = feat;
     snprintf(d->name, sizeof d->name, "%s", name);
     if (buf[2] == 0x08) { /* bytes stay bytes: converted per mini-batch */
-        d->x8 = p, d->own_x = buf, d->is_idx8 = 1, d->maxabs = 255;
+        d->x8 = p, d->own_x = buf, d->maxabs = 255;
         return 0;
     } else { /* other types become floats */
         size_t cnt = d->n * d->d;
@@ -3271,12 +3292,13 @@ static int field_kind(const char *b, const char *e)
 }
 
 /* What is wrong with a CSV line, for the message. */
+enum { BAD_NUMBER = 1, BAD_COUNT, BAD_RANGE, BAD_QUOTE, BAD_EMPTY_LABEL };
 typedef struct {
     size_t col;       /* 1-based column */
     const char *text; /* the field */
     size_t len;
-    int kind;         /* 1 not a number, 2 wrong field count, 4 too large for a float, 5 open quote, 6 empty label */
-    size_t nf;        /* fields found (kind 2) */
+    int kind;         /* BAD_* */
+    size_t nf;        /* fields found (BAD_COUNT) */
     int trail;        /* the line ends with a separator (an empty last field) */
 } CsvBad;
 
@@ -3296,7 +3318,7 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
         if (++k > ncol) continue; /* counted for the message */
         if (k == lc) {
             if (fb == fe) {
-                bad->kind = 6, bad->col = k, bad->text = fb, bad->len = 0;
+                bad->kind = BAD_EMPTY_LABEL, bad->col = k, bad->text = fb, bad->len = 0;
                 return -1;
             }
             label[0] = fb, label[1] = fe, *lq = q;
@@ -3307,24 +3329,24 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
             if (scan_number(&t, fe, &v) || t != fe) {
                 const char *e = eol;
                 while (e > p && (e[-1] == '\r' || (sep == ' ' && e[-1] == ' '))) e--;
-                bad->kind = 1, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
+                bad->kind = BAD_NUMBER, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
                 bad->trail = sep != ' ' && e > p && e[-1] == sep;
                 return -1;
             }
             fv = (float)v;
             if (!isfinite(fv)) {
-                bad->kind = 4, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
+                bad->kind = BAD_RANGE, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
                 return -1;
             }
             x[j++] = fv * inv;
         }
     }
     if (r < 0) {
-        bad->kind = 5, bad->col = k + 1, bad->text = fb, bad->len = (size_t)(fe - fb);
+        bad->kind = BAD_QUOTE, bad->col = k + 1, bad->text = fb, bad->len = (size_t)(fe - fb);
         return -1;
     }
     if (k != ncol) {
-        bad->kind = 2, bad->nf = k, bad->col = ncol;
+        bad->kind = BAD_COUNT, bad->nf = k, bad->col = ncol;
         return -1;
     }
     return 0;
@@ -3347,12 +3369,12 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
 {
     int n = (int)(bad->len > 40 ? 40 : bad->len);
     switch (bad->kind) {
-    case 2: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
-    case 6: return fail(err, where, "column %zu, the label, is empty%s", bad->col,
+    case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
+    case BAD_EMPTY_LABEL: return fail(err, where, "column %zu, the label, is empty%s", bad->col,
                         bad->col == ncol ? " (does the line end with a separator?)" : "");
-    case 4: return fail(err, where, "column %zu: '%.*s' does not fit in a float", bad->col, n, bad->text);
-    case 5: return fail(err, where, "column %zu: a quote that does not close: '%.*s'", bad->col, n, bad->text);
-    default:
+    case BAD_RANGE: return fail(err, where, "column %zu: '%.*s' does not fit in a float", bad->col, n, bad->text);
+    case BAD_QUOTE: return fail(err, where, "column %zu: a quote that does not close: '%.*s'", bad->col, n, bad->text);
+    default: /* BAD_NUMBER */
         if (!bad->len) return fail(err, where, "column %zu is empty%s", bad->col,
                                    bad->col == ncol && bad->trail ? " (does the line end with a separator?)" : "");
         return fail(err, where, "column %zu: '%.*s' is not a number%s", bad->col, n, bad->text,
@@ -3804,7 +3826,7 @@ static int data_holdout(Data *all, size_t k, uint64_t seed, Data *rest, Data *he
 }
 
 /* ======================================================================== */
-/* @@14 training loop                                                       */
+/* @@16 training loop                                                       */
 /* ======================================================================== */
 
 /* How to train: everything but the network and the data. */
@@ -3812,7 +3834,7 @@ typedef struct {
     float eta;
     size_t epochs, batch;
     uint64_t seed;
-    int threads, quiet;
+    int quiet;
     int opt, schedule, init;
     float mu, beta1, beta2, eps, lambda, dropout, gamma;
     size_t step, patience;
@@ -3823,7 +3845,7 @@ static TrainOpt train_defaults(void)
 {
     TrainOpt o;
     memset(&o, 0, sizeof o);
-    o.eta = 3.0f, o.epochs = 30, o.batch = 10, o.seed = 1, o.threads = 1;
+    o.eta = 3.0f, o.epochs = 30, o.batch = 10, o.seed = 1;
     o.opt = OPT_SGD, o.schedule = SCHED_CONSTANT, o.beta1 = 0.9f, o.beta2 = 0.999f, o.eps = 1e-8f;
     o.gamma = 0.1f, o.step = 10;
     return o;
@@ -4542,7 +4564,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
 }
 
 /* ======================================================================== */
-/* @@15 command line                                                        */
+/* @@17 command line                                                        */
 /* ======================================================================== */
 
 #ifndef NN_NO_MAIN
@@ -4649,20 +4671,50 @@ static const OptSpec info_opts[] = {
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
+/* The commands: `main` dispatches through this table and `nn help` prints
+ * from it. */
+static int cmd_train(int argc, char **argv);
+static int cmd_predict(int argc, char **argv);
+static int cmd_eval(int argc, char **argv);
+static int cmd_info(int argc, char **argv);
+static int cmd_weights(int argc, char **argv);
+static int cmd_show(int argc, char **argv);
+static int cmd_export(int argc, char **argv);
+
 typedef struct {
     const char *name, *args, *summary;
     const OptSpec *opts;
+    int (*run)(int argc, char **argv); /* argv: the arguments after the command's name */
 } CmdSpec;
 
 static const CmdSpec commands[] = {
-    {"train", "[OPTIONS]", "train a network with mini-batch SGD and save it", train_opts},
-    {"predict", "MODEL INPUT [OPTIONS]", "print one predicted label (or --probs) per input row", predict_opts},
-    {"eval", "MODEL DATA [OPTIONS]", "print the accuracy of a model on labelled data", eval_opts},
-    {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts},
-    {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron", weights_opts},
-    {"show", "DATA [--index I] [--count N]", "draw images of a data set in the terminal, with their labels", show_opts},
-    {"export", "MODEL --c FILE.h", "write the model as a self-contained C header for firmware", export_opts},
-    {NULL, NULL, NULL, NULL}};
+    {"train", "[OPTIONS]", "train a network with mini-batch SGD and save it", train_opts, cmd_train},
+    {"predict", "MODEL INPUT [OPTIONS]", "print one predicted label (or --probs) per input row", predict_opts, cmd_predict},
+    {"eval", "MODEL DATA [OPTIONS]", "print the accuracy of a model on labelled data", eval_opts, cmd_eval},
+    {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts, cmd_info},
+    {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron", weights_opts, cmd_weights},
+    {"show", "DATA [--index I] [--count N]", "draw images of a data set in the terminal, with their labels", show_opts, cmd_show},
+    {"export", "MODEL --c FILE.h", "write the model as a self-contained C header for firmware", export_opts, cmd_export},
+    {NULL, NULL, NULL, NULL, NULL}};
+
+/* Every command's options fit the value arrays that parse_opts fills. */
+#define NN_MAX_OPTS 64
+#define OPTS_FIT(t) _Static_assert(sizeof t / sizeof *t <= NN_MAX_OPTS, #t " has more than NN_MAX_OPTS options")
+OPTS_FIT(train_opts);
+OPTS_FIT(predict_opts);
+OPTS_FIT(eval_opts);
+OPTS_FIT(info_opts);
+OPTS_FIT(weights_opts);
+OPTS_FIT(show_opts);
+OPTS_FIT(export_opts);
+
+/* The command called `name`, or NULL. */
+static const CmdSpec *find_command(const char *name)
+{
+    for (const CmdSpec *c = commands; c->name; c++)
+        if (!strcmp(c->name, name)) return c;
+    return NULL;
+}
 
 static void print_cmd_help(FILE *f, const CmdSpec *c)
 {
@@ -4827,7 +4879,7 @@ static int threads_option(const char *cmd, const char *s, int *nt)
         return 0;
     }
     if (parse_size(s, NN_MAX_THREADS, &v) || v < 1)
-        return usage_error(cmd, "--threads '%s': expected a whole number from 1 to 256", s);
+        return usage_error(cmd, "--threads '%s': expected a whole number from 1 to %d", s, NN_MAX_THREADS);
     *nt = (int)v;
     return 0;
 }
@@ -4872,7 +4924,7 @@ static void on_stop_signal(int sig) { stop_signal = sig; }
 static int train_main(int argc, char **argv, Ckpt *resume)
 {
     const OptSpec *S = train_opts;
-    const char *val[64] = {0}, *pos[1];
+    const char *val[NN_MAX_OPTS] = {0}, *pos[1];
     const char *trainf, *testf, *out, *s, *why;
     int npos, rc, nt, default_data = 0, hidden = 0, output = 0;
     CsvOpt co;
@@ -4889,7 +4941,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     struct sigaction sa, old_int, old_term;
     if ((rc = parse_opts("train", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 0, &npos))) return rc;
     if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, &commands[0]);
+        print_cmd_help(stdout, find_command("train"));
         return finish_stdout();
     }
 #define NAMED(opt, names, count, var, what)                                                                          \
@@ -4919,10 +4971,10 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     FLOAT("dropout", 0, 0, 0.99, o.dropout, "a probability from 0 to below 1 (at most 0.99)")
 #undef FLOAT
     if ((s = OPT(S, val, "epochs")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
-        return usage_error("train", "--epochs '%s': expected a whole number from 1 to 1000000", s);
+        return usage_error("train", "--epochs '%s': expected a whole number from 1 to %d", s, NN_MAX_EPOCHS);
     if (s) o.epochs = v;
     if ((s = OPT(S, val, "batch")) && (parse_size(s, NN_MAX_BATCH, &v) || v < 1))
-        return usage_error("train", "--batch '%s': expected a whole number from 1 to 65536", s);
+        return usage_error("train", "--batch '%s': expected a whole number from 1 to %d", s, NN_MAX_BATCH);
     if (s) o.batch = v;
     if ((s = OPT(S, val, "step")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
         return usage_error("train", "--step '%s': expected a whole number of epochs from 1", s);
@@ -4951,7 +5003,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     ctl.argc = argc, ctl.argv = argv, ctl.stop = &stop_signal, ctl.interrupted = 0;
     ctl.log = NULL, ctl.progress = isatty(STDERR_FILENO);
     if (threads_option("train", OPT(S, val, "threads"), &nt)) return 2;
-    o.threads = nt, o.quiet = OPT(S, val, "quiet") != NULL;
+    o.quiet = OPT(S, val, "quiet") != NULL;
     if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
     memset(&N, 0, sizeof N);
     if ((s = OPT(S, val, "layers")) && parse_layers_opt(s, &N, 1, &err)) {
@@ -5095,7 +5147,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         return rc;
     }
     memset(&M, 0, sizeof M);
-    M.in_div = (float)(div > 0 ? div : tr.is_idx8 ? 255.0 : tr.maxabs > 0 ? tr.maxabs : 1.0);
+    M.in_div = (float)(div > 0 ? div : tr.x8 ? 255.0 : tr.maxabs > 0 ? tr.maxabs : 1.0);
     M.eta = o.eta, M.batch = (uint32_t)o.batch, M.epochs = (uint32_t)o.epochs, M.seed = o.seed;
     M.init = (uint32_t)o.init, M.optimizer = (uint32_t)o.opt, M.schedule = (uint32_t)o.schedule;
     M.step = (uint32_t)o.step, M.val_rows = (uint32_t)va.n, M.patience = (uint32_t)o.patience;
@@ -5319,7 +5371,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
 static int cmd_predict(int argc, char **argv)
 {
     const OptSpec *S = predict_opts;
-    const char *val[16] = {0}, *pos[2], *name, *s;
+    const char *val[NN_MAX_OPTS] = {0}, *pos[2], *name, *s;
     int npos, rc, nt, fd, regular;
     OutOpt oo;
     size_t cap = (size_t)1 << 20, have = 0;
@@ -5333,7 +5385,7 @@ static int cmd_predict(int argc, char **argv)
     Err err = {{0}, {0}};
     if ((rc = parse_opts("predict", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, &commands[1]);
+        print_cmd_help(stdout, find_command("predict"));
         return finish_stdout();
     }
     if (npos != 2) return usage_error("predict", "expected MODEL and INPUT");
@@ -5451,7 +5503,7 @@ static void draw_row(const Data *d, size_t r, size_t w, int ascii)
 static int cmd_show(int argc, char **argv)
 {
     const OptSpec *S = show_opts;
-    const char *val[16] = {0}, *pos[1], *s;
+    const char *val[NN_MAX_OPTS] = {0}, *pos[1], *s;
     int npos, rc;
     size_t first = 0, count = 1, w;
     CsvOpt co;
@@ -5459,7 +5511,7 @@ static int cmd_show(int argc, char **argv)
     Err err = {{0}, {0}};
     if ((rc = parse_opts("show", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, &commands[5]);
+        print_cmd_help(stdout, find_command("show"));
         return finish_stdout();
     }
     if (npos != 1) return usage_error("show", "expected DATA");
@@ -5472,7 +5524,7 @@ static int cmd_show(int argc, char **argv)
         report(&err);
         return 1;
     }
-    if (d.is_idx8 && !OPT(S, val, "labels")) { /* labels beside an IDX file, when there are */
+    if (d.x8 && !OPT(S, val, "labels")) { /* labels beside an IDX file, when there are */
         char guess[4096];
         Data dl;
         if (!idx_labels_path(pos[0], guess, sizeof guess) && !load_data(pos[0], guess, &co, 1, &dl, &err)) {
@@ -5567,7 +5619,7 @@ static void print_report(const Net *N, char *const *names, size_t nnames, const 
 static int cmd_eval(int argc, char **argv)
 {
     const OptSpec *S = eval_opts;
-    const char *val[16] = {0}, *pos[2];
+    const char *val[NN_MAX_OPTS] = {0}, *pos[2];
     int npos, rc, nt;
     CsvOpt co;
     Net N;
@@ -5582,7 +5634,7 @@ static int cmd_eval(int argc, char **argv)
     size_t ok = 0, nerr = 0;
     if ((rc = parse_opts("eval", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, &commands[2]);
+        print_cmd_help(stdout, find_command("eval"));
         return finish_stdout();
     }
     if (npos != 2) return usage_error("eval", "expected MODEL and DATA");
@@ -5628,14 +5680,14 @@ static void print_net(const Net *N)
 static int cmd_info(int argc, char **argv)
 {
     const OptSpec *S = info_opts;
-    const char *val[8] = {0}, *pos[1];
+    const char *val[NN_MAX_OPTS] = {0}, *pos[1];
     int npos, rc;
     Net N;
     Meta M;
     Err err = {{0}, {0}};
     if ((rc = parse_opts("info", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, &commands[3]);
+        print_cmd_help(stdout, find_command("info"));
         return finish_stdout();
     }
     if (OPT(S, val, "layers")) {
@@ -5728,7 +5780,7 @@ static void c_comment(Buf *b, const char *s)
 static int cmd_weights(int argc, char **argv)
 {
     const OptSpec *S = weights_opts;
-    const char *val[8] = {0}, *pos[1], *path;
+    const char *val[NN_MAX_OPTS] = {0}, *pos[1], *path;
     int npos, rc;
     Net N;
     Meta M;
@@ -5739,7 +5791,7 @@ static int cmd_weights(int argc, char **argv)
     int hl;
     if ((rc = parse_opts("weights", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, &commands[4]);
+        print_cmd_help(stdout, find_command("weights"));
         return finish_stdout();
     }
     if (npos != 1 || !(path = OPT(S, val, "pgm"))) return usage_error("weights", "expected MODEL and --pgm FILE");
@@ -5801,7 +5853,7 @@ static int cmd_weights(int argc, char **argv)
 static int cmd_export(int argc, char **argv)
 {
     const OptSpec *S = export_opts;
-    const char *val[8] = {0}, *pos[1], *path;
+    const char *val[NN_MAX_OPTS] = {0}, *pos[1], *path;
     int npos, rc, L;
     Net N;
     Meta M;
@@ -5811,7 +5863,7 @@ static int cmd_export(int argc, char **argv)
 #define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(&b, line, strlen(line)))
     if ((rc = parse_opts("export", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, &commands[6]);
+        print_cmd_help(stdout, find_command("export"));
         return finish_stdout();
     }
     if (npos != 1 || !(path = OPT(S, val, "c"))) return usage_error("export", "expected MODEL and --c FILE.h");
@@ -5896,7 +5948,7 @@ static int cmd_export(int argc, char **argv)
 }
 
 /* ======================================================================== */
-/* @@16 main                                                                */
+/* @@18 main                                                                */
 /* ======================================================================== */
 
 int main(int argc, char **argv)
@@ -5907,11 +5959,11 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
         if (cmd && !strcmp(cmd, "help") && argc > 2 && strcmp(argv[2], "--help") && strcmp(argv[2], "-h")) {
-            for (const CmdSpec *c = commands; c->name; c++)
-                if (!strcmp(c->name, argv[2])) {
-                    print_cmd_help(stdout, c);
-                    return finish_stdout();
-                }
+            const CmdSpec *c = find_command(argv[2]);
+            if (c) {
+                print_cmd_help(stdout, c);
+                return finish_stdout();
+            }
             return usage_error(NULL, "unknown command '%s'", argv[2]);
         }
         print_help(cmd ? stdout : stderr);
@@ -5921,13 +5973,7 @@ int main(int argc, char **argv)
         printf("nn %s (%s kernels, model format %u)\n", NN_VERSION, NN_SIMD, MODEL_VERSION);
         return finish_stdout();
     }
-    if (!strcmp(cmd, "train")) return cmd_train(argc - 2, argv + 2);
-    if (!strcmp(cmd, "predict")) return cmd_predict(argc - 2, argv + 2);
-    if (!strcmp(cmd, "eval")) return cmd_eval(argc - 2, argv + 2);
-    if (!strcmp(cmd, "info")) return cmd_info(argc - 2, argv + 2);
-    if (!strcmp(cmd, "weights")) return cmd_weights(argc - 2, argv + 2);
-    if (!strcmp(cmd, "show")) return cmd_show(argc - 2, argv + 2);
-    if (!strcmp(cmd, "export")) return cmd_export(argc - 2, argv + 2);
+    if (find_command(cmd)) return find_command(cmd)->run(argc - 2, argv + 2);
     {
         const char *best = NULL;
         size_t bd = 99;

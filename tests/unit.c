@@ -348,7 +348,7 @@ static void test_thread_determinism(void)
             memset(&M, 0, sizeof M);
             M.in_div = 1;
             o.eta = cost[s] == COST_LOGLIK ? 0.05f : 0.5f; /* (0.5 kills the softmax net: a collapse, refused) */
-            o.epochs = 2, o.batch = 7, o.seed = 5, o.threads = nt, o.quiet = 1;
+            o.epochs = 2, o.batch = 7, o.seed = 5, o.quiet = 1;
             o.opt = opt[s], o.mu = 0.9f, o.dropout = drop[s], o.lambda = 0.5f;
             make_net(&N, specs[s], cost[s], 5, 1.0);
             make_data(&t, 101, 20, N.size[N.nl - 1] == 1 ? 2 : N.size[N.nl - 1], 9);
