@@ -1548,7 +1548,6 @@ static void k_backprop(const float *D, size_t ldd, size_t m, const float *W, siz
 /* @@10 network                                                             */
 /* ======================================================================== */
 
-static const char *const act_names[ACT_COUNT] = {"?", "sigmoid", "tanh", "relu", "leaky", "linear", "softmax"};
 static const char *const cost_names[COST_COUNT] = {"?", "quadratic", "cross-entropy", "log-likelihood"};
 static const char *const init_names[INIT_COUNT] = {"?", "normal", "scaled", "he"};
 static const char *const opt_names[OPT_COUNT] = {"?", "sgd", "momentum", "nesterov", "adam"};
@@ -1562,20 +1561,163 @@ static int name_id(const char *const *names, int count, const char *name, size_t
     return 0;
 }
 
-static const char *act_name(int a) { return a > 0 && a < ACT_COUNT ? act_names[a] : "?"; }
+/* The activations, one row each: the float kernels training and inference
+ * run, a double-precision reference for the gradient check (tests/unit.c),
+ * the C the exporter writes, where a layer may use it, its default
+ * initialisation and its output range.  A new activation is a new row. */
+enum { ACT_HIDDEN = 1, ACT_OUTPUT = 2 };
+
+/* a = f(z) in place over a[0..n); softmax over the whole row. */
+static void act_sigmoid(float *a, size_t n)
+{
+    for (size_t j = 0; j < n; j++) a[j] = 1.0f / (1.0f + expf(-a[j]));
+}
+static void act_tanh(float *a, size_t n)
+{
+    for (size_t j = 0; j < n; j++) a[j] = tanhf(a[j]);
+}
+static void act_relu(float *a, size_t n)
+{
+    for (size_t j = 0; j < n; j++) a[j] = a[j] > 0 ? a[j] : 0.0f;
+}
+static void act_leaky(float *a, size_t n)
+{
+    for (size_t j = 0; j < n; j++) a[j] = a[j] > 0 ? a[j] : LEAKY_SLOPE * a[j];
+}
+static void act_linear(float *a, size_t n) { (void)a, (void)n; }
+static void act_softmax(float *a, size_t n) /* stable: the row's maximum subtracted first */
+{
+    float mx = a[0];
+    double sum = 0;
+    for (size_t j = 0; j < n; j++) mx = a[j] > mx ? a[j] : mx;
+    for (size_t j = 0; j < n; j++) sum += a[j] = expf(a[j] - mx);
+    for (size_t j = 0; j < n; j++) a[j] = (float)(a[j] / sum);
+}
+
+/* g = f'(z) over a row, expressed through a = f(z).  Softmax's derivative
+ * is never taken: it goes with the log-likelihood cost, whose output error
+ * is a - y (see output_error). */
+static void dact_sigmoid(const float *a, float *g, size_t n)
+{
+    for (size_t j = 0; j < n; j++) g[j] = a[j] * (1.0f - a[j]);
+}
+static void dact_tanh(const float *a, float *g, size_t n)
+{
+    for (size_t j = 0; j < n; j++) g[j] = 1.0f - a[j] * a[j];
+}
+static void dact_relu(const float *a, float *g, size_t n)
+{
+    for (size_t j = 0; j < n; j++) g[j] = a[j] > 0 ? 1.0f : 0.0f;
+}
+static void dact_leaky(const float *a, float *g, size_t n)
+{
+    for (size_t j = 0; j < n; j++) g[j] = a[j] > 0 ? 1.0f : LEAKY_SLOPE;
+}
+static void dact_one(const float *a, float *g, size_t n)
+{
+    (void)a;
+    for (size_t j = 0; j < n; j++) g[j] = 1.0f;
+}
+
+static double ref_sigmoid(double z) { return 1.0 / (1.0 + exp(-z)); }
+static double ref_tanh(double z) { return tanh(z); }
+static double ref_relu(double z) { return z > 0 ? z : 0; }
+static double ref_leaky(double z) { return z > 0 ? z : LEAKY_SLOPE * z; }
+static double ref_linear(double z) { return z; }
+
+typedef struct {
+    const char *name;
+    unsigned where;                                 /* ACT_HIDDEN | ACT_OUTPUT */
+    void (*f)(float *a, size_t n);                  /* a = f(a) over a row slice (softmax: the whole row) */
+    void (*df)(const float *a, float *g, size_t n); /* g = f'(z) from a = f(z); NULL for softmax */
+    double (*ref)(double z);                        /* f in double; NULL for softmax (done over the row) */
+    const char *c; /* the exporter's C for a[j] = f(z[j]), j < %zu; a %s is LEAKY_SLOPE as a C float */
+    int init;      /* the default initialisation of a layer with it */
+    float lo, hi;  /* the output range when bounded (lo < hi), for saturation */
+} ActSpec;
+
+static const ActSpec acts[ACT_COUNT] = {
+    [ACT_SIGMOID] = {"sigmoid", ACT_HIDDEN | ACT_OUTPUT, act_sigmoid, dact_sigmoid, ref_sigmoid,
+                     "    for (int j = 0; j < %zu; j++) a[j] = 1.0f / (1.0f + expf(-z[j]));\n", INIT_SCALED, 0, 1},
+    [ACT_TANH] = {"tanh", ACT_HIDDEN | ACT_OUTPUT, act_tanh, dact_tanh, ref_tanh,
+                  "    for (int j = 0; j < %zu; j++) a[j] = tanhf(z[j]);\n", INIT_SCALED, -1, 1},
+    [ACT_RELU] = {"relu", ACT_HIDDEN, act_relu, dact_relu, ref_relu,
+                  "    for (int j = 0; j < %zu; j++) a[j] = z[j] > 0 ? z[j] : 0.0f;\n", INIT_HE, 0, 0},
+    [ACT_LEAKY] = {"leaky", ACT_HIDDEN, act_leaky, dact_leaky, ref_leaky,
+                   "    for (int j = 0; j < %zu; j++) a[j] = z[j] > 0 ? z[j] : %s * z[j];\n", INIT_HE, 0, 0},
+    [ACT_LINEAR] = {"linear", ACT_OUTPUT, act_linear, dact_one, ref_linear,
+                    "    for (int j = 0; j < %zu; j++) a[j] = z[j];\n", INIT_SCALED, 0, 0},
+    [ACT_SOFTMAX] = {"softmax", ACT_OUTPUT, act_softmax, NULL, NULL,
+                     "    {\n        const int n = %zu;\n        float mx = z[0];\n        double sum = 0;\n"
+                     "        for (int j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;\n"
+                     "        for (int j = 0; j < n; j++) sum += z[j] = expf(z[j] - mx);\n"
+                     "        for (int j = 0; j < n; j++) a[j] = (float)(z[j] / sum);\n    }\n",
+                     INIT_SCALED, 0, 1},
+};
+
+static const char *act_name(int a) { return a > 0 && a < ACT_COUNT ? acts[a].name : "?"; }
+
+/* The id of activation `name` (len bytes), or 0. */
+static int act_id(const char *name, size_t len)
+{
+    for (int k = 1; k < ACT_COUNT; k++)
+        if (strlen(acts[k].name) == len && !strncmp(acts[k].name, name, len)) return k;
+    return 0;
+}
+
+/* The activations allowed `where`, as "sigmoid, tanh, relu or leaky". */
+static const char *act_list(unsigned where, char *buf, size_t n)
+{
+    int cnt = 0, k2 = 0;
+    size_t o = 0;
+    buf[0] = 0;
+    for (int k = 1; k < ACT_COUNT; k++) cnt += (acts[k].where & where) != 0;
+    for (int k = 1; k < ACT_COUNT && o < n; k++)
+        if (acts[k].where & where) {
+            k2++;
+            o += (size_t)snprintf(buf + o, n - o, "%s%s", k2 == 1 ? "" : k2 == cnt ? " or " : ", ", acts[k].name);
+        }
+    return buf;
+}
+
+/* g = f'(z) over a[0..n) = f(z[0..n)) (NN_FAULT 1: dropped, g = 1). */
+static void act_grad(const float *a, float *g, size_t n, int act)
+{
+    if (NN_FAULT == 1) {
+        for (size_t j = 0; j < n; j++) g[j] = 1.0f;
+        return;
+    }
+    acts[act].df(a, g, n);
+}
+
+/* a = f(z) in place for rows b < m, columns j0 <= j < j1 of A (m, lda).
+ * Softmax needs the whole row: j0 = 0, j1 = the layer's size. */
+static void activate(float *A, size_t m, size_t lda, size_t j0, size_t j1, int act)
+{
+    for (size_t b = 0; b < m; b++) acts[act].f(A + b * lda + j0, j1 - j0);
+}
+
 static const char *cost_name(int c) { return c > 0 && c < COST_COUNT ? cost_names[c] : "?"; }
 
-/* Which activation and cost combinations train correctly: hidden layers
- * take sigmoid, tanh, relu or leaky; the output sigmoid, tanh, linear or
- * softmax; cross-entropy needs a sigmoid output, log-likelihood a softmax
- * one, and softmax goes with log-likelihood only.  Returns a complaint or
- * NULL. */
-static const char *net_check(const int *act, int nl, int cost)
+/* Which activation and cost combinations train correctly: each layer takes
+ * an activation allowed where it is (acts[].where); cross-entropy needs a
+ * sigmoid output, log-likelihood a softmax one, and softmax goes with
+ * log-likelihood only.  Returns NULL, or a complaint (in buf, n bytes). */
+static const char *net_check(const int *act, int nl, int cost, char *buf, size_t n)
 {
     int out = act[nl - 1];
+    char list[128];
     for (int l = 1; l < nl - 1; l++)
-        if (act[l] == ACT_SOFTMAX || act[l] == ACT_LINEAR) return "softmax and linear are for the output layer only";
-    if (out == ACT_RELU || out == ACT_LEAKY) return "relu and leaky are for hidden layers; the output takes sigmoid, tanh, linear or softmax";
+        if (!(acts[act[l]].where & ACT_HIDDEN)) {
+            snprintf(buf, n, "%s is for the output layer only; hidden layers take %s", acts[act[l]].name,
+                     act_list(ACT_HIDDEN, list, sizeof list));
+            return buf;
+        }
+    if (!(acts[out].where & ACT_OUTPUT)) {
+        snprintf(buf, n, "%s is for hidden layers; the output takes %s", acts[out].name,
+                 act_list(ACT_OUTPUT, list, sizeof list));
+        return buf;
+    }
     if (cost == COST_CROSS_ENTROPY && out != ACT_SIGMOID) return "the cross-entropy cost needs a sigmoid output layer";
     if (cost == COST_LOGLIK && out != ACT_SOFTMAX) return "the log-likelihood cost needs a softmax output layer";
     if (out == ACT_SOFTMAX && cost != COST_LOGLIK) return "a softmax output layer goes with the log-likelihood cost";
@@ -1651,9 +1793,11 @@ static int parse_layers_opt(const char *spec, Net *n, int keep_unset, Err *err)
             const char *e = q;
             while (*e >= 'a' && *e <= 'z') e++;
             if (k == 0) return fail(err, NULL, "layer spec '%s': the input layer takes no activation", spec);
-            if (!(n->act[k] = name_id(act_names, ACT_COUNT, q, (size_t)(e - q))))
-                return fail(err, NULL, "layer spec '%s': unknown activation '%.*s' (sigmoid, tanh, relu, leaky, linear, softmax)",
-                            spec, (int)(e - q), q);
+            if (!(n->act[k] = act_id(q, (size_t)(e - q)))) {
+                char list[128];
+                return fail(err, NULL, "layer spec '%s': unknown activation '%.*s' (%s)", spec, (int)(e - q), q,
+                            act_list(ACT_HIDDEN | ACT_OUTPUT, list, sizeof list));
+            }
             q = e;
         }
         if (*q != '-' && *q != 0)
@@ -1693,56 +1837,11 @@ static void net_init(Net *n, int init, Rng *r)
 {
     for (int l = 1; l < n->nl; l++) {
         float *w = NET_W(n, l), *b = NET_B(n, l);
-        int how = init ? init : (n->act[l] == ACT_RELU || n->act[l] == ACT_LEAKY) ? INIT_HE : INIT_SCALED;
+        int how = init ? init : acts[n->act[l]].init;
         double sd = how == INIT_NORMAL ? 1.0 : sqrt((how == INIT_HE ? 2.0 : 1.0) / (double)n->size[l - 1]);
         for (size_t j = 0; j < n->size[l]; j++)
             for (size_t i = 0; i < n->size[l - 1]; i++) w[j * n->ld[l - 1] + i] = (float)(sd * rng_normal(r));
         for (size_t j = 0; j < n->size[l]; j++) b[j] = how == INIT_HE ? 0.0f : (float)rng_normal(r);
-    }
-}
-
-/* a = f(z) in place for rows b < m, columns j0 <= j < j1 of A (m, lda).
- * Softmax is computed stably (the row's maximum subtracted first) and
- * needs the whole row: j0 = 0, j1 = the layer's size. */
-static void activate(float *A, size_t m, size_t lda, size_t j0, size_t j1, int act)
-{
-    for (size_t b = 0; b < m; b++) {
-        float *a = A + b * lda;
-        switch (act) {
-        case ACT_TANH:
-            for (size_t j = j0; j < j1; j++) a[j] = tanhf(a[j]);
-            break;
-        case ACT_RELU:
-            for (size_t j = j0; j < j1; j++) a[j] = a[j] > 0 ? a[j] : 0.0f;
-            break;
-        case ACT_LEAKY:
-            for (size_t j = j0; j < j1; j++) a[j] = a[j] > 0 ? a[j] : LEAKY_SLOPE * a[j];
-            break;
-        case ACT_LINEAR: break;
-        case ACT_SOFTMAX: {
-            float mx = a[j0];
-            double sum = 0;
-            for (size_t j = j0; j < j1; j++) mx = a[j] > mx ? a[j] : mx;
-            for (size_t j = j0; j < j1; j++) sum += a[j] = expf(a[j] - mx);
-            for (size_t j = j0; j < j1; j++) a[j] = (float)(a[j] / sum);
-            break;
-        }
-        default:
-            for (size_t j = j0; j < j1; j++) a[j] = 1.0f / (1.0f + expf(-a[j]));
-        }
-    }
-}
-
-/* f'(z) expressed through a = f(z) (softmax is handled with its cost). */
-static float act_deriv(float a, int act)
-{
-    if (NN_FAULT == 1) return 1.0f;
-    switch (act) {
-    case ACT_TANH: return 1.0f - a * a;
-    case ACT_RELU: return a > 0 ? 1.0f : 0.0f;
-    case ACT_LEAKY: return a > 0 ? 1.0f : LEAKY_SLOPE;
-    case ACT_LINEAR: return 1.0f;
-    default: return a * (1.0f - a);
     }
 }
 
@@ -2082,7 +2181,9 @@ static void output_error(const Net *N, const float *a, size_t m, size_t ld, size
                 d[b * ld + k] = e;
                 c = p > 0 ? -log(p) : 745.0; /* -log(DBL_TRUE_MIN): nan_to_num's bound */
             } else {
-                d[b * ld + k] = e * act_deriv(av, N->act[L]);
+                float g;
+                act_grad(&av, &g, 1, N->act[L]);
+                d[b * ld + k] = e * g;
                 c = 0.5 * (double)e * e;
             }
             if (ct) ct[b * ld + k] = c;
@@ -2233,10 +2334,15 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
             size_t h = hi > N->size[l] ? N->size[l] : hi;
             k_backprop(dn, ldn, m, V.W, ld, nn, lo, hi, d);
             for (size_t b = 0; b < m; b++)
-                for (size_t j = lo; j < h; j++) {
-                    float f = (NN_FAULT == 4 ? -1 : 1) * act_deriv(a[b * ld + j], N->act[l]);
-                    if (p > 0) f *= dropout_scale(T->key, step, b, j, p);
-                    d[b * ld + j] *= f;
+                for (size_t j0 = lo; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256 */
+                    float g[256];
+                    size_t n = h - j0 < 256 ? h - j0 : 256;
+                    act_grad(a + b * ld + j0, g, n, N->act[l]);
+                    for (size_t j = j0; j < j0 + n; j++) {
+                        float f = (NN_FAULT == 4 ? -1 : 1) * g[j - j0];
+                        if (p > 0) f *= dropout_scale(T->key, step, b, j, p);
+                        d[b * ld + j] *= f;
+                    }
                 }
         }
         if (rep && l + 1 == L) { /* the whole replica, after its columns were read above */
@@ -2673,6 +2779,7 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
     uint32_t ver, K, crc;
     size_t expect;
     const char *why;
+    char whybuf[256];
     memset(N, 0, sizeof *N);
     memset(M, 0, sizeof *M);
     if ((why = sniff(RD_MODEL, buf, len, 1))) return fail(err, name, "%s", why);
@@ -2702,7 +2809,7 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
     N->cost = (int)get_le32(c.p), c.p += 4;
     if (N->cost < 1 || N->cost >= COST_COUNT || (ver == 1 && N->cost > COST_CROSS_ENTROPY))
         return fail(err, name, "unknown cost id %d", N->cost);
-    if ((why = net_check(N->act, N->nl, N->cost))) return fail(err, name, "%s", why);
+    if ((why = net_check(N->act, N->nl, N->cost, whybuf, sizeof whybuf))) return fail(err, name, "%s", why);
     M->in_div = bits_f32(get_le32(c.p)), c.p += 4;
     if (!isfinite(M->in_div) || !(M->in_div > 0)) return fail(err, name, "input divisor is not a positive number");
     M->optimizer = OPT_SGD, M->schedule = SCHED_CONSTANT, M->init = INIT_NORMAL;
@@ -3922,14 +4029,15 @@ static int collapsed(Pool *pl, Infer *I, const Net *N, const Data *probe, float 
 {
     size_t K = N->size[N->nl - 1], ok = 0, most = 0, *cnt = calloc(net_classes(N), sizeof(size_t));
     double spread = 0, size = 1, p;
-    int act = N->act[N->nl - 1], sat = cnt && (act == ACT_SIGMOID || act == ACT_SOFTMAX || act == ACT_TANH);
+    const ActSpec *act = &acts[N->act[N->nl - 1]];
+    int sat = cnt && act->lo < act->hi; /* a bounded output can saturate */
     infer_all(pl, I, probe, inv, out, pred);
     for (size_t r = 0; r < probe->n; r++) { /* saturated: every output at an end of its range */
         ok += pred[r] == probe->y[r];
         if (cnt && ++cnt[probe->y[r]] > most) most = cnt[probe->y[r]];
         for (size_t k = 0; k < K && sat; k++) {
             double v = out[r * K + k];
-            sat = act == ACT_TANH ? fabs(v) >= 1 - 1e-2 : v <= 1e-2 || v >= 1 - 1e-2;
+            sat = v <= act->lo + 1e-2 || v >= act->hi - 1e-2;
         }
     }
     /* ... and no better than guessing: below the largest class's share plus
@@ -4926,6 +5034,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     const OptSpec *S = train_opts;
     const char *val[NN_MAX_OPTS] = {0}, *pos[1];
     const char *trainf, *testf, *out, *s, *why;
+    char whybuf[256];
     int npos, rc, nt, default_data = 0, hidden = 0, output = 0;
     CsvOpt co;
     TrainOpt o = train_defaults();
@@ -4947,13 +5056,21 @@ static int train_main(int argc, char **argv, Ckpt *resume)
 #define NAMED(opt, names, count, var, what)                                                                          \
     if ((s = OPT(S, val, opt)) && !(var = name_id(names, count, s, strlen(s))))                                       \
         return usage_error("train", "--" opt " '%s': expected %s", s, what);
-    NAMED("hidden", act_names, ACT_COUNT, hidden, "sigmoid, tanh, relu or leaky")
-    NAMED("output", act_names, ACT_COUNT, output, "sigmoid, tanh, linear or softmax")
     NAMED("init", init_names, INIT_COUNT, o.init, "normal, scaled or he")
     NAMED("optimizer", opt_names, OPT_COUNT, o.opt, "sgd, momentum, nesterov or adam")
     NAMED("schedule", sched_names, SCHED_COUNT, o.schedule, "constant, step, exp or cosine")
 #undef NAMED
-    if (hidden == ACT_SOFTMAX || hidden == ACT_LINEAR) return usage_error("train", "--hidden '%s': %s", OPT(S, val, "hidden"), "hidden layers take sigmoid, tanh, relu or leaky");
+    { /* --hidden and --output: an activation allowed there */
+        static const char *const which[2] = {"hidden", "output"};
+        int *var[2] = {&hidden, &output};
+        for (int w = 0; w < 2; w++) {
+            char list[128];
+            unsigned where = w ? ACT_OUTPUT : ACT_HIDDEN;
+            if (!(s = OPT(S, val, which[w]))) continue;
+            if (!(*var[w] = act_id(s, strlen(s))) || !(acts[*var[w]].where & where))
+                return usage_error("train", "--%s '%s': expected %s", which[w], s, act_list(where, list, sizeof list));
+        }
+    }
     if (o.opt == OPT_SGD && OPT(S, val, "momentum")) o.opt = OPT_MOMENTUM;
     o.eta = o.opt == OPT_ADAM ? 0.001f : o.opt == OPT_SGD ? 3.0f : 0.1f;
     o.mu = o.opt == OPT_MOMENTUM || o.opt == OPT_NESTEROV ? 0.9f : 0.0f;
@@ -5098,7 +5215,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         data_free(&tr), data_free(&te), data_free(&va);
         return usage_error("train", "--cost '%s': expected quadratic, cross-entropy or log-likelihood", s);
     }
-    if (!rc && (why = net_check(N.act, N.nl, N.cost))) {
+    if (!rc && (why = net_check(N.act, N.nl, N.cost, whybuf, sizeof whybuf))) {
         fprintf(stderr, "%s: %s\n", progname, why);
         rc = 2;
     }
@@ -5859,7 +5976,7 @@ static int cmd_export(int argc, char **argv)
     Meta M;
     Err err = {{0}, {0}};
     Buf b = {NULL, 0, 0, 0};
-    char line[256], fb[40];
+    char line[1024], fb[40];
 #define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(&b, line, strlen(line)))
     if ((rc = parse_opts("export", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
@@ -5921,17 +6038,7 @@ static int cmd_export(int argc, char **argv)
         EMIT("    for (int j = 0; j < %zu; j++) {\n        float s = 0;\n", N.size[l]);
         EMIT("        for (int i = 0; i < %zu; i++) s += nn_w%d[j * %zu + i] * a[i];\n", N.size[l - 1], l, N.size[l - 1]);
         EMIT("        z[j] = s + nn_b%d[j];\n    }\n", l);
-        if (act == ACT_SOFTMAX) {
-            EMIT("    {\n        float mx = z[0];\n        double sum = 0;\n");
-            EMIT("        for (int j = 0; j < %zu; j++) mx = z[j] > mx ? z[j] : mx;\n", N.size[l]);
-            EMIT("        for (int j = 0; j < %zu; j++) sum += z[j] = expf(z[j] - mx);\n", N.size[l]);
-            EMIT("        for (int j = 0; j < %zu; j++) a[j] = (float)(z[j] / sum);\n    }\n", N.size[l]);
-        } else {
-            const char *f = act == ACT_TANH ? "tanhf(z[j])" : act == ACT_RELU ? "(z[j] > 0 ? z[j] : 0.0f)"
-                          : act == ACT_LEAKY ? "(z[j] > 0 ? z[j] : 0.01f * z[j])" : act == ACT_LINEAR ? "z[j]"
-                          : "1.0f / (1.0f + expf(-z[j]))";
-            EMIT("    for (int j = 0; j < %zu; j++) a[j] = %s;\n", N.size[l], f);
-        }
+        EMIT(acts[act].c, N.size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
     }
     EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) {\n        out[k] = a[k];\n        if (a[k] > a[best]) best = k;\n    }\n");
     if (N.size[L] == 1) EMIT("    best = a[0] > 0.5f; /* binary: P(label 1) */\n");

@@ -61,8 +61,9 @@ expect "scale negative" 2 "--scale '-2'" "$NN" train --scale -2 --train "$D"
 expect "holdout too big" 2 "--holdout '1.5'" "$NN" train --holdout 1.5 --train "$D"
 expect "flag with value" 2 "takes no value" "$NN" train --quiet=1
 expect "unknown activation" 2 "--hidden 'relux'" "$NN" train --hidden relux --train "$D"
-expect "softmax hidden" 2 "softmax and linear are for the output layer" "$NN" train --layers 64-30softmax-10softmax --train "$D" --label-col last
-expect "relu output" 2 "relu and leaky are for hidden layers" "$NN" train --output relu --train "$D" --label-col last
+expect "softmax hidden" 2 "softmax is for the output layer only; hidden layers take sigmoid, tanh, relu or leaky" "$NN" train --layers 64-30softmax-10softmax --train "$D" --label-col last
+expect "relu output" 2 "--output .relu.: expected sigmoid, tanh, linear or softmax" "$NN" train --output relu --train "$D" --label-col last
+expect "relu output spec" 2 "relu is for hidden layers; the output takes sigmoid, tanh, linear or softmax" "$NN" train --layers 64-30-10relu --train "$D" --label-col last
 expect "softmax with quadratic" 2 "softmax output layer goes with the log-likelihood" "$NN" train --output softmax --cost quadratic --train "$D" --label-col last
 expect "cross-entropy with softmax" 2 "cross-entropy cost needs a sigmoid" "$NN" train --layers 64-30-10softmax --cost cross-entropy --train "$D" --label-col last
 expect "log-likelihood with sigmoid" 2 "log-likelihood cost needs a softmax" "$NN" train --cost log-likelihood --train "$D" --label-col last

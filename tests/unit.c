@@ -66,18 +66,6 @@ static void make_net(Net *N, const char *spec, int cost, uint64_t seed, double s
 
 /* ---- reference cost in double precision ---------------------------------- */
 
-/* f(z) in double for the reference. */
-static double ref_act(double z, int act)
-{
-    switch (act) {
-    case ACT_TANH: return tanh(z);
-    case ACT_RELU: return z > 0 ? z : 0;
-    case ACT_LEAKY: return z > 0 ? z : LEAKY_SLOPE * z;
-    case ACT_LINEAR: return z;
-    default: return 1.0 / (1.0 + exp(-z));
-    }
-}
-
 /* Summed cost of rows 0..m-1 with parameters P (same layout as N->param),
  * with inverted dropout p on hidden layers using nn's masks for `step`. */
 static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, float p, uint64_t key, uint64_t step)
@@ -93,7 +81,7 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
             for (size_t j = 0; j < N->size[l]; j++) {
                 double z = B[j];
                 for (size_t i = 0; i < N->size[l - 1]; i++) z += W[j * N->ld[l - 1] + i] * a[cur][i];
-                a[!cur][j] = N->act[l] == ACT_SOFTMAX ? z : ref_act(z, N->act[l]);
+                a[!cur][j] = N->act[l] == ACT_SOFTMAX ? z : acts[N->act[l]].ref(z); /* nn's table: double-precision f */
                 if (z > mx) mx = z;
             }
             if (N->act[l] == ACT_SOFTMAX) {

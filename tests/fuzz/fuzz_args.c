@@ -22,7 +22,8 @@ static void fuzz_one(const uint8_t *data, size_t size)
     scan_number(&p, s + size, &v);
     rows_option(s, &k, &v);
     float_option(s, 0, 1, 1e6, &f);
-    name_id(act_names, ACT_COUNT, s, size);
+    act_id(s, size);
+    name_id(opt_names, OPT_COUNT, s, size);
     edit_distance(s, "layers");
     free(s);
 }
