@@ -294,7 +294,7 @@ static int parse_size(const char *s, size_t max, size_t *out)
     if (!s || !*s) return -1;
     for (; *s; s++) {
         if (*s < '0' || *s > '9') return -1;
-        if (v > (SIZE_MAX - 9) / 10) return -1;
+        if (v > (SIZE_MAX - (size_t)(*s - '0')) / 10) return -1;
         v = v * 10 + (size_t)(*s - '0');
         if (v > max) return -1;
     }
@@ -324,8 +324,11 @@ static int parse_double(const char *s, double *out)
  * [(e|E)[+-]digits] starting at *pp, stopping before the first character that
  * cannot continue it.  Exact (correctly rounded to double) when the digits fit
  * in 19 significant digits and the power of ten is within 10^22 (Clinger's
- * fast path); other forms go through strtod on a copy.  Returns 0 and advances
- * *pp, or -1 when the text is not a finite decimal number. */
+ * fast path); other forms go through strtod on a copy (of the text, or
+ * beyond 400 characters of its 19 significant digits and exponent).  A
+ * value too small for a double underflows to it (a denormal or 0).
+ * Returns 0 and advances *pp; -1 when the text is not a decimal number; -2,
+ * advancing *pp, when it is one too large for a double. */
 static int scan_number(const char **pp, const char *end, double *out)
 {
     static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -379,12 +382,19 @@ static int scan_number(const char **pp, const char *end, double *out)
         size_t len = (size_t)(p - start);
         char *e2;
         double v;
-        if (len >= sizeof buf) return -1;
-        memcpy(buf, start, len);
-        buf[len] = 0;
+        if (len < sizeof buf) {
+            memcpy(buf, start, len);
+            buf[len] = 0;
+        } else { /* (ex is bounded by the digits read and the 100000 cap) */
+            snprintf(buf, sizeof buf, "%s%llue%d", neg ? "-" : "", (unsigned long long)m, ex);
+        }
         errno = 0;
         v = strtod(buf, &e2);
-        if (*e2 || errno == ERANGE || !isfinite(v)) return -1;
+        if (*e2) return -1;
+        if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) { /* (ERANGE and tiny: an underflow) */
+            *pp = p;
+            return -2;
+        }
         *out = v;
     }
     *pp = p;
@@ -1565,7 +1575,7 @@ static int name_id(const char *const *names, int count, const char *name, size_t
  * run, a double-precision reference for the gradient check (tests/unit.c),
  * the C the exporter writes, where a layer may use it, its default
  * initialisation and its output range.  A new activation is a new row. */
-enum { ACT_HIDDEN = 1, ACT_OUTPUT = 2 };
+enum { ACT_HIDDEN = 1, ACT_OUTPUT = 2, ACT_ROW = 4 /* its outputs are a distribution over the row */ };
 
 /* a = f(z) in place over a[0..n); softmax over the whole row. */
 static void act_sigmoid(float *a, size_t n)
@@ -1627,7 +1637,7 @@ static double ref_linear(double z) { return z; }
 
 typedef struct {
     const char *name;
-    unsigned where;                                 /* ACT_HIDDEN | ACT_OUTPUT */
+    unsigned where;                                 /* ACT_HIDDEN | ACT_OUTPUT, and ACT_ROW */
     void (*f)(float *a, size_t n);                  /* a = f(a) over a row slice (softmax: the whole row) */
     void (*df)(const float *a, float *g, size_t n); /* g = f'(z) from a = f(z); NULL for softmax */
     double (*ref)(double z);                        /* f in double; NULL for softmax (done over the row) */
@@ -1647,7 +1657,7 @@ static const ActSpec acts[ACT_COUNT] = {
                    "    for (int j = 0; j < %zu; j++) a[j] = z[j] > 0 ? z[j] : %s * z[j];\n", INIT_HE, 0, 0},
     [ACT_LINEAR] = {"linear", ACT_OUTPUT, act_linear, dact_one, ref_linear,
                     "    for (int j = 0; j < %zu; j++) a[j] = z[j];\n", INIT_SCALED, 0, 0},
-    [ACT_SOFTMAX] = {"softmax", ACT_OUTPUT, act_softmax, NULL, NULL,
+    [ACT_SOFTMAX] = {"softmax", ACT_OUTPUT | ACT_ROW, act_softmax, NULL, NULL,
                      "    {\n        const int n = %zu;\n        float mx = z[0];\n        double sum = 0;\n"
                      "        for (int j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;\n"
                      "        for (int j = 0; j < n; j++) sum += z[j] = expf(z[j] - mx);\n"
@@ -3424,8 +3434,8 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
     while ((r = csv_next(&it, &fb, &fe, &q)) == 1) {
         if (++k > ncol) continue; /* counted for the message */
         if (k == lc) {
-            if (fb == fe) {
-                bad->kind = BAD_EMPTY_LABEL, bad->col = k, bad->text = fb, bad->len = 0;
+            if (fb == fe || (!q && field_kind(fb, fe) == FLD_MISSING)) { /* (a quoted "NA" is a name) */
+                bad->kind = BAD_EMPTY_LABEL, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
                 return -1;
             }
             label[0] = fb, label[1] = fe, *lq = q;
@@ -3433,7 +3443,12 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
             double v;
             const char *t = fb;
             float fv;
-            if (scan_number(&t, fe, &v) || t != fe) {
+            int sr = scan_number(&t, fe, &v);
+            if (sr == -2 && t == fe) {
+                bad->kind = BAD_RANGE, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
+                return -1;
+            }
+            if (sr || t != fe) {
                 const char *e = eol;
                 while (e > p && (e[-1] == '\r' || (sep == ' ' && e[-1] == ' '))) e--;
                 bad->kind = BAD_NUMBER, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
@@ -3477,7 +3492,9 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
     int n = (int)(bad->len > 40 ? 40 : bad->len);
     switch (bad->kind) {
     case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
-    case BAD_EMPTY_LABEL: return fail(err, where, "column %zu, the label, is empty%s", bad->col,
+    case BAD_EMPTY_LABEL:
+        if (bad->len) return fail(err, where, "column %zu, the label, is missing ('%.*s')", bad->col, n, bad->text);
+        return fail(err, where, "column %zu, the label, is empty%s", bad->col,
                         bad->col == ncol ? " (does the line end with a separator?)" : "");
     case BAD_RANGE: return fail(err, where, "column %zu: '%.*s' does not fit in a float", bad->col, n, bad->text);
     case BAD_QUOTE: return fail(err, where, "column %zu: a quote that does not close: '%.*s'", bad->col, n, bad->text);
@@ -3510,51 +3527,34 @@ static void skip_blank(const char **pp, const char *end, size_t *line)
 }
 
 /* --header auto: whether the first line [p, eol) is a header rather than
- * data.  It is when it has no missing fields and either its numeric fields
- * count 0, 1, 2 ... (at least three of them, beside a name: pandas writes
- * integer column names so),
- * or some column holds a name there and numbers below (up to 20 lines
- * looked at); with no line below, when most of its fields are names. */
-static int csv_is_header(const char *p, const char *eol, const char *end, int sep, size_t ncol)
+ * data, judged on that line alone (so a pipe's timing cannot change the
+ * answer).  It is when it has no missing fields and either most of its
+ * fields are names, or its numeric fields count 0, 1, 2 ... (at least
+ * three of them beside a name, or four on their own: pandas writes integer
+ * column names so).  A line of numbers with a stray word in it is data,
+ * and its word an error. */
+static int csv_is_header(const char *p, const char *eol, int sep, size_t ncol)
 {
     CsvIt it;
-    const char *fb, *fe, *q;
-    int quoted, seq = 1, evidence = 0, below = 0;
-    size_t k = 0, names = 0, nums = 0, start = 0;
-    char *kind = malloc(ncol ? ncol : 1); /* FLD_* of each column on line 1 */
-    if (!kind) return 0;
+    const char *fb, *fe;
+    int quoted, seq = 1;
+    size_t k = 0, names = 0, nums = 0;
     it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
     while (k < ncol && csv_next(&it, &fb, &fe, &quoted) == 1) {
         int t = field_kind(fb, fe);
-        kind[k++] = (char)t;
-        if (t == FLD_MISSING && !(fb == fe && k == ncol)) { /* (an empty last field: a trailing separator) */
-            free(kind);
-            return 0; /* a missing value: data */
-        }
+        k++;
+        if (t == FLD_MISSING && !(fb == fe && k == ncol)) return 0; /* a missing value: data (an empty last
+                                                                      * field is a trailing separator) */
         if (t == FLD_NAME) names++;
-        else { /* a pandas column index? */
+        else if (t == FLD_NUMBER) { /* a pandas column index? */
             double v;
-            const char *s = fb;
-            if (scan_number(&s, fe, &v) || v != floor(v) || !(v >= 0 && v < 1e9)) seq = 0;
-            else if (nums == 0) start = (size_t)v, seq &= start == 0;
-            else seq &= (size_t)v == start + nums;
+            const char *q = fb;
+            if (scan_number(&q, fe, &v) || v != floor(v) || !(v >= 0 && v < 1e9)) seq = 0;
+            else seq &= (size_t)v == nums;
             nums++;
         }
     }
-    if (!names) seq = 0; /* an all-number line is data unless --header yes */
-    for (q = eol < end ? eol + 1 : end; !seq && !evidence && q < end && below < 20;) {
-        const char *qe = line_end(q, end);
-        if (!skip_line(q, qe)) {
-            below++;
-            for (size_t c = 0; c < k && !evidence; c++)
-                if (kind[c] == FLD_NAME && csv_field(q, qe, sep, c + 1, &fb, &fe, &quoted) &&
-                    field_kind(fb, fe) == FLD_NUMBER)
-                    evidence = 1;
-        }
-        q = qe + (qe < end);
-    }
-    free(kind);
-    return (seq && nums >= 3) || evidence || (!below && 2 * names > k);
+    return 2 * names > k || (seq && (names ? nums >= 3 : nums >= 4));
 }
 
 /* --label-col auto: whether column c of the data lines from p looks like
@@ -3615,7 +3615,7 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     if (sh->ncol > NN_MAX_WIDTH + 1) return fail(err, name, "%zu columns; the limit is %d", sh->ncol, NN_MAX_WIDTH + 1);
     if (lcol != LABEL_NONE && sh->ncol < 2) return fail(err, name, "one column only: nothing left for features beside the label");
     eol = line_end(p, end);
-    if (header < 0 && csv_is_header(p, eol, end, sh->sep, sh->ncol)) {
+    if (header < 0 && csv_is_header(p, eol, sh->sep, sh->ncol)) {
         const char *he = eol;
         while (he > p && he[-1] == '\r') he--;
         snprintf(sh->note, sizeof sh->note, "%.300s: line %zu taken as a header (%.*s%s); give --header no if it is data",
@@ -3964,6 +3964,7 @@ typedef struct {
     double val_acc;              /* the saved model's validation accuracy */
     size_t saved_epoch;          /* the epoch whose weights were kept */
     double seconds;
+    int setup;                   /* the run failed before training (no model to keep) */
 } TrainResult;
 
 static int all_finite(const float *p, size_t n)
@@ -4033,12 +4034,16 @@ static int collapsed(Pool *pl, Infer *I, const Net *N, const Data *probe, float 
     int sat = cnt && act->lo < act->hi; /* a bounded output can saturate */
     infer_all(pl, I, probe, inv, out, pred);
     for (size_t r = 0; r < probe->n; r++) { /* saturated: every output at an end of its range */
+        double mx = act->lo;
         ok += pred[r] == probe->y[r];
         if (cnt && ++cnt[probe->y[r]] > most) most = cnt[probe->y[r]];
         for (size_t k = 0; k < K && sat; k++) {
             double v = out[r * K + k];
             sat = v <= act->lo + 1e-2 || v >= act->hi - 1e-2;
+            mx = v > mx ? v : mx;
         }
+        if (act->where & ACT_ROW) sat &= mx >= act->hi - 1e-2; /* one output takes it all (with many
+                                                                 * classes every output can be small) */
     }
     /* ... and no better than guessing: below the largest class's share plus
      * a quarter of the rest (a confident network that is right is not this) */
@@ -4164,7 +4169,17 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             (int)R->nstates != states || (R->has_best != 0) != (va != NULL)) {
             trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
             free(chart), free(tout), free(tpred), free(pout), free(ppred);
-            return fail(err, NULL, "the checkpoint does not match this training data or network");
+            res->setup = 1;
+            if (R->rows != tr->n || R->feats != tr->d || R->crc != dcrc)
+            {
+                if (R->rows == tr->n && R->feats == tr->d)
+                    return fail(err, ctl->ckpt, "the values in %s have changed since the checkpoint was made; resuming "
+                                "needs the same training data", tr->name);
+                return fail(err, ctl->ckpt, "the checkpoint was made on %u rows of %u features, but %s now has %zu rows "
+                            "of %zu; resuming needs the same training data", (unsigned)R->rows, (unsigned)R->feats,
+                            tr->name, tr->n, tr->d);
+            }
+            return fail(err, ctl->ckpt, "the checkpoint does not match this network or its settings");
         }
         memcpy(N->param, R->param, N->nparam * sizeof(float));
         if (states >= 1) memcpy(T.s1, R->s1, N->nparam * sizeof(float));
@@ -4576,8 +4591,14 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
                 }
                 if (J.sh.note[0] && !o->quiet) say("%s", J.sh.note);
                 if (J.sh.d != N->size[0]) {
-                    rc = fail(err, name, "%zu features per row, but the model takes %zu%s", J.sh.d, N->size[0],
-                              J.sh.d == N->size[0] + 1 && !J.sh.lc ? " (is one column a label? see --label-col)" : "");
+                    const char *le = line_end(p, e);
+                    int trail;
+                    while (le > p && le[-1] == '\r') le--;
+                    trail = J.sh.sep != ' ' && le > p && le[-1] == J.sh.sep;
+                    snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
+                    rc = fail(err, where, "%zu features per row, but the model takes %zu%s", J.sh.d, N->size[0],
+                              trail ? " (the line ends with a separator, so its last column is empty)"
+                              : J.sh.d == N->size[0] + 1 && !J.sh.lc ? " (is one column a label? see --label-col)" : "");
                     break;
                 }
                 shaped = 1;
@@ -4875,6 +4896,29 @@ static int usage_error(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+/* Whether inputs a and b are one stream, which can be read only once:
+ * both standard input, or the same pipe or device. */
+static int same_stream(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!a || !b) return 0;
+    if (!strcmp(a, "-") || !strcmp(b, "-")) return !strcmp(a, b);
+    if (stat(a, &sa) || stat(b, &sb)) return 0;
+    return !S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* A usage error (2) when two of the n inputs paths[] (NULL: not given),
+ * named what[], are one stream; else 0. */
+static int distinct_streams(const char *cmd, const char *const *paths, const char *const *what, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (same_stream(paths[i], paths[j]))
+                return usage_error(cmd, "%s and %s are both %s, which can be read only once", what[i], what[j],
+                                   strcmp(paths[i], "-") ? "the same pipe or device" : "standard input");
+    return 0;
+}
+
 /* Parse argv against specs.  val[k] gets the argument of specs[k] ("" for
  * a flag that is set), pos[] the positional arguments.  "--" ends options.
  * Returns 0, or 2 after printing a usage error. */
@@ -5015,8 +5059,8 @@ static int split_rows(Data *all, size_t k, double frac, uint64_t seed, Data *hel
     Data rest;
     if (frac > 0) k = (size_t)floor(frac * (double)all->n + 0.5);
     if (k < 1 || k >= all->n)
-        return fail(err, all->name, "%s of %zu leaves %zu rows for training; need at least one on each side", what,
-                    all->n, k >= all->n ? (size_t)0 : all->n - k);
+        return fail(err, all->name, "%s holds out %zu of the %zu rows, leaving %zu for training; need at least one on each side",
+                    what, k, all->n, k >= all->n ? (size_t)0 : all->n - k);
     if (data_holdout(all, k, seed, &rest, held, err)) return -1;
     *all = rest;
     return 0;
@@ -5100,7 +5144,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         return usage_error("train", "--patience '%s': expected a whole number of epochs", s);
     if (s) o.patience = v;
     if ((s = OPT(S, val, "seed")) && parse_size(s, SIZE_MAX, &v))
-        return usage_error("train", "--seed '%s': expected a whole number", s);
+        return usage_error("train", "--seed '%s': expected a whole number from 0 to %zu", s, SIZE_MAX);
     if (s) o.seed = v;
     if (OPT(S, val, "scale") && OPT(S, val, "standardize"))
         return usage_error("train", "give --scale or --standardize, not both");
@@ -5149,8 +5193,11 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     }
     if (testf && OPT(S, val, "holdout")) return usage_error("train", "give --test or --holdout, not both");
     if (OPT(S, val, "test-labels") && !testf) return usage_error("train", "--test-labels given without --test");
-    if (testf && !strcmp(trainf, "-") && !strcmp(testf, "-"))
-        return usage_error("train", "--train and --test cannot both be standard input");
+    { /* a pipe or standard input can be read once */
+        const char *ins[4] = {trainf, testf, OPT(S, val, "train-labels"), OPT(S, val, "test-labels")};
+        static const char *const in[4] = {"--train", "--test", "--train-labels", "--test-labels"};
+        if ((rc = distinct_streams("train", ins, in, 4))) return rc;
+    }
     { /* every output can be written, and none is an input or another output: checked before any work */
         const char *outs[3] = {out, ctl.ckpt, OPT(S, val, "log")}, *ins[4] = {trainf, testf, OPT(S, val, "train-labels"), OPT(S, val, "test-labels")};
         static const char *const on[3] = {"--out", "--checkpoint", "--log"}, *const in[4] = {"--train", "--test", "--train-labels", "--test-labels"};
@@ -5224,6 +5271,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         for (int l = 1; l < N.nl; l++) allsig &= N.act[l] == ACT_SIGMOID;
         o.init = allsig ? INIT_NORMAL : 0;
     }
+    if (!rc && !o.quiet && o.dropout > 0 && N.nl == 2) say("warning: --dropout has no effect: the network has no hidden layer");
     if (!rc && N.size[0] != tr.d) {
         fprintf(stderr, "%s: --layers has %zu inputs, but %s has %zu features per row\n", progname, N.size[0], tr.name, tr.d);
         rc = 2;
@@ -5271,8 +5319,8 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     M.momentum = o.mu, M.lambda = o.lambda, M.dropout = o.dropout, M.gamma = o.gamma;
     M.beta1 = o.beta1, M.beta2 = o.beta2, M.epsilon = o.eps;
     if (OPT(S, val, "standardize")) { /* each feature's mean and deviation over the training rows */
-        size_t nin = tr.d;
-        double *sum = alloc_array(nin, sizeof(double)), *sq = alloc_array(nin, sizeof(double));
+        size_t nin = tr.d, big = 0;
+        double *sum = alloc_array(nin, sizeof(double)), *sq = alloc_array(nin, sizeof(double)), bigv = 0;
         M.mean = malloc(nin * sizeof(float)), M.rsd = malloc(nin * sizeof(float)), M.in_div = 1;
         if (!sum || !sq || !M.mean || !M.rsd) {
             free(sum), free(sq), model_meta_free(&M);
@@ -5280,13 +5328,26 @@ static int train_main(int argc, char **argv, Ckpt *resume)
             data_free(&tr), data_free(&te), data_free(&va), free(N.param);
             return 1;
         }
+        /* two passes in double: the mean, then the squared deviations (no
+         * cancellation for features far from 0), and their largest size */
+        for (size_t r = 0; r < tr.n; r++)
+            for (size_t i = 0; i < nin; i++) sum[i] += tr.x8 ? tr.x8[r * nin + i] : tr.xf[r * nin + i];
+        for (size_t i = 0; i < nin; i++) sum[i] /= (double)tr.n;
         for (size_t r = 0; r < tr.n; r++)
             for (size_t i = 0; i < nin; i++) {
-                double x = tr.x8 ? tr.x8[r * nin + i] : tr.xf[r * nin + i];
-                sum[i] += x, sq[i] += x * x;
+                double dv = (tr.x8 ? tr.x8[r * nin + i] : tr.xf[r * nin + i]) - sum[i];
+                sq[i] += dv * dv;
+                if (fabs(dv) > FLT_MAX / 2 && !big) big = i + 1, bigv = dv + sum[i];
             }
+        if (big) {
+            say("%s: feature %zu: a value of %g is too far from the feature's mean (%g) to standardise in single "
+                "precision; scale the data down first", tr.name, big, bigv, sum[big - 1]);
+            free(sum), free(sq), model_meta_free(&M);
+            data_free(&tr), data_free(&te), data_free(&va), free(N.param);
+            return 1;
+        }
         for (size_t i = 0; i < nin; i++) {
-            double mu = sum[i] / (double)tr.n, var = sq[i] / (double)tr.n - mu * mu;
+            double mu = sum[i], var = sq[i] / (double)tr.n;
             M.mean[i] = (float)mu, M.rsd[i] = var > 1e-12 ? (float)(1.0 / sqrt(var)) : 1.0f; /* constant: left as 0 */
         }
         free(sum), free(sq);
@@ -5355,7 +5416,9 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     if (rc) {
         Err e2;
         report(&err);
-        if (!M.epochs_done) say("no model was saved: no epoch finished well%s", file_exists(out) ? "; the old one is kept" : "");
+        if (res.setup) {
+            /* nothing was trained: nothing more to say */
+        } else if (!M.epochs_done) say("no model was saved: no epoch finished well%s", file_exists(out) ? "; the old one is kept" : "");
         else if (model_save(out, &N, &M, &e2)) report(&e2);
         else say("saved the model of epoch %u (the last before it went wrong) to %s", M.epochs_done, out);
         data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
@@ -5464,7 +5527,8 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         return 1;
     }
     c2 = *co;
-    c2.names = M->names, c2.nnames = M->nnames, c2.numbered = !M->nnames; /* labels map onto the model's classes */
+    c2.names = M->names, c2.numbered = !M->nnames; /* labels map onto the model's classes */
+    c2.nnames = M->nnames ? M->nnames : net_classes(N); /* (numbered: for the message) */
     if (load_data(dpath, labels, &c2, want_labels, d, &err)) {
         report(&err);
         free(N->param);
@@ -5506,6 +5570,10 @@ static int cmd_predict(int argc, char **argv)
         return finish_stdout();
     }
     if (npos != 2) return usage_error("predict", "expected MODEL and INPUT");
+    {
+        static const char *const what[2] = {"MODEL", "INPUT"};
+        if ((rc = distinct_streams("predict", pos, what, 2))) return rc;
+    }
     if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_NONE, &co)) return 2;
     if (threads_option("predict", OPT(S, val, "threads"), &nt)) return 2;
     memset(&oo, 0, sizeof oo);
@@ -5632,6 +5700,11 @@ static int cmd_show(int argc, char **argv)
         return finish_stdout();
     }
     if (npos != 1) return usage_error("show", "expected DATA");
+    {
+        const char *ins[2] = {pos[0], OPT(S, val, "labels")};
+        static const char *const what[2] = {"DATA", "--labels"};
+        if ((rc = distinct_streams("show", ins, what, 2))) return rc;
+    }
     if ((s = OPT(S, val, "index")) && parse_size(s, NN_MAX_ROWS, &first))
         return usage_error("show", "--index '%s': expected a row number from 0", s);
     if ((s = OPT(S, val, "count")) && (parse_size(s, NN_MAX_ROWS, &count) || count < 1))
@@ -5676,46 +5749,68 @@ static int cmd_show(int argc, char **argv)
  * wrong rows (row numbers count data rows from 0; their confidence is the
  * output of the predicted class, or for one sigmoid output, the output for
  * class 1 and one minus it for class 0).  draw: 0 no images, 1 grey
- * blocks, 2 ASCII. */
-static void print_report(const Net *N, char *const *names, size_t nnames, const Data *d, const float *out,
-                         const int32_t *pred, size_t nerr, int draw)
+ * blocks, 2 ASCII.  The matrix is drawn for at most NN_MAX_MATRIX
+ * classes.  Returns 0, or -1 when out of memory. */
+#define NN_MAX_MATRIX 50
+static int print_report(const Net *N, char *const *names, size_t nnames, const Data *d, const float *out,
+                        const int32_t *pred, size_t nerr, int draw)
 {
-    size_t C = net_classes(N), K = N->size[N->nl - 1], *cm = alloc_array(C * C, sizeof(size_t)), present = 0;
+    size_t C = net_classes(N), K = N->size[N->nl - 1], present = 0;
+    size_t *row = calloc(C, sizeof(size_t)), *col = calloc(C, sizeof(size_t)), *tp = calloc(C, sizeof(size_t));
+    size_t *cls = calloc(C, sizeof(size_t)), *cm = NULL; /* the classes that occur; their matrix */
     int w = 6, wn = 6; /* matrix column width; class column width of the table */
     double mp = 0, mr = 0, mf = 0;
     char b1[32], b2[32];
-    if (!cm) return;
-    for (size_t c = 0; c < nnames && c < C; c++) {
-        int l = (int)strlen(names[c]);
+    if (!row || !col || !tp || !cls) goto oom;
+    for (size_t r = 0; r < d->n; r++) {
+        row[d->y[r]]++, col[pred[r]]++;
+        tp[d->y[r]] += d->y[r] == pred[r];
+    }
+    for (size_t c = 0; c < C; c++)
+        if (row[c] || col[c]) cls[present++] = c;
+    for (size_t i = 0; i < present && cls[i] < nnames; i++) {
+        int l = (int)strlen(names[cls[i]]);
         if (l > w) w = l > 12 ? 12 : l;
         if (l > wn) wn = l > 30 ? 30 : l;
     }
-    for (size_t r = 0; r < d->n; r++) cm[(size_t)d->y[r] * C + (size_t)pred[r]]++;
-    printf("\nconfusion matrix (rows: true label, columns: predicted)\n%*s", w, "");
-    for (size_t c = 0; c < C; c++) printf(" %*.*s", w, w, class_text(names, nnames, c, b1, sizeof b1));
-    for (size_t t = 0; t < C; t++) {
-        printf("\n%*.*s", w, w, class_text(names, nnames, t, b1, sizeof b1));
-        for (size_t c = 0; c < C; c++) printf(" %*zu", w, cm[t * C + c]);
+    if (present <= NN_MAX_MATRIX) {
+        size_t *at = calloc(C, sizeof(size_t)); /* class -> its place in cls */
+        if (!at || !(cm = calloc(present * present, sizeof(size_t)))) {
+            free(at);
+            goto oom;
+        }
+        for (size_t i = 0; i < present; i++) at[cls[i]] = i;
+        for (size_t r = 0; r < d->n; r++) cm[at[d->y[r]] * present + at[pred[r]]]++;
+        free(at);
+        printf("\nconfusion matrix (rows: true label, columns: predicted)\n%*s", w, "");
+        for (size_t i = 0; i < present; i++) printf(" %*.*s", w, w, class_text(names, nnames, cls[i], b1, sizeof b1));
+        for (size_t t = 0; t < present; t++) {
+            printf("\n%*.*s", w, w, class_text(names, nnames, cls[t], b1, sizeof b1));
+            for (size_t i = 0; i < present; i++) printf(" %*zu", w, cm[t * present + i]);
+        }
+        printf("\n");
+    } else {
+        printf("\n(no confusion matrix: %zu classes occur, and it is drawn for at most %d)\n", present, NN_MAX_MATRIX);
     }
-    printf("\n\n%-*s %9s %9s %9s %9s\n", wn, "class", "precision", "recall", "f1", "support");
-    for (size_t c = 0; c < C; c++) {
-        size_t tp = cm[c * C + c], col = 0, row = 0;
-        double p, rc, f;
-        for (size_t k = 0; k < C; k++) col += cm[k * C + c], row += cm[c * C + k];
-        if (!col && !row) continue; /* neither in the data nor predicted */
-        p = col ? (double)tp / (double)col : 0, rc = row ? (double)tp / (double)row : 0;
-        f = p + rc > 0 ? 2 * p * rc / (p + rc) : 0;
-        mp += p, mr += rc, mf += f, present++;
-        printf("%-*.*s %9.4f %9.4f %9.4f %9zu\n", wn, wn, class_text(names, nnames, c, b1, sizeof b1), p, rc, f, row);
+    printf("\n%-*s %9s %9s %9s %9s\n", wn, "class", "precision", "recall", "f1", "support");
+    for (size_t i = 0; i < present; i++) {
+        size_t c = cls[i];
+        double p = col[c] ? (double)tp[c] / (double)col[c] : 0, rc = row[c] ? (double)tp[c] / (double)row[c] : 0;
+        double f = p + rc > 0 ? 2 * p * rc / (p + rc) : 0;
+        mp += p, mr += rc, mf += f;
+        printf("%-*.*s %9.4f %9.4f %9.4f %9zu\n", wn, wn, class_text(names, nnames, c, b1, sizeof b1), p, rc, f, row[c]);
     }
     if (present)
         printf("%-*s %9.4f %9.4f %9.4f %9zu\n", wn, "macro", mp / (double)present, mr / (double)present,
                mf / (double)present, d->n);
-    if (present < C) printf("(%zu of the model's %zu classes occur; the macro averages are over those)\n", present, C);
+    if (present < C) printf("(%zu of the model's %zu classes occur; the matrix and the macro averages are over those)\n", present, C);
+    free(row), free(col), free(tp), free(cls), free(cm);
+    row = col = tp = cls = cm = NULL;
     if (nerr) { /* the most confident wrong answers: repeated selection, n * nerr is fine for a report */
         char *used = calloc(d->n, 1);
+        if (!used) goto oom;
         printf("\nmost confidently wrong (row, true, predicted, confidence)\n");
-        for (size_t e = 0; used && e < nerr; e++) {
+        for (size_t e = 0; e < nerr; e++) {
             size_t best = SIZE_MAX;
             float bv = 0;
             for (size_t r = 0; r < d->n; r++) {
@@ -5730,7 +5825,10 @@ static void print_report(const Net *N, char *const *names, size_t nnames, const 
         }
         free(used);
     }
-    free(cm);
+    return 0;
+oom:
+    free(row), free(col), free(tp), free(cls), free(cm);
+    return -1;
 }
 
 static int cmd_eval(int argc, char **argv)
@@ -5755,6 +5853,11 @@ static int cmd_eval(int argc, char **argv)
         return finish_stdout();
     }
     if (npos != 2) return usage_error("eval", "expected MODEL and DATA");
+    {
+        const char *ins[3] = {pos[0], pos[1], OPT(S, val, "labels")};
+        static const char *const what[3] = {"MODEL", "DATA", "--labels"};
+        if ((rc = distinct_streams("eval", ins, what, 3))) return rc;
+    }
     if ((s = OPT(S, val, "errors")) && parse_size(s, NN_MAX_ROWS, &nerr))
         return usage_error("eval", "--errors '%s': expected a whole number", s);
     if (OPT(S, val, "show") && !nerr) say("warning: --show draws the rows that --errors lists; without --errors it does nothing");
@@ -5775,9 +5878,10 @@ static int cmd_eval(int argc, char **argv)
     infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
     for (size_t r = 0; r < d.n; r++) ok += pred[r] == d.y[r];
     printf("accuracy %.4f (%zu/%zu)\n", (double)ok / (double)d.n, ok, d.n);
-    print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0);
+    rc = print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0);
+    if (rc) say("out of memory for the report");
     infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
-    return finish_stdout();
+    return rc ? 1 : finish_stdout();
 }
 
 static void print_net(const Net *N)
@@ -5809,8 +5913,15 @@ static int cmd_info(int argc, char **argv)
     }
     if (OPT(S, val, "layers")) {
         if (npos) return usage_error("info", "give MODEL or --layers, not both");
+        char why[256];
+        const char *w;
         if (parse_layers(OPT(S, val, "layers"), &N, &err)) {
             fprintf(stderr, "%s: %s\n", progname, err.msg);
+            return 2;
+        }
+        if (N.act[N.nl - 1] == ACT_SOFTMAX) N.cost = COST_LOGLIK; /* as train pairs them */
+        if ((w = net_check(N.act, N.nl, N.cost, why, sizeof why))) {
+            fprintf(stderr, "%s: layer spec '%s': %s\n", progname, OPT(S, val, "layers"), w);
             return 2;
         }
         print_net(&N);

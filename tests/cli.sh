@@ -77,7 +77,7 @@ expect "momentum 1" 2 "--momentum '1'" "$NN" train --momentum 1 --train "$D"
 expect "gamma 0" 2 "--gamma '0'" "$NN" train --gamma 0 --train "$D"
 expect "val junk" 2 "--val 'half'" "$NN" train --val half --train "$D"
 expect "patience without val" 2 "--patience needs --val" "$NN" train --patience 3 --train "$D"
-expect "val too big" 1 "--val of 1797 leaves 0 rows" "$NN" train --val 1797 --train "$D" --label-col last
+expect "val too big" 1 "--val holds out 1797 of the 1797 rows, leaving 0" "$NN" train --val 1797 --train "$D" --label-col last
 expect "input size mismatch" 2 "784 inputs, but .* has 64 features" "$NN" train --layers 784-30-10 --train "$D" --label-col last
 expect "too few outputs" 2 "output layer has 5 neurons, but the labels go up to 9" "$NN" train --layers 64-30-5 --train "$D" --label-col last
 

@@ -432,4 +432,73 @@ timeout 20 "$NN" train --train "$D" --label-col last --layers 64-30-10linear --e
 rc=$?
 [ $rc = 1 ] && [ ! -e dv1.bin ] && grep -qi 'no model' err && ok "9.div divergence in epoch 1 says no model was saved" || bad "9.div epoch 1: exit $rc: $(tail -1 err)"
 
+# ---- 9.np2 the second new-user pass (defects found on the fixed build) ----------------------
+# H1: one pipe given as two inputs hangs: a usage error instead
+rm -f ff && mkfifo ff
+expect "9.np2 --train and --test the same FIFO: refused at once" 2 "same pipe or device, which can be read only once" timeout 10 "$NN" train --train ff --test ff --label-col last --out x.bin
+expect "9.np2 predict - -: refused" 2 "MODEL and INPUT are both standard input" "$NN" predict - - <iris.bin
+expect "9.np2 eval - -: refused" 2 "MODEL and DATA are both standard input" "$NN" eval - - <iris.bin
+rm -f ff
+# W1: a missing value in the label column is an error, not a class
+sed '10s/,0$/,NA/' iris.csv >irisna.csv
+for m in NA '?' nan null N/A; do
+    sed "10s#,0\$#,$m#" iris.csv >irisna.csv
+    early "9.np2 label '$m' on line 10: an error naming the line" "irisna.csv:10: column 5, the label, is missing" "$NN" train --train irisna.csv --label-col last --epochs 1 --out x.bin
+done
+printf '5.1,3.5,1.4,0.2,"NA"\n4.9,3.0,1.4,0.2,b\n' >qna.csv
+expect "9.np2 a quoted \"NA\" label is a name" 0 "" "$NN" train --train qna.csv --label-col last --layers 4-2 --epochs 1 --out x.bin
+# W2: a header of column numbers (pandas, to_csv(index=False) of an array) is a header
+{ seq -s, 0 64; cat "$D"; } >pnum.csv
+"$NN" train --train pnum.csv --label-col last --epochs 1 --threads 1 --out x.bin >/dev/null 2>err
+grep -q 'line 1 taken as a header' err && "$NN" info x.bin | grep -q '^2 .* 10 ' && ok "9.np2 header 0,1,...,64 skipped with a notice; 10 outputs" || bad "9.np2 header 0..64: $(head -c 200 err)"
+{ seq -s, 0 63; cat dfeat.csv; } >pnumf.csv
+"$NN" predict d.bin pnumf.csv >out 2>err
+cmp -s out dref.txt && grep -q 'taken as a header' err && ok "9.np2 predict: header 0..63 skipped, 1797 right answers" || bad "9.np2 predict header 0..63: $(wc -l <out) lines: $(head -c 200 err)"
+# W3: a line of numbers with one stray word is data (an error), whatever the pipe's timing
+for f in '-inf' 'Infinity' '0x10' '1e5x' 'x1'; do
+    printf -- '%s,3.5,1.4,0.2\n4.9,3.0,1.4,0.2\n' "$f" >v.csv
+    expect "9.np2 '$f' in line 1: an error, not a header" 1 "v.csv:1: column 1: '$f' is not a number" "$NN" predict iris.bin v.csv
+    (printf -- '%s,3.5,1.4,0.2\n' "$f"; sleep 0.3; printf '4.9,3.0,1.4,0.2\n') | "$NN" predict iris.bin - >out 2>err
+    rc=$?
+    [ $rc = 1 ] && [ ! -s out ] && ok "9.np2 '$f' in line 1 of a slow pipe: the same error" || bad "9.np2 '$f' slow pipe: exit $rc, $(wc -l <out) lines"
+done
+# W4: eval with classes far apart: the report is printed, the matrix over the classes that occur
+printf '0,1,2\n65535,3,4\n0,2,2\n65535,4,4\n' >big.csv
+"$NN" train --train big.csv --label-col first --layers 2-65536softmax --optimizer adam --epochs 3 --threads 1 --quiet --out bigc.bin
+"$NN" eval bigc.bin big.csv --label-col first --errors 2 >out 2>err
+rc=$?
+[ $rc = 0 ] && grep -q '^confusion matrix' out && [ "$(grep -cE '^ *65535 ' out)" -ge 2 ] && grep -qE '[0-9]+ of the model.s 65536 classes occur' out &&
+    [ "$(wc -l <out)" -lt 30 ] && grep -q '^most confidently wrong' out &&
+    ok "9.np2 eval of a 65536-class model: matrix, table and --errors over the classes that occur" || bad "9.np2 eval 65536 classes: exit $rc, $(wc -l <out) lines: $(head -c 300 out)"
+# M1: names against a numbered model: the range of its classes
+"$NN" train --train iris.csv --label-col last --epochs 1 --threads 1 --quiet --out tc.bin
+expect "9.np2 names against numbered classes: 0 to 2" 1 "classes of the model are numbers 0 to 2$" "$NN" eval tc.bin iris_named.csv --label-col last
+# M2: the rows a --val fraction holds out
+head -20 iris.csv >s20.csv
+early "9.np2 --val 0.01 of 20 rows: says 0 rows held out" "--val holds out 0 of the 20 rows" "$NN" train --train s20.csv --label-col last --val 0.01 --epochs 1 --out x.bin
+# M3: tiny numbers underflow to 0, long ones are read, huge ones do not fit
+printf '1e-310,3.5,1.4,0.2\n0.%s1,3.5,1.4,0.2\n' "$(printf '0%.0s' $(seq 400))" >tiny.csv
+printf '0,3.5,1.4,0.2\n0,3.5,1.4,0.2\n' >zero.csv
+"$NN" predict iris.bin tiny.csv --probs >out 2>err && "$NN" predict iris.bin zero.csv --probs >ref && cmp -s out ref && ok "9.np2 1e-310 and a 400-digit 0.000..1 read as 0" || bad "9.np2 tiny numbers: $(head -c 200 err)"
+printf '1e400,3.5,1.4,0.2\n' >huge.csv
+expect "9.np2 1e400 does not fit" 1 "huge.csv:1: column 1: '1e400' does not fit in a float" "$NN" predict iris.bin huge.csv
+# M4: resuming on changed data names the checkpoint and the data, and nothing about epochs
+cp iris.csv rd.csv
+"$NN" train --train rd.csv --label-col last --epochs 2 --threads 1 --quiet --out rd.bin --checkpoint rd.ck
+sed -i '2s/^4.9/4.8/' rd.csv
+"$NN" train --resume rd.ck >/dev/null 2>err
+rc=$?
+[ $rc = 1 ] && grep -q 'rd.ck: the values in rd.csv have changed' err && ! grep -q 'no epoch finished well' err && ok "9.np2 resume on changed data: names both files" || bad "9.np2 resume changed data: exit $rc: $(head -c 300 err)"
+# M5: --standardize of values float cannot centre: a clear error, not "diverged"
+printf '0,3e38,1\n1,-3e38,2\n0,3e38,4\n1,3e38,6\n' >ov.csv
+early "9.np2 --standardize with 3e38: says why" "ov.csv: feature 1: a value of -3e\+38 is too far from the feature.s mean" "$NN" train --train ov.csv --standardize --epochs 2 --out x.bin
+# M6: a trailing separator in predict; --seed's limit; info --layers checks as train does; dropout without a hidden layer
+sed 's/$/,/' p2.csv >trail.csv
+expect "9.np2 predict: a trailing separator named, with the line" 1 "trail.csv:1: 5 features per row, but the model takes 4 \(the line ends with a separator" "$NN" predict iris.bin trail.csv
+expect "9.np2 --seed 2^64-1 accepted" 0 "" "$NN" train --train iris.csv --label-col last --seed 18446744073709551615 --epochs 1 --quiet --out x.bin
+expect "9.np2 --seed 2^64 refused with the limit" 2 "from 0 to 18446744073709551615" "$NN" train --train iris.csv --label-col last --seed 18446744073709551616 --epochs 1 --out x.bin
+expect "9.np2 info --layers: softmax hidden refused" 2 "softmax is for the output layer only" "$NN" info --layers 4-3softmax-2
+expect "9.np2 info --layers: relu output refused" 2 "relu is for hidden layers" "$NN" info --layers 4-3-2relu
+expect "9.np2 --dropout with no hidden layer: a warning" 0 "warning: --dropout has no effect" "$NN" train --train iris.csv --label-col last --layers 4-3 --dropout 0.5 --epochs 1 --out x.bin
+
 summary edges
