@@ -120,25 +120,41 @@ enum { OPT_SGD = 1, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM, OPT_COUNT };
 enum { SCHED_CONSTANT = 1, SCHED_STEP, SCHED_EXP, SCHED_COSINE, SCHED_COUNT };
 #define LEAKY_SLOPE 0.01f
 
-/* The network: L = nl - 1 weight layers.  All weights and biases live in one
- * 64-byte aligned allocation `param`; W(l) and B(l) are views into it.
- * Layer l (1..nl-1) has weights (size[l], ld[l-1]) row-major -- W[out][in],
- * each row padded with zeros to ld[l-1] = roundup(size[l-1], NN_PAD) -- and
- * biases (size[l]) in a slot of ld[l] floats. */
+/* Layer kinds (see LayerKind in @@10 for their operations). */
+enum { LAYER_DENSE = 1, LAYER_COUNT };
+
+/* A layer with parameters, mapping the activations of layer l-1 (nin
+ * features a row, padded to ldin) to those of layer l (nout, ldout); its
+ * weights and biases are views into Net.param at woff and boff (nw and nb
+ * floats, padding included).  Dense: W (nout, ldin) row-major -- W[out][in],
+ * each row padded with zeros -- and B (nout) in a slot of ldout floats. */
 typedef struct {
-    int nl;                        /* number of layer sizes, input included */
-    size_t size[NN_MAX_LAYERS];    /* neurons per layer; size[0] = inputs */
-    size_t ld[NN_MAX_LAYERS];      /* padded row length of each layer */
-    size_t woff[NN_MAX_LAYERS];    /* offset of W(l) in param, l >= 1 */
-    size_t boff[NN_MAX_LAYERS];    /* offset of B(l) in param, l >= 1 */
+    int kind;            /* LAYER_* */
+    int act;             /* ACT_* of its outputs */
+    size_t nin, nout;    /* features of a row in and out */
+    size_t ldin, ldout;  /* their padded lengths */
+    size_t wrows, wcols; /* W's real shape: wrows rows of wcols weights... */
+    size_t ldw;          /* ...each row padded to ldw (dense: wrows = nout, wcols = nin) */
+    size_t nbias;        /* real biases (dense: nout) */
+    size_t woff, nw;     /* W in param: offset and floats, padding included */
+    size_t boff, nb;     /* B likewise */
+} Layer;
+
+/* The network: nl activation layers (the input is layer 0), joined by the
+ * L = nl - 1 layers layer[1..L].  All weights and biases live in one 64-byte
+ * aligned allocation `param`; each layer's are views into it. */
+typedef struct {
+    int nl;                        /* number of activation layers, input included */
+    size_t size[NN_MAX_LAYERS];    /* features of each activation layer; size[0] = inputs */
+    size_t ld[NN_MAX_LAYERS];      /* their padded row lengths */
+    Layer layer[NN_MAX_LAYERS];    /* layer[l], l >= 1: from activations l-1 to l */
     size_t nparam;                 /* floats in param, padding included */
-    int act[NN_MAX_LAYERS];        /* activation of layer l >= 1 */
     int cost;
     float *param;
 } Net;
 
-#define NET_W(n, l) ((n)->param + (n)->woff[l])
-#define NET_B(n, l) ((n)->param + (n)->boff[l])
+#define NET_W(n, l) ((n)->param + (n)->layer[l].woff)
+#define NET_B(n, l) ((n)->param + (n)->layer[l].boff)
 
 /* Settings recorded in a model file (the training settings for `nn info`
  * and for reproducing a run). */
@@ -1709,17 +1725,120 @@ static void activate(float *A, size_t m, size_t lda, size_t j0, size_t j1, int a
 
 static const char *cost_name(int c) { return c > 0 && c < COST_COUNT ? cost_names[c] : "?"; }
 
+/* ---- layer kinds -------------------------------------------------------- */
+
+/* What each kind of layer does, as llm.c pairs matmul_forward with
+ * matmul_backward and kann keeps an operator table.  Training and inference
+ * call these; which thread computes which slice, and where the barriers
+ * are, is decided in one place (train_step, forward_chunk), so a new kind is
+ * a new row here, not a new branch there.  Slices: forward computes output
+ * units [lo, hi) of rows [0, m); backward computes input units [lo, hi) of
+ * the delta; update takes the gradient of weight rows [j0, j1) over inputs
+ * [i0, i1) (and of biases j0..j1 when B or Gb is given) and, with no G,
+ * takes the SGD step at once (W = decay W - c g). */
+typedef struct {
+    const char *name;
+    void (*shape)(Layer *ly);          /* from nin, nout, ldin, ldout: the parameter views */
+    size_t (*count)(const Layer *ly);  /* real (unpadded) weights and biases */
+    size_t (*macs)(const Layer *ly);   /* multiply-adds of one row's forward pass */
+    void (*init)(const Layer *ly, float *W, float *B, int how, Rng *r);
+    void (*forward)(const Layer *ly, const float *W, const float *B, const float *X, size_t m, size_t lo, size_t hi,
+                    float *Y);        /* X (m, ldin) -> Y (m, ldout), before the activation */
+    void (*backward)(const Layer *ly, const float *W, const float *dY, size_t m, size_t lo, size_t hi,
+                     float *dX);       /* dY (m, ldout) -> dX (m, ldin), before f' */
+    void (*update)(const Layer *ly, const float *dY, size_t m, const float *X, size_t i0, size_t i1, size_t j0,
+                   size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb);
+    void (*save)(Buf *b, const Layer *ly, const float *W, const float *B); /* the model file's payload */
+    int (*load)(Cursor *c, const Layer *ly, float *W, float *B);          /* -1: a weight, -2: a bias not finite */
+    void (*export_c)(Buf *b, const Layer *ly, int l);                     /* C for z = layer(a) */
+} LayerKind;
+
+static void dense_shape(Layer *ly)
+{
+    ly->wrows = ly->nout, ly->wcols = ly->nin, ly->ldw = ly->ldin, ly->nbias = ly->nout;
+    ly->nw = ly->nout * ly->ldin, ly->nb = ly->ldout;
+}
+static size_t dense_count(const Layer *ly) { return ly->wrows * ly->wcols + ly->nbias; }
+static size_t dense_macs(const Layer *ly) { return ly->nout * ly->nin; }
+
+/* INIT_NORMAL, the textbook's first scheme: all from N(0, 1).  INIT_SCALED,
+ * its improved one: weights from N(0, 1/n_in), biases N(0, 1).  INIT_HE,
+ * for ReLU layers: weights from N(0, 2/n_in), biases 0. */
+static void dense_init(const Layer *ly, float *W, float *B, int how, Rng *r)
+{
+    double sd = how == INIT_NORMAL ? 1.0 : sqrt((how == INIT_HE ? 2.0 : 1.0) / (double)ly->nin);
+    for (size_t j = 0; j < ly->nout; j++)
+        for (size_t i = 0; i < ly->nin; i++) W[j * ly->ldw + i] = (float)(sd * rng_normal(r));
+    for (size_t j = 0; j < ly->nout; j++) B[j] = how == INIT_HE ? 0.0f : (float)rng_normal(r);
+}
+
+static void dense_forward(const Layer *ly, const float *W, const float *B, const float *X, size_t m, size_t lo,
+                          size_t hi, float *Y)
+{
+    k_forward(X, m, W, B, ly->ldin, lo, hi, Y, ly->ldout);
+}
+
+static void dense_backward(const Layer *ly, const float *W, const float *dY, size_t m, size_t lo, size_t hi, float *dX)
+{
+    k_backprop(dY, ly->ldout, m, W, ly->ldin, ly->nout, lo, hi, dX);
+}
+
+static void dense_update(const Layer *ly, const float *dY, size_t m, const float *X, size_t i0, size_t i1, size_t j0,
+                         size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb)
+{
+    k_update(dY, ly->ldout, m, X, ly->ldin, i0, i1, c, decay, W, B, j0, j1, G, Gb);
+}
+
+/* The weights row by row without padding (wrows x wcols; dense: W[out][in]),
+ * then the biases (nbias), all f32. */
+static void dense_save(Buf *b, const Layer *ly, const float *W, const float *B)
+{
+    for (size_t j = 0; j < ly->wrows; j++) buf_floats(b, W + j * ly->ldw, ly->wcols);
+    buf_floats(b, B, ly->nbias);
+}
+
+static int dense_load(Cursor *c, const Layer *ly, float *W, float *B)
+{
+    size_t cnt = ly->wrows * ly->wcols;
+    for (size_t k = 0; k < cnt + ly->nbias; k++, c->p += 4) { /* (the caller checked the length) */
+        float v = bits_f32(get_le32(c->p));
+        if (!isfinite(v)) return k < cnt ? -1 : -2;
+        if (k < cnt) W[k / ly->wcols * ly->ldw + k % ly->wcols] = v;
+        else B[k - cnt] = v;
+    }
+    return 0;
+}
+
+static void dense_export(Buf *b, const Layer *ly, int l)
+{
+    char line[256];
+    snprintf(line, sizeof line,
+             "    for (int j = 0; j < %zu; j++) {\n        float s = 0;\n"
+             "        for (int i = 0; i < %zu; i++) s += nn_w%d[j * %zu + i] * a[i];\n"
+             "        z[j] = s + nn_b%d[j];\n    }\n",
+             ly->nout, ly->nin, l, ly->nin, l);
+    buf_put(b, line, strlen(line));
+}
+
+static const LayerKind layer_kinds[LAYER_COUNT] = {
+    [LAYER_DENSE] = {"dense", dense_shape, dense_count, dense_macs, dense_init, dense_forward, dense_backward,
+                     dense_update, dense_save, dense_load, dense_export},
+};
+
+/* The operations of layer l of n. */
+#define LK(n, l) (&layer_kinds[(n)->layer[l].kind])
+
 /* Which activation and cost combinations train correctly: each layer takes
  * an activation allowed where it is (acts[].where); cross-entropy needs a
  * sigmoid output, log-likelihood a softmax one, and softmax goes with
  * log-likelihood only.  Returns NULL, or a complaint (in buf, n bytes). */
-static const char *net_check(const int *act, int nl, int cost, char *buf, size_t n)
+static const char *net_check(const Net *N, char *buf, size_t n)
 {
-    int out = act[nl - 1];
+    int nl = N->nl, cost = N->cost, out = N->layer[nl - 1].act;
     char list[128];
     for (int l = 1; l < nl - 1; l++)
-        if (!(acts[act[l]].where & ACT_HIDDEN)) {
-            snprintf(buf, n, "%s is for the output layer only; hidden layers take %s", acts[act[l]].name,
+        if (!(acts[N->layer[l].act].where & ACT_HIDDEN)) {
+            snprintf(buf, n, "%s is for the output layer only; hidden layers take %s", acts[N->layer[l].act].name,
                      act_list(ACT_HIDDEN, list, sizeof list));
             return buf;
         }
@@ -1746,17 +1865,16 @@ static int net_layout(Net *n, Err *err)
             return fail(err, NULL, "layer %d has %zu neurons; allowed is 1 to %d", l + 1, n->size[l], NN_MAX_WIDTH);
         n->ld[l] = round_up(n->size[l], NN_PAD);
     }
-    for (int l = 1; l < n->nl; l++) {
-        size_t w, wr; /* sizes are <= 2^16, so these products cannot overflow */
-        w = n->size[l] * n->ld[l - 1];
-        wr = n->size[l] * n->size[l - 1] + n->size[l];
-        real += wr;
+    for (int l = 1; l < n->nl; l++) { /* sizes are <= 2^16, so these products cannot overflow */
+        Layer *ly = &n->layer[l];
+        if (!ly->kind) ly->kind = LAYER_DENSE;
+        ly->nin = n->size[l - 1], ly->nout = n->size[l], ly->ldin = n->ld[l - 1], ly->ldout = n->ld[l];
+        layer_kinds[ly->kind].shape(ly);
+        real += layer_kinds[ly->kind].count(ly);
         if (real > NN_MAX_PARAMS)
             return fail(err, NULL, "the network has more than %d weights and biases (the limit)", NN_MAX_PARAMS);
-        n->woff[l] = off;
-        off += w;
-        n->boff[l] = off;
-        off += n->ld[l];
+        ly->woff = off, off += ly->nw;
+        ly->boff = off, off += ly->nb;
     }
     n->nparam = off;
     return 0;
@@ -1766,7 +1884,7 @@ static int net_layout(Net *n, Err *err)
 static size_t net_count(const Net *n)
 {
     size_t t = 0;
-    for (int l = 1; l < n->nl; l++) t += n->size[l] * n->size[l - 1] + n->size[l];
+    for (int l = 1; l < n->nl; l++) t += LK(n, l)->count(&n->layer[l]);
     return t;
 }
 
@@ -1798,12 +1916,12 @@ static int parse_layers_opt(const char *spec, Net *n, int keep_unset, Err *err)
         }
         if (k == NN_MAX_LAYERS)
             return fail(err, NULL, "layer spec '%s': more than %d layers", spec, NN_MAX_LAYERS);
-        n->act[k] = 0;
+        n->layer[k].act = 0;
         if (*q >= 'a' && *q <= 'z') { /* an activation name: 100relu */
             const char *e = q;
             while (*e >= 'a' && *e <= 'z') e++;
             if (k == 0) return fail(err, NULL, "layer spec '%s': the input layer takes no activation", spec);
-            if (!(n->act[k] = act_id(q, (size_t)(e - q)))) {
+            if (!(n->layer[k].act = act_id(q, (size_t)(e - q)))) {
                 char list[128];
                 return fail(err, NULL, "layer spec '%s': unknown activation '%.*s' (%s)", spec, (int)(e - q), q,
                             act_list(ACT_HIDDEN | ACT_OUTPUT, list, sizeof list));
@@ -1822,7 +1940,7 @@ static int parse_layers_opt(const char *spec, Net *n, int keep_unset, Err *err)
     if (k < 2) return fail(err, NULL, "layer spec '%s': need at least an input and an output size, like 784-30-10", spec);
     n->nl = k;
     for (int l = 1; l < k; l++) /* 0: not named, filled in by --hidden/--output */
-        if (!n->act[l] && !keep_unset) n->act[l] = ACT_SIGMOID;
+        if (!n->layer[l].act && !keep_unset) n->layer[l].act = ACT_SIGMOID;
     n->cost = COST_QUADRATIC;
     if (net_layout(n, err)) return fail(err, NULL, "layer spec '%s': %s", spec, err->msg);
     return 0;
@@ -1838,21 +1956,12 @@ static int net_alloc(Net *n, Err *err)
     return 0;
 }
 
-/* Initialise weights and biases.  INIT_NORMAL, the textbook's first
- * scheme: all from N(0, 1).  INIT_SCALED, its improved one: weights from
- * N(0, 1/n_in), biases N(0, 1).  INIT_HE, for ReLU layers: weights from
- * N(0, 2/n_in), biases 0.  init 0 picks per layer: He for relu and leaky,
- * scaled otherwise. */
+/* Initialise weights and biases (see dense_init); init 0 picks per layer
+ * the default of its activation (He for relu and leaky, scaled otherwise). */
 static void net_init(Net *n, int init, Rng *r)
 {
-    for (int l = 1; l < n->nl; l++) {
-        float *w = NET_W(n, l), *b = NET_B(n, l);
-        int how = init ? init : acts[n->act[l]].init;
-        double sd = how == INIT_NORMAL ? 1.0 : sqrt((how == INIT_HE ? 2.0 : 1.0) / (double)n->size[l - 1]);
-        for (size_t j = 0; j < n->size[l]; j++)
-            for (size_t i = 0; i < n->size[l - 1]; i++) w[j * n->ld[l - 1] + i] = (float)(sd * rng_normal(r));
-        for (size_t j = 0; j < n->size[l]; j++) b[j] = how == INIT_HE ? 0.0f : (float)rng_normal(r);
-    }
+    for (int l = 1; l < n->nl; l++)
+        LK(n, l)->init(&n->layer[l], NET_W(n, l), NET_B(n, l), init ? init : acts[n->layer[l].act].init, r);
 }
 
 /* ======================================================================== */
@@ -2192,7 +2301,7 @@ static void output_error(const Net *N, const float *a, size_t m, size_t ld, size
                 c = p > 0 ? -log(p) : 745.0; /* -log(DBL_TRUE_MIN): nan_to_num's bound */
             } else {
                 float g;
-                act_grad(&av, &g, 1, N->act[L]);
+                act_grad(&av, &g, 1, N->layer[L].act);
                 d[b * ld + k] = e * g;
                 c = 0.5 * (double)e * e;
             }
@@ -2241,7 +2350,7 @@ static LayerView layer_view(const Trainer *T, int tid, int l)
 {
     const Net *N = T->net;
     LayerView v;
-    size_t wo = N->woff[l], bo = N->boff[l];
+    size_t wo = N->layer[l].woff, bo = N->layer[l].boff;
     float *G = T->grad ? T->grad : T->gbuf;
     if (T->rep && l == N->nl - 1 && tid > 0) { /* the replica holds W(L), then B(L) at bo - wo */
         size_t rb = bo - wo;
@@ -2259,18 +2368,21 @@ static LayerView layer_view(const Trainer *T, int tid, int l)
     return v;
 }
 
-/* The gradient of rows j0..j1, columns i0..i1 of layer view V (row length
- * n), with the biases when `bias`, and then the step (fused for SGD). */
-static void layer_update(const Trainer *T, const LayerView *V, const float *D, size_t ldd, size_t m, const float *X,
-                         size_t n, size_t i0, size_t i1, size_t j0, size_t j1, int bias, uint64_t step)
+/* The gradient of weight rows j0..j1, columns i0..i1 of layer ly (view V)
+ * from its output deltas D (m, ldout) and inputs X (m, ldin), with the
+ * biases when `bias`, and then the step (fused for SGD). */
+static void layer_update(const Trainer *T, const Layer *ly, const LayerView *V, const float *D, size_t m,
+                         const float *X, size_t i0, size_t i1, size_t j0, size_t j1, int bias, uint64_t step)
 {
+    const LayerKind *k = &layer_kinds[ly->kind];
     float c = T->eta / (float)m;
+    size_t n = ly->ldw;
     if (j0 >= j1) return;
     if (!V->G) { /* SGD: one pass, L2 as weight decay */
-        k_update(D, ldd, m, X, n, i0, i1, c, 1.0f - T->eta * T->l2, V->W, bias ? V->B : NULL, j0, j1, NULL, NULL);
+        k->update(ly, D, m, X, i0, i1, j0, j1, c, 1.0f - T->eta * T->l2, V->W, bias ? V->B : NULL, NULL, NULL);
         return;
     }
-    k_update(D, ldd, m, X, n, i0, i1, c, 1.0f, V->W, NULL, j0, j1, V->G, bias ? V->Gb : NULL);
+    k->update(ly, D, m, X, i0, i1, j0, j1, c, 1.0f, V->W, NULL, V->G, bias ? V->Gb : NULL);
     if (T->grad) return; /* gradient mode: no step */
     for (size_t j = j0; j < j1; j++)
         opt_step(T, V->W + j * n + i0, V->G + j * n + i0, V->S1 + j * n + i0, V->S2 ? V->S2 + j * n + i0 : NULL,
@@ -2299,8 +2411,8 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         split_range(N->ld[l], nt, tid, &lo, &hi);
         if (hi > N->size[l]) hi = N->size[l];
         if (lo < hi) {
-            k_forward(in, m, NET_W(N, l), NET_B(N, l), N->ld[l - 1], lo, hi, a, N->ld[l]);
-            activate(a, m, N->ld[l], lo, hi, N->act[l]);
+            LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), in, m, lo, hi, a);
+            activate(a, m, N->ld[l], lo, hi, N->layer[l].act);
             if (p > 0) {
                 float *dr = T->drp[par][l];
                 for (size_t b = 0; b < m; b++)
@@ -2317,8 +2429,8 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         if (hi > nL) hi = nL;
     }
     if (lo < hi) {
-        k_forward(in, m, VL.W, VL.B, N->ld[L - 1], lo, hi, aL, ldL);
-        activate(aL, m, ldL, lo, hi, N->act[L]);
+        LK(N, L)->forward(&N->layer[L], VL.W, VL.B, in, m, lo, hi, aL);
+        activate(aL, m, ldL, lo, hi, N->layer[L].act);
         output_error(N, aL, m, ldL, lo, hi, T->data->y, rows, dL, tid == 0 || !rep ? ct : NULL);
     }
     if (!rep) barrier_wait(T->bar); /* every output read W(L), and all of dL is known */
@@ -2330,24 +2442,25 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         const float *a = l ? T->act[par][l] : T->xb[tid];
         const float *x = l && p > 0 ? T->drp[par][l] : a; /* what layer l+1 saw */
         LayerView V = layer_view(T, tid, l + 1);
+        const Layer *ly = &N->layer[l + 1];
         size_t ld = N->ld[l], ldn = N->ld[l + 1], nn = N->size[l + 1];
         if (l == 0) { /* W(1) by rows: this thread's neurons of layer 1 */
             split_range(ldn, nt, tid, &lo, &hi);
             if (hi > nn) hi = nn;
             if (rep && L == 1) lo = 0, hi = nn; /* a replicated single layer */
-            layer_update(T, &V, dn, ldn, m, x, ld, 0, ld, lo, hi, 1, step);
+            layer_update(T, ly, &V, dn, m, x, 0, ld, lo, hi, 1, step);
             break;
         }
         split_range(ld, nt, tid, &lo, &hi);
         if (lo < hi) {
             float *d = T->dlt[par][l];
             size_t h = hi > N->size[l] ? N->size[l] : hi;
-            k_backprop(dn, ldn, m, V.W, ld, nn, lo, hi, d);
+            layer_kinds[ly->kind].backward(ly, V.W, dn, m, lo, hi, d);
             for (size_t b = 0; b < m; b++)
                 for (size_t j0 = lo; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256 */
                     float g[256];
                     size_t n = h - j0 < 256 ? h - j0 : 256;
-                    act_grad(a + b * ld + j0, g, n, N->act[l]);
+                    act_grad(a + b * ld + j0, g, n, N->layer[l].act);
                     for (size_t j = j0; j < j0 + n; j++) {
                         float f = (NN_FAULT == 4 ? -1 : 1) * g[j - j0];
                         if (p > 0) f *= dropout_scale(T->key, step, b, j, p);
@@ -2356,10 +2469,10 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
                 }
         }
         if (rep && l + 1 == L) { /* the whole replica, after its columns were read above */
-            layer_update(T, &V, dn, ldn, m, x, ld, 0, ld, 0, nn, 1, step);
+            layer_update(T, ly, &V, dn, m, x, 0, ld, 0, nn, 1, step);
         } else {
-            if (lo < hi) layer_update(T, &V, dn, ldn, m, x, ld, lo, hi, 0, nn, 0, step);
-            if (tid == 0) layer_update(T, &V, dn, ldn, m, x, ld, 0, 0, 0, nn, 1, step); /* the biases */
+            if (lo < hi) layer_update(T, ly, &V, dn, m, x, lo, hi, 0, nn, 0, step);
+            if (tid == 0) layer_update(T, ly, &V, dn, m, x, 0, 0, 0, nn, 1, step); /* the biases */
         }
         if (l > 1) barrier_wait(T->bar); /* all of delta(l) is needed below */
     }
@@ -2411,14 +2524,14 @@ static void train_epoch_job(void *arg, int tid, int nt)
 static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, int opt, float dropout, Err *err)
 {
     int L = N->nl - 1, states = opt == OPT_ADAM ? 2 : opt == OPT_SGD ? 0 : 1;
-    size_t wl = N->boff[L] + N->ld[L] - N->woff[L], wall = 0;
+    size_t wl = N->layer[L].boff + N->layer[L].nb - N->layer[L].woff, wall = 0; /* a replica's floats */
     memset(T, 0, sizeof *T);
     T->net = N, T->batch = batch, T->bar = bar, T->opt = opt, T->dropout = dropout;
     atomic_init(&T->stop_at, SIZE_MAX);
-    for (int l = 1; l <= L; l++) wall += N->size[l] * N->size[l - 1];
+    for (int l = 1; l <= L; l++) wall += LK(N, l)->macs(&N->layer[l]);
     /* replicate the output layer when that costs at most a quarter more
      * work; softmax needs the whole output row in one thread anyway */
-    T->rep = nt == 1 || N->act[L] == ACT_SOFTMAX || N->size[L] * N->size[L - 1] * 4 <= wall;
+    T->rep = nt == 1 || (acts[N->layer[L].act].where & ACT_ROW) || LK(N, L)->macs(&N->layer[L]) * 4 <= wall;
     if (states && (!(T->gbuf = alloc_floats(N->nparam)) || !(T->s1 = alloc_floats(N->nparam)) ||
                    (states == 2 && !(T->s2 = alloc_floats(N->nparam)))))
         goto oom;
@@ -2448,7 +2561,7 @@ static void trainer_sync(Trainer *T)
 {
     const Net *N = T->net;
     int L = N->nl - 1;
-    size_t wo = N->woff[L], n = (N->boff[L] + N->ld[L] - wo) * sizeof(float);
+    size_t wo = N->layer[L].woff, n = (N->layer[L].boff + N->layer[L].nb - wo) * sizeof(float);
     for (int t = 1; t < NN_MAX_THREADS; t++) {
         if (T->wl[t]) memcpy(T->wl[t], N->param + wo, n);
         if (T->s1l[t]) memcpy(T->s1l[t], T->s1 + wo, n);
@@ -2555,8 +2668,8 @@ static void forward_chunk(const Net *N, size_t m, float *s0, float *s1, float *o
     int L = N->nl - 1;
     float *in = s0, *o = s1;
     for (int l = 1; l <= L; l++) {
-        k_forward(in, m, NET_W(N, l), NET_B(N, l), N->ld[l - 1], 0, N->size[l], o, N->ld[l]);
-        activate(o, m, N->ld[l], 0, N->size[l], N->act[l]);
+        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), in, m, 0, N->size[l], o);
+        activate(o, m, N->ld[l], 0, N->size[l], N->layer[l].act);
         for (size_t b = 0; b < m; b++) /* the next layer reads the padding */
             memset(o + b * N->ld[l] + N->size[l], 0, (N->ld[l] - N->size[l]) * sizeof(float));
         in = o, o = (o == s1) ? s0 : s1;
@@ -2714,7 +2827,7 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
     buf_u32(&b, MODEL_VERSION);
     buf_u32(&b, (uint32_t)N->nl);
     for (int l = 0; l < N->nl; l++) buf_u32(&b, (uint32_t)N->size[l]);
-    for (int l = 1; l < N->nl; l++) buf_u32(&b, (uint32_t)N->act[l]);
+    for (int l = 1; l < N->nl; l++) buf_u32(&b, (uint32_t)N->layer[l].act);
     buf_u32(&b, (uint32_t)N->cost);
     buf_u32(&b, f32_bits(Mc.in_div));
     buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.mean != NULL));
@@ -2739,11 +2852,7 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
         buf_u32(&b, TAG_STANDARDIZE), buf_u32(&b, (uint32_t)(8 * N->size[0]));
         buf_floats(&b, Mc.mean, N->size[0]), buf_floats(&b, Mc.rsd, N->size[0]);
     }
-    for (int l = 1; l < N->nl; l++) {
-        const float *w = NET_W(N, l);
-        for (size_t j = 0; j < N->size[l]; j++) buf_floats(&b, w + j * N->ld[l - 1], N->size[l - 1]);
-        buf_floats(&b, NET_B(N, l), N->size[l]);
-    }
+    for (int l = 1; l < N->nl; l++) LK(N, l)->save(&b, &N->layer[l], NET_W(N, l), NET_B(N, l));
     if (!b.oom) buf_u32(&b, crc32_update(0, b.p, b.n));
     if (b.oom) {
         free(b.p);
@@ -2814,12 +2923,12 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
         uint32_t a = get_le32(c.p);
         if (a < 1 || a >= ACT_COUNT || (ver == 1 && a != ACT_SIGMOID))
             return fail(err, name, "layer %u has unknown activation id %u", l, a);
-        N->act[l] = (int)a;
+        N->layer[l].act = (int)a;
     }
     N->cost = (int)get_le32(c.p), c.p += 4;
     if (N->cost < 1 || N->cost >= COST_COUNT || (ver == 1 && N->cost > COST_CROSS_ENTROPY))
         return fail(err, name, "unknown cost id %d", N->cost);
-    if ((why = net_check(N->act, N->nl, N->cost, whybuf, sizeof whybuf))) return fail(err, name, "%s", why);
+    if ((why = net_check(N, whybuf, sizeof whybuf))) return fail(err, name, "%s", why);
     M->in_div = bits_f32(get_le32(c.p)), c.p += 4;
     if (!isfinite(M->in_div) || !(M->in_div > 0)) return fail(err, name, "input divisor is not a positive number");
     M->optimizer = OPT_SGD, M->schedule = SCHED_CONSTANT, M->init = INIT_NORMAL;
@@ -2897,17 +3006,11 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
         return fail(err, name, "model file is %zu bytes; its layer sizes need exactly %zu", len, expect);
     if (net_alloc(N, err)) return fail(err, name, "%s", err->msg);
     for (int l = 1; l < N->nl; l++) {
-        float *w = NET_W(N, l), *b = NET_B(N, l);
-        size_t cnt = N->size[l] * N->size[l - 1];
-        for (size_t k = 0; k < cnt + N->size[l]; k++, c.p += 4) {
-            float v = bits_f32(get_le32(c.p));
-            if (!isfinite(v)) {
-                free(N->param);
-                N->param = NULL;
-                return fail(err, name, "layer %d has a %s that is not a finite number", l, k < cnt ? "weight" : "bias");
-            }
-            if (k < cnt) w[k / N->size[l - 1] * N->ld[l - 1] + k % N->size[l - 1]] = v;
-            else b[k - cnt] = v;
+        int r = LK(N, l)->load(&c, &N->layer[l], NET_W(N, l), NET_B(N, l));
+        if (r) {
+            free(N->param);
+            N->param = NULL;
+            return fail(err, name, "layer %d has a %s that is not a finite number", l, r == -1 ? "weight" : "bias");
         }
     }
     return 0;
@@ -4030,7 +4133,7 @@ static int collapsed(Pool *pl, Infer *I, const Net *N, const Data *probe, float 
 {
     size_t K = N->size[N->nl - 1], ok = 0, most = 0, *cnt = calloc(net_classes(N), sizeof(size_t));
     double spread = 0, size = 1, p;
-    const ActSpec *act = &acts[N->act[N->nl - 1]];
+    const ActSpec *act = &acts[N->layer[N->nl - 1].act];
     int sat = cnt && act->lo < act->hi; /* a bounded output can saturate */
     infer_all(pl, I, probe, inv, out, pred);
     for (size_t r = 0; r < probe->n; r++) { /* saturated: every output at an end of its range */
@@ -5256,19 +5359,19 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         }
     }
     for (int l = 1; !rc && l < N.nl; l++) /* activations not named in the spec */
-        if (!N.act[l]) N.act[l] = l + 1 < N.nl ? (hidden ? hidden : ACT_SIGMOID) : (output ? output : ACT_SIGMOID);
-    N.cost = N.act[N.nl - 1] == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
+        if (!N.layer[l].act) N.layer[l].act = l + 1 < N.nl ? (hidden ? hidden : ACT_SIGMOID) : (output ? output : ACT_SIGMOID);
+    N.cost = N.layer[N.nl - 1].act == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
     if ((s = OPT(S, val, "cost")) && !(N.cost = name_id(cost_names, COST_COUNT, s, strlen(s)))) {
         data_free(&tr), data_free(&te), data_free(&va);
         return usage_error("train", "--cost '%s': expected quadratic, cross-entropy or log-likelihood", s);
     }
-    if (!rc && (why = net_check(N.act, N.nl, N.cost, whybuf, sizeof whybuf))) {
+    if (!rc && (why = net_check(&N, whybuf, sizeof whybuf))) {
         fprintf(stderr, "%s: %s\n", progname, why);
         rc = 2;
     }
     if (!OPT(S, val, "init")) { /* the textbook's N(0,1) for all-sigmoid networks, else per layer */
         int allsig = 1;
-        for (int l = 1; l < N.nl; l++) allsig &= N.act[l] == ACT_SIGMOID;
+        for (int l = 1; l < N.nl; l++) allsig &= N.layer[l].act == ACT_SIGMOID;
         o.init = allsig ? INIT_NORMAL : 0;
     }
     if (!rc && !o.quiet && o.dropout > 0 && N.nl == 2) say("warning: --dropout has no effect: the network has no hidden layer");
@@ -5890,9 +5993,10 @@ static void print_net(const Net *N)
     printf("%-6s %8s  %-10s %10s %8s\n", "layer", "neurons", "activation", "weights", "biases");
     printf("%-6d %8zu  %-10s %10s %8s\n", 0, N->size[0], "input", "-", "-");
     for (int l = 1; l < N->nl; l++) {
-        size_t w = N->size[l] * N->size[l - 1];
-        tw += w, tb += N->size[l];
-        printf("%-6d %8zu  %-10s %10zu %8zu\n", l, N->size[l], act_name(N->act[l]), w, N->size[l]);
+        const Layer *ly = &N->layer[l];
+        size_t w = ly->wrows * ly->wcols;
+        tw += w, tb += ly->nbias;
+        printf("%-6d %8zu  %-10s %10zu %8zu\n", l, N->size[l], act_name(ly->act), w, ly->nbias);
     }
     printf("%-6s %8s  %-10s %10zu %8zu\n", "total", "", "", tw, tb);
     printf("parameters %zu\n", tw + tb);
@@ -5919,8 +6023,8 @@ static int cmd_info(int argc, char **argv)
             fprintf(stderr, "%s: %s\n", progname, err.msg);
             return 2;
         }
-        if (N.act[N.nl - 1] == ACT_SOFTMAX) N.cost = COST_LOGLIK; /* as train pairs them */
-        if ((w = net_check(N.act, N.nl, N.cost, why, sizeof why))) {
+        if (N.layer[N.nl - 1].act == ACT_SOFTMAX) N.cost = COST_LOGLIK; /* as train pairs them */
+        if ((w = net_check(&N, why, sizeof why))) {
             fprintf(stderr, "%s: layer spec '%s': %s\n", progname, OPT(S, val, "layers"), w);
             return 2;
         }
@@ -6104,7 +6208,7 @@ static int cmd_export(int argc, char **argv)
     EMIT("/* Generated by nn %s from ", NN_VERSION);
     c_comment(&b, pos[0]);
     EMIT(": a %d-layer network", N.nl);
-    for (int l = 0; l < N.nl; l++) EMIT("%s%zu%s", l ? "-" : " ", N.size[l], l ? act_name(N.act[l]) : "");
+    for (int l = 0; l < N.nl; l++) EMIT("%s%zu%s", l ? "-" : " ", N.size[l], l ? act_name(N.layer[l].act) : "");
     EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
     if (M.nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
     EMIT(" * in: NN_INPUTS raw features (nn_predict divides them by %.9g, as nn did).\n", (double)M.in_div);
@@ -6126,12 +6230,13 @@ static int cmd_export(int argc, char **argv)
         EMIT("};\n\n");
     }
     for (int l = 1; l <= L; l++) {
-        EMIT("static const float nn_w%d[%zu] = {", l, N.size[l] * N.size[l - 1]);
-        for (size_t j = 0; j < N.size[l]; j++)
-            for (size_t i = 0; i < N.size[l - 1]; i++)
-                EMIT("%s%s", (j || i) ? ((j * N.size[l - 1] + i) % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_W(&N, l)[j * N.ld[l - 1] + i], fb, sizeof fb));
-        EMIT("};\nstatic const float nn_b%d[%zu] = {", l, N.size[l]);
-        for (size_t j = 0; j < N.size[l]; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(&N, l)[j], fb, sizeof fb));
+        const Layer *ly = &N.layer[l]; /* its parameter views: W (wrows, wcols) in rows of ldw, B (nbias) */
+        EMIT("static const float nn_w%d[%zu] = {", l, ly->wrows * ly->wcols);
+        for (size_t j = 0; j < ly->wrows; j++)
+            for (size_t i = 0; i < ly->wcols; i++)
+                EMIT("%s%s", (j || i) ? ((j * ly->wcols + i) % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_W(&N, l)[j * ly->ldw + i], fb, sizeof fb));
+        EMIT("};\nstatic const float nn_b%d[%zu] = {", l, ly->nbias);
+        for (size_t j = 0; j < ly->nbias; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(&N, l)[j], fb, sizeof fb));
         EMIT("};\n\n");
     }
     if (M.mean) {
@@ -6145,10 +6250,8 @@ static int cmd_export(int argc, char **argv)
     EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M.in_div, fb, sizeof fb));
     if (M.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
     for (int l = 1; l <= L; l++) {
-        int act = N.act[l];
-        EMIT("    for (int j = 0; j < %zu; j++) {\n        float s = 0;\n", N.size[l]);
-        EMIT("        for (int i = 0; i < %zu; i++) s += nn_w%d[j * %zu + i] * a[i];\n", N.size[l - 1], l, N.size[l - 1]);
-        EMIT("        z[j] = s + nn_b%d[j];\n    }\n", l);
+        int act = N.layer[l].act;
+        LK(&N, l)->export_c(&b, &N.layer[l], l);
         EMIT(acts[act].c, N.size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
     }
     EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) {\n        out[k] = a[k];\n        if (a[k] > a[best]) best = k;\n    }\n");

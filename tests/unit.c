@@ -76,15 +76,15 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
         int cur = 0;
         for (size_t i = 0; i < d->d; i++) a[0][i] = d->xf[b * d->d + i];
         for (int l = 1; l <= L; l++) {
-            const double *W = P + N->woff[l], *B = P + N->boff[l];
+            const double *W = P + N->layer[l].woff, *B = P + N->layer[l].boff;
             double mx = -1e300, sum = 0;
             for (size_t j = 0; j < N->size[l]; j++) {
                 double z = B[j];
                 for (size_t i = 0; i < N->size[l - 1]; i++) z += W[j * N->ld[l - 1] + i] * a[cur][i];
-                a[!cur][j] = N->act[l] == ACT_SOFTMAX ? z : acts[N->act[l]].ref(z); /* nn's table: double-precision f */
+                a[!cur][j] = N->layer[l].act == ACT_SOFTMAX ? z : acts[N->layer[l].act].ref(z); /* nn's table: double-precision f */
                 if (z > mx) mx = z;
             }
-            if (N->act[l] == ACT_SOFTMAX) {
+            if (N->layer[l].act == ACT_SOFTMAX) {
                 for (size_t j = 0; j < N->size[l]; j++) sum += exp(a[!cur][j] - mx);
                 for (size_t j = 0; j < N->size[l]; j++) a[!cur][j] = exp(a[!cur][j] - mx) / sum;
             }
@@ -142,7 +142,7 @@ static int gradcheck(const char *spec, int cost, size_t m, int nt, float p)
     for (int l = 1; l < N.nl; l++) {
         for (size_t j = 0; j < N.size[l]; j++)
             for (size_t i = 0; i <= N.size[l - 1]; i++) { /* i == size[l-1]: the bias */
-                size_t k = i < N.size[l - 1] ? N.woff[l] + j * N.ld[l - 1] + i : N.boff[l] + j;
+                size_t k = i < N.size[l - 1] ? N.layer[l].woff + j * N.ld[l - 1] + i : N.layer[l].boff + j;
                 double h = 1e-5, save = P[k], cp, cm, fd;
                 P[k] = save + h, cp = ref_cost(&N, P, &t.d, m, p, 99, 1);
                 P[k] = save - h, cm = ref_cost(&N, P, &t.d, m, p, 99, 1);
@@ -223,7 +223,7 @@ static void test_optimizers(void)
             for (int l = 1; l < N.nl; l++)
                 for (size_t j = 0; j < N.size[l]; j++)
                     for (size_t i = 0; i <= N.size[l - 1]; i++) {
-                        size_t q = i < N.size[l - 1] ? N.woff[l] + j * N.ld[l - 1] + i : N.boff[l] + j;
+                        size_t q = i < N.size[l - 1] ? N.layer[l].woff + j * N.ld[l - 1] + i : N.layer[l].boff + j;
                         double l2 = i < N.size[l - 1] ? 0.01 : 0, g = G[q] / (double)m + l2 * w0[q], want;
                         if (opts[k] == OPT_SGD) want = w0[q] - 0.05 * g;
                         else if (opts[k] == OPT_ADAM) {
@@ -426,7 +426,7 @@ static void test_model_file(void)
     buf = model_encode(&N, &M, &len);
     CHECK(model_decode(buf, len, "m", &N2, &M2, &err) == 0, "model round trip: %s", err.msg);
     if (N2.param) {
-        int same = N2.nl == N.nl && N2.cost == N.cost && N2.act[1] == ACT_RELU && N2.act[2] == ACT_SOFTMAX &&
+        int same = N2.nl == N.nl && N2.cost == N.cost && N2.layer[1].act == ACT_RELU && N2.layer[2].act == ACT_SOFTMAX &&
                    M2.in_div == 255 && M2.seed == 42 && M2.epochs_done == 30 && M2.optimizer == OPT_ADAM &&
                    M2.dropout == 0.25f && M2.best_epoch == 17 && M2.nnames == 5 && !strcmp(M2.names[2], "a \"bird\"") &&
                    !strcmp(M2.names[3], "") && M2.mean && M2.mean[12] == 8.5f && M2.rsd[3] == 0.25f;
