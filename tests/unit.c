@@ -105,8 +105,9 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
 
 /* The summed gradient of rows 0..m-1 from backprop, on nt threads, with
  * dropout p (step 1, key 99). */
-static void backprop_grad(Net *N, const Data *d, size_t m, int nt, float p, float *G)
+static double backprop_grad(Net *N, const Data *d, size_t m, int nt, float p, float *G)
 {
+    double cost;
     Trainer T;
     Err err;
     Pool *pl = pool_new(nt);
@@ -119,26 +120,33 @@ static void backprop_grad(Net *N, const Data *d, size_t m, int nt, float p, floa
     T.data = d, T.order = rows, T.count = m, T.inv = 1, T.eta = 1, T.grad = G, T.key = 99;
     trainer_sync(&T);
     pool_run(pl, train_epoch_job, &T);
+    cost = T.cost_sum;
     trainer_free(&T);
     pool_free(pl);
     free(rows);
+    return cost;
 }
 
 /* Compare backprop with central differences for every real weight and bias.
  * Returns the number of mismatches. */
-static int gradcheck(const char *spec, int cost, size_t m, int nt, float p)
+static int gradcheck(const char *spec, int cost_id, size_t m, int nt, float p)
 {
     Net N;
     TestData t;
-    double *P, maxg = 0;
+    double *P, maxg = 0, cost, ref;
     float *G;
     int bad = 0;
-    make_net(&N, spec, cost, 7, 0.7);
+    make_net(&N, spec, cost_id, 7, 0.7);
     make_data(&t, m, N.size[0], net_classes(&N), 11);
     G = alloc_floats(N.nparam);
-    backprop_grad(&N, &t.d, m, nt, p, G);
+    cost = backprop_grad(&N, &t.d, m, nt, p, G);
     P = calloc(N.nparam, sizeof(double));
     for (size_t i = 0; i < N.nparam; i++) P[i] = N.param[i];
+    ref = ref_cost(&N, P, &t.d, m, p, 99, 1); /* the cost nn reports, against the reference in double */
+    if (!(fabs(cost - ref) <= 1e-5 + 1e-4 * fabs(ref))) {
+        printf("  %s %s dropout %g: cost %.9g, reference %.9g\n", spec, cost_name(cost_id), (double)p, cost, ref);
+        bad++;
+    }
     for (int l = 1; l < N.nl; l++) {
         for (size_t j = 0; j < N.size[l]; j++)
             for (size_t i = 0; i <= N.size[l - 1]; i++) { /* i == size[l-1]: the bias */
@@ -152,7 +160,7 @@ static int gradcheck(const char *spec, int cost, size_t m, int nt, float p)
                 if (fabs(fd - G[k]) > 2e-4 + 2e-3 * fabs(fd)) {
                     if (bad < 3)
                         printf("  %s %s dropout %g layer %d neuron %zu %s %zu: backprop %.8g, central difference %.8g\n",
-                               spec, cost_name(cost), (double)p, l, j, i < N.size[l - 1] ? "input" : "bias", i,
+                               spec, cost_name(cost_id), (double)p, l, j, i < N.size[l - 1] ? "input" : "bias", i,
                                (double)G[k], fd);
                     bad++;
                 }
@@ -450,6 +458,119 @@ static void test_model_file(void)
     free(buf), free(N.param);
 }
 
+/* ---- malformed model files with a valid CRC: one per field check ------- */
+
+/* The byte offset of settings field `tag` in an encoded model (format 2),
+ * or 0. */
+static size_t field_at(const uint8_t *buf, size_t len)
+{
+    (void)len;
+    return model_header_len((int)get_le32(buf + 12));
+}
+static size_t tag_at(const uint8_t *buf, size_t len, uint32_t tag)
+{
+    size_t p = field_at(buf, len);
+    uint32_t F = get_le32(buf + p - 4);
+    for (uint32_t k = 0; k < F && p + 8 <= len; k++) {
+        if (get_le32(buf + p) == tag) return p;
+        p += 8 + get_le32(buf + p + 4);
+    }
+    return 0;
+}
+
+/* Patch a copy of the model image at `off` with the 4-byte value v (or
+ * insert/remove bytes: grow > 0 appends that many zero bytes before the CRC,
+ * grow < 0 cuts them), recompute the CRC, decode, and expect a message
+ * containing `want`. */
+static void bad_model(const char *what, const uint8_t *buf, size_t len, size_t off, uint32_t v, int grow,
+                      const char *want)
+{
+    size_t n = len + (size_t)(grow > 0 ? grow : 0); /* allocated */
+    uint8_t *c = malloc(n);
+    Net N;
+    Meta M;
+    Err err = {{0}, {0}};
+    int rc;
+    n = grow < 0 ? len - (size_t)-grow : len + (size_t)grow;
+    memcpy(c, buf, (grow < 0 ? n : len) - 4);
+    if (grow > 0) memset(c + len - 4, 0, (size_t)grow);
+    if (off) put_le32(c + off, v);
+    put_le32(c + n - 4, crc32_update(0, c, n - 4));
+    rc = model_decode(c, n, "m", &N, &M, &err);
+    CHECK(rc != 0 && strstr(err.msg, want), "%s (CRC valid): wanted '%s', got %s: %s", what, want,
+          rc ? "an error" : "success", err.msg);
+    if (!rc) free(N.param), model_meta_free(&M);
+    free(c);
+}
+
+static void test_model_fields(void)
+{
+    Net N;
+    Meta M;
+    size_t len = 0, f, names, std, w;
+    uint8_t *buf;
+    static float mean[4] = {1, 2, 3, 4}, rsd[4] = {1, 1, 1, 1};
+    static char a[] = "a", b[] = "b";
+    static char *nm[2] = {a, b};
+    memset(&M, 0, sizeof M);
+    M.in_div = 1, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.best_epoch = 30;
+    M.init = INIT_NORMAL, M.optimizer = OPT_SGD, M.schedule = SCHED_CONSTANT;
+    M.mean = mean, M.rsd = rsd, M.names = nm, M.nnames = 2;
+    make_net(&N, "4-3-2", COST_QUADRATIC, 1, 1.0); /* K = 3: sizes at 16, 20, 24; activations 28, 32; cost 36 */
+    buf = model_encode(&N, &M, &len);
+    f = field_at(buf, len), names = tag_at(buf, len, TAG_NAMES), std = tag_at(buf, len, TAG_STANDARDIZE);
+    w = std + 8 + 32; /* the weights follow the standardisation field */
+    CHECK(f == 48 && names && std && w + 4 * net_count(&N) + 4 == len, "model layout as the format notes say");
+    bad_model("version 0", buf, len, 8, 0, 0, "model format version 0");
+    bad_model("version 3", buf, len, 8, 3, 0, "model format version 3");
+    bad_model("one layer size", buf, len, 12, 1, 0, "1 layer sizes; allowed is 2 to");
+    bad_model("17 layer sizes", buf, len, 12, 17, 0, "17 layer sizes; allowed is 2 to");
+    bad_model("cut in the header", buf, len, 0, 0, 34 - (int)len, "truncated model header");
+    bad_model("a layer of 0", buf, len, 20, 0, 0, "layer 2 has 0 neurons");
+    bad_model("a layer of 70000", buf, len, 20, 70000, 0, "layer 2 has 70000 neurons");
+    bad_model("activation 0", buf, len, 28, 0, 0, "layer 1 has unknown activation id 0");
+    bad_model("activation 99", buf, len, 32, 99, 0, "layer 2 has unknown activation id 99");
+    bad_model("softmax hidden", buf, len, 28, ACT_SOFTMAX, 0, "softmax is for the output layer only");
+    bad_model("relu output", buf, len, 32, ACT_RELU, 0, "relu is for hidden layers");
+    bad_model("cost 0", buf, len, 36, 0, 0, "unknown cost id 0");
+    bad_model("cost 9", buf, len, 36, 9, 0, "unknown cost id 9");
+    bad_model("log-likelihood without softmax", buf, len, 36, COST_LOGLIK, 0, "log-likelihood cost needs a softmax");
+    bad_model("input divisor 0", buf, len, 40, 0, 0, "input divisor is not a positive number");
+    bad_model("input divisor NaN", buf, len, 40, 0x7fc00000u, 0, "input divisor is not a positive number");
+    bad_model("input divisor -1", buf, len, 40, f32_bits(-1), 0, "input divisor is not a positive number");
+    bad_model("1001 fields", buf, len, 44, 1001, 0, "1001 settings fields; the limit is 1000");
+    bad_model("cut in the fields", buf, len, 0, 0, 88 - (int)len, "truncated settings field 4");
+    bad_model("unknown tag", buf, len, f, 99, 0, "unknown settings field 99");
+    bad_model("tag 0", buf, len, f, 0, 0, "unknown settings field 0");
+    bad_model("a field of length 8", buf, len, f + 4, 8, 0, "settings field 1 has a bad length");
+    bad_model("eta NaN", buf, len, f + 12 * (TAG_ETA - 1) + 8, 0x7fc00000u, 0, "a training setting is not a finite number");
+    bad_model("init 9", buf, len, f + 12 * (TAG_INIT - 1) + 8, 9, 0, "unknown initialisation, optimiser or schedule id");
+    bad_model("optimiser 9", buf, len, f + 12 * (TAG_OPT - 1) + 8, 9, 0, "unknown initialisation, optimiser or schedule id");
+    bad_model("epochs done > epochs", buf, len, f + 12 * (TAG_DONE - 1) + 8, 31, 0, "inconsistent epoch counts");
+    bad_model("kept epoch > done", buf, len, f + 12 * (TAG_KEPT - 1) + 8, 31, 0, "inconsistent epoch counts");
+    bad_model("0 class names", buf, len, names + 8, 0, 0, "bad class names field");
+    bad_model("3 class names for 2 classes", buf, len, names + 8, 3, 0, "bad class names field");
+    bad_model("a name longer than its field", buf, len, names + 12, 9, 0, "bad class names field");
+    bad_model("names field length", buf, len, names + 4, 9999, 0, "bad class names field");
+    bad_model("standardization length", buf, len, std + 4, 28, 0, "bad standardization field");
+    bad_model("a deviation of 0", buf, len, std + 8 + 16, 0, 0, "bad standardization field");
+    bad_model("a mean of inf", buf, len, std + 8, 0x7f800000u, 0, "bad standardization field");
+    bad_model("a weight NaN", buf, len, w, 0x7fc00000u, 0, "layer 1 has a weight that is not a finite number");
+    bad_model("a bias inf", buf, len, w + 4 * 12, 0x7f800000u, 0, "layer 1 has a bias that is not a finite number");
+    bad_model("a bias of layer 2 -inf", buf, len, w + 4 * (15 + 6), 0xff800000u, 0, "layer 2 has a bias that is not a finite number");
+    bad_model("a byte too many", buf, len, 0, 0, 1, "its layer sizes need exactly");
+    bad_model("a float too few", buf, len, 0, 0, -4, "its layer sizes need exactly");
+    free(buf);
+    { /* a network over the parameter cap, sizes within their own caps */
+        M.names = NULL, M.nnames = 0, M.mean = M.rsd = NULL;
+        buf = model_encode(&N, &M, &len);
+        put_le32(buf + 16, 60000), put_le32(buf + 20, 60000);
+        bad_model("60000-60000-2: over the parameter cap", buf, len, 24, 2, 0, "more than 100000000 weights and biases");
+        free(buf);
+    }
+    free(N.param);
+}
+
 static void test_loaders(void)
 {
     static const char csv[] = "a,b,label\n1,2,0\r\n\n3, 4 ,1\n5,6,2";
@@ -500,6 +621,7 @@ int main(void)
     test_thread_determinism();
     test_parsers();
     test_model_file();
+    test_model_fields();
     test_loaders();
     printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
     return failed ? 1 : 0;
