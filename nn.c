@@ -156,10 +156,18 @@ typedef struct {
 #define NET_W(n, l) ((n)->param + (n)->layer[l].woff)
 #define NET_B(n, l) ((n)->param + (n)->layer[l].boff)
 
-/* Settings recorded in a model file (the training settings for `nn info`
- * and for reproducing a run). */
+/* How a row of raw features becomes the network's input, as the model
+ * stores it and training, inference and export all apply it: x / div, then
+ * with --standardize (x - mean) * rsd. */
 typedef struct {
-    float in_div;    /* inputs are divided by this before the first layer */
+    float div;          /* > 0 */
+    float *mean, *rsd;  /* (inputs) each: the means and 1 / the deviations, owned; or NULL */
+} InputMap;
+
+/* What a model file holds beside the network: its input map, class names
+ * and the training settings (for `nn info` and for reproducing a run). */
+typedef struct {
+    InputMap in;     /* applied to every row before the first layer */
     float eta;       /* the base learning rate */
     uint32_t batch, epochs, epochs_done;
     uint64_t seed;
@@ -167,7 +175,6 @@ typedef struct {
     float momentum, lambda, dropout, gamma, beta1, beta2, epsilon;
     char **names;      /* class names (NULL: the labels are numbers), owned */
     uint32_t nnames;
-    float *mean, *rsd; /* (size[0]) --standardize: x = (x - mean) * rsd, owned; or NULL */
 } Meta;
 
 /* A labelled (or unlabelled) data set.  Features are either bytes (IDX
@@ -2186,6 +2193,13 @@ static void standardize(float *X, size_t m, size_t ld, size_t d, const float *me
         for (size_t i = 0; i < d; i++) X[b * ld + i] = (X[b * ld + i] - mean[i]) * rsd[i];
 }
 
+/* Rows rows[0..m) (NULL: 0..m) of d through the input map into X (m, ld). */
+static void map_rows(const InputMap *in, const Data *d, const size_t *rows, size_t m, float *X, size_t ld)
+{
+    gather(d, rows, m, 1.0f / in->div, X, ld);
+    standardize(X, m, ld, d->d, in->mean, in->rsd);
+}
+
 /* Everything one training run shares between threads.
  *
  * How the work is split (each weight has exactly one writer, and every
@@ -2213,8 +2227,8 @@ typedef struct {
     const Data *data;
     const size_t *order; /* (count) example indices in this epoch's order */
     size_t count, batch;
-    float eta, inv;      /* this epoch's learning rate; input scale */
-    const float *mean, *rsd; /* (size[0]) --standardize, or NULL */
+    float eta;           /* this epoch's learning rate */
+    const InputMap *in;  /* the model's input map */
     int rep;             /* the output layer is replicated per thread */
     int opt;             /* OPT_* */
     float mu, beta1, beta2, eps; /* momentum; Adam's */
@@ -2404,8 +2418,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     float *aL = rep ? T->out[tid] : T->act[par][L], *dL = rep ? T->dout[tid] : T->dlt[par][L];
     double *ct = T->cterm[par];
 
-    gather(T->data, rows, m, T->inv, T->xb[tid], N->ld[0]);
-    standardize(T->xb[tid], m, N->ld[0], N->size[0], T->mean, T->rsd);
+    map_rows(T->in, T->data, rows, m, T->xb[tid], N->ld[0]);
     for (int l = 1; l < L; l++) { /* hidden layers: own neurons */
         float *a = T->act[par][l];
         split_range(N->ld[l], nt, tid, &lo, &hi);
@@ -2687,8 +2700,8 @@ static void forward_chunk(const Net *N, size_t m, float *s0, float *s1, float *o
 
 /* Forward rows [r0, r1) of a data set, NN_CHUNK at a time; results as in
  * forward_chunk, indexed by row. */
-static void forward_rows(const Net *N, const Data *d, size_t r0, size_t r1, float inv, const float *mean,
-                         const float *rsd, float *s0, float *s1, float *out, int32_t *pred)
+static void forward_rows(const Net *N, const InputMap *in, const Data *d, size_t r0, size_t r1, float *s0, float *s1,
+                         float *out, int32_t *pred)
 {
     for (size_t r = r0; r < r1; r += NN_CHUNK) {
         size_t m = r1 - r < NN_CHUNK ? r1 - r : NN_CHUNK, rows[NN_CHUNK];
@@ -2696,8 +2709,7 @@ static void forward_rows(const Net *N, const Data *d, size_t r0, size_t r1, floa
             rows[b] = r + b;
             memset(s0 + b * N->ld[0] + N->size[0], 0, (N->ld[0] - N->size[0]) * sizeof(float));
         }
-        gather(d, rows, m, inv, s0, N->ld[0]);
-        standardize(s0, m, N->ld[0], N->size[0], mean, rsd);
+        map_rows(in, d, rows, m, s0, N->ld[0]);
         forward_chunk(N, m, s0, s1, out ? out + r * N->size[N->nl - 1] : NULL, pred ? pred + r : NULL);
     }
 }
@@ -2706,9 +2718,8 @@ static void forward_rows(const Net *N, const Data *d, size_t r0, size_t r1, floa
  * (each row's result is independent of the split). */
 typedef struct {
     const Net *net;
+    const InputMap *in; /* the model's */
     const Data *data;
-    float inv;
-    const float *mean, *rsd; /* --standardize, or NULL */
     float *scratch[NN_MAX_THREADS][2];
     float *out;
     int32_t *pred;
@@ -2718,14 +2729,14 @@ static void infer_job(void *arg, int tid, int nt)
 {
     Infer *I = arg;
     size_t n = I->data->n, r0 = n * (size_t)tid / (size_t)nt, r1 = n * (size_t)(tid + 1) / (size_t)nt;
-    forward_rows(I->net, I->data, r0, r1, I->inv, I->mean, I->rsd, I->scratch[tid][0], I->scratch[tid][1], I->out, I->pred);
+    forward_rows(I->net, I->in, I->data, r0, r1, I->scratch[tid][0], I->scratch[tid][1], I->out, I->pred);
 }
 
-static int infer_init(Infer *I, const Net *N, int nt, Err *err)
+static int infer_init(Infer *I, const Net *N, const InputMap *in, int nt, Err *err)
 {
     size_t maxld = 0;
     memset(I, 0, sizeof *I);
-    I->net = N;
+    I->net = N, I->in = in;
     for (int l = 0; l < N->nl; l++)
         if (N->ld[l] > maxld) maxld = N->ld[l];
     for (int t = 0; t < nt; t++)
@@ -2741,9 +2752,9 @@ static void infer_free(Infer *I)
 }
 
 /* Run the network over all of d; fills pred (n) and/or out (n, size[L]). */
-static void infer_all(Pool *pl, Infer *I, const Data *d, float inv, float *out, int32_t *pred)
+static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pred)
 {
-    I->data = d, I->inv = inv, I->out = out, I->pred = pred;
+    I->data = d, I->out = out, I->pred = pred;
     pool_run(pl, infer_job, I);
 }
 
@@ -2829,8 +2840,8 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
     for (int l = 0; l < N->nl; l++) buf_u32(&b, (uint32_t)N->size[l]);
     for (int l = 1; l < N->nl; l++) buf_u32(&b, (uint32_t)N->layer[l].act);
     buf_u32(&b, (uint32_t)N->cost);
-    buf_u32(&b, f32_bits(Mc.in_div));
-    buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.mean != NULL));
+    buf_u32(&b, f32_bits(Mc.in.div));
+    buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.in.mean != NULL));
     for (uint32_t t = 1; t < TAG_COUNT; t++) {
         uint32_t v = t == TAG_SEED_LO ? (uint32_t)Mc.seed : t == TAG_SEED_HI ? (uint32_t)(Mc.seed >> 32)
                    : f[t] ? f32_bits(*f[t]) : *u[t];
@@ -2848,9 +2859,9 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
         }
         if (!b.oom) put_le32(b.p + at, (uint32_t)(b.n - at - 4));
     }
-    if (Mc.mean) {
+    if (Mc.in.mean) {
         buf_u32(&b, TAG_STANDARDIZE), buf_u32(&b, (uint32_t)(8 * N->size[0]));
-        buf_floats(&b, Mc.mean, N->size[0]), buf_floats(&b, Mc.rsd, N->size[0]);
+        buf_floats(&b, Mc.in.mean, N->size[0]), buf_floats(&b, Mc.in.rsd, N->size[0]);
     }
     for (int l = 1; l < N->nl; l++) LK(N, l)->save(&b, &N->layer[l], NET_W(N, l), NET_B(N, l));
     if (!b.oom) buf_u32(&b, crc32_update(0, b.p, b.n));
@@ -2865,8 +2876,8 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
 static void model_meta_free(Meta *M)
 {
     names_free(M->names, M->nnames);
-    free(M->mean), free(M->rsd);
-    M->names = NULL, M->nnames = 0, M->mean = M->rsd = NULL;
+    free(M->in.mean), free(M->in.rsd);
+    M->names = NULL, M->nnames = 0, M->in.mean = M->in.rsd = NULL;
 }
 
 /* Check the decoded settings; a message or NULL. */
@@ -2929,8 +2940,8 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
     if (N->cost < 1 || N->cost >= COST_COUNT || (ver == 1 && N->cost > COST_CROSS_ENTROPY))
         return fail(err, name, "unknown cost id %d", N->cost);
     if ((why = net_check(N, whybuf, sizeof whybuf))) return fail(err, name, "%s", why);
-    M->in_div = bits_f32(get_le32(c.p)), c.p += 4;
-    if (!isfinite(M->in_div) || !(M->in_div > 0)) return fail(err, name, "input divisor is not a positive number");
+    M->in.div = bits_f32(get_le32(c.p)), c.p += 4;
+    if (!isfinite(M->in.div) || !(M->in.div > 0)) return fail(err, name, "input divisor is not a positive number");
     M->optimizer = OPT_SGD, M->schedule = SCHED_CONSTANT, M->init = INIT_NORMAL;
     if (ver == 1) {
         if (!cur_need(&c, 24)) return fail(err, name, "truncated model header");
@@ -2979,13 +2990,13 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
             }
             if (tag == TAG_STANDARDIZE) {
                 size_t nin = N->size[0];
-                if (flen != 8 * nin || !cur_need(&c, flen) || M->mean || !(M->mean = malloc(nin * 4)) ||
-                    !(M->rsd = malloc(nin * 4)))
+                if (flen != 8 * nin || !cur_need(&c, flen) || M->in.mean || !(M->in.mean = malloc(nin * 4)) ||
+                    !(M->in.rsd = malloc(nin * 4)))
                     return fail(err, name, "bad standardization field");
                 for (size_t i = 0; i < 2 * nin; i++, c.p += 4) {
                     float fv = bits_f32(get_le32(c.p));
                     if (!isfinite(fv) || (i >= nin && !(fv > 0))) return fail(err, name, "bad standardization field");
-                    (i < nin ? M->mean : M->rsd)[i % nin] = fv;
+                    (i < nin ? M->in.mean : M->in.rsd)[i % nin] = fv;
                 }
                 continue;
             }
@@ -4090,13 +4101,13 @@ static float schedule_eta(const TrainOpt *o, size_t e)
 
 /* Accuracy and mean cost of the network on d (outputs computed into out,
  * labels into pred, both sized for d). */
-static void evaluate(Pool *pl, Infer *I, const Net *N, const Data *d, float inv, float *out, int32_t *pred,
+static void evaluate(Pool *pl, Infer *I, const Net *N, const Data *d, float *out, int32_t *pred,
                      size_t *correct, double *cost)
 {
     size_t K = N->size[N->nl - 1], ok = 0;
     double c = 0, *ct = NULL;
     float *dd = NULL;
-    infer_all(pl, I, d, inv, out, pred);
+    infer_all(pl, I, d, out, pred);
     for (size_t i = 0; i < d->n; i++) ok += pred[i] == d->y[i];
     if ((ct = malloc(K * sizeof *ct)) && (dd = malloc(K * sizeof *dd)))
         for (size_t i = 0; i < d->n; i++) {
@@ -4129,13 +4140,13 @@ static int probe_usable(const Data *p)
     return !same;
 }
 
-static int collapsed(Pool *pl, Infer *I, const Net *N, const Data *probe, float inv, float *out, int32_t *pred)
+static int collapsed(Pool *pl, Infer *I, const Net *N, const Data *probe, float *out, int32_t *pred)
 {
     size_t K = N->size[N->nl - 1], ok = 0, most = 0, *cnt = calloc(net_classes(N), sizeof(size_t));
     double spread = 0, size = 1, p;
     const ActSpec *act = &acts[N->layer[N->nl - 1].act];
     int sat = cnt && act->lo < act->hi; /* a bounded output can saturate */
-    infer_all(pl, I, probe, inv, out, pred);
+    infer_all(pl, I, probe, out, pred);
     for (size_t r = 0; r < probe->n; r++) { /* saturated: every output at an end of its range */
         double mx = act->lo;
         ok += pred[r] == probe->y[r];
@@ -4252,15 +4263,14 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         free(order), free(pred), free(out), free(good), free(best), free(chart), free(tout), free(tpred), free(pout), free(ppred);
         return fail(err, NULL, "out of memory");
     }
-    if (trainer_init(&T, N, o->batch, pl->nt, &pl->bar, o->opt, o->dropout, err) || infer_init(&I, N, pl->nt, err)) {
+    if (trainer_init(&T, N, o->batch, pl->nt, &pl->bar, o->opt, o->dropout, err) || infer_init(&I, N, &M->in, pl->nt, err)) {
         trainer_free(&T), free(order), free(pred), free(out), free(good), free(best), free(chart), free(tout), free(tpred);
         free(pout), free(ppred);
         return -1;
     }
     rng_seed(&rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
     for (size_t i = 0; i < tr->n; i++) order[i] = i;
-    T.data = tr, T.order = order, T.count = tr->n, T.inv = 1.0f / M->in_div;
-    T.mean = I.mean = M->mean, T.rsd = I.rsd = M->rsd;
+    T.data = tr, T.order = order, T.count = tr->n, T.in = &M->in;
     T.mu = o->mu, T.beta1 = o->beta1, T.beta2 = o->beta2, T.eps = o->eps;
     T.l2 = o->lambda / (float)tr->n, T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
     T.stop_flag = ctl ? ctl->stop : NULL;
@@ -4342,7 +4352,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
                       "try a smaller --eta than %g", ep, (double)T.eta);
             break;
         }
-        why = probe_ok ? collapsed(pl, &I, N, &probe, T.inv, pout, ppred) : 0;
+        why = probe_ok ? collapsed(pl, &I, N, &probe, pout, ppred) : 0;
         if (why == 1) { /* no way back: the gradients are zero */
             memcpy(N->param, good, N->nparam * sizeof(float));
             M->epochs_done = (uint32_t)good_epoch;
@@ -4360,7 +4370,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         n += snprintf(line + n, sizeof line - (size_t)n, "epoch %zu/%zu: cost %.6f", ep, o->epochs, cost);
         if (o->schedule != SCHED_CONSTANT) n += snprintf(line + n, sizeof line - (size_t)n, ", eta %.4g", (double)T.eta);
         if (va) {
-            evaluate(pl, &I, N, va, T.inv, out, pred, &vok, &vcost);
+            evaluate(pl, &I, N, va, out, pred, &vok, &vcost);
             n += snprintf(line + n, sizeof line - (size_t)n, ", validation %.2f%% cost %.4f", 100.0 * (double)vok / (double)va->n, vcost);
             if ((double)vok > best_val || ((double)vok == best_val && vcost < best_cost)) {
                 best_val = (double)vok, best_cost = vcost, since = 0;
@@ -4373,7 +4383,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         if (te) {
             size_t ok;
             double tc;
-            evaluate(pl, &I, N, te, T.inv, out, pred, &ok, &tc);
+            evaluate(pl, &I, N, te, out, pred, &ok, &tc);
             res->final_acc = (double)ok / (double)te->n;
             if (res->final_acc > res->best_acc) res->best_acc = res->final_acc, res->best_epoch = ep;
             n += snprintf(line + n, sizeof line - (size_t)n, ", test %zu/%zu (%.2f%%)", ok, te->n, 100.0 * res->final_acc);
@@ -4383,7 +4393,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         if (ctl && ctl->log) {
             size_t tok = 0;
             double tcost;
-            evaluate(pl, &I, N, tr, T.inv, tout, tpred, &tok, &tcost);
+            evaluate(pl, &I, N, tr, tout, tpred, &tok, &tcost);
             fprintf(ctl->log, "%zu,%.6f,%.6f,", ep, cost, (double)tok / (double)tr->n);
             if (va) fprintf(ctl->log, "%.6f", (double)vok / (double)va->n);
             fputc(',', ctl->log);
@@ -4414,7 +4424,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         if (te && !(ctl && ctl->interrupted)) {
             size_t ok;
             double tc;
-            evaluate(pl, &I, N, te, T.inv, out, pred, &ok, &tc);
+            evaluate(pl, &I, N, te, out, pred, &ok, &tc);
             res->final_acc = (double)ok / (double)te->n;
         }
     } else if (!va) {
@@ -4438,8 +4448,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
  * pieces and written at full speed. */
 typedef struct {
     const Net *net;
-    float inv;
-    const float *mean, *rsd; /* --standardize, or NULL */
+    const InputMap *in;       /* the model's: rows are scaled as parsed, then standardised */
     CsvShape sh;
     const char **beg, **end;  /* (n) line spans */
     size_t *lineno;           /* (n) 1-based line numbers */
@@ -4466,14 +4475,14 @@ static void pred_job(void *arg, int tid, int nt)
             const char *lab[2];
             int lq;
             memset(x + N->size[0], 0, (ld0 - N->size[0]) * sizeof(float));
-            if (csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, J->inv, x, lab, &lq, &J->bad[tid])) {
+            if (csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, 1.0f / J->in->div, x, lab, &lq, &J->bad[tid])) {
                 J->badrow[tid] = r + b;
                 m = b; /* the rows before it are answered, and printed */
                 break;
             }
         }
         if (m) {
-            standardize(s0, m, ld0, N->size[0], J->mean, J->rsd);
+            standardize(s0, m, ld0, N->size[0], J->in->mean, J->in->rsd);
             forward_chunk(N, m, s0, s1, J->out + r * K, J->pred + r);
         }
         if (J->badrow[tid] != SIZE_MAX) return;
@@ -4643,7 +4652,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 
 /* Predict CSV rows read from fd.  buf (cap bytes, `have` already read) is
  * taken over.  Returns 0 or -1 with a message. */
-static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, int regular, const char *name,
+static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular, const char *name,
                           const CsvOpt *o, uint8_t *buf, size_t have, size_t cap, const OutOpt *oo, Err *err)
 {
     PredJob J;
@@ -4651,7 +4660,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, float inv, int fd, i
     int shaped = 0, eof = 0, rc = 0, crmode = -1; /* CR-only line ends: unknown, no, yes */
     char where[600];
     memset(&J, 0, sizeof J);
-    J.net = N, J.inv = inv, J.scratch = &I->scratch[0][0], J.mean = I->mean, J.rsd = I->rsd;
+    J.net = N, J.in = I->in, J.scratch = &I->scratch[0][0];
     /* Each byte is looked at once here however the reads split the lines:
      * [0, chk) is checked (no NUL, CRs converted) and holds no line end
      * [0, nlscan) has been searched for line ends, the last ending before
@@ -5415,7 +5424,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         return rc;
     }
     memset(&M, 0, sizeof M);
-    M.in_div = (float)(div > 0 ? div : tr.x8 ? 255.0 : tr.maxabs > 0 ? tr.maxabs : 1.0);
+    M.in.div = (float)(div > 0 ? div : tr.x8 ? 255.0 : tr.maxabs > 0 ? tr.maxabs : 1.0);
     M.eta = o.eta, M.batch = (uint32_t)o.batch, M.epochs = (uint32_t)o.epochs, M.seed = o.seed;
     M.init = (uint32_t)o.init, M.optimizer = (uint32_t)o.opt, M.schedule = (uint32_t)o.schedule;
     M.step = (uint32_t)o.step, M.val_rows = (uint32_t)va.n, M.patience = (uint32_t)o.patience;
@@ -5424,8 +5433,8 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     if (OPT(S, val, "standardize")) { /* each feature's mean and deviation over the training rows */
         size_t nin = tr.d, big = 0;
         double *sum = alloc_array(nin, sizeof(double)), *sq = alloc_array(nin, sizeof(double)), bigv = 0;
-        M.mean = malloc(nin * sizeof(float)), M.rsd = malloc(nin * sizeof(float)), M.in_div = 1;
-        if (!sum || !sq || !M.mean || !M.rsd) {
+        M.in.mean = malloc(nin * sizeof(float)), M.in.rsd = malloc(nin * sizeof(float)), M.in.div = 1;
+        if (!sum || !sq || !M.in.mean || !M.in.rsd) {
             free(sum), free(sq), model_meta_free(&M);
             say("out of memory");
             data_free(&tr), data_free(&te), data_free(&va), free(N.param);
@@ -5451,7 +5460,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         }
         for (size_t i = 0; i < nin; i++) {
             double mu = sum[i], var = sq[i] / (double)tr.n;
-            M.mean[i] = (float)mu, M.rsd[i] = var > 1e-12 ? (float)(1.0 / sqrt(var)) : 1.0f; /* constant: left as 0 */
+            M.in.mean[i] = (float)mu, M.in.rsd[i] = var > 1e-12 ? (float)(1.0 / sqrt(var)) : 1.0f; /* constant: left as 0 */
         }
         free(sum), free(sq);
     }
@@ -5699,13 +5708,12 @@ static int cmd_predict(int argc, char **argv)
     regular = S_ISREG(st.st_mode);
     pl = pool_new(nt);
     buf = malloc(cap + 1);
-    if (!pl || !buf || infer_init(&I, &N, pl->nt, &err)) {
+    if (!pl || !buf || infer_init(&I, &N, &M.in, pl->nt, &err)) {
         say("out of memory");
         free(buf), pool_free(pl), free(N.param), model_meta_free(&M);
         if (fd > 0) close(fd);
         return 1;
     }
-    I.mean = M.mean, I.rsd = M.rsd;
     while (have < 4) { /* enough to tell IDX and gzip from CSV */
         ssize_t got = read(fd, buf + have, cap - have);
         if (got < 0 && errno == EINTR) continue;
@@ -5722,13 +5730,13 @@ static int cmd_predict(int argc, char **argv)
             if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
             else if (!out || !pred) rc = fail(&err, name, "out of memory");
             else {
-                infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
+                infer_all(pl, &I, &d, out, pred);
                 print_answers(&N, out, pred, d.n, &oo);
             }
             free(out), free(pred), data_free(&d);
         }
     } else {
-        rc = predict_stream(pl, &I, &N, 1.0f / M.in_div, fd, regular, name, &co, buf, have, cap, &oo, &err);
+        rc = predict_stream(pl, &I, &N, fd, regular, name, &co, buf, have, cap, &oo, &err);
     }
     if (fd > 0) close(fd);
     infer_free(&I), pool_free(pl), free(N.param), model_meta_free(&M);
@@ -5972,13 +5980,12 @@ static int cmd_eval(int argc, char **argv)
     pred = alloc_array(d.n, sizeof(int32_t));
     out = alloc_floats(d.n * N.size[N.nl - 1]);
     pl = pool_new(nt);
-    if (!pred || !out || !pl || infer_init(&I, &N, pl->nt, &err)) {
+    if (!pred || !out || !pl || infer_init(&I, &N, &M.in, pl->nt, &err)) {
         say("out of memory");
         free(pred), free(out), pool_free(pl), data_free(&d), free(N.param), model_meta_free(&M);
         return 1;
     }
-    I.mean = M.mean, I.rsd = M.rsd;
-    infer_all(pl, &I, &d, 1.0f / M.in_div, out, pred);
+    infer_all(pl, &I, &d, out, pred);
     for (size_t r = 0; r < d.n; r++) ok += pred[r] == d.y[r];
     printf("accuracy %.4f (%zu/%zu)\n", (double)ok / (double)d.n, ok, d.n);
     rc = print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0);
@@ -6043,8 +6050,8 @@ static int cmd_info(int argc, char **argv)
         for (uint32_t k = 0; k < M.nnames; k++) printf("%s%u=%s", k ? ", " : " ", k, M.names[k]);
         printf("\n");
     }
-    if (M.mean) printf("inputs standardized: the mean and deviation of each of the %zu features are stored\n", N.size[0]);
-    else printf("input divisor %.9g\n", (double)M.in_div);
+    if (M.in.mean) printf("inputs standardized: the mean and deviation of each of the %zu features are stored\n", N.size[0]);
+    else printf("input divisor %.9g\n", (double)M.in.div);
     printf("trained %u of %u epochs, eta %g, batch %u, seed %llu\n", M.epochs_done, M.epochs, (double)M.eta,
            M.batch, (unsigned long long)M.seed);
     printf("optimizer %s", opt_names[M.optimizer ? M.optimizer : OPT_SGD]);
@@ -6211,7 +6218,7 @@ static int cmd_export(int argc, char **argv)
     for (int l = 0; l < N.nl; l++) EMIT("%s%zu%s", l ? "-" : " ", N.size[l], l ? act_name(N.layer[l].act) : "");
     EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
     if (M.nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
-    EMIT(" * in: NN_INPUTS raw features (nn_predict divides them by %.9g, as nn did).\n", (double)M.in_div);
+    EMIT(" * in: NN_INPUTS raw features (nn_predict divides them by %.9g, as nn did).\n", (double)M.in.div);
     EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm). */\n");
     EMIT("#ifndef NN_MODEL_H\n#define NN_MODEL_H\n#include <math.h>\n\n");
     EMIT("#define NN_INPUTS %zu\n#define NN_OUTPUTS %zu\n#define NN_WIDEST ", N.size[0], N.size[L]);
@@ -6239,16 +6246,16 @@ static int cmd_export(int argc, char **argv)
         for (size_t j = 0; j < ly->nbias; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(&N, l)[j], fb, sizeof fb));
         EMIT("};\n\n");
     }
-    if (M.mean) {
+    if (M.in.mean) {
         EMIT("static const float nn_mean[%zu] = {", N.size[0]);
-        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M.mean[i], fb, sizeof fb));
+        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M.in.mean[i], fb, sizeof fb));
         EMIT("};\nstatic const float nn_rsd[%zu] = {", N.size[0]);
-        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M.rsd[i], fb, sizeof fb));
+        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M.in.rsd[i], fb, sizeof fb));
         EMIT("};\n\n");
     }
     EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n    int best = 0;\n");
-    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M.in_div, fb, sizeof fb));
-    if (M.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
+    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M.in.div, fb, sizeof fb));
+    if (M.in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
     for (int l = 1; l <= L; l++) {
         int act = N.layer[l].act;
         LK(&N, l)->export_c(&b, &N.layer[l], l);

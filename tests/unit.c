@@ -15,6 +15,7 @@
 #include "../nn.c"
 
 static int passed, failed;
+static const InputMap unit_map = {1.0f, NULL, NULL}; /* inputs as they are */
 
 #define CHECK(cond, ...)                                                                                              \
     do {                                                                                                              \
@@ -117,7 +118,7 @@ static double backprop_grad(Net *N, const Data *d, size_t m, int nt, float p, fl
         printf("FAIL trainer_init: %s\n", err.msg);
         exit(1);
     }
-    T.data = d, T.order = rows, T.count = m, T.inv = 1, T.eta = 1, T.grad = G, T.key = 99;
+    T.data = d, T.order = rows, T.count = m, T.in = &unit_map, T.eta = 1, T.grad = G, T.key = 99;
     trainer_sync(&T);
     pool_run(pl, train_epoch_job, &T);
     cost = T.cost_sum;
@@ -218,7 +219,7 @@ static void test_optimizers(void)
         memcpy(w0, N.param, N.nparam * sizeof(float));
         for (size_t i = 0; i < m; i++) rows[i] = i;
         trainer_init(&T, &N, m, pl->nt, &pl->bar, opts[k], 0, &err);
-        T.data = &t.d, T.order = rows, T.count = m, T.inv = 1, T.eta = 0.05f, T.mu = 0.9f, T.beta1 = 0.9f;
+        T.data = &t.d, T.order = rows, T.count = m, T.in = &unit_map, T.eta = 0.05f, T.mu = 0.9f, T.beta1 = 0.9f;
         T.beta2 = 0.999f, T.eps = 1e-8f, T.l2 = 0.01f;
         trainer_sync(&T);
         for (int it = 0; it < 2; it++) { /* two steps, so state carries over */
@@ -342,7 +343,7 @@ static void test_thread_determinism(void)
             Err err;
             Pool *pl = pool_new(nt);
             memset(&M, 0, sizeof M);
-            M.in_div = 1;
+            M.in.div = 1;
             o.eta = cost[s] == COST_LOGLIK ? 0.05f : 0.5f; /* (0.5 kills the softmax net: a collapse, refused) */
             o.epochs = 2, o.batch = 7, o.seed = 5, o.quiet = 1;
             o.opt = opt[s], o.mu = 0.9f, o.dropout = drop[s], o.lambda = 0.5f;
@@ -421,23 +422,23 @@ static void test_model_file(void)
     uint8_t *buf;
     int undetected = 0;
     memset(&M, 0, sizeof M);
-    M.in_div = 255, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.seed = 42;
+    M.in.div = 255, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.seed = 42;
     M.optimizer = OPT_ADAM, M.dropout = 0.25f, M.best_epoch = 17;
     {
         static float mean[13], rsd[13];
         static char a[] = "cat", b[] = "dog", c[] = "a \"bird\"", d[] = "", e[] = "eel";
         static char *names[5] = {a, b, c, d, e};
         for (int i = 0; i < 13; i++) mean[i] = (float)i - 3.5f, rsd[i] = 1.0f / (float)(i + 1);
-        M.mean = mean, M.rsd = rsd, M.names = names, M.nnames = 5;
+        M.in.mean = mean, M.in.rsd = rsd, M.names = names, M.nnames = 5;
     }
     make_net(&N, "13-7relu-5softmax", COST_LOGLIK, 1, 1.0);
     buf = model_encode(&N, &M, &len);
     CHECK(model_decode(buf, len, "m", &N2, &M2, &err) == 0, "model round trip: %s", err.msg);
     if (N2.param) {
         int same = N2.nl == N.nl && N2.cost == N.cost && N2.layer[1].act == ACT_RELU && N2.layer[2].act == ACT_SOFTMAX &&
-                   M2.in_div == 255 && M2.seed == 42 && M2.epochs_done == 30 && M2.optimizer == OPT_ADAM &&
+                   M2.in.div == 255 && M2.seed == 42 && M2.epochs_done == 30 && M2.optimizer == OPT_ADAM &&
                    M2.dropout == 0.25f && M2.best_epoch == 17 && M2.nnames == 5 && !strcmp(M2.names[2], "a \"bird\"") &&
-                   !strcmp(M2.names[3], "") && M2.mean && M2.mean[12] == 8.5f && M2.rsd[3] == 0.25f;
+                   !strcmp(M2.names[3], "") && M2.in.mean && M2.in.mean[12] == 8.5f && M2.in.rsd[3] == 0.25f;
         for (int l = 1; l < N.nl; l++) {
             same &= !memcmp(NET_W(&N, l), NET_W(&N2, l), N.size[l] * N.ld[l - 1] * sizeof(float));
             same &= !memcmp(NET_B(&N, l), NET_B(&N2, l), N.size[l] * sizeof(float));
@@ -513,9 +514,9 @@ static void test_model_fields(void)
     static char a[] = "a", b[] = "b";
     static char *nm[2] = {a, b};
     memset(&M, 0, sizeof M);
-    M.in_div = 1, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.best_epoch = 30;
+    M.in.div = 1, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.best_epoch = 30;
     M.init = INIT_NORMAL, M.optimizer = OPT_SGD, M.schedule = SCHED_CONSTANT;
-    M.mean = mean, M.rsd = rsd, M.names = nm, M.nnames = 2;
+    M.in.mean = mean, M.in.rsd = rsd, M.names = nm, M.nnames = 2;
     make_net(&N, "4-3-2", COST_QUADRATIC, 1, 1.0); /* K = 3: sizes at 16, 20, 24; activations 28, 32; cost 36 */
     buf = model_encode(&N, &M, &len);
     f = field_at(buf, len), names = tag_at(buf, len, TAG_NAMES), std = tag_at(buf, len, TAG_STANDARDIZE);
@@ -562,7 +563,7 @@ static void test_model_fields(void)
     bad_model("a float too few", buf, len, 0, 0, -4, "its layer sizes need exactly");
     free(buf);
     { /* a network over the parameter cap, sizes within their own caps */
-        M.names = NULL, M.nnames = 0, M.mean = M.rsd = NULL;
+        M.names = NULL, M.nnames = 0, M.in.mean = M.in.rsd = NULL;
         buf = model_encode(&N, &M, &len);
         put_le32(buf + 16, 60000), put_le32(buf + 20, 60000);
         bad_model("60000-60000-2: over the parameter cap", buf, len, 24, 2, 0, "more than 100000000 weights and biases");
