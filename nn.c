@@ -562,6 +562,10 @@ static const char *sniff(int kind, const uint8_t *b, size_t n, int eof)
     return kind == RD_MODEL ? "not an nn model file (bad magic number)" : "not an nn checkpoint file (bad magic number)";
 }
 
+/* Whether a data file starting with b[0..n) is in a format read as a whole
+ * (gzip, IDX) rather than CSV text; from the format table in @@15. */
+static int whole_format(const uint8_t *b, size_t n);
+
 /* Read the rest of fd into *buf (cap bytes allocated, *have already read),
  * growing it up to NN_MAX_FILE bytes; the result has one extra NUL byte
  * after *have.  `kind` decides the checks made as bytes arrive (see
@@ -577,7 +581,7 @@ static int read_fd(int fd, const char *name, int kind, uint8_t **buf, size_t *ha
         if (!eof && (text < 0 || n < 8)) { /* the start: sniff it once enough is in */
             if ((why = sniff(kind, b, n, 0))) goto bad_why;
         }
-        if (text < 0 && (n >= 4 || eof)) text = kind == RD_DATA && !looks_gzip(b, n) && !looks_idx(b, n);
+        if (text < 0 && (n >= 4 || eof)) text = kind == RD_DATA && !whole_format(b, n);
         if (text > 0)
             for (; checked < n; checked++) {
                 uint8_t c = b[checked];
@@ -3907,11 +3911,75 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     return 0;
 }
 
-/* Load a data set from `path` (IDX images or CSV, "-" for stdin).  For IDX,
- * labels come from `labels` or the file beside it (when want_labels). */
-static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char *labels, const CsvOpt *o,
-                         int want_labels, Data *d, Err *err);
+/* Replace *buf (*len bytes, a file image called name) by its gzip
+ * contents when it is gzip; a gzip inside gzip is refused (a file that
+ * inflates to itself exists).  On error *buf is freed. */
+static int unwrap_gzip(uint8_t **buf, size_t *len, const char *name, Err *err)
+{
+    uint8_t *raw = NULL;
+    size_t rawlen = 0;
+    int rc;
+    if (!looks_gzip(*buf, *len)) return 0;
+    rc = gunzip(*buf, *len, NN_MAX_FILE, name, &raw, &rawlen, err);
+    free(*buf);
+    *buf = NULL;
+    if (rc) return -1;
+    if (looks_gzip(raw, rawlen)) {
+        free(raw);
+        return fail(err, name, "a gzip file inside a gzip file; unpack the outer one first");
+    }
+    *buf = raw, *len = rawlen;
+    return 0;
+}
 
+/* A data file's format: a test on its first bytes (at least 4, or the whole
+ * file when shorter) and a loader, tested in order as stb_image dispatches
+ * its formats, so that a new format is a new row.  `whole`: read the whole
+ * file before loading (predict streams the others as lines arrive).  A
+ * loader takes over buf (kept by d, or freed); for images, labels come from
+ * `labels` or the file beside them when want_labels. */
+typedef struct {
+    const char *name;
+    int (*test)(const uint8_t *b, size_t n);
+    int whole;
+    int (*load)(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels, const CsvOpt *o,
+                int want_labels, Data *d, Err *err);
+} DataFormat;
+
+static int load_gzip_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                          const CsvOpt *o, int want_labels, Data *d, Err *err);
+static int load_idx_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                         const CsvOpt *o, int want_labels, Data *d, Err *err);
+static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                         const CsvOpt *o, int want_labels, Data *d, Err *err);
+static int looks_text(const uint8_t *b, size_t n) { return (void)b, (void)n, 1; } /* the last row: the rest */
+
+static const DataFormat data_formats[] = {
+    {"gzip", looks_gzip, 1, load_gzip_file},
+    {"IDX", looks_idx, 1, load_idx_file},
+    {"CSV", looks_text, 0, load_csv_file},
+};
+
+static const DataFormat *data_format(const uint8_t *b, size_t n)
+{
+    size_t k = 0;
+    while (!data_formats[k].test(b, n)) k++; /* (the last row takes anything) */
+    return &data_formats[k];
+}
+
+static int whole_format(const uint8_t *b, size_t n) { return data_format(b, n)->whole; }
+
+/* Load a data set from a file image already read (buf is taken over). */
+static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char *labels, const CsvOpt *o,
+                         int want_labels, Data *d, Err *err)
+{
+    const char *name = strcmp(path, "-") ? path : "(stdin)";
+    memset(d, 0, sizeof *d);
+    return data_format(buf, len)->load(path, name, buf, len, labels, o, want_labels, d, err);
+}
+
+/* Load a data set from `path` ("-" for standard input), in any format of
+ * the table. */
 static int load_data(const char *path, const char *labels, const CsvOpt *o, int want_labels, Data *d, Err *err)
 {
     uint8_t *buf;
@@ -3922,61 +3990,51 @@ static int load_data(const char *path, const char *labels, const CsvOpt *o, int 
     return rc ? -1 : 0;
 }
 
-
-/* load_data on a file image already read (buf is taken over: kept by d, or
- * freed). */
-static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char *labels, const CsvOpt *o,
-                         int want_labels, Data *d, Err *err)
+static int load_gzip_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                          const CsvOpt *o, int want_labels, Data *d, Err *err)
 {
-    const char *name = strcmp(path, "-") ? path : "(stdin)";
-    memset(d, 0, sizeof *d);
-    if (looks_gzip(buf, len)) {
-        uint8_t *raw;
-        size_t rawlen;
-        int rc = gunzip(buf, len, NN_MAX_FILE, name, &raw, &rawlen, err);
+    if (unwrap_gzip(&buf, &len, name, err)) return -1;
+    return data_format(buf, len)->load(path, name, buf, len, labels, o, want_labels, d, err);
+}
+
+static int load_idx_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                         const CsvOpt *o, int want_labels, Data *d, Err *err)
+{
+    char guess[4096];
+    const char *lname;
+    uint8_t *lb;
+    size_t llen;
+    (void)o;
+    if (load_idx_images(buf, len, name, d, err)) {
         free(buf);
-        if (rc) return -1;
-        buf = raw, len = rawlen;
+        return -1;
     }
-    if (looks_idx(buf, len)) {
-        char guess[4096];
-        uint8_t *lb;
-        size_t llen;
-        if (load_idx_images(buf, len, name, d, err)) {
-            free(buf);
-            return -1;
-        }
-        if (!want_labels) return 0;
-        if (!labels) {
-            if (idx_labels_path(path, guess, sizeof guess)) {
-                data_free(d);
-                return fail(err, name, "IDX images need a labels file: give --labels (or --train-labels/--test-labels)");
-            }
-            labels = guess;
-        }
-        if (read_all(labels, RD_DATA, &lb, &llen, err)) {
+    if (!want_labels) return 0;
+    if (!labels) {
+        if (idx_labels_path(path, guess, sizeof guess)) {
             data_free(d);
-            return -1;
+            return fail(err, name, "IDX images need a labels file: give --labels (or --train-labels/--test-labels)");
         }
-        if (looks_gzip(lb, llen)) {
-            uint8_t *raw;
-            size_t rawlen;
-            int rc = gunzip(lb, llen, NN_MAX_FILE, strcmp(labels, "-") ? labels : "(stdin)", &raw, &rawlen, err);
-            free(lb);
-            if (rc) {
-                data_free(d);
-                return -1;
-            }
-            lb = raw, llen = rawlen;
-        }
-        if (load_idx_labels(lb, llen, strcmp(labels, "-") ? labels : "(stdin)", d, err)) {
-            free(lb);
-            data_free(d);
-            return -1;
-        }
+        labels = guess;
+    }
+    lname = strcmp(labels, "-") ? labels : "(stdin)";
+    if (read_all(labels, RD_DATA, &lb, &llen, err) || unwrap_gzip(&lb, &llen, lname, err)) {
+        data_free(d);
+        return -1;
+    }
+    if (load_idx_labels(lb, llen, lname, d, err)) {
         free(lb);
-        return 0;
+        data_free(d);
+        return -1;
     }
+    free(lb);
+    return 0;
+}
+
+static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                         const CsvOpt *o, int want_labels, Data *d, Err *err)
+{
+    (void)path;
     if (labels) {
         free(buf);
         return fail(err, name, "a labels file goes with IDX images only; a CSV file holds its labels in a column");
@@ -5720,7 +5778,7 @@ static int cmd_predict(int argc, char **argv)
         if (got <= 0) break;
         have += (size_t)got;
     }
-    if (looks_idx(buf, have) || looks_gzip(buf, have)) { /* read it all */
+    if (whole_format(buf, have)) { /* read it all */
         Data d;
         if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
             !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
