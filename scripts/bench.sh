@@ -7,6 +7,9 @@
 #   B2    a wide layer: 784-800-10, mini-batch 32, 3 epochs (eta 3.0)
 #   busy  B1 with --threads 1 and 2 beside one CPU-bound process (medians of 3)
 #   P     nn predict over the 10,000 test images as CSV through a pipe
+#   base  with BASE=path/to/nn (an earlier build): B1 (default and 1 thread),
+#         B2 and P by both builds, interleaved, best of 3 each, their ratio,
+#         and whether their models are byte-identical
 # and, when Debian's python3-torch is installed, ../shared/bench/torch_ref.py
 # on B1 and B2 in the same run.  Prints one Markdown table.
 #
@@ -147,3 +150,37 @@ echo
 echo "B1 useful work $G1 GFLOP, B2 $G2 GFLOP. B1 runs (2 threads):$b1all s. B1 models with --threads 1, 2 and the default: $det. Predict: $psame."
 echo "B1 beside one busy process: $busy (runs, --threads 1:$bt1 s; --threads 2:$bt2 s)."
 [ -f $GZ ] && echo "Inflate (best of 5): nn $inflate; zcat $zc s."
+
+# BASE: an earlier build against this one, in the same run and interleaved
+# (so a busy moment of this shared host hits both), best of 3 each.
+if [ -n "${BASE:-}" ]; then
+    echo
+    echo "Against BASE=$BASE ($($BASE --version)), interleaved, best of 3 each:"
+    echo
+    echo "| job | base s | this s | this / base | models |"
+    echo "|---|---|---|---|---|"
+    for job in "B1:--layers 784-30-10 --eta 3.0 --batch 10 --epochs 30" "B1 --threads 1:--layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 --threads 1" \
+        "B2:--layers 784-800-10 --eta 3.0 --batch 32 --epochs 3"; do
+        name=${job%%:*} args=${job#*:}
+        bb=99 bt=99
+        for i in 1 2 3; do
+            run base $BASE train $args $TR --out $B/base.bin
+            bb=$(awk -v a="$secs" -v b="$bb" 'BEGIN{print (a<b)?a:b}')
+            run this $NN train $args $TR --out $B/this.bin
+            bt=$(awk -v a="$secs" -v b="$bt" 'BEGIN{print (a<b)?a:b}')
+        done
+        cmp -s $B/base.bin $B/this.bin && same="byte-identical" || same="DIFFERENT"
+        awk -v n="$name" -v a="$bb" -v b="$bt" -v m="$same" 'BEGIN{printf "| %s | %.2f | %.2f | %.3f | %s |\n", n, a, b, b / a, m}'
+    done
+    bb=99 bt=99
+    for i in 1 2 3 4 5; do
+        for who in base this; do
+            [ $who = base ] && bin=$BASE || bin=$NN
+            /usr/bin/time -o $B/p.time -f "%e" sh -c "cat $B/t10k.csv | $bin predict $B/b1.bin - >$B/p-$who.out"
+            t=$(cat $B/p.time)
+            if [ $who = base ]; then bb=$(awk -v a="$t" -v b="$bb" 'BEGIN{print (a<b)?a:b}'); else bt=$(awk -v a="$t" -v b="$bt" 'BEGIN{print (a<b)?a:b}'); fi
+        done
+    done
+    cmp -s $B/p-base.out $B/p-this.out && same="same answers" || same="ANSWERS DIFFER"
+    awk -v a="$bb" -v b="$bt" -v m="$same" 'BEGIN{printf "| P (best of 5) | %.2f | %.2f | %.3f | %s |\n", a, b, b / a, m}'
+fi
