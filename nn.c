@@ -3086,7 +3086,7 @@ typedef struct {
 
 static void ckpt_free(Ckpt *c)
 {
-    for (int k = 0; k < c->argc; k++) free(c->argv[k]);
+    for (int k = 0; c->argv && c->argv[k]; k++) free(c->argv[k]); /* (NULL-terminated: a partly read one too) */
     free(c->argv), free(c->param), free(c->s1), free(c->s2), free(c->best), free(c->order);
     memset(c, 0, sizeof *c);
 }
