@@ -4260,25 +4260,93 @@ static void sparkline(const char *what, const double *v, size_t n)
     fprintf(stderr, "  (%.2f%% .. %.2f%%)\n", 100 * lo, 100 * hi);
 }
 
+/* The state of a training run beside the network: the trainer and the
+ * inference buffers, the shuffle's generator and order, the last good and
+ * the best parameters with the counters that go with them (what a
+ * checkpoint saves and a resume restores), and the buffers of the
+ * evaluations between epochs.  Made by run_init, freed by run_free. */
+typedef struct {
+    Trainer T;
+    Infer I;
+    Rng rng;                       /* the shuffle's own stream */
+    size_t *order;                 /* (n) the training rows in this epoch's order */
+    float *good;                   /* (nparam) the parameters after the last epoch that went well */
+    size_t good_epoch;             /* that epoch */
+    size_t sat_from;               /* the first epoch of a saturated plateau, or 0 */
+    float *best;                   /* (nparam) the best epoch on validation; NULL without --val */
+    double best_val, best_cost;    /* its correct count and mean cost */
+    size_t since;                  /* epochs since it */
+    int states;                    /* the optimiser's state arrays: 0, 1 or 2 */
+    uint32_t dcrc;                 /* the training data's CRC, with --checkpoint or --resume */
+    int32_t *pred;                 /* (max(validation, test) rows) */
+    float *out;                    /* (the same, outputs) */
+    Data probe;                    /* a view of the first NN_PROBE training rows, for the collapse check */
+    int32_t *ppred;
+    float *pout;
+    int32_t *tpred;                /* (training rows) for --log's training accuracy, or NULL */
+    float *tout;
+    double *chart;                 /* (epochs) the accuracy chart, or NULL */
+    size_t nchart;
+} Run;
+
+static void run_free(Run *r)
+{
+    trainer_free(&r->T), infer_free(&r->I);
+    free(r->order), free(r->good), free(r->best), free(r->pred), free(r->out);
+    free(r->ppred), free(r->pout), free(r->tpred), free(r->tout), free(r->chart);
+    memset(r, 0, sizeof *r);
+}
+
+/* Allocate a run's state for training N on tr (validated on va, tested on
+ * te, both optional) with settings o, and set up its trainer. */
+static int run_init(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, const Data *te, const TrainOpt *o,
+                    Pool *pl, const TrainCtl *ctl, Err *err)
+{
+    size_t K = N->size[N->nl - 1], nmax = (va ? va->n : 0) > (te ? te->n : 0) ? va->n : te ? te->n : 0;
+    size_t np = tr->n < NN_PROBE ? tr->n : NN_PROBE;
+    int log = ctl && ctl->log;
+    memset(r, 0, sizeof *r);
+    r->states = o->opt == OPT_ADAM ? 2 : o->opt == OPT_SGD ? 0 : 1;
+    r->best_val = -1;
+    r->dcrc = (ctl && (ctl->ckpt || ctl->resume)) ? data_crc(tr) : 0;
+    r->probe = *tr, r->probe.n = np;
+    r->order = alloc_array(tr->n, sizeof(size_t)), r->good = alloc_floats(N->nparam);
+    r->best = va ? alloc_floats(N->nparam) : NULL;
+    r->pred = alloc_array(nmax ? nmax : 1, sizeof(int32_t)), r->out = alloc_floats((nmax ? nmax : 1) * K);
+    r->ppred = alloc_array(np, sizeof(int32_t)), r->pout = alloc_floats(np * K);
+    r->tpred = log ? alloc_array(tr->n, sizeof(int32_t)) : NULL, r->tout = log ? alloc_floats(tr->n * K) : NULL;
+    r->chart = (va || te) ? alloc_array(o->epochs, sizeof(double)) : NULL;
+    if (!r->order || !r->good || (va && !r->best) || !r->pred || !r->out || !r->ppred || !r->pout ||
+        (log && (!r->tpred || !r->tout)) || ((va || te) && !r->chart)) {
+        run_free(r);
+        return fail(err, NULL, "out of memory");
+    }
+    if (trainer_init(&r->T, N, o->batch, pl->nt, &pl->bar, o->opt, o->dropout, err) ||
+        infer_init(&r->I, N, &M->in, pl->nt, err)) {
+        run_free(r);
+        return -1;
+    }
+    return 0;
+}
+
 /* Write the training state to ctl->ckpt: epochs_done whole epochs, and
  * batch_next mini-batches of the next one. */
-static int save_ckpt(const TrainCtl *ctl, const Data *tr, const Net *N, const Trainer *T, const Rng *rng,
-                     const size_t *order, uint32_t dcrc, int states, float *best, double best_val, double best_cost,
-                     size_t since, const TrainResult *res, size_t epochs_done, size_t batch_next, Err *err)
+static int save_ckpt(const TrainCtl *ctl, const Data *tr, const Net *N, const Run *r, const TrainResult *res,
+                     size_t epochs_done, size_t batch_next, Err *err)
 {
     Ckpt k;
     int rc;
     memset(&k, 0, sizeof k);
-    k.argc = ctl->argc, k.argv = ctl->argv, k.rows = (uint32_t)tr->n, k.feats = (uint32_t)tr->d, k.crc = dcrc;
+    k.argc = ctl->argc, k.argv = ctl->argv, k.rows = (uint32_t)tr->n, k.feats = (uint32_t)tr->d, k.crc = r->dcrc;
     k.epochs_done = (uint32_t)epochs_done, k.batch_next = (uint32_t)batch_next;
-    k.step0 = T->step0, k.cost_partial = batch_next ? T->cost_sum : 0;
-    memcpy(k.rng, rng->s, sizeof k.rng);
-    k.nparam = N->nparam, k.param = N->param, k.s1 = T->s1, k.s2 = T->s2, k.nstates = (uint32_t)states;
-    k.has_best = best != NULL, k.best = best, k.best_val = best_val, k.best_cost = best_cost;
-    k.since = (uint32_t)since, k.saved_epoch = (uint32_t)res->saved_epoch, k.val_acc = res->val_acc;
+    k.step0 = r->T.step0, k.cost_partial = batch_next ? r->T.cost_sum : 0;
+    memcpy(k.rng, r->rng.s, sizeof k.rng);
+    k.nparam = N->nparam, k.param = N->param, k.s1 = r->T.s1, k.s2 = r->T.s2, k.nstates = (uint32_t)r->states;
+    k.has_best = r->best != NULL, k.best = r->best, k.best_val = r->best_val, k.best_cost = r->best_cost;
+    k.since = (uint32_t)r->since, k.saved_epoch = (uint32_t)res->saved_epoch, k.val_acc = res->val_acc;
     k.best_acc = res->best_acc, k.best_epoch_test = (uint32_t)res->best_epoch, k.final_acc = res->final_acc;
     if (!(k.order = alloc_array(tr->n, 4))) return fail(err, ctl->ckpt, "out of memory");
-    for (size_t i = 0; i < tr->n; i++) k.order[i] = (uint32_t)order[i];
+    for (size_t i = 0; i < tr->n; i++) k.order[i] = (uint32_t)r->order[i];
     rc = ckpt_save(ctl->ckpt, &k, err);
     free(k.order);
     return rc;
@@ -4294,55 +4362,29 @@ static int save_ckpt(const TrainCtl *ctl, const Data *tr, const Net *N, const Tr
 static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data *te, const TrainOpt *o, Pool *pl,
                      TrainResult *res, TrainCtl *ctl, Err *err)
 {
-    Trainer T;
-    Infer I;
-    Rng rng;
+    Run r;
     Ckpt *R = ctl ? ctl->resume : NULL;
-    size_t K = N->size[N->nl - 1], nmax = (va ? va->n : 0) > (te ? te->n : 0) ? va->n : te ? te->n : 0, since = 0;
     size_t nbatches = (tr->n + o->batch - 1) / o->batch, ep0 = 1;
-    size_t *order = alloc_array(tr->n, sizeof(size_t));
-    int32_t *pred = alloc_array(nmax ? nmax : 1, sizeof(int32_t));
-    float *out = alloc_floats((nmax ? nmax : 1) * K), *good = alloc_floats(N->nparam);
-    float *best = va ? alloc_floats(N->nparam) : NULL;
-    Data probe = *tr; /* a view of the first rows, for the collapse check */
-    float *pout = alloc_floats((tr->n < NN_PROBE ? tr->n : NN_PROBE) * K);
-    int32_t *ppred = alloc_array(tr->n < NN_PROBE ? tr->n : NN_PROBE, sizeof(int32_t));
-    double t0 = now_seconds(), best_val = -1, best_cost = 0;
-    uint32_t dcrc = (ctl && (ctl->ckpt || R)) ? data_crc(tr) : 0;
-    double *chart = (va || te) ? alloc_array(o->epochs, sizeof(double)) : NULL;
-    size_t nchart = 0;
-    float *tout = ctl && ctl->log ? alloc_floats(tr->n * K) : NULL; /* --log: training accuracy */
-    int32_t *tpred = ctl && ctl->log ? alloc_array(tr->n, sizeof(int32_t)) : NULL;
-    int rc = 0, states = o->opt == OPT_ADAM ? 2 : o->opt == OPT_SGD ? 0 : 1, probe_ok, why;
-    size_t sat_from = 0, good_epoch; /* the first epoch of a saturated plateau; the last epoch before it */
+    double t0 = now_seconds();
+    int rc = 0, probe_ok, why;
     memset(res, 0, sizeof *res);
-    probe.n = tr->n < NN_PROBE ? tr->n : NN_PROBE;
-    if (!order || !pred || !out || !good || (va && !best) || (ctl && ctl->log && (!tout || !tpred)) || !pout || !ppred) {
-        free(order), free(pred), free(out), free(good), free(best), free(chart), free(tout), free(tpred), free(pout), free(ppred);
-        return fail(err, NULL, "out of memory");
-    }
-    if (trainer_init(&T, N, o->batch, pl->nt, &pl->bar, o->opt, o->dropout, err) || infer_init(&I, N, &M->in, pl->nt, err)) {
-        trainer_free(&T), free(order), free(pred), free(out), free(good), free(best), free(chart), free(tout), free(tpred);
-        free(pout), free(ppred);
-        return -1;
-    }
-    rng_seed(&rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
-    for (size_t i = 0; i < tr->n; i++) order[i] = i;
-    T.data = tr, T.order = order, T.count = tr->n, T.in = &M->in;
-    T.mu = o->mu, T.beta1 = o->beta1, T.beta2 = o->beta2, T.eps = o->eps;
-    T.l2 = o->lambda / (float)tr->n, T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
-    T.stop_flag = ctl ? ctl->stop : NULL;
-    T.progress = ctl && ctl->progress && !o->quiet, T.epochs = o->epochs;
+    if (run_init(&r, N, M, tr, va, te, o, pl, ctl, err)) return -1;
+    rng_seed(&r.rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
+    for (size_t i = 0; i < tr->n; i++) r.order[i] = i;
+    r.T.data = tr, r.T.order = r.order, r.T.count = tr->n, r.T.in = &M->in;
+    r.T.mu = o->mu, r.T.beta1 = o->beta1, r.T.beta2 = o->beta2, r.T.eps = o->eps;
+    r.T.l2 = o->lambda / (float)tr->n, r.T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
+    r.T.stop_flag = ctl ? ctl->stop : NULL;
+    r.T.progress = ctl && ctl->progress && !o->quiet, r.T.epochs = o->epochs;
     if (ctl && ctl->log && !R) /* a resumed run appends to its log */
         fprintf(ctl->log, "epoch,train_cost,train_accuracy,validation_accuracy,test_accuracy,eta,seconds\n");
     if (R) { /* continue exactly where the checkpoint left off */
-        if (R->rows != tr->n || R->feats != tr->d || R->crc != dcrc || R->nparam != N->nparam ||
-            (int)R->nstates != states || (R->has_best != 0) != (va != NULL)) {
-            trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
-            free(chart), free(tout), free(tpred), free(pout), free(ppred);
+        if (R->rows != tr->n || R->feats != tr->d || R->crc != r.dcrc || R->nparam != N->nparam ||
+            (int)R->nstates != r.states || (R->has_best != 0) != (va != NULL)) {
+            int data_changed = R->rows != tr->n || R->feats != tr->d || R->crc != r.dcrc;
+            run_free(&r);
             res->setup = 1;
-            if (R->rows != tr->n || R->feats != tr->d || R->crc != dcrc)
-            {
+            if (data_changed) {
                 if (R->rows == tr->n && R->feats == tr->d)
                     return fail(err, ctl->ckpt, "the values in %s have changed since the checkpoint was made; resuming "
                                 "needs the same training data", tr->name);
@@ -4353,136 +4395,135 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             return fail(err, ctl->ckpt, "the checkpoint does not match this network or its settings");
         }
         memcpy(N->param, R->param, N->nparam * sizeof(float));
-        if (states >= 1) memcpy(T.s1, R->s1, N->nparam * sizeof(float));
-        if (states >= 2) memcpy(T.s2, R->s2, N->nparam * sizeof(float));
-        for (size_t i = 0; i < tr->n; i++) order[i] = R->order[i];
-        memcpy(rng.s, R->rng, sizeof rng.s);
+        if (r.states >= 1) memcpy(r.T.s1, R->s1, N->nparam * sizeof(float));
+        if (r.states >= 2) memcpy(r.T.s2, R->s2, N->nparam * sizeof(float));
+        for (size_t i = 0; i < tr->n; i++) r.order[i] = R->order[i];
+        memcpy(r.rng.s, R->rng, sizeof r.rng.s);
         if (va) {
-            memcpy(best, R->best, N->nparam * sizeof(float));
-            best_val = R->best_val, best_cost = R->best_cost, since = R->since;
+            memcpy(r.best, R->best, N->nparam * sizeof(float));
+            r.best_val = R->best_val, r.best_cost = R->best_cost, r.since = R->since;
             res->saved_epoch = R->saved_epoch, res->val_acc = R->val_acc;
         }
         res->best_acc = R->best_acc, res->best_epoch = R->best_epoch_test, res->final_acc = R->final_acc;
-        T.step0 = R->step0, T.first = R->batch_next, M->epochs_done = R->epochs_done;
+        r.T.step0 = R->step0, r.T.first = R->batch_next, M->epochs_done = R->epochs_done;
         ep0 = R->epochs_done + 1;
     }
-    memcpy(good, N->param, N->nparam * sizeof(float));
-    good_epoch = ep0 - 1;
-    probe_ok = probe_usable(&probe);
+    memcpy(r.good, N->param, N->nparam * sizeof(float));
+    r.good_epoch = ep0 - 1;
+    probe_ok = probe_usable(&r.probe);
     for (size_t ep = ep0; ep <= o->epochs; ep++) {
         double cost, vcost = 0;
         size_t vok = 0;
         char line[256];
-        int n = 0, resumed_mid = R && ep == ep0 && T.first > 0;
-        int stop_now = T.stop_flag && *T.stop_flag; /* asked to stop between epochs: before the shuffle */
-        if (!resumed_mid && !stop_now) shuffle(&rng, order, tr->n); /* a mid-epoch checkpoint holds the order */
-        T.cost_sum = resumed_mid ? R->cost_partial : 0, T.eta = schedule_eta(o, ep - 1);
-        trainer_sync(&T);
-        T.epoch = ep, T.t_epoch = T.t_drawn = now_seconds();
-        atomic_store(&T.stop_at, SIZE_MAX);
-        if (stop_now) T.done_batches = T.first;
-        else train_epoch(pl, &T);
-        if (T.diverged) {
-            memcpy(N->param, good, N->nparam * sizeof(float)), M->epochs_done = (uint32_t)good_epoch;
+        int n = 0, resumed_mid = R && ep == ep0 && r.T.first > 0;
+        int stop_now = r.T.stop_flag && *r.T.stop_flag; /* asked to stop between epochs: before the shuffle */
+        if (!resumed_mid && !stop_now) shuffle(&r.rng, r.order, tr->n); /* a mid-epoch checkpoint holds the order */
+        r.T.cost_sum = resumed_mid ? R->cost_partial : 0, r.T.eta = schedule_eta(o, ep - 1);
+        trainer_sync(&r.T);
+        r.T.epoch = ep, r.T.t_epoch = r.T.t_drawn = now_seconds();
+        atomic_store(&r.T.stop_at, SIZE_MAX);
+        if (stop_now) r.T.done_batches = r.T.first;
+        else train_epoch(pl, &r.T);
+        if (r.T.diverged) {
+            memcpy(N->param, r.good, N->nparam * sizeof(float)), M->epochs_done = (uint32_t)r.good_epoch;
             rc = fail(err, NULL, "training diverged in epoch %zu, mini-batch %zu (the cost is not a finite number); "
-                      "try a smaller --eta than %g", ep, T.done_batches, (double)T.eta);
+                      "try a smaller --eta than %g", ep, r.T.done_batches, (double)r.T.eta);
             break;
         }
-        if (T.done_batches < nbatches) { /* stopped by a signal */
+        if (r.T.done_batches < nbatches) { /* stopped by a signal */
             ctl->interrupted = 1;
             if (ctl->ckpt) {
-                rc = save_ckpt(ctl, tr, N, &T, &rng, order, dcrc, states, best, best_val, best_cost, since, res, ep - 1,
-                               T.done_batches, err);
+                rc = save_ckpt(ctl, tr, N, &r, res, ep - 1, r.T.done_batches, err);
                 if (!rc && !o->quiet)
                     fprintf(stderr, "interrupted in epoch %zu after mini-batch %zu of %zu; checkpoint written to %s\n", ep,
-                            T.done_batches, nbatches, ctl->ckpt);
+                            r.T.done_batches, nbatches, ctl->ckpt);
             } else if (!o->quiet) {
-                fprintf(stderr, "interrupted in epoch %zu after mini-batch %zu of %zu\n", ep, T.done_batches, nbatches);
+                fprintf(stderr, "interrupted in epoch %zu after mini-batch %zu of %zu\n", ep, r.T.done_batches, nbatches);
             }
             break;
         }
-        T.first = 0;
-        T.step0 += nbatches;
-        cost = T.cost_sum / (double)tr->n;
+        r.T.first = 0;
+        r.T.step0 += nbatches;
+        cost = r.T.cost_sum / (double)tr->n;
         if (!isfinite(cost) || !all_finite(N->param, N->nparam)) {
-            memcpy(N->param, good, N->nparam * sizeof(float)), M->epochs_done = (uint32_t)good_epoch;
+            memcpy(N->param, r.good, N->nparam * sizeof(float)), M->epochs_done = (uint32_t)r.good_epoch;
             rc = fail(err, NULL, "training diverged in epoch %zu (the cost is not a finite number); "
-                      "try a smaller --eta than %g", ep, (double)T.eta);
+                      "try a smaller --eta than %g", ep, (double)r.T.eta);
             break;
         }
-        why = probe_ok ? collapsed(pl, &I, N, &probe, pout, ppred) : 0;
+        why = probe_ok ? collapsed(pl, &r.I, N, &r.probe, r.pout, r.ppred) : 0;
         if (why == 1) { /* no way back: the gradients are zero */
-            memcpy(N->param, good, N->nparam * sizeof(float));
-            M->epochs_done = (uint32_t)good_epoch;
+            memcpy(N->param, r.good, N->nparam * sizeof(float));
+            M->epochs_done = (uint32_t)r.good_epoch;
             rc = fail(err, NULL, "training diverged in epoch %zu (cost %.6g): every row now gets the same output, so the "
-                      "network has saturated or its units have died; try a smaller --eta than %g", ep, cost, (double)T.eta);
+                      "network has saturated or its units have died; try a smaller --eta than %g", ep, cost, (double)r.T.eta);
             break;
         }
         /* saturated at chance: a plateau that training may still leave (it
          * does at the textbook's digits with --eta 12, after ten epochs);
-         * an error only if the run ends on it.  `good` keeps the epoch
+         * an error only if the run ends on it.  r.good keeps the epoch
          * before it began. */
-        if (why == 2 && !sat_from) sat_from = ep;
-        if (why != 2) sat_from = 0, good_epoch = ep, memcpy(good, N->param, N->nparam * sizeof(float));
+        if (why == 2 && !r.sat_from) r.sat_from = ep;
+        if (why != 2) r.sat_from = 0, r.good_epoch = ep, memcpy(r.good, N->param, N->nparam * sizeof(float));
         M->epochs_done = (uint32_t)ep;
         n += snprintf(line + n, sizeof line - (size_t)n, "epoch %zu/%zu: cost %.6f", ep, o->epochs, cost);
-        if (o->schedule != SCHED_CONSTANT) n += snprintf(line + n, sizeof line - (size_t)n, ", eta %.4g", (double)T.eta);
+        if (o->schedule != SCHED_CONSTANT) n += snprintf(line + n, sizeof line - (size_t)n, ", eta %.4g", (double)r.T.eta);
         if (va) {
-            evaluate(pl, &I, N, va, out, pred, &vok, &vcost);
+            evaluate(pl, &r.I, N, va, r.out, r.pred, &vok, &vcost);
             n += snprintf(line + n, sizeof line - (size_t)n, ", validation %.2f%% cost %.4f", 100.0 * (double)vok / (double)va->n, vcost);
-            if ((double)vok > best_val || ((double)vok == best_val && vcost < best_cost)) {
-                best_val = (double)vok, best_cost = vcost, since = 0;
+            if ((double)vok > r.best_val || ((double)vok == r.best_val && vcost < r.best_cost)) {
+                r.best_val = (double)vok, r.best_cost = vcost, r.since = 0;
                 res->saved_epoch = ep, res->val_acc = (double)vok / (double)va->n;
-                memcpy(best, N->param, N->nparam * sizeof(float));
+                memcpy(r.best, N->param, N->nparam * sizeof(float));
             } else {
-                since++;
+                r.since++;
             }
         }
         if (te) {
             size_t ok;
             double tc;
-            evaluate(pl, &I, N, te, out, pred, &ok, &tc);
+            evaluate(pl, &r.I, N, te, r.out, r.pred, &ok, &tc);
             res->final_acc = (double)ok / (double)te->n;
             if (res->final_acc > res->best_acc) res->best_acc = res->final_acc, res->best_epoch = ep;
             n += snprintf(line + n, sizeof line - (size_t)n, ", test %zu/%zu (%.2f%%)", ok, te->n, 100.0 * res->final_acc);
         }
-        if (!o->quiet) fprintf(stderr, "%s%s, %.2f s\n", T.progress ? "\r\033[K" : "", line, now_seconds() - t0);
-        if (chart) chart[ep - 1] = va ? (double)vok / (double)va->n : te ? res->final_acc : 0, nchart = ep;
+        if (!o->quiet) fprintf(stderr, "%s%s, %.2f s\n", r.T.progress ? "\r\033[K" : "", line, now_seconds() - t0);
+        if (r.chart) r.chart[ep - 1] = va ? (double)vok / (double)va->n : te ? res->final_acc : 0, r.nchart = ep;
         if (ctl && ctl->log) {
             size_t tok = 0;
             double tcost;
-            evaluate(pl, &I, N, tr, tout, tpred, &tok, &tcost);
+            evaluate(pl, &r.I, N, tr, r.tout, r.tpred, &tok, &tcost);
             fprintf(ctl->log, "%zu,%.6f,%.6f,", ep, cost, (double)tok / (double)tr->n);
             if (va) fprintf(ctl->log, "%.6f", (double)vok / (double)va->n);
             fputc(',', ctl->log);
             if (te) fprintf(ctl->log, "%.6f", res->final_acc);
-            fprintf(ctl->log, ",%.6g,%.3f\n", (double)T.eta, now_seconds() - t0);
+            fprintf(ctl->log, ",%.6g,%.3f\n", (double)r.T.eta, now_seconds() - t0);
             if (fflush(ctl->log) != 0 || ferror(ctl->log)) {
                 rc = fail(err, NULL, "error writing the log (--log) after epoch %zu: %s", ep, strerror(errno));
                 break;
             }
         }
         if (ctl && ctl->ckpt && (ep % ctl->every == 0 || ep == o->epochs) &&
-            (rc = save_ckpt(ctl, tr, N, &T, &rng, order, dcrc, states, best, best_val, best_cost, since, res, ep, 0, err)))
+            (rc = save_ckpt(ctl, tr, N, &r, res, ep, 0, err)))
             break;
-        if (va && o->patience && since >= o->patience) {
+        if (va && o->patience && r.since >= o->patience) {
             if (!o->quiet)
                 fprintf(stderr, "stopping early: no better validation accuracy for %zu epoch%s\n", o->patience, plural(o->patience));
             break;
         }
     }
-    if (sat_from && !rc && !(ctl && ctl->interrupted)) {
-        memcpy(N->param, good, N->nparam * sizeof(float));
-        M->epochs_done = (uint32_t)good_epoch;
+    if (r.sat_from && !rc && !(ctl && ctl->interrupted)) {
+        memcpy(N->param, r.good, N->nparam * sizeof(float));
+        M->epochs_done = (uint32_t)r.good_epoch;
         rc = fail(err, NULL, "training diverged: from epoch %zu to the end every output is saturated and the answers are "
-                  "no better than guessing; try a smaller --eta than %g", sat_from, (double)schedule_eta(o, sat_from - 1));
+                  "no better than guessing; try a smaller --eta than %g", r.sat_from, (double)schedule_eta(o, r.sat_from - 1));
     }
     if (va && res->saved_epoch && !rc) { /* keep the best epoch on validation */
-        memcpy(N->param, best, N->nparam * sizeof(float));
+        memcpy(N->param, r.best, N->nparam * sizeof(float));
         if (te && !(ctl && ctl->interrupted)) {
             size_t ok;
             double tc;
-            evaluate(pl, &I, N, te, out, pred, &ok, &tc);
+            evaluate(pl, &r.I, N, te, r.out, r.pred, &ok, &tc);
             res->final_acc = (double)ok / (double)te->n;
         }
     } else if (!va) {
@@ -4490,11 +4531,10 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     }
     M->best_epoch = (uint32_t)res->saved_epoch;
     res->seconds = now_seconds() - t0;
-    if (!o->quiet && chart && nchart > ep0) /* a resumed run charts its own epochs */
-        sparkline(va ? "validation accuracy" : "test accuracy", chart + ep0 - 1, nchart - (ep0 - 1));
+    if (!o->quiet && r.chart && r.nchart > ep0) /* a resumed run charts its own epochs */
+        sparkline(va ? "validation accuracy" : "test accuracy", r.chart + ep0 - 1, r.nchart - (ep0 - 1));
     pl->solo = 0;
-    trainer_free(&T), infer_free(&I), free(order), free(pred), free(out), free(good), free(best);
-    free(chart), free(tout), free(tpred), free(pout), free(ppred);
+    run_free(&r);
     return rc;
 }
 
