@@ -171,7 +171,7 @@ typedef struct {
     float eta;       /* the base learning rate */
     uint32_t batch, epochs, epochs_done;
     uint64_t seed;
-    uint32_t init, optimizer, schedule, step, best_epoch, val_rows, patience;
+    uint32_t init, optimizer, schedule, step, kept_epoch, val_rows, patience; /* kept: the epoch saved */
     float momentum, lambda, dropout, gamma, beta1, beta2, epsilon;
     char **names;      /* class names (NULL: the labels are numbers), owned */
     uint32_t nnames;
@@ -2234,9 +2234,9 @@ typedef struct {
     float eta;           /* this epoch's learning rate */
     const InputMap *in;  /* the model's input map */
     int rep;             /* the output layer is replicated per thread */
-    int opt;             /* OPT_* */
-    float mu, beta1, beta2, eps; /* momentum; Adam's */
-    float l2;            /* lambda / n: the L2 term is l2 * w */
+    int optimizer;       /* OPT_* */
+    float momentum, beta1, beta2, epsilon; /* momentum's; Adam's */
+    float lambda_n;      /* lambda / n: the L2 term of the gradient is lambda_n * w */
     float dropout;       /* probability of dropping a hidden neuron */
     uint64_t key;        /* dropout's random key */
     uint64_t step0;      /* mini-batches done before this epoch */
@@ -2334,8 +2334,8 @@ static void output_error(const Net *N, const float *a, size_t m, size_t ld, size
 static void opt_step(const Trainer *T, float *restrict w, const float *restrict g, float *restrict s1,
                      float *restrict s2, size_t n, float inv_m, float l2, uint64_t step)
 {
-    const float lr = T->eta, mu = T->mu, b1 = T->beta1, b2 = T->beta2, eps = T->eps;
-    if (T->opt == OPT_ADAM) {
+    const float lr = T->eta, mu = T->momentum, b1 = T->beta1, b2 = T->beta2, eps = T->epsilon;
+    if (T->optimizer == OPT_ADAM) {
         const float c1 = (float)(1.0 / (1.0 - pow(b1, (double)step))), c2 = (float)(1.0 / (1.0 - pow(b2, (double)step)));
         for (size_t i = 0; i < n; i++) {
             float gi = g[i] * inv_m + l2 * w[i];
@@ -2343,7 +2343,7 @@ static void opt_step(const Trainer *T, float *restrict w, const float *restrict 
             s2[i] = b2 * s2[i] + (1 - b2) * gi * gi;
             w[i] -= lr * (s1[i] * c1) / (sqrtf(s2[i] * c2) + eps);
         }
-    } else if (T->opt == OPT_NESTEROV) { /* as PyTorch: v = mu v + g; w -= lr (g + mu v) */
+    } else if (T->optimizer == OPT_NESTEROV) { /* as PyTorch: v = mu v + g; w -= lr (g + mu v) */
         for (size_t i = 0; i < n; i++) {
             float gi = g[i] * inv_m + l2 * w[i];
             s1[i] = mu * s1[i] + gi;
@@ -2397,14 +2397,14 @@ static void layer_update(const Trainer *T, const Layer *ly, const LayerView *V, 
     size_t n = ly->ldw;
     if (j0 >= j1) return;
     if (!V->G) { /* SGD: one pass, L2 as weight decay */
-        k->update(ly, D, m, X, i0, i1, j0, j1, c, 1.0f - T->eta * T->l2, V->W, bias ? V->B : NULL, NULL, NULL);
+        k->update(ly, D, m, X, i0, i1, j0, j1, c, 1.0f - T->eta * T->lambda_n, V->W, bias ? V->B : NULL, NULL, NULL);
         return;
     }
     k->update(ly, D, m, X, i0, i1, j0, j1, c, 1.0f, V->W, NULL, V->G, bias ? V->Gb : NULL);
     if (T->grad) return; /* gradient mode: no step */
     for (size_t j = j0; j < j1; j++)
         opt_step(T, V->W + j * n + i0, V->G + j * n + i0, V->S1 + j * n + i0, V->S2 ? V->S2 + j * n + i0 : NULL,
-                 i1 - i0, 1.0f / (float)m, T->l2, step);
+                 i1 - i0, 1.0f / (float)m, T->lambda_n, step);
     if (bias) opt_step(T, V->B + j0, V->Gb + j0, V->S1b + j0, V->S2b ? V->S2b + j0 : NULL, j1 - j0, 1.0f / (float)m, 0, step);
 }
 
@@ -2537,13 +2537,13 @@ static void train_epoch_job(void *arg, int tid, int nt)
 }
 
 /* Allocate a trainer's buffers for mini-batches of `batch` and nt threads;
- * `opt` and `dropout` decide which optional buffers exist. */
-static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, int opt, float dropout, Err *err)
+ * `optimizer` and `dropout` decide which optional buffers exist. */
+static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, int optimizer, float dropout, Err *err)
 {
-    int L = N->nl - 1, states = opt == OPT_ADAM ? 2 : opt == OPT_SGD ? 0 : 1;
+    int L = N->nl - 1, states = optimizer == OPT_ADAM ? 2 : optimizer == OPT_SGD ? 0 : 1;
     size_t wl = N->layer[L].boff + N->layer[L].nb - N->layer[L].woff, wall = 0; /* a replica's floats */
     memset(T, 0, sizeof *T);
-    T->net = N, T->batch = batch, T->bar = bar, T->opt = opt, T->dropout = dropout;
+    T->net = N, T->batch = batch, T->bar = bar, T->optimizer = optimizer, T->dropout = dropout;
     atomic_init(&T->stop_at, SIZE_MAX);
     for (int l = 1; l <= L; l++) wall += LK(N, l)->macs(&N->layer[l]);
     /* replicate the output layer when that costs at most a quarter more
@@ -2822,7 +2822,7 @@ static void meta_fields(Meta *M, uint32_t **u, float **f)
     f[TAG_ETA] = &M->eta, u[TAG_BATCH] = &M->batch, u[TAG_EPOCHS] = &M->epochs, u[TAG_DONE] = &M->epochs_done;
     u[TAG_INIT] = &M->init, u[TAG_OPT] = &M->optimizer, f[TAG_MOMENTUM] = &M->momentum, f[TAG_LAMBDA] = &M->lambda;
     f[TAG_DROPOUT] = &M->dropout, u[TAG_SCHEDULE] = &M->schedule, f[TAG_GAMMA] = &M->gamma, u[TAG_STEP] = &M->step;
-    u[TAG_KEPT] = &M->best_epoch, u[TAG_VAL] = &M->val_rows, u[TAG_PATIENCE] = &M->patience;
+    u[TAG_KEPT] = &M->kept_epoch, u[TAG_VAL] = &M->val_rows, u[TAG_PATIENCE] = &M->patience;
     f[TAG_BETA1] = &M->beta1, f[TAG_BETA2] = &M->beta2, f[TAG_EPS] = &M->epsilon;
 }
 
@@ -2892,7 +2892,7 @@ static const char *meta_check(const Meta *M)
         if (!isfinite(fl[k])) return "a training setting is not a finite number";
     if (M->init >= INIT_COUNT || M->optimizer >= OPT_COUNT || M->schedule >= SCHED_COUNT)
         return "unknown initialisation, optimiser or schedule id";
-    if (M->epochs_done > M->epochs || M->best_epoch > M->epochs_done) return "inconsistent epoch counts";
+    if (M->epochs_done > M->epochs || M->kept_epoch > M->epochs_done) return "inconsistent epoch counts";
     return NULL;
 }
 
@@ -2951,7 +2951,7 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
         if (!cur_need(&c, 24)) return fail(err, name, "truncated model header");
         M->eta = bits_f32(get_le32(c.p)), M->batch = get_le32(c.p + 4), M->epochs = get_le32(c.p + 8);
         M->epochs_done = get_le32(c.p + 12), M->seed = get_le32(c.p + 16) | (uint64_t)get_le32(c.p + 20) << 32;
-        M->best_epoch = M->epochs_done;
+        M->kept_epoch = M->epochs_done;
         c.p += 24;
     } else {
         uint32_t F = get_le32(c.p), *u[TAG_COUNT];
@@ -4114,8 +4114,8 @@ typedef struct {
     size_t epochs, batch;
     uint64_t seed;
     int quiet;
-    int opt, schedule, init;
-    float mu, beta1, beta2, eps, lambda, dropout, gamma;
+    int optimizer, schedule, init;
+    float momentum, beta1, beta2, epsilon, lambda, dropout, gamma;
     size_t step, patience;
 } TrainOpt;
 
@@ -4125,14 +4125,14 @@ static TrainOpt train_defaults(void)
     TrainOpt o;
     memset(&o, 0, sizeof o);
     o.eta = 3.0f, o.epochs = 30, o.batch = 10, o.seed = 1;
-    o.opt = OPT_SGD, o.schedule = SCHED_CONSTANT, o.beta1 = 0.9f, o.beta2 = 0.999f, o.eps = 1e-8f;
+    o.optimizer = OPT_SGD, o.schedule = SCHED_CONSTANT, o.beta1 = 0.9f, o.beta2 = 0.999f, o.epsilon = 1e-8f;
     o.gamma = 0.1f, o.step = 10;
     return o;
 }
 
 typedef struct {
     double final_acc, best_acc;  /* on the test set, per epoch */
-    size_t best_epoch;
+    size_t best_test_epoch;
     double val_acc;              /* the saved model's validation accuracy */
     size_t saved_epoch;          /* the epoch whose weights were kept */
     double seconds;
@@ -4306,7 +4306,7 @@ static int run_init(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, con
     size_t np = tr->n < NN_PROBE ? tr->n : NN_PROBE;
     int log = ctl && ctl->log;
     memset(r, 0, sizeof *r);
-    r->states = o->opt == OPT_ADAM ? 2 : o->opt == OPT_SGD ? 0 : 1;
+    r->states = o->optimizer == OPT_ADAM ? 2 : o->optimizer == OPT_SGD ? 0 : 1;
     r->best_val = -1;
     r->dcrc = (ctl && (ctl->ckpt || ctl->resume)) ? data_crc(tr) : 0;
     r->probe = *tr, r->probe.n = np;
@@ -4321,7 +4321,7 @@ static int run_init(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, con
         run_free(r);
         return fail(err, NULL, "out of memory");
     }
-    if (trainer_init(&r->T, N, o->batch, pl->nt, &pl->bar, o->opt, o->dropout, err) ||
+    if (trainer_init(&r->T, N, o->batch, pl->nt, &pl->bar, o->optimizer, o->dropout, err) ||
         infer_init(&r->I, N, &M->in, pl->nt, err)) {
         run_free(r);
         return -1;
@@ -4344,7 +4344,7 @@ static int save_ckpt(const TrainCtl *ctl, const Data *tr, const Net *N, const Ru
     k.nparam = N->nparam, k.param = N->param, k.s1 = r->T.s1, k.s2 = r->T.s2, k.nstates = (uint32_t)r->states;
     k.has_best = r->best != NULL, k.best = r->best, k.best_val = r->best_val, k.best_cost = r->best_cost;
     k.since = (uint32_t)r->since, k.saved_epoch = (uint32_t)res->saved_epoch, k.val_acc = res->val_acc;
-    k.best_acc = res->best_acc, k.best_epoch_test = (uint32_t)res->best_epoch, k.final_acc = res->final_acc;
+    k.best_acc = res->best_acc, k.best_epoch_test = (uint32_t)res->best_test_epoch, k.final_acc = res->final_acc;
     if (!(k.order = alloc_array(tr->n, 4))) return fail(err, ctl->ckpt, "out of memory");
     for (size_t i = 0; i < tr->n; i++) k.order[i] = (uint32_t)r->order[i];
     rc = ckpt_save(ctl->ckpt, &k, err);
@@ -4372,8 +4372,8 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     rng_seed(&r.rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
     for (size_t i = 0; i < tr->n; i++) r.order[i] = i;
     r.T.data = tr, r.T.order = r.order, r.T.count = tr->n, r.T.in = &M->in;
-    r.T.mu = o->mu, r.T.beta1 = o->beta1, r.T.beta2 = o->beta2, r.T.eps = o->eps;
-    r.T.l2 = o->lambda / (float)tr->n, r.T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
+    r.T.momentum = o->momentum, r.T.beta1 = o->beta1, r.T.beta2 = o->beta2, r.T.epsilon = o->epsilon;
+    r.T.lambda_n = o->lambda / (float)tr->n, r.T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
     r.T.stop_flag = ctl ? ctl->stop : NULL;
     r.T.progress = ctl && ctl->progress && !o->quiet, r.T.epochs = o->epochs;
     if (ctl && ctl->log && !R) /* a resumed run appends to its log */
@@ -4404,7 +4404,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             r.best_val = R->best_val, r.best_cost = R->best_cost, r.since = R->since;
             res->saved_epoch = R->saved_epoch, res->val_acc = R->val_acc;
         }
-        res->best_acc = R->best_acc, res->best_epoch = R->best_epoch_test, res->final_acc = R->final_acc;
+        res->best_acc = R->best_acc, res->best_test_epoch = R->best_epoch_test, res->final_acc = R->final_acc;
         r.T.step0 = R->step0, r.T.first = R->batch_next, M->epochs_done = R->epochs_done;
         ep0 = R->epochs_done + 1;
     }
@@ -4484,7 +4484,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             double tc;
             evaluate(pl, &r.I, N, te, r.out, r.pred, &ok, &tc);
             res->final_acc = (double)ok / (double)te->n;
-            if (res->final_acc > res->best_acc) res->best_acc = res->final_acc, res->best_epoch = ep;
+            if (res->final_acc > res->best_acc) res->best_acc = res->final_acc, res->best_test_epoch = ep;
             n += snprintf(line + n, sizeof line - (size_t)n, ", test %zu/%zu (%.2f%%)", ok, te->n, 100.0 * res->final_acc);
         }
         if (!o->quiet) fprintf(stderr, "%s%s, %.2f s\n", r.T.progress ? "\r\033[K" : "", line, now_seconds() - t0);
@@ -4529,7 +4529,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     } else if (!va) {
         res->saved_epoch = M->epochs_done;
     }
-    M->best_epoch = (uint32_t)res->saved_epoch;
+    M->kept_epoch = (uint32_t)res->saved_epoch;
     res->seconds = now_seconds() - t0;
     if (!o->quiet && r.chart && r.nchart > ep0) /* a resumed run charts its own epochs */
         sparkline(va ? "validation accuracy" : "test accuracy", r.chart + ep0 - 1, r.nchart - (ep0 - 1));
@@ -5311,7 +5311,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     if ((s = OPT(S, val, opt)) && !(var = name_id(names, count, s, strlen(s))))                                       \
         return usage_error("train", "--" opt " '%s': expected %s", s, what);
     NAMED("init", init_names, INIT_COUNT, o.init, "normal, scaled or he")
-    NAMED("optimizer", opt_names, OPT_COUNT, o.opt, "sgd, momentum, nesterov or adam")
+    NAMED("optimizer", opt_names, OPT_COUNT, o.optimizer, "sgd, momentum, nesterov or adam")
     NAMED("schedule", sched_names, SCHED_COUNT, o.schedule, "constant, step, exp or cosine")
 #undef NAMED
     { /* --hidden and --output: an activation allowed there */
@@ -5325,18 +5325,18 @@ static int train_main(int argc, char **argv, Ckpt *resume)
                 return usage_error("train", "--%s '%s': expected %s", which[w], s, act_list(where, list, sizeof list));
         }
     }
-    if (o.opt == OPT_SGD && OPT(S, val, "momentum")) o.opt = OPT_MOMENTUM;
-    o.eta = o.opt == OPT_ADAM ? 0.001f : o.opt == OPT_SGD ? 3.0f : 0.1f;
-    o.mu = o.opt == OPT_MOMENTUM || o.opt == OPT_NESTEROV ? 0.9f : 0.0f;
+    if (o.optimizer == OPT_SGD && OPT(S, val, "momentum")) o.optimizer = OPT_MOMENTUM;
+    o.eta = o.optimizer == OPT_ADAM ? 0.001f : o.optimizer == OPT_SGD ? 3.0f : 0.1f;
+    o.momentum = o.optimizer == OPT_MOMENTUM || o.optimizer == OPT_NESTEROV ? 0.9f : 0.0f;
     if (o.schedule == SCHED_EXP) o.gamma = 0.95f;
 #define FLOAT(opt, lo, lo_open, hi, var, what)                                                                       \
     if ((s = OPT(S, val, opt)) && float_option(s, lo, lo_open, hi, &var))                                             \
         return usage_error("train", "--" opt " '%s': expected %s", s, what);
     FLOAT("eta", 0, 1, 1e6, o.eta, "a positive number up to 1e6")
-    FLOAT("momentum", 0, 0, 0.9999, o.mu, "a number from 0 to below 1")
+    FLOAT("momentum", 0, 0, 0.9999, o.momentum, "a number from 0 to below 1")
     FLOAT("beta1", 0, 0, 0.9999, o.beta1, "a number from 0 to below 1")
     FLOAT("beta2", 0, 0, 0.999999, o.beta2, "a number from 0 to below 1")
-    FLOAT("epsilon", 0, 1, 1, o.eps, "a small positive number, at most 1")
+    FLOAT("epsilon", 0, 1, 1, o.epsilon, "a small positive number, at most 1")
     FLOAT("gamma", 0, 1, 1, o.gamma, "a number above 0, at most 1")
     FLOAT("lambda", 0, 0, 1e6, o.lambda, "a number from 0 to 1e6")
     FLOAT("dropout", 0, 0, 0.99, o.dropout, "a probability from 0 to below 1 (at most 0.99)")
@@ -5434,9 +5434,9 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         if (OPT(S, val, "gamma") && o.schedule != SCHED_STEP && o.schedule != SCHED_EXP)
             say("warning: --gamma has no effect with the %s schedule (it is for step and exp)", sched_names[o.schedule]);
         if (OPT(S, val, "step") && o.schedule != SCHED_STEP) say("warning: --step has no effect without --schedule step");
-        if (OPT(S, val, "momentum") && o.opt == OPT_ADAM) say("warning: --momentum has no effect with adam (see --beta1)");
+        if (OPT(S, val, "momentum") && o.optimizer == OPT_ADAM) say("warning: --momentum has no effect with adam (see --beta1)");
         for (int k = 0; adam_only[k]; k++)
-            if (OPT(S, val, adam_only[k]) && o.opt != OPT_ADAM) say("warning: --%s has no effect without --optimizer adam", adam_only[k]);
+            if (OPT(S, val, adam_only[k]) && o.optimizer != OPT_ADAM) say("warning: --%s has no effect without --optimizer adam", adam_only[k]);
     }
     co.quiet = o.quiet;
     if (load_data(trainf, OPT(S, val, "train-labels"), &co, 1, &tr, &err)) {
@@ -5524,10 +5524,10 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     memset(&M, 0, sizeof M);
     M.in.div = (float)(div > 0 ? div : tr.x8 ? 255.0 : tr.maxabs > 0 ? tr.maxabs : 1.0);
     M.eta = o.eta, M.batch = (uint32_t)o.batch, M.epochs = (uint32_t)o.epochs, M.seed = o.seed;
-    M.init = (uint32_t)o.init, M.optimizer = (uint32_t)o.opt, M.schedule = (uint32_t)o.schedule;
+    M.init = (uint32_t)o.init, M.optimizer = (uint32_t)o.optimizer, M.schedule = (uint32_t)o.schedule;
     M.step = (uint32_t)o.step, M.val_rows = (uint32_t)va.n, M.patience = (uint32_t)o.patience;
-    M.momentum = o.mu, M.lambda = o.lambda, M.dropout = o.dropout, M.gamma = o.gamma;
-    M.beta1 = o.beta1, M.beta2 = o.beta2, M.epsilon = o.eps;
+    M.momentum = o.momentum, M.lambda = o.lambda, M.dropout = o.dropout, M.gamma = o.gamma;
+    M.beta1 = o.beta1, M.beta2 = o.beta2, M.epsilon = o.epsilon;
     if (OPT(S, val, "standardize")) { /* each feature's mean and deviation over the training rows */
         size_t nin = tr.d, big = 0;
         double *sum = alloc_array(nin, sizeof(double)), *sq = alloc_array(nin, sizeof(double)), bigv = 0;
@@ -5643,7 +5643,7 @@ static int train_main(int argc, char **argv, Ckpt *resume)
                      100 * res.val_acc);
         if (te.n)
             say("saved %s%s: test accuracy %.2f%% (best epoch %.2f%% at epoch %zu), %.2f s", kept, out,
-                100 * res.final_acc, 100 * res.best_acc, res.best_epoch, res.seconds);
+                100 * res.final_acc, 100 * res.best_acc, res.best_test_epoch, res.seconds);
         else
             say("saved %s%s after %u epoch%s, %.2f s", kept, out, M.epochs_done, plural(M.epochs_done), res.seconds);
     }
@@ -6161,7 +6161,7 @@ static int cmd_info(int argc, char **argv)
     printf("\ninit %s, lambda %g, dropout %g\n", M.init ? init_names[M.init] : "per layer (he for relu/leaky, else scaled)",
            (double)M.lambda, (double)M.dropout);
     if (M.val_rows)
-        printf("validation %u rows, patience %u, kept epoch %u\n", M.val_rows, M.patience, M.best_epoch);
+        printf("validation %u rows, patience %u, kept epoch %u\n", M.val_rows, M.patience, M.kept_epoch);
     free(N.param), model_meta_free(&M);
     return finish_stdout();
 }

@@ -219,8 +219,8 @@ static void test_optimizers(void)
         memcpy(w0, N.param, N.nparam * sizeof(float));
         for (size_t i = 0; i < m; i++) rows[i] = i;
         trainer_init(&T, &N, m, pl->nt, &pl->bar, opts[k], 0, &err);
-        T.data = &t.d, T.order = rows, T.count = m, T.in = &unit_map, T.eta = 0.05f, T.mu = 0.9f, T.beta1 = 0.9f;
-        T.beta2 = 0.999f, T.eps = 1e-8f, T.l2 = 0.01f;
+        T.data = &t.d, T.order = rows, T.count = m, T.in = &unit_map, T.eta = 0.05f, T.momentum = 0.9f, T.beta1 = 0.9f;
+        T.beta2 = 0.999f, T.epsilon = 1e-8f, T.lambda_n = 0.01f;
         trainer_sync(&T);
         for (int it = 0; it < 2; it++) { /* two steps, so state carries over */
             if (it) { /* the gradient at the new point */
@@ -346,7 +346,7 @@ static void test_thread_determinism(void)
             M.in.div = 1;
             o.eta = cost[s] == COST_LOGLIK ? 0.05f : 0.5f; /* (0.5 kills the softmax net: a collapse, refused) */
             o.epochs = 2, o.batch = 7, o.seed = 5, o.quiet = 1;
-            o.opt = opt[s], o.mu = 0.9f, o.dropout = drop[s], o.lambda = 0.5f;
+            o.optimizer = opt[s], o.momentum = 0.9f, o.dropout = drop[s], o.lambda = 0.5f;
             make_net(&N, specs[s], cost[s], 5, 1.0);
             make_data(&t, 101, 20, N.size[N.nl - 1] == 1 ? 2 : N.size[N.nl - 1], 9);
             CHECK(train_run(&N, &M, &t.d, NULL, NULL, &o, pl, &res, NULL, &err) == 0, "train_run %s: %s", specs[s], err.msg);
@@ -423,7 +423,7 @@ static void test_model_file(void)
     int undetected = 0;
     memset(&M, 0, sizeof M);
     M.in.div = 255, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.seed = 42;
-    M.optimizer = OPT_ADAM, M.dropout = 0.25f, M.best_epoch = 17;
+    M.optimizer = OPT_ADAM, M.dropout = 0.25f, M.kept_epoch = 17;
     {
         static float mean[13], rsd[13];
         static char a[] = "cat", b[] = "dog", c[] = "a \"bird\"", d[] = "", e[] = "eel";
@@ -437,7 +437,7 @@ static void test_model_file(void)
     if (N2.param) {
         int same = N2.nl == N.nl && N2.cost == N.cost && N2.layer[1].act == ACT_RELU && N2.layer[2].act == ACT_SOFTMAX &&
                    M2.in.div == 255 && M2.seed == 42 && M2.epochs_done == 30 && M2.optimizer == OPT_ADAM &&
-                   M2.dropout == 0.25f && M2.best_epoch == 17 && M2.nnames == 5 && !strcmp(M2.names[2], "a \"bird\"") &&
+                   M2.dropout == 0.25f && M2.kept_epoch == 17 && M2.nnames == 5 && !strcmp(M2.names[2], "a \"bird\"") &&
                    !strcmp(M2.names[3], "") && M2.in.mean && M2.in.mean[12] == 8.5f && M2.in.rsd[3] == 0.25f;
         for (int l = 1; l < N.nl; l++) {
             same &= !memcmp(NET_W(&N, l), NET_W(&N2, l), N.size[l] * N.ld[l - 1] * sizeof(float));
@@ -514,7 +514,7 @@ static void test_model_fields(void)
     static char a[] = "a", b[] = "b";
     static char *nm[2] = {a, b};
     memset(&M, 0, sizeof M);
-    M.in.div = 1, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.best_epoch = 30;
+    M.in.div = 1, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.kept_epoch = 30;
     M.init = INIT_NORMAL, M.optimizer = OPT_SGD, M.schedule = SCHED_CONSTANT;
     M.in.mean = mean, M.in.rsd = rsd, M.names = nm, M.nnames = 2;
     make_net(&N, "4-3-2", COST_QUADRATIC, 1, 1.0); /* K = 3: sizes at 16, 20, 24; activations 28, 32; cost 36 */
