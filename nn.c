@@ -5283,40 +5283,87 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig) { stop_signal = sig; }
 
-static int train_main(int argc, char **argv, Ckpt *resume)
-{
-    const OptSpec *S = train_opts;
-    const char *val[NN_MAX_OPTS] = {0}, *pos[1];
-    const char *trainf, *testf, *out, *s, *why;
-    char whybuf[256];
-    int npos, rc, nt, default_data = 0, hidden = 0, output = 0;
+/* Everything `nn train` sets up before its run: the settings, the data,
+ * the network and what the model file will hold beside it.  Filled in by
+ * train_options, train_data and train_network in turn; job_free frees it
+ * whatever stage failed. */
+typedef struct {
+    TrainOpt o;
+    TrainCtl ctl;
     CsvOpt co;
-    TrainOpt o = train_defaults();
+    const char *trainf, *testf, *out; /* the data (testf may be NULL) and where the model goes */
+    int nt, default_data;             /* threads; trainf is the shipped data */
+    int hidden, output;               /* --hidden, --output (0: not given) */
+    size_t hold, vrows;               /* --holdout and --val as row counts, */
+    double hfrac, vfrac;              /* or as fractions */
+    double div;                       /* --scale (0: auto) */
     Data tr, te, va;
     Net N;
     Meta M;
-    Err err = {{0}, {0}};
-    Pool *pl;
-    TrainResult res;
-    TrainCtl ctl;
-    size_t v, hold = 0, vrows = 0;
-    double div = 0, hfrac = 0, vfrac = 0;
-    struct sigaction sa, old_int, old_term;
-    if ((rc = parse_opts("train", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 0, &npos))) return rc;
-    if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, find_command("train"));
-        return finish_stdout();
+} TrainJob;
+
+static void job_free(TrainJob *j)
+{
+    data_free(&j->tr), data_free(&j->te), data_free(&j->va), free(j->N.param), model_meta_free(&j->M);
+}
+
+/* --standardize: each feature's mean and deviation over the training rows,
+ * into in (allocated).  Two passes in double: the mean, then the squared
+ * deviations (no cancellation for features far from 0).  Returns 0, or 1
+ * after a message. */
+static int input_stats(const Data *tr, InputMap *in)
+{
+    size_t nin = tr->d, big = 0;
+    double *sum = alloc_array(nin, sizeof(double)), *sq = alloc_array(nin, sizeof(double)), bigv = 0;
+    in->mean = malloc(nin * sizeof(float)), in->rsd = malloc(nin * sizeof(float)), in->div = 1;
+    if (!sum || !sq || !in->mean || !in->rsd) {
+        free(sum), free(sq);
+        say("out of memory");
+        return 1;
     }
+    for (size_t r = 0; r < tr->n; r++)
+        for (size_t i = 0; i < nin; i++) sum[i] += tr->x8 ? tr->x8[r * nin + i] : tr->xf[r * nin + i];
+    for (size_t i = 0; i < nin; i++) sum[i] /= (double)tr->n;
+    for (size_t r = 0; r < tr->n; r++)
+        for (size_t i = 0; i < nin; i++) {
+            double dv = (tr->x8 ? tr->x8[r * nin + i] : tr->xf[r * nin + i]) - sum[i];
+            sq[i] += dv * dv;
+            if (fabs(dv) > FLT_MAX / 2 && !big) big = i + 1, bigv = dv + sum[i];
+        }
+    if (big) {
+        say("%s: feature %zu: a value of %g is too far from the feature's mean (%g) to standardise in single "
+            "precision; scale the data down first", tr->name, big, bigv, sum[big - 1]);
+        free(sum), free(sq);
+        return 1;
+    }
+    for (size_t i = 0; i < nin; i++) {
+        double mu = sum[i], var = sq[i] / (double)tr->n;
+        in->mean[i] = (float)mu, in->rsd[i] = var > 1e-12 ? (float)(1.0 / sqrt(var)) : 1.0f; /* constant: left as 0 */
+    }
+    free(sum), free(sq);
+    return 0;
+}
+
+/* nn train's options (val, parsed) into j; no data is read, but every
+ * output is checked.  Returns 0, 1 (an output cannot be written) or 2. */
+static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const char **val)
+{
+    const OptSpec *S = train_opts;
+    const char *s;
+    size_t v;
+    int rc;
+    Err err = {{0}, {0}};
+    j->o = train_defaults();
 #define NAMED(opt, names, count, var, what)                                                                          \
     if ((s = OPT(S, val, opt)) && !(var = name_id(names, count, s, strlen(s))))                                       \
         return usage_error("train", "--" opt " '%s': expected %s", s, what);
-    NAMED("init", init_names, INIT_COUNT, o.init, "normal, scaled or he")
-    NAMED("optimizer", opt_names, OPT_COUNT, o.optimizer, "sgd, momentum, nesterov or adam")
-    NAMED("schedule", sched_names, SCHED_COUNT, o.schedule, "constant, step, exp or cosine")
+    NAMED("init", init_names, INIT_COUNT, j->o.init, "normal, scaled or he")
+    NAMED("optimizer", opt_names, OPT_COUNT, j->o.optimizer, "sgd, momentum, nesterov or adam")
+    NAMED("schedule", sched_names, SCHED_COUNT, j->o.schedule, "constant, step, exp or cosine")
 #undef NAMED
     { /* --hidden and --output: an activation allowed there */
         static const char *const which[2] = {"hidden", "output"};
-        int *var[2] = {&hidden, &output};
+        int *var[2] = {&j->hidden, &j->output};
         for (int w = 0; w < 2; w++) {
             char list[128];
             unsigned where = w ? ACT_OUTPUT : ACT_HIDDEN;
@@ -5325,94 +5372,94 @@ static int train_main(int argc, char **argv, Ckpt *resume)
                 return usage_error("train", "--%s '%s': expected %s", which[w], s, act_list(where, list, sizeof list));
         }
     }
-    if (o.optimizer == OPT_SGD && OPT(S, val, "momentum")) o.optimizer = OPT_MOMENTUM;
-    o.eta = o.optimizer == OPT_ADAM ? 0.001f : o.optimizer == OPT_SGD ? 3.0f : 0.1f;
-    o.momentum = o.optimizer == OPT_MOMENTUM || o.optimizer == OPT_NESTEROV ? 0.9f : 0.0f;
-    if (o.schedule == SCHED_EXP) o.gamma = 0.95f;
+    if (j->o.optimizer == OPT_SGD && OPT(S, val, "momentum")) j->o.optimizer = OPT_MOMENTUM;
+    j->o.eta = j->o.optimizer == OPT_ADAM ? 0.001f : j->o.optimizer == OPT_SGD ? 3.0f : 0.1f;
+    j->o.momentum = j->o.optimizer == OPT_MOMENTUM || j->o.optimizer == OPT_NESTEROV ? 0.9f : 0.0f;
+    if (j->o.schedule == SCHED_EXP) j->o.gamma = 0.95f;
 #define FLOAT(opt, lo, lo_open, hi, var, what)                                                                       \
     if ((s = OPT(S, val, opt)) && float_option(s, lo, lo_open, hi, &var))                                             \
         return usage_error("train", "--" opt " '%s': expected %s", s, what);
-    FLOAT("eta", 0, 1, 1e6, o.eta, "a positive number up to 1e6")
-    FLOAT("momentum", 0, 0, 0.9999, o.momentum, "a number from 0 to below 1")
-    FLOAT("beta1", 0, 0, 0.9999, o.beta1, "a number from 0 to below 1")
-    FLOAT("beta2", 0, 0, 0.999999, o.beta2, "a number from 0 to below 1")
-    FLOAT("epsilon", 0, 1, 1, o.epsilon, "a small positive number, at most 1")
-    FLOAT("gamma", 0, 1, 1, o.gamma, "a number above 0, at most 1")
-    FLOAT("lambda", 0, 0, 1e6, o.lambda, "a number from 0 to 1e6")
-    FLOAT("dropout", 0, 0, 0.99, o.dropout, "a probability from 0 to below 1 (at most 0.99)")
+    FLOAT("eta", 0, 1, 1e6, j->o.eta, "a positive number up to 1e6")
+    FLOAT("momentum", 0, 0, 0.9999, j->o.momentum, "a number from 0 to below 1")
+    FLOAT("beta1", 0, 0, 0.9999, j->o.beta1, "a number from 0 to below 1")
+    FLOAT("beta2", 0, 0, 0.999999, j->o.beta2, "a number from 0 to below 1")
+    FLOAT("epsilon", 0, 1, 1, j->o.epsilon, "a small positive number, at most 1")
+    FLOAT("gamma", 0, 1, 1, j->o.gamma, "a number above 0, at most 1")
+    FLOAT("lambda", 0, 0, 1e6, j->o.lambda, "a number from 0 to 1e6")
+    FLOAT("dropout", 0, 0, 0.99, j->o.dropout, "a probability from 0 to below 1 (at most 0.99)")
 #undef FLOAT
     if ((s = OPT(S, val, "epochs")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
         return usage_error("train", "--epochs '%s': expected a whole number from 1 to %d", s, NN_MAX_EPOCHS);
-    if (s) o.epochs = v;
+    if (s) j->o.epochs = v;
     if ((s = OPT(S, val, "batch")) && (parse_size(s, NN_MAX_BATCH, &v) || v < 1))
         return usage_error("train", "--batch '%s': expected a whole number from 1 to %d", s, NN_MAX_BATCH);
-    if (s) o.batch = v;
+    if (s) j->o.batch = v;
     if ((s = OPT(S, val, "step")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
         return usage_error("train", "--step '%s': expected a whole number of epochs from 1", s);
-    if (s) o.step = v;
+    if (s) j->o.step = v;
     if ((s = OPT(S, val, "patience")) && parse_size(s, NN_MAX_EPOCHS, &v))
         return usage_error("train", "--patience '%s': expected a whole number of epochs", s);
-    if (s) o.patience = v;
+    if (s) j->o.patience = v;
     if ((s = OPT(S, val, "seed")) && parse_size(s, SIZE_MAX, &v))
         return usage_error("train", "--seed '%s': expected a whole number from 0 to %zu", s, SIZE_MAX);
-    if (s) o.seed = v;
+    if (s) j->o.seed = v;
     if (OPT(S, val, "scale") && OPT(S, val, "standardize"))
         return usage_error("train", "give --scale or --standardize, not both");
     if ((s = OPT(S, val, "scale"))) {
-        if (!strcmp(s, "none")) div = 1;
-        else if (strcmp(s, "auto") && (parse_double(s, &div) || !(div > 0) || !isfinite((float)div)))
+        if (!strcmp(s, "none")) j->div = 1;
+        else if (strcmp(s, "auto") && (parse_double(s, &j->div) || !(j->div > 0) || !isfinite((float)j->div)))
             return usage_error("train", "--scale '%s': expected auto, none or a positive number", s);
     }
-    if ((s = OPT(S, val, "holdout")) && rows_option(s, &hold, &hfrac))
+    if ((s = OPT(S, val, "holdout")) && rows_option(s, &j->hold, &j->hfrac))
         return usage_error("train", "--holdout '%s': expected a row count or a fraction between 0 and 1", s);
-    if ((s = OPT(S, val, "val")) && rows_option(s, &vrows, &vfrac))
+    if ((s = OPT(S, val, "val")) && rows_option(s, &j->vrows, &j->vfrac))
         return usage_error("train", "--val '%s': expected a row count or a fraction between 0 and 1", s);
-    if (o.patience && !OPT(S, val, "val")) return usage_error("train", "--patience needs --val");
+    if (j->o.patience && !OPT(S, val, "val")) return usage_error("train", "--patience needs --val");
     if ((s = OPT(S, val, "every")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
         return usage_error("train", "--every '%s': expected a whole number of epochs from 1", s);
-    ctl.every = s ? v : 1, ctl.ckpt = OPT(S, val, "checkpoint"), ctl.resume = resume;
-    ctl.argc = argc, ctl.argv = argv, ctl.stop = &stop_signal, ctl.interrupted = 0;
-    ctl.log = NULL, ctl.progress = isatty(STDERR_FILENO);
-    if (threads_option("train", OPT(S, val, "threads"), &nt)) return 2;
-    o.quiet = OPT(S, val, "quiet") != NULL;
-    if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
-    memset(&N, 0, sizeof N);
-    if ((s = OPT(S, val, "layers")) && parse_layers_opt(s, &N, 1, &err)) {
+    j->ctl.every = s ? v : 1, j->ctl.ckpt = OPT(S, val, "checkpoint"), j->ctl.resume = resume;
+    j->ctl.argc = argc, j->ctl.argv = argv, j->ctl.stop = &stop_signal, j->ctl.interrupted = 0;
+    j->ctl.log = NULL, j->ctl.progress = isatty(STDERR_FILENO);
+    if (threads_option("train", OPT(S, val, "threads"), &j->nt)) return 2;
+    j->o.quiet = OPT(S, val, "quiet") != NULL;
+    if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &j->co)) return 2;
+    memset(&j->N, 0, sizeof j->N);
+    if ((s = OPT(S, val, "layers")) && parse_layers_opt(s, &j->N, 1, &err)) {
         fprintf(stderr, "%s: %s\n", progname, err.msg);
         return 2;
     }
-    trainf = OPT(S, val, "train"), testf = OPT(S, val, "test");
-    out = OPT(S, val, "out") ? OPT(S, val, "out") : "model.bin";
-    if (!trainf) { /* the data shipped in data/, or fetched there */
-        if (testf) return usage_error("train", "--test given without --train");
+    j->trainf = OPT(S, val, "train"), j->testf = OPT(S, val, "test");
+    j->out = OPT(S, val, "out") ? OPT(S, val, "out") : "model.bin";
+    if (!j->trainf) { /* the data shipped in data/, or fetched there */
+        if (j->testf) return usage_error("train", "--test given without --train");
         if (file_exists("data/train-images-idx3-ubyte")) {
-            trainf = "data/train-images-idx3-ubyte";
-            if (file_exists("data/t10k-images-idx3-ubyte") && !OPT(S, val, "holdout")) testf = "data/t10k-images-idx3-ubyte";
+            j->trainf = "data/train-images-idx3-ubyte";
+            if (file_exists("data/t10k-images-idx3-ubyte") && !OPT(S, val, "holdout")) j->testf = "data/t10k-images-idx3-ubyte";
         } else if (file_exists("data/train-images-idx3-ubyte.gz")) {
-            trainf = "data/train-images-idx3-ubyte.gz";
-            if (file_exists("data/t10k-images-idx3-ubyte.gz") && !OPT(S, val, "holdout")) testf = "data/t10k-images-idx3-ubyte.gz";
+            j->trainf = "data/train-images-idx3-ubyte.gz";
+            if (file_exists("data/t10k-images-idx3-ubyte.gz") && !OPT(S, val, "holdout")) j->testf = "data/t10k-images-idx3-ubyte.gz";
         } else if (file_exists("data/digits.csv")) {
-            trainf = "data/digits.csv"; /* its label, the last column, is found by --label-col auto */
-            if (!OPT(S, val, "holdout")) hold = 297; /* 1797 rows: 1500 train, 297 test */
+            j->trainf = "data/digits.csv"; /* its label, the last column, is found by --label-col auto */
+            if (!OPT(S, val, "holdout")) j->hold = 297; /* 1797 rows: 1500 train, 297 test */
         } else {
             fprintf(stderr, "%s: no --train given and no data in ./data; run nn from the project directory, "
                             "or give --train FILE\n", progname);
             return 2;
         }
-        default_data = 1;
+        j->default_data = 1;
     }
-    if (testf && OPT(S, val, "holdout")) return usage_error("train", "give --test or --holdout, not both");
-    if (OPT(S, val, "test-labels") && !testf) return usage_error("train", "--test-labels given without --test");
+    if (j->testf && OPT(S, val, "holdout")) return usage_error("train", "give --test or --holdout, not both");
+    if (OPT(S, val, "test-labels") && !j->testf) return usage_error("train", "--test-labels given without --test");
     { /* a pipe or standard input can be read once */
-        const char *ins[4] = {trainf, testf, OPT(S, val, "train-labels"), OPT(S, val, "test-labels")};
+        const char *ins[4] = {j->trainf, j->testf, OPT(S, val, "train-labels"), OPT(S, val, "test-labels")};
         static const char *const in[4] = {"--train", "--test", "--train-labels", "--test-labels"};
         if ((rc = distinct_streams("train", ins, in, 4))) return rc;
     }
     { /* every output can be written, and none is an input or another output: checked before any work */
-        const char *outs[3] = {out, ctl.ckpt, OPT(S, val, "log")}, *ins[4] = {trainf, testf, OPT(S, val, "train-labels"), OPT(S, val, "test-labels")};
+        const char *outs[3] = {j->out, j->ctl.ckpt, OPT(S, val, "log")}, *ins[4] = {j->trainf, j->testf, OPT(S, val, "train-labels"), OPT(S, val, "test-labels")};
         static const char *const on[3] = {"--out", "--checkpoint", "--log"}, *const in[4] = {"--train", "--test", "--train-labels", "--test-labels"};
-        if (ctl.ckpt && !strcmp(ctl.ckpt, "-")) return usage_error("train", "--checkpoint cannot be standard output");
-        if (!strcmp(out, "-") && isatty(STDOUT_FILENO))
+        if (j->ctl.ckpt && !strcmp(j->ctl.ckpt, "-")) return usage_error("train", "--checkpoint cannot be standard output");
+        if (!strcmp(j->out, "-") && isatty(STDOUT_FILENO))
             return usage_error("train", "--out -: standard output is a terminal; redirect it to a file or a pipe");
         for (int a = 0; a < 3; a++) {
             if (!outs[a]) continue;
@@ -5428,173 +5475,171 @@ static int train_main(int argc, char **argv, Ckpt *resume)
             }
         }
     }
-    if (!o.quiet) { /* options that would do nothing */
+    if (!j->o.quiet) { /* options that would do nothing */
         static const char *const adam_only[] = {"beta1", "beta2", "epsilon", NULL};
-        if (OPT(S, val, "every") && !ctl.ckpt) say("warning: --every has no effect without --checkpoint");
-        if (OPT(S, val, "gamma") && o.schedule != SCHED_STEP && o.schedule != SCHED_EXP)
-            say("warning: --gamma has no effect with the %s schedule (it is for step and exp)", sched_names[o.schedule]);
-        if (OPT(S, val, "step") && o.schedule != SCHED_STEP) say("warning: --step has no effect without --schedule step");
-        if (OPT(S, val, "momentum") && o.optimizer == OPT_ADAM) say("warning: --momentum has no effect with adam (see --beta1)");
+        if (OPT(S, val, "every") && !j->ctl.ckpt) say("warning: --every has no effect without --checkpoint");
+        if (OPT(S, val, "gamma") && j->o.schedule != SCHED_STEP && j->o.schedule != SCHED_EXP)
+            say("warning: --gamma has no effect with the %s schedule (it is for step and exp)", sched_names[j->o.schedule]);
+        if (OPT(S, val, "step") && j->o.schedule != SCHED_STEP) say("warning: --step has no effect without --schedule step");
+        if (OPT(S, val, "momentum") && j->o.optimizer == OPT_ADAM) say("warning: --momentum has no effect with adam (see --beta1)");
         for (int k = 0; adam_only[k]; k++)
-            if (OPT(S, val, adam_only[k]) && o.optimizer != OPT_ADAM) say("warning: --%s has no effect without --optimizer adam", adam_only[k]);
+            if (OPT(S, val, adam_only[k]) && j->o.optimizer != OPT_ADAM) say("warning: --%s has no effect without --optimizer adam", adam_only[k]);
     }
-    co.quiet = o.quiet;
-    if (load_data(trainf, OPT(S, val, "train-labels"), &co, 1, &tr, &err)) {
+    return 0;
+}
+
+/* The training, test and validation data of j.  Returns 0 or 1. */
+static int train_data(TrainJob *j, const char **val)
+{
+    const OptSpec *S = train_opts;
+    Err err = {{0}, {0}};
+    int rc;
+    j->co.quiet = j->o.quiet;
+    if (load_data(j->trainf, OPT(S, val, "train-labels"), &j->co, 1, &j->tr, &err)) {
         report(&err);
         return 1;
     }
-    if (default_data && !o.quiet) say("training on %s (%zu rows)", tr.name, tr.n);
-    memset(&te, 0, sizeof te), memset(&va, 0, sizeof va);
+    if (j->default_data && !j->o.quiet) say("training on %s (%zu rows)", j->tr.name, j->tr.n);
+    memset(&j->te, 0, sizeof j->te), memset(&j->va, 0, sizeof j->va);
     rc = 0;
-    if ((hold || hfrac) && split_rows(&tr, hold, hfrac, o.seed, &te, "--holdout", &err)) rc = 1;
+    if ((j->hold || j->hfrac) && split_rows(&j->tr, j->hold, j->hfrac, j->o.seed, &j->te, "--holdout", &err)) rc = 1;
     /* test labels map onto the training classes: names by name, numbers only onto numbers */
-    co.names = tr.names, co.nnames = tr.nclass, co.numbered = !tr.names;
-    if (co.label_col == LABEL_AUTO && tr.lc) co.label_col = (int)tr.lc; /* the column found in --train */
-    if (!rc && testf && load_data(testf, OPT(S, val, "test-labels"), &co, 1, &te, &err)) rc = 1;
-    if (!rc && (vrows || vfrac) && split_rows(&tr, vrows, vfrac, o.seed ^ 0x76616cULL, &va, "--val", &err)) rc = 1;
+    j->co.names = j->tr.names, j->co.nnames = j->tr.nclass, j->co.numbered = !j->tr.names;
+    if (j->co.label_col == LABEL_AUTO && j->tr.lc) j->co.label_col = (int)j->tr.lc; /* the column found in --train */
+    if (!rc && j->testf && load_data(j->testf, OPT(S, val, "test-labels"), &j->co, 1, &j->te, &err)) rc = 1;
+    if (!rc && (j->vrows || j->vfrac) && split_rows(&j->tr, j->vrows, j->vfrac, j->o.seed ^ 0x76616cULL, &j->va, "--val", &err)) rc = 1;
     if (rc) {
         report(&err);
-        data_free(&tr), data_free(&te), data_free(&va);
         return 1;
     }
-    if (!N.nl) { /* default: the textbook's one hidden layer of 30 */
+    return 0;
+}
+
+/* The network of j (from --layers or the defaults), checked against the
+ * data, laid out and initialised, and the model's input map and class
+ * names.  Returns 0, 1 or 2. */
+static int train_network(TrainJob *j, const char **val)
+{
+    const OptSpec *S = train_opts;
+    const char *s, *why;
+    char whybuf[256];
+    Err err = {{0}, {0}};
+    int rc = 0;
+    if (!j->N.nl) { /* default: the textbook's one hidden layer of 30 */
         char spec[64];
-        snprintf(spec, sizeof spec, "%zu-30-%zu", tr.d, tr.nclass < 2 ? (size_t)2 : tr.nclass);
-        if (parse_layers_opt(spec, &N, 1, &err)) {
+        snprintf(spec, sizeof spec, "%zu-30-%zu", j->tr.d, j->tr.nclass < 2 ? (size_t)2 : j->tr.nclass);
+        if (parse_layers_opt(spec, &j->N, 1, &err)) {
             report(&err);
             rc = 1;
         }
     }
-    for (int l = 1; !rc && l < N.nl; l++) /* activations not named in the spec */
-        if (!N.layer[l].act) N.layer[l].act = l + 1 < N.nl ? (hidden ? hidden : ACT_SIGMOID) : (output ? output : ACT_SIGMOID);
-    N.cost = N.layer[N.nl - 1].act == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
-    if ((s = OPT(S, val, "cost")) && !(N.cost = name_id(cost_names, COST_COUNT, s, strlen(s)))) {
-        data_free(&tr), data_free(&te), data_free(&va);
+    for (int l = 1; !rc && l < j->N.nl; l++) /* activations not named in the spec */
+        if (!j->N.layer[l].act) j->N.layer[l].act = l + 1 < j->N.nl ? (j->hidden ? j->hidden : ACT_SIGMOID) : (j->output ? j->output : ACT_SIGMOID);
+    j->N.cost = j->N.layer[j->N.nl - 1].act == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
+    if ((s = OPT(S, val, "cost")) && !(j->N.cost = name_id(cost_names, COST_COUNT, s, strlen(s)))) {
         return usage_error("train", "--cost '%s': expected quadratic, cross-entropy or log-likelihood", s);
     }
-    if (!rc && (why = net_check(&N, whybuf, sizeof whybuf))) {
+    if (!rc && (why = net_check(&j->N, whybuf, sizeof whybuf))) {
         fprintf(stderr, "%s: %s\n", progname, why);
         rc = 2;
     }
     if (!OPT(S, val, "init")) { /* the textbook's N(0,1) for all-sigmoid networks, else per layer */
         int allsig = 1;
-        for (int l = 1; l < N.nl; l++) allsig &= N.layer[l].act == ACT_SIGMOID;
-        o.init = allsig ? INIT_NORMAL : 0;
+        for (int l = 1; l < j->N.nl; l++) allsig &= j->N.layer[l].act == ACT_SIGMOID;
+        j->o.init = allsig ? INIT_NORMAL : 0;
     }
-    if (!rc && !o.quiet && o.dropout > 0 && N.nl == 2) say("warning: --dropout has no effect: the network has no hidden layer");
-    if (!rc && N.size[0] != tr.d) {
-        fprintf(stderr, "%s: --layers has %zu inputs, but %s has %zu features per row\n", progname, N.size[0], tr.name, tr.d);
+    if (!rc && !j->o.quiet && j->o.dropout > 0 && j->N.nl == 2) say("warning: --dropout has no effect: the network has no hidden layer");
+    if (!rc && j->N.size[0] != j->tr.d) {
+        fprintf(stderr, "%s: --layers has %zu inputs, but %s has %zu features per row\n", progname, j->N.size[0], j->tr.name, j->tr.d);
         rc = 2;
     }
-    if (!rc && te.n && te.d != tr.d) {
-        fprintf(stderr, "%s: %s has %zu features per row, but %s has %zu\n", progname, te.name, te.d, tr.name, tr.d);
+    if (!rc && j->te.n && j->te.d != j->tr.d) {
+        fprintf(stderr, "%s: %s has %zu features per row, but %s has %zu\n", progname, j->te.name, j->te.d, j->tr.name, j->tr.d);
         rc = 1;
     }
-    if (!rc && net_classes(&N) < (tr.nclass > te.nclass ? tr.nclass : te.nclass)) {
-        size_t k = tr.nclass > te.nclass ? tr.nclass : te.nclass;
+    if (!rc && net_classes(&j->N) < (j->tr.nclass > j->te.nclass ? j->tr.nclass : j->te.nclass)) {
+        size_t k = j->tr.nclass > j->te.nclass ? j->tr.nclass : j->te.nclass;
         fprintf(stderr, "%s: the output layer has %zu neuron%s, but the labels go up to %zu (%zu classes)\n", progname,
-                N.size[N.nl - 1], plural(N.size[N.nl - 1]), k - 1, k);
+                j->N.size[j->N.nl - 1], plural(j->N.size[j->N.nl - 1]), k - 1, k);
         rc = 2;
     }
     /* names: one output per class (two classes may share one output; a
      * single class, which the warning below reports, gets any of 1 or 2) */
-    if (!rc && tr.names && N.size[N.nl - 1] != tr.nclass && !(tr.nclass <= 2 && N.size[N.nl - 1] <= 2)) {
+    if (!rc && j->tr.names && j->N.size[j->N.nl - 1] != j->tr.nclass && !(j->tr.nclass <= 2 && j->N.size[j->N.nl - 1] <= 2)) {
         fprintf(stderr, "%s: the labels are %zu class names, so the output layer needs %zu neuron%s%s, not %zu\n", progname,
-                tr.nclass, tr.nclass, plural(tr.nclass), tr.nclass == 2 ? " (or 1)" : "", N.size[N.nl - 1]);
+                j->tr.nclass, j->tr.nclass, plural(j->tr.nclass), j->tr.nclass == 2 ? " (or 1)" : "", j->N.size[j->N.nl - 1]);
         rc = 2;
     }
-    if (!rc && !o.quiet) { /* a single class: nothing to learn; often the wrong --label-col */
+    if (!rc && !j->o.quiet) { /* a single class: nothing to learn; often the wrong --label-col */
         size_t r = 1;
-        while (r < tr.n && tr.y[r] == tr.y[0]) r++;
-        if (r == tr.n) {
+        while (r < j->tr.n && j->tr.y[r] == j->tr.y[0]) r++;
+        if (r == j->tr.n) {
             char cls[80];
-            if (tr.names) snprintf(cls, sizeof cls, "'%.60s'", tr.names[tr.y[0]]);
-            else snprintf(cls, sizeof cls, "%d", (int)tr.y[0]);
+            if (j->tr.names) snprintf(cls, sizeof cls, "'%.60s'", j->tr.names[j->tr.y[0]]);
+            else snprintf(cls, sizeof cls, "%d", (int)j->tr.y[0]);
             say("warning: every training label is %s: a single class, so there is nothing to learn (is --label-col right?)", cls);
         }
     }
-    if (!rc && (net_layout(&N, &err) || net_alloc(&N, &err))) {
+    if (!rc && (net_layout(&j->N, &err) || net_alloc(&j->N, &err))) {
         report(&err);
         rc = 1;
     }
     if (rc) {
-        data_free(&tr), data_free(&te), data_free(&va), free(N.param);
         return rc;
     }
-    memset(&M, 0, sizeof M);
-    M.in.div = (float)(div > 0 ? div : tr.x8 ? 255.0 : tr.maxabs > 0 ? tr.maxabs : 1.0);
-    M.eta = o.eta, M.batch = (uint32_t)o.batch, M.epochs = (uint32_t)o.epochs, M.seed = o.seed;
-    M.init = (uint32_t)o.init, M.optimizer = (uint32_t)o.optimizer, M.schedule = (uint32_t)o.schedule;
-    M.step = (uint32_t)o.step, M.val_rows = (uint32_t)va.n, M.patience = (uint32_t)o.patience;
-    M.momentum = o.momentum, M.lambda = o.lambda, M.dropout = o.dropout, M.gamma = o.gamma;
-    M.beta1 = o.beta1, M.beta2 = o.beta2, M.epsilon = o.epsilon;
-    if (OPT(S, val, "standardize")) { /* each feature's mean and deviation over the training rows */
-        size_t nin = tr.d, big = 0;
-        double *sum = alloc_array(nin, sizeof(double)), *sq = alloc_array(nin, sizeof(double)), bigv = 0;
-        M.in.mean = malloc(nin * sizeof(float)), M.in.rsd = malloc(nin * sizeof(float)), M.in.div = 1;
-        if (!sum || !sq || !M.in.mean || !M.in.rsd) {
-            free(sum), free(sq), model_meta_free(&M);
-            say("out of memory");
-            data_free(&tr), data_free(&te), data_free(&va), free(N.param);
-            return 1;
-        }
-        /* two passes in double: the mean, then the squared deviations (no
-         * cancellation for features far from 0), and their largest size */
-        for (size_t r = 0; r < tr.n; r++)
-            for (size_t i = 0; i < nin; i++) sum[i] += tr.x8 ? tr.x8[r * nin + i] : tr.xf[r * nin + i];
-        for (size_t i = 0; i < nin; i++) sum[i] /= (double)tr.n;
-        for (size_t r = 0; r < tr.n; r++)
-            for (size_t i = 0; i < nin; i++) {
-                double dv = (tr.x8 ? tr.x8[r * nin + i] : tr.xf[r * nin + i]) - sum[i];
-                sq[i] += dv * dv;
-                if (fabs(dv) > FLT_MAX / 2 && !big) big = i + 1, bigv = dv + sum[i];
-            }
-        if (big) {
-            say("%s: feature %zu: a value of %g is too far from the feature's mean (%g) to standardise in single "
-                "precision; scale the data down first", tr.name, big, bigv, sum[big - 1]);
-            free(sum), free(sq), model_meta_free(&M);
-            data_free(&tr), data_free(&te), data_free(&va), free(N.param);
-            return 1;
-        }
-        for (size_t i = 0; i < nin; i++) {
-            double mu = sum[i], var = sq[i] / (double)tr.n;
-            M.in.mean[i] = (float)mu, M.in.rsd[i] = var > 1e-12 ? (float)(1.0 / sqrt(var)) : 1.0f; /* constant: left as 0 */
-        }
-        free(sum), free(sq);
-    }
-    if (tr.names) { /* CSV labels were names: the model keeps them */
+    memset(&j->M, 0, sizeof j->M);
+    j->M.in.div = (float)(j->div > 0 ? j->div : j->tr.x8 ? 255.0 : j->tr.maxabs > 0 ? j->tr.maxabs : 1.0);
+    j->M.eta = j->o.eta, j->M.batch = (uint32_t)j->o.batch, j->M.epochs = (uint32_t)j->o.epochs, j->M.seed = j->o.seed;
+    j->M.init = (uint32_t)j->o.init, j->M.optimizer = (uint32_t)j->o.optimizer, j->M.schedule = (uint32_t)j->o.schedule;
+    j->M.step = (uint32_t)j->o.step, j->M.val_rows = (uint32_t)j->va.n, j->M.patience = (uint32_t)j->o.patience;
+    j->M.momentum = j->o.momentum, j->M.lambda = j->o.lambda, j->M.dropout = j->o.dropout, j->M.gamma = j->o.gamma;
+    j->M.beta1 = j->o.beta1, j->M.beta2 = j->o.beta2, j->M.epsilon = j->o.epsilon;
+    if (OPT(S, val, "standardize") && input_stats(&j->tr, &j->M.in)) return 1;
+    if (j->tr.names) { /* CSV labels were names: the model keeps them */
         int ok = 1;
-        M.names = names_dup(tr.names, tr.nclass, &ok), M.nnames = (uint32_t)tr.nclass;
+        j->M.names = names_dup(j->tr.names, j->tr.nclass, &ok), j->M.nnames = (uint32_t)j->tr.nclass;
         if (!ok) {
             say("out of memory");
-            data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
             return 1;
         }
     }
     {
         Rng r;
-        rng_seed(&r, o.seed);
-        net_init(&N, o.init, &r);
+        rng_seed(&r, j->o.seed);
+        net_init(&j->N, j->o.init, &r);
     }
-    if (!o.quiet) {
+    if (!j->o.quiet) {
         char vr[64] = "";
-        if (va.n) snprintf(vr, sizeof vr, ", %zu validation row%s", va.n, plural(va.n));
-        say("%s: %zu-layer network, %zu parameters, %zu training row%s%s, %s kernels, %d thread%s", out, (size_t)N.nl,
-            net_count(&N), tr.n, plural(tr.n), vr, NN_SIMD, nt, plural((size_t)nt));
+        if (j->va.n) snprintf(vr, sizeof vr, ", %zu validation row%s", j->va.n, plural(j->va.n));
+        say("%s: %zu-layer network, %zu parameters, %zu training row%s%s, %s kernels, %d thread%s", j->out, (size_t)j->N.nl,
+            net_count(&j->N), j->tr.n, plural(j->tr.n), vr, NN_SIMD, j->nt, plural((size_t)j->nt));
     }
-    if (!rc && resume && resume->epochs_done >= o.epochs && !resume->batch_next)
-        say("%s: the run had finished all %zu epoch%s; nothing to train, its model is written again", ctl.ckpt, o.epochs,
-            plural(o.epochs));
-    pl = pool_new(nt);
+    if (!rc && j->ctl.resume && j->ctl.resume->epochs_done >= j->o.epochs && !j->ctl.resume->batch_next)
+        say("%s: the run had finished all %zu epoch%s; nothing to train, its model is written again", j->ctl.ckpt, j->o.epochs,
+            plural(j->o.epochs));
+    return 0;
+}
+
+/* Train j's network and save the model (also after a stop request, or the
+ * last good epoch after divergence).  Returns the exit status. */
+static int train_go(TrainJob *j, const char **val)
+{
+    const OptSpec *S = train_opts;
+    const char *s;
+    Err err = {{0}, {0}};
+    Pool *pl;
+    TrainResult res;
+    struct sigaction sa, old_int, old_term;
+    int rc;
+    pl = pool_new(j->nt);
     if (!pl) {
         say("out of memory starting threads");
-        data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 1;
     }
-    if ((s = OPT(S, val, "log")) && !strcmp(s, "-")) ctl.log = stdout;
-    else if (s && !(ctl.log = fopen(s, resume ? "a" : "w"))) {
+    if ((s = OPT(S, val, "log")) && !strcmp(s, "-")) j->ctl.log = stdout;
+    else if (s && !(j->ctl.log = fopen(s, j->ctl.resume ? "a" : "w"))) {
         say("%s: cannot write the log: %s", s, strerror(errno));
-        pool_free(pl), data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
+        pool_free(pl);
         return 1;
     }
     memset(&sa, 0, sizeof sa);
@@ -5604,23 +5649,22 @@ static int train_main(int argc, char **argv, Ckpt *resume)
     stop_signal = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    rc = train_run(&N, &M, &tr, va.n ? &va : NULL, te.n ? &te : NULL, &o, pl, &res, &ctl, &err);
+    rc = train_run(&j->N, &j->M, &j->tr, j->va.n ? &j->va : NULL, j->te.n ? &j->te : NULL, &j->o, pl, &res, &j->ctl, &err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     pool_free(pl);
-    if (ctl.log && (ctl.log == stdout ? fflush(stdout) : fclose(ctl.log)) != 0 && !rc) {
+    if (j->ctl.log && (j->ctl.log == stdout ? fflush(stdout) : fclose(j->ctl.log)) != 0 && !rc) {
         rc = fail(&err, OPT(S, val, "log"), "error writing the log: %s", strerror(errno));
     }
-    if (!rc && ctl.interrupted) {
+    if (!rc && j->ctl.interrupted) {
         int sig = stop_signal;
-        if (model_save(out, &N, &M, &err)) {
+        if (model_save(j->out, &j->N, &j->M, &err)) {
             report(&err);
         } else {
             say("%s: saved %s to %s%s%s", sig == SIGTERM ? "SIGTERM" : "SIGINT",
-                va.n && res.saved_epoch ? "the model of the best validation epoch so far" : "the model as trained so far",
-                out, ctl.ckpt ? "; continue with: nn train --resume " : "", ctl.ckpt ? ctl.ckpt : "");
+                j->va.n && res.saved_epoch ? "the model of the best validation epoch so far" : "the model as trained so far",
+                j->out, j->ctl.ckpt ? "; continue with: nn train --resume " : "", j->ctl.ckpt ? j->ctl.ckpt : "");
         }
-        data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
         return 128 + (sig ? sig : SIGINT);
     }
     if (rc) {
@@ -5628,27 +5672,42 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         report(&err);
         if (res.setup) {
             /* nothing was trained: nothing more to say */
-        } else if (!M.epochs_done) say("no model was saved: no epoch finished well%s", file_exists(out) ? "; the old one is kept" : "");
-        else if (model_save(out, &N, &M, &e2)) report(&e2);
-        else say("saved the model of epoch %u (the last before it went wrong) to %s", M.epochs_done, out);
-        data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
+        } else if (!j->M.epochs_done) say("no model was saved: no epoch finished well%s", file_exists(j->out) ? "; the old one is kept" : "");
+        else if (model_save(j->out, &j->N, &j->M, &e2)) report(&e2);
+        else say("saved the model of epoch %u (the last before it went wrong) to %s", j->M.epochs_done, j->out);
         return 1;
     }
-    rc = model_save(out, &N, &M, &err);
+    rc = model_save(j->out, &j->N, &j->M, &err);
     if (rc) report(&err);
-    else if (!o.quiet) {
+    else if (!j->o.quiet) {
         char kept[128] = "";
-        if (va.n)
+        if (j->va.n)
             snprintf(kept, sizeof kept, "the model of epoch %zu (best validation accuracy %.2f%%), ", res.saved_epoch,
                      100 * res.val_acc);
-        if (te.n)
-            say("saved %s%s: test accuracy %.2f%% (best epoch %.2f%% at epoch %zu), %.2f s", kept, out,
+        if (j->te.n)
+            say("saved %s%s: test accuracy %.2f%% (best epoch %.2f%% at epoch %zu), %.2f s", kept, j->out,
                 100 * res.final_acc, 100 * res.best_acc, res.best_test_epoch, res.seconds);
         else
-            say("saved %s%s after %u epoch%s, %.2f s", kept, out, M.epochs_done, plural(M.epochs_done), res.seconds);
+            say("saved %s%s after %u epoch%s, %.2f s", kept, j->out, j->M.epochs_done, plural(j->M.epochs_done), res.seconds);
     }
-    data_free(&tr), data_free(&te), data_free(&va), free(N.param), model_meta_free(&M);
     return rc ? 1 : 0;
+}
+
+static int train_main(int argc, char **argv, Ckpt *resume)
+{
+    const char *val[NN_MAX_OPTS] = {0}, *pos[1];
+    int npos, rc;
+    TrainJob j;
+    if ((rc = parse_opts("train", argc, argv, train_opts, val, (int)(sizeof val / sizeof *val), pos, 0, &npos))) return rc;
+    if (OPT(train_opts, val, "help")) {
+        print_cmd_help(stdout, find_command("train"));
+        return finish_stdout();
+    }
+    memset(&j, 0, sizeof j);
+    if (!(rc = train_options(&j, argc, argv, resume, val)) && !(rc = train_data(&j, val)) && !(rc = train_network(&j, val)))
+        rc = train_go(&j, val);
+    job_free(&j);
+    return rc;
 }
 
 /* nn train: a fresh run, or with --resume FILE the run saved in a
