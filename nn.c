@@ -4352,6 +4352,40 @@ static int save_ckpt(const TrainCtl *ctl, const Data *tr, const Net *N, const Ru
     return rc;
 }
 
+/* Restore a run from checkpoint R: parameters, optimiser state, order,
+ * generator, best-so-far and results, after checking that R was made on
+ * the same training data and network.  Returns 0 or -1 (res->setup set). */
+static int run_resume(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, const Ckpt *R, const TrainCtl *ctl,
+                      TrainResult *res, Err *err)
+{
+    if (R->rows != tr->n || R->feats != tr->d || R->crc != r->dcrc || R->nparam != N->nparam ||
+        (int)R->nstates != r->states || (R->has_best != 0) != (va != NULL)) {
+        res->setup = 1;
+        if (R->rows != tr->n || R->feats != tr->d || R->crc != r->dcrc) {
+            if (R->rows == tr->n && R->feats == tr->d)
+                return fail(err, ctl->ckpt, "the values in %s have changed since the checkpoint was made; resuming "
+                            "needs the same training data", tr->name);
+            return fail(err, ctl->ckpt, "the checkpoint was made on %u rows of %u features, but %s now has %zu rows "
+                        "of %zu; resuming needs the same training data", (unsigned)R->rows, (unsigned)R->feats,
+                        tr->name, tr->n, tr->d);
+        }
+        return fail(err, ctl->ckpt, "the checkpoint does not match this network or its settings");
+    }
+    memcpy(N->param, R->param, N->nparam * sizeof(float));
+    if (r->states >= 1) memcpy(r->T.s1, R->s1, N->nparam * sizeof(float));
+    if (r->states >= 2) memcpy(r->T.s2, R->s2, N->nparam * sizeof(float));
+    for (size_t i = 0; i < tr->n; i++) r->order[i] = R->order[i];
+    memcpy(r->rng.s, R->rng, sizeof r->rng.s);
+    if (va) {
+        memcpy(r->best, R->best, N->nparam * sizeof(float));
+        r->best_val = R->best_val, r->best_cost = R->best_cost, r->since = R->since;
+        res->saved_epoch = R->saved_epoch, res->val_acc = R->val_acc;
+    }
+    res->best_acc = R->best_acc, res->best_test_epoch = R->best_epoch_test, res->final_acc = R->final_acc;
+    r->T.step0 = R->step0, r->T.first = R->batch_next, M->epochs_done = R->epochs_done;
+    return 0;
+}
+
 /* Train N (initialised) on tr for o->epochs epochs.  After each epoch the
  * validation set va (when given) picks the model to keep and drives early
  * stopping (--patience); the test set te (when given) is only reported.  On
@@ -4378,36 +4412,11 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     r.T.progress = ctl && ctl->progress && !o->quiet, r.T.epochs = o->epochs;
     if (ctl && ctl->log && !R) /* a resumed run appends to its log */
         fprintf(ctl->log, "epoch,train_cost,train_accuracy,validation_accuracy,test_accuracy,eta,seconds\n");
-    if (R) { /* continue exactly where the checkpoint left off */
-        if (R->rows != tr->n || R->feats != tr->d || R->crc != r.dcrc || R->nparam != N->nparam ||
-            (int)R->nstates != r.states || (R->has_best != 0) != (va != NULL)) {
-            int data_changed = R->rows != tr->n || R->feats != tr->d || R->crc != r.dcrc;
-            run_free(&r);
-            res->setup = 1;
-            if (data_changed) {
-                if (R->rows == tr->n && R->feats == tr->d)
-                    return fail(err, ctl->ckpt, "the values in %s have changed since the checkpoint was made; resuming "
-                                "needs the same training data", tr->name);
-                return fail(err, ctl->ckpt, "the checkpoint was made on %u rows of %u features, but %s now has %zu rows "
-                            "of %zu; resuming needs the same training data", (unsigned)R->rows, (unsigned)R->feats,
-                            tr->name, tr->n, tr->d);
-            }
-            return fail(err, ctl->ckpt, "the checkpoint does not match this network or its settings");
-        }
-        memcpy(N->param, R->param, N->nparam * sizeof(float));
-        if (r.states >= 1) memcpy(r.T.s1, R->s1, N->nparam * sizeof(float));
-        if (r.states >= 2) memcpy(r.T.s2, R->s2, N->nparam * sizeof(float));
-        for (size_t i = 0; i < tr->n; i++) r.order[i] = R->order[i];
-        memcpy(r.rng.s, R->rng, sizeof r.rng.s);
-        if (va) {
-            memcpy(r.best, R->best, N->nparam * sizeof(float));
-            r.best_val = R->best_val, r.best_cost = R->best_cost, r.since = R->since;
-            res->saved_epoch = R->saved_epoch, res->val_acc = R->val_acc;
-        }
-        res->best_acc = R->best_acc, res->best_test_epoch = R->best_epoch_test, res->final_acc = R->final_acc;
-        r.T.step0 = R->step0, r.T.first = R->batch_next, M->epochs_done = R->epochs_done;
-        ep0 = R->epochs_done + 1;
+    if (R && run_resume(&r, N, M, tr, va, R, ctl, res, err)) {
+        run_free(&r);
+        return -1;
     }
+    if (R) ep0 = R->epochs_done + 1;
     memcpy(r.good, N->param, N->nparam * sizeof(float));
     r.good_epoch = ep0 - 1;
     probe_ok = probe_usable(&r.probe);
