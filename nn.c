@@ -150,6 +150,7 @@ typedef struct {
     Layer layer[NN_MAX_LAYERS];    /* layer[l], l >= 1: from activations l-1 to l */
     size_t nparam;                 /* floats in param, padding included */
     int cost;
+    int task;                      /* TASK_*: what the outputs are for (see Task in @@10) */
     float *param;
 } Net;
 
@@ -1839,6 +1840,109 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
 /* The operations of layer l of n. */
 #define LK(n, l) (&layer_kinds[(n)->layer[l].kind])
 
+/* ---- tasks --------------------------------------------------------------- */
+
+/* How a network does on a data set, as its task measures it. */
+typedef struct {
+    double metric;  /* the task's figure, higher is better (classification: accuracy) */
+    double cost;    /* the mean cost per row */
+    size_t correct; /* classification: the rows labelled right */
+} Score;
+
+/* What a network is trained to do: the output error training
+ * backpropagates, the label a row's outputs decide, and the score that
+ * evaluation, validation (the epoch to keep), early stopping, the log and
+ * the chart all report.  A new kind of target (regression) is a new row. */
+typedef struct {
+    const char *name;
+    const char *metric; /* what Score.metric is called, in the epoch line, the log and the chart */
+    void (*error)(const Net *N, const Data *d, const float *a, size_t m, size_t ld, size_t k0, size_t k1,
+                  const size_t *rows, float *dz, double *ct);
+    int32_t (*decide)(const float *a, size_t K);
+    void (*score)(const Net *N, const Data *d, const float *out, const int32_t *pred, Score *s);
+    int (*better)(const Score *a, const Score *b);
+    void (*show)(const Score *s, size_t n, int counts, char *buf, size_t len);
+} Task;
+
+/* The output error dC/dz of output units k0 <= k < k1 of rows rows[0..m)
+ * (rows NULL: 0..m) of d, whose outputs are a (m, ld), into dz (m, ld);
+ * the cost of each (row, unit) into ct (m, ld) unless ct is NULL.  One-hot
+ * targets from the labels (a single output unit is P(label 1)).  Softmax
+ * with log-likelihood and sigmoid with cross-entropy both give a - y; the
+ * quadratic cost gives (a - y) f'(z). */
+static void class_error(const Net *N, const Data *d, const float *a, size_t m, size_t ld, size_t k0, size_t k1,
+                        const size_t *rows, float *dz, double *ct)
+{
+    int L = N->nl - 1;
+    for (size_t b = 0; b < m; b++) {
+        int32_t lab = d->y[rows ? rows[b] : b];
+        for (size_t k = k0; k < k1; k++) {
+            int hit = N->size[L] == 1 ? lab == 1 : (int32_t)k == lab;
+            float av = a[b * ld + k], t = hit ? 1.0f : 0.0f, e = NN_FAULT == 2 ? t - av : av - t;
+            double c;
+            if (N->cost == COST_LOGLIK) {
+                dz[b * ld + k] = e;
+                c = hit ? -log(av > 1e-300 ? (double)av : 1e-300) : 0.0;
+            } else if (N->cost == COST_CROSS_ENTROPY) {
+                double p = t > 0 ? av : 1.0 - av;
+                dz[b * ld + k] = e;
+                c = p > 0 ? -log(p) : 745.0; /* -log(DBL_TRUE_MIN): nan_to_num's bound */
+            } else {
+                float g;
+                act_grad(&av, &g, 1, N->layer[L].act);
+                dz[b * ld + k] = e * g;
+                c = 0.5 * (double)e * e;
+            }
+            if (ct) ct[b * ld + k] = c;
+        }
+    }
+}
+
+/* The label of a row whose outputs are a[0..K): the largest output, or for
+ * a single sigmoid output (binary), 1 when it is above 0.5. */
+static int32_t class_decide(const float *a, size_t K)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < K; k++)
+        if (a[k] > a[best]) best = k;
+    return K == 1 ? a[0] > 0.5f : (int32_t)best;
+}
+
+static void class_score(const Net *N, const Data *d, const float *out, const int32_t *pred, Score *s)
+{
+    size_t K = N->size[N->nl - 1], ok = 0;
+    double c = 0, *ct = malloc(K * sizeof *ct);
+    float *dz = malloc(K * sizeof *dz);
+    for (size_t i = 0; i < d->n; i++) ok += pred[i] == d->y[i];
+    if (ct && dz)
+        for (size_t i = 0; i < d->n; i++) {
+            class_error(N, d, out + i * K, 1, K, 0, K, &i, dz, ct);
+            for (size_t k = 0; k < K; k++) c += ct[k];
+        }
+    free(ct), free(dz);
+    s->correct = ok, s->metric = (double)ok / (double)d->n, s->cost = c / (double)d->n;
+}
+
+/* More right, or as many at a lower cost. */
+static int class_better(const Score *a, const Score *b)
+{
+    return a->metric > b->metric || (a->metric == b->metric && a->cost < b->cost);
+}
+
+static void class_show(const Score *s, size_t n, int counts, char *buf, size_t len)
+{
+    if (counts) snprintf(buf, len, "%zu/%zu (%.2f%%)", s->correct, n, 100.0 * s->metric);
+    else snprintf(buf, len, "%.2f%%", 100.0 * s->metric);
+}
+
+enum { TASK_CLASSIFY = 1, TASK_COUNT };
+
+static const Task tasks[TASK_COUNT] = {
+    [TASK_CLASSIFY] = {"classification", "accuracy", class_error, class_decide, class_score, class_better, class_show},
+};
+
+#define TASK(n) (&tasks[(n)->task])
+
 /* Which activation and cost combinations train correctly: each layer takes
  * an activation allowed where it is (acts[].where); cross-entropy needs a
  * sigmoid output, log-likelihood a softmax one, and softmax goes with
@@ -1878,6 +1982,7 @@ static int net_layout(Net *n, Err *err)
     }
     for (int l = 1; l < n->nl; l++) { /* sizes are <= 2^16, so these products cannot overflow */
         Layer *ly = &n->layer[l];
+        if (!n->task) n->task = TASK_CLASSIFY;
         if (!ly->kind) ly->kind = LAYER_DENSE;
         ly->nin = n->size[l - 1], ly->nout = n->size[l], ly->ldin = n->ld[l - 1], ly->ldout = n->ld[l];
         layer_kinds[ly->kind].shape(ly);
@@ -2295,39 +2400,6 @@ static float dropout_scale(uint64_t key, uint64_t step, size_t b, size_t j, floa
     return splitmix64(&x) < cut ? 0.0f : 1.0f / (1.0f - p);
 }
 
-/* The output error dC/dz for output neurons k0 <= k < k1 of rows[0..m):
- * a, d (m, ld); the cost of each (row, neuron) goes to ct (m, ld) unless
- * ct is NULL.  Softmax with log-likelihood and sigmoid with cross-entropy
- * both give a - y; the quadratic cost gives (a - y) f'(z). */
-static void output_error(const Net *N, const float *a, size_t m, size_t ld, size_t k0, size_t k1, const int32_t *y,
-                         const size_t *rows, float *d, double *ct)
-{
-    int L = N->nl - 1;
-    for (size_t b = 0; b < m; b++) {
-        int32_t lab = y[rows ? rows[b] : b];
-        for (size_t k = k0; k < k1; k++) {
-            /* one-hot targets; a single output neuron is P(label 1) */
-            int hit = N->size[L] == 1 ? lab == 1 : (int32_t)k == lab;
-            float av = a[b * ld + k], t = hit ? 1.0f : 0.0f, e = NN_FAULT == 2 ? t - av : av - t;
-            double c;
-            if (N->cost == COST_LOGLIK) {
-                d[b * ld + k] = e;
-                c = hit ? -log(av > 1e-300 ? (double)av : 1e-300) : 0.0;
-            } else if (N->cost == COST_CROSS_ENTROPY) {
-                double p = t > 0 ? av : 1.0 - av;
-                d[b * ld + k] = e;
-                c = p > 0 ? -log(p) : 745.0; /* -log(DBL_TRUE_MIN): nan_to_num's bound */
-            } else {
-                float g;
-                act_grad(&av, &g, 1, N->layer[L].act);
-                d[b * ld + k] = e * g;
-                c = 0.5 * (double)e * e;
-            }
-            if (ct) ct[b * ld + k] = c;
-        }
-    }
-}
-
 /* The optimiser's step for n weights w with summed gradients g over a
  * mini-batch of m (inv_m = 1/m) and state s1, s2; l2 is lambda/n for
  * weights and 0 for biases.  SGD itself is fused into k_update. */
@@ -2448,7 +2520,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     if (lo < hi) {
         LK(N, L)->forward(&N->layer[L], VL.W, VL.B, in, m, lo, hi, aL);
         activate(aL, m, ldL, lo, hi, N->layer[L].act);
-        output_error(N, aL, m, ldL, lo, hi, T->data->y, rows, dL, tid == 0 || !rep ? ct : NULL);
+        TASK(N)->error(N, T->data, aL, m, ldL, lo, hi, rows, dL, tid == 0 || !rep ? ct : NULL);
     }
     if (!rep) barrier_wait(T->bar); /* every output read W(L), and all of dL is known */
     if (tid == 0)
@@ -2693,11 +2765,7 @@ static void forward_chunk(const Net *N, size_t m, float *s0, float *s1, float *o
     }
     for (size_t b = 0; b < m; b++) {
         const float *a = in + b * N->ld[L];
-        size_t best = 0;
-        for (size_t k = 1; k < N->size[L]; k++)
-            if (a[k] > a[best]) best = k;
-        if (N->size[L] == 1) best = a[0] > 0.5f; /* binary: P(label 1) */
-        if (pred) pred[b] = (int32_t)best;
+        if (pred) pred[b] = TASK(N)->decide(a, N->size[L]);
         if (out) memcpy(out + b * N->size[L], a, N->size[L] * sizeof(float));
     }
 }
@@ -4157,23 +4225,12 @@ static float schedule_eta(const TrainOpt *o, size_t e)
     }
 }
 
-/* Accuracy and mean cost of the network on d (outputs computed into out,
- * labels into pred, both sized for d). */
-static void evaluate(Pool *pl, Infer *I, const Net *N, const Data *d, float *out, int32_t *pred,
-                     size_t *correct, double *cost)
+/* The score of the network on d, as its task measures it (outputs
+ * computed into out, labels into pred, both sized for d). */
+static void evaluate(Pool *pl, Infer *I, const Net *N, const Data *d, float *out, int32_t *pred, Score *s)
 {
-    size_t K = N->size[N->nl - 1], ok = 0;
-    double c = 0, *ct = NULL;
-    float *dd = NULL;
     infer_all(pl, I, d, out, pred);
-    for (size_t i = 0; i < d->n; i++) ok += pred[i] == d->y[i];
-    if ((ct = malloc(K * sizeof *ct)) && (dd = malloc(K * sizeof *dd)))
-        for (size_t i = 0; i < d->n; i++) {
-            output_error(N, out + i * K, 1, K, 0, K, d->y, &i, dd, ct);
-            for (size_t k = 0; k < K; k++) c += ct[k];
-        }
-    free(ct), free(dd);
-    *correct = ok, *cost = c / (double)d->n;
+    TASK(N)->score(N, d, out, pred, s);
 }
 
 /* Divergence that is not NaN: a learning rate far too large can saturate
@@ -4274,7 +4331,7 @@ typedef struct {
     size_t good_epoch;             /* that epoch */
     size_t sat_from;               /* the first epoch of a saturated plateau, or 0 */
     float *best;                   /* (nparam) the best epoch on validation; NULL without --val */
-    double best_val, best_cost;    /* its correct count and mean cost */
+    Score best_score;              /* its score on the validation set */
     size_t since;                  /* epochs since it */
     int states;                    /* the optimiser's state arrays: 0, 1 or 2 */
     uint32_t dcrc;                 /* the training data's CRC, with --checkpoint or --resume */
@@ -4307,7 +4364,7 @@ static int run_init(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, con
     int log = ctl && ctl->log;
     memset(r, 0, sizeof *r);
     r->states = o->optimizer == OPT_ADAM ? 2 : o->optimizer == OPT_SGD ? 0 : 1;
-    r->best_val = -1;
+    r->best_score.metric = -1; /* below any score */
     r->dcrc = (ctl && (ctl->ckpt || ctl->resume)) ? data_crc(tr) : 0;
     r->probe = *tr, r->probe.n = np;
     r->order = alloc_array(tr->n, sizeof(size_t)), r->good = alloc_floats(N->nparam);
@@ -4342,7 +4399,7 @@ static int save_ckpt(const TrainCtl *ctl, const Data *tr, const Net *N, const Ru
     k.step0 = r->T.step0, k.cost_partial = batch_next ? r->T.cost_sum : 0;
     memcpy(k.rng, r->rng.s, sizeof k.rng);
     k.nparam = N->nparam, k.param = N->param, k.s1 = r->T.s1, k.s2 = r->T.s2, k.nstates = (uint32_t)r->states;
-    k.has_best = r->best != NULL, k.best = r->best, k.best_val = r->best_val, k.best_cost = r->best_cost;
+    k.has_best = r->best != NULL, k.best = r->best, k.best_val = (double)r->best_score.correct, k.best_cost = r->best_score.cost;
     k.since = (uint32_t)r->since, k.saved_epoch = (uint32_t)res->saved_epoch, k.val_acc = res->val_acc;
     k.best_acc = res->best_acc, k.best_epoch_test = (uint32_t)res->best_test_epoch, k.final_acc = res->final_acc;
     if (!(k.order = alloc_array(tr->n, 4))) return fail(err, ctl->ckpt, "out of memory");
@@ -4378,7 +4435,8 @@ static int run_resume(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, c
     memcpy(r->rng.s, R->rng, sizeof r->rng.s);
     if (va) {
         memcpy(r->best, R->best, N->nparam * sizeof(float));
-        r->best_val = R->best_val, r->best_cost = R->best_cost, r->since = R->since;
+        r->best_score.correct = (size_t)R->best_val, r->best_score.cost = R->best_cost, r->since = R->since;
+        r->best_score.metric = R->best_val / (double)va->n; /* (the checkpoint holds the correct count) */
         res->saved_epoch = R->saved_epoch, res->val_acc = R->val_acc;
     }
     res->best_acc = R->best_acc, res->best_test_epoch = R->best_epoch_test, res->final_acc = R->final_acc;
@@ -4410,8 +4468,10 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     r.T.lambda_n = o->lambda / (float)tr->n, r.T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
     r.T.stop_flag = ctl ? ctl->stop : NULL;
     r.T.progress = ctl && ctl->progress && !o->quiet, r.T.epochs = o->epochs;
-    if (ctl && ctl->log && !R) /* a resumed run appends to its log */
-        fprintf(ctl->log, "epoch,train_cost,train_accuracy,validation_accuracy,test_accuracy,eta,seconds\n");
+    if (ctl && ctl->log && !R) { /* a resumed run appends to its log */
+        const char *m = TASK(N)->metric;
+        fprintf(ctl->log, "epoch,train_cost,train_%s,validation_%s,test_%s,eta,seconds\n", m, m, m);
+    }
     if (R && run_resume(&r, N, M, tr, va, R, ctl, res, err)) {
         run_free(&r);
         return -1;
@@ -4421,9 +4481,9 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     r.good_epoch = ep0 - 1;
     probe_ok = probe_usable(&r.probe);
     for (size_t ep = ep0; ep <= o->epochs; ep++) {
-        double cost, vcost = 0;
-        size_t vok = 0;
-        char line[256];
+        double cost;
+        Score vs = {0, 0, 0};
+        char line[256], fig[64];
         int n = 0, resumed_mid = R && ep == ep0 && r.T.first > 0;
         int stop_now = r.T.stop_flag && *r.T.stop_flag; /* asked to stop between epochs: before the shuffle */
         if (!resumed_mid && !stop_now) shuffle(&r.rng, r.order, tr->n); /* a mid-epoch checkpoint holds the order */
@@ -4478,32 +4538,32 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         n += snprintf(line + n, sizeof line - (size_t)n, "epoch %zu/%zu: cost %.6f", ep, o->epochs, cost);
         if (o->schedule != SCHED_CONSTANT) n += snprintf(line + n, sizeof line - (size_t)n, ", eta %.4g", (double)r.T.eta);
         if (va) {
-            evaluate(pl, &r.I, N, va, r.out, r.pred, &vok, &vcost);
-            n += snprintf(line + n, sizeof line - (size_t)n, ", validation %.2f%% cost %.4f", 100.0 * (double)vok / (double)va->n, vcost);
-            if ((double)vok > r.best_val || ((double)vok == r.best_val && vcost < r.best_cost)) {
-                r.best_val = (double)vok, r.best_cost = vcost, r.since = 0;
-                res->saved_epoch = ep, res->val_acc = (double)vok / (double)va->n;
+            evaluate(pl, &r.I, N, va, r.out, r.pred, &vs);
+            TASK(N)->show(&vs, va->n, 0, fig, sizeof fig);
+            n += snprintf(line + n, sizeof line - (size_t)n, ", validation %s cost %.4f", fig, vs.cost);
+            if (TASK(N)->better(&vs, &r.best_score)) {
+                r.best_score = vs, r.since = 0;
+                res->saved_epoch = ep, res->val_acc = vs.metric;
                 memcpy(r.best, N->param, N->nparam * sizeof(float));
             } else {
                 r.since++;
             }
         }
         if (te) {
-            size_t ok;
-            double tc;
-            evaluate(pl, &r.I, N, te, r.out, r.pred, &ok, &tc);
-            res->final_acc = (double)ok / (double)te->n;
+            Score ts;
+            evaluate(pl, &r.I, N, te, r.out, r.pred, &ts);
+            res->final_acc = ts.metric;
             if (res->final_acc > res->best_acc) res->best_acc = res->final_acc, res->best_test_epoch = ep;
-            n += snprintf(line + n, sizeof line - (size_t)n, ", test %zu/%zu (%.2f%%)", ok, te->n, 100.0 * res->final_acc);
+            TASK(N)->show(&ts, te->n, 1, fig, sizeof fig);
+            n += snprintf(line + n, sizeof line - (size_t)n, ", test %s", fig);
         }
         if (!o->quiet) fprintf(stderr, "%s%s, %.2f s\n", r.T.progress ? "\r\033[K" : "", line, now_seconds() - t0);
-        if (r.chart) r.chart[ep - 1] = va ? (double)vok / (double)va->n : te ? res->final_acc : 0, r.nchart = ep;
+        if (r.chart) r.chart[ep - 1] = va ? vs.metric : te ? res->final_acc : 0, r.nchart = ep;
         if (ctl && ctl->log) {
-            size_t tok = 0;
-            double tcost;
-            evaluate(pl, &r.I, N, tr, r.tout, r.tpred, &tok, &tcost);
-            fprintf(ctl->log, "%zu,%.6f,%.6f,", ep, cost, (double)tok / (double)tr->n);
-            if (va) fprintf(ctl->log, "%.6f", (double)vok / (double)va->n);
+            Score trs;
+            evaluate(pl, &r.I, N, tr, r.tout, r.tpred, &trs);
+            fprintf(ctl->log, "%zu,%.6f,%.6f,", ep, cost, trs.metric);
+            if (va) fprintf(ctl->log, "%.6f", vs.metric);
             fputc(',', ctl->log);
             if (te) fprintf(ctl->log, "%.6f", res->final_acc);
             fprintf(ctl->log, ",%.6g,%.3f\n", (double)r.T.eta, now_seconds() - t0);
@@ -4517,7 +4577,8 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             break;
         if (va && o->patience && r.since >= o->patience) {
             if (!o->quiet)
-                fprintf(stderr, "stopping early: no better validation accuracy for %zu epoch%s\n", o->patience, plural(o->patience));
+                fprintf(stderr, "stopping early: no better validation %s for %zu epoch%s\n", TASK(N)->metric, o->patience,
+                        plural(o->patience));
             break;
         }
     }
@@ -4530,18 +4591,20 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     if (va && res->saved_epoch && !rc) { /* keep the best epoch on validation */
         memcpy(N->param, r.best, N->nparam * sizeof(float));
         if (te && !(ctl && ctl->interrupted)) {
-            size_t ok;
-            double tc;
-            evaluate(pl, &r.I, N, te, r.out, r.pred, &ok, &tc);
-            res->final_acc = (double)ok / (double)te->n;
+            Score ts;
+            evaluate(pl, &r.I, N, te, r.out, r.pred, &ts);
+            res->final_acc = ts.metric;
         }
     } else if (!va) {
         res->saved_epoch = M->epochs_done;
     }
     M->kept_epoch = (uint32_t)res->saved_epoch;
     res->seconds = now_seconds() - t0;
-    if (!o->quiet && r.chart && r.nchart > ep0) /* a resumed run charts its own epochs */
-        sparkline(va ? "validation accuracy" : "test accuracy", r.chart + ep0 - 1, r.nchart - (ep0 - 1));
+    if (!o->quiet && r.chart && r.nchart > ep0) { /* a resumed run charts its own epochs */
+        char title[64];
+        snprintf(title, sizeof title, "%s %s", va ? "validation" : "test", TASK(N)->metric);
+        sparkline(title, r.chart + ep0 - 1, r.nchart - (ep0 - 1));
+    }
     pl->solo = 0;
     run_free(&r);
     return rc;
@@ -6123,7 +6186,8 @@ static int cmd_eval(int argc, char **argv)
     int32_t *pred;
     float *out;
     const char *s;
-    size_t ok = 0, nerr = 0;
+    size_t nerr = 0;
+    Score sc;
     if ((rc = parse_opts("eval", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, find_command("eval"));
@@ -6152,8 +6216,8 @@ static int cmd_eval(int argc, char **argv)
         return 1;
     }
     infer_all(pl, &I, &d, out, pred);
-    for (size_t r = 0; r < d.n; r++) ok += pred[r] == d.y[r];
-    printf("accuracy %.4f (%zu/%zu)\n", (double)ok / (double)d.n, ok, d.n);
+    TASK(&N)->score(&N, &d, out, pred, &sc);
+    printf("%s %.4f (%zu/%zu)\n", TASK(&N)->metric, sc.metric, sc.correct, d.n);
     rc = print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0);
     if (rc) say("out of memory for the report");
     infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
