@@ -1760,6 +1760,8 @@ typedef struct {
                      float *dX);       /* dY (m, ldout) -> dX (m, ldin), before f' */
     void (*update)(const Layer *ly, const float *dY, size_t m, const float *X, size_t i0, size_t i1, size_t j0,
                    size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb);
+    void (*rec_save)(Buf *b, const Layer *ly);                            /* the kind's own fields of its model record */
+    int (*rec_load)(const uint8_t *p, size_t n, Layer *ly);               /* them back (n bytes); -1 if malformed */
     void (*save)(Buf *b, const Layer *ly, const float *W, const float *B); /* the model file's payload */
     int (*load)(Cursor *c, const Layer *ly, float *W, float *B);          /* -1: a weight, -2: a bias not finite */
     void (*export_c)(Buf *b, const Layer *ly, int l);                     /* C for z = layer(a) */
@@ -1801,6 +1803,11 @@ static void dense_update(const Layer *ly, const float *dY, size_t m, const float
     k_update(dY, ly->ldout, m, X, ly->ldin, i0, i1, c, decay, W, B, j0, j1, G, Gb);
 }
 
+/* A dense layer's model record has no fields of its own: its kind,
+ * activation and outputs say all. */
+static void dense_rec_save(Buf *b, const Layer *ly) { (void)b, (void)ly; }
+static int dense_rec_load(const uint8_t *p, size_t n, Layer *ly) { return (void)p, (void)ly, n ? -1 : 0; }
+
 /* The weights row by row without padding (wrows x wcols; dense: W[out][in]),
  * then the biases (nbias), all f32. */
 static void dense_save(Buf *b, const Layer *ly, const float *W, const float *B)
@@ -1834,7 +1841,7 @@ static void dense_export(Buf *b, const Layer *ly, int l)
 
 static const LayerKind layer_kinds[LAYER_COUNT] = {
     [LAYER_DENSE] = {"dense", dense_shape, dense_count, dense_macs, dense_init, dense_forward, dense_backward,
-                     dense_update, dense_save, dense_load, dense_export},
+                     dense_update, dense_rec_save, dense_rec_load, dense_save, dense_load, dense_export},
 };
 
 /* The operations of layer l of n. */
@@ -2834,19 +2841,24 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
 /* @@14 model file                                                          */
 /* ======================================================================== */
 
-/* Format notes: the nn model file, format version 2.  All integers are
+/* Format notes: the nn model file, format version 3.  All integers are
  * unsigned little-endian, floats IEEE-754 binary32 little-endian, each
  * written byte by byte (never a struct).
  *
  *   offset  size     field
  *   0       8        magic 89 4E 4E 4D 0D 0A 1A 0A ("\x89NNM\r\n\x1a\n")
- *   8       4        format version (2; version 1 files still load)
- *   12      4        K, number of layer sizes, input included (2..16)
- *   16      4K       layer sizes, input first (1..65536 each)
- *   ..      4(K-1)   activation of layers 1..K-1 (1 sigmoid, 2 tanh, 3 relu,
- *                    4 leaky, 5 linear, 6 softmax)
- *   ..      4        cost (1 quadratic, 2 cross-entropy, 3 log-likelihood)
- *   ..      4        input divisor (f32 > 0): features are divided by it
+ *   8       4        format version (3; versions 1 and 2 still load)
+ *   12      4        K, number of activation layers, input included (2..16)
+ *   16      4        task (1 classification)
+ *   20      4        cost (1 quadratic, 2 cross-entropy, 3 log-likelihood)
+ *   24      4        input divisor (f32 > 0): features are divided by it
+ *   28      4        inputs (1..65536)
+ *   32      ...      K-1 layer records, one per layer from the first:
+ *                    kind (4: 1 dense), activation (4: 1 sigmoid, 2 tanh,
+ *                    3 relu, 4 leaky, 5 linear, 6 softmax), outputs (4,
+ *                    1..65536), E (4, at most 1024) and E bytes of the
+ *                    kind's own fields (dense: none).  A new kind of layer
+ *                    is a new kind id with its own fields.
  *   ..      4        F, the number of settings fields (at most 1000), then F
  *                    fields, each: tag (4), length in bytes (4), value.
  *                    Tags (all 4-byte values; f = f32, else u32): 1 eta f,
@@ -2858,21 +2870,25 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *                    variable length, present when used: 21 class names
  *                    (count (4), then for each name its length (4, at
  *                    most 4096) and its UTF-8 bytes), 22 standardisation
- *                    (the K inputs' means, then 1 / their deviations, f32;
+ *                    (the inputs' means, then 1 / their deviations, f32;
  *                    8 x inputs bytes).  An unknown tag is an error: it
  *                    may change what the model computes.
- *   ..      ...      for each layer l = 1..K-1: weights (size[l] x size[l-1],
- *                    row-major, row j = the weights into neuron j), then
- *                    biases (size[l]), all f32
+ *   ..      ...      for each layer, its parameters as its kind lays them
+ *                    out (dense: weights, outputs x inputs row-major, row j
+ *                    the weights into unit j, then the biases), all f32
  *   end-4   4        CRC-32 (IEEE, as gzip) of every byte before it
  *
- * Version 1 had, after the input divisor, fixed fields: eta f, batch,
- * epochs, epochs done, seed (8 bytes); and sigmoid activations only.
+ * Version 2 had, after the version: K (4), the K layer sizes, the
+ * activations of layers 1..K-1, the cost, the input divisor, then the
+ * fields and the weights as above (dense layers, classification).  Version
+ * 1 had, after the input divisor, fixed fields: eta f, batch, epochs,
+ * epochs done, seed (8 bytes); and sigmoid activations only.
  *
  * A loader checks the magic, the version, the CRC, every field's range, that
  * every number is finite, and that the length is exactly what the sizes say. */
 
-#define MODEL_VERSION 2u
+#define MODEL_VERSION 3u
+#define MODEL_MAX_REC 1024u /* bytes of a layer kind's own fields in a record */
 #define MODEL_MAX_FIELDS 1000u
 
 enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, TAG_INIT, TAG_OPT, TAG_MOMENTUM,
@@ -2895,7 +2911,7 @@ static void meta_fields(Meta *M, uint32_t **u, float **f)
 }
 
 /* Bytes of the fixed header for K layer sizes (format 2, before the fields). */
-static size_t model_header_len(int K) { return 8 + 4 + 4 + 4 * (size_t)K + 4 * (size_t)(K - 1) + 4 + 4 + 4; }
+static size_t model_header_len_v2(int K) { return 8 + 4 + 4 + 4 * (size_t)K + 4 * (size_t)(K - 1) + 4 + 4 + 4; }
 
 /* Encode a model into a malloc'd buffer; caller frees.  NULL when out of
  * memory.  Written into a growing Buf, so no size is computed by hand. */
@@ -2909,10 +2925,19 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
     buf_put(&b, MODEL_MAGIC, 8);
     buf_u32(&b, MODEL_VERSION);
     buf_u32(&b, (uint32_t)N->nl);
-    for (int l = 0; l < N->nl; l++) buf_u32(&b, (uint32_t)N->size[l]);
-    for (int l = 1; l < N->nl; l++) buf_u32(&b, (uint32_t)N->layer[l].act);
+    buf_u32(&b, (uint32_t)N->task);
     buf_u32(&b, (uint32_t)N->cost);
     buf_u32(&b, f32_bits(Mc.in.div));
+    buf_u32(&b, (uint32_t)N->size[0]);
+    for (int l = 1; l < N->nl; l++) { /* the layer records */
+        const Layer *ly = &N->layer[l];
+        size_t at;
+        buf_u32(&b, (uint32_t)ly->kind), buf_u32(&b, (uint32_t)ly->act), buf_u32(&b, (uint32_t)N->size[l]);
+        at = b.n;
+        buf_u32(&b, 0); /* E, filled in below */
+        LK(N, l)->rec_save(&b, ly);
+        if (!b.oom) put_le32(b.p + at, (uint32_t)(b.n - at - 4));
+    }
     buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.in.mean != NULL));
     for (uint32_t t = 1; t < TAG_COUNT; t++) {
         uint32_t v = t == TAG_SEED_LO ? (uint32_t)Mc.seed : t == TAG_SEED_HI ? (uint32_t)(Mc.seed >> 32)
@@ -2999,20 +3024,42 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
     K = get_le32(buf + 12);
     c.p += 4;
     if (K < 2 || K > NN_MAX_LAYERS) return fail(err, name, "model has %u layer sizes; allowed is 2 to %d", K, NN_MAX_LAYERS);
-    if (!cur_need(&c, model_header_len((int)K) - 16)) return fail(err, name, "truncated model header");
     N->nl = (int)K;
-    for (uint32_t l = 0; l < K; l++, c.p += 4) N->size[l] = get_le32(c.p);
-    for (uint32_t l = 1; l < K; l++, c.p += 4) {
-        uint32_t a = get_le32(c.p);
-        if (a < 1 || a >= ACT_COUNT || (ver == 1 && a != ACT_SIGMOID))
-            return fail(err, name, "layer %u has unknown activation id %u", l, a);
-        N->layer[l].act = (int)a;
+    if (ver >= 3) { /* task, cost, divisor, inputs, then a record per layer */
+        if (!cur_need(&c, 16)) return fail(err, name, "truncated model header");
+        N->task = (int)get_le32(c.p), N->cost = (int)get_le32(c.p + 4);
+        M->in.div = bits_f32(get_le32(c.p + 8)), N->size[0] = get_le32(c.p + 12), c.p += 16;
+        if (N->task < 1 || N->task >= TASK_COUNT) return fail(err, name, "unknown task id %d", N->task);
+        for (uint32_t l = 1; l < K; l++) {
+            Layer *ly = &N->layer[l];
+            uint32_t kind, a, e;
+            if (!cur_need(&c, 16)) return fail(err, name, "truncated record of layer %u", l);
+            kind = get_le32(c.p), a = get_le32(c.p + 4), N->size[l] = get_le32(c.p + 8), e = get_le32(c.p + 12);
+            c.p += 16;
+            if (kind < 1 || kind >= LAYER_COUNT) return fail(err, name, "layer %u has unknown kind %u", l, kind);
+            if (a < 1 || a >= ACT_COUNT) return fail(err, name, "layer %u has unknown activation id %u", l, a);
+            if (e > MODEL_MAX_REC || !cur_need(&c, e) || layer_kinds[kind].rec_load(c.p, e, ly))
+                return fail(err, name, "layer %u: malformed %s layer record", l, layer_kinds[kind].name);
+            ly->kind = (int)kind, ly->act = (int)a, c.p += e;
+        }
+    } else { /* versions 1 and 2: the sizes, the activations, the cost, the divisor; dense layers, classes */
+        if (!cur_need(&c, model_header_len_v2((int)K) - 16)) return fail(err, name, "truncated model header");
+        for (uint32_t l = 0; l < K; l++, c.p += 4) N->size[l] = get_le32(c.p);
+        for (uint32_t l = 1; l < K; l++, c.p += 4) {
+            uint32_t a = get_le32(c.p);
+            if (a < 1 || a >= ACT_COUNT || (ver == 1 && a != ACT_SIGMOID))
+                return fail(err, name, "layer %u has unknown activation id %u", l, a);
+            N->layer[l].act = (int)a, N->layer[l].kind = LAYER_DENSE;
+        }
+        N->task = TASK_CLASSIFY, N->cost = (int)get_le32(c.p), c.p += 4;
+        M->in.div = bits_f32(get_le32(c.p)), c.p += 4;
     }
-    N->cost = (int)get_le32(c.p), c.p += 4;
+    for (uint32_t l = 0; l < K; l++) /* (before the fields, whose lengths depend on them) */
+        if (N->size[l] < 1 || N->size[l] > NN_MAX_WIDTH)
+            return fail(err, name, "layer %u has %zu neurons; allowed is 1 to %d", l + 1, N->size[l], NN_MAX_WIDTH);
     if (N->cost < 1 || N->cost >= COST_COUNT || (ver == 1 && N->cost > COST_CROSS_ENTROPY))
         return fail(err, name, "unknown cost id %d", N->cost);
     if ((why = net_check(N, whybuf, sizeof whybuf))) return fail(err, name, "%s", why);
-    M->in.div = bits_f32(get_le32(c.p)), c.p += 4;
     if (!isfinite(M->in.div) || !(M->in.div > 0)) return fail(err, name, "input divisor is not a positive number");
     M->optimizer = OPT_SGD, M->schedule = SCHED_CONSTANT, M->init = INIT_NORMAL;
     if (ver == 1) {

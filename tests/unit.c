@@ -454,20 +454,23 @@ static void test_model_file(void)
     CHECK(undetected == 0, "%d flipped bytes went undetected", undetected);
     for (size_t cut = 0; cut < len; cut += 7) /* truncation anywhere */
         CHECK(model_decode(buf, cut, "m", &N2, &M2, &err) != 0, "truncated model (%zu bytes) accepted", cut);
-    buf[8] = 3; /* a future version */
-    CHECK(model_decode(buf, len, "m", &N2, &M2, &err) != 0 && strstr(err.msg, "version 3"), "future version: %s", err.msg);
+    buf[8] = 4; /* a future version */
+    CHECK(model_decode(buf, len, "m", &N2, &M2, &err) != 0 && strstr(err.msg, "version 4"), "future version: %s", err.msg);
     free(buf), free(N.param);
 }
 
 /* ---- malformed model files with a valid CRC: one per field check ------- */
 
-/* The byte offset of settings field `tag` in an encoded model (format 2),
- * or 0. */
+/* The byte offset of the first settings field in an encoded model (format
+ * 3: after the K - 1 layer records and the field count). */
 static size_t field_at(const uint8_t *buf, size_t len)
 {
-    (void)len;
-    return model_header_len((int)get_le32(buf + 12));
+    size_t p = 32;
+    for (uint32_t l = 1; l < get_le32(buf + 12) && p + 16 <= len; l++) p += 16 + get_le32(buf + p + 12);
+    return p + 4;
 }
+
+/* The byte offset of settings field `tag`, or 0. */
 static size_t tag_at(const uint8_t *buf, size_t len, uint32_t tag)
 {
     size_t p = field_at(buf, len);
@@ -517,30 +520,40 @@ static void test_model_fields(void)
     M.in.div = 1, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.kept_epoch = 30;
     M.init = INIT_NORMAL, M.optimizer = OPT_SGD, M.schedule = SCHED_CONSTANT;
     M.in.mean = mean, M.in.rsd = rsd, M.names = nm, M.nnames = 2;
-    make_net(&N, "4-3-2", COST_QUADRATIC, 1, 1.0); /* K = 3: sizes at 16, 20, 24; activations 28, 32; cost 36 */
+    /* K = 3: task at 16, cost 20, divisor 24, inputs 28; layer records (kind, activation, outputs, E) at 32 and 48;
+     * the field count at 64, the fields from 68 */
+    make_net(&N, "4-3-2", COST_QUADRATIC, 1, 1.0);
     buf = model_encode(&N, &M, &len);
     f = field_at(buf, len), names = tag_at(buf, len, TAG_NAMES), std = tag_at(buf, len, TAG_STANDARDIZE);
     w = std + 8 + 32; /* the weights follow the standardisation field */
-    CHECK(f == 48 && names && std && w + 4 * net_count(&N) + 4 == len, "model layout as the format notes say");
+    CHECK(f == 68 && names && std && w + 4 * net_count(&N) + 4 == len, "model layout as the format notes say");
     bad_model("version 0", buf, len, 8, 0, 0, "model format version 0");
-    bad_model("version 3", buf, len, 8, 3, 0, "model format version 3");
+    bad_model("version 4", buf, len, 8, 4, 0, "model format version 4");
     bad_model("one layer size", buf, len, 12, 1, 0, "1 layer sizes; allowed is 2 to");
     bad_model("17 layer sizes", buf, len, 12, 17, 0, "17 layer sizes; allowed is 2 to");
     bad_model("cut in the header", buf, len, 0, 0, 34 - (int)len, "truncated model header");
-    bad_model("a layer of 0", buf, len, 20, 0, 0, "layer 2 has 0 neurons");
-    bad_model("a layer of 70000", buf, len, 20, 70000, 0, "layer 2 has 70000 neurons");
-    bad_model("activation 0", buf, len, 28, 0, 0, "layer 1 has unknown activation id 0");
-    bad_model("activation 99", buf, len, 32, 99, 0, "layer 2 has unknown activation id 99");
-    bad_model("softmax hidden", buf, len, 28, ACT_SOFTMAX, 0, "softmax is for the output layer only");
-    bad_model("relu output", buf, len, 32, ACT_RELU, 0, "relu is for hidden layers");
-    bad_model("cost 0", buf, len, 36, 0, 0, "unknown cost id 0");
-    bad_model("cost 9", buf, len, 36, 9, 0, "unknown cost id 9");
-    bad_model("log-likelihood without softmax", buf, len, 36, COST_LOGLIK, 0, "log-likelihood cost needs a softmax");
-    bad_model("input divisor 0", buf, len, 40, 0, 0, "input divisor is not a positive number");
-    bad_model("input divisor NaN", buf, len, 40, 0x7fc00000u, 0, "input divisor is not a positive number");
-    bad_model("input divisor -1", buf, len, 40, f32_bits(-1), 0, "input divisor is not a positive number");
-    bad_model("1001 fields", buf, len, 44, 1001, 0, "1001 settings fields; the limit is 1000");
-    bad_model("cut in the fields", buf, len, 0, 0, 88 - (int)len, "truncated settings field 4");
+    bad_model("task 0", buf, len, 16, 0, 0, "unknown task id 0");
+    bad_model("task 9", buf, len, 16, 9, 0, "unknown task id 9");
+    bad_model("cut in the records", buf, len, 0, 0, 52 - (int)len, "truncated record of layer 2");
+    bad_model("inputs 0", buf, len, 28, 0, 0, "layer 1 has 0 neurons");
+    bad_model("kind 0", buf, len, 32, 0, 0, "layer 1 has unknown kind 0");
+    bad_model("kind 99", buf, len, 48, 99, 0, "layer 2 has unknown kind 99");
+    bad_model("a dense record with fields", buf, len, 44, 4, 0, "layer 1: malformed dense layer record");
+    bad_model("a record longer than the file", buf, len, 60, 100000, 0, "layer 2: malformed dense layer record");
+    bad_model("a layer of 0", buf, len, 40, 0, 0, "layer 2 has 0 neurons");
+    bad_model("a layer of 70000", buf, len, 40, 70000, 0, "layer 2 has 70000 neurons");
+    bad_model("activation 0", buf, len, 36, 0, 0, "layer 1 has unknown activation id 0");
+    bad_model("activation 99", buf, len, 52, 99, 0, "layer 2 has unknown activation id 99");
+    bad_model("softmax hidden", buf, len, 36, ACT_SOFTMAX, 0, "softmax is for the output layer only");
+    bad_model("relu output", buf, len, 52, ACT_RELU, 0, "relu is for hidden layers");
+    bad_model("cost 0", buf, len, 20, 0, 0, "unknown cost id 0");
+    bad_model("cost 9", buf, len, 20, 9, 0, "unknown cost id 9");
+    bad_model("log-likelihood without softmax", buf, len, 20, COST_LOGLIK, 0, "log-likelihood cost needs a softmax");
+    bad_model("input divisor 0", buf, len, 24, 0, 0, "input divisor is not a positive number");
+    bad_model("input divisor NaN", buf, len, 24, 0x7fc00000u, 0, "input divisor is not a positive number");
+    bad_model("input divisor -1", buf, len, 24, f32_bits(-1), 0, "input divisor is not a positive number");
+    bad_model("1001 fields", buf, len, 64, 1001, 0, "1001 settings fields; the limit is 1000");
+    bad_model("cut in the fields", buf, len, 0, 0, 108 - (int)len, "truncated settings field 4");
     bad_model("unknown tag", buf, len, f, 99, 0, "unknown settings field 99");
     bad_model("tag 0", buf, len, f, 0, 0, "unknown settings field 0");
     bad_model("a field of length 8", buf, len, f + 4, 8, 0, "settings field 1 has a bad length");
@@ -565,8 +578,8 @@ static void test_model_fields(void)
     { /* a network over the parameter cap, sizes within their own caps */
         M.names = NULL, M.nnames = 0, M.in.mean = M.in.rsd = NULL;
         buf = model_encode(&N, &M, &len);
-        put_le32(buf + 16, 60000), put_le32(buf + 20, 60000);
-        bad_model("60000-60000-2: over the parameter cap", buf, len, 24, 2, 0, "more than 100000000 weights and biases");
+        put_le32(buf + 28, 60000), put_le32(buf + 40, 60000);
+        bad_model("60000-60000-2: over the parameter cap", buf, len, 56, 2, 0, "more than 100000000 weights and biases");
         free(buf);
     }
     free(N.param);
