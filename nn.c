@@ -23,7 +23,7 @@
  *
  * File formats (each has a "format notes" comment where it is read):
  *   gzip/DEFLATE (@@8), the model file and the checkpoint (@@14), IDX and
- *   CSV (@@15), PGM (@@17).
+ *   CSV (@@15), PGM (@@18).
  *
  * Section map (grep -n '@@' nn.c):
  *   @@1 includes and limits     @@2 types             @@3 diagnostics
@@ -31,7 +31,8 @@
  *   @@7 byte I/O and CRC-32     @@8 gzip inflater     @@9 kernels
  *   @@10 network                @@11 threads          @@12 training step
  *   @@13 inference              @@14 model file       @@15 data loaders
- *   @@16 training loop          @@17 command line     @@18 main
+ *   @@16 training loop          @@17 prediction output
+ *   @@18 command line           @@19 main
  *
  * Licence: MIT (see LICENSE).
  */
@@ -4657,6 +4658,10 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     return rc;
 }
 
+/* ======================================================================== */
+/* @@17 prediction output                                                   */
+/* ======================================================================== */
+
 /* Streaming prediction.  Reads CSV text from a descriptor as it arrives:
  * every complete line in the buffer is parsed and predicted at once, the
  * lines split between threads, and the answers printed in input order.  A
@@ -5022,7 +5027,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
 }
 
 /* ======================================================================== */
-/* @@17 command line                                                        */
+/* @@18 command line                                                        */
 /* ======================================================================== */
 
 #ifndef NN_NO_MAIN
@@ -5831,7 +5836,8 @@ static int train_main(int argc, char **argv, Ckpt *resume)
 
 /* nn train: a fresh run, or with --resume FILE the run saved in a
  * checkpoint, rebuilt from the arguments it holds; only --threads,
- * --quiet, --out, --checkpoint and --every may be given beside --resume. */
+ * --quiet, --out, --checkpoint, --every and --log may be given beside
+ * --resume. */
 static int cmd_train(int argc, char **argv)
 {
     static const char *const allowed[] = {"threads", "quiet", "out", "checkpoint", "every", "resume", "log", NULL};
@@ -6553,7 +6559,7 @@ static int cmd_export(int argc, char **argv)
 }
 
 /* ======================================================================== */
-/* @@18 main                                                                */
+/* @@19 main                                                                */
 /* ======================================================================== */
 
 int main(int argc, char **argv)
