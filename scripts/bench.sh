@@ -9,7 +9,8 @@
 #   P     nn predict over the 10,000 test images as CSV through a pipe
 #   base  with BASE=path/to/nn (an earlier build): B1 (default and 1 thread),
 #         B2 and P by both builds, interleaved, best of 3 each, their ratio,
-#         and whether their models are byte-identical
+#         and whether their models are byte-identical (or, when the model
+#         format changed, give the same outputs on the test set)
 # and, when Debian's python3-torch is installed, ../shared/bench/torch_ref.py
 # on B1 and B2 in the same run.  Prints one Markdown table.
 #
@@ -169,7 +170,13 @@ if [ -n "${BASE:-}" ]; then
             run this $NN train $args $TR --out $B/this.bin
             bt=$(awk -v a="$secs" -v b="$bt" 'BEGIN{print (a<b)?a:b}')
         done
-        cmp -s $B/base.bin $B/this.bin && same="byte-identical" || same="DIFFERENT"
+        if cmp -s $B/base.bin $B/this.bin; then
+            same="byte-identical"
+        else # another model format: the same outputs from both files (this build reads both)
+            $NN predict $B/base.bin data/t10k-images-idx3-ubyte --probs >$B/pb.out 2>/dev/null
+            $NN predict $B/this.bin data/t10k-images-idx3-ubyte --probs >$B/pt.out 2>/dev/null
+            cmp -s $B/pb.out $B/pt.out && same="same outputs on the test set (file formats differ)" || same="DIFFERENT"
+        fi
         awk -v n="$name" -v a="$bb" -v b="$bt" -v m="$same" 'BEGIN{printf "| %s | %.2f | %.2f | %.3f | %s |\n", n, a, b, b / a, m}'
     done
     bb=99 bt=99
