@@ -568,6 +568,22 @@ static const char *sniff(int kind, const uint8_t *b, size_t n, int eof)
  * (gzip, IDX) rather than CSV text; from the format table in @@15. */
 static int whole_format(const uint8_t *b, size_t n);
 
+/* One read(2) of fd into buf[*have..cap), retried when interrupted: *have
+ * grows by what arrived, *eof is set at the end of the input.  The one
+ * place nn reads a descriptor (read_fd, predict's sniffing and its
+ * stream).  Returns 0, or -1 with a message naming `name`. */
+static int read_more(int fd, uint8_t *buf, size_t cap, size_t *have, int *eof, const char *name, Err *err)
+{
+    for (;;) {
+        ssize_t got = read(fd, buf + *have, cap - *have);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return fail(err, name, "read error: %s", strerror(errno));
+        if (got == 0) *eof = 1;
+        *have += (size_t)got;
+        return 0;
+    }
+}
+
 /* Read the rest of fd into *buf (cap bytes allocated, *have already read),
  * growing it up to NN_MAX_FILE bytes; the result has one extra NUL byte
  * after *have.  `kind` decides the checks made as bytes arrive (see
@@ -612,17 +628,9 @@ static int read_fd(int fd, const char *name, int kind, uint8_t **buf, size_t *ha
             }
             b = nb;
         }
-        for (;;) {
-            ssize_t got = read(fd, b + n, cap - n);
-            if (got < 0 && errno == EINTR) continue;
-            if (got < 0) {
-                int e = errno;
-                free(b);
-                return fail(err, name, "read error: %s", strerror(e));
-            }
-            if (got == 0) eof = 1;
-            n += (size_t)got;
-            break;
+        if (read_more(fd, b, cap, &n, &eof, name, err)) {
+            free(b);
+            return -1;
         }
         if (eof && (why = sniff(kind, b, n, 1))) goto bad_why;
     }
@@ -5008,18 +5016,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
             }
             buf = nb, cap *= 2;
         }
-        for (;;) {
-            ssize_t got = read(fd, buf + have, cap - have);
-            if (got < 0 && errno == EINTR) continue;
-            if (got < 0) {
-                rc = fail(err, name, "read error: %s", strerror(errno));
-                break;
-            }
-            if (got == 0) eof = 1;
-            have += (size_t)got;
-            break;
-        }
-        if (rc) break;
+        if ((rc = read_more(fd, buf, cap, &have, &eof, name, err))) break;
     }
     /* no rows in, no answers out: a filter on empty input prints nothing */
     free(buf), free(J.beg), free(J.end), free(J.lineno), free(J.out), free(J.pred);
@@ -5996,11 +5993,15 @@ static int cmd_predict(int argc, char **argv)
         if (fd > 0) close(fd);
         return 1;
     }
-    while (have < 4) { /* enough to tell IDX and gzip from CSV */
-        ssize_t got = read(fd, buf + have, cap - have);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        have += (size_t)got;
+    { /* enough to tell IDX and gzip from CSV */
+        int eof = 0;
+        while (have < 4 && !eof)
+            if (read_more(fd, buf, cap, &have, &eof, name, &err)) {
+                report(&err);
+                free(buf), pool_free(pl), free(N.param), model_meta_free(&M);
+                if (fd > 0) close(fd);
+                return 1;
+            }
     }
     if (whole_format(buf, have)) { /* read it all */
         Data d;
