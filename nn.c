@@ -90,6 +90,7 @@
 #define NN_MAX_BATCH 65536
 #define NN_MAX_EPOCHS 1000000
 #define NN_MAX_LINE (64 << 20)      /* bytes in one line of CSV text */
+#define NN_MAX_CATS 1000            /* categories of one categorical column */
 
 /* Fault injection for the tests (tests/run.sh builds tests/unit.c's
  * gradient check with each): 1 drops the activation derivative, 2 flips
@@ -166,10 +167,42 @@ typedef struct {
     float *mean, *rsd;  /* (inputs) each: the means and 1 / the deviations, owned; or NULL */
 } InputMap;
 
+/* A column of a training table (a CSV file read as a table: see @@15),
+ * as the model keeps it so that predict, eval and export read new files
+ * the same way: a number (a missing value becomes the training mean), a
+ * category (one-hot: one input per category, all 0 for one never seen),
+ * the label, a regression target, or ignored. */
+enum { COL_NUMBER = 1, COL_CATEGORY, COL_LABEL, COL_TARGET, COL_IGNORED, COL_COUNT };
+enum { MISS_MEAN = 1, MISS_DROP, MISS_ERROR, MISS_COUNT };
+typedef struct {
+    int kind;        /* COL_* */
+    char *name;      /* from the header, or NULL */
+    float fill;      /* COL_NUMBER: the training mean, put in for a missing value */
+    char **cats;     /* COL_CATEGORY: its categories in order of first appearance; "" is the missing value's */
+    uint32_t ncat;
+} Column;
+
+/* The columns of a training table; ncol 0 when the data was not read as a
+ * table (IDX, or a CSV of numbers and a label). */
+typedef struct {
+    uint32_t ncol;
+    Column *col;
+    uint32_t missing; /* MISS_*: what training did with a missing feature */
+} Table;
+
+/* Regression: the network learns standardised targets, t' = (t - mean) /
+ * sd; predictions are mapped back, a * sd + mean, into the data's units. */
+typedef struct {
+    uint32_t n;        /* targets (0: not a regression) */
+    float *mean, *sd;  /* (n) each, owned */
+} TargetMap;
+
 /* What a model file holds beside the network: its input map, class names
  * and the training settings (for `nn info` and for reproducing a run). */
 typedef struct {
     InputMap in;     /* applied to every row before the first layer */
+    Table tab;       /* how a CSV row becomes the raw features (ncol 0: every column but the label is one) */
+    TargetMap out;   /* regression: the targets' standardisation */
     float eta;       /* the base learning rate */
     uint32_t batch, epochs, epochs_done;
     uint64_t seed;
@@ -186,9 +219,15 @@ typedef struct {
     const uint8_t *x8;    /* (n, d) or NULL */
     const float *xf;      /* (n, d) or NULL */
     int32_t *y;           /* (n) labels, or NULL when unlabelled */
+    float *t;             /* (n, nt) regression targets in the data's units, or NULL */
+    size_t nt;
+    const TargetMap *tm;  /* the model's target standardisation (set before training or scoring) */
+    Table tab;            /* a table's columns (read from a training file), owned */
+    int is_table;         /* read as a table (through tab, or a model's) */
+    size_t *lineno;       /* a table's: the file line of each row (rows without a target are left out), owned */
     size_t nclass;        /* 1 + largest label, 0 when unlabelled */
     float maxabs;         /* largest |feature|, for --scale auto */
-    void *own_x, *own_y;  /* allocations this set owns */
+    void *own_x, *own_y, *own_t; /* allocations this set owns */
     char **names;         /* (nclass) class names when labels were names, owned */
     char name[512];
     char note[600];       /* what the loader decided for the user (see CsvShape), or "" */
@@ -731,6 +770,16 @@ static char **names_dup(char *const *names, size_t n, int *ok)
     return c;
 }
 
+static void table_free(Table *t)
+{
+    for (uint32_t c = 0; t->col && c < t->ncol; c++) {
+        free(t->col[c].name);
+        names_free(t->col[c].cats, t->col[c].ncat);
+    }
+    free(t->col);
+    memset(t, 0, sizeof *t);
+}
+
 static int cur_u32(Cursor *c, uint32_t *v)
 {
     if (!cur_need(c, 4)) return -1;
@@ -987,7 +1036,7 @@ static void buf_put(Buf *b, const void *src, size_t n)
         }
         b->p = q, b->cap = cap;
     }
-    memcpy(b->p + b->n, src, n);
+    if (n) memcpy(b->p + b->n, src, n); /* (src may be NULL when n is 0) */
     b->n += n;
 }
 
@@ -1860,9 +1909,10 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
 
 /* How a network does on a data set, as its task measures it. */
 typedef struct {
-    double metric;  /* the task's figure, higher is better (classification: accuracy) */
+    double metric;  /* the task's figure, higher is better (classification: accuracy; regression: R^2) */
     double cost;    /* the mean cost per row */
     size_t correct; /* classification: the rows labelled right */
+    double rmse;    /* regression: the root mean squared error in the data's units (the mean over the targets) */
 } Score;
 
 /* What a network is trained to do: the output error training
@@ -1871,7 +1921,10 @@ typedef struct {
  * the chart all report.  A new kind of target (regression) is a new row. */
 typedef struct {
     const char *name;
-    const char *metric; /* what Score.metric is called, in the epoch line, the log and the chart */
+    const char *metric; /* what Score.metric is called, in the log and the chart */
+    const char *kept;   /* what choosing the epoch to keep compares (validation accuracy or loss) */
+    const char *label;  /* the metric as people write it */
+    int percent;        /* the metric is a fraction, shown as a percentage */
     void (*error)(const Net *N, const Data *d, const float *a, size_t m, size_t ld, size_t k0, size_t k1,
                   const size_t *rows, float *dz, double *ct);
     int32_t (*decide)(const float *a, size_t K);
@@ -1951,13 +2004,93 @@ static void class_show(const Score *s, size_t n, int counts, char *buf, size_t l
     else snprintf(buf, len, "%.2f%%", 100.0 * s->metric);
 }
 
-enum { TASK_CLASSIFY = 1, TASK_COUNT };
+/* Regression: output k learns target k standardised by the model's
+ * TargetMap (d->tm), with the quadratic cost; dC/dz = (a - t') f'(z). */
+static void reg_error(const Net *N, const Data *d, const float *a, size_t m, size_t ld, size_t k0, size_t k1,
+                      const size_t *rows, float *dz, double *ct)
+{
+    int L = N->nl - 1;
+    const TargetMap *tm = d->tm;
+    for (size_t b = 0; b < m; b++) {
+        const float *t = d->t + (rows ? rows[b] : b) * d->nt;
+        for (size_t k = k0; k < k1; k++) {
+            float av = a[b * ld + k], z = (t[k] - tm->mean[k]) / tm->sd[k], e = NN_FAULT == 2 ? z - av : av - z, g;
+            act_grad(&av, &g, 1, N->layer[L].act);
+            dz[b * ld + k] = e * g;
+            if (ct) ct[b * ld + k] = 0.5 * (double)e * e;
+        }
+    }
+}
+
+static int32_t reg_decide(const float *a, size_t K) { return (void)a, (void)K, 0; }
+
+/* The regression figures of outputs out (n, nt) against d's targets, in
+ * the data's units: per target the mean squared and absolute errors and
+ * R^2 (each array nt long, NULL to skip). */
+static void reg_metrics(const Data *d, const float *out, double *mse, double *mae, double *r2)
+{
+    const TargetMap *tm = d->tm;
+    for (size_t k = 0; k < d->nt; k++) {
+        double mean = 0, sse = 0, sae = 0, sst = 0;
+        for (size_t i = 0; i < d->n; i++) mean += d->t[i * d->nt + k];
+        mean /= (double)d->n;
+        for (size_t i = 0; i < d->n; i++) {
+            double y = d->t[i * d->nt + k], p = (double)out[i * d->nt + k] * tm->sd[k] + tm->mean[k];
+            sse += (p - y) * (p - y), sae += fabs(p - y), sst += (y - mean) * (y - mean);
+        }
+        if (mse) mse[k] = sse / (double)d->n;
+        if (mae) mae[k] = sae / (double)d->n;
+        if (r2) r2[k] = sst > 0 ? 1 - sse / sst : sse > 0 ? 0 : 1; /* constant truth: 1 if exact, else 0 (as scikit-learn) */
+    }
+}
+
+static void reg_score(const Net *N, const Data *d, const float *out, const int32_t *pred, Score *s)
+{
+    size_t K = d->nt;
+    double c = 0, r2sum = 0, *r2 = malloc(2 * K * sizeof *r2), *mse = r2 ? r2 + K : NULL, *ct = malloc(K * sizeof *ct);
+    float *dz = malloc(K * sizeof *dz);
+    (void)pred;
+    memset(s, 0, sizeof *s);
+    if (!r2 || !ct || !dz) {
+        free(r2), free(ct), free(dz);
+        s->metric = -HUGE_VAL, s->cost = HUGE_VAL;
+        return;
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        reg_error(N, d, out + i * K, 1, K, 0, K, &i, dz, ct);
+        for (size_t k = 0; k < K; k++) c += ct[k];
+    }
+    reg_metrics(d, out, mse, NULL, r2);
+    for (size_t k = 0; k < K; k++) r2sum += r2[k], s->rmse += sqrt(mse[k]) / (double)K;
+    s->metric = r2sum / (double)K, s->cost = c / (double)d->n;
+    free(r2), free(ct), free(dz);
+}
+
+/* A lower loss. */
+static int reg_better(const Score *a, const Score *b) { return a->cost < b->cost; }
+
+static void reg_show(const Score *s, size_t n, int counts, char *buf, size_t len)
+{
+    (void)n, (void)counts;
+    snprintf(buf, len, "R^2 %.4f, RMSE %.4g", s->metric, s->rmse);
+}
+
+enum { TASK_CLASSIFY = 1, TASK_REGRESS, TASK_COUNT };
 
 static const Task tasks[TASK_COUNT] = {
-    [TASK_CLASSIFY] = {"classification", "accuracy", class_error, class_decide, class_score, class_better, class_show},
+    [TASK_CLASSIFY] = {"classification", "accuracy", "accuracy", "accuracy", 1, class_error, class_decide, class_score, class_better, class_show},
+    [TASK_REGRESS] = {"regression", "r2", "loss", "R^2", 0, reg_error, reg_decide, reg_score, reg_better, reg_show},
 };
 
 #define TASK(n) (&tasks[(n)->task])
+
+/* A value of N's metric as text: "accuracy 85.36%", "R^2 0.8658". */
+static const char *metric_text(const Net *N, double v, char *buf, size_t n)
+{
+    if (TASK(N)->percent) snprintf(buf, n, "%s %.2f%%", TASK(N)->label, 100 * v);
+    else snprintf(buf, n, "%s %.4f", TASK(N)->label, v);
+    return buf;
+}
 
 /* Which activation and cost combinations train correctly: each layer takes
  * an activation allowed where it is (acts[].where); cross-entropy needs a
@@ -2858,7 +2991,7 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *   0       8        magic 89 4E 4E 4D 0D 0A 1A 0A ("\x89NNM\r\n\x1a\n")
  *   8       4        format version (3; versions 1 and 2 still load)
  *   12      4        K, number of activation layers, input included (2..16)
- *   16      4        task (1 classification)
+ *   16      4        task (1 classification, 2 regression)
  *   20      4        cost (1 quadratic, 2 cross-entropy, 3 log-likelihood)
  *   24      4        input divisor (f32 > 0): features are divided by it
  *   28      4        inputs (1..65536)
@@ -2880,8 +3013,18 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *                    (count (4), then for each name its length (4, at
  *                    most 4096) and its UTF-8 bytes), 22 standardisation
  *                    (the inputs' means, then 1 / their deviations, f32;
- *                    8 x inputs bytes).  An unknown tag is an error: it
- *                    may change what the model computes.
+ *                    8 x inputs bytes); 23 the table (a CSV file read as
+ *                    a table): what training did with a missing value (4:
+ *                    1 mean, 2 drop, 3 error), the column count C (4),
+ *                    then for each column its kind (4: 1 number, 2
+ *                    category, 3 label, 4 target, 5 ignored), its name's
+ *                    length (4; 0xFFFFFFFF: no name) and bytes, its fill
+ *                    value (f32, the training mean of a number column),
+ *                    its category count (4) and each category's length (4)
+ *                    and bytes; 24 the regression targets: count T (4),
+ *                    their means and deviations (f32, 8 x T bytes).  An
+ *                    unknown tag is an error: it may change what the
+ *                    model computes.
  *   ..      ...      for each layer, its parameters as its kind lays them
  *                    out (dense: weights, outputs x inputs row-major, row j
  *                    the weights into unit j, then the biases), all f32
@@ -2904,7 +3047,9 @@ enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, T
        TAG_LAMBDA, TAG_DROPOUT, TAG_SCHEDULE, TAG_GAMMA, TAG_STEP, TAG_KEPT, TAG_VAL, TAG_PATIENCE, TAG_BETA1,
        TAG_BETA2, TAG_EPS, TAG_COUNT, /* the fixed 4-byte fields end here */
        TAG_NAMES = 21,       /* variable length: count, then (length, bytes) per class name */
-       TAG_STANDARDIZE = 22  /* 8 x inputs bytes: the inputs' means, then 1 / their deviations (f32) */
+       TAG_STANDARDIZE = 22, /* 8 x inputs bytes: the inputs' means, then 1 / their deviations (f32) */
+       TAG_TABLE = 23,       /* variable length: the training table's columns (see Table) */
+       TAG_TARGETS = 24      /* regression: count, then the targets' means and deviations (f32) */
 };
 #define NN_MAX_NAME 4096 /* bytes in one class name */
 
@@ -2947,7 +3092,7 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
         LK(N, l)->rec_save(&b, ly);
         if (!b.oom) put_le32(b.p + at, (uint32_t)(b.n - at - 4));
     }
-    buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.in.mean != NULL));
+    buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.in.mean != NULL) + (Mc.tab.ncol != 0) + (Mc.out.n != 0));
     for (uint32_t t = 1; t < TAG_COUNT; t++) {
         uint32_t v = t == TAG_SEED_LO ? (uint32_t)Mc.seed : t == TAG_SEED_HI ? (uint32_t)(Mc.seed >> 32)
                    : f[t] ? f32_bits(*f[t]) : *u[t];
@@ -2969,6 +3114,29 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
         buf_u32(&b, TAG_STANDARDIZE), buf_u32(&b, (uint32_t)(8 * N->size[0]));
         buf_floats(&b, Mc.in.mean, N->size[0]), buf_floats(&b, Mc.in.rsd, N->size[0]);
     }
+    if (Mc.tab.ncol) { /* the table's columns */
+        size_t at;
+        buf_u32(&b, TAG_TABLE);
+        at = b.n;
+        buf_u32(&b, 0); /* the field's length, filled in below */
+        buf_u32(&b, Mc.tab.missing), buf_u32(&b, Mc.tab.ncol);
+        for (uint32_t c = 0; c < Mc.tab.ncol; c++) {
+            const Column *C = &Mc.tab.col[c];
+            size_t l = C->name ? strlen(C->name) : 0;
+            buf_u32(&b, (uint32_t)C->kind);
+            buf_u32(&b, C->name ? (uint32_t)l : 0xFFFFFFFFu), buf_put(&b, C->name, l);
+            buf_u32(&b, f32_bits(C->fill)), buf_u32(&b, C->ncat);
+            for (uint32_t k = 0; k < C->ncat; k++) {
+                l = strlen(C->cats[k]);
+                buf_u32(&b, (uint32_t)l), buf_put(&b, C->cats[k], l);
+            }
+        }
+        if (!b.oom) put_le32(b.p + at, (uint32_t)(b.n - at - 4));
+    }
+    if (Mc.out.n) {
+        buf_u32(&b, TAG_TARGETS), buf_u32(&b, 4 + 8 * Mc.out.n), buf_u32(&b, Mc.out.n);
+        buf_floats(&b, Mc.out.mean, Mc.out.n), buf_floats(&b, Mc.out.sd, Mc.out.n);
+    }
     for (int l = 1; l < N->nl; l++) LK(N, l)->save(&b, &N->layer[l], NET_W(N, l), NET_B(N, l));
     if (!b.oom) buf_u32(&b, crc32_update(0, b.p, b.n));
     if (b.oom) {
@@ -2983,7 +3151,66 @@ static void model_meta_free(Meta *M)
 {
     names_free(M->names, M->nnames);
     free(M->in.mean), free(M->in.rsd);
+    table_free(&M->tab);
+    free(M->out.mean), free(M->out.sd);
     M->names = NULL, M->nnames = 0, M->in.mean = M->in.rsd = NULL;
+    M->out.n = 0, M->out.mean = M->out.sd = NULL;
+}
+
+/* A length-prefixed text of at most max bytes from f, without NUL bytes,
+ * into *s (malloc'd; NULL for the length 0xFFFFFFFF when may_absent). */
+static int cur_text(Cursor *f, uint32_t max, int may_absent, char **s)
+{
+    uint32_t l;
+    *s = NULL;
+    if (cur_u32(f, &l)) return -1;
+    if (l == 0xFFFFFFFFu && may_absent) return 0;
+    if (l > max || !cur_need(f, l) || memchr(f->p, 0, l) || !(*s = malloc((size_t)l + 1))) return -1;
+    memcpy(*s, f->p, l), (*s)[l] = 0, f->p += l;
+    return 0;
+}
+
+/* Decode the table field [f.p, f.end) into t; 0 or -1. */
+static int table_decode(Cursor f, Table *t)
+{
+    uint32_t ncol;
+    if (cur_u32(&f, &t->missing) || t->missing < 1 || t->missing >= MISS_COUNT || cur_u32(&f, &ncol) || ncol < 1 ||
+        ncol > NN_MAX_WIDTH + 1 || !(t->col = calloc(ncol, sizeof *t->col)))
+        return -1;
+    t->ncol = ncol;
+    for (uint32_t c = 0; c < ncol; c++) {
+        Column *C = &t->col[c];
+        uint32_t kind, fill, ncat;
+        if (cur_u32(&f, &kind) || kind < 1 || kind >= COL_COUNT || cur_text(&f, NN_MAX_NAME, 1, &C->name) ||
+            cur_u32(&f, &fill) || cur_u32(&f, &ncat))
+            return -1;
+        C->kind = (int)kind, C->fill = bits_f32(fill);
+        if (!isfinite(C->fill) || (kind == COL_CATEGORY ? ncat < 1 || ncat > NN_MAX_CATS : ncat != 0)) return -1;
+        if (ncat && !(C->cats = calloc(ncat, sizeof *C->cats))) return -1;
+        for (C->ncat = 0; C->ncat < ncat; C->ncat++)
+            if (cur_text(&f, NN_MAX_NAME, 0, &C->cats[C->ncat])) return -1;
+    }
+    return f.p == f.end ? 0 : -1;
+}
+
+/* Whether the table fits the network: its features are the inputs, its
+ * targets the outputs of a regression, its label column one at most and
+ * only for classification.  A message or NULL. */
+static const char *table_check(const Net *N, const Meta *M)
+{
+    size_t nx = 0, nt = 0, nl = 0;
+    if (N->task == TASK_REGRESS && !M->out.n) return "a regression model without its targets field";
+    if (N->task != TASK_REGRESS && M->out.n) return "a targets field in a classification model";
+    if (M->out.n && M->out.n != N->size[N->nl - 1]) return "the targets field does not match the outputs";
+    if (!M->tab.ncol) return M->out.n ? "a regression model without its table" : NULL;
+    for (uint32_t c = 0; c < M->tab.ncol; c++) {
+        const Column *C = &M->tab.col[c];
+        nx += C->kind == COL_NUMBER ? 1 : C->kind == COL_CATEGORY ? C->ncat : 0;
+        nt += C->kind == COL_TARGET, nl += C->kind == COL_LABEL;
+    }
+    if (nx != N->size[0]) return "the table's columns do not match the inputs";
+    if (nt != M->out.n || nl > (N->task == TASK_CLASSIFY)) return "the table's label or target columns do not match the task";
+    return NULL;
 }
 
 /* Check the decoded settings; a message or NULL. */
@@ -3128,6 +3355,25 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
                 }
                 continue;
             }
+            if (tag == TAG_TABLE) {
+                Cursor f2 = {c.p, c.p + flen};
+                if (!cur_need(&c, flen) || M->tab.ncol || table_decode(f2, &M->tab)) return fail(err, name, "bad table field");
+                c.p += flen;
+                continue;
+            }
+            if (tag == TAG_TARGETS) {
+                uint32_t n = cur_need(&c, 4) ? get_le32(c.p) : 0;
+                if (n < 1 || n > NN_MAX_WIDTH || flen != 4 + 8 * (uint64_t)n || !cur_need(&c, flen) || M->out.n ||
+                    !(M->out.mean = malloc(n * 4)) || !(M->out.sd = malloc(n * 4)))
+                    return fail(err, name, "bad targets field");
+                M->out.n = n, c.p += 4;
+                for (size_t i = 0; i < 2 * (size_t)n; i++, c.p += 4) {
+                    float fv = bits_f32(get_le32(c.p));
+                    if (!isfinite(fv) || (i >= n && !(fv > 0))) return fail(err, name, "bad targets field");
+                    (i < n ? M->out.mean : M->out.sd)[i % n] = fv;
+                }
+                continue;
+            }
             if (tag < 1 || tag >= TAG_COUNT)
                 return fail(err, name, "unknown settings field %u (written by a newer nn?)", tag);
             if (flen != 4 || !cur_need(&c, 4)) return fail(err, name, "settings field %u has a bad length", tag);
@@ -3137,7 +3383,7 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
             else if (f[tag]) *f[tag] = bits_f32(v);
             else *u[tag] = v;
         }
-        if ((why = meta_check(M))) return fail(err, name, "%s", why);
+        if ((why = meta_check(M)) || (why = table_check(N, M))) return fail(err, name, "%s", why);
     }
     if (net_layout(N, err)) return fail(err, name, "%s", err->msg);
     expect = (size_t)(c.p - buf) + 4 * net_count(N) + 4;
@@ -3329,7 +3575,8 @@ static int ckpt_load(const char *path, Ckpt *k, Err *err)
 static uint32_t data_crc(const Data *d)
 {
     uint32_t c = crc32_update(0, d->x8 ? d->x8 : (const uint8_t *)d->xf, d->n * d->d * (d->x8 ? 1 : sizeof(float)));
-    return d->y ? crc32_update(c, (const uint8_t *)d->y, d->n * sizeof(int32_t)) : c;
+    c = d->y ? crc32_update(c, (const uint8_t *)d->y, d->n * sizeof(int32_t)) : c;
+    return d->t ? crc32_update(c, (const uint8_t *)d->t, d->n * d->nt * sizeof(float)) : c;
 }
 
 /* ======================================================================== */
@@ -3346,13 +3593,23 @@ typedef struct {
     int numbered;  /* the labels must be numbers: the model's classes are */
     int header;    /* -1 detect, 0 no, 1 yes */
     int quiet;     /* no notices on stderr (a header skipped, a label column chosen) */
+    const char *label_name; /* --label-col NAME: the label column by its header name */
+    const char *target;     /* --target COL[,COL...]: a regression on these columns */
+    const char *ignore;     /* --ignore COL[,COL...] */
+    int missing;            /* MISS_* (0: not given, mean) */
+    int may_table;          /* training: read the file as a table when its features need it */
+    const Table *tab;       /* a model's table: rows are read through it */
+    int want_lt;            /* (set by the loader) the label or target columns must be there */
 } CsvOpt;
 
 static void data_free(Data *d)
 {
     names_free(d->names, d->nclass);
+    table_free(&d->tab);
+    free(d->lineno);
     free(d->own_x);
     free(d->own_y);
+    free(d->own_t);
     memset(d, 0, sizeof *d);
 }
 
@@ -3520,7 +3777,7 @@ static int csv_sep(const char *p, const char *end)
             for (int k = 0; k < 3; k++) cnt[k] += *p == seps[k];
     }
     for (int k = 1; k < 3; k++)
-        if (cnt[k] > cnt[best]) best = k;
+        if (cnt[k] > cnt[best] || (k == 1 && cnt[1] && cnt[1] == cnt[0])) best = k; /* as many ',' as ';': 1,5;2,5 */
     return cnt[best] ? seps[best] : ' ';
 }
 
@@ -3585,12 +3842,15 @@ static const char *line_end(const char *p, const char *end)
     return eol ? eol : end;
 }
 
-/* Whether the line [p, eol) holds no data: blank, or a '#' comment. */
-static int skip_line(const char *p, const char *eol)
+/* Whether the line [p, eol) holds no data: blank, or (comments) a '#'
+ * comment.  In a table's rows a '#' is data ("#2 best seller", "#N/A"). */
+static int skip_line_c(const char *p, const char *eol, int comments)
 {
     while (p < eol && (*p == ' ' || *p == '\r' || *p == '\t')) p++;
-    return p == eol || *p == '#';
+    return p == eol || (comments && *p == '#');
 }
+
+static int skip_line(const char *p, const char *eol) { return skip_line_c(p, eol, 1); }
 
 /* Count the fields of the line at p (up to '\n' or end); -1 when a quote
  * does not close (*badcol: its column). */
@@ -3640,18 +3900,28 @@ static int number_text(const char *b, const char *e)
  * spreadsheets and pandas write), or a name. */
 enum { FLD_NUMBER, FLD_MISSING, FLD_NAME };
 
+static const char *const missing_spellings[] = {"NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "null", "NULL", "None", "?", NULL};
+
 static int field_kind(const char *b, const char *e)
 {
-    static const char *const missing[] = {"NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "null", "NULL", "None", "?", NULL};
     if (b == e) return FLD_MISSING;
     if (number_text(b, e)) return FLD_NUMBER;
-    for (int k = 0; missing[k]; k++)
-        if (strlen(missing[k]) == (size_t)(e - b) && !memcmp(missing[k], b, (size_t)(e - b))) return FLD_MISSING;
+    for (int k = 0; missing_spellings[k]; k++)
+        if (strlen(missing_spellings[k]) == (size_t)(e - b) && !memcmp(missing_spellings[k], b, (size_t)(e - b))) return FLD_MISSING;
     return FLD_NAME;
 }
 
+/* The kind of a field as read (quoted: whether it was): a quoted number is
+ * a number, but a quoted "NA" (or "?" ...) is a name, as spreadsheets mean
+ * it; a quoted empty field is missing. */
+static int field_kind_q(const char *b, const char *e, int quoted)
+{
+    int k = field_kind(b, e);
+    return quoted && k == FLD_MISSING && b != e ? FLD_NAME : k;
+}
+
 /* What is wrong with a CSV line, for the message. */
-enum { BAD_NUMBER = 1, BAD_COUNT, BAD_RANGE, BAD_QUOTE, BAD_EMPTY_LABEL };
+enum { BAD_NUMBER = 1, BAD_COUNT, BAD_RANGE, BAD_QUOTE, BAD_EMPTY_LABEL, BAD_MISSING, BAD_OVERFLOW };
 typedef struct {
     size_t col;       /* 1-based column */
     const char *text; /* the field */
@@ -3659,6 +3929,7 @@ typedef struct {
     int kind;         /* BAD_* */
     size_t nf;        /* fields found (BAD_COUNT) */
     int trail;        /* the line ends with a separator (an empty last field) */
+    const char *cname; /* the column's header name, or NULL */
 } CsvBad;
 
 /* Parse the CSV line [p, eol): exactly ncol fields separated by sep;
@@ -3673,6 +3944,7 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
     size_t k = 0, j = 0;
     int q, r;
     it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
+    bad->cname = NULL;
     while ((r = csv_next(&it, &fb, &fe, &q)) == 1) {
         if (++k > ncol) continue; /* counted for the message */
         if (k == lc) {
@@ -3732,6 +4004,21 @@ static int decimal_comma(const char *t, size_t n)
 static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
 {
     int n = (int)(bad->len > 40 ? 40 : bad->len);
+    if (bad->kind == BAD_OVERFLOW)
+        return fail(err, where, "the row's values give an output that is not a finite number (too large for the model's scaling?)");
+    if (bad->cname) { /* a table's column: named */
+        char w[700];
+        if (*bad->cname) snprintf(w, sizeof w, "%.600s: column %zu (%.60s)", where, bad->col, bad->cname);
+        else snprintf(w, sizeof w, "%.600s: column %zu", where, bad->col);
+        switch (bad->kind) {
+        case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
+        case BAD_RANGE: return fail(err, w, "'%.*s' does not fit in a float", n, bad->text);
+        case BAD_QUOTE: return fail(err, w, "a quote that does not close: '%.*s'", n, bad->text);
+        case BAD_MISSING: return fail(err, w, "a missing value ('%.*s'), and --missing error was given", n, bad->text);
+        default: return fail(err, w, "'%.*s' is not a number%s", n, bad->text,
+                             decimal_comma(bad->text, bad->len) ? " (a decimal comma? nn reads numbers with a decimal point)" : "");
+        }
+    }
     switch (bad->kind) {
     case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
     case BAD_EMPTY_LABEL:
@@ -3785,9 +4072,10 @@ static int csv_is_header(const char *p, const char *eol, int sep, size_t ncol)
     while (k < ncol && csv_next(&it, &fb, &fe, &quoted) == 1) {
         int t = field_kind(fb, fe);
         k++;
-        if (t == FLD_MISSING && !(fb == fe && k == ncol)) return 0; /* a missing value: data (an empty last
-                                                                      * field is a trailing separator) */
-        if (t == FLD_NAME) names++;
+        if (t == FLD_MISSING && !(fb == fe && (k == ncol || k == 1))) return 0; /* a missing value: data (an empty
+                                                                                * last field is a trailing separator,
+                                                                                * an empty first one pandas' index) */
+        if (t == FLD_NAME && !decimal_comma(fb, (size_t)(fe - fb))) names++; /* (1,5 is a number, badly written) */
         else if (t == FLD_NUMBER) { /* a pandas column index? */
             double v;
             const char *q = fb;
@@ -3914,84 +4202,49 @@ static long name_find(char *const *names, size_t n, const char *b, const char *e
     return -1;
 }
 
-/* Load a CSV image (buf stays owned by the caller).  Labels are whole
- * numbers 0..65535, or names: when any label is not a whole number, every
- * label is a name and the classes are the names in order of first
- * appearance (or o->names, when given, which every label must be one of). */
-static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const CsvOpt *o, Data *d, Err *err)
+/* The class labels of rows rows, from their texts lt (rows, 2), whether
+ * each was quoted (lq) and its line (lno): whole numbers 0..65535, or
+ * names: when any label is not a whole number, every label is a name and
+ * the classes are the names in order of first appearance (or o->names,
+ * when given, which every label must be one of).  Fills y (rows) and, for
+ * names, *names (*nnames).  Returns 0 or -1. */
+static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, size_t rows, size_t lc, size_t maxlen,
+                      const CsvOpt *o, const char *name, int32_t *y, char ***pnames, size_t *pnnames, Err *err)
 {
-    const char *buf = (const char *)ubuf, *end = buf + len, *p = buf;
-    char where[600], *tmp = NULL;
-    size_t lines = 1, line = 0, rows = 0, cells, *lno = NULL, nnames = 0, badnum = 0, badcol = 0;
+    char where[600], *tmp = NULL, **names = NULL;
+    size_t nnames = 0, badnum = 0, first_name = 0;
     double badv = 0;
-    CsvShape sh;
-    float *x;
-    int32_t *y = NULL;
-    const char **lt = NULL; /* (rows, 2) label texts */
-    char *lq = NULL, **names = NULL;
     int rc = 0, numeric = 1;
-    size_t first_name = 0; /* the row of the first label that is a name */
-    memset(d, 0, sizeof *d);
-    for (const char *q = buf; q < end; q++) lines += *q == '\n';
-    if (csv_shape(&p, end, &line, o, name, &sh, err)) return -1;
-    memcpy(d->note, sh.note, sizeof d->note);
-    d->d = sh.d, d->lc = sh.lc;
-    if (mul_ok(lines, d->d, &cells) || cells > NN_MAX_FILE)
-        return fail(err, name, "too many values (%zu lines of %zu)", lines, d->d);
-    x = alloc_array(cells, sizeof(float));
-    if (sh.lc && (!(y = alloc_array(lines, sizeof(int32_t))) || !(lt = alloc_array(lines * 2, sizeof *lt)) ||
-                  !(lq = alloc_array(lines, 1)) || !(lno = alloc_array(lines, sizeof *lno))))
-        rc = fail(err, name, "out of memory for %zu labels", lines);
-    if (!x && !rc) rc = fail(err, name, "out of memory for %zu values", cells);
-    d->maxabs = 0;
-    for (; !rc && p < end; line++) {
-        const char *eol = line_end(p, end), *lab[2] = {NULL, NULL};
-        int isq = 0;
-        CsvBad bad;
-        if (!skip_line(p, eol)) {
-            if (csv_row(p, eol, sh.sep, sh.ncol, sh.lc, 1.0f, x + rows * d->d, lab, &isq, &bad)) {
-                snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
-                rc = csv_fail(err, where, &bad, sh.ncol);
-                break;
-            }
-            for (size_t i = 0; i < d->d; i++)
-                if (fabsf(x[rows * d->d + i]) > d->maxabs) d->maxabs = fabsf(x[rows * d->d + i]);
-            if (y) {
-                double v;
-                const char *t = lab[0];
-                lt[2 * rows] = lab[0], lt[2 * rows + 1] = lab[1], lq[rows] = (char)isq, lno[rows] = line + 1;
-                if (!scan_number(&t, lab[1], &v) && t == lab[1]) { /* a number, quoted or not: a class index */
-                    if (!o->names && !(v >= 0 && v < NN_MAX_CLASSES && v == floor(v)) && !badnum)
-                        badnum = line + 1, badcol = sh.lc, badv = v;
-                    y[rows] = v >= 0 && v < NN_MAX_CLASSES ? (int32_t)v : 0;
-                } else {
-                    if (numeric) first_name = rows;
-                    numeric = 0;
-                }
-            }
-            rows++;
+    for (size_t r = 0; r < rows; r++) {
+        double v;
+        const char *t = lt[2 * r];
+        if (!scan_number(&t, lt[2 * r + 1], &v) && t == lt[2 * r + 1]) { /* a number, quoted or not: a class index */
+            if (!o->names && !(v >= 0 && v < NN_MAX_CLASSES && v == floor(v)) && !badnum) badnum = lno[r], badv = v;
+            y[r] = v >= 0 && v < NN_MAX_CLASSES ? (int32_t)v : 0;
+        } else {
+            if (numeric) first_name = r;
+            numeric = 0;
         }
-        p = eol + 1;
     }
-    if (!rc && rows == 0) rc = fail(err, name, "no data rows");
-    if (!rc && numeric && badnum) { /* all numbers, one of them not a class */
+    if (numeric && badnum) { /* all numbers, one of them not a class */
         snprintf(where, sizeof where, "%.500s:%zu", name, badnum);
-        rc = fail(err, where, "column %zu: label %g is not a whole number from 0 to %d", badcol, badv, NN_MAX_CLASSES - 1);
+        return fail(err, where, "column %zu: label %g is not a whole number from 0 to %d", lc, badv, NN_MAX_CLASSES - 1);
     }
-    if (!rc && !numeric && o->numbered) { /* names against numbered classes: never matched by accident */
+    if (!numeric && o->numbered) { /* names against numbered classes: never matched by accident */
         snprintf(where, sizeof where, "%.500s:%zu", name, lno[first_name]);
-        rc = fail(err, where, "label '%.*s' is a name, but the classes of the model are numbers 0 to %zu",
-                  (int)(lt[2 * first_name + 1] - lt[2 * first_name] > 60 ? 60 : lt[2 * first_name + 1] - lt[2 * first_name]),
-                  lt[2 * first_name], o->nnames - 1);
+        return fail(err, where, "label '%.*s' is a name, but the classes of the model are numbers 0 to %zu",
+                    (int)(lt[2 * first_name + 1] - lt[2 * first_name] > 60 ? 60 : lt[2 * first_name + 1] - lt[2 * first_name]),
+                    lt[2 * first_name], o->nnames - 1);
     }
-    if (!rc && y && (!numeric || o->names)) { /* labels are names */
+    if (numeric && !o->names) return 0;
+    { /* labels are names */
         size_t cap = o->names ? o->nnames : 0;
         if (o->names) {
             int ok = 1;
             names = names_dup(o->names, o->nnames, &ok), nnames = o->nnames;
             if (!ok) rc = fail(err, name, "out of memory");
         }
-        if (!(tmp = malloc(len + 1))) rc = fail(err, name, "out of memory");
+        if (!(tmp = malloc(maxlen + 1))) rc = fail(err, name, "out of memory");
         for (size_t r = 0; !rc && r < rows; r++) {
             long k = name_find(names, nnames, lt[2 * r], lt[2 * r + 1], lq[r], tmp);
             if (k < 0 && o->names) {
@@ -4020,18 +4273,771 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
             if (!rc) y[r] = (int32_t)k;
         }
     }
-    free(tmp), free(lt), free(lq), free(lno);
+    free(tmp);
     if (rc) {
         names_free(names, nnames);
-        free(x), free(y);
         return -1;
     }
+    *pnames = names, *pnnames = nnames;
+    return 0;
+}
+
+/* Set d->nclass from d->y (and d->names). */
+static void count_classes(Data *d)
+{
     d->nclass = 0;
-    for (size_t r = 0; y && r < rows; r++)
-        if ((size_t)y[r] + 1 > d->nclass) d->nclass = (size_t)y[r] + 1;
-    if (names) d->names = names, d->nclass = nnames; /* every name is a class, seen or not */
+    for (size_t r = 0; d->y && r < d->n; r++)
+        if ((size_t)d->y[r] + 1 > d->nclass) d->nclass = (size_t)d->y[r] + 1;
+}
+
+/* Load a CSV image (buf stays owned by the caller): every column but the
+ * label is a number; labels as csv_labels reads them.  Returns 0, -1, or
+ * -2 without a message when o->may_table and a feature column holds a
+ * name or a missing value: the caller reads the file as a table. */
+static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const CsvOpt *o, Data *d, Err *err)
+{
+    const char *buf = (const char *)ubuf, *end = buf + len, *p = buf;
+    char where[600];
+    size_t lines = 1, line = 0, rows = 0, cells, *lno = NULL, nnames = 0;
+    CsvShape sh;
+    float *x;
+    int32_t *y = NULL;
+    const char **lt = NULL; /* (rows, 2) label texts */
+    char *lq = NULL, **names = NULL;
+    int rc = 0;
+    memset(d, 0, sizeof *d);
+    for (const char *q = buf; q < end; q++) lines += *q == '\n';
+    if (csv_shape(&p, end, &line, o, name, &sh, err)) return -1;
+    memcpy(d->note, sh.note, sizeof d->note);
+    d->d = sh.d, d->lc = sh.lc;
+    if (mul_ok(lines, d->d, &cells) || cells > NN_MAX_FILE)
+        return fail(err, name, "too many values (%zu lines of %zu)", lines, d->d);
+    x = alloc_array(cells, sizeof(float));
+    if (sh.lc && (!(y = alloc_array(lines, sizeof(int32_t))) || !(lt = alloc_array(lines * 2, sizeof *lt)) ||
+                  !(lq = alloc_array(lines, 1)) || !(lno = alloc_array(lines, sizeof *lno))))
+        rc = fail(err, name, "out of memory for %zu labels", lines);
+    if (!x && !rc) rc = fail(err, name, "out of memory for %zu values", cells);
+    d->maxabs = 0;
+    for (; !rc && p < end; line++) {
+        const char *eol = line_end(p, end), *lab[2] = {NULL, NULL};
+        int isq = 0;
+        CsvBad bad;
+        memset(&bad, 0, sizeof bad);
+        if (!skip_line(p, eol)) {
+            if (csv_row(p, eol, sh.sep, sh.ncol, sh.lc, 1.0f, x + rows * d->d, lab, &isq, &bad)) {
+                if (o->may_table && bad.kind == BAD_NUMBER && bad.col != sh.lc && field_kind(bad.text, bad.text + bad.len) != FLD_NUMBER) {
+                    rc = -2;
+                    break;
+                }
+                snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
+                rc = csv_fail(err, where, &bad, sh.ncol);
+                break;
+            }
+            for (size_t i = 0; i < d->d; i++)
+                if (fabsf(x[rows * d->d + i]) > d->maxabs) d->maxabs = fabsf(x[rows * d->d + i]);
+            if (y) lt[2 * rows] = lab[0], lt[2 * rows + 1] = lab[1], lq[rows] = (char)isq, lno[rows] = line + 1;
+            rows++;
+        }
+        p = eol + 1;
+    }
+    if (!rc && rows == 0) rc = fail(err, name, "no data rows");
+    if (!rc && y && csv_labels(lt, lq, lno, rows, sh.lc, len, o, name, y, &names, &nnames, err)) rc = -1;
+    free(lt), free(lq), free(lno);
+    if (rc) {
+        free(x), free(y);
+        return rc;
+    }
     d->n = rows, d->xf = x, d->own_x = x, d->y = y, d->own_y = y;
+    count_classes(d);
+    if (names) d->names = names, d->nclass = nnames; /* every name is a class, seen or not */
     snprintf(d->name, sizeof d->name, "%s", name);
+    return 0;
+}
+
+/* ---- tables -------------------------------------------------------------- */
+
+/* A CSV file read as a table (pandas' or a spreadsheet's): columns are
+ * named by a header, some are not numbers (categories, free text), some
+ * values are missing, and the target may be a real number.  Training reads
+ * it in two passes: the first decides what each column is (--target,
+ * --label-col, --ignore, else a number, or a category when its values are
+ * names) and gathers the means and the categories; the second encodes each
+ * row through that Table, as predict, eval and export do later with the
+ * Table the model keeps. */
+
+/* The unescaped text of a field [b, e) (quoted: "" stands for ") into buf
+ * (cap bytes); its length, or SIZE_MAX when it does not fit. */
+static size_t field_text(const char *b, const char *e, int quoted, char *buf, size_t cap)
+{
+    size_t k = 0;
+    for (const char *p = b; p < e; p++) {
+        if (k + 1 >= cap) return SIZE_MAX;
+        buf[k++] = *p;
+        if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
+    }
+    buf[k] = 0;
+    return k;
+}
+
+/* How the fields of a file's lines map onto a Table: file column j is
+ * table column src[j] (or -1: not used); table column c's features start at
+ * off[c], a target's value goes to t[tix[c]]. */
+typedef struct {
+    const Table *tab;
+    size_t nfile;
+    int32_t src[NN_MAX_WIDTH + 1];
+    size_t off[NN_MAX_WIDTH + 1], tix[NN_MAX_WIDTH + 1];
+    size_t nx, nt;
+    int has_label, has_target; /* the file holds the label / every target */
+    int fill_drop;             /* training with --missing drop: a missing feature drops the row */
+} RowPlan;
+
+/* What encoding a row found beside its values. */
+typedef struct {
+    size_t filled;          /* missing numbers filled in with the training mean */
+    size_t unseen_rows;     /* rows with a category not seen in training */
+    size_t nun;             /* the first few such categories: */
+    size_t ucol[3];         /* ...their table columns */
+    char utext[3][64];      /* ...and texts */
+} RowNote;
+
+/* Add what b saw to a. */
+static void note_add(RowNote *a, const RowNote *b)
+{
+    a->filled += b->filled, a->unseen_rows += b->unseen_rows;
+    for (size_t i = 0; i < b->nun; i++) {
+        size_t j = 0;
+        while (j < a->nun && (a->ucol[j] != b->ucol[i] || strcmp(a->utext[j], b->utext[i]))) j++;
+        if (j == a->nun && a->nun < 3) a->ucol[a->nun] = b->ucol[i], memcpy(a->utext[a->nun++], b->utext[i], 64);
+    }
+}
+
+static const char *col_label(const Table *tab, size_t c, char *buf, size_t cap);
+
+/* The warning for categories not seen in training, if any. */
+static void note_unseen(const RowNote *n, const Table *tab, const char *name)
+{
+    char list[400] = "", cl[80];
+    size_t used = 0;
+    if (!n->unseen_rows) return;
+    for (size_t i = 0; i < n->nun && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s' in column %s", i ? ", " : "", n->utext[i],
+                                 col_label(tab, n->ucol[i], cl, sizeof cl));
+    say("warning: %s: %zu row%s with a category not seen in training (its one-hot inputs are all 0): %s%s", name, n->unseen_rows,
+        plural(n->unseen_rows), list, n->nun == 3 ? ", ..." : "");
+}
+
+/* Encode the line [p, eol) through plan: features into x (nx), targets
+ * into t (nt) when the file has them, the label's text into label[0..1].
+ * Returns 0; 1 when the row has no target or label, 2 when (training with
+ * --missing drop) it has a missing feature: it is skipped; or -1 with *bad
+ * filled. */
+static int table_row(const char *p, const char *eol, int sep, const RowPlan *P, float *x, float *t, const char **label,
+                     int *lq, RowNote *note, CsvBad *bad)
+{
+    CsvIt it;
+    const char *fb = p, *fe = p;
+    size_t k = 0;
+    int q, r, skip = 0, unseen = 0;
+    char tmp[NN_MAX_NAME + 1];
+    it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
+    bad->cname = NULL, bad->trail = 0;
+    memset(x, 0, P->nx * sizeof *x);
+    while ((r = csv_next(&it, &fb, &fe, &q)) == 1) {
+        const Column *C;
+        int32_t c;
+        int kind;
+        if (++k > P->nfile || (c = P->src[k - 1]) < 0) continue;
+        C = &P->tab->col[c];
+        kind = field_kind_q(fb, fe, q);
+        bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb), bad->cname = C->name ? C->name : "";
+        if (C->kind == COL_LABEL) {
+            if (kind == FLD_MISSING) skip = 1;
+            label[0] = fb, label[1] = fe, *lq = q;
+        } else if (C->kind == COL_NUMBER || C->kind == COL_TARGET) {
+            double v;
+            const char *s = fb;
+            float fv;
+            if (kind == FLD_MISSING) {
+                if (C->kind == COL_TARGET) skip = 1;
+                else if (P->tab->missing == MISS_ERROR) return bad->kind = BAD_MISSING, -1;
+                else {
+                    skip |= P->fill_drop ? 2 : 0;
+                    x[P->off[c]] = C->fill, note->filled++;
+                }
+                continue;
+            }
+            if (scan_number(&s, fe, &v) == -2 && s == fe) return bad->kind = BAD_RANGE, -1;
+            if (kind != FLD_NUMBER || s != fe) return bad->kind = BAD_NUMBER, -1;
+            if (!isfinite(fv = (float)v)) return bad->kind = BAD_RANGE, -1;
+            if (C->kind == COL_TARGET) t[P->tix[c]] = fv;
+            else x[P->off[c]] = fv;
+        } else if (C->kind == COL_CATEGORY) {
+            size_t n = kind == FLD_MISSING ? 0 : field_text(fb, fe, q, tmp, sizeof tmp), j = 0;
+            if (kind == FLD_MISSING) {
+                tmp[0] = 0;
+                if (P->tab->missing == MISS_ERROR) return bad->kind = BAD_MISSING, -1;
+                skip |= P->fill_drop ? 2 : 0;
+            }
+            while (j < C->ncat && (n == SIZE_MAX || strcmp(C->cats[j], tmp))) j++;
+            if (j < C->ncat) x[P->off[c] + j] = 1.0f;
+            else {
+                size_t u = 0;
+                unseen = 1;
+                if (n == SIZE_MAX) strcpy(tmp, "(a long text)");
+                while (u < note->nun && (note->ucol[u] != (size_t)c || strncmp(note->utext[u], tmp, 63))) u++;
+                if (u == note->nun && u < 3) note->ucol[u] = (size_t)c, snprintf(note->utext[u], 64, "%.60s", tmp), note->nun++;
+            }
+        }
+    }
+    bad->cname = NULL;
+    if (r < 0) {
+        bad->kind = BAD_QUOTE, bad->col = k + 1, bad->text = fb, bad->len = (size_t)(fe - fb);
+        return -1;
+    }
+    if (k != P->nfile) {
+        bad->kind = BAD_COUNT, bad->nf = k, bad->col = P->nfile;
+        return -1;
+    }
+    note->unseen_rows += unseen && !skip;
+    return skip;
+}
+
+/* The header's field texts (unescaped, malloc'd; *n of them), or NULL. */
+static char **header_fields(const char *p, const char *eol, int sep, size_t *n)
+{
+    CsvIt it;
+    const char *fb, *fe;
+    int q;
+    size_t cap = 0;
+    char **f = NULL, tmp[NN_MAX_NAME + 1];
+    *n = 0;
+    it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
+    while (csv_next(&it, &fb, &fe, &q) == 1) {
+        size_t len = field_text(fb, fe, q, tmp, sizeof tmp);
+        if (len == SIZE_MAX) len = 0, tmp[0] = 0;
+        if (*n == cap) {
+            char **g = realloc(f, (cap = cap ? 2 * cap : 16) * sizeof *g);
+            if (!g) return names_free(f, *n), *n = 0, NULL;
+            f = g;
+        }
+        if (!(f[*n] = malloc(len + 1))) return names_free(f, *n), *n = 0, NULL;
+        memcpy(f[*n], tmp, len + 1), ++*n;
+    }
+    return f;
+}
+
+/* Column spec s[0..len) -- a number from 1, first, last, or a header name
+ * -- as a 0-based column of ncol (header names hdr, or NULL).  A number is
+ * a position and first and last are words even when a header names another
+ * column so (pandas names columns 0, 1, 2 ...): that is said on stderr.
+ * Returns the column, or -1 with a message naming opt. */
+static long column_of(const char *s, size_t len, char *const *hdr, size_t ncol, const char *opt, const char *name, Err *err)
+{
+    size_t k;
+    long c = -1, named = -1;
+    char txt[256];
+    snprintf(txt, sizeof txt, "%.*s", (int)(len > 200 ? 200 : len), s);
+    for (size_t j = 0; hdr && j < ncol && named < 0; j++)
+        if (strlen(hdr[j]) == len && !memcmp(hdr[j], s, len)) named = (long)j;
+    if (!strcmp(txt, "first")) c = 0;
+    else if (!strcmp(txt, "last")) c = (long)ncol - 1;
+    else if (!parse_size(txt, NN_MAX_WIDTH + 1, &k) && k >= 1) {
+        if (k > ncol) return fail(err, name, "%s %zu, but the file has %zu columns", opt, k, ncol), -1;
+        c = (long)k - 1;
+    }
+    if (c >= 0) {
+        if (named >= 0 && named != c)
+            say("%s: %s %s is column %ld; the column named '%s' is column %ld (a number counts columns from 1)", name, opt, txt,
+                c + 1, txt, named + 1);
+        return c;
+    }
+    if (named >= 0) return named;
+    if (!parse_size(txt, NN_MAX_WIDTH + 1, &k)) return fail(err, name, "%s %s: columns count from 1", opt, txt), -1;
+    if (!hdr) return fail(err, name, "%s '%s': line 1 was not taken as a header, so the columns have no names (give a number, "
+                          "or --header yes)", opt, txt), -1;
+    {
+        char list[400] = "";
+        size_t used = 0;
+        int comma = 0;
+        for (size_t j = 0; j < ncol; j++) comma |= strchr(hdr[j], ',') != NULL;
+        for (size_t j = 0; j < ncol && used + 2 < sizeof list; j++)
+            used += (size_t)snprintf(list + used, sizeof list - used, strchr(hdr[j], ',') || !*hdr[j] ? "%s'%.60s'" : "%s%.60s",
+                                     j ? ", " : "", hdr[j]);
+        for (size_t j = 0; j < ncol; j++) /* a different case is a likely slip: say so */
+            if (strlen(hdr[j]) == len && !strncasecmp(hdr[j], s, len))
+                return fail(err, name, "%s '%s': no such column; did you mean '%s'? (names are case-sensitive)", opt, txt, hdr[j]), -1;
+        return fail(err, name, "%s '%s': no such column; the header names %s%s%s", opt, txt, list, used + 2 >= sizeof list ? "..." : "",
+                    comma ? " (a name with a comma: quote it, '\"a, b\"', or give its number)" : ""), -1;
+    }
+}
+
+/* Mark the columns of the comma-separated list `list` (option opt) as
+ * kind in kinds[0..ncol); a column already marked is an error. */
+static int mark_columns(const char *list, int kind, const char *opt, char *const *hdr, size_t ncol, int *kinds,
+                        const char *name, Err *err)
+{
+    static const char *const what[COL_COUNT] = {"", "", "", "the label", "a target", "ignored"};
+    const char *p = list;
+    for (;;) {
+        const char *e, *b = p;
+        size_t len;
+        long c;
+        if (*p == '"' && (e = strchr(p + 1, '"')) && (e[1] == ',' || !e[1])) /* "a, b": a name with a comma */
+            b = p + 1, len = (size_t)(e - b), e = e[1] ? e + 1 : NULL;
+        else
+            e = strchr(p, ','), len = e ? (size_t)(e - p) : strlen(p);
+        c = column_of(b, len, hdr, ncol, opt, name, err);
+        if (c < 0) return -1;
+        if (kinds[c]) {
+            char cn[80];
+            if (hdr) snprintf(cn, sizeof cn, "'%.60s'", hdr[c]);
+            else snprintf(cn, sizeof cn, "%zu", (size_t)c + 1);
+            return fail(err, name, "%s: column %s is %s already", opt, cn, what[kinds[c]]);
+        }
+        kinds[c] = kind;
+        if (!e) return 0;
+        p = e + 1;
+    }
+}
+
+/* Lay out the features of tab's columns (plan->off, tix, nx, nt). */
+static void plan_layout(const Table *tab, RowPlan *P)
+{
+    P->tab = tab, P->nx = P->nt = 0;
+    for (uint32_t c = 0; c < tab->ncol; c++) {
+        const Column *C = &tab->col[c];
+        P->off[c] = P->nx, P->tix[c] = P->nt;
+        P->nx += C->kind == COL_NUMBER ? 1 : C->kind == COL_CATEGORY ? C->ncat : 0;
+        P->nt += C->kind == COL_TARGET;
+    }
+}
+
+/* The plan for reading a file of nfile columns (header names hdr, or
+ * NULL) through a model's table: by name when both have names, else by
+ * position, the label and target columns present or all left out. */
+static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan *P, const char *name, Err *err)
+{
+    size_t nlt = 0, nmiss = 0;
+    int named = hdr != NULL;
+    plan_layout(tab, P);
+    P->nfile = nfile, P->fill_drop = 0;
+    for (uint32_t c = 0; c < tab->ncol; c++) {
+        nlt += tab->col[c].kind == COL_LABEL || tab->col[c].kind == COL_TARGET;
+        named &= tab->col[c].name != NULL;
+    }
+    if (named) {
+        char unknown[300] = "";
+        size_t nu = 0;
+        uint8_t *seen = calloc(tab->ncol, 1);
+        if (!seen) return fail(err, name, "out of memory");
+        for (size_t j = 0; j < nfile; j++) {
+            uint32_t c = 0;
+            while (c < tab->ncol && strcmp(tab->col[c].name, hdr[j])) c++;
+            P->src[j] = c < tab->ncol ? (int32_t)c : -1;
+            if (c == tab->ncol) {
+                if (nu++ < 4) snprintf(unknown + strlen(unknown), sizeof unknown - strlen(unknown), "%s'%.40s'", nu > 1 ? ", " : "", hdr[j]);
+            } else if (seen[c]++) {
+                free(seen);
+                return fail(err, name, "the header names column '%.60s' twice", hdr[j]);
+            }
+        }
+        for (uint32_t c = 0; c < tab->ncol; c++) {
+            const Column *C = &tab->col[c];
+            if (!seen[c] && (C->kind == COL_NUMBER || C->kind == COL_CATEGORY)) {
+                size_t j = 0;
+                while (j < nfile && strcasecmp(hdr[j], C->name)) j++;
+                free(seen);
+                if (j < nfile)
+                    return fail(err, name, "no column '%.60s' in the header, which has '%.60s' (names are case-sensitive)", C->name, hdr[j]);
+                return fail(err, name, "no column '%.60s' in the header; the model was trained with it", C->name);
+            }
+            if (C->kind == COL_TARGET || C->kind == COL_LABEL) nmiss += !seen[c];
+        }
+        free(seen);
+        P->has_label = P->has_target = nmiss == 0;
+        if (nu) say("%s: column%s %s%s not among the model's; ignored", name, nu > 1 ? "s" : "", unknown, nu > 4 ? " ..." : "");
+        return 0;
+    }
+    if (nfile != tab->ncol && nfile != tab->ncol - nlt)
+        return fail(err, name, "%zu columns, but the model's table has %u (%zu without its label or target%s)", nfile, tab->ncol,
+                    (size_t)tab->ncol - nlt, nlt > 1 ? "s" : "");
+    for (size_t j = 0, c = 0; c < tab->ncol; c++) {
+        int lt = tab->col[c].kind == COL_TARGET || tab->col[c].kind == COL_LABEL;
+        if (lt && nfile < tab->ncol) continue;
+        P->src[j++] = (int32_t)c;
+    }
+    P->has_label = P->has_target = nfile == tab->ncol;
+    return 0;
+}
+
+/* What the first pass learns of a feature column. */
+typedef struct {
+    size_t nums, names, missing, dcomma; /* dcomma: names that read as numbers with a decimal comma */
+    double sum;
+    int seq;           /* the numbers so far count 0, 1, 2 ... (or 1, 2, 3 ...), as an index does */
+    double next;
+    size_t name_line;  /* the first name's line */
+    char name1[64];    /* ...and its text */
+} ColStats;
+
+/* Add text (len bytes) to categories (*cats, *n, capacity *cap) unless
+ * there; 0, or -1 out of memory, 1 when there are NN_MAX_CATS already. */
+static int add_category(char ***cats, uint32_t *n, size_t *cap, const char *text, size_t len)
+{
+    for (uint32_t k = 0; k < *n; k++)
+        if (strlen((*cats)[k]) == len && !memcmp((*cats)[k], text, len)) return 0;
+    if (*n >= NN_MAX_CATS) return 1;
+    if (*n == *cap) {
+        char **g = realloc(*cats, (*cap = *cap ? 2 * *cap : 8) * sizeof *g);
+        if (!g) return -1;
+        *cats = g;
+    }
+    if (!((*cats)[*n] = malloc(len + 1))) return -1;
+    memcpy((*cats)[*n], text, len), (*cats)[*n][len] = 0, ++*n;
+    return 0;
+}
+
+/* A column's name for messages: 'Name' or its number. */
+static const char *col_label(const Table *tab, size_t c, char *buf, size_t cap)
+{
+    if (tab->col[c].name) snprintf(buf, cap, "'%.60s'", tab->col[c].name);
+    else snprintf(buf, cap, "%zu", c + 1);
+    return buf;
+}
+
+/* What to give --ignore for column c: its header name, or its number
+ * when the name is empty, holds a comma or reads as a number. */
+static const char *ignore_arg(char *const *hdr, size_t c, char *buf, size_t cap)
+{
+    if (hdr && *hdr[c] && !strchr(hdr[c], ',') && field_kind(hdr[c], hdr[c] + strlen(hdr[c])) == FLD_NAME && strlen(hdr[c]) < cap)
+        return hdr[c];
+    snprintf(buf, cap, "%zu", c + 1);
+    return buf;
+}
+
+/* Training: decide what each column of the data lines [p, end) is and
+ * build the table (kinds[c] is COL_LABEL, COL_TARGET, COL_IGNORED or 0, a
+ * feature; hdr the header names or NULL; line0 the lines before p).  Puts
+ * what it decided into note (cap bytes). */
+static int table_build(const char *p, const char *end, size_t line0, int sep, size_t ncol, const int *kinds,
+                       char *const *hdr, int missing, int quiet, const char *name, Table *tab, char *note, size_t cap, Err *err)
+{
+    ColStats *st = calloc(ncol, sizeof *st);
+    size_t *ccap = calloc(ncol, sizeof *ccap), rows = 0, nnum = 0, ncatcol = 0, filled = 0, used = 0, first_line = 0;
+    char tmp[NN_MAX_NAME + 1], cl[80], ia[80], where[600], cats[300] = "";
+    int rc = 0;
+    tab->missing = (uint32_t)(missing ? missing : MISS_MEAN);
+    tab->ncol = (uint32_t)ncol;
+    if (!st || !ccap || !(tab->col = calloc(ncol, sizeof *tab->col))) {
+        free(st), free(ccap);
+        return fail(err, name, "out of memory");
+    }
+    for (size_t c = 0; c < ncol; c++) {
+        tab->col[c].kind = kinds[c];
+        if (hdr && !(tab->col[c].name = malloc(strlen(hdr[c]) + 1))) rc = fail(err, name, "out of memory");
+        else if (hdr) strcpy(tab->col[c].name, hdr[c]);
+    }
+    for (int pass = 1; !rc && pass <= 2; pass++) { /* 1: counts, means, names; 2: the categories in order */
+        size_t line = line0;
+        for (const char *q = p, *eol; !rc && q < end; q = eol + (eol < end), line++) {
+            CsvIt it;
+            const char *fb, *fe;
+            int qu, keep = 1;
+            size_t c;
+            eol = line_end(q, end);
+            if (skip_line_c(q, eol, 0)) continue;
+            if (!first_line) first_line = line + 1;
+            it.p = q, it.eol = eol, it.sep = sep, it.done = 0; /* a row without its target or label adds nothing */
+            for (c = 0; c < ncol && csv_next(&it, &fb, &fe, &qu) == 1; c++)
+                if ((kinds[c] == COL_TARGET || kinds[c] == COL_LABEL) && field_kind_q(fb, fe, qu) == FLD_MISSING) keep = 0;
+            if (!keep) continue;
+            rows += pass == 1;
+            it.p = q, it.eol = eol, it.sep = sep, it.done = 0;
+            for (c = 0; c < ncol && csv_next(&it, &fb, &fe, &qu) == 1; c++) {
+                int k = field_kind_q(fb, fe, qu);
+                ColStats *S = &st[c];
+                if (kinds[c]) continue;
+                if (pass == 1) {
+                    double v;
+                    const char *s = fb;
+                    if (k == FLD_MISSING) S->missing++, S->seq = 0;
+                    else if (k == FLD_NAME) {
+                        S->dcomma += fe > fb && decimal_comma(fb, (size_t)(fe - fb));
+                        if (!S->names++) {
+                            S->name_line = line + 1;
+                            snprintf(S->name1, sizeof S->name1, "%.*s", (int)(fe - fb > 60 ? 60 : fe - fb), fb);
+                        }
+                    } else if (k == FLD_NUMBER && !scan_number(&s, fe, &v) && s == fe) {
+                        S->seq = S->nums ? S->seq && v == S->next : v == 0 || v == 1;
+                        S->nums++, S->sum += v, S->next = v + 1;
+                    }
+                } else if (tab->col[c].kind == COL_CATEGORY) {
+                    size_t len = k == FLD_MISSING ? 0 : field_text(fb, fe, qu, tmp, sizeof tmp);
+                    int r;
+                    if (k == FLD_MISSING && tab->missing != MISS_MEAN) continue; /* dropped, or an error later */
+                    if (len == SIZE_MAX) {
+                        snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
+                        rc = fail(err, where, "column %s: a value longer than %d bytes", col_label(tab, c, cl, sizeof cl), NN_MAX_NAME);
+                        break;
+                    }
+                    if ((r = add_category(&tab->col[c].cats, &tab->col[c].ncat, &ccap[c], tmp, len)) < 0) {
+                        rc = fail(err, name, "out of memory");
+                        break;
+                    }
+                    if (r > 0 || (tab->col[c].ncat > 20 && 2 * tab->col[c].ncat > rows)) {
+                        rc = fail(err, name, "column %s holds text with %s%u different values in %zu rows: free text or an id, "
+                                  "not a category; give --ignore %s", col_label(tab, c, cl, sizeof cl), r > 0 ? "more than " : "",
+                                  tab->col[c].ncat, rows, ignore_arg(hdr, c, ia, sizeof ia));
+                        break;
+                    }
+                }
+            }
+        }
+        if (rc || pass == 2) break;
+        if (!first_line) { /* a header and nothing else */
+            rc = fail(err, name, "no data rows");
+            break;
+        }
+        if (!rows) { /* every label or target is missing */
+            size_t lc = 0;
+            while (lc < ncol && kinds[lc] != COL_LABEL && kinds[lc] != COL_TARGET) lc++;
+            snprintf(where, sizeof where, "%.500s:%zu", name, first_line);
+            rc = fail(err, where, lc < ncol ? "column %s, the %s, is missing in every row%s" : "no data rows%.0s%.0s%.0s",
+                      col_label(tab, lc < ncol ? lc : 0, cl, sizeof cl), lc < ncol && kinds[lc] == COL_LABEL ? "label" : "target",
+                      lc + 1 == ncol ? " (does each line end with a separator?)" : "");
+            break;
+        }
+        for (size_t c = 0; c < ncol && !rc; c++) { /* what each feature column is */
+            ColStats *S = &st[c];
+            Column *C = &tab->col[c];
+            if (kinds[c]) continue;
+            if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or inf, or hex) */
+                snprintf(where, sizeof where, "%.500s:%zu", name, S->name_line);
+                rc = fail(err, where, "column %s: '%s' is not a number (%zu of the column's values are numbers; a column of "
+                          "categories holds names only)", col_label(tab, c, cl, sizeof cl), S->name1, S->nums);
+            } else if (S->names && S->dcomma == S->names) { /* 1,5 and 2,25: numbers with a decimal comma */
+                snprintf(where, sizeof where, "%.500s:%zu", name, S->name_line);
+                rc = fail(err, where, "column %s: '%s' is not a number (a decimal comma? nn reads numbers with a decimal point)",
+                          col_label(tab, c, cl, sizeof cl), S->name1);
+            } else if (S->names) {
+                C->kind = COL_CATEGORY, ncatcol++;
+            } else if (!S->nums) {
+                rc = fail(err, name, "column %s has no values (every one is missing); give --ignore %s", col_label(tab, c, cl, sizeof cl),
+                          ignore_arg(hdr, c, ia, sizeof ia));
+            } else {
+                C->kind = COL_NUMBER, nnum++;
+                C->fill = (float)(S->sum / (double)S->nums);
+                if (S->seq && S->nums == rows && rows >= 10 && !quiet) /* pandas' index, written out */
+                    say("warning: %s: column %s counts %s, 1, 2 ... %zu like a row index; if it is one, give --ignore %s", name,
+                        col_label(tab, c, cl, sizeof cl), S->next == (double)rows ? "0" : "1", (size_t)(S->next - 1), ignore_arg(hdr, c, ia, sizeof ia));
+                if (S->missing && tab->missing == MISS_MEAN) filled += S->missing;
+            }
+        }
+    }
+    if (!rc) { /* say what was decided */
+        size_t ntg = 0, nig = 0, cu = 0;
+        for (size_t c = 0; c < ncol; c++) {
+            const Column *C = &tab->col[c];
+            ntg += C->kind == COL_TARGET, nig += C->kind == COL_IGNORED;
+            if (C->kind == COL_CATEGORY && cu + 2 < sizeof cats)
+                cu += (size_t)snprintf(cats + cu, sizeof cats - cu, "%s%s: %u value%s", cu ? "; " : "", col_label(tab, c, cl, sizeof cl),
+                                       C->ncat, C->ncat == 1 ? "" : "s");
+        }
+        used = (size_t)snprintf(note, cap, "%.200s: a table of %zu columns: %zu number%s", name, ncol, nnum, plural(nnum));
+        if (ncatcol && used < cap)
+            used += (size_t)snprintf(note + used, cap - used, ", %zu categor%s one-hot encoded (%s)", ncatcol, ncatcol == 1 ? "y" : "ies", cats);
+        if (ntg && used < cap) used += (size_t)snprintf(note + used, cap - used, ", %zu target%s", ntg, plural(ntg));
+        if (nig && used < cap) used += (size_t)snprintf(note + used, cap - used, ", %zu ignored", nig);
+        if (filled && used < cap)
+            used += (size_t)snprintf(note + used, cap - used, "; %zu missing value%s filled in with the column mean%s", filled,
+                                     plural(filled), filled == 1 ? "" : "s");
+    }
+    free(ccap), free(st);
+    if (rc) table_free(tab);
+    return rc;
+}
+
+/* --header auto against a model's table: whether the first line of the
+ * text at p is a header.  It is when one of its fields names a column of
+ * the table (in any case: a misspelt header is reported by name, never
+ * read as a row), or when it looks like a header (csv_is_header) and its
+ * names are not all categories the table knows (a row of categories looks
+ * like a header).  -1: no names in the table; decide as for any file. */
+static int table_header(const char *p, const char *end, int sep, const Table *tab)
+{
+    size_t n = 0, hits = 0, known = 0, names = 0;
+    char **f;
+    const char *eol;
+    int look;
+    if (end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
+    while (p < end && skip_line(p, eol = line_end(p, end))) p = eol + (eol < end);
+    if (p >= end || !tab->col[0].name) return -1;
+    eol = line_end(p, end);
+    sep = sep ? sep : csv_sep(p, end);
+    if (!(f = header_fields(p, eol, sep, &n))) return -1;
+    for (size_t j = 0; j < n; j++) {
+        int k = field_kind(f[j], f[j] + strlen(f[j]));
+        for (uint32_t c = 0; c < tab->ncol; c++)
+            if (!strcasecmp(tab->col[c].name, f[j])) {
+                hits++;
+                break;
+            }
+        if (k != FLD_NAME) continue;
+        names++;
+        for (uint32_t c = 0, found = 0; c < tab->ncol && !found; c++)
+            for (uint32_t q = 0; q < tab->col[c].ncat && !found; q++)
+                if (!strcmp(tab->col[c].cats[q], f[j])) known++, found = 1;
+    }
+    names_free(f, n);
+    look = csv_is_header(p, eol, sep, n);
+    return hits > 0 || (look && known < names);
+}
+
+/* Load a CSV image as a table: through the model's table o->tab (eval, and
+ * --test in training), else building one from the training options. */
+static int load_table(const uint8_t *ubuf, size_t len, const char *name, const CsvOpt *o, Data *d, Err *err)
+{
+    const char *buf = (const char *)ubuf, *end = buf + len, *p = buf;
+    CsvOpt o2 = *o;
+    CsvShape sh;
+    RowPlan *P = calloc(1, sizeof *P);
+    Table own = {0, NULL, 0};
+    const Table *tab = o->tab;
+    char **hdr = NULL, where[600], **names = NULL, note[1000] = "";
+    int *kinds = NULL, rc = 0;
+    size_t nh = 0, line = 0, lines = 1, rows = 0, no_target = 0, dropped = 0, filled = 0, *lno = NULL, nnames = 0, first_skip = 0;
+    float *x = NULL, *t = NULL;
+    int32_t *y = NULL;
+    const char **lt = NULL;
+    char *lq = NULL;
+    RowNote rn;
+    memset(d, 0, sizeof *d), memset(&rn, 0, sizeof rn);
+    if (!P) return fail(err, name, "out of memory");
+    for (const char *q = buf; q < end; q++) lines += *q == '\n';
+    if (tab) {
+        if (o->header < 0) o2.header = table_header(buf, end, o->sep, tab);
+        o2.label_col = LABEL_NONE;
+    } else if (o->target || o->label_name) o2.label_col = LABEL_NONE;
+    if (csv_shape(&p, end, &line, &o2, name, &sh, err)) {
+        free(P);
+        return -1;
+    }
+    if (sh.note[0] && !o->quiet) say("%s", sh.note);
+    if (sh.head && !(hdr = header_fields(sh.head, sh.head_end, sh.sep, &nh))) rc = fail(err, name, "out of memory");
+    if (!rc && hdr && nh != sh.ncol) {
+        if (o->header == 1) names_free(hdr, nh), hdr = NULL; /* a summary line, not names */
+        else rc = fail(err, name, "the header has %zu names, but the rows have %zu columns", nh, sh.ncol);
+    }
+    for (size_t a = 0; !rc && !tab && hdr && a < nh; a++) /* predict finds columns by name: one each */
+        for (size_t b = a + 1; !rc && b < nh; b++)
+            if (!strcmp(hdr[a], hdr[b]))
+                rc = fail(err, name, "the header names columns %zu and %zu both '%.60s'; rename one (predict finds columns by name)", a + 1,
+                          b + 1, hdr[a]);
+    if (!rc && !tab) { /* training: what each column is */
+        if (!(kinds = calloc(sh.ncol, sizeof *kinds))) rc = fail(err, name, "out of memory");
+        if (!rc && o->target && mark_columns(o->target, COL_TARGET, "--target", hdr, sh.ncol, kinds, name, err)) rc = -1;
+        if (!rc && o->label_name && mark_columns(o->label_name, COL_LABEL, "--label-col", hdr, sh.ncol, kinds, name, err)) rc = -1;
+        if (!rc && !o->target && !o->label_name && sh.lc) kinds[sh.lc - 1] = COL_LABEL;
+        if (!rc && o->ignore && mark_columns(o->ignore, COL_IGNORED, "--ignore", hdr, sh.ncol, kinds, name, err)) rc = -1;
+        if (!rc) {
+            size_t nf = 0;
+            for (size_t c = 0; c < sh.ncol; c++) nf += !kinds[c];
+            if (!nf) rc = fail(err, name, "no feature columns left (every column is the label, a target or ignored)");
+        }
+        if (!rc && table_build(p, end, line, sh.sep, sh.ncol, kinds, hdr, o->missing, o->quiet, name, &own, note, sizeof note, err)) rc = -1;
+        tab = &own;
+        if (!rc) {
+            plan_layout(tab, P);
+            P->nfile = sh.ncol, P->has_label = P->has_target = 1, P->fill_drop = own.missing == MISS_DROP;
+            for (size_t c = 0; c < sh.ncol; c++) P->src[c] = (int32_t)c;
+        }
+    } else if (!rc && table_plan(tab, hdr, sh.ncol, P, name, err)) rc = -1;
+    if (!rc && P->nx > NN_MAX_WIDTH) rc = fail(err, name, "%zu features after one-hot encoding; the limit is %d", P->nx, NN_MAX_WIDTH);
+    if (!rc && o->want_lt) { /* the label or targets: needed to train or evaluate */
+        size_t lc = SIZE_MAX;
+        char cl[80];
+        for (uint32_t c = 0; c < tab->ncol; c++)
+            if (tab->col[c].kind == COL_LABEL || tab->col[c].kind == COL_TARGET) lc = c;
+        if (lc != SIZE_MAX && !P->has_label)
+            rc = fail(err, name, "no column %s, the model's %s, in the file", col_label(tab, lc, cl, sizeof cl),
+                      tab->col[lc].kind == COL_LABEL ? "label" : "target");
+    }
+    if (!rc) {
+        size_t cells;
+        if (mul_ok(lines, P->nx ? P->nx : 1, &cells) || cells > NN_MAX_FILE) rc = fail(err, name, "too many values (%zu lines of %zu)", lines, P->nx);
+        else if (!(x = alloc_array(cells, sizeof(float))) || (P->nt && !(t = alloc_array(lines * P->nt, sizeof(float)))) ||
+                 !(lno = alloc_array(lines, sizeof *lno)) || !(lt = alloc_array(lines * 2, sizeof *lt)) || !(lq = alloc_array(lines, 1)))
+            rc = fail(err, name, "out of memory for %zu rows", lines);
+    }
+    for (; !rc && p < end; line++) {
+        const char *eol = line_end(p, end), *lab[2] = {NULL, NULL};
+        int isq = 0, r;
+        CsvBad bad;
+        size_t f0 = rn.filled;
+        memset(&bad, 0, sizeof bad);
+        if (!skip_line_c(p, eol, 0)) {
+            r = table_row(p, eol, sh.sep, P, x + rows * P->nx, t ? t + rows * P->nt : NULL, lab, &isq, &rn, &bad);
+            if (r < 0) {
+                snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
+                rc = csv_fail(err, where, &bad, sh.ncol);
+                break;
+            }
+            if (r > 0) { /* no target or label (or --missing drop) */
+                if (r & 1) {
+                    if (!no_target++) first_skip = line + 1;
+                } else {
+                    dropped++;
+                }
+                rn.filled = f0;
+            } else {
+                lt[2 * rows] = lab[0], lt[2 * rows + 1] = lab[1], lq[rows] = (char)isq, lno[rows] = line + 1;
+                rows++;
+            }
+        }
+        p = eol + (eol < end);
+    }
+    if (!rc && rows == 0 && no_target && !dropped) { /* the label or target column is empty in every row */
+        size_t lc = 0;
+        char cl[80];
+        while (lc < tab->ncol && tab->col[lc].kind != COL_LABEL && tab->col[lc].kind != COL_TARGET) lc++;
+        snprintf(where, sizeof where, "%.500s:%zu", name, first_skip);
+        rc = fail(err, where, "column %s, the %s, is missing in every row%s", col_label(tab, lc, cl, sizeof cl),
+                  tab->col[lc].kind == COL_LABEL ? "label" : "target", lc + 1 == tab->ncol ? " (does each line end with a separator?)" : "");
+    }
+    if (!rc && rows == 0) rc = fail(err, name, "no data rows%s", no_target || dropped ? " with every value needed" : "");
+    if (!rc && P->has_label && P->nt == 0) {
+        int want_label = 0;
+        for (uint32_t c = 0; c < tab->ncol; c++) want_label |= tab->col[c].kind == COL_LABEL;
+        if (want_label) {
+            if (!(y = alloc_array(rows, sizeof *y))) rc = fail(err, name, "out of memory");
+            else if (csv_labels(lt, lq, lno, rows, 0, len, o, name, y, &names, &nnames, err)) rc = -1;
+        }
+    }
+    filled = rn.filled;
+    free(lt), free(lq), free(kinds), names_free(hdr, nh);
+    if (rc) {
+        free(x), free(t), free(y), free(P), free(lno), table_free(&own);
+        return -1;
+    }
+    d->lineno = lno;
+    if (!o->quiet) {
+        if (note[0]) say("%s", note);
+        if (no_target) say("%s: %zu row%s without a %s dropped", name, no_target, plural(no_target), P->nt ? "target" : "label");
+        if (dropped) say("%s: %zu row%s with a missing value dropped (--missing drop)", name, dropped, plural(dropped));
+        if (o->tab && filled) say("%s: %zu missing value%s filled in with the training means", name, filled, plural(filled));
+        note_unseen(&rn, tab, name);
+    }
+    d->n = rows, d->d = P->nx, d->xf = x, d->own_x = x, d->t = t, d->own_t = t, d->nt = P->nt;
+    d->y = y, d->own_y = y;
+    count_classes(d);
+    if (names) d->names = names, d->nclass = nnames;
+    d->maxabs = 0;
+    for (size_t i = 0; i < rows * P->nx; i++)
+        if (fabsf(x[i]) > d->maxabs) d->maxabs = fabsf(x[i]);
+    d->tab = own, d->is_table = 1;
+    snprintf(d->name, sizeof d->name, "%s", name);
+    free(P);
     return 0;
 }
 
@@ -4158,6 +5164,7 @@ static int load_idx_file(const char *path, const char *name, uint8_t *buf, size_
 static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
                          const CsvOpt *o, int want_labels, Data *d, Err *err)
 {
+    int rc;
     (void)path;
     if (labels) {
         free(buf);
@@ -4168,7 +5175,24 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
         return fail(err, name, "binary data, neither IDX nor CSV text");
     }
     cr_lines(buf, len);
-    if (load_csv(buf, len, name, o, d, err)) {
+    if (o->tab || o->target || o->ignore || o->label_name || o->missing) { /* a table */
+        CsvOpt o2 = *o;
+        o2.want_lt = want_labels;
+        rc = load_table(buf, len, name, &o2, d, err);
+        free(buf);
+        if (rc) return -1;
+        if (want_labels && !d->y && !d->t) {
+            data_free(d);
+            return fail(err, name, "no label or target column");
+        }
+        return 0;
+    }
+    if ((rc = load_csv(buf, len, name, o, d, err)) == -2) { /* names or missing values among the features */
+        CsvOpt o2 = *o;
+        o2.want_lt = want_labels;
+        rc = load_table(buf, len, name, &o2, d, err);
+    }
+    if (rc) {
         free(buf);
         return -1;
     }
@@ -4180,50 +5204,61 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
     return 0;
 }
 
+/* A copy of rows idx[0..cnt) of `all` into o, owning its rows (the table
+ * stays with `all`); `what` names it ("training", "held-out"). */
+static int data_pick(const Data *all, const size_t *idx, size_t cnt, const char *what, Data *o, Err *err)
+{
+    size_t es = all->x8 ? 1 : sizeof(float);
+    uint8_t *x = alloc_array(cnt * all->d, es);
+    int32_t *y = all->y ? alloc_array(cnt, sizeof(int32_t)) : NULL;
+    float *t = all->t ? alloc_array(cnt * all->nt, sizeof(float)) : NULL;
+    int ok = 1;
+    memset(o, 0, sizeof *o);
+    if (!x || (all->y && !y) || (all->t && !t)) {
+        free(x), free(y), free(t);
+        return fail(err, all->name, "out of memory");
+    }
+    for (size_t i = 0; i < cnt; i++) {
+        const uint8_t *from = all->x8 ? all->x8 + idx[i] * all->d : (const uint8_t *)(all->xf + idx[i] * all->d);
+        memcpy(x + i * all->d * es, from, all->d * es);
+        if (y) y[i] = all->y[idx[i]];
+        if (t) memcpy(t + i * all->nt, all->t + idx[i] * all->nt, all->nt * sizeof(float));
+    }
+    *o = *all;
+    memset(&o->tab, 0, sizeof o->tab);
+    o->lineno = NULL;
+    o->n = cnt, o->own_x = x, o->own_y = y, o->y = y, o->own_t = t, o->t = t;
+    if (all->x8) o->x8 = x;
+    else o->xf = (const float *)x;
+    o->names = names_dup(all->names, all->nclass, &ok);
+    if (!ok) {
+        data_free(o);
+        return fail(err, all->name, "out of memory");
+    }
+    snprintf(o->name, sizeof o->name, "%.400s (%s %zu rows)", all->name, what, cnt);
+    return 0;
+}
+
 /* Move k rows, chosen by a seeded shuffle, of `all` into `held`; `rest`
- * gets the others.  Both copies own their rows; `all` is freed. */
+ * gets the others (and the table).  `all` is freed. */
 static int data_holdout(Data *all, size_t k, uint64_t seed, Data *rest, Data *held, Err *err)
 {
-    size_t *idx = alloc_array(all->n, sizeof(size_t)), es = all->x8 ? 1 : sizeof(float);
+    size_t *idx = alloc_array(all->n, sizeof(size_t));
     Rng r;
-    Data *out[2] = {rest, held};
-    size_t cnt[2] = {all->n - k, k};
     if (!idx) return fail(err, all->name, "out of memory");
     for (size_t i = 0; i < all->n; i++) idx[i] = i;
     rng_seed(&r, seed ^ 0x686f6c646f7574ULL); /* "holdout": its own stream */
     shuffle(&r, idx, all->n);
-    for (int s = 0; s < 2; s++) {
-        Data *o = out[s];
-        const size_t *src = idx + (s ? cnt[0] : 0);
-        uint8_t *x = alloc_array(cnt[s] * all->d, es);
-        int32_t *y = alloc_array(cnt[s], sizeof(int32_t));
-        memset(o, 0, sizeof *o);
-        if (!x || !y) {
-            free(x), free(y), free(idx);
-            if (s) data_free(rest);
-            return fail(err, all->name, "out of memory");
-        }
-        for (size_t i = 0; i < cnt[s]; i++) {
-            const uint8_t *from = all->x8 ? all->x8 + src[i] * all->d : (const uint8_t *)(all->xf + src[i] * all->d);
-            memcpy(x + i * all->d * es, from, all->d * es);
-            y[i] = all->y[src[i]];
-        }
-        *o = *all;
-        o->n = cnt[s], o->own_x = x, o->own_y = y, o->y = y;
-        {
-            int ok = 1;
-            o->names = names_dup(all->names, all->nclass, &ok);
-            if (!ok) {
-                free(x), free(y), free(idx);
-                if (s) data_free(rest);
-                return fail(err, all->name, "out of memory");
-            }
-        }
-        if (all->x8) o->x8 = x;
-        else o->xf = (const float *)x;
-        snprintf(o->name, sizeof o->name, "%.400s (%s %zu rows)", all->name, s ? "held-out" : "training", cnt[s]);
+    if (data_pick(all, idx, all->n - k, "training", rest, err)) {
+        free(idx);
+        return -1;
+    }
+    if (data_pick(all, idx + all->n - k, k, "held-out", held, err)) {
+        free(idx), data_free(rest);
+        return -1;
     }
     free(idx);
+    rest->tab = all->tab, memset(&all->tab, 0, sizeof all->tab); /* the table moves to the training rows */
     data_free(all);
     return 0;
 }
@@ -4304,8 +5339,9 @@ static void evaluate(Pool *pl, Infer *I, const Net *N, const Data *d, float *out
 static int probe_usable(const Data *p)
 {
     size_t r = 1, same = 1;
-    while (r < p->n && p->y[r] == p->y[0]) r++;
-    if (r == p->n) return 0; /* one class: a constant answer may be right */
+    if (p->y) while (r < p->n && p->y[r] == p->y[0]) r++;
+    else while (r < p->n && !memcmp(p->t + r * p->nt, p->t, p->nt * sizeof *p->t)) r++;
+    if (r == p->n) return 0; /* one class (or target value): a constant answer may be right */
     for (size_t i = p->d; i < p->n * p->d && same; i++)
         same = p->x8 ? p->x8[i] == p->x8[i % p->d] : p->xf[i] == p->xf[i % p->d];
     return !same;
@@ -4318,7 +5354,7 @@ static int collapsed(Pool *pl, Infer *I, const Net *N, const Data *probe, float 
     const ActSpec *act = &acts[N->layer[N->nl - 1].act];
     int sat = cnt && act->lo < act->hi; /* a bounded output can saturate */
     infer_all(pl, I, probe, out, pred);
-    for (size_t r = 0; r < probe->n; r++) { /* saturated: every output at an end of its range */
+    for (size_t r = 0; r < probe->n && probe->y; r++) { /* saturated: every output at an end of its range */
         double mx = act->lo;
         ok += pred[r] == probe->y[r];
         if (cnt && ++cnt[probe->y[r]] > most) most = cnt[probe->y[r]];
@@ -4344,7 +5380,7 @@ static int collapsed(Pool *pl, Infer *I, const Net *N, const Data *probe, float 
         size = fabs(lo) > size ? fabs(lo) : size, size = fabs(hi) > size ? fabs(hi) : size;
     }
     if (spread <= 1e-6 * size) return 1;
-    return sat && (double)ok / (double)probe->n < p + (1 - p) / 4 ? 2 : 0;
+    return sat && probe->y && (double)ok / (double)probe->n < p + (1 - p) / 4 ? 2 : 0;
 }
 
 /* What surrounds a training run: checkpoints, a resumed state, signals. */
@@ -4361,7 +5397,7 @@ typedef struct {
 } TrainCtl;
 
 /* A one-line chart of v[0..n) with block characters, on stderr. */
-static void sparkline(const char *what, const double *v, size_t n)
+static void sparkline(const char *what, const double *v, size_t n, int percent)
 {
     static const char *const bars[8] = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"};
     double lo = v[0], hi = v[0];
@@ -4370,7 +5406,8 @@ static void sparkline(const char *what, const double *v, size_t n)
     fprintf(stderr, "%s by epoch: ", what);
     for (size_t i = 0; i < n; i += step)
         fputs(bars[hi > lo ? (int)((v[i] - lo) / (hi - lo) * 7.999) : 7], stderr);
-    fprintf(stderr, "  (%.2f%% .. %.2f%%)\n", 100 * lo, 100 * hi);
+    if (percent) fprintf(stderr, "  (%.2f%% .. %.2f%%)\n", 100 * lo, 100 * hi);
+    else fprintf(stderr, "  (%.4f .. %.4f)\n", lo, hi);
 }
 
 /* The state of a training run beside the network: the trainer and the
@@ -4420,7 +5457,7 @@ static int run_init(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, con
     int log = ctl && ctl->log;
     memset(r, 0, sizeof *r);
     r->states = o->optimizer == OPT_ADAM ? 2 : o->optimizer == OPT_SGD ? 0 : 1;
-    r->best_score.metric = -1; /* below any score */
+    r->best_score.metric = -HUGE_VAL, r->best_score.cost = HUGE_VAL; /* below any score */
     r->dcrc = (ctl && (ctl->ckpt || ctl->resume)) ? data_crc(tr) : 0;
     r->probe = *tr, r->probe.n = np;
     r->order = alloc_array(tr->n, sizeof(size_t)), r->good = alloc_floats(N->nparam);
@@ -4442,6 +5479,10 @@ static int run_init(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, con
     return 0;
 }
 
+/* v, or instead when it is not finite (a checkpoint holds finite numbers:
+ * "no score yet" is stored as the largest double). */
+static double finite_or(double v, double instead) { return isfinite(v) ? v : instead; }
+
 /* Write the training state to ctl->ckpt: epochs_done whole epochs, and
  * batch_next mini-batches of the next one. */
 static int save_ckpt(const TrainCtl *ctl, const Data *tr, const Net *N, const Run *r, const TrainResult *res,
@@ -4455,9 +5496,11 @@ static int save_ckpt(const TrainCtl *ctl, const Data *tr, const Net *N, const Ru
     k.step0 = r->T.step0, k.cost_partial = batch_next ? r->T.cost_sum : 0;
     memcpy(k.rng, r->rng.s, sizeof k.rng);
     k.nparam = N->nparam, k.param = N->param, k.s1 = r->T.s1, k.s2 = r->T.s2, k.nstates = (uint32_t)r->states;
-    k.has_best = r->best != NULL, k.best = r->best, k.best_val = (double)r->best_score.correct, k.best_cost = r->best_score.cost;
-    k.since = (uint32_t)r->since, k.saved_epoch = (uint32_t)res->saved_epoch, k.val_acc = res->val_acc;
-    k.best_acc = res->best_acc, k.best_epoch_test = (uint32_t)res->best_test_epoch, k.final_acc = res->final_acc;
+    k.has_best = r->best != NULL, k.best = r->best;
+    k.best_val = N->task == TASK_REGRESS ? finite_or(r->best_score.metric, -DBL_MAX) : (double)r->best_score.correct;
+    k.best_cost = finite_or(r->best_score.cost, DBL_MAX), k.best_acc = finite_or(res->best_acc, -DBL_MAX);
+    k.since = (uint32_t)r->since, k.saved_epoch = (uint32_t)res->saved_epoch, k.val_acc = finite_or(res->val_acc, -DBL_MAX);
+    k.best_epoch_test = (uint32_t)res->best_test_epoch, k.final_acc = finite_or(res->final_acc, -DBL_MAX);
     if (!(k.order = alloc_array(tr->n, 4))) return fail(err, ctl->ckpt, "out of memory");
     for (size_t i = 0; i < tr->n; i++) k.order[i] = (uint32_t)r->order[i];
     rc = ckpt_save(ctl->ckpt, &k, err);
@@ -4491,8 +5534,9 @@ static int run_resume(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, c
     memcpy(r->rng.s, R->rng, sizeof r->rng.s);
     if (va) {
         memcpy(r->best, R->best, N->nparam * sizeof(float));
-        r->best_score.correct = (size_t)R->best_val, r->best_score.cost = R->best_cost, r->since = R->since;
-        r->best_score.metric = R->best_val / (double)va->n; /* (the checkpoint holds the correct count) */
+        r->best_score.correct = N->task == TASK_REGRESS ? 0 : (size_t)R->best_val, r->best_score.cost = R->best_cost, r->since = R->since;
+        r->best_score.metric = N->task == TASK_REGRESS ? R->best_val : R->best_val / (double)va->n; /* (the checkpoint holds
+                                                                                                   * the correct count) */
         res->saved_epoch = R->saved_epoch, res->val_acc = R->val_acc;
     }
     res->best_acc = R->best_acc, res->best_test_epoch = R->best_epoch_test, res->final_acc = R->final_acc;
@@ -4516,6 +5560,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     double t0 = now_seconds();
     int rc = 0, probe_ok, why;
     memset(res, 0, sizeof *res);
+    if (N->task == TASK_REGRESS) res->best_acc = -HUGE_VAL; /* (R^2 can be below 0) */
     if (run_init(&r, N, M, tr, va, te, o, pl, ctl, err)) return -1;
     rng_seed(&r.rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
     for (size_t i = 0; i < tr->n; i++) r.order[i] = i;
@@ -4533,12 +5578,18 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         return -1;
     }
     if (R) ep0 = R->epochs_done + 1;
+    if (R && va && o->patience && r.since >= o->patience && !R->batch_next) { /* it had stopped early: so it stays */
+        if (!o->quiet)
+            fprintf(stderr, "the run had stopped early (no better validation %s for %zu epoch%s); nothing to train\n", TASK(N)->kept,
+                    o->patience, plural(o->patience));
+        ep0 = o->epochs + 1;
+    }
     memcpy(r.good, N->param, N->nparam * sizeof(float));
     r.good_epoch = ep0 - 1;
     probe_ok = probe_usable(&r.probe);
     for (size_t ep = ep0; ep <= o->epochs; ep++) {
         double cost;
-        Score vs = {0, 0, 0};
+        Score vs = {0, 0, 0, 0};
         char line[256], fig[64];
         int n = 0, resumed_mid = R && ep == ep0 && r.T.first > 0;
         int stop_now = r.T.stop_flag && *r.T.stop_flag; /* asked to stop between epochs: before the shuffle */
@@ -4596,7 +5647,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
         if (va) {
             evaluate(pl, &r.I, N, va, r.out, r.pred, &vs);
             TASK(N)->show(&vs, va->n, 0, fig, sizeof fig);
-            n += snprintf(line + n, sizeof line - (size_t)n, ", validation %s cost %.4f", fig, vs.cost);
+            n += snprintf(line + n, sizeof line - (size_t)n, ", validation %s%s cost %.4f", fig, TASK(N)->percent ? "" : ",", vs.cost);
             if (TASK(N)->better(&vs, &r.best_score)) {
                 r.best_score = vs, r.since = 0;
                 res->saved_epoch = ep, res->val_acc = vs.metric;
@@ -4633,7 +5684,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             break;
         if (va && o->patience && r.since >= o->patience) {
             if (!o->quiet)
-                fprintf(stderr, "stopping early: no better validation %s for %zu epoch%s\n", TASK(N)->metric, o->patience,
+                fprintf(stderr, "stopping early: no better validation %s for %zu epoch%s\n", TASK(N)->kept, o->patience,
                         plural(o->patience));
             break;
         }
@@ -4658,8 +5709,8 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     res->seconds = now_seconds() - t0;
     if (!o->quiet && r.chart && r.nchart > ep0) { /* a resumed run charts its own epochs */
         char title[64];
-        snprintf(title, sizeof title, "%s %s", va ? "validation" : "test", TASK(N)->metric);
-        sparkline(title, r.chart + ep0 - 1, r.nchart - (ep0 - 1));
+        snprintf(title, sizeof title, "%s %s", va ? "validation" : "test", TASK(N)->label);
+        sparkline(title, r.chart + ep0 - 1, r.nchart - (ep0 - 1), TASK(N)->percent);
     }
     pl->solo = 0;
     run_free(&r);
@@ -4688,6 +5739,8 @@ typedef struct {
     int32_t *pred;            /* (n) */
     size_t badrow[NN_MAX_THREADS];
     CsvBad bad[NN_MAX_THREADS];
+    const RowPlan *plan;      /* a model's table: rows are read through it (NULL: csv_row) */
+    RowNote note[NN_MAX_THREADS];
 } PredJob;
 
 static void pred_job(void *arg, int tid, int nt)
@@ -4705,15 +5758,25 @@ static void pred_job(void *arg, int tid, int nt)
             const char *lab[2];
             int lq;
             memset(x + N->size[0], 0, (ld0 - N->size[0]) * sizeof(float));
-            if (csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, 1.0f / J->in->div, x, lab, &lq, &J->bad[tid])) {
+            if (J->plan ? table_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->plan, x, NULL, lab, &lq, &J->note[tid], &J->bad[tid]) != 0
+                        : csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, 1.0f / J->in->div, x, lab, &lq, &J->bad[tid])) {
                 J->badrow[tid] = r + b;
                 m = b; /* the rows before it are answered, and printed */
                 break;
             }
         }
         if (m) {
+            if (J->plan && J->in->div != 1.0f)
+                for (size_t b = 0; b < m; b++)
+                    for (size_t i = 0; i < N->size[0]; i++) s0[b * ld0 + i] /= J->in->div;
             standardize(s0, m, ld0, N->size[0], J->in->mean, J->in->rsd);
             forward_chunk(N, m, s0, s1, J->out + r * K, J->pred + r);
+            for (size_t b = 0; b < m; b++) /* a value too large for the scaling: an error, never "nan" */
+                if (!all_finite(J->out + (r + b) * K, K)) {
+                    J->bad[tid].kind = BAD_OVERFLOW, J->bad[tid].cname = NULL;
+                    if (J->badrow[tid] == SIZE_MAX || r + b < J->badrow[tid]) J->badrow[tid] = r + b;
+                    return;
+                }
         }
         if (J->badrow[tid] != SIZE_MAX) return;
     }
@@ -4727,6 +5790,7 @@ typedef struct {
     int fmt;    /* FMT_* */
     char *const *names; /* class names to print instead of numbers (NULL: numbers) */
     size_t nnames;
+    const TargetMap *tm; /* regression: print the values, mapped back into the data's units */
 } OutOpt;
 
 /* Length of the valid UTF-8 sequence at p (up to e), or 0. */
@@ -4844,6 +5908,20 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
     char sep = o->fmt == FMT_TSV ? '\t' : ',';
     int json = o->fmt == FMT_JSON;
     if (!ix) ix = two, top = 2;
+    if (o->tm) { /* regression: the values, in the data's units */
+        for (size_t r = 0; r < n; r++) {
+            const float *a = out + r * K;
+            if (json) printf(K == 1 ? "{\"value\":" : "{\"values\":[");
+            for (size_t k = 0; k < K; k++) {
+                double v = (double)a[k] * o->tm->sd[k] + o->tm->mean[k];
+                printf("%.9g", v);
+                if (k + 1 < K) putchar(json ? ',' : sep);
+            }
+            fputs(json ? (K == 1 ? "}\n" : "]}\n") : "\n", stdout);
+        }
+        if (ix != two) free(ix);
+        return;
+    }
     for (size_t r = 0; r < n; r++) {
         const float *a = out + r * K;
         float bin[2];
@@ -4886,7 +5964,8 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                           const CsvOpt *o, uint8_t *buf, size_t have, size_t cap, const OutOpt *oo, Err *err)
 {
     PredJob J;
-    size_t line = 0, lcap = 0, ocap = 0, pcap = 0, ncap = 0, bcap = 0;
+    RowPlan *plan = NULL;
+    size_t line = 0, lcap = 0, ocap = 0, pcap = 0, ncap = 0, bcap = 0, filled = 0;
     int shaped = 0, eof = 0, rc = 0, crmode = -1; /* CR-only line ends: unknown, no, yes */
     char where[600];
     memset(&J, 0, sizeof J);
@@ -4926,13 +6005,33 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 lines_in += !skip_line(q, qe);
                 q = qe + (qe < e);
             }
-            if (lines_in >= (o->header == 1 && !eof ? 2u : 1u)) {
-                if (csv_shape(&p, e, &line, o, name, &J.sh, err)) {
+            int head = o->header == 1 || (o->tab && o->header < 0 && table_header(p, e, o->sep, o->tab) == 1);
+            if (head && eof && lines_in == 1) break; /* a header and no rows: nothing to answer */
+            if (lines_in >= (head && !eof ? 2u : 1u)) { /* (a header: wait for its first row) */
+                CsvOpt o2 = *o;
+                if (o->tab) { /* a table's header names its columns */
+                    if (o->header < 0) o2.header = head;
+                    o2.label_col = LABEL_NONE;
+                }
+                if (csv_shape(&p, e, &line, &o2, name, &J.sh, err)) {
                     rc = -1;
                     break;
                 }
                 if (J.sh.note[0] && !o->quiet) say("%s", J.sh.note);
-                if (J.sh.d != N->size[0]) {
+                if (o->tab) {
+                    size_t nh = 0;
+                    char **hdr = J.sh.head ? header_fields(J.sh.head, J.sh.head_end, J.sh.sep, &nh) : NULL;
+                    if (J.sh.head && !hdr) rc = fail(err, name, "out of memory");
+                    else if (hdr && nh != J.sh.ncol) rc = fail(err, name, "the header has %zu names, but the rows have %zu columns", nh, J.sh.ncol);
+                    else if (!(plan = calloc(1, sizeof *plan))) rc = fail(err, name, "out of memory");
+                    else if (table_plan(o->tab, hdr, J.sh.ncol, plan, name, err)) rc = -1;
+                    names_free(hdr, nh);
+                    if (rc) break;
+                    for (size_t j = 0; j < plan->nfile; j++) /* predict reads no label or target */
+                        if (plan->src[j] >= 0 && (o->tab->col[plan->src[j]].kind == COL_LABEL || o->tab->col[plan->src[j]].kind == COL_TARGET))
+                            plan->src[j] = -1;
+                    J.plan = plan;
+                } else if (J.sh.d != N->size[0]) {
                     const char *le = line_end(p, e);
                     int trail;
                     while (le > p && le[-1] == '\r') le--;
@@ -4967,7 +6066,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     longline = line;
                     break;
                 }
-                if (!skip_line(p, eol)) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
+                if (!skip_line_c(p, eol, !J.plan)) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
                 p = eol + 1;
             }
             if (J.n) {
@@ -5019,6 +6118,15 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
         if ((rc = read_more(fd, buf, cap, &have, &eof, name, err))) break;
     }
     /* no rows in, no answers out: a filter on empty input prints nothing */
+    {
+        RowNote all;
+        memset(&all, 0, sizeof all);
+        for (int t = 0; t < NN_MAX_THREADS; t++) note_add(&all, &J.note[t]);
+        filled = all.filled;
+        if (filled && !o->quiet) say("%s: %zu missing value%s filled in with the training means", name, filled, plural(filled));
+        if (J.plan && !o->quiet) note_unseen(&all, J.plan->tab, name);
+    }
+    free(plan);
     free(buf), free(J.beg), free(J.end), free(J.lineno), free(J.out), free(J.pred);
     return rc;
 }
@@ -5056,15 +6164,19 @@ static const OptSpec train_opts[] = {
     {"lambda", "L", "0", "L2 regularisation: each step adds (lambda/n) w to the gradient, n = training rows"},
     {"dropout", "P", "0", "drop each hidden neuron with probability P while training (inverted dropout)"},
     {"val", "N|FRAC", "0", "hold out N rows (or a fraction) of --train for validation; the best epoch on it is saved"},
-    {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy"},
+    {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy (regression: loss)"},
     {"seed", "N", "1", "seed for initialisation, shuffling, splits and dropout"},
     {"train", "FILE", "data/", "training data: CSV, or IDX images ('-' = stdin)"},
     {"train-labels", "FILE", "beside IDX", "IDX labels for --train"},
     {"test", "FILE", "none", "test data, evaluated after every epoch (never used to choose anything)"},
     {"test-labels", "FILE", "beside IDX", "IDX labels for --test"},
     {"holdout", "N|FRAC", "0", "hold out N rows (or a fraction) of --train as the test set"},
-    {"label-col", "auto|first|last|N", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels", "CSV column holding the label (N counts from 1)"},
-    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
+    {"folds", "K", "off", "cross-validate first: train K networks, each scored on one fold of the training rows (row i, from 0, is in fold i mod K), print each figure with their mean and deviation; then train the final model on all of them"},
+    {"label-col", "auto|first|last|N|NAME", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels", "CSV column holding the class label (N counts from 1; NAME as in the header)"},
+    {"target", "COL[,COL...]", "none", "regression: predict these CSV columns (numbers from 1, first, last or header names), one output each"},
+    {"ignore", "COL[,COL...]", "none", "CSV columns to leave out (ids, free text, dates)"},
+    {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, NaN, nan, null, ?): the training mean (a category of its own in a categorical column), drop the row, or an error"},
+    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
     {"scale", "auto|none|NUM", "auto", "divide inputs by NUM (auto: 255 for IDX bytes, else the largest |value|)"},
     {"standardize", NULL, NULL, "instead of --scale: make each feature mean 0, deviation 1 on the training data (stored)"},
@@ -5083,7 +6195,7 @@ static const OptSpec predict_opts[] = {
     {"top", "K", "off", "print the K most likely labels, each with its output activation"},
     {"format", "csv|tsv|json", "csv", "output format; json: one object per line"},
     {"label-col", "none|first|last|N", "none", "CSV column to skip as a label (N counts from 1)"},
-    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
+    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV input starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
     {"help", NULL, NULL, "show this help"},
@@ -5091,12 +6203,12 @@ static const OptSpec predict_opts[] = {
 
 static const OptSpec eval_opts[] = {
     {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
-    {"errors", "N", "0", "also list the N most confidently wrong rows"},
+    {"errors", "N", "0", "also list the N most confidently wrong rows (regression: the N largest residuals)"},
     {"show", NULL, NULL, "with --errors: draw those rows in the terminal"},
-    {"ascii", NULL, NULL, "with --show: draw with ASCII characters (the default when stdout is not a terminal)"},
+    {"ascii", NULL, NULL, "with --show, or a regression's plot: draw with ASCII characters (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "with --show: draw in grey blocks with colour escapes even when stdout is not a terminal"},
-    {"label-col", "auto|first|last|N", "auto, as in train", "CSV column holding the label (N counts from 1)"},
-    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
+    {"label-col", "auto|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1); a model trained on a table finds its own label or target by name"},
+    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
     {"help", NULL, NULL, "show this help"},
@@ -5110,7 +6222,7 @@ static const OptSpec show_opts[] = {
     {"color", NULL, NULL, "draw in grey blocks with colour escapes even when stdout is not a terminal (for less -R)"},
     {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
     {"label-col", "auto|none|first|last|N", "auto, as in train", "CSV column holding the label (N counts from 1)"},
-    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, else runs of spaces)"},
+    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
@@ -5340,7 +6452,8 @@ static int csv_options(const char *cmd, const char *label_col, const char *heade
         else if (!strcmp(label_col, "auto")) o->label_col = LABEL_AUTO;
         else if (!strcmp(label_col, "none")) o->label_col = LABEL_NONE;
         else if (!parse_size(label_col, NN_MAX_WIDTH + 1, &k) && k >= 1) o->label_col = (int)k;
-        else return usage_error(cmd, "--label-col '%s': expected auto, first, last, none or a column number from 1", label_col);
+        else if (*label_col && !strchr(label_col, ',') && (label_col[0] < '0' || label_col[0] > '9')) o->label_name = label_col; /* a header name */
+        else return usage_error(cmd, "--label-col '%s': expected auto, first, last, none, a column number from 1 or a header name", label_col);
         if (o->label_col == LABEL_NONE && dflt_label != LABEL_NONE && !strcmp(cmd, "train"))
             return usage_error(cmd, "--label-col none: training needs labels");
     }
@@ -5418,6 +6531,9 @@ typedef struct {
     size_t hold, vrows;               /* --holdout and --val as row counts, */
     double hfrac, vfrac;              /* or as fractions */
     double div;                       /* --scale (0: auto) */
+    int standardize;                  /* --standardize, or a table's default */
+    size_t folds;                     /* --folds K (0: none) */
+    int table_net;                    /* no --layers and a table: the default network for tables */
     Data tr, te, va;
     Net N;
     Meta M;
@@ -5526,6 +6642,9 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     if (s) j->o.seed = v;
     if (OPT(S, val, "scale") && OPT(S, val, "standardize"))
         return usage_error("train", "give --scale or --standardize, not both");
+    j->standardize = OPT(S, val, "standardize") != NULL;
+    if ((s = OPT(S, val, "folds")) && (parse_size(s, 1000, &j->folds) || j->folds < 2))
+        return usage_error("train", "--folds '%s': expected a whole number from 2 to 1000", s);
     if ((s = OPT(S, val, "scale"))) {
         if (!strcmp(s, "none")) j->div = 1;
         else if (strcmp(s, "auto") && (parse_double(s, &j->div) || !(j->div > 0) || !isfinite((float)j->div)))
@@ -5535,7 +6654,6 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
         return usage_error("train", "--holdout '%s': expected a row count or a fraction between 0 and 1", s);
     if ((s = OPT(S, val, "val")) && rows_option(s, &j->vrows, &j->vfrac))
         return usage_error("train", "--val '%s': expected a row count or a fraction between 0 and 1", s);
-    if (j->o.patience && !OPT(S, val, "val")) return usage_error("train", "--patience needs --val");
     if ((s = OPT(S, val, "every")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
         return usage_error("train", "--every '%s': expected a whole number of epochs from 1", s);
     j->ctl.every = s ? v : 1, j->ctl.ckpt = OPT(S, val, "checkpoint"), j->ctl.resume = resume;
@@ -5544,6 +6662,20 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     if (threads_option("train", OPT(S, val, "threads"), &j->nt)) return 2;
     j->o.quiet = OPT(S, val, "quiet") != NULL;
     if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &j->co)) return 2;
+    { /* a table: --target, --ignore, --missing */
+        static const char *const miss_names[MISS_COUNT] = {NULL, "mean", "drop", "error"};
+        const char *lists[2] = {OPT(S, val, "target"), OPT(S, val, "ignore")};
+        for (int k = 0; k < 2; k++) {
+            const char *p = lists[k];
+            if (p && (!*p || p[strlen(p) - 1] == ',' || strstr(p, ",,") || *p == ','))
+                return usage_error("train", "--%s '%s': expected a comma-separated list of columns", k ? "ignore" : "target", p);
+        }
+        j->co.target = lists[0], j->co.ignore = lists[1], j->co.may_table = 1;
+        if (j->co.target && OPT(S, val, "label-col"))
+            return usage_error("train", "give --target (regression) or --label-col (classification), not both");
+        if ((s = OPT(S, val, "missing")) && !(j->co.missing = name_id(miss_names, MISS_COUNT, s, strlen(s))))
+            return usage_error("train", "--missing '%s': expected mean, drop or error", s);
+    }
     memset(&j->N, 0, sizeof j->N);
     if ((s = OPT(S, val, "layers")) && parse_layers_opt(s, &j->N, 1, &err)) {
         fprintf(stderr, "%s: %s\n", progname, err.msg);
@@ -5609,6 +6741,71 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     return 0;
 }
 
+/* Regression: each target's mean and deviation over the training rows
+ * (a constant target gets deviation 1), with a warning for a constant
+ * target and for one whose spread single precision cannot hold. */
+static int target_stats(const Data *tr, TargetMap *tm, int quiet)
+{
+    size_t K = tr->nt;
+    tm->mean = malloc(K * sizeof(float)), tm->sd = malloc(K * sizeof(float)), tm->n = (uint32_t)K;
+    if (!tm->mean || !tm->sd) {
+        say("out of memory");
+        return 1;
+    }
+    for (size_t k = 0; k < K; k++) {
+        double m = 0, v = 0;
+        for (size_t i = 0; i < tr->n; i++) m += tr->t[i * K + k];
+        m /= (double)tr->n;
+        for (size_t i = 0; i < tr->n; i++) v += (tr->t[i * K + k] - m) * (tr->t[i * K + k] - m);
+        v = sqrt(v / (double)tr->n);
+        tm->mean[k] = (float)m, tm->sd[k] = v > 1e-30 && isfinite((float)v) ? (float)v : 1.0f;
+        if (quiet) continue;
+        if (v == 0)
+            say("warning: every training value of target %zu is %.9g: a constant, so there is nothing to learn (is --target right?)", k + 1, m);
+        else if (v < 1e-6 * fabs(m))
+            say("warning: target %zu varies by %.3g around %.9g, finer than single precision (7 digits) can hold; subtract an offset "
+                "from it first", k + 1, v, m);
+    }
+    return 0;
+}
+
+/* Settings for a table (a CSV file with names, categories or missing
+ * values, or a regression), where the textbook's defaults -- sigmoid
+ * units, plain SGD at eta 3, inputs divided by their largest value -- do
+ * poorly: standardised inputs, a ReLU hidden layer of 64, Adam, a little
+ * L2 regularisation (a few hundred rows overfit 64 units), and early
+ * stopping on a fifth of the rows held out for validation.  Only settings
+ * not given are chosen; what was chosen is said. */
+static void table_defaults(TrainJob *j, const char **val)
+{
+    const OptSpec *S = train_opts;
+    char said[400];
+    size_t n = 0;
+    said[0] = 0;
+#define SAID(...) (n += n < sizeof said ? (size_t)snprintf(said + n, sizeof said - n, __VA_ARGS__) : 0)
+    if (!OPT(S, val, "layers"))
+        j->table_net = 1, SAID("%sa %zu-64-%zu network of %s units with a %s output", n ? ", " : "", j->tr.d,
+                               j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? 2 : j->tr.nclass, OPT(S, val, "hidden") ? OPT(S, val, "hidden") : "relu",
+                               OPT(S, val, "output") ? OPT(S, val, "output") : j->tr.t ? "linear" : "softmax");
+    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize")) j->standardize = 1, SAID("%sstandardised inputs", n ? ", " : "");
+    if (!OPT(S, val, "optimizer")) {
+        j->o.optimizer = OPT_ADAM, j->o.momentum = 0;
+        if (!OPT(S, val, "eta")) j->o.eta = 0.003f;
+        SAID("%sadam at eta %g", n ? ", " : "", (double)j->o.eta);
+    }
+    if (!OPT(S, val, "batch")) j->o.batch = 16, SAID("%sbatch 16", n ? ", " : "");
+    if (!OPT(S, val, "lambda")) j->o.lambda = 1, SAID("%sL2 lambda 1", n ? ", " : "");
+    if (!OPT(S, val, "epochs")) j->o.epochs = 1000, SAID("%sup to 1000 epochs", n ? ", " : "");
+    if (!OPT(S, val, "val") && j->tr.n >= 20) {
+        j->vfrac = 0.2;
+        if (!OPT(S, val, "patience")) j->o.patience = 100;
+        SAID("%sa fifth of the rows held out for validation, the best epoch kept%s", n ? ", " : "",
+             OPT(S, val, "patience") ? "" : ", stopping after 100 epochs without a better one");
+    }
+#undef SAID
+    if (n && !j->o.quiet) say("table defaults: %s (give an option to choose otherwise)", said);
+}
+
 /* The training, test and validation data of j.  Returns 0 or 1. */
 static int train_data(TrainJob *j, const char **val)
 {
@@ -5621,19 +6818,120 @@ static int train_data(TrainJob *j, const char **val)
         return 1;
     }
     if (j->default_data && !j->o.quiet) say("training on %s (%zu rows)", j->tr.name, j->tr.n);
+    if (j->tr.is_table) table_defaults(j, val);
+    if (j->o.patience && !j->vrows && !j->vfrac) {
+        data_free(&j->tr);
+        return usage_error("train", "--patience needs --val");
+    }
     memset(&j->te, 0, sizeof j->te), memset(&j->va, 0, sizeof j->va);
     rc = 0;
     if ((j->hold || j->hfrac) && split_rows(&j->tr, j->hold, j->hfrac, j->o.seed, &j->te, "--holdout", &err)) rc = 1;
     /* test labels map onto the training classes: names by name, numbers only onto numbers */
     j->co.names = j->tr.names, j->co.nnames = j->tr.nclass, j->co.numbered = !j->tr.names;
     if (j->co.label_col == LABEL_AUTO && j->tr.lc) j->co.label_col = (int)j->tr.lc; /* the column found in --train */
+    j->co.tab = j->tr.is_table ? &j->tr.tab : NULL; /* --test is read through the training table, */
+    j->co.may_table = 0;                            /* or as plain numbers */
     if (!rc && j->testf && load_data(j->testf, OPT(S, val, "test-labels"), &j->co, 1, &j->te, &err)) rc = 1;
-    if (!rc && (j->vrows || j->vfrac) && split_rows(&j->tr, j->vrows, j->vfrac, j->o.seed ^ 0x76616cULL, &j->va, "--val", &err)) rc = 1;
     if (rc) {
         report(&err);
         return 1;
     }
     return 0;
+}
+
+/* --val: hold out j's validation rows from its training rows.  0 or 1. */
+static int train_val(TrainJob *j)
+{
+    Err err = {{0}, {0}};
+    if ((j->vrows || j->vfrac) && split_rows(&j->tr, j->vrows, j->vfrac, j->o.seed ^ 0x76616cULL, &j->va, "--val", &err)) {
+        report(&err);
+        return 1;
+    }
+    return 0;
+}
+
+static int train_network(TrainJob *j, const char **val);
+
+/* --folds K: K-fold cross-validation.  Row i (from 0, in file order) is in
+ * fold i mod K -- so each fold samples the whole file, sorted or not, and a
+ * fold can be cut out by hand (awk 'NR % K == ...'); for each, a network
+ * is trained as the final one will be (the same settings, --val held out of
+ * its own training rows) on the other folds and scored on it.  Prints each
+ * fold's figure and their mean and sample standard deviation on stderr,
+ * even with --quiet (they are what was asked for).  The final model is
+ * trained afterwards, on all the rows.  Returns 0, 1 or 2. */
+static int train_folds(TrainJob *j, const char **val, const Net *spec)
+{
+    size_t K = j->folds, n = j->tr.n, *idx = alloc_array(n, sizeof(size_t));
+    double *m1 = calloc(2 * K, sizeof *m1), *m2 = m1 ? m1 + K : NULL;
+    int rc = 0, quiet = j->o.quiet;
+    Pool *pl = NULL;
+    Err err = {{0}, {0}};
+    if (!idx || !m1 || !(pl = pool_new(j->nt))) {
+        free(idx), free(m1);
+        say("out of memory");
+        return 1;
+    }
+    if (K > n) {
+        free(idx), free(m1), pool_free(pl);
+        return usage_error("train", "--folds %zu, but %s has %zu rows", K, j->tr.name, n);
+    }
+    for (size_t k = 0, i = 0; k < K; k++) /* idx: fold 0's rows, then fold 1's, ... each in file order */
+        for (size_t r = k; r < n; r += K) idx[i++] = r;
+    for (size_t k = 0; k < K && !rc; k++) {
+        size_t a = k * (n / K) + (k < n % K ? k : n % K), b = a + n / K + (k < n % K), nr = 0;
+        size_t *rest = alloc_array(n - (b - a), sizeof(size_t));
+        TrainJob f = *j;
+        TrainResult res;
+        Infer I;
+        Score sc;
+        float *out = NULL;
+        int32_t *pred = NULL;
+        memset(&f.tr, 0, sizeof f.tr), memset(&f.te, 0, sizeof f.te), memset(&f.va, 0, sizeof f.va), memset(&f.M, 0, sizeof f.M);
+        f.N = *spec, f.o.quiet = 1, f.ctl.ckpt = NULL, f.ctl.log = NULL, f.ctl.resume = NULL, f.ctl.progress = 0;
+        if (!rest) {
+            rc = fail(&err, NULL, "out of memory");
+            break;
+        }
+        for (size_t r = 0; rest && r < n; r++) /* the other folds' rows, in file order */
+            if (r % K != k) rest[nr++] = r;
+        if (data_pick(&j->tr, rest, n - (b - a), "training", &f.tr, &err) || data_pick(&j->tr, idx + a, b - a, "fold", &f.te, &err))
+            rc = 1;
+        free(rest);
+        if (!rc && (rc = train_val(&f)) == 0 && (rc = train_network(&f, val)) == 0) {
+            rc = train_run(&f.N, &f.M, &f.tr, f.va.n ? &f.va : NULL, &f.te, &f.o, pl, &res, NULL, &err) ? 1 : 0;
+            out = alloc_floats(f.te.n * f.N.size[f.N.nl - 1]), pred = alloc_array(f.te.n, sizeof *pred);
+            if (!rc && (!out || !pred)) rc = fail(&err, NULL, "out of memory");
+            if (!rc && infer_init(&I, &f.N, &f.M.in, pl->nt, &err)) rc = 1;
+            if (!rc) {
+                char fig[64];
+                evaluate(pl, &I, &f.N, &f.te, out, pred, &sc);
+                infer_free(&I);
+                m1[k] = sc.metric, m2[k] = sc.rmse;
+                TASK(&f.N)->show(&sc, f.te.n, 1, fig, sizeof fig);
+                say("fold %zu/%zu: %s (%zu rows; %zu training, epoch %zu kept)", k + 1, K, fig, f.te.n, f.tr.n,
+                    res.saved_epoch ? res.saved_epoch : (size_t)f.M.epochs_done);
+            }
+            if (rc == 1 && err.msg[0]) report(&err);
+        } else if (rc == 1 && err.msg[0]) {
+            report(&err);
+        }
+        free(out), free(pred);
+        job_free(&f);
+    }
+    if (!rc) { /* the mean and the sample deviation */
+        double mu[2] = {0, 0}, sd[2] = {0, 0};
+        for (size_t k = 0; k < K; k++) mu[0] += m1[k] / (double)K, mu[1] += m2[k] / (double)K;
+        for (size_t k = 0; k < K; k++)
+            sd[0] += (m1[k] - mu[0]) * (m1[k] - mu[0]) / (double)(K - 1), sd[1] += (m2[k] - mu[1]) * (m2[k] - mu[1]) / (double)(K - 1);
+        if (j->tr.t)
+            say("%zu folds: R^2 %.4f +- %.4f, RMSE %.4g +- %.4g (mean +- standard deviation)", K, mu[0], sqrt(sd[0]), mu[1], sqrt(sd[1]));
+        else
+            say("%zu folds: accuracy %.2f%% +- %.2f%% (mean +- standard deviation)", K, 100 * mu[0], 100 * sqrt(sd[0]));
+        if (!quiet) say("now the final model, on all %zu rows", n);
+    }
+    free(idx), free(m1), pool_free(pl);
+    return rc;
 }
 
 /* The network of j (from --layers or the defaults), checked against the
@@ -5646,19 +6944,34 @@ static int train_network(TrainJob *j, const char **val)
     char whybuf[256];
     Err err = {{0}, {0}};
     int rc = 0;
-    if (!j->N.nl) { /* default: the textbook's one hidden layer of 30 */
+    size_t nout = j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? (size_t)2 : j->tr.nclass;
+    if (!j->N.nl) { /* default: the textbook's one hidden layer of 30; for tables 64 ReLUs */
         char spec[64];
-        snprintf(spec, sizeof spec, "%zu-30-%zu", j->tr.d, j->tr.nclass < 2 ? (size_t)2 : j->tr.nclass);
+        snprintf(spec, sizeof spec, "%zu-%d-%zu", j->tr.d, j->table_net ? 64 : 30, nout);
         if (parse_layers_opt(spec, &j->N, 1, &err)) {
             report(&err);
             rc = 1;
         }
     }
     for (int l = 1; !rc && l < j->N.nl; l++) /* activations not named in the spec */
-        if (!j->N.layer[l].act) j->N.layer[l].act = l + 1 < j->N.nl ? (j->hidden ? j->hidden : ACT_SIGMOID) : (j->output ? j->output : ACT_SIGMOID);
+        if (!j->N.layer[l].act)
+            j->N.layer[l].act = l + 1 < j->N.nl ? (j->hidden ? j->hidden : j->table_net ? ACT_RELU : ACT_SIGMOID)
+                              : (j->output ? j->output : j->tr.t ? ACT_LINEAR : j->table_net && nout > 1 ? ACT_SOFTMAX : ACT_SIGMOID);
     j->N.cost = j->N.layer[j->N.nl - 1].act == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
     if ((s = OPT(S, val, "cost")) && !(j->N.cost = name_id(cost_names, COST_COUNT, s, strlen(s)))) {
         return usage_error("train", "--cost '%s': expected quadratic, cross-entropy or log-likelihood", s);
+    }
+    if (!rc && j->tr.t) { /* regression: one output per target, the quadratic cost */
+        int out = j->N.layer[j->N.nl - 1].act;
+        j->N.task = TASK_REGRESS;
+        if (j->N.size[j->N.nl - 1] != j->tr.nt) {
+            fprintf(stderr, "%s: the output layer has %zu neuron%s, but there %s %zu target%s (--target)\n", progname,
+                    j->N.size[j->N.nl - 1], plural(j->N.size[j->N.nl - 1]), j->tr.nt == 1 ? "is" : "are", j->tr.nt, plural(j->tr.nt));
+            return 2;
+        }
+        if (j->N.cost != COST_QUADRATIC || out == ACT_SOFTMAX)
+            return usage_error("train", "a regression (--target) takes the quadratic cost and a linear, tanh, sigmoid, relu or leaky output, not %s",
+                               out == ACT_SOFTMAX ? "softmax" : cost_names[j->N.cost]);
     }
     if (!rc && (why = net_check(&j->N, whybuf, sizeof whybuf))) {
         fprintf(stderr, "%s: %s\n", progname, why);
@@ -5671,7 +6984,8 @@ static int train_network(TrainJob *j, const char **val)
     }
     if (!rc && !j->o.quiet && j->o.dropout > 0 && j->N.nl == 2) say("warning: --dropout has no effect: the network has no hidden layer");
     if (!rc && j->N.size[0] != j->tr.d) {
-        fprintf(stderr, "%s: --layers has %zu inputs, but %s has %zu features per row\n", progname, j->N.size[0], j->tr.name, j->tr.d);
+        fprintf(stderr, "%s: --layers has %zu inputs, but %s has %zu features per row%s\n", progname, j->N.size[0], j->tr.name, j->tr.d,
+                j->tr.is_table ? " (after one-hot encoding: see the table's notice above)" : "");
         rc = 2;
     }
     if (!rc && j->te.n && j->te.d != j->tr.d) {
@@ -5691,7 +7005,7 @@ static int train_network(TrainJob *j, const char **val)
                 j->tr.nclass, j->tr.nclass, plural(j->tr.nclass), j->tr.nclass == 2 ? " (or 1)" : "", j->N.size[j->N.nl - 1]);
         rc = 2;
     }
-    if (!rc && !j->o.quiet) { /* a single class: nothing to learn; often the wrong --label-col */
+    if (!rc && !j->o.quiet && j->tr.y) { /* a single class: nothing to learn; often the wrong --label-col */
         size_t r = 1;
         while (r < j->tr.n && j->tr.y[r] == j->tr.y[0]) r++;
         if (r == j->tr.n) {
@@ -5715,7 +7029,10 @@ static int train_network(TrainJob *j, const char **val)
     j->M.step = (uint32_t)j->o.step, j->M.val_rows = (uint32_t)j->va.n, j->M.patience = (uint32_t)j->o.patience;
     j->M.momentum = j->o.momentum, j->M.lambda = j->o.lambda, j->M.dropout = j->o.dropout, j->M.gamma = j->o.gamma;
     j->M.beta1 = j->o.beta1, j->M.beta2 = j->o.beta2, j->M.epsilon = j->o.epsilon;
-    if (OPT(S, val, "standardize") && input_stats(&j->tr, &j->M.in)) return 1;
+    if (j->standardize && input_stats(&j->tr, &j->M.in)) return 1;
+    if (j->tr.is_table) j->M.tab = j->tr.tab, memset(&j->tr.tab, 0, sizeof j->tr.tab); /* the model keeps the table */
+    if (j->tr.t && target_stats(&j->tr, &j->M.out, j->o.quiet)) return 1;
+    j->tr.tm = j->va.tm = j->te.tm = &j->M.out;
     if (j->tr.names) { /* CSV labels were names: the model keeps them */
         int ok = 1;
         j->M.names = names_dup(j->tr.names, j->tr.nclass, &ok), j->M.nnames = (uint32_t)j->tr.nclass;
@@ -5801,13 +7118,13 @@ static int train_go(TrainJob *j, const char **val)
     rc = model_save(j->out, &j->N, &j->M, &err);
     if (rc) report(&err);
     else if (!j->o.quiet) {
-        char kept[128] = "";
+        char kept[160] = "", f1[64], f2[64];
         if (j->va.n)
-            snprintf(kept, sizeof kept, "the model of epoch %zu (best validation accuracy %.2f%%), ", res.saved_epoch,
-                     100 * res.val_acc);
+            snprintf(kept, sizeof kept, "the model of epoch %zu (best validation %s, validation %s), ", res.saved_epoch,
+                     TASK(&j->N)->kept, metric_text(&j->N, res.val_acc, f1, sizeof f1));
         if (j->te.n)
-            say("saved %s%s: test accuracy %.2f%% (best epoch %.2f%% at epoch %zu), %.2f s", kept, j->out,
-                100 * res.final_acc, 100 * res.best_acc, res.best_test_epoch, res.seconds);
+            say("saved %s%s: test %s (best epoch %s at epoch %zu), %.2f s", kept, j->out, metric_text(&j->N, res.final_acc, f1, sizeof f1),
+                metric_text(&j->N, res.best_acc, f2, sizeof f2) + strlen(TASK(&j->N)->label) + 1, res.best_test_epoch, res.seconds);
         else
             say("saved %s%s after %u epoch%s, %.2f s", kept, j->out, j->M.epochs_done, plural(j->M.epochs_done), res.seconds);
     }
@@ -5825,8 +7142,11 @@ static int train_main(int argc, char **argv, Ckpt *resume)
         return finish_stdout();
     }
     memset(&j, 0, sizeof j);
-    if (!(rc = train_options(&j, argc, argv, resume, val)) && !(rc = train_data(&j, val)) && !(rc = train_network(&j, val)))
-        rc = train_go(&j, val);
+    if (!(rc = train_options(&j, argc, argv, resume, val)) && !(rc = train_data(&j, val))) {
+        Net spec = j.N; /* as parsed: each fold builds its own */
+        if (j.folds && !resume) rc = train_folds(&j, val, &spec);
+        if (!rc && !(rc = train_val(&j)) && !(rc = train_network(&j, val))) rc = train_go(&j, val);
+    }
     job_free(&j);
     return rc;
 }
@@ -5919,10 +7239,17 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
     }
     c2 = *co;
     c2.names = M->names, c2.numbered = !M->nnames; /* labels map onto the model's classes */
+    if (M->tab.ncol) c2.tab = &M->tab;           /* rows are read through the model's table */
     c2.nnames = M->nnames ? M->nnames : net_classes(N); /* (numbered: for the message) */
     if (load_data(dpath, labels, &c2, want_labels, d, &err)) {
         report(&err);
         free(N->param);
+        return 1;
+    }
+    d->tm = &M->out;
+    if (M->tab.ncol && !d->is_table) {
+        fprintf(stderr, "%s: %s: the model %s was trained on a table: give it CSV rows\n", progname, d->name, mpath);
+        data_free(d), free(N->param), model_meta_free(M);
         return 1;
     }
     if (d->d != N->size[0]) {
@@ -5979,6 +7306,17 @@ static int cmd_predict(int argc, char **argv)
         return 1;
     }
     oo.names = M.names, oo.nnames = M.nnames;
+    if (M.tab.ncol) co.tab = &M.tab; /* rows are read through the model's table */
+    if (M.tab.ncol && OPT(S, val, "label-col"))
+        say("warning: --label-col has no effect: %s reads its columns by the table it was trained on", pos[0]);
+    if (N.task == TASK_REGRESS) {
+        oo.tm = &M.out;
+        if (oo.probs || oo.top) {
+            free(N.param), model_meta_free(&M);
+            return usage_error("predict", "--%s is for classifiers; %s is a regression model (it prints values)",
+                               oo.probs ? "probs" : "top", pos[0]);
+        }
+    }
     if (open_input(pos[1], "a data file", &fd, &name, &st, &err)) {
         report(&err);
         free(N.param), model_meta_free(&M);
@@ -6010,11 +7348,15 @@ static int cmd_predict(int argc, char **argv)
             if (d.note[0]) say("%s", d.note);
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
-            if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
+            if (co.tab && !d.is_table) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
+            else if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
             else if (!out || !pred) rc = fail(&err, name, "out of memory");
             else {
+                size_t K = N.size[N.nl - 1], r = 0;
                 infer_all(pl, &I, &d, out, pred);
-                print_answers(&N, out, pred, d.n, &oo);
+                while (r < d.n && all_finite(out + r * K, K)) r++;
+                print_answers(&N, out, pred, r, &oo); /* the rows before a bad one */
+                if (r < d.n) rc = fail(&err, name, "row %zu: its values give an output that is not a finite number", r);
             }
             free(out), free(pred), data_free(&d);
         }
@@ -6136,6 +7478,115 @@ static int cmd_show(int argc, char **argv)
     return finish_stdout();
 }
 
+/* A scatter of predicted (up) against true (across) values v (n pairs:
+ * true, predicted) on stdout, both axes over the same range, with the
+ * diagonal where they agree: Unicode braille dots (2 x 4 a character), or
+ * ASCII ('*' a point, '.' the diagonal).  w x h characters. */
+static void scatter(const double *v, size_t n, int w, int h, int ascii, const char *what)
+{
+    double lo = v[0], hi = v[0];
+    int W = ascii ? w : 2 * w, H = ascii ? h : 4 * h;
+    uint8_t *dot = calloc((size_t)W * (size_t)H, 1);
+    if (!dot) return;
+    for (size_t i = 0; i < 2 * n; i++) lo = v[i] < lo ? v[i] : lo, hi = v[i] > hi ? v[i] : hi;
+    if (!(hi > lo)) hi = lo + 1;
+    for (size_t i = 0; i < n; i++) {
+        int x = (int)((v[2 * i] - lo) / (hi - lo) * (W - 1) + 0.5), y = (int)((v[2 * i + 1] - lo) / (hi - lo) * (H - 1) + 0.5);
+        dot[(size_t)(H - 1 - y) * (size_t)W + (size_t)x] = 1;
+    }
+    printf("%s: predicted (up) against true (across), %zu rows; the diagonal is where they agree\n", what, n);
+    for (int r = 0; r < h; r++) {
+        double yv = hi - (hi - lo) * (r + 0.5) / h;
+        if (r == 0 || r == h - 1 || r == h / 2) printf("%10.4g |", yv); /* the predicted scale: top, middle, bottom */
+        else printf("%10s |", "");
+        for (int c = 0; c < w; c++) {
+            /* the diagonal: the cell's x range meets its y range */
+            double x0 = lo + (hi - lo) * c / w, x1 = lo + (hi - lo) * (c + 1) / w;
+            double y1 = hi - (hi - lo) * r / h, y0 = hi - (hi - lo) * (r + 1) / h;
+            int diag = x1 >= y0 && x0 <= y1;
+            if (ascii) {
+                putchar(dot[(size_t)r * (size_t)W + (size_t)c] ? '*' : diag ? '.' : ' ');
+            } else {
+                static const int bit[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
+                int m = 0;
+                for (int dy = 0; dy < 4; dy++)
+                    for (int dx = 0; dx < 2; dx++)
+                        if (dot[(size_t)(4 * r + dy) * (size_t)W + (size_t)(2 * c + dx)]) m |= bit[dy][dx];
+                if (m) { /* U+2800 + m in UTF-8 */
+                    int cp = 0x2800 + m;
+                    putchar(0xE0 | (cp >> 12)), putchar(0x80 | ((cp >> 6) & 0x3F)), putchar(0x80 | (cp & 0x3F));
+                } else {
+                    fputs(diag ? "\u00b7" : " ", stdout);
+                }
+            }
+        }
+        putchar('\n');
+    }
+    printf("%10s +", "");
+    for (int c = 0; c < w; c++) putchar('-');
+    printf("\n%10s  %-*.4g%*.4g\n", "", w / 2, lo, w - w / 2, hi);
+    free(dot);
+}
+
+/* The evaluation report of a regression: per target the mean squared
+ * error, its root, the mean absolute error and R^2, in the data's units
+ * (and their means over the targets), the nerr rows with the largest
+ * absolute residuals, and a scatter of the first target (draw 2: ASCII).
+ * Returns 0, or -1 when out of memory. */
+static int reg_report(const Net *N, const Meta *M, const Data *d, const float *out, size_t nerr, int draw)
+{
+    size_t K = d->nt;
+    double *mse = calloc(3 * K, sizeof *mse), *mae = mse ? mse + K : NULL, *r2 = mse ? mse + 2 * K : NULL, *v;
+    double sm = 0, sr = 0, sa = 0, s2 = 0;
+    const Table *tab = &M->tab;
+    (void)N;
+    if (!mse) return -1;
+    reg_metrics(d, out, mse, mae, r2);
+    printf("%-20s %12s %12s %12s %9s\n", "target", "MSE", "RMSE", "MAE", "R^2");
+    for (size_t k = 0, c = 0; k < K; k++, c++) {
+        while (c < tab->ncol && tab->col[c].kind != COL_TARGET) c++;
+        printf("%-20.40s %12.6g %12.6g %12.6g %9.4f\n", c < tab->ncol && tab->col[c].name ? tab->col[c].name : "(target)", mse[k],
+               sqrt(mse[k]), mae[k], r2[k]);
+        sm += mse[k], sr += sqrt(mse[k]), sa += mae[k], s2 += r2[k];
+    }
+    if (K > 1) printf("%-20s %12.6g %12.6g %12.6g %9.4f\n", "mean", sm / (double)K, sr / (double)K, sa / (double)K, s2 / (double)K);
+    if (nerr) { /* the largest residuals, over all targets */
+        uint8_t *used = calloc(d->n * K, 1);
+        if (!used) {
+            free(mse);
+            return -1;
+        }
+        printf("\nlargest residuals\n%-8s %-20s %14s %14s %14s\n", d->lineno ? "line" : "row", "target", "true", "predicted", "residual");
+        for (size_t e = 0; e < nerr && e < d->n * K; e++) {
+            size_t best = SIZE_MAX;
+            double bv = -1;
+            for (size_t i = 0; i < d->n * K; i++) {
+                double p = (double)out[i] * M->out.sd[i % K] + M->out.mean[i % K], res = fabs(p - d->t[i]);
+                if (!used[i] && res > bv) best = i, bv = res;
+            }
+            used[best] = 1;
+            {
+                size_t k = best % K, c = 0, seen = 0;
+                double p = (double)out[best] * M->out.sd[k] + M->out.mean[k];
+                for (; c < tab->ncol; c++)
+                    if (tab->col[c].kind == COL_TARGET && seen++ == k) break;
+                printf("%-8zu %-20.40s %14.6g %14.6g %14.6g\n", d->lineno ? d->lineno[best / K] : best / K, c < tab->ncol && tab->col[c].name ? tab->col[c].name : "(target)",
+                       (double)d->t[best], p, p - d->t[best]);
+            }
+        }
+        free(used);
+    }
+    if ((v = malloc(2 * d->n * sizeof *v))) {
+        for (size_t i = 0; i < d->n; i++)
+            v[2 * i] = d->t[i * K], v[2 * i + 1] = (double)out[i * K] * M->out.sd[0] + M->out.mean[0];
+        putchar('\n');
+        scatter(v, d->n, 60, 20, draw == 2, K > 1 ? "the first target" : "the target");
+        free(v);
+    }
+    free(mse);
+    return 0;
+}
+
 /* The evaluation report after the accuracy line: the confusion matrix,
  * per-class precision, recall and F1 with their macro averages over the
  * classes that occur (in the labels or the predictions: a class absent
@@ -6203,7 +7654,7 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
     if (nerr) { /* the most confident wrong answers: repeated selection, n * nerr is fine for a report */
         char *used = calloc(d->n, 1);
         if (!used) goto oom;
-        printf("\nmost confidently wrong (row, true, predicted, confidence)\n");
+        printf("\nmost confidently wrong (%s, true, predicted, confidence)\n", d->lineno ? "line" : "row");
         for (size_t e = 0; e < nerr; e++) {
             size_t best = SIZE_MAX;
             float bv = 0;
@@ -6213,7 +7664,7 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
             }
             if (best == SIZE_MAX) break;
             used[best] = 1;
-            printf("%zu %s %s %.6f\n", best, class_text(names, nnames, (size_t)d->y[best], b1, sizeof b1),
+            printf("%zu %s %s %.6f\n", d->lineno ? d->lineno[best] : best, class_text(names, nnames, (size_t)d->y[best], b1, sizeof b1),
                    class_text(names, nnames, (size_t)pred[best], b2, sizeof b2), (double)bv);
             if (draw) draw_row(d, best, (size_t)floor(sqrt((double)d->d) + 0.5), draw > 1);
         }
@@ -6256,11 +7707,14 @@ static int cmd_eval(int argc, char **argv)
     if ((s = OPT(S, val, "errors")) && parse_size(s, NN_MAX_ROWS, &nerr))
         return usage_error("eval", "--errors '%s': expected a whole number", s);
     if (OPT(S, val, "show") && !nerr) say("warning: --show draws the rows that --errors lists; without --errors it does nothing");
-    if ((OPT(S, val, "ascii") || OPT(S, val, "color")) && !OPT(S, val, "show"))
-        say("warning: --%s has no effect without --show", OPT(S, val, "ascii") ? "ascii" : "color");
     if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
     if (threads_option("eval", OPT(S, val, "threads"), &nt)) return 2;
     if ((rc = load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
+    if (M.tab.ncol && OPT(S, val, "label-col"))
+        say("warning: --label-col has no effect: %s reads its columns by the table it was trained on", pos[0]);
+    if (OPT(S, val, "show") && N.task == TASK_REGRESS) say("warning: --show draws wrongly classified rows; a regression has none");
+    if (((OPT(S, val, "ascii") && N.task != TASK_REGRESS) || OPT(S, val, "color")) && !OPT(S, val, "show"))
+        say("warning: --%s has no effect without --show", OPT(S, val, "ascii") && N.task != TASK_REGRESS ? "ascii" : "color");
     pred = alloc_array(d.n, sizeof(int32_t));
     out = alloc_floats(d.n * N.size[N.nl - 1]);
     pl = pool_new(nt);
@@ -6270,9 +7724,21 @@ static int cmd_eval(int argc, char **argv)
         return 1;
     }
     infer_all(pl, &I, &d, out, pred);
+    for (size_t r = 0; r < d.n; r++)
+        if (!all_finite(out + r * N.size[N.nl - 1], N.size[N.nl - 1])) { /* a value too large for the scaling */
+            say("%s: %s %zu: the row's values give an output that is not a finite number (too large for the model's scaling?)",
+                d.name, d.lineno ? "line" : "row", d.lineno ? d.lineno[r] : r);
+            infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
+            return 1;
+        }
     TASK(&N)->score(&N, &d, out, pred, &sc);
-    printf("%s %.4f (%zu/%zu)\n", TASK(&N)->metric, sc.metric, sc.correct, d.n);
-    rc = print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0);
+    if (N.task == TASK_REGRESS) {
+        printf("r2 %.4f, rmse %.6g (%s%zu rows)\n", sc.metric, sc.rmse, d.nt > 1 ? "means over the targets, " : "", d.n);
+        rc = reg_report(&N, &M, &d, out, nerr, OPT(S, val, "ascii") || !isatty(STDOUT_FILENO) ? 2 : 1);
+    } else {
+        printf("%s %.4f (%zu/%zu)\n", TASK(&N)->metric, sc.metric, sc.correct, d.n);
+        rc = print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0);
+    }
     if (rc) say("out of memory for the report");
     infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
     return rc ? 1 : finish_stdout();
@@ -6333,6 +7799,21 @@ static int cmd_info(int argc, char **argv)
         printf("classes");
         for (uint32_t k = 0; k < M.nnames; k++) printf("%s%u=%s", k ? ", " : " ", k, M.names[k]);
         printf("\n");
+    }
+    if (N.task != TASK_CLASSIFY) printf("task %s\n", TASK(&N)->name); /* (classification: as before tasks) */
+    if (M.tab.ncol) { /* the table: what each column of a CSV row is */
+        static const char *const kinds[COL_COUNT] = {"", "number", "category", "label", "target", "ignored"};
+        static const char *const miss[MISS_COUNT] = {"", "mean", "drop", "error"};
+        printf("table: %u columns (a missing value in training: %s)\n", M.tab.ncol, miss[M.tab.missing]);
+        for (uint32_t c = 0, t = 0; c < M.tab.ncol; c++) {
+            const Column *C = &M.tab.col[c];
+            printf("  %-4u %-24.60s %s", c + 1, !C->name ? "(no header)" : *C->name ? C->name : "(empty name)", kinds[C->kind]);
+            if (C->kind == COL_NUMBER) printf(", missing -> %.9g", (double)C->fill);
+            if (C->kind == COL_TARGET && t < M.out.n)
+                printf(", mean %.9g, deviation %.9g", (double)M.out.mean[t], (double)M.out.sd[t]), t++;
+            for (uint32_t k = 0; k < C->ncat; k++) printf("%s%s", k ? ", " : ": ", C->cats[k][0] ? C->cats[k] : "(missing)");
+            putchar('\n');
+        }
     }
     if (M.in.mean) printf("inputs standardized: the mean and deviation of each of the %zu features are stored\n", N.size[0]);
     else printf("input divisor %.9g\n", (double)M.in.div);
@@ -6473,6 +7954,61 @@ static int cmd_weights(int argc, char **argv)
  * predict function that computes exactly what nn predict --probs does
  * (the same float operations, summed in plain order: results agree to
  * float rounding). */
+/* The C of a table's encoding: nn_encode() and nn_predict_fields(). */
+static void export_table(Buf *b, const Table *tab)
+{
+    char line[1024], fb[40];
+    size_t off = 0;
+#define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(b, line, strlen(line)))
+    EMIT("#define NN_COLUMNS %u\nstatic const char *const nn_column_names[NN_COLUMNS] = {", tab->ncol);
+    for (uint32_t c = 0; c < tab->ncol; c++) {
+        EMIT("%s", c ? (c % 6 ? ", " : ",\n    ") : "\n    ");
+        if (tab->col[c].name) EMIT("\""), c_string(b, tab->col[c].name), EMIT("\"");
+        else EMIT("NULL");
+    }
+    EMIT("};\n\n/* Whether field f is a missing value, as nn reads one. */\nstatic int nn_missing(const char *f)\n{\n");
+    EMIT("    static const char *const spell[] = {");
+    for (int k = 0; missing_spellings[k]; k++) EMIT("\"%s\", ", missing_spellings[k]);
+    EMIT("NULL};\n    if (!f || !*f) return 1;\n    for (int k = 0; spell[k]; k++)\n        if (!strcmp(f, spell[k])) return 1;\n    return 0;\n}\n\n");
+    EMIT("/* The features of a row of text fields (see the top); returns 0, or the\n * column (from 1) whose number does not read%s. */\n",
+         tab->missing == MISS_ERROR ? " or whose value is missing (the model was trained with --missing error)" : "");
+    EMIT("static int nn_encode(const char *const *field, float *in)\n{\n");
+    for (uint32_t c = 0, said = 0; c < tab->ncol && !said; c++)
+        if (tab->col[c].kind == COL_NUMBER) EMIT("    char *end;\n"), said = 1;
+    EMIT("    for (int i = 0; i < NN_INPUTS; i++) in[i] = 0.0f;\n");
+    for (uint32_t c = 0; c < tab->ncol; c++) {
+        const Column *C = &tab->col[c];
+        if (C->kind == COL_NUMBER) {
+            if (tab->missing == MISS_ERROR) /* as nn: a missing value is an error */
+                EMIT("    if (nn_missing(field[%u])) return %u;\n", c, c + 1);
+            else
+                EMIT("    if (nn_missing(field[%u])) in[%zu] = %s;\n", c, off, c_float(C->fill, fb, sizeof fb));
+            EMIT("    else if ((in[%zu] = strtof(field[%u], &end)), *end || end == field[%u]) return %u;\n", off, c, c, c + 1);
+            off++;
+        } else if (C->kind == COL_CATEGORY) {
+            int has_missing = 0;
+            EMIT("    {\n        static const char *const cat[%u] = {", C->ncat);
+            for (uint32_t k = 0; k < C->ncat; k++) {
+                EMIT("%s\"", k ? ", " : "");
+                c_string(b, C->cats[k]);
+                EMIT("\"");
+                has_missing |= !C->cats[k][0];
+            }
+            if (tab->missing == MISS_ERROR) EMIT("};\n        if (nn_missing(field[%u])) return %u;\n", c, c + 1);
+            else EMIT("};\n");
+            EMIT("        const char *f = nn_missing(field[%u]) ? %s : field[%u];\n", c, has_missing ? "\"\"" : "NULL", c);
+            EMIT("        for (int k = 0; f && k < %u; k++)\n            if (!strcmp(f, cat[k])) in[%zu + k] = 1.0f; /* unseen: all 0 */\n    }\n",
+                 C->ncat, off);
+            off += C->ncat;
+        }
+    }
+    EMIT("    return 0;\n}\n\n");
+    EMIT("/* nn_encode, then nn_predict; -1 when nn_encode fails. */\n");
+    EMIT("static int nn_predict_fields(const char *const *field, float *out)\n{\n    float in[NN_INPUTS];\n");
+    EMIT("    return nn_encode(field, in) ? -1 : nn_predict(in, out);\n}\n\n");
+#undef EMIT
+}
+
 static int cmd_export(int argc, char **argv)
 {
     const OptSpec *S = export_opts;
@@ -6500,11 +8036,21 @@ static int cmd_export(int argc, char **argv)
     c_comment(&b, pos[0]);
     EMIT(": a %d-layer network", N.nl);
     for (int l = 0; l < N.nl; l++) EMIT("%s%zu%s", l ? "-" : " ", N.size[l], l ? act_name(N.layer[l].act) : "");
-    EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
+    if (N.task == TASK_REGRESS) EMIT(".\n * Use: float out[NN_OUTPUTS]; nn_predict(in, out);\n");
+    else EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
     if (M.nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
-    EMIT(" * in: NN_INPUTS raw features (nn_predict divides them by %.9g, as nn did).\n", (double)M.in.div);
-    EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm). */\n");
-    EMIT("#ifndef NN_MODEL_H\n#define NN_MODEL_H\n#include <math.h>\n\n");
+    if (M.tab.ncol)
+        EMIT(" * From a row of the training table's NN_COLUMNS text fields (as nn reads a\n"
+             " * CSV line; label, target and ignored columns are not read and may be NULL):\n"
+             " * nn_encode(fields, in) makes the NN_INPUTS features -- a missing value\n"
+             " * (NULL, \"\", NA, ...) the training mean, a category one-hot, an unseen one\n"
+             " * all 0 -- and nn_predict_fields(fields, out) does both.\n");
+    EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M.tab.ncol ? "encoded " : "raw ",
+         (double)M.in.div, M.in.mean ? " and standardises them" : "");
+    if (N.task == TASK_REGRESS)
+        EMIT(" * out: the predicted values, in the data's units (what nn predict prints).  Needs <math.h> (-lm). */\n");
+    else EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm). */\n");
+    EMIT("#ifndef NN_MODEL_H\n#define NN_MODEL_H\n#include <math.h>\n%s\n", M.tab.ncol ? "#include <stdlib.h>\n#include <string.h>\n" : "");
     EMIT("#define NN_INPUTS %zu\n#define NN_OUTPUTS %zu\n#define NN_WIDEST ", N.size[0], N.size[L]);
     {
         size_t wide = 0;
@@ -6537,6 +8083,13 @@ static int cmd_export(int argc, char **argv)
         for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M.in.rsd[i], fb, sizeof fb));
         EMIT("};\n\n");
     }
+    if (N.task == TASK_REGRESS) {
+        EMIT("static const float nn_target_mean[%u] = {", M.out.n);
+        for (uint32_t k = 0; k < M.out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M.out.mean[k], fb, sizeof fb));
+        EMIT("};\nstatic const float nn_target_sd[%u] = {", M.out.n);
+        for (uint32_t k = 0; k < M.out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M.out.sd[k], fb, sizeof fb));
+        EMIT("};\n\n");
+    }
     EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n    int best = 0;\n");
     EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M.in.div, fb, sizeof fb));
     if (M.in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
@@ -6545,9 +8098,16 @@ static int cmd_export(int argc, char **argv)
         LK(&N, l)->export_c(&b, &N.layer[l], l);
         EMIT(acts[act].c, N.size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
     }
-    EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) {\n        out[k] = a[k];\n        if (a[k] > a[best]) best = k;\n    }\n");
-    if (N.size[L] == 1) EMIT("    best = a[0] > 0.5f; /* binary: P(label 1) */\n");
-    EMIT("    return best;\n}\n\n#endif\n");
+    if (N.task == TASK_REGRESS) {
+        EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) out[k] = a[k] * nn_target_sd[k] + nn_target_mean[k]; /* into the data's units */\n");
+        EMIT("    return best;\n}\n\n");
+    } else {
+        EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) {\n        out[k] = a[k];\n        if (a[k] > a[best]) best = k;\n    }\n");
+        if (N.size[L] == 1) EMIT("    best = a[0] > 0.5f; /* binary: P(label 1) */\n");
+        EMIT("    return best;\n}\n\n");
+    }
+    if (M.tab.ncol) export_table(&b, &M.tab);
+    EMIT("#endif\n");
 #undef EMIT
     if (b.oom) rc = fail(&err, path, "out of memory");
     else rc = write_output(path, b.p, b.n, &err);

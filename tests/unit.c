@@ -94,8 +94,13 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
             cur = !cur;
         }
         for (size_t k = 0; k < N->size[L]; k++) {
-            int hit = N->size[L] == 1 ? d->y[b] == 1 : (int32_t)k == d->y[b];
+            int hit = d->y && (N->size[L] == 1 ? d->y[b] == 1 : (int32_t)k == d->y[b]);
             double t = hit, av = a[cur][k];
+            if (N->task == TASK_REGRESS) { /* the target, standardised as the model's map says */
+                double z = ((double)d->t[b * d->nt + k] - d->tm->mean[k]) / d->tm->sd[k];
+                total += 0.5 * (av - z) * (av - z);
+                continue;
+            }
             if (N->cost == COST_LOGLIK) total += hit ? -log(av) : 0;
             else if (N->cost == COST_CROSS_ENTROPY) total += -(t * log(av) + (1 - t) * log(1 - av));
             else total += 0.5 * (av - t) * (av - t);
@@ -135,10 +140,16 @@ static int gradcheck(const char *spec, int cost_id, size_t m, int nt, float p)
     Net N;
     TestData t;
     double *P, maxg = 0, cost, ref;
-    float *G;
+    float *G, tv[64], tmean[8] = {3, -1, 0.5f, 2, 0, 1, 7, -4}, tsd[8] = {2, 0.5f, 1, 3, 1.5f, 1, 4, 0.25f};
+    TargetMap tm = {0, tmean, tsd};
     int bad = 0;
     make_net(&N, spec, cost_id, 7, 0.7);
     make_data(&t, m, N.size[0], net_classes(&N), 11);
+    if (cost_id == 0) { /* regression: targets around their map's mean, in the data's units */
+        N.task = TASK_REGRESS, N.cost = COST_QUADRATIC, tm.n = (uint32_t)N.size[N.nl - 1];
+        for (size_t i = 0; i < m * tm.n && i < 64; i++) tv[i] = tmean[i % tm.n] + tsd[i % tm.n] * (float)((double)(i * 7 % 11) / 5.0 - 1.0);
+        t.d.y = NULL, t.d.nclass = 0, t.d.t = tv, t.d.nt = tm.n, t.d.tm = &tm;
+    }
     G = alloc_floats(N.nparam);
     cost = backprop_grad(&N, &t.d, m, nt, p, G);
     P = calloc(N.nparam, sizeof(double));
@@ -190,6 +201,16 @@ static void test_gradients(void)
             int bad = gradcheck(cases[s].spec, cases[s].cost, 5, nt, 0);
             CHECK(bad == 0, "gradient check %s %s threads %d: %d mismatches", cases[s].spec, cost_name(cases[s].cost), nt, bad);
         }
+    /* regression (cost 0 here): the quadratic cost on standardised targets, linear and bounded outputs */
+    {
+        static const char *const reg[] = {"5-6relu-1linear", "4-7tanh-3linear", "5-6leaky-5relu-2tanh", "3-4-2sigmoid"};
+        for (size_t s = 0; s < sizeof reg / sizeof *reg; s++)
+            for (int nt = 1; nt <= 3; nt += 2) {
+                int bad = gradcheck(reg[s], 0, 5, nt, 0);
+                CHECK(bad == 0, "gradient check %s regression threads %d: %d mismatches", reg[s], nt, bad);
+            }
+        CHECK(gradcheck("5-9relu-7tanh-2linear", 0, 6, 3, 0.4f) == 0, "gradient check, regression with dropout, 3 threads");
+    }
     /* dropout: the check uses nn's masks, so it fails if dropout is not applied consistently */
     CHECK(gradcheck("5-9relu-7tanh-4softmax", COST_LOGLIK, 6, 1, 0.4f) == 0, "gradient check with dropout");
     CHECK(gradcheck("5-9relu-7tanh-4softmax", COST_LOGLIK, 6, 3, 0.4f) == 0, "gradient check with dropout, 3 threads");
