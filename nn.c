@@ -3600,6 +3600,7 @@ typedef struct {
     int may_table;          /* training: read the file as a table when its features need it */
     const Table *tab;       /* a model's table: rows are read through it */
     int want_lt;            /* (set by the loader) the label or target columns must be there */
+    int hash_data;          /* (set by the table readers) after the header a '#' line is a row, not a comment */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -3846,6 +3847,7 @@ static const char *line_end(const char *p, const char *end)
  * comment.  In a table's rows a '#' is data ("#2 best seller", "#N/A"). */
 static int skip_line_c(const char *p, const char *eol, int comments)
 {
+    if (eol - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3; /* a byte-order mark alone is no data */
     while (p < eol && (*p == ' ' || *p == '\r' || *p == '\t')) p++;
     return p == eol || (comments && *p == '#');
 }
@@ -4014,7 +4016,7 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
         case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
         case BAD_RANGE: return fail(err, w, "'%.*s' does not fit in a float", n, bad->text);
         case BAD_QUOTE: return fail(err, w, "a quote that does not close: '%.*s'", n, bad->text);
-        case BAD_MISSING: return fail(err, w, "a missing value ('%.*s'), and --missing error was given", n, bad->text);
+        case BAD_MISSING: return fail(err, w, "a missing value ('%.*s'), and the model was trained with --missing error", n, bad->text);
         default: return fail(err, w, "'%.*s' is not a number%s", n, bad->text,
                              decimal_comma(bad->text, bad->len) ? " (a decimal comma? nn reads numbers with a decimal point)" : "");
         }
@@ -4047,13 +4049,16 @@ typedef struct {
     char note[600];
 } CsvShape;
 
-/* Skip blank and comment lines from *pp, counting them in *line. */
-static void skip_blank(const char **pp, const char *end, size_t *line)
+/* Skip blank lines and (comments) comment lines from *pp, counting them
+ * in *line. */
+static void skip_blank_c(const char **pp, const char *end, size_t *line, int comments)
 {
     const char *p = *pp, *eol;
-    while (p < end && skip_line(p, eol = line_end(p, end))) p = eol + (eol < end), ++*line;
+    while (p < end && skip_line_c(p, eol = line_end(p, end), comments)) p = eol + (eol < end), ++*line;
     *pp = p;
 }
+
+static void skip_blank(const char **pp, const char *end, size_t *line) { skip_blank_c(pp, end, line, 1); }
 
 /* --header auto: whether the first line [p, eol) is a header rather than
  * data, judged on that line alone (so a pipe's timing cannot change the
@@ -4134,10 +4139,10 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     if (header == 1) { /* skipped whatever its shape (sklearn's first line counts rows and features) */
         sh->head = p, sh->head_end = line_end(p, end);
         p = sh->head_end + (sh->head_end < end), ++*line;
-        skip_blank(&p, end, line);
+        skip_blank_c(&p, end, line, !o->hash_data);
         if (p >= end) return fail(err, name, "no data rows");
     }
-    sh->sep = o->sep ? o->sep : csv_sep(p, end);
+    sh->sep = o->sep ? o->sep : csv_sep(sh->head ? sh->head : p, end); /* (the first line: a header's, if any) */
     snprintf(where, sizeof where, "%.500s:%zu", name, *line + 1);
     if ((nf = csv_fields(p, end, sh->sep, &badq)) < 0)
         return fail(err, where, "column %zu: a quote that does not close", badq);
@@ -4147,12 +4152,15 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     eol = line_end(p, end);
     if (header < 0 && csv_is_header(p, eol, sh->sep, sh->ncol)) {
         const char *he = eol;
+        int cut;
         while (he > p && he[-1] == '\r') he--;
+        cut = (int)(he - p > 60 ? 60 : he - p);
+        while (cut > 0 && cut < he - p && ((unsigned char)p[cut] & 0xC0) == 0x80) cut--; /* not inside a UTF-8 character */
         snprintf(sh->note, sizeof sh->note, "%.300s: line %zu taken as a header (%.*s%s); give --header no if it is data",
-                 name, *line + 1, (int)(he - p > 60 ? 60 : he - p), p, he - p > 60 ? "..." : "");
+                 name, *line + 1, cut, p, he - p > cut ? "..." : "");
         sh->head = p, sh->head_end = eol;
         p = eol + (eol < end), ++*line;
-        skip_blank(&p, end, line);
+        skip_blank_c(&p, end, line, !o->hash_data);
     }
     if (lcol == LABEL_AUTO && sh->head) { /* a header column named like a label */
         const char *fb, *fe;
@@ -4398,7 +4406,8 @@ typedef struct {
     size_t unseen_rows;     /* rows with a category not seen in training */
     size_t nun;             /* the first few such categories: */
     size_t ucol[3];         /* ...their table columns */
-    char utext[3][64];      /* ...and texts */
+    char utext[3][64];      /* ...and texts ("": a missing value in a column that had none) */
+    int more;               /* and others */
 } RowNote;
 
 /* Add what b saw to a. */
@@ -4409,7 +4418,9 @@ static void note_add(RowNote *a, const RowNote *b)
         size_t j = 0;
         while (j < a->nun && (a->ucol[j] != b->ucol[i] || strcmp(a->utext[j], b->utext[i]))) j++;
         if (j == a->nun && a->nun < 3) a->ucol[a->nun] = b->ucol[i], memcpy(a->utext[a->nun++], b->utext[i], 64);
+        else if (j == a->nun) a->more = 1;
     }
+    a->more |= b->more;
 }
 
 static const char *col_label(const Table *tab, size_t c, char *buf, size_t cap);
@@ -4421,10 +4432,10 @@ static void note_unseen(const RowNote *n, const Table *tab, const char *name)
     size_t used = 0;
     if (!n->unseen_rows) return;
     for (size_t i = 0; i < n->nun && used < sizeof list; i++)
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s'%s' in column %s", i ? ", " : "", n->utext[i],
-                                 col_label(tab, n->ucol[i], cl, sizeof cl));
+        used += (size_t)snprintf(list + used, sizeof list - used, n->utext[i][0] ? "%s'%s' in column %s" : "%s%sa missing value in column %s",
+                                 i ? ", " : "", n->utext[i], col_label(tab, n->ucol[i], cl, sizeof cl));
     say("warning: %s: %zu row%s with a category not seen in training (its one-hot inputs are all 0): %s%s", name, n->unseen_rows,
-        plural(n->unseen_rows), list, n->nun == 3 ? ", ..." : "");
+        plural(n->unseen_rows), list, n->more ? ", ..." : "");
 }
 
 /* Encode the line [p, eol) through plan: features into x (nx), targets
@@ -4487,6 +4498,7 @@ static int table_row(const char *p, const char *eol, int sep, const RowPlan *P, 
                 if (n == SIZE_MAX) strcpy(tmp, "(a long text)");
                 while (u < note->nun && (note->ucol[u] != (size_t)c || strncmp(note->utext[u], tmp, 63))) u++;
                 if (u == note->nun && u < 3) note->ucol[u] = (size_t)c, snprintf(note->utext[u], 64, "%.60s", tmp), note->nun++;
+                else if (u == note->nun) note->more = 1;
             }
         }
     }
@@ -4591,7 +4603,7 @@ static int mark_columns(const char *list, int kind, const char *opt, char *const
         if (c < 0) return -1;
         if (kinds[c]) {
             char cn[80];
-            if (hdr) snprintf(cn, sizeof cn, "'%.60s'", hdr[c]);
+            if (hdr && *hdr[c]) snprintf(cn, sizeof cn, "'%.60s'", hdr[c]);
             else snprintf(cn, sizeof cn, "%zu", (size_t)c + 1);
             return fail(err, name, "%s: column %s is %s already", opt, cn, what[kinds[c]]);
         }
@@ -4749,8 +4761,10 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             if (skip_line_c(q, eol, 0)) continue;
             if (!first_line) first_line = line + 1;
             it.p = q, it.eol = eol, it.sep = sep, it.done = 0; /* a row without its target or label adds nothing */
-            for (c = 0; c < ncol && csv_next(&it, &fb, &fe, &qu) == 1; c++)
-                if ((kinds[c] == COL_TARGET || kinds[c] == COL_LABEL) && field_kind_q(fb, fe, qu) == FLD_MISSING) keep = 0;
+            for (c = 0; c < ncol && csv_next(&it, &fb, &fe, &qu) == 1; c++) /* (with --missing drop, nor one missing a feature) */
+                if ((kinds[c] == COL_TARGET || kinds[c] == COL_LABEL || (!kinds[c] && tab->missing == MISS_DROP)) &&
+                    field_kind_q(fb, fe, qu) == FLD_MISSING)
+                    keep = 0;
             if (!keep) continue;
             rows += pass == 1;
             it.p = q, it.eol = eol, it.sep = sep, it.done = 0;
@@ -4812,14 +4826,14 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             ColStats *S = &st[c];
             Column *C = &tab->col[c];
             if (kinds[c]) continue;
-            if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or inf, or hex) */
-                snprintf(where, sizeof where, "%.500s:%zu", name, S->name_line);
-                rc = fail(err, where, "column %s: '%s' is not a number (%zu of the column's values are numbers; a column of "
-                          "categories holds names only)", col_label(tab, c, cl, sizeof cl), S->name1, S->nums);
-            } else if (S->names && S->dcomma == S->names) { /* 1,5 and 2,25: numbers with a decimal comma */
+            if (S->names && S->dcomma == S->names) { /* 1,5 and 2,25 (beside 2 and 3): numbers with a decimal comma */
                 snprintf(where, sizeof where, "%.500s:%zu", name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is not a number (a decimal comma? nn reads numbers with a decimal point)",
                           col_label(tab, c, cl, sizeof cl), S->name1);
+            } else if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or inf, or hex) */
+                snprintf(where, sizeof where, "%.500s:%zu", name, S->name_line);
+                rc = fail(err, where, "column %s: '%s' is not a number (%zu of the column's values are numbers; a column of "
+                          "categories holds names only)", col_label(tab, c, cl, sizeof cl), S->name1, S->nums);
             } else if (S->names) {
                 C->kind = COL_CATEGORY, ncatcol++;
             } else if (!S->nums) {
@@ -4829,8 +4843,9 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                 C->kind = COL_NUMBER, nnum++;
                 C->fill = (float)(S->sum / (double)S->nums);
                 if (S->seq && S->nums == rows && rows >= 10 && !quiet) /* pandas' index, written out */
-                    say("warning: %s: column %s counts %s, 1, 2 ... %zu like a row index; if it is one, give --ignore %s", name,
-                        col_label(tab, c, cl, sizeof cl), S->next == (double)rows ? "0" : "1", (size_t)(S->next - 1), ignore_arg(hdr, c, ia, sizeof ia));
+                    say("warning: %s: column %s counts %s ... %zu like a row index; if it is one, give --ignore %s", name,
+                        col_label(tab, c, cl, sizeof cl), S->next == (double)rows ? "0, 1, 2" : "1, 2, 3", (size_t)(S->next - 1),
+                        ignore_arg(hdr, c, ia, sizeof ia));
                 if (S->missing && tab->missing == MISS_MEAN) filled += S->missing;
             }
         }
@@ -4848,6 +4863,8 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
         if (ncatcol && used < cap)
             used += (size_t)snprintf(note + used, cap - used, ", %zu categor%s one-hot encoded (%s)", ncatcol, ncatcol == 1 ? "y" : "ies", cats);
         if (ntg && used < cap) used += (size_t)snprintf(note + used, cap - used, ", %zu target%s", ntg, plural(ntg));
+        for (size_t c = 0; c < ncol && used < cap; c++)
+            if (tab->col[c].kind == COL_LABEL) used += (size_t)snprintf(note + used, cap - used, ", 1 label");
         if (nig && used < cap) used += (size_t)snprintf(note + used, cap - used, ", %zu ignored", nig);
         if (filled && used < cap)
             used += (size_t)snprintf(note + used, cap - used, "; %zu missing value%s filled in with the column mean%s", filled,
@@ -4859,14 +4876,17 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
 }
 
 /* --header auto against a model's table: whether the first line of the
- * text at p is a header.  It is when one of its fields names a column of
- * the table (in any case: a misspelt header is reported by name, never
- * read as a row), or when it looks like a header (csv_is_header) and its
- * names are not all categories the table knows (a row of categories looks
- * like a header).  -1: no names in the table; decide as for any file. */
+ * text at p is a header.  It is when a name in it (not a number) names a
+ * column of the table, in any case (a misspelt header is then reported by
+ * name, never read as a row); or when it is exactly the table's names
+ * (pandas names columns 0, 1, 2 ...).  Otherwise it is read against the
+ * table by position: a name where a number column is, or a line of names
+ * none of which is a category the table knows, is a header; a line of
+ * numbers and categories (seen or not) is a row.  -1: the table has no
+ * names; decide as for any file. */
 static int table_header(const char *p, const char *end, int sep, const Table *tab)
 {
-    size_t n = 0, hits = 0, known = 0, names = 0;
+    size_t n = 0, hits = 0, exact = 0, known = 0, names = 0, nlt = 0, misplaced = 0;
     char **f;
     const char *eol;
     int look;
@@ -4876,22 +4896,32 @@ static int table_header(const char *p, const char *end, int sep, const Table *ta
     eol = line_end(p, end);
     sep = sep ? sep : csv_sep(p, end);
     if (!(f = header_fields(p, eol, sep, &n))) return -1;
-    for (size_t j = 0; j < n; j++) {
+    for (uint32_t c = 0; c < tab->ncol; c++) nlt += tab->col[c].kind == COL_LABEL || tab->col[c].kind == COL_TARGET;
+    for (size_t j = 0, pos = 0; j < n; j++) {
         int k = field_kind(f[j], f[j] + strlen(f[j]));
-        for (uint32_t c = 0; c < tab->ncol; c++)
-            if (!strcasecmp(tab->col[c].name, f[j])) {
+        const Column *at = NULL; /* the column at this position, when the line has the table's layout */
+        if (n == tab->ncol) at = &tab->col[j];
+        else if (n + nlt == tab->ncol) { /* without the label and targets */
+            while (pos < tab->ncol && (tab->col[pos].kind == COL_LABEL || tab->col[pos].kind == COL_TARGET)) pos++;
+            at = pos < tab->ncol ? &tab->col[pos++] : NULL;
+        }
+        for (uint32_t c = 0; c < tab->ncol; c++) {
+            if (!strcmp(tab->col[c].name, f[j])) exact++;
+            if (k == FLD_NAME && !strcasecmp(tab->col[c].name, f[j])) {
                 hits++;
                 break;
             }
+        }
         if (k != FLD_NAME) continue;
         names++;
+        misplaced += at && at->kind == COL_NUMBER;
         for (uint32_t c = 0, found = 0; c < tab->ncol && !found; c++)
             for (uint32_t q = 0; q < tab->col[c].ncat && !found; q++)
                 if (!strcmp(tab->col[c].cats[q], f[j])) known++, found = 1;
     }
     names_free(f, n);
     look = csv_is_header(p, eol, sep, n);
-    return hits > 0 || (look && known < names);
+    return hits > 0 || (exact == n && n > 1) || misplaced > 0 || (look && names > 0 && known == 0);
 }
 
 /* Load a CSV image as a table: through the model's table o->tab (eval, and
@@ -4915,6 +4945,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     memset(d, 0, sizeof *d), memset(&rn, 0, sizeof rn);
     if (!P) return fail(err, name, "out of memory");
     for (const char *q = buf; q < end; q++) lines += *q == '\n';
+    o2.hash_data = 1;
     if (tab) {
         if (o->header < 0) o2.header = table_header(buf, end, o->sep, tab);
         o2.label_col = LABEL_NONE;
@@ -4927,7 +4958,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     if (sh.head && !(hdr = header_fields(sh.head, sh.head_end, sh.sep, &nh))) rc = fail(err, name, "out of memory");
     if (!rc && hdr && nh != sh.ncol) {
         if (o->header == 1) names_free(hdr, nh), hdr = NULL; /* a summary line, not names */
-        else rc = fail(err, name, "the header has %zu names, but the rows have %zu columns", nh, sh.ncol);
+        else rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s", nh, plural(nh), sh.ncol, plural(sh.ncol));
     }
     for (size_t a = 0; !rc && !tab && hdr && a < nh; a++) /* predict finds columns by name: one each */
         for (size_t b = a + 1; !rc && b < nh; b++)
@@ -5011,7 +5042,13 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         for (uint32_t c = 0; c < tab->ncol; c++) want_label |= tab->col[c].kind == COL_LABEL;
         if (want_label) {
             if (!(y = alloc_array(rows, sizeof *y))) rc = fail(err, name, "out of memory");
-            else if (csv_labels(lt, lq, lno, rows, 0, len, o, name, y, &names, &nnames, err)) rc = -1;
+            else {
+                size_t lc = 0;
+                while (lc < tab->ncol && tab->col[lc].kind != COL_LABEL) lc++;
+                for (size_t j = 0; j < P->nfile; j++) /* the file's column number */
+                    if (P->src[j] == (int32_t)lc) lc = j, j = P->nfile;
+                if (csv_labels(lt, lq, lno, rows, lc + 1, len, o, name, y, &names, &nnames, err)) rc = -1;
+            }
         }
     }
     filled = rn.filled;
@@ -6011,7 +6048,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 CsvOpt o2 = *o;
                 if (o->tab) { /* a table's header names its columns */
                     if (o->header < 0) o2.header = head;
-                    o2.label_col = LABEL_NONE;
+                    o2.label_col = LABEL_NONE, o2.hash_data = 1;
                 }
                 if (csv_shape(&p, e, &line, &o2, name, &J.sh, err)) {
                     rc = -1;
@@ -6022,7 +6059,8 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     size_t nh = 0;
                     char **hdr = J.sh.head ? header_fields(J.sh.head, J.sh.head_end, J.sh.sep, &nh) : NULL;
                     if (J.sh.head && !hdr) rc = fail(err, name, "out of memory");
-                    else if (hdr && nh != J.sh.ncol) rc = fail(err, name, "the header has %zu names, but the rows have %zu columns", nh, J.sh.ncol);
+                    else if (hdr && nh != J.sh.ncol)
+                        rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s", nh, plural(nh), J.sh.ncol, plural(J.sh.ncol));
                     else if (!(plan = calloc(1, sizeof *plan))) rc = fail(err, name, "out of memory");
                     else if (table_plan(o->tab, hdr, J.sh.ncol, plan, name, err)) rc = -1;
                     names_free(hdr, nh);
@@ -6575,7 +6613,9 @@ static int input_stats(const Data *tr, InputMap *in)
     }
     for (size_t i = 0; i < nin; i++) {
         double mu = sum[i], var = sq[i] / (double)tr->n;
-        in->mean[i] = (float)mu, in->rsd[i] = var > 1e-12 ? (float)(1.0 / sqrt(var)) : 1.0f; /* constant: left as 0 */
+        double r = var > 0 ? 1.0 / sqrt(var) : 0;
+        /* constant (or varying only in float rounding): left as 0; any real spread, however small, is scaled */
+        in->mean[i] = (float)mu, in->rsd[i] = sqrt(var) > 1e-7 * fabs(mu) && isfinite((float)r) && (float)r > 0 ? (float)r : 1.0f;
     }
     free(sum), free(sq);
     return 0;
@@ -6744,9 +6784,10 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
 /* Regression: each target's mean and deviation over the training rows
  * (a constant target gets deviation 1), with a warning for a constant
  * target and for one whose spread single precision cannot hold. */
-static int target_stats(const Data *tr, TargetMap *tm, int quiet)
+static int target_stats(const Data *tr, const Table *tab, TargetMap *tm, int quiet)
 {
-    size_t K = tr->nt;
+    size_t K = tr->nt, c = 0;
+    char tname[80]; /* target k's column, for the messages */
     tm->mean = malloc(K * sizeof(float)), tm->sd = malloc(K * sizeof(float)), tm->n = (uint32_t)K;
     if (!tm->mean || !tm->sd) {
         say("out of memory");
@@ -6758,13 +6799,20 @@ static int target_stats(const Data *tr, TargetMap *tm, int quiet)
         m /= (double)tr->n;
         for (size_t i = 0; i < tr->n; i++) v += (tr->t[i * K + k] - m) * (tr->t[i * K + k] - m);
         v = sqrt(v / (double)tr->n);
-        tm->mean[k] = (float)m, tm->sd[k] = v > 1e-30 && isfinite((float)v) ? (float)v : 1.0f;
+        tm->mean[k] = (float)m, tm->sd[k] = (float)v > 0 && isfinite((float)v) ? (float)v : 1.0f;
+        while (c < tab->ncol && tab->col[c].kind != COL_TARGET) c++;
+        if (c < tab->ncol) col_label(tab, c++, tname, sizeof tname);
+        else snprintf(tname, sizeof tname, "%zu", k + 1); /* (a fold's copy of the rows has no table) */
+        if (v > 0 && !((float)v > 0)) {
+            say("%s: target %s varies by %.3g, less than single precision can hold; scale it up first", tr->name, tname, v);
+            return 1;
+        }
         if (quiet) continue;
         if (v == 0)
-            say("warning: every training value of target %zu is %.9g: a constant, so there is nothing to learn (is --target right?)", k + 1, m);
+            say("warning: every training value of target %s is %.9g: a constant, so there is nothing to learn (is --target right?)", tname, m);
         else if (v < 1e-6 * fabs(m))
-            say("warning: target %zu varies by %.3g around %.9g, finer than single precision (7 digits) can hold; subtract an offset "
-                "from it first", k + 1, v, m);
+            say("warning: target %s varies by %.3g around %.9g, finer than single precision (7 digits) can hold; subtract an offset "
+                "from it first", tname, v, m);
     }
     return 0;
 }
@@ -6864,9 +6912,10 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
 {
     size_t K = j->folds, n = j->tr.n, *idx = alloc_array(n, sizeof(size_t));
     double *m1 = calloc(2 * K, sizeof *m1), *m2 = m1 ? m1 + K : NULL;
-    int rc = 0, quiet = j->o.quiet;
+    int rc = 0, quiet = j->o.quiet, small = 0;
     Pool *pl = NULL;
     Err err = {{0}, {0}};
+    struct sigaction sa, old_int, old_term;
     if (!idx || !m1 || !(pl = pool_new(j->nt))) {
         free(idx), free(m1);
         say("out of memory");
@@ -6876,6 +6925,12 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
         free(idx), free(m1), pool_free(pl);
         return usage_error("train", "--folds %zu, but %s has %zu rows", K, j->tr.name, n);
     }
+    memset(&sa, 0, sizeof sa); /* SIGINT and SIGTERM stop the folds, with a message */
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    sigaction(SIGINT, &sa, &old_int), sigaction(SIGTERM, &sa, &old_term);
     for (size_t k = 0, i = 0; k < K; k++) /* idx: fold 0's rows, then fold 1's, ... each in file order */
         for (size_t r = k; r < n; r += K) idx[i++] = r;
     for (size_t k = 0; k < K && !rc; k++) {
@@ -6889,6 +6944,7 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
         int32_t *pred = NULL;
         memset(&f.tr, 0, sizeof f.tr), memset(&f.te, 0, sizeof f.te), memset(&f.va, 0, sizeof f.va), memset(&f.M, 0, sizeof f.M);
         f.N = *spec, f.o.quiet = 1, f.ctl.ckpt = NULL, f.ctl.log = NULL, f.ctl.resume = NULL, f.ctl.progress = 0;
+        f.ctl.stop = &stop_signal, f.ctl.interrupted = 0;
         if (!rest) {
             rc = fail(&err, NULL, "out of memory");
             break;
@@ -6899,7 +6955,12 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
             rc = 1;
         free(rest);
         if (!rc && (rc = train_val(&f)) == 0 && (rc = train_network(&f, val)) == 0) {
-            rc = train_run(&f.N, &f.M, &f.tr, f.va.n ? &f.va : NULL, &f.te, &f.o, pl, &res, NULL, &err) ? 1 : 0;
+            rc = train_run(&f.N, &f.M, &f.tr, f.va.n ? &f.va : NULL, &f.te, &f.o, pl, &res, &f.ctl, &err) ? 1 : 0;
+            if (!rc && (f.ctl.interrupted || stop_signal)) {
+                say("%s: cross-validation stopped in fold %zu of %zu; no model written", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT",
+                    k + 1, K);
+                rc = 128 + (stop_signal ? stop_signal : SIGINT);
+            }
             out = alloc_floats(f.te.n * f.N.size[f.N.nl - 1]), pred = alloc_array(f.te.n, sizeof *pred);
             if (!rc && (!out || !pred)) rc = fail(&err, NULL, "out of memory");
             if (!rc && infer_init(&I, &f.N, &f.M.in, pl->nt, &err)) rc = 1;
@@ -6909,7 +6970,9 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
                 infer_free(&I);
                 m1[k] = sc.metric, m2[k] = sc.rmse;
                 TASK(&f.N)->show(&sc, f.te.n, 1, fig, sizeof fig);
-                say("fold %zu/%zu: %s (%zu rows; %zu training, epoch %zu kept)", k + 1, K, fig, f.te.n, f.tr.n,
+                if (j->tr.t && f.te.n < 2) /* R^2 of one row is undefined */
+                    snprintf(fig, sizeof fig, "RMSE %.4g (R^2 needs 2 rows)", sc.rmse), small = 1;
+                say("fold %zu/%zu: %s (%zu row%s; %zu training, epoch %zu kept)", k + 1, K, fig, f.te.n, plural(f.te.n), f.tr.n,
                     res.saved_epoch ? res.saved_epoch : (size_t)f.M.epochs_done);
             }
             if (rc == 1 && err.msg[0]) report(&err);
@@ -6924,12 +6987,15 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
         for (size_t k = 0; k < K; k++) mu[0] += m1[k] / (double)K, mu[1] += m2[k] / (double)K;
         for (size_t k = 0; k < K; k++)
             sd[0] += (m1[k] - mu[0]) * (m1[k] - mu[0]) / (double)(K - 1), sd[1] += (m2[k] - mu[1]) * (m2[k] - mu[1]) / (double)(K - 1);
-        if (j->tr.t)
+        if (j->tr.t && small)
+            say("%zu folds: RMSE %.4g +- %.4g (mean +- standard deviation; R^2 is undefined for folds of one row)", K, mu[1], sqrt(sd[1]));
+        else if (j->tr.t)
             say("%zu folds: R^2 %.4f +- %.4f, RMSE %.4g +- %.4g (mean +- standard deviation)", K, mu[0], sqrt(sd[0]), mu[1], sqrt(sd[1]));
         else
             say("%zu folds: accuracy %.2f%% +- %.2f%% (mean +- standard deviation)", K, 100 * mu[0], 100 * sqrt(sd[0]));
         if (!quiet) say("now the final model, on all %zu rows", n);
     }
+    sigaction(SIGINT, &old_int, NULL), sigaction(SIGTERM, &old_term, NULL);
     free(idx), free(m1), pool_free(pl);
     return rc;
 }
@@ -7031,7 +7097,7 @@ static int train_network(TrainJob *j, const char **val)
     j->M.beta1 = j->o.beta1, j->M.beta2 = j->o.beta2, j->M.epsilon = j->o.epsilon;
     if (j->standardize && input_stats(&j->tr, &j->M.in)) return 1;
     if (j->tr.is_table) j->M.tab = j->tr.tab, memset(&j->tr.tab, 0, sizeof j->tr.tab); /* the model keeps the table */
-    if (j->tr.t && target_stats(&j->tr, &j->M.out, j->o.quiet)) return 1;
+    if (j->tr.t && target_stats(&j->tr, &j->M.tab, &j->M.out, j->o.quiet)) return 1;
     j->tr.tm = j->va.tm = j->te.tm = &j->M.out;
     if (j->tr.names) { /* CSV labels were names: the model keeps them */
         int ok = 1;
@@ -7726,14 +7792,15 @@ static int cmd_eval(int argc, char **argv)
     infer_all(pl, &I, &d, out, pred);
     for (size_t r = 0; r < d.n; r++)
         if (!all_finite(out + r * N.size[N.nl - 1], N.size[N.nl - 1])) { /* a value too large for the scaling */
-            say("%s: %s %zu: the row's values give an output that is not a finite number (too large for the model's scaling?)",
-                d.name, d.lineno ? "line" : "row", d.lineno ? d.lineno[r] : r);
+            if (d.lineno) say("%s:%zu: the row's values give an output that is not a finite number (too large for the model's scaling?)", d.name, d.lineno[r]);
+            else say("%s: row %zu (from 0): its values give an output that is not a finite number (too large for the model's scaling?)", d.name, r);
             infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
             return 1;
         }
     TASK(&N)->score(&N, &d, out, pred, &sc);
     if (N.task == TASK_REGRESS) {
-        printf("r2 %.4f, rmse %.6g (%s%zu rows)\n", sc.metric, sc.rmse, d.nt > 1 ? "means over the targets, " : "", d.n);
+        printf(fabs(sc.metric) < 1e4 ? "r2 %.4f, rmse %.6g (%s%zu row%s)\n" : "r2 %.4g, rmse %.6g (%s%zu row%s)\n", sc.metric, sc.rmse,
+               d.nt > 1 ? "means over the targets, " : "", d.n, plural(d.n));
         rc = reg_report(&N, &M, &d, out, nerr, OPT(S, val, "ascii") || !isatty(STDOUT_FILENO) ? 2 : 1);
     } else {
         printf("%s %.4f (%zu/%zu)\n", TASK(&N)->metric, sc.metric, sc.correct, d.n);
@@ -7811,7 +7878,8 @@ static int cmd_info(int argc, char **argv)
             if (C->kind == COL_NUMBER) printf(", missing -> %.9g", (double)C->fill);
             if (C->kind == COL_TARGET && t < M.out.n)
                 printf(", mean %.9g, deviation %.9g", (double)M.out.mean[t], (double)M.out.sd[t]), t++;
-            for (uint32_t k = 0; k < C->ncat; k++) printf("%s%s", k ? ", " : ": ", C->cats[k][0] ? C->cats[k] : "(missing)");
+            for (uint32_t k = 0; k < C->ncat; k++) /* (a category with a comma in it is quoted) */
+                printf(strchr(C->cats[k], ',') ? "%s'%s'" : "%s%s", k ? ", " : ": ", C->cats[k][0] ? C->cats[k] : "(missing)");
             putchar('\n');
         }
     }
@@ -7966,15 +8034,21 @@ static void export_table(Buf *b, const Table *tab)
         if (tab->col[c].name) EMIT("\""), c_string(b, tab->col[c].name), EMIT("\"");
         else EMIT("NULL");
     }
-    EMIT("};\n\n/* Whether field f is a missing value, as nn reads one. */\nstatic int nn_missing(const char *f)\n{\n");
+    EMIT("};\n\n/* Whether field f is a missing value, as nn reads one. */\nstatic inline int nn_missing(const char *f)\n{\n");
     EMIT("    static const char *const spell[] = {");
     for (int k = 0; missing_spellings[k]; k++) EMIT("\"%s\", ", missing_spellings[k]);
     EMIT("NULL};\n    if (!f || !*f) return 1;\n    for (int k = 0; spell[k]; k++)\n        if (!strcmp(f, spell[k])) return 1;\n    return 0;\n}\n\n");
+    EMIT("/* Field f as a number, as nn reads one: [+-]digits[.digits][e[+-]digits],\n"
+         " * finite as a float (no hex, inf or nan); 0, or -1. */\n"
+         "static inline int nn_number(const char *f, float *v)\n{\n    const char *p = f;\n    char *end;\n    int dig = 0;\n"
+         "    if (*p == '+' || *p == '-') p++;\n    for (; *p >= '0' && *p <= '9'; p++) dig++;\n"
+         "    if (*p == '.')\n        for (p++; *p >= '0' && *p <= '9'; p++) dig++;\n"
+         "    if (!dig) return -1;\n    if (*p == 'e' || *p == 'E') {\n        p++;\n        if (*p == '+' || *p == '-') p++;\n"
+         "        if (*p < '0' || *p > '9') return -1;\n        while (*p >= '0' && *p <= '9') p++;\n    }\n"
+         "    if (*p) return -1;\n    *v = strtof(f, &end);\n    return isfinite(*v) ? 0 : -1;\n}\n\n");
     EMIT("/* The features of a row of text fields (see the top); returns 0, or the\n * column (from 1) whose number does not read%s. */\n",
          tab->missing == MISS_ERROR ? " or whose value is missing (the model was trained with --missing error)" : "");
-    EMIT("static int nn_encode(const char *const *field, float *in)\n{\n");
-    for (uint32_t c = 0, said = 0; c < tab->ncol && !said; c++)
-        if (tab->col[c].kind == COL_NUMBER) EMIT("    char *end;\n"), said = 1;
+    EMIT("static inline int nn_encode(const char *const *field, float *in)\n{\n");
     EMIT("    for (int i = 0; i < NN_INPUTS; i++) in[i] = 0.0f;\n");
     for (uint32_t c = 0; c < tab->ncol; c++) {
         const Column *C = &tab->col[c];
@@ -7983,7 +8057,7 @@ static void export_table(Buf *b, const Table *tab)
                 EMIT("    if (nn_missing(field[%u])) return %u;\n", c, c + 1);
             else
                 EMIT("    if (nn_missing(field[%u])) in[%zu] = %s;\n", c, off, c_float(C->fill, fb, sizeof fb));
-            EMIT("    else if ((in[%zu] = strtof(field[%u], &end)), *end || end == field[%u]) return %u;\n", off, c, c, c + 1);
+            EMIT("    else if (nn_number(field[%u], &in[%zu])) return %u;\n", c, off, c + 1);
             off++;
         } else if (C->kind == COL_CATEGORY) {
             int has_missing = 0;
@@ -8003,9 +8077,11 @@ static void export_table(Buf *b, const Table *tab)
         }
     }
     EMIT("    return 0;\n}\n\n");
-    EMIT("/* nn_encode, then nn_predict; -1 when nn_encode fails. */\n");
-    EMIT("static int nn_predict_fields(const char *const *field, float *out)\n{\n    float in[NN_INPUTS];\n");
-    EMIT("    return nn_encode(field, in) ? -1 : nn_predict(in, out);\n}\n\n");
+    EMIT("/* nn_encode, then nn_predict; -1 when nn_encode fails or an output is not finite. */\n");
+    EMIT("static inline int nn_predict_fields(const char *const *field, float *out)\n{\n    float in[NN_INPUTS];\n");
+    EMIT("    int r;\n    if (nn_encode(field, in)) return -1;\n    r = nn_predict(in, out);\n");
+    EMIT("    for (int k = 0; k < NN_OUTPUTS; k++)\n        if (!isfinite(out[k])) return -1; /* a value too large for the scaling */\n");
+    EMIT("    return r;\n}\n\n");
 #undef EMIT
 }
 

@@ -87,7 +87,7 @@ expect "directory" 1 "is a directory" "$NN" train --train "$T/dir"
 expect "empty file" 1 "empty.csv: empty data file" "$NN" train --train "$T/empty.csv"
 expect "ragged csv" 1 "ragged.csv:2: 2 columns, but the first line has 3" "$NN" train --train "$T/ragged.csv"
 expect "non-numeric csv" 1 "nonnum.csv:2: column 2: 'x5' is not a number" "$NN" train --train "$T/nonnum.csv"
-expect "nan in csv: a missing value, filled in with the column mean" 0 "nan.csv: a table of 3 columns: 2 numbers; 1 missing value filled in with the column mean" "$NN" train --train "$T/nan.csv" --out "$T/nan.bin" --epochs 3
+expect "nan in csv: a missing value, filled in with the column mean" 0 "nan.csv: a table of 3 columns: 2 numbers, 1 label; 1 missing value filled in with the column mean" "$NN" train --train "$T/nan.csv" --out "$T/nan.bin" --epochs 3
 expect "binary file" 1 "binary data" "$NN" train --train "$T/binary"
 expect "idx bad magic" 1 "badmagic-idx: binary data \(a NUL byte at offset 1\), neither IDX nor CSV text" "$NN" train --train "$T/badmagic-idx"
 expect "idx truncated" 1 "trunc-images-idx3-ubyte: IDX header says 12 bytes of data, but the file has 11" "$NN" train --train "$T/trunc-images-idx3-ubyte" --train-labels "$T/img-labels-idx1-ubyte"

@@ -276,7 +276,7 @@ grep -qF "3 rows with a category not seen in training (its one-hot inputs are al
 # 10: a constant target: a warning; R^2 0, never -inf or nan
 awk 'BEGIN { srand(1); print "a,b,y"; for (i = 0; i < 100; i++) printf "%.3f,%.3f,5\n", rand(), rand() }' >k.csv
 "$NN" train --train k.csv --target y --epochs 20 --out k.bin 2>err
-grep -qF "every training value of target 1 is 5: a constant" err && ! grep -qiE 'nan|inf' err && "$NN" eval k.bin k.csv | head -1 | grep -qE '^r2 (0|1)\.0000' &&
+grep -qF "every training value of target 'y' is 5: a constant" err && ! grep -qiE 'nan|inf' err && "$NN" eval k.bin k.csv | head -1 | grep -qE '^r2 (0|1)\.0000' &&
     ok "11.np10 a constant target: a warning, and R^2 by scikit-learn's convention" || bad "11.np10: $(grep -v '^epoch' err | head -c 300) $("$NN" eval k.bin k.csv | head -1)"
 # 11: '#' in a table's rows is data
 awk 'BEGIN { srand(3); print "name,x,y"; for (i = 0; i < 100; i++) { x = rand(); printf "item %d,%.3f,%.3f\n", i, x, 2 * x } }' >h.csv
@@ -315,5 +315,67 @@ grep -qF "finer than single precision" err && ok "11.np17 a target finer than fl
 # 18: a header and no rows, at training
 head -1 "$CARS" >hdr.csv
 expect "11.np18 a header and no rows at training: 'no data rows'" 1 "hdr.csv: no data rows" "$NN" train --train hdr.csv --target Miles_per_Gallon --ignore Name --out h.bin
+
+# ---- a second new-user pass (11.nqN: /tmp/nup2-report.md's defects) --------------------------
+printf 'name,x\n#1 best seller,0.1\nsecond,0.2\nthird,0.3\n' | "$NN" predict h.bin - >n1.out 2>/dev/null
+[ "$(wc -l <n1.out)" = 3 ] && ok "11.nq1 a '#' row just after a table's header is a row" || bad "11.nq1: $(wc -l <n1.out) answers for 3 rows"
+awk 'BEGIN { srand(2); print "a,b,y"; for (i = 0; i < 300; i++) { a = rand(); b = rand(); printf "%.6g,%.4f,%.5f\n", 1e-7 * a, b, 3 * a + b } }' >fs.csv
+"$NN" train --train fs.csv --target y --val 0 --epochs 200 --quiet --out fs.bin
+"$NN" eval fs.bin fs.csv | head -1 | grep -qE '^r2 (0\.99|1\.00)' && ok "11.nq2 a feature of spread 1e-7 is standardised, not dropped" || bad "11.nq2: $("$NN" eval fs.bin fs.csv | head -1)"
+awk 'BEGIN { srand(2); print "a,y"; for (i = 0; i < 200; i++) { a = rand(); printf "%.4f,%.6g\n", a, 1e-30 * (a + 0.5) } }' >sc.csv
+"$NN" train --train sc.csv --target y --val 0 --epochs 300 --quiet --out sc.bin && "$NN" eval sc.bin sc.csv | head -1 | grep -qE '^r2 (0\.99|1\.00)' &&
+    ok "11.nq3 a target of size 1e-30 keeps its real deviation" || bad "11.nq3: $("$NN" eval sc.bin sc.csv 2>&1 | head -1)"
+printf '5,0,1,2\n6,1,0.5,0.5\n' | "$NN" predict arr.bin - >n4.out 2>/dev/null
+[ "$(wc -l <n4.out)" = 2 ] && ok "11.nq4 rows whose numbers equal pandas' column names are rows" || bad "11.nq4 numbers: $(wc -l <n4.out) answers for 2 rows"
+printf 'purple,S\nblue,L\n' | "$NN" predict cs.bin - >n4b.out 2>err
+[ "$(wc -l <n4b.out)" = 2 ] && grep -qF "'purple' in column 'colour'" err && ok "11.nq4 a first row with an unseen category is a row, and warned" || bad "11.nq4 unseen first: $(head -c 200 err)"
+printf 'colr,sz\nblue,L\n' | "$NN" predict cs.bin - >/dev/null 2>err
+grep -qF "no column 'colour' in the header" err && ok "11.nq4 a misspelt header of a categories model is a header, reported" || bad "11.nq4 misspelt: $(head -c 200 err)"
+printf 'name,x\nfirst;second;third,0.1\nplain,0.3\n' | "$NN" predict h.bin - >n5.out 2>err
+[ "$(wc -l <n5.out)" = 2 ] && ok "11.nq5 the separator is the header's, not the first row's" || bad "11.nq5: $(head -c 200 err)"
+printf 'Preis;Menge;Umsatz\n1,5;2;3\n2;3;6\n2,25;4;9\n3;1;3\n' >de.csv
+expect "11.nq6 decimal commas beside whole numbers: the hint" 1 "de.csv:2: column 'Preis': '1,5' is not a number \(a decimal comma" "$NN" train --train de.csv --target Umsatz --out de.bin
+"$NN" export lin.bin --c lin.h
+printf '%s\n' '#include <stdio.h>' '#include "lin.h"' 'int main(void)' '{' \
+    '    static const char *const v[] = {"0.5", "0x10", "inf", "1e39", "nAn", "3e38", "-.5e-1"};' \
+    '    float in[NN_INPUTS] = {0.5f, 0.5f}, out[NN_OUTPUTS];' '    nn_predict(in, out);' \
+    '    for (int i = 0; i < 7; i++) {' '        const char *f[4] = {NULL, v[i], "0.5", NULL};' \
+    '        printf("%d\n", nn_predict_fields(f, out));' '    }' '    return 0;' '}' >uselin.c
+if cc -std=c99 -Wall -Wextra -Werror -o uselin uselin.c -lm 2>cc.err && [ "$(./uselin | tr '\n' ' ')" = "0 -1 -1 -1 -1 -1 0 " ]; then
+    ok "11.nq7/8 a table model's header: only nn_predict used compiles under -Werror; hex, inf, 1e39, nAn, 3e38 refused as nn refuses them"
+else
+    bad "11.nq7/8 header: $(head -c 200 cc.err) $(./uselin 2>/dev/null | tr '\n' ' ')"
+fi
+awk 'BEGIN { srand(5); print "c,x,y"; for (i = 0; i < 100; i++) { x = rand(); c = (i % 2 ? "a" : "b"); printf "%s,%.3f,%.3f\n", c, x, x + (c == "a") } }' >c.csv
+"$NN" train --train c.csv --target y --quiet --out c.bin
+printf 'c,x\nNA,0.5\n?,0.5\n' | "$NN" predict c.bin - >/dev/null 2>err
+grep -qF "2 rows with a category not seen in training (its one-hot inputs are all 0): a missing value in column 'c'" err && ! grep -q '\.\.\.' err &&
+    ok "11.nq9 a missing category unseen in training is called a missing value" || bad "11.nq9: $(head -c 200 err)"
+awk 'BEGIN { srand(1); print "id,x,y"; for (i = 1; i <= 50; i++) { x = rand(); printf "%d,%.3f,%.3f\n", i, x, 2 * x } }' >idx1.csv
+"$NN" train --train idx1.csv --target y --epochs 1 --out i.bin 2>err
+grep -qF "column 'id' counts 1, 2, 3 ... 50 like a row index" err && ok "11.nq11 an index from 1: counts 1, 2, 3" || bad "11.nq11: $(grep index err)"
+expect "11.nq12 a named label column of fractions: its column number" 1 "ctr.csv:3: column 7: label 11.5 is not a whole number" "$NN" train --train ctr.csv --label-col Acceleration --ignore Name --out acc.bin
+printf 'a,y\n1,2\n2,4\n3,6\n4,8\n' >me.csv
+"$NN" train --train me.csv --target y --missing error --quiet --out me.bin --epochs 2
+printf 'a\nNA\n' >mena.csv
+expect "11.nq13 a --missing error model at predict says how it was trained" 1 "the model was trained with --missing error" "$NN" predict me.bin mena.csv
+printf 'x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n' >five.csv
+"$NN" train --train five.csv --target y --folds 5 --epochs 30 --out f5.bin 2>err
+grep -qF "5 folds: RMSE" err && grep -qF "R^2 is undefined for folds of one row" err && ok "11.nq18 folds of one row: RMSE, and no R^2" || bad "11.nq18: $(grep folds err)"
+"$NN" train --train ctr.csv --label-col Origin --ignore Name --epochs 1 --out o.bin 2>err
+grep -qF "a table of 9 columns: 7 numbers, 1 label, 1 ignored" err && ok "11.nq20 the table's summary counts the label" || bad "11.nq20: $(grep 'a table' err)"
+printf 'x,c,y\n1,p,2\n2,q,4\n9,?,18\n3,p,6\n4,q,8\n' >d.csv
+"$NN" train --train d.csv --target y --missing drop --out d.bin --epochs 2 --quiet
+"$NN" info d.bin | grep -qE 'x +number, missing -> 2\.5$' && ok "11.nq22 --missing drop: the fill value is the kept rows' mean" || bad "11.nq22: $("$NN" info d.bin | grep missing)"
+printf '\357\273\277' >bomonly.csv
+quiet_ok=1 expect "11.nq3b a file holding only a byte-order mark: nothing, exit 0" 0 "" "$NN" predict h.bin bomonly.csv
+awk 'BEGIN { srand(3); print "a,b,y"; for (i = 0; i < 3000; i++) { a = rand(); b = rand(); printf "%.4f,%.4f,%.4f\n", a, b, a + b } }' >big3.csv
+"$NN" train --train big3.csv --target y --folds 5 --epochs 300 --layers 2-200relu-1linear --threads 1 --out fold.bin 2>ferr &
+pid=$!
+wait_for ferr "^nn: fold 1/5" && kill -INT $pid
+wait $pid
+rc=$?
+[ $rc = 130 ] && grep -qF "SIGINT: cross-validation stopped in fold" ferr && [ ! -s fold.bin ] && ok "11.nq18b SIGINT during --folds: exit 130, a message, no model" ||
+    bad "11.nq18b: exit $rc $(tail -c 200 ferr)"
 
 summary tables
