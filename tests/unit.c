@@ -595,7 +595,57 @@ static void test_model_fields(void)
     bad_model("a bias of layer 2 -inf", buf, len, w + 4 * (15 + 6), 0xff800000u, 0, "layer 2 has a bias that is not a finite number");
     bad_model("a byte too many", buf, len, 0, 0, 1, "its layer sizes need exactly");
     bad_model("a float too few", buf, len, 0, 0, -4, "its layer sizes need exactly");
+    bad_model("regression without targets", buf, len, 16, TASK_REGRESS, 0, "a regression model without its targets field");
     free(buf);
+    { /* a regression trained on a table: the table (tag 23) and the targets (tag 24) */
+        static char ca[] = "a", cc[] = "c", ct[] = "t", cb[] = "b", x[] = "x", y[] = "y";
+        static char *cats[2] = {x, y};
+        static float tmean[1] = {3}, tsd[1] = {2};
+        Column cols[5];
+        Net R;
+        Meta MR = M;
+        size_t tab, tg;
+        memset(cols, 0, sizeof cols);
+        cols[0].kind = COL_NUMBER, cols[0].name = ca, cols[0].fill = 1.5f;
+        cols[1].kind = COL_CATEGORY, cols[1].name = cc, cols[1].cats = cats, cols[1].ncat = 2;
+        cols[2].kind = COL_TARGET, cols[2].name = ct;
+        cols[3].kind = COL_IGNORED; /* no name */
+        cols[4].kind = COL_NUMBER, cols[4].name = cb, cols[4].fill = 2;
+        MR.names = NULL, MR.nnames = 0, MR.in.mean = MR.in.rsd = NULL;
+        MR.tab.ncol = 5, MR.tab.col = cols, MR.tab.missing = MISS_MEAN;
+        MR.out.n = 1, MR.out.mean = tmean, MR.out.sd = tsd;
+        make_net(&R, "4-3-1linear", COST_QUADRATIC, 1, 1.0);
+        R.task = TASK_REGRESS;
+        buf = model_encode(&R, &MR, &len);
+        tab = tag_at(buf, len, TAG_TABLE), tg = tag_at(buf, len, TAG_TARGETS);
+        {
+            Net R2;
+            Meta M2;
+            Err err = {{0}, {0}};
+            int rc = model_decode(buf, len, "m", &R2, &M2, &err);
+            CHECK(rc == 0 && tab && tg && M2.tab.ncol == 5 && M2.tab.col[1].ncat == 2 && !strcmp(M2.tab.col[1].cats[1], "y") &&
+                      !M2.tab.col[3].name && M2.tab.col[0].fill == 1.5f && M2.out.n == 1 && M2.out.sd[0] == 2 && R2.task == TASK_REGRESS,
+                  "a regression model with a table round-trips: %s", err.msg);
+            if (!rc) free(R2.param), model_meta_free(&M2);
+        }
+        /* the table: missing (4), ncol (4), then per column kind, name length + bytes, fill, ncat, categories;
+         * column 1 at tab + 16 (17 bytes), column 2 at tab + 33 (27 bytes), column 3 at tab + 60 */
+        bad_model("table: missing 0", buf, len, tab + 8, 0, 0, "bad table field");
+        bad_model("table: 0 columns", buf, len, tab + 12, 0, 0, "bad table field");
+        bad_model("table: column kind 0", buf, len, tab + 16, 0, 0, "bad table field");
+        bad_model("table: a name longer than the field", buf, len, tab + 20, 4000, 0, "bad table field");
+        bad_model("table: a fill value NaN", buf, len, tab + 25, 0x7fc00000u, 0, "bad table field");
+        bad_model("table: a category column of 0 categories", buf, len, tab + 46, 0, 0, "bad table field");
+        bad_model("table: a number column with categories", buf, len, tab + 29, 1, 0, "bad table field");
+        bad_model("table: field length", buf, len, tab + 4, 9999, 0, "bad table field");
+        bad_model("table: a number column ignored (3 inputs for 4)", buf, len, tab + 16, COL_IGNORED, 0, "the table's columns do not match the inputs");
+        bad_model("table: the target ignored", buf, len, tab + 60, COL_IGNORED, 0, "the table's label or target columns do not match");
+        bad_model("targets: 0 targets", buf, len, tg + 8, 0, 0, "bad targets field");
+        bad_model("targets: a deviation of 0", buf, len, tg + 16, 0, 0, "bad targets field");
+        bad_model("targets: a mean of inf", buf, len, tg + 12, 0x7f800000u, 0, "bad targets field");
+        bad_model("targets in a classification model", buf, len, 16, TASK_CLASSIFY, 0, "a targets field in a classification model");
+        free(buf), free(R.param);
+    }
     { /* a network over the parameter cap, sizes within their own caps */
         M.names = NULL, M.nnames = 0, M.in.mean = M.in.rsd = NULL;
         buf = model_encode(&N, &M, &len);
