@@ -1,5 +1,6 @@
 #!/bin/bash
-# valgrind memcheck of train, predict, eval, resume and info on small data:
+# valgrind memcheck of train, predict, eval, resume, info and a table's
+# train (--folds), predict, eval, export and an error, on small data:
 # no errors, no leaks (any is exit status 9).  Usage: tests/valgrind.sh
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -30,5 +31,15 @@ check info 0 $V "$T/nn" info "$T/m.bin"
 check "mismatched IDX" 1 $V "$T/nn" predict "$T/m.bin" tests/fuzz/corpus/idx/tiny
 gzip -c $D >"$T/d.csv.gz"
 check "gzip CSV" 0 $V "$T/nn" eval "$T/m.bin" "$T/d.csv.gz" --label-col last
+# a table: categories, missing values, a regression with --folds, predict through the table, export
+C=data/cars.csv
+check "table train --folds" 0 $V "$T/nn" train --train $C --target Miles_per_Gallon --ignore Name --epochs 3 --folds 2 \
+    --threads 2 --out "$T/cars.bin"
+cut -d, -f1,3- $C | sed 's/USA/Mars/' >"$T/cars-q.csv"
+check "table predict (an unseen category)" 0 $V "$T/nn" predict "$T/cars.bin" "$T/cars-q.csv"
+check "table eval --errors" 0 $V "$T/nn" eval "$T/cars.bin" $C --errors 3
+check "table export" 0 $V "$T/nn" export "$T/cars.bin" --c "$T/cars.h"
+check "table info" 0 $V "$T/nn" info "$T/cars.bin"
+check "a free-text column (an error)" 1 $V "$T/nn" train --train $C --target Miles_per_Gallon --out "$T/x.bin"
 echo "valgrind: $p passed, $f failed"
 [ $f = 0 ]
