@@ -3170,6 +3170,21 @@ static int cur_text(Cursor *f, uint32_t max, int may_absent, char **s)
     return 0;
 }
 
+/* n means and then n scales (f32, finite, the scales > 0) from c into
+ * *mean and *scale (malloc'd; freed with the Meta on an error); 0 or -1.
+ * The standardisation (scales: 1 / the deviations) and the targets
+ * (scales: the deviations) are stored so. */
+static int cur_mean_scale(Cursor *c, size_t n, float **mean, float **scale)
+{
+    if (!cur_need(c, 8 * n) || !(*mean = malloc(n * 4)) || !(*scale = malloc(n * 4))) return -1;
+    for (size_t i = 0; i < 2 * n; i++, c->p += 4) {
+        float fv = bits_f32(get_le32(c->p));
+        if (!isfinite(fv) || (i >= n && !(fv > 0))) return -1;
+        (i < n ? *mean : *scale)[i % n] = fv;
+    }
+    return 0;
+}
+
 /* Decode the table field [f.p, f.end) into t; 0 or -1. */
 static int table_decode(Cursor f, Table *t)
 {
@@ -3344,15 +3359,8 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
                 continue;
             }
             if (tag == TAG_STANDARDIZE) {
-                size_t nin = N->size[0];
-                if (flen != 8 * nin || !cur_need(&c, flen) || M->in.mean || !(M->in.mean = malloc(nin * 4)) ||
-                    !(M->in.rsd = malloc(nin * 4)))
+                if (flen != 8 * N->size[0] || M->in.mean || cur_mean_scale(&c, N->size[0], &M->in.mean, &M->in.rsd))
                     return fail(err, name, "bad standardization field");
-                for (size_t i = 0; i < 2 * nin; i++, c.p += 4) {
-                    float fv = bits_f32(get_le32(c.p));
-                    if (!isfinite(fv) || (i >= nin && !(fv > 0))) return fail(err, name, "bad standardization field");
-                    (i < nin ? M->in.mean : M->in.rsd)[i % nin] = fv;
-                }
                 continue;
             }
             if (tag == TAG_TABLE) {
@@ -3363,15 +3371,10 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
             }
             if (tag == TAG_TARGETS) {
                 uint32_t n = cur_need(&c, 4) ? get_le32(c.p) : 0;
-                if (n < 1 || n > NN_MAX_WIDTH || flen != 4 + 8 * (uint64_t)n || !cur_need(&c, flen) || M->out.n ||
-                    !(M->out.mean = malloc(n * 4)) || !(M->out.sd = malloc(n * 4)))
-                    return fail(err, name, "bad targets field");
-                M->out.n = n, c.p += 4;
-                for (size_t i = 0; i < 2 * (size_t)n; i++, c.p += 4) {
-                    float fv = bits_f32(get_le32(c.p));
-                    if (!isfinite(fv) || (i >= n && !(fv > 0))) return fail(err, name, "bad targets field");
-                    (i < n ? M->out.mean : M->out.sd)[i % n] = fv;
-                }
+                if (n < 1 || n > NN_MAX_WIDTH || flen != 4 + 8 * (uint64_t)n || M->out.n) return fail(err, name, "bad targets field");
+                c.p += 4;
+                if (cur_mean_scale(&c, n, &M->out.mean, &M->out.sd)) return fail(err, name, "bad targets field");
+                M->out.n = n;
                 continue;
             }
             if (tag < 1 || tag >= TAG_COUNT)
@@ -4006,33 +4009,21 @@ static int decimal_comma(const char *t, size_t n)
 static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
 {
     int n = (int)(bad->len > 40 ? 40 : bad->len);
-    if (bad->kind == BAD_OVERFLOW)
-        return fail(err, where, "the row's values give an output that is not a finite number (too large for the model's scaling?)");
-    if (bad->cname) { /* a table's column: named */
-        char w[700];
-        if (*bad->cname) snprintf(w, sizeof w, "%.600s: column %zu (%.60s)", where, bad->col, bad->cname);
-        else snprintf(w, sizeof w, "%.600s: column %zu", where, bad->col);
-        switch (bad->kind) {
-        case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
-        case BAD_RANGE: return fail(err, w, "'%.*s' does not fit in a float", n, bad->text);
-        case BAD_QUOTE: return fail(err, w, "a quote that does not close: '%.*s'", n, bad->text);
-        case BAD_MISSING: return fail(err, w, "a missing value ('%.*s'), and the model was trained with --missing error", n, bad->text);
-        default: return fail(err, w, "'%.*s' is not a number%s", n, bad->text,
-                             decimal_comma(bad->text, bad->len) ? " (a decimal comma? nn reads numbers with a decimal point)" : "");
-        }
-    }
+    char col[100]; /* "column 3", or a table's "column 3 (Horsepower)" */
+    if (bad->cname && *bad->cname) snprintf(col, sizeof col, "column %zu (%.60s)", bad->col, bad->cname);
+    else snprintf(col, sizeof col, "column %zu", bad->col);
     switch (bad->kind) {
+    case BAD_OVERFLOW: return fail(err, where, "the row's values give an output that is not a finite number (too large for the model's scaling?)");
     case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
     case BAD_EMPTY_LABEL:
-        if (bad->len) return fail(err, where, "column %zu, the label, is missing ('%.*s')", bad->col, n, bad->text);
-        return fail(err, where, "column %zu, the label, is empty%s", bad->col,
-                        bad->col == ncol ? " (does the line end with a separator?)" : "");
-    case BAD_RANGE: return fail(err, where, "column %zu: '%.*s' does not fit in a float", bad->col, n, bad->text);
-    case BAD_QUOTE: return fail(err, where, "column %zu: a quote that does not close: '%.*s'", bad->col, n, bad->text);
+        if (bad->len) return fail(err, where, "%s, the label, is missing ('%.*s')", col, n, bad->text);
+        return fail(err, where, "%s, the label, is empty%s", col, bad->col == ncol ? " (does the line end with a separator?)" : "");
+    case BAD_MISSING: return fail(err, where, "%s: a missing value ('%.*s'), and the model was trained with --missing error", col, n, bad->text);
+    case BAD_RANGE: return fail(err, where, "%s: '%.*s' does not fit in a float", col, n, bad->text);
+    case BAD_QUOTE: return fail(err, where, "%s: a quote that does not close: '%.*s'", col, n, bad->text);
     default: /* BAD_NUMBER */
-        if (!bad->len) return fail(err, where, "column %zu is empty%s", bad->col,
-                                   bad->col == ncol && bad->trail ? " (does the line end with a separator?)" : "");
-        return fail(err, where, "column %zu: '%.*s' is not a number%s", bad->col, n, bad->text,
+        if (!bad->len) return fail(err, where, "%s is empty%s", col, bad->col == ncol && bad->trail ? " (does the line end with a separator?)" : "");
+        return fail(err, where, "%s: '%.*s' is not a number%s", col, n, bad->text,
                     bad->trail ? " (and the line ends with a separator, so its last column is empty: is --label-col right?)"
                     : decimal_comma(bad->text, bad->len) ? " (a decimal comma? nn reads numbers with a decimal point)" : "");
     }
@@ -4195,16 +4186,25 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     return 0;
 }
 
+/* The unescaped text of a field [b, e) (quoted: "" stands for ") into buf
+ * (cap bytes); its length, or SIZE_MAX when it does not fit. */
+static size_t field_text(const char *b, const char *e, int quoted, char *buf, size_t cap)
+{
+    size_t k = 0;
+    for (const char *p = b; p < e; p++) {
+        if (k + 1 >= cap) return SIZE_MAX;
+        buf[k++] = *p;
+        if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
+    }
+    buf[k] = 0;
+    return k;
+}
+
 /* Find name [b, e) (quoted: "" stands for ") in names[0..n); the index, or
  * -1.  The text is unescaped into tmp (at least e - b + 1 bytes). */
 static long name_find(char *const *names, size_t n, const char *b, const char *e, int quoted, char *tmp)
 {
-    size_t k = 0;
-    for (const char *p = b; p < e; p++) {
-        tmp[k++] = *p;
-        if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
-    }
-    tmp[k] = 0;
+    field_text(b, e, quoted, tmp, (size_t)(e - b) + 1);
     for (size_t i = 0; i < n; i++)
         if (!strcmp(names[i], tmp)) return (long)i;
     return -1;
@@ -4373,19 +4373,6 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
  * row through that Table, as predict, eval and export do later with the
  * Table the model keeps. */
 
-/* The unescaped text of a field [b, e) (quoted: "" stands for ") into buf
- * (cap bytes); its length, or SIZE_MAX when it does not fit. */
-static size_t field_text(const char *b, const char *e, int quoted, char *buf, size_t cap)
-{
-    size_t k = 0;
-    for (const char *p = b; p < e; p++) {
-        if (k + 1 >= cap) return SIZE_MAX;
-        buf[k++] = *p;
-        if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
-    }
-    buf[k] = 0;
-    return k;
-}
 
 /* How the fields of a file's lines map onto a Table: file column j is
  * table column src[j] (or -1: not used); table column c's features start at
@@ -4718,6 +4705,47 @@ static const char *col_label(const Table *tab, size_t c, char *buf, size_t cap)
     return buf;
 }
 
+/* --label-col NAME when no table is read: the column of that name in the
+ * header line of the text [p, end), into out as a number (out->header: the
+ * first line is one).  0, or -1 with a message listing the header. */
+static int label_by_name(const char *p, const char *end, const CsvOpt *o, const char *name, CsvOpt *out, Err *err)
+{
+    const char *eol;
+    size_t n = 0;
+    char **hdr;
+    long c;
+    if (end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
+    skip_blank(&p, end, &n);
+    if (p >= end) return fail(err, name, "empty data file");
+    eol = line_end(p, end);
+    if (!(hdr = header_fields(p, eol, o->sep ? o->sep : csv_sep(p, end), &n))) return fail(err, name, "out of memory");
+    c = column_of(o->label_name, strlen(o->label_name), hdr, n, "--label-col", name, err);
+    names_free(hdr, n);
+    if (c < 0) return -1;
+    out->label_col = (int)c + 1, out->label_name = NULL, out->header = 1;
+    return 0;
+}
+
+/* The first label or target column of tab, or tab->ncol. */
+static size_t lt_column(const Table *tab)
+{
+    size_t c = 0;
+    while (c < tab->ncol && tab->col[c].kind != COL_LABEL && tab->col[c].kind != COL_TARGET) c++;
+    return c;
+}
+
+/* The error for a label or target column missing in every row, the first
+ * of them at line. */
+static int fail_all_missing(const Table *tab, const char *name, size_t line, Err *err)
+{
+    size_t lc = lt_column(tab);
+    char where[600], cl[80];
+    snprintf(where, sizeof where, "%.500s:%zu", name, line);
+    if (lc == tab->ncol) return fail(err, where, "no data rows");
+    return fail(err, where, "column %s, the %s, is missing in every row%s", col_label(tab, lc, cl, sizeof cl),
+                tab->col[lc].kind == COL_LABEL ? "label" : "target", lc + 1 == tab->ncol ? " (does each line end with a separator?)" : "");
+}
+
 /* What to give --ignore for column c: its header name, or its number
  * when the name is empty, holds a comma or reads as a number. */
 static const char *ignore_arg(char *const *hdr, size_t c, char *buf, size_t cap)
@@ -4814,12 +4842,7 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             break;
         }
         if (!rows) { /* every label or target is missing */
-            size_t lc = 0;
-            while (lc < ncol && kinds[lc] != COL_LABEL && kinds[lc] != COL_TARGET) lc++;
-            snprintf(where, sizeof where, "%.500s:%zu", name, first_line);
-            rc = fail(err, where, lc < ncol ? "column %s, the %s, is missing in every row%s" : "no data rows%.0s%.0s%.0s",
-                      col_label(tab, lc < ncol ? lc : 0, cl, sizeof cl), lc < ncol && kinds[lc] == COL_LABEL ? "label" : "target",
-                      lc + 1 == ncol ? " (does each line end with a separator?)" : "");
+            rc = fail_all_missing(tab, name, first_line, err);
             break;
         }
         for (size_t c = 0; c < ncol && !rc; c++) { /* what each feature column is */
@@ -4986,11 +5009,9 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     } else if (!rc && table_plan(tab, hdr, sh.ncol, P, name, err)) rc = -1;
     if (!rc && P->nx > NN_MAX_WIDTH) rc = fail(err, name, "%zu features after one-hot encoding; the limit is %d", P->nx, NN_MAX_WIDTH);
     if (!rc && o->want_lt) { /* the label or targets: needed to train or evaluate */
-        size_t lc = SIZE_MAX;
+        size_t lc = lt_column(tab);
         char cl[80];
-        for (uint32_t c = 0; c < tab->ncol; c++)
-            if (tab->col[c].kind == COL_LABEL || tab->col[c].kind == COL_TARGET) lc = c;
-        if (lc != SIZE_MAX && !P->has_label)
+        if (lc < tab->ncol && !P->has_label)
             rc = fail(err, name, "no column %s, the model's %s, in the file", col_label(tab, lc, cl, sizeof cl),
                       tab->col[lc].kind == COL_LABEL ? "label" : "target");
     }
@@ -5028,23 +5049,13 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         }
         p = eol + (eol < end);
     }
-    if (!rc && rows == 0 && no_target && !dropped) { /* the label or target column is empty in every row */
-        size_t lc = 0;
-        char cl[80];
-        while (lc < tab->ncol && tab->col[lc].kind != COL_LABEL && tab->col[lc].kind != COL_TARGET) lc++;
-        snprintf(where, sizeof where, "%.500s:%zu", name, first_skip);
-        rc = fail(err, where, "column %s, the %s, is missing in every row%s", col_label(tab, lc, cl, sizeof cl),
-                  tab->col[lc].kind == COL_LABEL ? "label" : "target", lc + 1 == tab->ncol ? " (does each line end with a separator?)" : "");
-    }
+    if (!rc && rows == 0 && no_target && !dropped) rc = fail_all_missing(tab, name, first_skip, err); /* the label or target */
     if (!rc && rows == 0) rc = fail(err, name, "no data rows%s", no_target || dropped ? " with every value needed" : "");
     if (!rc && P->has_label && P->nt == 0) {
-        int want_label = 0;
-        for (uint32_t c = 0; c < tab->ncol; c++) want_label |= tab->col[c].kind == COL_LABEL;
-        if (want_label) {
+        size_t lc = lt_column(tab); /* (no targets: the label, if any) */
+        if (lc < tab->ncol) {
             if (!(y = alloc_array(rows, sizeof *y))) rc = fail(err, name, "out of memory");
             else {
-                size_t lc = 0;
-                while (lc < tab->ncol && tab->col[lc].kind != COL_LABEL) lc++;
                 for (size_t j = 0; j < P->nfile; j++) /* the file's column number */
                     if (P->src[j] == (int32_t)lc) lc = j, j = P->nfile;
                 if (csv_labels(lt, lq, lno, rows, lc + 1, len, o, name, y, &names, &nnames, err)) rc = -1;
@@ -5202,6 +5213,7 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
                          const CsvOpt *o, int want_labels, Data *d, Err *err)
 {
     int rc;
+    CsvOpt o2;
     (void)path;
     if (labels) {
         free(buf);
@@ -5212,31 +5224,21 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
         return fail(err, name, "binary data, neither IDX nor CSV text");
     }
     cr_lines(buf, len);
-    if (o->tab || o->target || o->ignore || o->label_name || o->missing) { /* a table */
-        CsvOpt o2 = *o;
-        o2.want_lt = want_labels;
+    o2 = *o, o2.want_lt = want_labels;
+    if (o->label_name && !o->tab && !o->may_table && label_by_name((const char *)buf, (const char *)buf + len, o, name, &o2, err))
+        rc = -1; /* (eval, show: a plain model's label, found by its name) */
+    else if (o2.tab || o2.target || o2.ignore || o2.label_name || o2.missing) /* a table */
         rc = load_table(buf, len, name, &o2, d, err);
-        free(buf);
-        if (rc) return -1;
-        if (want_labels && !d->y && !d->t) {
-            data_free(d);
-            return fail(err, name, "no label or target column");
-        }
-        return 0;
-    }
-    if ((rc = load_csv(buf, len, name, o, d, err)) == -2) { /* names or missing values among the features */
-        CsvOpt o2 = *o;
-        o2.want_lt = want_labels;
+    else if ((rc = load_csv(buf, len, name, &o2, d, err)) == -2) /* names or missing values among the features */
         rc = load_table(buf, len, name, &o2, d, err);
-    }
     if (rc) {
         free(buf);
         return -1;
     }
     free(buf);
-    if (want_labels && !d->y) {
+    if (want_labels && !d->y && !d->t) {
         data_free(d);
-        return fail(err, name, "no label column (see --label-col)");
+        return fail(err, name, d->is_table ? "no label or target column" : "no label column (see --label-col)");
     }
     return 0;
 }
@@ -5340,6 +5342,15 @@ static int all_finite(const float *p, size_t n)
     for (size_t i = 0; i < n; i++)
         if (!isfinite(p[i])) return 0;
     return 1;
+}
+
+/* The first of n rows of K outputs that is not all finite (a value too
+ * large for the model's scaling), or n. */
+static size_t first_nonfinite(const float *out, size_t n, size_t K)
+{
+    size_t r = 0;
+    while (r < n && all_finite(out + r * K, K)) r++;
+    return r;
 }
 
 /* The learning rate of epoch e (0-based) of E. */
@@ -6042,13 +6053,16 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 lines_in += !skip_line(q, qe);
                 q = qe + (qe < e);
             }
-            int head = o->header == 1 || (o->tab && o->header < 0 && table_header(p, e, o->sep, o->tab) == 1);
+            int head = o->header == 1 || (o->label_name && !o->tab) || (o->tab && o->header < 0 && table_header(p, e, o->sep, o->tab) == 1);
             if (head && eof && lines_in == 1) break; /* a header and no rows: nothing to answer */
             if (lines_in >= (head && !eof ? 2u : 1u)) { /* (a header: wait for its first row) */
                 CsvOpt o2 = *o;
                 if (o->tab) { /* a table's header names its columns */
                     if (o->header < 0) o2.header = head;
                     o2.label_col = LABEL_NONE, o2.hash_data = 1;
+                } else if (o->label_name && label_by_name(p, e, o, name, &o2, err)) { /* a plain model's label column, by name */
+                    rc = -1;
+                    break;
                 }
                 if (csv_shape(&p, e, &line, &o2, name, &J.sh, err)) {
                     rc = -1;
@@ -6232,7 +6246,7 @@ static const OptSpec predict_opts[] = {
     {"probs", NULL, NULL, "print the output activations instead of labels"},
     {"top", "K", "off", "print the K most likely labels, each with its output activation"},
     {"format", "csv|tsv|json", "csv", "output format; json: one object per line"},
-    {"label-col", "none|first|last|N", "none", "CSV column to skip as a label (N counts from 1)"},
+    {"label-col", "none|first|last|N|NAME", "none", "CSV column to skip as a label (N counts from 1; NAME as in the header)"},
     {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV input starts with a header line"},
     {"threads", "N", "all CPUs", "worker threads"},
@@ -6560,6 +6574,24 @@ static int split_rows(Data *all, size_t k, double frac, uint64_t seed, Data *hel
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig) { stop_signal = sig; }
+
+/* SIGINT and SIGTERM set stop_signal (a second one ends nn at once) until
+ * release_stops puts back what was there. */
+static void catch_stops(struct sigaction *old_int, struct sigaction *old_term)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    sigaction(SIGINT, &sa, old_int), sigaction(SIGTERM, &sa, old_term);
+}
+
+static void release_stops(const struct sigaction *old_int, const struct sigaction *old_term)
+{
+    sigaction(SIGINT, old_int, NULL), sigaction(SIGTERM, old_term, NULL);
+}
 
 /* Everything `nn train` sets up before its run: the settings, the data,
  * the network and what the model file will hold beside it.  Filled in by
@@ -6921,7 +6953,7 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
     int rc = 0, quiet = j->o.quiet, small = 0;
     Pool *pl = NULL;
     Err err = {{0}, {0}};
-    struct sigaction sa, old_int, old_term;
+    struct sigaction old_int, old_term;
     if (!idx || !m1 || !(pl = pool_new(j->nt))) {
         free(idx), free(m1);
         say("out of memory");
@@ -6931,17 +6963,9 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
         free(idx), free(m1), pool_free(pl);
         return usage_error("train", "--folds %zu, but %s has %zu rows", K, j->tr.name, n);
     }
-    memset(&sa, 0, sizeof sa); /* SIGINT and SIGTERM stop the folds, with a message */
-    sa.sa_handler = on_stop_signal;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    stop_signal = 0;
-    sigaction(SIGINT, &sa, &old_int), sigaction(SIGTERM, &sa, &old_term);
-    for (size_t k = 0, i = 0; k < K; k++) /* idx: fold 0's rows, then fold 1's, ... each in file order */
-        for (size_t r = k; r < n; r += K) idx[i++] = r;
+    catch_stops(&old_int, &old_term); /* SIGINT and SIGTERM stop the folds, with a message */
     for (size_t k = 0; k < K && !rc; k++) {
-        size_t a = k * (n / K) + (k < n % K ? k : n % K), b = a + n / K + (k < n % K), nr = 0;
-        size_t *rest = alloc_array(n - (b - a), sizeof(size_t));
+        size_t nin = 0, nout = n; /* idx: the other folds' rows from the front, this fold's from the back, in file order */
         TrainJob f = *j;
         TrainResult res;
         Infer I;
@@ -6951,15 +6975,12 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
         memset(&f.tr, 0, sizeof f.tr), memset(&f.te, 0, sizeof f.te), memset(&f.va, 0, sizeof f.va), memset(&f.M, 0, sizeof f.M);
         f.N = *spec, f.o.quiet = 1, f.ctl.ckpt = NULL, f.ctl.log = NULL, f.ctl.resume = NULL, f.ctl.progress = 0;
         f.ctl.stop = &stop_signal, f.ctl.interrupted = 0;
-        if (!rest) {
-            rc = fail(&err, NULL, "out of memory");
-            break;
-        }
-        for (size_t r = 0; rest && r < n; r++) /* the other folds' rows, in file order */
-            if (r % K != k) rest[nr++] = r;
-        if (data_pick(&j->tr, rest, n - (b - a), "training", &f.tr, &err) || data_pick(&j->tr, idx + a, b - a, "fold", &f.te, &err))
+        for (size_t r = 0; r < n; r++)
+            if (r % K != k) idx[nin++] = r;
+        for (size_t r = n; r-- > 0;)
+            if (r % K == k) idx[--nout] = r;
+        if (data_pick(&j->tr, idx, nin, "training", &f.tr, &err) || data_pick(&j->tr, idx + nin, n - nin, "fold", &f.te, &err))
             rc = 1;
-        free(rest);
         if (!rc && (rc = train_val(&f)) == 0 && (rc = train_network(&f, val)) == 0) {
             rc = train_run(&f.N, &f.M, &f.tr, f.va.n ? &f.va : NULL, &f.te, &f.o, pl, &res, &f.ctl, &err) ? 1 : 0;
             if (!rc && (f.ctl.interrupted || stop_signal)) {
@@ -7001,7 +7022,7 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
             say("%zu folds: accuracy %.2f%% +- %.2f%% (mean +- standard deviation)", K, 100 * mu[0], 100 * sqrt(sd[0]));
         if (!quiet) say("now the final model, on all %zu rows", n);
     }
-    sigaction(SIGINT, &old_int, NULL), sigaction(SIGTERM, &old_term, NULL);
+    release_stops(&old_int, &old_term);
     free(idx), free(m1), pool_free(pl);
     return rc;
 }
@@ -7139,7 +7160,7 @@ static int train_go(TrainJob *j, const char **val)
     Err err = {{0}, {0}};
     Pool *pl;
     TrainResult res;
-    struct sigaction sa, old_int, old_term;
+    struct sigaction old_int, old_term;
     int rc;
     pl = pool_new(j->nt);
     if (!pl) {
@@ -7152,16 +7173,9 @@ static int train_go(TrainJob *j, const char **val)
         pool_free(pl);
         return 1;
     }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sa.sa_flags = SA_RESETHAND; /* a second signal ends nn at once */
-    sigemptyset(&sa.sa_mask);
-    stop_signal = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    catch_stops(&old_int, &old_term);
     rc = train_run(&j->N, &j->M, &j->tr, j->va.n ? &j->va : NULL, j->te.n ? &j->te : NULL, &j->o, pl, &res, &j->ctl, &err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    release_stops(&old_int, &old_term);
     pool_free(pl);
     if (j->ctl.log && (j->ctl.log == stdout ? fflush(stdout) : fclose(j->ctl.log)) != 0 && !rc) {
         rc = fail(&err, OPT(S, val, "log"), "error writing the log: %s", strerror(errno));
@@ -7424,9 +7438,9 @@ static int cmd_predict(int argc, char **argv)
             else if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
             else if (!out || !pred) rc = fail(&err, name, "out of memory");
             else {
-                size_t K = N.size[N.nl - 1], r = 0;
+                size_t r;
                 infer_all(pl, &I, &d, out, pred);
-                while (r < d.n && all_finite(out + r * K, K)) r++;
+                r = first_nonfinite(out, d.n, N.size[N.nl - 1]);
                 print_answers(&N, out, pred, r, &oo); /* the rows before a bad one */
                 if (r < d.n) rc = fail(&err, name, "row %zu: its values give an output that is not a finite number", r);
             }
@@ -7763,7 +7777,7 @@ static int cmd_eval(int argc, char **argv)
     int32_t *pred;
     float *out;
     const char *s;
-    size_t nerr = 0;
+    size_t nerr = 0, bad;
     Score sc;
     if ((rc = parse_opts("eval", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
@@ -7796,13 +7810,12 @@ static int cmd_eval(int argc, char **argv)
         return 1;
     }
     infer_all(pl, &I, &d, out, pred);
-    for (size_t r = 0; r < d.n; r++)
-        if (!all_finite(out + r * N.size[N.nl - 1], N.size[N.nl - 1])) { /* a value too large for the scaling */
-            if (d.lineno) say("%s:%zu: the row's values give an output that is not a finite number (too large for the model's scaling?)", d.name, d.lineno[r]);
-            else say("%s: row %zu (from 0): its values give an output that is not a finite number (too large for the model's scaling?)", d.name, r);
-            infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
-            return 1;
-        }
+    if ((bad = first_nonfinite(out, d.n, N.size[N.nl - 1])) < d.n) { /* a value too large for the scaling */
+        if (d.lineno) say("%s:%zu: the row's values give an output that is not a finite number (too large for the model's scaling?)", d.name, d.lineno[bad]);
+        else say("%s: row %zu (from 0): its values give an output that is not a finite number (too large for the model's scaling?)", d.name, bad);
+        infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
+        return 1;
+    }
     TASK(&N)->score(&N, &d, out, pred, &sc);
     if (N.task == TASK_REGRESS) {
         printf(fabs(sc.metric) < 1e4 ? "r2 %.4f, rmse %.6g (%s%zu row%s)\n" : "r2 %.4g, rmse %.6g (%s%zu row%s)\n", sc.metric, sc.rmse,

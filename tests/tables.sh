@@ -378,4 +378,18 @@ rc=$?
 [ $rc = 130 ] && grep -qF "SIGINT: cross-validation stopped in fold" ferr && [ ! -s fold.bin ] && ok "11.nq18b SIGINT during --folds: exit 130, a message, no model" ||
     bad "11.nq18b: exit $rc $(tail -c 200 ferr)"
 
+# ---- --label-col NAME with a model that was not trained on a table ---------------------------
+"$NN" train --train "$top/data/iris.csv" --label-col last --header yes --epochs 20 --quiet --out plain.bin
+(echo "a,b,c,d,lbl"; tail -n +2 "$top/data/iris.csv") >iris_h.csv
+tail -n +2 "$top/data/iris.csv" | cut -d, -f1-4 >iris_f.csv
+"$NN" eval plain.bin iris_h.csv --label-col lbl 2>/dev/null | head -1 >pe1.out
+"$NN" eval plain.bin iris_h.csv --label-col 5 --header yes 2>/dev/null | head -1 >pe2.out
+[ -s pe1.out ] && cmp -s pe1.out pe2.out && ok "eval --label-col NAME with a plain model: as --label-col N ($(cat pe1.out))" || bad "eval --label-col NAME: $(cat pe1.out) vs $(cat pe2.out)"
+"$NN" predict plain.bin iris_h.csv --label-col lbl >pp1.out 2>/dev/null
+"$NN" predict plain.bin iris_f.csv >pp2.out 2>/dev/null
+[ "$(wc -l <pp1.out)" = 150 ] && cmp -s pp1.out pp2.out && ok "predict --label-col NAME with a plain model skips that column" || bad "predict --label-col NAME: $(wc -l <pp1.out) lines"
+(head -1 iris_h.csv; sleep 1; sed -n 2,3p iris_h.csv) | "$NN" predict plain.bin - --label-col lbl >pp3.out 2>/dev/null
+head -2 pp2.out | cmp -s - pp3.out && ok "predict --label-col NAME: a header arriving alone through a pipe" || bad "predict --label-col NAME through a pipe: $(cat pp3.out)"
+expect "--label-col NAME not in the header of a plain model's data" 1 "--label-col 'lb': no such column; the header names a, b, c, d, lbl" "$NN" eval plain.bin iris_h.csv --label-col lb
+
 summary tables
