@@ -3,7 +3,9 @@
  * One C11 file, libc + libm + POSIX threads.  Mini-batch stochastic gradient
  * descent with backpropagation, written as plain loops over flat arrays, with
  * SIMD kernels (AVX-512 or AVX2+FMA when the compiler targets them) checked
- * against plain reference kernels.
+ * against plain reference kernels.  Dense layers, and for images
+ * convolutions and pools in the literature's notation
+ * (--layers 1x28x28-20c5-mp2-40c5-mp2-100-10).
  *
  * Build:   cc -std=c11 -O2 -o nn nn.c -lm -lpthread      (see Makefile)
  * Synopsis:
@@ -101,6 +103,7 @@
 #endif
 
 #define NN_PAD 16 /* floats: rows are padded to 64 bytes, tails are zero */
+#define NN_GROUP 8 /* rows (images) a partial sum of a convolution's gradient covers (see LayerKind) */
 #define NN_ALIGN 64
 
 /* ======================================================================== */
@@ -123,7 +126,7 @@ enum { SCHED_CONSTANT = 1, SCHED_STEP, SCHED_EXP, SCHED_COSINE, SCHED_COUNT };
 #define LEAKY_SLOPE 0.01f
 
 /* Layer kinds (see LayerKind in @@10 for their operations). */
-enum { LAYER_DENSE = 1, LAYER_COUNT };
+enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_COUNT };
 
 /* A layer with parameters, mapping the activations of layer l-1 (nin
  * features a row, padded to ldin) to those of layer l (nout, ldout); its
@@ -140,7 +143,22 @@ typedef struct {
     size_t nbias;        /* real biases (dense: nout) */
     size_t woff, nw;     /* W in param: offset and floats, padding included */
     size_t boff, nb;     /* B likewise */
+    /* Images: activations are C x H x W maps stored channel-last (pixel by
+     * pixel, a pixel's C values together: HWC), so that a convolution is a
+     * matrix product over rows of patches.  A dense layer is C x 1 x 1. */
+    size_t ic, ih, iw;   /* the input's shape */
+    size_t oc, oh, ow;   /* the output's shape */
+    size_t k, pad;       /* conv: k x k kernels, zero padding; pool: k x k windows, stride k */
+    size_t part;         /* floats of the gradient's partial sums over a group of NN_GROUP rows (conv), or 0 */
+    size_t tmp;          /* floats of scratch a thread needs for one row */
 } Layer;
+
+/* The part of a layer's (m, ld) activations or deltas one thread computes:
+ * rows [b0, b1) and units [j0, j1).  A dense layer splits its units
+ * between threads, a convolution or a pool its rows (images). */
+typedef struct {
+    size_t b0, b1, j0, j1;
+} Part;
 
 /* The network: nl activation layers (the input is layer 0), joined by the
  * L = nl - 1 layers layer[1..L].  All weights and biases live in one 64-byte
@@ -149,6 +167,7 @@ typedef struct {
     int nl;                        /* number of activation layers, input included */
     size_t size[NN_MAX_LAYERS];    /* features of each activation layer; size[0] = inputs */
     size_t ld[NN_MAX_LAYERS];      /* their padded row lengths */
+    size_t shape[NN_MAX_LAYERS][3]; /* their C x H x W (a dense layer's: size x 1 x 1) */
     Layer layer[NN_MAX_LAYERS];    /* layer[l], l >= 1: from activations l-1 to l */
     size_t nparam;                 /* floats in param, padding included */
     int cost;
@@ -210,7 +229,11 @@ typedef struct {
     float momentum, lambda, dropout, gamma, beta1, beta2, epsilon;
     char **names;      /* class names (NULL: the labels are numbers), owned */
     uint32_t nnames;
+    uint32_t augment;  /* --augment: the shift in pixels, + AUG_FLIP when mirrored; 0 none */
 } Meta;
+
+#define AUG_FLIP 0x100u  /* in Meta.augment: images mirrored left to right too */
+#define NN_MAX_SHIFT 64  /* pixels of --augment shift */
 
 /* A labelled (or unlabelled) data set.  Features are either bytes (IDX
  * unsigned byte images, kept as loaded: 1 byte per pixel) or floats. */
@@ -232,6 +255,7 @@ typedef struct {
     char name[512];
     char note[600];       /* what the loader decided for the user (see CsvShape), or "" */
     size_t lc;            /* CSV: the label column (1-based), 0 for none */
+    size_t shape[3];      /* images: C x H x W from the file (IDX of rank 3), or 0s */
 } Data;
 
 /* ======================================================================== */
@@ -339,6 +363,13 @@ static void *alloc_bytes(size_t n)
 }
 
 /* calloc of n elements of size sz, overflow-checked. */
+/* alloc_floats(n * k), NULL when the product overflows. */
+static float *alloc_floats2(size_t n, size_t k)
+{
+    size_t nk;
+    return mul_ok(n, k, &nk) ? NULL : alloc_floats(nk);
+}
+
 static void *alloc_array(size_t n, size_t sz)
 {
     size_t bytes;
@@ -1494,6 +1525,27 @@ NN_MAYBE_UNUSED static void k_backprop_ref(const float *D, size_t ldd, size_t m,
         }
 }
 
+/* One image's share of a convolution's weight gradient: k_update's over
+ * its P positions.  For weight rows j0 <= j < j1 and all n columns,
+ *   G[j][i] = sum_{p < P} D[p*ldd + j] * X[p*n + i]    (first)
+ * or G[j][i] += that sum, and the biases' Gb[j] likewise with the sum of
+ * D[.][j].  X (the patches) rows are n floats, a multiple of NN_PAD. */
+NN_MAYBE_UNUSED static void k_wgrad_ref(const float *D, size_t ldd, size_t P, const float *X, size_t n, size_t j0,
+                                        size_t j1, float *G, float *Gb, int first)
+{
+    for (size_t j = j0; j < j1; j++) {
+        float gb = 0;
+        for (size_t i = 0; i < n; i++) {
+            float g = 0;
+            for (size_t p = 0; p < P; p++) g += D[p * ldd + j] * X[p * n + i];
+            G[j * n + i] = first ? g : G[j * n + i] + g;
+        }
+        for (size_t p = 0; p < P; p++) gb += D[p * ldd + j];
+        if (NN_FAULT == 3) gb = 0;
+        Gb[j] = first ? gb : Gb[j] + gb;
+    }
+}
+
 #if NN_VW > 1
 
 #if defined(__GNUC__)
@@ -1509,6 +1561,7 @@ typedef __m512 vec;
 #define V_SET1(x) _mm512_set1_ps(x)
 #define V_ZERO() _mm512_setzero_ps()
 #define V_MUL(a, b) _mm512_mul_ps(a, b)
+#define V_ADD(a, b) _mm512_add_ps(a, b)
 #define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)  /* a*b + c */
 #define V_FNMA(a, b, c) _mm512_fnmadd_ps(a, b, c) /* c - a*b */
 NN_INLINE float v_hsum(vec v) { return _mm512_reduce_add_ps(v); }
@@ -1519,6 +1572,7 @@ typedef __m256 vec;
 #define V_SET1(x) _mm256_set1_ps(x)
 #define V_ZERO() _mm256_setzero_ps()
 #define V_MUL(a, b) _mm256_mul_ps(a, b)
+#define V_ADD(a, b) _mm256_add_ps(a, b)
 #define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define V_FNMA(a, b, c) _mm256_fnmadd_ps(a, b, c)
 NN_INLINE float v_hsum(vec v)
@@ -1605,7 +1659,7 @@ static void k_update(const float *D, size_t ldd, size_t m, const float *X, size_
 NN_INLINE void bp_tile(int rb, int cb, const float *D, size_t ldd, const float *W, size_t n, size_t nout, size_t i,
                        float *P)
 {
-    vec acc[4][4];
+    vec acc[8][4]; /* rb <= 8 with cb <= 3; rb <= 4 with cb = 4 */
     for (int q = 0; q < rb; q++)
         for (int k = 0; k < cb; k++) acc[q][k] = V_ZERO();
     for (size_t j = 0; j < nout; j++) {
@@ -1624,9 +1678,17 @@ static void k_backprop(const float *D, size_t ldd, size_t m, const float *W, siz
                        size_t i0, size_t i1, float *P)
 {
     size_t b = 0, i;
+    if (i0 < i1 && i1 - i0 <= 3 * NN_VW && NN_VW == 16) /* narrow (a convolution's maps): 8 rows a tile, fewer loads per FMA */
+        for (; b + 8 <= m; b += 8) {
+            if (i0 + 3 * NN_VW == i1) bp_tile(8, 3, D + b * ldd, ldd, W, n, nout, i0, P + b * n);
+            else if (i0 + 2 * NN_VW == i1) bp_tile(8, 2, D + b * ldd, ldd, W, n, nout, i0, P + b * n);
+            else bp_tile(8, 1, D + b * ldd, ldd, W, n, nout, i0, P + b * n);
+        }
     for (; b + 4 <= m; b += 4) {
         for (i = i0; i + 4 * NN_VW <= i1; i += 4 * NN_VW) bp_tile(4, 4, D + b * ldd, ldd, W, n, nout, i, P + b * n);
-        for (; i < i1; i += NN_VW) bp_tile(4, 1, D + b * ldd, ldd, W, n, nout, i, P + b * n);
+        if (i + 3 * NN_VW <= i1) bp_tile(4, 3, D + b * ldd, ldd, W, n, nout, i, P + b * n); /* (a 48-map convolution's row) */
+        else if (i + 2 * NN_VW <= i1) bp_tile(4, 2, D + b * ldd, ldd, W, n, nout, i, P + b * n);
+        else if (i < i1) bp_tile(4, 1, D + b * ldd, ldd, W, n, nout, i, P + b * n);
     }
     for (; b < m; b++) {
         for (i = i0; i + 4 * NN_VW <= i1; i += 4 * NN_VW) bp_tile(1, 4, D + b * ldd, ldd, W, n, nout, i, P + b * n);
@@ -1634,10 +1696,56 @@ static void k_backprop(const float *D, size_t ldd, size_t m, const float *W, siz
     }
 }
 
+/* rj rows by cb vector blocks of k_wgrad at row j, column i, added to G
+ * (first: G = the sum). */
+#define WG_ROWS (NN_VW == 16 ? 8 : 4) /* 16 accumulators: AVX-512 has 32 registers, AVX2 16 */
+NN_INLINE void wg_tile(int rj, int cb, const float *D, size_t ldd, size_t P, const float *X, size_t n, size_t i,
+                       size_t j, int first, float *G)
+{
+    vec acc[WG_ROWS][2];
+    for (int r = 0; r < rj; r++)
+        for (int q = 0; q < cb; q++) acc[r][q] = V_ZERO();
+    for (size_t p = 0; p < P; p++, D += ldd, X += n) {
+        vec xv[2];
+        for (int q = 0; q < cb; q++) xv[q] = V_LOAD(X + i + q * NN_VW);
+        for (int r = 0; r < rj; r++) {
+            vec dv = V_SET1(D[j + r]);
+            for (int q = 0; q < cb; q++) acc[r][q] = V_FMA(dv, xv[q], acc[r][q]);
+        }
+    }
+    for (int r = 0; r < rj; r++)
+        for (int q = 0; q < cb; q++) {
+            float *g = G + (j + r) * n + i + q * NN_VW;
+            V_STORE(g, first ? acc[r][q] : V_ADD(V_LOAD(g), acc[r][q]));
+        }
+}
+
+static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t n, size_t j0, size_t j1, float *G,
+                    float *Gb, int first)
+{
+    float gb[256];
+    for (size_t i = 0; i < n;) {
+        int cb = i + 2 * NN_VW <= n ? 2 : 1;
+        size_t j = j0;
+        for (; j + WG_ROWS <= j1; j += WG_ROWS) wg_tile(WG_ROWS, cb, D, ldd, P, X, n, i, j, first, G);
+        for (; j + 4 <= j1; j += 4) wg_tile(4, cb, D, ldd, P, X, n, i, j, first, G);
+        for (; j < j1; j++) wg_tile(1, cb, D, ldd, P, X, n, i, j, first, G);
+        i += (size_t)cb * NN_VW;
+    }
+    for (size_t j = j0; j < j1; j += 256) { /* the biases, 256 units at a time, each summed in row order */
+        size_t h = j1 - j < 256 ? j1 - j : 256;
+        memset(gb, 0, h * sizeof(float));
+        for (size_t p = 0; p < P; p++)
+            for (size_t r = 0; r < h; r++) gb[r] += D[p * ldd + j + r];
+        for (size_t r = 0; r < h; r++) Gb[j + r] = first ? (NN_FAULT == 3 ? 0 : gb[r]) : Gb[j + r] + (NN_FAULT == 3 ? 0 : gb[r]);
+    }
+}
+
 #else /* no SIMD: the reference kernels are the kernels */
 #define k_forward k_forward_ref
 #define k_update k_update_ref
 #define k_backprop k_backprop_ref
+#define k_wgrad k_wgrad_ref
 #endif
 
 /* ======================================================================== */
@@ -1799,65 +1907,86 @@ static const char *cost_name(int c) { return c > 0 && c < COST_COUNT ? cost_name
 
 /* What each kind of layer does, as llm.c pairs matmul_forward with
  * matmul_backward and kann keeps an operator table.  Training and inference
- * call these; which thread computes which slice, and where the barriers
+ * call these; which thread computes which part, and where the barriers
  * are, is decided in one place (train_step, forward_chunk), so a new kind is
- * a new row here, not a new branch there.  Slices: forward computes output
- * units [lo, hi) of rows [0, m); backward computes input units [lo, hi) of
- * the delta; update takes the gradient of weight rows [j0, j1) over inputs
- * [i0, i1) (and of biases j0..j1 when B or Gb is given) and, with no G,
- * takes the SGD step at once (W = decay W - c g). */
+ * a new row here, not a new branch there.  Parts (see Part): forward
+ * computes the outputs of part pt of the (m, ldout) activations, before the
+ * activation; backward computes part pt of the (m, ldin) delta of its
+ * input, before f' (dX NULL: none wanted); update takes the gradient of
+ * weight rows [j0, j1) over weight columns [i0, i1) (and of biases j0..j1
+ * when B or Gb is given) and, with no G, takes the SGD step at once (W =
+ * decay W - c g).  by_rows says how the parts are cut: by rows (images),
+ * in whole groups of NN_GROUP rows, for a kind whose units depend on each
+ * other's inputs, by units for a dense layer.  A kind cut by rows with
+ * weights has its backward also leave, in `part`, the gradient's partial
+ * sums of each group of rows (ly->part floats a group), which update adds
+ * up in group order: so the sums, and the model, do not depend on how the
+ * rows were cut between threads.  tmp is a thread's scratch of ly->tmp
+ * floats. */
 typedef struct {
     const char *name;
-    void (*shape)(Layer *ly);          /* from nin, nout, ldin, ldout: the parameter views */
+    int by_rows;                       /* parts are rows (images), not units */
+    int (*shape)(Layer *ly, char *why, size_t n); /* from the input shape: the output's, nout, W's; -1 and why */
     size_t (*count)(const Layer *ly);  /* real (unpadded) weights and biases */
     size_t (*macs)(const Layer *ly);   /* multiply-adds of one row's forward pass */
     void (*init)(const Layer *ly, float *W, float *B, int how, Rng *r);
-    void (*forward)(const Layer *ly, const float *W, const float *B, const float *X, size_t m, size_t lo, size_t hi,
-                    float *Y);        /* X (m, ldin) -> Y (m, ldout), before the activation */
-    void (*backward)(const Layer *ly, const float *W, const float *dY, size_t m, size_t lo, size_t hi,
-                     float *dX);       /* dY (m, ldout) -> dX (m, ldin), before f' */
-    void (*update)(const Layer *ly, const float *dY, size_t m, const float *X, size_t i0, size_t i1, size_t j0,
-                   size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb);
+    void (*forward)(const Layer *ly, const float *W, const float *B, const float *X, size_t m, const Part *pt,
+                    float *Y, float *tmp); /* X (m, ldin) -> Y (m, ldout) */
+    void (*backward)(const Layer *ly, const float *W, const float *dY, const float *X, const float *Y, size_t m,
+                     const Part *pt, float *dX, float *part, float *tmp); /* dY (m, ldout) -> dX (m, ldin) */
+    void (*update)(const Layer *ly, const float *dY, size_t m, const float *X, const float *part, size_t i0, size_t i1,
+                   size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb);
     void (*rec_save)(Buf *b, const Layer *ly);                            /* the kind's own fields of its model record */
     int (*rec_load)(const uint8_t *p, size_t n, Layer *ly);               /* them back (n bytes); -1 if malformed */
     void (*save)(Buf *b, const Layer *ly, const float *W, const float *B); /* the model file's payload */
     int (*load)(Cursor *c, const Layer *ly, float *W, float *B);          /* -1: a weight, -2: a bias not finite */
     void (*export_c)(Buf *b, const Layer *ly, int l);                     /* C for z = layer(a) */
+    int no_act;                                                           /* passes its values on as they are (linear) */
 } LayerKind;
 
-static void dense_shape(Layer *ly)
+/* A dense layer: every output unit j is B[j] + W[j] . x, W (nout, ldin). */
+static int dense_shape(Layer *ly, char *why, size_t n)
 {
+    (void)why, (void)n;
+    ly->oc = ly->nout, ly->oh = ly->ow = 1;
     ly->wrows = ly->nout, ly->wcols = ly->nin, ly->ldw = ly->ldin, ly->nbias = ly->nout;
-    ly->nw = ly->nout * ly->ldin, ly->nb = ly->ldout;
+    ly->nw = ly->nout * ly->ldin, ly->nb = ly->ldout, ly->part = ly->tmp = 0;
+    return 0;
 }
 static size_t dense_count(const Layer *ly) { return ly->wrows * ly->wcols + ly->nbias; }
 static size_t dense_macs(const Layer *ly) { return ly->nout * ly->nin; }
 
 /* INIT_NORMAL, the textbook's first scheme: all from N(0, 1).  INIT_SCALED,
  * its improved one: weights from N(0, 1/n_in), biases N(0, 1).  INIT_HE,
- * for ReLU layers: weights from N(0, 2/n_in), biases 0. */
+ * for ReLU layers: weights from N(0, 2/n_in), biases 0.  n_in is a weight
+ * row's length (wcols: a dense layer's inputs, a convolution's patch). */
 static void dense_init(const Layer *ly, float *W, float *B, int how, Rng *r)
 {
-    double sd = how == INIT_NORMAL ? 1.0 : sqrt((how == INIT_HE ? 2.0 : 1.0) / (double)ly->nin);
-    for (size_t j = 0; j < ly->nout; j++)
-        for (size_t i = 0; i < ly->nin; i++) W[j * ly->ldw + i] = (float)(sd * rng_normal(r));
-    for (size_t j = 0; j < ly->nout; j++) B[j] = how == INIT_HE ? 0.0f : (float)rng_normal(r);
+    double sd = how == INIT_NORMAL ? 1.0 : sqrt((how == INIT_HE ? 2.0 : 1.0) / (double)ly->wcols);
+    for (size_t j = 0; j < ly->wrows; j++)
+        for (size_t i = 0; i < ly->wcols; i++) W[j * ly->ldw + i] = (float)(sd * rng_normal(r));
+    for (size_t j = 0; j < ly->nbias; j++) B[j] = how == INIT_HE ? 0.0f : (float)rng_normal(r);
 }
 
-static void dense_forward(const Layer *ly, const float *W, const float *B, const float *X, size_t m, size_t lo,
-                          size_t hi, float *Y)
+static void dense_forward(const Layer *ly, const float *W, const float *B, const float *X, size_t m, const Part *pt,
+                          float *Y, float *tmp)
 {
-    k_forward(X, m, W, B, ly->ldin, lo, hi, Y, ly->ldout);
+    (void)m, (void)tmp;
+    k_forward(X + pt->b0 * ly->ldin, pt->b1 - pt->b0, W, B, ly->ldin, pt->j0, pt->j1, Y + pt->b0 * ly->ldout, ly->ldout);
 }
 
-static void dense_backward(const Layer *ly, const float *W, const float *dY, size_t m, size_t lo, size_t hi, float *dX)
+static void dense_backward(const Layer *ly, const float *W, const float *dY, const float *X, const float *Y, size_t m,
+                           const Part *pt, float *dX, float *part, float *tmp)
 {
-    k_backprop(dY, ly->ldout, m, W, ly->ldin, ly->nout, lo, hi, dX);
+    (void)X, (void)Y, (void)m, (void)part, (void)tmp;
+    k_backprop(dY + pt->b0 * ly->ldout, ly->ldout, pt->b1 - pt->b0, W, ly->ldin, ly->nout, pt->j0, pt->j1,
+               dX + pt->b0 * ly->ldin);
 }
 
-static void dense_update(const Layer *ly, const float *dY, size_t m, const float *X, size_t i0, size_t i1, size_t j0,
-                         size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb)
+static void dense_update(const Layer *ly, const float *dY, size_t m, const float *X, const float *part, size_t i0,
+                         size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb)
 {
+    (void)part;
     k_update(dY, ly->ldout, m, X, ly->ldin, i0, i1, c, decay, W, B, j0, j1, G, Gb);
 }
 
@@ -1897,9 +2026,372 @@ static void dense_export(Buf *b, const Layer *ly, int l)
     buf_put(b, line, strlen(line));
 }
 
+/* A convolution (LAYER_CONV): oc maps, each a k x k x ic kernel slid over
+ * the input with stride 1 and `pad` rows and columns of zeros around it.
+ * Done as a matrix product, as Caffe and darknet do (im2col): each output
+ * pixel's receptive field is copied into a row of patches (oh*ow, ldw),
+ * in (dy, dx, channel) order, so W (oc, ldw) -- a map's kernel a row,
+ * padded -- times the patches is the output, already channel-last, and the
+ * three dense kernels do the arithmetic: k_forward, k_backprop (the
+ * patches' deltas, added back into place: col2im) and k_wgrad.  The
+ * biases are one per map. */
+static size_t conv_ldo(const Layer *ly) { return round_up(ly->oc, NN_PAD); } /* forward's padded output row */
+
+static int conv_shape(Layer *ly, char *why, size_t n)
+{
+    size_t k = ly->k, p = ly->pad, K;
+    if (ly->ih + 2 * p < k || ly->iw + 2 * p < k) {
+        snprintf(why, n, "a %zux%zu kernel does not fit its %zux%zu input%s", k, k, ly->ih, ly->iw, p ? " with its padding" : "");
+        return -1;
+    }
+    if (k > NN_MAX_WIDTH || (K = k * k * ly->ic) > NN_MAX_PARAMS) {
+        snprintf(why, n, "a %zux%zu kernel over %zu channels has more than %d weights", k, k, ly->ic, NN_MAX_PARAMS);
+        return -1;
+    }
+    ly->oh = ly->ih + 2 * p - k + 1, ly->ow = ly->iw + 2 * p - k + 1, ly->nout = ly->oc * ly->oh * ly->ow;
+    ly->wrows = ly->oc, ly->wcols = K, ly->ldw = round_up(K, NN_PAD), ly->nbias = ly->oc;
+    ly->nw = ly->oc * ly->ldw, ly->nb = round_up(ly->oc, NN_PAD);
+    ly->part = ly->nw + ly->nb; /* a group's partial sums, shaped as W and B */
+    ly->tmp = ly->oh * ly->ow * (2 * ly->ldw + conv_ldo(ly)) + K * conv_ldo(ly); /* the patches, and forward's WT and Z or backward's deltas */
+    return 0;
+}
+
+static size_t conv_macs(const Layer *ly) { return ly->oc * ly->wcols * ly->oh * ly->ow; }
+
+/* d[0..n) = s[0..n): a run of a patch, often short (5 floats for a 5x5
+ * kernel on one channel), where memcpy's call and a scalar loop cost more
+ * than the copy; AVX-512 copies the tail with one masked load and store,
+ * which touch no memory outside the run. */
+static inline void copy_run(float *restrict d, const float *restrict s, size_t n)
+{
+#if NN_VW == 16
+    for (; n >= 16; n -= 16, d += 16, s += 16) _mm512_storeu_ps(d, _mm512_loadu_ps(s));
+    if (n) {
+        __mmask16 k = (__mmask16)((1u << n) - 1);
+        _mm512_mask_storeu_ps(d, k, _mm512_maskz_loadu_ps(k, s));
+    }
+#else
+    for (size_t t = 0; t < n; t++) d[t] = s[t];
+#endif
+}
+
+/* The patches of one input row x (ih, iw, ic) into P (oh*ow, ldw); the
+ * padding of each patch row is zero. */
+static void im2col(const Layer *ly, const float *x, float *P)
+{
+    size_t k = ly->k, ic = ly->ic, run = k * ic, ld = ly->ldw;
+    for (size_t oy = 0; oy < ly->oh; oy++)
+        for (size_t ox = 0; ox < ly->ow; ox++) {
+            float *p = P + (oy * ly->ow + ox) * ld;
+            for (size_t dy = 0; dy < k; dy++) {
+                float *q = p + dy * run;
+                size_t y = oy + dy, x0 = ox; /* in padded coordinates */
+                if (y < ly->pad || y - ly->pad >= ly->ih) {
+                    memset(q, 0, run * sizeof(float));
+                    continue;
+                }
+                y -= ly->pad;
+                if (x0 >= ly->pad && x0 - ly->pad + k <= ly->iw) {
+                    copy_run(q, x + (y * ly->iw + x0 - ly->pad) * ic, run);
+                    continue;
+                }
+                for (size_t dx = 0; dx < k; dx++) {
+                    size_t xx = x0 + dx;
+                    if (xx < ly->pad || xx - ly->pad >= ly->iw) memset(q + dx * ic, 0, ic * sizeof(float));
+                    else memcpy(q + dx * ic, x + (y * ly->iw + xx - ly->pad) * ic, ic * sizeof(float));
+                }
+            }
+            for (size_t t = ly->wcols; t < ld; t++) p[t] = 0; /* (fewer than NN_PAD: no call) */
+        }
+}
+
+/* dx (ih, iw, ic) = the patches' deltas dP (oh*ow, ldw) added back into
+ * the places they were copied from. */
+static void col2im(const Layer *ly, const float *dP, float *dx)
+{
+    size_t k = ly->k, ic = ly->ic;
+    memset(dx, 0, ly->nin * sizeof(float));
+    for (size_t oy = 0; oy < ly->oh; oy++)
+        for (size_t ox = 0; ox < ly->ow; ox++) {
+            const float *p = dP + (oy * ly->ow + ox) * ly->ldw;
+            for (size_t dy = 0; dy < k; dy++) {
+                size_t y = oy + dy;
+                if (y < ly->pad || y - ly->pad >= ly->ih) continue;
+                for (size_t dx_ = 0; dx_ < k; dx_++) {
+                    size_t xx = ox + dx_;
+                    const float *q = p + (dy * k + dx_) * ic;
+                    float *d;
+                    if (xx < ly->pad || xx - ly->pad >= ly->iw) continue;
+                    d = dx + ((y - ly->pad) * ly->iw + xx - ly->pad) * ic;
+                    for (size_t c = 0; c < ic; c++) d[c] += q[c];
+                }
+            }
+        }
+}
+
+/* Forward: per image, the patches times W's transpose WT (K, ldo), built
+ * once per call in tmp, by k_backprop's broadcast-and-multiply loop (no
+ * horizontal sums, which would dominate a short patch such as 5x5x1), into
+ * Z (oh*ow, ldo), then with the biases into Y's row, channel-last. */
+
+static void conv_forward(const Layer *ly, const float *W, const float *B, const float *X, size_t m, const Part *pt,
+                         float *Y, float *tmp)
+{
+    size_t ldo = conv_ldo(ly), K = ly->wcols, P = ly->oh * ly->ow;
+    float *Pt = tmp, *WT = Pt + P * ly->ldw, *Z = WT + K * ldo; /* (P, ldw), (K, ldo), (P, ldo) */
+    (void)m;
+    for (size_t k = 0; k < K; k++) {
+        for (size_t j = 0; j < ly->oc; j++) WT[k * ldo + j] = W[j * ly->ldw + k];
+        for (size_t j = ly->oc; j < ldo; j++) WT[k * ldo + j] = 0;
+    }
+    for (size_t b = pt->b0; b < pt->b1; b++) {
+        float *y = Y + b * ly->ldout;
+        im2col(ly, X + b * ly->ldin, Pt);
+        k_backprop(Pt, ly->ldw, P, WT, ldo, K, 0, ldo, Z);
+        for (size_t p = 0; p < P; p++)
+            for (size_t j = 0; j < ly->oc; j++) y[p * ly->oc + j] = Z[p * ldo + j] + B[j];
+    }
+}
+
+/* Backward, image by image while its patches are in cache: the patches
+ * again (cheaper than keeping a mini-batch's, megabytes, from forward),
+ * the image's share of the weight and bias gradients added to its group's
+ * partial sums, and (dX) the patches' deltas dY W put back into place. */
+static void conv_backward(const Layer *ly, const float *W, const float *dY, const float *X, const float *Y, size_t m,
+                          const Part *pt, float *dX, float *part, float *tmp)
+{
+    size_t P = ly->oh * ly->ow;
+    float *Pt = tmp, *dP = tmp + P * ly->ldw;
+    (void)Y, (void)m;
+    for (size_t b = pt->b0; b < pt->b1; b++) {
+        const float *dy = dY + b * ly->ldout;
+        float *g = part + b / NN_GROUP * ly->part;
+        im2col(ly, X + b * ly->ldin, Pt);
+        k_wgrad(dy, ly->oc, P, Pt, ly->ldw, 0, ly->oc, g, g + ly->nw, b % NN_GROUP == 0);
+        if (!dX) continue;
+        k_backprop(dy, ly->oc, P, W, ly->ldw, ly->oc, 0, ly->ldw, dP);
+        col2im(ly, dP, dX + b * ly->ldin);
+    }
+}
+
+/* The gradient of weight columns [i0, i1) of rows [j0, j1) (and with Gb
+ * the biases): the groups' partial sums added up in group order.  G is
+ * never NULL here: a convolution's step is taken apart (layer_update). */
+static void conv_update(const Layer *ly, const float *dY, size_t m, const float *X, const float *part, size_t i0,
+                        size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb)
+{
+    size_t ng = (m + NN_GROUP - 1) / NN_GROUP;
+    (void)dY, (void)X, (void)c, (void)decay, (void)W, (void)B;
+    for (size_t j = j0; j < j1; j++) {
+        float *restrict g = G + j * ly->ldw;
+        for (size_t i = i0; i < i1; i++) g[i] = part[j * ly->ldw + i];
+        for (size_t q = 1; q < ng; q++) {
+            const float *restrict s = part + q * ly->part + j * ly->ldw;
+            for (size_t i = i0; i < i1; i++) g[i] += s[i];
+        }
+        if (Gb) {
+            Gb[j] = part[ly->nw + j];
+            for (size_t q = 1; q < ng; q++) Gb[j] += part[q * ly->part + ly->nw + j];
+        }
+    }
+}
+
+/* A convolution's record: maps, kernel size, padding (4 bytes each). */
+static void conv_rec_save(Buf *b, const Layer *ly)
+{
+    buf_u32(b, (uint32_t)ly->oc), buf_u32(b, (uint32_t)ly->k), buf_u32(b, (uint32_t)ly->pad);
+}
+
+static int conv_rec_load(const uint8_t *p, size_t n, Layer *ly)
+{
+    if (n != 12) return -1;
+    ly->oc = get_le32(p), ly->k = get_le32(p + 4), ly->pad = get_le32(p + 8);
+    return ly->oc < 1 || ly->oc > NN_MAX_WIDTH || ly->k < 1 || ly->k > NN_MAX_WIDTH || ly->pad >= ly->k ? -1 : 0;
+}
+
+/* C for z = conv(a), channel-last as nn computes it. */
+static void conv_export(Buf *b, const Layer *ly, int l)
+{
+    char t[1024];
+    snprintf(t, sizeof t,
+             "    for (int oy = 0; oy < %zu; oy++)\n"
+             "        for (int ox = 0; ox < %zu; ox++)\n"
+             "            for (int c = 0; c < %zu; c++) {\n"
+             "                float s = nn_b%d[c];\n"
+             "                for (int dy = 0; dy < %zu; dy++) {\n"
+             "                    int y = oy + dy - %zu;\n"
+             "                    if (y < 0 || y >= %zu) continue;\n"
+             "                    for (int dx = 0; dx < %zu; dx++) {\n"
+             "                        int x = ox + dx - %zu;\n"
+             "                        if (x < 0 || x >= %zu) continue;\n"
+             "                        for (int i = 0; i < %zu; i++)\n"
+             "                            s += nn_w%d[c * %zu + (dy * %zu + dx) * %zu + i] * a[(y * %zu + x) * %zu + i];\n"
+             "                    }\n"
+             "                }\n"
+             "                z[(oy * %zu + ox) * %zu + c] = s;\n"
+             "            }\n",
+             ly->oh, ly->ow, ly->oc, l, ly->k, ly->pad, ly->ih, ly->k, ly->pad, ly->iw, ly->ic, l, ly->wcols, ly->k,
+             ly->ic, ly->iw, ly->ic, ly->ow, ly->oc);
+    buf_put(b, t, strlen(t));
+}
+
+/* Pooling (LAYER_MAXPOOL, LAYER_AVGPOOL): k x k windows with stride k,
+ * each channel on its own, no parameters.  The windows must tile the
+ * input.  Max pooling's gradient goes to the window's first largest input
+ * (in row order), as PyTorch's does, found again from the input. */
+static int pool_shape(Layer *ly, char *why, size_t n)
+{
+    if (ly->ih % ly->k || ly->iw % ly->k) {
+        snprintf(why, n, "a %zux%zu pool does not divide its %zux%zu input", ly->k, ly->k, ly->ih, ly->iw);
+        return -1;
+    }
+    ly->oc = ly->ic, ly->oh = ly->ih / ly->k, ly->ow = ly->iw / ly->k, ly->nout = ly->oc * ly->oh * ly->ow;
+    ly->wrows = ly->wcols = ly->ldw = ly->nbias = ly->nw = ly->nb = ly->part = ly->tmp = 0;
+    return 0;
+}
+
+static size_t pool_macs(const Layer *ly) { return ly->nin; }
+static void pool_init(const Layer *ly, float *W, float *B, int how, Rng *r) { (void)ly, (void)W, (void)B, (void)how, (void)r; }
+
+/* The offset in an input row of window (oy, ox)'s first largest value of
+ * channel c. */
+static size_t pool_argmax(const Layer *ly, const float *x, size_t oy, size_t ox, size_t c)
+{
+    size_t best = (oy * ly->k * ly->iw + ox * ly->k) * ly->ic + c;
+    for (size_t dy = 0; dy < ly->k; dy++)
+        for (size_t dx = 0; dx < ly->k; dx++) {
+            size_t o = ((oy * ly->k + dy) * ly->iw + ox * ly->k + dx) * ly->ic + c;
+            if (x[o] > x[best]) best = o;
+        }
+    return best;
+}
+
+static void pool_forward(const Layer *ly, const float *W, const float *B, const float *X, size_t m, const Part *pt,
+                         float *Y, float *tmp)
+{
+    size_t k = ly->k, ic = ly->ic;
+    float inv = 1.0f / (float)(k * k);
+    (void)W, (void)B, (void)m, (void)tmp;
+    for (size_t b = pt->b0; b < pt->b1; b++) {
+        const float *x = X + b * ly->ldin;
+        for (size_t oy = 0; oy < ly->oh; oy++)
+            for (size_t ox = 0; ox < ly->ow; ox++) {
+                float *y = Y + b * ly->ldout + (oy * ly->ow + ox) * ic;
+                const float *x0 = x + (oy * k * ly->iw + ox * k) * ic;
+                memcpy(y, x0, ic * sizeof(float));
+                for (size_t dy = 0; dy < k; dy++)
+                    for (size_t dx = dy ? 0 : 1; dx < k; dx++) {
+                        const float *q = x0 + (dy * ly->iw + dx) * ic;
+                        if (ly->kind == LAYER_MAXPOOL)
+                            for (size_t c = 0; c < ic; c++) y[c] = q[c] > y[c] ? q[c] : y[c];
+                        else
+                            for (size_t c = 0; c < ic; c++) y[c] += q[c];
+                    }
+                if (ly->kind == LAYER_AVGPOOL)
+                    for (size_t c = 0; c < ic; c++) y[c] *= inv;
+            }
+    }
+}
+
+/* Max pooling's gradient over one window of ic <= 256 channels: dx = g at
+ * the first input (in row order) equal to the maximum y, 0 elsewhere;
+ * branch-free over the channels, so that it runs as vector code. */
+static void maxpool_window(size_t k, size_t iw, size_t ic, const float *restrict x, const float *restrict y,
+                           const float *restrict g, float *restrict dx)
+{
+    float left[256]; /* 1 until the channel's maximum is found */
+    for (size_t c = 0; c < ic; c++) left[c] = 1.0f;
+    for (size_t dy = 0; dy < k; dy++)
+        for (size_t d = 0; d < k; d++) {
+            size_t o = (dy * iw + d) * ic;
+            for (size_t c = 0; c < ic; c++) {
+                float hit = x[o + c] == y[c] ? left[c] : 0.0f;
+                dx[o + c] = hit * g[c];
+                left[c] -= hit;
+            }
+        }
+}
+
+static void pool_backward(const Layer *ly, const float *W, const float *dY, const float *X, const float *Y, size_t m,
+                          const Part *pt, float *dX, float *part, float *tmp)
+{
+    size_t k = ly->k, ic = ly->ic;
+    float inv = 1.0f / (float)(k * k);
+    (void)W, (void)m, (void)part, (void)tmp;
+    if (!dX) return;
+    for (size_t b = pt->b0; b < pt->b1; b++) {
+        const float *x = X + b * ly->ldin, *dy_ = dY + b * ly->ldout, *y_ = Y + b * ly->ldout;
+        float *dx = dX + b * ly->ldin;
+        for (size_t oy = 0; oy < ly->oh; oy++)
+            for (size_t ox = 0; ox < ly->ow; ox++) {
+                const float *g = dy_ + (oy * ly->ow + ox) * ic, *y = y_ + (oy * ly->ow + ox) * ic;
+                size_t o0 = (oy * k * ly->iw + ox * k) * ic;
+                if (ly->kind == LAYER_AVGPOOL) {
+                    for (size_t dy = 0; dy < k; dy++)
+                        for (size_t d = 0; d < k; d++)
+                            for (size_t c = 0; c < ic; c++) dx[o0 + (dy * ly->iw + d) * ic + c] = g[c] * inv;
+                    continue;
+                }
+                /* the first input equal to the window's maximum (the forward pass's output y) takes it all */
+                if (ic <= 256) maxpool_window(k, ly->iw, ic, x + o0, y, g, dx + o0);
+                else { /* (wide: by searching) */
+                    for (size_t dy = 0; dy < k; dy++)
+                        for (size_t d = 0; d < k; d++) memset(dx + o0 + (dy * ly->iw + d) * ic, 0, ic * sizeof(float));
+                    for (size_t c = 0; c < ic; c++) dx[pool_argmax(ly, x, oy, ox, c)] = g[c];
+                }
+            }
+    }
+}
+
+static void pool_update(const Layer *ly, const float *dY, size_t m, const float *X, const float *part, size_t i0,
+                        size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb)
+{
+    (void)ly, (void)dY, (void)m, (void)X, (void)part, (void)i0, (void)i1, (void)j0, (void)j1, (void)c, (void)decay;
+    (void)W, (void)B, (void)G, (void)Gb;
+}
+
+/* A pool's record: its window size (4 bytes). */
+static void pool_rec_save(Buf *b, const Layer *ly) { buf_u32(b, (uint32_t)ly->k); }
+
+static int pool_rec_load(const uint8_t *p, size_t n, Layer *ly)
+{
+    if (n != 4) return -1;
+    ly->k = get_le32(p);
+    return ly->k < 1 || ly->k > NN_MAX_WIDTH ? -1 : 0;
+}
+
+static void pool_export(Buf *b, const Layer *ly, int l)
+{
+    char t[1024], tail[48] = "";
+    int mx = ly->kind == LAYER_MAXPOOL;
+    (void)l;
+    if (!mx) snprintf(tail, sizeof tail, " * (1.0f / %zu.0f)", ly->k * ly->k);
+    snprintf(t, sizeof t,
+             "    for (int oy = 0; oy < %zu; oy++)\n"
+             "        for (int ox = 0; ox < %zu; ox++)\n"
+             "            for (int c = 0; c < %zu; c++) {\n"
+             "                float s = a[(oy * %zu * %zu + ox * %zu) * %zu + c];\n"
+             "                for (int dy = 0; dy < %zu; dy++)\n"
+             "                    for (int dx = dy ? 0 : 1; dx < %zu; dx++) {\n"
+             "                        float v = a[((oy * %zu + dy) * %zu + ox * %zu + dx) * %zu + c];\n"
+             "                        %s\n"
+             "                    }\n"
+             "                z[(oy * %zu + ox) * %zu + c] = s%s;\n"
+             "            }\n",
+             ly->oh, ly->ow, ly->ic, ly->k, ly->iw, ly->k, ly->ic, ly->k, ly->k, ly->k, ly->iw, ly->k, ly->ic,
+             mx ? "s = v > s ? v : s;" : "s += v;", ly->ow, ly->ic, tail);
+    buf_put(b, t, strlen(t));
+}
+
 static const LayerKind layer_kinds[LAYER_COUNT] = {
-    [LAYER_DENSE] = {"dense", dense_shape, dense_count, dense_macs, dense_init, dense_forward, dense_backward,
-                     dense_update, dense_rec_save, dense_rec_load, dense_save, dense_load, dense_export},
+    [LAYER_DENSE] = {"dense", 0, dense_shape, dense_count, dense_macs, dense_init, dense_forward, dense_backward,
+                     dense_update, dense_rec_save, dense_rec_load, dense_save, dense_load, dense_export, 0},
+    [LAYER_CONV] = {"convolution", 1, conv_shape, dense_count, conv_macs, dense_init, conv_forward, conv_backward,
+                    conv_update, conv_rec_save, conv_rec_load, dense_save, dense_load, conv_export, 0},
+    [LAYER_MAXPOOL] = {"max-pooling", 1, pool_shape, dense_count, pool_macs, pool_init, pool_forward, pool_backward,
+                       pool_update, pool_rec_save, pool_rec_load, dense_save, dense_load, pool_export, 1},
+    [LAYER_AVGPOOL] = {"average-pooling", 1, pool_shape, dense_count, pool_macs, pool_init, pool_forward, pool_backward,
+                       pool_update, pool_rec_save, pool_rec_load, dense_save, dense_load, pool_export, 1},
 };
 
 /* The operations of layer l of n. */
@@ -2101,7 +2593,9 @@ static const char *net_check(const Net *N, char *buf, size_t n)
     int nl = N->nl, cost = N->cost, out = N->layer[nl - 1].act;
     char list[128];
     for (int l = 1; l < nl - 1; l++)
-        if (!(acts[N->layer[l].act].where & ACT_HIDDEN)) {
+        if (layer_kinds[N->layer[l].kind].no_act) {
+            if (N->layer[l].act != ACT_LINEAR) return "a pooling layer takes no activation";
+        } else if (!(acts[N->layer[l].act].where & ACT_HIDDEN)) {
             snprintf(buf, n, "%s is for the output layer only; hidden layers take %s", acts[N->layer[l].act].name,
                      act_list(ACT_HIDDEN, list, sizeof list));
             return buf;
@@ -2119,30 +2613,70 @@ static const char *net_check(const Net *N, char *buf, size_t n)
 
 /* Compute the padded layout of a network whose sizes are set; checks the
  * caps.  Returns 0 or -1 with a message. */
-static int net_layout(Net *n, Err *err)
+static int net_layout_at(Net *n, int *at, Err *err)
 {
-    size_t off = 0, real = 0;
+    size_t off = 0, real = 0, *s0 = n->shape[0];
+    int flat = 0; /* a dense layer came before: no image shape any more */
+    char why[200];
+    *at = 0;
     if (n->nl < 2 || n->nl > NN_MAX_LAYERS)
         return fail(err, NULL, "a network needs 2 to %d layer sizes, not %d", NN_MAX_LAYERS, n->nl);
-    for (int l = 0; l < n->nl; l++) {
-        if (n->size[l] < 1 || n->size[l] > NN_MAX_WIDTH)
-            return fail(err, NULL, "layer %d has %zu neurons; allowed is 1 to %d", l + 1, n->size[l], NN_MAX_WIDTH);
-        n->ld[l] = round_up(n->size[l], NN_PAD);
-    }
+    if (n->size[0] < 1 || n->size[0] > NN_MAX_WIDTH)
+        return fail(err, NULL, "layer 1 has %zu neurons; allowed is 1 to %d", n->size[0], NN_MAX_WIDTH);
+    if (!s0[0]) s0[0] = n->size[0], s0[1] = s0[2] = 1;
+    if (s0[0] > NN_MAX_WIDTH || s0[1] > NN_MAX_WIDTH || s0[2] > NN_MAX_WIDTH || s0[0] * s0[1] * s0[2] != n->size[0])
+        return fail(err, NULL, "the input shape %zux%zux%zu is not %zu inputs", s0[0], s0[1], s0[2], n->size[0]);
+    n->ld[0] = round_up(n->size[0], NN_PAD);
+    if (!n->task) n->task = TASK_CLASSIFY;
     for (int l = 1; l < n->nl; l++) { /* sizes are <= 2^16, so these products cannot overflow */
         Layer *ly = &n->layer[l];
-        if (!n->task) n->task = TASK_CLASSIFY;
+        *at = l; /* (messages below are about this layer) */
         if (!ly->kind) ly->kind = LAYER_DENSE;
-        ly->nin = n->size[l - 1], ly->nout = n->size[l], ly->ldin = n->ld[l - 1], ly->ldout = n->ld[l];
-        layer_kinds[ly->kind].shape(ly);
+        ly->ic = n->shape[l - 1][0], ly->ih = n->shape[l - 1][1], ly->iw = n->shape[l - 1][2];
+        ly->nin = n->size[l - 1], ly->ldin = n->ld[l - 1], ly->nout = n->size[l];
+        if (ly->kind == LAYER_DENSE) flat = 1;
+        else if (flat) return fail(err, NULL, "a %s layer cannot follow a dense layer (dense layers come last)", layer_kinds[ly->kind].name);
+        if (ly->kind == LAYER_DENSE && (ly->nout < 1 || ly->nout > NN_MAX_WIDTH))
+            return fail(err, NULL, "%zu neurons; allowed is 1 to %d", ly->nout, NN_MAX_WIDTH);
+        ly->ldout = round_up(ly->nout, NN_PAD);
+        if (layer_kinds[ly->kind].shape(ly, why, sizeof why)) return fail(err, NULL, "%s", why);
+        if (ly->nout < 1 || ly->nout > NN_MAX_WIDTH)
+            return fail(err, NULL, "%zux%zux%zu = %zu outputs; allowed is 1 to %d", ly->oc, ly->oh, ly->ow, ly->nout,
+                        NN_MAX_WIDTH);
+        if (n->size[l] && n->size[l] != ly->nout)
+            return fail(err, NULL, "%zu outputs, but its shape makes %zu", n->size[l], ly->nout);
+        n->size[l] = ly->nout, n->ld[l] = ly->ldout = round_up(ly->nout, NN_PAD);
+        n->shape[l][0] = ly->oc, n->shape[l][1] = ly->oh, n->shape[l][2] = ly->ow;
+        if (layer_kinds[ly->kind].shape(ly, why, sizeof why)) return fail(err, NULL, "%s", why); /* again, with ldout */
         real += layer_kinds[ly->kind].count(ly);
-        if (real > NN_MAX_PARAMS)
+        if (real > NN_MAX_PARAMS) {
+            *at = 0;
             return fail(err, NULL, "the network has more than %d weights and biases (the limit)", NN_MAX_PARAMS);
+        }
         ly->woff = off, off += ly->nw;
         ly->boff = off, off += ly->nb;
     }
     n->nparam = off;
     return 0;
+}
+
+/* net_layout_at, its messages naming the layer. */
+static int net_layout(Net *n, Err *err)
+{
+    int at;
+    char m[sizeof err->msg];
+    if (!net_layout_at(n, &at, err)) return 0;
+    if (at) snprintf(m, sizeof m, "%s", err->msg), snprintf(err->msg, sizeof err->msg, "layer %d: %.400s", at + 1, m);
+    return -1;
+}
+
+/* The floats of one row's scratch for the widest need of N's layers. */
+static size_t net_tmp(const Net *N)
+{
+    size_t t = 0;
+    for (int l = 1; l < N->nl; l++)
+        if (N->layer[l].tmp > t) t = N->layer[l].tmp;
+    return t;
 }
 
 /* Number of real (unpadded) weights and biases. */
@@ -2157,19 +2691,64 @@ static size_t net_count(const Net *n)
  * single output neuron (a binary classifier whose output is P(label 1)). */
 static size_t net_classes(const Net *n) { return n->size[n->nl - 1] == 1 ? 2 : n->size[n->nl - 1]; }
 
-/* Parse a layer spec "784-30-10" into n->size / n->nl and lay it out.
- * Every part is a positive decimal integer, optionally followed (not the
- * input) by an activation name: "784-100relu-10softmax".  Unnamed layers
- * get sigmoid, or stay 0 when keep_unset (for --hidden and --output). */
-static int parse_layers_opt(const char *spec, Net *n, int keep_unset, Err *err)
+/* Does N take images (an input shape, convolutions or pools)? */
+static int net_images(const Net *N) { return N->shape[0][1] > 1 || N->shape[0][2] > 1 || N->layer[1].kind != LAYER_DENSE; }
+
+/* Is part p (up to '-' or the end) of a spec a convolution or a pool? */
+static int spec_part_is_image_layer(const char *p)
+{
+    if ((p[0] == 'm' || p[0] == 'M' || p[0] == 'a' || p[0] == 'A') && (p[1] == 'p' || p[1] == 'P')) return 1;
+    while (*p >= '0' && *p <= '9') p++;
+    return (*p == 'c' || *p == 'C') && p[1] >= '0' && p[1] <= '9';
+}
+
+/* Parse a layer spec into n and lay it out.  Parts, '-'-separated, in
+ * the notation of the convolutional-network literature (Ciresan et al.,
+ * 2012), any case:
+ *   784 or 1x28x28    the input: a size, or an image's channels x height x
+ *                     width (needed before convolutions and pools; a
+ *                     spec may start with a layer when `inshape`, the
+ *                     data's image shape, is given)
+ *   100, 100relu      a dense layer: neurons, optionally an activation
+ *   20c5, 32c3p1tanh  a convolution: maps, kernel size, optionally p and a
+ *                     padding, and an activation (default relu)
+ *   mp2, ap2          max or average pooling, 2x2 windows, stride 2
+ * Unnamed dense layers get sigmoid, or stay 0 when keep_unset (for
+ * --hidden and --output). */
+static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, int keep_unset, Err *err)
 {
     const char *p = spec;
-    int k = 0;
+    int k = 0, image = 0, at, implicit = 0; /* implicit: the input shape is the data's */
     memset(n, 0, sizeof *n);
     if (!spec || !*spec) return fail(err, NULL, "empty layer spec; expected sizes like 784-30-10");
+    if ((!inshape || !inshape[0]) && spec_part_is_image_layer(spec))
+        return fail(err, NULL, "layer spec '%s': the first part is the input: give its shape, channels x height x width, "
+                    "like 1x28x28-%s", spec, spec);
+    if (inshape && inshape[0] && !(*p >= '0' && *p <= '9' && strcspn(p, "-") == strspn(p, "0123456789"))) {
+        const char *q = p; /* the first part is a layer (not an input size): the data's image shape is the input */
+        while (*q >= '0' && *q <= '9') q++;
+        if (*q == 'x' || *q == 'X') inshape = NULL; /* it is an input shape after all */
+        else {
+            n->shape[0][0] = inshape[0], n->shape[0][1] = inshape[1], n->shape[0][2] = inshape[2];
+            n->size[0] = inshape[0] * inshape[1] * inshape[2], image = 1, k = 1, implicit = 1;
+        }
+    }
     for (;;) {
         const char *q = p;
-        size_t v = 0;
+        size_t v = 0, plen = strcspn(p, "-");
+        int kind = LAYER_DENSE, pnum = k + 1 - implicit; /* the part's number in the spec */
+        Layer *ly = &n->layer[k < NN_MAX_LAYERS ? k : 0];
+#define SPEC_FAIL(...)                                                                                                 \
+    do {                                                                                                               \
+        char what_[300];                                                                                               \
+        snprintf(what_, sizeof what_, __VA_ARGS__);                                                                    \
+        return fail(err, NULL, "layer spec '%s': part %d ('%.*s'): %s", spec, pnum, (int)(plen < 40 ? plen : 40), p, what_); \
+    } while (0)
+        if (k == NN_MAX_LAYERS) return fail(err, NULL, "layer spec '%s': more than %d layers", spec, NN_MAX_LAYERS);
+        if (k > 0 && (q[0] == 'm' || q[0] == 'M' || q[0] == 'a' || q[0] == 'A') && (q[1] == 'p' || q[1] == 'P')) {
+            kind = q[0] == 'm' || q[0] == 'M' ? LAYER_MAXPOOL : LAYER_AVGPOOL, q += 2;
+            if (!(*q >= '0' && *q <= '9')) SPEC_FAIL("expected a window size after '%.2s', like mp2", p);
+        }
         while (*q >= '0' && *q <= '9') {
             if (v <= NN_MAX_WIDTH) v = v * 10 + (size_t)(*q - '0');
             q++;
@@ -2179,14 +2758,57 @@ static int parse_layers_opt(const char *spec, Net *n, int keep_unset, Err *err)
                 return fail(err, NULL, "layer spec '%s': empty size at part %d (expected sizes like 784-30-10)", spec, k + 1);
             return fail(err, NULL, "layer spec '%s': part %d is not a positive whole number", spec, k + 1);
         }
-        if (k == NN_MAX_LAYERS)
-            return fail(err, NULL, "layer spec '%s': more than %d layers", spec, NN_MAX_LAYERS);
-        n->layer[k].act = 0;
-        if (*q >= 'a' && *q <= 'z') { /* an activation name: 100relu */
+        if (k == 0 && (*q == 'x' || *q == 'X')) { /* an image input: CxHxW */
+            size_t d[3] = {v, 0, 0};
+            for (int t = 1; t < 3; t++) {
+                if (*q != 'x' && *q != 'X') SPEC_FAIL("expected an input shape like 1x28x28 (channels x height x width)");
+                q++;
+                if (!(*q >= '0' && *q <= '9')) SPEC_FAIL("expected an input shape like 1x28x28 (channels x height x width)");
+                while (*q >= '0' && *q <= '9') {
+                    if (d[t] <= NN_MAX_WIDTH) d[t] = d[t] * 10 + (size_t)(*q - '0');
+                    q++;
+                }
+            }
+            if (*q != '-' && *q != 0) SPEC_FAIL("expected an input shape like 1x28x28 (channels x height x width)");
+            if (!d[0] || !d[1] || !d[2]) SPEC_FAIL("a dimension is zero");
+            if (d[0] > NN_MAX_WIDTH || d[1] > NN_MAX_WIDTH || d[2] > NN_MAX_WIDTH || d[0] * d[1] * d[2] > NN_MAX_WIDTH)
+                SPEC_FAIL("more than the limit of %d inputs", NN_MAX_WIDTH);
+            n->shape[0][0] = d[0], n->shape[0][1] = d[1], n->shape[0][2] = d[2], n->size[0] = d[0] * d[1] * d[2];
+            image = 1, k = 1;
+            if (*q == 0) break;
+            p = q + 1;
+            continue;
+        }
+        ly->act = 0;
+        if (kind == LAYER_DENSE && k > 0 && (*q == 'c' || *q == 'C') && q[1] >= '0' && q[1] <= '9') { /* 20c5 */
+            size_t kk = 0, pad = 0;
+            for (q++; *q >= '0' && *q <= '9'; q++)
+                if (kk <= NN_MAX_WIDTH) kk = kk * 10 + (size_t)(*q - '0');
+            if ((*q == 'p' || *q == 'P') && q[1] >= '0' && q[1] <= '9')
+                for (q++; *q >= '0' && *q <= '9'; q++)
+                    if (pad <= NN_MAX_WIDTH) pad = pad * 10 + (size_t)(*q - '0');
+            if (v == 0) SPEC_FAIL("zero maps; a convolution needs at least 1");
+            if (v > NN_MAX_WIDTH) SPEC_FAIL("more than the limit of %d maps", NN_MAX_WIDTH);
+            if (kk == 0 || kk > NN_MAX_WIDTH) SPEC_FAIL("the kernel size must be 1 to %d", NN_MAX_WIDTH);
+            if (pad >= kk) SPEC_FAIL("padding %zu is not smaller than the %zux%zu kernel", pad, kk, kk);
+            kind = LAYER_CONV, ly->oc = v, ly->k = kk, ly->pad = pad;
+        } else if (kind != LAYER_DENSE) {
+            if (v == 0 || v > NN_MAX_WIDTH) SPEC_FAIL("the window size must be 1 to %d", NN_MAX_WIDTH);
+            ly->k = v, ly->act = ACT_LINEAR;
+        }
+        if (kind != LAYER_DENSE && !image)
+            SPEC_FAIL("a %s needs an image input: start the spec with its shape, channels x height x width, like "
+                      "1x28x28-20c5-mp2-100-10", kind == LAYER_CONV ? "convolution" : "pool");
+        if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')) { /* an activation name: 100relu */
             const char *e = q;
-            while (*e >= 'a' && *e <= 'z') e++;
+            char nm[16];
+            size_t len;
+            while ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z')) e++;
             if (k == 0) return fail(err, NULL, "layer spec '%s': the input layer takes no activation", spec);
-            if (!(n->layer[k].act = act_id(q, (size_t)(e - q)))) {
+            if (kind == LAYER_MAXPOOL || kind == LAYER_AVGPOOL) SPEC_FAIL("a pool takes no activation");
+            len = (size_t)(e - q) < sizeof nm ? (size_t)(e - q) : sizeof nm - 1;
+            for (size_t i = 0; i < len; i++) nm[i] = (char)(q[i] | 0x20);
+            if (!(ly->act = (size_t)(e - q) < sizeof nm ? act_id(nm, len) : 0)) {
                 char list[128];
                 return fail(err, NULL, "layer spec '%s': unknown activation '%.*s' (%s)", spec, (int)(e - q), q,
                             act_list(ACT_HIDDEN | ACT_OUTPUT, list, sizeof list));
@@ -2195,19 +2817,51 @@ static int parse_layers_opt(const char *spec, Net *n, int keep_unset, Err *err)
         }
         if (*q != '-' && *q != 0)
             return fail(err, NULL, "layer spec '%s': unexpected '%c' in part %d", spec, *q, k + 1);
-        if (v == 0) return fail(err, NULL, "layer spec '%s': part %d is zero; every layer needs at least 1 neuron", spec, k + 1);
-        if (v > NN_MAX_WIDTH)
-            return fail(err, NULL, "layer spec '%s': part %d is larger than the limit of %d neurons", spec, k + 1, NN_MAX_WIDTH);
-        n->size[k++] = v;
+        if (kind == LAYER_DENSE) {
+            if (v == 0) return fail(err, NULL, "layer spec '%s': part %d is zero; every layer needs at least 1 neuron", spec, k + 1);
+            if (v > NN_MAX_WIDTH)
+                return fail(err, NULL, "layer spec '%s': part %d is larger than the limit of %d neurons", spec, k + 1, NN_MAX_WIDTH);
+            n->size[k] = v;
+        }
+        if (kind == LAYER_CONV && !ly->act) ly->act = ACT_RELU;
+        ly->kind = kind;
+        k++;
         if (*q == 0) break;
         p = q + 1;
+#undef SPEC_FAIL
     }
     if (k < 2) return fail(err, NULL, "layer spec '%s': need at least an input and an output size, like 784-30-10", spec);
     n->nl = k;
-    for (int l = 1; l < k; l++) /* 0: not named, filled in by --hidden/--output */
-        if (!n->layer[l].act && !keep_unset) n->layer[l].act = ACT_SIGMOID;
-    n->cost = COST_QUADRATIC;
-    if (net_layout(n, err)) return fail(err, NULL, "layer spec '%s': %s", spec, err->msg);
+    if (n->layer[k - 1].kind != LAYER_DENSE)
+        return fail(err, NULL, "layer spec '%s': the last part must be the output layer, a number of neurons (like 10)", spec);
+    for (int l = 1; l < k; l++) /* 0: not named, filled in by --hidden/--output; a convolutional network's as train's */
+        if (!n->layer[l].act && !keep_unset) n->layer[l].act = !image ? ACT_SIGMOID : l < k - 1 ? ACT_RELU : ACT_SOFTMAX;
+    n->cost = n->layer[k - 1].act == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
+    if (net_layout_at(n, &at, err)) {
+        const char *q = spec;
+        char m[sizeof err->msg];
+        int part = at + 1 - implicit;
+        snprintf(m, sizeof m, "%s", err->msg);
+        for (int t = 1; t < part && *q; t++) q += strcspn(q, "-") + (q[strcspn(q, "-")] != 0);
+        if (!at) return fail(err, NULL, "layer spec '%s': %.400s", spec, m);
+        return fail(err, NULL, "layer spec '%s': part %d ('%.*s'): %.400s", spec, part, (int)(strcspn(q, "-") < 40 ? strcspn(q, "-") : 40), q, m);
+    }
+    return 0;
+}
+
+static int parse_layers_opt(const char *spec, Net *n, int keep_unset, Err *err)
+{
+    return parse_layers_shape(spec, NULL, n, keep_unset, err);
+}
+
+/* Does a spec start with a layer rather than the input ("20c5-mp2-10")? */
+static int spec_starts_with_layer(const char *spec) { return spec_part_is_image_layer(spec); }
+
+/* Does a spec have convolutions or pools? */
+static int spec_has_images(const char *spec)
+{
+    for (const char *p = spec; p; p = strchr(p, '-') ? strchr(p, '-') + 1 : NULL)
+        if (spec_part_is_image_layer(p)) return 1;
     return 0;
 }
 
@@ -2501,6 +3155,11 @@ typedef struct {
     float *wl[NN_MAX_THREADS], *gl[NN_MAX_THREADS], *s1l[NN_MAX_THREADS], *s2l[NN_MAX_THREADS];
     float *act[2][NN_MAX_LAYERS], *dlt[2][NN_MAX_LAYERS]; /* (batch, ld[l]) shared */
     float *drp[2][NN_MAX_LAYERS]; /* (batch, ld[l]) activations after dropout */
+    float *part[NN_MAX_LAYERS];   /* (groups, layer[l].part): a kind cut by rows: its gradient's partial sums */
+    float *tmp[NN_MAX_THREADS];   /* a thread's scratch for one row of any layer */
+    uint32_t augment;             /* Meta.augment: shifted (and mirrored) copies of the training images */
+    size_t img[3];                /* their C x H x W */
+    float *augb[NN_MAX_THREADS];  /* (ld[0]) a thread's copy of an image being shifted */
     double *cterm[2];  /* (batch, ld[L]) cost terms of a split output layer */
     float *grad;       /* gradient mode (tests): (nparam), sums written, no step */
     float *gbuf, *s1, *s2; /* (nparam) gradient and optimiser state (momentum, Adam) */
@@ -2607,35 +3266,121 @@ static LayerView layer_view(const Trainer *T, int tid, int l)
     return v;
 }
 
-/* The gradient of weight rows j0..j1, columns i0..i1 of layer ly (view V)
- * from its output deltas D (m, ldout) and inputs X (m, ldin), with the
- * biases when `bias`, and then the step (fused for SGD). */
-static void layer_update(const Trainer *T, const Layer *ly, const LayerView *V, const float *D, size_t m,
-                         const float *X, size_t i0, size_t i1, size_t j0, size_t j1, int bias, uint64_t step)
+/* The step from the gradient G of weight rows j0..j1, columns i0..i1 of
+ * layer ly (view V), and of biases j0..j1 when `bias`; none in gradient
+ * mode (the tests'). */
+static void layer_step(const Trainer *T, const Layer *ly, const LayerView *V, size_t m, size_t i0, size_t i1, size_t j0,
+                       size_t j1, int bias, uint64_t step)
 {
-    const LayerKind *k = &layer_kinds[ly->kind];
-    float c = T->eta / (float)m;
     size_t n = ly->ldw;
-    if (j0 >= j1) return;
-    if (!V->G) { /* SGD: one pass, L2 as weight decay */
-        k->update(ly, D, m, X, i0, i1, j0, j1, c, 1.0f - T->eta * T->lambda_n, V->W, bias ? V->B : NULL, NULL, NULL);
+    if (T->grad || j0 >= j1) return;
+    if (T->optimizer == OPT_SGD) { /* as k_update's fused step */
+        float c = T->eta / (float)m, decay = 1.0f - T->eta * T->lambda_n;
+        for (size_t j = j0; j < j1; j++)
+            for (size_t i = i0; i < i1; i++) V->W[j * n + i] = decay * V->W[j * n + i] - c * V->G[j * n + i];
+        if (bias)
+            for (size_t j = j0; j < j1; j++) V->B[j] -= c * V->Gb[j];
         return;
     }
-    k->update(ly, D, m, X, i0, i1, j0, j1, c, 1.0f, V->W, NULL, V->G, bias ? V->Gb : NULL);
-    if (T->grad) return; /* gradient mode: no step */
     for (size_t j = j0; j < j1; j++)
         opt_step(T, V->W + j * n + i0, V->G + j * n + i0, V->S1 + j * n + i0, V->S2 ? V->S2 + j * n + i0 : NULL,
                  i1 - i0, 1.0f / (float)m, T->lambda_n, step);
     if (bias) opt_step(T, V->B + j0, V->Gb + j0, V->S1b + j0, V->S2b ? V->S2b + j0 : NULL, j1 - j0, 1.0f / (float)m, 0, step);
 }
 
+/* The gradient of weight rows j0..j1, columns i0..i1 of layer ly (view V)
+ * from its output deltas D (m, ldout) and inputs X (m, ldin) (a kind cut
+ * by rows: from its groups' partial sums, part), with the biases when
+ * `bias`, into G; then the step (fused into one pass for SGD on a dense
+ * layer). */
+static void layer_update(const Trainer *T, const Layer *ly, const LayerView *V, const float *D, size_t m,
+                         const float *X, const float *part, size_t i0, size_t i1, size_t j0, size_t j1, int bias,
+                         uint64_t step)
+{
+    const LayerKind *k = &layer_kinds[ly->kind];
+    float c = T->eta / (float)m;
+    if (j0 >= j1) return;
+    if (T->optimizer == OPT_SGD && !T->grad && !k->by_rows) { /* SGD: one pass, L2 as weight decay */
+        k->update(ly, D, m, X, part, i0, i1, j0, j1, c, 1.0f - T->eta * T->lambda_n, V->W, bias ? V->B : NULL, NULL, NULL);
+        return;
+    }
+    k->update(ly, D, m, X, part, i0, i1, j0, j1, c, 1.0f, V->W, NULL, V->G, bias ? V->Gb : NULL);
+    layer_step(T, ly, V, m, i0, i1, j0, j1, bias, step);
+}
+
+/* Part of a layer's outputs (back = 0) or of its input's delta (back = 1)
+ * that thread tid of nt computes for a mini-batch of m: rows split evenly
+ * for a kind split by rows, else whole NN_PAD chunks of units (split_range;
+ * j1 is then the padded end, which the kernels may compute, and real() the
+ * real one). */
+static Part layer_part(const Layer *ly, size_t m, int tid, int nt, int back)
+{
+    Part p = {0, m, 0, 0};
+    if (layer_kinds[ly->kind].by_rows) { /* whole groups of NN_GROUP rows */
+        size_t ng = (m + NN_GROUP - 1) / NN_GROUP;
+        p.b0 = ng * (size_t)tid / (size_t)nt * NN_GROUP, p.b1 = ng * (size_t)(tid + 1) / (size_t)nt * NN_GROUP;
+        if (p.b1 > m) p.b1 = m;
+        if (p.b0 > m) p.b0 = m;
+        p.j1 = back ? ly->nin : ly->nout;
+    } else {
+        split_range(back ? ly->ldin : ly->ldout, nt, tid, &p.j0, &p.j1);
+    }
+    return p;
+}
+
+/* --augment: each training image of rows[0..m), raw in X (m, ld), moved
+ * by a random offset of up to T->augment pixels each way (the pixels
+ * moved in are 0, the background) and, with AUG_FLIP, mirrored left to
+ * right with probability 1/2.  The draw is a hash of the seed, the epoch
+ * and the row, as dropout's masks are: every thread (each gathers the
+ * whole mini-batch) draws the same, and a resumed run the same again. */
+static void augment_rows(const Trainer *T, float *tmp, const size_t *rows, size_t m, float *X, size_t ld)
+{
+    size_t C = T->img[0], H = T->img[1], W = T->img[2], s = T->augment & 0xff, span = 2 * s + 1;
+    for (size_t b = 0; b < m; b++) {
+        uint64_t h = T->key ^ 0x6175676d656e74ULL ^ (T->epoch * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)rows[b] * 0xd1b54a32d192ed03ULL);
+        uint64_t r = splitmix64(&h);
+        long dx = (long)(r % span) - (long)s, dy = (long)((r >> 20) % span) - (long)s;
+        int flip = (T->augment & AUG_FLIP) && ((r >> 40) & 1);
+        float *x = X + b * ld;
+        if (!dx && !dy && !flip) continue;
+        memcpy(tmp, x, H * W * C * sizeof(float));
+        for (size_t y = 0; y < H; y++)
+            for (size_t c0 = 0; c0 < W; c0++) {
+                long sy = (long)y - dy, sx = (long)(flip ? W - 1 - c0 : c0) - dx;
+                float *o = x + (y * W + c0) * C;
+                if (sy < 0 || sx < 0 || sy >= (long)H || sx >= (long)W) memset(o, 0, C * sizeof(float));
+                else memcpy(o, tmp + ((size_t)sy * W + (size_t)sx) * C, C * sizeof(float));
+            }
+    }
+}
+
+/* Is there dropout after hidden layer l?  Only dense layers take it. */
+static int drops(const Trainer *T, int l)
+{
+    return T->dropout > 0 && l >= 1 && l < T->net->nl - 1 && T->net->layer[l].kind == LAYER_DENSE;
+}
+
+/* The weight columns [*i0, *i1) of a by-rows kind's layer whose gradient
+ * thread tid of nt computes (over all rows; the biases go with chunk 0). */
+static void weight_chunk(const Layer *ly, int nt, int tid, size_t *i0, size_t *i1)
+{
+    split_range(ly->ldw, nt, tid, i0, i1);
+}
+
 /* One mini-batch rows[0..m) on thread tid of nt: forward, backward and the
  * step for the weights this thread owns; `par` picks the buffer set and
- * `step` (1-based) numbers the mini-batch in the whole run. */
+ * `step` (1-based) numbers the mini-batch in the whole run.  Barriers: one
+ * after each hidden layer's forward pass; one after each delta a lower
+ * layer needs whole (a dense layer's delta of its input is split by units,
+ * and the dense layer below reads only its own units of it, so from layer
+ * 1 down a dense network needs none); and where a kind split by rows
+ * reads what other threads write (a convolution's weights, read whole by
+ * every thread's rows: their step waits for the barrier after the delta). */
 static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m, int par, uint64_t step)
 {
     Net *N = T->net;
-    int L = N->nl - 1, rep = T->rep;
+    int L = N->nl - 1, rep = T->rep, dense1 = !layer_kinds[N->layer[1].kind].by_rows;
     const float *in = T->xb[tid];
     size_t lo, hi, ldL = N->ld[L], nL = N->size[L];
     float p = T->dropout;
@@ -2643,31 +3388,35 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     float *aL = rep ? T->out[tid] : T->act[par][L], *dL = rep ? T->dout[tid] : T->dlt[par][L];
     double *ct = T->cterm[par];
 
-    map_rows(T->in, T->data, rows, m, T->xb[tid], N->ld[0]);
-    for (int l = 1; l < L; l++) { /* hidden layers: own neurons */
+    gather(T->data, rows, m, 1.0f / T->in->div, T->xb[tid], N->ld[0]); /* as map_rows, with the augmentation between */
+    if (T->augment) augment_rows(T, T->augb[tid], rows, m, T->xb[tid], N->ld[0]);
+    standardize(T->xb[tid], m, N->ld[0], T->data->d, T->in->mean, T->in->rsd);
+    for (int l = 1; l < L; l++) { /* hidden layers: own part */
         float *a = T->act[par][l];
-        split_range(N->ld[l], nt, tid, &lo, &hi);
-        if (hi > N->size[l]) hi = N->size[l];
-        if (lo < hi) {
-            LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), in, m, lo, hi, a);
-            activate(a, m, N->ld[l], lo, hi, N->layer[l].act);
-            if (p > 0) {
+        const Layer *ly = &N->layer[l];
+        Part pt = layer_part(ly, m, tid, nt, 0);
+        if (pt.j1 > ly->nout) pt.j1 = ly->nout;
+        if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
+            LK(N, l)->forward(ly, NET_W(N, l), NET_B(N, l), in, m, &pt, a, T->tmp[tid]);
+            for (size_t b = pt.b0; b < pt.b1; b++) acts[ly->act].f(a + b * ly->ldout + pt.j0, pt.j1 - pt.j0);
+            if (drops(T, l)) {
                 float *dr = T->drp[par][l];
-                for (size_t b = 0; b < m; b++)
-                    for (size_t j = lo; j < hi; j++)
+                for (size_t b = pt.b0; b < pt.b1; b++)
+                    for (size_t j = pt.j0; j < pt.j1; j++)
                         dr[b * N->ld[l] + j] = a[b * N->ld[l] + j] * dropout_scale(T->key, step, b, j, p);
             }
         }
         barrier_wait(T->bar);
-        in = p > 0 ? T->drp[par][l] : a;
+        in = drops(T, l) ? T->drp[par][l] : a;
     }
-    lo = 0, hi = nL; /* output layer: all of it, or own neurons */
+    lo = 0, hi = nL; /* output layer (dense): all of it, or own neurons */
     if (!rep) {
         split_range(ldL, nt, tid, &lo, &hi);
         if (hi > nL) hi = nL;
     }
     if (lo < hi) {
-        LK(N, L)->forward(&N->layer[L], VL.W, VL.B, in, m, lo, hi, aL);
+        Part pt = {0, m, lo, hi};
+        LK(N, L)->forward(&N->layer[L], VL.W, VL.B, in, m, &pt, aL, T->tmp[tid]);
         activate(aL, m, ldL, lo, hi, N->layer[L].act);
         TASK(N)->error(N, T->data, aL, m, ldL, lo, hi, rows, dL, tid == 0 || !rep ? ct : NULL);
     }
@@ -2678,41 +3427,57 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     for (int l = L - 1; l >= 0; l--) { /* deltas of layer l, step of layer l+1 */
         const float *dn = l + 1 == L ? dL : T->dlt[par][l + 1];
         const float *a = l ? T->act[par][l] : T->xb[tid];
-        const float *x = l && p > 0 ? T->drp[par][l] : a; /* what layer l+1 saw */
+        const float *x = drops(T, l) ? T->drp[par][l] : a; /* what layer l+1 saw */
         LayerView V = layer_view(T, tid, l + 1);
         const Layer *ly = &N->layer[l + 1];
-        size_t ld = N->ld[l], ldn = N->ld[l + 1], nn = N->size[l + 1];
-        if (l == 0) { /* W(1) by rows: this thread's neurons of layer 1 */
-            split_range(ldn, nt, tid, &lo, &hi);
+        size_t ld = N->ld[l], nn = N->size[l + 1];
+        int rows_kind = layer_kinds[ly->kind].by_rows;
+        Part pt;
+        if (l == 0 && !rows_kind) { /* W(1) of a dense layer by rows: this thread's neurons of layer 1 */
+            split_range(N->ld[1], nt, tid, &lo, &hi);
             if (hi > nn) hi = nn;
             if (rep && L == 1) lo = 0, hi = nn; /* a replicated single layer */
-            layer_update(T, ly, &V, dn, m, x, 0, ld, lo, hi, 1, step);
+            layer_update(T, ly, &V, dn, m, x, NULL, 0, ld, lo, hi, 1, step);
             break;
         }
-        split_range(ld, nt, tid, &lo, &hi);
-        if (lo < hi) {
-            float *d = T->dlt[par][l];
-            size_t h = hi > N->size[l] ? N->size[l] : hi;
-            layer_kinds[ly->kind].backward(ly, V.W, dn, m, lo, hi, d);
-            for (size_t b = 0; b < m; b++)
-                for (size_t j0 = lo; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256 */
-                    float g[256];
-                    size_t n = h - j0 < 256 ? h - j0 : 256;
-                    act_grad(a + b * ld + j0, g, n, N->layer[l].act);
-                    for (size_t j = j0; j < j0 + n; j++) {
-                        float f = (NN_FAULT == 4 ? -1 : 1) * g[j - j0];
-                        if (p > 0) f *= dropout_scale(T->key, step, b, j, p);
-                        d[b * ld + j] *= f;
+        pt = layer_part(ly, m, tid, nt, 1);
+        if (l == 0 && !ly->nw) break; /* a pool on the input: nothing to learn, no delta wanted */
+        if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
+            float *d = l ? T->dlt[par][l] : NULL; /* (no delta of the input) */
+            size_t h = pt.j1 > N->size[l] ? N->size[l] : pt.j1;
+            int dr = drops(T, l);
+            layer_kinds[ly->kind].backward(ly, V.W, dn, x, l + 1 == L ? aL : T->act[par][l + 1], m, &pt, d,
+                                           T->part[l + 1], T->tmp[tid]);
+            if (d && (N->layer[l].act != ACT_LINEAR || dr || NN_FAULT == 4)) /* (a linear layer's f' is 1) */
+                for (size_t b = pt.b0; b < pt.b1; b++)
+                    for (size_t j0 = pt.j0; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256 */
+                        float g[256];
+                        size_t n = h - j0 < 256 ? h - j0 : 256;
+                        act_grad(a + b * ld + j0, g, n, N->layer[l].act);
+                        for (size_t j = j0; j < j0 + n; j++) {
+                            float f = (NN_FAULT == 4 ? -1 : 1) * g[j - j0];
+                            if (dr) f *= dropout_scale(T->key, step, b, j, p);
+                            d[b * ld + j] *= f;
+                        }
                     }
-                }
+        }
+        if (rows_kind) { /* after every thread's rows: the gradient of this thread's weight columns, and the step */
+            barrier_wait(T->bar);
+            if (ly->nw) {
+                size_t i0, i1;
+                weight_chunk(ly, nt, tid, &i0, &i1);
+                layer_update(T, ly, &V, dn, m, x, T->part[l + 1], i0, i1, 0, ly->wrows, tid == 0, step);
+            }
+            if (l == 0) barrier_wait(T->bar); /* every thread's next forward pass reads all of W(1) */
+            continue;
         }
         if (rep && l + 1 == L) { /* the whole replica, after its columns were read above */
-            layer_update(T, ly, &V, dn, m, x, 0, ld, 0, nn, 1, step);
+            layer_update(T, ly, &V, dn, m, x, NULL, 0, ld, 0, nn, 1, step);
         } else {
-            if (lo < hi) layer_update(T, ly, &V, dn, m, x, lo, hi, 0, nn, 0, step);
-            if (tid == 0) layer_update(T, ly, &V, dn, m, x, 0, 0, 0, nn, 1, step); /* the biases */
+            if (pt.j0 < pt.j1) layer_update(T, ly, &V, dn, m, x, NULL, pt.j0, pt.j1, 0, nn, 0, step);
+            if (tid == 0) layer_update(T, ly, &V, dn, m, x, NULL, 0, 0, 0, nn, 1, step); /* the biases */
         }
-        if (l > 1) barrier_wait(T->bar); /* all of delta(l) is needed below */
+        if (l > 1 || !dense1) barrier_wait(T->bar); /* all of delta(l) is needed below */
     }
 }
 
@@ -2761,7 +3526,7 @@ static void train_epoch_job(void *arg, int tid, int nt)
  * `optimizer` and `dropout` decide which optional buffers exist. */
 static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, int optimizer, float dropout, Err *err)
 {
-    int L = N->nl - 1, states = optimizer == OPT_ADAM ? 2 : optimizer == OPT_SGD ? 0 : 1;
+    int L = N->nl - 1, states = optimizer == OPT_ADAM ? 2 : optimizer == OPT_SGD ? 0 : 1, later = 0;
     size_t wl = N->layer[L].boff + N->layer[L].nb - N->layer[L].woff, wall = 0; /* a replica's floats */
     memset(T, 0, sizeof *T);
     T->net = N, T->batch = batch, T->bar = bar, T->optimizer = optimizer, T->dropout = dropout;
@@ -2770,11 +3535,14 @@ static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, 
     /* replicate the output layer when that costs at most a quarter more
      * work; softmax needs the whole output row in one thread anyway */
     T->rep = nt == 1 || (acts[N->layer[L].act].where & ACT_ROW) || LK(N, L)->macs(&N->layer[L]) * 4 <= wall;
-    if (states && (!(T->gbuf = alloc_floats(N->nparam)) || !(T->s1 = alloc_floats(N->nparam)) ||
-                   (states == 2 && !(T->s2 = alloc_floats(N->nparam)))))
-        goto oom;
+    for (int l = 1; l <= L; l++) /* a convolution's step waits for its gradient (see train_step) */
+        if (LK(N, l)->by_rows && N->layer[l].nw) later = 1;
+    if ((states || later) && !(T->gbuf = alloc_floats(N->nparam))) goto oom;
+    if (states && (!(T->s1 = alloc_floats(N->nparam)) || (states == 2 && !(T->s2 = alloc_floats(N->nparam))))) goto oom;
     for (int t = 0; t < nt; t++) {
-        if (!(T->xb[t] = alloc_floats(batch * N->ld[0]))) goto oom;
+        if (!(T->xb[t] = alloc_floats(batch * N->ld[0])) || !(T->tmp[t] = alloc_floats(net_tmp(N))) ||
+            !(T->augb[t] = alloc_floats(N->ld[0])))
+            goto oom;
         if (!T->rep) continue;
         if (!(T->out[t] = alloc_floats(batch * N->ld[L])) || !(T->dout[t] = alloc_floats(batch * N->ld[L]))) goto oom;
         if (t && (!(T->wl[t] = alloc_floats(wl)) || !(T->gl[t] = alloc_floats(wl)) ||
@@ -2784,7 +3552,8 @@ static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, 
     for (int p = 0; p < 2; p++) {
         for (int l = 1; l <= L; l++)
             if (!(T->act[p][l] = alloc_floats(batch * N->ld[l])) || !(T->dlt[p][l] = alloc_floats(batch * N->ld[l])) ||
-                (dropout > 0 && l < L && !(T->drp[p][l] = alloc_floats(batch * N->ld[l]))))
+                (dropout > 0 && l < L && !(T->drp[p][l] = alloc_floats(batch * N->ld[l]))) ||
+                (!p && N->layer[l].part && !(T->part[l] = alloc_floats2((batch + NN_GROUP - 1) / NN_GROUP, N->layer[l].part))))
                 goto oom;
         if (!(T->cterm[p] = alloc_array(batch * N->ld[L], sizeof(double)))) goto oom;
     }
@@ -2882,13 +3651,14 @@ static void train_epoch(Pool *pl, Trainer *T)
 static void trainer_free(Trainer *T)
 {
     for (int t = 0; t < NN_MAX_THREADS; t++) {
-        free(T->xb[t]), free(T->out[t]), free(T->dout[t]);
+        free(T->xb[t]), free(T->out[t]), free(T->dout[t]), free(T->tmp[t]), free(T->augb[t]);
         free(T->wl[t]), free(T->gl[t]), free(T->s1l[t]), free(T->s2l[t]);
     }
     for (int p = 0; p < 2; p++) {
         for (int l = 0; l < NN_MAX_LAYERS; l++) free(T->act[p][l]), free(T->dlt[p][l]), free(T->drp[p][l]);
         free(T->cterm[p]);
     }
+    for (int l = 0; l < NN_MAX_LAYERS; l++) free(T->part[l]);
     free(T->gbuf), free(T->s1), free(T->s2);
 }
 
@@ -2896,21 +3666,23 @@ static void trainer_free(Trainer *T)
 /* @@13 inference                                                           */
 /* ======================================================================== */
 
-/* Forward m <= NN_CHUNK rows held in s0 (m, ld[0]) -- scaled, padding zero
- * -- through the whole network on one thread; s0 and s1 (NN_CHUNK, maxld)
- * are scratch.  Row b's output activations go to out + b * size[L] when out
- * != NULL, its arg-max label to pred[b] when pred != NULL. */
+/* Forward m <= NN_CHUNK rows held in s[0] (m, ld[0]) -- scaled, padding
+ * zero -- through the whole network on one thread; s[0] and s[1] (NN_CHUNK,
+ * maxld) and s[2] (a row's scratch of the widest layer) are scratch.  Row
+ * b's output activations go to out + b * size[L] when out != NULL, its
+ * arg-max label to pred[b] when pred != NULL. */
 #define NN_CHUNK 64
-static void forward_chunk(const Net *N, size_t m, float *s0, float *s1, float *out, int32_t *pred)
+static void forward_chunk(const Net *N, size_t m, float *const *s, float *out, int32_t *pred)
 {
     int L = N->nl - 1;
-    float *in = s0, *o = s1;
+    float *in = s[0], *o = s[1];
     for (int l = 1; l <= L; l++) {
-        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), in, m, 0, N->size[l], o);
+        Part pt = {0, m, 0, N->size[l]};
+        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), in, m, &pt, o, s[2]);
         activate(o, m, N->ld[l], 0, N->size[l], N->layer[l].act);
         for (size_t b = 0; b < m; b++) /* the next layer reads the padding */
             memset(o + b * N->ld[l] + N->size[l], 0, (N->ld[l] - N->size[l]) * sizeof(float));
-        in = o, o = (o == s1) ? s0 : s1;
+        in = o, o = (o == s[1]) ? s[0] : s[1];
     }
     for (size_t b = 0; b < m; b++) {
         const float *a = in + b * N->ld[L];
@@ -2921,17 +3693,17 @@ static void forward_chunk(const Net *N, size_t m, float *s0, float *s1, float *o
 
 /* Forward rows [r0, r1) of a data set, NN_CHUNK at a time; results as in
  * forward_chunk, indexed by row. */
-static void forward_rows(const Net *N, const InputMap *in, const Data *d, size_t r0, size_t r1, float *s0, float *s1,
+static void forward_rows(const Net *N, const InputMap *in, const Data *d, size_t r0, size_t r1, float *const *s,
                          float *out, int32_t *pred)
 {
     for (size_t r = r0; r < r1; r += NN_CHUNK) {
         size_t m = r1 - r < NN_CHUNK ? r1 - r : NN_CHUNK, rows[NN_CHUNK];
         for (size_t b = 0; b < m; b++) {
             rows[b] = r + b;
-            memset(s0 + b * N->ld[0] + N->size[0], 0, (N->ld[0] - N->size[0]) * sizeof(float));
+            memset(s[0] + b * N->ld[0] + N->size[0], 0, (N->ld[0] - N->size[0]) * sizeof(float));
         }
-        map_rows(in, d, rows, m, s0, N->ld[0]);
-        forward_chunk(N, m, s0, s1, out ? out + r * N->size[N->nl - 1] : NULL, pred ? pred + r : NULL);
+        map_rows(in, d, rows, m, s[0], N->ld[0]);
+        forward_chunk(N, m, s, out ? out + r * N->size[N->nl - 1] : NULL, pred ? pred + r : NULL);
     }
 }
 
@@ -2941,7 +3713,7 @@ typedef struct {
     const Net *net;
     const InputMap *in; /* the model's */
     const Data *data;
-    float *scratch[NN_MAX_THREADS][2];
+    float *scratch[NN_MAX_THREADS][3]; /* forward_chunk's s, per thread */
     float *out;
     int32_t *pred;
 } Infer;
@@ -2950,7 +3722,7 @@ static void infer_job(void *arg, int tid, int nt)
 {
     Infer *I = arg;
     size_t n = I->data->n, r0 = n * (size_t)tid / (size_t)nt, r1 = n * (size_t)(tid + 1) / (size_t)nt;
-    forward_rows(I->net, I->in, I->data, r0, r1, I->scratch[tid][0], I->scratch[tid][1], I->out, I->pred);
+    forward_rows(I->net, I->in, I->data, r0, r1, I->scratch[tid], I->out, I->pred);
 }
 
 static int infer_init(Infer *I, const Net *N, const InputMap *in, int nt, Err *err)
@@ -2961,15 +3733,15 @@ static int infer_init(Infer *I, const Net *N, const InputMap *in, int nt, Err *e
     for (int l = 0; l < N->nl; l++)
         if (N->ld[l] > maxld) maxld = N->ld[l];
     for (int t = 0; t < nt; t++)
-        for (int k = 0; k < 2; k++)
-            if (!(I->scratch[t][k] = alloc_floats(NN_CHUNK * maxld)))
+        for (int k = 0; k < 3; k++)
+            if (!(I->scratch[t][k] = alloc_floats(k < 2 ? NN_CHUNK * maxld : net_tmp(N))))
                 return fail(err, NULL, "out of memory for prediction buffers");
     return 0;
 }
 
 static void infer_free(Infer *I)
 {
-    for (int t = 0; t < NN_MAX_THREADS; t++) free(I->scratch[t][0]), free(I->scratch[t][1]);
+    for (int t = 0; t < NN_MAX_THREADS; t++) free(I->scratch[t][0]), free(I->scratch[t][1]), free(I->scratch[t][2]);
 }
 
 /* Run the network over all of d; fills pred (n) and/or out (n, size[L]). */
@@ -2983,24 +3755,31 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
 /* @@14 model file                                                          */
 /* ======================================================================== */
 
-/* Format notes: the nn model file, format version 3.  All integers are
+/* Format notes: the nn model file, format version 4.  All integers are
  * unsigned little-endian, floats IEEE-754 binary32 little-endian, each
  * written byte by byte (never a struct).
  *
  *   offset  size     field
  *   0       8        magic 89 4E 4E 4D 0D 0A 1A 0A ("\x89NNM\r\n\x1a\n")
- *   8       4        format version (3; versions 1 and 2 still load)
+ *   8       4        format version (4; versions 1 to 3 still load)
  *   12      4        K, number of activation layers, input included (2..16)
  *   16      4        task (1 classification, 2 regression)
  *   20      4        cost (1 quadratic, 2 cross-entropy, 3 log-likelihood)
  *   24      4        input divisor (f32 > 0): features are divided by it
  *   28      4        inputs (1..65536)
- *   32      ...      K-1 layer records, one per layer from the first:
- *                    kind (4: 1 dense), activation (4: 1 sigmoid, 2 tanh,
- *                    3 relu, 4 leaky, 5 linear, 6 softmax), outputs (4,
- *                    1..65536), E (4, at most 1024) and E bytes of the
- *                    kind's own fields (dense: none).  A new kind of layer
- *                    is a new kind id with its own fields.
+ *   32      12       the input's shape: channels, height, width (4 each,
+ *                    their product the inputs; a plain input: inputs x 1 x 1)
+ *   44      ...      K-1 layer records, one per layer from the first:
+ *                    kind (4: 1 dense, 2 convolution, 3 max pooling, 4
+ *                    average pooling), activation (4: 1 sigmoid, 2 tanh,
+ *                    3 relu, 4 leaky, 5 linear, 6 softmax; a pool's is
+ *                    linear), outputs (4, 1..65536), E (4, at most 1024)
+ *                    and E bytes of the kind's own fields (dense: none;
+ *                    convolution: maps, kernel size, padding, 4 each; pool:
+ *                    its window, 4).  A new kind of layer is a new kind id
+ *                    with its own fields.  Each layer's output shape
+ *                    follows from the input's and the records, and must
+ *                    give the outputs its record states.
  *   ..      4        F, the number of settings fields (at most 1000), then F
  *                    fields, each: tag (4), length in bytes (4), value.
  *                    Tags (all 4-byte values; f = f32, else u32): 1 eta f,
@@ -3022,15 +3801,20 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *                    value (f32, the training mean of a number column),
  *                    its category count (4) and each category's length (4)
  *                    and bytes; 24 the regression targets: count T (4),
- *                    their means and deviations (f32, 8 x T bytes).  An
+ *                    their means and deviations (f32, 8 x T bytes); 25
+ *                    the augmentation (4: the shift in pixels, + 0x100 for
+ *                    flip), present when used.  An
  *                    unknown tag is an error: it may change what the
  *                    model computes.
  *   ..      ...      for each layer, its parameters as its kind lays them
  *                    out (dense: weights, outputs x inputs row-major, row j
- *                    the weights into unit j, then the biases), all f32
+ *                    the weights into unit j, then the biases; convolution:
+ *                    per map its kernel, (row, column, channel) order, then
+ *                    the biases; pool: none), all f32
  *   end-4   4        CRC-32 (IEEE, as gzip) of every byte before it
  *
- * Version 2 had, after the version: K (4), the K layer sizes, the
+ * Version 3 had no input shape (its records start at 32; dense layers
+ * only).  Version 2 had, after the version: K (4), the K layer sizes, the
  * activations of layers 1..K-1, the cost, the input divisor, then the
  * fields and the weights as above (dense layers, classification).  Version
  * 1 had, after the input divisor, fixed fields: eta f, batch, epochs,
@@ -3039,7 +3823,7 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  * A loader checks the magic, the version, the CRC, every field's range, that
  * every number is finite, and that the length is exactly what the sizes say. */
 
-#define MODEL_VERSION 3u
+#define MODEL_VERSION 4u
 #define MODEL_MAX_REC 1024u /* bytes of a layer kind's own fields in a record */
 #define MODEL_MAX_FIELDS 1000u
 
@@ -3049,7 +3833,8 @@ enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, T
        TAG_NAMES = 21,       /* variable length: count, then (length, bytes) per class name */
        TAG_STANDARDIZE = 22, /* 8 x inputs bytes: the inputs' means, then 1 / their deviations (f32) */
        TAG_TABLE = 23,       /* variable length: the training table's columns (see Table) */
-       TAG_TARGETS = 24      /* regression: count, then the targets' means and deviations (f32) */
+       TAG_TARGETS = 24,     /* regression: count, then the targets' means and deviations (f32) */
+       TAG_AUGMENT = 25      /* 4 bytes, present when used: --augment's shift in pixels, + 0x100 for flip */
 };
 #define NN_MAX_NAME 4096 /* bytes in one class name */
 
@@ -3083,6 +3868,7 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
     buf_u32(&b, (uint32_t)N->cost);
     buf_u32(&b, f32_bits(Mc.in.div));
     buf_u32(&b, (uint32_t)N->size[0]);
+    for (int k = 0; k < 3; k++) buf_u32(&b, (uint32_t)N->shape[0][k]);
     for (int l = 1; l < N->nl; l++) { /* the layer records */
         const Layer *ly = &N->layer[l];
         size_t at;
@@ -3092,7 +3878,8 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
         LK(N, l)->rec_save(&b, ly);
         if (!b.oom) put_le32(b.p + at, (uint32_t)(b.n - at - 4));
     }
-    buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.in.mean != NULL) + (Mc.tab.ncol != 0) + (Mc.out.n != 0));
+    buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.in.mean != NULL) + (Mc.tab.ncol != 0) + (Mc.out.n != 0) + (Mc.augment != 0));
+    if (Mc.augment) buf_u32(&b, TAG_AUGMENT), buf_u32(&b, 4), buf_u32(&b, Mc.augment);
     for (uint32_t t = 1; t < TAG_COUNT; t++) {
         uint32_t v = t == TAG_SEED_LO ? (uint32_t)Mc.seed : t == TAG_SEED_HI ? (uint32_t)(Mc.seed >> 32)
                    : f[t] ? f32_bits(*f[t]) : *u[t];
@@ -3281,13 +4068,23 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
         N->task = (int)get_le32(c.p), N->cost = (int)get_le32(c.p + 4);
         M->in.div = bits_f32(get_le32(c.p + 8)), N->size[0] = get_le32(c.p + 12), c.p += 16;
         if (N->task < 1 || N->task >= TASK_COUNT) return fail(err, name, "unknown task id %d", N->task);
+        if (ver >= 4) { /* the input's shape */
+            if (!cur_need(&c, 12)) return fail(err, name, "truncated model header");
+            for (int k = 0; k < 3; k++) N->shape[0][k] = get_le32(c.p + 4 * k);
+            c.p += 12;
+            if (N->shape[0][0] > NN_MAX_WIDTH || N->shape[0][1] > NN_MAX_WIDTH || N->shape[0][2] > NN_MAX_WIDTH ||
+                N->shape[0][0] * N->shape[0][1] * N->shape[0][2] != N->size[0])
+                return fail(err, name, "the input shape %zux%zux%zu is not its %zu inputs", N->shape[0][0], N->shape[0][1],
+                            N->shape[0][2], N->size[0]);
+        }
         for (uint32_t l = 1; l < K; l++) {
             Layer *ly = &N->layer[l];
             uint32_t kind, a, e;
             if (!cur_need(&c, 16)) return fail(err, name, "truncated record of layer %u", l);
             kind = get_le32(c.p), a = get_le32(c.p + 4), N->size[l] = get_le32(c.p + 8), e = get_le32(c.p + 12);
             c.p += 16;
-            if (kind < 1 || kind >= LAYER_COUNT) return fail(err, name, "layer %u has unknown kind %u", l, kind);
+            if (kind < 1 || kind >= LAYER_COUNT || (ver < 4 && kind != LAYER_DENSE))
+                return fail(err, name, "layer %u has unknown kind %u", l, kind);
             if (a < 1 || a >= ACT_COUNT) return fail(err, name, "layer %u has unknown activation id %u", l, a);
             if (e > MODEL_MAX_REC || !cur_need(&c, e) || layer_kinds[kind].rec_load(c.p, e, ly))
                 return fail(err, name, "layer %u: malformed %s layer record", l, layer_kinds[kind].name);
@@ -3375,6 +4172,13 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
                 c.p += 4;
                 if (cur_mean_scale(&c, n, &M->out.mean, &M->out.sd)) return fail(err, name, "bad targets field");
                 M->out.n = n;
+                continue;
+            }
+            if (tag == TAG_AUGMENT) {
+                if (flen != 4 || !cur_need(&c, 4) || M->augment) return fail(err, name, "bad augment field");
+                M->augment = get_le32(c.p), c.p += 4;
+                if (!M->augment || (M->augment & ~(AUG_FLIP | 0xffu)) || (M->augment & 0xff) > NN_MAX_SHIFT)
+                    return fail(err, name, "bad augment field");
                 continue;
             }
             if (tag < 1 || tag >= TAG_COUNT)
@@ -3716,6 +4520,7 @@ static int load_idx_images(uint8_t *buf, size_t len, const char *name, Data *d, 
     if (dims[0] > NN_MAX_ROWS) return fail(err, name, "IDX file has %u items; the limit is %d", dims[0], NN_MAX_ROWS);
     if (dims[0] == 0) return fail(err, name, "IDX file has no items");
     d->n = dims[0], d->d = feat;
+    if (D == 3) d->shape[0] = 1, d->shape[1] = dims[1], d->shape[2] = dims[2];
     snprintf(d->name, sizeof d->name, "%s", name);
     if (buf[2] == 0x08) { /* bytes stay bytes: converted per mini-batch */
         d->x8 = p, d->own_x = buf, d->maxabs = 255;
@@ -5315,6 +6120,8 @@ typedef struct {
     int optimizer, schedule, init;
     float momentum, beta1, beta2, epsilon, lambda, dropout, gamma;
     size_t step, patience;
+    uint32_t augment;    /* as Meta.augment */
+    size_t img[3];       /* with augment: the images' C x H x W */
 } TrainOpt;
 
 /* The textbook's settings: plain SGD, eta 3, batch 10, 30 epochs. */
@@ -5615,6 +6422,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     r.T.data = tr, r.T.order = r.order, r.T.count = tr->n, r.T.in = &M->in;
     r.T.momentum = o->momentum, r.T.beta1 = o->beta1, r.T.beta2 = o->beta2, r.T.epsilon = o->epsilon;
     r.T.lambda_n = o->lambda / (float)tr->n, r.T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
+    r.T.augment = o->augment, memcpy(r.T.img, o->img, sizeof r.T.img);
     r.T.stop_flag = ctl ? ctl->stop : NULL;
     r.T.progress = ctl && ctl->progress && !o->quiet, r.T.epochs = o->epochs;
     if (ctl && ctl->log && !R) { /* a resumed run appends to its log */
@@ -5782,7 +6590,7 @@ typedef struct {
     const char **beg, **end;  /* (n) line spans */
     size_t *lineno;           /* (n) 1-based line numbers */
     size_t n;
-    float **scratch;          /* the Infer scratch: [2 * tid], [2 * tid + 1] */
+    float **scratch;          /* the Infer scratch: thread tid's three at [3 * tid] */
     float *out;               /* (n, size[L]) */
     int32_t *pred;            /* (n) */
     size_t badrow[NN_MAX_THREADS];
@@ -5797,7 +6605,7 @@ static void pred_job(void *arg, int tid, int nt)
     const Net *N = J->net;
     size_t r0 = J->n * (size_t)tid / (size_t)nt, r1 = J->n * (size_t)(tid + 1) / (size_t)nt;
     size_t K = N->size[N->nl - 1], ld0 = N->ld[0];
-    float *s0 = J->scratch[2 * tid], *s1 = J->scratch[2 * tid + 1];
+    float *const *s = J->scratch + 3 * tid, *s0 = s[0];
     J->badrow[tid] = SIZE_MAX;
     for (size_t r = r0; r < r1; r += NN_CHUNK) {
         size_t m = r1 - r < NN_CHUNK ? r1 - r : NN_CHUNK;
@@ -5818,7 +6626,7 @@ static void pred_job(void *arg, int tid, int nt)
                 for (size_t b = 0; b < m; b++)
                     for (size_t i = 0; i < N->size[0]; i++) s0[b * ld0 + i] /= J->in->div;
             standardize(s0, m, ld0, N->size[0], J->in->mean, J->in->rsd);
-            forward_chunk(N, m, s0, s1, J->out + r * K, J->pred + r);
+            forward_chunk(N, m, s, J->out + r * K, J->pred + r);
             for (size_t b = 0; b < m; b++) /* a value too large for the scaling: an error, never "nan" */
                 if (!all_finite(J->out + (r + b) * K, K)) {
                     J->bad[tid].kind = BAD_OVERFLOW, J->bad[tid].cname = NULL;
@@ -6197,7 +7005,9 @@ typedef struct {
 #define OPT_END {NULL, NULL, NULL, NULL}
 
 static const OptSpec train_opts[] = {
-    {"layers", "SPEC", "IN-30-OUT", "layer sizes from input to output, e.g. 784-30-10 or 784-100relu-10softmax"},
+    {"layers", "SPEC", "IN-30-OUT", "layers from input to output, e.g. 784-30-10 or 784-100relu-10softmax; for images CxHxW first, then "
+                                      "convolutions Nck[pP] (N maps of k x k, padding P), max or average pools mpK/apK, then dense layers: "
+                                      "1x28x28-20c5-mp2-40c5-mp2-100-10"},
     {"hidden", "ACT", "sigmoid", "activation of hidden layers not named in SPEC: sigmoid, tanh, relu, leaky"},
     {"output", "ACT", "sigmoid", "activation of the output layer if not named in SPEC: sigmoid, tanh, linear, softmax"},
     {"cost", "NAME", "log-likelihood with softmax, else quadratic", "quadratic, cross-entropy (sigmoid output) or log-likelihood (softmax)"},
@@ -6214,10 +7024,11 @@ static const OptSpec train_opts[] = {
     {"gamma", "G", "0.1 (exp: 0.95)", "decay factor of the step and exp schedules"},
     {"step", "N", "10", "epochs between decays of the step schedule"},
     {"lambda", "L", "0", "L2 regularisation: each step adds (lambda/n) w to the gradient, n = training rows"},
-    {"dropout", "P", "0", "drop each hidden neuron with probability P while training (inverted dropout)"},
+    {"dropout", "P", "0", "drop each hidden neuron with probability P while training (inverted dropout; dense layers only)"},
+    {"augment", "shift:N[,flip]", "none", "images: each epoch, shift every training image by a random offset of up to N pixels each way (and mirror it left to right with probability 1/2: flip); seeded"},
     {"val", "N|FRAC", "0", "hold out N rows (or a fraction) of --train for validation; the best epoch on it is saved"},
     {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy (regression: loss)"},
-    {"seed", "N", "1", "seed for initialisation, shuffling, splits and dropout"},
+    {"seed", "N", "1", "seed for initialisation, shuffling, splits, dropout and augmentation"},
     {"train", "FILE", "data/", "training data: CSV, or IDX images ('-' = stdin)"},
     {"train-labels", "FILE", "beside IDX", "IDX labels for --train"},
     {"test", "FILE", "none", "test data, evaluated after every epoch (never used to choose anything)"},
@@ -6316,13 +7127,17 @@ static const CmdSpec commands[] = {
     {"train", "[OPTIONS]", "train a network with mini-batch SGD and save it", train_opts, cmd_train,
      "A CSV file with a target (--target), categories or missing values is a table: every setting not given\n"
      "then takes a default for tables (64 relu units, standardised inputs, adam, L2, early stopping on a fifth\n"
-     "of the rows), said on stderr.  The defaults below are the textbook's, for images and plain CSV."},
+     "of the rows), said on stderr.  A spec with convolutions or pools takes relu hidden layers, a softmax output,\n"
+     "momentum 0.9 at eta 0.05 and batch 64 unless given, also said.  The defaults below are the textbook's, for\n"
+     "dense networks on images and plain CSV."},
     {"predict", "MODEL INPUT [OPTIONS]", "print one predicted label (or --probs) per input row", predict_opts, cmd_predict,
      "A regression model prints its values; a model trained on a table reads its columns by header name."},
     {"eval", "MODEL DATA [OPTIONS]", "print the accuracy of a model on labelled data", eval_opts, cmd_eval,
      "For a regression model: MSE, RMSE, MAE and R^2 per target, and a scatter of predicted against true values."},
-    {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts, cmd_info, NULL},
-    {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron", weights_opts, cmd_weights, NULL},
+    {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts, cmd_info,
+     "A network of images gets a row per layer with its kind in the spec's notation, its output shape (maps x height\n"
+     "x width) and the multiply-adds of one image's forward pass."},
+    {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron (or per convolution kernel)", weights_opts, cmd_weights, NULL},
     {"show", "DATA [--index I] [--count N]", "draw images of a data set in the terminal, with their labels", show_opts, cmd_show, NULL},
     {"export", "MODEL --c FILE.h", "write the model as a self-contained C header for firmware", export_opts, cmd_export, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL}};
@@ -6610,6 +7425,8 @@ typedef struct {
     int standardize;                  /* --standardize, or a table's default */
     size_t folds;                     /* --folds K (0: none) */
     int table_net;                    /* no --layers and a table: the default network for tables */
+    int conv_net;                     /* --layers has convolutions or pools: their defaults (conv_defaults) */
+    const char *spec_later;           /* --layers starting with a layer: parsed with the IDX images' shape */
     Data tr, te, va;
     Net N;
     Meta M;
@@ -6703,6 +7520,20 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     FLOAT("lambda", 0, 0, 1e6, j->o.lambda, "a number from 0 to 1e6")
     FLOAT("dropout", 0, 0, 0.99, j->o.dropout, "a probability from 0 to below 1 (at most 0.99)")
 #undef FLOAT
+    if ((s = OPT(S, val, "augment"))) { /* shift:N, shift:N,flip or flip */
+        const char *p = s;
+        int ok = 1;
+        if (!strncmp(p, "shift:", 6)) {
+            p += 6, v = 0;
+            ok = *p >= '0' && *p <= '9';
+            for (; ok && *p >= '0' && *p <= '9'; p++) v = v > NN_MAX_SHIFT ? v : v * 10 + (size_t)(*p - '0');
+            ok = ok && v >= 1 && v <= NN_MAX_SHIFT && (!*p || (*p == ',' && p[1]));
+            j->o.augment = (uint32_t)v, p += *p == ',';
+        }
+        if (ok && *p) ok = !strcmp(p, "flip"), j->o.augment |= AUG_FLIP;
+        if (!ok)
+            return usage_error("train", "--augment '%s': expected shift:N (N from 1 to %d pixels), shift:N,flip or flip", s, NN_MAX_SHIFT);
+    }
     if ((s = OPT(S, val, "epochs")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
         return usage_error("train", "--epochs '%s': expected a whole number from 1 to %d", s, NN_MAX_EPOCHS);
     if (s) j->o.epochs = v;
@@ -6755,10 +7586,12 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
             return usage_error("train", "--missing '%s': expected mean, drop or error", s);
     }
     memset(&j->N, 0, sizeof j->N);
-    if ((s = OPT(S, val, "layers")) && parse_layers_opt(s, &j->N, 1, &err)) {
+    if ((s = OPT(S, val, "layers")) && spec_starts_with_layer(s)) j->spec_later = s; /* (train_network) */
+    else if (s && parse_layers_opt(s, &j->N, 1, &err)) {
         fprintf(stderr, "%s: %s\n", progname, err.msg);
         return 2;
     }
+    j->conv_net = s && spec_has_images(s);
     j->trainf = OPT(S, val, "train"), j->testf = OPT(S, val, "test");
     j->out = OPT(S, val, "out") ? OPT(S, val, "out") : "model.bin";
     if (!j->trainf) { /* the data shipped in data/, or fetched there */
@@ -6855,6 +7688,23 @@ static int target_stats(const Data *tr, const Table *tab, TargetMap *tm, int qui
     return 0;
 }
 
+/* What a set of defaults chose, said on one line: said() appends a
+ * phrase, after ", " when there is one already. */
+typedef struct {
+    char buf[400];
+    size_t n;
+} Said;
+
+static void said(Said *s, const char *fmt, ...)
+{
+    va_list ap;
+    if (s->n && s->n + 2 < sizeof s->buf) memcpy(s->buf + s->n, ", ", 3), s->n += 2;
+    va_start(ap, fmt);
+    if (s->n < sizeof s->buf) s->n += (size_t)vsnprintf(s->buf + s->n, sizeof s->buf - s->n, fmt, ap);
+    va_end(ap);
+    if (s->n >= sizeof s->buf) s->n = sizeof s->buf - 1;
+}
+
 /* Settings for a table (a CSV file with names, categories or missing
  * values, or a regression), where the textbook's defaults -- sigmoid
  * units, plain SGD at eta 3, inputs divided by their largest value -- do
@@ -6865,31 +7715,48 @@ static int target_stats(const Data *tr, const Table *tab, TargetMap *tm, int qui
 static void table_defaults(TrainJob *j, const char **val)
 {
     const OptSpec *S = train_opts;
-    char said[400];
-    size_t n = 0;
-    said[0] = 0;
-#define SAID(...) (n += n < sizeof said ? (size_t)snprintf(said + n, sizeof said - n, __VA_ARGS__) : 0)
+    Said sd = {"", 0};
     if (!OPT(S, val, "layers"))
-        j->table_net = 1, SAID("%sa %zu-64-%zu network of %s units with a %s output", n ? ", " : "", j->tr.d,
+        j->table_net = 1, said(&sd, "a %zu-64-%zu network of %s units with a %s output", j->tr.d,
                                j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? 2 : j->tr.nclass, OPT(S, val, "hidden") ? OPT(S, val, "hidden") : "relu",
                                OPT(S, val, "output") ? OPT(S, val, "output") : j->tr.t ? "linear" : "softmax");
-    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize")) j->standardize = 1, SAID("%sstandardised inputs", n ? ", " : "");
+    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize")) j->standardize = 1, said(&sd, "standardised inputs");
     if (!OPT(S, val, "optimizer")) {
         j->o.optimizer = OPT_ADAM, j->o.momentum = 0;
         if (!OPT(S, val, "eta")) j->o.eta = 0.003f;
-        SAID("%sadam at eta %g", n ? ", " : "", (double)j->o.eta);
+        said(&sd, "adam at eta %g", (double)j->o.eta);
     }
-    if (!OPT(S, val, "batch")) j->o.batch = 16, SAID("%sbatch 16", n ? ", " : "");
-    if (!OPT(S, val, "lambda")) j->o.lambda = 1, SAID("%sL2 lambda 1", n ? ", " : "");
-    if (!OPT(S, val, "epochs")) j->o.epochs = 1000, SAID("%sup to 1000 epochs", n ? ", " : "");
+    if (!OPT(S, val, "batch")) j->o.batch = 16, said(&sd, "batch 16");
+    if (!OPT(S, val, "lambda")) j->o.lambda = 1, said(&sd, "L2 lambda 1");
+    if (!OPT(S, val, "epochs")) j->o.epochs = 1000, said(&sd, "up to 1000 epochs");
     if (!OPT(S, val, "val") && j->tr.n >= 20) {
         j->vfrac = 0.2;
         if (!OPT(S, val, "patience")) j->o.patience = 100;
-        SAID("%sa fifth of the rows held out for validation, the best epoch kept%s", n ? ", " : "",
+        said(&sd, "a fifth of the rows held out for validation, the best epoch kept%s",
              OPT(S, val, "patience") ? "" : ", stopping after 100 epochs without a better one");
     }
-#undef SAID
-    if (n && !j->o.quiet) say("table defaults: %s (give an option to choose otherwise)", said);
+    if (sd.n && !j->o.quiet) say("table defaults: %s (give an option to choose otherwise)", sd.buf);
+}
+
+/* Settings for a convolutional network, where the textbook's sigmoid
+ * units and SGD at eta 3 do poorly: as the literature's notation means
+ * (and ../shared/bench/torch_cnn_ref.py reads it), ReLU hidden layers and
+ * a softmax output, and SGD with momentum 0.9 at eta 0.05 on mini-batches
+ * of 64.  Only settings not given are chosen; what was chosen is said. */
+static void conv_defaults(TrainJob *j, const char **val)
+{
+    const OptSpec *S = train_opts;
+    Said sd = {"", 0};
+    if (!OPT(S, val, "hidden")) j->hidden = ACT_RELU, said(&sd, "relu hidden layers");
+    if (!OPT(S, val, "output") && !j->tr.t) j->output = ACT_SOFTMAX, said(&sd, "a softmax output");
+    if (!OPT(S, val, "optimizer")) {
+        j->o.optimizer = OPT_MOMENTUM;
+        if (!OPT(S, val, "momentum")) j->o.momentum = 0.9f;
+        if (!OPT(S, val, "eta")) j->o.eta = 0.05f;
+        said(&sd, "momentum %g at eta %g", (double)j->o.momentum, (double)j->o.eta);
+    }
+    if (!OPT(S, val, "batch")) j->o.batch = 64, said(&sd, "batch 64");
+    if (sd.n && !j->o.quiet) say("convolutional defaults: %s (unless named in --layers; give an option to choose otherwise)", sd.buf);
 }
 
 /* The training, test and validation data of j.  Returns 0 or 1. */
@@ -6905,6 +7772,7 @@ static int train_data(TrainJob *j, const char **val)
     }
     if (j->default_data && !j->o.quiet) say("training on %s (%zu rows)", j->tr.name, j->tr.n);
     if (j->tr.is_table) table_defaults(j, val);
+    if (j->conv_net) conv_defaults(j, val);
     if (j->o.patience && !j->vrows && !j->vfrac) {
         data_free(&j->tr);
         return usage_error("train", "--patience needs --val");
@@ -7038,6 +7906,17 @@ static int train_network(TrainJob *j, const char **val)
     Err err = {{0}, {0}};
     int rc = 0;
     size_t nout = j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? (size_t)2 : j->tr.nclass;
+    if (j->spec_later) { /* "20c5-mp2-100-10": the input is the IDX images' shape */
+        if (!j->tr.shape[0]) {
+            fprintf(stderr, "%s: layer spec '%s': give the input's shape first, channels x height x width (like 1x28x28-%s); "
+                    "nn takes it from the file only for IDX images\n", progname, j->spec_later, j->spec_later);
+            return 2;
+        }
+        if (parse_layers_shape(j->spec_later, j->tr.shape, &j->N, 1, &err)) {
+            fprintf(stderr, "%s: %s\n", progname, err.msg);
+            return 2;
+        }
+    }
     if (!j->N.nl) { /* default: the textbook's one hidden layer of 30; for tables 64 ReLUs */
         char spec[64];
         snprintf(spec, sizeof spec, "%zu-%d-%zu", j->tr.d, j->table_net ? 64 : 30, nout);
@@ -7075,7 +7954,19 @@ static int train_network(TrainJob *j, const char **val)
         for (int l = 1; l < j->N.nl; l++) allsig &= j->N.layer[l].act == ACT_SIGMOID;
         j->o.init = allsig ? INIT_NORMAL : 0;
     }
-    if (!rc && !j->o.quiet && j->o.dropout > 0 && j->N.nl == 2) say("warning: --dropout has no effect: the network has no hidden layer");
+    if (!rc && !j->o.quiet && j->o.dropout > 0) {
+        int dense_hidden = 0;
+        for (int l = 1; l < j->N.nl - 1; l++) dense_hidden |= j->N.layer[l].kind == LAYER_DENSE;
+        if (!dense_hidden) say("warning: --dropout has no effect: the network has no hidden dense layer");
+    }
+    if (!rc && j->o.augment) { /* the images' shape: the network's input, or the IDX file's */
+        const size_t *sh = net_images(&j->N) ? j->N.shape[0] : j->tr.shape[0] ? j->tr.shape : NULL;
+        if (!sh || sh[0] * sh[1] * sh[2] != j->tr.d)
+            return usage_error("train", "--augment needs images: give the input's shape in --layers (like 1x28x28-100-10), or train on IDX images");
+        if ((j->o.augment & 0xff) >= sh[1] || (j->o.augment & 0xff) >= sh[2])
+            return usage_error("train", "--augment shift:%u is not smaller than the %zux%zu images", j->o.augment & 0xff, sh[1], sh[2]);
+        memcpy(j->o.img, sh, sizeof j->o.img);
+    }
     if (!rc && j->N.size[0] != j->tr.d) {
         fprintf(stderr, "%s: --layers has %zu inputs, but %s has %zu features per row%s\n", progname, j->N.size[0], j->tr.name, j->tr.d,
                 j->tr.is_table ? " (after one-hot encoding: see the table's notice above)" : "");
@@ -7121,7 +8012,7 @@ static int train_network(TrainJob *j, const char **val)
     j->M.init = (uint32_t)j->o.init, j->M.optimizer = (uint32_t)j->o.optimizer, j->M.schedule = (uint32_t)j->o.schedule;
     j->M.step = (uint32_t)j->o.step, j->M.val_rows = (uint32_t)j->va.n, j->M.patience = (uint32_t)j->o.patience;
     j->M.momentum = j->o.momentum, j->M.lambda = j->o.lambda, j->M.dropout = j->o.dropout, j->M.gamma = j->o.gamma;
-    j->M.beta1 = j->o.beta1, j->M.beta2 = j->o.beta2, j->M.epsilon = j->o.epsilon;
+    j->M.beta1 = j->o.beta1, j->M.beta2 = j->o.beta2, j->M.epsilon = j->o.epsilon, j->M.augment = j->o.augment;
     if (j->standardize && input_stats(&j->tr, &j->M.in)) return 1;
     if (j->tr.is_table) j->M.tab = j->tr.tab, memset(&j->tr.tab, 0, sizeof j->tr.tab); /* the model keeps the table */
     if (j->tr.t && target_stats(&j->tr, &j->M.tab, &j->M.out, j->o.quiet)) return 1;
@@ -7830,19 +8721,49 @@ static int cmd_eval(int argc, char **argv)
     return rc ? 1 : finish_stdout();
 }
 
+/* A layer in the spec's notation: "20c5", "32c3p1", "mp2", "ap2", "100". */
+static const char *layer_text(const Layer *ly, char *buf, size_t n)
+{
+    if (ly->kind == LAYER_CONV && ly->pad) snprintf(buf, n, "%zuc%zup%zu", ly->oc, ly->k, ly->pad);
+    else if (ly->kind == LAYER_CONV) snprintf(buf, n, "%zuc%zu", ly->oc, ly->k);
+    else if (ly->kind != LAYER_DENSE) snprintf(buf, n, "%s%zu", ly->kind == LAYER_MAXPOOL ? "mp" : "ap", ly->k);
+    else snprintf(buf, n, "%zu", ly->nout);
+    return buf;
+}
+
+
+/* The layer table of `nn info`: for a network of images, each layer's
+ * kind in the spec's notation and its output shape, C x H x W. */
 static void print_net(const Net *N)
 {
-    size_t tw = 0, tb = 0;
-    printf("%-6s %8s  %-10s %10s %8s\n", "layer", "neurons", "activation", "weights", "biases");
-    printf("%-6d %8zu  %-10s %10s %8s\n", 0, N->size[0], "input", "-", "-");
+    size_t tw = 0, tb = 0, macs = 0;
+    int img = net_images(N);
+    char t[64], sh[64];
+    if (img) {
+        printf("%-6s %-12s %-12s %-10s %10s %8s %12s\n", "layer", "kind", "output", "activation", "weights", "biases", "mult-adds");
+        snprintf(sh, sizeof sh, "%zux%zux%zu", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
+        printf("%-6d %-12s %-12s %-10s %10s %8s %12s\n", 0, "input", sh, "-", "-", "-", "-");
+    } else {
+        printf("%-6s %8s  %-10s %10s %8s\n", "layer", "neurons", "activation", "weights", "biases");
+        printf("%-6d %8zu  %-10s %10s %8s\n", 0, N->size[0], "input", "-", "-");
+    }
     for (int l = 1; l < N->nl; l++) {
         const Layer *ly = &N->layer[l];
         size_t w = ly->wrows * ly->wcols;
-        tw += w, tb += ly->nbias;
-        printf("%-6d %8zu  %-10s %10zu %8zu\n", l, N->size[l], act_name(ly->act), w, ly->nbias);
+        tw += w, tb += ly->nbias, macs += ly->nw ? LK(N, l)->macs(ly) : 0;
+        if (!img) {
+            printf("%-6d %8zu  %-10s %10zu %8zu\n", l, N->size[l], act_name(ly->act), w, ly->nbias);
+            continue;
+        }
+        if (ly->kind == LAYER_DENSE) snprintf(sh, sizeof sh, "%zu", ly->nout);
+        else snprintf(sh, sizeof sh, "%zux%zux%zu", ly->oc, ly->oh, ly->ow);
+        printf("%-6d %-12s %-12s %-10s %10zu %8zu %12zu\n", l, layer_text(ly, t, sizeof t), sh,
+               layer_kinds[ly->kind].no_act ? "-" : act_name(ly->act), w, ly->nbias, ly->nw ? LK(N, l)->macs(ly) : 0);
     }
-    printf("%-6s %8s  %-10s %10zu %8zu\n", "total", "", "", tw, tb);
+    if (img) printf("%-6s %-12s %-12s %-10s %10zu %8zu %12zu\n", "total", "", "", "", tw, tb, macs);
+    else printf("%-6s %8s  %-10s %10zu %8zu\n", "total", "", "", tw, tb);
     printf("parameters %zu\n", tw + tb);
+    if (img) printf("mult-adds: of one image's forward pass (training does about 3 times as many)\n");
 }
 
 static int cmd_info(int argc, char **argv)
@@ -7914,6 +8835,9 @@ static int cmd_info(int argc, char **argv)
     if (M.schedule == SCHED_EXP) printf(", gamma %g", (double)M.gamma);
     printf("\ninit %s, lambda %g, dropout %g\n", M.init ? init_names[M.init] : "per layer (he for relu/leaky, else scaled)",
            (double)M.lambda, (double)M.dropout);
+    if (M.augment)
+        printf("augment %s%.0u%s%s\n", M.augment & 0xff ? "shift:" : "", M.augment & 0xff,
+               (M.augment & AUG_FLIP) && (M.augment & 0xff) ? "," : "", M.augment & AUG_FLIP ? "flip" : "");
     if (M.val_rows)
         printf("validation %u rows, patience %u, kept epoch %u\n", M.val_rows, M.patience, M.kept_epoch);
     free(N.param), model_meta_free(&M);
@@ -7923,8 +8847,10 @@ static int cmd_info(int argc, char **argv)
 /* Format notes: PGM (netpbm, binary "P5"): "P5\n<width> <height>\n255\n"
  * then width x height bytes, row by row.  nn weights draws one tile per
  * neuron of the first hidden layer, its input weights laid out as the input
- * image (W pixels wide), scaled from its own smallest weight (black) to its
- * largest (white), tiles in a near-square grid with a 1-pixel grey border. */
+ * image (W pixels wide), or per map of a first convolution, its k x k
+ * kernel (a channel under another) with each weight z x z pixels; each
+ * scaled from its own smallest weight (black) to its largest (white),
+ * tiles in a near-square grid with a 1-pixel grey border. */
 /* Refuse an output that is the model being read (it would be replaced). */
 static int output_is_input(const char *cmd, const char *out, const char *in)
 {
@@ -7976,7 +8902,7 @@ static int cmd_weights(int argc, char **argv)
     Net N;
     Meta M;
     Err err = {{0}, {0}};
-    size_t n, tw, th, cols, rows, W, H, v;
+    size_t n, tw, th, cols, rows, W, H, v, tiles, zoom = 1;
     uint8_t *img;
     char head[64];
     int hl;
@@ -7991,8 +8917,18 @@ static int cmd_weights(int argc, char **argv)
         report(&err);
         return 1;
     }
-    n = N.size[0];
-    tw = (size_t)floor(sqrt((double)n) + 0.5);
+    {
+        const Layer *l1 = &N.layer[1];
+        if (!l1->nw) {
+            free(N.param), model_meta_free(&M);
+            say("%s: the first layer (%s) has no weights to draw", pos[0], layer_kinds[l1->kind].name);
+            return 1;
+        }
+        n = l1->wcols, tiles = l1->wrows;
+        if (l1->kind == LAYER_CONV) tw = l1->k, zoom = l1->k < 32 ? 32 / l1->k : 1;
+        else if (net_images(&N)) tw = N.shape[0][2] * N.shape[0][0]; /* a row of pixels, channels interleaved */
+        else tw = (size_t)floor(sqrt((double)n) + 0.5);
+    }
     if (OPT(S, val, "width")) {
         if (parse_size(OPT(S, val, "width"), n, &v) || v < 1) {
             free(N.param), model_meta_free(&M);
@@ -8001,21 +8937,28 @@ static int cmd_weights(int argc, char **argv)
         tw = v;
     }
     th = (n + tw - 1) / tw;
-    cols = (size_t)ceil(sqrt((double)N.size[1])), rows = (N.size[1] + cols - 1) / cols;
-    W = cols * (tw + 1) + 1, H = rows * (th + 1) + 1;
+    cols = (size_t)ceil(sqrt((double)tiles)), rows = (tiles + cols - 1) / cols;
+    if (tw > 65535 || th > 65535) W = H = SIZE_MAX;
+    else W = cols * (tw * zoom + 1) + 1, H = rows * (th * zoom + 1) + 1;
     if (W > 65535 || H > 65535 || !(img = malloc(W * H))) {
         free(N.param), model_meta_free(&M);
         say("the picture would be too large");
         return 1;
     }
     memset(img, 128, W * H);
-    for (size_t j = 0; j < N.size[1]; j++) {
-        const float *w = NET_W(&N, 1) + j * N.ld[0];
+    for (size_t j = 0; j < tiles; j++) {
+        const float *w = NET_W(&N, 1) + j * N.layer[1].ldw;
         float lo = w[0], hi = w[0];
-        size_t x0 = (j % cols) * (tw + 1) + 1, y0 = (j / cols) * (th + 1) + 1;
+        size_t x0 = (j % cols) * (tw * zoom + 1) + 1, y0 = (j / cols) * (th * zoom + 1) + 1, ic = N.layer[1].ic;
         for (size_t i = 1; i < n; i++) lo = w[i] < lo ? w[i] : lo, hi = w[i] > hi ? w[i] : hi;
-        for (size_t i = 0; i < tw * th; i++)
-            img[(y0 + i / tw) * W + x0 + i % tw] = i < n && hi > lo ? (uint8_t)((w[i] - lo) / (hi - lo) * 255.0f + 0.5f) : 0;
+        for (size_t i = 0; i < tw * th; i++) {
+            size_t q = i; /* the weight drawn at tile pixel i: a kernel's is stored (dy, dx, channel) */
+            uint8_t g;
+            if (N.layer[1].kind == LAYER_CONV) q = (i % (tw * tw)) / tw * tw * ic + i % tw * ic + i / (tw * tw);
+            g = q < n && hi > lo ? (uint8_t)((w[q] - lo) / (hi - lo) * 255.0f + 0.5f) : 0;
+            for (size_t zy = 0; zy < zoom; zy++)
+                memset(img + (y0 + i / tw * zoom + zy) * W + x0 + i % tw * zoom, g, zoom);
+        }
     }
     hl = snprintf(head, sizeof head, "P5\n%zu %zu\n255\n", W, H);
     {
@@ -8033,7 +8976,7 @@ static int cmd_weights(int argc, char **argv)
         report(&err);
         return 1;
     }
-    say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all", path, N.size[1], tw, th, W, H);
+    say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all", path, tiles, tw * zoom, th * zoom, W, H);
     return 0;
 }
 
@@ -8130,7 +9073,13 @@ static int cmd_export(int argc, char **argv)
     EMIT("/* Generated by nn %s from ", NN_VERSION);
     c_comment(&b, pos[0]);
     EMIT(": a %d-layer network", N.nl);
-    for (int l = 0; l < N.nl; l++) EMIT("%s%zu%s", l ? "-" : " ", N.size[l], l ? act_name(N.layer[l].act) : "");
+    if (net_images(&N)) { /* in the spec's notation; images channel-last (pixel by pixel, a pixel's channels together) */
+        EMIT(" %zux%zux%zu", N.shape[0][0], N.shape[0][1], N.shape[0][2]);
+        for (int l = 1; l < N.nl; l++)
+            EMIT("-%s%s", layer_text(&N.layer[l], fb, sizeof fb), layer_kinds[N.layer[l].kind].no_act ? "" : act_name(N.layer[l].act));
+        if (N.shape[0][0] > 1) EMIT(",\n * images read pixel by pixel, a pixel's %zu channels together", N.shape[0][0]);
+    } else
+        for (int l = 0; l < N.nl; l++) EMIT("%s%zu%s", l ? "-" : " ", N.size[l], l ? act_name(N.layer[l].act) : "");
     if (N.task == TASK_REGRESS) EMIT(".\n * Use: float out[NN_OUTPUTS]; nn_predict(in, out);\n");
     else EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
     if (M.nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
@@ -8163,6 +9112,7 @@ static int cmd_export(int argc, char **argv)
     }
     for (int l = 1; l <= L; l++) {
         const Layer *ly = &N.layer[l]; /* its parameter views: W (wrows, wcols) in rows of ldw, B (nbias) */
+        if (!ly->nw) continue; /* (a pool) */
         EMIT("static const float nn_w%d[%zu] = {", l, ly->wrows * ly->wcols);
         for (size_t j = 0; j < ly->wrows; j++)
             for (size_t i = 0; i < ly->wcols; i++)

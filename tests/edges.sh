@@ -85,7 +85,7 @@ if [ $have_py = 1 ]; then
 import struct, sys, zlib
 b = bytearray(open(sys.argv[1], 'rb').read())
 K = struct.unpack_from('<I', b, 12)[0]
-p = 32  # format 3: the layer records (16 bytes and E more each), then the field count
+p = 44  # format 4: after the input shape, the layer records (16 bytes and E more each), then the field count
 for _ in range(K - 1):
     p += 16 + struct.unpack_from('<I', b, p + 12)[0]
 F = struct.unpack_from('<I', b, p)[0]; p += 4

@@ -71,14 +71,48 @@ static void make_net(Net *N, const char *spec, int cost, uint64_t seed, double s
  * with inverted dropout p on hidden layers using nn's masks for `step`. */
 static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, float p, uint64_t key, uint64_t step)
 {
-    double a[2][256], total = 0;
+    static double a[2][4096];
+    double total = 0;
     int L = N->nl - 1;
     for (size_t b = 0; b < m; b++) {
         int cur = 0;
         for (size_t i = 0; i < d->d; i++) a[0][i] = d->xf[b * d->d + i];
         for (int l = 1; l <= L; l++) {
-            const double *W = P + N->layer[l].woff, *B = P + N->layer[l].boff;
+            const Layer *ly = &N->layer[l];
+            const double *W = P + ly->woff, *B = P + ly->boff;
             double mx = -1e300, sum = 0;
+            if (ly->kind == LAYER_CONV) { /* written out here, channel-last: a[(y * w + x) * c + ch] */
+                for (size_t oy = 0; oy < ly->oh; oy++)
+                    for (size_t ox = 0; ox < ly->ow; ox++)
+                        for (size_t o = 0; o < ly->oc; o++) {
+                            double z = B[o];
+                            for (size_t dy = 0; dy < ly->k; dy++)
+                                for (size_t dx = 0; dx < ly->k; dx++) {
+                                    long y = (long)(oy + dy) - (long)ly->pad, x = (long)(ox + dx) - (long)ly->pad;
+                                    if (y < 0 || x < 0 || y >= (long)ly->ih || x >= (long)ly->iw) continue;
+                                    for (size_t c = 0; c < ly->ic; c++)
+                                        z += W[o * ly->ldw + (dy * ly->k + dx) * ly->ic + c] * a[cur][((size_t)y * ly->iw + (size_t)x) * ly->ic + c];
+                                }
+                            a[!cur][(oy * ly->ow + ox) * ly->oc + o] = acts[ly->act].ref(z);
+                        }
+                cur = !cur;
+                continue;
+            }
+            if (ly->kind == LAYER_MAXPOOL || ly->kind == LAYER_AVGPOOL) {
+                for (size_t oy = 0; oy < ly->oh; oy++)
+                    for (size_t ox = 0; ox < ly->ow; ox++)
+                        for (size_t c = 0; c < ly->ic; c++) {
+                            double v = ly->kind == LAYER_MAXPOOL ? -1e300 : 0;
+                            for (size_t dy = 0; dy < ly->k; dy++)
+                                for (size_t dx = 0; dx < ly->k; dx++) {
+                                    double q = a[cur][((oy * ly->k + dy) * ly->iw + ox * ly->k + dx) * ly->ic + c];
+                                    v = ly->kind == LAYER_MAXPOOL ? (q > v ? q : v) : v + q / (double)(ly->k * ly->k);
+                                }
+                            a[!cur][(oy * ly->ow + ox) * ly->oc + c] = v;
+                        }
+                cur = !cur;
+                continue;
+            }
             for (size_t j = 0; j < N->size[l]; j++) {
                 double z = B[j];
                 for (size_t i = 0; i < N->size[l - 1]; i++) z += W[j * N->ld[l - 1] + i] * a[cur][i];
@@ -135,6 +169,8 @@ static double backprop_grad(Net *N, const Data *d, size_t m, int nt, float p, fl
 
 /* Compare backprop with central differences for every real weight and bias.
  * Returns the number of mismatches. */
+static int tied_data; /* gradcheck: every feature of a row the same value, so that pooled windows tie */
+
 static int gradcheck(const char *spec, int cost_id, size_t m, int nt, float p)
 {
     Net N;
@@ -145,6 +181,8 @@ static int gradcheck(const char *spec, int cost_id, size_t m, int nt, float p)
     int bad = 0;
     make_net(&N, spec, cost_id, 7, 0.7);
     make_data(&t, m, N.size[0], net_classes(&N), 11);
+    if (tied_data)
+        for (size_t i = 0; i < m * N.size[0]; i++) t.x[i] = 0.2f * (float)(i / N.size[0] + 1);
     if (cost_id == 0) { /* regression: targets around their map's mean, in the data's units */
         N.task = TASK_REGRESS, N.cost = COST_QUADRATIC, tm.n = (uint32_t)N.size[N.nl - 1];
         for (size_t i = 0; i < m * tm.n && i < 64; i++) tv[i] = tmean[i % tm.n] + tsd[i % tm.n] * (float)((double)(i * 7 % 11) / 5.0 - 1.0);
@@ -160,9 +198,10 @@ static int gradcheck(const char *spec, int cost_id, size_t m, int nt, float p)
         bad++;
     }
     for (int l = 1; l < N.nl; l++) {
-        for (size_t j = 0; j < N.size[l]; j++)
-            for (size_t i = 0; i <= N.size[l - 1]; i++) { /* i == size[l-1]: the bias */
-                size_t k = i < N.size[l - 1] ? N.layer[l].woff + j * N.ld[l - 1] + i : N.layer[l].boff + j;
+        const Layer *ly = &N.layer[l];
+        for (size_t j = 0; j < ly->wrows; j++)
+            for (size_t i = 0; i <= ly->wcols; i++) { /* i == wcols: the bias */
+                size_t k = i < ly->wcols ? ly->woff + j * ly->ldw + i : ly->boff + j;
                 double h = 1e-5, save = P[k], cp, cm, fd;
                 P[k] = save + h, cp = ref_cost(&N, P, &t.d, m, p, 99, 1);
                 P[k] = save - h, cm = ref_cost(&N, P, &t.d, m, p, 99, 1);
@@ -172,7 +211,7 @@ static int gradcheck(const char *spec, int cost_id, size_t m, int nt, float p)
                 if (fabs(fd - G[k]) > 2e-4 + 2e-3 * fabs(fd)) {
                     if (bad < 3)
                         printf("  %s %s dropout %g layer %d neuron %zu %s %zu: backprop %.8g, central difference %.8g\n",
-                               spec, cost_name(cost_id), (double)p, l, j, i < N.size[l - 1] ? "input" : "bias", i,
+                               spec, cost_name(cost_id), (double)p, l, j, i < ly->wcols ? "input" : "bias", i,
                                (double)G[k], fd);
                     bad++;
                 }
@@ -210,6 +249,28 @@ static void test_gradients(void)
                 CHECK(bad == 0, "gradient check %s regression threads %d: %d mismatches", reg[s], nt, bad);
             }
         CHECK(gradcheck("5-9relu-7tanh-2linear", 0, 6, 3, 0.4f) == 0, "gradient check, regression with dropout, 3 threads");
+    }
+    /* convolutions (with and without padding) and pools, each with the dense layer types after them */
+    {
+        static const struct { const char *spec; int cost; } conv[] = {
+            {"1x6x6-3c3-4softmax", COST_LOGLIK}, {"1x6x6-3c3p1-mp2-5relu-4softmax", COST_LOGLIK},
+            {"2x6x5-4c2-7tanh-3sigmoid", COST_QUADRATIC}, {"1x8x8-2c3p2tanh-mp2-3c2sigmoid-ap2-6leaky-3sigmoid", COST_CROSS_ENTROPY},
+            {"2x4x4-ap2-3c2p1-2linear", 0}, {"1x7x7-4c4relu-mp2-3c1p0leaky-4relu-5softmax", COST_LOGLIK},
+            {"3x5x5-2c3p1-ap5-2sigmoid", COST_CROSS_ENTROPY}, {"1x6x6-mp3-2c2-3tanh-2softmax", COST_LOGLIK},
+        };
+        for (size_t s = 0; s < sizeof conv / sizeof *conv; s++)
+            for (int nt = 1; nt <= 3; nt += 2) {
+                int bad = gradcheck(conv[s].spec, conv[s].cost, 5, nt, 0);
+                CHECK(bad == 0, "gradient check %s %s threads %d: %d mismatches", conv[s].spec, conv[s].cost ? cost_name(conv[s].cost) : "regression", nt, bad);
+            }
+        CHECK(gradcheck("1x6x6-3c3p1-mp2-9relu-7tanh-4softmax", COST_LOGLIK, 6, 3, 0.4f) == 0, "gradient check, convolution and dropout, 3 threads");
+        /* ties: on a constant image every output of an unpadded convolution is the same, so each 2x2 window of
+         * the max pool is a four-way tie; the gradient must reach the convolution once per window (the first),
+         * or the check fails (none: too small; all four: four times too large) */
+        tied_data = 1;
+        CHECK(gradcheck("1x5x5-2c2tanh-mp2-3softmax", COST_LOGLIK, 4, 1, 0) == 0, "gradient check, max pooling of tied values");
+        CHECK(gradcheck("1x5x5-2c2tanh-mp2-3softmax", COST_LOGLIK, 4, 3, 0) == 0, "gradient check, max pooling of tied values, 3 threads");
+        tied_data = 0;
     }
     /* dropout: the check uses nn's masks, so it fails if dropout is not applied consistently */
     CHECK(gradcheck("5-9relu-7tanh-4softmax", COST_LOGLIK, 6, 1, 0.4f) == 0, "gradient check with dropout");
@@ -343,16 +404,42 @@ static void test_kernels(void)
     CHECK(bad_split == 0, "k_forward split by rows differs bitwise in %d places", bad_split);
     CHECK(bad_upd == 0, "k_update (%s) differs from the reference in %d places", NN_SIMD, bad_upd);
     CHECK(bad_bp == 0, "k_backprop (%s) differs from the reference in %d places", NN_SIMD, bad_bp);
+    { /* a convolution's weight gradient, image by image, against the reference */
+        int bad_wg = 0;
+        for (int trial = 0; trial < 30; trial++) {
+            size_t P = 1 + rng_below(&r, 50), oc = 1 + rng_below(&r, 30), n = round_up(1 + rng_below(&r, 90), NN_PAD);
+            size_t ldd = oc + rng_below(&r, 3);
+            float *D = alloc_floats(2 * P * ldd), *X = alloc_floats(2 * P * n), *G1 = alloc_floats(oc * n), *G2 = alloc_floats(oc * n);
+            float *B1 = alloc_floats(oc), *B2 = alloc_floats(oc);
+            fill(D, 2 * P * ldd, &r), fill(X, 2 * P * n, &r);
+            for (int img = 0; img < 2; img++) {
+                k_wgrad_ref(D + img * P * ldd, ldd, P, X + img * P * n, n, 0, oc, G1, B1, img == 0);
+                k_wgrad(D + img * P * ldd, ldd, P, X + img * P * n, n, 0, oc, G2, B2, img == 0);
+            }
+            for (size_t j = 0; j < oc; j++) {
+                for (size_t i = 0; i < n; i++) {
+                    double mag = 0;
+                    for (size_t p = 0; p < 2 * P; p++) mag += fabs(D[p * ldd + j] * X[p * n + i]);
+                    bad_wg += fabs(G1[j * n + i] - G2[j * n + i]) > 1e-5 * mag + 1e-30;
+                }
+                bad_wg += B1[j] != B2[j]; /* the same sums in the same order */
+            }
+            free(D), free(X), free(G1), free(G2), free(B1), free(B2);
+        }
+        CHECK(bad_wg == 0, "k_wgrad (%s) differs from the reference in %d places", NN_SIMD, bad_wg);
+    }
 }
 
 /* Training for two epochs gives bit-identical parameters with 1, 2 and 3
  * threads, for a replicated (small) and a split (large) output layer. */
 static void test_thread_determinism(void)
 {
-    static const char *specs[] = {"20-40-10", "20-40-64", "20-33-17-5", "20-10", "20-40relu-33tanh-64softmax", "20-50leaky-70tanh-64"};
-    static const int opt[] = {OPT_SGD, OPT_MOMENTUM, OPT_SGD, OPT_ADAM, OPT_NESTEROV, OPT_ADAM};
-    static const int cost[] = {COST_QUADRATIC, COST_QUADRATIC, COST_CROSS_ENTROPY, COST_QUADRATIC, COST_LOGLIK, COST_QUADRATIC};
-    static const float drop[] = {0, 0, 0.3f, 0, 0.5f, 0.2f};
+    static const char *specs[] = {"20-40-10", "20-40-64", "20-33-17-5", "20-10", "20-40relu-33tanh-64softmax", "20-50leaky-70tanh-64",
+                                  "1x4x6-6c3p1-mp2-9relu-10softmax", "1x5x5-3c2-5c3p1tanh-ap2-7sigmoid", "1x4x6-mp2-4c1-8leaky-5sigmoid"};
+    static const int opt[] = {OPT_SGD, OPT_MOMENTUM, OPT_SGD, OPT_ADAM, OPT_NESTEROV, OPT_ADAM, OPT_MOMENTUM, OPT_SGD, OPT_SGD};
+    static const int cost[] = {COST_QUADRATIC, COST_QUADRATIC, COST_CROSS_ENTROPY, COST_QUADRATIC, COST_LOGLIK, COST_QUADRATIC,
+                               COST_LOGLIK, COST_QUADRATIC, COST_CROSS_ENTROPY};
+    static const float drop[] = {0, 0, 0.3f, 0, 0.5f, 0.2f, 0.3f, 0, 0};
     for (size_t s = 0; s < sizeof specs / sizeof *specs; s++) {
         float *ref = NULL;
         for (int nt = 1; nt <= 3; nt++) {
@@ -365,11 +452,11 @@ static void test_thread_determinism(void)
             Pool *pl = pool_new(nt);
             memset(&M, 0, sizeof M);
             M.in.div = 1;
-            o.eta = cost[s] == COST_LOGLIK ? 0.05f : 0.5f; /* (0.5 kills the softmax net: a collapse, refused) */
+            o.eta = cost[s] == COST_LOGLIK || strchr(specs[s], 'x') ? 0.05f : 0.5f; /* (0.5 kills the softmax net: a collapse, refused) */
             o.epochs = 2, o.batch = 7, o.seed = 5, o.quiet = 1;
             o.optimizer = opt[s], o.momentum = 0.9f, o.dropout = drop[s], o.lambda = 0.5f;
-            make_net(&N, specs[s], cost[s], 5, 1.0);
-            make_data(&t, 101, 20, N.size[N.nl - 1] == 1 ? 2 : N.size[N.nl - 1], 9);
+            make_net(&N, specs[s], cost[s], 5, strchr(specs[s], 'x') ? 0.3 : 1.0); /* (N(0, 1) saturates the convolutions) */
+            make_data(&t, 101, N.size[0], N.size[N.nl - 1] == 1 ? 2 : N.size[N.nl - 1], 9);
             CHECK(train_run(&N, &M, &t.d, NULL, NULL, &o, pl, &res, NULL, &err) == 0, "train_run %s: %s", specs[s], err.msg);
             if (!ref) ref = N.param;
             else {
@@ -475,8 +562,8 @@ static void test_model_file(void)
     CHECK(undetected == 0, "%d flipped bytes went undetected", undetected);
     for (size_t cut = 0; cut < len; cut += 7) /* truncation anywhere */
         CHECK(model_decode(buf, cut, "m", &N2, &M2, &err) != 0, "truncated model (%zu bytes) accepted", cut);
-    buf[8] = 4; /* a future version */
-    CHECK(model_decode(buf, len, "m", &N2, &M2, &err) != 0 && strstr(err.msg, "version 4"), "future version: %s", err.msg);
+    buf[8] = 5; /* a future version */
+    CHECK(model_decode(buf, len, "m", &N2, &M2, &err) != 0 && strstr(err.msg, "version 5"), "future version: %s", err.msg);
     free(buf), free(N.param);
 }
 
@@ -486,7 +573,7 @@ static void test_model_file(void)
  * 3: after the K - 1 layer records and the field count). */
 static size_t field_at(const uint8_t *buf, size_t len)
 {
-    size_t p = 32;
+    size_t p = 44;
     for (uint32_t l = 1; l < get_le32(buf + 12) && p + 16 <= len; l++) p += 16 + get_le32(buf + p + 12);
     return p + 4;
 }
@@ -541,40 +628,40 @@ static void test_model_fields(void)
     M.in.div = 1, M.eta = 3, M.batch = 10, M.epochs = 30, M.epochs_done = 30, M.kept_epoch = 30;
     M.init = INIT_NORMAL, M.optimizer = OPT_SGD, M.schedule = SCHED_CONSTANT;
     M.in.mean = mean, M.in.rsd = rsd, M.names = nm, M.nnames = 2;
-    /* K = 3: task at 16, cost 20, divisor 24, inputs 28; layer records (kind, activation, outputs, E) at 32 and 48;
-     * the field count at 64, the fields from 68 */
+    /* K = 3: task at 16, cost 20, divisor 24, inputs 28, input shape 32; layer records (kind, activation, outputs,
+     * E) at 44 and 60; the field count at 76, the fields from 80 */
     make_net(&N, "4-3-2", COST_QUADRATIC, 1, 1.0);
     buf = model_encode(&N, &M, &len);
     f = field_at(buf, len), names = tag_at(buf, len, TAG_NAMES), std = tag_at(buf, len, TAG_STANDARDIZE);
     w = std + 8 + 32; /* the weights follow the standardisation field */
-    CHECK(f == 68 && names && std && w + 4 * net_count(&N) + 4 == len, "model layout as the format notes say");
+    CHECK(f == 80 && names && std && w + 4 * net_count(&N) + 4 == len, "model layout as the format notes say");
     bad_model("version 0", buf, len, 8, 0, 0, "model format version 0");
-    bad_model("version 4", buf, len, 8, 4, 0, "model format version 4");
+    bad_model("version 5", buf, len, 8, 5, 0, "model format version 5");
     bad_model("one layer size", buf, len, 12, 1, 0, "1 layer sizes; allowed is 2 to");
     bad_model("17 layer sizes", buf, len, 12, 17, 0, "17 layer sizes; allowed is 2 to");
     bad_model("cut in the header", buf, len, 0, 0, 34 - (int)len, "truncated model header");
     bad_model("task 0", buf, len, 16, 0, 0, "unknown task id 0");
     bad_model("task 9", buf, len, 16, 9, 0, "unknown task id 9");
-    bad_model("cut in the records", buf, len, 0, 0, 52 - (int)len, "truncated record of layer 2");
-    bad_model("inputs 0", buf, len, 28, 0, 0, "layer 1 has 0 neurons");
-    bad_model("kind 0", buf, len, 32, 0, 0, "layer 1 has unknown kind 0");
-    bad_model("kind 99", buf, len, 48, 99, 0, "layer 2 has unknown kind 99");
-    bad_model("a dense record with fields", buf, len, 44, 4, 0, "layer 1: malformed dense layer record");
-    bad_model("a record longer than the file", buf, len, 60, 100000, 0, "layer 2: malformed dense layer record");
-    bad_model("a layer of 0", buf, len, 40, 0, 0, "layer 2 has 0 neurons");
-    bad_model("a layer of 70000", buf, len, 40, 70000, 0, "layer 2 has 70000 neurons");
-    bad_model("activation 0", buf, len, 36, 0, 0, "layer 1 has unknown activation id 0");
-    bad_model("activation 99", buf, len, 52, 99, 0, "layer 2 has unknown activation id 99");
-    bad_model("softmax hidden", buf, len, 36, ACT_SOFTMAX, 0, "softmax is for the output layer only");
-    bad_model("relu output", buf, len, 52, ACT_RELU, 0, "relu is for hidden layers");
+    bad_model("cut in the records", buf, len, 0, 0, 64 - (int)len, "truncated record of layer 2");
+    bad_model("inputs 0", buf, len, 28, 0, 0, "the input shape 4x1x1 is not its 0 inputs");
+    bad_model("kind 0", buf, len, 44, 0, 0, "layer 1 has unknown kind 0");
+    bad_model("kind 99", buf, len, 60, 99, 0, "layer 2 has unknown kind 99");
+    bad_model("a dense record with fields", buf, len, 56, 4, 0, "layer 1: malformed dense layer record");
+    bad_model("a record longer than the file", buf, len, 72, 100000, 0, "layer 2: malformed dense layer record");
+    bad_model("a layer of 0", buf, len, 52, 0, 0, "layer 2 has 0 neurons");
+    bad_model("a layer of 70000", buf, len, 52, 70000, 0, "layer 2 has 70000 neurons");
+    bad_model("activation 0", buf, len, 48, 0, 0, "layer 1 has unknown activation id 0");
+    bad_model("activation 99", buf, len, 64, 99, 0, "layer 2 has unknown activation id 99");
+    bad_model("softmax hidden", buf, len, 48, ACT_SOFTMAX, 0, "softmax is for the output layer only");
+    bad_model("relu output", buf, len, 64, ACT_RELU, 0, "relu is for hidden layers");
     bad_model("cost 0", buf, len, 20, 0, 0, "unknown cost id 0");
     bad_model("cost 9", buf, len, 20, 9, 0, "unknown cost id 9");
     bad_model("log-likelihood without softmax", buf, len, 20, COST_LOGLIK, 0, "log-likelihood cost needs a softmax");
     bad_model("input divisor 0", buf, len, 24, 0, 0, "input divisor is not a positive number");
     bad_model("input divisor NaN", buf, len, 24, 0x7fc00000u, 0, "input divisor is not a positive number");
     bad_model("input divisor -1", buf, len, 24, f32_bits(-1), 0, "input divisor is not a positive number");
-    bad_model("1001 fields", buf, len, 64, 1001, 0, "1001 settings fields; the limit is 1000");
-    bad_model("cut in the fields", buf, len, 0, 0, 108 - (int)len, "truncated settings field 4");
+    bad_model("1001 fields", buf, len, 76, 1001, 0, "1001 settings fields; the limit is 1000");
+    bad_model("cut in the fields", buf, len, 0, 0, 120 - (int)len, "truncated settings field 4");
     bad_model("unknown tag", buf, len, f, 99, 0, "unknown settings field 99");
     bad_model("tag 0", buf, len, f, 0, 0, "unknown settings field 0");
     bad_model("a field of length 8", buf, len, f + 4, 8, 0, "settings field 1 has a bad length");
@@ -596,7 +683,42 @@ static void test_model_fields(void)
     bad_model("a byte too many", buf, len, 0, 0, 1, "its layer sizes need exactly");
     bad_model("a float too few", buf, len, 0, 0, -4, "its layer sizes need exactly");
     bad_model("regression without targets", buf, len, 16, TASK_REGRESS, 0, "a regression model without its targets field");
+    bad_model("an input shape of 2x1x1 for 4 inputs", buf, len, 32, 2, 0, "the input shape 2x1x1 is not its 4 inputs");
+    bad_model("an input shape of 4x2^31", buf, len, 36, 0x80000000u, 0, "the input shape 4x2147483648x1 is not its 4 inputs");
+    put_le32(buf + 8, 3);
+    bad_model("format 3 (no input shape): the shape read as the records", buf, len, 0, 0, 0, "layer 1 has unknown kind 4");
+    put_le32(buf + 8, 4);
     free(buf);
+    { /* a convolutional network: 1x6x6-3c3p1-mp2-2softmax; records at 44 (conv, E = 12) and 72 (pool, E = 4) */
+        Net C;
+        Meta MC = M;
+        MC.names = NULL, MC.nnames = 0, MC.in.mean = MC.in.rsd = NULL;
+        make_net(&C, "1x6x6-3c3p1-mp2-2softmax", COST_LOGLIK, 1, 1.0);
+        buf = model_encode(&C, &MC, &len);
+        {
+            Net C2;
+            Meta M2;
+            Err err = {{0}, {0}};
+            int rc = model_decode(buf, len, "m", &C2, &M2, &err);
+            CHECK(rc == 0 && C2.nl == 4 && C2.layer[1].kind == LAYER_CONV && C2.layer[1].k == 3 && C2.layer[1].pad == 1 &&
+                      C2.layer[2].kind == LAYER_MAXPOOL && C2.layer[2].k == 2 && C2.size[2] == 27 && C2.shape[0][1] == 6 &&
+                      !memcmp(C2.param, C.param, C.nparam * sizeof(float)),
+                  "a convolutional model round-trips: %s", err.msg);
+            if (!rc) free(C2.param), model_meta_free(&M2);
+        }
+        bad_model("conv: a record of 8 bytes", buf, len, 56, 8, 0, "layer 1: malformed convolution layer record");
+        bad_model("conv: 0 maps", buf, len, 60, 0, 0, "layer 1: malformed convolution layer record");
+        bad_model("conv: kernel 0", buf, len, 64, 0, 0, "layer 1: malformed convolution layer record");
+        bad_model("conv: padding 3 for a 3x3 kernel", buf, len, 68, 3, 0, "layer 1: malformed convolution layer record");
+        bad_model("conv: 4 maps for its 108 outputs", buf, len, 60, 4, 0, "layer 2: 108 outputs, but its shape makes 144");
+        bad_model("conv: a kernel larger than the input", buf, len, 64, 9, 0, "a 9x9 kernel does not fit its 6x6 input");
+        bad_model("pool: a window that does not divide", buf, len, 88, 4, 0, "a 4x4 pool does not divide its 6x6 input");
+        bad_model("pool: a window of 0", buf, len, 88, 0, 0, "layer 2: malformed max-pooling layer record");
+        bad_model("pool: an activation", buf, len, 76, ACT_RELU, 0, "a pooling layer takes no activation");
+        bad_model("pool after dense", buf, len, 44, LAYER_DENSE, 0, "malformed dense layer record");
+        bad_model("the input shape 1x4x6", buf, len, 36, 4, 0, "the input shape 1x4x6 is not its 36 inputs");
+        free(buf), free(C.param);
+    }
     { /* a regression trained on a table: the table (tag 23) and the targets (tag 24) */
         static char ca[] = "a", cc[] = "c", ct[] = "t", cb[] = "b", x[] = "x", y[] = "y";
         static char *cats[2] = {x, y};
@@ -649,8 +771,8 @@ static void test_model_fields(void)
     { /* a network over the parameter cap, sizes within their own caps */
         M.names = NULL, M.nnames = 0, M.in.mean = M.in.rsd = NULL;
         buf = model_encode(&N, &M, &len);
-        put_le32(buf + 28, 60000), put_le32(buf + 40, 60000);
-        bad_model("60000-60000-2: over the parameter cap", buf, len, 56, 2, 0, "more than 100000000 weights and biases");
+        put_le32(buf + 28, 60000), put_le32(buf + 32, 60000), put_le32(buf + 52, 60000);
+        bad_model("60000-60000-2: over the parameter cap", buf, len, 68, 2, 0, "more than 100000000 weights and biases");
         free(buf);
     }
     free(N.param);
