@@ -11,6 +11,7 @@
 #     the property tests (tests/props.sh: random bad rows, /dev/full for
 #     every output, BOM/CRLF/quotes/NA for every reader, name escaping);
 #   - the tables and regression tests of issue 11 (tests/tables.sh);
+#   - the convolutional network tests of issue 12 (tests/conv.sh);
 #   - valgrind memcheck of every command on small data (tests/valgrind.sh);
 #   - T1, the textbook run on Fashion-MNIST (tests/t1.sh).
 # With SANITIZE=1 everything is built with -fsanitize=address,undefined.
@@ -72,7 +73,8 @@ for f in 1 2 3 4; do
         if $B/unit-fault$f >$B/fault.log 2>&1; then
             fail "NN_FAULT=$f: the gradient check did not notice the fault"
         else
-            pass "NN_FAULT=$f caught: $(grep -c FAIL $B/fault.log) gradient checks fail"
+            grep -q 'gradient check [0-9]x' $B/fault.log && pass "NN_FAULT=$f caught: $(grep -c FAIL $B/fault.log) gradient checks fail, convolutions' among them" ||
+                fail "NN_FAULT=$f: the convolutions' gradient checks did not notice the fault"
         fi
     else
         fail "NN_FAULT=$f does not build"
@@ -113,6 +115,7 @@ counted "cli portable" tests/cli.sh $B/nn-portable
 counted "edges" tests/edges.sh $B/nn
 counted "props" tests/props.sh $B/nn
 counted "tables" tests/tables.sh $B/nn
+counted "conv" tests/conv.sh $B/nn
 if [ -z "$SAN" ]; then
     counted "valgrind" tests/valgrind.sh
     counted "T1" tests/t1.sh $B/nn

@@ -1,6 +1,7 @@
 #!/bin/bash
-# valgrind memcheck of train, predict, eval, resume, info and a table's
-# train (--folds), predict, eval, export and an error, on small data:
+# valgrind memcheck of train, predict, eval, resume, info, a table's train
+# (--folds), predict, eval, export and an error, and a convolutional
+# network's train, resume, predict, eval, weights and export, on small data:
 # no errors, no leaks (any is exit status 9).  Usage: tests/valgrind.sh
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -41,5 +42,14 @@ check "table eval --errors" 0 $V "$T/nn" eval "$T/cars.bin" $C --errors 3
 check "table export" 0 $V "$T/nn" export "$T/cars.bin" --c "$T/cars.h"
 check "table info" 0 $V "$T/nn" info "$T/cars.bin"
 check "a free-text column (an error)" 1 $V "$T/nn" train --train $C --target Miles_per_Gallon --out "$T/x.bin"
+# a convolutional network: train (dropout, augment, checkpoint, 2 threads), resume, predict, eval, weights, export
+check "conv train" 0 $V "$T/nn" train --train $D --label-col last --holdout 297 --epochs 2 --layers 1x8x8-4c3p1-mp2-3c2-ap3-20-10 \
+    --dropout 0.1 --augment shift:1,flip --val 100 --checkpoint "$T/cck" --out "$T/c.bin" --threads 2
+check "conv resume" 0 $V "$T/nn" train --resume "$T/cck" --out "$T/c2.bin"
+check "conv predict" 0 $V "$T/nn" predict "$T/c.bin" $D --label-col last --probs
+check "conv eval --errors" 0 $V "$T/nn" eval "$T/c.bin" $D --label-col last --errors 2
+check "conv weights" 0 $V "$T/nn" weights "$T/c.bin" --pgm "$T/c.pgm"
+check "conv export" 0 $V "$T/nn" export "$T/c.bin" --c "$T/c.h"
+check "a bad spec (an error)" 2 $V "$T/nn" train --train $D --layers 1x8x8-4c9-10 --out "$T/x.bin"
 echo "valgrind: $p passed, $f failed"
 [ $f = 0 ]

@@ -16,6 +16,11 @@ static void fuzz_one(const uint8_t *data, size_t size)
     memcpy(s, data, size);
     s[size] = 0;
     parse_layers_opt(s, &N, size & 1, &err);
+    { /* a spec starting with a layer, the input's shape from IDX images */
+        static const size_t shape[3] = {1, 28, 28};
+        parse_layers_shape(s, shape, &N, size & 1, &err);
+        (void)spec_has_images(s);
+    }
     parse_double(s, &v);
     parse_size(s, SIZE_MAX, &k);
     p = s;
