@@ -1854,8 +1854,8 @@ static const ActSpec acts[ACT_COUNT] = {
     [ACT_SOFTMAX] = {"softmax", ACT_OUTPUT | ACT_ROW, act_softmax, NULL, NULL,
                      "    {\n        const int n = %zu;\n        float mx = z[0];\n        double sum = 0;\n"
                      "        for (int j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;\n"
-                     "        for (int j = 0; j < n; j++) sum += z[j] = expf(z[j] - mx);\n"
-                     "        for (int j = 0; j < n; j++) a[j] = (float)(z[j] / sum);\n    }\n",
+                     "        for (int j = 0; j < n; j++) sum += (double)(z[j] = expf(z[j] - mx));\n"
+                     "        for (int j = 0; j < n; j++) a[j] = (float)((double)z[j] / sum);\n    }\n",
                      INIT_SCALED, 0, 1},
 };
 
@@ -2780,17 +2780,23 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
             continue;
         }
         ly->act = 0;
-        if (kind == LAYER_DENSE && k > 0 && (*q == 'c' || *q == 'C') && q[1] >= '0' && q[1] <= '9') { /* 20c5 */
+        if (kind == LAYER_DENSE && k > 0 && (*q == 'c' || *q == 'C')) { /* 20c5, 20c5p2 */
             size_t kk = 0, pad = 0;
+            if (!(q[1] >= '0' && q[1] <= '9')) SPEC_FAIL("expected a kernel size after 'c', like 20c5");
             for (q++; *q >= '0' && *q <= '9'; q++)
                 if (kk <= NN_MAX_WIDTH) kk = kk * 10 + (size_t)(*q - '0');
-            if ((*q == 'p' || *q == 'P') && q[1] >= '0' && q[1] <= '9')
+            if (*q == 'p' || *q == 'P') {
+                if (!(q[1] >= '0' && q[1] <= '9')) SPEC_FAIL("expected a padding after 'p', like 20c5p2");
                 for (q++; *q >= '0' && *q <= '9'; q++)
                     if (pad <= NN_MAX_WIDTH) pad = pad * 10 + (size_t)(*q - '0');
+            }
             if (v == 0) SPEC_FAIL("zero maps; a convolution needs at least 1");
             if (v > NN_MAX_WIDTH) SPEC_FAIL("more than the limit of %d maps", NN_MAX_WIDTH);
             if (kk == 0 || kk > NN_MAX_WIDTH) SPEC_FAIL("the kernel size must be 1 to %d", NN_MAX_WIDTH);
+            if (pad > NN_MAX_WIDTH) SPEC_FAIL("the padding must be smaller than the kernel");
             if (pad >= kk) SPEC_FAIL("padding %zu is not smaller than the %zux%zu kernel", pad, kk, kk);
+            if (*q == 'c' || *q == 'C' || *q == 'p' || *q == 'P' || (*q >= '0' && *q <= '9'))
+                SPEC_FAIL("expected a convolution like 20c5, 20c5p2 or 20c5p2tanh (maps, c, kernel size, p and a padding, an activation)");
             kind = LAYER_CONV, ly->oc = v, ly->k = kk, ly->pad = pad;
         } else if (kind != LAYER_DENSE) {
             if (v == 0 || v > NN_MAX_WIDTH) SPEC_FAIL("the window size must be 1 to %d", NN_MAX_WIDTH);
@@ -2810,20 +2816,30 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
             for (size_t i = 0; i < len; i++) nm[i] = (char)(q[i] | 0x20);
             if (!(ly->act = (size_t)(e - q) < sizeof nm ? act_id(nm, len) : 0)) {
                 char list[128];
+                if (kind == LAYER_CONV)
+                    SPEC_FAIL("unknown activation '%.*s' (%s; a padding comes before it: 20c5p1tanh)", (int)(e - q < 40 ? e - q : 40), q,
+                              act_list(ACT_HIDDEN, list, sizeof list));
                 return fail(err, NULL, "layer spec '%s': unknown activation '%.*s' (%s)", spec, (int)(e - q), q,
                             act_list(ACT_HIDDEN | ACT_OUTPUT, list, sizeof list));
             }
+            if (kind == LAYER_CONV && !(acts[ly->act].where & ACT_HIDDEN)) {
+                char list[128];
+                SPEC_FAIL("a convolution takes %s, not %s", act_list(ACT_HIDDEN, list, sizeof list), acts[ly->act].name);
+            }
             q = e;
         }
-        if (*q != '-' && *q != 0)
+        if (*q != '-' && *q != 0) {
+            if ((unsigned char)*q < 32 || (unsigned char)*q > 126) /* (never half a UTF-8 character on a terminal) */
+                return fail(err, NULL, "layer spec '%s': unexpected byte 0x%02X in part %d", spec, (unsigned char)*q, k + 1);
             return fail(err, NULL, "layer spec '%s': unexpected '%c' in part %d", spec, *q, k + 1);
+        }
         if (kind == LAYER_DENSE) {
             if (v == 0) return fail(err, NULL, "layer spec '%s': part %d is zero; every layer needs at least 1 neuron", spec, k + 1);
             if (v > NN_MAX_WIDTH)
                 return fail(err, NULL, "layer spec '%s': part %d is larger than the limit of %d neurons", spec, k + 1, NN_MAX_WIDTH);
             n->size[k] = v;
         }
-        if (kind == LAYER_CONV && !ly->act) ly->act = ACT_RELU;
+        if (kind == LAYER_CONV && !ly->act && !keep_unset) ly->act = ACT_RELU; /* (train: --hidden, else relu) */
         ly->kind = kind;
         k++;
         if (*q == 0) break;
@@ -7008,7 +7024,7 @@ static const OptSpec train_opts[] = {
     {"layers", "SPEC", "IN-30-OUT", "layers from input to output, e.g. 784-30-10 or 784-100relu-10softmax; for images CxHxW first, then "
                                       "convolutions Nck[pP] (N maps of k x k, padding P), max or average pools mpK/apK, then dense layers: "
                                       "1x28x28-20c5-mp2-40c5-mp2-100-10"},
-    {"hidden", "ACT", "sigmoid", "activation of hidden layers not named in SPEC: sigmoid, tanh, relu, leaky"},
+    {"hidden", "ACT", "sigmoid (convolutional networks: relu)", "activation of hidden layers, dense or convolutions, not named in SPEC: sigmoid, tanh, relu, leaky"},
     {"output", "ACT", "sigmoid", "activation of the output layer if not named in SPEC: sigmoid, tanh, linear, softmax"},
     {"cost", "NAME", "log-likelihood with softmax, else quadratic", "quadratic, cross-entropy (sigmoid output) or log-likelihood (softmax)"},
     {"init", "NAME", "normal when every layer is sigmoid (the textbook), else he for relu and leaky layers and scaled for the others", "normal N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in) weights"},
@@ -7025,7 +7041,7 @@ static const OptSpec train_opts[] = {
     {"step", "N", "10", "epochs between decays of the step schedule"},
     {"lambda", "L", "0", "L2 regularisation: each step adds (lambda/n) w to the gradient, n = training rows"},
     {"dropout", "P", "0", "drop each hidden neuron with probability P while training (inverted dropout; dense layers only)"},
-    {"augment", "shift:N[,flip]", "none", "images: each epoch, shift every training image by a random offset of up to N pixels each way (and mirror it left to right with probability 1/2: flip); seeded"},
+    {"augment", "shift:N[,flip]|flip", "none", "images: each epoch, shift every training image by a random offset of up to N pixels each way, and with flip mirror it left to right with probability 1/2; seeded"},
     {"val", "N|FRAC", "0", "hold out N rows (or a fraction) of --train for validation; the best epoch on it is saved"},
     {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy (regression: loss)"},
     {"seed", "N", "1", "seed for initialisation, shuffling, splits, dropout and augmentation"},
@@ -7128,7 +7144,7 @@ static const CmdSpec commands[] = {
      "A CSV file with a target (--target), categories or missing values is a table: every setting not given\n"
      "then takes a default for tables (64 relu units, standardised inputs, adam, L2, early stopping on a fifth\n"
      "of the rows), said on stderr.  A spec with convolutions or pools takes relu hidden layers, a softmax output,\n"
-     "momentum 0.9 at eta 0.05 and batch 64 unless given, also said.  The defaults below are the textbook's, for\n"
+     "momentum 0.9, eta 0.05 (but for adam) and batch 64 unless given, also said.  The defaults below are the textbook's, for\n"
      "dense networks on images and plain CSV."},
     {"predict", "MODEL INPUT [OPTIONS]", "print one predicted label (or --probs) per input row", predict_opts, cmd_predict,
      "A regression model prints its values; a model trained on a table reads its columns by header name."},
@@ -7520,17 +7536,17 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     FLOAT("lambda", 0, 0, 1e6, j->o.lambda, "a number from 0 to 1e6")
     FLOAT("dropout", 0, 0, 0.99, j->o.dropout, "a probability from 0 to below 1 (at most 0.99)")
 #undef FLOAT
-    if ((s = OPT(S, val, "augment"))) { /* shift:N, shift:N,flip or flip */
+    if ((s = OPT(S, val, "augment")) && strcasecmp(s, "none")) { /* shift:N, shift:N,flip or flip */
         const char *p = s;
-        int ok = 1;
-        if (!strncmp(p, "shift:", 6)) {
+        int ok = *s != 0;
+        if (!strncasecmp(p, "shift:", 6)) {
             p += 6, v = 0;
             ok = *p >= '0' && *p <= '9';
             for (; ok && *p >= '0' && *p <= '9'; p++) v = v > NN_MAX_SHIFT ? v : v * 10 + (size_t)(*p - '0');
             ok = ok && v >= 1 && v <= NN_MAX_SHIFT && (!*p || (*p == ',' && p[1]));
             j->o.augment = (uint32_t)v, p += *p == ',';
         }
-        if (ok && *p) ok = !strcmp(p, "flip"), j->o.augment |= AUG_FLIP;
+        if (ok && *p) ok = !strcasecmp(p, "flip"), j->o.augment |= AUG_FLIP;
         if (!ok)
             return usage_error("train", "--augment '%s': expected shift:N (N from 1 to %d pixels), shift:N,flip or flip", s, NN_MAX_SHIFT);
     }
@@ -7721,12 +7737,12 @@ static void table_defaults(TrainJob *j, const char **val)
                                j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? 2 : j->tr.nclass, OPT(S, val, "hidden") ? OPT(S, val, "hidden") : "relu",
                                OPT(S, val, "output") ? OPT(S, val, "output") : j->tr.t ? "linear" : "softmax");
     if (!OPT(S, val, "scale") && !OPT(S, val, "standardize")) j->standardize = 1, said(&sd, "standardised inputs");
-    if (!OPT(S, val, "optimizer")) {
+    if (!OPT(S, val, "optimizer") && !j->conv_net) { /* (a convolutional network's are conv_defaults') */
         j->o.optimizer = OPT_ADAM, j->o.momentum = 0;
         if (!OPT(S, val, "eta")) j->o.eta = 0.003f;
         said(&sd, "adam at eta %g", (double)j->o.eta);
     }
-    if (!OPT(S, val, "batch")) j->o.batch = 16, said(&sd, "batch 16");
+    if (!OPT(S, val, "batch") && !j->conv_net) j->o.batch = 16, said(&sd, "batch 16");
     if (!OPT(S, val, "lambda")) j->o.lambda = 1, said(&sd, "L2 lambda 1");
     if (!OPT(S, val, "epochs")) j->o.epochs = 1000, said(&sd, "up to 1000 epochs");
     if (!OPT(S, val, "val") && j->tr.n >= 20) {
@@ -7742,7 +7758,9 @@ static void table_defaults(TrainJob *j, const char **val)
  * units and SGD at eta 3 do poorly: as the literature's notation means
  * (and ../shared/bench/torch_cnn_ref.py reads it), ReLU hidden layers and
  * a softmax output, and SGD with momentum 0.9 at eta 0.05 on mini-batches
- * of 64.  Only settings not given are chosen; what was chosen is said. */
+ * of 64 (eta 0.05 with any optimiser but Adam: the textbook's 3 diverges).
+ * Only settings not given are chosen; what was chosen is said.  A table's
+ * defaults leave the optimiser and the batch to these. */
 static void conv_defaults(TrainJob *j, const char **val)
 {
     const OptSpec *S = train_opts;
@@ -7752,9 +7770,10 @@ static void conv_defaults(TrainJob *j, const char **val)
     if (!OPT(S, val, "optimizer")) {
         j->o.optimizer = OPT_MOMENTUM;
         if (!OPT(S, val, "momentum")) j->o.momentum = 0.9f;
-        if (!OPT(S, val, "eta")) j->o.eta = 0.05f;
-        said(&sd, "momentum %g at eta %g", (double)j->o.momentum, (double)j->o.eta);
+        said(&sd, "momentum %g", (double)j->o.momentum);
     }
+    if (!OPT(S, val, "eta") && j->o.optimizer != OPT_ADAM) /* (the textbook's sgd at 3 diverges) */
+        j->o.eta = 0.05f, said(&sd, "eta 0.05");
     if (!OPT(S, val, "batch")) j->o.batch = 64, said(&sd, "batch 64");
     if (sd.n && !j->o.quiet) say("convolutional defaults: %s (unless named in --layers; give an option to choose otherwise)", sd.buf);
 }
@@ -7909,7 +7928,7 @@ static int train_network(TrainJob *j, const char **val)
     if (j->spec_later) { /* "20c5-mp2-100-10": the input is the IDX images' shape */
         if (!j->tr.shape[0]) {
             fprintf(stderr, "%s: layer spec '%s': give the input's shape first, channels x height x width (like 1x28x28-%s); "
-                    "nn takes it from the file only for IDX images\n", progname, j->spec_later, j->spec_later);
+                    "nn takes it from the file only for IDX images of rank 3 (items x height x width)\n", progname, j->spec_later, j->spec_later);
             return 2;
         }
         if (parse_layers_shape(j->spec_later, j->tr.shape, &j->N, 1, &err)) {
@@ -7970,6 +7989,12 @@ static int train_network(TrainJob *j, const char **val)
     if (!rc && j->N.size[0] != j->tr.d) {
         fprintf(stderr, "%s: --layers has %zu inputs, but %s has %zu features per row%s\n", progname, j->N.size[0], j->tr.name, j->tr.d,
                 j->tr.is_table ? " (after one-hot encoding: see the table's notice above)" : "");
+        rc = 2;
+    }
+    if (!rc && j->tr.shape[0] && net_images(&j->N) && memcmp(j->tr.shape, j->N.shape[0], sizeof j->tr.shape)) {
+        fprintf(stderr, "%s: --layers takes %zux%zux%zu images, but %s holds %zux%zux%zu ones (give its shape, or leave the shape out "
+                "and nn takes it from the file)\n", progname, j->N.shape[0][0], j->N.shape[0][1], j->N.shape[0][2], j->tr.name,
+                j->tr.shape[0], j->tr.shape[1], j->tr.shape[2]);
         rc = 2;
     }
     if (!rc && j->te.n && j->te.d != j->tr.d) {
@@ -8368,18 +8393,26 @@ static int draw_mode(const OptSpec *S, const char **val)
     return OPT(S, val, "color") || isatty(STDOUT_FILENO) ? 1 : 2;
 }
 
-/* Draw row r of d as a w-pixel-wide image on stdout, each value scaled
- * from the row's smallest (black) to its largest (white): Unicode upper
- * half blocks with 24-step grey foreground (upper pixel) and background
- * (lower pixel), or with ascii ten characters from ' ' to '@', one per pixel
- * pair of a column. */
-static void draw_row(const Data *d, size_t r, size_t w, int ascii)
+/* Draw row r of d as a w-pixel-wide image of c channels a pixel (channel-
+ * last; a pixel's grey is their mean) on stdout, each pixel scaled from
+ * the row's darkest (black) to its lightest (white): Unicode upper half
+ * blocks with 24-step grey foreground (upper pixel) and background (lower
+ * pixel), or with ascii ten characters from ' ' to '@', one per pixel pair
+ * of a column. */
+static double pixel_grey(const Data *d, size_t r, size_t i, size_t c)
+{
+    double v = 0;
+    for (size_t k = 0; k < c; k++) v += d->x8 ? d->x8[r * d->d + i * c + k] : d->xf[r * d->d + i * c + k];
+    return v / (double)c;
+}
+
+static void draw_row(const Data *d, size_t r, size_t w, size_t c, int ascii)
 {
     static const char ramp[] = " .:-=+*#%@";
-    size_t h = (d->d + w - 1) / w;
+    size_t np = d->d / c, h = (np + w - 1) / w;
     double lo = 0, hi = 0;
-    for (size_t i = 0; i < d->d; i++) {
-        double v = d->x8 ? d->x8[r * d->d + i] : d->xf[r * d->d + i];
+    for (size_t i = 0; i < np; i++) {
+        double v = pixel_grey(d, r, i, c);
         if (!i || v < lo) lo = v;
         if (!i || v > hi) hi = v;
     }
@@ -8388,7 +8421,7 @@ static void draw_row(const Data *d, size_t r, size_t w, int ascii)
             double g[2];
             for (int k = 0; k < 2; k++) {
                 size_t i = (y + (size_t)k) * w + x;
-                double v = i < d->d ? (d->x8 ? d->x8[r * d->d + i] : d->xf[r * d->d + i]) : lo;
+                double v = i < np ? pixel_grey(d, r, i, c) : lo;
                 g[k] = hi > lo ? (v - lo) / (hi - lo) : 0;
             }
             if (ascii) putchar(ramp[(int)((g[0] + g[1]) / 2 * 9.999)]);
@@ -8423,7 +8456,7 @@ static int cmd_show(int argc, char **argv)
     if ((s = OPT(S, val, "count")) && (parse_size(s, NN_MAX_ROWS, &count) || count < 1))
         return usage_error("show", "--count '%s': expected a whole number from 1", s);
     if (csv_options("show", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
-    if (load_data(pos[0], OPT(S, val, "labels"), &co, 0, &d, &err)) {
+    if (load_data(pos[0], OPT(S, val, "labels"), &co, OPT(S, val, "labels") != NULL, &d, &err)) {
         report(&err);
         return 1;
     }
@@ -8435,7 +8468,7 @@ static int cmd_show(int argc, char **argv)
             d = dl;
         }
     }
-    w = (size_t)floor(sqrt((double)d.d) + 0.5);
+    w = d.shape[0] ? d.shape[2] : (size_t)floor(sqrt((double)d.d) + 0.5); /* an IDX image's own width */
     if ((s = OPT(S, val, "width")) && (parse_size(s, d.d, &w) || w < 1)) {
         data_free(&d);
         return usage_error("show", "--width '%s': expected a whole number from 1 to the features per row", s);
@@ -8449,7 +8482,7 @@ static int cmd_show(int argc, char **argv)
         char b[32];
         if (d.y) printf("row %zu: label %s\n", r, class_text(d.names, d.names ? d.nclass : 0, (size_t)d.y[r], b, sizeof b));
         else printf("row %zu\n", r);
-        draw_row(&d, r, w, draw_mode(S, val) > 1);
+        draw_row(&d, r, w, 1, draw_mode(S, val) > 1);
     }
     data_free(&d);
     return finish_stdout();
@@ -8643,7 +8676,8 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
             used[best] = 1;
             printf("%zu %s %s %.6f\n", d->lineno ? d->lineno[best] : best, class_text(names, nnames, (size_t)d->y[best], b1, sizeof b1),
                    class_text(names, nnames, (size_t)pred[best], b2, sizeof b2), (double)bv);
-            if (draw) draw_row(d, best, (size_t)floor(sqrt((double)d->d) + 0.5), draw > 1);
+            if (draw && net_images(N)) draw_row(d, best, N->shape[0][2], N->shape[0][0], draw > 1); /* the model's image shape */
+            else if (draw) draw_row(d, best, (size_t)floor(sqrt((double)d->d) + 0.5), 1, draw > 1);
         }
         free(used);
     }
@@ -8903,6 +8937,7 @@ static int cmd_weights(int argc, char **argv)
     Meta M;
     Err err = {{0}, {0}};
     size_t n, tw, th, cols, rows, W, H, v, tiles, zoom = 1;
+    int l1 = 1; /* the layer drawn: the first with weights */
     uint8_t *img;
     char head[64];
     int hl;
@@ -8917,17 +8952,17 @@ static int cmd_weights(int argc, char **argv)
         report(&err);
         return 1;
     }
+    while (N.layer[l1].kind != LAYER_DENSE && !N.layer[l1].nw) l1++; /* past pools on the input */
     {
-        const Layer *l1 = &N.layer[1];
-        if (!l1->nw) {
-            free(N.param), model_meta_free(&M);
-            say("%s: the first layer (%s) has no weights to draw", pos[0], layer_kinds[l1->kind].name);
-            return 1;
-        }
-        n = l1->wcols, tiles = l1->wrows;
-        if (l1->kind == LAYER_CONV) tw = l1->k, zoom = l1->k < 32 ? 32 / l1->k : 1;
-        else if (net_images(&N)) tw = N.shape[0][2] * N.shape[0][0]; /* a row of pixels, channels interleaved */
+        const Layer *ly = &N.layer[l1];
+        n = ly->wcols, tiles = ly->wrows;
+        if (ly->kind == LAYER_CONV) tw = ly->k, zoom = ly->k < 32 ? 32 / ly->k : 1;
+        else if (net_images(&N)) tw = ly->iw * ly->ic; /* a row of pixels, channels interleaved */
         else tw = (size_t)floor(sqrt((double)n) + 0.5);
+        if (ly->kind == LAYER_CONV && OPT(S, val, "width")) {
+            free(N.param), model_meta_free(&M);
+            return usage_error("weights", "--width is for a dense first layer; a convolution's tiles are its %zux%zu kernels", ly->k, ly->k);
+        }
     }
     if (OPT(S, val, "width")) {
         if (parse_size(OPT(S, val, "width"), n, &v) || v < 1) {
@@ -8947,14 +8982,14 @@ static int cmd_weights(int argc, char **argv)
     }
     memset(img, 128, W * H);
     for (size_t j = 0; j < tiles; j++) {
-        const float *w = NET_W(&N, 1) + j * N.layer[1].ldw;
+        const float *w = NET_W(&N, l1) + j * N.layer[l1].ldw;
         float lo = w[0], hi = w[0];
-        size_t x0 = (j % cols) * (tw * zoom + 1) + 1, y0 = (j / cols) * (th * zoom + 1) + 1, ic = N.layer[1].ic;
+        size_t x0 = (j % cols) * (tw * zoom + 1) + 1, y0 = (j / cols) * (th * zoom + 1) + 1, ic = N.layer[l1].ic;
         for (size_t i = 1; i < n; i++) lo = w[i] < lo ? w[i] : lo, hi = w[i] > hi ? w[i] : hi;
         for (size_t i = 0; i < tw * th; i++) {
             size_t q = i; /* the weight drawn at tile pixel i: a kernel's is stored (dy, dx, channel) */
             uint8_t g;
-            if (N.layer[1].kind == LAYER_CONV) q = (i % (tw * tw)) / tw * tw * ic + i % tw * ic + i / (tw * tw);
+            if (N.layer[l1].kind == LAYER_CONV) q = (i % (tw * tw)) / tw * tw * ic + i % tw * ic + i / (tw * tw);
             g = q < n && hi > lo ? (uint8_t)((w[q] - lo) / (hi - lo) * 255.0f + 0.5f) : 0;
             for (size_t zy = 0; zy < zoom; zy++)
                 memset(img + (y0 + i / tw * zoom + zy) * W + x0 + i % tw * zoom, g, zoom);
@@ -8976,7 +9011,7 @@ static int cmd_weights(int argc, char **argv)
         report(&err);
         return 1;
     }
-    say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all", path, tiles, tw * zoom, th * zoom, W, H);
+    say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all%s", path, tiles, tw * zoom, th * zoom, W, H, l1 > 1 ? " (layer 2, after the pool on the input)" : "");
     return 0;
 }
 

@@ -28,6 +28,13 @@ expect "spec: no input shape (info)" 2 "the first part is the input: give its sh
 expect "spec: a zero dimension" 2 "part 1 \('1x0x28'\): a dimension is zero" "$NN" info --layers 1x0x28-10
 expect "spec: a bad input shape" 2 "part 1 \('1x28x28x3'\): expected an input shape like 1x28x28" "$NN" info --layers 1x28x28x3-10
 expect "spec: too many outputs" 2 "part 2 \('100c3p1'\): 100x28x28 = 78400 outputs; allowed is 1 to 65536" "$NN" info --layers 1x28x28-100c3p1-10
+expect "spec: a kernel size missing" 2 "part 2 \('20c'\): expected a kernel size after 'c', like 20c5" "$NN" info --layers 1x28x28-20c-10
+expect "spec: a padding missing" 2 "part 2 \('20c5p'\): expected a padding after 'p', like 20c5p2" "$NN" info --layers 1x28x28-20c5p-10
+expect "spec: two kernels" 2 "part 2 \('20c5c5'\): expected a convolution like 20c5, 20c5p2 or 20c5p2tanh" "$NN" info --layers 1x28x28-20c5c5-10
+expect "spec: a padding after the activation" 2 "part 2 \('20c5tanhp1'\): unknown activation 'tanhp' .*a padding comes before it" "$NN" info --layers 1x28x28-20c5tanhp1-10
+expect "spec: a softmax convolution" 2 "part 2 \('20c5softmax'\): a convolution takes sigmoid, tanh, relu or leaky, not softmax" "$NN" info --layers 1x28x28-20c5softmax-10
+expect "spec: a huge padding" 2 "part 2 \('20c5p4294967297'\): the padding must be smaller than the kernel" "$NN" info --layers 1x28x28-20c5p4294967297-10
+expect "spec: a non-ASCII byte" 2 "unexpected byte 0xC3 in part 1" "$NN" info --layers "1×28×28-20c5-10"
 expect "spec: no input shape for CSV" 2 "give the input's shape first, channels x height x width \(like 1x28x28-8c3-10\); nn takes it from the file only for IDX images" \
     "$NN" train --train "$D" --label-col last --layers 8c3-10 --epochs 1 --out x.bin
 [ ! -e x.bin ] && ok "spec errors write no model" || bad "a model was written after a spec error"
@@ -46,7 +53,7 @@ fi
 SPEC=1x8x8-8c3p1-mp2-6c3relu-30-10
 "$NN" train --train "$D" --label-col last --holdout 297 --layers $SPEC --epochs 15 --out c.bin 2>train.err
 acc=$(sed -n 's/^nn: saved c.bin: test accuracy \([0-9.]*\)%.*/\1/p' train.err)
-grep -q "^nn: convolutional defaults: relu hidden layers, a softmax output, momentum 0.9 at eta 0.05, batch 64" train.err &&
+grep -q "^nn: convolutional defaults: relu hidden layers, a softmax output, momentum 0.9, eta 0.05, batch 64" train.err &&
     ok "the convolutional defaults are said" || bad "no convolutional defaults notice: $(head -c 300 train.err)"
 awk -v a="$acc" 'BEGIN { exit !(a >= 93) }' && ok "digits with $SPEC: held-out accuracy $acc% (>= 93%)" || bad "digits conv accuracy '$acc'"
 "$NN" predict c.bin feat.csv >p.out 2>/dev/null
@@ -77,12 +84,12 @@ fi
 
 # ---- export --c: the header computes what nn does ----------------------------------------
 "$NN" export c.bin --c model.h 2>/dev/null &&
-    cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Werror -DNN_HEADER="\"$T/model.h\"" -o fw "$top/tests/export_main.c" -lm 2>cc.err &&
+    cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/model.h\"" -o fw "$top/tests/export_main.c" -lm 2>cc.err &&
     ./fw <feat.csv >fw.out
 "$NN" predict c.bin feat.csv --probs >nn.probs 2>/dev/null
 if [ -s fw.out ] && [ "$(cut -d, -f1 fw.out)" = "$(cat p.out)" ] &&
     paste -d, <(cut -d, -f2- fw.out) nn.probs | awk -F, '{for(i=1;i<=10;i++){d=$i-$(i+10); if(d<0)d=-d; if(d>m)m=d}} END{print m; exit !(NR==1797 && m<1e-5)}' >maxd; then
-    ok "export --c of a convolutional model: builds with -pedantic -Wconversion -Werror; nn's labels on all 1797 rows, probabilities within $(cat maxd)"
+    ok "export --c of a convolutional model: builds with -pedantic -Wconversion -Wdouble-promotion -Werror; nn's labels on all 1797 rows, probabilities within $(cat maxd)"
 else
     bad "export --c conv: $(head -c 300 cc.err) $(cat maxd 2>/dev/null)"
 fi
@@ -132,6 +139,41 @@ expect "augment: no image shape" 2 "--augment needs images: give the input's sha
     ok "--augment flip changes the model (dense network, shape from --layers 1x8x8-30-10) and is recorded" || bad "augment flip"
 expect "dropout on a network without hidden dense layers warns" 0 "--dropout has no effect: the network has no hidden dense layer" \
     "$NN" train --train "$D" --label-col last --layers 1x8x8-4c3-10 --dropout 0.5 --epochs 1 --out nd.bin
+
+# ---- defaults, --hidden, drawing with the model's shape ----------------------------------
+"$NN" train --layers 1x8x8-4c3-1 --train "$D" --target last --epochs 2 --out tc.bin 2>tc.err
+if grep -q '^nn: table defaults: standardised inputs, L2 lambda 1' tc.err && ! grep -q 'adam' tc.err &&
+    grep -q '^nn: convolutional defaults: relu hidden layers, momentum 0.9, eta 0.05, batch 64' tc.err &&
+    "$NN" info tc.bin | grep -q '^trained 2 of 2 epochs, eta 0.05, batch 64' && "$NN" info tc.bin | grep -q '^optimizer momentum, momentum 0.9$'; then
+    ok "a table with a convolutional network: one set of defaults, and stderr says what is used"
+else
+    bad "table + conv defaults: $(head -c 400 tc.err)"
+fi
+"$NN" train --layers 1x8x8-4c3-mp2-16-10 --train "$D" --label-col last --epochs 2 --optimizer sgd --out sg.bin 2>sg.err &&
+    grep -q 'eta 0.05' sg.err && "$NN" info sg.bin | grep -q 'eta 0.05' &&
+    ok "--optimizer sgd on a convolutional network: the default eta is 0.05 (said), not the textbook's 3" || bad "conv sgd eta: $(head -c 300 sg.err)"
+"$NN" train --layers 1x8x8-4c3-mp2-16-10 --train "$D" --label-col last --epochs 1 --hidden tanh --augment NONE --quiet --out ht.bin &&
+    "$NN" info ht.bin | grep -qE '^1 +4c3 +4x6x6 +tanh ' && "$NN" info ht.bin | grep -qE '^3 +16 +16 +tanh ' && ! "$NN" info ht.bin | grep -q '^augment' &&
+    ok "--hidden tanh names the convolutions' activation too; --augment NONE is none" || bad "--hidden on convolutions"
+expect "augment: an empty value" 2 "--augment '': expected shift:N" "$NN" train --train "$D" --label-col last --layers $SPEC --augment ''
+"$NN" train --train "$D" --label-col last --layers 1x8x8-30-10 --augment SHIFT:1,Flip --epochs 1 --quiet --out au.bin &&
+    "$NN" info au.bin | grep -q '^augment shift:1,flip$' && ok "--augment in any case" || bad "--augment SHIFT:1,Flip"
+"$NN" train --train "$D" --label-col last --layers 1x4x16-4c3-10 --epochs 2 --quiet --out r.bin
+"$NN" eval r.bin "$D" --label-col last --errors 1 --show --ascii >rs.out 2>/dev/null
+[ "$(awk 'length($0) == 16' rs.out | wc -l)" = 2 ] && ok "eval --errors --show draws a 1x4x16 model's rows 16 pixels wide (2 lines of pixel pairs)" ||
+    bad "eval --show with a 4x16 model: $(tail -3 rs.out)"
+expect "weights --width on a convolution" 2 "--width is for a dense first layer; a convolution's tiles are its 3x3 kernels" "$NN" weights c.bin --pgm x.pgm --width 4
+"$NN" train --train "$D" --label-col last --layers 1x8x8-ap2-6c3-10 --epochs 1 --quiet --out pc.bin
+"$NN" weights pc.bin --pgm pc.pgm 2>pc.err && grep -q '6 tiles of 30x30 pixels, .* (layer 2, after the pool on the input)' pc.err &&
+    ok "weights on a network starting with a pool draws the convolution after it" || bad "weights pool-first: $(cat pc.err)"
+if [ -s im.idx ]; then
+    expect "a shape in --layers that is not the IDX images'" 2 "--layers takes 4x14x14 images, but .*im.idx holds 1x28x28 ones" \
+        "$NN" train --train im.idx --train-labels lb.idx --layers 4x14x14-4c3-mp2-10 --epochs 1 --out x.bin
+    "$NN" show im.idx --labels lb.idx --ascii >sl.out 2>&1 && head -1 sl.out | grep -q '^row 0: label 9$' &&
+        [ "$(sed -n 2p sl.out | awk '{ print length($0) }')" = 28 ] && ok "show --labels FILE: the labels are read; an IDX image 28 wide" || bad "show --labels: $(head -2 sl.out)"
+    { printf '\0\0\10\1\0\0\1\54'; tail -c +9 lb.idx | head -c 300; } >lb-short.idx
+    expect "show --labels with too few labels" 1 "300 labels for 600 images" "$NN" show im.idx --labels lb-short.idx
+fi
 
 # ---- model files ---------------------------------------------------------------------------
 head -c 200 c.bin >short.bin
