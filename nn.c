@@ -255,7 +255,7 @@ typedef struct {
     char name[512];
     char note[600];       /* what the loader decided for the user (see CsvShape), or "" */
     size_t lc;            /* CSV: the label column (1-based), 0 for none */
-    size_t shape[3];      /* images: C x H x W from the file (IDX of rank 3), or 0s */
+    size_t shape[3];      /* images: C x H x W from the file (IDX of rank 3, or 4: items x H x W x C), or 0s */
 } Data;
 
 /* ======================================================================== */
@@ -4537,6 +4537,7 @@ static int load_idx_images(uint8_t *buf, size_t len, const char *name, Data *d, 
     if (dims[0] == 0) return fail(err, name, "IDX file has no items");
     d->n = dims[0], d->d = feat;
     if (D == 3) d->shape[0] = 1, d->shape[1] = dims[1], d->shape[2] = dims[2];
+    if (D == 4) d->shape[0] = dims[3], d->shape[1] = dims[1], d->shape[2] = dims[2]; /* items x H x W x C: channel-last, as nn reads rows */
     snprintf(d->name, sizeof d->name, "%s", name);
     if (buf[2] == 0x08) { /* bytes stay bytes: converted per mini-batch */
         d->x8 = p, d->own_x = buf, d->maxabs = 255;
@@ -7928,7 +7929,7 @@ static int train_network(TrainJob *j, const char **val)
     if (j->spec_later) { /* "20c5-mp2-100-10": the input is the IDX images' shape */
         if (!j->tr.shape[0]) {
             fprintf(stderr, "%s: layer spec '%s': give the input's shape first, channels x height x width (like 1x28x28-%s); "
-                    "nn takes it from the file only for IDX images of rank 3 (items x height x width)\n", progname, j->spec_later, j->spec_later);
+                    "nn takes it from the file only for IDX images of rank 3 or 4 (items x height x width [x channels])\n", progname, j->spec_later, j->spec_later);
             return 2;
         }
         if (parse_layers_shape(j->spec_later, j->tr.shape, &j->N, 1, &err)) {

@@ -120,6 +120,10 @@ if [ -f "$top/data/t10k-images-idx3-ubyte" ]; then
     "$NN" train --train im.idx --train-labels lb.idx --layers 4c5-mp2-10 --epochs 2 --quiet --out idx.bin 2>err
     grep -qE '^0 +input +1x28x28 ' <("$NN" info idx.bin) && grep -qE '^1 +4c5 +4x24x24 ' <("$NN" info idx.bin) &&
         ok "--layers 4c5-mp2-10 on IDX images: the input shape 1x28x28 comes from the file" || bad "IDX shape: $(head -c 300 err)"
+    { printf '\0\0\10\4\0\0\2\130\0\0\0\34\0\0\0\34\0\0\0\1'; tail -c +17 im.idx; } >im4.idx
+    "$NN" train --train im4.idx --train-labels lb.idx --layers 4c5-mp2-10 --epochs 1 --quiet --out idx4.bin 2>err &&
+        grep -qE '^0 +input +1x28x28 ' <("$NN" info idx4.bin) && ok "IDX of rank 4 (items x 28 x 28 x 1): the input shape from the file" ||
+        bad "IDX rank 4 shape: $(head -c 300 err)"
     "$NN" train --train im.idx --train-labels lb.idx --layers 784-30-10 --augment shift:2,flip --epochs 2 --quiet --out da.bin 2>err &&
         "$NN" info da.bin | grep -q '^augment shift:2,flip$' && ok "--augment on a dense network of IDX images (the shape from the file); info says it" ||
         bad "augment on a dense IDX net: $(head -c 300 err)"
