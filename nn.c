@@ -2694,6 +2694,17 @@ static size_t net_classes(const Net *n) { return n->size[n->nl - 1] == 1 ? 2 : n
 /* Does N take images (an input shape, convolutions or pools)? */
 static int net_images(const Net *N) { return N->shape[0][1] > 1 || N->shape[0][2] > 1 || N->layer[1].kind != LAYER_DENSE; }
 
+/* Images of one shape given to a network of images of another (the same
+ * number of values, read in the wrong layout): why, in buf, or NULL.  Only
+ * when the data's file says its shape (IDX). */
+static const char *shape_clash(const Net *N, const size_t *shape, char *buf, size_t n)
+{
+    if (!shape[0] || !net_images(N) || !memcmp(shape, N->shape[0], 3 * sizeof *shape)) return NULL;
+    snprintf(buf, n, "the images are %zux%zux%zu, but the network takes %zux%zux%zu ones", shape[0], shape[1], shape[2],
+             N->shape[0][0], N->shape[0][1], N->shape[0][2]);
+    return buf;
+}
+
 /* Is part p (up to '-' or the end) of a spec a convolution or a pool? */
 static int spec_part_is_image_layer(const char *p)
 {
@@ -2819,8 +2830,7 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
                 if (kind == LAYER_CONV)
                     SPEC_FAIL("unknown activation '%.*s' (%s; a padding comes before it: 20c5p1tanh)", (int)(e - q < 40 ? e - q : 40), q,
                               act_list(ACT_HIDDEN, list, sizeof list));
-                return fail(err, NULL, "layer spec '%s': unknown activation '%.*s' (%s)", spec, (int)(e - q), q,
-                            act_list(ACT_HIDDEN | ACT_OUTPUT, list, sizeof list));
+                SPEC_FAIL("unknown activation '%.*s' (%s)", (int)(e - q < 40 ? e - q : 40), q, act_list(ACT_HIDDEN | ACT_OUTPUT, list, sizeof list));
             }
             if (kind == LAYER_CONV && !(acts[ly->act].where & ACT_HIDDEN)) {
                 char list[128];
@@ -7026,7 +7036,7 @@ static const OptSpec train_opts[] = {
                                       "convolutions Nck[pP] (N maps of k x k, padding P), max or average pools mpK/apK, then dense layers: "
                                       "1x28x28-20c5-mp2-40c5-mp2-100-10"},
     {"hidden", "ACT", "sigmoid (convolutional networks: relu)", "activation of hidden layers, dense or convolutions, not named in SPEC: sigmoid, tanh, relu, leaky"},
-    {"output", "ACT", "sigmoid", "activation of the output layer if not named in SPEC: sigmoid, tanh, linear, softmax"},
+    {"output", "ACT", "sigmoid (convolutional networks: softmax)", "activation of the output layer if not named in SPEC: sigmoid, tanh, linear, softmax"},
     {"cost", "NAME", "log-likelihood with softmax, else quadratic", "quadratic, cross-entropy (sigmoid output) or log-likelihood (softmax)"},
     {"init", "NAME", "normal when every layer is sigmoid (the textbook), else he for relu and leaky layers and scaled for the others", "normal N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in) weights"},
     {"eta", "RATE", "3.0 (sgd), 0.1 (momentum, nesterov), 0.001 (adam)", "learning rate"},
@@ -7042,7 +7052,7 @@ static const OptSpec train_opts[] = {
     {"step", "N", "10", "epochs between decays of the step schedule"},
     {"lambda", "L", "0", "L2 regularisation: each step adds (lambda/n) w to the gradient, n = training rows"},
     {"dropout", "P", "0", "drop each hidden neuron with probability P while training (inverted dropout; dense layers only)"},
-    {"augment", "shift:N[,flip]|flip", "none", "images: each epoch, shift every training image by a random offset of up to N pixels each way, and with flip mirror it left to right with probability 1/2; seeded"},
+    {"augment", "shift:N[,flip]|flip|none", "none", "images: each epoch, shift every training image by a random offset of up to N pixels each way, and with flip mirror it left to right with probability 1/2; seeded"},
     {"val", "N|FRAC", "0", "hold out N rows (or a fraction) of --train for validation; the best epoch on it is saved"},
     {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy (regression: loss)"},
     {"seed", "N", "1", "seed for initialisation, shuffling, splits, dropout and augmentation"},
@@ -7097,7 +7107,7 @@ static const OptSpec eval_opts[] = {
 static const OptSpec show_opts[] = {
     {"index", "I", "0", "the first row to draw (rows count from 0)"},
     {"count", "N", "1", "how many rows to draw"},
-    {"width", "W", "the square root of the features", "image width in pixels"},
+    {"width", "W", "an IDX image's width, else the square root of the features", "image width in pixels"},
     {"ascii", NULL, NULL, "draw with ASCII characters instead of Unicode half blocks in grey (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "draw in grey blocks with colour escapes even when stdout is not a terminal (for less -R)"},
     {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
@@ -7549,7 +7559,7 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
         }
         if (ok && *p) ok = !strcasecmp(p, "flip"), j->o.augment |= AUG_FLIP;
         if (!ok)
-            return usage_error("train", "--augment '%s': expected shift:N (N from 1 to %d pixels), shift:N,flip or flip", s, NN_MAX_SHIFT);
+            return usage_error("train", "--augment '%s': expected shift:N (N from 1 to %d pixels), shift:N,flip, flip or none", s, NN_MAX_SHIFT);
     }
     if ((s = OPT(S, val, "epochs")) && (parse_size(s, NN_MAX_EPOCHS, &v) || v < 1))
         return usage_error("train", "--epochs '%s': expected a whole number from 1 to %d", s, NN_MAX_EPOCHS);
@@ -7738,10 +7748,13 @@ static void table_defaults(TrainJob *j, const char **val)
                                j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? 2 : j->tr.nclass, OPT(S, val, "hidden") ? OPT(S, val, "hidden") : "relu",
                                OPT(S, val, "output") ? OPT(S, val, "output") : j->tr.t ? "linear" : "softmax");
     if (!OPT(S, val, "scale") && !OPT(S, val, "standardize")) j->standardize = 1, said(&sd, "standardised inputs");
-    if (!OPT(S, val, "optimizer") && !j->conv_net) { /* (a convolutional network's are conv_defaults') */
+    if (!OPT(S, val, "optimizer") && !OPT(S, val, "momentum") && !j->conv_net) { /* (a convolutional network's are conv_defaults') */
         j->o.optimizer = OPT_ADAM, j->o.momentum = 0;
         if (!OPT(S, val, "eta")) j->o.eta = 0.003f;
         said(&sd, "adam at eta %g", (double)j->o.eta);
+    } else if (!OPT(S, val, "eta") && !j->conv_net && j->o.optimizer != OPT_ADAM) { /* (the textbook's 3 or 0.1 diverge on standardised inputs) */
+        j->o.eta = j->o.optimizer == OPT_SGD ? 0.01f : 0.001f; /* (momentum 0.9 steps about ten times as far) */
+        said(&sd, "eta %g", (double)j->o.eta);
     }
     if (!OPT(S, val, "batch") && !j->conv_net) j->o.batch = 16, said(&sd, "batch 16");
     if (!OPT(S, val, "lambda")) j->o.lambda = 1, said(&sd, "L2 lambda 1");
@@ -7766,8 +7779,17 @@ static void conv_defaults(TrainJob *j, const char **val)
 {
     const OptSpec *S = train_opts;
     Said sd = {"", 0};
-    if (!OPT(S, val, "hidden")) j->hidden = ACT_RELU, said(&sd, "relu hidden layers");
-    if (!OPT(S, val, "output") && !j->tr.t) j->output = ACT_SOFTMAX, said(&sd, "a softmax output");
+    int unnamed_hidden = j->spec_later != NULL, unnamed_out = j->spec_later != NULL; /* (said only when they apply) */
+    for (int l = 1; l < j->N.nl; l++)
+        if (!j->N.layer[l].act) *(l + 1 < j->N.nl ? &unnamed_hidden : &unnamed_out) = 1;
+    if (!OPT(S, val, "hidden")) {
+        j->hidden = ACT_RELU;
+        if (unnamed_hidden) said(&sd, "relu hidden layers");
+    }
+    if (!OPT(S, val, "output") && !j->tr.t) {
+        j->output = ACT_SOFTMAX;
+        if (unnamed_out) said(&sd, "a softmax output");
+    }
     if (!OPT(S, val, "optimizer")) {
         j->o.optimizer = OPT_MOMENTUM;
         if (!OPT(S, val, "momentum")) j->o.momentum = 0.9f;
@@ -7997,6 +8019,11 @@ static int train_network(TrainJob *j, const char **val)
                 "and nn takes it from the file)\n", progname, j->N.shape[0][0], j->N.shape[0][1], j->N.shape[0][2], j->tr.name,
                 j->tr.shape[0], j->tr.shape[1], j->tr.shape[2]);
         rc = 2;
+    }
+    if (!rc && j->te.n && j->tr.shape[0] && j->te.shape[0] && memcmp(j->tr.shape, j->te.shape, sizeof j->tr.shape)) {
+        fprintf(stderr, "%s: %s holds %zux%zux%zu images, but %s %zux%zux%zu ones\n", progname, j->te.name, j->te.shape[0],
+                j->te.shape[1], j->te.shape[2], j->tr.name, j->tr.shape[0], j->tr.shape[1], j->tr.shape[2]);
+        rc = 1;
     }
     if (!rc && j->te.n && j->te.d != j->tr.d) {
         fprintf(stderr, "%s: %s has %zu features per row, but %s has %zu\n", progname, j->te.name, j->te.d, j->tr.name, j->tr.d);
@@ -8261,6 +8288,14 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         data_free(d), free(N->param);
         return 1;
     }
+    {
+        char why[160];
+        if (shape_clash(N, d->shape, why, sizeof why)) {
+            fprintf(stderr, "%s: %s: %s (the model %s)\n", progname, d->name, why, mpath);
+            data_free(d), free(N->param);
+            return 1;
+        }
+    }
     if (want_labels && d->nclass > net_classes(N)) {
         fprintf(stderr, "%s: %s: labels go up to %zu, but the model %s has %zu outputs\n", progname, d->name,
                 d->nclass - 1, mpath, N->size[N->nl - 1]);
@@ -8353,6 +8388,7 @@ static int cmd_predict(int argc, char **argv)
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (co.tab && !d.is_table) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
             else if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
+            else if (shape_clash(&N, d.shape, err.msg, sizeof err.msg)) rc = fail(&err, name, "%s", err.msg);
             else if (!out || !pred) rc = fail(&err, name, "out of memory");
             else {
                 size_t r;
@@ -8483,7 +8519,7 @@ static int cmd_show(int argc, char **argv)
         char b[32];
         if (d.y) printf("row %zu: label %s\n", r, class_text(d.names, d.names ? d.nclass : 0, (size_t)d.y[r], b, sizeof b));
         else printf("row %zu\n", r);
-        draw_row(&d, r, w, 1, draw_mode(S, val) > 1);
+        draw_row(&d, r, w, d.shape[0] && !OPT(S, val, "width") ? d.shape[0] : 1, draw_mode(S, val) > 1);
     }
     data_free(&d);
     return finish_stdout();
@@ -8678,6 +8714,7 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
             printf("%zu %s %s %.6f\n", d->lineno ? d->lineno[best] : best, class_text(names, nnames, (size_t)d->y[best], b1, sizeof b1),
                    class_text(names, nnames, (size_t)pred[best], b2, sizeof b2), (double)bv);
             if (draw && net_images(N)) draw_row(d, best, N->shape[0][2], N->shape[0][0], draw > 1); /* the model's image shape */
+            else if (draw && d->shape[0]) draw_row(d, best, d->shape[2], d->shape[0], draw > 1); /* the file's */
             else if (draw) draw_row(d, best, (size_t)floor(sqrt((double)d->d) + 0.5), 1, draw > 1);
         }
         free(used);
@@ -9012,7 +9049,9 @@ static int cmd_weights(int argc, char **argv)
         report(&err);
         return 1;
     }
-    say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all%s", path, tiles, tw * zoom, th * zoom, W, H, l1 > 1 ? " (layer 2, after the pool on the input)" : "");
+    if (l1 > 1) say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all (layer %d, after the pool%s on the input)", path, tiles, tw * zoom,
+                    th * zoom, W, H, l1, l1 > 2 ? "s" : "");
+    else say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all", path, tiles, tw * zoom, th * zoom, W, H);
     return 0;
 }
 

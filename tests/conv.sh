@@ -132,7 +132,7 @@ else
 fi
 
 # ---- --augment ----------------------------------------------------------------------------
-expect "augment: shift:0" 2 "--augment 'shift:0': expected shift:N \(N from 1 to 64 pixels\), shift:N,flip or flip" "$NN" train --train "$D" --label-col last --layers $SPEC --augment shift:0
+expect "augment: shift:0" 2 "--augment 'shift:0': expected shift:N \(N from 1 to 64 pixels\), shift:N,flip, flip or none" "$NN" train --train "$D" --label-col last --layers $SPEC --augment shift:0
 expect "augment: a trailing comma" 2 "--augment 'shift:2,'" "$NN" train --train "$D" --label-col last --layers $SPEC --augment shift:2,
 expect "augment: an unknown word" 2 "--augment 'flop'" "$NN" train --train "$D" --label-col last --layers $SPEC --augment flop
 expect "augment: a shift as large as the image" 2 "--augment shift:8 is not smaller than the 8x8 images" "$NN" train --train "$D" --label-col last --layers $SPEC --augment shift:8
@@ -166,6 +166,10 @@ expect "augment: an empty value" 2 "--augment '': expected shift:N" "$NN" train 
 "$NN" eval r.bin "$D" --label-col last --errors 1 --show --ascii >rs.out 2>/dev/null
 [ "$(awk 'length($0) == 16' rs.out | wc -l)" = 2 ] && ok "eval --errors --show draws a 1x4x16 model's rows 16 pixels wide (2 lines of pixel pairs)" ||
     bad "eval --show with a 4x16 model: $(tail -3 rs.out)"
+"$NN" train --train "$D" --label-col last --layers 1x8x8-mp2-ap2-3c1-10 --epochs 1 --quiet --out p2.bin
+"$NN" weights p2.bin --pgm p2.pgm 2>p2.err && grep -q '(layer 3, after the pools on the input)' p2.err && ok "weights after two pools names layer 3" || bad "weights after two pools: $(cat p2.err)"
+"$NN" train --train "$D" --target last --optimizer sgd --epochs 5 --out ts.bin 2>ts.err && grep -q 'eta 0.01' ts.err &&
+    ok "a table with --optimizer sgd: eta 0.01 by default (said), not the textbook's 3" || bad "table sgd eta: $(head -c 300 ts.err)"
 expect "weights --width on a convolution" 2 "--width is for a dense first layer; a convolution's tiles are its 3x3 kernels" "$NN" weights c.bin --pgm x.pgm --width 4
 "$NN" train --train "$D" --label-col last --layers 1x8x8-ap2-6c3-10 --epochs 1 --quiet --out pc.bin
 "$NN" weights pc.bin --pgm pc.pgm 2>pc.err && grep -q '6 tiles of 30x30 pixels, .* (layer 2, after the pool on the input)' pc.err &&
@@ -173,6 +177,11 @@ expect "weights --width on a convolution" 2 "--width is for a dense first layer;
 if [ -s im.idx ]; then
     expect "a shape in --layers that is not the IDX images'" 2 "--layers takes 4x14x14 images, but .*im.idx holds 1x28x28 ones" \
         "$NN" train --train im.idx --train-labels lb.idx --layers 4x14x14-4c3-mp2-10 --epochs 1 --out x.bin
+    { printf '\0\0\10\3\0\0\2\130\0\0\0\16\0\0\0\70'; tail -c +17 im.idx; } >im1456.idx
+    expect "eval of IDX images of another shape" 1 "im1456.idx: the images are 1x14x56, but the network takes 1x28x28 ones" "$NN" eval idx.bin im1456.idx --labels lb.idx
+    expect "predict of IDX images of another shape" 1 "the images are 1x14x56, but the network takes 1x28x28 ones" "$NN" predict idx.bin im1456.idx
+    expect "train --test of IDX images of another shape" 1 "im1456.idx holds 1x14x56 images, but .*im.idx 1x28x28 ones" \
+        "$NN" train --train im.idx --train-labels lb.idx --test im1456.idx --test-labels lb.idx --layers 4c5-mp2-10 --epochs 1 --out x.bin
     "$NN" show im.idx --labels lb.idx --ascii >sl.out 2>&1 && head -1 sl.out | grep -q '^row 0: label 9$' &&
         [ "$(sed -n 2p sl.out | awk '{ print length($0) }')" = 28 ] && ok "show --labels FILE: the labels are read; an IDX image 28 wide" || bad "show --labels: $(head -2 sl.out)"
     { printf '\0\0\10\1\0\0\1\54'; tail -c +9 lb.idx | head -c 300; } >lb-short.idx
