@@ -2647,7 +2647,6 @@ static int net_layout_at(Net *n, int *at, Err *err)
             return fail(err, NULL, "%zu outputs, but its shape makes %zu", n->size[l], ly->nout);
         n->size[l] = ly->nout, n->ld[l] = ly->ldout = round_up(ly->nout, NN_PAD);
         n->shape[l][0] = ly->oc, n->shape[l][1] = ly->oh, n->shape[l][2] = ly->ow;
-        if (layer_kinds[ly->kind].shape(ly, why, sizeof why)) return fail(err, NULL, "%s", why); /* again, with ldout */
         real += layer_kinds[ly->kind].count(ly);
         if (real > NN_MAX_PARAMS) {
             *at = 0;
@@ -8014,7 +8013,7 @@ static int train_network(TrainJob *j, const char **val)
                 j->tr.is_table ? " (after one-hot encoding: see the table's notice above)" : "");
         rc = 2;
     }
-    if (!rc && j->tr.shape[0] && net_images(&j->N) && memcmp(j->tr.shape, j->N.shape[0], sizeof j->tr.shape)) {
+    if (!rc && shape_clash(&j->N, j->tr.shape, whybuf, sizeof whybuf)) {
         fprintf(stderr, "%s: --layers takes %zux%zux%zu images, but %s holds %zux%zux%zu ones (give its shape, or leave the shape out "
                 "and nn takes it from the file)\n", progname, j->N.shape[0][0], j->N.shape[0][1], j->N.shape[0][2], j->tr.name,
                 j->tr.shape[0], j->tr.shape[1], j->tr.shape[2]);
