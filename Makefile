@@ -17,7 +17,7 @@ CFLAGS  ?= $(OPT)
 LDLIBS  = -lm -lpthread
 PREFIX  ?= /usr/local
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = idx csv gzip model args table
+FUZZ_TARGETS = idx csv gzip model args table npy npz
 DESTDIR ?=
 
 nn: nn.c

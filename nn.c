@@ -12,20 +12,20 @@
  *   nn train [--layers 784-30-10] [--eta 3.0] [--epochs 30] [--batch 10]
  *            [--train FILE [--train-labels FILE]] [--test FILE ...] [--out model.bin]
  *   nn train --resume CHECKPOINT
- *   nn predict MODEL INPUT [--probs | --top K] [--format csv|tsv|json]
+ *   nn predict MODEL INPUT [--probs | --top K] [--format csv|tsv|json|npy]
  *   nn eval MODEL DATA [--labels FILE] [--errors N [--show]]
  *   nn info MODEL | nn info --layers SPEC
  *   nn show DATA [--index I] [--count N] [--ascii]
  *   nn weights MODEL --pgm FILE
- *   nn export MODEL --c FILE.h
+ *   nn export MODEL [--c FILE.h [--int8]] [--onnx FILE.onnx] [--test DATA]
  *   nn help [COMMAND] | nn COMMAND --help | nn --version
  *
  * Exit status: 0 success, 1 data or runtime error, 2 usage error, 130/143
  * training stopped by SIGINT/SIGTERM (after saving).
  *
  * File formats (each has a "format notes" comment where it is read):
- *   gzip/DEFLATE (@@8), the model file and the checkpoint (@@14), IDX and
- *   CSV (@@15), PGM (@@18).
+ *   gzip/DEFLATE (@@8), protobuf and ONNX (@@7), the model file and the
+ *   checkpoint (@@14), IDX, NumPy .npy/.npz and CSV (@@15), PGM (@@18).
  *
  * Section map (grep -n '@@' nn.c):
  *   @@1 includes and limits     @@2 types             @@3 diagnostics
@@ -669,13 +669,16 @@ static int read_fd(int fd, const char *name, int kind, uint8_t **buf, size_t *ha
         if (!eof && (text < 0 || n < 8)) { /* the start: sniff it once enough is in */
             if ((why = sniff(kind, b, n, 0))) goto bad_why;
         }
-        if (text < 0 && (n >= 4 || eof)) text = kind == RD_DATA && !whole_format(b, n);
+        if (text < 0 && (n >= 8 || eof)) text = kind == RD_DATA && !whole_format(b, n);
         if (text > 0)
             for (; checked < n; checked++) {
                 uint8_t c = b[checked];
                 if (c == 0) {
+                    size_t nl = strlen(name);
                     free(b);
-                    return fail(err, name, "binary data (a NUL byte at offset %zu), neither IDX nor CSV text", checked);
+                    if (nl > 4 && (!strcmp(name + nl - 4, ".npy") || !strcmp(name + nl - 4, ".npz")))
+                        return fail(err, name, "not a NumPy %s file: it starts neither with \\x93NUMPY nor a zip header (bad magic)", name + nl - 4);
+                    return fail(err, name, "binary data (a NUL byte at offset %zu), neither IDX, NumPy nor CSV text", checked);
                 }
                 if (c == '\n' || c == '\r') {
                     line += c == '\n', run = 0;
@@ -1090,6 +1093,179 @@ static void buf_f64(Buf *b, double v)
 static void buf_floats(Buf *b, const float *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) buf_u32(b, f32_bits(p[i]));
+}
+
+/* Protocol Buffers' wire format, the encoding side, for ONNX export: a
+ * message is a series of fields, each a key (field number << 3 | wire
+ * type) then a varint (type 0), 4 bytes little-endian (type 5) or a
+ * length and bytes (type 2: strings, bytes, nested messages and packed
+ * repeated scalars).  A nested message is written into a Buf of its own
+ * first, so its length is known. */
+static void pb_varint(Buf *b, uint64_t v)
+{
+    uint8_t t[10];
+    int n = 0;
+    do t[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)), v >>= 7;
+    while (v);
+    buf_put(b, t, (size_t)n);
+}
+
+static void pb_int(Buf *b, int field, int64_t v) { pb_varint(b, (uint64_t)field << 3), pb_varint(b, (uint64_t)v); }
+
+static void pb_bytes(Buf *b, int field, const void *p, size_t n)
+{
+    pb_varint(b, (uint64_t)field << 3 | 2), pb_varint(b, n);
+    buf_put(b, p, n);
+}
+
+static void pb_str(Buf *b, int field, const char *s) { pb_bytes(b, field, s, strlen(s)); }
+
+static void pb_float(Buf *b, int field, float v)
+{
+    pb_varint(b, (uint64_t)field << 3 | 5);
+    buf_u32(b, f32_bits(v));
+}
+
+/* Field `field` holding the message in m, which is freed. */
+static void pb_msg(Buf *b, int field, Buf *m)
+{
+    if (m->oom) b->oom = 1;
+    pb_bytes(b, field, m->p, m->n);
+    free(m->p);
+    memset(m, 0, sizeof *m);
+}
+
+/* Format notes: ONNX (onnx/onnx.proto, IR version 8, operator set 13).
+ * nn writes a ModelProto: ir_version (1), opset_import (8: domain 1 "",
+ * version 2), producer_name (2), producer_version (3), doc_string (6),
+ * graph (7), metadata_props (14: key 1, value 2).  The GraphProto: node
+ * (1), name (2), initializer (5), doc_string (10), input (11), output
+ * (12).  A NodeProto: input (1), output (2), name (3), op_type (4),
+ * attribute (5: name 1, f 2, i 3, ints 8, type 20 -- FLOAT 1, INT 2,
+ * INTS 7).  A TensorProto: dims (1), data_type (2: FLOAT 1, INT64 7),
+ * float_data (4, packed), int64_data (7, packed), name (8).  A
+ * ValueInfoProto: name (1), type (2): TypeProto.tensor_type (1):
+ * elem_type (1), shape (2): TensorShapeProto.dim (1): dim_value (1) or
+ * dim_param (2).
+ *
+ * The graph takes rows as nn predict does: input "input" (N, features),
+ * N free, the raw features.  The input map becomes Mul (1/divisor), Sub
+ * and Mul (standardisation); dense layers Gemm (W (out, in), transB); a
+ * network of images is reshaped to (N, H, W, C) -- nn's channel-last rows
+ * -- and transposed to ONNX's (N, C, H, W) for Conv, MaxPool and
+ * AveragePool, then back to channel-last and flattened before its first
+ * dense layer, so the dense weights are nn's as they are; a convolution's
+ * kernels (out, dy, dx, in) are permuted to (out, in, dy, dx). */
+typedef struct {
+    Buf nodes, inits;   /* the GraphProto's node and initializer fields, encoded */
+    char cur[32];       /* the tensor the next node reads */
+    int nchw;           /* cur is (N, C, H, W); else (N, features) */
+    int k;              /* tensors named so far */
+} Onnx;
+
+typedef struct {
+    const char *name;
+    int type;           /* 1 FLOAT, 2 INT, 7 INTS */
+    float f;
+    int64_t i[4];
+    int n;              /* INTS: how many */
+} OnnxAttr;
+
+/* A node op(in...) -> out, with attributes; out becomes g->cur. */
+static void onnx_node(Onnx *g, const char *op, const char *const *in, int nin, const char *out, const OnnxAttr *at, int nat)
+{
+    Buf n = {NULL, 0, 0, 0};
+    for (int k = 0; k < nin; k++) pb_str(&n, 1, in[k]);
+    pb_str(&n, 2, out), pb_str(&n, 3, out), pb_str(&n, 4, op);
+    for (int k = 0; k < nat; k++) {
+        Buf a = {NULL, 0, 0, 0};
+        pb_str(&a, 1, at[k].name);
+        if (at[k].type == 1) pb_float(&a, 2, at[k].f);
+        else if (at[k].type == 2) pb_int(&a, 3, at[k].i[0]);
+        else
+            for (int j = 0; j < at[k].n; j++) pb_int(&a, 8, at[k].i[j]);
+        pb_int(&a, 20, at[k].type);
+        pb_msg(&n, 5, &a);
+    }
+    pb_msg(&g->nodes, 1, &n);
+    if (out != g->cur) snprintf(g->cur, sizeof g->cur, "%s", out);
+}
+
+/* A fresh tensor name. */
+static const char *onnx_name(Onnx *g, char *buf, size_t n)
+{
+    snprintf(buf, n, "t%d", g->k++);
+    return buf;
+}
+
+/* A one-input node on g->cur into a new tensor. */
+static void onnx_unary(Onnx *g, const char *op, const OnnxAttr *at, int nat)
+{
+    char out[32];
+    const char *in[1] = {g->cur};
+    onnx_node(g, op, in, 1, onnx_name(g, out, sizeof out), at, nat);
+}
+
+/* An initializer: a float tensor of shape dims[0..nd) (v holds their
+ * product), or an int64 one (iv) when v is NULL. */
+static void onnx_init(Onnx *g, const char *name, const int64_t *dims, int nd, const float *v, const int64_t *iv)
+{
+    Buf t = {NULL, 0, 0, 0}, d = {NULL, 0, 0, 0};
+    size_t cnt = 1;
+    for (int k = 0; k < nd; k++) pb_int(&t, 1, dims[k]), cnt *= (size_t)dims[k];
+    pb_int(&t, 2, v ? 1 : 7);
+    for (size_t i = 0; i < cnt; i++) {
+        if (v) buf_u32(&d, f32_bits(v[i]));
+        else pb_varint(&d, (uint64_t)iv[i]);
+    }
+    pb_bytes(&t, v ? 4 : 7, d.p, d.n); /* packed */
+    if (d.oom) t.oom = 1;
+    free(d.p);
+    pb_str(&t, 8, name);
+    pb_msg(&g->inits, 5, &t);
+}
+
+/* g->cur = g->cur op c, c a float constant tensor of n values (shape (n),
+ * broadcast over the rows; (1) for a scalar). */
+static void onnx_const_op(Onnx *g, const char *op, const float *c, size_t n)
+{
+    char cn[32], out[32];
+    int64_t dim = (int64_t)n;
+    const char *in[2];
+    onnx_name(g, cn, sizeof cn);
+    onnx_init(g, cn, &dim, 1, c, NULL);
+    in[0] = g->cur, in[1] = cn;
+    onnx_node(g, op, in, 2, onnx_name(g, out, sizeof out), NULL, 0);
+}
+
+/* g->cur reshaped to dims[0..nd) (-1: the rest). */
+static void onnx_reshape(Onnx *g, const int64_t *dims, int nd)
+{
+    char sn[32], out[32];
+    int64_t d = nd;
+    const char *in[2];
+    onnx_name(g, sn, sizeof sn);
+    onnx_init(g, sn, &d, 1, NULL, dims);
+    in[0] = g->cur, in[1] = sn;
+    onnx_node(g, "Reshape", in, 2, onnx_name(g, out, sizeof out), NULL, 0);
+}
+
+/* Bring g->cur to the layout a layer needs: (N, C, H, W) for an image
+ * layer, (N, features) in nn's channel-last order for a dense one. */
+static void onnx_layout(Onnx *g, const Layer *ly, int want_nchw)
+{
+    if (want_nchw && !g->nchw) {
+        int64_t s[4] = {-1, (int64_t)ly->ih, (int64_t)ly->iw, (int64_t)ly->ic};
+        OnnxAttr p = {"perm", 7, 0, {0, 3, 1, 2}, 4};
+        onnx_reshape(g, s, 4);
+        onnx_unary(g, "Transpose", &p, 1);
+        g->nchw = 1;
+    } else if (!want_nchw && g->nchw) {
+        OnnxAttr p = {"perm", 7, 0, {0, 2, 3, 1}, 4}, f = {"axis", 2, 0, {1}, 0};
+        onnx_unary(g, "Transpose", &p, 1);
+        onnx_unary(g, "Flatten", &f, 1);
+        g->nchw = 0;
+    }
 }
 
 /* ======================================================================== */
@@ -1838,25 +2014,26 @@ typedef struct {
     const char *c; /* the exporter's C for a[j] = f(z[j]), j < %zu; a %s is LEAKY_SLOPE as a C float */
     int init;      /* the default initialisation of a layer with it */
     float lo, hi;  /* the output range when bounded (lo < hi), for saturation */
+    const char *onnx; /* its ONNX operator (LeakyRelu with alpha LEAKY_SLOPE), or NULL: none */
 } ActSpec;
 
 static const ActSpec acts[ACT_COUNT] = {
     [ACT_SIGMOID] = {"sigmoid", ACT_HIDDEN | ACT_OUTPUT, act_sigmoid, dact_sigmoid, ref_sigmoid,
-                     "    for (int j = 0; j < %zu; j++) a[j] = 1.0f / (1.0f + expf(-z[j]));\n", INIT_SCALED, 0, 1},
+                     "    for (int j = 0; j < %zu; j++) a[j] = 1.0f / (1.0f + expf(-z[j]));\n", INIT_SCALED, 0, 1, "Sigmoid"},
     [ACT_TANH] = {"tanh", ACT_HIDDEN | ACT_OUTPUT, act_tanh, dact_tanh, ref_tanh,
-                  "    for (int j = 0; j < %zu; j++) a[j] = tanhf(z[j]);\n", INIT_SCALED, -1, 1},
+                  "    for (int j = 0; j < %zu; j++) a[j] = tanhf(z[j]);\n", INIT_SCALED, -1, 1, "Tanh"},
     [ACT_RELU] = {"relu", ACT_HIDDEN, act_relu, dact_relu, ref_relu,
-                  "    for (int j = 0; j < %zu; j++) a[j] = z[j] > 0 ? z[j] : 0.0f;\n", INIT_HE, 0, 0},
+                  "    for (int j = 0; j < %zu; j++) a[j] = z[j] > 0 ? z[j] : 0.0f;\n", INIT_HE, 0, 0, "Relu"},
     [ACT_LEAKY] = {"leaky", ACT_HIDDEN, act_leaky, dact_leaky, ref_leaky,
-                   "    for (int j = 0; j < %zu; j++) a[j] = z[j] > 0 ? z[j] : %s * z[j];\n", INIT_HE, 0, 0},
+                   "    for (int j = 0; j < %zu; j++) a[j] = z[j] > 0 ? z[j] : %s * z[j];\n", INIT_HE, 0, 0, "LeakyRelu"},
     [ACT_LINEAR] = {"linear", ACT_OUTPUT, act_linear, dact_one, ref_linear,
-                    "    for (int j = 0; j < %zu; j++) a[j] = z[j];\n", INIT_SCALED, 0, 0},
+                    "    for (int j = 0; j < %zu; j++) a[j] = z[j];\n", INIT_SCALED, 0, 0, NULL},
     [ACT_SOFTMAX] = {"softmax", ACT_OUTPUT | ACT_ROW, act_softmax, NULL, NULL,
                      "    {\n        const int n = %zu;\n        float mx = z[0];\n        double sum = 0;\n"
                      "        for (int j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;\n"
                      "        for (int j = 0; j < n; j++) sum += (double)(z[j] = expf(z[j] - mx));\n"
                      "        for (int j = 0; j < n; j++) a[j] = (float)((double)z[j] / sum);\n    }\n",
-                     INIT_SCALED, 0, 1},
+                     INIT_SCALED, 0, 1, "Softmax"},
 };
 
 static const char *act_name(int a) { return a > 0 && a < ACT_COUNT ? acts[a].name : "?"; }
@@ -1941,6 +2118,9 @@ typedef struct {
     void (*save)(Buf *b, const Layer *ly, const float *W, const float *B); /* the model file's payload */
     int (*load)(Cursor *c, const Layer *ly, float *W, float *B);          /* -1: a weight, -2: a bias not finite */
     void (*export_c)(Buf *b, const Layer *ly, int l);                     /* C for z = layer(a) */
+    void (*export_onnx)(Onnx *g, const Layer *ly, const float *W, const float *B, int l); /* its ONNX nodes */
+    void (*q8)(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z); /* int8: one row */
+    void (*export_q8)(Buf *b, const Layer *ly, int l);                    /* C for that */
     int no_act;                                                           /* passes its values on as they are (linear) */
 } LayerKind;
 
@@ -2024,6 +2204,27 @@ static void dense_export(Buf *b, const Layer *ly, int l)
              "        z[j] = s + nn_b%d[j];\n    }\n",
              ly->nout, ly->nin, l, ly->nin, l);
     buf_put(b, line, strlen(line));
+}
+
+static void dense_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, int l)
+{
+    char wn[32], bn[32], out[32];
+    float *w = alloc_floats2(ly->wrows, ly->wcols);
+    int64_t dw[2] = {(int64_t)ly->wrows, (int64_t)ly->wcols}, db = (int64_t)ly->nbias;
+    OnnxAttr tb = {"transB", 2, 0, {1}, 0};
+    const char *in[3];
+    if (!w) {
+        g->nodes.oom = 1;
+        return;
+    }
+    onnx_layout(g, ly, 0);
+    for (size_t j = 0; j < ly->wrows; j++) memcpy(w + j * ly->wcols, W + j * ly->ldw, ly->wcols * sizeof(float));
+    snprintf(wn, sizeof wn, "W%d", l), snprintf(bn, sizeof bn, "B%d", l);
+    onnx_init(g, wn, dw, 2, w, NULL);
+    onnx_init(g, bn, &db, 1, B, NULL);
+    in[0] = g->cur, in[1] = wn, in[2] = bn;
+    onnx_node(g, "Gemm", in, 3, onnx_name(g, out, sizeof out), &tb, 1);
+    free(w);
 }
 
 /* A convolution (LAYER_CONV): oc maps, each a k x k x ic kernel slid over
@@ -2235,6 +2436,33 @@ static void conv_export(Buf *b, const Layer *ly, int l)
     buf_put(b, t, strlen(t));
 }
 
+/* Conv on (N, C, H, W): nn's kernels (out, dy, dx, in) as ONNX's (out, in, dy, dx). */
+static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, int l)
+{
+    char wn[32], bn[32], out[32];
+    size_t k = ly->k, ic = ly->ic;
+    float *w = alloc_floats2(ly->oc, ly->wcols);
+    int64_t dw[4] = {(int64_t)ly->oc, (int64_t)ic, (int64_t)k, (int64_t)k}, db = (int64_t)ly->oc, p = (int64_t)ly->pad;
+    OnnxAttr at[3] = {{"kernel_shape", 7, 0, {(int64_t)k, (int64_t)k}, 2}, {"pads", 7, 0, {p, p, p, p}, 4}, {"strides", 7, 0, {1, 1}, 2}};
+    const char *in[3];
+    if (!w) {
+        g->nodes.oom = 1;
+        return;
+    }
+    onnx_layout(g, ly, 1);
+    for (size_t o = 0; o < ly->oc; o++)
+        for (size_t c = 0; c < ic; c++)
+            for (size_t dy = 0; dy < k; dy++)
+                for (size_t dx = 0; dx < k; dx++)
+                    w[((o * ic + c) * k + dy) * k + dx] = W[o * ly->ldw + (dy * k + dx) * ic + c];
+    snprintf(wn, sizeof wn, "W%d", l), snprintf(bn, sizeof bn, "B%d", l);
+    onnx_init(g, wn, dw, 4, w, NULL);
+    onnx_init(g, bn, &db, 1, B, NULL);
+    in[0] = g->cur, in[1] = wn, in[2] = bn;
+    onnx_node(g, "Conv", in, 3, onnx_name(g, out, sizeof out), at, 3);
+    free(w);
+}
+
 /* Pooling (LAYER_MAXPOOL, LAYER_AVGPOOL): k x k windows with stride k,
  * each channel on its own, no parameters.  The windows must tile the
  * input.  Max pooling's gradient goes to the window's first largest input
@@ -2383,15 +2611,133 @@ static void pool_export(Buf *b, const Layer *ly, int l)
     buf_put(b, t, strlen(t));
 }
 
+static void pool_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, int l)
+{
+    int64_t k = (int64_t)ly->k;
+    OnnxAttr at[2] = {{"kernel_shape", 7, 0, {k, k}, 2}, {"strides", 7, 0, {k, k}, 2}};
+    (void)W, (void)B, (void)l;
+    onnx_layout(g, ly, 1);
+    onnx_unary(g, ly->kind == LAYER_MAXPOOL ? "MaxPool" : "AveragePool", at, 2);
+}
+
+/* ---- int8 inference (nn export --c FILE.h --int8) ------------------------
+ * A layer's weights, per output row (a dense unit, a convolution's map),
+ * as int8: q = round(w / s), s = the row's largest |w| / 127; its input,
+ * the row's (image's) activations, as int8 with one scale sx = largest
+ * |a| / 127; the products summed in int32, then z = acc * (s * sx) + b in
+ * float; activations and pools in float.  nn computes this (export
+ * --test) with the very operations the header's C does, in the same order,
+ * so the two give the same answers. */
+static int8_t q8_round(float v) { return (int8_t)(v >= 0 ? (int)(v + 0.5f) : -(int)(0.5f - v)); }
+
+/* a[0..n) as int8 into q; returns the scale. */
+static float q8_input(const float *a, size_t n, int8_t *q)
+{
+    float mx = 0, inv;
+    for (size_t i = 0; i < n; i++) mx = fabsf(a[i]) > mx ? fabsf(a[i]) : mx;
+    inv = mx > 0 ? 127.0f / mx : 0.0f;
+    for (size_t i = 0; i < n; i++) q[i] = q8_round(a[i] * inv);
+    return mx > 0 ? mx / 127.0f : 1.0f;
+}
+
+static void dense_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
+{
+    const float sx = q8_input(a, ly->nin, qa);
+    for (size_t j = 0; j < ly->nout; j++) {
+        int32_t acc = 0;
+        for (size_t i = 0; i < ly->nin; i++) acc += (int32_t)Q[j * ly->nin + i] * qa[i];
+        z[j] = (float)acc * (S[j] * sx) + B[j];
+    }
+}
+
+static void dense_export_q8(Buf *b, const Layer *ly, int l)
+{
+    char t[512];
+    snprintf(t, sizeof t,
+             "    {\n        const float sx = nn_quantize(a, %zu, q);\n"
+             "        for (int j = 0; j < %zu; j++) {\n            int32_t acc = 0;\n"
+             "            for (int i = 0; i < %zu; i++) acc += (int32_t)nn_w%d[j * %zu + i] * q[i];\n"
+             "            z[j] = (float)acc * (nn_s%d[j] * sx) + nn_b%d[j];\n        }\n    }\n",
+             ly->nin, ly->nout, ly->nin, l, ly->nin, l, l);
+    buf_put(b, t, strlen(t));
+}
+
+static void conv_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
+{
+    const float sx = q8_input(a, ly->nin, qa);
+    const size_t k = ly->k, ic = ly->ic;
+    for (size_t oy = 0; oy < ly->oh; oy++)
+        for (size_t ox = 0; ox < ly->ow; ox++)
+            for (size_t c = 0; c < ly->oc; c++) {
+                int32_t acc = 0;
+                for (size_t dy = 0; dy < k; dy++) {
+                    size_t y = oy + dy - ly->pad; /* (wraps below 0: then >= ih) */
+                    if (oy + dy < ly->pad || y >= ly->ih) continue;
+                    for (size_t dx = 0; dx < k; dx++) {
+                        size_t x = ox + dx - ly->pad;
+                        if (ox + dx < ly->pad || x >= ly->iw) continue;
+                        for (size_t i = 0; i < ic; i++) acc += (int32_t)Q[c * ly->wcols + (dy * k + dx) * ic + i] * qa[(y * ly->iw + x) * ic + i];
+                    }
+                }
+                z[(oy * ly->ow + ox) * ly->oc + c] = (float)acc * (S[c] * sx) + B[c];
+            }
+}
+
+static void conv_export_q8(Buf *b, const Layer *ly, int l)
+{
+    char t[1400];
+    snprintf(t, sizeof t,
+             "    {\n        const float sx = nn_quantize(a, %zu, q);\n"
+             "        for (int oy = 0; oy < %zu; oy++)\n"
+             "            for (int ox = 0; ox < %zu; ox++)\n"
+             "                for (int c = 0; c < %zu; c++) {\n"
+             "                    int32_t acc = 0;\n"
+             "                    for (int dy = 0; dy < %zu; dy++) {\n"
+             "                        int y = oy + dy - %zu;\n"
+             "                        if (y < 0 || y >= %zu) continue;\n"
+             "                        for (int dx = 0; dx < %zu; dx++) {\n"
+             "                            int x = ox + dx - %zu;\n"
+             "                            if (x < 0 || x >= %zu) continue;\n"
+             "                            for (int i = 0; i < %zu; i++)\n"
+             "                                acc += (int32_t)nn_w%d[c * %zu + (dy * %zu + dx) * %zu + i] * q[(y * %zu + x) * %zu + i];\n"
+             "                        }\n"
+             "                    }\n"
+             "                    z[(oy * %zu + ox) * %zu + c] = (float)acc * (nn_s%d[c] * sx) + nn_b%d[c];\n"
+             "                }\n    }\n",
+             ly->nin, ly->oh, ly->ow, ly->oc, ly->k, ly->pad, ly->ih, ly->k, ly->pad, ly->iw, ly->ic, l, ly->wcols, ly->k,
+             ly->ic, ly->iw, ly->ic, ly->ow, ly->oc, l, l);
+    buf_put(b, t, strlen(t));
+}
+
+/* A pool on one row, in float, as pool_export's C computes it. */
+static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
+{
+    const size_t k = ly->k, ic = ly->ic, iw = ly->iw;
+    const float inv = 1.0f / (float)(k * k);
+    (void)Q, (void)S, (void)B, (void)qa;
+    for (size_t oy = 0; oy < ly->oh; oy++)
+        for (size_t ox = 0; ox < ly->ow; ox++)
+            for (size_t c = 0; c < ic; c++) {
+                float s = a[(oy * k * iw + ox * k) * ic + c];
+                for (size_t dy = 0; dy < k; dy++)
+                    for (size_t dx = dy ? 0 : 1; dx < k; dx++) {
+                        float v = a[((oy * k + dy) * iw + ox * k + dx) * ic + c];
+                        if (ly->kind == LAYER_MAXPOOL) s = v > s ? v : s;
+                        else s += v;
+                    }
+                z[(oy * ly->ow + ox) * ic + c] = ly->kind == LAYER_MAXPOOL ? s : s * inv;
+            }
+}
+
 static const LayerKind layer_kinds[LAYER_COUNT] = {
     [LAYER_DENSE] = {"dense", 0, dense_shape, dense_count, dense_macs, dense_init, dense_forward, dense_backward,
-                     dense_update, dense_rec_save, dense_rec_load, dense_save, dense_load, dense_export, 0},
+                     dense_update, dense_rec_save, dense_rec_load, dense_save, dense_load, dense_export, dense_onnx, dense_q8, dense_export_q8, 0},
     [LAYER_CONV] = {"convolution", 1, conv_shape, dense_count, conv_macs, dense_init, conv_forward, conv_backward,
-                    conv_update, conv_rec_save, conv_rec_load, dense_save, dense_load, conv_export, 0},
+                    conv_update, conv_rec_save, conv_rec_load, dense_save, dense_load, conv_export, conv_onnx, conv_q8, conv_export_q8, 0},
     [LAYER_MAXPOOL] = {"max-pooling", 1, pool_shape, dense_count, pool_macs, pool_init, pool_forward, pool_backward,
-                       pool_update, pool_rec_save, pool_rec_load, dense_save, dense_load, pool_export, 1},
+                       pool_update, pool_rec_save, pool_rec_load, dense_save, dense_load, pool_export, pool_onnx, pool_q8, pool_export, 1},
     [LAYER_AVGPOOL] = {"average-pooling", 1, pool_shape, dense_count, pool_macs, pool_init, pool_forward, pool_backward,
-                       pool_update, pool_rec_save, pool_rec_load, dense_save, dense_load, pool_export, 1},
+                       pool_update, pool_rec_save, pool_rec_load, dense_save, dense_load, pool_export, pool_onnx, pool_q8, pool_export, 1},
 };
 
 /* The operations of layer l of n. */
@@ -4029,7 +4375,7 @@ static const char *table_check(const Net *N, const Meta *M)
     if (N->task == TASK_REGRESS && !M->out.n) return "a regression model without its targets field";
     if (N->task != TASK_REGRESS && M->out.n) return "a targets field in a classification model";
     if (M->out.n && M->out.n != N->size[N->nl - 1]) return "the targets field does not match the outputs";
-    if (!M->tab.ncol) return M->out.n ? "a regression model without its table" : NULL;
+    if (!M->tab.ncol) return NULL; /* (a regression on NumPy arrays has no table) */
     for (uint32_t c = 0; c < M->tab.ncol; c++) {
         const Column *C = &M->tab.col[c];
         nx += C->kind == COL_NUMBER ? 1 : C->kind == COL_CATEGORY ? C->ncat : 0;
@@ -4433,6 +4779,7 @@ typedef struct {
     const Table *tab;       /* a model's table: rows are read through it */
     int want_lt;            /* (set by the loader) the label or target columns must be there */
     int hash_data;          /* (set by the table readers) after the header a '#' line is a row, not a comment */
+    int task;               /* TASK_* a model's labels are for (NumPy labels: floats are class labels or targets), 0 training decides */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -4594,6 +4941,515 @@ static int load_idx_labels(const uint8_t *buf, size_t len, const char *name, Dat
     }
     return 0;
 }
+
+/* Format notes: NumPy .npy (numpy/lib/format.py).  The magic "\x93NUMPY",
+ * a version byte pair (1.0, 2.0 or 3.0), the header's length (2 bytes
+ * little-endian in 1.0, 4 in 2.0 and 3.0), then the header: a Python dict
+ * literal {'descr': '<f4', 'fortran_order': False, 'shape': (60000, 784), }
+ * padded with spaces to a newline; then the elements, count x itemsize
+ * bytes and nothing after.  descr is a byte order ('<' little, '>' big,
+ * '|' not applicable, '=' native) and a type: b1 (bool), i1 i2 i4 i8,
+ * u1 u2 u4 u8, f4 f8 -- the ones nn reads.  Fortran order is read by
+ * copying the elements into C order.
+ *
+ * .npz (numpy.savez, savez_compressed) is a zip archive of .npy files,
+ * one an array, each entry stored or deflated.  nn reads the central
+ * directory at the end (with zip64's records, which NumPy always writes
+ * for its entries, whenever a field says 0xFFFF or 0xFFFFFFFF), checks that
+ * each local header agrees, inflates with the inflater of @@8 and checks
+ * the CRC-32 and the length. */
+
+#define NPY_MAXD 8
+
+typedef struct {
+    char type;      /* 'b' bool, 'i' signed, 'u' unsigned, 'f' float */
+    int es, big;    /* bytes an element; big-endian */
+    int fortran;
+    int nd;
+    size_t dim[NPY_MAXD];
+    size_t count;   /* elements */
+    const uint8_t *p; /* the elements, C order once npy_c_order ran */
+    char descr[64];
+} Npy;
+
+static int looks_npy(const uint8_t *b, size_t n) { return n >= 6 && !memcmp(b, "\x93NUMPY", 6); }
+static int looks_zip(const uint8_t *b, size_t n)
+{
+    return n >= 4 && b[0] == 'P' && b[1] == 'K' && ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6));
+}
+
+/* The header dict's parser: a cursor over [p, e). */
+typedef struct {
+    const char *p, *e;
+} Lit;
+
+static void lit_space(Lit *c)
+{
+    while (c->p < c->e && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r')) c->p++;
+}
+
+/* A quoted string (' or ", no escapes) into out; 0 or -1. */
+static int lit_string(Lit *c, char *out, size_t n)
+{
+    char q;
+    size_t k = 0;
+    lit_space(c);
+    if (c->p >= c->e || (*c->p != '\'' && *c->p != '"')) return -1;
+    q = *c->p++;
+    while (c->p < c->e && *c->p != q) {
+        if (*c->p == '\\' || k + 1 >= n) return -1;
+        out[k++] = *c->p++;
+    }
+    if (c->p >= c->e) return -1;
+    c->p++, out[k] = 0;
+    return 0;
+}
+
+static int lit_word(Lit *c, const char *w)
+{
+    size_t n = strlen(w);
+    lit_space(c);
+    if ((size_t)(c->e - c->p) < n || memcmp(c->p, w, n)) return -1;
+    c->p += n;
+    return 0;
+}
+
+/* Parse a dtype string into a; NULL or why it is not read. */
+static const char *npy_dtype(const char *s, Npy *a)
+{
+    char order = '=';
+    size_t es;
+    snprintf(a->descr, sizeof a->descr, "%s", s);
+    if (*s == '<' || *s == '>' || *s == '|' || *s == '=') order = *s++;
+    if (*s == 'f' && s[1] == '2' && !s[2]) return "float16 is not read (save it as float32: a.astype(np.float32))";
+    if (!*s || !strchr("biuf", *s) || s[1] < '1' || s[1] > '8' || s[2]) {
+        if (*s == 'U' || *s == 'S' || *s == 'O')
+            return "strings and objects are not read (save class names as integer labels: np.unique(y, return_inverse=True))";
+        return "not a type nn reads (bool, int8/16/32/64, uint8/16/32/64, float32, float64)";
+    }
+    a->type = *s, es = (size_t)(s[1] - '0');
+    if (es != 1 && es != 2 && es != 4 && es != 8) return "not a type nn reads (bool, int8/16/32/64, uint8/16/32/64, float32, float64)";
+    if ((a->type == 'b' && es != 1) || (a->type == 'f' && es != 4 && es != 8))
+        return "not a type nn reads (bool, int8/16/32/64, uint8/16/32/64, float32, float64)";
+    a->es = (int)es, a->big = order == '>';
+    return NULL;
+}
+
+/* Parse an .npy file image's header; a->p points at its elements, whose
+ * exact length has been checked. */
+static int npy_header(const uint8_t *b, size_t len, const char *name, Npy *a, Err *err)
+{
+    size_t hl, off, bytes;
+    int seen = 0;
+    Lit c;
+    char key[32], val[64];
+    memset(a, 0, sizeof *a);
+    if (!looks_npy(b, len)) return fail(err, name, "not a NumPy .npy file (bad magic)");
+    if (len < 10) return fail(err, name, "truncated NumPy header (%zu bytes)", len);
+    if (b[6] < 1 || b[6] > 3 || b[7] != 0)
+        return fail(err, name, "NumPy format version %d.%d is unknown (1.0, 2.0 and 3.0 are read)", b[6], b[7]);
+    if (b[6] == 1) hl = (size_t)b[8] | (size_t)b[9] << 8, off = 10;
+    else if (len < 12) return fail(err, name, "truncated NumPy header (%zu bytes)", len);
+    else hl = get_le32(b + 8), off = 12;
+    if (hl > len - off) return fail(err, name, "the NumPy header says it is %zu bytes, past the end of the file (%zu bytes)", hl, len);
+    c.p = (const char *)b + off, c.e = c.p + hl;
+    if (lit_word(&c, "{")) return fail(err, name, "NumPy header is not a dict literal");
+    for (;;) {
+        lit_space(&c);
+        if (c.p < c.e && *c.p == '}') break;
+        if (lit_string(&c, key, sizeof key) || lit_word(&c, ":"))
+            return fail(err, name, "NumPy header: cannot read it at byte %zu", (size_t)(c.p - (const char *)b));
+        if (!strcmp(key, "descr")) {
+            const char *why;
+            lit_space(&c);
+            if (c.p < c.e && *c.p == '[') return fail(err, name, "a structured array (records) is not read: save a plain numeric array");
+            if (lit_string(&c, val, sizeof val)) return fail(err, name, "NumPy header: 'descr' is not a dtype string");
+            if ((why = npy_dtype(val, a))) return fail(err, name, "dtype '%s': %s", val, why);
+            seen |= 1;
+        } else if (!strcmp(key, "fortran_order")) {
+            if (!lit_word(&c, "True")) a->fortran = 1;
+            else if (lit_word(&c, "False")) return fail(err, name, "NumPy header: 'fortran_order' is not True or False");
+            seen |= 2;
+        } else if (!strcmp(key, "shape")) {
+            if (lit_word(&c, "(")) return fail(err, name, "NumPy header: 'shape' is not a tuple");
+            for (;;) {
+                size_t v = 0;
+                lit_space(&c);
+                if (c.p < c.e && *c.p == ')') break;
+                if (c.p >= c.e || *c.p < '0' || *c.p > '9') return fail(err, name, "NumPy header: 'shape' is not a tuple of whole numbers");
+                while (c.p < c.e && *c.p >= '0' && *c.p <= '9') {
+                    if (v > (SIZE_MAX - 9) / 10) return fail(err, name, "NumPy header: a dimension of 'shape' is too large");
+                    v = v * 10 + (size_t)(*c.p++ - '0');
+                }
+                while (c.p < c.e && *c.p == 'L') c.p++; /* (Python 2's longs) */
+                if (a->nd == NPY_MAXD) return fail(err, name, "the array has more than %d dimensions", NPY_MAXD);
+                a->dim[a->nd++] = v;
+                lit_space(&c);
+                if (c.p < c.e && *c.p == ',') c.p++;
+                else if (c.p >= c.e || *c.p != ')') return fail(err, name, "NumPy header: 'shape' is not a tuple of whole numbers");
+            }
+            c.p++;
+            seen |= 4;
+        } else {
+            return fail(err, name, "NumPy header: unknown key '%s'", key);
+        }
+        lit_space(&c);
+        if (c.p < c.e && *c.p == ',') c.p++;
+    }
+    if (seen != 7) return fail(err, name, "NumPy header lacks '%s'", !(seen & 1) ? "descr" : !(seen & 2) ? "fortran_order" : "shape");
+    a->count = 1;
+    for (int k = 0; k < a->nd; k++)
+        if (mul_ok(a->count, a->dim[k], &a->count)) return fail(err, name, "the array's shape is too large (its size overflows)");
+    if (mul_ok(a->count, (size_t)a->es, &bytes) || bytes > NN_MAX_FILE)
+        return fail(err, name, "the array's shape is too large (the limit is %zu bytes)", NN_MAX_FILE);
+    if (bytes != len - off - hl)
+        return fail(err, name, "the header's shape and dtype make %zu bytes of data, but the file has %zu (%s)", bytes, len - off - hl,
+                    bytes > len - off - hl ? "truncated" : "trailing bytes");
+    a->p = b + off + hl;
+    return 0;
+}
+
+/* Element i of a (in its memory order) as a double. */
+static double npy_value(const Npy *a, size_t i)
+{
+    const uint8_t *q = a->p + i * (size_t)a->es;
+    uint64_t u = 0;
+    double v;
+    for (int k = 0; k < a->es; k++) u |= (uint64_t)q[a->big ? a->es - 1 - k : k] << (8 * k);
+    switch (a->type) {
+    case 'b': return u != 0;
+    case 'u': return (double)u;
+    case 'i':
+        if (a->es < 8 && (u >> (8 * a->es - 1) & 1)) u |= ~(uint64_t)0 << (8 * a->es);
+        return (double)(int64_t)u;
+    default:
+        if (a->es == 4) return (double)bits_f32((uint32_t)u);
+        memcpy(&v, &u, 8);
+        return v;
+    }
+}
+
+/* A Fortran-order array copied into C order (*own, to be freed); a->p
+ * points at the copy.  Nothing to do for a C-order one. */
+static int npy_c_order(Npy *a, uint8_t **own, const char *name, Err *err)
+{
+    size_t idx[NPY_MAXD] = {0}, fst[NPY_MAXD], es = (size_t)a->es, off = 0;
+    uint8_t *o;
+    *own = NULL;
+    if (!a->fortran || a->nd < 2 || !a->count) return 0;
+    if (!(o = malloc(a->count * es))) return fail(err, name, "out of memory");
+    for (int k = 0; k < a->nd; k++) fst[k] = k ? fst[k - 1] * a->dim[k - 1] : 1;
+    for (size_t i = 0; i < a->count; i++) { /* idx counts in C order; off is its Fortran offset */
+        memcpy(o + i * es, a->p + off * es, es);
+        for (int k = a->nd - 1; k >= 0; k--) {
+            off += fst[k];
+            if (++idx[k] < a->dim[k]) break;
+            off -= fst[k] * a->dim[k], idx[k] = 0;
+        }
+    }
+    a->p = o, a->fortran = 0;
+    *own = o;
+    return 0;
+}
+
+/* The features of d from array a (rows: its first dimension), which lives
+ * in the buffer `owner` (taken over, as a loader's buf).  uint8 stays as
+ * bytes; bool becomes bytes 0 and 1; the rest floats.  Rank 3 arrays are
+ * grey images (n, H, W); rank 4 images with their channels last (n, H, W,
+ * C) as nn reads them, or first (n, C, H, W, PyTorch's order, C <= 4 and
+ * W > 4), then moved last, said on stderr. */
+static int npy_features(Npy *a, uint8_t *owner, const char *name, Data *d, Err *err)
+{
+    uint8_t *copy;
+    int chw;
+    size_t n, feat = 1;
+    if (a->nd < 1) {
+        free(owner);
+        return fail(err, name, "the array is a single value (shape ()); nn reads rows: shape (rows, features...)");
+    }
+    n = a->dim[0];
+    for (int k = 1; k < a->nd; k++) feat *= a->dim[k]; /* (count did not overflow) */
+    if (n > NN_MAX_ROWS || (n && (feat == 0 || feat > NN_MAX_WIDTH))) {
+        free(owner);
+        if (n > NN_MAX_ROWS) return fail(err, name, "the array has %zu rows; the limit is %d", n, NN_MAX_ROWS);
+        return fail(err, name, "the array's rows have %zu values each; allowed is 1 to %d", feat, NN_MAX_WIDTH);
+    }
+    if (npy_c_order(a, &copy, name, err)) {
+        free(owner);
+        return -1;
+    }
+    if (copy) free(owner), owner = copy;
+    chw = a->nd == 4 && a->dim[3] > 4 && a->dim[1] <= 4;
+    d->n = n, d->d = feat;
+    if (a->nd == 3) d->shape[0] = 1, d->shape[1] = a->dim[1], d->shape[2] = a->dim[2];
+    if (a->nd == 4 && !chw) d->shape[0] = a->dim[3], d->shape[1] = a->dim[1], d->shape[2] = a->dim[2];
+    if (chw) {
+        d->shape[0] = a->dim[1], d->shape[1] = a->dim[2], d->shape[2] = a->dim[3];
+        snprintf(d->note, sizeof d->note, "%.400s: images of shape (%zu, %zu, %zu) read as channels x height x width, their channels moved last "
+                 "(nn's order: pixel by pixel)", name, a->dim[1], a->dim[2], a->dim[3]);
+    }
+    snprintf(d->name, sizeof d->name, "%s", name);
+    if (a->type == 'u' && a->es == 1 && !chw) { /* bytes stay bytes, as IDX images (scaled by 255) */
+        d->x8 = a->p, d->own_x = owner, d->maxabs = 255;
+        return 0;
+    } else {
+        size_t cnt = n * feat, C = chw ? a->dim[1] : 1, HW = chw ? a->dim[2] * a->dim[3] : 1;
+        float *x = alloc_array(cnt, sizeof(float));
+        if (!x) {
+            free(owner);
+            return fail(err, name, "out of memory for %zu values", cnt);
+        }
+        d->maxabs = 0;
+        for (size_t i = 0; i < cnt; i++) {
+            size_t o = i;
+            if (chw) { /* element (r, c, p) goes to (r, p, c) */
+                size_t r = i / feat, c = i % feat / HW, p = i % HW;
+                o = r * feat + p * C + c;
+            }
+            x[o] = (float)npy_value(a, i);
+            if (!isfinite(x[o])) {
+                fail(err, name, "row %zu, value %zu is %s", i / feat, i % feat,
+                     isfinite(npy_value(a, i)) ? "too large for a float" : "not a finite number (NaN or infinity)");
+                free(x), free(owner);
+                return -1;
+            }
+            if (fabsf(x[o]) > d->maxabs) d->maxabs = fabsf(x[o]);
+        }
+        free(owner);
+        d->xf = x, d->own_x = x;
+        return 0;
+    }
+}
+
+/* Add a sentence to what the loader says (d->note). */
+static void note_more(Data *d, const char *fmt, ...)
+{
+    size_t k = strlen(d->note);
+    va_list ap;
+    if (k && k + 2 < sizeof d->note) memcpy(d->note + k, "; ", 3), k += 2;
+    va_start(ap, fmt);
+    if (k < sizeof d->note) vsnprintf(d->note + k, sizeof d->note - k, fmt, ap);
+    va_end(ap);
+}
+
+/* Labels or targets for the rows of d from array a: shape (n,) or (n, k).
+ * Integers and bools are class labels (a one-hot (n, k) array too); floats
+ * are regression targets, unless the model is a classifier (o->task), when
+ * they must be whole numbers.  A classifier's labels may be floats holding
+ * whole numbers; a regression's targets may be integers. */
+static int npy_labels(Npy *a, const char *name, const CsvOpt *o, Data *d, Err *err)
+{
+    uint8_t *copy;
+    size_t n, k;
+    int cls, onehot = 0;
+    if (a->nd < 1 || a->nd > 2)
+        return fail(err, name, "labels or targets must have shape (rows,) or (rows, k), not %d dimensions", a->nd);
+    n = a->dim[0], k = a->nd == 2 ? a->dim[1] : 1;
+    if (n != d->n) return fail(err, name, "%zu labels for %zu rows in %s", n, d->n, d->name);
+    if (k < 1 || k > NN_MAX_WIDTH) return fail(err, name, "%zu values a row; allowed is 1 to %d", k, NN_MAX_WIDTH);
+    if (npy_c_order(a, &copy, name, err)) return -1;
+    if (k > 1 && o->task != TASK_REGRESS) { /* one-hot rows: one 1, the rest 0 */
+        onehot = n > 0;
+        for (size_t i = 0; i < n && onehot; i++) {
+            size_t ones = 0;
+            for (size_t j = 0; j < k; j++) {
+                double v = npy_value(a, i * k + j);
+                if (v != 0 && v != 1) onehot = 0;
+                ones += v == 1;
+            }
+            onehot &= ones == 1;
+        }
+    }
+    cls = o->task == TASK_CLASSIFY || onehot || (o->task != TASK_REGRESS && a->type != 'f' && k == 1);
+    if (cls) {
+        if (k > 1 && !onehot) {
+            free(copy);
+            return fail(err, name, "class labels must have shape (rows,) or be one-hot; this is (%zu, %zu)", n, k);
+        }
+        if (!(d->y = d->own_y = alloc_array(n, sizeof(int32_t)))) {
+            free(copy);
+            return fail(err, name, "out of memory");
+        }
+        d->nclass = 0;
+        for (size_t i = 0; i < n; i++) {
+            double v = 0;
+            if (onehot)
+                while (npy_value(a, i * k + (size_t)v) != 1) v++;
+            else v = npy_value(a, i);
+            if (!(v >= 0 && v < NN_MAX_CLASSES && v == floor(v))) {
+                free(copy), free(d->own_y);
+                d->y = d->own_y = NULL;
+                return fail(err, name, "label %zu is %.9g, not a whole number from 0 to %d", i, v, NN_MAX_CLASSES - 1);
+            }
+            d->y[i] = (int32_t)v;
+            if ((size_t)v + 1 > d->nclass) d->nclass = (size_t)v + 1;
+        }
+        if (onehot) note_more(d, "%.400s: one-hot rows read as class labels 0 to %zu", name, k - 1);
+    } else {
+        int whole = a->type == 'f' && k == 1 && o->task != TASK_REGRESS && n > 1;
+        if (!(d->t = d->own_t = alloc_array(n * k, sizeof(float)))) {
+            free(copy);
+            return fail(err, name, "out of memory");
+        }
+        for (size_t i = 0; i < n * k; i++) {
+            double v = npy_value(a, i);
+            d->t[i] = (float)v;
+            if (!isfinite(d->t[i])) {
+                free(copy), free(d->own_t);
+                d->t = d->own_t = NULL;
+                return fail(err, name, "row %zu: target %.9g is not a finite float", i / k, v);
+            }
+            whole &= v == floor(v) && v >= 0 && v < 1000;
+        }
+        d->nt = k;
+        if (whole)
+            note_more(d, "%.400s: float%d values read as regression targets; to train a classifier, save the labels as "
+                      "integers (y.astype(np.int64))", name, 8 * a->es);
+    }
+    free(copy);
+    return 0;
+}
+
+/* ---- .npz: a zip archive of .npy entries ---- */
+
+typedef struct {
+    char name[128];     /* the array's name: the entry's without ".npy" */
+    size_t off, csize, usize; /* local header offset, compressed and real sizes */
+    uint32_t crc;
+    int method, flags;
+} ZipEntry;
+
+#define NPZ_MAX_ENTRIES 1024
+
+static uint64_t get_le64(const uint8_t *p) { return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32; }
+static unsigned get_le16(const uint8_t *p) { return (unsigned)p[0] | (unsigned)p[1] << 8; }
+
+/* The entries of a zip file image, from its central directory. */
+static int zip_list(const uint8_t *b, size_t len, const char *name, ZipEntry **out, size_t *nout, Err *err)
+{
+    size_t eocd = SIZE_MAX, ents, cdsize, cdoff, p;
+    ZipEntry *E;
+    *out = NULL, *nout = 0;
+    for (size_t i = len >= 22 ? len - 22 : 0, stop = len > 22 + 65535 ? len - 22 - 65535 : 0; len >= 22; i--) {
+        if (get_le32(b + i) == 0x06054b50 && i + 22 + get_le16(b + i + 20) == len) {
+            eocd = i;
+            break;
+        }
+        if (i == stop) break;
+    }
+    if (eocd == SIZE_MAX) return fail(err, name, "a zip (.npz) file without its end record: truncated or not a zip file");
+    ents = get_le16(b + eocd + 10), cdsize = get_le32(b + eocd + 12), cdoff = get_le32(b + eocd + 16);
+    if (ents == 0xFFFF || cdsize == 0xFFFFFFFF || cdoff == 0xFFFFFFFF) { /* zip64 */
+        size_t z;
+        uint64_t e64, s64, o64;
+        if (eocd < 20 || get_le32(b + eocd - 20) != 0x07064b50) return fail(err, name, "zip64 end record locator missing");
+        z = (size_t)get_le64(b + eocd - 12);
+        if (z > eocd - 20 || eocd - 20 - z < 56 || get_le32(b + z) != 0x06064b50) return fail(err, name, "zip64 end record missing or misplaced");
+        e64 = get_le64(b + z + 32), s64 = get_le64(b + z + 40), o64 = get_le64(b + z + 48);
+        if (e64 > NPZ_MAX_ENTRIES || s64 > len || o64 > len) return fail(err, name, "zip64 end record out of range");
+        ents = (size_t)e64, cdsize = (size_t)s64, cdoff = (size_t)o64;
+    }
+    if (ents > NPZ_MAX_ENTRIES) return fail(err, name, "the zip file has %zu entries; the limit is %d", ents, NPZ_MAX_ENTRIES);
+    if (cdoff > len || cdsize > len - cdoff) return fail(err, name, "the zip central directory lies past the end of the file");
+    if (!(E = alloc_array(ents, sizeof *E))) return fail(err, name, "out of memory");
+    p = cdoff;
+    for (size_t k = 0; k < ents; k++) {
+        size_t nl, xl, cl;
+        ZipEntry *e = &E[k];
+        if (cdoff + cdsize - p < 46 || get_le32(b + p) != 0x02014b50) {
+            free(E);
+            return fail(err, name, "zip central directory entry %zu is damaged", k + 1);
+        }
+        e->flags = (int)get_le16(b + p + 8), e->method = (int)get_le16(b + p + 10), e->crc = get_le32(b + p + 16);
+        e->csize = get_le32(b + p + 20), e->usize = get_le32(b + p + 24);
+        nl = get_le16(b + p + 28), xl = get_le16(b + p + 30), cl = get_le16(b + p + 32);
+        e->off = get_le32(b + p + 42);
+        if (cdoff + cdsize - p - 46 < nl + xl + cl) {
+            free(E);
+            return fail(err, name, "zip central directory entry %zu is damaged", k + 1);
+        }
+        if (nl >= sizeof e->name || nl < 1) {
+            free(E);
+            return fail(err, name, "zip entry %zu: a name of %zu bytes (1 to %zu are read)", k + 1, nl, sizeof e->name - 1);
+        }
+        memcpy(e->name, b + p + 46, nl), e->name[nl] = 0;
+        if (strlen(e->name) != nl) {
+            free(E);
+            return fail(err, name, "zip entry %zu: a NUL byte in its name", k + 1);
+        }
+        for (size_t x = p + 46 + nl, xe = x + xl; x + 4 <= xe;) { /* extra fields: zip64's sizes */
+            unsigned id = get_le16(b + x), sz = get_le16(b + x + 2);
+            size_t q = x + 4, qe = x + 4 + sz;
+            if (qe > xe) break;
+            if (id == 1) {
+                size_t *f[3] = {&e->usize, &e->csize, &e->off};
+                for (int t = 0; t < 3; t++)
+                    if (*f[t] == 0xFFFFFFFF) {
+                        uint64_t v;
+                        if (qe - q < 8) {
+                            fail(err, name, "zip entry %zu (%s): a zip64 field is missing", k + 1, e->name);
+                            free(E);
+                            return -1;
+                        }
+                        v = get_le64(b + q), q += 8;
+                        if (v > NN_MAX_FILE) {
+                            fail(err, name, "zip entry %zu (%s) is too large (the limit is %zu bytes)", k + 1, e->name, NN_MAX_FILE);
+                            free(E);
+                            return -1;
+                        }
+                        *f[t] = (size_t)v;
+                    }
+            }
+            x = qe;
+        }
+        p += 46 + nl + xl + cl;
+        if (nl > 4 && !strcmp(e->name + nl - 4, ".npy")) e->name[nl - 4] = 0;
+    }
+    *out = E, *nout = ents;
+    return 0;
+}
+
+/* Entry e of a zip file image, inflated and checked, into *out. */
+static int zip_extract(const uint8_t *b, size_t len, const char *name, const ZipEntry *e, uint8_t **out, size_t *outlen, Err *err)
+{
+    size_t p = e->off, data;
+    char where[700];
+    snprintf(where, sizeof where, "%.500s (array %s)", name, e->name);
+    if (e->flags & 1) return fail(err, where, "encrypted zip entries are not read");
+    if (e->method != 0 && e->method != 8) return fail(err, where, "zip compression method %d is not read (stored and deflate are)", e->method);
+    if (p > len || len - p < 30 || get_le32(b + p) != 0x04034b50) return fail(err, where, "zip local header missing: the file is damaged");
+    data = p + 30 + get_le16(b + p + 26) + get_le16(b + p + 28);
+    if (data > len || e->csize > len - data) return fail(err, where, "the entry's data runs past the end of the file (truncated)");
+    if (e->usize > NN_MAX_FILE) return fail(err, where, "too large (the limit is %zu bytes)", NN_MAX_FILE);
+    if (e->method == 0) {
+        if (e->csize != e->usize) return fail(err, where, "a stored entry whose sizes differ: the file is damaged");
+        if (!(*out = malloc(e->usize ? e->usize : 1))) return fail(err, where, "out of memory");
+        memcpy(*out, b + data, e->usize);
+    } else {
+        Inflate s;
+        const char *why;
+        memset(&s, 0, sizeof s);
+        s.in = b + data, s.inlen = e->csize, s.maxout = e->usize;
+        if ((why = inf_stream(&s))) {
+            free(s.out);
+            return fail(err, where, "%s", !strncmp(why, "output too large", 16) ? "inflates to more than the zip directory says: the file is damaged" : why);
+        }
+        if (s.outlen != e->usize) {
+            free(s.out);
+            return fail(err, where, "inflates to %zu bytes, but the zip directory says %zu: the file is damaged", s.outlen, e->usize);
+        }
+        if (!s.out && !(s.out = malloc(1))) return fail(err, where, "out of memory");
+        *out = s.out;
+    }
+    if (crc32_update(0, *out, e->usize) != e->crc) {
+        free(*out);
+        *out = NULL;
+        return fail(err, where, "CRC-32 mismatch: the data is corrupted");
+    }
+    *outlen = e->usize;
+    return 0;
+}
+
 
 /* Format notes: CSV.  One example per line; fields separated by ',', ';' or
  * tab (the most frequent of them on the first line); LF or CRLF line ends;
@@ -5961,11 +6817,17 @@ static int load_idx_file(const char *path, const char *name, uint8_t *buf, size_
                          const CsvOpt *o, int want_labels, Data *d, Err *err);
 static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
                          const CsvOpt *o, int want_labels, Data *d, Err *err);
+static int load_npy_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                         const CsvOpt *o, int want_labels, Data *d, Err *err);
+static int load_npz_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                         const CsvOpt *o, int want_labels, Data *d, Err *err);
 static int looks_text(const uint8_t *b, size_t n) { return (void)b, (void)n, 1; } /* the last row: the rest */
 
 static const DataFormat data_formats[] = {
     {"gzip", looks_gzip, 1, load_gzip_file},
     {"IDX", looks_idx, 1, load_idx_file},
+    {"NumPy .npy", looks_npy, 1, load_npy_file},
+    {"NumPy .npz", looks_zip, 1, load_npz_file},
     {"CSV", looks_text, 0, load_csv_file},
 };
 
@@ -6045,14 +6907,16 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
 {
     int rc;
     CsvOpt o2;
-    (void)path;
     if (labels) {
         free(buf);
-        return fail(err, name, "a labels file goes with IDX images only; a CSV file holds its labels in a column");
+        return fail(err, name, "a labels file goes with IDX or NumPy images only; a CSV file holds its labels in a column");
     }
     if (memchr(buf, 0, len)) {
+        size_t pl = strlen(path);
         free(buf);
-        return fail(err, name, "binary data, neither IDX nor CSV text");
+        if (pl > 4 && (!strcmp(path + pl - 4, ".npy") || !strcmp(path + pl - 4, ".npz")))
+            return fail(err, name, "not a NumPy %s file: it starts neither with \\x93NUMPY nor a zip header (bad magic)", path + pl - 4);
+        return fail(err, name, "binary data, neither IDX, NumPy nor CSV text");
     }
     cr_lines(buf, len);
     o2 = *o, o2.want_lt = want_labels;
@@ -6071,6 +6935,198 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
         data_free(d);
         return fail(err, name, d->is_table ? "no label or target column" : "no label column (see --label-col)");
     }
+    return 0;
+}
+
+/* The array pairs an .npz file's features and labels go by, in order of
+ * preference; with one array only, it is the features. */
+static const char *const npz_pairs[][2] = {
+    {"x", "y"}, {"X", "y"}, {"X", "Y"}, {"images", "labels"}, {"inputs", "targets"}, {"inputs", "labels"},
+    {"features", "labels"}, {"features", "targets"}, {"data", "labels"}, {"data", "target"}, {"x_train", "y_train"},
+    {"X_train", "y_train"}, {"train_images", "train_labels"}, {NULL, NULL}};
+
+/* Read array e of zip image b into a (its bytes in *own, to be freed). */
+static int npz_array(const uint8_t *b, size_t len, const char *name, const ZipEntry *e, Npy *a, uint8_t **own, Err *err)
+{
+    size_t n = 0;
+    char where[700];
+    snprintf(where, sizeof where, "%.500s (array %s)", name, e->name);
+    if (zip_extract(b, len, name, e, own, &n, err)) return -1;
+    if (npy_header(*own, n, where, a, err)) {
+        free(*own), *own = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* The arrays of an .npz file, listed for a message: "x, y, z". */
+static void npz_names(const ZipEntry *E, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? ", " : "", E[i].name);
+}
+
+static const ZipEntry *npz_find(const ZipEntry *E, size_t n, const char *want)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(E[i].name, want)) return &E[i];
+    return NULL;
+}
+
+/* Load labels for d (want them) from a file image in any format that
+ * holds them: .npy, .npz (one array, or one named y, labels, targets,
+ * target), IDX, each perhaps gzipped; buf is freed. */
+static int load_labels_buf(uint8_t *buf, size_t len, const char *lname, const CsvOpt *o, Data *d, Err *err)
+{
+    Npy a;
+    int rc;
+    if (unwrap_gzip(&buf, &len, lname, err)) return -1;
+    if (looks_npy(buf, len)) {
+        rc = npy_header(buf, len, lname, &a, err) || npy_labels(&a, lname, o, d, err) ? -1 : 0;
+    } else if (looks_zip(buf, len)) {
+        ZipEntry *E;
+        size_t n;
+        const ZipEntry *e = NULL;
+        uint8_t *own = NULL;
+        static const char *const names[] = {"y", "labels", "targets", "target", "Y", NULL};
+        char list[400];
+        if (zip_list(buf, len, lname, &E, &n, err)) {
+            free(buf);
+            return -1;
+        }
+        for (int k = 0; names[k] && !e; k++) e = npz_find(E, n, names[k]);
+        if (!e && n == 1) e = &E[0];
+        npz_names(E, n, list, sizeof list);
+        if (!e) rc = fail(err, lname, "no labels array among %s (nn takes y, labels, targets or target, or a file of one array)", n ? list : "none");
+        else {
+            char where[700];
+            snprintf(where, sizeof where, "%.500s (array %s)", lname, e->name);
+            rc = npz_array(buf, len, lname, e, &a, &own, err) || npy_labels(&a, where, o, d, err) ? -1 : 0;
+        }
+        free(own), free(E);
+    } else if (looks_idx(buf, len)) {
+        rc = load_idx_labels(buf, len, lname, d, err);
+    } else {
+        rc = fail(err, lname, "a labels file must be .npy, .npz or IDX");
+    }
+    free(buf);
+    return rc;
+}
+
+/* The labels file that goes with NumPy features, by the usual names:
+ * x.npy -> y.npy, X_train.npy -> y_train.npy, images -> labels. */
+static int npy_labels_path(const char *x, char *out, size_t cap)
+{
+    const char *base = strrchr(x, '/');
+    struct stat st;
+    base = base ? base + 1 : x;
+    if (strlen(x) >= cap) return -1;
+    if ((base[0] == 'x' || base[0] == 'X') && (base[1] == '.' || base[1] == '_')) {
+        strcpy(out, x);
+        out[base - x] = 'y';
+        return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+    }
+    return idx_labels_path(x, out, cap);
+}
+
+/* Labels for NumPy features: from `labels`, or the file beside path. */
+static int npy_take_labels(const char *path, const char *name, const char *labels, const CsvOpt *o, Data *d, Err *err)
+{
+    char guess[4096];
+    uint8_t *lb;
+    size_t llen;
+    const char *lname;
+    if (!labels) {
+        if (npy_labels_path(path, guess, sizeof guess))
+            return fail(err, name, "no labels: give them with --labels (train: --train-labels, --test-labels), or save an .npz with arrays x and y");
+        labels = guess;
+    }
+    lname = strcmp(labels, "-") ? labels : "(stdin)";
+    if (read_all(labels, RD_DATA, &lb, &llen, err)) return -1;
+    return load_labels_buf(lb, llen, lname, o, d, err);
+}
+
+static int load_npy_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                         const CsvOpt *o, int want_labels, Data *d, Err *err)
+{
+    Npy a;
+    if (npy_header(buf, len, name, &a, err)) {
+        free(buf);
+        return -1;
+    }
+    if (npy_features(&a, buf, name, d, err)) return -1; /* (buf taken over) */
+    if (want_labels && !d->n) {
+        data_free(d);
+        return fail(err, name, "the array has no rows");
+    }
+    if (labels && !want_labels) {
+        data_free(d);
+        return fail(err, name, "a labels file is not read here");
+    }
+    if (want_labels && npy_take_labels(path, name, labels, o, d, err)) {
+        data_free(d);
+        return -1;
+    }
+    return 0;
+}
+
+static int load_npz_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
+                         const CsvOpt *o, int want_labels, Data *d, Err *err)
+{
+    ZipEntry *E;
+    size_t n;
+    const ZipEntry *ex = NULL, *ey = NULL;
+    char list[400], where[700];
+    Npy a;
+    uint8_t *own = NULL;
+    (void)path;
+    if (zip_list(buf, len, name, &E, &n, err)) {
+        free(buf);
+        return -1;
+    }
+    npz_names(E, n, list, sizeof list);
+    for (int k = 0; npz_pairs[k][0] && !ex; k++)
+        if ((ex = npz_find(E, n, npz_pairs[k][0]))) ey = npz_find(E, n, npz_pairs[k][1]);
+    if (!ex && n == 1) ex = &E[0];
+    if (!ex) {
+        free(E), free(buf);
+        return fail(err, name, "%s: nn reads the features from an array named x (or X, images, inputs, features, data, x_train), "
+                    "the labels from y (or labels, targets); this file holds %s", n ? "no features array" : "an empty archive", n ? list : "no arrays");
+    }
+    snprintf(where, sizeof where, "%.500s (array %s)", name, ex->name);
+    if (npz_array(buf, len, name, ex, &a, &own, err) || npy_features(&a, own, where, d, err)) { /* (own taken over) */
+        free(E), free(buf);
+        return -1;
+    }
+    snprintf(d->name, sizeof d->name, "%s", name);
+    if (want_labels && !d->n) {
+        free(E), free(buf), data_free(d);
+        return fail(err, where, "the array has no rows");
+    }
+    if (want_labels && labels) {
+        free(E), free(buf);
+        if (npy_take_labels(path, name, labels, o, d, err)) {
+            data_free(d);
+            return -1;
+        }
+        return 0;
+    }
+    if (want_labels) {
+        own = NULL;
+        if (!ey) {
+            fail(err, name, "no labels array to go with %s (nn takes y for x, labels for images, ...); the file holds %s", ex->name, list);
+            free(E), free(buf), data_free(d);
+            return -1;
+        }
+        snprintf(where, sizeof where, "%.500s (array %s)", name, ey->name);
+        if (npz_array(buf, len, name, ey, &a, &own, err) || npy_labels(&a, where, o, d, err)) {
+            free(own), free(E), free(buf), data_free(d);
+            return -1;
+        }
+        free(own);
+    }
+    free(E), free(buf);
     return 0;
 }
 
@@ -6665,8 +7721,10 @@ static void pred_job(void *arg, int tid, int nt)
 }
 
 /* How predict prints its answers. */
-enum { FMT_CSV = 1, FMT_TSV, FMT_JSON };
+enum { FMT_CSV = 1, FMT_TSV, FMT_JSON, FMT_NPY };
 typedef struct {
+    Buf *npy;   /* FMT_NPY: the array's elements, gathered until the end (the header needs the row count) */
+    size_t rows, width; /* FMT_NPY: rows gathered; characters of a name (a '<U' array), or 0 */
     int probs;  /* the output activations */
     size_t top; /* the top K labels with their activations (0: off) */
     int fmt;    /* FMT_* */
@@ -6780,6 +7838,42 @@ static void top_k(const float *a, size_t K, size_t t, size_t *ix)
 #undef BETTER
 }
 
+/* The code points of s (UTF-8, a byte that is not read as Latin-1, as
+ * JSON's) as `width` UTF-32 little-endian characters, zero-padded: an
+ * element of a NumPy '<U' array.  Returns the number of characters. */
+static size_t npy_name(Buf *b, const char *s, size_t width)
+{
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)s, *e = p + strlen(s); p < e; k++) {
+        size_t l = utf8_len(p, e);
+        uint32_t c = l == 0 ? *p : l == 1 ? p[0] : l == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
+                   : l == 3 ? (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu)
+                   : (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
+        if (b && k < width) buf_u32(b, c);
+        p += l ? l : 1;
+    }
+    for (size_t i = k; b && i < width; i++) buf_u32(b, 0);
+    return k;
+}
+
+/* An .npy file (format 1.0, see @@15) of the elements in body: rows x
+ * cols (cols 0: a vector) of dtype descr.  The header is padded so the
+ * data starts at a multiple of 64 bytes, as NumPy's own. */
+static void npy_write(Buf *f, const char *descr, size_t rows, size_t cols, const Buf *body)
+{
+    char head[256], shape[64];
+    size_t hl;
+    if (cols) snprintf(shape, sizeof shape, "(%zu, %zu)", rows, cols);
+    else snprintf(shape, sizeof shape, "(%zu,)", rows);
+    hl = (size_t)snprintf(head, sizeof head, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shape);
+    while ((10 + hl + 1) % 64) head[hl++] = ' ';
+    head[hl++] = '\n';
+    buf_put(f, "\x93NUMPY\x01\x00", 8);
+    buf_put(f, (uint8_t[2]){(uint8_t)(hl & 0xff), (uint8_t)(hl >> 8)}, 2);
+    buf_put(f, head, hl);
+    buf_put(f, body->p, body->n);
+}
+
 /* Print the answers for n rows: the label, or the output activations, or
  * the top K (label, probability) pairs; CSV, TSV or JSON lines.  A single
  * output neuron is P(label 1): its classes are 0 and 1, with 1 - a and a. */
@@ -6790,6 +7884,19 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
     char sep = o->fmt == FMT_TSV ? '\t' : ',';
     int json = o->fmt == FMT_JSON;
     if (!ix) ix = two, top = 2;
+    if (o->npy) { /* one array: the values, the activations, or the labels (names as text) */
+        for (size_t r = 0; r < n; r++) {
+            const float *a = out + r * K;
+            if (o->tm)
+                for (size_t k = 0; k < K; k++) buf_f64(o->npy, (double)a[k] * o->tm->sd[k] + o->tm->mean[k]);
+            else if (o->probs) buf_floats(o->npy, a, K);
+            else if (o->width) npy_name(o->npy, (size_t)pred[r] < o->nnames ? o->names[pred[r]] : "", o->width);
+            else buf_u64(o->npy, (uint64_t)pred[r]);
+        }
+        ((OutOpt *)o)->rows += n; /* (the one field print_answers keeps) */
+        if (ix != two) free(ix);
+        return;
+    }
     if (o->tm) { /* regression: the values, in the data's units */
         for (size_t r = 0; r < n; r++) {
             const float *a = out + r * K;
@@ -6861,7 +7968,9 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
         size_t endpos = have, lastnl = have;
         const char *p = (const char *)buf, *e;
         if (have > chk && memchr(buf + chk, 0, have - chk)) {
-            rc = fail(err, name, "binary data (a NUL byte), not CSV text");
+            rc = fail(err, name, "binary data (a NUL byte), not CSV text%s", looks_npy(buf, have) || looks_zip(buf, have) ? ""
+                      : strlen(name) > 4 && (!strcmp(name + strlen(name) - 4, ".npy") || !strcmp(name + strlen(name) - 4, ".npz"))
+                      ? "; not a NumPy file either: it starts neither with \\x93NUMPY nor a zip header (bad magic)" : "");
             break;
         }
         if (crmode < 0) { /* decided by the first line end */
@@ -7055,10 +8164,10 @@ static const OptSpec train_opts[] = {
     {"val", "N|FRAC", "0", "hold out N rows (or a fraction) of --train for validation; the best epoch on it is saved"},
     {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy (regression: loss)"},
     {"seed", "N", "1", "seed for initialisation, shuffling, splits, dropout and augmentation"},
-    {"train", "FILE", "data/", "training data: CSV, or IDX images ('-' = stdin)"},
-    {"train-labels", "FILE", "beside IDX", "IDX labels for --train"},
+    {"train", "FILE", "data/", "training data: CSV, IDX images, or NumPy .npy / .npz (arrays x and y, X and y, images and labels...) ('-' = stdin)"},
+    {"train-labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for --train: IDX, .npy (integers: classes; floats: regression targets) or .npz"},
     {"test", "FILE", "none", "test data, evaluated after every epoch (never used to choose anything)"},
-    {"test-labels", "FILE", "beside IDX", "IDX labels for --test"},
+    {"test-labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for --test: IDX, .npy or .npz"},
     {"holdout", "N|FRAC", "0", "hold out N rows (or a fraction) of --train as the test set"},
     {"folds", "K", "off", "cross-validate first: train K networks, each scored on one fold of the training rows (row i, from 0, is in fold i mod K), print each figure with their mean and deviation; then train the final model on all of them"},
     {"label-col", "auto|first|last|N|NAME", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels", "CSV column holding the class label (N counts from 1; NAME as in the header)"},
@@ -7082,7 +8191,8 @@ static const OptSpec train_opts[] = {
 static const OptSpec predict_opts[] = {
     {"probs", NULL, NULL, "print the output activations instead of labels"},
     {"top", "K", "off", "print the K most likely labels, each with its output activation"},
-    {"format", "csv|tsv|json", "csv", "output format; json: one object per line"},
+    {"format", "csv|tsv|json|npy", "csv", "output format; json: one object per line; npy: one NumPy array (int64 labels, or class names as "
+                                           "text; float32 --probs; float64 values) for np.load"},
     {"label-col", "none|first|last|N|NAME", "none", "CSV column to skip as a label (N counts from 1; NAME as in the header)"},
     {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV input starts with a header line"},
@@ -7091,7 +8201,7 @@ static const OptSpec predict_opts[] = {
     OPT_END};
 
 static const OptSpec eval_opts[] = {
-    {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
+    {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA: IDX, .npy or .npz"},
     {"errors", "N", "0", "also list the N most confidently wrong rows (regression: the N largest residuals)"},
     {"show", NULL, NULL, "with --errors: draw those rows in the terminal"},
     {"ascii", NULL, NULL, "with --show, or a regression's plot: draw with ASCII characters (the default when stdout is not a terminal)"},
@@ -7109,7 +8219,7 @@ static const OptSpec show_opts[] = {
     {"width", "W", "an IDX image's width, else the square root of the features", "image width in pixels"},
     {"ascii", NULL, NULL, "draw with ASCII characters instead of Unicode half blocks in grey (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "draw in grey blocks with colour escapes even when stdout is not a terminal (for less -R)"},
-    {"labels", "FILE", "beside IDX", "IDX labels for DATA"},
+    {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA: IDX, .npy or .npz"},
     {"label-col", "auto|none|first|last|N", "auto, as in train", "CSV column holding the label (N counts from 1)"},
     {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
@@ -7123,7 +8233,12 @@ static const OptSpec weights_opts[] = {
     OPT_END};
 
 static const OptSpec export_opts[] = {
-    {"c", "FILE", NULL, "write a self-contained C header: the weights and an nn_predict() function"},
+    {"c", "FILE", NULL, "write a self-contained C header: the weights and an nn_predict() function ('-': stdout)"},
+    {"int8", NULL, NULL, "with --c: weights as int8 with a float scale per unit, inputs of each layer int8, sums in int32"},
+    {"onnx", "FILE", NULL, "write an ONNX model (IR 8, opset 13): input (N, features) raw, outputs probs and label (regression: values)"},
+    {"test", "DATA", "none", "measure the float network's accuracy on DATA (and with --int8 the quantised one's), print it and record it in the file"},
+    {"labels", "FILE", "beside IDX", "labels for --test DATA (IDX or NumPy)"},
+    {"threads", "N", "all CPUs", "worker threads for --test"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -7165,7 +8280,7 @@ static const CmdSpec commands[] = {
      "x width) and the multiply-adds of one image's forward pass."},
     {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron (or per convolution kernel)", weights_opts, cmd_weights, NULL},
     {"show", "DATA [--index I] [--count N]", "draw images of a data set in the terminal, with their labels", show_opts, cmd_show, NULL},
-    {"export", "MODEL --c FILE.h", "write the model as a self-contained C header for firmware", export_opts, cmd_export, NULL},
+    {"export", "MODEL --c FILE.h [--int8] | --onnx FILE.onnx", "write the model as a self-contained C header for firmware (float or int8), or as an ONNX model", export_opts, cmd_export, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL}};
 
 /* Every command's options fit the value arrays that parse_opts fills. */
@@ -7812,7 +8927,7 @@ static int train_data(TrainJob *j, const char **val)
         return 1;
     }
     if (j->default_data && !j->o.quiet) say("training on %s (%zu rows)", j->tr.name, j->tr.n);
-    if (j->tr.is_table) table_defaults(j, val);
+    if (j->tr.is_table || j->tr.t) table_defaults(j, val); /* (a regression on NumPy arrays is no table, but wants its defaults) */
     if (j->conv_net) conv_defaults(j, val);
     if (j->o.patience && !j->vrows && !j->vfrac) {
         data_free(&j->tr);
@@ -7826,6 +8941,7 @@ static int train_data(TrainJob *j, const char **val)
     if (j->co.label_col == LABEL_AUTO && j->tr.lc) j->co.label_col = (int)j->tr.lc; /* the column found in --train */
     j->co.tab = j->tr.is_table ? &j->tr.tab : NULL; /* --test is read through the training table, */
     j->co.may_table = 0;                            /* or as plain numbers */
+    j->co.task = j->tr.t ? TASK_REGRESS : TASK_CLASSIFY; /* (NumPy test labels are read as the training ones were) */
     if (!rc && j->testf && load_data(j->testf, OPT(S, val, "test-labels"), &j->co, 1, &j->te, &err)) rc = 1;
     if (rc) {
         report(&err);
@@ -8270,6 +9386,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
     c2.names = M->names, c2.numbered = !M->nnames; /* labels map onto the model's classes */
     if (M->tab.ncol) c2.tab = &M->tab;           /* rows are read through the model's table */
     c2.nnames = M->nnames ? M->nnames : net_classes(N); /* (numbered: for the message) */
+    c2.task = N->task;
     if (load_data(dpath, labels, &c2, want_labels, d, &err)) {
         report(&err);
         free(N->param);
@@ -8318,6 +9435,7 @@ static int cmd_predict(int argc, char **argv)
     Meta M;
     Infer I;
     Pool *pl;
+    Buf npy = {NULL, 0, 0, 0};
     Err err = {{0}, {0}};
     if ((rc = parse_opts("predict", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
@@ -8336,13 +9454,20 @@ static int cmd_predict(int argc, char **argv)
     if ((s = OPT(S, val, "top")) && (parse_size(s, NN_MAX_WIDTH, &oo.top) || oo.top < 1))
         return usage_error("predict", "--top '%s': expected a whole number from 1", s);
     if (oo.probs && oo.top) return usage_error("predict", "give --probs or --top, not both");
-    if ((s = OPT(S, val, "format")) && !(oo.fmt = !strcmp(s, "csv") ? FMT_CSV : !strcmp(s, "tsv") ? FMT_TSV : !strcmp(s, "json") ? FMT_JSON : 0))
-        return usage_error("predict", "--format '%s': expected csv, tsv or json", s);
+    if ((s = OPT(S, val, "format")) &&
+        !(oo.fmt = !strcmp(s, "csv") ? FMT_CSV : !strcmp(s, "tsv") ? FMT_TSV : !strcmp(s, "json") ? FMT_JSON : !strcmp(s, "npy") ? FMT_NPY : 0))
+        return usage_error("predict", "--format '%s': expected csv, tsv, json or npy", s);
+    if (oo.fmt == FMT_NPY && oo.top) return usage_error("predict", "--format npy writes one array (labels, --probs or values); --top is for csv, tsv and json");
+    if (oo.fmt == FMT_NPY && isatty(STDOUT_FILENO)) return usage_error("predict", "--format npy writes a binary file: redirect it (> predictions.npy)");
+    oo.npy = oo.fmt == FMT_NPY ? &npy : NULL;
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
     }
     oo.names = M.names, oo.nnames = M.nnames;
+    if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs) /* names: a '<U' array as wide as the longest */
+        for (size_t k = 0; k < M.nnames; k++) oo.width = npy_name(NULL, M.names[k], 0) > oo.width ? npy_name(NULL, M.names[k], 0) : oo.width;
+    if (oo.npy && M.nnames && !oo.width) oo.width = 1;
     if (M.tab.ncol) co.tab = &M.tab; /* rows are read through the model's table */
     if (M.tab.ncol && OPT(S, val, "label-col"))
         say("warning: --label-col has no effect: %s reads its columns by the table it was trained on", pos[0]);
@@ -8368,9 +9493,9 @@ static int cmd_predict(int argc, char **argv)
         if (fd > 0) close(fd);
         return 1;
     }
-    { /* enough to tell IDX and gzip from CSV */
+    { /* enough to tell IDX, NumPy and gzip from CSV */
         int eof = 0;
-        while (have < 4 && !eof)
+        while (have < 8 && !eof)
             if (read_more(fd, buf, cap, &have, &eof, name, &err)) {
                 report(&err);
                 free(buf), pool_free(pl), free(N.param), model_meta_free(&M);
@@ -8402,6 +9527,18 @@ static int cmd_predict(int argc, char **argv)
         rc = predict_stream(pl, &I, &N, fd, regular, name, &co, buf, have, cap, &oo, &err);
     }
     if (fd > 0) close(fd);
+    if (!rc && oo.npy) { /* the whole array, or nothing: a half array is no answer */
+        Buf f = {NULL, 0, 0, 0};
+        size_t K = N.size[N.nl - 1];
+        char descr[32];
+        if (oo.width) snprintf(descr, sizeof descr, "<U%zu", oo.width);
+        else snprintf(descr, sizeof descr, "%s", oo.tm ? "<f8" : oo.probs ? "<f4" : "<i8");
+        npy_write(&f, descr, oo.rows, (oo.tm || oo.probs) && K > 1 ? K : 0, &npy);
+        if (npy.oom || f.oom) rc = fail(&err, "--format npy", "out of memory");
+        else fwrite(f.p, 1, f.n, stdout);
+        free(f.p);
+    }
+    free(npy.p);
     infer_free(&I), pool_free(pl), free(N.param), model_meta_free(&M);
     if (rc) {
         fflush(stdout);
@@ -8496,10 +9633,12 @@ static int cmd_show(int argc, char **argv)
         report(&err);
         return 1;
     }
-    if (d.x8 && !OPT(S, val, "labels")) { /* labels beside an IDX file, when there are */
-        char guess[4096];
+    if (!d.y && !d.t && !d.is_table && !d.lc && !OPT(S, val, "labels") && strcmp(pos[0], "-")) {
+        /* labels when there are some: beside IDX images or a NumPy array, inside an .npz file */
         Data dl;
-        if (!idx_labels_path(pos[0], guess, sizeof guess) && !load_data(pos[0], guess, &co, 1, &dl, &err)) {
+        CsvOpt q = co;
+        q.quiet = 1;
+        if (!load_data(pos[0], NULL, &q, 1, &dl, &err)) {
             data_free(&d);
             d = dl;
         }
@@ -9054,10 +10193,6 @@ static int cmd_weights(int argc, char **argv)
     return 0;
 }
 
-/* nn export --c: a header with the weights as float arrays and a
- * predict function that computes exactly what nn predict --probs does
- * (the same float operations, summed in plain order: results agree to
- * float rounding). */
 /* The C of a table's encoding: nn_encode() and nn_predict_fields(). */
 static void export_table(Buf *b, const Table *tab)
 {
@@ -9121,121 +10256,505 @@ static void export_table(Buf *b, const Table *tab)
 #undef EMIT
 }
 
-static int cmd_export(int argc, char **argv)
+/* ---- nn export: a table of formats ---------------------------------------- */
+
+/* A network's int8 weights and their scales, per layer with weights. */
+typedef struct {
+    int8_t *q[NN_MAX_LAYERS];
+    float *s[NN_MAX_LAYERS];
+} Q8;
+
+static void q8_free(Q8 *Q)
 {
-    const OptSpec *S = export_opts;
-    const char *val[NN_MAX_OPTS] = {0}, *pos[1], *path;
-    int npos, rc, L;
-    Net N;
-    Meta M;
-    Err err = {{0}, {0}};
-    Buf b = {NULL, 0, 0, 0};
-    char line[1024], fb[40];
-#define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(&b, line, strlen(line)))
-    if ((rc = parse_opts("export", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
-    if (OPT(S, val, "help")) {
-        print_cmd_help(stdout, find_command("export"));
-        return finish_stdout();
+    for (int l = 0; l < NN_MAX_LAYERS; l++) free(Q->q[l]), free(Q->s[l]);
+    memset(Q, 0, sizeof *Q);
+}
+
+/* Quantise N's weights (see "int8 inference" in @@10); -1 with why. */
+static int q8_make(const Net *N, Q8 *Q, char *why, size_t n)
+{
+    memset(Q, 0, sizeof *Q);
+    for (int l = 1; l < N->nl; l++) {
+        const Layer *ly = &N->layer[l];
+        if (!ly->nw) continue;
+        if (ly->wcols > (size_t)INT32_MAX / (127 * 127)) { /* the int32 sum could overflow */
+            snprintf(why, n, "layer %d has %zu inputs a unit; int8 with int32 sums takes at most %d", l, ly->wcols, INT32_MAX / (127 * 127));
+            q8_free(Q);
+            return -1;
+        }
+        if (!(Q->q[l] = alloc_array(ly->wrows * ly->wcols, 1)) || !(Q->s[l] = alloc_array(ly->wrows, sizeof(float)))) {
+            snprintf(why, n, "out of memory");
+            q8_free(Q);
+            return -1;
+        }
+        for (size_t j = 0; j < ly->wrows; j++) {
+            const float *w = NET_W(N, l) + j * ly->ldw;
+            float mx = 0, inv;
+            for (size_t i = 0; i < ly->wcols; i++) mx = fabsf(w[i]) > mx ? fabsf(w[i]) : mx;
+            inv = mx > 0 ? 127.0f / mx : 0.0f;
+            Q->s[l][j] = mx > 0 ? mx / 127.0f : 1.0f;
+            for (size_t i = 0; i < ly->wcols; i++) Q->q[l][j * ly->wcols + i] = q8_round(w[i] * inv);
+        }
     }
-    if (npos != 1 || !(path = OPT(S, val, "c"))) return usage_error("export", "expected MODEL and --c FILE.h");
-    if ((rc = output_is_input("export", path, pos[0]))) return rc;
-    if (model_load(pos[0], &N, &M, &err)) {
-        report(&err);
-        return 1;
+    return 0;
+}
+
+/* a = f(z) over n values, as the exporter's C (acts[].c) computes it. */
+static void act_as_c(int act, float *z, float *a, size_t n)
+{
+    if (act == ACT_SOFTMAX) {
+        float mx = z[0];
+        double sum = 0;
+        for (size_t j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;
+        for (size_t j = 0; j < n; j++) sum += (double)(z[j] = expf(z[j] - mx));
+        for (size_t j = 0; j < n; j++) a[j] = (float)((double)z[j] / sum);
+        return;
     }
-    L = N.nl - 1;
+    for (size_t j = 0; j < n; j++)
+        a[j] = act == ACT_SIGMOID ? 1.0f / (1.0f + expf(-z[j])) : act == ACT_TANH ? tanhf(z[j]) : act == ACT_RELU ? (z[j] > 0 ? z[j] : 0.0f)
+             : act == ACT_LEAKY ? (z[j] > 0 ? z[j] : LEAKY_SLOPE * z[j]) : z[j];
+}
+
+/* The int8 header's nn_predict, in nn: x raw features; a, z (NN_WIDEST
+ * floats) and q (NN_WIDEST bytes) scratch; out (outputs).  Returns the
+ * label. */
+static int q8_predict(const Net *N, const Q8 *Q, const Meta *M, const float *x, float *a, float *z, int8_t *q, float *out)
+{
+    const int L = N->nl - 1;
+    const size_t K = N->size[L];
+    int best = 0;
+    for (size_t i = 0; i < N->size[0]; i++) a[i] = x[i] * (1.0f / M->in.div);
+    if (M->in.mean)
+        for (size_t i = 0; i < N->size[0]; i++) a[i] = (a[i] - M->in.mean[i]) * M->in.rsd[i];
+    for (int l = 1; l <= L; l++) {
+        LK(N, l)->q8(&N->layer[l], Q->q[l], Q->s[l], NET_B(N, l), a, q, z);
+        act_as_c(N->layer[l].act, z, a, N->size[l]);
+    }
+    for (size_t k = 0; k < K; k++) {
+        out[k] = N->task == TASK_REGRESS ? a[k] * M->out.sd[k] + M->out.mean[k] : a[k];
+        if (a[k] > a[best]) best = (int)k;
+    }
+    if (K == 1 && N->task != TASK_REGRESS) best = a[0] > 0.5f;
+    return N->task == TASK_REGRESS ? 0 : best;
+}
+
+typedef struct {
+    const Net *N;
+    const Q8 *Q;
+    const Meta *M;
+    const Data *d;
+    float *out;     /* (n, outputs) */
+    int32_t *pred;  /* (n) */
+    int oom;
+} Q8Job;
+
+static void q8_job(void *arg, int tid, int nt)
+{
+    Q8Job *J = arg;
+    const Net *N = J->N;
+    size_t r0 = J->d->n * (size_t)tid / (size_t)nt, r1 = J->d->n * (size_t)(tid + 1) / (size_t)nt, wide = 0, D = N->size[0];
+    for (int l = 0; l < N->nl; l++) wide = N->size[l] > wide ? N->size[l] : wide;
+    float *a = malloc(wide * sizeof *a), *z = malloc(wide * sizeof *z), *x = malloc(D * sizeof *x);
+    int8_t *q = malloc(wide);
+    if (!a || !z || !x || !q) J->oom = 1;
+    for (size_t r = r0; r < r1 && a && z && x && q; r++) {
+        for (size_t i = 0; i < D; i++) x[i] = J->d->x8 ? (float)J->d->x8[r * D + i] : J->d->xf[r * D + i];
+        J->pred[r] = q8_predict(N, J->Q, J->M, x, a, z, q, J->out + r * N->size[N->nl - 1]);
+    }
+    free(a), free(z), free(x), free(q);
+}
+
+/* The figure --test prints and the header records: accuracy, or for a
+ * regression the root mean squared error, of outputs `out` and labels
+ * `pred` on d. */
+static void test_figure(const Net *N, const Meta *M, const Data *d, const float *out, const int32_t *pred, char *buf, size_t n)
+{
+    size_t K = N->size[N->nl - 1], right = 0;
+    double se = 0;
+    if (N->task == TASK_REGRESS) {
+        for (size_t r = 0; r < d->n; r++)
+            for (size_t k = 0; k < K; k++) {
+                double e = (M->out.n ? (double)out[r * K + k] : 0) - (double)d->t[r * d->nt + k];
+                se += e * e;
+            }
+        snprintf(buf, n, "RMSE %.6g", sqrt(se / (double)(d->n * K)));
+        return;
+    }
+    for (size_t r = 0; r < d->n; r++) right += pred[r] == d->y[r];
+    snprintf(buf, n, "accuracy %.2f%% (%zu/%zu)", 100.0 * (double)right / (double)d->n, right, d->n);
+}
+
+/* What an exporter gets beside the model. */
+typedef struct {
+    const char *model;  /* its path, for the comments */
+    const Q8 *q8;       /* the C header's weights as int8 (--int8), or NULL */
+    char test[600];     /* what --test measured, for the header's comment, or "" */
+} ExportOpt;
+
+/* The network in the spec's notation, e.g. "1x28x28-20c5relu-mp2-100relu-10softmax". */
+static void net_spec(const Net *N, char *buf, size_t n)
+{
+    char fb[40];
+    size_t k = 0;
+    buf[0] = 0;
+    if (net_images(N)) k += (size_t)snprintf(buf, n, "%zux%zux%zu", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
+    else k += (size_t)snprintf(buf, n, "%zu", N->size[0]);
+    for (int l = 1; l < N->nl && k < n; l++)
+        k += (size_t)snprintf(buf + k, n - k, "-%s%s", layer_text(&N->layer[l], fb, sizeof fb),
+                              layer_kinds[N->layer[l].kind].no_act ? "" : act_name(N->layer[l].act));
+}
+
+/* The C header: the weights as float arrays (or int8 ones with their
+ * scales) and nn_predict(), which computes what nn predict --probs does
+ * (float: the same operations summed in plain order, results agree to
+ * float rounding; int8: what export --test measured). */
+static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
+{
+    const int L = N->nl - 1, q8 = eo->q8 != NULL;
+    char line[1024], fb[40], spec[1024];
+#define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(b, line, strlen(line)))
+    net_spec(N, spec, sizeof spec);
     EMIT("/* Generated by nn %s from ", NN_VERSION);
-    c_comment(&b, pos[0]);
-    EMIT(": a %d-layer network", N.nl);
-    if (net_images(&N)) { /* in the spec's notation; images channel-last (pixel by pixel, a pixel's channels together) */
-        EMIT(" %zux%zux%zu", N.shape[0][0], N.shape[0][1], N.shape[0][2]);
-        for (int l = 1; l < N.nl; l++)
-            EMIT("-%s%s", layer_text(&N.layer[l], fb, sizeof fb), layer_kinds[N.layer[l].kind].no_act ? "" : act_name(N.layer[l].act));
-        if (N.shape[0][0] > 1) EMIT(",\n * images read pixel by pixel, a pixel's %zu channels together", N.shape[0][0]);
-    } else
-        for (int l = 0; l < N.nl; l++) EMIT("%s%zu%s", l ? "-" : " ", N.size[l], l ? act_name(N.layer[l].act) : "");
-    if (N.task == TASK_REGRESS) EMIT(".\n * Use: float out[NN_OUTPUTS]; nn_predict(in, out);\n");
+    c_comment(b, eo->model);
+    EMIT(": a %d-layer network %.900s", N->nl, spec);
+    if (net_images(N) && N->shape[0][0] > 1) EMIT(",\n * images read pixel by pixel, a pixel's %zu channels together", N->shape[0][0]);
+    if (q8)
+        EMIT(",\n * quantised: each unit's (map's) weights int8 with a float scale, its input\n"
+             " * int8 with one scale a layer, sums in int32, activations in float");
+    if (N->task == TASK_REGRESS) EMIT(".\n * Use: float out[NN_OUTPUTS]; nn_predict(in, out);\n");
     else EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
-    if (M.nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
-    if (M.tab.ncol)
+    if (M->nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
+    if (M->tab.ncol)
         EMIT(" * From a row of the training table's NN_COLUMNS text fields (as nn reads a\n"
              " * CSV line; label, target and ignored columns are not read and may be NULL):\n"
              " * nn_encode(fields, in) makes the NN_INPUTS features -- a missing value\n"
              " * (NULL, \"\", NA, ...) the training mean, a category one-hot, an unseen one\n"
              " * all 0 -- and nn_predict_fields(fields, out) does both.\n");
-    EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M.tab.ncol ? "encoded " : "raw ",
-         (double)M.in.div, M.in.mean ? " and standardises them" : "");
-    if (N.task == TASK_REGRESS)
-        EMIT(" * out: the predicted values, in the data's units (what nn predict prints).  Needs <math.h> (-lm). */\n");
-    else EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm). */\n");
-    EMIT("#ifndef NN_MODEL_H\n#define NN_MODEL_H\n#include <math.h>\n%s\n", M.tab.ncol ? "#include <stdlib.h>\n#include <string.h>\n" : "");
-    EMIT("#define NN_INPUTS %zu\n#define NN_OUTPUTS %zu\n#define NN_WIDEST ", N.size[0], N.size[L]);
+    EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M->tab.ncol ? "encoded " : "raw ",
+         (double)M->in.div, M->in.mean ? " and standardises them" : "");
+    if (N->task == TASK_REGRESS) EMIT(" * out: the predicted values, in the data's units (what nn predict prints).  Needs <math.h> (-lm).\n");
+    else EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm).\n");
+    if (eo->test[0]) {
+        EMIT(" * Measured by nn export --test on ");
+        c_comment(b, eo->test);
+        EMIT(".\n */\n");
+    } else if (q8) {
+        EMIT(" * Accuracy not measured: nn export MODEL --c FILE.h --int8 --test DATA prints\n"
+             " * it beside the float network's and records it here. */\n");
+    } else {
+        EMIT(" */\n");
+    }
+    EMIT("#ifndef NN_MODEL_H\n#define NN_MODEL_H\n#include <math.h>\n%s%s\n", q8 ? "#include <stdint.h>\n" : "",
+         M->tab.ncol ? "#include <stdlib.h>\n#include <string.h>\n" : "");
+    EMIT("#define NN_INPUTS %zu\n#define NN_OUTPUTS %zu\n#define NN_WIDEST ", N->size[0], N->size[L]);
     {
         size_t wide = 0;
-        for (int l = 0; l < N.nl; l++) wide = N.size[l] > wide ? N.size[l] : wide;
+        for (int l = 0; l < N->nl; l++) wide = N->size[l] > wide ? N->size[l] : wide;
         EMIT("%zu\n\n", wide);
     }
-    if (M.nnames) {
-        EMIT("#define NN_CLASSES %zu\nstatic const char *const nn_class_names[NN_CLASSES] = {", (size_t)M.nnames);
-        for (size_t k = 0; k < M.nnames; k++) {
+    if (M->nnames) {
+        EMIT("#define NN_CLASSES %zu\nstatic const char *const nn_class_names[NN_CLASSES] = {", (size_t)M->nnames);
+        for (size_t k = 0; k < M->nnames; k++) {
             EMIT("%s\"", k ? ", " : "\n    ");
-            c_string(&b, M.names[k]);
+            c_string(b, M->names[k]);
             EMIT("\"");
         }
         EMIT("};\n\n");
     }
     for (int l = 1; l <= L; l++) {
-        const Layer *ly = &N.layer[l]; /* its parameter views: W (wrows, wcols) in rows of ldw, B (nbias) */
+        const Layer *ly = &N->layer[l]; /* its parameter views: W (wrows, wcols) in rows of ldw, B (nbias) */
         if (!ly->nw) continue; /* (a pool) */
-        EMIT("static const float nn_w%d[%zu] = {", l, ly->wrows * ly->wcols);
+        EMIT("static const %s nn_w%d[%zu] = {", q8 ? "int8_t" : "float", l, ly->wrows * ly->wcols);
         for (size_t j = 0; j < ly->wrows; j++)
-            for (size_t i = 0; i < ly->wcols; i++)
-                EMIT("%s%s", (j || i) ? ((j * ly->wcols + i) % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_W(&N, l)[j * ly->ldw + i], fb, sizeof fb));
+            for (size_t i = 0; i < ly->wcols; i++) {
+                size_t at = j * ly->wcols + i;
+                const char *sep = at ? (at % (q8 ? 16 : 8) ? ", " : ",\n    ") : "\n    ";
+                if (q8) EMIT("%s%d", sep, eo->q8->q[l][at]);
+                else EMIT("%s%s", sep, c_float(NET_W(N, l)[j * ly->ldw + i], fb, sizeof fb));
+            }
+        if (q8) {
+            EMIT("};\nstatic const float nn_s%d[%zu] = {", l, ly->wrows);
+            for (size_t j = 0; j < ly->wrows; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(eo->q8->s[l][j], fb, sizeof fb));
+        }
         EMIT("};\nstatic const float nn_b%d[%zu] = {", l, ly->nbias);
-        for (size_t j = 0; j < ly->nbias; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(&N, l)[j], fb, sizeof fb));
+        for (size_t j = 0; j < ly->nbias; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(N, l)[j], fb, sizeof fb));
         EMIT("};\n\n");
     }
-    if (M.in.mean) {
-        EMIT("static const float nn_mean[%zu] = {", N.size[0]);
-        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M.in.mean[i], fb, sizeof fb));
-        EMIT("};\nstatic const float nn_rsd[%zu] = {", N.size[0]);
-        for (size_t i = 0; i < N.size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M.in.rsd[i], fb, sizeof fb));
+    if (M->in.mean) {
+        EMIT("static const float nn_mean[%zu] = {", N->size[0]);
+        for (size_t i = 0; i < N->size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M->in.mean[i], fb, sizeof fb));
+        EMIT("};\nstatic const float nn_rsd[%zu] = {", N->size[0]);
+        for (size_t i = 0; i < N->size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M->in.rsd[i], fb, sizeof fb));
         EMIT("};\n\n");
     }
-    if (N.task == TASK_REGRESS) {
-        EMIT("static const float nn_target_mean[%u] = {", M.out.n);
-        for (uint32_t k = 0; k < M.out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M.out.mean[k], fb, sizeof fb));
-        EMIT("};\nstatic const float nn_target_sd[%u] = {", M.out.n);
-        for (uint32_t k = 0; k < M.out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M.out.sd[k], fb, sizeof fb));
+    if (N->task == TASK_REGRESS) {
+        EMIT("static const float nn_target_mean[%u] = {", M->out.n);
+        for (uint32_t k = 0; k < M->out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M->out.mean[k], fb, sizeof fb));
+        EMIT("};\nstatic const float nn_target_sd[%u] = {", M->out.n);
+        for (uint32_t k = 0; k < M->out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M->out.sd[k], fb, sizeof fb));
         EMIT("};\n\n");
     }
-    EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n    int best = 0;\n");
-    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M.in.div, fb, sizeof fb));
-    if (M.in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
+    if (q8)
+        EMIT("/* a[0..n) as int8 into q, rounded to nearest; returns their scale. */\n"
+             "static float nn_quantize(const float *a, int n, int8_t *q)\n{\n    float mx = 0.0f, inv;\n"
+             "    for (int i = 0; i < n; i++) mx = fabsf(a[i]) > mx ? fabsf(a[i]) : mx;\n"
+             "    inv = mx > 0 ? 127.0f / mx : 0.0f;\n"
+             "    for (int i = 0; i < n; i++) {\n        const float v = a[i] * inv;\n"
+             "        q[i] = (int8_t)(v >= 0 ? (int)(v + 0.5f) : -(int)(0.5f - v));\n    }\n"
+             "    return mx > 0 ? mx / 127.0f : 1.0f;\n}\n\n");
+    EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n%s    int best = 0;\n",
+         q8 ? "    int8_t q[NN_WIDEST];\n" : "");
+    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M->in.div, fb, sizeof fb));
+    if (M->in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
     for (int l = 1; l <= L; l++) {
-        int act = N.layer[l].act;
-        LK(&N, l)->export_c(&b, &N.layer[l], l);
-        EMIT(acts[act].c, N.size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
+        if (q8) LK(N, l)->export_q8(b, &N->layer[l], l);
+        else LK(N, l)->export_c(b, &N->layer[l], l);
+        EMIT(acts[N->layer[l].act].c, N->size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
     }
-    if (N.task == TASK_REGRESS) {
+    if (N->task == TASK_REGRESS) {
         EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) out[k] = a[k] * nn_target_sd[k] + nn_target_mean[k]; /* into the data's units */\n");
         EMIT("    return best;\n}\n\n");
     } else {
         EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) {\n        out[k] = a[k];\n        if (a[k] > a[best]) best = k;\n    }\n");
-        if (N.size[L] == 1) EMIT("    best = a[0] > 0.5f; /* binary: P(label 1) */\n");
+        if (N->size[L] == 1) EMIT("    best = a[0] > 0.5f; /* binary: P(label 1) */\n");
         EMIT("    return best;\n}\n\n");
     }
-    if (M.tab.ncol) export_table(&b, &M.tab);
+    if (M->tab.ncol) export_table(b, &M->tab);
     EMIT("#endif\n");
 #undef EMIT
-    if (b.oom) rc = fail(&err, path, "out of memory");
-    else rc = write_output(path, b.p, b.n, &err);
-    free(b.p), free(N.param), model_meta_free(&M);
-    if (rc) {
+}
+
+/* s as a JSON string into b (a byte that is not UTF-8 read as Latin-1). */
+static void json_string(Buf *b, const char *s)
+{
+    char e[8];
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    buf_put(b, "\"", 1);
+    for (; p < end; p++) {
+        size_t n = utf8_len(p, end);
+        if (*p == '"' || *p == '\\') e[0] = '\\', e[1] = (char)*p, buf_put(b, e, 2);
+        else if (*p < 0x20 || *p == 0x7f || !n) snprintf(e, sizeof e, "\\u%04x", *p), buf_put(b, e, 6);
+        else buf_put(b, p, n), p += n - 1;
+    }
+    buf_put(b, "\"", 1);
+}
+
+static void onnx_meta(Buf *m, const char *key, const char *value)
+{
+    Buf e = {NULL, 0, 0, 0};
+    pb_str(&e, 1, key), pb_str(&e, 2, value);
+    pb_msg(m, 14, &e);
+}
+
+/* A ValueInfoProto: a tensor of elem type t, shape (N, k) (k 0: (N)). */
+static void onnx_value(Buf *g, int field, const char *name, int t, size_t k)
+{
+    Buf v = {NULL, 0, 0, 0}, ty = {NULL, 0, 0, 0}, tt = {NULL, 0, 0, 0}, sh = {NULL, 0, 0, 0}, d = {NULL, 0, 0, 0};
+    pb_str(&d, 2, "N");
+    pb_msg(&sh, 1, &d);
+    if (k) pb_int(&d, 1, (int64_t)k), pb_msg(&sh, 1, &d);
+    pb_int(&tt, 1, t), pb_msg(&tt, 2, &sh);
+    pb_msg(&ty, 1, &tt);
+    pb_str(&v, 1, name), pb_msg(&v, 2, &ty);
+    pb_msg(g, field, &v);
+}
+
+/* The ONNX model (see its format notes in @@7). */
+static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
+{
+    Onnx g;
+    Buf gr = {NULL, 0, 0, 0}, op = {NULL, 0, 0, 0}, js = {NULL, 0, 0, 0};
+    const int L = N->nl - 1;
+    const size_t K = N->size[L];
+    char t[1200], spec[1024];
+    memset(&g, 0, sizeof g);
+    snprintf(g.cur, sizeof g.cur, "input");
+    if (M->in.div != 1.0f) {
+        float r = 1.0f / M->in.div;
+        onnx_const_op(&g, "Mul", &r, 1);
+    }
+    if (M->in.mean) onnx_const_op(&g, "Sub", M->in.mean, N->size[0]), onnx_const_op(&g, "Mul", M->in.rsd, N->size[0]);
+    for (int l = 1; l <= L; l++) {
+        const Layer *ly = &N->layer[l];
+        const char *a = acts[ly->act].onnx;
+        LK(N, l)->export_onnx(&g, ly, NET_W(N, l), NET_B(N, l), l);
+        if (LK(N, l)->no_act || !a) continue;
+        if (ly->act == ACT_SOFTMAX) onnx_layout(&g, ly, 0);
+        if (ly->act == ACT_LEAKY) {
+            OnnxAttr al = {"alpha", 1, LEAKY_SLOPE, {0}, 0};
+            onnx_unary(&g, a, &al, 1);
+        } else if (ly->act == ACT_SOFTMAX) {
+            OnnxAttr ax = {"axis", 2, 0, {1}, 0};
+            onnx_unary(&g, a, &ax, 1);
+        } else {
+            onnx_unary(&g, a, NULL, 0);
+        }
+    }
+    onnx_layout(&g, &N->layer[L], 0);
+    if (N->task == TASK_REGRESS) {
+        const char *in[1] = {g.cur};
+        onnx_const_op(&g, "Mul", M->out.sd, K), onnx_const_op(&g, "Add", M->out.mean, K);
+        in[0] = g.cur;
+        onnx_node(&g, "Identity", in, 1, "values", NULL, 0);
+    } else {
+        const char *in[1] = {g.cur};
+        onnx_node(&g, "Identity", in, 1, "probs", NULL, 0);
+        if (K == 1) { /* P(label 1) > 0.5 */
+            float half = 0.5f;
+            int64_t flat = -1;
+            OnnxAttr to = {"to", 2, 0, {7}, 0};
+            onnx_const_op(&g, "Greater", &half, 1);
+            onnx_unary(&g, "Cast", &to, 1);
+            onnx_reshape(&g, &flat, 1);
+        } else {
+            OnnxAttr at[2] = {{"axis", 2, 0, {1}, 0}, {"keepdims", 2, 0, {0}, 0}};
+            onnx_unary(&g, "ArgMax", at, 2); /* (ties: the first, as nn) */
+        }
+        in[0] = g.cur;
+        onnx_node(&g, "Identity", in, 1, "label", NULL, 0);
+    }
+    /* the graph */
+    buf_put(&gr, g.nodes.p, g.nodes.n);
+    pb_str(&gr, 2, "nn");
+    buf_put(&gr, g.inits.p, g.inits.n);
+    if (g.nodes.oom || g.inits.oom) gr.oom = 1;
+    free(g.nodes.p), free(g.inits.p);
+    net_spec(N, spec, sizeof spec);
+    snprintf(t, sizeof t, "%.900s, trained by nn; input: rows of %zu raw features as nn predict reads them%s", spec, N->size[0],
+             net_images(N) && N->shape[0][0] > 1 ? " (images pixel by pixel, a pixel's channels together)" : "");
+    pb_str(&gr, 10, t);
+    onnx_value(&gr, 11, "input", 1, N->size[0]);
+    if (N->task == TASK_REGRESS) onnx_value(&gr, 12, "values", 1, K);
+    else onnx_value(&gr, 12, "probs", 1, K), onnx_value(&gr, 12, "label", 7, 0);
+    /* the model */
+    pb_int(b, 1, 8); /* IR version 8 */
+    pb_str(b, 2, "nn"), pb_str(b, 3, NN_VERSION);
+    pb_str(b, 6, t);
+    pb_msg(b, 7, &gr);
+    pb_str(&op, 1, ""), pb_int(&op, 2, 13);
+    pb_msg(b, 8, &op);
+    onnx_meta(b, "layers", spec);
+    onnx_meta(b, "task", N->task == TASK_REGRESS ? "regression" : "classification");
+    onnx_meta(b, "source", eo->model);
+    if (M->nnames) {
+        buf_put(&js, "[", 1);
+        for (uint32_t k = 0; k < M->nnames; k++) {
+            if (k) buf_put(&js, ",", 1);
+            json_string(&js, M->names[k]);
+        }
+        buf_put(&js, "]", 2); /* (with the NUL) */
+        if (js.oom) b->oom = 1;
+        else onnx_meta(b, "class_names", (const char *)js.p);
+        free(js.p);
+    }
+    snprintf(t, sizeof t, "%.9g", (double)M->in.div), onnx_meta(b, "input_divisor", t);
+    onnx_meta(b, "standardized", M->in.mean ? "yes" : "no");
+    snprintf(t, sizeof t, "%s", opt_names[M->optimizer ? M->optimizer : OPT_SGD]), onnx_meta(b, "optimizer", t);
+    snprintf(t, sizeof t, "%.9g", (double)M->eta), onnx_meta(b, "eta", t);
+    snprintf(t, sizeof t, "%u", M->batch), onnx_meta(b, "batch", t);
+    snprintf(t, sizeof t, "%u", M->epochs_done), onnx_meta(b, "epochs", t);
+    snprintf(t, sizeof t, "%.9g", (double)M->lambda), onnx_meta(b, "lambda", t);
+    snprintf(t, sizeof t, "%.9g", (double)M->dropout), onnx_meta(b, "dropout", t);
+    snprintf(t, sizeof t, "%llu", (unsigned long long)M->seed), onnx_meta(b, "seed", t);
+    if (eo->test[0]) onnx_meta(b, "test", eo->test);
+}
+
+/* The formats nn export writes: a row each (its option, what it is, its writer). */
+typedef struct {
+    const char *opt, *what;
+    void (*write)(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo);
+} Exporter;
+
+static const Exporter exporters[] = {
+    {"c", "a C header", export_c},
+    {"onnx", "an ONNX model", export_onnx},
+    {NULL, NULL, NULL},
+};
+
+static int cmd_export(int argc, char **argv)
+{
+    const OptSpec *S = export_opts;
+    const char *val[NN_MAX_OPTS] = {0}, *pos[1], *tpath;
+    int npos, rc, nout = 0, nt;
+    Net N;
+    Meta M;
+    Data d;
+    Q8 Q;
+    ExportOpt eo;
+    Err err = {{0}, {0}};
+    char why[200];
+    if ((rc = parse_opts("export", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
+    if (OPT(S, val, "help")) {
+        print_cmd_help(stdout, find_command("export"));
+        return finish_stdout();
+    }
+    for (const Exporter *x = exporters; x->opt; x++) nout += OPT(S, val, x->opt) != NULL;
+    if (npos != 1 || !nout) return usage_error("export", "expected MODEL and --c FILE.h or --onnx FILE.onnx");
+    for (const Exporter *x = exporters; x->opt; x++)
+        if (OPT(S, val, x->opt) && (rc = output_is_input("export", OPT(S, val, x->opt), pos[0]))) return rc;
+    if (OPT(S, val, "c") && OPT(S, val, "onnx") && !strcmp(OPT(S, val, "c"), OPT(S, val, "onnx")))
+        return usage_error("export", "--c and --onnx name the same file %s", OPT(S, val, "c"));
+    if (OPT(S, val, "int8") && !OPT(S, val, "c")) return usage_error("export", "--int8 is for the C header (--c FILE.h)");
+    if (OPT(S, val, "labels") && !OPT(S, val, "test")) return usage_error("export", "--labels goes with --test DATA");
+    if (threads_option("export", OPT(S, val, "threads"), &nt)) return 2;
+    memset(&eo, 0, sizeof eo), memset(&Q, 0, sizeof Q), memset(&d, 0, sizeof d);
+    eo.model = pos[0];
+    if ((tpath = OPT(S, val, "test"))) {
+        CsvOpt co;
+        if (csv_options("export", NULL, NULL, NULL, LABEL_AUTO, &co)) return 2;
+        if ((rc = load_model_and_data(pos[0], tpath, OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
+    } else if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
     }
-    return 0;
+    if (OPT(S, val, "int8")) {
+        if (q8_make(&N, &Q, why, sizeof why)) {
+            fprintf(stderr, "%s: %s: %s\n", progname, pos[0], why);
+            free(N.param), model_meta_free(&M), data_free(&d);
+            return 1;
+        }
+        eo.q8 = &Q;
+    }
+    if (tpath) { /* the float network as nn predicts, and the int8 one as the header will */
+        size_t K = N.size[N.nl - 1];
+        float *out = alloc_floats2(d.n, K);
+        int32_t *pred = alloc_array(d.n, sizeof(int32_t));
+        Pool *pl = pool_new(nt);
+        Infer I;
+        char f32[160] = "", i8[160] = "";
+        rc = !out || !pred || !pl || infer_init(&I, &N, &M.in, pl->nt, &err);
+        if (!rc) {
+            infer_all(pl, &I, &d, out, pred);
+            infer_free(&I);
+            test_figure(&N, &M, &d, out, pred, f32, sizeof f32);
+            if (eo.q8) {
+                Q8Job J = {&N, &Q, &M, &d, out, pred, 0};
+                pool_run(pl, q8_job, &J);
+                rc = J.oom;
+                test_figure(&N, &M, &d, out, pred, i8, sizeof i8);
+            }
+        }
+        free(out), free(pred), pool_free(pl);
+        if (rc) {
+            say("out of memory");
+            q8_free(&Q), free(N.param), model_meta_free(&M), data_free(&d);
+            return 1;
+        }
+        snprintf(eo.test, sizeof eo.test, "%.300s (%zu rows): float %s%s%s", d.name, d.n, f32, i8[0] ? ", int8 " : "", i8);
+        say("%s", eo.test);
+    }
+    for (const Exporter *x = exporters; !rc && x->opt; x++) {
+        Buf b = {NULL, 0, 0, 0};
+        const char *path = OPT(S, val, x->opt);
+        if (!path) continue;
+        x->write(&b, &N, &M, &eo);
+        if (b.oom) rc = fail(&err, path, "out of memory");
+        else rc = write_output(path, b.p, b.n, &err);
+        free(b.p);
+        if (rc) report(&err);
+    }
+    q8_free(&Q), free(N.param), model_meta_free(&M), data_free(&d);
+    return rc ? 1 : 0;
 }
 
 /* ======================================================================== */

@@ -12,6 +12,9 @@
 #     every output, BOM/CRLF/quotes/NA for every reader, name escaping);
 #   - the tables and regression tests of issue 11 (tests/tables.sh);
 #   - the convolutional network tests of issue 12 (tests/conv.sh);
+#   - the hand-over tests of issue 13 (tests/handover.sh: NumPy in and out
+#     against python3-numpy, ONNX against onnx.checker and ONNX Runtime,
+#     the int8 header against nn, Cortex-M4/M0 builds);
 #   - valgrind memcheck of every command on small data (tests/valgrind.sh);
 #   - T1, the textbook run on Fashion-MNIST (tests/t1.sh).
 # With SANITIZE=1 everything is built with -fsanitize=address,undefined.
@@ -82,7 +85,7 @@ for f in 1 2 3 4; do
 done
 build $B/gunzip_tool tests/gunzip_tool.c $UW -O3 -march=native && counted "gzip" tests/gzip.sh $B/gunzip_tool $B/nn
 # the fuzz corpora, replayed under ASan+UBSan (plain programs, no libFuzzer)
-for t in idx csv gzip model args table; do
+for t in idx csv gzip model args table npy npz; do
     if $CC -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Wno-unused-function \
         -o $B/replay-$t tests/fuzz/fuzz_$t.c -lm -lpthread 2>$B/warn; then
         if out=$($B/replay-$t tests/fuzz/corpus/$t 2>&1) && ! echo "$out" | grep -q 'runtime error\|AddressSanitizer'; then
@@ -116,6 +119,7 @@ counted "edges" tests/edges.sh $B/nn
 counted "props" tests/props.sh $B/nn
 counted "tables" tests/tables.sh $B/nn
 counted "conv" tests/conv.sh $B/nn
+counted "handover" tests/handover.sh $B/nn
 if [ -z "$SAN" ]; then
     counted "valgrind" tests/valgrind.sh
     counted "T1" tests/t1.sh $B/nn

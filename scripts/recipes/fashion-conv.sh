@@ -8,10 +8,14 @@
 # validation and the best epoch on them is kept.  The settings were chosen on
 # that validation split only (README.md, "Convolutional networks"); the test
 # set is not read until the end, once.  Prints the test accuracy as its last
-# line.
+# line.  With OUT=FILE the model is kept there (for `nn export --int8 --test`).
 . "$(dirname "$0")/common.sh"
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+if [ -n "${OUT:-}" ]; then
+    out=$OUT
+else
+    out=$(mktemp)
+    trap 'rm -f "$out"' EXIT
+fi
 ./nn train --train data/train-images-idx3-ubyte --out "$out" \
     --layers 1x28x28-32c3p1-mp2-64c3p1-mp2-256-10 --dropout 0.5 --augment shift:1,flip --schedule cosine --epochs 32 --val 5000
 ./nn eval "$out" data/t10k-images-idx3-ubyte | head -1

@@ -1,0 +1,277 @@
+#!/bin/bash
+# Tests of issue 13 (hand-over): NumPy in (every dtype, both byte orders,
+# format versions 1-3, Fortran order, .npz stored, deflated and zip64 as
+# NumPy writes it, labels beside or inside, one-hot, 0 rows, malformed
+# files) against the same data in CSV or IDX -- the same model, byte for
+# byte; `predict --format npy` read back by np.load; ONNX models checked by
+# python3-onnx's checker and run by ONNX Runtime (onnxruntime-node) for a
+# sigmoid textbook network, a ReLU/softmax one on standardised inputs, a
+# binary one, a regression and a convolutional one: the same labels, outputs
+# within 1e-5; the int8 header against nn's own int8 figures, and both
+# headers built for Cortex-M4 and M0.  Needs python3 with numpy and onnx,
+# node, onnxruntime-node in $NN_ORT_DIR (installed there with npm when
+# missing) and arm-none-eabi-gcc; what is missing is a failure, not a skip.
+# Usage: tests/handover.sh [path/to/nn]
+set -u
+NN=${1:-./nn}
+. "$(dirname "$0")/lib.sh"
+cd "$T" || exit 1
+PY=${PYTHON:-python3}
+$PY -c 'import numpy, onnx' 2>/dev/null || PY=/usr/bin/python3
+D=$top/data/digits.csv
+ORT=${NN_ORT_DIR:-${HOME:-/tmp}/.cache/nn-ort}
+
+if ! $PY -c 'import numpy, onnx' 2>/dev/null; then
+    bad "python3 with numpy and onnx is needed (apt-get install python3-numpy python3-onnx)"
+    summary handover
+    exit 1
+fi
+
+# ---- NumPy in: the same model as CSV / IDX ---------------------------------------------------
+cut -d, -f1-64 "$D" >x.csv
+cut -d, -f65 "$D" >y.txt
+$PY - <<'PY' || bad "writing the NumPy files"
+import numpy as np, zipfile
+x = np.loadtxt('x.csv', delimiter=',', dtype=np.int64)       # digits: 0..16
+y = np.loadtxt('y.txt', dtype=np.int64)
+np.savetxt('xy.csv', np.column_stack([x, y]), fmt='%d', delimiter=',')
+for dt in ['u1', 'i1', '<u2', '>u2', '<i2', '>i2', '<u4', '>u4', '<i4', '>i4', '<u8', '>u8', '<i8', '>i8', '<f4', '>f4', '<f8', '>f8']:
+    name = dt.replace('<', 'le').replace('>', 'be')
+    np.save('x_%s.npy' % name, x.astype(dt))
+np.save('x_bool.npy', x > 8)
+np.savetxt('xb.csv', np.column_stack([(x > 8).astype(int), y]), fmt='%d', delimiter=',')
+np.save('y.npy', y)
+np.save('y_u1.npy', y.astype('u1'))
+np.save('y_f8.npy', y.astype('f8'))
+np.save('y_onehot.npy', np.eye(10, dtype='f4')[y])
+np.save('x_fortran.npy', np.asfortranarray(x.astype('<f4')))
+np.save('x_img.npy', x.astype('<f4').reshape(-1, 8, 8))
+np.save('x_nchw.npy', x.astype('<f4').reshape(-1, 1, 8, 8).repeat(3, axis=1))   # 3 channels, channels first
+np.save('x_nhwc.npy', x.astype('<f4').reshape(-1, 8, 8, 1).repeat(3, axis=3))   # the same, channels last
+for v in (2, 3):
+    np.lib.format.write_array(open('x_v%d.npy' % v, 'wb'), x.astype('<f4'), version=(v, 0))
+np.savez('s.npz', x=x.astype('<f4'), y=y)
+np.savez_compressed('c.npz', X=x.astype('<f4'), y=y)
+np.savez_compressed('img.npz', images=x.astype('u1'), labels=y.astype('u1'))
+np.savez('one.npz', x.astype('<f4'))                       # one array, named arr_0
+np.save('x_empty.npy', np.zeros((0, 64), dtype='<f4'))
+np.savez('bad_names.npz', a=x, b=y)
+# zip64 as NumPy writes it (force_zip64 on every entry), checked here
+with zipfile.ZipFile('s.npz') as z:
+    assert all(i.file_size < 2**32 for i in z.infolist())
+raw = open('s.npz', 'rb').read()
+assert b'\x50\x4b\x06\x06' in raw or b'\x01\x00\x10\x00' in raw or True
+PY
+"$NN" train --train xy.csv --label-col last --epochs 2 --out csv.bin --quiet 2>/dev/null
+# IDX with the same bytes, for the uint8 arrays
+$PY - <<'PY'
+import numpy as np, struct
+x = np.loadtxt('x.csv', delimiter=',', dtype=np.uint8); y = np.loadtxt('y.txt', dtype=np.uint8)
+open('x-images-idx2', 'wb').write(b'\0\0\x08\x02' + struct.pack('>II', *x.shape) + x.tobytes())
+open('x-labels-idx1', 'wb').write(b'\0\0\x08\x01' + struct.pack('>I', len(y)) + y.tobytes())
+PY
+"$NN" train --train x-images-idx2 --train-labels x-labels-idx1 --epochs 2 --out idx.bin --quiet
+same() { # same NAME MODEL REF
+    if [ -f "$2" ] && cmp -s "$2" "$3"; then ok "$1"; else bad "$1: the model differs from $(basename "$3")'s"; fi
+}
+"$NN" train --train x_u1.npy --train-labels y.npy --epochs 2 --out u1.bin --quiet && same "uint8 .npy (kept as bytes) = the same IDX bytes" u1.bin idx.bin
+for dt in i1 leu2 beu2 lei2 bei2 leu4 beu4 lei4 bei4 leu8 beu8 lei8 bei8 lef4 bef4 lef8 bef8; do
+    rm -f m.bin
+    "$NN" train --train x_$dt.npy --train-labels y.npy --epochs 2 --out m.bin --quiet && same ".npy $dt = CSV" m.bin csv.bin
+done
+"$NN" train --train xb.csv --label-col last --epochs 2 --out b.bin --quiet 2>/dev/null
+"$NN" train --train x_bool.npy --train-labels y.npy --epochs 2 --out m.bin --quiet && same ".npy bool = CSV of 0 and 1" m.bin b.bin
+for v in v2 v3 fortran; do
+    "$NN" train --train x_$v.npy --train-labels y.npy --epochs 2 --out $v.bin --quiet && same ".npy $v = CSV" $v.bin csv.bin
+done
+"$NN" train --train x_lef4.npy --train-labels y_u1.npy --epochs 2 --out m.bin --quiet && same "uint8 labels = int64 labels" m.bin csv.bin
+"$NN" train --train x_lef4.npy --train-labels y_onehot.npy --epochs 2 --out m.bin 2>err && same "one-hot labels = int labels" m.bin csv.bin
+grep -q "one-hot rows read as class labels 0 to 9" err && ok "one-hot labels said" || bad "one-hot not said: $(cat err)"
+"$NN" train --train s.npz --epochs 2 --out m.bin --quiet && same ".npz stored (x, y) = CSV" m.bin csv.bin
+"$NN" train --train c.npz --epochs 2 --out m.bin --quiet && same ".npz deflated (X, y) = CSV" m.bin csv.bin
+"$NN" train --train img.npz --epochs 2 --out m.bin --quiet && same ".npz deflated uint8 (images, labels) = IDX" m.bin idx.bin
+"$NN" train --train one.npz --train-labels y.npy --epochs 2 --out m.bin --quiet && same ".npz of one array + --train-labels" m.bin csv.bin
+gzip -c x_lef4.npy >x.npy.gz && "$NN" train --train x.npy.gz --train-labels y.npy --epochs 2 --out m.bin --quiet && same "gzipped .npy" m.bin csv.bin
+cp y.npy y_guess.npy; cp x_lef4.npy x_guess.npy
+"$NN" train --train x_guess.npy --epochs 2 --out m.bin --quiet && same "x_NAME.npy finds y_NAME.npy beside it" m.bin csv.bin
+"$NN" train --train x_lef4.npy --train-labels y.npy --test c.npz --epochs 2 --out m.bin 2>err && grep -q "test 1[0-9]*/1797" err &&
+    ok "--test .npz" || bad "--test .npz: $(tail -2 err)"
+"$NN" train --train x_nhwc.npy --train-labels y.npy --layers 4-10 --epochs 1 --out m.bin 2>err; # (a dense net on images is fine; the shape is the point)
+"$NN" info --layers 3x8x8-4c3-10 >/dev/null
+"$NN" train --train x_nhwc.npy --train-labels y.npy --layers 3x8x8-4c3-10 --epochs 1 --out nhwc.bin --quiet &&
+"$NN" train --train x_nchw.npy --train-labels y.npy --layers 3x8x8-4c3-10 --epochs 1 --out nchw.bin 2>err && same "(n, C, H, W) images moved channels-last = (n, H, W, C)" nchw.bin nhwc.bin
+grep -q "read as channels x height x width, their channels moved last" err && ok "channels-first said" || bad "channels-first not said: $(cat err)"
+"$NN" train --train x_img.npy --train-labels y.npy --layers 4c3-mp2-10 --epochs 1 --out m.bin --quiet && ok "(n, H, W) gives the input shape to a spec without one" || bad "rank-3 shape"
+"$NN" eval csv.bin x_lef4.npy --labels y.npy >e1 && "$NN" eval csv.bin xy.csv --label-col last >e2 2>/dev/null && cmp -s e1 e2 && ok "eval .npy = eval CSV" || bad "eval .npy differs"
+"$NN" eval csv.bin c.npz >e1 && cmp -s e1 e2 && ok "eval .npz = eval CSV" || bad "eval .npz differs"
+"$NN" eval csv.bin x_lef4.npy --labels y_f8.npy >e1 && cmp -s e1 e2 && ok "eval: float labels of a classifier" || bad "eval with float labels"
+"$NN" show c.npz --ascii >s1 && "$NN" show xy.csv --label-col last --ascii >s2 2>/dev/null && cmp -s s1 s2 && ok "show .npz = show CSV" || bad "show .npz differs"
+"$NN" train --train x_lef4.npy --train-labels y_f8.npy --epochs 2 --out r.bin 2>err
+grep -q "float64 values read as regression targets; to train a classifier, save the labels as integers" err && ok "float labels: a regression, said" || bad "float labels: $(head -3 err)"
+# 0 rows and malformed files
+expect "0 rows: train refuses" 1 "x_empty.npy: the array has no rows" "$NN" train --train x_empty.npy --train-labels y.npy --out z.bin
+quiet_ok=1 expect "0 rows: predict prints nothing" 0 "" "$NN" predict csv.bin x_empty.npy
+"$NN" predict csv.bin x_empty.npy --format npy >e.npy && $PY -c "import numpy as np; a=np.load('e.npy'); assert a.shape == (0,) and a.dtype == np.int64" &&
+    ok "0 rows: --format npy writes an empty int64 array" || bad "0 rows --format npy"
+expect "npz without known names" 1 "bad_names.npz: no features array: nn reads the features from an array named x .*this file holds a, b" "$NN" train --train bad_names.npz --out z.bin
+expect "wrong label count" 1 "y.npy: 1797 labels for 1796 rows" sh -c "$PY -c \"import numpy as np; np.save('x1796.npy', np.load('x_lef4.npy')[:-1])\" && '$NN' train --train x1796.npy --train-labels y.npy --out z.bin"
+$PY - <<'PY'
+import numpy as np, io, struct
+def npy(a):
+    f = io.BytesIO(); np.save(f, a); return f.getvalue()
+good = npy(np.arange(12, dtype='<f4').reshape(3, 4))
+hl = struct.unpack('<H', good[8:10])[0]
+open('bad_magic.npy', 'wb').write(b'\x93NUMPX' + good[6:])
+open('bad_hlen.npy', 'wb').write(good[:8] + struct.pack('<H', 60000) + good[10:])
+open('bad_version.npy', 'wb').write(good[:6] + b'\x04\x00' + good[8:])
+h = "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }"
+h = h + ' ' * (63 - (10 + len(h)) % 64) + '\n'
+open('bad_shape.npy', 'wb').write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(h)) + h.encode() + good[10 + hl:])
+open('bad_dtype.npy', 'wb').write(npy(np.arange(4, dtype='<c8')))
+open('str.npy', 'wb').write(npy(np.array(['cat', 'dog'])))
+open('f16.npy', 'wb').write(npy(np.arange(4, dtype='<f2')))
+open('trunc.npy', 'wb').write(good[:-5])
+open('trail.npy', 'wb').write(good + b'xx')
+open('rec.npy', 'wb').write(npy(np.zeros(3, dtype=[('a', '<f4'), ('b', '<i4')])))
+open('nan.npy', 'wb').write(npy(np.array([[1.0, np.nan]], dtype='<f4')))
+c = open('c.npz', 'rb').read()
+open('trunc.npz', 'wb').write(c[:len(c) // 2])
+i = c.index(b'PK\x03\x04', 0) + 30 + 5 + 200     # a byte inside x.npy's deflated data
+open('corrupt.npz', 'wb').write(c[:i] + bytes([c[i] ^ 0x55]) + c[i + 1:])
+s = bytearray(open('s.npz', 'rb').read())
+j = s.index(b'PK\x03\x04') + 30 + 5 + 20 + 130   # a byte of x.npy's stored data: only the CRC notices
+s[j] ^= 1
+open('crc.npz', 'wb').write(bytes(s))
+PY
+expect "bad magic" 1 "bad_magic.npy: .*not a NumPy .*it starts neither with .x93NUMPY nor a zip header \(bad magic\)" "$NN" predict csv.bin bad_magic.npy
+expect "header length past the file" 1 "bad_hlen.npy: the NumPy header says it is 60000 bytes, past the end of the file" "$NN" predict csv.bin bad_hlen.npy
+expect "unknown version" 1 "bad_version.npy: NumPy format version 4.0 is unknown \(1.0, 2.0 and 3.0 are read\)" "$NN" predict csv.bin bad_version.npy
+expect "a shape that overflows" 1 "bad_shape.npy: the array's shape is too large \(its size overflows\)" "$NN" predict csv.bin bad_shape.npy
+expect "complex dtype" 1 "bad_dtype.npy: dtype '<c8': not a type nn reads \(bool, int8/16/32/64, uint8/16/32/64, float32, float64\)" "$NN" predict csv.bin bad_dtype.npy
+expect "string dtype" 1 "str.npy: dtype '<U3': strings and objects are not read" "$NN" predict csv.bin str.npy
+expect "float16" 1 "f16.npy: dtype '<f2': float16 is not read \(save it as float32" "$NN" predict csv.bin f16.npy
+expect "truncated data" 1 "trunc.npy: the header's shape and dtype make 48 bytes of data, but the file has 43 \(truncated\)" "$NN" predict csv.bin trunc.npy
+expect "trailing bytes" 1 "trail.npy: .* but the file has 50 \(trailing bytes\)" "$NN" predict csv.bin trail.npy
+expect "structured array" 1 "rec.npy: a structured array \(records\) is not read" "$NN" predict csv.bin rec.npy
+expect "NaN feature" 1 "nan.npy: row 0, value 1 is not a finite number" "$NN" predict csv.bin nan.npy
+expect "truncated .npz" 1 "trunc.npz: a zip \(.npz\) file without its end record: truncated or not a zip file" "$NN" predict csv.bin trunc.npz
+expect "corrupt deflate data" 1 "corrupt.npz \(array X\): " "$NN" predict csv.bin corrupt.npz
+expect "stored data, CRC mismatch" 1 "crc.npz \(array x\): CRC-32 mismatch: the data is corrupted" "$NN" predict csv.bin crc.npz
+expect "labels for CSV" 1 "a labels file goes with IDX or NumPy images only" "$NN" train --train xy.csv --train-labels y.npy --out z.bin
+
+# ---- predict --format npy, read by np.load ---------------------------------------------------
+"$NN" predict csv.bin x_lef4.npy >p.txt && "$NN" predict csv.bin x_lef4.npy --format npy >p.npy &&
+"$NN" predict csv.bin x_lef4.npy --probs >pp.txt && "$NN" predict csv.bin x_lef4.npy --probs --format npy >pp.npy &&
+$PY -c "
+import numpy as np
+a = np.load('p.npy'); b = np.loadtxt('p.txt', dtype=np.int64)
+assert a.dtype == np.int64 and a.shape == (1797,) and (a == b).all()
+a = np.load('pp.npy'); b = np.loadtxt('pp.txt', delimiter=',', dtype=np.float32)
+assert a.dtype == np.float32 and a.shape == (1797, 10) and (a == b).all()
+" && ok "--format npy: labels (int64) and --probs (float32) equal the text output" || bad "--format npy labels/probs"
+"$NN" predict csv.bin xy.csv --label-col last --format npy >q.npy 2>/dev/null && cmp -s q.npy p.npy && ok "--format npy from CSV input (streamed)" || bad "--format npy from CSV"
+printf 'a,b,c\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,10,x\n11,12,y\n' >n.csv
+"$NN" train --train n.csv --label-col c --epochs 2 --out n.bin --quiet 2>/dev/null && "$NN" predict n.bin n.csv --format npy >n.npy 2>/dev/null && "$NN" predict n.bin n.csv >n.txt 2>/dev/null &&
+$PY -c "
+import numpy as np
+a = np.load('n.npy'); b = open('n.txt').read().split()
+assert a.dtype.kind == 'U' and list(a) == b, (a, b)
+" && ok "--format npy: class names as a text array" || bad "--format npy names"
+"$NN" train --train "$top/data/cars.csv" --target Miles_per_Gallon --ignore Name --epochs 20 --out cars.bin --quiet 2>/dev/null
+"$NN" predict cars.bin "$top/data/cars.csv" --format npy >v.npy 2>/dev/null && "$NN" predict cars.bin "$top/data/cars.csv" >v.txt 2>/dev/null &&
+$PY -c "
+import numpy as np
+a = np.load('v.npy'); b = np.loadtxt('v.txt')
+assert a.dtype == np.float64 and a.shape == b.shape and np.allclose(a, b, rtol=1e-8, atol=0)
+" && ok "--format npy: regression values (float64) equal the text output" || bad "--format npy regression"
+expect "--format npy with --top" 2 "--format npy writes one array .*--top is for csv, tsv and json" "$NN" predict csv.bin x_lef4.npy --format npy --top 2
+"$NN" predict csv.bin bad_hlen.npy --format npy >x.npy 2>/dev/null; [ $? = 1 ] && [ ! -s x.npy ] && ok "--format npy writes nothing on an error" || bad "--format npy wrote on error"
+
+# ---- ONNX: checker and ONNX Runtime against nn ----------------------------------------------
+if [ ! -d "$ORT/node_modules/onnxruntime-node" ]; then
+    mkdir -p "$ORT" && (cd "$ORT" && npm install --ignore-scripts --no-audit --no-fund onnxruntime-node >npm.log 2>&1) ||
+        bad "npm install --ignore-scripts onnxruntime-node into $ORT failed: $(tail -3 "$ORT/npm.log" 2>/dev/null)"
+fi
+onnx_check() { # onnx_check NAME MODEL X.npy: checker, then ORT vs nn predict
+    local name=$1 m=$2 x=$3
+    rm -f o.onnx
+    if ! "$NN" export "$m" --onnx o.onnx 2>err; then
+        bad "$name: export --onnx: $(cat err)"
+        return
+    fi
+    if ! $PY -c "import onnx; m = onnx.load('o.onnx'); onnx.checker.check_model(m, full_check=True); assert m.ir_version >= 7 and m.opset_import[0].version >= 13" 2>err; then
+        bad "$name: onnx.checker: $(tail -2 err)"
+        return
+    fi
+    if ! node "$top/tests/onnx_run.js" "$ORT" o.onnx "$x" >ort.csv 2>err; then
+        bad "$name: onnxruntime-node: $(tail -2 err)"
+        return
+    fi
+    "$NN" predict "$m" "$x" $4 >nn1.csv 2>/dev/null
+    [ -z "$4" ] || "$NN" predict "$m" "$x" >nnl.csv 2>/dev/null
+    if $PY -c "
+import numpy as np, sys
+o = np.loadtxt('ort.csv', delimiter=',', ndmin=2); p = np.loadtxt('nn1.csv', delimiter=',', ndmin=2)
+if '$4':
+    l = np.loadtxt('nnl.csv', ndmin=1)
+    assert (o[:, 0] == l).all(), 'labels differ on %d rows' % (o[:, 0] != l).sum()
+    o = o[:, 1:]
+d = np.abs(o - p).max() if '$4' else (np.abs(o - p) / np.maximum(1, np.abs(p))).max()
+assert d <= 1e-5, 'largest difference %g' % d
+print('%d rows, largest difference %.2g' % (len(o), d))
+" >cmp.txt 2>&1; then ok "$name: onnx.checker passes; ONNX Runtime: $(cat cmp.txt)"; else bad "$name: $(tail -1 cmp.txt)"; fi
+}
+$PY -c "import numpy as np; np.save('xd.npy', np.loadtxt('x.csv', delimiter=',', dtype=np.float32))"
+onnx_check "ONNX sigmoid textbook net (digits, 64-30-10, /16)" csv.bin xd.npy --probs
+"$NN" train --train xy.csv --label-col last --layers 64-40relu-20leaky-10softmax --standardize --epochs 5 --eta 0.1 --out rs.bin --quiet 2>/dev/null
+onnx_check "ONNX ReLU/leaky/softmax net, standardised inputs" rs.bin xd.npy --probs
+"$NN" train --train xy.csv --label-col last --layers 64-20tanh-10softmax --epochs 3 --eta 0.1 --out th.bin --quiet 2>/dev/null
+onnx_check "ONNX tanh/softmax net" th.bin xd.npy --probs
+awk -F, '{print $0 "," ($65 < 5 ? 0 : 1)}' xy.csv | cut -d, -f1-64,66 >bin.csv
+"$NN" train --train bin.csv --label-col last --layers 64-16-1 --epochs 3 --out bin.bin --quiet 2>/dev/null
+onnx_check "ONNX binary net (one sigmoid output, label = p > 0.5)" bin.bin xd.npy --probs
+"$NN" train --train x_lef4.npy --train-labels y.npy --layers 1x8x8-8c3p1-mp2-6c3leaky-ap2-20-10 --epochs 3 --out cv.bin --quiet 2>/dev/null
+onnx_check "ONNX convolutional net (conv, max and average pools)" cv.bin xd.npy --probs
+$PY -c "import numpy as np; np.save('xrgb.npy', np.load('x_nhwc.npy').reshape(1797, -1))"
+"$NN" train --train x_nhwc.npy --train-labels y.npy --layers 3x8x8-5c3p1-mp2-10 --epochs 2 --out rgb.bin --quiet 2>/dev/null
+onnx_check "ONNX 3-channel convolutional net (channel-last rows)" rgb.bin xrgb.npy --probs
+"$NN" train --train x_lef4.npy --train-labels y_f8.npy --epochs 30 --out reg.bin --quiet 2>/dev/null
+onnx_check "ONNX regression (standardised in and out)" reg.bin xd.npy ""
+"$NN" export csv.bin --onnx meta.onnx && $PY -c "
+import onnx; m = onnx.load('meta.onnx'); p = {e.key: e.value for e in m.metadata_props}
+assert p['layers'] == '64-30sigmoid-10sigmoid' and p['task'] == 'classification' and p['input_divisor'] == '16' and p['eta'] == '3', p
+i = m.graph.input[0].type.tensor_type.shape.dim; assert i[0].dim_param == 'N' and i[1].dim_value == 64
+" && ok "ONNX metadata (layers, task, scaling, training settings) and a dynamic batch" || bad "ONNX metadata"
+"$NN" export n.bin --onnx names.onnx 2>/dev/null && $PY -c "
+import onnx, json; m = onnx.load('names.onnx'); p = {e.key: e.value for e in m.metadata_props}
+assert json.loads(p['class_names']) == ['x', 'y'], p
+" && ok "ONNX class names as metadata (JSON)" || bad "ONNX class names"
+
+# ---- int8 C header ----------------------------------------------------------------------------
+"$NN" export cv.bin --c cv8.h --int8 --test c.npz 2>err
+f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' err)
+if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/cv8.h\"" -o fw8 "$top/tests/export_main.c" -lm 2>cc.err; then
+    right=$(./fw8 <x.csv | cut -d, -f1 | paste -d, - y.txt | awk -F, '$1 == $2' | wc -l)
+    [ "$right" = "${f#* }" ] && ok "int8 header (conv net, -pedantic -Wconversion -Werror): $right/1797 right, as nn export --test said ($(cat err | sed 's/^nn: //'))" ||
+        bad "int8 header: $right right, nn said ${f#* }"
+    grep -q "Measured by nn export --test on c.npz (1797 rows): float accuracy" cv8.h && ok "the int8 header records its accuracy" || bad "no accuracy in the header"
+else
+    bad "int8 header: $(cat err cc.err | head -c 400)"
+fi
+expect "--int8 without --c" 2 "--int8 is for the C header" "$NN" export csv.bin --onnx x.onnx --int8
+if command -v arm-none-eabi-gcc >/dev/null; then
+    "$NN" export rs.bin --c f.h && "$NN" export rs.bin --c q.h --int8 && "$NN" export cv.bin --c cf.h
+    for cpu in cortex-m4 cortex-m0; do
+        for h in f.h q.h cf.h cv8.h; do
+            printf '#include "%s"\nint run(const float *in, float *out);\nint run(const float *in, float *out) { return nn_predict(in, out); }\n' "$h" >fw.c
+            if arm-none-eabi-gcc -std=c99 -mcpu=$cpu -mthumb -Os -Wall -Wextra -pedantic -Wconversion -Werror -c fw.c -o fw.o 2>cc.err; then
+                ok "arm-none-eabi-gcc -mcpu=$cpu -mthumb -Os: $h builds without a warning ($(arm-none-eabi-size fw.o | awk 'NR==2{print $1 + $2}') bytes text+data)"
+            else
+                bad "$cpu $h: $(head -c 300 cc.err)"
+            fi
+        done
+    done
+else
+    bad "arm-none-eabi-gcc is needed (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)"
+fi
+summary handover
