@@ -2029,10 +2029,10 @@ static const ActSpec acts[ACT_COUNT] = {
     [ACT_LINEAR] = {"linear", ACT_OUTPUT, act_linear, dact_one, ref_linear,
                     "    for (int j = 0; j < %zu; j++) a[j] = z[j];\n", INIT_SCALED, 0, 0, NULL},
     [ACT_SOFTMAX] = {"softmax", ACT_OUTPUT | ACT_ROW, act_softmax, NULL, NULL,
-                     "    {\n        const int n = %zu;\n        float mx = z[0];\n        double sum = 0;\n"
+                     "    {\n        const int n = %zu;\n        float mx = z[0], sum = 0.0f;\n"
                      "        for (int j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;\n"
-                     "        for (int j = 0; j < n; j++) sum += (double)(z[j] = expf(z[j] - mx));\n"
-                     "        for (int j = 0; j < n; j++) a[j] = (float)((double)z[j] / sum);\n    }\n",
+                     "        for (int j = 0; j < n; j++) sum += z[j] = expf(z[j] - mx);\n"
+                     "        for (int j = 0; j < n; j++) a[j] = z[j] / sum;\n    }\n",
                      INIT_SCALED, 0, 1, "Softmax"},
 };
 
@@ -2410,15 +2410,27 @@ static int conv_rec_load(const uint8_t *p, size_t n, Layer *ly)
     return ly->oc < 1 || ly->oc > NN_MAX_WIDTH || ly->k < 1 || ly->k > NN_MAX_WIDTH || ly->pad >= ly->k ? -1 : 0;
 }
 
-/* C for z = conv(a), channel-last as nn computes it. */
-static void conv_export(Buf *b, const Layer *ly, int l)
+/* C for z = conv(a), channel-last as nn computes it: float (q8 0: each
+ * map's sum starts at its bias, products added in order) or int8 (q8 1: the
+ * input quantised into q with scale sx, int32 sums, then scaled; see "int8
+ * inference" below). */
+static void conv_loops_c(Buf *b, const Layer *ly, int l, int q8)
 {
-    char t[1024];
+    char t[1800], decl[64], fin[96];
+    if (q8) {
+        snprintf(decl, sizeof decl, "int32_t acc = 0;");
+        snprintf(fin, sizeof fin, "(float)acc * (nn_s%d[c] * sx) + nn_b%d[c]", l, l);
+        snprintf(t, sizeof t, "    {\n        const float sx = nn_quantize(a, %zu, q);\n", ly->nin);
+        buf_put(b, t, strlen(t));
+    } else {
+        snprintf(decl, sizeof decl, "float s = nn_b%d[c];", l);
+        snprintf(fin, sizeof fin, "s");
+    }
     snprintf(t, sizeof t,
              "    for (int oy = 0; oy < %zu; oy++)\n"
              "        for (int ox = 0; ox < %zu; ox++)\n"
              "            for (int c = 0; c < %zu; c++) {\n"
-             "                float s = nn_b%d[c];\n"
+             "                %s\n"
              "                for (int dy = 0; dy < %zu; dy++) {\n"
              "                    int y = oy + dy - %zu;\n"
              "                    if (y < 0 || y >= %zu) continue;\n"
@@ -2426,15 +2438,17 @@ static void conv_export(Buf *b, const Layer *ly, int l)
              "                        int x = ox + dx - %zu;\n"
              "                        if (x < 0 || x >= %zu) continue;\n"
              "                        for (int i = 0; i < %zu; i++)\n"
-             "                            s += nn_w%d[c * %zu + (dy * %zu + dx) * %zu + i] * a[(y * %zu + x) * %zu + i];\n"
+             "                            %s += %snn_w%d[c * %zu + (dy * %zu + dx) * %zu + i] * %s[(y * %zu + x) * %zu + i];\n"
              "                    }\n"
              "                }\n"
-             "                z[(oy * %zu + ox) * %zu + c] = s;\n"
-             "            }\n",
-             ly->oh, ly->ow, ly->oc, l, ly->k, ly->pad, ly->ih, ly->k, ly->pad, ly->iw, ly->ic, l, ly->wcols, ly->k,
-             ly->ic, ly->iw, ly->ic, ly->ow, ly->oc);
+             "                z[(oy * %zu + ox) * %zu + c] = %s;\n"
+             "            }\n%s",
+             ly->oh, ly->ow, ly->oc, decl, ly->k, ly->pad, ly->ih, ly->k, ly->pad, ly->iw, ly->ic, q8 ? "acc" : "s", q8 ? "(int32_t)" : "", l,
+             ly->wcols, ly->k, ly->ic, q8 ? "q" : "a", ly->iw, ly->ic, ly->ow, ly->oc, fin, q8 ? "    }\n" : "");
     buf_put(b, t, strlen(t));
 }
+
+static void conv_export(Buf *b, const Layer *ly, int l) { conv_loops_c(b, ly, l, 0); }
 
 /* Conv on (N, C, H, W): nn's kernels (out, dy, dx, in) as ONNX's (out, in, dy, dx). */
 static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, int l)
@@ -2683,31 +2697,7 @@ static void conv_q8(const Layer *ly, const int8_t *Q, const float *S, const floa
             }
 }
 
-static void conv_export_q8(Buf *b, const Layer *ly, int l)
-{
-    char t[1400];
-    snprintf(t, sizeof t,
-             "    {\n        const float sx = nn_quantize(a, %zu, q);\n"
-             "        for (int oy = 0; oy < %zu; oy++)\n"
-             "            for (int ox = 0; ox < %zu; ox++)\n"
-             "                for (int c = 0; c < %zu; c++) {\n"
-             "                    int32_t acc = 0;\n"
-             "                    for (int dy = 0; dy < %zu; dy++) {\n"
-             "                        int y = oy + dy - %zu;\n"
-             "                        if (y < 0 || y >= %zu) continue;\n"
-             "                        for (int dx = 0; dx < %zu; dx++) {\n"
-             "                            int x = ox + dx - %zu;\n"
-             "                            if (x < 0 || x >= %zu) continue;\n"
-             "                            for (int i = 0; i < %zu; i++)\n"
-             "                                acc += (int32_t)nn_w%d[c * %zu + (dy * %zu + dx) * %zu + i] * q[(y * %zu + x) * %zu + i];\n"
-             "                        }\n"
-             "                    }\n"
-             "                    z[(oy * %zu + ox) * %zu + c] = (float)acc * (nn_s%d[c] * sx) + nn_b%d[c];\n"
-             "                }\n    }\n",
-             ly->nin, ly->oh, ly->ow, ly->oc, ly->k, ly->pad, ly->ih, ly->k, ly->pad, ly->iw, ly->ic, l, ly->wcols, ly->k,
-             ly->ic, ly->iw, ly->ic, ly->ow, ly->oc, l, l);
-    buf_put(b, t, strlen(t));
-}
+static void conv_export_q8(Buf *b, const Layer *ly, int l) { conv_loops_c(b, ly, l, 1); }
 
 /* A pool on one row, in float, as pool_export's C computes it. */
 static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
@@ -4780,6 +4770,7 @@ typedef struct {
     int want_lt;            /* (set by the loader) the label or target columns must be there */
     int hash_data;          /* (set by the table readers) after the header a '#' line is a row, not a comment */
     int task;               /* TASK_* a model's labels are for (NumPy labels: floats are class labels or targets), 0 training decides */
+    const char *array;      /* FILE.npz:NAME: the features array to read (set by load_data), or NULL */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -4791,6 +4782,27 @@ static void data_free(Data *d)
     free(d->own_y);
     free(d->own_t);
     memset(d, 0, sizeof *d);
+}
+
+/* Add a sentence to what the loader says (d->note). */
+static void note_more(Data *d, const char *fmt, ...)
+{
+    size_t k = strlen(d->note);
+    va_list ap;
+    if (k && k + 2 < sizeof d->note) memcpy(d->note + k, "; ", 3), k += 2;
+    va_start(ap, fmt);
+    if (k < sizeof d->note) vsnprintf(d->note + k, sizeof d->note - k, fmt, ap);
+    va_end(ap);
+}
+
+/* A warning when d's values are far smaller than what the model divides
+ * its inputs by (features already scaled to 0..1 given to a model trained
+ * on bytes, say): nn would scale them a second time. */
+static void scale_warning(const Data *d, float div, const char *mpath)
+{
+    if (div >= 2 && d->n && !d->x8 && !d->is_table && d->maxabs * 20 < div)
+        say("warning: %s: its values go up to %g, but %s divides its inputs by %g, as its training data needed: "
+            "were these scaled already? (give them in the training data's units)", d->name, (double)d->maxabs, mpath, (double)div);
 }
 
 /* Format notes: IDX (the MNIST format).  A big-endian header: two zero
@@ -4972,7 +4984,7 @@ typedef struct {
     char descr[64];
 } Npy;
 
-static int looks_npy(const uint8_t *b, size_t n) { return n >= 6 && !memcmp(b, "\x93NUMPY", 6); }
+static int looks_npy(const uint8_t *b, size_t n) { return n >= 1 && !memcmp(b, "\x93NUMPY", n < 6 ? n : 6); } /* (a shorter file: truncated) */
 static int looks_zip(const uint8_t *b, size_t n)
 {
     return n >= 4 && b[0] == 'P' && b[1] == 'K' && ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6));
@@ -5022,9 +5034,16 @@ static const char *npy_dtype(const char *s, Npy *a)
     snprintf(a->descr, sizeof a->descr, "%s", s);
     if (*s == '<' || *s == '>' || *s == '|' || *s == '=') order = *s++;
     if (*s == 'f' && s[1] == '2' && !s[2]) return "float16 is not read (save it as float32: a.astype(np.float32))";
+    if ((*s == 'U' || *s == 'S') && s[1] >= '1' && s[1] <= '9' && strlen(s) <= 5) { /* text: class names (labels only) */
+        size_t w = (size_t)strtoul(s + 1, NULL, 10);
+        if (strspn(s + 1, "0123456789") != strlen(s + 1)) return "not a type nn reads";
+        a->type = *s, a->es = (int)(*s == 'U' ? 4 * w : w), a->big = order == '>';
+        return NULL;
+    }
     if (!*s || !strchr("biuf", *s) || s[1] < '1' || s[1] > '8' || s[2]) {
-        if (*s == 'U' || *s == 'S' || *s == 'O')
-            return "strings and objects are not read (save class names as integer labels: np.unique(y, return_inverse=True))";
+        if (*s == 'O')
+            return "Python objects are not read (pandas' to_numpy() of mixed columns gives them): convert numbers with a.astype(np.float32); "
+                   "class names are read as a string array, y.astype(str)";
         return "not a type nn reads (bool, int8/16/32/64, uint8/16/32/64, float32, float64)";
     }
     a->type = *s, es = (size_t)(s[1] - '0');
@@ -5167,6 +5186,10 @@ static int npy_features(Npy *a, uint8_t *owner, const char *name, Data *d, Err *
         free(owner);
         return fail(err, name, "the array is a single value (shape ()); nn reads rows: shape (rows, features...)");
     }
+    if (a->type == 'U' || a->type == 'S') {
+        free(owner);
+        return fail(err, name, "dtype '%s': text is read as class labels, not as features (convert numbers with a.astype(np.float32))", a->descr);
+    }
     n = a->dim[0];
     for (int k = 1; k < a->nd; k++) feat *= a->dim[k]; /* (count did not overflow) */
     if (n > NN_MAX_ROWS || (n && (feat == 0 || feat > NN_MAX_WIDTH))) {
@@ -5179,6 +5202,7 @@ static int npy_features(Npy *a, uint8_t *owner, const char *name, Data *d, Err *
         return -1;
     }
     if (copy) free(owner), owner = copy;
+    if (a->nd == 1) note_more(d, "%.400s: a 1-D array, read as %zu rows of one feature each", name, n);
     chw = a->nd == 4 && a->dim[3] > 4 && a->dim[1] <= 4;
     d->n = n, d->d = feat;
     if (a->nd == 3) d->shape[0] = 1, d->shape[1] = a->dim[1], d->shape[2] = a->dim[2];
@@ -5208,8 +5232,9 @@ static int npy_features(Npy *a, uint8_t *owner, const char *name, Data *d, Err *
             }
             x[o] = (float)npy_value(a, i);
             if (!isfinite(x[o])) {
-                fail(err, name, "row %zu, value %zu is %s", i / feat, i % feat,
-                     isfinite(npy_value(a, i)) ? "too large for a float" : "not a finite number (NaN or infinity)");
+                fail(err, name, "row %zu, column %zu (from 0) is %s", i / feat, i % feat,
+                     isfinite(npy_value(a, i)) ? "too large for a float" : "not a finite number (NaN or infinity): NumPy arrays have no "
+                     "missing values, fill them first (np.nan_to_num, or pandas' fillna)");
                 free(x), free(owner);
                 return -1;
             }
@@ -5221,15 +5246,106 @@ static int npy_features(Npy *a, uint8_t *owner, const char *name, Data *d, Err *
     }
 }
 
-/* Add a sentence to what the loader says (d->note). */
-static void note_more(Data *d, const char *fmt, ...)
+/* Why the (n, k) labels of a are not one-hot: the first row that is not,
+ * as text in buf. */
+static const char *onehot_why(const Npy *a, size_t n, size_t k, char *buf, size_t cap)
 {
-    size_t k = strlen(d->note);
-    va_list ap;
-    if (k && k + 2 < sizeof d->note) memcpy(d->note + k, "; ", 3), k += 2;
-    va_start(ap, fmt);
-    if (k < sizeof d->note) vsnprintf(d->note + k, sizeof d->note - k, fmt, ap);
-    va_end(ap);
+    for (size_t i = 0; i < n; i++) {
+        size_t ones = 0;
+        for (size_t j = 0; j < k; j++) {
+            double v = npy_value(a, i * k + j);
+            if (v != 0 && v != 1) {
+                snprintf(buf, cap, "row %zu has %.9g", i, v);
+                return buf;
+            }
+            ones += v == 1;
+        }
+        if (ones != 1) {
+            snprintf(buf, cap, "row %zu has %zu ones", i, ones);
+            return buf;
+        }
+    }
+    snprintf(buf, cap, "it has no rows");
+    return buf;
+}
+
+/* Text labels (a '<U' or '|S' array: class names) into d->y and
+ * d->names: the classes in order of first appearance, or the model's
+ * (o->names), which every label must be one of. */
+static int npy_text_labels(const Npy *a, const char *name, const CsvOpt *o, Data *d, Err *err)
+{
+    size_t n = a->dim[0], w = a->type == 'U' ? (size_t)a->es / 4 : (size_t)a->es, nnames = 0, cap = 0;
+    char *t = malloc(4 * w + 1), **names = NULL;
+    int ok = 1;
+    if (!t || !(d->y = d->own_y = alloc_array(n, sizeof(int32_t)))) {
+        free(t);
+        return fail(err, name, "out of memory");
+    }
+    if (o->names) {
+        names = names_dup(o->names, o->nnames, &ok), nnames = cap = o->nnames;
+        if (!ok) names = NULL, nnames = 0;
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        const uint8_t *p = a->p + i * (size_t)a->es;
+        size_t len = 0;
+        long k = -1;
+        if (a->type == 'S') {
+            while (len < w && p[len]) len++;
+            memcpy(t, p, len);
+        } else { /* UTF-32 code points into UTF-8 */
+            for (size_t c = 0; c < w; c++) {
+                uint32_t u = a->big ? get_be32(p + 4 * c) : get_le32(p + 4 * c);
+                if (!u) break;
+                if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF)) {
+                    fail(err, name, "label %zu: character %zu is not a Unicode code point", i, c);
+                    goto bad;
+                }
+                if (u < 0x80) t[len++] = (char)u;
+                else if (u < 0x800) t[len++] = (char)(0xC0 | u >> 6), t[len++] = (char)(0x80 | (u & 0x3F));
+                else if (u < 0x10000) t[len++] = (char)(0xE0 | u >> 12), t[len++] = (char)(0x80 | (u >> 6 & 0x3F)), t[len++] = (char)(0x80 | (u & 0x3F));
+                else t[len++] = (char)(0xF0 | u >> 18), t[len++] = (char)(0x80 | (u >> 12 & 0x3F)), t[len++] = (char)(0x80 | (u >> 6 & 0x3F)), t[len++] = (char)(0x80 | (u & 0x3F));
+            }
+        }
+        t[len] = 0;
+        for (size_t j = 0; j < nnames && k < 0; j++)
+            if (!strcmp(names[j], t)) k = (long)j;
+        if (k < 0 && o->names) {
+            fail(err, name, "label %zu, '%.60s', is not one of the %zu classes the model knows", i, t, nnames);
+            goto bad;
+        }
+        if (k < 0) {
+            if (nnames == NN_MAX_CLASSES) {
+                fail(err, name, "more than %d class names", NN_MAX_CLASSES);
+                goto bad;
+            }
+            if (nnames == cap) {
+                char **nn = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *nn);
+                if (!nn) {
+                    ok = 0;
+                    break;
+                }
+                names = nn;
+            }
+            if (!(names[nnames] = malloc(len + 1))) {
+                ok = 0;
+                break;
+            }
+            memcpy(names[nnames], t, len + 1);
+            k = (long)nnames++;
+        }
+        d->y[i] = (int32_t)k;
+    }
+    if (!ok || (n && !names)) {
+        fail(err, name, "out of memory");
+        goto bad;
+    }
+    free(t);
+    d->names = names, d->nclass = nnames;
+    return 0;
+bad: /* (nothing of the labels stays in d) */
+    free(t), names_free(names, nnames), free(d->own_y);
+    d->y = d->own_y = NULL;
+    return -1;
 }
 
 /* Labels or targets for the rows of d from array a: shape (n,) or (n, k).
@@ -5247,6 +5363,15 @@ static int npy_labels(Npy *a, const char *name, const CsvOpt *o, Data *d, Err *e
     n = a->dim[0], k = a->nd == 2 ? a->dim[1] : 1;
     if (n != d->n) return fail(err, name, "%zu labels for %zu rows in %s", n, d->n, d->name);
     if (k < 1 || k > NN_MAX_WIDTH) return fail(err, name, "%zu values a row; allowed is 1 to %d", k, NN_MAX_WIDTH);
+    if (a->type == 'U' || a->type == 'S') {
+        if (k != 1) return fail(err, name, "class names must have shape (rows,), not (%zu, %zu)", n, k);
+        if (o->task == TASK_REGRESS) return fail(err, name, "text labels, but the model is a regression (it takes numbers)");
+        if (o->numbered) return fail(err, name, "labels are class names, but the classes of the model are numbers 0 to %zu", o->nnames ? o->nnames - 1 : 0);
+        return npy_text_labels(a, name, o, d, err);
+    }
+    if (o->names && o->task != TASK_REGRESS) /* never matched by accident: the model's order is its own */
+        return fail(err, name, "numbers as labels, but the classes of the model are names (%s%s%s...): give the labels as names, a string array",
+                    o->names[0], o->nnames > 1 ? ", " : "", o->nnames > 1 ? o->names[1] : "");
     if (npy_c_order(a, &copy, name, err)) return -1;
     if (k > 1 && o->task != TASK_REGRESS) { /* one-hot rows: one 1, the rest 0 */
         onehot = n > 0;
@@ -5260,11 +5385,14 @@ static int npy_labels(Npy *a, const char *name, const CsvOpt *o, Data *d, Err *e
             onehot &= ones == 1;
         }
     }
-    cls = o->task == TASK_CLASSIFY || onehot || (o->task != TASK_REGRESS && a->type != 'f' && k == 1);
+    cls = o->task == TASK_CLASSIFY || onehot || (o->task != TASK_REGRESS && a->type != 'f');
     if (cls) {
         if (k > 1 && !onehot) {
+            char why[80];
+            onehot_why(a, n, k, why, sizeof why);
             free(copy);
-            return fail(err, name, "class labels must have shape (rows,) or be one-hot; this is (%zu, %zu)", n, k);
+            return fail(err, name, "%s labels of shape (%zu, %zu) must be one-hot (one 1 a row, the rest 0), and %s; %s", a->type == 'f' ? "class" : "integer",
+                        n, k, why, a->type == 'f' ? "give class labels of shape (rows,)" : "for regression targets save them as floats");
         }
         if (!(d->y = d->own_y = alloc_array(n, sizeof(int32_t)))) {
             free(copy);
@@ -6846,17 +6974,36 @@ static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char 
 {
     const char *name = strcmp(path, "-") ? path : "(stdin)";
     memset(d, 0, sizeof *d);
+    if (o->array && !looks_zip(buf, len)) {
+        free(buf);
+        return fail(err, name, "is not an .npz file: ':%s' names an array of one", o->array);
+    }
     return data_format(buf, len)->load(path, name, buf, len, labels, o, want_labels, d, err);
 }
 
-/* Load a data set from `path` ("-" for standard input), in any format of
- * the table. */
+/* FILE.npz:NAME names an array of an .npz file: when path is no file but
+ * such a name, *file gets the file's path and *array points at NAME. */
+static int npz_split(const char *path, char *file, size_t cap, const char **array)
+{
+    const char *c = strstr(path, ".npz:");
+    struct stat st;
+    if (!c || !c[5] || strchr(c + 5, '/') || stat(path, &st) == 0 || (size_t)(c + 4 - path) >= cap) return 0;
+    memcpy(file, path, (size_t)(c + 4 - path)), file[c + 4 - path] = 0;
+    *array = c + 5;
+    return 1;
+}
+
+/* Load a data set from `path` ("-" for standard input; FILE.npz:NAME for
+ * one array of an .npz file), in any format of the table. */
 static int load_data(const char *path, const char *labels, const CsvOpt *o, int want_labels, Data *d, Err *err)
 {
     uint8_t *buf;
     size_t len;
+    char file[4096];
+    CsvOpt o2 = *o;
     memset(d, 0, sizeof *d);
-    int rc = read_all(path, RD_DATA, &buf, &len, err) || load_data_buf(path, buf, len, labels, o, want_labels, d, err);
+    if (npz_split(path, file, sizeof file, &o2.array)) path = file;
+    int rc = read_all(path, RD_DATA, &buf, &len, err) || load_data_buf(path, buf, len, labels, &o2, want_labels, d, err);
     if (d->note[0] && !o->quiet) say("%s", d->note); /* (also before an error: a header taken may explain it) */
     return rc ? -1 : 0;
 }
@@ -6943,7 +7090,8 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
 static const char *const npz_pairs[][2] = {
     {"x", "y"}, {"X", "y"}, {"X", "Y"}, {"images", "labels"}, {"inputs", "targets"}, {"inputs", "labels"},
     {"features", "labels"}, {"features", "targets"}, {"data", "labels"}, {"data", "target"}, {"x_train", "y_train"},
-    {"X_train", "y_train"}, {"train_images", "train_labels"}, {NULL, NULL}};
+    {"X_train", "y_train"}, {"train_images", "train_labels"}, {"x_test", "y_test"}, {"X_test", "y_test"},
+    {"test_images", "test_labels"}, {NULL, NULL}};
 
 /* Read array e of zip image b into a (its bytes in *own, to be freed). */
 static int npz_array(const uint8_t *b, size_t len, const char *name, const ZipEntry *e, Npy *a, uint8_t **own, Err *err)
@@ -6965,6 +7113,23 @@ static void npz_names(const ZipEntry *E, size_t n, char *out, size_t cap)
     size_t k = 0;
     out[0] = 0;
     for (size_t i = 0; i < n && k + 1 < cap; i++) k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? ", " : "", E[i].name);
+}
+
+/* The labels array that goes with features array x by name (beyond the
+ * pairs' table): x_test -> y_test, X_val -> y_val, test_images ->
+ * test_labels; 1, or 0 for none. */
+static int npz_label_name(const char *x, char *out, size_t n)
+{
+    const char *p;
+    if ((x[0] == 'x' || x[0] == 'X') && x[1] == '_' && strlen(x) < n) {
+        snprintf(out, n, "y%s", x + 1);
+        return 1;
+    }
+    if ((p = strstr(x, "images")) && strlen(x) < n) {
+        snprintf(out, n, "%.*slabels%s", (int)(p - x), x, p + 6);
+        return 1;
+    }
+    return 0;
 }
 
 static const ZipEntry *npz_find(const ZipEntry *E, size_t n, const char *want)
@@ -7086,13 +7251,36 @@ static int load_npz_file(const char *path, const char *name, uint8_t *buf, size_
         return -1;
     }
     npz_names(E, n, list, sizeof list);
-    for (int k = 0; npz_pairs[k][0] && !ex; k++)
-        if ((ex = npz_find(E, n, npz_pairs[k][0]))) ey = npz_find(E, n, npz_pairs[k][1]);
-    if (!ex && n == 1) ex = &E[0];
+    if (o->array) { /* FILE.npz:NAME: that array, and its labels by the usual names */
+        char lname[160];
+        if (!(ex = npz_find(E, n, o->array))) {
+            fail(err, name, "no array named '%s'; the file holds %s", o->array, n ? list : "none");
+            free(E), free(buf);
+            return -1;
+        }
+        for (int k = 0; npz_pairs[k][0] && !ey; k++)
+            if (!strcmp(npz_pairs[k][0], o->array)) ey = npz_find(E, n, npz_pairs[k][1]);
+        if (!ey && npz_label_name(o->array, lname, sizeof lname)) ey = npz_find(E, n, lname);
+    } else {
+        for (int k = 0; npz_pairs[k][0] && !ex; k++) /* a pair whose two arrays are there */
+            if (npz_find(E, n, npz_pairs[k][0]) && npz_find(E, n, npz_pairs[k][1]))
+                ex = npz_find(E, n, npz_pairs[k][0]), ey = npz_find(E, n, npz_pairs[k][1]);
+        for (int k = 0; npz_pairs[k][0] && !ex; k++) /* else features alone */
+            ex = npz_find(E, n, npz_pairs[k][0]);
+        if (!ex && n == 1) ex = &E[0];
+        if (ex && (npz_find(E, n, "x_test") || npz_find(E, n, "X_test") || npz_find(E, n, "test_images")) &&
+            (!strcmp(ex->name, "x_train") || !strcmp(ex->name, "X_train") || !strcmp(ex->name, "train_images"))) {
+            fail(err, name, "holds training and test arrays (%s): choose with %s:%s or %s:%s", list, name, ex->name, name,
+                 ex->name[0] == 't' ? "test_images" : ex->name[0] == 'X' ? "X_test" : "x_test");
+            free(E), free(buf);
+            return -1;
+        }
+    }
     if (!ex) {
         free(E), free(buf);
-        return fail(err, name, "%s: nn reads the features from an array named x (or X, images, inputs, features, data, x_train), "
-                    "the labels from y (or labels, targets); this file holds %s", n ? "no features array" : "an empty archive", n ? list : "no arrays");
+        return fail(err, name, "%s: nn reads the features from an array named x (or X, images, inputs, features, data, x_train; "
+                    "or choose one with FILE.npz:NAME), the labels from y (or labels, targets); this file holds %s",
+                    n ? "no features array" : "an empty archive", n ? list : "no arrays");
     }
     snprintf(where, sizeof where, "%.500s (array %s)", name, ex->name);
     if (npz_array(buf, len, name, ex, &a, &own, err) || npy_features(&a, own, where, d, err)) { /* (own taken over) */
@@ -8176,7 +8364,7 @@ static const OptSpec train_opts[] = {
     {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, NaN, nan, null, ?): the training mean (a category of its own in a categorical column), drop the row, or an error"},
     {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
-    {"scale", "auto|none|NUM", "auto", "divide inputs by NUM (auto: 255 for IDX bytes, else the largest |value|)"},
+    {"scale", "auto|none|NUM", "auto", "divide inputs by NUM (auto: 255 for bytes -- IDX unsigned bytes, NumPy uint8 -- else the largest |value|)"},
     {"standardize", NULL, NULL, "instead of --scale: make each feature mean 0, deviation 1 on the training data (stored)"},
     {"out", "FILE", "model.bin", "where to write the model"},
     {"checkpoint", "FILE", "none", "write the whole training state here every --every epochs and on SIGINT/SIGTERM"},
@@ -8235,7 +8423,7 @@ static const OptSpec weights_opts[] = {
 static const OptSpec export_opts[] = {
     {"c", "FILE", NULL, "write a self-contained C header: the weights and an nn_predict() function ('-': stdout)"},
     {"int8", NULL, NULL, "with --c: weights as int8 with a float scale per unit, inputs of each layer int8, sums in int32"},
-    {"onnx", "FILE", NULL, "write an ONNX model (IR 8, opset 13): input (N, features) raw, outputs probs and label (regression: values)"},
+    {"onnx", "FILE", NULL, "write an ONNX model (IR 8, opset 13): input (N, features) raw, outputs probs and label (regression: values) ('-': stdout)"},
     {"test", "DATA", "none", "measure the float network's accuracy on DATA (and with --int8 the quantised one's), print it and record it in the file"},
     {"labels", "FILE", "beside IDX", "labels for --test DATA (IDX or NumPy)"},
     {"threads", "N", "all CPUs", "worker threads for --test"},
@@ -8879,7 +9067,7 @@ static void table_defaults(TrainJob *j, const char **val)
         said(&sd, "a fifth of the rows held out for validation, the best epoch kept%s",
              OPT(S, val, "patience") ? "" : ", stopping after 100 epochs without a better one");
     }
-    if (sd.n && !j->o.quiet) say("table defaults: %s (give an option to choose otherwise)", sd.buf);
+    if (sd.n && !j->o.quiet) say("%s defaults: %s (give an option to choose otherwise)", j->tr.is_table ? "table" : "regression", sd.buf);
 }
 
 /* Settings for a convolutional network, where the textbook's sigmoid
@@ -8928,6 +9116,18 @@ static int train_data(TrainJob *j, const char **val)
     }
     if (j->default_data && !j->o.quiet) say("training on %s (%zu rows)", j->tr.name, j->tr.n);
     if (j->tr.is_table || j->tr.t) table_defaults(j, val); /* (a regression on NumPy arrays is no table, but wants its defaults) */
+    if (!j->tr.is_table && !j->tr.lc && !j->o.quiet) { /* IDX or NumPy: the CSV options do nothing */
+        static const char *const csv_only[] = {"label-col", "sep", "header", "target", "ignore", "missing", NULL};
+        for (int k = 0; csv_only[k]; k++)
+            if (OPT(S, val, csv_only[k])) say("warning: --%s has no effect: %s is not CSV%s", csv_only[k], j->tr.name,
+                                              !strcmp(csv_only[k], "missing") ? " (an array's NaN is an error: fill it first)" : "");
+    }
+    if (!j->tr.is_table && j->tr.x8 && !j->div && !j->standardize && !j->o.quiet) { /* bytes are divided by 255: are they pixels? */
+        uint8_t mx = 0;
+        for (size_t i = 0, cnt = j->tr.n * j->tr.d; i < cnt; i++) mx = j->tr.x8[i] > mx ? j->tr.x8[i] : mx;
+        if (mx < 64)
+            say("note: %s: its bytes go up to %u, and nn divides bytes by 255, as pixels; --scale %u would make them 0 to 1", j->tr.name, mx, mx ? mx : 1);
+    }
     if (j->conv_net) conv_defaults(j, val);
     if (j->o.patience && !j->vrows && !j->vfrac) {
         data_free(&j->tr);
@@ -9176,6 +9376,7 @@ static int train_network(TrainJob *j, const char **val)
     }
     memset(&j->M, 0, sizeof j->M);
     j->M.in.div = (float)(j->div > 0 ? j->div : j->tr.x8 ? 255.0 : j->tr.maxabs > 0 ? j->tr.maxabs : 1.0);
+    if (j->te.n && !j->o.quiet && !j->standardize && (j->tr.x8 || j->tr.maxabs * 20 >= j->M.in.div)) scale_warning(&j->te, j->M.in.div, "the network");
     j->M.eta = j->o.eta, j->M.batch = (uint32_t)j->o.batch, j->M.epochs = (uint32_t)j->o.epochs, j->M.seed = j->o.seed;
     j->M.init = (uint32_t)j->o.init, j->M.optimizer = (uint32_t)j->o.optimizer, j->M.schedule = (uint32_t)j->o.schedule;
     j->M.step = (uint32_t)j->o.step, j->M.val_rows = (uint32_t)j->va.n, j->M.patience = (uint32_t)j->o.patience;
@@ -9393,6 +9594,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         return 1;
     }
     d->tm = &M->out;
+    if (!co->quiet) scale_warning(d, M->in.div, mpath);
     if (M->tab.ncol && !d->is_table) {
         fprintf(stderr, "%s: %s: the model %s was trained on a table: give it CSV rows\n", progname, d->name, mpath);
         data_free(d), free(N->param), model_meta_free(M);
@@ -9436,6 +9638,7 @@ static int cmd_predict(int argc, char **argv)
     Infer I;
     Pool *pl;
     Buf npy = {NULL, 0, 0, 0};
+    char npzfile[4096];
     Err err = {{0}, {0}};
     if ((rc = parse_opts("predict", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
@@ -9479,6 +9682,7 @@ static int cmd_predict(int argc, char **argv)
                                oo.probs ? "probs" : "top", pos[0]);
         }
     }
+    if (npz_split(pos[1], npzfile, sizeof npzfile, &co.array)) pos[1] = npzfile; /* FILE.npz:NAME */
     if (open_input(pos[1], "a data file", &fd, &name, &st, &err)) {
         report(&err);
         free(N.param), model_meta_free(&M);
@@ -9508,6 +9712,7 @@ static int cmd_predict(int argc, char **argv)
         if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
             !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
             if (d.note[0]) say("%s", d.note);
+            scale_warning(&d, M.in.div, pos[0]);
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (co.tab && !d.is_table) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
@@ -9533,7 +9738,7 @@ static int cmd_predict(int argc, char **argv)
         char descr[32];
         if (oo.width) snprintf(descr, sizeof descr, "<U%zu", oo.width);
         else snprintf(descr, sizeof descr, "%s", oo.tm ? "<f8" : oo.probs ? "<f4" : "<i8");
-        npy_write(&f, descr, oo.rows, (oo.tm || oo.probs) && K > 1 ? K : 0, &npy);
+        npy_write(&f, descr, oo.rows, oo.probs || (oo.tm && K > 1) ? K : 0, &npy); /* (one value: a vector, as np.loadtxt reads it) */
         if (npy.oom || f.oom) rc = fail(&err, "--format npy", "out of memory");
         else fwrite(f.p, 1, f.n, stdout);
         free(f.p);
@@ -10302,12 +10507,11 @@ static int q8_make(const Net *N, Q8 *Q, char *why, size_t n)
 /* a = f(z) over n values, as the exporter's C (acts[].c) computes it. */
 static void act_as_c(int act, float *z, float *a, size_t n)
 {
-    if (act == ACT_SOFTMAX) {
-        float mx = z[0];
-        double sum = 0;
+    if (act == ACT_SOFTMAX) { /* (in float: no software doubles on a Cortex-M; nn's own sums in double) */
+        float mx = z[0], sum = 0.0f;
         for (size_t j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;
-        for (size_t j = 0; j < n; j++) sum += (double)(z[j] = expf(z[j] - mx));
-        for (size_t j = 0; j < n; j++) a[j] = (float)((double)z[j] / sum);
+        for (size_t j = 0; j < n; j++) sum += z[j] = expf(z[j] - mx);
+        for (size_t j = 0; j < n; j++) a[j] = z[j] / sum;
         return;
     }
     for (size_t j = 0; j < n; j++)
@@ -10365,16 +10569,16 @@ static void q8_job(void *arg, int tid, int nt)
 }
 
 /* The figure --test prints and the header records: accuracy, or for a
- * regression the root mean squared error, of outputs `out` and labels
- * `pred` on d. */
-static void test_figure(const Net *N, const Meta *M, const Data *d, const float *out, const int32_t *pred, char *buf, size_t n)
+ * regression the root mean squared error, of outputs `out` (in the
+ * data's units) and labels `pred` on d. */
+static void test_figure(const Net *N, const Data *d, const float *out, const int32_t *pred, char *buf, size_t n)
 {
     size_t K = N->size[N->nl - 1], right = 0;
     double se = 0;
     if (N->task == TASK_REGRESS) {
         for (size_t r = 0; r < d->n; r++)
             for (size_t k = 0; k < K; k++) {
-                double e = (M->out.n ? (double)out[r * K + k] : 0) - (double)d->t[r * d->nt + k];
+                double e = (double)out[r * K + k] - (double)d->t[r * d->nt + k];
                 se += e * e;
             }
         snprintf(buf, n, "RMSE %.6g", sqrt(se / (double)(d->n * K)));
@@ -10620,8 +10824,12 @@ static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo
     if (g.nodes.oom || g.inits.oom) gr.oom = 1;
     free(g.nodes.p), free(g.inits.p);
     net_spec(N, spec, sizeof spec);
-    snprintf(t, sizeof t, "%.900s, trained by nn; input: rows of %zu raw features as nn predict reads them%s", spec, N->size[0],
-             net_images(N) && N->shape[0][0] > 1 ? " (images pixel by pixel, a pixel's channels together)" : "");
+    if (M->tab.ncol)
+        snprintf(t, sizeof t, "%.900s, trained by nn on a table; input: rows of %zu encoded features, as metadata input_features lists them "
+                 "(a number column as it is, a missing value its fill; a category column one-hot, an unseen category all 0)", spec, N->size[0]);
+    else
+        snprintf(t, sizeof t, "%.900s, trained by nn; input: rows of %zu raw features as nn predict reads them%s", spec, N->size[0],
+                 net_images(N) && N->shape[0][0] > 1 ? " (images pixel by pixel, a pixel's channels together)" : "");
     pb_str(&gr, 10, t);
     onnx_value(&gr, 11, "input", 1, N->size[0]);
     if (N->task == TASK_REGRESS) onnx_value(&gr, 12, "values", 1, K);
@@ -10646,6 +10854,33 @@ static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo
         if (js.oom) b->oom = 1;
         else onnx_meta(b, "class_names", (const char *)js.p);
         free(js.p);
+    }
+    if (M->tab.ncol) { /* how a table's row becomes the inputs, one entry an input */
+        Buf f = {NULL, 0, 0, 0};
+        char num[48];
+        int first = 1;
+        buf_put(&f, "[", 1);
+        for (uint32_t c = 0; c < M->tab.ncol; c++) {
+            const Column *C = &M->tab.col[c];
+            char cname[32];
+            snprintf(cname, sizeof cname, "column %u", c + 1);
+            for (uint32_t k = 0; k < (C->kind == COL_CATEGORY ? C->ncat : C->kind == COL_NUMBER ? 1u : 0u); k++, first = 0) {
+                buf_put(&f, first ? "{\"column\":" : ",{\"column\":", first ? 10 : 11);
+                json_string(&f, C->name ? C->name : cname);
+                if (C->kind == COL_NUMBER) {
+                    snprintf(num, sizeof num, ",\"fill\":%.9g}", (double)C->fill);
+                    buf_put(&f, num, strlen(num));
+                } else {
+                    buf_put(&f, ",\"category\":", 12);
+                    json_string(&f, C->cats[k]);
+                    buf_put(&f, "}", 1);
+                }
+            }
+        }
+        buf_put(&f, "]", 2); /* (with the NUL) */
+        if (f.oom) b->oom = 1;
+        else onnx_meta(b, "input_features", (const char *)f.p);
+        free(f.p);
     }
     snprintf(t, sizeof t, "%.9g", (double)M->in.div), onnx_meta(b, "input_divisor", t);
     onnx_meta(b, "standardized", M->in.mean ? "yes" : "no");
@@ -10692,9 +10927,11 @@ static int cmd_export(int argc, char **argv)
     if (npos != 1 || !nout) return usage_error("export", "expected MODEL and --c FILE.h or --onnx FILE.onnx");
     for (const Exporter *x = exporters; x->opt; x++)
         if (OPT(S, val, x->opt) && (rc = output_is_input("export", OPT(S, val, x->opt), pos[0]))) return rc;
-    if (OPT(S, val, "c") && OPT(S, val, "onnx") && !strcmp(OPT(S, val, "c"), OPT(S, val, "onnx")))
-        return usage_error("export", "--c and --onnx name the same file %s", OPT(S, val, "c"));
+    if (OPT(S, val, "c") && OPT(S, val, "onnx") && (!strcmp(OPT(S, val, "c"), OPT(S, val, "onnx")) || same_file(OPT(S, val, "c"), OPT(S, val, "onnx"))))
+        return usage_error("export", "--c and --onnx name the same %s", !strcmp(OPT(S, val, "c"), "-") ? "output, stdout" : "file");
     if (OPT(S, val, "int8") && !OPT(S, val, "c")) return usage_error("export", "--int8 is for the C header (--c FILE.h)");
+    if (OPT(S, val, "onnx") && !strcmp(OPT(S, val, "onnx"), "-") && isatty(STDOUT_FILENO))
+        return usage_error("export", "--onnx - writes a binary file: redirect it (> model.onnx)");
     if (OPT(S, val, "labels") && !OPT(S, val, "test")) return usage_error("export", "--labels goes with --test DATA");
     if (threads_option("export", OPT(S, val, "threads"), &nt)) return 2;
     memset(&eo, 0, sizeof eo), memset(&Q, 0, sizeof Q), memset(&d, 0, sizeof d);
@@ -10726,12 +10963,15 @@ static int cmd_export(int argc, char **argv)
         if (!rc) {
             infer_all(pl, &I, &d, out, pred);
             infer_free(&I);
-            test_figure(&N, &M, &d, out, pred, f32, sizeof f32);
+            if (N.task == TASK_REGRESS) /* into the data's units, as predict prints them */
+                for (size_t r = 0; r < d.n; r++)
+                    for (size_t k = 0; k < K; k++) out[r * K + k] = out[r * K + k] * M.out.sd[k] + M.out.mean[k];
+            test_figure(&N, &d, out, pred, f32, sizeof f32);
             if (eo.q8) {
                 Q8Job J = {&N, &Q, &M, &d, out, pred, 0};
                 pool_run(pl, q8_job, &J);
                 rc = J.oom;
-                test_figure(&N, &M, &d, out, pred, i8, sizeof i8);
+                test_figure(&N, &d, out, pred, i8, sizeof i8);
             }
         }
         free(out), free(pred), pool_free(pl);

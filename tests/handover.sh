@@ -19,6 +19,7 @@ cd "$T" || exit 1
 PY=${PYTHON:-python3}
 $PY -c 'import numpy, onnx' 2>/dev/null || PY=/usr/bin/python3
 D=$top/data/digits.csv
+export CARS=$top/data/cars.csv
 ORT=${NN_ORT_DIR:-${HOME:-/tmp}/.cache/nn-ort}
 
 if ! $PY -c 'import numpy, onnx' 2>/dev/null; then
@@ -127,6 +128,47 @@ grep -q "read as channels x height x width, their channels moved last" err && ok
 "$NN" show c.npz --ascii >s1 && "$NN" show xy.csv --label-col last --ascii >s2 2>/dev/null && cmp -s s1 s2 && ok "show .npz = show CSV" || bad "show .npz differs"
 "$NN" train --train x_lef4.npy --train-labels y_f8.npy --epochs 2 --out r.bin 2>err
 grep -q "float64 values read as regression targets; to train a classifier, save the labels as integers" err && ok "float labels: a regression, said" || bad "float labels: $(head -3 err)"
+# class names as text labels ('<U' and '|S' arrays), in order of first appearance as in CSV
+$PY -c "
+import numpy as np
+y = np.load('y.npy'); n = np.array(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'])
+np.save('yn.npy', n[y]); np.save('yb.npy', n[y].astype('S')); np.save('yw.npy', np.array(['x'] * len(y)))
+np.savetxt('xn.csv', np.column_stack([np.load('x_lef4.npy').astype(int).astype(str), n[y]]), fmt='%s', delimiter=',')
+np.save('y_bad_onehot.npy', np.eye(10, dtype='i8')[y] * 2)
+np.savez('dt.npz', data=np.load('x_lef4.npy'), target=y); np.savez('xtest.npz', x_test=np.load('x_lef4.npy'), y_test=y)
+np.save('obj.npy', np.array([[1, 'a'], [2, 'b']], dtype=object), allow_pickle=True)"
+"$NN" train --train xn.csv --label-col last --epochs 2 --out names.bin --quiet 2>/dev/null
+"$NN" train --train x_lef4.npy --train-labels yn.npy --epochs 2 --out m.bin --quiet && same "text labels ('<U') = CSV class names" m.bin names.bin
+"$NN" train --train x_lef4.npy --train-labels yb.npy --epochs 2 --out m.bin --quiet && same "byte-string labels ('|S') = CSV class names" m.bin names.bin
+"$NN" eval names.bin x_lef4.npy --labels yn.npy >e1 && "$NN" eval names.bin xn.csv --label-col last >e2 2>/dev/null && cmp -s e1 e2 && ok "eval: text labels against a model with names" || bad "eval with text labels"
+expect "numbers against a model with names" 1 "y.npy: numbers as labels, but the classes of the model are names \(zero, one...\): give the labels as names" "$NN" eval names.bin x_lef4.npy --labels y.npy
+expect "names against a numbered model" 1 "yn.npy: labels are class names, but the classes of the model are numbers 0 to 9" "$NN" eval csv.bin x_lef4.npy --labels yn.npy
+expect "a name the model does not know" 1 "yw.npy: label 0, 'x', is not one of the 10 classes the model knows" "$NN" eval names.bin x_lef4.npy --labels yw.npy
+expect "integer (n, k) labels that are not one-hot" 1 "y_bad_onehot.npy: integer labels of shape \(1797, 10\) must be one-hot .*row 0 has 2" "$NN" train --train x_lef4.npy --train-labels y_bad_onehot.npy --out z.bin
+"$NN" train --train dt.npz --epochs 2 --out m.bin --quiet && same ".npz (data, target) = CSV" m.bin csv.bin
+"$NN" train --train xtest.npz --epochs 2 --out m.bin --quiet && same ".npz of x_test and y_test alone" m.bin csv.bin
+expect "object arrays" 1 "obj.npy: dtype '\|O': Python objects are not read .*a.astype\(np.float32\)" "$NN" predict csv.bin obj.npy
+"$NN" train --train x_lef4.npy --train-labels y.npy --missing drop --epochs 1 --out z.bin 2>err; grep -q "warning: --missing has no effect: x_lef4.npy is not CSV" err && ok "--missing on NumPy data: a warning" || bad "no --missing warning: $(cat err)"
+"$NN" train --train x_u1.npy --train-labels y.npy --epochs 1 --out z.bin 2>err; grep -q "note: x_u1.npy: its bytes go up to 16, and nn divides bytes by 255, as pixels; --scale 16 would make them 0 to 1" err && ok "uint8 features far below 255: said" || bad "no uint8 note: $(cat err)"
+
+# Keras-style files: training and test arrays in one .npz, chosen by FILE.npz:NAME
+$PY -c "
+import numpy as np
+x = np.load('x_lef4.npy'); y = np.load('y.npy')
+np.savez('keras.npz', x_train=x, y_train=y, x_test=x[:500], y_test=y[:500])"
+expect "an .npz with training and test arrays is not guessed" 1 "keras.npz: holds training and test arrays \(x_train, y_train, x_test, y_test\): choose with keras.npz:x_train or keras.npz:x_test" \
+    "$NN" train --train keras.npz --out z.bin
+"$NN" train --train keras.npz:x_train --test keras.npz:x_test --epochs 2 --out m.bin 2>err && same "FILE.npz:x_train (with y_train) = CSV" m.bin csv.bin
+grep -q "test [0-9]*/500 " err && ok "--test FILE.npz:x_test reads the 500 test rows" || bad "--test keras.npz:x_test: $(tail -2 err)"
+[ "$("$NN" predict csv.bin keras.npz:x_test | wc -l)" = 500 ] && ok "predict FILE.npz:NAME" || bad "predict keras.npz:x_test"
+"$NN" eval csv.bin keras.npz:x_test | head -1 | grep -q "/500)" && ok "eval FILE.npz:NAME (labels y_test)" || bad "eval keras.npz:x_test"
+expect "FILE.npz:NAME of no array" 1 "keras.npz: no array named 'x_tst'; the file holds x_train, y_train, x_test, y_test" "$NN" predict csv.bin keras.npz:x_tst
+expect "FILE.npz:NAME of a file that is no .npz" 1 "c2.npz: is not an .npz file: ':x' names an array of one" sh -c "cp x_lef4.npy c2.npz && '$NN' predict csv.bin c2.npz:x"
+# features given already scaled to a model that divides by more
+$PY -c "import numpy as np; np.save('x_scaled.npy', np.load('x_lef4.npy') / 16)"
+"$NN" eval u1.bin x_scaled.npy --labels y.npy >/dev/null 2>err
+grep -q "warning: x_scaled.npy: its values go up to 1, but u1.bin divides its inputs by 255" err && ok "a warning for features scaled twice" || bad "no scale warning: $(cat err)"
+
 # 0 rows and malformed files
 expect "0 rows: train refuses" 1 "x_empty.npy: the array has no rows" "$NN" train --train x_empty.npy --train-labels y.npy --out z.bin
 quiet_ok=1 expect "0 rows: predict prints nothing" 0 "" "$NN" predict csv.bin x_empty.npy
@@ -167,12 +209,12 @@ expect "header length past the file" 1 "bad_hlen.npy: the NumPy header says it i
 expect "unknown version" 1 "bad_version.npy: NumPy format version 4.0 is unknown \(1.0, 2.0 and 3.0 are read\)" "$NN" predict csv.bin bad_version.npy
 expect "a shape that overflows" 1 "bad_shape.npy: the array's shape is too large \(its size overflows\)" "$NN" predict csv.bin bad_shape.npy
 expect "complex dtype" 1 "bad_dtype.npy: dtype '<c8': not a type nn reads \(bool, int8/16/32/64, uint8/16/32/64, float32, float64\)" "$NN" predict csv.bin bad_dtype.npy
-expect "string dtype" 1 "str.npy: dtype '<U3': strings and objects are not read" "$NN" predict csv.bin str.npy
+expect "text as features" 1 "str.npy: dtype '<U3': text is read as class labels, not as features" "$NN" predict csv.bin str.npy
 expect "float16" 1 "f16.npy: dtype '<f2': float16 is not read \(save it as float32" "$NN" predict csv.bin f16.npy
 expect "truncated data" 1 "trunc.npy: the header's shape and dtype make 48 bytes of data, but the file has 43 \(truncated\)" "$NN" predict csv.bin trunc.npy
 expect "trailing bytes" 1 "trail.npy: .* but the file has 50 \(trailing bytes\)" "$NN" predict csv.bin trail.npy
 expect "structured array" 1 "rec.npy: a structured array \(records\) is not read" "$NN" predict csv.bin rec.npy
-expect "NaN feature" 1 "nan.npy: row 0, value 1 is not a finite number" "$NN" predict csv.bin nan.npy
+expect "NaN feature" 1 "nan.npy: row 0, column 1 \(from 0\) is not a finite number" "$NN" predict csv.bin nan.npy
 expect "truncated .npz" 1 "trunc.npz: a zip \(.npz\) file without its end record: truncated or not a zip file" "$NN" predict csv.bin trunc.npz
 expect "corrupt deflate data" 1 "corrupt.npz \(array X\): " "$NN" predict csv.bin corrupt.npz
 expect "stored data, CRC mismatch" 1 "crc.npz \(array x\): CRC-32 mismatch: the data is corrupted" "$NN" predict csv.bin crc.npz
@@ -256,6 +298,28 @@ $PY -c "import numpy as np; np.save('xrgb.npy', np.load('x_nhwc.npy').reshape(17
 onnx_check "ONNX 3-channel convolutional net (channel-last rows)" rgb.bin xrgb.npy --probs
 "$NN" train --train x_lef4.npy --train-labels y_f8.npy --epochs 30 --out reg.bin --quiet 2>/dev/null
 onnx_check "ONNX regression (standardised in and out)" reg.bin xd.npy ""
+# a table: the ONNX input is the encoded row that metadata input_features describes
+"$NN" export cars.bin --onnx cars.onnx 2>/dev/null && $PY - <<'PY' && node "$top/tests/onnx_run.js" "$ORT" cars.onnx carsx.npy >ort.csv 2>err &&
+import onnx, json, csv, numpy as np
+m = onnx.load('cars.onnx'); onnx.checker.check_model(m, full_check=True)
+feats = json.loads({e.key: e.value for e in m.metadata_props}['input_features'])
+assert [f['column'] for f in feats][:2] == ['Cylinders', 'Displacement'] and sum('category' in f for f in feats) == 3, feats
+rows, X = [], []
+for r in csv.DictReader(open(__import__('os').environ['CARS'])):
+    if any(r[f['column']] == '' for f in feats) or r['Miles_per_Gallon'] == '':
+        continue
+    X.append([float(r[f['column']]) if 'fill' in f else float(r[f['column']] == f['category']) for f in feats])
+    rows.append(','.join(r[c] for c in r))
+np.save('carsx.npy', np.array(X, dtype=np.float32))
+open('cars_full.csv', 'w').write(','.join(csv.DictReader(open(__import__('os').environ['CARS'])).fieldnames) + '\n' + '\n'.join(rows) + '\n')
+PY
+"$NN" predict cars.bin cars_full.csv >nnv.csv 2>/dev/null && $PY -c "
+import numpy as np
+o = np.loadtxt('ort.csv'); p = np.loadtxt('nnv.csv')
+d = (np.abs(o - p) / np.maximum(1, np.abs(p))).max(); assert len(o) > 380 and d <= 1e-5, d; print('%d rows, largest difference %.2g' % (len(o), d))" >cmp.txt 2>&1 &&
+    ok "ONNX table regression (cars.csv): rows encoded as input_features says give nn's values: $(cat cmp.txt)" || bad "ONNX table model: $(cat err cmp.txt 2>/dev/null | tail -3)"
+"$NN" predict bin.bin xd.npy --probs --format npy >pb.npy && $PY -c "import numpy as np; assert np.load('pb.npy').shape == (1797, 1)" &&
+    ok "--probs --format npy of a one-output model: (rows, 1), as ONNX's probs" || bad "binary --probs npy shape"
 "$NN" export csv.bin --onnx meta.onnx && $PY -c "
 import onnx; m = onnx.load('meta.onnx'); p = {e.key: e.value for e in m.metadata_props}
 assert p['layers'] == '64-30sigmoid-10sigmoid' and p['task'] == 'classification' and p['input_divisor'] == '16' and p['eta'] == '3', p
@@ -267,6 +331,9 @@ assert json.loads(p['class_names']) == ['x', 'y'], p
 " && ok "ONNX class names as metadata (JSON)" || bad "ONNX class names"
 
 # ---- int8 C header ----------------------------------------------------------------------------
+"$NN" export reg.bin --c rq.h --int8 --test x_lef4.npy --labels y_f8.npy 2>err
+fr=$(sed -n 's/.*float RMSE \([0-9.]*\), int8 RMSE.*/\1/p' err); er=$("$NN" eval reg.bin x_lef4.npy --labels y_f8.npy | sed -n 's/.*rmse \([0-9.]*\) .*/\1/p;q')
+[ -n "$fr" ] && [ "$fr" = "$er" ] && ok "export --test: a regression's float RMSE ($fr) is eval's" || bad "export --test RMSE '$fr' vs eval '$er': $(cat err)"
 "$NN" export cv.bin --c cv8.h --int8 --test c.npz 2>err
 f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' err)
 if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/cv8.h\"" -o fw8 "$top/tests/export_main.c" -lm 2>cc.err; then

@@ -22,6 +22,6 @@ static void fuzz_one(const uint8_t *data, size_t size)
         memset(&d, 0, sizeof d);
         d.n = a.nd ? a.dim[0] : 0;
         o.task = task;
-        if (npy_labels(&a, "fuzz", &o, &d, &err) == 0) free(d.own_y), free(d.own_t);
+        if (npy_labels(&a, "fuzz", &o, &d, &err) == 0) data_free(&d);
     }
 }
