@@ -4798,11 +4798,27 @@ static void note_more(Data *d, const char *fmt, ...)
 /* A warning when d's values are far smaller than what the model divides
  * its inputs by (features already scaled to 0..1 given to a model trained
  * on bytes, say): nn would scale them a second time. */
-static void scale_warning(const Data *d, float div, const char *mpath)
+/* The largest |value| of d's features (bytes: their real largest). */
+static float data_max(const Data *d)
 {
-    if (div >= 2 && d->n && !d->x8 && !d->is_table && d->maxabs * 20 < div)
+    float mx = d->maxabs;
+    if (d->x8) {
+        mx = 0;
+        for (size_t i = 0, cnt = d->n * d->d; i < cnt; i++) mx = d->x8[i] > mx ? d->x8[i] : mx;
+    }
+    return mx;
+}
+
+static void scale_warning(const Data *d, float div, const float *mean, const char *mpath)
+{
+    float mx = data_max(d);
+    if (!d->n || d->is_table || mean || mx <= 0) return; /* (a dark row says nothing; standardised inputs have their own scale) */
+    if (div >= 2 && !d->x8 && mx * 20 < div)
         say("warning: %s: its values go up to %g, but %s divides its inputs by %g, as its training data needed: "
-            "were these scaled already? (give them in the training data's units)", d->name, (double)d->maxabs, mpath, (double)div);
+            "were these scaled already? (give them in the training data's units)", d->name, (double)mx, mpath, (double)div);
+    else if (mx > 20 * div)
+        say("warning: %s: its values go up to %g, but %s divides its inputs by %g, as its training data needed: "
+            "were those scaled before training? (give these in the training data's units)", d->name, (double)mx, mpath, (double)div);
 }
 
 /* Format notes: IDX (the MNIST format).  A big-endian header: two zero
@@ -5292,10 +5308,22 @@ static int npy_text_labels(const Npy *a, const char *name, const CsvOpt *o, Data
         if (a->type == 'S') {
             while (len < w && p[len]) len++;
             memcpy(t, p, len);
+            for (size_t c = len; c < w; c++)
+                if (p[c]) {
+                    fail(err, name, "label %zu has a NUL byte inside (at %zu): names cannot hold one", i, len);
+                    goto bad;
+                }
         } else { /* UTF-32 code points into UTF-8 */
             for (size_t c = 0; c < w; c++) {
                 uint32_t u = a->big ? get_be32(p + 4 * c) : get_le32(p + 4 * c);
-                if (!u) break;
+                if (!u) {
+                    for (size_t e = c + 1; e < w; e++)
+                        if (get_le32(p + 4 * e)) {
+                            fail(err, name, "label %zu has a NUL character inside (at %zu): names cannot hold one", i, c);
+                            goto bad;
+                        }
+                    break;
+                }
                 if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF)) {
                     fail(err, name, "label %zu: character %zu is not a Unicode code point", i, c);
                     goto bad;
@@ -6974,7 +7002,7 @@ static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char 
 {
     const char *name = strcmp(path, "-") ? path : "(stdin)";
     memset(d, 0, sizeof *d);
-    if (o->array && !looks_zip(buf, len)) {
+    if (o->array && !looks_zip(buf, len) && !looks_gzip(buf, len)) {
         free(buf);
         return fail(err, name, "is not an .npz file: ':%s' names an array of one", o->array);
     }
@@ -6985,11 +7013,13 @@ static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char 
  * such a name, *file gets the file's path and *array points at NAME. */
 static int npz_split(const char *path, char *file, size_t cap, const char **array)
 {
-    const char *c = strstr(path, ".npz:");
+    const char *c = strrchr(path, ':');
+    size_t n = c ? (size_t)(c - path) : 0;
     struct stat st;
-    if (!c || !c[5] || strchr(c + 5, '/') || stat(path, &st) == 0 || (size_t)(c + 4 - path) >= cap) return 0;
-    memcpy(file, path, (size_t)(c + 4 - path)), file[c + 4 - path] = 0;
-    *array = c + 5;
+    if (!c || !c[1] || strchr(c + 1, '/') || stat(path, &st) == 0 || n >= cap) return 0;
+    if (!((n > 4 && !strncasecmp(c - 4, ".npz", 4)) || (n > 7 && !strncasecmp(c - 7, ".npz.gz", 7)))) return 0;
+    memcpy(file, path, n), file[n] = 0;
+    *array = c + 1;
     return 1;
 }
 
@@ -7012,6 +7042,10 @@ static int load_gzip_file(const char *path, const char *name, uint8_t *buf, size
                           const CsvOpt *o, int want_labels, Data *d, Err *err)
 {
     if (unwrap_gzip(&buf, &len, name, err)) return -1;
+    if (o->array && !looks_zip(buf, len)) {
+        free(buf);
+        return fail(err, name, "is not an .npz file: ':%s' names an array of one", o->array);
+    }
     return data_format(buf, len)->load(path, name, buf, len, labels, o, want_labels, d, err);
 }
 
@@ -7142,7 +7176,7 @@ static const ZipEntry *npz_find(const ZipEntry *E, size_t n, const char *want)
 /* Load labels for d (want them) from a file image in any format that
  * holds them: .npy, .npz (one array, or one named y, labels, targets,
  * target), IDX, each perhaps gzipped; buf is freed. */
-static int load_labels_buf(uint8_t *buf, size_t len, const char *lname, const CsvOpt *o, Data *d, Err *err)
+static int load_labels_buf(uint8_t *buf, size_t len, const char *lname, const char *array, const CsvOpt *o, Data *d, Err *err)
 {
     Npy a;
     int rc;
@@ -7160,10 +7194,13 @@ static int load_labels_buf(uint8_t *buf, size_t len, const char *lname, const Cs
             free(buf);
             return -1;
         }
-        for (int k = 0; names[k] && !e; k++) e = npz_find(E, n, names[k]);
-        if (!e && n == 1) e = &E[0];
+        for (int k = 0; names[k] && !e && !array; k++) e = npz_find(E, n, names[k]);
+        if (array) e = npz_find(E, n, array);
+        if (!e && n == 1 && !array) e = &E[0];
         npz_names(E, n, list, sizeof list);
-        if (!e) rc = fail(err, lname, "no labels array among %s (nn takes y, labels, targets or target, or a file of one array)", n ? list : "none");
+        if (!e && array) rc = fail(err, lname, "no array named '%s'; the file holds %s", array, n ? list : "none");
+        else if (!e)
+            rc = fail(err, lname, "no labels array named y, labels, targets or target among %s: choose one with FILE.npz:NAME", n ? list : "none");
         else {
             char where[700];
             snprintf(where, sizeof where, "%.500s (array %s)", lname, e->name);
@@ -7207,9 +7244,18 @@ static int npy_take_labels(const char *path, const char *name, const char *label
             return fail(err, name, "no labels: give them with --labels (train: --train-labels, --test-labels), or save an .npz with arrays x and y");
         labels = guess;
     }
-    lname = strcmp(labels, "-") ? labels : "(stdin)";
-    if (read_all(labels, RD_DATA, &lb, &llen, err)) return -1;
-    return load_labels_buf(lb, llen, lname, o, d, err);
+    {
+        char file[4096];
+        const char *array = NULL;
+        if (npz_split(labels, file, sizeof file, &array)) labels = file; /* FILE.npz:NAME */
+        lname = strcmp(labels, "-") ? labels : "(stdin)";
+        if (read_all(labels, RD_DATA, &lb, &llen, err)) return -1;
+        if (array && !looks_zip(lb, llen) && !looks_gzip(lb, llen)) {
+            free(lb);
+            return fail(err, lname, "is not an .npz file: ':%s' names an array of one", array);
+        }
+        return load_labels_buf(lb, llen, lname, array, o, d, err);
+    }
 }
 
 static int load_npy_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
@@ -7270,8 +7316,12 @@ static int load_npz_file(const char *path, const char *name, uint8_t *buf, size_
         if (!ex && n == 1) ex = &E[0];
         if (ex && (npz_find(E, n, "x_test") || npz_find(E, n, "X_test") || npz_find(E, n, "test_images")) &&
             (!strcmp(ex->name, "x_train") || !strcmp(ex->name, "X_train") || !strcmp(ex->name, "train_images"))) {
-            fail(err, name, "holds training and test arrays (%s): choose with %s:%s or %s:%s", list, name, ex->name, name,
-                 ex->name[0] == 't' ? "test_images" : ex->name[0] == 'X' ? "X_test" : "x_test");
+            if (!strcmp(name, "(stdin)"))
+                fail(err, name, "holds training and test arrays (%s): save it as a file and choose with FILE.npz:%s or FILE.npz:%s", list,
+                     ex->name, ex->name[0] == 't' ? "test_images" : ex->name[0] == 'X' ? "X_test" : "x_test");
+            else
+                fail(err, name, "holds training and test arrays (%s): choose with %s:%s or %s:%s", list, name, ex->name, name,
+                     ex->name[0] == 't' ? "test_images" : ex->name[0] == 'X' ? "X_test" : "x_test");
             free(E), free(buf);
             return -1;
         }
@@ -8404,7 +8454,7 @@ static const OptSpec eval_opts[] = {
 static const OptSpec show_opts[] = {
     {"index", "I", "0", "the first row to draw (rows count from 0)"},
     {"count", "N", "1", "how many rows to draw"},
-    {"width", "W", "an IDX image's width, else the square root of the features", "image width in pixels"},
+    {"width", "W", "the width of IDX or NumPy images (rank 3 or 4), else the square root of the features", "image width in pixels"},
     {"ascii", NULL, NULL, "draw with ASCII characters instead of Unicode half blocks in grey (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "draw in grey blocks with colour escapes even when stdout is not a terminal (for less -R)"},
     {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA: IDX, .npy or .npz"},
@@ -9376,7 +9426,11 @@ static int train_network(TrainJob *j, const char **val)
     }
     memset(&j->M, 0, sizeof j->M);
     j->M.in.div = (float)(j->div > 0 ? j->div : j->tr.x8 ? 255.0 : j->tr.maxabs > 0 ? j->tr.maxabs : 1.0);
-    if (j->te.n && !j->o.quiet && !j->standardize && (j->tr.x8 || j->tr.maxabs * 20 >= j->M.in.div)) scale_warning(&j->te, j->M.in.div, "the network");
+    if (j->te.n && j->tr.n && !j->o.quiet && !j->tr.is_table) { /* --test in other units than --train? */
+        float a = data_max(&j->tr), b = data_max(&j->te);
+        if (a > 0 && b > 0 && (b * 20 < a || b > 20 * a))
+            say("warning: %s: its values go up to %g, but the training data's go up to %g: are both in the same units?", j->te.name, (double)b, (double)a);
+    }
     j->M.eta = j->o.eta, j->M.batch = (uint32_t)j->o.batch, j->M.epochs = (uint32_t)j->o.epochs, j->M.seed = j->o.seed;
     j->M.init = (uint32_t)j->o.init, j->M.optimizer = (uint32_t)j->o.optimizer, j->M.schedule = (uint32_t)j->o.schedule;
     j->M.step = (uint32_t)j->o.step, j->M.val_rows = (uint32_t)j->va.n, j->M.patience = (uint32_t)j->o.patience;
@@ -9594,7 +9648,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         return 1;
     }
     d->tm = &M->out;
-    if (!co->quiet) scale_warning(d, M->in.div, mpath);
+    if (!co->quiet) scale_warning(d, M->in.div, M->in.mean, mpath);
     if (M->tab.ncol && !d->is_table) {
         fprintf(stderr, "%s: %s: the model %s was trained on a table: give it CSV rows\n", progname, d->name, mpath);
         data_free(d), free(N->param), model_meta_free(M);
@@ -9670,7 +9724,7 @@ static int cmd_predict(int argc, char **argv)
     oo.names = M.names, oo.nnames = M.nnames;
     if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs) /* names: a '<U' array as wide as the longest */
         for (size_t k = 0; k < M.nnames; k++) oo.width = npy_name(NULL, M.names[k], 0) > oo.width ? npy_name(NULL, M.names[k], 0) : oo.width;
-    if (oo.npy && M.nnames && !oo.width) oo.width = 1;
+    if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs && !oo.width) oo.width = 1;
     if (M.tab.ncol) co.tab = &M.tab; /* rows are read through the model's table */
     if (M.tab.ncol && OPT(S, val, "label-col"))
         say("warning: --label-col has no effect: %s reads its columns by the table it was trained on", pos[0]);
@@ -9712,7 +9766,7 @@ static int cmd_predict(int argc, char **argv)
         if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
             !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
             if (d.note[0]) say("%s", d.note);
-            scale_warning(&d, M.in.div, pos[0]);
+            scale_warning(&d, M.in.div, M.in.mean, pos[0]);
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (co.tab && !d.is_table) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);

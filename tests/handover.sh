@@ -164,6 +164,21 @@ grep -q "test [0-9]*/500 " err && ok "--test FILE.npz:x_test reads the 500 test 
 "$NN" eval csv.bin keras.npz:x_test | head -1 | grep -q "/500)" && ok "eval FILE.npz:NAME (labels y_test)" || bad "eval keras.npz:x_test"
 expect "FILE.npz:NAME of no array" 1 "keras.npz: no array named 'x_tst'; the file holds x_train, y_train, x_test, y_test" "$NN" predict csv.bin keras.npz:x_tst
 expect "FILE.npz:NAME of a file that is no .npz" 1 "c2.npz: is not an .npz file: ':x' names an array of one" sh -c "cp x_lef4.npy c2.npz && '$NN' predict csv.bin c2.npz:x"
+# second new-user pass: --probs of a named model, :NAME on gzipped files and labels, NUL in names, the scale warning both ways
+"$NN" predict names.bin x_lef4.npy --probs --format npy >pn.npy && $PY -c "import numpy as np; a = np.load('pn.npy'); assert a.dtype == np.float32 and a.shape == (1797, 10)" &&
+    ok "--probs --format npy of a model with class names: float32" || bad "--probs npy of a named model"
+gzip -c keras.npz >keras.npz.gz
+"$NN" train --train keras.npz.gz:x_train --train-labels keras.npz:y_train --epochs 2 --out m.bin --quiet && same "FILE.npz.gz:NAME, and --train-labels FILE.npz:NAME" m.bin csv.bin
+expect "labels from a Keras-style file" 1 "keras.npz: no labels array named y, labels, targets or target among x_train, y_train, x_test, y_test: choose one with FILE.npz:NAME" \
+    "$NN" eval csv.bin keras.npz:x_test --labels keras.npz
+$PY -c "import numpy as np; np.save('ynul.npy', np.array(['a\x00b', 'a', 'c'] * 599))"
+expect "a NUL inside a name" 1 "ynul.npy: label 0 has a NUL character inside" "$NN" train --train x_lef4.npy --train-labels ynul.npy --out z.bin
+$PY -c "import numpy as np; np.save('zero.npy', np.zeros((1, 64), np.float32)); np.save('x_big.npy', np.load('x_lef4.npy') * 255)"
+"$NN" predict csv.bin zero.npy >/dev/null 2>err; [ ! -s err ] && ok "an all-zero row: no scale warning" || bad "zero row warned: $(cat err)"
+"$NN" eval csv.bin x_big.npy --labels y.npy >/dev/null 2>err
+grep -q "warning: x_big.npy: its values go up to 4080, but csv.bin divides its inputs by 16, as its training data needed: were those scaled before training" err &&
+    ok "a warning for features in larger units than the training data" || bad "no upward scale warning: $(cat err)"
+
 # features given already scaled to a model that divides by more
 $PY -c "import numpy as np; np.save('x_scaled.npy', np.load('x_lef4.npy') / 16)"
 "$NN" eval u1.bin x_scaled.npy --labels y.npy >/dev/null 2>err
@@ -329,6 +344,23 @@ i = m.graph.input[0].type.tensor_type.shape.dim; assert i[0].dim_param == 'N' an
 import onnx, json; m = onnx.load('names.onnx'); p = {e.key: e.value for e in m.metadata_props}
 assert json.loads(p['class_names']) == ['x', 'y'], p
 " && ok "ONNX class names as metadata (JSON)" || bad "ONNX class names"
+
+# the textbook's network on Fashion-MNIST (T1: 784-30-10, sigmoid, 30 epochs): ONNX Runtime on the
+# 10,000 test images, and the int8 header's accuracy against the float one (the issue: at most 0.5 point lost)
+if [ -f "$top/data/t10k-images-idx3-ubyte" ]; then
+    "$NN" train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 --train "$top/data/train-images-idx3-ubyte" --out t1.bin --quiet
+    $PY -c "
+import numpy as np
+b = open('$top/data/t10k-images-idx3-ubyte', 'rb').read()
+np.save('fx.npy', np.frombuffer(b[16:], dtype=np.uint8).reshape(10000, 784).astype(np.float32))"
+    onnx_check "ONNX T1 on Fashion-MNIST's 10,000 test images" t1.bin fx.npy --probs
+    "$NN" export t1.bin --c t1q.h --int8 --test "$top/data/t10k-images-idx3-ubyte" 2>err
+    f=$(sed -n 's/.*float accuracy \([0-9.]*\)% .*int8 accuracy \([0-9.]*\)% .*/\1 \2/p' err)
+    [ -n "$f" ] && awk -v a="${f% *}" -v b="${f#* }" 'BEGIN{exit !(a - b <= 0.5)}' && ok "int8 T1 loses at most 0.5 point: $(sed 's/^nn: //' err)" ||
+        bad "int8 T1: $(cat err)"
+else
+    bad "no Fashion-MNIST in data/ (scripts/get-data.sh fashion)"
+fi
 
 # ---- int8 C header ----------------------------------------------------------------------------
 "$NN" export reg.bin --c rq.h --int8 --test x_lef4.npy --labels y_f8.npy 2>err
