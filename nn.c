@@ -23,24 +23,37 @@
  * Exit status: 0 success, 1 data or runtime error, 2 usage error, 130/143
  * training stopped by SIGINT/SIGTERM (after saving).
  *
- * File formats (each has a "format notes" comment where it is read):
- *   gzip/DEFLATE (@@8), protobuf and ONNX (@@7), the model file and the
- *   checkpoint (@@14), IDX, NumPy .npy/.npz and CSV (@@15), PGM (@@18).
+ * File formats (each has a "format notes" comment where it is read or written):
+ *   gzip/DEFLATE (@@gzip), the model file and the checkpoint (@@model),
+ *   IDX (@@idx), NumPy .npy/.npz (@@npy), CSV (@@csv), PGM (@@report),
+ *   protobuf and ONNX (@@export).
  *
- * Section map (grep -n '@@' nn.c):
- *   @@1 includes and limits     @@2 types             @@3 diagnostics
- *   @@4 checked sizes, memory   @@5 number parsing    @@6 random numbers
- *   @@7 byte I/O and CRC-32     @@8 gzip inflater     @@9 kernels
- *   @@10 network                @@11 threads          @@12 training step
- *   @@13 inference              @@14 model file       @@15 data loaders
- *   @@16 training loop          @@17 prediction output
- *   @@18 command line           @@19 main
+ * Section map (grep -n '^/\* @@' nn.c); each section uses only those above
+ * it, except that a layer kind's export_onnx calls the ONNX builder of
+ * @@export through the declarations in @@layer.  Everything from @@cli on is
+ * the program (left out under NN_NO_MAIN, as tests/unit.c builds it):
+ *   @@limits   includes and limits        @@types    types
+ *   @@diag     diagnostics, sizes, memory @@numbers  number parsing, random numbers
+ *   @@files    byte I/O, files, CRC-32    @@gzip     gzip inflater
+ *   @@kernels  dense kernels, SIMD        @@act      activations and costs
+ *   @@layer    the layer interface        @@dense    dense layers
+ *   @@conv     convolutions               @@pool     pooling
+ *   @@kinds    the table of layer kinds   @@tasks    classification, regression
+ *   @@net      layout and the layer spec  @@threads  the worker pool
+ *   @@step     the training step          @@infer    inference
+ *   @@model    model file, checkpoints    @@idx      data sets, IDX files
+ *   @@npy      NumPy .npy and .npz        @@csv      CSV
+ *   @@table    tables (named columns)     @@formats  format dispatch, labels, holdout
+ *   @@train    the training loop          @@output   prediction output
+ *   @@export   exporters: C, int8, ONNX   @@cli      options and help
+ *   @@drive    nn train                   @@report   the other commands
+ *   @@main     main
  *
  * Licence: MIT (see LICENSE).
  */
 
 /* ======================================================================== */
-/* @@1 includes and limits                                                  */
+/* @@limits includes and limits                                            */
 /* ======================================================================== */
 
 #define _POSIX_C_SOURCE 200809L
@@ -107,7 +120,7 @@
 #define NN_ALIGN 64
 
 /* ======================================================================== */
-/* @@2 types                                                                */
+/* @@types types                                                           */
 /* ======================================================================== */
 
 /* A status message filled by loaders and parsers; only the command layer
@@ -125,7 +138,7 @@ enum { OPT_SGD = 1, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM, OPT_COUNT };
 enum { SCHED_CONSTANT = 1, SCHED_STEP, SCHED_EXP, SCHED_COSINE, SCHED_COUNT };
 #define LEAKY_SLOPE 0.01f
 
-/* Layer kinds (see LayerKind in @@10 for their operations). */
+/* Layer kinds (see LayerKind in @@layer for their operations). */
 enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_COUNT };
 
 /* A layer with parameters, mapping the activations of layer l-1 (nin
@@ -171,7 +184,7 @@ typedef struct {
     Layer layer[NN_MAX_LAYERS];    /* layer[l], l >= 1: from activations l-1 to l */
     size_t nparam;                 /* floats in param, padding included */
     int cost;
-    int task;                      /* TASK_*: what the outputs are for (see Task in @@10) */
+    int task;                      /* TASK_*: what the outputs are for (see Task in @@tasks) */
     float *param;
 } Net;
 
@@ -186,7 +199,7 @@ typedef struct {
     float *mean, *rsd;  /* (inputs) each: the means and 1 / the deviations, owned; or NULL */
 } InputMap;
 
-/* A column of a training table (a CSV file read as a table: see @@15),
+/* A column of a training table (a CSV file read as a table: see @@table),
  * as the model keeps it so that predict, eval and export read new files
  * the same way: a number (a missing value becomes the training mean), a
  * category (one-hot: one input per category, all 0 for one never seen),
@@ -259,7 +272,7 @@ typedef struct {
 } Data;
 
 /* ======================================================================== */
-/* @@3 diagnostics                                                          */
+/* @@diag diagnostics, checked sizes, memory                               */
 /* ======================================================================== */
 
 static const char *progname = "nn"; /* the one mutable global */
@@ -310,10 +323,6 @@ static double now_seconds(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
-
-/* ======================================================================== */
-/* @@4 checked sizes, memory                                                */
-/* ======================================================================== */
 
 /* *r = a * b; returns 0, or -1 on overflow. */
 static int mul_ok(size_t a, size_t b, size_t *r)
@@ -378,7 +387,7 @@ static void *alloc_array(size_t n, size_t sz)
 }
 
 /* ======================================================================== */
-/* @@5 number parsing                                                       */
+/* @@numbers number parsing, random numbers                                */
 /* ======================================================================== */
 
 /* Parse a whole string as a non-negative decimal integer <= max.  Returns 0
@@ -539,10 +548,6 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-/* ======================================================================== */
-/* @@6 random numbers                                                       */
-/* ======================================================================== */
-
 /* xoshiro256** seeded through splitmix64: one explicit state, passed by
  * pointer; used for initialisation and shuffling. */
 typedef struct {
@@ -601,10 +606,10 @@ static void shuffle(Rng *r, size_t *idx, size_t n)
 }
 
 /* ======================================================================== */
-/* @@7 byte I/O and CRC-32                                                  */
+/* @@files byte I/O, files, CRC-32                                         */
 /* ======================================================================== */
 
-/* The magic numbers of nn's own files (format notes in @@14), and of the
+/* The magic numbers of nn's own files (format notes in @@model), and of the
  * data formats it sniffs. */
 #define CKPT_MAGIC "\x89NNC\r\n\x1a\n"
 #define MODEL_MAGIC "\x89NNM\r\n\x1a\n"
@@ -635,7 +640,7 @@ static const char *sniff(int kind, const uint8_t *b, size_t n, int eof)
 }
 
 /* Whether a data file starting with b[0..n) is in a format read as a whole
- * (gzip, IDX) rather than CSV text; from the format table in @@15. */
+ * (gzip, IDX) rather than CSV text; from the format table in @@formats. */
 static int whole_format(const uint8_t *b, size_t n);
 
 /* One read(2) of fd into buf[*have..cap), retried when interrupted: *have
@@ -1095,181 +1100,8 @@ static void buf_floats(Buf *b, const float *p, size_t n)
     for (size_t i = 0; i < n; i++) buf_u32(b, f32_bits(p[i]));
 }
 
-/* Protocol Buffers' wire format, the encoding side, for ONNX export: a
- * message is a series of fields, each a key (field number << 3 | wire
- * type) then a varint (type 0), 4 bytes little-endian (type 5) or a
- * length and bytes (type 2: strings, bytes, nested messages and packed
- * repeated scalars).  A nested message is written into a Buf of its own
- * first, so its length is known. */
-static void pb_varint(Buf *b, uint64_t v)
-{
-    uint8_t t[10];
-    int n = 0;
-    do t[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)), v >>= 7;
-    while (v);
-    buf_put(b, t, (size_t)n);
-}
-
-static void pb_int(Buf *b, int field, int64_t v) { pb_varint(b, (uint64_t)field << 3), pb_varint(b, (uint64_t)v); }
-
-static void pb_bytes(Buf *b, int field, const void *p, size_t n)
-{
-    pb_varint(b, (uint64_t)field << 3 | 2), pb_varint(b, n);
-    buf_put(b, p, n);
-}
-
-static void pb_str(Buf *b, int field, const char *s) { pb_bytes(b, field, s, strlen(s)); }
-
-static void pb_float(Buf *b, int field, float v)
-{
-    pb_varint(b, (uint64_t)field << 3 | 5);
-    buf_u32(b, f32_bits(v));
-}
-
-/* Field `field` holding the message in m, which is freed. */
-static void pb_msg(Buf *b, int field, Buf *m)
-{
-    if (m->oom) b->oom = 1;
-    pb_bytes(b, field, m->p, m->n);
-    free(m->p);
-    memset(m, 0, sizeof *m);
-}
-
-/* Format notes: ONNX (onnx/onnx.proto, IR version 8, operator set 13).
- * nn writes a ModelProto: ir_version (1), opset_import (8: domain 1 "",
- * version 2), producer_name (2), producer_version (3), doc_string (6),
- * graph (7), metadata_props (14: key 1, value 2).  The GraphProto: node
- * (1), name (2), initializer (5), doc_string (10), input (11), output
- * (12).  A NodeProto: input (1), output (2), name (3), op_type (4),
- * attribute (5: name 1, f 2, i 3, ints 8, type 20 -- FLOAT 1, INT 2,
- * INTS 7).  A TensorProto: dims (1), data_type (2: FLOAT 1, INT64 7),
- * float_data (4, packed), int64_data (7, packed), name (8).  A
- * ValueInfoProto: name (1), type (2): TypeProto.tensor_type (1):
- * elem_type (1), shape (2): TensorShapeProto.dim (1): dim_value (1) or
- * dim_param (2).
- *
- * The graph takes rows as nn predict does: input "input" (N, features),
- * N free, the raw features.  The input map becomes Mul (1/divisor), Sub
- * and Mul (standardisation); dense layers Gemm (W (out, in), transB); a
- * network of images is reshaped to (N, H, W, C) -- nn's channel-last rows
- * -- and transposed to ONNX's (N, C, H, W) for Conv, MaxPool and
- * AveragePool, then back to channel-last and flattened before its first
- * dense layer, so the dense weights are nn's as they are; a convolution's
- * kernels (out, dy, dx, in) are permuted to (out, in, dy, dx). */
-typedef struct {
-    Buf nodes, inits;   /* the GraphProto's node and initializer fields, encoded */
-    char cur[32];       /* the tensor the next node reads */
-    int nchw;           /* cur is (N, C, H, W); else (N, features) */
-    int k;              /* tensors named so far */
-} Onnx;
-
-typedef struct {
-    const char *name;
-    int type;           /* 1 FLOAT, 2 INT, 7 INTS */
-    float f;
-    int64_t i[4];
-    int n;              /* INTS: how many */
-} OnnxAttr;
-
-/* A node op(in...) -> out, with attributes; out becomes g->cur. */
-static void onnx_node(Onnx *g, const char *op, const char *const *in, int nin, const char *out, const OnnxAttr *at, int nat)
-{
-    Buf n = {NULL, 0, 0, 0};
-    for (int k = 0; k < nin; k++) pb_str(&n, 1, in[k]);
-    pb_str(&n, 2, out), pb_str(&n, 3, out), pb_str(&n, 4, op);
-    for (int k = 0; k < nat; k++) {
-        Buf a = {NULL, 0, 0, 0};
-        pb_str(&a, 1, at[k].name);
-        if (at[k].type == 1) pb_float(&a, 2, at[k].f);
-        else if (at[k].type == 2) pb_int(&a, 3, at[k].i[0]);
-        else
-            for (int j = 0; j < at[k].n; j++) pb_int(&a, 8, at[k].i[j]);
-        pb_int(&a, 20, at[k].type);
-        pb_msg(&n, 5, &a);
-    }
-    pb_msg(&g->nodes, 1, &n);
-    if (out != g->cur) snprintf(g->cur, sizeof g->cur, "%s", out);
-}
-
-/* A fresh tensor name. */
-static const char *onnx_name(Onnx *g, char *buf, size_t n)
-{
-    snprintf(buf, n, "t%d", g->k++);
-    return buf;
-}
-
-/* A one-input node on g->cur into a new tensor. */
-static void onnx_unary(Onnx *g, const char *op, const OnnxAttr *at, int nat)
-{
-    char out[32];
-    const char *in[1] = {g->cur};
-    onnx_node(g, op, in, 1, onnx_name(g, out, sizeof out), at, nat);
-}
-
-/* An initializer: a float tensor of shape dims[0..nd) (v holds their
- * product), or an int64 one (iv) when v is NULL. */
-static void onnx_init(Onnx *g, const char *name, const int64_t *dims, int nd, const float *v, const int64_t *iv)
-{
-    Buf t = {NULL, 0, 0, 0}, d = {NULL, 0, 0, 0};
-    size_t cnt = 1;
-    for (int k = 0; k < nd; k++) pb_int(&t, 1, dims[k]), cnt *= (size_t)dims[k];
-    pb_int(&t, 2, v ? 1 : 7);
-    for (size_t i = 0; i < cnt; i++) {
-        if (v) buf_u32(&d, f32_bits(v[i]));
-        else pb_varint(&d, (uint64_t)iv[i]);
-    }
-    pb_bytes(&t, v ? 4 : 7, d.p, d.n); /* packed */
-    if (d.oom) t.oom = 1;
-    free(d.p);
-    pb_str(&t, 8, name);
-    pb_msg(&g->inits, 5, &t);
-}
-
-/* g->cur = g->cur op c, c a float constant tensor of n values (shape (n),
- * broadcast over the rows; (1) for a scalar). */
-static void onnx_const_op(Onnx *g, const char *op, const float *c, size_t n)
-{
-    char cn[32], out[32];
-    int64_t dim = (int64_t)n;
-    const char *in[2];
-    onnx_name(g, cn, sizeof cn);
-    onnx_init(g, cn, &dim, 1, c, NULL);
-    in[0] = g->cur, in[1] = cn;
-    onnx_node(g, op, in, 2, onnx_name(g, out, sizeof out), NULL, 0);
-}
-
-/* g->cur reshaped to dims[0..nd) (-1: the rest). */
-static void onnx_reshape(Onnx *g, const int64_t *dims, int nd)
-{
-    char sn[32], out[32];
-    int64_t d = nd;
-    const char *in[2];
-    onnx_name(g, sn, sizeof sn);
-    onnx_init(g, sn, &d, 1, NULL, dims);
-    in[0] = g->cur, in[1] = sn;
-    onnx_node(g, "Reshape", in, 2, onnx_name(g, out, sizeof out), NULL, 0);
-}
-
-/* Bring g->cur to the layout a layer needs: (N, C, H, W) for an image
- * layer, (N, features) in nn's channel-last order for a dense one. */
-static void onnx_layout(Onnx *g, const Layer *ly, int want_nchw)
-{
-    if (want_nchw && !g->nchw) {
-        int64_t s[4] = {-1, (int64_t)ly->ih, (int64_t)ly->iw, (int64_t)ly->ic};
-        OnnxAttr p = {"perm", 7, 0, {0, 3, 1, 2}, 4};
-        onnx_reshape(g, s, 4);
-        onnx_unary(g, "Transpose", &p, 1);
-        g->nchw = 1;
-    } else if (!want_nchw && g->nchw) {
-        OnnxAttr p = {"perm", 7, 0, {0, 2, 3, 1}, 4}, f = {"axis", 2, 0, {1}, 0};
-        onnx_unary(g, "Transpose", &p, 1);
-        onnx_unary(g, "Flatten", &f, 1);
-        g->nchw = 0;
-    }
-}
-
 /* ======================================================================== */
-/* @@8 gzip inflater                                                        */
+/* @@gzip gzip inflater                                                    */
 /* ======================================================================== */
 
 /* Format notes: gzip (RFC 1952) over DEFLATE (RFC 1951).  A gzip file is
@@ -1626,7 +1458,7 @@ static int gunzip(const uint8_t *in, size_t inlen, size_t maxout, const char *na
 }
 
 /* ======================================================================== */
-/* @@9 kernels                                                              */
+/* @@kernels kernels                                                       */
 /* ======================================================================== */
 
 /* Three kernels do all the arithmetic of training and prediction.  Every
@@ -1925,7 +1757,7 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
 #endif
 
 /* ======================================================================== */
-/* @@10 network                                                             */
+/* @@act activations and costs                                             */
 /* ======================================================================== */
 
 static const char *const cost_names[COST_COUNT] = {"?", "quadratic", "cross-entropy", "log-likelihood"};
@@ -2080,7 +1912,32 @@ static void activate(float *A, size_t m, size_t lda, size_t j0, size_t j1, int a
 
 static const char *cost_name(int c) { return c > 0 && c < COST_COUNT ? cost_names[c] : "?"; }
 
-/* ---- layer kinds -------------------------------------------------------- */
+/* ======================================================================== */
+/* @@layer the layer interface                                             */
+/* ======================================================================== */
+
+/* The ONNX graph a kind's export_onnx adds its nodes to, and the builder's
+ * calls it uses (format notes and definitions in @@export). */
+typedef struct {
+    Buf nodes, inits;   /* the GraphProto's node and initializer fields, encoded */
+    char cur[32];       /* the tensor the next node reads */
+    int nchw;           /* cur is (N, C, H, W); else (N, features) */
+    int k;              /* tensors named so far */
+} Onnx;
+
+typedef struct {
+    const char *name;
+    int type;           /* 1 FLOAT, 2 INT, 7 INTS */
+    float f;
+    int64_t i[4];
+    int n;              /* INTS: how many */
+} OnnxAttr;
+
+static void onnx_node(Onnx *g, const char *op, const char *const *in, int nin, const char *out, const OnnxAttr *at, int nat);
+static const char *onnx_name(Onnx *g, char *buf, size_t n);
+static void onnx_unary(Onnx *g, const char *op, const OnnxAttr *at, int nat);
+static void onnx_init(Onnx *g, const char *name, const int64_t *dims, int nd, const float *v, const int64_t *iv);
+static void onnx_layout(Onnx *g, const Layer *ly, int want_nchw);
 
 /* What each kind of layer does, as llm.c pairs matmul_forward with
  * matmul_backward and kann keeps an operator table.  Training and inference
@@ -2123,6 +1980,29 @@ typedef struct {
     void (*export_q8)(Buf *b, const Layer *ly, int l);                    /* C for that */
     int no_act;                                                           /* passes its values on as they are (linear) */
 } LayerKind;
+
+/* int8 inference (nn export --c FILE.h --int8).  A layer's weights, per output row (a dense unit, a convolution's map),
+ * as int8: q = round(w / s), s = the row's largest |w| / 127; its input,
+ * the row's (image's) activations, as int8 with one scale sx = largest
+ * |a| / 127; the products summed in int32, then z = acc * (s * sx) + b in
+ * float; activations and pools in float.  nn computes this (export
+ * --test) with the very operations the header's C does, in the same order,
+ * so the two give the same answers. */
+static int8_t q8_round(float v) { return (int8_t)(v >= 0 ? (int)(v + 0.5f) : -(int)(0.5f - v)); }
+
+/* a[0..n) as int8 into q; returns the scale. */
+static float q8_input(const float *a, size_t n, int8_t *q)
+{
+    float mx = 0, inv;
+    for (size_t i = 0; i < n; i++) mx = fabsf(a[i]) > mx ? fabsf(a[i]) : mx;
+    inv = mx > 0 ? 127.0f / mx : 0.0f;
+    for (size_t i = 0; i < n; i++) q[i] = q8_round(a[i] * inv);
+    return mx > 0 ? mx / 127.0f : 1.0f;
+}
+
+/* ======================================================================== */
+/* @@dense dense layers                                                    */
+/* ======================================================================== */
 
 /* A dense layer: every output unit j is B[j] + W[j] . x, W (nout, ldin). */
 static int dense_shape(Layer *ly, char *why, size_t n)
@@ -2226,6 +2106,32 @@ static void dense_onnx(Onnx *g, const Layer *ly, const float *W, const float *B,
     onnx_node(g, "Gemm", in, 3, onnx_name(g, out, sizeof out), &tb, 1);
     free(w);
 }
+
+static void dense_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
+{
+    const float sx = q8_input(a, ly->nin, qa);
+    for (size_t j = 0; j < ly->nout; j++) {
+        int32_t acc = 0;
+        for (size_t i = 0; i < ly->nin; i++) acc += (int32_t)Q[j * ly->nin + i] * qa[i];
+        z[j] = (float)acc * (S[j] * sx) + B[j];
+    }
+}
+
+static void dense_export_q8(Buf *b, const Layer *ly, int l)
+{
+    char t[512];
+    snprintf(t, sizeof t,
+             "    {\n        const float sx = nn_quantize(a, %zu, q);\n"
+             "        for (int j = 0; j < %zu; j++) {\n            int32_t acc = 0;\n"
+             "            for (int i = 0; i < %zu; i++) acc += (int32_t)nn_w%d[j * %zu + i] * q[i];\n"
+             "            z[j] = (float)acc * (nn_s%d[j] * sx) + nn_b%d[j];\n        }\n    }\n",
+             ly->nin, ly->nout, ly->nin, l, ly->nin, l, l);
+    buf_put(b, t, strlen(t));
+}
+
+/* ======================================================================== */
+/* @@conv convolutions                                                     */
+/* ======================================================================== */
 
 /* A convolution (LAYER_CONV): oc maps, each a k x k x ic kernel slid over
  * the input with stride 1 and `pad` rows and columns of zeros around it.
@@ -2477,6 +2383,33 @@ static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, 
     free(w);
 }
 
+static void conv_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
+{
+    const float sx = q8_input(a, ly->nin, qa);
+    const size_t k = ly->k, ic = ly->ic;
+    for (size_t oy = 0; oy < ly->oh; oy++)
+        for (size_t ox = 0; ox < ly->ow; ox++)
+            for (size_t c = 0; c < ly->oc; c++) {
+                int32_t acc = 0;
+                for (size_t dy = 0; dy < k; dy++) {
+                    size_t y = oy + dy - ly->pad; /* (wraps below 0: then >= ih) */
+                    if (oy + dy < ly->pad || y >= ly->ih) continue;
+                    for (size_t dx = 0; dx < k; dx++) {
+                        size_t x = ox + dx - ly->pad;
+                        if (ox + dx < ly->pad || x >= ly->iw) continue;
+                        for (size_t i = 0; i < ic; i++) acc += (int32_t)Q[c * ly->wcols + (dy * k + dx) * ic + i] * qa[(y * ly->iw + x) * ic + i];
+                    }
+                }
+                z[(oy * ly->ow + ox) * ly->oc + c] = (float)acc * (S[c] * sx) + B[c];
+            }
+}
+
+static void conv_export_q8(Buf *b, const Layer *ly, int l) { conv_loops_c(b, ly, l, 1); }
+
+/* ======================================================================== */
+/* @@pool pooling                                                          */
+/* ======================================================================== */
+
 /* Pooling (LAYER_MAXPOOL, LAYER_AVGPOOL): k x k windows with stride k,
  * each channel on its own, no parameters.  The windows must tile the
  * input.  Max pooling's gradient goes to the window's first largest input
@@ -2634,71 +2567,6 @@ static void pool_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, 
     onnx_unary(g, ly->kind == LAYER_MAXPOOL ? "MaxPool" : "AveragePool", at, 2);
 }
 
-/* ---- int8 inference (nn export --c FILE.h --int8) ------------------------
- * A layer's weights, per output row (a dense unit, a convolution's map),
- * as int8: q = round(w / s), s = the row's largest |w| / 127; its input,
- * the row's (image's) activations, as int8 with one scale sx = largest
- * |a| / 127; the products summed in int32, then z = acc * (s * sx) + b in
- * float; activations and pools in float.  nn computes this (export
- * --test) with the very operations the header's C does, in the same order,
- * so the two give the same answers. */
-static int8_t q8_round(float v) { return (int8_t)(v >= 0 ? (int)(v + 0.5f) : -(int)(0.5f - v)); }
-
-/* a[0..n) as int8 into q; returns the scale. */
-static float q8_input(const float *a, size_t n, int8_t *q)
-{
-    float mx = 0, inv;
-    for (size_t i = 0; i < n; i++) mx = fabsf(a[i]) > mx ? fabsf(a[i]) : mx;
-    inv = mx > 0 ? 127.0f / mx : 0.0f;
-    for (size_t i = 0; i < n; i++) q[i] = q8_round(a[i] * inv);
-    return mx > 0 ? mx / 127.0f : 1.0f;
-}
-
-static void dense_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
-{
-    const float sx = q8_input(a, ly->nin, qa);
-    for (size_t j = 0; j < ly->nout; j++) {
-        int32_t acc = 0;
-        for (size_t i = 0; i < ly->nin; i++) acc += (int32_t)Q[j * ly->nin + i] * qa[i];
-        z[j] = (float)acc * (S[j] * sx) + B[j];
-    }
-}
-
-static void dense_export_q8(Buf *b, const Layer *ly, int l)
-{
-    char t[512];
-    snprintf(t, sizeof t,
-             "    {\n        const float sx = nn_quantize(a, %zu, q);\n"
-             "        for (int j = 0; j < %zu; j++) {\n            int32_t acc = 0;\n"
-             "            for (int i = 0; i < %zu; i++) acc += (int32_t)nn_w%d[j * %zu + i] * q[i];\n"
-             "            z[j] = (float)acc * (nn_s%d[j] * sx) + nn_b%d[j];\n        }\n    }\n",
-             ly->nin, ly->nout, ly->nin, l, ly->nin, l, l);
-    buf_put(b, t, strlen(t));
-}
-
-static void conv_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
-{
-    const float sx = q8_input(a, ly->nin, qa);
-    const size_t k = ly->k, ic = ly->ic;
-    for (size_t oy = 0; oy < ly->oh; oy++)
-        for (size_t ox = 0; ox < ly->ow; ox++)
-            for (size_t c = 0; c < ly->oc; c++) {
-                int32_t acc = 0;
-                for (size_t dy = 0; dy < k; dy++) {
-                    size_t y = oy + dy - ly->pad; /* (wraps below 0: then >= ih) */
-                    if (oy + dy < ly->pad || y >= ly->ih) continue;
-                    for (size_t dx = 0; dx < k; dx++) {
-                        size_t x = ox + dx - ly->pad;
-                        if (ox + dx < ly->pad || x >= ly->iw) continue;
-                        for (size_t i = 0; i < ic; i++) acc += (int32_t)Q[c * ly->wcols + (dy * k + dx) * ic + i] * qa[(y * ly->iw + x) * ic + i];
-                    }
-                }
-                z[(oy * ly->ow + ox) * ly->oc + c] = (float)acc * (S[c] * sx) + B[c];
-            }
-}
-
-static void conv_export_q8(Buf *b, const Layer *ly, int l) { conv_loops_c(b, ly, l, 1); }
-
 /* A pool on one row, in float, as pool_export's C computes it. */
 static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
 {
@@ -2719,6 +2587,10 @@ static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const floa
             }
 }
 
+/* ======================================================================== */
+/* @@kinds the table of layer kinds                                        */
+/* ======================================================================== */
+
 static const LayerKind layer_kinds[LAYER_COUNT] = {
     [LAYER_DENSE] = {"dense", 0, dense_shape, dense_count, dense_macs, dense_init, dense_forward, dense_backward,
                      dense_update, dense_rec_save, dense_rec_load, dense_save, dense_load, dense_export, dense_onnx, dense_q8, dense_export_q8, 0},
@@ -2733,7 +2605,9 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
 /* The operations of layer l of n. */
 #define LK(n, l) (&layer_kinds[(n)->layer[l].kind])
 
-/* ---- tasks --------------------------------------------------------------- */
+/* ======================================================================== */
+/* @@tasks tasks: classification and regression                            */
+/* ======================================================================== */
 
 /* How a network does on a data set, as its task measures it. */
 typedef struct {
@@ -2919,6 +2793,10 @@ static const char *metric_text(const Net *N, double v, char *buf, size_t n)
     else snprintf(buf, n, "%s %.4f", TASK(N)->label, v);
     return buf;
 }
+
+/* ======================================================================== */
+/* @@net networks: layout and the layer spec                               */
+/* ======================================================================== */
 
 /* Which activation and cost combinations train correctly: each layer takes
  * an activation allowed where it is (acts[].where); cross-entropy needs a
@@ -3244,8 +3122,18 @@ static void net_init(Net *n, int init, Rng *r)
         LK(n, l)->init(&n->layer[l], NET_W(n, l), NET_B(n, l), init ? init : acts[n->layer[l].act].init, r);
 }
 
+/* A layer in the spec's notation: "20c5", "32c3p1", "mp2", "ap2", "100". */
+static const char *layer_text(const Layer *ly, char *buf, size_t n)
+{
+    if (ly->kind == LAYER_CONV && ly->pad) snprintf(buf, n, "%zuc%zup%zu", ly->oc, ly->k, ly->pad);
+    else if (ly->kind == LAYER_CONV) snprintf(buf, n, "%zuc%zu", ly->oc, ly->k);
+    else if (ly->kind != LAYER_DENSE) snprintf(buf, n, "%s%zu", ly->kind == LAYER_MAXPOOL ? "mp" : "ap", ly->k);
+    else snprintf(buf, n, "%zu", ly->nout);
+    return buf;
+}
+
 /* ======================================================================== */
-/* @@11 threads                                                             */
+/* @@threads threads                                                       */
 /* ======================================================================== */
 
 /* A generation barrier: cheap enough for several crossings per mini-batch.
@@ -3437,7 +3325,7 @@ static void split_range(size_t ld, int nt, int t, size_t *lo, size_t *hi)
 }
 
 /* ======================================================================== */
-/* @@12 training step                                                       */
+/* @@step training step                                                    */
 /* ======================================================================== */
 
 /* Copy rows rows[0..m) of the data set into X (m, ld) as floats, scaled by
@@ -4024,7 +3912,7 @@ static void trainer_free(Trainer *T)
 }
 
 /* ======================================================================== */
-/* @@13 inference                                                           */
+/* @@infer inference                                                       */
 /* ======================================================================== */
 
 /* Forward m <= NN_CHUNK rows held in s[0] (m, ld[0]) -- scaled, padding
@@ -4113,7 +4001,7 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
 }
 
 /* ======================================================================== */
-/* @@14 model file                                                          */
+/* @@model model file                                                      */
 /* ======================================================================== */
 
 /* Format notes: the nn model file, format version 4.  All integers are
@@ -4748,7 +4636,7 @@ static uint32_t data_crc(const Data *d)
 }
 
 /* ======================================================================== */
-/* @@15 data loaders                                                        */
+/* @@idx data sets and IDX files                                           */
 /* ======================================================================== */
 
 enum { LABEL_NONE = 0, LABEL_LAST = -1, LABEL_AUTO = -2 }; /* or k >= 1: the k-th column */
@@ -4970,6 +4858,10 @@ static int load_idx_labels(const uint8_t *buf, size_t len, const char *name, Dat
     return 0;
 }
 
+/* ======================================================================== */
+/* @@npy NumPy .npy and .npz                                               */
+/* ======================================================================== */
+
 /* Format notes: NumPy .npy (numpy/lib/format.py).  The magic "\x93NUMPY",
  * a version byte pair (1.0, 2.0 or 3.0), the header's length (2 bytes
  * little-endian in 1.0, 4 in 2.0 and 3.0), then the header: a Python dict
@@ -4984,7 +4876,7 @@ static int load_idx_labels(const uint8_t *buf, size_t len, const char *name, Dat
  * one an array, each entry stored or deflated.  nn reads the central
  * directory at the end (with zip64's records, which NumPy always writes
  * for its entries, whenever a field says 0xFFFF or 0xFFFFFFFF), checks that
- * each local header agrees, inflates with the inflater of @@8 and checks
+ * each local header agrees, inflates with the inflater of @@gzip and checks
  * the CRC-32 and the length. */
 
 #define NPY_MAXD 8
@@ -5606,12 +5498,15 @@ static int zip_extract(const uint8_t *b, size_t len, const char *name, const Zip
     return 0;
 }
 
-
 /* Format notes: CSV.  One example per line; fields separated by ',', ';' or
  * tab (the most frequent of them on the first line); LF or CRLF line ends;
  * blank lines skipped; spaces around fields ignored; optional header line.
  * Numbers are decimal ([+-]digits[.digits][e[+-]digits]); nan, inf and hex
  * are errors.  The label column, if any, holds a whole number 0..65535. */
+
+/* ======================================================================== */
+/* @@csv CSV                                                               */
+/* ======================================================================== */
 
 static int csv_sep(const char *p, const char *end)
 {
@@ -6205,7 +6100,9 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     return 0;
 }
 
-/* ---- tables -------------------------------------------------------------- */
+/* ======================================================================== */
+/* @@table tables                                                          */
+/* ======================================================================== */
 
 /* A CSV file read as a table (pandas' or a spreadsheet's): columns are
  * named by a header, some are not numbers (categories, free text), some
@@ -6215,7 +6112,6 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
  * names) and gathers the means and the categories; the second encodes each
  * row through that Table, as predict, eval and export do later with the
  * Table the model keeps. */
-
 
 /* How the fields of a file's lines map onto a Table: file column j is
  * table column src[j] (or -1: not used); table column c's features start at
@@ -6932,6 +6828,10 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     return 0;
 }
 
+/* ======================================================================== */
+/* @@formats data formats: dispatch, labels files, holdout                 */
+/* ======================================================================== */
+
 /* Replace *buf (*len bytes, a file image called name) by its gzip
  * contents when it is gzip; a gzip inside gzip is refused (a file that
  * inflates to itself exists).  On error *buf is freed. */
@@ -7428,7 +7328,7 @@ static int data_holdout(Data *all, size_t k, uint64_t seed, Data *rest, Data *he
 }
 
 /* ======================================================================== */
-/* @@16 training loop                                                       */
+/* @@train training loop                                                   */
 /* ======================================================================== */
 
 /* How to train: everything but the network and the data. */
@@ -7894,7 +7794,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
 }
 
 /* ======================================================================== */
-/* @@17 prediction output                                                   */
+/* @@output prediction output                                              */
 /* ======================================================================== */
 
 /* Streaming prediction.  Reads CSV text from a descriptor as it arrives:
@@ -8094,7 +7994,7 @@ static size_t npy_name(Buf *b, const char *s, size_t width)
     return k;
 }
 
-/* An .npy file (format 1.0, see @@15) of the elements in body: rows x
+/* An .npy file (format 1.0, see @@npy) of the elements in body: rows x
  * cols (cols 0: a vector) of dtype descr.  The header is padded so the
  * data starts at a multiple of 64 bytes, as NumPy's own. */
 static void npy_write(Buf *f, const char *descr, size_t rows, size_t cols, const Buf *body)
@@ -8365,7 +8265,713 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
 }
 
 /* ======================================================================== */
-/* @@18 command line                                                        */
+/* @@export exporters: C, int8, ONNX                                       */
+/* ======================================================================== */
+
+/* Protocol Buffers' wire format, the encoding side, for ONNX export: a
+ * message is a series of fields, each a key (field number << 3 | wire
+ * type) then a varint (type 0), 4 bytes little-endian (type 5) or a
+ * length and bytes (type 2: strings, bytes, nested messages and packed
+ * repeated scalars).  A nested message is written into a Buf of its own
+ * first, so its length is known. */
+static void pb_varint(Buf *b, uint64_t v)
+{
+    uint8_t t[10];
+    int n = 0;
+    do t[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)), v >>= 7;
+    while (v);
+    buf_put(b, t, (size_t)n);
+}
+
+static void pb_int(Buf *b, int field, int64_t v) { pb_varint(b, (uint64_t)field << 3), pb_varint(b, (uint64_t)v); }
+
+static void pb_bytes(Buf *b, int field, const void *p, size_t n)
+{
+    pb_varint(b, (uint64_t)field << 3 | 2), pb_varint(b, n);
+    buf_put(b, p, n);
+}
+
+static void pb_str(Buf *b, int field, const char *s) { pb_bytes(b, field, s, strlen(s)); }
+
+static void pb_float(Buf *b, int field, float v)
+{
+    pb_varint(b, (uint64_t)field << 3 | 5);
+    buf_u32(b, f32_bits(v));
+}
+
+/* Field `field` holding the message in m, which is freed. */
+static void pb_msg(Buf *b, int field, Buf *m)
+{
+    if (m->oom) b->oom = 1;
+    pb_bytes(b, field, m->p, m->n);
+    free(m->p);
+    memset(m, 0, sizeof *m);
+}
+
+/* Format notes: ONNX (onnx/onnx.proto, IR version 8, operator set 13).
+ * nn writes a ModelProto: ir_version (1), opset_import (8: domain 1 "",
+ * version 2), producer_name (2), producer_version (3), doc_string (6),
+ * graph (7), metadata_props (14: key 1, value 2).  The GraphProto: node
+ * (1), name (2), initializer (5), doc_string (10), input (11), output
+ * (12).  A NodeProto: input (1), output (2), name (3), op_type (4),
+ * attribute (5: name 1, f 2, i 3, ints 8, type 20 -- FLOAT 1, INT 2,
+ * INTS 7).  A TensorProto: dims (1), data_type (2: FLOAT 1, INT64 7),
+ * float_data (4, packed), int64_data (7, packed), name (8).  A
+ * ValueInfoProto: name (1), type (2): TypeProto.tensor_type (1):
+ * elem_type (1), shape (2): TensorShapeProto.dim (1): dim_value (1) or
+ * dim_param (2).
+ *
+ * The graph takes rows as nn predict does: input "input" (N, features),
+ * N free, the raw features.  The input map becomes Mul (1/divisor), Sub
+ * and Mul (standardisation); dense layers Gemm (W (out, in), transB); a
+ * network of images is reshaped to (N, H, W, C) -- nn's channel-last rows
+ * -- and transposed to ONNX's (N, C, H, W) for Conv, MaxPool and
+ * AveragePool, then back to channel-last and flattened before its first
+ * dense layer, so the dense weights are nn's as they are; a convolution's
+ * kernels (out, dy, dx, in) are permuted to (out, in, dy, dx). */
+/* A node op(in...) -> out, with attributes; out becomes g->cur. */
+static void onnx_node(Onnx *g, const char *op, const char *const *in, int nin, const char *out, const OnnxAttr *at, int nat)
+{
+    Buf n = {NULL, 0, 0, 0};
+    for (int k = 0; k < nin; k++) pb_str(&n, 1, in[k]);
+    pb_str(&n, 2, out), pb_str(&n, 3, out), pb_str(&n, 4, op);
+    for (int k = 0; k < nat; k++) {
+        Buf a = {NULL, 0, 0, 0};
+        pb_str(&a, 1, at[k].name);
+        if (at[k].type == 1) pb_float(&a, 2, at[k].f);
+        else if (at[k].type == 2) pb_int(&a, 3, at[k].i[0]);
+        else
+            for (int j = 0; j < at[k].n; j++) pb_int(&a, 8, at[k].i[j]);
+        pb_int(&a, 20, at[k].type);
+        pb_msg(&n, 5, &a);
+    }
+    pb_msg(&g->nodes, 1, &n);
+    if (out != g->cur) snprintf(g->cur, sizeof g->cur, "%s", out);
+}
+
+/* A fresh tensor name. */
+static const char *onnx_name(Onnx *g, char *buf, size_t n)
+{
+    snprintf(buf, n, "t%d", g->k++);
+    return buf;
+}
+
+/* A one-input node on g->cur into a new tensor. */
+static void onnx_unary(Onnx *g, const char *op, const OnnxAttr *at, int nat)
+{
+    char out[32];
+    const char *in[1] = {g->cur};
+    onnx_node(g, op, in, 1, onnx_name(g, out, sizeof out), at, nat);
+}
+
+/* An initializer: a float tensor of shape dims[0..nd) (v holds their
+ * product), or an int64 one (iv) when v is NULL. */
+static void onnx_init(Onnx *g, const char *name, const int64_t *dims, int nd, const float *v, const int64_t *iv)
+{
+    Buf t = {NULL, 0, 0, 0}, d = {NULL, 0, 0, 0};
+    size_t cnt = 1;
+    for (int k = 0; k < nd; k++) pb_int(&t, 1, dims[k]), cnt *= (size_t)dims[k];
+    pb_int(&t, 2, v ? 1 : 7);
+    for (size_t i = 0; i < cnt; i++) {
+        if (v) buf_u32(&d, f32_bits(v[i]));
+        else pb_varint(&d, (uint64_t)iv[i]);
+    }
+    pb_bytes(&t, v ? 4 : 7, d.p, d.n); /* packed */
+    if (d.oom) t.oom = 1;
+    free(d.p);
+    pb_str(&t, 8, name);
+    pb_msg(&g->inits, 5, &t);
+}
+
+/* g->cur = g->cur op c, c a float constant tensor of n values (shape (n),
+ * broadcast over the rows; (1) for a scalar). */
+static void onnx_const_op(Onnx *g, const char *op, const float *c, size_t n)
+{
+    char cn[32], out[32];
+    int64_t dim = (int64_t)n;
+    const char *in[2];
+    onnx_name(g, cn, sizeof cn);
+    onnx_init(g, cn, &dim, 1, c, NULL);
+    in[0] = g->cur, in[1] = cn;
+    onnx_node(g, op, in, 2, onnx_name(g, out, sizeof out), NULL, 0);
+}
+
+/* g->cur reshaped to dims[0..nd) (-1: the rest). */
+static void onnx_reshape(Onnx *g, const int64_t *dims, int nd)
+{
+    char sn[32], out[32];
+    int64_t d = nd;
+    const char *in[2];
+    onnx_name(g, sn, sizeof sn);
+    onnx_init(g, sn, &d, 1, NULL, dims);
+    in[0] = g->cur, in[1] = sn;
+    onnx_node(g, "Reshape", in, 2, onnx_name(g, out, sizeof out), NULL, 0);
+}
+
+/* Bring g->cur to the layout a layer needs: (N, C, H, W) for an image
+ * layer, (N, features) in nn's channel-last order for a dense one. */
+static void onnx_layout(Onnx *g, const Layer *ly, int want_nchw)
+{
+    if (want_nchw && !g->nchw) {
+        int64_t s[4] = {-1, (int64_t)ly->ih, (int64_t)ly->iw, (int64_t)ly->ic};
+        OnnxAttr p = {"perm", 7, 0, {0, 3, 1, 2}, 4};
+        onnx_reshape(g, s, 4);
+        onnx_unary(g, "Transpose", &p, 1);
+        g->nchw = 1;
+    } else if (!want_nchw && g->nchw) {
+        OnnxAttr p = {"perm", 7, 0, {0, 2, 3, 1}, 4}, f = {"axis", 2, 0, {1}, 0};
+        onnx_unary(g, "Transpose", &p, 1);
+        onnx_unary(g, "Flatten", &f, 1);
+        g->nchw = 0;
+    }
+}
+
+/* A float as a C constant: shortest round-trip text, always with a point
+ * or an exponent, and the f suffix (so firmware builds stay in float). */
+static const char *c_float(float v, char *buf, size_t n)
+{
+    size_t l;
+    snprintf(buf, n, "%.9g", (double)v);
+    l = strlen(buf);
+    if (!strpbrk(buf, ".e") && l + 3 < n) memcpy(buf + l, ".0", 3), l += 2;
+    if (l + 2 < n) buf[l] = 'f', buf[l + 1] = 0;
+    return buf;
+}
+
+/* s as the inside of a C string literal: \\ \" \? escaped, bytes outside
+ * printable ASCII as three-digit octal (which never runs on into the next
+ * character, as hex escapes can). */
+static void c_string(Buf *b, const char *s)
+{
+    char e[8];
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\\' || *p == '"' || *p == '?') e[0] = '\\', e[1] = (char)*p, e[2] = 0;
+        else if (*p < 32 || *p > 126) snprintf(e, sizeof e, "\\%03o", *p);
+        else e[0] = (char)*p, e[1] = 0;
+        buf_put(b, e, strlen(e));
+    }
+}
+
+/* s inside a C comment: "*" "/" cannot end it and control bytes are dropped. */
+static void c_comment(Buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if ((unsigned char)*p < 32) continue;
+        buf_put(b, p, 1);
+        if (*p == '*' && p[1] == '/') buf_put(b, " ", 1);
+    }
+}
+
+/* The C of a table's encoding: nn_encode() and nn_predict_fields(). */
+static void export_table(Buf *b, const Table *tab)
+{
+    char line[1024], fb[40];
+    size_t off = 0;
+#define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(b, line, strlen(line)))
+    EMIT("#define NN_COLUMNS %u\nstatic const char *const nn_column_names[NN_COLUMNS] = {", tab->ncol);
+    for (uint32_t c = 0; c < tab->ncol; c++) {
+        EMIT("%s", c ? (c % 6 ? ", " : ",\n    ") : "\n    ");
+        if (tab->col[c].name) EMIT("\""), c_string(b, tab->col[c].name), EMIT("\"");
+        else EMIT("NULL");
+    }
+    EMIT("};\n\n/* Whether field f is a missing value, as nn reads one. */\nstatic inline int nn_missing(const char *f)\n{\n");
+    EMIT("    static const char *const spell[] = {");
+    for (int k = 0; missing_spellings[k]; k++) EMIT("\"%s\", ", missing_spellings[k]);
+    EMIT("NULL};\n    if (!f || !*f) return 1;\n    for (int k = 0; spell[k]; k++)\n        if (!strcmp(f, spell[k])) return 1;\n    return 0;\n}\n\n");
+    EMIT("/* Field f as a number, as nn reads one: [+-]digits[.digits][e[+-]digits],\n"
+         " * finite as a float (no hex, inf or nan); 0, or -1. */\n"
+         "static inline int nn_number(const char *f, float *v)\n{\n    const char *p = f;\n    char *end;\n    int dig = 0;\n"
+         "    if (*p == '+' || *p == '-') p++;\n    for (; *p >= '0' && *p <= '9'; p++) dig++;\n"
+         "    if (*p == '.')\n        for (p++; *p >= '0' && *p <= '9'; p++) dig++;\n"
+         "    if (!dig) return -1;\n    if (*p == 'e' || *p == 'E') {\n        p++;\n        if (*p == '+' || *p == '-') p++;\n"
+         "        if (*p < '0' || *p > '9') return -1;\n        while (*p >= '0' && *p <= '9') p++;\n    }\n"
+         "    if (*p) return -1;\n    *v = strtof(f, &end);\n    return isfinite(*v) ? 0 : -1;\n}\n\n");
+    EMIT("/* The features of a row of text fields (see the top); returns 0, or the\n * column (from 1) whose number does not read%s. */\n",
+         tab->missing == MISS_ERROR ? " or whose value is missing (the model was trained with --missing error)" : "");
+    EMIT("static inline int nn_encode(const char *const *field, float *in)\n{\n");
+    EMIT("    for (int i = 0; i < NN_INPUTS; i++) in[i] = 0.0f;\n");
+    for (uint32_t c = 0; c < tab->ncol; c++) {
+        const Column *C = &tab->col[c];
+        if (C->kind == COL_NUMBER) {
+            if (tab->missing == MISS_ERROR) /* as nn: a missing value is an error */
+                EMIT("    if (nn_missing(field[%u])) return %u;\n", c, c + 1);
+            else
+                EMIT("    if (nn_missing(field[%u])) in[%zu] = %s;\n", c, off, c_float(C->fill, fb, sizeof fb));
+            EMIT("    else if (nn_number(field[%u], &in[%zu])) return %u;\n", c, off, c + 1);
+            off++;
+        } else if (C->kind == COL_CATEGORY) {
+            int has_missing = 0;
+            EMIT("    {\n        static const char *const cat[%u] = {", C->ncat);
+            for (uint32_t k = 0; k < C->ncat; k++) {
+                EMIT("%s\"", k ? ", " : "");
+                c_string(b, C->cats[k]);
+                EMIT("\"");
+                has_missing |= !C->cats[k][0];
+            }
+            if (tab->missing == MISS_ERROR) EMIT("};\n        if (nn_missing(field[%u])) return %u;\n", c, c + 1);
+            else EMIT("};\n");
+            EMIT("        const char *f = nn_missing(field[%u]) ? %s : field[%u];\n", c, has_missing ? "\"\"" : "NULL", c);
+            EMIT("        for (int k = 0; f && k < %u; k++)\n            if (!strcmp(f, cat[k])) in[%zu + k] = 1.0f; /* unseen: all 0 */\n    }\n",
+                 C->ncat, off);
+            off += C->ncat;
+        }
+    }
+    EMIT("    return 0;\n}\n\n");
+    EMIT("/* nn_encode, then nn_predict; -1 when nn_encode fails or an output is not finite. */\n");
+    EMIT("static inline int nn_predict_fields(const char *const *field, float *out)\n{\n    float in[NN_INPUTS];\n");
+    EMIT("    int r;\n    if (nn_encode(field, in)) return -1;\n    r = nn_predict(in, out);\n");
+    EMIT("    for (int k = 0; k < NN_OUTPUTS; k++)\n        if (!isfinite(out[k])) return -1; /* a value too large for the scaling */\n");
+    EMIT("    return r;\n}\n\n");
+#undef EMIT
+}
+
+/* ---- the int8 quantiser, the writers and their table --------------------- */
+
+/* A network's int8 weights and their scales, per layer with weights. */
+typedef struct {
+    int8_t *q[NN_MAX_LAYERS];
+    float *s[NN_MAX_LAYERS];
+} Q8;
+
+static void q8_free(Q8 *Q)
+{
+    for (int l = 0; l < NN_MAX_LAYERS; l++) free(Q->q[l]), free(Q->s[l]);
+    memset(Q, 0, sizeof *Q);
+}
+
+/* Quantise N's weights (see "int8 inference" in @@layer); -1 with why. */
+static int q8_make(const Net *N, Q8 *Q, char *why, size_t n)
+{
+    memset(Q, 0, sizeof *Q);
+    for (int l = 1; l < N->nl; l++) {
+        const Layer *ly = &N->layer[l];
+        if (!ly->nw) continue;
+        if (ly->wcols > (size_t)INT32_MAX / (127 * 127)) { /* the int32 sum could overflow */
+            snprintf(why, n, "layer %d has %zu inputs a unit; int8 with int32 sums takes at most %d", l, ly->wcols, INT32_MAX / (127 * 127));
+            q8_free(Q);
+            return -1;
+        }
+        if (!(Q->q[l] = alloc_array(ly->wrows * ly->wcols, 1)) || !(Q->s[l] = alloc_array(ly->wrows, sizeof(float)))) {
+            snprintf(why, n, "out of memory");
+            q8_free(Q);
+            return -1;
+        }
+        for (size_t j = 0; j < ly->wrows; j++) {
+            const float *w = NET_W(N, l) + j * ly->ldw;
+            float mx = 0, inv;
+            for (size_t i = 0; i < ly->wcols; i++) mx = fabsf(w[i]) > mx ? fabsf(w[i]) : mx;
+            inv = mx > 0 ? 127.0f / mx : 0.0f;
+            Q->s[l][j] = mx > 0 ? mx / 127.0f : 1.0f;
+            for (size_t i = 0; i < ly->wcols; i++) Q->q[l][j * ly->wcols + i] = q8_round(w[i] * inv);
+        }
+    }
+    return 0;
+}
+
+/* a = f(z) over n values, as the exporter's C (acts[].c) computes it. */
+static void act_as_c(int act, float *z, float *a, size_t n)
+{
+    if (act == ACT_SOFTMAX) { /* (in float: no software doubles on a Cortex-M; nn's own sums in double) */
+        float mx = z[0], sum = 0.0f;
+        for (size_t j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;
+        for (size_t j = 0; j < n; j++) sum += z[j] = expf(z[j] - mx);
+        for (size_t j = 0; j < n; j++) a[j] = z[j] / sum;
+        return;
+    }
+    for (size_t j = 0; j < n; j++)
+        a[j] = act == ACT_SIGMOID ? 1.0f / (1.0f + expf(-z[j])) : act == ACT_TANH ? tanhf(z[j]) : act == ACT_RELU ? (z[j] > 0 ? z[j] : 0.0f)
+             : act == ACT_LEAKY ? (z[j] > 0 ? z[j] : LEAKY_SLOPE * z[j]) : z[j];
+}
+
+/* The int8 header's nn_predict, in nn: x raw features; a, z (NN_WIDEST
+ * floats) and q (NN_WIDEST bytes) scratch; out (outputs).  Returns the
+ * label. */
+static int q8_predict(const Net *N, const Q8 *Q, const Meta *M, const float *x, float *a, float *z, int8_t *q, float *out)
+{
+    const int L = N->nl - 1;
+    const size_t K = N->size[L];
+    int best = 0;
+    for (size_t i = 0; i < N->size[0]; i++) a[i] = x[i] * (1.0f / M->in.div);
+    if (M->in.mean)
+        for (size_t i = 0; i < N->size[0]; i++) a[i] = (a[i] - M->in.mean[i]) * M->in.rsd[i];
+    for (int l = 1; l <= L; l++) {
+        LK(N, l)->q8(&N->layer[l], Q->q[l], Q->s[l], NET_B(N, l), a, q, z);
+        act_as_c(N->layer[l].act, z, a, N->size[l]);
+    }
+    for (size_t k = 0; k < K; k++) {
+        out[k] = N->task == TASK_REGRESS ? a[k] * M->out.sd[k] + M->out.mean[k] : a[k];
+        if (a[k] > a[best]) best = (int)k;
+    }
+    if (K == 1 && N->task != TASK_REGRESS) best = a[0] > 0.5f;
+    return N->task == TASK_REGRESS ? 0 : best;
+}
+
+typedef struct {
+    const Net *N;
+    const Q8 *Q;
+    const Meta *M;
+    const Data *d;
+    float *out;     /* (n, outputs) */
+    int32_t *pred;  /* (n) */
+    int oom;
+} Q8Job;
+
+static void q8_job(void *arg, int tid, int nt)
+{
+    Q8Job *J = arg;
+    const Net *N = J->N;
+    size_t r0 = J->d->n * (size_t)tid / (size_t)nt, r1 = J->d->n * (size_t)(tid + 1) / (size_t)nt, wide = 0, D = N->size[0];
+    for (int l = 0; l < N->nl; l++) wide = N->size[l] > wide ? N->size[l] : wide;
+    float *a = malloc(wide * sizeof *a), *z = malloc(wide * sizeof *z), *x = malloc(D * sizeof *x);
+    int8_t *q = malloc(wide);
+    if (!a || !z || !x || !q) J->oom = 1;
+    for (size_t r = r0; r < r1 && a && z && x && q; r++) {
+        for (size_t i = 0; i < D; i++) x[i] = J->d->x8 ? (float)J->d->x8[r * D + i] : J->d->xf[r * D + i];
+        J->pred[r] = q8_predict(N, J->Q, J->M, x, a, z, q, J->out + r * N->size[N->nl - 1]);
+    }
+    free(a), free(z), free(x), free(q);
+}
+
+/* The figure --test prints and the header records: accuracy, or for a
+ * regression the root mean squared error, of outputs `out` (in the
+ * data's units) and labels `pred` on d. */
+static void test_figure(const Net *N, const Data *d, const float *out, const int32_t *pred, char *buf, size_t n)
+{
+    size_t K = N->size[N->nl - 1], right = 0;
+    double se = 0;
+    if (N->task == TASK_REGRESS) {
+        for (size_t r = 0; r < d->n; r++)
+            for (size_t k = 0; k < K; k++) {
+                double e = (double)out[r * K + k] - (double)d->t[r * d->nt + k];
+                se += e * e;
+            }
+        snprintf(buf, n, "RMSE %.6g", sqrt(se / (double)(d->n * K)));
+        return;
+    }
+    for (size_t r = 0; r < d->n; r++) right += pred[r] == d->y[r];
+    snprintf(buf, n, "accuracy %.2f%% (%zu/%zu)", 100.0 * (double)right / (double)d->n, right, d->n);
+}
+
+/* What an exporter gets beside the model. */
+typedef struct {
+    const char *model;  /* its path, for the comments */
+    const Q8 *q8;       /* the C header's weights as int8 (--int8), or NULL */
+    char test[600];     /* what --test measured, for the header's comment, or "" */
+} ExportOpt;
+
+/* The network in the spec's notation, e.g. "1x28x28-20c5relu-mp2-100relu-10softmax". */
+static void net_spec(const Net *N, char *buf, size_t n)
+{
+    char fb[40];
+    size_t k = 0;
+    buf[0] = 0;
+    if (net_images(N)) k += (size_t)snprintf(buf, n, "%zux%zux%zu", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
+    else k += (size_t)snprintf(buf, n, "%zu", N->size[0]);
+    for (int l = 1; l < N->nl && k < n; l++)
+        k += (size_t)snprintf(buf + k, n - k, "-%s%s", layer_text(&N->layer[l], fb, sizeof fb),
+                              layer_kinds[N->layer[l].kind].no_act ? "" : act_name(N->layer[l].act));
+}
+
+/* The C header: the weights as float arrays (or int8 ones with their
+ * scales) and nn_predict(), which computes what nn predict --probs does
+ * (float: the same operations summed in plain order, results agree to
+ * float rounding; int8: what export --test measured). */
+static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
+{
+    const int L = N->nl - 1, q8 = eo->q8 != NULL;
+    char line[1024], fb[40], spec[1024];
+#define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(b, line, strlen(line)))
+    net_spec(N, spec, sizeof spec);
+    EMIT("/* Generated by nn %s from ", NN_VERSION);
+    c_comment(b, eo->model);
+    EMIT(": a %d-layer network %.900s", N->nl, spec);
+    if (net_images(N) && N->shape[0][0] > 1) EMIT(",\n * images read pixel by pixel, a pixel's %zu channels together", N->shape[0][0]);
+    if (q8)
+        EMIT(",\n * quantised: each unit's (map's) weights int8 with a float scale, its input\n"
+             " * int8 with one scale a layer, sums in int32, activations in float");
+    if (N->task == TASK_REGRESS) EMIT(".\n * Use: float out[NN_OUTPUTS]; nn_predict(in, out);\n");
+    else EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
+    if (M->nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
+    if (M->tab.ncol)
+        EMIT(" * From a row of the training table's NN_COLUMNS text fields (as nn reads a\n"
+             " * CSV line; label, target and ignored columns are not read and may be NULL):\n"
+             " * nn_encode(fields, in) makes the NN_INPUTS features -- a missing value\n"
+             " * (NULL, \"\", NA, ...) the training mean, a category one-hot, an unseen one\n"
+             " * all 0 -- and nn_predict_fields(fields, out) does both.\n");
+    EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M->tab.ncol ? "encoded " : "raw ",
+         (double)M->in.div, M->in.mean ? " and standardises them" : "");
+    if (N->task == TASK_REGRESS) EMIT(" * out: the predicted values, in the data's units (what nn predict prints).  Needs <math.h> (-lm).\n");
+    else EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm).\n");
+    if (eo->test[0]) {
+        EMIT(" * Measured by nn export --test on ");
+        c_comment(b, eo->test);
+        EMIT(".\n */\n");
+    } else if (q8) {
+        EMIT(" * Accuracy not measured: nn export MODEL --c FILE.h --int8 --test DATA prints\n"
+             " * it beside the float network's and records it here. */\n");
+    } else {
+        EMIT(" */\n");
+    }
+    EMIT("#ifndef NN_MODEL_H\n#define NN_MODEL_H\n#include <math.h>\n%s%s\n", q8 ? "#include <stdint.h>\n" : "",
+         M->tab.ncol ? "#include <stdlib.h>\n#include <string.h>\n" : "");
+    EMIT("#define NN_INPUTS %zu\n#define NN_OUTPUTS %zu\n#define NN_WIDEST ", N->size[0], N->size[L]);
+    {
+        size_t wide = 0;
+        for (int l = 0; l < N->nl; l++) wide = N->size[l] > wide ? N->size[l] : wide;
+        EMIT("%zu\n\n", wide);
+    }
+    if (M->nnames) {
+        EMIT("#define NN_CLASSES %zu\nstatic const char *const nn_class_names[NN_CLASSES] = {", (size_t)M->nnames);
+        for (size_t k = 0; k < M->nnames; k++) {
+            EMIT("%s\"", k ? ", " : "\n    ");
+            c_string(b, M->names[k]);
+            EMIT("\"");
+        }
+        EMIT("};\n\n");
+    }
+    for (int l = 1; l <= L; l++) {
+        const Layer *ly = &N->layer[l]; /* its parameter views: W (wrows, wcols) in rows of ldw, B (nbias) */
+        if (!ly->nw) continue; /* (a pool) */
+        EMIT("static const %s nn_w%d[%zu] = {", q8 ? "int8_t" : "float", l, ly->wrows * ly->wcols);
+        for (size_t j = 0; j < ly->wrows; j++)
+            for (size_t i = 0; i < ly->wcols; i++) {
+                size_t at = j * ly->wcols + i;
+                const char *sep = at ? (at % (q8 ? 16 : 8) ? ", " : ",\n    ") : "\n    ";
+                if (q8) EMIT("%s%d", sep, eo->q8->q[l][at]);
+                else EMIT("%s%s", sep, c_float(NET_W(N, l)[j * ly->ldw + i], fb, sizeof fb));
+            }
+        if (q8) {
+            EMIT("};\nstatic const float nn_s%d[%zu] = {", l, ly->wrows);
+            for (size_t j = 0; j < ly->wrows; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(eo->q8->s[l][j], fb, sizeof fb));
+        }
+        EMIT("};\nstatic const float nn_b%d[%zu] = {", l, ly->nbias);
+        for (size_t j = 0; j < ly->nbias; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(N, l)[j], fb, sizeof fb));
+        EMIT("};\n\n");
+    }
+    if (M->in.mean) {
+        EMIT("static const float nn_mean[%zu] = {", N->size[0]);
+        for (size_t i = 0; i < N->size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M->in.mean[i], fb, sizeof fb));
+        EMIT("};\nstatic const float nn_rsd[%zu] = {", N->size[0]);
+        for (size_t i = 0; i < N->size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M->in.rsd[i], fb, sizeof fb));
+        EMIT("};\n\n");
+    }
+    if (N->task == TASK_REGRESS) {
+        EMIT("static const float nn_target_mean[%u] = {", M->out.n);
+        for (uint32_t k = 0; k < M->out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M->out.mean[k], fb, sizeof fb));
+        EMIT("};\nstatic const float nn_target_sd[%u] = {", M->out.n);
+        for (uint32_t k = 0; k < M->out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M->out.sd[k], fb, sizeof fb));
+        EMIT("};\n\n");
+    }
+    if (q8)
+        EMIT("/* a[0..n) as int8 into q, rounded to nearest; returns their scale. */\n"
+             "static float nn_quantize(const float *a, int n, int8_t *q)\n{\n    float mx = 0.0f, inv;\n"
+             "    for (int i = 0; i < n; i++) mx = fabsf(a[i]) > mx ? fabsf(a[i]) : mx;\n"
+             "    inv = mx > 0 ? 127.0f / mx : 0.0f;\n"
+             "    for (int i = 0; i < n; i++) {\n        const float v = a[i] * inv;\n"
+             "        q[i] = (int8_t)(v >= 0 ? (int)(v + 0.5f) : -(int)(0.5f - v));\n    }\n"
+             "    return mx > 0 ? mx / 127.0f : 1.0f;\n}\n\n");
+    EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n%s    int best = 0;\n",
+         q8 ? "    int8_t q[NN_WIDEST];\n" : "");
+    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M->in.div, fb, sizeof fb));
+    if (M->in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
+    for (int l = 1; l <= L; l++) {
+        if (q8) LK(N, l)->export_q8(b, &N->layer[l], l);
+        else LK(N, l)->export_c(b, &N->layer[l], l);
+        EMIT(acts[N->layer[l].act].c, N->size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
+    }
+    if (N->task == TASK_REGRESS) {
+        EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) out[k] = a[k] * nn_target_sd[k] + nn_target_mean[k]; /* into the data's units */\n");
+        EMIT("    return best;\n}\n\n");
+    } else {
+        EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) {\n        out[k] = a[k];\n        if (a[k] > a[best]) best = k;\n    }\n");
+        if (N->size[L] == 1) EMIT("    best = a[0] > 0.5f; /* binary: P(label 1) */\n");
+        EMIT("    return best;\n}\n\n");
+    }
+    if (M->tab.ncol) export_table(b, &M->tab);
+    EMIT("#endif\n");
+#undef EMIT
+}
+
+/* s as a JSON string into b (a byte that is not UTF-8 read as Latin-1). */
+static void json_string(Buf *b, const char *s)
+{
+    char e[8];
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    buf_put(b, "\"", 1);
+    for (; p < end; p++) {
+        size_t n = utf8_len(p, end);
+        if (*p == '"' || *p == '\\') e[0] = '\\', e[1] = (char)*p, buf_put(b, e, 2);
+        else if (*p < 0x20 || *p == 0x7f || !n) snprintf(e, sizeof e, "\\u%04x", *p), buf_put(b, e, 6);
+        else buf_put(b, p, n), p += n - 1;
+    }
+    buf_put(b, "\"", 1);
+}
+
+static void onnx_meta(Buf *m, const char *key, const char *value)
+{
+    Buf e = {NULL, 0, 0, 0};
+    pb_str(&e, 1, key), pb_str(&e, 2, value);
+    pb_msg(m, 14, &e);
+}
+
+/* A ValueInfoProto: a tensor of elem type t, shape (N, k) (k 0: (N)). */
+static void onnx_value(Buf *g, int field, const char *name, int t, size_t k)
+{
+    Buf v = {NULL, 0, 0, 0}, ty = {NULL, 0, 0, 0}, tt = {NULL, 0, 0, 0}, sh = {NULL, 0, 0, 0}, d = {NULL, 0, 0, 0};
+    pb_str(&d, 2, "N");
+    pb_msg(&sh, 1, &d);
+    if (k) pb_int(&d, 1, (int64_t)k), pb_msg(&sh, 1, &d);
+    pb_int(&tt, 1, t), pb_msg(&tt, 2, &sh);
+    pb_msg(&ty, 1, &tt);
+    pb_str(&v, 1, name), pb_msg(&v, 2, &ty);
+    pb_msg(g, field, &v);
+}
+
+/* The ONNX model (see its format notes above). */
+static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
+{
+    Onnx g;
+    Buf gr = {NULL, 0, 0, 0}, op = {NULL, 0, 0, 0}, js = {NULL, 0, 0, 0};
+    const int L = N->nl - 1;
+    const size_t K = N->size[L];
+    char t[1200], spec[1024];
+    memset(&g, 0, sizeof g);
+    snprintf(g.cur, sizeof g.cur, "input");
+    if (M->in.div != 1.0f) {
+        float r = 1.0f / M->in.div;
+        onnx_const_op(&g, "Mul", &r, 1);
+    }
+    if (M->in.mean) onnx_const_op(&g, "Sub", M->in.mean, N->size[0]), onnx_const_op(&g, "Mul", M->in.rsd, N->size[0]);
+    for (int l = 1; l <= L; l++) {
+        const Layer *ly = &N->layer[l];
+        const char *a = acts[ly->act].onnx;
+        LK(N, l)->export_onnx(&g, ly, NET_W(N, l), NET_B(N, l), l);
+        if (LK(N, l)->no_act || !a) continue;
+        if (ly->act == ACT_SOFTMAX) onnx_layout(&g, ly, 0);
+        if (ly->act == ACT_LEAKY) {
+            OnnxAttr al = {"alpha", 1, LEAKY_SLOPE, {0}, 0};
+            onnx_unary(&g, a, &al, 1);
+        } else if (ly->act == ACT_SOFTMAX) {
+            OnnxAttr ax = {"axis", 2, 0, {1}, 0};
+            onnx_unary(&g, a, &ax, 1);
+        } else {
+            onnx_unary(&g, a, NULL, 0);
+        }
+    }
+    onnx_layout(&g, &N->layer[L], 0);
+    if (N->task == TASK_REGRESS) {
+        const char *in[1] = {g.cur};
+        onnx_const_op(&g, "Mul", M->out.sd, K), onnx_const_op(&g, "Add", M->out.mean, K);
+        in[0] = g.cur;
+        onnx_node(&g, "Identity", in, 1, "values", NULL, 0);
+    } else {
+        const char *in[1] = {g.cur};
+        onnx_node(&g, "Identity", in, 1, "probs", NULL, 0);
+        if (K == 1) { /* P(label 1) > 0.5 */
+            float half = 0.5f;
+            int64_t flat = -1;
+            OnnxAttr to = {"to", 2, 0, {7}, 0};
+            onnx_const_op(&g, "Greater", &half, 1);
+            onnx_unary(&g, "Cast", &to, 1);
+            onnx_reshape(&g, &flat, 1);
+        } else {
+            OnnxAttr at[2] = {{"axis", 2, 0, {1}, 0}, {"keepdims", 2, 0, {0}, 0}};
+            onnx_unary(&g, "ArgMax", at, 2); /* (ties: the first, as nn) */
+        }
+        in[0] = g.cur;
+        onnx_node(&g, "Identity", in, 1, "label", NULL, 0);
+    }
+    /* the graph */
+    buf_put(&gr, g.nodes.p, g.nodes.n);
+    pb_str(&gr, 2, "nn");
+    buf_put(&gr, g.inits.p, g.inits.n);
+    if (g.nodes.oom || g.inits.oom) gr.oom = 1;
+    free(g.nodes.p), free(g.inits.p);
+    net_spec(N, spec, sizeof spec);
+    if (M->tab.ncol)
+        snprintf(t, sizeof t, "%.900s, trained by nn on a table; input: rows of %zu encoded features, as metadata input_features lists them "
+                 "(a number column as it is, a missing value its fill; a category column one-hot, an unseen category all 0)", spec, N->size[0]);
+    else
+        snprintf(t, sizeof t, "%.900s, trained by nn; input: rows of %zu raw features as nn predict reads them%s", spec, N->size[0],
+                 net_images(N) && N->shape[0][0] > 1 ? " (images pixel by pixel, a pixel's channels together)" : "");
+    pb_str(&gr, 10, t);
+    onnx_value(&gr, 11, "input", 1, N->size[0]);
+    if (N->task == TASK_REGRESS) onnx_value(&gr, 12, "values", 1, K);
+    else onnx_value(&gr, 12, "probs", 1, K), onnx_value(&gr, 12, "label", 7, 0);
+    /* the model */
+    pb_int(b, 1, 8); /* IR version 8 */
+    pb_str(b, 2, "nn"), pb_str(b, 3, NN_VERSION);
+    pb_str(b, 6, t);
+    pb_msg(b, 7, &gr);
+    pb_str(&op, 1, ""), pb_int(&op, 2, 13);
+    pb_msg(b, 8, &op);
+    onnx_meta(b, "layers", spec);
+    onnx_meta(b, "task", N->task == TASK_REGRESS ? "regression" : "classification");
+    onnx_meta(b, "source", eo->model);
+    if (M->nnames) {
+        buf_put(&js, "[", 1);
+        for (uint32_t k = 0; k < M->nnames; k++) {
+            if (k) buf_put(&js, ",", 1);
+            json_string(&js, M->names[k]);
+        }
+        buf_put(&js, "]", 2); /* (with the NUL) */
+        if (js.oom) b->oom = 1;
+        else onnx_meta(b, "class_names", (const char *)js.p);
+        free(js.p);
+    }
+    if (M->tab.ncol) { /* how a table's row becomes the inputs, one entry an input */
+        Buf f = {NULL, 0, 0, 0};
+        char num[48];
+        int first = 1;
+        buf_put(&f, "[", 1);
+        for (uint32_t c = 0; c < M->tab.ncol; c++) {
+            const Column *C = &M->tab.col[c];
+            char cname[32];
+            snprintf(cname, sizeof cname, "column %u", c + 1);
+            for (uint32_t k = 0; k < (C->kind == COL_CATEGORY ? C->ncat : C->kind == COL_NUMBER ? 1u : 0u); k++, first = 0) {
+                buf_put(&f, first ? "{\"column\":" : ",{\"column\":", first ? 10 : 11);
+                json_string(&f, C->name ? C->name : cname);
+                if (C->kind == COL_NUMBER) {
+                    snprintf(num, sizeof num, ",\"fill\":%.9g}", (double)C->fill);
+                    buf_put(&f, num, strlen(num));
+                } else {
+                    buf_put(&f, ",\"category\":", 12);
+                    json_string(&f, C->cats[k]);
+                    buf_put(&f, "}", 1);
+                }
+            }
+        }
+        buf_put(&f, "]", 2); /* (with the NUL) */
+        if (f.oom) b->oom = 1;
+        else onnx_meta(b, "input_features", (const char *)f.p);
+        free(f.p);
+    }
+    snprintf(t, sizeof t, "%.9g", (double)M->in.div), onnx_meta(b, "input_divisor", t);
+    onnx_meta(b, "standardized", M->in.mean ? "yes" : "no");
+    snprintf(t, sizeof t, "%s", opt_names[M->optimizer ? M->optimizer : OPT_SGD]), onnx_meta(b, "optimizer", t);
+    snprintf(t, sizeof t, "%.9g", (double)M->eta), onnx_meta(b, "eta", t);
+    snprintf(t, sizeof t, "%u", M->batch), onnx_meta(b, "batch", t);
+    snprintf(t, sizeof t, "%u", M->epochs_done), onnx_meta(b, "epochs", t);
+    snprintf(t, sizeof t, "%.9g", (double)M->lambda), onnx_meta(b, "lambda", t);
+    snprintf(t, sizeof t, "%.9g", (double)M->dropout), onnx_meta(b, "dropout", t);
+    snprintf(t, sizeof t, "%llu", (unsigned long long)M->seed), onnx_meta(b, "seed", t);
+    if (eo->test[0]) onnx_meta(b, "test", eo->test);
+}
+
+/* The formats nn export writes: a row each (its option, what it is, its writer). */
+typedef struct {
+    const char *opt, *what;
+    void (*write)(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo);
+} Exporter;
+
+static const Exporter exporters[] = {
+    {"c", "a C header", export_c},
+    {"onnx", "an ONNX model", export_onnx},
+    {NULL, NULL, NULL},
+};
+
+/* ======================================================================== */
+/* @@cli command line: options and help                                    */
 /* ======================================================================== */
 
 #ifndef NN_NO_MAIN
@@ -8786,6 +9392,17 @@ static void release_stops(const struct sigaction *old_int, const struct sigactio
 {
     sigaction(SIGINT, old_int, NULL), sigaction(SIGTERM, old_term, NULL);
 }
+
+/* Refuse an output that is the model being read (it would be replaced). */
+static int output_is_input(const char *cmd, const char *out, const char *in)
+{
+    if (!same_file(out, in)) return 0;
+    return usage_error(cmd, "the output %s is the model %s; give another file", out, in);
+}
+
+/* ======================================================================== */
+/* @@drive nn train                                                        */
+/* ======================================================================== */
 
 /* Everything `nn train` sets up before its run: the settings, the data,
  * the network and what the model file will hold beside it.  Filled in by
@@ -9627,6 +10244,10 @@ static int cmd_train(int argc, char **argv)
     return rc;
 }
 
+/* ======================================================================== */
+/* @@report nn predict, eval, show, info, weights, export                  */
+/* ======================================================================== */
+
 /* Load MODEL and DATA for predict/eval; checks that they fit together. */
 static int load_model_and_data(const char *mpath, const char *dpath, const char *labels, const CsvOpt *co,
                                int want_labels, Net *N, Meta *M, Data *d)
@@ -10190,17 +10811,6 @@ static int cmd_eval(int argc, char **argv)
     return rc ? 1 : finish_stdout();
 }
 
-/* A layer in the spec's notation: "20c5", "32c3p1", "mp2", "ap2", "100". */
-static const char *layer_text(const Layer *ly, char *buf, size_t n)
-{
-    if (ly->kind == LAYER_CONV && ly->pad) snprintf(buf, n, "%zuc%zup%zu", ly->oc, ly->k, ly->pad);
-    else if (ly->kind == LAYER_CONV) snprintf(buf, n, "%zuc%zu", ly->oc, ly->k);
-    else if (ly->kind != LAYER_DENSE) snprintf(buf, n, "%s%zu", ly->kind == LAYER_MAXPOOL ? "mp" : "ap", ly->k);
-    else snprintf(buf, n, "%zu", ly->nout);
-    return buf;
-}
-
-
 /* The layer table of `nn info`: for a network of images, each layer's
  * kind in the spec's notation and its output shape, C x H x W. */
 static void print_net(const Net *N)
@@ -10320,48 +10930,6 @@ static int cmd_info(int argc, char **argv)
  * kernel (a channel under another) with each weight z x z pixels; each
  * scaled from its own smallest weight (black) to its largest (white),
  * tiles in a near-square grid with a 1-pixel grey border. */
-/* Refuse an output that is the model being read (it would be replaced). */
-static int output_is_input(const char *cmd, const char *out, const char *in)
-{
-    if (!same_file(out, in)) return 0;
-    return usage_error(cmd, "the output %s is the model %s; give another file", out, in);
-}
-
-/* A float as a C constant: shortest round-trip text, always with a point
- * or an exponent, and the f suffix (so firmware builds stay in float). */
-static const char *c_float(float v, char *buf, size_t n)
-{
-    size_t l;
-    snprintf(buf, n, "%.9g", (double)v);
-    l = strlen(buf);
-    if (!strpbrk(buf, ".e") && l + 3 < n) memcpy(buf + l, ".0", 3), l += 2;
-    if (l + 2 < n) buf[l] = 'f', buf[l + 1] = 0;
-    return buf;
-}
-
-/* s as the inside of a C string literal: \\ \" \? escaped, bytes outside
- * printable ASCII as three-digit octal (which never runs on into the next
- * character, as hex escapes can). */
-static void c_string(Buf *b, const char *s)
-{
-    char e[8];
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\\' || *p == '"' || *p == '?') e[0] = '\\', e[1] = (char)*p, e[2] = 0;
-        else if (*p < 32 || *p > 126) snprintf(e, sizeof e, "\\%03o", *p);
-        else e[0] = (char)*p, e[1] = 0;
-        buf_put(b, e, strlen(e));
-    }
-}
-
-/* s inside a C comment: "*" "/" cannot end it and control bytes are dropped. */
-static void c_comment(Buf *b, const char *s)
-{
-    for (const char *p = s; *p; p++) {
-        if ((unsigned char)*p < 32) continue;
-        buf_put(b, p, 1);
-        if (*p == '*' && p[1] == '/') buf_put(b, " ", 1);
-    }
-}
 
 static int cmd_weights(int argc, char **argv)
 {
@@ -10451,514 +11019,6 @@ static int cmd_weights(int argc, char **argv)
     else say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all", path, tiles, tw * zoom, th * zoom, W, H);
     return 0;
 }
-
-/* The C of a table's encoding: nn_encode() and nn_predict_fields(). */
-static void export_table(Buf *b, const Table *tab)
-{
-    char line[1024], fb[40];
-    size_t off = 0;
-#define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(b, line, strlen(line)))
-    EMIT("#define NN_COLUMNS %u\nstatic const char *const nn_column_names[NN_COLUMNS] = {", tab->ncol);
-    for (uint32_t c = 0; c < tab->ncol; c++) {
-        EMIT("%s", c ? (c % 6 ? ", " : ",\n    ") : "\n    ");
-        if (tab->col[c].name) EMIT("\""), c_string(b, tab->col[c].name), EMIT("\"");
-        else EMIT("NULL");
-    }
-    EMIT("};\n\n/* Whether field f is a missing value, as nn reads one. */\nstatic inline int nn_missing(const char *f)\n{\n");
-    EMIT("    static const char *const spell[] = {");
-    for (int k = 0; missing_spellings[k]; k++) EMIT("\"%s\", ", missing_spellings[k]);
-    EMIT("NULL};\n    if (!f || !*f) return 1;\n    for (int k = 0; spell[k]; k++)\n        if (!strcmp(f, spell[k])) return 1;\n    return 0;\n}\n\n");
-    EMIT("/* Field f as a number, as nn reads one: [+-]digits[.digits][e[+-]digits],\n"
-         " * finite as a float (no hex, inf or nan); 0, or -1. */\n"
-         "static inline int nn_number(const char *f, float *v)\n{\n    const char *p = f;\n    char *end;\n    int dig = 0;\n"
-         "    if (*p == '+' || *p == '-') p++;\n    for (; *p >= '0' && *p <= '9'; p++) dig++;\n"
-         "    if (*p == '.')\n        for (p++; *p >= '0' && *p <= '9'; p++) dig++;\n"
-         "    if (!dig) return -1;\n    if (*p == 'e' || *p == 'E') {\n        p++;\n        if (*p == '+' || *p == '-') p++;\n"
-         "        if (*p < '0' || *p > '9') return -1;\n        while (*p >= '0' && *p <= '9') p++;\n    }\n"
-         "    if (*p) return -1;\n    *v = strtof(f, &end);\n    return isfinite(*v) ? 0 : -1;\n}\n\n");
-    EMIT("/* The features of a row of text fields (see the top); returns 0, or the\n * column (from 1) whose number does not read%s. */\n",
-         tab->missing == MISS_ERROR ? " or whose value is missing (the model was trained with --missing error)" : "");
-    EMIT("static inline int nn_encode(const char *const *field, float *in)\n{\n");
-    EMIT("    for (int i = 0; i < NN_INPUTS; i++) in[i] = 0.0f;\n");
-    for (uint32_t c = 0; c < tab->ncol; c++) {
-        const Column *C = &tab->col[c];
-        if (C->kind == COL_NUMBER) {
-            if (tab->missing == MISS_ERROR) /* as nn: a missing value is an error */
-                EMIT("    if (nn_missing(field[%u])) return %u;\n", c, c + 1);
-            else
-                EMIT("    if (nn_missing(field[%u])) in[%zu] = %s;\n", c, off, c_float(C->fill, fb, sizeof fb));
-            EMIT("    else if (nn_number(field[%u], &in[%zu])) return %u;\n", c, off, c + 1);
-            off++;
-        } else if (C->kind == COL_CATEGORY) {
-            int has_missing = 0;
-            EMIT("    {\n        static const char *const cat[%u] = {", C->ncat);
-            for (uint32_t k = 0; k < C->ncat; k++) {
-                EMIT("%s\"", k ? ", " : "");
-                c_string(b, C->cats[k]);
-                EMIT("\"");
-                has_missing |= !C->cats[k][0];
-            }
-            if (tab->missing == MISS_ERROR) EMIT("};\n        if (nn_missing(field[%u])) return %u;\n", c, c + 1);
-            else EMIT("};\n");
-            EMIT("        const char *f = nn_missing(field[%u]) ? %s : field[%u];\n", c, has_missing ? "\"\"" : "NULL", c);
-            EMIT("        for (int k = 0; f && k < %u; k++)\n            if (!strcmp(f, cat[k])) in[%zu + k] = 1.0f; /* unseen: all 0 */\n    }\n",
-                 C->ncat, off);
-            off += C->ncat;
-        }
-    }
-    EMIT("    return 0;\n}\n\n");
-    EMIT("/* nn_encode, then nn_predict; -1 when nn_encode fails or an output is not finite. */\n");
-    EMIT("static inline int nn_predict_fields(const char *const *field, float *out)\n{\n    float in[NN_INPUTS];\n");
-    EMIT("    int r;\n    if (nn_encode(field, in)) return -1;\n    r = nn_predict(in, out);\n");
-    EMIT("    for (int k = 0; k < NN_OUTPUTS; k++)\n        if (!isfinite(out[k])) return -1; /* a value too large for the scaling */\n");
-    EMIT("    return r;\n}\n\n");
-#undef EMIT
-}
-
-/* ---- nn export: a table of formats ---------------------------------------- */
-
-/* A network's int8 weights and their scales, per layer with weights. */
-typedef struct {
-    int8_t *q[NN_MAX_LAYERS];
-    float *s[NN_MAX_LAYERS];
-} Q8;
-
-static void q8_free(Q8 *Q)
-{
-    for (int l = 0; l < NN_MAX_LAYERS; l++) free(Q->q[l]), free(Q->s[l]);
-    memset(Q, 0, sizeof *Q);
-}
-
-/* Quantise N's weights (see "int8 inference" in @@10); -1 with why. */
-static int q8_make(const Net *N, Q8 *Q, char *why, size_t n)
-{
-    memset(Q, 0, sizeof *Q);
-    for (int l = 1; l < N->nl; l++) {
-        const Layer *ly = &N->layer[l];
-        if (!ly->nw) continue;
-        if (ly->wcols > (size_t)INT32_MAX / (127 * 127)) { /* the int32 sum could overflow */
-            snprintf(why, n, "layer %d has %zu inputs a unit; int8 with int32 sums takes at most %d", l, ly->wcols, INT32_MAX / (127 * 127));
-            q8_free(Q);
-            return -1;
-        }
-        if (!(Q->q[l] = alloc_array(ly->wrows * ly->wcols, 1)) || !(Q->s[l] = alloc_array(ly->wrows, sizeof(float)))) {
-            snprintf(why, n, "out of memory");
-            q8_free(Q);
-            return -1;
-        }
-        for (size_t j = 0; j < ly->wrows; j++) {
-            const float *w = NET_W(N, l) + j * ly->ldw;
-            float mx = 0, inv;
-            for (size_t i = 0; i < ly->wcols; i++) mx = fabsf(w[i]) > mx ? fabsf(w[i]) : mx;
-            inv = mx > 0 ? 127.0f / mx : 0.0f;
-            Q->s[l][j] = mx > 0 ? mx / 127.0f : 1.0f;
-            for (size_t i = 0; i < ly->wcols; i++) Q->q[l][j * ly->wcols + i] = q8_round(w[i] * inv);
-        }
-    }
-    return 0;
-}
-
-/* a = f(z) over n values, as the exporter's C (acts[].c) computes it. */
-static void act_as_c(int act, float *z, float *a, size_t n)
-{
-    if (act == ACT_SOFTMAX) { /* (in float: no software doubles on a Cortex-M; nn's own sums in double) */
-        float mx = z[0], sum = 0.0f;
-        for (size_t j = 0; j < n; j++) mx = z[j] > mx ? z[j] : mx;
-        for (size_t j = 0; j < n; j++) sum += z[j] = expf(z[j] - mx);
-        for (size_t j = 0; j < n; j++) a[j] = z[j] / sum;
-        return;
-    }
-    for (size_t j = 0; j < n; j++)
-        a[j] = act == ACT_SIGMOID ? 1.0f / (1.0f + expf(-z[j])) : act == ACT_TANH ? tanhf(z[j]) : act == ACT_RELU ? (z[j] > 0 ? z[j] : 0.0f)
-             : act == ACT_LEAKY ? (z[j] > 0 ? z[j] : LEAKY_SLOPE * z[j]) : z[j];
-}
-
-/* The int8 header's nn_predict, in nn: x raw features; a, z (NN_WIDEST
- * floats) and q (NN_WIDEST bytes) scratch; out (outputs).  Returns the
- * label. */
-static int q8_predict(const Net *N, const Q8 *Q, const Meta *M, const float *x, float *a, float *z, int8_t *q, float *out)
-{
-    const int L = N->nl - 1;
-    const size_t K = N->size[L];
-    int best = 0;
-    for (size_t i = 0; i < N->size[0]; i++) a[i] = x[i] * (1.0f / M->in.div);
-    if (M->in.mean)
-        for (size_t i = 0; i < N->size[0]; i++) a[i] = (a[i] - M->in.mean[i]) * M->in.rsd[i];
-    for (int l = 1; l <= L; l++) {
-        LK(N, l)->q8(&N->layer[l], Q->q[l], Q->s[l], NET_B(N, l), a, q, z);
-        act_as_c(N->layer[l].act, z, a, N->size[l]);
-    }
-    for (size_t k = 0; k < K; k++) {
-        out[k] = N->task == TASK_REGRESS ? a[k] * M->out.sd[k] + M->out.mean[k] : a[k];
-        if (a[k] > a[best]) best = (int)k;
-    }
-    if (K == 1 && N->task != TASK_REGRESS) best = a[0] > 0.5f;
-    return N->task == TASK_REGRESS ? 0 : best;
-}
-
-typedef struct {
-    const Net *N;
-    const Q8 *Q;
-    const Meta *M;
-    const Data *d;
-    float *out;     /* (n, outputs) */
-    int32_t *pred;  /* (n) */
-    int oom;
-} Q8Job;
-
-static void q8_job(void *arg, int tid, int nt)
-{
-    Q8Job *J = arg;
-    const Net *N = J->N;
-    size_t r0 = J->d->n * (size_t)tid / (size_t)nt, r1 = J->d->n * (size_t)(tid + 1) / (size_t)nt, wide = 0, D = N->size[0];
-    for (int l = 0; l < N->nl; l++) wide = N->size[l] > wide ? N->size[l] : wide;
-    float *a = malloc(wide * sizeof *a), *z = malloc(wide * sizeof *z), *x = malloc(D * sizeof *x);
-    int8_t *q = malloc(wide);
-    if (!a || !z || !x || !q) J->oom = 1;
-    for (size_t r = r0; r < r1 && a && z && x && q; r++) {
-        for (size_t i = 0; i < D; i++) x[i] = J->d->x8 ? (float)J->d->x8[r * D + i] : J->d->xf[r * D + i];
-        J->pred[r] = q8_predict(N, J->Q, J->M, x, a, z, q, J->out + r * N->size[N->nl - 1]);
-    }
-    free(a), free(z), free(x), free(q);
-}
-
-/* The figure --test prints and the header records: accuracy, or for a
- * regression the root mean squared error, of outputs `out` (in the
- * data's units) and labels `pred` on d. */
-static void test_figure(const Net *N, const Data *d, const float *out, const int32_t *pred, char *buf, size_t n)
-{
-    size_t K = N->size[N->nl - 1], right = 0;
-    double se = 0;
-    if (N->task == TASK_REGRESS) {
-        for (size_t r = 0; r < d->n; r++)
-            for (size_t k = 0; k < K; k++) {
-                double e = (double)out[r * K + k] - (double)d->t[r * d->nt + k];
-                se += e * e;
-            }
-        snprintf(buf, n, "RMSE %.6g", sqrt(se / (double)(d->n * K)));
-        return;
-    }
-    for (size_t r = 0; r < d->n; r++) right += pred[r] == d->y[r];
-    snprintf(buf, n, "accuracy %.2f%% (%zu/%zu)", 100.0 * (double)right / (double)d->n, right, d->n);
-}
-
-/* What an exporter gets beside the model. */
-typedef struct {
-    const char *model;  /* its path, for the comments */
-    const Q8 *q8;       /* the C header's weights as int8 (--int8), or NULL */
-    char test[600];     /* what --test measured, for the header's comment, or "" */
-} ExportOpt;
-
-/* The network in the spec's notation, e.g. "1x28x28-20c5relu-mp2-100relu-10softmax". */
-static void net_spec(const Net *N, char *buf, size_t n)
-{
-    char fb[40];
-    size_t k = 0;
-    buf[0] = 0;
-    if (net_images(N)) k += (size_t)snprintf(buf, n, "%zux%zux%zu", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
-    else k += (size_t)snprintf(buf, n, "%zu", N->size[0]);
-    for (int l = 1; l < N->nl && k < n; l++)
-        k += (size_t)snprintf(buf + k, n - k, "-%s%s", layer_text(&N->layer[l], fb, sizeof fb),
-                              layer_kinds[N->layer[l].kind].no_act ? "" : act_name(N->layer[l].act));
-}
-
-/* The C header: the weights as float arrays (or int8 ones with their
- * scales) and nn_predict(), which computes what nn predict --probs does
- * (float: the same operations summed in plain order, results agree to
- * float rounding; int8: what export --test measured). */
-static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
-{
-    const int L = N->nl - 1, q8 = eo->q8 != NULL;
-    char line[1024], fb[40], spec[1024];
-#define EMIT(...) (snprintf(line, sizeof line, __VA_ARGS__), buf_put(b, line, strlen(line)))
-    net_spec(N, spec, sizeof spec);
-    EMIT("/* Generated by nn %s from ", NN_VERSION);
-    c_comment(b, eo->model);
-    EMIT(": a %d-layer network %.900s", N->nl, spec);
-    if (net_images(N) && N->shape[0][0] > 1) EMIT(",\n * images read pixel by pixel, a pixel's %zu channels together", N->shape[0][0]);
-    if (q8)
-        EMIT(",\n * quantised: each unit's (map's) weights int8 with a float scale, its input\n"
-             " * int8 with one scale a layer, sums in int32, activations in float");
-    if (N->task == TASK_REGRESS) EMIT(".\n * Use: float out[NN_OUTPUTS]; nn_predict(in, out);\n");
-    else EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
-    if (M->nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
-    if (M->tab.ncol)
-        EMIT(" * From a row of the training table's NN_COLUMNS text fields (as nn reads a\n"
-             " * CSV line; label, target and ignored columns are not read and may be NULL):\n"
-             " * nn_encode(fields, in) makes the NN_INPUTS features -- a missing value\n"
-             " * (NULL, \"\", NA, ...) the training mean, a category one-hot, an unseen one\n"
-             " * all 0 -- and nn_predict_fields(fields, out) does both.\n");
-    EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M->tab.ncol ? "encoded " : "raw ",
-         (double)M->in.div, M->in.mean ? " and standardises them" : "");
-    if (N->task == TASK_REGRESS) EMIT(" * out: the predicted values, in the data's units (what nn predict prints).  Needs <math.h> (-lm).\n");
-    else EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm).\n");
-    if (eo->test[0]) {
-        EMIT(" * Measured by nn export --test on ");
-        c_comment(b, eo->test);
-        EMIT(".\n */\n");
-    } else if (q8) {
-        EMIT(" * Accuracy not measured: nn export MODEL --c FILE.h --int8 --test DATA prints\n"
-             " * it beside the float network's and records it here. */\n");
-    } else {
-        EMIT(" */\n");
-    }
-    EMIT("#ifndef NN_MODEL_H\n#define NN_MODEL_H\n#include <math.h>\n%s%s\n", q8 ? "#include <stdint.h>\n" : "",
-         M->tab.ncol ? "#include <stdlib.h>\n#include <string.h>\n" : "");
-    EMIT("#define NN_INPUTS %zu\n#define NN_OUTPUTS %zu\n#define NN_WIDEST ", N->size[0], N->size[L]);
-    {
-        size_t wide = 0;
-        for (int l = 0; l < N->nl; l++) wide = N->size[l] > wide ? N->size[l] : wide;
-        EMIT("%zu\n\n", wide);
-    }
-    if (M->nnames) {
-        EMIT("#define NN_CLASSES %zu\nstatic const char *const nn_class_names[NN_CLASSES] = {", (size_t)M->nnames);
-        for (size_t k = 0; k < M->nnames; k++) {
-            EMIT("%s\"", k ? ", " : "\n    ");
-            c_string(b, M->names[k]);
-            EMIT("\"");
-        }
-        EMIT("};\n\n");
-    }
-    for (int l = 1; l <= L; l++) {
-        const Layer *ly = &N->layer[l]; /* its parameter views: W (wrows, wcols) in rows of ldw, B (nbias) */
-        if (!ly->nw) continue; /* (a pool) */
-        EMIT("static const %s nn_w%d[%zu] = {", q8 ? "int8_t" : "float", l, ly->wrows * ly->wcols);
-        for (size_t j = 0; j < ly->wrows; j++)
-            for (size_t i = 0; i < ly->wcols; i++) {
-                size_t at = j * ly->wcols + i;
-                const char *sep = at ? (at % (q8 ? 16 : 8) ? ", " : ",\n    ") : "\n    ";
-                if (q8) EMIT("%s%d", sep, eo->q8->q[l][at]);
-                else EMIT("%s%s", sep, c_float(NET_W(N, l)[j * ly->ldw + i], fb, sizeof fb));
-            }
-        if (q8) {
-            EMIT("};\nstatic const float nn_s%d[%zu] = {", l, ly->wrows);
-            for (size_t j = 0; j < ly->wrows; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(eo->q8->s[l][j], fb, sizeof fb));
-        }
-        EMIT("};\nstatic const float nn_b%d[%zu] = {", l, ly->nbias);
-        for (size_t j = 0; j < ly->nbias; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(N, l)[j], fb, sizeof fb));
-        EMIT("};\n\n");
-    }
-    if (M->in.mean) {
-        EMIT("static const float nn_mean[%zu] = {", N->size[0]);
-        for (size_t i = 0; i < N->size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M->in.mean[i], fb, sizeof fb));
-        EMIT("};\nstatic const float nn_rsd[%zu] = {", N->size[0]);
-        for (size_t i = 0; i < N->size[0]; i++) EMIT("%s%s", i ? (i % 8 ? ", " : ",\n    ") : "\n    ", c_float(M->in.rsd[i], fb, sizeof fb));
-        EMIT("};\n\n");
-    }
-    if (N->task == TASK_REGRESS) {
-        EMIT("static const float nn_target_mean[%u] = {", M->out.n);
-        for (uint32_t k = 0; k < M->out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M->out.mean[k], fb, sizeof fb));
-        EMIT("};\nstatic const float nn_target_sd[%u] = {", M->out.n);
-        for (uint32_t k = 0; k < M->out.n; k++) EMIT("%s%s", k ? ", " : "", c_float(M->out.sd[k], fb, sizeof fb));
-        EMIT("};\n\n");
-    }
-    if (q8)
-        EMIT("/* a[0..n) as int8 into q, rounded to nearest; returns their scale. */\n"
-             "static float nn_quantize(const float *a, int n, int8_t *q)\n{\n    float mx = 0.0f, inv;\n"
-             "    for (int i = 0; i < n; i++) mx = fabsf(a[i]) > mx ? fabsf(a[i]) : mx;\n"
-             "    inv = mx > 0 ? 127.0f / mx : 0.0f;\n"
-             "    for (int i = 0; i < n; i++) {\n        const float v = a[i] * inv;\n"
-             "        q[i] = (int8_t)(v >= 0 ? (int)(v + 0.5f) : -(int)(0.5f - v));\n    }\n"
-             "    return mx > 0 ? mx / 127.0f : 1.0f;\n}\n\n");
-    EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n%s    int best = 0;\n",
-         q8 ? "    int8_t q[NN_WIDEST];\n" : "");
-    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M->in.div, fb, sizeof fb));
-    if (M->in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
-    for (int l = 1; l <= L; l++) {
-        if (q8) LK(N, l)->export_q8(b, &N->layer[l], l);
-        else LK(N, l)->export_c(b, &N->layer[l], l);
-        EMIT(acts[N->layer[l].act].c, N->size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
-    }
-    if (N->task == TASK_REGRESS) {
-        EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) out[k] = a[k] * nn_target_sd[k] + nn_target_mean[k]; /* into the data's units */\n");
-        EMIT("    return best;\n}\n\n");
-    } else {
-        EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) {\n        out[k] = a[k];\n        if (a[k] > a[best]) best = k;\n    }\n");
-        if (N->size[L] == 1) EMIT("    best = a[0] > 0.5f; /* binary: P(label 1) */\n");
-        EMIT("    return best;\n}\n\n");
-    }
-    if (M->tab.ncol) export_table(b, &M->tab);
-    EMIT("#endif\n");
-#undef EMIT
-}
-
-/* s as a JSON string into b (a byte that is not UTF-8 read as Latin-1). */
-static void json_string(Buf *b, const char *s)
-{
-    char e[8];
-    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
-    buf_put(b, "\"", 1);
-    for (; p < end; p++) {
-        size_t n = utf8_len(p, end);
-        if (*p == '"' || *p == '\\') e[0] = '\\', e[1] = (char)*p, buf_put(b, e, 2);
-        else if (*p < 0x20 || *p == 0x7f || !n) snprintf(e, sizeof e, "\\u%04x", *p), buf_put(b, e, 6);
-        else buf_put(b, p, n), p += n - 1;
-    }
-    buf_put(b, "\"", 1);
-}
-
-static void onnx_meta(Buf *m, const char *key, const char *value)
-{
-    Buf e = {NULL, 0, 0, 0};
-    pb_str(&e, 1, key), pb_str(&e, 2, value);
-    pb_msg(m, 14, &e);
-}
-
-/* A ValueInfoProto: a tensor of elem type t, shape (N, k) (k 0: (N)). */
-static void onnx_value(Buf *g, int field, const char *name, int t, size_t k)
-{
-    Buf v = {NULL, 0, 0, 0}, ty = {NULL, 0, 0, 0}, tt = {NULL, 0, 0, 0}, sh = {NULL, 0, 0, 0}, d = {NULL, 0, 0, 0};
-    pb_str(&d, 2, "N");
-    pb_msg(&sh, 1, &d);
-    if (k) pb_int(&d, 1, (int64_t)k), pb_msg(&sh, 1, &d);
-    pb_int(&tt, 1, t), pb_msg(&tt, 2, &sh);
-    pb_msg(&ty, 1, &tt);
-    pb_str(&v, 1, name), pb_msg(&v, 2, &ty);
-    pb_msg(g, field, &v);
-}
-
-/* The ONNX model (see its format notes in @@7). */
-static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
-{
-    Onnx g;
-    Buf gr = {NULL, 0, 0, 0}, op = {NULL, 0, 0, 0}, js = {NULL, 0, 0, 0};
-    const int L = N->nl - 1;
-    const size_t K = N->size[L];
-    char t[1200], spec[1024];
-    memset(&g, 0, sizeof g);
-    snprintf(g.cur, sizeof g.cur, "input");
-    if (M->in.div != 1.0f) {
-        float r = 1.0f / M->in.div;
-        onnx_const_op(&g, "Mul", &r, 1);
-    }
-    if (M->in.mean) onnx_const_op(&g, "Sub", M->in.mean, N->size[0]), onnx_const_op(&g, "Mul", M->in.rsd, N->size[0]);
-    for (int l = 1; l <= L; l++) {
-        const Layer *ly = &N->layer[l];
-        const char *a = acts[ly->act].onnx;
-        LK(N, l)->export_onnx(&g, ly, NET_W(N, l), NET_B(N, l), l);
-        if (LK(N, l)->no_act || !a) continue;
-        if (ly->act == ACT_SOFTMAX) onnx_layout(&g, ly, 0);
-        if (ly->act == ACT_LEAKY) {
-            OnnxAttr al = {"alpha", 1, LEAKY_SLOPE, {0}, 0};
-            onnx_unary(&g, a, &al, 1);
-        } else if (ly->act == ACT_SOFTMAX) {
-            OnnxAttr ax = {"axis", 2, 0, {1}, 0};
-            onnx_unary(&g, a, &ax, 1);
-        } else {
-            onnx_unary(&g, a, NULL, 0);
-        }
-    }
-    onnx_layout(&g, &N->layer[L], 0);
-    if (N->task == TASK_REGRESS) {
-        const char *in[1] = {g.cur};
-        onnx_const_op(&g, "Mul", M->out.sd, K), onnx_const_op(&g, "Add", M->out.mean, K);
-        in[0] = g.cur;
-        onnx_node(&g, "Identity", in, 1, "values", NULL, 0);
-    } else {
-        const char *in[1] = {g.cur};
-        onnx_node(&g, "Identity", in, 1, "probs", NULL, 0);
-        if (K == 1) { /* P(label 1) > 0.5 */
-            float half = 0.5f;
-            int64_t flat = -1;
-            OnnxAttr to = {"to", 2, 0, {7}, 0};
-            onnx_const_op(&g, "Greater", &half, 1);
-            onnx_unary(&g, "Cast", &to, 1);
-            onnx_reshape(&g, &flat, 1);
-        } else {
-            OnnxAttr at[2] = {{"axis", 2, 0, {1}, 0}, {"keepdims", 2, 0, {0}, 0}};
-            onnx_unary(&g, "ArgMax", at, 2); /* (ties: the first, as nn) */
-        }
-        in[0] = g.cur;
-        onnx_node(&g, "Identity", in, 1, "label", NULL, 0);
-    }
-    /* the graph */
-    buf_put(&gr, g.nodes.p, g.nodes.n);
-    pb_str(&gr, 2, "nn");
-    buf_put(&gr, g.inits.p, g.inits.n);
-    if (g.nodes.oom || g.inits.oom) gr.oom = 1;
-    free(g.nodes.p), free(g.inits.p);
-    net_spec(N, spec, sizeof spec);
-    if (M->tab.ncol)
-        snprintf(t, sizeof t, "%.900s, trained by nn on a table; input: rows of %zu encoded features, as metadata input_features lists them "
-                 "(a number column as it is, a missing value its fill; a category column one-hot, an unseen category all 0)", spec, N->size[0]);
-    else
-        snprintf(t, sizeof t, "%.900s, trained by nn; input: rows of %zu raw features as nn predict reads them%s", spec, N->size[0],
-                 net_images(N) && N->shape[0][0] > 1 ? " (images pixel by pixel, a pixel's channels together)" : "");
-    pb_str(&gr, 10, t);
-    onnx_value(&gr, 11, "input", 1, N->size[0]);
-    if (N->task == TASK_REGRESS) onnx_value(&gr, 12, "values", 1, K);
-    else onnx_value(&gr, 12, "probs", 1, K), onnx_value(&gr, 12, "label", 7, 0);
-    /* the model */
-    pb_int(b, 1, 8); /* IR version 8 */
-    pb_str(b, 2, "nn"), pb_str(b, 3, NN_VERSION);
-    pb_str(b, 6, t);
-    pb_msg(b, 7, &gr);
-    pb_str(&op, 1, ""), pb_int(&op, 2, 13);
-    pb_msg(b, 8, &op);
-    onnx_meta(b, "layers", spec);
-    onnx_meta(b, "task", N->task == TASK_REGRESS ? "regression" : "classification");
-    onnx_meta(b, "source", eo->model);
-    if (M->nnames) {
-        buf_put(&js, "[", 1);
-        for (uint32_t k = 0; k < M->nnames; k++) {
-            if (k) buf_put(&js, ",", 1);
-            json_string(&js, M->names[k]);
-        }
-        buf_put(&js, "]", 2); /* (with the NUL) */
-        if (js.oom) b->oom = 1;
-        else onnx_meta(b, "class_names", (const char *)js.p);
-        free(js.p);
-    }
-    if (M->tab.ncol) { /* how a table's row becomes the inputs, one entry an input */
-        Buf f = {NULL, 0, 0, 0};
-        char num[48];
-        int first = 1;
-        buf_put(&f, "[", 1);
-        for (uint32_t c = 0; c < M->tab.ncol; c++) {
-            const Column *C = &M->tab.col[c];
-            char cname[32];
-            snprintf(cname, sizeof cname, "column %u", c + 1);
-            for (uint32_t k = 0; k < (C->kind == COL_CATEGORY ? C->ncat : C->kind == COL_NUMBER ? 1u : 0u); k++, first = 0) {
-                buf_put(&f, first ? "{\"column\":" : ",{\"column\":", first ? 10 : 11);
-                json_string(&f, C->name ? C->name : cname);
-                if (C->kind == COL_NUMBER) {
-                    snprintf(num, sizeof num, ",\"fill\":%.9g}", (double)C->fill);
-                    buf_put(&f, num, strlen(num));
-                } else {
-                    buf_put(&f, ",\"category\":", 12);
-                    json_string(&f, C->cats[k]);
-                    buf_put(&f, "}", 1);
-                }
-            }
-        }
-        buf_put(&f, "]", 2); /* (with the NUL) */
-        if (f.oom) b->oom = 1;
-        else onnx_meta(b, "input_features", (const char *)f.p);
-        free(f.p);
-    }
-    snprintf(t, sizeof t, "%.9g", (double)M->in.div), onnx_meta(b, "input_divisor", t);
-    onnx_meta(b, "standardized", M->in.mean ? "yes" : "no");
-    snprintf(t, sizeof t, "%s", opt_names[M->optimizer ? M->optimizer : OPT_SGD]), onnx_meta(b, "optimizer", t);
-    snprintf(t, sizeof t, "%.9g", (double)M->eta), onnx_meta(b, "eta", t);
-    snprintf(t, sizeof t, "%u", M->batch), onnx_meta(b, "batch", t);
-    snprintf(t, sizeof t, "%u", M->epochs_done), onnx_meta(b, "epochs", t);
-    snprintf(t, sizeof t, "%.9g", (double)M->lambda), onnx_meta(b, "lambda", t);
-    snprintf(t, sizeof t, "%.9g", (double)M->dropout), onnx_meta(b, "dropout", t);
-    snprintf(t, sizeof t, "%llu", (unsigned long long)M->seed), onnx_meta(b, "seed", t);
-    if (eo->test[0]) onnx_meta(b, "test", eo->test);
-}
-
-/* The formats nn export writes: a row each (its option, what it is, its writer). */
-typedef struct {
-    const char *opt, *what;
-    void (*write)(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo);
-} Exporter;
-
-static const Exporter exporters[] = {
-    {"c", "a C header", export_c},
-    {"onnx", "an ONNX model", export_onnx},
-    {NULL, NULL, NULL},
-};
 
 static int cmd_export(int argc, char **argv)
 {
@@ -11052,7 +11112,7 @@ static int cmd_export(int argc, char **argv)
 }
 
 /* ======================================================================== */
-/* @@19 main                                                                */
+/* @@main main                                                             */
 /* ======================================================================== */
 
 int main(int argc, char **argv)
