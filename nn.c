@@ -138,16 +138,13 @@ enum { OPT_SGD = 1, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM, OPT_COUNT };
 enum { SCHED_CONSTANT = 1, SCHED_STEP, SCHED_EXP, SCHED_COSINE, SCHED_COUNT };
 #define LEAKY_SLOPE 0.01f
 
-/* Layer kinds (see LayerKind in @@layer for their operations). */
-enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_COUNT };
-
 /* A layer with parameters, mapping the activations of layer l-1 (nin
  * features a row, padded to ldin) to those of layer l (nout, ldout); its
  * weights and biases are views into Net.param at woff and boff (nw and nb
  * floats, padding included).  Dense: W (nout, ldin) row-major -- W[out][in],
  * each row padded with zeros -- and B (nout) in a slot of ldout floats. */
 typedef struct {
-    int kind;            /* LAYER_* */
+    int kind;            /* LAYER_* (see @@layer) */
     int act;             /* ACT_* of its outputs */
     size_t nin, nout;    /* features of a row in and out */
     size_t ldin, ldout;  /* their padded lengths */
@@ -156,6 +153,7 @@ typedef struct {
     size_t nbias;        /* real biases (dense: nout) */
     size_t woff, nw;     /* W in param: offset and floats, padding included */
     size_t boff, nb;     /* B likewise */
+    size_t soff, ns;     /* its untrained state (running statistics), after B: never stepped, saved with W and B */
     /* Images: activations are C x H x W maps stored channel-last (pixel by
      * pixel, a pixel's C values together: HWC), so that a convolution is a
      * matrix product over rows of patches.  A dense layer is C x 1 x 1. */
@@ -174,8 +172,9 @@ typedef struct {
 } Part;
 
 /* The network: nl activation layers (the input is layer 0), joined by the
- * L = nl - 1 layers layer[1..L].  All weights and biases live in one 64-byte
- * aligned allocation `param`; each layer's are views into it. */
+ * L = nl - 1 layers layer[1..L].  All weights and biases, and any untrained
+ * state, live in one 64-byte aligned allocation `param`; each layer's are
+ * views into it. */
 typedef struct {
     int nl;                        /* number of activation layers, input included */
     size_t size[NN_MAX_LAYERS];    /* features of each activation layer; size[0] = inputs */
@@ -190,6 +189,7 @@ typedef struct {
 
 #define NET_W(n, l) ((n)->param + (n)->layer[l].woff)
 #define NET_B(n, l) ((n)->param + (n)->layer[l].boff)
+#define NET_S(n, l) ((n)->param + (n)->layer[l].soff)
 
 /* How a row of raw features becomes the network's input, as the model
  * stores it and training, inference and export all apply it: x / div, then
@@ -390,18 +390,33 @@ static void *alloc_array(size_t n, size_t sz)
 /* @@numbers number parsing, random numbers                                */
 /* ======================================================================== */
 
+/* The decimal digits at p as a number: *out is their value, or max + 1 when
+ * that is larger than max.  Returns the end of the digits (p itself when
+ * there are none), or NULL when the value is larger than max = SIZE_MAX. */
+static const char *scan_size(const char *p, size_t max, size_t *out)
+{
+    size_t v = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        size_t d = (size_t)(*p - '0');
+        if (v > max) continue;
+        if (v > (max - d) / 10) {
+            if (max == SIZE_MAX) return NULL;
+            v = max + 1;
+        } else {
+            v = v * 10 + d;
+        }
+    }
+    *out = v;
+    return p;
+}
+
 /* Parse a whole string as a non-negative decimal integer <= max.  Returns 0
  * and sets *out, or -1 (empty, sign, junk, overflow, too large). */
 static int parse_size(const char *s, size_t max, size_t *out)
 {
-    size_t v = 0;
-    if (!s || !*s) return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return -1;
-        if (v > (SIZE_MAX - (size_t)(*s - '0')) / 10) return -1;
-        v = v * 10 + (size_t)(*s - '0');
-        if (v > max) return -1;
-    }
+    size_t v;
+    const char *e;
+    if (!s || !*s || !(e = scan_size(s, max, &v)) || *e || v > max) return -1;
     *out = v;
     return 0;
 }
@@ -1940,46 +1955,135 @@ static void onnx_init(Onnx *g, const char *name, const int64_t *dims, int nd, co
 static void onnx_layout(Onnx *g, const Layer *ly, int want_nchw);
 
 /* What each kind of layer does, as llm.c pairs matmul_forward with
- * matmul_backward and kann keeps an operator table.  Training and inference
- * call these; which thread computes which part, and where the barriers
- * are, is decided in one place (train_step, forward_chunk), so a new kind is
- * a new row here, not a new branch there.  Parts (see Part): forward
- * computes the outputs of part pt of the (m, ldout) activations, before the
- * activation; backward computes part pt of the (m, ldin) delta of its
+ * matmul_backward and kann keeps an operator table: a kind is a section of
+ * its own (@@dense, @@conv, @@pool) and a row of layer_kinds (@@kinds).
+ * Training and inference call these; which thread computes which part, and
+ * where the barriers are, is decided in one place (train_step,
+ * forward_chunk), so a new kind is a new row, not a new branch elsewhere.
+ *
+ * Parts (see Part): forward computes the outputs of part pt of the (m,
+ * ldout) activations, before the activation (train: a training pass, else
+ * inference); backward computes part pt of the (m, ldin) delta of its
  * input, before f' (dX NULL: none wanted); update takes the gradient of
  * weight rows [j0, j1) over weight columns [i0, i1) (and of biases j0..j1
  * when B or Gb is given) and, with no G, takes the SGD step at once (W =
- * decay W - c g).  by_rows says how the parts are cut: by rows (images),
- * in whole groups of NN_GROUP rows, for a kind whose units depend on each
- * other's inputs, by units for a dense layer.  A kind cut by rows with
- * weights has its backward also leave, in `part`, the gradient's partial
- * sums of each group of rows (ly->part floats a group), which update adds
- * up in group order: so the sums, and the model, do not depend on how the
- * rows were cut between threads.  tmp is a thread's scratch of ly->tmp
- * floats. */
+ * decay W - c g).  KIND_BY_ROWS says how the parts are cut: by rows
+ * (images), in whole groups of NN_GROUP rows, for a kind whose units
+ * depend on each other's inputs; else by units, as a dense layer.  A kind
+ * cut by rows with weights has its backward also leave, in `part`, the
+ * gradient's partial sums of each group of rows (ly->part floats a group),
+ * which update adds up in group order: so the sums, and the model, do not
+ * depend on how the rows were cut between threads.  tmp is a thread's
+ * scratch of ly->tmp floats.  S is the layer's untrained state (ly->ns
+ * floats, set by shape; none of today's kinds has any): forward may
+ * change it in training, and it is saved and loaded after the weights and
+ * biases. */
+/* The kinds of layer, by the ids model files give them (never renumber). */
+enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_COUNT };
+
+enum {
+    KIND_BY_ROWS = 1 << 0, /* its parts are rows (images), not units */
+    KIND_NO_ACT = 1 << 1,  /* passes its values on as they are: takes no activation */
+    KIND_PLAIN = 1 << 2,   /* its notation is a bare number (100, 100relu): tried after the other kinds' */
+    KIND_SIZED = 1 << 3,   /* its part of the spec gives its outputs, 1 to NN_MAX_WIDTH */
+    KIND_FLAT = 1 << 4,    /* its outputs are flat (C x 1 x 1): no image layer may follow */
+    KIND_IMAGE = 1 << 5,   /* needs an image input: an input shape, then image layers only */
+    KIND_OUTPUT = 1 << 6,  /* may be the output layer (and so takes output activations) */
+    KIND_DROPOUT = 1 << 7, /* --dropout drops its units when it is a hidden layer */
+    KIND_DRAW = 1 << 8,    /* nn weights draws its weight rows, one tile each */
+    KIND_KERNEL = 1 << 9   /* its weight rows are k x k kernels over ic channels, (dy, dx, channel) order */
+};
+
+/* A part of a layer spec, as a kind's parse sees it (parse_layers_shape). */
 typedef struct {
-    const char *name;
-    int by_rows;                       /* parts are rows (images), not units */
+    const char *spec; /* the whole spec, for messages */
+    const char *p;    /* the part: up to '-' or the end */
+    size_t len;       /* its length */
+    int num;          /* its number in the spec, for messages */
+} SpecPart;
+
+typedef struct {
+    const char *name;     /* in messages and nn info: "dense", "convolution" */
+    const char *noun;     /* in spec messages: "a %s takes no activation" */
+    unsigned flags;       /* KIND_* */
+    int act;              /* its activation when the spec names none (0: the network's default) */
+    const char *act_hint; /* said after the activations it takes when the spec names an unknown one */
+    int (*looks)(const char *p); /* is spec part p plainly this kind's (a spec starting with it starts with a layer)? */
+    /* Part sp of a spec: 0 when it is not in this kind's notation; else 1 with
+     * the kind's fields set and *q after its text (an activation may follow),
+     * or -1 with a message (spec_fail). */
+    int (*parse)(const SpecPart *sp, const char **q, Layer *ly, Err *err);
+    void (*print)(const Layer *ly, char *buf, size_t n); /* back in the spec's notation */
     int (*shape)(Layer *ly, char *why, size_t n); /* from the input shape: the output's, nout, W's; -1 and why */
-    size_t (*count)(const Layer *ly);  /* real (unpadded) weights and biases */
-    size_t (*macs)(const Layer *ly);   /* multiply-adds of one row's forward pass */
+    size_t (*count)(const Layer *ly); /* real (unpadded) weights and biases */
+    size_t (*macs)(const Layer *ly);  /* multiply-adds of one row's forward pass */
     void (*init)(const Layer *ly, float *W, float *B, int how, Rng *r);
-    void (*forward)(const Layer *ly, const float *W, const float *B, const float *X, size_t m, const Part *pt,
-                    float *Y, float *tmp); /* X (m, ldin) -> Y (m, ldout) */
-    void (*backward)(const Layer *ly, const float *W, const float *dY, const float *X, const float *Y, size_t m,
-                     const Part *pt, float *dX, float *part, float *tmp); /* dY (m, ldout) -> dX (m, ldin) */
-    void (*update)(const Layer *ly, const float *dY, size_t m, const float *X, const float *part, size_t i0, size_t i1,
-                   size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb);
-    void (*rec_save)(Buf *b, const Layer *ly);                            /* the kind's own fields of its model record */
-    int (*rec_load)(const uint8_t *p, size_t n, Layer *ly);               /* them back (n bytes); -1 if malformed */
+    void (*forward)(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
+                    const Part *pt, float *Y, float *tmp, int train); /* X (m, ldin) -> Y (m, ldout) */
+    void (*backward)(const Layer *ly, const float *W, const float *S, const float *dY, const float *X, const float *Y,
+                     size_t m, const Part *pt, float *dX, float *part, float *tmp); /* dY (m, ldout) -> dX (m, ldin) */
+    void (*update)(const Layer *ly, const float *S, const float *dY, size_t m, const float *X, const float *part,
+                   size_t i0, size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G,
+                   float *Gb);
+    void (*rec_save)(Buf *b, const Layer *ly);              /* the kind's own fields of its model record */
+    int (*rec_load)(const uint8_t *p, size_t n, Layer *ly); /* them back (n bytes); -1 if malformed */
     void (*save)(Buf *b, const Layer *ly, const float *W, const float *B); /* the model file's payload */
     int (*load)(Cursor *c, const Layer *ly, float *W, float *B);          /* -1: a weight, -2: a bias not finite */
     void (*export_c)(Buf *b, const Layer *ly, int l);                     /* C for z = layer(a) */
-    void (*export_onnx)(Onnx *g, const Layer *ly, const float *W, const float *B, int l); /* its ONNX nodes */
-    void (*q8)(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z); /* int8: one row */
-    void (*export_q8)(Buf *b, const Layer *ly, int l);                    /* C for that */
-    int no_act;                                                           /* passes its values on as they are (linear) */
+    void (*export_onnx)(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, int l); /* its nodes */
+    void (*q8)(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa,
+               float *z);                         /* int8: one row */
+    void (*export_q8)(Buf *b, const Layer *ly, int l); /* C for that */
 } LayerKind;
+
+/* "layer spec 'SPEC': part N ('PART'): what", for a kind's parse. */
+static int spec_fail(Err *err, const SpecPart *sp, const char *fmt, ...)
+{
+    char what[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return fail(err, NULL, "layer spec '%s': part %d ('%.*s'): %s", sp->spec, sp->num, (int)(sp->len < 40 ? sp->len : 40),
+                sp->p, what);
+}
+
+/* The weights and biases as most kinds keep them: W, wrows rows of wcols
+ * weights each padded to ldw, and nbias biases. */
+static size_t wb_count(const Layer *ly) { return ly->wrows * ly->wcols + ly->nbias; }
+
+/* INIT_NORMAL, the textbook's first scheme: all from N(0, 1).  INIT_SCALED,
+ * its improved one: weights from N(0, 1/n_in), biases N(0, 1).  INIT_HE,
+ * for ReLU layers: weights from N(0, 2/n_in), biases 0.  n_in is a weight
+ * row's length (wcols: a dense layer's inputs, a convolution's patch). */
+static void wb_init(const Layer *ly, float *W, float *B, int how, Rng *r)
+{
+    double sd = how == INIT_NORMAL ? 1.0 : sqrt((how == INIT_HE ? 2.0 : 1.0) / (double)ly->wcols);
+    for (size_t j = 0; j < ly->wrows; j++)
+        for (size_t i = 0; i < ly->wcols; i++) W[j * ly->ldw + i] = (float)(sd * rng_normal(r));
+    for (size_t j = 0; j < ly->nbias; j++) B[j] = how == INIT_HE ? 0.0f : (float)rng_normal(r);
+}
+
+/* The weights row by row without padding (wrows x wcols; dense: W[out][in]),
+ * then the biases (nbias), all f32. */
+static void wb_save(Buf *b, const Layer *ly, const float *W, const float *B)
+{
+    for (size_t j = 0; j < ly->wrows; j++) buf_floats(b, W + j * ly->ldw, ly->wcols);
+    buf_floats(b, B, ly->nbias);
+}
+
+static int wb_load(Cursor *c, const Layer *ly, float *W, float *B)
+{
+    size_t cnt = ly->wrows * ly->wcols;
+    for (size_t k = 0; k < cnt + ly->nbias; k++, c->p += 4) { /* (the caller checked the length) */
+        float v = bits_f32(get_le32(c->p));
+        if (!isfinite(v)) return k < cnt ? -1 : -2;
+        if (k < cnt) W[k / ly->wcols * ly->ldw + k % ly->wcols] = v;
+        else B[k - cnt] = v;
+    }
+    return 0;
+}
+
 
 /* int8 inference (nn export --c FILE.h --int8).  A layer's weights, per output row (a dense unit, a convolution's map),
  * as int8: q = round(w / s), s = the row's largest |w| / 127; its input,
@@ -2013,40 +2117,39 @@ static int dense_shape(Layer *ly, char *why, size_t n)
     ly->nw = ly->nout * ly->ldin, ly->nb = ly->ldout, ly->part = ly->tmp = 0;
     return 0;
 }
-static size_t dense_count(const Layer *ly) { return ly->wrows * ly->wcols + ly->nbias; }
 static size_t dense_macs(const Layer *ly) { return ly->nout * ly->nin; }
 
-/* INIT_NORMAL, the textbook's first scheme: all from N(0, 1).  INIT_SCALED,
- * its improved one: weights from N(0, 1/n_in), biases N(0, 1).  INIT_HE,
- * for ReLU layers: weights from N(0, 2/n_in), biases 0.  n_in is a weight
- * row's length (wcols: a dense layer's inputs, a convolution's patch). */
-static void dense_init(const Layer *ly, float *W, float *B, int how, Rng *r)
+/* 100, 100relu: the number of units (checked by the caller: KIND_SIZED). */
+static int dense_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
 {
-    double sd = how == INIT_NORMAL ? 1.0 : sqrt((how == INIT_HE ? 2.0 : 1.0) / (double)ly->wcols);
-    for (size_t j = 0; j < ly->wrows; j++)
-        for (size_t i = 0; i < ly->wcols; i++) W[j * ly->ldw + i] = (float)(sd * rng_normal(r));
-    for (size_t j = 0; j < ly->nbias; j++) B[j] = how == INIT_HE ? 0.0f : (float)rng_normal(r);
+    (void)err;
+    if (!(*sp->p >= '0' && *sp->p <= '9')) return 0;
+    *q = scan_size(sp->p, NN_MAX_WIDTH, &ly->nout);
+    return 1;
 }
 
-static void dense_forward(const Layer *ly, const float *W, const float *B, const float *X, size_t m, const Part *pt,
-                          float *Y, float *tmp)
+static void dense_print(const Layer *ly, char *buf, size_t n) { snprintf(buf, n, "%zu", ly->nout); }
+
+static void dense_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
+                          const Part *pt, float *Y, float *tmp, int train)
 {
-    (void)m, (void)tmp;
+    (void)S, (void)m, (void)tmp, (void)train;
     k_forward(X + pt->b0 * ly->ldin, pt->b1 - pt->b0, W, B, ly->ldin, pt->j0, pt->j1, Y + pt->b0 * ly->ldout, ly->ldout);
 }
 
-static void dense_backward(const Layer *ly, const float *W, const float *dY, const float *X, const float *Y, size_t m,
-                           const Part *pt, float *dX, float *part, float *tmp)
+static void dense_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
+                           const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp)
 {
-    (void)X, (void)Y, (void)m, (void)part, (void)tmp;
+    (void)S, (void)X, (void)Y, (void)m, (void)part, (void)tmp;
     k_backprop(dY + pt->b0 * ly->ldout, ly->ldout, pt->b1 - pt->b0, W, ly->ldin, ly->nout, pt->j0, pt->j1,
                dX + pt->b0 * ly->ldin);
 }
 
-static void dense_update(const Layer *ly, const float *dY, size_t m, const float *X, const float *part, size_t i0,
-                         size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb)
+static void dense_update(const Layer *ly, const float *S, const float *dY, size_t m, const float *X, const float *part,
+                         size_t i0, size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G,
+                         float *Gb)
 {
-    (void)part;
+    (void)S, (void)part;
     k_update(dY, ly->ldout, m, X, ly->ldin, i0, i1, c, decay, W, B, j0, j1, G, Gb);
 }
 
@@ -2055,25 +2158,6 @@ static void dense_update(const Layer *ly, const float *dY, size_t m, const float
 static void dense_rec_save(Buf *b, const Layer *ly) { (void)b, (void)ly; }
 static int dense_rec_load(const uint8_t *p, size_t n, Layer *ly) { return (void)p, (void)ly, n ? -1 : 0; }
 
-/* The weights row by row without padding (wrows x wcols; dense: W[out][in]),
- * then the biases (nbias), all f32. */
-static void dense_save(Buf *b, const Layer *ly, const float *W, const float *B)
-{
-    for (size_t j = 0; j < ly->wrows; j++) buf_floats(b, W + j * ly->ldw, ly->wcols);
-    buf_floats(b, B, ly->nbias);
-}
-
-static int dense_load(Cursor *c, const Layer *ly, float *W, float *B)
-{
-    size_t cnt = ly->wrows * ly->wcols;
-    for (size_t k = 0; k < cnt + ly->nbias; k++, c->p += 4) { /* (the caller checked the length) */
-        float v = bits_f32(get_le32(c->p));
-        if (!isfinite(v)) return k < cnt ? -1 : -2;
-        if (k < cnt) W[k / ly->wcols * ly->ldw + k % ly->wcols] = v;
-        else B[k - cnt] = v;
-    }
-    return 0;
-}
 
 static void dense_export(Buf *b, const Layer *ly, int l)
 {
@@ -2086,7 +2170,7 @@ static void dense_export(Buf *b, const Layer *ly, int l)
     buf_put(b, line, strlen(line));
 }
 
-static void dense_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, int l)
+static void dense_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, int l)
 {
     char wn[32], bn[32], out[32];
     float *w = alloc_floats2(ly->wrows, ly->wcols);
@@ -2097,6 +2181,7 @@ static void dense_onnx(Onnx *g, const Layer *ly, const float *W, const float *B,
         g->nodes.oom = 1;
         return;
     }
+    (void)S;
     onnx_layout(g, ly, 0);
     for (size_t j = 0; j < ly->wrows; j++) memcpy(w + j * ly->wcols, W + j * ly->ldw, ly->wcols * sizeof(float));
     snprintf(wn, sizeof wn, "W%d", l), snprintf(bn, sizeof bn, "B%d", l);
@@ -2164,6 +2249,43 @@ static int conv_shape(Layer *ly, char *why, size_t n)
 }
 
 static size_t conv_macs(const Layer *ly) { return ly->oc * ly->wcols * ly->oh * ly->ow; }
+
+/* 20c5, 32c3p1, 20c5p2tanh: maps, c, the kernel size, p and a padding. */
+static int conv_looks(const char *p)
+{
+    while (*p >= '0' && *p <= '9') p++;
+    return (*p == 'c' || *p == 'C') && p[1] >= '0' && p[1] <= '9';
+}
+
+static int conv_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
+{
+    size_t v, kk, pad = 0;
+    const char *s = scan_size(sp->p, NN_MAX_WIDTH, &v);
+    if (s == sp->p || (*s != 'c' && *s != 'C')) return 0;
+    if (!(s[1] >= '0' && s[1] <= '9')) return spec_fail(err, sp, "expected a kernel size after 'c', like 20c5");
+    s = scan_size(s + 1, NN_MAX_WIDTH, &kk);
+    if (*s == 'p' || *s == 'P') {
+        if (!(s[1] >= '0' && s[1] <= '9')) return spec_fail(err, sp, "expected a padding after 'p', like 20c5p2");
+        s = scan_size(s + 1, NN_MAX_WIDTH, &pad);
+    }
+    if (v == 0) return spec_fail(err, sp, "zero maps; a convolution needs at least 1");
+    if (v > NN_MAX_WIDTH) return spec_fail(err, sp, "more than the limit of %d maps", NN_MAX_WIDTH);
+    if (kk == 0 || kk > NN_MAX_WIDTH) return spec_fail(err, sp, "the kernel size must be 1 to %d", NN_MAX_WIDTH);
+    if (pad > NN_MAX_WIDTH) return spec_fail(err, sp, "the padding must be smaller than the kernel");
+    if (pad >= kk) return spec_fail(err, sp, "padding %zu is not smaller than the %zux%zu kernel", pad, kk, kk);
+    if (*s == 'c' || *s == 'C' || *s == 'p' || *s == 'P' || (*s >= '0' && *s <= '9'))
+        return spec_fail(err, sp, "expected a convolution like 20c5, 20c5p2 or 20c5p2tanh (maps, c, kernel size, p and a "
+                                  "padding, an activation)");
+    ly->oc = v, ly->k = kk, ly->pad = pad;
+    *q = s;
+    return 1;
+}
+
+static void conv_print(const Layer *ly, char *buf, size_t n)
+{
+    if (ly->pad) snprintf(buf, n, "%zuc%zup%zu", ly->oc, ly->k, ly->pad);
+    else snprintf(buf, n, "%zuc%zu", ly->oc, ly->k);
+}
 
 /* d[0..n) = s[0..n): a run of a patch, often short (5 floats for a 5x5
  * kernel on one channel), where memcpy's call and a scalar loop cost more
@@ -2241,12 +2363,12 @@ static void col2im(const Layer *ly, const float *dP, float *dx)
  * horizontal sums, which would dominate a short patch such as 5x5x1), into
  * Z (oh*ow, ldo), then with the biases into Y's row, channel-last. */
 
-static void conv_forward(const Layer *ly, const float *W, const float *B, const float *X, size_t m, const Part *pt,
-                         float *Y, float *tmp)
+static void conv_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
+                         const Part *pt, float *Y, float *tmp, int train)
 {
     size_t ldo = conv_ldo(ly), K = ly->wcols, P = ly->oh * ly->ow;
     float *Pt = tmp, *WT = Pt + P * ly->ldw, *Z = WT + K * ldo; /* (P, ldw), (K, ldo), (P, ldo) */
-    (void)m;
+    (void)S, (void)m, (void)train;
     for (size_t k = 0; k < K; k++) {
         for (size_t j = 0; j < ly->oc; j++) WT[k * ldo + j] = W[j * ly->ldw + k];
         for (size_t j = ly->oc; j < ldo; j++) WT[k * ldo + j] = 0;
@@ -2264,12 +2386,12 @@ static void conv_forward(const Layer *ly, const float *W, const float *B, const 
  * again (cheaper than keeping a mini-batch's, megabytes, from forward),
  * the image's share of the weight and bias gradients added to its group's
  * partial sums, and (dX) the patches' deltas dY W put back into place. */
-static void conv_backward(const Layer *ly, const float *W, const float *dY, const float *X, const float *Y, size_t m,
-                          const Part *pt, float *dX, float *part, float *tmp)
+static void conv_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
+                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp)
 {
     size_t P = ly->oh * ly->ow;
     float *Pt = tmp, *dP = tmp + P * ly->ldw;
-    (void)Y, (void)m;
+    (void)S, (void)Y, (void)m;
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *dy = dY + b * ly->ldout;
         float *g = part + b / NN_GROUP * ly->part;
@@ -2284,11 +2406,12 @@ static void conv_backward(const Layer *ly, const float *W, const float *dY, cons
 /* The gradient of weight columns [i0, i1) of rows [j0, j1) (and with Gb
  * the biases): the groups' partial sums added up in group order.  G is
  * never NULL here: a convolution's step is taken apart (layer_update). */
-static void conv_update(const Layer *ly, const float *dY, size_t m, const float *X, const float *part, size_t i0,
-                        size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb)
+static void conv_update(const Layer *ly, const float *S, const float *dY, size_t m, const float *X,
+                        const float *part, size_t i0, size_t i1, size_t j0, size_t j1, float c, float decay, float *W,
+                        float *B, float *G, float *Gb)
 {
     size_t ng = (m + NN_GROUP - 1) / NN_GROUP;
-    (void)dY, (void)X, (void)c, (void)decay, (void)W, (void)B;
+    (void)S, (void)dY, (void)X, (void)c, (void)decay, (void)W, (void)B;
     for (size_t j = j0; j < j1; j++) {
         float *restrict g = G + j * ly->ldw;
         for (size_t i = i0; i < i1; i++) g[i] = part[j * ly->ldw + i];
@@ -2357,7 +2480,7 @@ static void conv_loops_c(Buf *b, const Layer *ly, int l, int q8)
 static void conv_export(Buf *b, const Layer *ly, int l) { conv_loops_c(b, ly, l, 0); }
 
 /* Conv on (N, C, H, W): nn's kernels (out, dy, dx, in) as ONNX's (out, in, dy, dx). */
-static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, int l)
+static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, int l)
 {
     char wn[32], bn[32], out[32];
     size_t k = ly->k, ic = ly->ic;
@@ -2365,6 +2488,7 @@ static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, 
     int64_t dw[4] = {(int64_t)ly->oc, (int64_t)ic, (int64_t)k, (int64_t)k}, db = (int64_t)ly->oc, p = (int64_t)ly->pad;
     OnnxAttr at[3] = {{"kernel_shape", 7, 0, {(int64_t)k, (int64_t)k}, 2}, {"pads", 7, 0, {p, p, p, p}, 4}, {"strides", 7, 0, {1, 1}, 2}};
     const char *in[3];
+    (void)S;
     if (!w) {
         g->nodes.oom = 1;
         return;
@@ -2426,6 +2550,31 @@ static int pool_shape(Layer *ly, char *why, size_t n)
 }
 
 static size_t pool_macs(const Layer *ly) { return ly->nin; }
+
+/* mp2, ap2: max or average pooling and the window's size. */
+static int pool_looks(const char *p) { return (p[0] == 'm' || p[0] == 'M' || p[0] == 'a' || p[0] == 'A') && (p[1] == 'p' || p[1] == 'P'); }
+
+static int pool_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err, char which)
+{
+    size_t v;
+    const char *s = sp->p + 2;
+    if (!pool_looks(sp->p) || (sp->p[0] | 0x20) != which) return 0;
+    if (!(*s >= '0' && *s <= '9')) return spec_fail(err, sp, "expected a window size after '%.2s', like mp2", sp->p);
+    s = scan_size(s, NN_MAX_WIDTH, &v);
+    if (v == 0 || v > NN_MAX_WIDTH) return spec_fail(err, sp, "the window size must be 1 to %d", NN_MAX_WIDTH);
+    ly->k = v, ly->act = ACT_LINEAR;
+    *q = s;
+    return 1;
+}
+static int maxpool_looks(const char *p) { return pool_looks(p) && (p[0] | 0x20) == 'm'; }
+static int avgpool_looks(const char *p) { return pool_looks(p) && (p[0] | 0x20) == 'a'; }
+static int maxpool_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err) { return pool_parse(sp, q, ly, err, 'm'); }
+static int avgpool_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err) { return pool_parse(sp, q, ly, err, 'a'); }
+
+static void pool_print(const Layer *ly, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%zu", ly->kind == LAYER_MAXPOOL ? "mp" : "ap", ly->k);
+}
 static void pool_init(const Layer *ly, float *W, float *B, int how, Rng *r) { (void)ly, (void)W, (void)B, (void)how, (void)r; }
 
 /* The offset in an input row of window (oy, ox)'s first largest value of
@@ -2441,12 +2590,12 @@ static size_t pool_argmax(const Layer *ly, const float *x, size_t oy, size_t ox,
     return best;
 }
 
-static void pool_forward(const Layer *ly, const float *W, const float *B, const float *X, size_t m, const Part *pt,
-                         float *Y, float *tmp)
+static void pool_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
+                         const Part *pt, float *Y, float *tmp, int train)
 {
     size_t k = ly->k, ic = ly->ic;
     float inv = 1.0f / (float)(k * k);
-    (void)W, (void)B, (void)m, (void)tmp;
+    (void)W, (void)B, (void)S, (void)m, (void)tmp, (void)train;
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *x = X + b * ly->ldin;
         for (size_t oy = 0; oy < ly->oh; oy++)
@@ -2487,12 +2636,12 @@ static void maxpool_window(size_t k, size_t iw, size_t ic, const float *restrict
         }
 }
 
-static void pool_backward(const Layer *ly, const float *W, const float *dY, const float *X, const float *Y, size_t m,
-                          const Part *pt, float *dX, float *part, float *tmp)
+static void pool_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
+                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp)
 {
     size_t k = ly->k, ic = ly->ic;
     float inv = 1.0f / (float)(k * k);
-    (void)W, (void)m, (void)part, (void)tmp;
+    (void)W, (void)S, (void)m, (void)part, (void)tmp;
     if (!dX) return;
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *x = X + b * ly->ldin, *dy_ = dY + b * ly->ldout, *y_ = Y + b * ly->ldout;
@@ -2518,10 +2667,11 @@ static void pool_backward(const Layer *ly, const float *W, const float *dY, cons
     }
 }
 
-static void pool_update(const Layer *ly, const float *dY, size_t m, const float *X, const float *part, size_t i0,
-                        size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb)
+static void pool_update(const Layer *ly, const float *S, const float *dY, size_t m, const float *X,
+                        const float *part, size_t i0, size_t i1, size_t j0, size_t j1, float c, float decay, float *W,
+                        float *B, float *G, float *Gb)
 {
-    (void)ly, (void)dY, (void)m, (void)X, (void)part, (void)i0, (void)i1, (void)j0, (void)j1, (void)c, (void)decay;
+    (void)S, (void)ly, (void)dY, (void)m, (void)X, (void)part, (void)i0, (void)i1, (void)j0, (void)j1, (void)c, (void)decay;
     (void)W, (void)B, (void)G, (void)Gb;
 }
 
@@ -2558,11 +2708,11 @@ static void pool_export(Buf *b, const Layer *ly, int l)
     buf_put(b, t, strlen(t));
 }
 
-static void pool_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, int l)
+static void pool_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, int l)
 {
     int64_t k = (int64_t)ly->k;
     OnnxAttr at[2] = {{"kernel_shape", 7, 0, {k, k}, 2}, {"strides", 7, 0, {k, k}, 2}};
-    (void)W, (void)B, (void)l;
+    (void)W, (void)B, (void)S, (void)l;
     onnx_layout(g, ly, 1);
     onnx_unary(g, ly->kind == LAYER_MAXPOOL ? "MaxPool" : "AveragePool", at, 2);
 }
@@ -2592,18 +2742,73 @@ static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const floa
 /* ======================================================================== */
 
 static const LayerKind layer_kinds[LAYER_COUNT] = {
-    [LAYER_DENSE] = {"dense", 0, dense_shape, dense_count, dense_macs, dense_init, dense_forward, dense_backward,
-                     dense_update, dense_rec_save, dense_rec_load, dense_save, dense_load, dense_export, dense_onnx, dense_q8, dense_export_q8, 0},
-    [LAYER_CONV] = {"convolution", 1, conv_shape, dense_count, conv_macs, dense_init, conv_forward, conv_backward,
-                    conv_update, conv_rec_save, conv_rec_load, dense_save, dense_load, conv_export, conv_onnx, conv_q8, conv_export_q8, 0},
-    [LAYER_MAXPOOL] = {"max-pooling", 1, pool_shape, dense_count, pool_macs, pool_init, pool_forward, pool_backward,
-                       pool_update, pool_rec_save, pool_rec_load, dense_save, dense_load, pool_export, pool_onnx, pool_q8, pool_export, 1},
-    [LAYER_AVGPOOL] = {"average-pooling", 1, pool_shape, dense_count, pool_macs, pool_init, pool_forward, pool_backward,
-                       pool_update, pool_rec_save, pool_rec_load, dense_save, dense_load, pool_export, pool_onnx, pool_q8, pool_export, 1},
+    [LAYER_DENSE] = {
+        .name = "dense", .noun = "dense layer", .act_hint = "",
+        .flags = KIND_PLAIN | KIND_SIZED | KIND_FLAT | KIND_OUTPUT | KIND_DROPOUT | KIND_DRAW,
+        .parse = dense_parse, .print = dense_print, .shape = dense_shape, .count = wb_count, .macs = dense_macs,
+        .init = wb_init, .forward = dense_forward, .backward = dense_backward, .update = dense_update,
+        .rec_save = dense_rec_save, .rec_load = dense_rec_load, .save = wb_save, .load = wb_load,
+        .export_c = dense_export, .export_onnx = dense_onnx, .q8 = dense_q8, .export_q8 = dense_export_q8,
+    },
+    [LAYER_CONV] = {
+        .name = "convolution", .noun = "convolution", .act = ACT_RELU,
+        .act_hint = "; a padding comes before it: 20c5p1tanh",
+        .flags = KIND_BY_ROWS | KIND_IMAGE | KIND_DRAW | KIND_KERNEL,
+        .looks = conv_looks, .parse = conv_parse, .print = conv_print, .shape = conv_shape, .count = wb_count,
+        .macs = conv_macs, .init = wb_init, .forward = conv_forward, .backward = conv_backward, .update = conv_update,
+        .rec_save = conv_rec_save, .rec_load = conv_rec_load, .save = wb_save, .load = wb_load,
+        .export_c = conv_export, .export_onnx = conv_onnx, .q8 = conv_q8, .export_q8 = conv_export_q8,
+    },
+    [LAYER_MAXPOOL] = {
+        .name = "max-pooling", .noun = "pool", .act_hint = "",
+        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE,
+        .looks = maxpool_looks, .parse = maxpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
+        .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
+        .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
+        .export_c = pool_export, .export_onnx = pool_onnx, .q8 = pool_q8, .export_q8 = pool_export,
+    },
+    [LAYER_AVGPOOL] = {
+        .name = "average-pooling", .noun = "pool", .act_hint = "",
+        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE,
+        .looks = avgpool_looks, .parse = avgpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
+        .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
+        .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
+        .export_c = pool_export, .export_onnx = pool_onnx, .q8 = pool_q8, .export_q8 = pool_export,
+    },
 };
 
 /* The operations of layer l of n. */
 #define LK(n, l) (&layer_kinds[(n)->layer[l].kind])
+
+/* The kind whose notation spec part p plainly is (see LayerKind.looks), or 0. */
+static int spec_part_kind(const char *p)
+{
+    for (int k = 1; k < LAYER_COUNT; k++)
+        if (layer_kinds[k].looks && layer_kinds[k].looks(p)) return k;
+    return 0;
+}
+
+/* The kind of layer spec part sp: the kinds with a notation of their own
+ * first, then the plain one.  The kind, with ly's fields set and *q after
+ * its text; 0 when no kind's notation fits; -1 with a message. */
+static int spec_part_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
+{
+    for (int plain = 0; plain < 2; plain++)
+        for (int k = 1; k < LAYER_COUNT; k++) {
+            int r;
+            if (!(layer_kinds[k].flags & KIND_PLAIN) != !plain) continue;
+            if ((r = layer_kinds[k].parse(sp, q, ly, err))) return r < 0 ? -1 : k;
+        }
+    return 0;
+}
+
+/* The kind of a layer that names none: the plain one. */
+static int plain_kind(void)
+{
+    int k = 1;
+    while (k < LAYER_COUNT - 1 && !(layer_kinds[k].flags & KIND_PLAIN)) k++;
+    return k;
+}
 
 /* ======================================================================== */
 /* @@tasks tasks: classification and regression                            */
@@ -2807,7 +3012,7 @@ static const char *net_check(const Net *N, char *buf, size_t n)
     int nl = N->nl, cost = N->cost, out = N->layer[nl - 1].act;
     char list[128];
     for (int l = 1; l < nl - 1; l++)
-        if (layer_kinds[N->layer[l].kind].no_act) {
+        if (LK(N, l)->flags & KIND_NO_ACT) {
             if (N->layer[l].act != ACT_LINEAR) return "a pooling layer takes no activation";
         } else if (!(acts[N->layer[l].act].where & ACT_HIDDEN)) {
             snprintf(buf, n, "%s is for the output layer only; hidden layers take %s", acts[N->layer[l].act].name,
@@ -2845,15 +3050,19 @@ static int net_layout_at(Net *n, int *at, Err *err)
     for (int l = 1; l < n->nl; l++) { /* sizes are <= 2^16, so these products cannot overflow */
         Layer *ly = &n->layer[l];
         *at = l; /* (messages below are about this layer) */
-        if (!ly->kind) ly->kind = LAYER_DENSE;
+        const LayerKind *K;
+        if (!ly->kind) ly->kind = plain_kind();
+        K = &layer_kinds[ly->kind];
         ly->ic = n->shape[l - 1][0], ly->ih = n->shape[l - 1][1], ly->iw = n->shape[l - 1][2];
         ly->nin = n->size[l - 1], ly->ldin = n->ld[l - 1], ly->nout = n->size[l];
-        if (ly->kind == LAYER_DENSE) flat = 1;
-        else if (flat) return fail(err, NULL, "a %s layer cannot follow a dense layer (dense layers come last)", layer_kinds[ly->kind].name);
-        if (ly->kind == LAYER_DENSE && (ly->nout < 1 || ly->nout > NN_MAX_WIDTH))
+        if (K->flags & KIND_FLAT) flat = 1;
+        else if (flat && (K->flags & KIND_IMAGE))
+            return fail(err, NULL, "a %s layer cannot follow a dense layer (dense layers come last)", K->name);
+        if ((K->flags & KIND_SIZED) && (ly->nout < 1 || ly->nout > NN_MAX_WIDTH))
             return fail(err, NULL, "%zu neurons; allowed is 1 to %d", ly->nout, NN_MAX_WIDTH);
         ly->ldout = round_up(ly->nout, NN_PAD);
-        if (layer_kinds[ly->kind].shape(ly, why, sizeof why)) return fail(err, NULL, "%s", why);
+        ly->ns = 0; /* (a kind with untrained state says how much in shape) */
+        if (K->shape(ly, why, sizeof why)) return fail(err, NULL, "%s", why);
         if (ly->nout < 1 || ly->nout > NN_MAX_WIDTH)
             return fail(err, NULL, "%zux%zux%zu = %zu outputs; allowed is 1 to %d", ly->oc, ly->oh, ly->ow, ly->nout,
                         NN_MAX_WIDTH);
@@ -2861,13 +3070,14 @@ static int net_layout_at(Net *n, int *at, Err *err)
             return fail(err, NULL, "%zu outputs, but its shape makes %zu", n->size[l], ly->nout);
         n->size[l] = ly->nout, n->ld[l] = ly->ldout = round_up(ly->nout, NN_PAD);
         n->shape[l][0] = ly->oc, n->shape[l][1] = ly->oh, n->shape[l][2] = ly->ow;
-        real += layer_kinds[ly->kind].count(ly);
+        real += K->count(ly);
         if (real > NN_MAX_PARAMS) {
             *at = 0;
             return fail(err, NULL, "the network has more than %d weights and biases (the limit)", NN_MAX_PARAMS);
         }
         ly->woff = off, off += ly->nw;
         ly->boff = off, off += ly->nb;
+        ly->soff = off, off += round_up(ly->ns, NN_PAD);
     }
     n->nparam = off;
     return 0;
@@ -2905,7 +3115,10 @@ static size_t net_count(const Net *n)
 static size_t net_classes(const Net *n) { return n->size[n->nl - 1] == 1 ? 2 : n->size[n->nl - 1]; }
 
 /* Does N take images (an input shape, convolutions or pools)? */
-static int net_images(const Net *N) { return N->shape[0][1] > 1 || N->shape[0][2] > 1 || N->layer[1].kind != LAYER_DENSE; }
+static int net_images(const Net *N)
+{
+    return N->shape[0][1] > 1 || N->shape[0][2] > 1 || (LK(N, 1)->flags & KIND_IMAGE);
+}
 
 /* Images of one shape given to a network of images of another (the same
  * number of values, read in the wrong layout): why, in buf, or NULL.  Only
@@ -2916,14 +3129,6 @@ static const char *shape_clash(const Net *N, const size_t *shape, char *buf, siz
     snprintf(buf, n, "the images are %zux%zux%zu, but the network takes %zux%zux%zu ones", shape[0], shape[1], shape[2],
              N->shape[0][0], N->shape[0][1], N->shape[0][2]);
     return buf;
-}
-
-/* Is part p (up to '-' or the end) of a spec a convolution or a pool? */
-static int spec_part_is_image_layer(const char *p)
-{
-    if ((p[0] == 'm' || p[0] == 'M' || p[0] == 'a' || p[0] == 'A') && (p[1] == 'p' || p[1] == 'P')) return 1;
-    while (*p >= '0' && *p <= '9') p++;
-    return (*p == 'c' || *p == 'C') && p[1] >= '0' && p[1] <= '9';
 }
 
 /* Parse a layer spec into n and lay it out.  Parts, '-'-separated, in
@@ -2945,7 +3150,7 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
     int k = 0, image = 0, at, implicit = 0; /* implicit: the input shape is the data's */
     memset(n, 0, sizeof *n);
     if (!spec || !*spec) return fail(err, NULL, "empty layer spec; expected sizes like 784-30-10");
-    if ((!inshape || !inshape[0]) && spec_part_is_image_layer(spec))
+    if ((!inshape || !inshape[0]) && spec_part_kind(spec))
         return fail(err, NULL, "layer spec '%s': the first part is the input: give its shape, channels x height x width, "
                     "like 1x28x28-%s", spec, spec);
     if (inshape && inshape[0] && !(*p >= '0' && *p <= '9' && strcspn(p, "-") == strspn(p, "0123456789"))) {
@@ -2959,96 +3164,57 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
     }
     for (;;) {
         const char *q = p;
-        size_t v = 0, plen = strcspn(p, "-");
-        int kind = LAYER_DENSE, pnum = k + 1 - implicit; /* the part's number in the spec */
+        size_t v = 0;
+        SpecPart sp = {spec, p, strcspn(p, "-"), k + 1 - implicit};
         Layer *ly = &n->layer[k < NN_MAX_LAYERS ? k : 0];
-#define SPEC_FAIL(...)                                                                                                 \
-    do {                                                                                                               \
-        char what_[300];                                                                                               \
-        snprintf(what_, sizeof what_, __VA_ARGS__);                                                                    \
-        return fail(err, NULL, "layer spec '%s': part %d ('%.*s'): %s", spec, pnum, (int)(plen < 40 ? plen : 40), p, what_); \
-    } while (0)
+        const LayerKind *K = NULL;
+        int kind = 0;
         if (k == NN_MAX_LAYERS) return fail(err, NULL, "layer spec '%s': more than %d layers", spec, NN_MAX_LAYERS);
-        if (k > 0 && (q[0] == 'm' || q[0] == 'M' || q[0] == 'a' || q[0] == 'A') && (q[1] == 'p' || q[1] == 'P')) {
-            kind = q[0] == 'm' || q[0] == 'M' ? LAYER_MAXPOOL : LAYER_AVGPOOL, q += 2;
-            if (!(*q >= '0' && *q <= '9')) SPEC_FAIL("expected a window size after '%.2s', like mp2", p);
-        }
-        while (*q >= '0' && *q <= '9') {
-            if (v <= NN_MAX_WIDTH) v = v * 10 + (size_t)(*q - '0');
-            q++;
-        }
-        if (q == p) {
-            if (*p == '-' || *p == 0)
-                return fail(err, NULL, "layer spec '%s': empty size at part %d (expected sizes like 784-30-10)", spec, k + 1);
-            return fail(err, NULL, "layer spec '%s': part %d is not a positive whole number", spec, k + 1);
-        }
+        ly->act = 0;
+        if (k > 0 && (kind = spec_part_parse(&sp, &q, ly, err)) < 0) return -1;
+        if (kind) K = &layer_kinds[kind];
+        else if (*p >= '0' && *p <= '9') q = scan_size(p, NN_MAX_WIDTH, &v); /* the input: a size or a shape */
+        else if (*p == '-' || *p == 0)
+            return fail(err, NULL, "layer spec '%s': empty size at part %d (expected sizes like 784-30-10)", spec, k + 1);
+        else return fail(err, NULL, "layer spec '%s': part %d is not a positive whole number", spec, k + 1);
         if (k == 0 && (*q == 'x' || *q == 'X')) { /* an image input: CxHxW */
             size_t d[3] = {v, 0, 0};
             for (int t = 1; t < 3; t++) {
-                if (*q != 'x' && *q != 'X') SPEC_FAIL("expected an input shape like 1x28x28 (channels x height x width)");
+                if (*q != 'x' && *q != 'X') return spec_fail(err, &sp, "expected an input shape like 1x28x28 (channels x height x width)");
                 q++;
-                if (!(*q >= '0' && *q <= '9')) SPEC_FAIL("expected an input shape like 1x28x28 (channels x height x width)");
-                while (*q >= '0' && *q <= '9') {
-                    if (d[t] <= NN_MAX_WIDTH) d[t] = d[t] * 10 + (size_t)(*q - '0');
-                    q++;
-                }
+                if (!(*q >= '0' && *q <= '9'))
+                    return spec_fail(err, &sp, "expected an input shape like 1x28x28 (channels x height x width)");
+                q = scan_size(q, NN_MAX_WIDTH, &d[t]);
             }
-            if (*q != '-' && *q != 0) SPEC_FAIL("expected an input shape like 1x28x28 (channels x height x width)");
-            if (!d[0] || !d[1] || !d[2]) SPEC_FAIL("a dimension is zero");
+            if (*q != '-' && *q != 0) return spec_fail(err, &sp, "expected an input shape like 1x28x28 (channels x height x width)");
+            if (!d[0] || !d[1] || !d[2]) return spec_fail(err, &sp, "a dimension is zero");
             if (d[0] > NN_MAX_WIDTH || d[1] > NN_MAX_WIDTH || d[2] > NN_MAX_WIDTH || d[0] * d[1] * d[2] > NN_MAX_WIDTH)
-                SPEC_FAIL("more than the limit of %d inputs", NN_MAX_WIDTH);
+                return spec_fail(err, &sp, "more than the limit of %d inputs", NN_MAX_WIDTH);
             n->shape[0][0] = d[0], n->shape[0][1] = d[1], n->shape[0][2] = d[2], n->size[0] = d[0] * d[1] * d[2];
             image = 1, k = 1;
             if (*q == 0) break;
             p = q + 1;
             continue;
         }
-        ly->act = 0;
-        if (kind == LAYER_DENSE && k > 0 && (*q == 'c' || *q == 'C')) { /* 20c5, 20c5p2 */
-            size_t kk = 0, pad = 0;
-            if (!(q[1] >= '0' && q[1] <= '9')) SPEC_FAIL("expected a kernel size after 'c', like 20c5");
-            for (q++; *q >= '0' && *q <= '9'; q++)
-                if (kk <= NN_MAX_WIDTH) kk = kk * 10 + (size_t)(*q - '0');
-            if (*q == 'p' || *q == 'P') {
-                if (!(q[1] >= '0' && q[1] <= '9')) SPEC_FAIL("expected a padding after 'p', like 20c5p2");
-                for (q++; *q >= '0' && *q <= '9'; q++)
-                    if (pad <= NN_MAX_WIDTH) pad = pad * 10 + (size_t)(*q - '0');
-            }
-            if (v == 0) SPEC_FAIL("zero maps; a convolution needs at least 1");
-            if (v > NN_MAX_WIDTH) SPEC_FAIL("more than the limit of %d maps", NN_MAX_WIDTH);
-            if (kk == 0 || kk > NN_MAX_WIDTH) SPEC_FAIL("the kernel size must be 1 to %d", NN_MAX_WIDTH);
-            if (pad > NN_MAX_WIDTH) SPEC_FAIL("the padding must be smaller than the kernel");
-            if (pad >= kk) SPEC_FAIL("padding %zu is not smaller than the %zux%zu kernel", pad, kk, kk);
-            if (*q == 'c' || *q == 'C' || *q == 'p' || *q == 'P' || (*q >= '0' && *q <= '9'))
-                SPEC_FAIL("expected a convolution like 20c5, 20c5p2 or 20c5p2tanh (maps, c, kernel size, p and a padding, an activation)");
-            kind = LAYER_CONV, ly->oc = v, ly->k = kk, ly->pad = pad;
-        } else if (kind != LAYER_DENSE) {
-            if (v == 0 || v > NN_MAX_WIDTH) SPEC_FAIL("the window size must be 1 to %d", NN_MAX_WIDTH);
-            ly->k = v, ly->act = ACT_LINEAR;
-        }
-        if (kind != LAYER_DENSE && !image)
-            SPEC_FAIL("a %s needs an image input: start the spec with its shape, channels x height x width, like "
-                      "1x28x28-20c5-mp2-100-10", kind == LAYER_CONV ? "convolution" : "pool");
+        if (K && (K->flags & KIND_IMAGE) && !image)
+            return spec_fail(err, &sp, "a %s needs an image input: start the spec with its shape, channels x height x width, "
+                             "like 1x28x28-20c5-mp2-100-10", K->noun);
         if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')) { /* an activation name: 100relu */
             const char *e = q;
-            char nm[16];
+            char nm[16], list[128];
             size_t len;
+            unsigned where = K && (K->flags & KIND_OUTPUT) ? ACT_HIDDEN | ACT_OUTPUT : ACT_HIDDEN;
             while ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z')) e++;
-            if (k == 0) return fail(err, NULL, "layer spec '%s': the input layer takes no activation", spec);
-            if (kind == LAYER_MAXPOOL || kind == LAYER_AVGPOOL) SPEC_FAIL("a pool takes no activation");
+            if (!K) return fail(err, NULL, "layer spec '%s': the input layer takes no activation", spec);
+            if (K->flags & KIND_NO_ACT) return spec_fail(err, &sp, "a %s takes no activation", K->noun);
             len = (size_t)(e - q) < sizeof nm ? (size_t)(e - q) : sizeof nm - 1;
             for (size_t i = 0; i < len; i++) nm[i] = (char)(q[i] | 0x20);
-            if (!(ly->act = (size_t)(e - q) < sizeof nm ? act_id(nm, len) : 0)) {
-                char list[128];
-                if (kind == LAYER_CONV)
-                    SPEC_FAIL("unknown activation '%.*s' (%s; a padding comes before it: 20c5p1tanh)", (int)(e - q < 40 ? e - q : 40), q,
-                              act_list(ACT_HIDDEN, list, sizeof list));
-                SPEC_FAIL("unknown activation '%.*s' (%s)", (int)(e - q < 40 ? e - q : 40), q, act_list(ACT_HIDDEN | ACT_OUTPUT, list, sizeof list));
-            }
-            if (kind == LAYER_CONV && !(acts[ly->act].where & ACT_HIDDEN)) {
-                char list[128];
-                SPEC_FAIL("a convolution takes %s, not %s", act_list(ACT_HIDDEN, list, sizeof list), acts[ly->act].name);
-            }
+            if (!(ly->act = (size_t)(e - q) < sizeof nm ? act_id(nm, len) : 0))
+                return spec_fail(err, &sp, "unknown activation '%.*s' (%s%s)", (int)(e - q < 40 ? e - q : 40), q,
+                                 act_list(where, list, sizeof list), K->act_hint);
+            if (!(K->flags & KIND_OUTPUT) && !(acts[ly->act].where & ACT_HIDDEN))
+                return spec_fail(err, &sp, "a %s takes %s, not %s", K->noun, act_list(ACT_HIDDEN, list, sizeof list),
+                                 acts[ly->act].name);
             q = e;
         }
         if (*q != '-' && *q != 0) {
@@ -3056,22 +3222,22 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
                 return fail(err, NULL, "layer spec '%s': unexpected byte 0x%02X in part %d", spec, (unsigned char)*q, k + 1);
             return fail(err, NULL, "layer spec '%s': unexpected '%c' in part %d", spec, *q, k + 1);
         }
-        if (kind == LAYER_DENSE) {
+        if (!K || (K->flags & KIND_SIZED)) { /* the input's size, or a layer's outputs */
+            if (K) v = ly->nout;
             if (v == 0) return fail(err, NULL, "layer spec '%s': part %d is zero; every layer needs at least 1 neuron", spec, k + 1);
             if (v > NN_MAX_WIDTH)
                 return fail(err, NULL, "layer spec '%s': part %d is larger than the limit of %d neurons", spec, k + 1, NN_MAX_WIDTH);
             n->size[k] = v;
         }
-        if (kind == LAYER_CONV && !ly->act && !keep_unset) ly->act = ACT_RELU; /* (train: --hidden, else relu) */
-        ly->kind = kind;
+        if (K && !ly->act && !keep_unset) ly->act = K->act; /* (train: --hidden, else the kind's) */
+        ly->kind = kind ? kind : plain_kind();
         k++;
         if (*q == 0) break;
         p = q + 1;
-#undef SPEC_FAIL
     }
     if (k < 2) return fail(err, NULL, "layer spec '%s': need at least an input and an output size, like 784-30-10", spec);
     n->nl = k;
-    if (n->layer[k - 1].kind != LAYER_DENSE)
+    if (!(layer_kinds[n->layer[k - 1].kind].flags & KIND_OUTPUT))
         return fail(err, NULL, "layer spec '%s': the last part must be the output layer, a number of neurons (like 10)", spec);
     for (int l = 1; l < k; l++) /* 0: not named, filled in by --hidden/--output; a convolutional network's as train's */
         if (!n->layer[l].act && !keep_unset) n->layer[l].act = !image ? ACT_SIGMOID : l < k - 1 ? ACT_RELU : ACT_SOFTMAX;
@@ -3094,13 +3260,13 @@ static int parse_layers_opt(const char *spec, Net *n, int keep_unset, Err *err)
 }
 
 /* Does a spec start with a layer rather than the input ("20c5-mp2-10")? */
-static int spec_starts_with_layer(const char *spec) { return spec_part_is_image_layer(spec); }
+static int spec_starts_with_layer(const char *spec) { return spec_part_kind(spec) != 0; }
 
-/* Does a spec have convolutions or pools? */
+/* Does a spec have layers that take images (convolutions, pools)? */
 static int spec_has_images(const char *spec)
 {
     for (const char *p = spec; p; p = strchr(p, '-') ? strchr(p, '-') + 1 : NULL)
-        if (spec_part_is_image_layer(p)) return 1;
+        if (layer_kinds[spec_part_kind(p)].flags & KIND_IMAGE) return 1;
     return 0;
 }
 
@@ -3125,10 +3291,7 @@ static void net_init(Net *n, int init, Rng *r)
 /* A layer in the spec's notation: "20c5", "32c3p1", "mp2", "ap2", "100". */
 static const char *layer_text(const Layer *ly, char *buf, size_t n)
 {
-    if (ly->kind == LAYER_CONV && ly->pad) snprintf(buf, n, "%zuc%zup%zu", ly->oc, ly->k, ly->pad);
-    else if (ly->kind == LAYER_CONV) snprintf(buf, n, "%zuc%zu", ly->oc, ly->k);
-    else if (ly->kind != LAYER_DENSE) snprintf(buf, n, "%s%zu", ly->kind == LAYER_MAXPOOL ? "mp" : "ap", ly->k);
-    else snprintf(buf, n, "%zu", ly->nout);
+    layer_kinds[ly->kind].print(ly, buf, n);
     return buf;
 }
 
@@ -3549,11 +3712,13 @@ static void layer_update(const Trainer *T, const Layer *ly, const LayerView *V, 
     const LayerKind *k = &layer_kinds[ly->kind];
     float c = T->eta / (float)m;
     if (j0 >= j1) return;
-    if (T->optimizer == OPT_SGD && !T->grad && !k->by_rows) { /* SGD: one pass, L2 as weight decay */
-        k->update(ly, D, m, X, part, i0, i1, j0, j1, c, 1.0f - T->eta * T->lambda_n, V->W, bias ? V->B : NULL, NULL, NULL);
+    const float *S = T->net->param + ly->soff;
+    if (T->optimizer == OPT_SGD && !T->grad && !(k->flags & KIND_BY_ROWS)) { /* SGD: one pass, L2 as weight decay */
+        k->update(ly, S, D, m, X, part, i0, i1, j0, j1, c, 1.0f - T->eta * T->lambda_n, V->W, bias ? V->B : NULL, NULL,
+                  NULL);
         return;
     }
-    k->update(ly, D, m, X, part, i0, i1, j0, j1, c, 1.0f, V->W, NULL, V->G, bias ? V->Gb : NULL);
+    k->update(ly, S, D, m, X, part, i0, i1, j0, j1, c, 1.0f, V->W, NULL, V->G, bias ? V->Gb : NULL);
     layer_step(T, ly, V, m, i0, i1, j0, j1, bias, step);
 }
 
@@ -3565,7 +3730,7 @@ static void layer_update(const Trainer *T, const Layer *ly, const LayerView *V, 
 static Part layer_part(const Layer *ly, size_t m, int tid, int nt, int back)
 {
     Part p = {0, m, 0, 0};
-    if (layer_kinds[ly->kind].by_rows) { /* whole groups of NN_GROUP rows */
+    if (layer_kinds[ly->kind].flags & KIND_BY_ROWS) { /* whole groups of NN_GROUP rows */
         size_t ng = (m + NN_GROUP - 1) / NN_GROUP;
         p.b0 = ng * (size_t)tid / (size_t)nt * NN_GROUP, p.b1 = ng * (size_t)(tid + 1) / (size_t)nt * NN_GROUP;
         if (p.b1 > m) p.b1 = m;
@@ -3607,7 +3772,7 @@ static void augment_rows(const Trainer *T, float *tmp, const size_t *rows, size_
 /* Is there dropout after hidden layer l?  Only dense layers take it. */
 static int drops(const Trainer *T, int l)
 {
-    return T->dropout > 0 && l >= 1 && l < T->net->nl - 1 && T->net->layer[l].kind == LAYER_DENSE;
+    return T->dropout > 0 && l >= 1 && l < T->net->nl - 1 && (LK(T->net, l)->flags & KIND_DROPOUT);
 }
 
 /* The weight columns [*i0, *i1) of a by-rows kind's layer whose gradient
@@ -3629,7 +3794,7 @@ static void weight_chunk(const Layer *ly, int nt, int tid, size_t *i0, size_t *i
 static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m, int par, uint64_t step)
 {
     Net *N = T->net;
-    int L = N->nl - 1, rep = T->rep, dense1 = !layer_kinds[N->layer[1].kind].by_rows;
+    int L = N->nl - 1, rep = T->rep, dense1 = !(LK(N, 1)->flags & KIND_BY_ROWS);
     const float *in = T->xb[tid];
     size_t lo, hi, ldL = N->ld[L], nL = N->size[L];
     float p = T->dropout;
@@ -3646,7 +3811,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         Part pt = layer_part(ly, m, tid, nt, 0);
         if (pt.j1 > ly->nout) pt.j1 = ly->nout;
         if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
-            LK(N, l)->forward(ly, NET_W(N, l), NET_B(N, l), in, m, &pt, a, T->tmp[tid]);
+            LK(N, l)->forward(ly, NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, a, T->tmp[tid], 1);
             for (size_t b = pt.b0; b < pt.b1; b++) acts[ly->act].f(a + b * ly->ldout + pt.j0, pt.j1 - pt.j0);
             if (drops(T, l)) {
                 float *dr = T->drp[par][l];
@@ -3665,7 +3830,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     }
     if (lo < hi) {
         Part pt = {0, m, lo, hi};
-        LK(N, L)->forward(&N->layer[L], VL.W, VL.B, in, m, &pt, aL, T->tmp[tid]);
+        LK(N, L)->forward(&N->layer[L], VL.W, VL.B, NET_S(N, L), in, m, &pt, aL, T->tmp[tid], 1);
         activate(aL, m, ldL, lo, hi, N->layer[L].act);
         TASK(N)->error(N, T->data, aL, m, ldL, lo, hi, rows, dL, tid == 0 || !rep ? ct : NULL);
     }
@@ -3680,7 +3845,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         LayerView V = layer_view(T, tid, l + 1);
         const Layer *ly = &N->layer[l + 1];
         size_t ld = N->ld[l], nn = N->size[l + 1];
-        int rows_kind = layer_kinds[ly->kind].by_rows;
+        int rows_kind = (layer_kinds[ly->kind].flags & KIND_BY_ROWS) != 0;
         Part pt;
         if (l == 0 && !rows_kind) { /* W(1) of a dense layer by rows: this thread's neurons of layer 1 */
             split_range(N->ld[1], nt, tid, &lo, &hi);
@@ -3695,8 +3860,8 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
             float *d = l ? T->dlt[par][l] : NULL; /* (no delta of the input) */
             size_t h = pt.j1 > N->size[l] ? N->size[l] : pt.j1;
             int dr = drops(T, l);
-            layer_kinds[ly->kind].backward(ly, V.W, dn, x, l + 1 == L ? aL : T->act[par][l + 1], m, &pt, d,
-                                           T->part[l + 1], T->tmp[tid]);
+            layer_kinds[ly->kind].backward(ly, V.W, NET_S(N, l + 1), dn, x, l + 1 == L ? aL : T->act[par][l + 1], m,
+                                           &pt, d, T->part[l + 1], T->tmp[tid]);
             if (d && (N->layer[l].act != ACT_LINEAR || dr || NN_FAULT == 4)) /* (a linear layer's f' is 1) */
                 for (size_t b = pt.b0; b < pt.b1; b++)
                     for (size_t j0 = pt.j0; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256 */
@@ -3785,7 +3950,7 @@ static int trainer_init(Trainer *T, Net *N, size_t batch, int nt, Barrier *bar, 
      * work; softmax needs the whole output row in one thread anyway */
     T->rep = nt == 1 || (acts[N->layer[L].act].where & ACT_ROW) || LK(N, L)->macs(&N->layer[L]) * 4 <= wall;
     for (int l = 1; l <= L; l++) /* a convolution's step waits for its gradient (see train_step) */
-        if (LK(N, l)->by_rows && N->layer[l].nw) later = 1;
+        if ((LK(N, l)->flags & KIND_BY_ROWS) && N->layer[l].nw) later = 1;
     if ((states || later) && !(T->gbuf = alloc_floats(N->nparam))) goto oom;
     if (states && (!(T->s1 = alloc_floats(N->nparam)) || (states == 2 && !(T->s2 = alloc_floats(N->nparam))))) goto oom;
     for (int t = 0; t < nt; t++) {
@@ -3927,7 +4092,7 @@ static void forward_chunk(const Net *N, size_t m, float *const *s, float *out, i
     float *in = s[0], *o = s[1];
     for (int l = 1; l <= L; l++) {
         Part pt = {0, m, 0, N->size[l]};
-        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), in, m, &pt, o, s[2]);
+        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, o, s[2], 0);
         activate(o, m, N->ld[l], 0, N->size[l], N->layer[l].act);
         for (size_t b = 0; b < m; b++) /* the next layer reads the padding */
             memset(o + b * N->ld[l] + N->size[l], 0, (N->ld[l] - N->size[l]) * sizeof(float));
@@ -4059,7 +4224,9 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *                    out (dense: weights, outputs x inputs row-major, row j
  *                    the weights into unit j, then the biases; convolution:
  *                    per map its kernel, (row, column, channel) order, then
- *                    the biases; pool: none), all f32
+ *                    the biases; pool: none), then its untrained state
+ *                    (running statistics: ns floats, as its kind's shape
+ *                    says; none of today's kinds keeps any), all f32
  *   end-4   4        CRC-32 (IEEE, as gzip) of every byte before it
  *
  * Version 3 had no input shape (its records start at 32; dense layers
@@ -4075,6 +4242,7 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
 #define MODEL_VERSION 4u
 #define MODEL_MAX_REC 1024u /* bytes of a layer kind's own fields in a record */
 #define MODEL_MAX_FIELDS 1000u
+#define MODEL_V3_KIND 1u /* the one kind of layer of versions 1 to 3: dense */
 
 enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, TAG_INIT, TAG_OPT, TAG_MOMENTUM,
        TAG_LAMBDA, TAG_DROPOUT, TAG_SCHEDULE, TAG_GAMMA, TAG_STEP, TAG_KEPT, TAG_VAL, TAG_PATIENCE, TAG_BETA1,
@@ -4173,7 +4341,10 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
         buf_u32(&b, TAG_TARGETS), buf_u32(&b, 4 + 8 * Mc.out.n), buf_u32(&b, Mc.out.n);
         buf_floats(&b, Mc.out.mean, Mc.out.n), buf_floats(&b, Mc.out.sd, Mc.out.n);
     }
-    for (int l = 1; l < N->nl; l++) LK(N, l)->save(&b, &N->layer[l], NET_W(N, l), NET_B(N, l));
+    for (int l = 1; l < N->nl; l++) {
+        LK(N, l)->save(&b, &N->layer[l], NET_W(N, l), NET_B(N, l));
+        buf_floats(&b, NET_S(N, l), N->layer[l].ns);
+    }
     if (!b.oom) buf_u32(&b, crc32_update(0, b.p, b.n));
     if (b.oom) {
         free(b.p);
@@ -4332,7 +4503,7 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
             if (!cur_need(&c, 16)) return fail(err, name, "truncated record of layer %u", l);
             kind = get_le32(c.p), a = get_le32(c.p + 4), N->size[l] = get_le32(c.p + 8), e = get_le32(c.p + 12);
             c.p += 16;
-            if (kind < 1 || kind >= LAYER_COUNT || (ver < 4 && kind != LAYER_DENSE))
+            if (kind < 1 || kind >= LAYER_COUNT || (ver < 4 && kind != MODEL_V3_KIND))
                 return fail(err, name, "layer %u has unknown kind %u", l, kind);
             if (a < 1 || a >= ACT_COUNT) return fail(err, name, "layer %u has unknown activation id %u", l, a);
             if (e > MODEL_MAX_REC || !cur_need(&c, e) || layer_kinds[kind].rec_load(c.p, e, ly))
@@ -4346,7 +4517,7 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
             uint32_t a = get_le32(c.p);
             if (a < 1 || a >= ACT_COUNT || (ver == 1 && a != ACT_SIGMOID))
                 return fail(err, name, "layer %u has unknown activation id %u", l, a);
-            N->layer[l].act = (int)a, N->layer[l].kind = LAYER_DENSE;
+            N->layer[l].act = (int)a, N->layer[l].kind = MODEL_V3_KIND;
         }
         N->task = TASK_CLASSIFY, N->cost = (int)get_le32(c.p), c.p += 4;
         M->in.div = bits_f32(get_le32(c.p)), c.p += 4;
@@ -4443,15 +4614,19 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
     }
     if (net_layout(N, err)) return fail(err, name, "%s", err->msg);
     expect = (size_t)(c.p - buf) + 4 * net_count(N) + 4;
+    for (int l = 1; l < N->nl; l++) expect += 4 * N->layer[l].ns;
     if (len != expect)
         return fail(err, name, "model file is %zu bytes; its layer sizes need exactly %zu", len, expect);
     if (net_alloc(N, err)) return fail(err, name, "%s", err->msg);
     for (int l = 1; l < N->nl; l++) {
         int r = LK(N, l)->load(&c, &N->layer[l], NET_W(N, l), NET_B(N, l));
+        for (size_t i = 0; !r && i < N->layer[l].ns; i++, c.p += 4) /* (the length was checked) */
+            if (!isfinite(NET_S(N, l)[i] = bits_f32(get_le32(c.p)))) r = -3;
         if (r) {
             free(N->param);
             N->param = NULL;
-            return fail(err, name, "layer %d has a %s that is not a finite number", l, r == -1 ? "weight" : "bias");
+            return fail(err, name, "layer %d has a %s that is not a finite number", l,
+                        r == -1 ? "weight" : r == -2 ? "bias" : "state value");
         }
     }
     return 0;
@@ -8669,7 +8844,7 @@ static void net_spec(const Net *N, char *buf, size_t n)
     else k += (size_t)snprintf(buf, n, "%zu", N->size[0]);
     for (int l = 1; l < N->nl && k < n; l++)
         k += (size_t)snprintf(buf + k, n - k, "-%s%s", layer_text(&N->layer[l], fb, sizeof fb),
-                              layer_kinds[N->layer[l].kind].no_act ? "" : act_name(N->layer[l].act));
+                              (LK(N, l)->flags & KIND_NO_ACT) ? "" : act_name(N->layer[l].act));
 }
 
 /* The C header: the weights as float arrays (or int8 ones with their
@@ -8845,8 +9020,8 @@ static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo
     for (int l = 1; l <= L; l++) {
         const Layer *ly = &N->layer[l];
         const char *a = acts[ly->act].onnx;
-        LK(N, l)->export_onnx(&g, ly, NET_W(N, l), NET_B(N, l), l);
-        if (LK(N, l)->no_act || !a) continue;
+        LK(N, l)->export_onnx(&g, ly, NET_W(N, l), NET_B(N, l), NET_S(N, l), l);
+        if ((LK(N, l)->flags & KIND_NO_ACT) || !a) continue;
         if (ly->act == ACT_SOFTMAX) onnx_layout(&g, ly, 0);
         if (ly->act == ACT_LEAKY) {
             OnnxAttr al = {"alpha", 1, LEAKY_SLOPE, {0}, 0};
@@ -9979,9 +10154,9 @@ static int train_network(TrainJob *j, const char **val)
         j->o.init = allsig ? INIT_NORMAL : 0;
     }
     if (!rc && !j->o.quiet && j->o.dropout > 0) {
-        int dense_hidden = 0;
-        for (int l = 1; l < j->N.nl - 1; l++) dense_hidden |= j->N.layer[l].kind == LAYER_DENSE;
-        if (!dense_hidden) say("warning: --dropout has no effect: the network has no hidden dense layer");
+        int droppable = 0;
+        for (int l = 1; l < j->N.nl - 1; l++) droppable |= (LK(&j->N, l)->flags & KIND_DROPOUT) != 0;
+        if (!droppable) say("warning: --dropout has no effect: the network has no hidden dense layer");
     }
     if (!rc && j->o.augment) { /* the images' shape: the network's input, or the IDX file's */
         const size_t *sh = net_images(&j->N) ? j->N.shape[0] : j->tr.shape[0] ? j->tr.shape : NULL;
@@ -10834,10 +11009,10 @@ static void print_net(const Net *N)
             printf("%-6d %8zu  %-10s %10zu %8zu\n", l, N->size[l], act_name(ly->act), w, ly->nbias);
             continue;
         }
-        if (ly->kind == LAYER_DENSE) snprintf(sh, sizeof sh, "%zu", ly->nout);
+        if (LK(N, l)->flags & KIND_FLAT) snprintf(sh, sizeof sh, "%zu", ly->nout);
         else snprintf(sh, sizeof sh, "%zux%zux%zu", ly->oc, ly->oh, ly->ow);
         printf("%-6d %-12s %-12s %-10s %10zu %8zu %12zu\n", l, layer_text(ly, t, sizeof t), sh,
-               layer_kinds[ly->kind].no_act ? "-" : act_name(ly->act), w, ly->nbias, ly->nw ? LK(N, l)->macs(ly) : 0);
+               (LK(N, l)->flags & KIND_NO_ACT) ? "-" : act_name(ly->act), w, ly->nbias, ly->nw ? LK(N, l)->macs(ly) : 0);
     }
     if (img) printf("%-6s %-12s %-12s %-10s %10zu %8zu %12zu\n", "total", "", "", "", tw, tb, macs);
     else printf("%-6s %8s  %-10s %10zu %8zu\n", "total", "", "", tw, tb);
@@ -10955,14 +11130,15 @@ static int cmd_weights(int argc, char **argv)
         report(&err);
         return 1;
     }
-    while (N.layer[l1].kind != LAYER_DENSE && !N.layer[l1].nw) l1++; /* past pools on the input */
+    while (l1 < N.nl - 1 && !(LK(&N, l1)->flags & KIND_DRAW)) l1++; /* past pools on the input */
     {
         const Layer *ly = &N.layer[l1];
         n = ly->wcols, tiles = ly->wrows;
-        if (ly->kind == LAYER_CONV) tw = ly->k, zoom = ly->k < 32 ? 32 / ly->k : 1;
+        int kernel = (LK(&N, l1)->flags & KIND_KERNEL) != 0;
+        if (kernel) tw = ly->k, zoom = ly->k < 32 ? 32 / ly->k : 1;
         else if (net_images(&N)) tw = ly->iw * ly->ic; /* a row of pixels, channels interleaved */
         else tw = (size_t)floor(sqrt((double)n) + 0.5);
-        if (ly->kind == LAYER_CONV && OPT(S, val, "width")) {
+        if (kernel && OPT(S, val, "width")) {
             free(N.param), model_meta_free(&M);
             return usage_error("weights", "--width is for a dense first layer; a convolution's tiles are its %zux%zu kernels", ly->k, ly->k);
         }
@@ -10992,7 +11168,7 @@ static int cmd_weights(int argc, char **argv)
         for (size_t i = 0; i < tw * th; i++) {
             size_t q = i; /* the weight drawn at tile pixel i: a kernel's is stored (dy, dx, channel) */
             uint8_t g;
-            if (N.layer[l1].kind == LAYER_CONV) q = (i % (tw * tw)) / tw * tw * ic + i % tw * ic + i / (tw * tw);
+            if (LK(&N, l1)->flags & KIND_KERNEL) q = (i % (tw * tw)) / tw * tw * ic + i % tw * ic + i / (tw * tw);
             g = q < n && hi > lo ? (uint8_t)((w[q] - lo) / (hi - lo) * 255.0f + 0.5f) : 0;
             for (size_t zy = 0; zy < zoom; zy++)
                 memset(img + (y0 + i / tw * zoom + zy) * W + x0 + i % tw * zoom, g, zoom);
