@@ -7519,15 +7519,81 @@ typedef struct {
     size_t img[3];       /* with augment: the images' C x H x W */
 } TrainOpt;
 
+/* The defaults profiles: what nn train chooses for a setting that is not
+ * given.  Every run starts from the textbook's (train_options); a table
+ * (table_defaults) and a convolutional network (conv_defaults) then
+ * choose their own for what is still not given, and say so; `nn train
+ * --help` prints this table.  A zero (a negative lambda) leaves a setting
+ * to the profile before. */
+enum { PROFILE_TEXTBOOK, PROFILE_TABLE, PROFILE_CONV, PROFILE_COUNT };
+typedef struct {
+    const char *name;     /* in the defaults notice and --help */
+    const char *when;     /* when it applies, for --help */
+    int optimizer;        /* when --optimizer and --momentum are not given */
+    float eta_own;        /* eta with that optimizer (0: as eta[]) */
+    float eta[OPT_COUNT]; /* eta with an optimizer that is named */
+    float momentum;       /* with momentum or nesterov */
+    size_t batch, epochs;
+    float lambda;
+    int hidden, output;   /* activations of layers the spec does not name (output: of a classifier of 3 or more classes) */
+    int standardize;      /* standardised inputs, unless --scale */
+    double val;           /* without --val, given 20 rows or more: the fraction held out for validation */
+    size_t patience;      /* with that validation: epochs without a better one before stopping */
+    size_t width;         /* without --layers: the units of the one hidden layer */
+} Profile;
+
+static const Profile profiles[PROFILE_COUNT] = {
+    [PROFILE_TEXTBOOK] = {.name = "textbook", .when = "dense networks on images and plain CSV",
+                          .optimizer = OPT_SGD, .eta = {[OPT_SGD] = 3.0f, [OPT_MOMENTUM] = 0.1f, [OPT_NESTEROV] = 0.1f,
+                                                        [OPT_ADAM] = 0.001f},
+                          .momentum = 0.9f, .batch = 10, .epochs = 30, .hidden = ACT_SIGMOID, .output = ACT_SIGMOID,
+                          .width = 30},
+    [PROFILE_TABLE] = {.name = "table", .when = "a CSV file with a target, categories or missing values",
+                       .optimizer = OPT_ADAM, .eta_own = 0.003f,
+                       .eta = {[OPT_SGD] = 0.01f, [OPT_MOMENTUM] = 0.001f, [OPT_NESTEROV] = 0.001f},
+                       .batch = 16, .epochs = 1000, .lambda = 1, .hidden = ACT_RELU, .output = ACT_SOFTMAX,
+                       .standardize = 1, .val = 0.2, .patience = 100, .width = 64},
+    [PROFILE_CONV] = {.name = "convolutional", .when = "a spec with convolutions or pools",
+                      .optimizer = OPT_MOMENTUM,
+                      .eta = {[OPT_SGD] = 0.05f, [OPT_MOMENTUM] = 0.05f, [OPT_NESTEROV] = 0.05f},
+                      .momentum = 0.9f, .batch = 64, .lambda = -1, .hidden = ACT_RELU, .output = ACT_SOFTMAX},
+};
+
 /* The textbook's settings: plain SGD, eta 3, batch 10, 30 epochs. */
 static TrainOpt train_defaults(void)
 {
+    const Profile *P = &profiles[PROFILE_TEXTBOOK];
     TrainOpt o;
     memset(&o, 0, sizeof o);
-    o.eta = 3.0f, o.epochs = 30, o.batch = 10, o.seed = 1;
-    o.optimizer = OPT_SGD, o.schedule = SCHED_CONSTANT, o.beta1 = 0.9f, o.beta2 = 0.999f, o.epsilon = 1e-8f;
+    o.optimizer = P->optimizer, o.eta = P->eta[P->optimizer], o.epochs = P->epochs, o.batch = P->batch, o.seed = 1;
+    o.lambda = P->lambda, o.schedule = SCHED_CONSTANT, o.beta1 = 0.9f, o.beta2 = 0.999f, o.epsilon = 1e-8f;
     o.gamma = 0.1f, o.step = 10;
     return o;
+}
+
+/* The profiles as `nn train --help` lists them. */
+static void print_profiles(FILE *f)
+{
+    fprintf(f, "defaults (a setting not given; each profile changes the one before it):\n");
+    for (int p = 0; p < PROFILE_COUNT; p++) {
+        const Profile *P = &profiles[p];
+        fprintf(f, "  %s (%s):", P->name, P->when);
+        if (P->width) fprintf(f, " no --layers: IN-%zu-OUT,", P->width);
+        if (P->hidden) fprintf(f, " %s hidden layers,", act_name(P->hidden));
+        if (P->output) fprintf(f, " %s output%s,", act_name(P->output), p == PROFILE_TEXTBOOK ? "" : " (classes)");
+        if (P->standardize) fprintf(f, " standardised inputs,");
+        if (P->optimizer) fprintf(f, " %s", opt_names[P->optimizer]);
+        if (P->eta_own) fprintf(f, " at eta %g", (double)P->eta_own);
+        fprintf(f, ", eta");
+        for (int o = 1; o < OPT_COUNT; o++)
+            if (P->eta[o] > 0) fprintf(f, " %g (%s)", (double)P->eta[o], opt_names[o]);
+        if (P->momentum > 0) fprintf(f, ", momentum %g", (double)P->momentum);
+        if (P->batch) fprintf(f, ", batch %zu", P->batch);
+        if (P->epochs) fprintf(f, ", %s%zu epochs", P->val > 0 ? "up to " : "", P->epochs);
+        if (P->lambda >= 0) fprintf(f, ", L2 lambda %g", (double)P->lambda);
+        if (P->val > 0) fprintf(f, ", %g of the rows held out for validation, patience %zu", P->val, P->patience);
+        fprintf(f, "\n");
+    }
 }
 
 typedef struct {
@@ -9281,26 +9347,25 @@ typedef struct {
     const OptSpec *opts;
     int (*run)(int argc, char **argv); /* argv: the arguments after the command's name */
     const char *more;                  /* printed under the summary by `nn help COMMAND`, or NULL */
+    void (*after)(FILE *f);            /* prints more after the options, or NULL */
 } CmdSpec;
 
 static const CmdSpec commands[] = {
     {"train", "[OPTIONS]", "train a network with mini-batch SGD and save it", train_opts, cmd_train,
-     "A CSV file with a target (--target), categories or missing values is a table: every setting not given\n"
-     "then takes a default for tables (64 relu units, standardised inputs, adam, L2, early stopping on a fifth\n"
-     "of the rows), said on stderr.  A spec with convolutions or pools takes relu hidden layers, a softmax output,\n"
-     "momentum 0.9, eta 0.05 (but for adam) and batch 64 unless given, also said.  The defaults below are the textbook's, for\n"
-     "dense networks on images and plain CSV."},
+     "A CSV file with a target (--target), categories or missing values is a table, and a spec with convolutions or\n"
+     "pools a convolutional network: a setting not given then takes that profile's default (listed below the\n"
+     "options), said on stderr.  The defaults in the list of options are the textbook's.", print_profiles},
     {"predict", "MODEL INPUT [OPTIONS]", "print one predicted label (or --probs) per input row", predict_opts, cmd_predict,
-     "A regression model prints its values; a model trained on a table reads its columns by header name."},
+     "A regression model prints its values; a model trained on a table reads its columns by header name.", NULL},
     {"eval", "MODEL DATA [OPTIONS]", "print the accuracy of a model on labelled data", eval_opts, cmd_eval,
-     "For a regression model: MSE, RMSE, MAE and R^2 per target, and a scatter of predicted against true values."},
+     "For a regression model: MSE, RMSE, MAE and R^2 per target, and a scatter of predicted against true values.", NULL},
     {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts, cmd_info,
      "A network of images gets a row per layer with its kind in the spec's notation, its output shape (maps x height\n"
-     "x width) and the multiply-adds of one image's forward pass."},
-    {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron (or per convolution kernel)", weights_opts, cmd_weights, NULL},
-    {"show", "DATA [--index I] [--count N]", "draw images of a data set in the terminal, with their labels", show_opts, cmd_show, NULL},
-    {"export", "MODEL --c FILE.h [--int8] | --onnx FILE.onnx", "write the model as a self-contained C header for firmware (float or int8), or as an ONNX model", export_opts, cmd_export, NULL},
-    {NULL, NULL, NULL, NULL, NULL, NULL}};
+     "x width) and the multiply-adds of one image's forward pass.", NULL},
+    {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron (or per convolution kernel)", weights_opts, cmd_weights, NULL, NULL},
+    {"show", "DATA [--index I] [--count N]", "draw images of a data set in the terminal, with their labels", show_opts, cmd_show, NULL, NULL},
+    {"export", "MODEL --c FILE.h [--int8] | --onnx FILE.onnx", "write the model as a self-contained C header for firmware (float or int8), or as an ONNX model", export_opts, cmd_export, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL}};
 
 /* Every command's options fit the value arrays that parse_opts fills. */
 #define NN_MAX_OPTS 64
@@ -9336,6 +9401,7 @@ static void print_cmd_help(FILE *f, const CmdSpec *c)
         if (o->def) fprintf(f, " (default: %s)", o->def);
         fputc('\n', f);
     }
+    if (c->after) c->after(f);
 }
 
 static void print_help(FILE *f)
@@ -9676,8 +9742,8 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
         }
     }
     if (j->o.optimizer == OPT_SGD && OPT(S, val, "momentum")) j->o.optimizer = OPT_MOMENTUM;
-    j->o.eta = j->o.optimizer == OPT_ADAM ? 0.001f : j->o.optimizer == OPT_SGD ? 3.0f : 0.1f;
-    j->o.momentum = j->o.optimizer == OPT_MOMENTUM || j->o.optimizer == OPT_NESTEROV ? 0.9f : 0.0f;
+    j->o.eta = profiles[PROFILE_TEXTBOOK].eta[j->o.optimizer];
+    j->o.momentum = j->o.optimizer == OPT_MOMENTUM || j->o.optimizer == OPT_NESTEROV ? profiles[PROFILE_TEXTBOOK].momentum : 0.0f;
     if (j->o.schedule == SCHED_EXP) j->o.gamma = 0.95f;
 #define FLOAT(opt, lo, lo_open, hi, var, what)                                                                       \
     if ((s = OPT(S, val, opt)) && float_option(s, lo, lo_open, hi, &var))                                             \
@@ -9886,28 +9952,32 @@ static void said(Said *s, const char *fmt, ...)
 static void table_defaults(TrainJob *j, const char **val)
 {
     const OptSpec *S = train_opts;
+    const Profile *P = &profiles[PROFILE_TABLE];
     Said sd = {"", 0};
     if (!OPT(S, val, "layers"))
-        j->table_net = 1, said(&sd, "a %zu-64-%zu network of %s units with a %s output", j->tr.d,
-                               j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? 2 : j->tr.nclass, OPT(S, val, "hidden") ? OPT(S, val, "hidden") : "relu",
-                               OPT(S, val, "output") ? OPT(S, val, "output") : j->tr.t ? "linear" : "softmax");
-    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize")) j->standardize = 1, said(&sd, "standardised inputs");
+        j->table_net = 1, said(&sd, "a %zu-%zu-%zu network of %s units with a %s output", j->tr.d, P->width,
+                               j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? 2 : j->tr.nclass,
+                               OPT(S, val, "hidden") ? OPT(S, val, "hidden") : act_name(P->hidden),
+                               OPT(S, val, "output") ? OPT(S, val, "output") : j->tr.t ? "linear" : act_name(P->output));
+    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize") && P->standardize) j->standardize = 1, said(&sd, "standardised inputs");
     if (!OPT(S, val, "optimizer") && !OPT(S, val, "momentum") && !j->conv_net) { /* (a convolutional network's are conv_defaults') */
-        j->o.optimizer = OPT_ADAM, j->o.momentum = 0;
-        if (!OPT(S, val, "eta")) j->o.eta = 0.003f;
-        said(&sd, "adam at eta %g", (double)j->o.eta);
-    } else if (!OPT(S, val, "eta") && !j->conv_net && j->o.optimizer != OPT_ADAM) { /* (the textbook's 3 or 0.1 diverge on standardised inputs) */
-        j->o.eta = j->o.optimizer == OPT_SGD ? 0.01f : 0.001f; /* (momentum 0.9 steps about ten times as far) */
+        j->o.optimizer = P->optimizer, j->o.momentum = 0;
+        if (!OPT(S, val, "eta")) j->o.eta = P->eta_own;
+        said(&sd, "%s at eta %g", opt_names[P->optimizer], (double)j->o.eta);
+    } else if (!OPT(S, val, "eta") && !j->conv_net && P->eta[j->o.optimizer] > 0) { /* (the textbook's 3 or 0.1 diverge on standardised inputs) */
+        j->o.eta = P->eta[j->o.optimizer]; /* (momentum 0.9 steps about ten times as far) */
         said(&sd, "eta %g", (double)j->o.eta);
     }
-    if (!OPT(S, val, "batch") && !j->conv_net) j->o.batch = 16, said(&sd, "batch 16");
-    if (!OPT(S, val, "lambda")) j->o.lambda = 1, said(&sd, "L2 lambda 1");
-    if (!OPT(S, val, "epochs")) j->o.epochs = 1000, said(&sd, "up to 1000 epochs");
-    if (!OPT(S, val, "val") && j->tr.n >= 20) {
-        j->vfrac = 0.2;
-        if (!OPT(S, val, "patience")) j->o.patience = 100;
-        said(&sd, "a fifth of the rows held out for validation, the best epoch kept%s",
-             OPT(S, val, "patience") ? "" : ", stopping after 100 epochs without a better one");
+    if (!OPT(S, val, "batch") && !j->conv_net) j->o.batch = P->batch, said(&sd, "batch %zu", P->batch);
+    if (!OPT(S, val, "lambda")) j->o.lambda = P->lambda, said(&sd, "L2 lambda %g", (double)P->lambda);
+    if (!OPT(S, val, "epochs")) j->o.epochs = P->epochs, said(&sd, "up to %zu epochs", P->epochs);
+    if (!OPT(S, val, "val") && j->tr.n >= 20 && P->val > 0) {
+        j->vfrac = P->val;
+        if (!OPT(S, val, "patience")) j->o.patience = P->patience;
+        char share[32] = "a fifth", stop[80] = "";
+        if (P->val != 0.2) snprintf(share, sizeof share, "%g", P->val);
+        if (!OPT(S, val, "patience")) snprintf(stop, sizeof stop, ", stopping after %zu epochs without a better one", P->patience);
+        said(&sd, "%s of the rows held out for validation, the best epoch kept%s", share, stop);
     }
     if (sd.n && !j->o.quiet) say("%s defaults: %s (give an option to choose otherwise)", j->tr.is_table ? "table" : "regression", sd.buf);
 }
@@ -9922,26 +9992,27 @@ static void table_defaults(TrainJob *j, const char **val)
 static void conv_defaults(TrainJob *j, const char **val)
 {
     const OptSpec *S = train_opts;
+    const Profile *P = &profiles[PROFILE_CONV];
     Said sd = {"", 0};
     int unnamed_hidden = j->spec_later != NULL, unnamed_out = j->spec_later != NULL; /* (said only when they apply) */
     for (int l = 1; l < j->N.nl; l++)
         if (!j->N.layer[l].act) *(l + 1 < j->N.nl ? &unnamed_hidden : &unnamed_out) = 1;
     if (!OPT(S, val, "hidden")) {
-        j->hidden = ACT_RELU;
-        if (unnamed_hidden) said(&sd, "relu hidden layers");
+        j->hidden = P->hidden;
+        if (unnamed_hidden) said(&sd, "%s hidden layers", act_name(P->hidden));
     }
     if (!OPT(S, val, "output") && !j->tr.t) {
-        j->output = ACT_SOFTMAX;
-        if (unnamed_out) said(&sd, "a softmax output");
+        j->output = P->output;
+        if (unnamed_out) said(&sd, "a %s output", act_name(P->output));
     }
     if (!OPT(S, val, "optimizer")) {
-        j->o.optimizer = OPT_MOMENTUM;
-        if (!OPT(S, val, "momentum")) j->o.momentum = 0.9f;
-        said(&sd, "momentum %g", (double)j->o.momentum);
+        j->o.optimizer = P->optimizer;
+        if (!OPT(S, val, "momentum")) j->o.momentum = P->momentum;
+        said(&sd, "%s %g", opt_names[P->optimizer], (double)j->o.momentum);
     }
-    if (!OPT(S, val, "eta") && j->o.optimizer != OPT_ADAM) /* (the textbook's sgd at 3 diverges) */
-        j->o.eta = 0.05f, said(&sd, "eta 0.05");
-    if (!OPT(S, val, "batch")) j->o.batch = 64, said(&sd, "batch 64");
+    if (!OPT(S, val, "eta") && P->eta[j->o.optimizer] > 0) /* (the textbook's sgd at 3 diverges) */
+        j->o.eta = P->eta[j->o.optimizer], said(&sd, "eta %g", (double)j->o.eta);
+    if (!OPT(S, val, "batch")) j->o.batch = P->batch, said(&sd, "batch %zu", P->batch);
     if (sd.n && !j->o.quiet) say("convolutional defaults: %s (unless named in --layers; give an option to choose otherwise)", sd.buf);
 }
 
@@ -10116,18 +10187,20 @@ static int train_network(TrainJob *j, const char **val)
             return 2;
         }
     }
-    if (!j->N.nl) { /* default: the textbook's one hidden layer of 30; for tables 64 ReLUs */
+    if (!j->N.nl) { /* default: one hidden layer, as the profile says */
         char spec[64];
-        snprintf(spec, sizeof spec, "%zu-%d-%zu", j->tr.d, j->table_net ? 64 : 30, nout);
+        snprintf(spec, sizeof spec, "%zu-%zu-%zu", j->tr.d, profiles[j->table_net ? PROFILE_TABLE : PROFILE_TEXTBOOK].width, nout);
         if (parse_layers_opt(spec, &j->N, 1, &err)) {
             report(&err);
             rc = 1;
         }
     }
-    for (int l = 1; !rc && l < j->N.nl; l++) /* activations not named in the spec */
+    for (int l = 1; !rc && l < j->N.nl; l++) { /* activations not named in the spec */
+        const Profile *P = &profiles[j->table_net ? PROFILE_TABLE : PROFILE_TEXTBOOK];
         if (!j->N.layer[l].act)
-            j->N.layer[l].act = l + 1 < j->N.nl ? (j->hidden ? j->hidden : j->table_net ? ACT_RELU : ACT_SIGMOID)
-                              : (j->output ? j->output : j->tr.t ? ACT_LINEAR : j->table_net && nout > 1 ? ACT_SOFTMAX : ACT_SIGMOID);
+            j->N.layer[l].act = l + 1 < j->N.nl ? (j->hidden ? j->hidden : P->hidden)
+                              : (j->output ? j->output : j->tr.t ? ACT_LINEAR : nout > 1 ? P->output : ACT_SIGMOID);
+    }
     j->N.cost = j->N.layer[j->N.nl - 1].act == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
     if ((s = OPT(S, val, "cost")) && !(j->N.cost = name_id(cost_names, COST_COUNT, s, strlen(s)))) {
         return usage_error("train", "--cost '%s': expected quadratic, cross-entropy or log-likelihood", s);
