@@ -9199,16 +9199,21 @@ static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo
     if (eo->test[0]) onnx_meta(b, "test", eo->test);
 }
 
-/* The formats nn export writes: a row each (its option, what it is, its writer). */
+/* The formats nn export writes, a row each, with the rules cmd_export
+ * applies to them: every output another file, a binary one never to a
+ * terminal, an option of its own only with it. */
 typedef struct {
-    const char *opt, *what;
+    const char *opt, *arg; /* its option and the option's argument: --c FILE.h */
+    const char *what;      /* "the C header", in messages */
+    int binary;            /* not text: refused on a terminal */
+    const char *own;       /* an option that applies to this format alone, or NULL */
     void (*write)(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo);
 } Exporter;
 
 static const Exporter exporters[] = {
-    {"c", "a C header", export_c},
-    {"onnx", "an ONNX model", export_onnx},
-    {NULL, NULL, NULL},
+    {"c", "FILE.h", "the C header", 0, "int8", export_c},
+    {"onnx", "FILE.onnx", "the ONNX model", 1, NULL, export_onnx},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };
 
 /* ======================================================================== */
@@ -11269,11 +11274,41 @@ static int cmd_weights(int argc, char **argv)
     return 0;
 }
 
+/* The rules of the exporters' table for the options in val: 0, or the
+ * usage error's status. */
+static int export_rules(const OptSpec *S, const char **val, const char *model)
+{
+    int nout = 0, rc;
+    char list[256] = "";
+    for (const Exporter *x = exporters; x->opt; x++) {
+        size_t l = strlen(list);
+        nout += OPT(S, val, x->opt) != NULL;
+        snprintf(list + l, sizeof list - l, "%s--%s %s", l ? " or " : "", x->opt, x->arg);
+    }
+    if (!model || !nout) return usage_error("export", "expected MODEL and %s", list);
+    for (const Exporter *x = exporters; x->opt; x++) {
+        const char *path = OPT(S, val, x->opt);
+        if (!path) {
+            if (x->own && OPT(S, val, x->own)) return usage_error("export", "--%s is for %s (--%s %s)", x->own, x->what, x->opt, x->arg);
+            continue;
+        }
+        if ((rc = output_is_input("export", path, model))) return rc;
+        for (const Exporter *y = x + 1; y->opt; y++) {
+            const char *other = OPT(S, val, y->opt);
+            if (other && (!strcmp(path, other) || same_file(path, other)))
+                return usage_error("export", "--%s and --%s name the same %s", x->opt, y->opt, !strcmp(path, "-") ? "output, stdout" : "file");
+        }
+        if (x->binary && !strcmp(path, "-") && isatty(STDOUT_FILENO))
+            return usage_error("export", "--%s - writes a binary file: redirect it (> model%s)", x->opt, strchr(x->arg, '.'));
+    }
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
     const OptSpec *S = export_opts;
     const char *val[NN_MAX_OPTS] = {0}, *pos[1], *tpath;
-    int npos, rc, nout = 0, nt;
+    int npos, rc, nt;
     Net N;
     Meta M;
     Data d;
@@ -11286,15 +11321,7 @@ static int cmd_export(int argc, char **argv)
         print_cmd_help(stdout, find_command("export"));
         return finish_stdout();
     }
-    for (const Exporter *x = exporters; x->opt; x++) nout += OPT(S, val, x->opt) != NULL;
-    if (npos != 1 || !nout) return usage_error("export", "expected MODEL and --c FILE.h or --onnx FILE.onnx");
-    for (const Exporter *x = exporters; x->opt; x++)
-        if (OPT(S, val, x->opt) && (rc = output_is_input("export", OPT(S, val, x->opt), pos[0]))) return rc;
-    if (OPT(S, val, "c") && OPT(S, val, "onnx") && (!strcmp(OPT(S, val, "c"), OPT(S, val, "onnx")) || same_file(OPT(S, val, "c"), OPT(S, val, "onnx"))))
-        return usage_error("export", "--c and --onnx name the same %s", !strcmp(OPT(S, val, "c"), "-") ? "output, stdout" : "file");
-    if (OPT(S, val, "int8") && !OPT(S, val, "c")) return usage_error("export", "--int8 is for the C header (--c FILE.h)");
-    if (OPT(S, val, "onnx") && !strcmp(OPT(S, val, "onnx"), "-") && isatty(STDOUT_FILENO))
-        return usage_error("export", "--onnx - writes a binary file: redirect it (> model.onnx)");
+    if ((rc = export_rules(S, val, npos == 1 ? pos[0] : NULL))) return rc;
     if (OPT(S, val, "labels") && !OPT(S, val, "test")) return usage_error("export", "--labels goes with --test DATA");
     if (threads_option("export", OPT(S, val, "threads"), &nt)) return 2;
     memset(&eo, 0, sizeof eo), memset(&Q, 0, sizeof Q), memset(&d, 0, sizeof d);
