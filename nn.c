@@ -106,6 +106,9 @@
 #define NN_MAX_EPOCHS 1000000
 #define NN_MAX_LINE (64 << 20)      /* bytes in one line of CSV text */
 #define NN_MAX_CATS 1000            /* categories of one categorical column */
+#define NN_MAX_PATH 4096            /* bytes of a path nn builds or resolves (PATH_MAX on Linux) */
+#define NN_SUGGEST_OPTION 3         /* an unknown option this few edits from a known one gets "did you mean" */
+#define NN_SUGGEST_COMMAND 2        /* likewise a command (short names: 3 edits make "info" of "eval") */
 
 /* Fault injection for the tests (tests/run.sh builds tests/unit.c's
  * gradient check with each): 1 drops the activation derivative, 2 flips
@@ -275,7 +278,22 @@ typedef struct {
 /* @@diag diagnostics, checked sizes, memory                               */
 /* ======================================================================== */
 
-static const char *progname = "nn"; /* the one mutable global */
+static const char *progname = "nn"; /* the program name in messages */
+
+/* A message's place, "FILE:LINE" or "FILE (array NAME)", into buf (NN_WHERE
+ * bytes; a long file name is cut). */
+#define NN_WHERE 700
+static const char *where_line(char *buf, const char *name, size_t line)
+{
+    snprintf(buf, NN_WHERE, "%.500s:%zu", name, line);
+    return buf;
+}
+
+static const char *where_array(char *buf, const char *name, const char *array)
+{
+    snprintf(buf, NN_WHERE, "%.500s (array %.190s)", name, array);
+    return buf;
+}
 
 /* Fill err with a message; returns -1 so loaders can `return fail(...)`. */
 #if defined(__GNUC__)
@@ -371,7 +389,6 @@ static void *alloc_bytes(size_t n)
     return p;
 }
 
-/* calloc of n elements of size sz, overflow-checked. */
 /* alloc_floats(n * k), NULL when the product overflows. */
 static float *alloc_floats2(size_t n, size_t k)
 {
@@ -379,6 +396,7 @@ static float *alloc_floats2(size_t n, size_t k)
     return mul_ok(n, k, &nk) ? NULL : alloc_floats(nk);
 }
 
+/* calloc of n elements of size sz, overflow-checked. */
 static void *alloc_array(size_t n, size_t sz)
 {
     size_t bytes;
@@ -568,6 +586,15 @@ static size_t edit_distance(const char *a, const char *b)
 typedef struct {
     uint64_t s[4];
 } Rng;
+
+/* The random streams of a run, each seeded from --seed xor its tag (its
+ * name in ASCII), so that no two coincide: the shuffle, the holdout and
+ * validation split, and the keys of the dropout and augmentation hashes.
+ * (#defines: C11's enum constants are ints.) */
+#define STREAM_SHUFFLE 0x73687566666c65ULL /* "shuffle" */
+#define STREAM_HOLDOUT 0x686f6c646f7574ULL /* "holdout" */
+#define STREAM_DROPOUT 0x64726f706f7574ULL /* "dropout" */
+#define STREAM_AUGMENT 0x6175676d656e74ULL /* "augment", xor the dropout key */
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -917,7 +944,7 @@ static uint32_t crc32_nibble(uint32_t crc, const uint8_t *p, size_t n)
  * file survives any failure. */
 static int write_atomic(const char *path, const uint8_t *data, size_t len, Err *err)
 {
-    char tmp[4096];
+    char tmp[NN_MAX_PATH];
     FILE *f;
     int fd, ok;
     if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
@@ -958,7 +985,7 @@ static int write_atomic(const char *path, const uint8_t *data, size_t len, Err *
  * exist yet, into out (cap bytes).  0, or -1 with a message. */
 static int follow_links(const char *path, char *out, size_t cap, Err *err)
 {
-    char cur[4096], tgt[4096];
+    char cur[NN_MAX_PATH], tgt[NN_MAX_PATH];
     if (strlen(path) >= sizeof cur) return fail(err, path, "path too long");
     strcpy(cur, path);
     for (int hop = 0;; hop++) {
@@ -991,7 +1018,7 @@ static int follow_links(const char *path, char *out, size_t cap, Err *err)
  * and works for root).  0, or -1 with a message. */
 static int check_output(const char *path, Err *err)
 {
-    char real[4096], probe[4200];
+    char real[NN_MAX_PATH], probe[NN_MAX_PATH + 104];
     struct stat st;
     const char *slash;
     int fd;
@@ -1016,7 +1043,7 @@ static int check_output(const char *path, Err *err)
  * An input path "-" (standard input) is never the same as an output. */
 static int same_file(const char *a, const char *b)
 {
-    char ra[4096], rb[4096];
+    char ra[NN_MAX_PATH], rb[NN_MAX_PATH];
     struct stat sa, sb;
     int ea, eb;
     if (!strcmp(a, "-") || !strcmp(b, "-")) return !strcmp(a, b);
@@ -1025,7 +1052,7 @@ static int same_file(const char *a, const char *b)
     if (ea && eb) return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
     if (ea || eb) return 0;
     { /* neither exists yet: the same directory and name */
-        char da[4096], db[4096], *pa = strrchr(ra, '/'), *pb = strrchr(rb, '/');
+        char da[NN_MAX_PATH], db[NN_MAX_PATH], *pa = strrchr(ra, '/'), *pb = strrchr(rb, '/');
         const char *na = pa ? pa + 1 : ra, *nb = pb ? pb + 1 : rb;
         if (pa) *pa = 0;
         if (pb) *pb = 0;
@@ -1041,7 +1068,7 @@ static int same_file(const char *a, const char *b)
  * failure. */
 static int write_output(const char *path, const uint8_t *data, size_t len, Err *err)
 {
-    char real[4096];
+    char real[NN_MAX_PATH];
     struct stat st;
     int fd;
     size_t done = 0;
@@ -2814,6 +2841,10 @@ static int plain_kind(void)
 /* @@tasks tasks: classification and regression                            */
 /* ======================================================================== */
 
+/* Output k of a regression network, v, in the data's units (the network
+ * learns standardised targets). */
+static double target_unmap(const TargetMap *tm, size_t k, float v) { return (double)v * tm->sd[k] + tm->mean[k]; }
+
 /* How a network does on a data set, as its task measures it. */
 typedef struct {
     double metric;  /* the task's figure, higher is better (classification: accuracy; regression: R^2) */
@@ -2942,7 +2973,7 @@ static void reg_metrics(const Data *d, const float *out, double *mse, double *ma
         for (size_t i = 0; i < d->n; i++) mean += d->t[i * d->nt + k];
         mean /= (double)d->n;
         for (size_t i = 0; i < d->n; i++) {
-            double y = d->t[i * d->nt + k], p = (double)out[i * d->nt + k] * tm->sd[k] + tm->mean[k];
+            double y = d->t[i * d->nt + k], p = target_unmap(tm, k, out[i * d->nt + k]);
             sse += (p - y) * (p - y), sae += fabs(p - y), sst += (y - mean) * (y - mean);
         }
         if (mse) mse[k] = sse / (double)d->n;
@@ -3752,7 +3783,7 @@ static void augment_rows(const Trainer *T, float *tmp, const size_t *rows, size_
 {
     size_t C = T->img[0], H = T->img[1], W = T->img[2], s = T->augment & 0xff, span = 2 * s + 1;
     for (size_t b = 0; b < m; b++) {
-        uint64_t h = T->key ^ 0x6175676d656e74ULL ^ (T->epoch * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)rows[b] * 0xd1b54a32d192ed03ULL);
+        uint64_t h = T->key ^ STREAM_AUGMENT ^ (T->epoch * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)rows[b] * 0xd1b54a32d192ed03ULL);
         uint64_t r = splitmix64(&h);
         long dx = (long)(r % span) - (long)s, dy = (long)((r >> 20) % span) - (long)s;
         int flip = (T->augment & AUG_FLIP) && ((r >> 40) & 1);
@@ -5636,8 +5667,8 @@ static int zip_list(const uint8_t *b, size_t len, const char *name, ZipEntry **o
 static int zip_extract(const uint8_t *b, size_t len, const char *name, const ZipEntry *e, uint8_t **out, size_t *outlen, Err *err)
 {
     size_t p = e->off, data;
-    char where[700];
-    snprintf(where, sizeof where, "%.500s (array %s)", name, e->name);
+    char where[NN_WHERE];
+    where_array(where, name, e->name);
     if (e->flags & 1) return fail(err, where, "encrypted zip entries are not read");
     if (e->method != 0 && e->method != 8) return fail(err, where, "zip compression method %d is not read (stored and deflate are)", e->method);
     if (p > len || len - p < 30 || get_le32(b + p) != 0x04034b50) return fail(err, where, "zip local header missing: the file is damaged");
@@ -6033,7 +6064,7 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     static const char *const label_names[] = {"label", "labels", "class", "target", "y", NULL};
     const char *p = *pp, *eol;
     int header = o->header, lcol = o->label_col;
-    char where[600];
+    char where[NN_WHERE];
     long nf;
     size_t badq = 0;
     sh->head = sh->head_end = NULL, sh->note[0] = 0;
@@ -6047,7 +6078,7 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         if (p >= end) return fail(err, name, "no data rows");
     }
     sh->sep = o->sep ? o->sep : csv_sep(sh->head ? sh->head : p, end); /* (the first line: a header's, if any) */
-    snprintf(where, sizeof where, "%.500s:%zu", name, *line + 1);
+    where_line(where, name, *line + 1);
     if ((nf = csv_fields(p, end, sh->sep, &badq)) < 0)
         return fail(err, where, "column %zu: a quote that does not close", badq);
     sh->ncol = (size_t)nf;
@@ -6092,7 +6123,7 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         }
     }
     sh->lc = lcol == LABEL_LAST ? sh->ncol : (size_t)lcol;
-    snprintf(where, sizeof where, "%.500s:%zu", name, *line + 1);
+    where_line(where, name, *line + 1);
     if (sh->lc > sh->ncol) return fail(err, where, "--label-col %zu, but the line has only %zu columns", sh->lc, sh->ncol);
     sh->d = sh->ncol - (sh->lc != 0);
     *pp = p;
@@ -6132,7 +6163,7 @@ static long name_find(char *const *names, size_t n, const char *b, const char *e
 static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, size_t rows, size_t lc, size_t maxlen,
                       const CsvOpt *o, const char *name, int32_t *y, char ***pnames, size_t *pnnames, Err *err)
 {
-    char where[600], *tmp = NULL, **names = NULL;
+    char where[NN_WHERE], *tmp = NULL, **names = NULL;
     size_t nnames = 0, badnum = 0, first_name = 0;
     double badv = 0;
     int rc = 0, numeric = 1;
@@ -6148,11 +6179,11 @@ static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, 
         }
     }
     if (numeric && badnum) { /* all numbers, one of them not a class */
-        snprintf(where, sizeof where, "%.500s:%zu", name, badnum);
+        where_line(where, name, badnum);
         return fail(err, where, "column %zu: label %g is not a whole number from 0 to %d", lc, badv, NN_MAX_CLASSES - 1);
     }
     if (!numeric && o->numbered) { /* names against numbered classes: never matched by accident */
-        snprintf(where, sizeof where, "%.500s:%zu", name, lno[first_name]);
+        where_line(where, name, lno[first_name]);
         return fail(err, where, "label '%.*s' is a name, but the classes of the model are numbers 0 to %zu",
                     (int)(lt[2 * first_name + 1] - lt[2 * first_name] > 60 ? 60 : lt[2 * first_name + 1] - lt[2 * first_name]),
                     lt[2 * first_name], o->nnames - 1);
@@ -6169,7 +6200,7 @@ static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, 
         for (size_t r = 0; !rc && r < rows; r++) {
             long k = name_find(names, nnames, lt[2 * r], lt[2 * r + 1], lq[r], tmp);
             if (k < 0 && o->names) {
-                snprintf(where, sizeof where, "%.500s:%zu", name, lno[r]);
+                where_line(where, name, lno[r]);
                 rc = fail(err, where, "label '%.60s' is not one of the %zu classes the model knows", tmp, nnames);
             } else if (k < 0) {
                 if (nnames == NN_MAX_CLASSES) {
@@ -6218,7 +6249,7 @@ static void count_classes(Data *d)
 static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const CsvOpt *o, Data *d, Err *err)
 {
     const char *buf = (const char *)ubuf, *end = buf + len, *p = buf;
-    char where[600];
+    char where[NN_WHERE];
     size_t lines = 1, line = 0, rows = 0, cells, *lno = NULL, nnames = 0;
     CsvShape sh;
     float *x;
@@ -6250,7 +6281,7 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
                     rc = -2;
                     break;
                 }
-                snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
+                where_line(where, name, line + 1);
                 rc = csv_fail(err, where, &bad, sh.ncol);
                 break;
             }
@@ -6653,8 +6684,8 @@ static size_t lt_column(const Table *tab)
 static int fail_all_missing(const Table *tab, const char *name, size_t line, Err *err)
 {
     size_t lc = lt_column(tab);
-    char where[600], cl[80];
-    snprintf(where, sizeof where, "%.500s:%zu", name, line);
+    char where[NN_WHERE], cl[80];
+    where_line(where, name, line);
     if (lc == tab->ncol) return fail(err, where, "no data rows");
     return fail(err, where, "column %s, the %s, is missing in every row%s", col_label(tab, lc, cl, sizeof cl),
                 tab->col[lc].kind == COL_LABEL ? "label" : "target", lc + 1 == tab->ncol ? " (does each line end with a separator?)" : "");
@@ -6733,7 +6764,7 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                     int r;
                     if (k == FLD_MISSING && tab->missing != MISS_MEAN) continue; /* dropped, or an error later */
                     if (len == SIZE_MAX) {
-                        snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
+                        where_line(where, name, line + 1);
                         rc = fail(err, where, "column %s: a value longer than %d bytes", col_label(tab, c, cl, sizeof cl), NN_MAX_NAME);
                         break;
                     }
@@ -6764,11 +6795,11 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             Column *C = &tab->col[c];
             if (kinds[c]) continue;
             if (S->names && S->dcomma == S->names) { /* 1,5 and 2,25 (beside 2 and 3): numbers with a decimal comma */
-                snprintf(where, sizeof where, "%.500s:%zu", name, S->name_line);
+                where_line(where, name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is not a number (a decimal comma? nn reads numbers with a decimal point)",
                           col_label(tab, c, cl, sizeof cl), S->name1);
             } else if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or inf, or hex) */
-                snprintf(where, sizeof where, "%.500s:%zu", name, S->name_line);
+                where_line(where, name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is not a number (%zu of the column's values are numbers; a column of "
                           "categories holds names only)", col_label(tab, c, cl, sizeof cl), S->name1, S->nums);
             } else if (S->names) {
@@ -6945,7 +6976,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         if (!skip_line_c(p, eol, 0)) {
             r = table_row(p, eol, sh.sep, P, x + rows * P->nx, t ? t + rows * P->nt : NULL, lab, &isq, &rn, &bad);
             if (r < 0) {
-                snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
+                where_line(where, name, line + 1);
                 rc = csv_fail(err, where, &bad, sh.ncol);
                 break;
             }
@@ -7104,7 +7135,7 @@ static int load_data(const char *path, const char *labels, const CsvOpt *o, int 
 {
     uint8_t *buf;
     size_t len;
-    char file[4096];
+    char file[NN_MAX_PATH];
     CsvOpt o2 = *o;
     memset(d, 0, sizeof *d);
     if (npz_split(path, file, sizeof file, &o2.array)) path = file;
@@ -7127,7 +7158,7 @@ static int load_gzip_file(const char *path, const char *name, uint8_t *buf, size
 static int load_idx_file(const char *path, const char *name, uint8_t *buf, size_t len, const char *labels,
                          const CsvOpt *o, int want_labels, Data *d, Err *err)
 {
-    char guess[4096];
+    char guess[NN_MAX_PATH];
     const char *lname;
     uint8_t *lb;
     size_t llen;
@@ -7206,8 +7237,8 @@ static const char *const npz_pairs[][2] = {
 static int npz_array(const uint8_t *b, size_t len, const char *name, const ZipEntry *e, Npy *a, uint8_t **own, Err *err)
 {
     size_t n = 0;
-    char where[700];
-    snprintf(where, sizeof where, "%.500s (array %s)", name, e->name);
+    char where[NN_WHERE];
+    where_array(where, name, e->name);
     if (zip_extract(b, len, name, e, own, &n, err)) return -1;
     if (npy_header(*own, n, where, a, err)) {
         free(*own), *own = NULL;
@@ -7277,8 +7308,8 @@ static int load_labels_buf(uint8_t *buf, size_t len, const char *lname, const ch
         else if (!e)
             rc = fail(err, lname, "no labels array named y, labels, targets or target among %s: choose one with FILE.npz:NAME", n ? list : "none");
         else {
-            char where[700];
-            snprintf(where, sizeof where, "%.500s (array %s)", lname, e->name);
+            char where[NN_WHERE];
+            where_array(where, lname, e->name);
             rc = npz_array(buf, len, lname, e, &a, &own, err) || npy_labels(&a, where, o, d, err) ? -1 : 0;
         }
         free(own), free(E);
@@ -7310,7 +7341,7 @@ static int npy_labels_path(const char *x, char *out, size_t cap)
 /* Labels for NumPy features: from `labels`, or the file beside path. */
 static int npy_take_labels(const char *path, const char *name, const char *labels, const CsvOpt *o, Data *d, Err *err)
 {
-    char guess[4096];
+    char guess[NN_MAX_PATH];
     uint8_t *lb;
     size_t llen;
     const char *lname;
@@ -7320,7 +7351,7 @@ static int npy_take_labels(const char *path, const char *name, const char *label
         labels = guess;
     }
     {
-        char file[4096];
+        char file[NN_MAX_PATH];
         const char *array = NULL;
         if (npz_split(labels, file, sizeof file, &array)) labels = file; /* FILE.npz:NAME */
         lname = strcmp(labels, "-") ? labels : "(stdin)";
@@ -7407,7 +7438,7 @@ static int load_npz_file(const char *path, const char *name, uint8_t *buf, size_
                     "or choose one with FILE.npz:NAME), the labels from y (or labels, targets); this file holds %s",
                     n ? "no features array" : "an empty archive", n ? list : "no arrays");
     }
-    snprintf(where, sizeof where, "%.500s (array %s)", name, ex->name);
+    where_array(where, name, ex->name);
     if (npz_array(buf, len, name, ex, &a, &own, err) || npy_features(&a, own, where, d, err)) { /* (own taken over) */
         free(E), free(buf);
         return -1;
@@ -7432,7 +7463,7 @@ static int load_npz_file(const char *path, const char *name, uint8_t *buf, size_
             free(E), free(buf), data_free(d);
             return -1;
         }
-        snprintf(where, sizeof where, "%.500s (array %s)", name, ey->name);
+        where_array(where, name, ey->name);
         if (npz_array(buf, len, name, ey, &a, &own, err) || npy_labels(&a, where, o, d, err)) {
             free(own), free(E), free(buf), data_free(d);
             return -1;
@@ -7486,7 +7517,7 @@ static int data_holdout(Data *all, size_t k, uint64_t seed, Data *rest, Data *he
     Rng r;
     if (!idx) return fail(err, all->name, "out of memory");
     for (size_t i = 0; i < all->n; i++) idx[i] = i;
-    rng_seed(&r, seed ^ 0x686f6c646f7574ULL); /* "holdout": its own stream */
+    rng_seed(&r, seed ^ STREAM_HOLDOUT);
     shuffle(&r, idx, all->n);
     if (data_pick(all, idx, all->n - k, "training", rest, err)) {
         free(idx);
@@ -7878,11 +7909,11 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     memset(res, 0, sizeof *res);
     if (N->task == TASK_REGRESS) res->best_acc = -HUGE_VAL; /* (R^2 can be below 0) */
     if (run_init(&r, N, M, tr, va, te, o, pl, ctl, err)) return -1;
-    rng_seed(&r.rng, o->seed ^ 0x73687566666c65ULL); /* "shuffle": its own stream */
+    rng_seed(&r.rng, o->seed ^ STREAM_SHUFFLE);
     for (size_t i = 0; i < tr->n; i++) r.order[i] = i;
     r.T.data = tr, r.T.order = r.order, r.T.count = tr->n, r.T.in = &M->in;
     r.T.momentum = o->momentum, r.T.beta1 = o->beta1, r.T.beta2 = o->beta2, r.T.epsilon = o->epsilon;
-    r.T.lambda_n = o->lambda / (float)tr->n, r.T.key = o->seed ^ 0x64726f706f7574ULL; /* "dropout" */
+    r.T.lambda_n = o->lambda / (float)tr->n, r.T.key = o->seed ^ STREAM_DROPOUT;
     r.T.augment = o->augment, memcpy(r.T.img, o->img, sizeof r.T.img);
     r.T.stop_flag = ctl ? ctl->stop : NULL;
     r.T.progress = ctl && ctl->progress && !o->quiet, r.T.epochs = o->epochs;
@@ -8267,7 +8298,7 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
         for (size_t r = 0; r < n; r++) {
             const float *a = out + r * K;
             if (o->tm)
-                for (size_t k = 0; k < K; k++) buf_f64(o->npy, (double)a[k] * o->tm->sd[k] + o->tm->mean[k]);
+                for (size_t k = 0; k < K; k++) buf_f64(o->npy, target_unmap(o->tm, k, a[k]));
             else if (o->probs) buf_floats(o->npy, a, K);
             else if (o->width) npy_name(o->npy, (size_t)pred[r] < o->nnames ? o->names[pred[r]] : "", o->width);
             else buf_u64(o->npy, (uint64_t)pred[r]);
@@ -8281,7 +8312,7 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
             const float *a = out + r * K;
             if (json) printf(K == 1 ? "{\"value\":" : "{\"values\":[");
             for (size_t k = 0; k < K; k++) {
-                double v = (double)a[k] * o->tm->sd[k] + o->tm->mean[k];
+                double v = target_unmap(o->tm, k, a[k]);
                 printf("%.9g", v);
                 if (k + 1 < K) putchar(json ? ',' : sep);
             }
@@ -8335,7 +8366,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
     RowPlan *plan = NULL;
     size_t line = 0, lcap = 0, ocap = 0, pcap = 0, ncap = 0, bcap = 0, filled = 0;
     int shaped = 0, eof = 0, rc = 0, crmode = -1; /* CR-only line ends: unknown, no, yes */
-    char where[600];
+    char where[NN_WHERE];
     memset(&J, 0, sizeof J);
     J.net = N, J.in = I->in, J.scratch = &I->scratch[0][0];
     /* Each byte is looked at once here however the reads split the lines:
@@ -8410,7 +8441,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     int trail;
                     while (le > p && le[-1] == '\r') le--;
                     trail = J.sh.sep != ' ' && le > p && le[-1] == J.sh.sep;
-                    snprintf(where, sizeof where, "%.500s:%zu", name, line + 1);
+                    where_line(where, name, line + 1);
                     rc = fail(err, where, "%zu features per row, but the model takes %zu%s", J.sh.d, N->size[0],
                               trail ? " (the line ends with a separator, so its last column is empty)"
                               : J.sh.d == N->size[0] + 1 && !J.sh.lc ? " (is one column a label? see --label-col)" : "");
@@ -8457,7 +8488,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     if (J.badrow[t] < bad) bad = J.badrow[t], bt = t;
                 if (bad != SIZE_MAX) {
                     print_answers(N, J.out, J.pred, bad, oo); /* the rows before it are good */
-                    snprintf(where, sizeof where, "%.500s:%zu", name, J.lineno[bad]);
+                    where_line(where, name, J.lineno[bad]);
                     rc = csv_fail(err, where, &J.bad[bt], J.sh.ncol);
                     break;
                 }
@@ -8840,7 +8871,7 @@ static int q8_predict(const Net *N, const Q8 *Q, const Meta *M, const float *x, 
         act_as_c(N->layer[l].act, z, a, N->size[l]);
     }
     for (size_t k = 0; k < K; k++) {
-        out[k] = N->task == TASK_REGRESS ? a[k] * M->out.sd[k] + M->out.mean[k] : a[k];
+        out[k] = N->task == TASK_REGRESS ? a[k] * M->out.sd[k] + M->out.mean[k] : a[k]; /* (in float, as the header) */
         if (a[k] > a[best]) best = (int)k;
     }
     if (K == 1 && N->task != TASK_REGRESS) best = a[0] > 0.5f;
@@ -9476,7 +9507,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
     *npos = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *eq, *best = NULL;
-        size_t nlen, bestd = 99;
+        size_t nlen, bestd = SIZE_MAX;
         int k;
         if (dashdash || a[0] != '-' || a[1] == 0) {
             if (*npos == maxpos) return usage_error(cmd, "unexpected argument '%s'", a);
@@ -9501,7 +9532,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
                 size_t dd = edit_distance(nm, specs[j].name);
                 if (dd < bestd) bestd = dd, best = specs[j].name;
             }
-            if (best && bestd <= 3) {
+            if (best && bestd <= NN_SUGGEST_OPTION) {
                 char hint[160];
                 snprintf(hint, sizeof hint, "; did you mean --%s?", best);
                 return usage_error(cmd, "unknown option --%s%s", nm, hint);
@@ -9615,8 +9646,7 @@ static int split_rows(Data *all, size_t k, double frac, uint64_t seed, Data *hel
 }
 
 /* The signal that asked training to stop, or 0.  A signal handler can only
- * talk to the program through such a flag: the one mutable global besides
- * the program name. */
+ * talk to the program through such a flag: nn's one mutable global. */
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig) { stop_signal = sig; }
@@ -9989,7 +10019,7 @@ static void table_defaults(TrainJob *j, const char **val)
 
 /* Settings for a convolutional network, where the textbook's sigmoid
  * units and SGD at eta 3 do poorly: as the literature's notation means
- * (and ../shared/bench/torch_cnn_ref.py reads it), ReLU hidden layers and
+ * (and PyTorch reference scripts read it), ReLU hidden layers and
  * a softmax output, and SGD with momentum 0.9 at eta 0.05 on mini-batches
  * of 64 (eta 0.05 with any optimiser but Adam: the textbook's 3 diverges).
  * Only settings not given are chosen; what was chosen is said.  A table's
@@ -10401,12 +10431,14 @@ static int train_go(TrainJob *j, const char **val)
     return rc ? 1 : 0;
 }
 
-static int train_main(int argc, char **argv, Ckpt *resume)
+/* nn train with its options parsed (val; argv as given, for the
+ * checkpoint): the steps in order -- options, data, the folds, the
+ * validation rows, the network, the run (train_go, which calls train_run,
+ * the epoch loop of @@train).  resume: the checkpoint being resumed. */
+static int train_main(int argc, char **argv, const char **val, Ckpt *resume)
 {
-    const char *val[NN_MAX_OPTS] = {0}, *pos[1];
-    int npos, rc;
+    int rc;
     TrainJob j;
-    if ((rc = parse_opts("train", argc, argv, train_opts, val, (int)(sizeof val / sizeof *val), pos, 0, &npos))) return rc;
     if (OPT(train_opts, val, "help")) {
         print_cmd_help(stdout, find_command("train"));
         return finish_stdout();
@@ -10424,75 +10456,52 @@ static int train_main(int argc, char **argv, Ckpt *resume)
 /* nn train: a fresh run, or with --resume FILE the run saved in a
  * checkpoint, rebuilt from the arguments it holds; only --threads,
  * --quiet, --out, --checkpoint, --every and --log may be given beside
- * --resume. */
+ * --resume.  Both command lines are read with the option table. */
 static int cmd_train(int argc, char **argv)
 {
-    static const char *const allowed[] = {"threads", "quiet", "out", "checkpoint", "every", "resume", "log", NULL};
-    const char *path = NULL;
-    char **args;
-    int n = 0, rc;
+    static const char *const allowed[] = {"threads", "quiet", "out", "checkpoint", "every", "resume", "log", "help", NULL};
+    const OptSpec *S = train_opts;
+    const char *val[NN_MAX_OPTS] = {0}, *old[NN_MAX_OPTS] = {0}, *pos[1], *path;
+    char **args, (*names)[32]; /* "--name" of each option (the longest is 12 bytes) */
+    int n = 0, npos, rc;
     Ckpt R;
     Err err = {{0}, {0}};
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--resume") && i + 1 < argc) path = argv[i + 1];
-        else if (!strncmp(argv[i], "--resume=", 9)) path = argv[i] + 9;
-        else if (!strcmp(argv[i], "--")) break;
-    }
-    if (!path) return train_main(argc, argv, NULL);
-    for (int i = 0; i < argc; i++) { /* what may be changed on resuming */
-        const char *a = argv[i];
-        size_t len;
-        int k, takes_value;
-        if (strncmp(a, "--", 2) || !a[2]) return usage_error("train", "with --resume, '%s' is not allowed", a);
-        a += 2, len = strcspn(a, "=");
-        for (k = 0; allowed[k] && (strlen(allowed[k]) != len || strncmp(allowed[k], a, len)); k++) {}
-        if (!allowed[k]) {
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), a);
-            return usage_error("train", "with --resume the settings come from the checkpoint; --%s cannot be changed", name);
-        }
-        takes_value = strcmp(allowed[k], "quiet") != 0;
-        if (takes_value && !a[len]) i++;
+    if ((rc = parse_opts("train", argc, argv, S, val, NN_MAX_OPTS, pos, 0, &npos))) return rc;
+    if (!(path = OPT(S, val, "resume")) || OPT(S, val, "help")) return train_main(argc, argv, val, NULL);
+    for (int k = 0; S[k].name; k++) { /* what may be changed on resuming */
+        int a = 0;
+        while (allowed[a] && strcmp(allowed[a], S[k].name)) a++;
+        if (val[k] && !allowed[a])
+            return usage_error("train", "with --resume the settings come from the checkpoint; --%s cannot be changed", S[k].name);
     }
     if (ckpt_load(path, &R, &err)) {
         report(&err);
         return 1;
     }
-    if (!(args = calloc((size_t)R.argc + (size_t)argc + 3, sizeof *args))) {
+    if ((rc = parse_opts("train", R.argc, R.argv, S, old, NN_MAX_OPTS, pos, 0, &npos))) {
         ckpt_free(&R);
+        return rc;
+    }
+    if (!(args = calloc(2 * (size_t)NN_MAX_OPTS, sizeof *args)) || !(names = calloc(NN_MAX_OPTS, sizeof *names))) {
+        free(args), ckpt_free(&R);
         say("out of memory");
         return 1;
     }
-    /* The run's own arguments, less those this command line gives again
-     * and --checkpoint (the file resumed is the checkpoint unless another
-     * is given). */
-    for (int i = 0; i < R.argc; i++) {
-        const char *a = R.argv[i];
-        size_t len;
-        int drop, k;
-        if (strncmp(a, "--", 2)) { /* a value of an option kept */
-            args[n++] = R.argv[i];
-            continue;
-        }
-        a += 2, len = strcspn(a, "=");
-        drop = len == 10 && !strncmp(a, "checkpoint", 10);
-        for (k = 0; !drop && k < argc; k++)
-            drop = !strncmp(argv[k], "--", 2) && !strncmp(argv[k] + 2, a, len) &&
-                   (argv[k][2 + len] == 0 || argv[k][2 + len] == '=');
-        if (!drop) args[n++] = R.argv[i];
-        else if (!a[len] && i + 1 < R.argc && strncmp(R.argv[i + 1], "--", 2)) i++; /* and its value */
+    /* The run's own options, those this command line gives replacing them,
+     * less --resume; the checkpoint written is the one resumed unless
+     * another is given. */
+    for (int k = 0; S[k].name; k++) {
+        const char *v = val[k] ? val[k] : old[k];
+        if (!strcmp(S[k].name, "resume")) continue;
+        if (!strcmp(S[k].name, "checkpoint") && !val[k]) v = path;
+        if (!v) continue;
+        snprintf(names[k], sizeof names[k], "--%s", S[k].name);
+        args[n++] = names[k];
+        if (S[k].arg) args[n++] = (char *)v;
     }
-    for (int i = 0; i < argc; i++) { /* the overrides, minus --resume itself */
-        if (!strcmp(argv[i], "--resume")) i++;
-        else if (strncmp(argv[i], "--resume=", 9)) args[n++] = argv[i];
-    }
-    {
-        int given = 0;
-        for (int i = 0; i < argc; i++) given |= !strcmp(argv[i], "--checkpoint") || !strncmp(argv[i], "--checkpoint=", 13);
-        if (!given) args[n++] = (char *)"--checkpoint", args[n++] = (char *)path;
-    }
-    rc = train_main(n, args, &R);
-    free(args);
+    memset(val, 0, sizeof val);
+    if (!(rc = parse_opts("train", n, args, S, val, NN_MAX_OPTS, pos, 0, &npos))) rc = train_main(n, args, val, &R);
+    free(args), free(names);
     ckpt_free(&R);
     return rc;
 }
@@ -10566,7 +10575,7 @@ static int cmd_predict(int argc, char **argv)
     Infer I;
     Pool *pl;
     Buf npy = {NULL, 0, 0, 0};
-    char npzfile[4096];
+    char npzfile[NN_MAX_PATH];
     Err err = {{0}, {0}};
     if ((rc = parse_opts("predict", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
@@ -10879,13 +10888,13 @@ static int reg_report(const Net *N, const Meta *M, const Data *d, const float *o
             size_t best = SIZE_MAX;
             double bv = -1;
             for (size_t i = 0; i < d->n * K; i++) {
-                double p = (double)out[i] * M->out.sd[i % K] + M->out.mean[i % K], res = fabs(p - d->t[i]);
+                double p = target_unmap(&M->out, i % K, out[i]), res = fabs(p - d->t[i]);
                 if (!used[i] && res > bv) best = i, bv = res;
             }
             used[best] = 1;
             {
                 size_t k = best % K, c = 0, seen = 0;
-                double p = (double)out[best] * M->out.sd[k] + M->out.mean[k];
+                double p = target_unmap(&M->out, k, out[best]);
                 for (; c < tab->ncol; c++)
                     if (tab->col[c].kind == COL_TARGET && seen++ == k) break;
                 printf("%-8zu %-20.40s %14.6g %14.6g %14.6g\n", d->lineno ? d->lineno[best / K] : best / K, c < tab->ncol && tab->col[c].name ? tab->col[c].name : "(target)",
@@ -10896,7 +10905,7 @@ static int reg_report(const Net *N, const Meta *M, const Data *d, const float *o
     }
     if ((v = malloc(2 * d->n * sizeof *v))) {
         for (size_t i = 0; i < d->n; i++)
-            v[2 * i] = d->t[i * K], v[2 * i + 1] = (double)out[i * K] * M->out.sd[0] + M->out.mean[0];
+            v[2 * i] = d->t[i * K], v[2 * i + 1] = target_unmap(&M->out, 0, out[i * K]);
         putchar('\n');
         scatter(v, d->n, 60, 20, draw == 2, K > 1 ? "the first target" : "the target");
         free(v);
@@ -11355,7 +11364,7 @@ static int cmd_export(int argc, char **argv)
             infer_free(&I);
             if (N.task == TASK_REGRESS) /* into the data's units, as predict prints them */
                 for (size_t r = 0; r < d.n; r++)
-                    for (size_t k = 0; k < K; k++) out[r * K + k] = out[r * K + k] * M.out.sd[k] + M.out.mean[k];
+                    for (size_t k = 0; k < K; k++) out[r * K + k] = (float)target_unmap(&M.out, k, out[r * K + k]);
             test_figure(&N, &d, out, pred, f32, sizeof f32);
             if (eo.q8) {
                 Q8Job J = {&N, &Q, &M, &d, out, pred, 0};
@@ -11416,10 +11425,10 @@ int main(int argc, char **argv)
     if (find_command(cmd)) return find_command(cmd)->run(argc - 2, argv + 2);
     {
         const char *best = NULL;
-        size_t bd = 99;
+        size_t bd = SIZE_MAX;
         for (const CmdSpec *c = commands; c->name; c++)
             if (edit_distance(cmd, c->name) < bd) bd = edit_distance(cmd, c->name), best = c->name;
-        if (bd <= 2) {
+        if (bd <= NN_SUGGEST_COMMAND) {
             fprintf(stderr, "%s: unknown command '%s'; did you mean '%s'?\n", progname, cmd, best);
             return 2;
         }
