@@ -2303,7 +2303,9 @@ static int conv_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
     if (*s == 'c' || *s == 'C' || *s == 'p' || *s == 'P' || (*s >= '0' && *s <= '9'))
         return spec_fail(err, sp, "expected a convolution like 20c5, 20c5p2 or 20c5p2tanh (maps, c, kernel size, p and a "
                                   "padding, an activation)");
-    ly->oc = v, ly->k = kk, ly->pad = pad;
+    ly->oc = v;
+    ly->k = kk;
+    ly->pad = pad;
     *q = s;
     return 1;
 }
@@ -2589,7 +2591,8 @@ static int pool_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err, c
     if (!(*s >= '0' && *s <= '9')) return spec_fail(err, sp, "expected a window size after '%.2s', like mp2", sp->p);
     s = scan_size(s, NN_MAX_WIDTH, &v);
     if (v == 0 || v > NN_MAX_WIDTH) return spec_fail(err, sp, "the window size must be 1 to %d", NN_MAX_WIDTH);
-    ly->k = v, ly->act = ACT_LINEAR;
+    ly->k = v;
+    ly->act = ACT_LINEAR;
     *q = s;
     return 1;
 }
@@ -7102,6 +7105,12 @@ static const DataFormat *data_format(const uint8_t *b, size_t n)
 
 static int whole_format(const uint8_t *b, size_t n) { return data_format(b, n)->whole; }
 
+/* FILE:NAME given for a file that is not an .npz archive. */
+static int npz_one_array(Err *err, const char *name, const char *array)
+{
+    return fail(err, name, "is not an .npz file: ':%s' names an array of one", array);
+}
+
 /* Load a data set from a file image already read (buf is taken over). */
 static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char *labels, const CsvOpt *o,
                          int want_labels, Data *d, Err *err)
@@ -7110,7 +7119,7 @@ static int load_data_buf(const char *path, uint8_t *buf, size_t len, const char 
     memset(d, 0, sizeof *d);
     if (o->array && !looks_zip(buf, len) && !looks_gzip(buf, len)) {
         free(buf);
-        return fail(err, name, "is not an .npz file: ':%s' names an array of one", o->array);
+        return npz_one_array(err, name, o->array);
     }
     return data_format(buf, len)->load(path, name, buf, len, labels, o, want_labels, d, err);
 }
@@ -7150,7 +7159,7 @@ static int load_gzip_file(const char *path, const char *name, uint8_t *buf, size
     if (unwrap_gzip(&buf, &len, name, err)) return -1;
     if (o->array && !looks_zip(buf, len)) {
         free(buf);
-        return fail(err, name, "is not an .npz file: ':%s' names an array of one", o->array);
+        return npz_one_array(err, name, o->array);
     }
     return data_format(buf, len)->load(path, name, buf, len, labels, o, want_labels, d, err);
 }
@@ -7358,7 +7367,7 @@ static int npy_take_labels(const char *path, const char *name, const char *label
         if (read_all(labels, RD_DATA, &lb, &llen, err)) return -1;
         if (array && !looks_zip(lb, llen) && !looks_gzip(lb, llen)) {
             free(lb);
-            return fail(err, lname, "is not an .npz file: ':%s' names an array of one", array);
+            return npz_one_array(err, lname, array);
         }
         return load_labels_buf(lb, llen, lname, array, o, d, err);
     }
@@ -7596,9 +7605,18 @@ static TrainOpt train_defaults(void)
     const Profile *P = &profiles[PROFILE_TEXTBOOK];
     TrainOpt o;
     memset(&o, 0, sizeof o);
-    o.optimizer = P->optimizer, o.eta = P->eta[P->optimizer], o.epochs = P->epochs, o.batch = P->batch, o.seed = 1;
-    o.lambda = P->lambda, o.schedule = SCHED_CONSTANT, o.beta1 = 0.9f, o.beta2 = 0.999f, o.epsilon = 1e-8f;
-    o.gamma = 0.1f, o.step = 10;
+    o.optimizer = P->optimizer;
+    o.eta = P->eta[P->optimizer];
+    o.epochs = P->epochs;
+    o.batch = P->batch;
+    o.lambda = P->lambda;
+    o.seed = 1;
+    o.schedule = SCHED_CONSTANT;
+    o.beta1 = 0.9f;
+    o.beta2 = 0.999f;
+    o.epsilon = 1e-8f;
+    o.gamma = 0.1f;
+    o.step = 10;
     return o;
 }
 
@@ -9259,6 +9277,12 @@ typedef struct {
 } OptSpec;
 
 #define OPT_END {NULL, NULL, NULL, NULL}
+/* Options several commands share. */
+#define OPT_SEP                                                                                                        \
+    {"sep", "auto|,|;|tab|space", "auto",                                                                              \
+     "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else "   \
+     "runs of spaces)"}
+#define OPT_THREADS {"threads", "N", "all CPUs", "worker threads"}
 
 static const OptSpec train_opts[] = {
     {"layers", "SPEC", "IN-30-OUT", "layers from input to output, e.g. 784-30-10 or 784-100relu-10softmax; for images CxHxW first, then "
@@ -9295,7 +9319,7 @@ static const OptSpec train_opts[] = {
     {"target", "COL[,COL...]", "none", "regression: predict these CSV columns (numbers from 1, first, last or header names), one output each"},
     {"ignore", "COL[,COL...]", "none", "CSV columns to leave out (ids, free text, dates)"},
     {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, NaN, nan, null, ?): the training mean (a category of its own in a categorical column), drop the row, or an error"},
-    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
+    OPT_SEP,
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
     {"scale", "auto|none|NUM", "auto", "divide inputs by NUM (auto: 255 for bytes -- IDX unsigned bytes, NumPy uint8 -- else the largest |value|)"},
     {"standardize", NULL, NULL, "instead of --scale: make each feature mean 0, deviation 1 on the training data (stored)"},
@@ -9303,7 +9327,7 @@ static const OptSpec train_opts[] = {
     {"checkpoint", "FILE", "none", "write the whole training state here every --every epochs and on SIGINT/SIGTERM"},
     {"every", "N", "1", "epochs between checkpoints"},
     {"resume", "FILE", "none", "continue the run saved in a checkpoint (its settings and data paths are reused)"},
-    {"threads", "N", "all CPUs", "worker threads"},
+    OPT_THREADS,
     {"log", "FILE", "none", "write one CSV row per epoch: cost, train/validation/test accuracy, eta, seconds"},
     {"quiet", NULL, NULL, "no progress on stderr, only errors"},
     {"help", NULL, NULL, "show this help"},
@@ -9315,9 +9339,9 @@ static const OptSpec predict_opts[] = {
     {"format", "csv|tsv|json|npy", "csv", "output format; json: one object per line; npy: one NumPy array (int64 labels, or class names as "
                                            "text; float32 --probs; float64 values) for np.load"},
     {"label-col", "none|first|last|N|NAME", "none", "CSV column to skip as a label (N counts from 1; NAME as in the header)"},
-    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
+    OPT_SEP,
     {"header", "auto|yes|no", "auto", "whether the CSV input starts with a header line"},
-    {"threads", "N", "all CPUs", "worker threads"},
+    OPT_THREADS,
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -9328,9 +9352,9 @@ static const OptSpec eval_opts[] = {
     {"ascii", NULL, NULL, "with --show, or a regression's plot: draw with ASCII characters (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "with --show: draw in grey blocks with colour escapes even when stdout is not a terminal"},
     {"label-col", "auto|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1); a model trained on a table finds its own label or target by name"},
-    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
+    OPT_SEP,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
-    {"threads", "N", "all CPUs", "worker threads"},
+    OPT_THREADS,
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -9342,7 +9366,7 @@ static const OptSpec show_opts[] = {
     {"color", NULL, NULL, "draw in grey blocks with colour escapes even when stdout is not a terminal (for less -R)"},
     {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA: IDX, .npy or .npz"},
     {"label-col", "auto|none|first|last|N", "auto, as in train", "CSV column holding the label (N counts from 1)"},
-    {"sep", "auto|,|;|tab|space", "auto", "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else runs of spaces)"},
+    OPT_SEP,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
@@ -9989,23 +10013,38 @@ static void table_defaults(TrainJob *j, const char **val)
     const OptSpec *S = train_opts;
     const Profile *P = &profiles[PROFILE_TABLE];
     Said sd = {"", 0};
-    if (!OPT(S, val, "layers"))
-        j->table_net = 1, said(&sd, "a %zu-%zu-%zu network of %s units with a %s output", j->tr.d, P->width,
+    if (!OPT(S, val, "layers")) {
+        j->table_net = 1;
+        said(&sd, "a %zu-%zu-%zu network of %s units with a %s output", j->tr.d, P->width,
                                j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? 2 : j->tr.nclass,
                                OPT(S, val, "hidden") ? OPT(S, val, "hidden") : act_name(P->hidden),
                                OPT(S, val, "output") ? OPT(S, val, "output") : j->tr.t ? "linear" : act_name(P->output));
-    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize") && P->standardize) j->standardize = 1, said(&sd, "standardised inputs");
+    }
+    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize") && P->standardize) {
+        j->standardize = 1;
+        said(&sd, "standardised inputs");
+    }
     if (!OPT(S, val, "optimizer") && !OPT(S, val, "momentum") && !j->conv_net) { /* (a convolutional network's are conv_defaults') */
-        j->o.optimizer = P->optimizer, j->o.momentum = 0;
+        j->o.optimizer = P->optimizer;
+        j->o.momentum = 0;
         if (!OPT(S, val, "eta")) j->o.eta = P->eta_own;
         said(&sd, "%s at eta %g", opt_names[P->optimizer], (double)j->o.eta);
     } else if (!OPT(S, val, "eta") && !j->conv_net && P->eta[j->o.optimizer] > 0) { /* (the textbook's 3 or 0.1 diverge on standardised inputs) */
         j->o.eta = P->eta[j->o.optimizer]; /* (momentum 0.9 steps about ten times as far) */
         said(&sd, "eta %g", (double)j->o.eta);
     }
-    if (!OPT(S, val, "batch") && !j->conv_net) j->o.batch = P->batch, said(&sd, "batch %zu", P->batch);
-    if (!OPT(S, val, "lambda")) j->o.lambda = P->lambda, said(&sd, "L2 lambda %g", (double)P->lambda);
-    if (!OPT(S, val, "epochs")) j->o.epochs = P->epochs, said(&sd, "up to %zu epochs", P->epochs);
+    if (!OPT(S, val, "batch") && !j->conv_net) {
+        j->o.batch = P->batch;
+        said(&sd, "batch %zu", P->batch);
+    }
+    if (!OPT(S, val, "lambda")) {
+        j->o.lambda = P->lambda;
+        said(&sd, "L2 lambda %g", (double)P->lambda);
+    }
+    if (!OPT(S, val, "epochs")) {
+        j->o.epochs = P->epochs;
+        said(&sd, "up to %zu epochs", P->epochs);
+    }
     if (!OPT(S, val, "val") && j->tr.n >= 20 && P->val > 0) {
         j->vfrac = P->val;
         if (!OPT(S, val, "patience")) j->o.patience = P->patience;
@@ -10045,9 +10084,14 @@ static void conv_defaults(TrainJob *j, const char **val)
         if (!OPT(S, val, "momentum")) j->o.momentum = P->momentum;
         said(&sd, "%s %g", opt_names[P->optimizer], (double)j->o.momentum);
     }
-    if (!OPT(S, val, "eta") && P->eta[j->o.optimizer] > 0) /* (the textbook's sgd at 3 diverges) */
-        j->o.eta = P->eta[j->o.optimizer], said(&sd, "eta %g", (double)j->o.eta);
-    if (!OPT(S, val, "batch")) j->o.batch = P->batch, said(&sd, "batch %zu", P->batch);
+    if (!OPT(S, val, "eta") && P->eta[j->o.optimizer] > 0) { /* (the textbook's sgd at 3 diverges) */
+        j->o.eta = P->eta[j->o.optimizer];
+        said(&sd, "eta %g", (double)j->o.eta);
+    }
+    if (!OPT(S, val, "batch")) {
+        j->o.batch = P->batch;
+        said(&sd, "batch %zu", P->batch);
+    }
     if (sd.n && !j->o.quiet) say("convolutional defaults: %s (unless named in --layers; give an option to choose otherwise)", sd.buf);
 }
 
@@ -10483,7 +10527,8 @@ static int cmd_train(int argc, char **argv)
         return rc;
     }
     if (!(args = calloc(2 * (size_t)NN_MAX_OPTS, sizeof *args)) || !(names = calloc(NN_MAX_OPTS, sizeof *names))) {
-        free(args), ckpt_free(&R);
+        free(args);
+        ckpt_free(&R);
         say("out of memory");
         return 1;
     }
@@ -10501,7 +10546,8 @@ static int cmd_train(int argc, char **argv)
     }
     memset(val, 0, sizeof val);
     if (!(rc = parse_opts("train", n, args, S, val, NN_MAX_OPTS, pos, 0, &npos))) rc = train_main(n, args, val, &R);
-    free(args), free(names);
+    free(args);
+    free(names);
     ckpt_free(&R);
     return rc;
 }
