@@ -1,7 +1,7 @@
 #!/bin/bash
 # Regression on a real table: miles per gallon of the 406 cars of StatLib's
 # Auto MPG data (data/cars.csv: a name column, a categorical origin, missing
-# values).  The split of issue 11: rows without a target dropped, then every
+# values).  The split of README.md: rows without a target dropped, then every
 # 5th remaining row (5, 10, ... counting from 1) is the test set.
 #
 # Settings are chosen by 10-fold cross-validation on the training rows only

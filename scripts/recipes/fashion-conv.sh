@@ -6,7 +6,7 @@
 # training image shifted by up to 1 pixel each way and mirrored left to
 # right with probability 1/2.  5000 training images are held out for
 # validation and the best epoch on them is kept.  The settings were chosen on
-# that validation split only (README.md, "Convolutional networks"); the test
+# that validation split only (docs/BENCHMARKS.md); the test
 # set is not read until the end, once.  Prints the test accuracy as its last
 # line.  With OUT=FILE the model is kept there (for `nn export --int8 --test`).
 . "$(dirname "$0")/common.sh"
