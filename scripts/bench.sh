@@ -1,5 +1,5 @@
 #!/bin/bash
-# make bench: the speed and memory benchmarks of issue "Speed and memory".
+# make bench: the speed and memory benchmarks.
 #   peak  an FMA probe (scripts/fma_peak.c) on 1 and 2 threads: this machine's
 #         single-precision multiply-add peak, the denominator of "% of peak"
 #   B1    the textbook job: Fashion-MNIST, 784-30-10, sigmoid, quadratic cost,
@@ -8,16 +8,18 @@
 #   busy  B1 with --threads 1 and 2 beside one CPU-bound process (medians of 3)
 #   P     nn predict over the 10,000 test images as CSV through a pipe
 #   base  with BASE=path/to/nn (an earlier build): B1 (default and 1 thread),
-#         B2 and P by both builds, interleaved, best of 3 each, their ratio,
-#         and whether their models are byte-identical (or, when the model
-#         format changed, give the same outputs on the test set)
+#         B2, C1 (2 epochs), a table (cars.csv, the table defaults) and P by
+#         both builds, interleaved, best of 3 each, their ratio, and whether
+#         their models are byte-identical (or, when the model format changed,
+#         give the same outputs)
 #   C1    the textbook's chapter-6 convolutional network,
 #         1x28x28-20c5-mp2-40c5-mp2-100-10 (ReLU, softmax, momentum 0.9, eta
 #         0.05, mini-batch 64), 5 epochs, 2 threads: seconds per epoch (the
 #         training loop with its test pass after every epoch), GFLOP/s, share
 #         of the FMA peak, test accuracy after 5 epochs
-# and, when Debian's python3-torch is installed, ../shared/bench/torch_ref.py
-# on B1 and B2 and ../shared/bench/torch_cnn_ref.py on C1 in the same run
+# and, when Debian's python3-torch is installed and the PyTorch reference
+# scripts are there (TORCH_REF, TORCH_CNN_REF: by default in the shared
+# bench folder beside the project), PyTorch on B1 and B2 and on C1 in the same run
 # (C1's targets: nn's seconds per epoch at most 1/2.5 of PyTorch's, the
 # accuracies within 0.5 point).  Prints one Markdown table.
 #
@@ -93,7 +95,7 @@ run b1t1 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out
 b1t1s=$secs b1t1r=$rss b1t1a=$(acc_nn $B/b1t1.log)
 run b1t2 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out $B/b1t2.bin --threads 2
 if cmp -s $B/b1.bin $B/b1t1.bin && cmp -s $B/b1.bin $B/b1t2.bin; then det="byte-identical"; else det="DIFFERENT"; fi
-# B1 beside a busy process (issue "threads on a busy machine"): one
+# B1 beside a busy process: one
 # CPU-bound loop takes a core while B1 runs with --threads 1 and 2, three
 # times each, interleaved; the medians are compared (target: 2 threads no
 # more than 5% slower than 1).
@@ -224,21 +226,27 @@ if [ -n "${BASE:-}" ]; then
     echo
     echo "| job | base s | this s | this / base | models |"
     echo "|---|---|---|---|---|"
-    for job in "B1:--layers 784-30-10 --eta 3.0 --batch 10 --epochs 30" "B1 --threads 1:--layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 --threads 1" \
-        "B2:--layers 784-800-10 --eta 3.0 --batch 32 --epochs 3"; do
+    [ -s $B/t10k.csv ] || tail -c +17 data/t10k-images-idx3-ubyte | od -An -v -tu1 -w784 | sed 's/^ *//; s/  */,/g' >$B/t10k.csv
+    TABLE="--train data/cars.csv --target Miles_per_Gallon --ignore Name"
+    for job in "B1:--layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR" "B1 --threads 1:--layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 --threads 1 $TR" \
+        "B2:--layers 784-800-10 --eta 3.0 --batch 32 --epochs 3 $TR" \
+        "C1 (2 epochs):--layers 1x28x28-20c5-mp2-40c5-mp2-100-10 --optimizer momentum --momentum 0.9 --eta 0.05 --batch 64 --epochs 2 --init he $TR" \
+        "table (cars.csv, defaults):$TABLE"; do
         name=${job%%:*} args=${job#*:}
         bb=99 bt=99
         for i in 1 2 3; do
-            run base $BASE train $args $TR --out $B/base.bin
+            run base $BASE train $args --out $B/base.bin
             bb=$(awk -v a="$secs" -v b="$bb" 'BEGIN{print (a<b)?a:b}')
-            run this $NN train $args $TR --out $B/this.bin
+            run this $NN train $args --out $B/this.bin
             bt=$(awk -v a="$secs" -v b="$bt" 'BEGIN{print (a<b)?a:b}')
         done
+        data=data/t10k-images-idx3-ubyte
+        case $name in table*) data=data/cars.csv ;; esac
         if cmp -s $B/base.bin $B/this.bin; then
             same="byte-identical"
         else # another model format: the same outputs from both files (this build reads both)
-            $NN predict $B/base.bin data/t10k-images-idx3-ubyte --probs >$B/pb.out 2>/dev/null
-            $NN predict $B/this.bin data/t10k-images-idx3-ubyte --probs >$B/pt.out 2>/dev/null
+            $NN predict $B/base.bin $data --probs >$B/pb.out 2>/dev/null
+            $NN predict $B/this.bin $data --probs >$B/pt.out 2>/dev/null
             cmp -s $B/pb.out $B/pt.out && same="same outputs on the test set (file formats differ)" || same="DIFFERENT"
         fi
         awk -v n="$name" -v a="$bb" -v b="$bt" -v m="$same" 'BEGIN{printf "| %s | %.2f | %.2f | %.3f | %s |\n", n, a, b, b / a, m}'
