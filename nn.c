@@ -1980,6 +1980,8 @@ static const char *onnx_name(Onnx *g, char *buf, size_t n);
 static void onnx_unary(Onnx *g, const char *op, const OnnxAttr *at, int nat);
 static void onnx_init(Onnx *g, const char *name, const int64_t *dims, int nd, const float *v, const int64_t *iv);
 static void onnx_layout(Onnx *g, const Layer *ly, int want_nchw);
+static void onnx_const_op(Onnx *g, const char *op, const float *c, size_t n);
+static void onnx_reshape(Onnx *g, const int64_t *dims, int nd);
 
 /* What each kind of layer does, as llm.c pairs matmul_forward with
  * matmul_backward and kann keeps an operator table: a kind is a section of
@@ -2032,6 +2034,7 @@ typedef struct {
 typedef struct {
     const char *name;     /* in messages and nn info: "dense", "convolution" */
     const char *noun;     /* in spec messages: "a %s takes no activation" */
+    const char *notation; /* its notation in a spec, for nn train --help */
     unsigned flags;       /* KIND_* */
     int act;              /* its activation when the spec names none (0: the network's default) */
     const char *act_hint; /* said after the activations it takes when the spec names an unknown one */
@@ -2774,6 +2777,7 @@ static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const floa
 static const LayerKind layer_kinds[LAYER_COUNT] = {
     [LAYER_DENSE] = {
         .name = "dense", .noun = "dense layer", .act_hint = "",
+        .notation = "100, 100relu: a dense layer of 100 units, optionally with its activation",
         .flags = KIND_PLAIN | KIND_SIZED | KIND_FLAT | KIND_OUTPUT | KIND_DROPOUT | KIND_DRAW,
         .parse = dense_parse, .print = dense_print, .shape = dense_shape, .count = wb_count, .macs = dense_macs,
         .init = wb_init, .forward = dense_forward, .backward = dense_backward, .update = dense_update,
@@ -2782,6 +2786,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
     },
     [LAYER_CONV] = {
         .name = "convolution", .noun = "convolution", .act = ACT_RELU,
+        .notation = "20c5, 32c3p1, 20c5tanh: 20 maps of 5x5 kernels (stride 1), p: zero padding, then an activation (relu)",
         .act_hint = "; a padding comes before it: 20c5p1tanh",
         .flags = KIND_BY_ROWS | KIND_IMAGE | KIND_DRAW | KIND_KERNEL,
         .looks = conv_looks, .parse = conv_parse, .print = conv_print, .shape = conv_shape, .count = wb_count,
@@ -2791,6 +2796,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
     },
     [LAYER_MAXPOOL] = {
         .name = "max-pooling", .noun = "pool", .act_hint = "",
+        .notation = "mp2: max pooling over 2x2 windows, stride 2",
         .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE,
         .looks = maxpool_looks, .parse = maxpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
@@ -2799,6 +2805,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
     },
     [LAYER_AVGPOOL] = {
         .name = "average-pooling", .noun = "pool", .act_hint = "",
+        .notation = "ap2: average pooling over 2x2 windows, stride 2",
         .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE,
         .looks = avgpool_looks, .parse = avgpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
@@ -3047,7 +3054,10 @@ static const char *net_check(const Net *N, char *buf, size_t n)
     char list[128];
     for (int l = 1; l < nl - 1; l++)
         if (LK(N, l)->flags & KIND_NO_ACT) {
-            if (N->layer[l].act != ACT_LINEAR) return "a pooling layer takes no activation";
+            if (N->layer[l].act != ACT_LINEAR) {
+                snprintf(buf, n, "a %s takes no activation", LK(N, l)->noun);
+                return buf;
+            }
         } else if (!(acts[N->layer[l].act].where & ACT_HIDDEN)) {
             snprintf(buf, n, "%s is for the output layer only; hidden layers take %s", acts[N->layer[l].act].name,
                      act_list(ACT_HIDDEN, list, sizeof list));
@@ -3184,7 +3194,7 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
     int k = 0, image = 0, at, implicit = 0; /* implicit: the input shape is the data's */
     memset(n, 0, sizeof *n);
     if (!spec || !*spec) return fail(err, NULL, "empty layer spec; expected sizes like 784-30-10");
-    if ((!inshape || !inshape[0]) && spec_part_kind(spec))
+    if ((!inshape || !inshape[0]) && (layer_kinds[spec_part_kind(spec)].flags & KIND_IMAGE))
         return fail(err, NULL, "layer spec '%s': the first part is the input: give its shape, channels x height x width, "
                     "like 1x28x28-%s", spec, spec);
     if (inshape && inshape[0] && !(*p >= '0' && *p <= '9' && strcspn(p, "-") == strspn(p, "0123456789"))) {
@@ -3745,7 +3755,7 @@ static void layer_update(const Trainer *T, const Layer *ly, const LayerView *V, 
 {
     const LayerKind *k = &layer_kinds[ly->kind];
     float c = T->eta / (float)m;
-    if (j0 >= j1) return;
+    if (j0 >= j1 || (!ly->nw && !ly->nb)) return; /* (a kind without weights: its views are its neighbours') */
     const float *S = T->net->param + ly->soff;
     if (T->optimizer == OPT_SGD && !T->grad && !(k->flags & KIND_BY_ROWS)) { /* SGD: one pass, L2 as weight decay */
         k->update(ly, S, D, m, X, part, i0, i1, j0, j1, c, 1.0f - T->eta * T->lambda_n, V->W, bias ? V->B : NULL, NULL,
@@ -7620,9 +7630,11 @@ static TrainOpt train_defaults(void)
     return o;
 }
 
-/* The profiles as `nn train --help` lists them. */
+/* The layer kinds and the profiles, as `nn train --help` lists them. */
 static void print_profiles(FILE *f)
 {
+    fprintf(f, "layers (--layers: the input's size, or channels x height x width like 1x28x28, then layers, '-' between):\n");
+    for (int k = 1; k < LAYER_COUNT; k++) fprintf(f, "  %s\n", layer_kinds[k].notation);
     fprintf(f, "defaults (a setting not given; each profile changes the one before it):\n");
     for (int p = 0; p < PROFILE_COUNT; p++) {
         const Profile *P = &profiles[p];
@@ -9285,9 +9297,8 @@ typedef struct {
 #define OPT_THREADS {"threads", "N", "all CPUs", "worker threads"}
 
 static const OptSpec train_opts[] = {
-    {"layers", "SPEC", "IN-30-OUT", "layers from input to output, e.g. 784-30-10 or 784-100relu-10softmax; for images CxHxW first, then "
-                                      "convolutions Nck[pP] (N maps of k x k, padding P), max or average pools mpK/apK, then dense layers: "
-                                      "1x28x28-20c5-mp2-40c5-mp2-100-10"},
+    {"layers", "SPEC", "IN-30-OUT", "layers from input to output, e.g. 784-30-10, 784-100relu-10softmax or 1x28x28-20c5-mp2-40c5-mp2-100-10 "
+                                      "(the kinds of layer are listed below)"},
     {"hidden", "ACT", "sigmoid (convolutional networks: relu)", "activation of hidden layers, dense or convolutions, not named in SPEC: sigmoid, tanh, relu, leaky"},
     {"output", "ACT", "sigmoid (convolutional networks: softmax)", "activation of the output layer if not named in SPEC: sigmoid, tanh, linear, softmax"},
     {"cost", "NAME", "log-likelihood with softmax, else quadratic", "quadratic, cross-entropy (sigmoid output) or log-likelihood (softmax)"},
@@ -10302,7 +10313,7 @@ static int train_network(TrainJob *j, const char **val)
     }
     if (!OPT(S, val, "init")) { /* the textbook's N(0,1) for all-sigmoid networks, else per layer */
         int allsig = 1;
-        for (int l = 1; l < j->N.nl; l++) allsig &= j->N.layer[l].act == ACT_SIGMOID;
+        for (int l = 1; l < j->N.nl; l++) allsig &= j->N.layer[l].act == ACT_SIGMOID || (LK(&j->N, l)->flags & KIND_NO_ACT);
         j->o.init = allsig ? INIT_NORMAL : 0;
     }
     if (!rc && !j->o.quiet && j->o.dropout > 0) {
@@ -11124,8 +11135,9 @@ static int cmd_eval(int argc, char **argv)
 static void print_net(const Net *N)
 {
     size_t tw = 0, tb = 0, macs = 0;
-    int img = net_images(N);
+    int img = net_images(N); /* (or a layer of another kind than the plain one: the table of kinds) */
     char t[64], sh[64];
+    for (int l = 1; l < N->nl; l++) img |= !(LK(N, l)->flags & KIND_PLAIN);
     if (img) {
         printf("%-6s %-12s %-12s %-10s %10s %8s %12s\n", "layer", "kind", "output", "activation", "weights", "biases", "mult-adds");
         snprintf(sh, sizeof sh, "%zux%zux%zu", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
@@ -11323,8 +11335,8 @@ static int cmd_weights(int argc, char **argv)
         report(&err);
         return 1;
     }
-    if (l1 > 1) say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all (layer %d, after the pool%s on the input)", path, tiles, tw * zoom,
-                    th * zoom, W, H, l1, l1 > 2 ? "s" : "");
+    if (l1 > 1) say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all (layer %d, after the %s%s on the input)", path, tiles, tw * zoom,
+                    th * zoom, W, H, l1, LK(&N, 1)->noun, l1 > 2 ? "s" : "");
     else say("%s: %zu tiles of %zux%zu pixels, %zux%zu in all", path, tiles, tw * zoom, th * zoom, W, H);
     return 0;
 }

@@ -714,7 +714,7 @@ static void test_model_fields(void)
         bad_model("conv: a kernel larger than the input", buf, len, 64, 9, 0, "a 9x9 kernel does not fit its 6x6 input");
         bad_model("pool: a window that does not divide", buf, len, 88, 4, 0, "a 4x4 pool does not divide its 6x6 input");
         bad_model("pool: a window of 0", buf, len, 88, 0, 0, "layer 2: malformed max-pooling layer record");
-        bad_model("pool: an activation", buf, len, 76, ACT_RELU, 0, "a pooling layer takes no activation");
+        bad_model("pool: an activation", buf, len, 76, ACT_RELU, 0, "a pool takes no activation");
         bad_model("pool after dense", buf, len, 44, LAYER_DENSE, 0, "malformed dense layer record");
         bad_model("the input shape 1x4x6", buf, len, 36, 4, 0, "the input shape 1x4x6 is not its 36 inputs");
         free(buf), free(C.param);
