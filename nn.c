@@ -24,9 +24,9 @@
  * training stopped by SIGINT/SIGTERM (after saving).
  *
  * File formats (each has a "format notes" comment where it is read or written):
- *   gzip/DEFLATE (@@gzip), the model file and the checkpoint (@@model),
- *   IDX (@@idx), NumPy .npy/.npz (@@npy), CSV (@@csv), PGM (@@report),
- *   protobuf and ONNX (@@export).
+ *   gzip/DEFLATE (@@gzip), zlib and PNG (@@png), the model file and the
+ *   checkpoint (@@model), IDX (@@idx), NumPy .npy/.npz (@@npy), CSV (@@csv),
+ *   PGM (@@report), protobuf and ONNX (@@export).
  *
  * Section map (grep -n '^/\* @@' nn.c); each section uses only those above
  * it, except that a layer kind's export_onnx calls the ONNX builder of
@@ -35,19 +35,19 @@
  *   @@limits   includes and limits        @@types    types
  *   @@diag     diagnostics, sizes, memory @@numbers  number parsing, random numbers
  *   @@files    byte I/O, files, CRC-32    @@gzip     gzip inflater
- *   @@kernels  dense kernels, SIMD        @@act      activations and costs
- *   @@layer    the layer interface        @@dense    dense layers
- *   @@conv     convolutions               @@pool     pooling
- *   @@kinds    the table of layer kinds   @@tasks    classification, regression
- *   @@net      layout and the layer spec  @@threads  the worker pool
- *   @@step     the training step          @@infer    inference
- *   @@model    model file, checkpoints    @@idx      data sets, IDX files
- *   @@npy      NumPy .npy and .npz        @@csv      CSV
- *   @@table    tables (named columns)     @@formats  format dispatch, labels, holdout
- *   @@train    the training loop          @@output   prediction output
- *   @@export   exporters: C, int8, ONNX   @@cli      options and help
- *   @@drive    nn train                   @@report   the other commands
- *   @@main     main
+ *   @@png      deflate, PNG, pictures     @@kernels  dense kernels, SIMD
+ *   @@act      activations and costs      @@layer    the layer interface
+ *   @@dense    dense layers               @@conv     convolutions
+ *   @@pool     pooling                    @@kinds    the table of layer kinds
+ *   @@tasks    classification, regression @@net      layout and the layer spec
+ *   @@threads  the worker pool            @@step     the training step
+ *   @@infer    inference                  @@model    model file, checkpoints
+ *   @@idx      data sets, IDX files       @@npy      NumPy .npy and .npz
+ *   @@csv      CSV                        @@table    tables (named columns)
+ *   @@formats  format dispatch, labels    @@train    the training loop
+ *   @@output   prediction output          @@export   exporters: C, int8, ONNX
+ *   @@cli      options and help           @@drive    nn train
+ *   @@report   the other commands         @@main     main
  *
  * Licence: MIT (see LICENSE).
  */
@@ -823,6 +823,14 @@ static uint32_t get_le32(const uint8_t *p)
     return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
 static void put_le32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
@@ -1498,6 +1506,318 @@ static int gunzip(const uint8_t *in, size_t inlen, size_t maxout, const char *na
     *out = s.out, *outlen = s.outlen;
     return 0;
 }
+
+/* ======================================================================== */
+/* @@png deflate, PNG and pictures                                       */
+/* ======================================================================== */
+
+/* Format notes: zlib (RFC 1950) and PNG (ISO/IEC 15948).  nn's own DEFLATE
+ * writer (RFC 1951): greedy LZ77 over a 32 KiB window with a hash of each
+ * 3-byte string and chains of earlier ones (at most DEF_CHAIN tried), coded
+ * with the fixed Huffman codes, one final block; so pictures with runs and
+ * repeats shrink and noise stays about its size.  The zlib stream: CMF 0x78
+ * (deflate, 32 KiB window), FLG 0x01 (no dictionary; CMF*256+FLG a multiple
+ * of 31), the DEFLATE data, the Adler-32 of the data, big-endian.  A PNG:
+ * the signature 89 50 4E 47 0D 0A 1A 0A, then chunks (length, 4 bytes
+ * big-endian; type; data; CRC-32 of type and data): IHDR (width, height,
+ * bit depth 8, colour type 0 grey or 2 RGB, compression 0, filter 0,
+ * interlace 0), one IDAT (the zlib stream of the scanlines, each after a
+ * filter byte: None, Sub, Up, Average or Paeth, whichever has the smallest
+ * sum of absolute values, as libpng's heuristic), IEND. */
+
+#define DEF_WINDOW 32768
+#define DEF_HASH (1 << 15)
+#define DEF_CHAIN 64
+
+typedef struct {
+    Buf *b;
+    uint64_t bits;
+    int n;
+} BitOut;
+
+/* n bits of v, least significant first (DEFLATE's order of fields). */
+static void bits_put(BitOut *o, uint32_t v, int n)
+{
+    o->bits |= (uint64_t)v << o->n;
+    o->n += n;
+    while (o->n >= 8) {
+        uint8_t c = (uint8_t)o->bits;
+        buf_put(o->b, &c, 1);
+        o->bits >>= 8;
+        o->n -= 8;
+    }
+}
+
+/* A Huffman code of n bits, most significant bit first. */
+static void bits_code(BitOut *o, uint32_t code, int n)
+{
+    uint32_t r = 0;
+    for (int i = 0; i < n; i++) r |= ((code >> i) & 1u) << (n - 1 - i);
+    bits_put(o, r, n);
+}
+
+/* Literal or length symbol s (0..287) in the fixed code. */
+static void def_symbol(BitOut *o, int s)
+{
+    if (s < 144) bits_code(o, 0x30u + (uint32_t)s, 8);
+    else if (s < 256) bits_code(o, 0x190u + (uint32_t)(s - 144), 9);
+    else if (s < 280) bits_code(o, (uint32_t)(s - 256), 7);
+    else bits_code(o, 0xc0u + (uint32_t)(s - 280), 8);
+}
+
+static const uint16_t def_len_base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+                                          31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const uint8_t def_len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+static const uint16_t def_dist_base[30] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
+                                           193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+static const uint8_t def_dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+
+/* A match of len (3..258) at distance dist (1..32768). */
+static void def_match(BitOut *o, size_t len, size_t dist)
+{
+    int l = 28, d = 29;
+    while (def_len_base[l] > len) l--;
+    def_symbol(o, 257 + l);
+    bits_put(o, (uint32_t)(len - def_len_base[l]), def_len_extra[l]);
+    while (def_dist_base[d] > dist) d--;
+    bits_code(o, (uint32_t)d, 5);
+    bits_put(o, (uint32_t)(dist - def_dist_base[d]), def_dist_extra[d]);
+}
+
+static uint32_t def_hash(const uint8_t *p) { return ((uint32_t)p[0] << 10 ^ (uint32_t)p[1] << 5 ^ p[2]) & (DEF_HASH - 1); }
+
+/* p[0..n) as one final fixed-Huffman DEFLATE block, appended to b (its oom
+ * flag set when memory runs out). */
+static void deflate_fixed(Buf *b, const uint8_t *p, size_t n)
+{
+    BitOut o = {b, 0, 0};
+    int32_t *head = malloc(DEF_HASH * sizeof *head), *prev = malloc(DEF_WINDOW * sizeof *prev);
+    if (!head || !prev) {
+        free(head);
+        free(prev);
+        b->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < DEF_HASH; i++) head[i] = -1;
+    bits_put(&o, 1, 1); /* BFINAL */
+    bits_put(&o, 1, 2); /* BTYPE 01: fixed codes */
+    for (size_t i = 0; i < n;) {
+        size_t best = 0, dist = 0;
+        if (i + 3 <= n) {
+            uint32_t h = def_hash(p + i);
+            int32_t c = head[h];
+            size_t maxlen = n - i < 258 ? n - i : 258;
+            for (int tries = 0; c >= 0 && i - (size_t)c <= DEF_WINDOW && tries < DEF_CHAIN; tries++) {
+                size_t l = 0;
+                while (l < maxlen && p[(size_t)c + l] == p[i + l]) l++;
+                if (l > best) {
+                    best = l;
+                    dist = i - (size_t)c;
+                    if (l == maxlen) break;
+                }
+                c = prev[(size_t)c % DEF_WINDOW];
+            }
+        }
+        if (best < 3) best = 1;
+        for (size_t k = 0; k < best; k++) { /* every position joins the hash chains */
+            if (i + k + 3 <= n) {
+                uint32_t h = def_hash(p + i + k);
+                prev[(i + k) % DEF_WINDOW] = head[h];
+                head[h] = (int32_t)(i + k);
+            }
+        }
+        if (best >= 3) def_match(&o, best, dist);
+        else def_symbol(&o, p[i]);
+        i += best;
+    }
+    def_symbol(&o, 256); /* end of block */
+    if (o.n) bits_put(&o, 0, 8 - o.n);
+    free(head);
+    free(prev);
+}
+
+static uint32_t adler32(const uint8_t *p, size_t n)
+{
+    uint32_t a = 1, s = 0;
+    while (n) {
+        size_t k = n < 5552 ? n : 5552; /* (the most bytes before s can overflow) */
+        n -= k;
+        while (k--) {
+            a += *p++;
+            s += a;
+        }
+        a %= 65521;
+        s %= 65521;
+    }
+    return s << 16 | a;
+}
+
+static void buf_be32(Buf *b, uint32_t v)
+{
+    uint8_t t[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+    buf_put(b, t, 4);
+}
+
+/* p[0..n) as a zlib stream, appended to b. */
+static void zlib_compress(Buf *b, const uint8_t *p, size_t n)
+{
+    static const uint8_t head[2] = {0x78, 0x01};
+    buf_put(b, head, 2);
+    deflate_fixed(b, p, n);
+    buf_be32(b, adler32(p, n));
+}
+
+/* A PNG chunk: length, type, data, CRC-32 of type and data. */
+static void png_chunk(Buf *b, const char *type, const uint8_t *data, size_t n)
+{
+    uint32_t crc;
+    buf_be32(b, (uint32_t)n);
+    buf_put(b, type, 4);
+    if (n) buf_put(b, data, n);
+    crc = crc32_update(0, (const uint8_t *)type, 4);
+    buf_be32(b, crc32_update(crc, data, n));
+}
+
+static int paeth(int a, int b, int c)
+{
+    int p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/* A w x h picture of ch channels (1 grey, 3 RGB), 8 bits each, row by row,
+ * as a PNG file image in b (w, h at most 65535).  0, or -1 out of memory. */
+static int png_encode(Buf *b, const uint8_t *pix, size_t w, size_t h, int ch)
+{
+    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    size_t stride = w * (size_t)ch, n = (stride + 1) * h;
+    uint8_t ihdr[13], *raw = malloc(n ? n : 1), *tryrow = malloc(stride + 1);
+    Buf z = {NULL, 0, 0, 0};
+    if (!raw || !tryrow) {
+        free(raw);
+        free(tryrow);
+        return -1;
+    }
+    for (size_t y = 0; y < h; y++) { /* each row with the filter of least absolute sum */
+        const uint8_t *cur = pix + y * stride, *up = y ? pix + (y - 1) * stride : NULL;
+        uint8_t *dst = raw + y * (stride + 1);
+        uint64_t best = UINT64_MAX;
+        for (int f = 0; f < 5; f++) {
+            uint64_t sum = 0;
+            tryrow[0] = (uint8_t)f;
+            for (size_t i = 0; i < stride; i++) {
+                int a = i >= (size_t)ch ? cur[i - (size_t)ch] : 0, u = up ? up[i] : 0;
+                int c = up && i >= (size_t)ch ? up[i - (size_t)ch] : 0;
+                int pred = f == 0 ? 0 : f == 1 ? a : f == 2 ? u : f == 3 ? (a + u) / 2 : paeth(a, u, c);
+                uint8_t v = (uint8_t)(cur[i] - pred);
+                tryrow[i + 1] = v;
+                sum += v < 128 ? v : 256u - v;
+            }
+            if (sum < best) {
+                best = sum;
+                memcpy(dst, tryrow, stride + 1);
+            }
+        }
+    }
+    free(tryrow);
+    zlib_compress(&z, raw, n);
+    free(raw);
+    buf_put(b, sig, 8);
+    put_be32(ihdr, (uint32_t)w);
+    put_be32(ihdr + 4, (uint32_t)h);
+    ihdr[8] = 8; /* bit depth */
+    ihdr[9] = ch == 3 ? 2 : 0; /* colour type: RGB or grey */
+    ihdr[10] = ihdr[11] = ihdr[12] = 0;
+    png_chunk(b, "IHDR", ihdr, 13);
+    png_chunk(b, "IDAT", z.p, z.n);
+    png_chunk(b, "IEND", NULL, 0);
+    free(z.p);
+    return z.oom || b->oom ? -1 : 0;
+}
+
+/* A picture being drawn: w x h RGB pixels, row by row (owned). */
+typedef struct {
+    size_t w, h;
+    uint8_t *p;
+} Canvas;
+
+#define NN_MAX_PICTURE ((size_t)1 << 27) /* pixels of one picture (128 Mi: 384 MiB) */
+
+/* A w x h canvas of one grey; -1 when it is larger than NN_MAX_PICTURE or
+ * out of memory. */
+static int canvas_new(Canvas *c, size_t w, size_t h, uint8_t grey)
+{
+    size_t n;
+    c->w = w;
+    c->h = h;
+    c->p = NULL;
+    if (!w || !h || w > 65535 || h > 65535 || mul_ok(w, h, &n) || n > NN_MAX_PICTURE) return -1;
+    if (!(c->p = malloc(n * 3))) return -1;
+    memset(c->p, grey, n * 3);
+    return 0;
+}
+
+/* The rectangle (x, y, w, h), cut at the canvas's edges, in colour rgb. */
+static void canvas_fill(Canvas *c, size_t x, size_t y, size_t w, size_t h, const uint8_t *rgb)
+{
+    for (size_t j = y; j < y + h && j < c->h; j++)
+        for (size_t i = x; i < x + w && i < c->w; i++) memcpy(c->p + (j * c->w + i) * 3, rgb, 3);
+}
+
+/* A diverging colour map: v / scale from -1 (blue) through 0 (white) to +1
+ * (red), clipped; ColorBrewer's RdBu ends and middle. */
+static void diverging(float v, float scale, uint8_t *rgb)
+{
+    static const float neg[3] = {33, 102, 172}, mid[3] = {247, 247, 247}, pos[3] = {178, 24, 43};
+    float t = scale > 0 && isfinite(v) ? v / scale : 0;
+    const float *end = t < 0 ? neg : pos;
+    t = t < 0 ? -t : t;
+    t = t > 1 ? 1 : t;
+    for (int k = 0; k < 3; k++) rgb[k] = (uint8_t)(mid[k] + (end[k] - mid[k]) * t + 0.5f);
+}
+
+/* Text in a 3x5 pixel font of the characters numbers need ("0-9 - + . e"),
+ * each pixel z x z, left to right from (x, y); others are left blank. */
+static void canvas_text(Canvas *c, size_t x, size_t y, const char *s, size_t z, const uint8_t *rgb)
+{
+    static const char chars[] = "0123456789-+.e";
+    static const uint16_t glyph[] = {/* 5 rows of 3 bits, the top row in the highest bits */
+                                     075557, 026227, 071747, 071717, 055711, 074717, 074757, 071111, 075757, 075717,
+                                     000700, 002720, 000002, 007743};
+    for (; *s; s++, x += 4 * z) {
+        const char *k = strchr(chars, *s);
+        if (!k || !*s) continue;
+        for (int r = 0; r < 5; r++)
+            for (int b = 0; b < 3; b++)
+                if (glyph[k - chars] >> ((4 - r) * 3 + (2 - b)) & 1) canvas_fill(c, x + (size_t)b * z, y + (size_t)r * z, z, z, rgb);
+    }
+}
+
+/* The width of that text. */
+static size_t text_width(const char *s, size_t z) { return *s ? (strlen(s) * 4 - 1) * z : 0; }
+
+/* A legend under a picture drawn with diverging(., scale): a colour bar
+ * from -scale to +scale, labelled at both ends and at 0, in the rows from
+ * y (LEGEND_H of them). */
+#define LEGEND_H 24
+static void canvas_legend(Canvas *c, size_t y, float scale)
+{
+    static const uint8_t ink[3] = {0, 0, 0};
+    size_t bw = c->w > 40 ? (c->w - 20 < 256 ? c->w - 20 : 256) : c->w, x0 = (c->w - bw) / 2;
+    char lo[32], hi[32];
+    uint8_t rgb[3];
+    for (size_t i = 0; i < bw; i++) {
+        diverging(((float)i / (float)(bw > 1 ? bw - 1 : 1) * 2 - 1) * scale, scale, rgb);
+        canvas_fill(c, x0 + i, y + 2, 1, 8, rgb);
+    }
+    snprintf(lo, sizeof lo, "%.2g", -(double)scale);
+    snprintf(hi, sizeof hi, "+%.2g", (double)scale);
+    canvas_text(c, x0, y + 13, lo, 2, ink);
+    canvas_text(c, x0 + bw / 2 - 2, y + 13, "0", 2, ink);
+    if (text_width(hi, 2) <= bw) canvas_text(c, x0 + bw - text_width(hi, 2), y + 13, hi, 2, ink);
+}
+
+/* The canvas as a PNG file image in b: 0, or -1 out of memory. */
+static int canvas_png(const Canvas *c, Buf *b) { return png_encode(b, c->p, c->w, c->h, 3); }
 
 /* ======================================================================== */
 /* @@kernels kernels                                                       */
@@ -9383,8 +9703,13 @@ static const OptSpec show_opts[] = {
     OPT_END};
 
 static const OptSpec weights_opts[] = {
-    {"pgm", "FILE", NULL, "write the first layer's weights as a grid of greyscale tiles (PGM)"},
-    {"width", "W", "the square root of the inputs", "tile width in pixels (the input image's width)"},
+    {"out", "FILE.png", NULL, "write the picture as PNG: a tile per unit (the weights into it, laid out as its input), per "
+                              "kernel and channel of a convolution, or a deeper dense layer's matrix; blue negative, white 0, "
+                              "red positive, one scale for the picture, shown in a legend"},
+    {"layer", "N", "the first with weights", "the layer to draw (1 is the first after the input)"},
+    {"zoom", "Z", "tiles of at least 84 pixels", "pixels per weight, 1 to 64"},
+    {"pgm", "FILE", NULL, "instead: the first layer's weights as greyscale tiles (PGM), each tile on its own scale"},
+    {"width", "W", "the input image's width, or the square root of the inputs", "tile width in weights, for a first dense layer"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -9433,7 +9758,7 @@ static const CmdSpec commands[] = {
     {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts, cmd_info,
      "A network of images gets a row per layer with its kind in the spec's notation, its output shape (maps x height\n"
      "x width) and the multiply-adds of one image's forward pass.", NULL},
-    {"weights", "MODEL --pgm FILE", "draw the first layer's weights as greyscale tiles, one per neuron (or per convolution kernel)", weights_opts, cmd_weights, NULL, NULL},
+    {"weights", "MODEL --out FILE.png [--layer N]", "draw a layer's weights: a tile per neuron, or per convolution kernel", weights_opts, cmd_weights, NULL, NULL},
     {"show", "DATA [--index I] [--count N]", "draw images of a data set in the terminal, with their labels", show_opts, cmd_show, NULL, NULL},
     {"export", "MODEL --c FILE.h [--int8] | --onnx FILE.onnx", "write the model as a self-contained C header for firmware (float or int8), or as an ONNX model", export_opts, cmd_export, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL}};
@@ -11251,6 +11576,165 @@ static int cmd_info(int argc, char **argv)
  * scaled from its own smallest weight (black) to its largest (white),
  * tiles in a near-square grid with a 1-pixel grey border. */
 
+/* How nn weights lays out layer l's weights (see draw_weights). */
+typedef struct {
+    int mode;            /* WEIGHTS_TILES: a tile per unit, its weights as the input; _KERNELS: a tile per map
+                            and input channel; _MATRIX: one tile, the matrix (outputs down, inputs across) */
+    size_t tiles, tw, th; /* tiles of tw x th weights */
+    size_t cols;         /* tiles in a row of the grid */
+} WeightsLayout;
+
+enum { WEIGHTS_TILES, WEIGHTS_KERNELS, WEIGHTS_MATRIX };
+
+/* The layout of layer l of N: first is the first layer with weights, whose
+ * rows are drawn as the input they weigh; width, when not 0, a tile's width
+ * for a first dense layer (its input's width otherwise). */
+static WeightsLayout weights_layout(const Net *N, int l, int first, size_t width)
+{
+    const Layer *ly = &N->layer[l];
+    WeightsLayout g = {WEIGHTS_TILES, ly->wrows, 0, 0, 0};
+    size_t n = ly->wcols;
+    if (LK(N, l)->flags & KIND_KERNEL) {
+        g.mode = WEIGHTS_KERNELS;
+        g.tw = g.th = ly->k;
+        g.tiles = ly->wrows * ly->ic;
+        g.cols = ly->ic > 1 ? ly->ic : (size_t)ceil(sqrt((double)g.tiles));
+        return g;
+    }
+    if (l != first) {
+        g.mode = WEIGHTS_MATRIX;
+        g.tiles = g.cols = 1;
+        g.tw = n;
+        g.th = ly->wrows;
+        return g;
+    }
+    g.tw = width ? width : ly->ih > 1 || ly->iw > 1 ? ly->iw * ly->ic : (size_t)floor(sqrt((double)n) + 0.5);
+    g.th = (n + g.tw - 1) / g.tw;
+    g.cols = (size_t)ceil(sqrt((double)g.tiles));
+    return g;
+}
+
+/* The weight drawn at (x, y) of tile t, or NULL past the end of a row. */
+static const float *weights_at(const Net *N, int l, const WeightsLayout *g, size_t t, size_t x, size_t y)
+{
+    const Layer *ly = &N->layer[l];
+    const float *W = NET_W(N, l);
+    size_t q;
+    if (g->mode == WEIGHTS_KERNELS) return W + t / ly->ic * ly->ldw + (y * ly->k + x) * ly->ic + t % ly->ic;
+    if (g->mode == WEIGHTS_MATRIX) return W + y * ly->ldw + x;
+    q = y * g->tw + x;
+    return q < ly->wcols ? W + t * ly->ldw + q : NULL;
+}
+
+/* Layer l's weights as a picture: tiles of weights zoom x zoom pixels each
+ * on the diverging colour map, with one symmetric scale (the largest |w|)
+ * for the whole picture, 1-pixel grey borders, and the legend below.  The
+ * scale into *scale.  0, or -1 when the picture is too large or memory
+ * runs out. */
+static int draw_weights(const Net *N, int l, const WeightsLayout *g, size_t zoom, Canvas *c, float *scale)
+{
+    static const uint8_t border[3] = {150, 150, 150}, white[3] = {255, 255, 255};
+    const Layer *ly = &N->layer[l];
+    size_t rows = (g->tiles + g->cols - 1) / g->cols, cw, ch;
+    float s = 0;
+    for (size_t j = 0; j < ly->wrows; j++)
+        for (size_t i = 0; i < ly->wcols; i++) {
+            float a = fabsf(NET_W(N, l)[j * ly->ldw + i]);
+            s = a > s ? a : s;
+        }
+    *scale = s;
+    if (g->tw > 65535 || g->th > 65535 || zoom > 65535) return -1;
+    cw = g->cols * (g->tw * zoom + 1) + 1;
+    ch = rows * (g->th * zoom + 1) + 1;
+    if (cw < 120) cw = 120; /* (room for the legend) */
+    if (canvas_new(c, cw, ch + LEGEND_H, border[0])) return -1;
+    for (size_t t = 0; t < g->tiles; t++) {
+        size_t x0 = t % g->cols * (g->tw * zoom + 1) + 1, y0 = t / g->cols * (g->th * zoom + 1) + 1;
+        for (size_t y = 0; y < g->th; y++)
+            for (size_t x = 0; x < g->tw; x++) {
+                const float *w = weights_at(N, l, g, t, x, y);
+                uint8_t rgb[3];
+                if (!w) continue;
+                diverging(*w, s, rgb);
+                canvas_fill(c, x0 + x * zoom, y0 + y * zoom, zoom, zoom, rgb);
+            }
+    }
+    canvas_fill(c, 0, ch, c->w, LEGEND_H, white);
+    canvas_legend(c, ch, s);
+    return 0;
+}
+
+/* Does name end in suffix (any case)? */
+static int has_suffix(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+    return n >= k && !strcasecmp(name + n - k, suffix);
+}
+
+/* nn weights MODEL --out FILE.png [--layer N] [--zoom Z] [--width W]. */
+static int weights_png(const OptSpec *S, const char **val, const char *mpath, const char *path)
+{
+    Net N;
+    Meta M;
+    Err err = {{0}, {0}};
+    Canvas c = {0, 0, NULL};
+    Buf b = {NULL, 0, 0, 0};
+    WeightsLayout g;
+    size_t v, zoom = 0, width = 0, big;
+    int l, first = 1, rc;
+    float scale;
+    const char *s;
+    if ((rc = output_is_input("weights", path, mpath))) return rc;
+    if ((s = OPT(S, val, "zoom")) && (parse_size(s, 64, &zoom) || zoom < 1))
+        return usage_error("weights", "--zoom '%s': expected a whole number from 1 to 64", s);
+    if (model_load(mpath, &N, &M, &err)) {
+        report(&err);
+        return 1;
+    }
+    while (first < N.nl - 1 && !(LK(&N, first)->flags & KIND_DRAW)) first++; /* past pools on the input */
+    l = first;
+    rc = 0;
+    if ((s = OPT(S, val, "layer"))) {
+        if (parse_size(s, (size_t)N.nl - 1, &v) || v < 1)
+            rc = usage_error("weights", "--layer '%s': expected a layer from 1 to %d", s, N.nl - 1);
+        else if (!N.layer[v].nw)
+            rc = usage_error("weights", "--layer %zu: a %s has no weights to draw", v, LK(&N, (int)v)->noun);
+        else l = (int)v;
+    }
+    if (!rc && (s = OPT(S, val, "width"))) {
+        if (l != first || (LK(&N, l)->flags & KIND_KERNEL))
+            rc = usage_error("weights", "--width is for a first dense layer; layer %d's tiles are %s", l,
+                             (LK(&N, l)->flags & KIND_KERNEL) ? "its kernels" : "its weight matrix");
+        else if (parse_size(s, N.layer[l].wcols, &width) || width < 1)
+            rc = usage_error("weights", "--width '%s': expected a whole number from 1 to the input size", s);
+    }
+    if (rc) {
+        free(N.param);
+        model_meta_free(&M);
+        return rc;
+    }
+    g = weights_layout(&N, l, first, width);
+    big = g.tw > g.th ? g.tw : g.th;
+    if (!zoom) { /* a 28x28 tile: 3 pixels a weight; but the picture at most about 2000 pixels a side */
+        size_t rows = (g.tiles + g.cols - 1) / g.cols, side = g.cols * g.tw > rows * g.th ? g.cols * g.tw : rows * g.th;
+        zoom = big >= 84 ? 1 : (84 + big - 1) / big;
+        if (side * zoom > 2000) zoom = side >= 2000 ? 1 : 2000 / side;
+    }
+    if (draw_weights(&N, l, &g, zoom, &c, &scale)) rc = fail(&err, path, "the picture would be too large (--zoom 1?)");
+    else if (canvas_png(&c, &b)) rc = fail(&err, path, "out of memory");
+    else rc = write_output(path, b.p, b.n, &err);
+    if (rc) report(&err);
+    else
+        say("%s: layer %d (%s), %zu tile%s of %zux%zu pixels, %zux%zu in all; weights from -%.3g (blue) through 0 "
+            "(white) to +%.3g (red)", path, l, LK(&N, l)->name, g.tiles, plural(g.tiles), g.tw * zoom, g.th * zoom, c.w,
+            c.h, (double)scale, (double)scale);
+    free(c.p);
+    free(b.p);
+    free(N.param);
+    model_meta_free(&M);
+    return rc ? 1 : 0;
+}
+
 static int cmd_weights(int argc, char **argv)
 {
     const OptSpec *S = weights_opts;
@@ -11269,7 +11753,15 @@ static int cmd_weights(int argc, char **argv)
         print_cmd_help(stdout, find_command("weights"));
         return finish_stdout();
     }
-    if (npos != 1 || !(path = OPT(S, val, "pgm"))) return usage_error("weights", "expected MODEL and --pgm FILE");
+    if (npos != 1 || !OPT(S, val, "out") == !OPT(S, val, "pgm"))
+        return usage_error("weights", "expected MODEL and --out FILE.png (or --pgm FILE)");
+    path = OPT(S, val, "out") ? OPT(S, val, "out") : OPT(S, val, "pgm");
+    if (OPT(S, val, "out") && !has_suffix(path, ".pgm")) { /* (--out FILE.pgm: as --pgm FILE) */
+        if (!has_suffix(path, ".png"))
+            return usage_error("weights", "--out '%s': give a file name ending in .png (or .pgm for PGM)", path);
+        return weights_png(S, val, pos[0], path);
+    }
+    if (OPT(S, val, "layer") || OPT(S, val, "zoom")) return usage_error("weights", "--layer and --zoom are for --out FILE.png");
     if ((rc = output_is_input("weights", path, pos[0]))) return rc;
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);

@@ -816,6 +816,114 @@ static void test_loaders(void)
     }
 }
 
+/* Inflate a zlib stream z (n bytes) with nn's own gunzip, by wrapping its
+ * DEFLATE data in a gzip member; checks the zlib header and the Adler-32
+ * trailer against a plain computation.  Returns the data (malloc'd) or NULL. */
+static uint8_t *zlib_inflate_test(const uint8_t *z, size_t n, size_t *outlen)
+{
+    uint8_t *gz = malloc(n + 20), *out = NULL;
+    Err err = {{0}, {0}};
+    uint32_t a = 1, b = 0, crc;
+    if (!gz || n < 6 || z[0] != 0x78 || (z[0] * 256 + z[1]) % 31) {
+        free(gz);
+        return NULL;
+    }
+    memcpy(gz, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+    memcpy(gz + 10, z + 2, n - 6);
+    /* the gzip trailer's CRC and length, from a first inflate of the raw stream */
+    {
+        Inflate st;
+        memset(&st, 0, sizeof st);
+        st.in = z + 2;
+        st.inlen = n - 6;
+        st.maxout = (size_t)1 << 30;
+        if (inf_stream(&st)) {
+            free(st.out);
+            free(gz);
+            return NULL;
+        }
+        crc = crc32_update(0, st.out, st.outlen);
+        put_le32(gz + 10 + n - 6, crc);
+        put_le32(gz + 10 + n - 2, (uint32_t)st.outlen);
+        free(st.out);
+    }
+    if (gunzip(gz, 10 + n - 6 + 8, (size_t)1 << 30, "t", &out, outlen, &err)) out = NULL;
+    free(gz);
+    if (!out) return NULL;
+    for (size_t i = 0; i < *outlen; i++) {
+        a = (a + out[i]) % 65521;
+        b = (b + a) % 65521;
+    }
+    if (get_be32(z + n - 4) != (b << 16 | a)) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* nn's DEFLATE writer against its inflater, and a PNG read back by hand:
+ * chunks and CRCs, the scanlines' filters undone. */
+static void test_png(void)
+{
+    static const size_t sizes[] = {0, 1, 2, 3, 257, 258, 259, 1000, 40000, 100000};
+    Rng r;
+    rng_seed(&r, 7);
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++)
+        for (int kind = 0; kind < 3; kind++) { /* noise, a short pattern, long runs */
+            size_t n = sizes[t], got = 0;
+            uint8_t *p = malloc(n + 1), *back;
+            Buf z = {NULL, 0, 0, 0};
+            for (size_t i = 0; i < n; i++)
+                p[i] = kind == 0 ? (uint8_t)rng_below(&r, 256) : kind == 1 ? (uint8_t)"abcabd"[i % 6] : (uint8_t)(i / 5000);
+            zlib_compress(&z, p, n);
+            back = z.oom ? NULL : zlib_inflate_test(z.p, z.n, &got);
+            CHECK(back && got == n && (!n || !memcmp(back, p, n)), "deflate round trip: %zu bytes, kind %d", n, kind);
+            if (kind == 2 && n == 100000) CHECK(z.n < 1000, "deflate of long runs: %zu bytes for 100000", z.n);
+            if (kind == 0 && n == 100000) CHECK(z.n < n + n / 8, "deflate of noise: %zu bytes for 100000", z.n);
+            free(back);
+            free(z.p);
+            free(p);
+        }
+    for (int ch = 1; ch <= 3; ch += 2) { /* grey and RGB: a gradient, noise and a flat area */
+        size_t w = 37, h = 23, stride = w * (size_t)ch, pos = 8, got = 0;
+        uint8_t *pix = malloc(stride * h), *raw, *idat = NULL;
+        size_t nidat = 0;
+        int ok = 1, seen_end = 0;
+        Buf b = {NULL, 0, 0, 0};
+        for (size_t i = 0; i < stride * h; i++)
+            pix[i] = i / stride < 8 ? (uint8_t)(i * 3) : i / stride < 16 ? (uint8_t)rng_below(&r, 256) : 200;
+        CHECK(!png_encode(&b, pix, w, h, ch) && !memcmp(b.p, "\x89PNG\r\n\x1a\n", 8), "png: signature");
+        while (ok && pos + 12 <= b.n && !seen_end) {
+            uint32_t len = get_be32(b.p + pos), crc = crc32_update(0, b.p + pos + 4, len + 4);
+            ok = get_be32(b.p + pos + 8 + len) == crc;
+            if (!memcmp(b.p + pos + 4, "IHDR", 4))
+                ok &= get_be32(b.p + pos + 8) == w && get_be32(b.p + pos + 12) == h && b.p[pos + 16] == 8 &&
+                      b.p[pos + 17] == (ch == 3 ? 2 : 0);
+            if (!memcmp(b.p + pos + 4, "IDAT", 4)) idat = b.p + pos + 8, nidat = len;
+            seen_end = !memcmp(b.p + pos + 4, "IEND", 4);
+            pos += 12 + len;
+        }
+        CHECK(ok && seen_end && pos == b.n && idat, "png (%d channels): chunks and their CRCs", ch);
+        raw = idat ? zlib_inflate_test(idat, nidat, &got) : NULL;
+        CHECK(raw && got == (stride + 1) * h, "png: the scanlines inflate");
+        for (size_t y = 0; raw && y < h; y++) { /* undo the filters in place */
+            uint8_t *row = raw + y * (stride + 1) + 1, f = row[-1];
+            const uint8_t *up = y ? raw + (y - 1) * (stride + 1) + 1 : NULL;
+            for (size_t i = 0; i < stride; i++) {
+                int a = i >= (size_t)ch ? row[i - (size_t)ch] : 0, u = up ? up[i] : 0, c = up && i >= (size_t)ch ? up[i - (size_t)ch] : 0;
+                int pa = abs(u - c), pb = abs(a - c), pc = abs(a + u - 2 * c);
+                int pred = f == 0 ? 0 : f == 1 ? a : f == 2 ? u : f == 3 ? (a + u) / 2 : pa <= pb && pa <= pc ? a : pb <= pc ? u : c;
+                row[i] = (uint8_t)(row[i] + pred);
+            }
+            ok &= f <= 4 && !memcmp(row, pix + y * stride, stride);
+        }
+        CHECK(raw && ok, "png (%d channels): the pixels read back", ch);
+        free(raw);
+        free(b.p);
+        free(pix);
+    }
+}
+
 int main(void)
 {
     test_gradients();
@@ -830,6 +938,7 @@ int main(void)
     test_model_file();
     test_model_fields();
     test_loaders();
+    test_png();
     printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
     return failed ? 1 : 0;
 }

@@ -1,0 +1,91 @@
+#!/bin/bash
+# Pictures: nn weights writes PNG (nn's own deflate, CRC-32 and Adler-32)
+# that python3's zlib reads back: the size nn says, the chunks' CRCs, the
+# colour map (blue negative, white zero, red positive, one symmetric scale
+# per picture, the legend's ends), every layer of dense and convolutional
+# models, and the options' errors.  PGM as before with --pgm or --out FILE.pgm.
+#   tests/pictures.sh path/to/nn
+NN=${1:-./nn}
+. "$(dirname "$0")/lib.sh"
+cd "$T" || exit 1
+
+"$NN" train --train "$top/data/digits.csv" --label-col last --epochs 2 --out d.bin --quiet 2>/dev/null || bad "train digits"
+"$NN" train --train "$top/data/digits.csv" --label-col last --layers 1x8x8-4c3-mp2-6c2-10 --epochs 1 --out c.bin --quiet 2>/dev/null ||
+    bad "train conv digits"
+
+expect "weights --out FILE.png: the first layer" 0 "w1.png: layer 1 \(dense\), 30 tiles of 88x88 pixels, 535x470 in all; weights from -[0-9.]+ \(blue\) through 0 \(white\) to \+[0-9.]+ \(red\)" \
+    "$NN" weights d.bin --out w1.png
+expect "weights --layer 2: the output layer's matrix" 0 "layer 2 \(dense\), 1 tile of 90x30 pixels, 120x56 in all" "$NN" weights d.bin --out w2.png --layer 2
+expect "weights of a convolutional model: kernels per map" 0 "layer 1 \(convolution\), 4 tiles of 84x84 pixels" "$NN" weights c.bin --out k1.png
+expect "weights --layer 3: a deeper convolution, a tile per map and channel" 0 "layer 3 \(convolution\), 24 tiles of 84x84 pixels, 341x535 in all" \
+    "$NN" weights c.bin --out k3.png --layer 3
+expect "weights --layer 4: the dense layer after the convolutions" 0 "layer 4 \(dense\), 1 tile of" "$NN" weights c.bin --out k4.png --layer 4
+expect "weights --zoom 1" 0 "30 tiles of 8x8 pixels, 120x70 in all" "$NN" weights d.bin --out z1.png --zoom 1
+
+if find_python; then
+    cat >png.py <<'PY'
+import struct, sys, zlib
+def read(path):
+    d = open(path, 'rb').read()
+    assert d[:8] == b'\x89PNG\r\n\x1a\n', 'signature'
+    p, idat, kinds = 8, b'', []
+    while p < len(d):
+        n, t = struct.unpack('>I4s', d[p:p + 8])
+        body = d[p + 8:p + 8 + n]
+        assert zlib.crc32(t + body) == struct.unpack('>I', d[p + 8 + n:p + 12 + n])[0], 'CRC of ' + t.decode()
+        kinds.append(t)
+        if t == b'IHDR': w, h, depth, ct = struct.unpack('>IIBB', body[:10])
+        if t == b'IDAT': idat += body
+        p += 12 + n
+    assert kinds[0] == b'IHDR' and kinds[-1] == b'IEND' and p == len(d), 'chunks'
+    ch = 3 if ct == 2 else 1
+    raw, s, rows, prev = zlib.decompress(idat), w * ch, [], bytearray(w * ch)
+    for y in range(h):
+        f, row = raw[y * (s + 1)], bytearray(raw[y * (s + 1) + 1:(y + 1) * (s + 1)])
+        for i in range(s):
+            a = row[i - ch] if i >= ch else 0
+            u, c = prev[i], prev[i - ch] if i >= ch else 0
+            pa, pb, pc = abs(u - c), abs(a - c), abs(a + u - 2 * c)
+            pr = [0, a, u, (a + u) // 2, a if pa <= pb and pa <= pc else u if pb <= pc else c][f]
+            row[i] = (row[i] + pr) & 255
+        rows.append(row)
+        prev = row
+    return w, h, ch, rows
+w, h, ch, rows = read(sys.argv[1])
+px = lambda x, y: tuple(rows[y][x * ch:(x + 1) * ch])
+tiles = {px(x, y) for y in range(h - 24) for x in range(w)}
+legend = [px(x, h - 24 + 5) for x in range(w)]
+bar = [c for c in legend if c != (255, 255, 255)]
+print(w, h, ch, px(0, 0), bar[0], bar[-1], min(bar[len(bar) // 2]) >= 240, (33, 102, 172) in tiles or (178, 24, 43) in tiles)
+PY
+    out=$("$PY" png.py w1.png 2>&1)
+    [ "$out" = "535 470 3 (150, 150, 150) (33, 102, 172) (178, 24, 43) True True" ] &&
+        ok "the PNG reads back with python3's zlib: its size, CRCs, a grey border, the legend from blue through white to red, the scale's end in the tiles" ||
+        bad "PNG read back: $out"
+    for f in w2.png k1.png k3.png k4.png z1.png; do
+        "$PY" png.py $f >/dev/null 2>"$f.err" || bad "$f does not read back: $(head -c 200 "$f.err")"
+    done
+    ok "every layer's picture reads back"
+else
+    skip "PNG read back with python3's zlib" "no python3" python3
+fi
+
+# the PGM of the first layer as before; --out FILE.pgm is the same
+"$NN" weights d.bin --pgm a.pgm 2>/dev/null && "$NN" weights d.bin --out b.pgm 2>/dev/null && cmp -s a.pgm b.pgm &&
+    [ "$(head -c 2 a.pgm)" = P5 ] && ok "--out FILE.pgm writes the PGM --pgm does" || bad "PGM by --out"
+
+expect "weights: --out with another extension" 2 "give a file name ending in .png" "$NN" weights d.bin --out w.jpg
+expect "weights: neither --out nor --pgm" 2 "expected MODEL and --out FILE.png" "$NN" weights d.bin
+expect "weights: both --out and --pgm" 2 "expected MODEL and --out FILE.png" "$NN" weights d.bin --out a.png --pgm a.pgm
+expect "weights: --layer 0" 2 "--layer '0': expected a layer from 1 to 2" "$NN" weights d.bin --out a.png --layer 0
+expect "weights: --layer past the last" 2 "--layer '3': expected a layer from 1 to 2" "$NN" weights d.bin --out a.png --layer 3
+expect "weights: --layer of a pool" 2 "--layer 2: a pool has no weights to draw" "$NN" weights c.bin --out a.png --layer 2
+expect "weights: --zoom 0" 2 "--zoom '0': expected a whole number from 1 to 64" "$NN" weights d.bin --out a.png --zoom 0
+expect "weights: --zoom 65" 2 "--zoom '65'" "$NN" weights d.bin --out a.png --zoom 65
+expect "weights: --width with a convolution" 2 "--width is for a first dense layer" "$NN" weights c.bin --out a.png --width 3
+expect "weights: --layer with --pgm" 2 "--layer and --zoom are for --out FILE.png" "$NN" weights d.bin --pgm a.pgm --layer 1
+expect "weights: a model's name for the picture" 2 "give a file name ending in .png" "$NN" weights d.bin --out d.bin
+[ ! -e a.png ] && ok "no picture left behind by the errors" || bad "a.png written on an error"
+cp d.bin d2.png
+expect "weights: an output named like the model" 2 "is the model" "$NN" weights d2.png --out d2.png
+summary pictures
