@@ -9278,7 +9278,7 @@ static void test_figure(const Net *N, const Data *d, const float *out, const int
 typedef struct {
     const char *model;  /* its path, for the comments */
     const Q8 *q8;       /* the C header's weights as int8 (--int8), or NULL */
-    char test[600];     /* what --test measured, for the header's comment, or "" */
+    char test[800];     /* what --test measured, for the header's comment, or "" */
 } ExportOpt;
 
 /* The network in the spec's notation, e.g. "1x28x28-20c5relu-mp2-100relu-10softmax". */
