@@ -589,10 +589,11 @@ typedef struct {
 
 /* The random streams of a run, each seeded from --seed xor its tag (its
  * name in ASCII), so that no two coincide: the shuffle, the holdout and
- * validation split, and the keys of the dropout and augmentation hashes.
+ * validation splits, and the keys of the dropout and augmentation hashes.
  * (#defines: C11's enum constants are ints.) */
 #define STREAM_SHUFFLE 0x73687566666c65ULL /* "shuffle" */
 #define STREAM_HOLDOUT 0x686f6c646f7574ULL /* "holdout" */
+#define STREAM_VAL 0x76616cULL             /* "val", xor the holdout's */
 #define STREAM_DROPOUT 0x64726f706f7574ULL /* "dropout" */
 #define STREAM_AUGMENT 0x6175676d656e74ULL /* "augment", xor the dropout key */
 
@@ -7886,6 +7887,7 @@ typedef struct {
     float momentum, beta1, beta2, epsilon, lambda, dropout, gamma;
     size_t step, patience;
     uint32_t augment;    /* as Meta.augment */
+    int chart_fixed;     /* --chart fixed: the epoch chart from 0 to 100% */
     size_t img[3];       /* with augment: the images' C x H x W */
 } TrainOpt;
 
@@ -8093,18 +8095,51 @@ typedef struct {
     int progress;      /* stderr is a terminal: draw a progress bar */
 } TrainCtl;
 
-/* A one-line chart of v[0..n) with block characters, on stderr. */
-static void sparkline(const char *what, const double *v, size_t n, int percent)
+/* A one-line chart of v[0..n) with block characters, on stderr, and under
+ * it, when w is not NULL, one of w on the same scale: the range of both, a
+ * range narrower than NN_CHART_MIN widened around its middle (a run stuck
+ * near 10% is not drawn as a rising curve), or 0 to 1 when fixed. */
+#define NN_CHART_MIN 0.02
+static void sparkline(const char *what, const double *v, const char *what2, const double *w, size_t n, int percent,
+                      int fixed)
 {
     static const char *const bars[8] = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"};
-    double lo = v[0], hi = v[0];
+    double lo = v[0], hi = v[0], a, b;
     size_t step = n > 60 ? (n + 59) / 60 : 1; /* at most 60 columns */
-    for (size_t i = 1; i < n; i++) lo = v[i] < lo ? v[i] : lo, hi = v[i] > hi ? v[i] : hi;
-    fprintf(stderr, "%s by epoch: ", what);
-    for (size_t i = 0; i < n; i += step)
-        fputs(bars[hi > lo ? (int)((v[i] - lo) / (hi - lo) * 7.999) : 7], stderr);
-    if (percent) fprintf(stderr, "  (%.2f%% .. %.2f%%)\n", 100 * lo, 100 * hi);
-    else fprintf(stderr, "  (%.4f .. %.4f)\n", lo, hi);
+    int pad = w ? (int)(strlen(what) > strlen(what2) ? strlen(what) : strlen(what2)) : 0;
+    for (size_t i = 0; i < n; i++) {
+        lo = v[i] < lo ? v[i] : lo;
+        hi = v[i] > hi ? v[i] : hi;
+        if (w && isfinite(w[i])) {
+            lo = w[i] < lo ? w[i] : lo;
+            hi = w[i] > hi ? w[i] : hi;
+        }
+    }
+    a = lo;
+    b = hi;
+    if (fixed && percent) {
+        a = 0;
+        b = 1;
+    } else if (percent && hi - lo < NN_CHART_MIN) { /* (a narrow range) */
+        a = (lo + hi) / 2 - NN_CHART_MIN / 2;
+        b = a + NN_CHART_MIN;
+    }
+    for (int line = 0; line < (w ? 2 : 1); line++) {
+        const double *x = line ? w : v;
+        fprintf(stderr, "%s by epoch: %*s", line ? what2 : what, pad - (int)strlen(line ? what2 : what), "");
+        for (size_t i = 0; i < n; i += step) {
+            double t = b > a ? (x[i] - a) / (b - a) : 1;
+            fputs(isfinite(x[i]) ? bars[t <= 0 ? 0 : t >= 1 ? 7 : (int)(t * 7.999)] : " ", stderr);
+        }
+        if (line + 1 < (w ? 2 : 1)) {
+            fputc('\n', stderr);
+            continue;
+        }
+        if (!percent) fprintf(stderr, "  (%.4f .. %.4f)\n", lo, hi);
+        else if (fixed) fprintf(stderr, "  (%.2f%% .. %.2f%%, drawn from 0 to 100%%)\n", 100 * lo, 100 * hi);
+        else if (hi - lo < NN_CHART_MIN) fprintf(stderr, "  (%.2f%% .. %.2f%%: a narrow range, drawn as %.0f points)\n", 100 * lo, 100 * hi, 100 * NN_CHART_MIN);
+        else fprintf(stderr, "  (%.2f%% .. %.2f%%)\n", 100 * lo, 100 * hi);
+    }
 }
 
 /* The state of a training run beside the network: the trainer and the
@@ -8133,6 +8168,7 @@ typedef struct {
     int32_t *tpred;                /* (training rows) for --log's training accuracy, or NULL */
     float *tout;
     double *chart;                 /* (epochs) the accuracy chart, or NULL */
+    double *tchart;                /* (epochs) the training accuracy on the probe, or NULL */
     size_t nchart;
 } Run;
 
@@ -8140,7 +8176,7 @@ static void run_free(Run *r)
 {
     trainer_free(&r->T), infer_free(&r->I);
     free(r->order), free(r->good), free(r->best), free(r->pred), free(r->out);
-    free(r->ppred), free(r->pout), free(r->tpred), free(r->tout), free(r->chart);
+    free(r->ppred), free(r->pout), free(r->tpred), free(r->tout), free(r->chart), free(r->tchart);
     memset(r, 0, sizeof *r);
 }
 
@@ -8163,8 +8199,9 @@ static int run_init(Run *r, Net *N, Meta *M, const Data *tr, const Data *va, con
     r->ppred = alloc_array(np, sizeof(int32_t)), r->pout = alloc_floats(np * K);
     r->tpred = log ? alloc_array(tr->n, sizeof(int32_t)) : NULL, r->tout = log ? alloc_floats(tr->n * K) : NULL;
     r->chart = (va || te) ? alloc_array(o->epochs, sizeof(double)) : NULL;
+    r->tchart = r->chart && tr->y && N->task == TASK_CLASSIFY ? alloc_array(o->epochs, sizeof(double)) : NULL;
     if (!r->order || !r->good || (va && !r->best) || !r->pred || !r->out || !r->ppred || !r->pout ||
-        (log && (!r->tpred || !r->tout)) || ((va || te) && !r->chart)) {
+        (log && (!r->tpred || !r->tout)) || ((va || te) && !r->chart) || (r->chart && tr->y && N->task == TASK_CLASSIFY && !r->tchart)) {
         run_free(r);
         return fail(err, NULL, "out of memory");
     }
@@ -8326,6 +8363,11 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             break;
         }
         why = probe_ok ? collapsed(pl, &r.I, N, &r.probe, r.pout, r.ppred) : 0;
+        if (r.tchart) { /* the training accuracy for the chart: on the probe's rows, as the model is after the epoch */
+            size_t right = 0;
+            for (size_t i = 0; probe_ok && i < r.probe.n; i++) right += r.ppred[i] == r.probe.y[i];
+            r.tchart[ep - 1] = probe_ok ? (double)right / (double)r.probe.n : NAN;
+        }
         if (why == 1) { /* no way back: the gradients are zero */
             memcpy(N->param, r.good, N->nparam * sizeof(float));
             M->epochs_done = (uint32_t)r.good_epoch;
@@ -8406,9 +8448,11 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     M->kept_epoch = (uint32_t)res->saved_epoch;
     res->seconds = now_seconds() - t0;
     if (!o->quiet && r.chart && r.nchart > ep0) { /* a resumed run charts its own epochs */
-        char title[64];
+        char title[64], title2[96];
         snprintf(title, sizeof title, "%s %s", va ? "validation" : "test", TASK(N)->label);
-        sparkline(title, r.chart + ep0 - 1, r.nchart - (ep0 - 1), TASK(N)->percent);
+        snprintf(title2, sizeof title2, "training %s (%s%zu rows)", TASK(N)->label, r.probe.n < tr->n ? "first " : "", r.probe.n);
+        sparkline(title, r.chart + ep0 - 1, title2, r.tchart && probe_ok ? r.tchart + ep0 - 1 : NULL, r.nchart - (ep0 - 1),
+                  TASK(N)->percent, o->chart_fixed);
     }
     pl->solo = 0;
     run_free(&r);
@@ -9645,6 +9689,10 @@ static const OptSpec train_opts[] = {
     {"test", "FILE", "none", "test data, evaluated after every epoch (never used to choose anything)"},
     {"test-labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for --test: IDX, .npy or .npz"},
     {"holdout", "N|FRAC", "0", "hold out N rows (or a fraction) of --train as the test set"},
+    {"chart", "auto|fixed", "auto", "the epoch chart's scale: the range of the accuracies (a narrow one widened to 2 points), "
+                                    "or fixed, 0 to 100%"},
+    {"rows", "N", "all", "train on the first N rows of --train only (the textbook's experiment with 1,000 images); "
+                         "--holdout and --val then come out of them"},
     {"folds", "K", "off", "cross-validate first: train K networks, each scored on one fold of the training rows (row i, from 0, is in fold i mod K), print each figure with their mean and deviation; then train the final model on all of them"},
     {"label-col", "auto|first|last|N|NAME", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels", "CSV column holding the class label (N counts from 1; NAME as in the header)"},
     {"target", "COL[,COL...]", "none", "regression: predict these CSV columns (numbers from 1, first, last or header names), one output each"},
@@ -10056,6 +10104,7 @@ typedef struct {
     double div;                       /* --scale (0: auto) */
     int standardize;                  /* --standardize, or a table's default */
     size_t folds;                     /* --folds K (0: none) */
+    size_t rows;                      /* --rows N (0: all) */
     int table_net;                    /* no --layers and a table: the default network for tables */
     int conv_net;                     /* --layers has convolutions or pools: their defaults (conv_defaults) */
     const char *spec_later;           /* --layers starting with a layer: parsed with the IDX images' shape */
@@ -10186,6 +10235,10 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     j->standardize = OPT(S, val, "standardize") != NULL;
     if ((s = OPT(S, val, "folds")) && (parse_size(s, 1000, &j->folds) || j->folds < 2))
         return usage_error("train", "--folds '%s': expected a whole number from 2 to 1000", s);
+    if ((s = OPT(S, val, "chart")) && strcasecmp(s, "auto") && !(j->o.chart_fixed = !strcasecmp(s, "fixed")))
+        return usage_error("train", "--chart '%s': expected auto or fixed", s);
+    if ((s = OPT(S, val, "rows")) && (parse_size(s, NN_MAX_ROWS, &j->rows) || j->rows < 1))
+        return usage_error("train", "--rows '%s': expected a whole number from 1 to %d", s, NN_MAX_ROWS);
     if ((s = OPT(S, val, "scale"))) {
         if (!strcmp(s, "none")) j->div = 1;
         else if (strcmp(s, "auto") && (parse_double(s, &j->div) || !(j->div > 0) || !isfinite((float)j->div)))
@@ -10443,6 +10496,12 @@ static int train_data(TrainJob *j, const char **val)
         return 1;
     }
     if (j->default_data && !j->o.quiet) say("training on %s (%zu rows)", j->tr.name, j->tr.n);
+    if (j->rows && j->rows < j->tr.n) { /* (the arrays keep their size; the rows past n are not read) */
+        if (!j->o.quiet) say("%s: training on its first %zu of %zu rows (--rows)", j->tr.name, j->rows, j->tr.n);
+        j->tr.n = j->rows;
+    } else if (j->rows && !j->o.quiet) {
+        say("warning: --rows %zu: %s has %zu rows; all are used", j->rows, j->tr.name, j->tr.n);
+    }
     if (j->tr.is_table || j->tr.t) table_defaults(j, val); /* (a regression on NumPy arrays is no table, but wants its defaults) */
     if (!j->tr.is_table && !j->tr.lc && !j->o.quiet) { /* IDX or NumPy: the CSV options do nothing */
         static const char *const csv_only[] = {"label-col", "sep", "header", "target", "ignore", "missing", NULL};
@@ -10482,7 +10541,7 @@ static int train_data(TrainJob *j, const char **val)
 static int train_val(TrainJob *j)
 {
     Err err = {{0}, {0}};
-    if ((j->vrows || j->vfrac) && split_rows(&j->tr, j->vrows, j->vfrac, j->o.seed ^ 0x76616cULL, &j->va, "--val", &err)) {
+    if ((j->vrows || j->vfrac) && split_rows(&j->tr, j->vrows, j->vfrac, j->o.seed ^ STREAM_VAL, &j->va, "--val", &err)) {
         report(&err);
         return 1;
     }
