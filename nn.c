@@ -678,7 +678,7 @@ static const char *sniff(int kind, const uint8_t *b, size_t n, int eof)
     if (!memcmp(b, mine, n < 8 ? n : 8)) return n < 8 ? "truncated: the file ends inside its magic number" : NULL;
     if (n >= 8 && !memcmp(b, other, 8))
         return kind == RD_MODEL ? "is a training checkpoint, not a model (continue it with: nn train --resume FILE)"
-                                : "is a model file, not a training checkpoint";
+                                : "is a model file, not a training checkpoint (a run resumes from the --checkpoint FILE it was started with)";
     return kind == RD_MODEL ? "not an nn model file (bad magic number)" : "not an nn checkpoint file (bad magic number)";
 }
 
@@ -1857,6 +1857,8 @@ NN_MAYBE_UNUSED static void k_forward_ref(const float *X, size_t m, const float 
 /* For rows j0 <= j < j1 and columns i0 <= i < i1 of a weight matrix, the
  * gradient summed over the batch
  *   g[j][i] = sum_b D[b][j] * X[b][i],  gb[j] = sum_b D[b][j],
+ * -- the textbook's BP4, dC/dw^l_jk = a^{l-1}_k delta^l_j, and BP3,
+ * dC/db^l_j = delta^l_j, for every example of the batch at once --
  * then either (G != NULL) G[j][i] = g, or the SGD step
  *   W[j][i] = decay * W[j][i] - c * g     (decay = 1 - eta * lambda / n: L2)
  * (decay == 1 leaves W's own rounding untouched: 1 * w == w).
@@ -1883,7 +1885,9 @@ NN_MAYBE_UNUSED static void k_update_ref(const float *D, size_t ldd, size_t m, c
     }
 }
 
-/* P[b][i] = sum_{j < nout} D[b][j] * W[j][i]  for b < m, i0 <= i < i1.
+/* P[b][i] = sum_{j < nout} D[b][j] * W[j][i]  for b < m, i0 <= i < i1:
+ * the first half of the textbook's BP2, (w^{l+1})^T delta^{l+1}, whose
+ * product with sigma'(z^l) train_step takes ("d *= f'(z)").
  * D (m, ldd), W (nout, n), P (m, n); i0 and i1 are multiples of NN_PAD. */
 NN_MAYBE_UNUSED static void k_backprop_ref(const float *D, size_t ldd, size_t m, const float *W, size_t n,
                            size_t nout, size_t i0, size_t i1, float *P)
@@ -3207,7 +3211,9 @@ typedef struct {
  * the cost of each (row, unit) into ct (m, ld) unless ct is NULL.  One-hot
  * targets from the labels (a single output unit is P(label 1)).  Softmax
  * with log-likelihood and sigmoid with cross-entropy both give a - y; the
- * quadratic cost gives (a - y) f'(z). */
+ * quadratic cost gives (a - y) f'(z).  This is the textbook's first
+ * backpropagation equation, BP1: delta^L = grad_a C (.) sigma'(z^L)
+ * (Nielsen, chapter 2). */
 static void class_error(const Net *N, const Data *d, const float *a, size_t m, size_t ld, size_t k0, size_t k1,
                         const size_t *rows, float *dz, double *ct)
 {
@@ -3554,7 +3560,8 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
             if (*q != '-' && *q != 0) return spec_fail(err, &sp, "expected an input shape like 1x28x28 (channels x height x width)");
             if (!d[0] || !d[1] || !d[2]) return spec_fail(err, &sp, "a dimension is zero");
             if (d[0] > NN_MAX_WIDTH || d[1] > NN_MAX_WIDTH || d[2] > NN_MAX_WIDTH || d[0] * d[1] * d[2] > NN_MAX_WIDTH)
-                return spec_fail(err, &sp, "more than the limit of %d inputs", NN_MAX_WIDTH);
+                return spec_fail(err, &sp, "more than the limit of %d inputs%s", NN_MAX_WIDTH,
+                                 strchr(spec, '-') ? "" : " (layers are separated by '-': 784-30-10)");
             n->shape[0][0] = d[0], n->shape[0][1] = d[1], n->shape[0][2] = d[2], n->size[0] = d[0] * d[1] * d[2];
             image = 1, k = 1;
             if (*q == 0) break;
@@ -4229,7 +4236,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
                                            &pt, d, T->part[l + 1], T->tmp[tid]);
             if (d && (N->layer[l].act != ACT_LINEAR || dr || NN_FAULT == 4)) /* (a linear layer's f' is 1) */
                 for (size_t b = pt.b0; b < pt.b1; b++)
-                    for (size_t j0 = pt.j0; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256 */
+                    for (size_t j0 = pt.j0; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256: BP2's (.) sigma'(z^l) */
                         float g[256];
                         size_t n = h - j0 < 256 ? h - j0 : 256;
                         act_grad(a + b * ld + j0, g, n, N->layer[l].act);
@@ -4483,6 +4490,27 @@ static void forward_rows(const Net *N, const InputMap *in, const Data *d, size_t
         }
         map_rows(in, d, rows, m, s[0], N->ld[0]);
         forward_chunk(N, m, s, out ? out + r * N->size[N->nl - 1] : NULL, pred ? pred + r : NULL);
+    }
+}
+
+/* Forward rows [r0, r0 + m) of d on one thread keeping every layer's
+ * activations: A[l] (m, ld[l]) for l = 0 (the mapped input) to L, which the
+ * caller allocates; tmp is a row's scratch (net_tmp floats).  For looking
+ * inside (nn explain, the saturation note); not a fast path. */
+static void forward_keep(const Net *N, const InputMap *in, const Data *d, size_t r0, size_t m, float *const *A, float *tmp)
+{
+    size_t rows[NN_CHUNK];
+    for (size_t r = 0; r < m; r += NN_CHUNK) { /* the input, mapped as training and predict map it */
+        size_t c = m - r < NN_CHUNK ? m - r : NN_CHUNK;
+        for (size_t b = 0; b < c; b++) rows[b] = r0 + r + b;
+        memset(A[0] + r * N->ld[0], 0, c * N->ld[0] * sizeof(float));
+        map_rows(in, d, rows, c, A[0] + r * N->ld[0], N->ld[0]);
+    }
+    for (int l = 1; l < N->nl; l++) {
+        Part pt = {0, m, 0, N->size[l]};
+        memset(A[l], 0, m * N->ld[l] * sizeof(float));
+        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), A[l - 1], m, &pt, A[l], tmp, 0);
+        activate(A[l], m, N->ld[l], 0, N->size[l], N->layer[l].act);
     }
 }
 
@@ -5199,6 +5227,7 @@ typedef struct {
     int hash_data;          /* (set by the table readers) after the header a '#' line is a row, not a comment */
     int task;               /* TASK_* a model's labels are for (NumPy labels: floats are class labels or targets), 0 training decides */
     const char *array;      /* FILE.npz:NAME: the features array to read (set by load_data), or NULL */
+    const char *labels_opt; /* the option that gives this data's labels file, for messages (NULL: --labels) */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -7511,7 +7540,7 @@ static int load_idx_file(const char *path, const char *name, uint8_t *buf, size_
     if (!labels) {
         if (idx_labels_path(path, guess, sizeof guess)) {
             data_free(d);
-            return fail(err, name, "IDX images need a labels file: give --labels (or --train-labels/--test-labels)");
+            return fail(err, name, "IDX images need a labels file: give %s FILE", o->labels_opt ? o->labels_opt : "--labels");
         }
         labels = guess;
     }
@@ -8034,6 +8063,7 @@ static void evaluate(Pool *pl, Infer *I, const Net *N, const Data *d, float *out
  * is merely learning slowly still varies with its input and is not
  * saturated; one whose input does not vary is not probed. */
 #define NN_PROBE 512
+#define NN_SATURATED 0.5 /* the share of saturated sigmoid outputs after epoch 1 that gets the note on --init scaled */
 
 static int probe_usable(const Data *p)
 {
@@ -8080,6 +8110,36 @@ static int collapsed(Pool *pl, Infer *I, const Net *N, const Data *probe, float 
     }
     if (spread <= 1e-6 * size) return 1;
     return sat && probe->y && (double)ok / (double)probe->n < p + (1 - p) / 4 ? 2 : 0;
+}
+
+/* The largest share, over N's hidden sigmoid layers, of outputs within 0.02
+ * of 0 or 1 (where sigma' < 0.02: the unit learns slowly) on the rows of
+ * probe; the layer in *at.  0 when no hidden layer is sigmoid or memory
+ * runs out.  (An output layer's units near 0 are a confident classifier's.) */
+static double sigmoid_saturation(const Net *N, const InputMap *in, const Data *probe, int *at)
+{
+    float *A[NN_MAX_LAYERS] = {0}, *tmp = alloc_floats(net_tmp(N) + 1);
+    double worst = 0;
+    int ok = tmp != NULL;
+    *at = 0;
+    for (int l = 0; l < N->nl && ok; l++) ok = (A[l] = alloc_floats2(probe->n, N->ld[l])) != NULL;
+    if (ok) forward_keep(N, in, probe, 0, probe->n, A, tmp);
+    for (int l = 1; l < N->nl - 1 && ok; l++) {
+        size_t sat = 0;
+        if (N->layer[l].act != ACT_SIGMOID) continue;
+        for (size_t r = 0; r < probe->n; r++)
+            for (size_t j = 0; j < N->size[l]; j++) {
+                float v = A[l][r * N->ld[l] + j];
+                sat += v < 0.02f || v > 0.98f;
+            }
+        if ((double)sat / (double)(probe->n * N->size[l]) > worst) {
+            worst = (double)sat / (double)(probe->n * N->size[l]);
+            *at = l;
+        }
+    }
+    for (int l = 0; l < N->nl; l++) free(A[l]);
+    free(tmp);
+    return worst;
 }
 
 /* What surrounds a training run: checkpoints, a resumed state, signals. */
@@ -8363,6 +8423,14 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             break;
         }
         why = probe_ok ? collapsed(pl, &r.I, N, &r.probe, r.pout, r.ppred) : 0;
+        if (ep == 1 && probe_ok && !o->quiet && o->init == INIT_NORMAL) { /* the textbook's N(0, 1): saturated sigmoids? */
+            int at;
+            double sat = sigmoid_saturation(N, &M->in, &r.probe, &at);
+            if (sat >= NN_SATURATED)
+                say("note: after epoch 1, %.0f%% of layer %d's sigmoid outputs on the first %zu training rows are within 0.02 "
+                    "of 0 or 1, where their gradient is nearly 0 and they learn slowly; --init scaled (weights N(0, 1/n_in), "
+                    "the textbook's chapter 3) keeps them in range", 100 * sat, at, r.probe.n);
+        }
         if (r.tchart) { /* the training accuracy for the chart: on the probe's rows, as the model is after the epoch */
             size_t right = 0;
             for (size_t i = 0; probe_ok && i < r.probe.n; i++) right += r.ppred[i] == r.probe.y[i];
@@ -9937,8 +10005,13 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
             char nm[128];
             snprintf(nm, sizeof nm, "%.*s", (int)(nlen > 100 ? 100 : nlen), a);
             for (int j = 0; specs[j].name; j++) {
-                size_t dd = edit_distance(nm, specs[j].name);
-                if (dd < bestd) bestd = dd, best = specs[j].name;
+                size_t dd = edit_distance(nm, specs[j].name), ls = strlen(specs[j].name), ln = strlen(nm);
+                if (ls > ln && specs[j].name[ls - ln - 1] == '-' && !strcmp(specs[j].name + ls - ln, nm))
+                    dd = 0; /* the end of a longer name: --labels for --train-labels */
+                if (dd < bestd) {
+                    bestd = dd;
+                    best = specs[j].name;
+                }
             }
             if (best && bestd <= NN_SUGGEST_OPTION) {
                 char hint[160];
@@ -10484,6 +10557,31 @@ static void conv_defaults(TrainJob *j, const char **val)
     if (sd.n && !j->o.quiet) say("convolutional defaults: %s (unless named in --layers; give an option to choose otherwise)", sd.buf);
 }
 
+/* A label column nn chose itself (no --label-col) whose numbers do not look
+ * like classes -- most class numbers never occur, or one class holds
+ * nearly every row, as a pixel column would -- is said with its figures. */
+static void label_check(const Data *d)
+{
+    size_t *cnt = calloc(d->nclass ? d->nclass : 1, sizeof *cnt), present = 0, most = 0, top = 0;
+    if (!cnt || d->n < 20) {
+        free(cnt);
+        return;
+    }
+    for (size_t r = 0; r < d->n; r++) cnt[d->y[r]]++;
+    for (size_t k = 0; k < d->nclass; k++) {
+        present += cnt[k] > 0;
+        if (cnt[k] > most) {
+            most = cnt[k];
+            top = k;
+        }
+    }
+    if ((d->nclass > 10 && present * 2 < d->nclass) || (double)most / (double)d->n >= 0.95)
+        say("warning: %s: the labels (column %zu, chosen as no --label-col was given) are %zu classes, %zu of them present, "
+            "%.1f%% of the rows class %zu: is this column the label? give --label-col", d->name, d->lc, d->nclass, present,
+            100.0 * (double)most / (double)d->n, top);
+    free(cnt);
+}
+
 /* The training, test and validation data of j.  Returns 0 or 1. */
 static int train_data(TrainJob *j, const char **val)
 {
@@ -10491,11 +10589,13 @@ static int train_data(TrainJob *j, const char **val)
     Err err = {{0}, {0}};
     int rc;
     j->co.quiet = j->o.quiet;
+    j->co.labels_opt = "--train-labels";
     if (load_data(j->trainf, OPT(S, val, "train-labels"), &j->co, 1, &j->tr, &err)) {
         report(&err);
         return 1;
     }
     if (j->default_data && !j->o.quiet) say("training on %s (%zu rows)", j->tr.name, j->tr.n);
+    if (!OPT(S, val, "label-col") && j->tr.lc && j->tr.y && !j->tr.names && !j->o.quiet) label_check(&j->tr);
     if (j->rows && j->rows < j->tr.n) { /* (the arrays keep their size; the rows past n are not read) */
         if (!j->o.quiet) say("%s: training on its first %zu of %zu rows (--rows)", j->tr.name, j->rows, j->tr.n);
         j->tr.n = j->rows;
@@ -10529,11 +10629,15 @@ static int train_data(TrainJob *j, const char **val)
     j->co.tab = j->tr.is_table ? &j->tr.tab : NULL; /* --test is read through the training table, */
     j->co.may_table = 0;                            /* or as plain numbers */
     j->co.task = j->tr.t ? TASK_REGRESS : TASK_CLASSIFY; /* (NumPy test labels are read as the training ones were) */
+    j->co.labels_opt = "--test-labels";
     if (!rc && j->testf && load_data(j->testf, OPT(S, val, "test-labels"), &j->co, 1, &j->te, &err)) rc = 1;
     if (rc) {
         report(&err);
         return 1;
     }
+    if (j->testf && !j->o.quiet && j->te.n == j->tr.n && j->te.d == j->tr.d && data_crc(&j->te) == data_crc(&j->tr))
+        say("warning: %s holds the same rows as %s: its accuracy says how well the network remembers them, not how it "
+            "does on data it has not seen (give a test set of other rows, or --holdout)", j->te.name, j->tr.name);
     return 0;
 }
 
@@ -10840,7 +10944,8 @@ static int train_go(TrainJob *j, const char **val)
         } else {
             say("%s: saved %s to %s%s%s", sig == SIGTERM ? "SIGTERM" : "SIGINT",
                 j->va.n && res.saved_epoch ? "the model of the best validation epoch so far" : "the model as trained so far",
-                j->out, j->ctl.ckpt ? "; continue with: nn train --resume " : "", j->ctl.ckpt ? j->ctl.ckpt : "");
+                j->out, j->ctl.ckpt ? "; continue with: nn train --resume " : "; to be able to resume a run, start it with --checkpoint FILE",
+                j->ctl.ckpt ? j->ctl.ckpt : "");
         }
         return 128 + (sig ? sig : SIGINT);
     }
@@ -10861,7 +10966,9 @@ static int train_go(TrainJob *j, const char **val)
         if (j->va.n)
             snprintf(kept, sizeof kept, "the model of epoch %zu (best validation %s, validation %s), ", res.saved_epoch,
                      TASK(&j->N)->kept, metric_text(&j->N, res.val_acc, f1, sizeof f1));
-        if (j->te.n)
+        if (j->te.n && j->va.n) /* (the test set chose nothing: no best test epoch to show) */
+            say("saved %s%s: test %s, %.2f s", kept, j->out, metric_text(&j->N, res.final_acc, f1, sizeof f1), res.seconds);
+        else if (j->te.n)
             say("saved %s%s: test %s (best epoch %s at epoch %zu), %.2f s", kept, j->out, metric_text(&j->N, res.final_acc, f1, sizeof f1),
                 metric_text(&j->N, res.best_acc, f2, sizeof f2) + strlen(TASK(&j->N)->label) + 1, res.best_test_epoch, res.seconds);
         else
