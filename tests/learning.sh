@@ -1,0 +1,88 @@
+#!/bin/bash
+# What a student meets while learning with nn: --rows (the first N training
+# rows), the epoch chart (training and test accuracy on one scale, a narrow
+# range not stretched, --chart fixed), and the mistakes nn says rather than
+# training silently: a label column that does not look like labels, --test
+# equal to --train, IDX images without their labels option, --labels for
+# --train-labels, 784x30x10, saturated sigmoids (a note on --init scaled),
+# an interrupted run without --checkpoint, --resume of a model, and with
+# --val no best test epoch presented as a result.
+#   tests/learning.sh path/to/nn
+NN=${1:-./nn}
+. "$(dirname "$0")/lib.sh"
+cd "$T" || exit 1
+D=$top/data
+
+# --rows
+expect "--rows N: the first N rows, said" 0 "digits.csv: training on its first 500 of 1797 rows \(--rows\)" \
+    "$NN" train --train "$D/digits.csv" --label-col last --rows 500 --epochs 1 --out r.bin
+grep -q "500 training rows" "$T/err" && ok "--rows 500: 500 training rows" || bad "--rows: $(cat "$T/err")"
+expect "--rows past the data: all rows, with a warning" 0 "warning: --rows 5000: .*digits.csv has 1797 rows; all are used" \
+    "$NN" train --train "$D/digits.csv" --label-col last --rows 5000 --epochs 1 --out r.bin
+"$NN" train --train "$D/digits.csv" --label-col last --rows 500 --holdout 100 --epochs 1 --out r.bin 2>err >/dev/null
+grep -q "400 training rows" err && ok "--holdout comes out of the --rows rows" || bad "--rows with --holdout: $(cat err)"
+expect "--rows 0" 2 "--rows '0': expected a whole number from 1 to" "$NN" train --rows 0
+expect "--rows x" 2 "--rows 'x'" "$NN" train --rows x
+
+# the chart
+"$NN" train --train "$D/digits.csv" --label-col last --holdout 300 --epochs 4 --out c.bin 2>err >/dev/null
+grep -qE "^test accuracy by epoch: +[▁▂▃▄▅▆▇█]{4}$" err && grep -qE "^training accuracy \(first 512 rows\) by epoch: [▁▂▃▄▅▆▇█]{4}  \([0-9.]+% \.\. [0-9.]+%\)$" err &&
+    ok "the chart: test accuracy, and the training accuracy on the first 512 rows under it" || bad "chart: $(grep 'by epoch' err)"
+"$NN" train --train "$D/iris.csv" --test "$D/iris.csv" --epochs 3 --eta 1e-9 --out c.bin 2>err >/dev/null
+grep -q "(33.33% .. 33.33%: a narrow range, drawn as 2 points)" err && grep -q "^test accuracy by epoch: *▄▄▄$" err &&
+    ok "a flat run is drawn at mid height, its narrow range said" || bad "narrow chart: $(grep 'by epoch' err)"
+"$NN" train --train "$D/iris.csv" --test "$D/iris.csv" --epochs 3 --eta 1e-9 --chart fixed --out c.bin 2>err >/dev/null
+grep -q "drawn from 0 to 100%" err && grep -q "by epoch: *▃▃▃" err && ok "--chart fixed: 0 to 100%" || bad "chart fixed: $(grep 'by epoch' err)"
+expect "--chart other" 2 "--chart 'log': expected auto or fixed" "$NN" train --chart log
+
+# a label column that is a pixel: 100 rows, the last column 0 but in 2 rows
+awk 'BEGIN { srand(3); for (r = 0; r < 100; r++) { l = ""; for (c = 0; c < 6; c++) l = l int(rand() * 200) ","; print l (r == 7 ? 30 : r == 50 ? 12 : 0) } }' >pix.csv
+expect "a label column that does not look like labels: its figures" 0 \
+    "warning: pix.csv: the labels \(column 7, chosen as no --label-col was given\) are 31 classes, 3 of them present, 98.0% of the rows class 0: is this column the label\? give --label-col" \
+    "$NN" train --train pix.csv --epochs 1 --out p.bin
+"$NN" train --train pix.csv --label-col 7 --epochs 1 --out p.bin 2>err >/dev/null
+! grep -q "is this column the label" err && ok "no warning when --label-col names the column" || bad "label warning with --label-col"
+"$NN" train --train "$D/digits.csv" --label-col last --epochs 1 --out p.bin 2>err >/dev/null
+! grep -q "is this column the label" err && ok "no label warning for real labels" || bad "label warning on digits"
+
+expect "--test equal to --train is warned" 0 "warning: .*digits.csv holds the same rows as .*digits.csv: its accuracy says how well the network remembers them" \
+    "$NN" train --train "$D/digits.csv" --test "$D/digits.csv" --label-col last --epochs 1 --out t.bin
+cp "$D/digits.csv" copy.csv
+expect "--test equal by content under another name" 0 "copy.csv holds the same rows" \
+    "$NN" train --train "$D/digits.csv" --test copy.csv --label-col last --epochs 1 --out t.bin
+
+# IDX images without labels: 4 images of 2x2
+printf '\x00\x00\x08\x03\x00\x00\x00\x04\x00\x00\x00\x02\x00\x00\x00\x02' >imgs.idx
+head -c 16 /dev/urandom >>imgs.idx
+expect "IDX images without labels: the option train takes" 1 "imgs.idx: IDX images need a labels file: give --train-labels FILE" \
+    "$NN" train --train imgs.idx --epochs 1 --out i.bin
+expect "--labels in train suggests --train-labels" 2 "unknown option --labels; did you mean --train-labels\?" \
+    "$NN" train --train imgs.idx --labels x
+expect "784x30x10: layers are separated by '-'" 2 "more than the limit of 65536 inputs \(layers are separated by '-': 784-30-10\)" \
+    "$NN" train --layers 784x30x10
+
+# saturated sigmoids: digits undivided (0..16) into 100 sigmoids of N(0, 1) weights
+expect "saturated sigmoids after epoch 1: a note on --init scaled" 0 \
+    "note: after epoch 1, [0-9]+% of layer 1's sigmoid outputs on the first 512 training rows are within 0.02 of 0 or 1.*--init scaled" \
+    "$NN" train --train "$D/digits.csv" --label-col last --layers 64-100-10 --scale 1 --epochs 1 --out s.bin
+"$NN" train --train "$D/digits.csv" --label-col last --layers 64-100-10 --scale 1 --init scaled --epochs 1 --out s.bin 2>err >/dev/null
+! grep -q "note: after epoch 1" err && ok "no saturation note with --init scaled" || bad "saturation note with --init scaled"
+
+# an interrupted run without --checkpoint; --resume of a model
+"$NN" train --train "$D/digits.csv" --label-col last --epochs 5000 --out int.bin 2>ilog >/dev/null &
+pid=$!
+wait_for ilog '^epoch 2/' && kill -INT $pid
+wait $pid
+rc=$?
+[ $rc = 130 ] && grep -q "SIGINT: saved the model as trained so far to int.bin; to be able to resume a run, start it with --checkpoint FILE" ilog &&
+    ok "Ctrl-C without --checkpoint says how to be able to resume" || bad "SIGINT without checkpoint: exit $rc, $(tail -2 ilog)"
+expect "--resume of a model says where runs resume from" 1 "is a model file, not a training checkpoint \(a run resumes from the --checkpoint FILE it was started with\)" \
+    "$NN" train --resume int.bin
+
+# with --val the test set chooses nothing
+"$NN" train --train "$D/digits.csv" --label-col last --holdout 300 --val 200 --epochs 3 --out v.bin 2>err >/dev/null
+grep -qE "^nn: saved the model of epoch [0-9]+ \(best validation accuracy, validation accuracy [0-9.]+%\), v.bin: test accuracy [0-9.]+%, [0-9.]+ s$" err &&
+    ! grep -q "best epoch" err && ok "with --val the last line shows no best test epoch" || bad "--val last line: $(tail -1 err)"
+"$NN" train --train "$D/digits.csv" --label-col last --holdout 300 --epochs 3 --out v.bin 2>err >/dev/null
+grep -q "(best epoch .* at epoch" err && ok "without --val the best test epoch is still shown" || bad "no --val last line: $(tail -1 err)"
+summary learning
