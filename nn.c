@@ -246,6 +246,7 @@ typedef struct {
     char **names;      /* class names (NULL: the labels are numbers), owned */
     uint32_t nnames;
     uint32_t augment;  /* --augment: the shift in pixels, + AUG_FLIP when mirrored; 0 none */
+    uint32_t numbered; /* names are those of numbered classes (--class-names): data labels them by number */
 } Meta;
 
 #define AUG_FLIP 0x100u  /* in Meta.augment: images mirrored left to right too */
@@ -4610,7 +4611,9 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *                    and bytes; 24 the regression targets: count T (4),
  *                    their means and deviations (f32, 8 x T bytes); 25
  *                    the augmentation (4: the shift in pixels, + 0x100 for
- *                    flip), present when used.  An
+ *                    flip), present when used; 26 (4: 1) the class names
+ *                    name numbered classes (--class-names): data gives
+ *                    their labels as numbers, present when used.  An
  *                    unknown tag is an error: it may change what the
  *                    model computes.
  *   ..      ...      for each layer, its parameters as its kind lays them
@@ -4644,7 +4647,8 @@ enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, T
        TAG_STANDARDIZE = 22, /* 8 x inputs bytes: the inputs' means, then 1 / their deviations (f32) */
        TAG_TABLE = 23,       /* variable length: the training table's columns (see Table) */
        TAG_TARGETS = 24,     /* regression: count, then the targets' means and deviations (f32) */
-       TAG_AUGMENT = 25      /* 4 bytes, present when used: --augment's shift in pixels, + 0x100 for flip */
+       TAG_AUGMENT = 25,     /* 4 bytes, present when used: --augment's shift in pixels, + 0x100 for flip */
+       TAG_NUMBERED = 26     /* 4 bytes (1), present when used: the class names name numbered classes (--class-names) */
 };
 #define NN_MAX_NAME 4096 /* bytes in one class name */
 
@@ -4688,8 +4692,10 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
         LK(N, l)->rec_save(&b, ly);
         if (!b.oom) put_le32(b.p + at, (uint32_t)(b.n - at - 4));
     }
-    buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.in.mean != NULL) + (Mc.tab.ncol != 0) + (Mc.out.n != 0) + (Mc.augment != 0));
+    buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.in.mean != NULL) + (Mc.tab.ncol != 0) + (Mc.out.n != 0) + (Mc.augment != 0) +
+                   (Mc.numbered != 0));
     if (Mc.augment) buf_u32(&b, TAG_AUGMENT), buf_u32(&b, 4), buf_u32(&b, Mc.augment);
+    if (Mc.numbered) buf_u32(&b, TAG_NUMBERED), buf_u32(&b, 4), buf_u32(&b, 1);
     for (uint32_t t = 1; t < TAG_COUNT; t++) {
         uint32_t v = t == TAG_SEED_LO ? (uint32_t)Mc.seed : t == TAG_SEED_HI ? (uint32_t)(Mc.seed >> 32)
                    : f[t] ? f32_bits(*f[t]) : *u[t];
@@ -4814,6 +4820,8 @@ static int table_decode(Cursor f, Table *t)
 static const char *table_check(const Net *N, const Meta *M)
 {
     size_t nx = 0, nt = 0, nl = 0;
+    if (M->numbered && (!M->nnames || M->nnames != net_classes(N) || N->task == TASK_REGRESS))
+        return "the numbered classes' names do not match the outputs";
     if (N->task == TASK_REGRESS && !M->out.n) return "a regression model without its targets field";
     if (N->task != TASK_REGRESS && M->out.n) return "a targets field in a classification model";
     if (M->out.n && M->out.n != N->size[N->nl - 1]) return "the targets field does not match the outputs";
@@ -4992,6 +5000,12 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
                 M->augment = get_le32(c.p), c.p += 4;
                 if (!M->augment || (M->augment & ~(AUG_FLIP | 0xffu)) || (M->augment & 0xff) > NN_MAX_SHIFT)
                     return fail(err, name, "bad augment field");
+                continue;
+            }
+            if (tag == TAG_NUMBERED) {
+                if (flen != 4 || !cur_need(&c, 4) || M->numbered || get_le32(c.p) != 1) return fail(err, name, "bad numbered-names field");
+                M->numbered = 1;
+                c.p += 4;
                 continue;
             }
             if (tag < 1 || tag >= TAG_COUNT)
@@ -8423,14 +8437,6 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             break;
         }
         why = probe_ok ? collapsed(pl, &r.I, N, &r.probe, r.pout, r.ppred) : 0;
-        if (ep == 1 && probe_ok && !o->quiet && o->init == INIT_NORMAL) { /* the textbook's N(0, 1): saturated sigmoids? */
-            int at;
-            double sat = sigmoid_saturation(N, &M->in, &r.probe, &at);
-            if (sat >= NN_SATURATED)
-                say("note: after epoch 1, %.0f%% of layer %d's sigmoid outputs on the first %zu training rows are within 0.02 "
-                    "of 0 or 1, where their gradient is nearly 0 and they learn slowly; --init scaled (weights N(0, 1/n_in), "
-                    "the textbook's chapter 3) keeps them in range", 100 * sat, at, r.probe.n);
-        }
         if (r.tchart) { /* the training accuracy for the chart: on the probe's rows, as the model is after the epoch */
             size_t right = 0;
             for (size_t i = 0; probe_ok && i < r.probe.n; i++) right += r.ppred[i] == r.probe.y[i];
@@ -8473,6 +8479,14 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             n += snprintf(line + n, sizeof line - (size_t)n, ", test %s", fig);
         }
         if (!o->quiet) fprintf(stderr, "%s%s, %.2f s\n", r.T.progress ? "\r\033[K" : "", line, now_seconds() - t0);
+        if (ep == 1 && probe_ok && !o->quiet && o->init == INIT_NORMAL) { /* the textbook's N(0, 1): saturated sigmoids? */
+            int at;
+            double sat = sigmoid_saturation(N, &M->in, &r.probe, &at);
+            if (sat >= NN_SATURATED)
+                say("note: after epoch 1, %.0f%% of layer %d's sigmoid outputs on the first %zu training rows are within 0.02 "
+                    "of 0 or 1, where their gradient is nearly 0 and they learn slowly; --init scaled (weights N(0, 1/n_in), "
+                    "the textbook's chapter 3) keeps them in range", 100 * sat, at, r.probe.n);
+        }
         if (r.chart) r.chart[ep - 1] = va ? vs.metric : te ? res->final_acc : 0, r.nchart = ep;
         if (ctl && ctl->log) {
             Score trs;
@@ -9759,6 +9773,9 @@ static const OptSpec train_opts[] = {
     {"holdout", "N|FRAC", "0", "hold out N rows (or a fraction) of --train as the test set"},
     {"chart", "auto|fixed", "auto", "the epoch chart's scale: the range of the accuracies (a narrow one widened to 2 points), "
                                     "or fixed, 0 to 100%"},
+    {"class-names", "FILE|A,B,...", "the labels' own (numbers, or the names in a CSV file)",
+     "names of the classes 0, 1, ... of numbered labels (IDX, NumPy, CSV numbers): a file of one name a line, or a list "
+     "separated by commas; the model keeps them and predict, eval, export and info use them"},
     {"rows", "N", "all", "train on the first N rows of --train only (the textbook's experiment with 1,000 images); "
                          "--holdout and --val then come out of them"},
     {"folds", "K", "off", "cross-validate first: train K networks, each scored on one fold of the training rows (row i, from 0, is in fold i mod K), print each figure with their mean and deviation; then train the final model on all of them"},
@@ -10161,6 +10178,85 @@ static int output_is_input(const char *cmd, const char *out, const char *in)
 /* @@drive nn train                                                        */
 /* ======================================================================== */
 
+/* Class names given on the command line (--class-names), owned. */
+typedef struct {
+    char **names;
+    size_t n;
+} Names;
+
+/* --class-names ARG: the lines of the file ARG names, or ARG's items
+ * separated by commas; each non-empty, printable (UTF-8 is kept), at most
+ * NN_MAX_NAME bytes, and given once.  0, or 2 after a usage message. */
+static int class_names_option(const char *arg, Names *out)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 16;
+    const char *p, *end;
+    int from_file = !strchr(arg, ',') || file_exists(arg), rc = 2;
+    char why[300] = "";
+    Err err = {{0}, {0}};
+    out->names = NULL;
+    out->n = 0;
+    if (from_file) {
+        if (!file_exists(arg))
+            return usage_error("train", "--class-names '%s': no such file (a list of names is separated by commas)", arg);
+        if (read_all(arg, RD_ANY, &buf, &len, &err)) {
+            report(&err);
+            return 1;
+        }
+        p = (const char *)buf;
+        end = p + len;
+        if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) p += 3; /* (a byte-order mark) */
+    } else {
+        p = arg;
+        end = arg + strlen(arg);
+    }
+    if (!(out->names = calloc(cap, sizeof *out->names))) goto oom;
+    for (size_t line = 1; p < end && !why[0]; line++) {
+        const char *e = memchr(p, from_file ? '\n' : ',', (size_t)(end - p)), *stop;
+        size_t l;
+        if (!e) e = end;
+        stop = e;
+        if (from_file && stop > p && stop[-1] == '\r') stop--;
+        l = (size_t)(stop - p);
+        if (from_file && !l && e + 1 >= end) break; /* (the last line's newline) */
+        for (size_t i = 0; i < l && !why[0]; i++)
+            if ((unsigned char)p[i] < 32 || p[i] == 127)
+                snprintf(why, sizeof why, "name %zu holds a control character (byte 0x%02X)", line, (unsigned char)p[i]);
+        if (!why[0] && (!l || l > NN_MAX_NAME))
+            snprintf(why, sizeof why, "name %zu is %s", line, l ? "longer than 4096 bytes" : "empty");
+        for (size_t k = 0; k < out->n && !why[0]; k++)
+            if (strlen(out->names[k]) == l && !memcmp(out->names[k], p, l))
+                snprintf(why, sizeof why, "'%.*s' is given twice (names %zu and %zu)", (int)(l < 100 ? l : 100), p, k + 1, line);
+        if (!why[0] && out->n == NN_MAX_CLASSES) snprintf(why, sizeof why, "more than %d names", NN_MAX_CLASSES);
+        if (why[0]) break;
+        if (out->n == cap) {
+            char **t = realloc(out->names, 2 * cap * sizeof *t);
+            if (!t) goto oom;
+            out->names = t;
+            cap *= 2;
+        }
+        if (!(out->names[out->n] = malloc(l + 1))) goto oom;
+        memcpy(out->names[out->n], p, l);
+        out->names[out->n++][l] = 0;
+        p = e + 1;
+    }
+    if (!why[0] && !out->n) snprintf(why, sizeof why, "no names");
+    free(buf);
+    if (!why[0]) return 0;
+    usage_error("train", "--class-names %s: %s", arg, why);
+    goto drop;
+oom:
+    free(buf);
+    say("out of memory");
+    rc = 1;
+drop:
+    names_free(out->names, out->n);
+    out->names = NULL;
+    out->n = 0;
+    return rc;
+}
+
 /* Everything `nn train` sets up before its run: the settings, the data,
  * the network and what the model file will hold beside it.  Filled in by
  * train_options, train_data and train_network in turn; job_free frees it
@@ -10178,6 +10274,7 @@ typedef struct {
     int standardize;                  /* --standardize, or a table's default */
     size_t folds;                     /* --folds K (0: none) */
     size_t rows;                      /* --rows N (0: all) */
+    Names cnames;                     /* --class-names, until the model takes them */
     int table_net;                    /* no --layers and a table: the default network for tables */
     int conv_net;                     /* --layers has convolutions or pools: their defaults (conv_defaults) */
     const char *spec_later;           /* --layers starting with a layer: parsed with the IDX images' shape */
@@ -10189,6 +10286,7 @@ typedef struct {
 static void job_free(TrainJob *j)
 {
     data_free(&j->tr), data_free(&j->te), data_free(&j->va), free(j->N.param), model_meta_free(&j->M);
+    names_free(j->cnames.names, j->cnames.n);
 }
 
 /* --standardize: each feature's mean and deviation over the training rows,
@@ -10308,6 +10406,7 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     j->standardize = OPT(S, val, "standardize") != NULL;
     if ((s = OPT(S, val, "folds")) && (parse_size(s, 1000, &j->folds) || j->folds < 2))
         return usage_error("train", "--folds '%s': expected a whole number from 2 to 1000", s);
+    if ((s = OPT(S, val, "class-names")) && (rc = class_names_option(s, &j->cnames))) return rc;
     if ((s = OPT(S, val, "chart")) && strcasecmp(s, "auto") && !(j->o.chart_fixed = !strcasecmp(s, "fixed")))
         return usage_error("train", "--chart '%s': expected auto or fixed", s);
     if ((s = OPT(S, val, "rows")) && (parse_size(s, NN_MAX_ROWS, &j->rows) || j->rows < 1))
@@ -10883,13 +10982,28 @@ static int train_network(TrainJob *j, const char **val)
     if (j->tr.is_table) j->M.tab = j->tr.tab, memset(&j->tr.tab, 0, sizeof j->tr.tab); /* the model keeps the table */
     if (j->tr.t && target_stats(&j->tr, &j->M.tab, &j->M.out, j->o.quiet)) return 1;
     j->tr.tm = j->va.tm = j->te.tm = &j->M.out;
-    if (j->tr.names) { /* CSV labels were names: the model keeps them */
+    if (j->tr.names && OPT(train_opts, val, "class-names")) {
+        fprintf(stderr, "%s: --class-names: the labels in %s are names already (%s, ...)\n", progname, j->tr.name, j->tr.names[0]);
+        return 2;
+    } else if (j->tr.names) { /* CSV labels were names: the model keeps them */
         int ok = 1;
         j->M.names = names_dup(j->tr.names, j->tr.nclass, &ok), j->M.nnames = (uint32_t)j->tr.nclass;
         if (!ok) {
             say("out of memory");
             return 1;
         }
+    } else if (OPT(train_opts, val, "class-names") && j->N.task == TASK_REGRESS) {
+        fprintf(stderr, "%s: --class-names is for classes; this is a regression\n", progname);
+        return 2;
+    } else if (OPT(train_opts, val, "class-names")) { /* names for numbered classes */
+        size_t k = net_classes(&j->N);
+        if (j->cnames.n != k) {
+            fprintf(stderr, "%s: --class-names: %zu name%s for %zu classes (the labels go from 0 to %zu)\n", progname,
+                    j->cnames.n, plural(j->cnames.n), k, k - 1);
+            return 2;
+        }
+        j->M.names = j->cnames.names, j->M.nnames = (uint32_t)k, j->M.numbered = 1;
+        j->cnames.names = NULL, j->cnames.n = 0;
     }
     {
         Rng r;
@@ -11069,7 +11183,8 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         return 1;
     }
     c2 = *co;
-    c2.names = M->names, c2.numbered = !M->nnames; /* labels map onto the model's classes */
+    c2.names = M->numbered ? NULL : M->names; /* labels map onto the model's classes: by name, or by number */
+    c2.numbered = !M->nnames || M->numbered;
     if (M->tab.ncol) c2.tab = &M->tab;           /* rows are read through the model's table */
     c2.nnames = M->nnames ? M->nnames : net_classes(N); /* (numbered: for the message) */
     c2.task = N->task;

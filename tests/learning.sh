@@ -85,4 +85,25 @@ grep -qE "^nn: saved the model of epoch [0-9]+ \(best validation accuracy, valid
     ! grep -q "best epoch" err && ok "with --val the last line shows no best test epoch" || bad "--val last line: $(tail -1 err)"
 "$NN" train --train "$D/digits.csv" --label-col last --holdout 300 --epochs 3 --out v.bin 2>err >/dev/null
 grep -q "(best epoch .* at epoch" err && ok "without --val the best test epoch is still shown" || bad "no --val last line: $(tail -1 err)"
+
+# --class-names for numbered labels
+names=zero,one,two,three,four,five,six,seven,eight,nine
+expect "--class-names: names for numbered classes" 0 "" "$NN" train --train "$D/digits.csv" --label-col last --class-names $names --epochs 3 --out cn.bin
+"$NN" predict cn.bin "$D/digits.csv" --label-col last 2>/dev/null | head -200 | sort -u >pn
+[ "$(wc -l <pn)" -ge 5 ] && ! grep -qv -E '^(zero|one|two|three|four|five|six|seven|eight|nine)$' pn && ok "predict prints the class names" || bad "predict names: $(head -3 pn)"
+"$NN" eval cn.bin "$D/digits.csv" --label-col last --errors 1 >ev 2>&1
+grep -q "^accuracy 0\." ev && grep -q "  seven " ev && ok "eval reads numbered labels against a model with names, and reports by name" || bad "eval names: $(head -5 ev)"
+"$NN" info cn.bin | grep -q "classes 0=zero, 1=one, 2=two" && ok "info lists the names" || bad "info names"
+printf 'zero\none\r\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n' >names.txt
+"$NN" train --train "$D/digits.csv" --label-col last --class-names names.txt --epochs 1 --out cf.bin 2>/dev/null && "$NN" info cf.bin | grep -q "1=one, 2=two" &&
+    ok "--class-names FILE: one a line (CRLF too)" || bad "--class-names FILE"
+expect "--class-names: too few" 2 "--class-names: 3 names for 10 classes \(the labels go from 0 to 9\)" \
+    "$NN" train --train "$D/digits.csv" --label-col last --class-names a,b,c --epochs 1 --out x.bin
+expect "--class-names: a name twice" 2 "'a' is given twice \(names 1 and 3\)" "$NN" train --train "$D/digits.csv" --class-names a,b,a
+expect "--class-names: an empty name" 2 "name 2 is empty" "$NN" train --train "$D/digits.csv" --class-names a,,b
+expect "--class-names: a missing file" 2 "--class-names 'nosuch.txt': no such file" "$NN" train --train "$D/digits.csv" --class-names nosuch.txt
+printf 'x,y\n1,a\n2,b\n3,a\n4,b\n' >named.csv
+expect "--class-names for labels that are names already" 2 "the labels in named.csv are names already \(a, ...\)" \
+    "$NN" train --train named.csv --class-names p,q --epochs 1 --out x.bin
+[ ! -e x.bin ] && ok "no model written by the --class-names errors" || bad "x.bin written"
 summary learning

@@ -924,6 +924,43 @@ static void test_png(void)
     }
 }
 
+/* --class-names: a model whose names name numbered classes keeps the flag
+ * through its file; a bad flag or a count unlike the classes is refused. */
+static void test_class_names(void)
+{
+    Net N, N2;
+    Meta M, M2;
+    Err err = {{0}, {0}};
+    char *names[3] = {"cat", "dog", "emu"};
+    uint8_t *buf;
+    size_t len = 0, at = 0;
+    CHECK(!parse_layers("4-3-2", &N, &err) && !net_alloc(&N, &err), "class names: a network");
+    memset(&M, 0, sizeof M);
+    M.in.div = 1;
+    M.epochs = 1;
+    M.names = names;
+    M.nnames = 2;
+    M.numbered = 1;
+    buf = model_encode(&N, &M, &len);
+    CHECK(buf && !model_decode(buf, len, "m", &N2, &M2, &err) && M2.numbered == 1 && M2.nnames == 2 &&
+              !strcmp(M2.names[1], "dog"),
+          "class names: numbered names round-trip: %s", err.msg);
+    if (!err.msg[0]) {
+        model_meta_free(&M2);
+        free(N2.param);
+    }
+    for (size_t i = 0; buf && i + 12 <= len; i++)
+        if (get_le32(buf + i) == 26 && get_le32(buf + i + 4) == 4 && get_le32(buf + i + 8) == 1) at = i + 8;
+    CHECK(at, "class names: the numbered field is in the file");
+    if (at) bad_model("numbered field of 2", buf, len, at, 2, 0, "bad numbered-names field");
+    free(buf);
+    M.nnames = 3;
+    buf = model_encode(&N, &M, &len);
+    if (buf) bad_model("3 numbered names for 2 classes", buf, len, 0, 0, 0, "3 class names for 2 classes");
+    free(buf);
+    free(N.param);
+}
+
 int main(void)
 {
     test_gradients();
@@ -939,6 +976,7 @@ int main(void)
     test_model_fields();
     test_loaders();
     test_png();
+    test_class_names();
     printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
     return failed ? 1 : 0;
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 recipe() {
     local out log
     out=$(mktemp) log=$(mktemp)
-    ./nn train --train data/train-images-idx3-ubyte --test data/t10k-images-idx3-ubyte --out "$out" "$@" 2>&1 | tee "$log" >&2
+    ./nn train --train data/train-images-idx3-ubyte --test data/t10k-images-idx3-ubyte --class-names data/fashion-classes.txt --out "$out" "$@" 2>&1 | tee "$log" >&2
     ./nn eval "$out" data/t10k-images-idx3-ubyte | head -1
     rm -f "$out" "$log"
 }

@@ -16,6 +16,6 @@ else
     out=$(mktemp)
     trap 'rm -f "$out"' EXIT
 fi
-./nn train --train data/train-images-idx3-ubyte --out "$out" \
+./nn train --train data/train-images-idx3-ubyte --class-names data/fashion-classes.txt --out "$out" \
     --layers 1x28x28-32c3p1-mp2-64c3p1-mp2-256-10 --dropout 0.5 --augment shift:1,flip --schedule cosine --epochs 32 --val 5000
 ./nn eval "$out" data/t10k-images-idx3-ubyte | head -1
