@@ -1,6 +1,7 @@
 # nn -- see README.md.
 #   make              build ./nn tuned for this machine (-O3 -march=native)
 #   make PORTABLE=1   build plain C11 that runs anywhere C11 does
+#   make check        the quick tests (under a minute): unit tests and the scripts that need only cc
 #   make test         every test; ends with "N passed, N failed[, K skipped]" (tests/README.md)
 #   make asan         the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench        the benchmarks (scripts/bench.sh)
@@ -24,12 +25,21 @@ BIN     = nn
 nn: nn.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ nn.c $(LDLIBS)
 
+# make check: ./nn and build/unit built side by side, then the quick tests two at a time
+check:
+	@$(MAKE) -s --no-print-directory -j2 nn build/unit
+	@tests/run.sh check
+
+build/unit: tests/unit.c nn.c
+	@mkdir -p build
+	$(CC) $(WARN) -Wno-unused-function $(CFLAGS) -o $@ tests/unit.c $(LDLIBS)
+
 # make test builds its own build/nn (warnings are failures there), not ./nn
 test:
-	@tests/run.sh
+	@tests/run.sh test
 
 asan:
-	@SANITIZE=1 tests/run.sh
+	@SANITIZE=1 tests/run.sh test
 
 print-fuzz-targets:
 	@echo $(FUZZ_TARGETS)
@@ -62,4 +72,4 @@ clean:
 	rm -f nn model.bin
 	rm -rf build
 
-.PHONY: test asan print-fuzz-targets bench fuzz install uninstall clean
+.PHONY: check test asan print-fuzz-targets bench fuzz install uninstall clean

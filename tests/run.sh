@@ -1,5 +1,8 @@
 #!/bin/bash
-# The test driver of `make test`, everything:
+# The test driver: tests/run.sh test (`make test`) or tests/run.sh check
+# (`make check`); see tests/README.md.
+#
+# `make test`, everything:
 #   - nn.c builds warning-free under the strict flags (build/nn, the portable
 #     build/nn-portable, and with clang when it is installed);
 #   - the unit tests (tests/unit.c) with the machine's SIMD kernels, with AVX2
@@ -9,24 +12,32 @@
 #   - the man page renders without warnings; make install and uninstall;
 #   - every test script, by feature (tests/README.md), on build/nn, and the
 #     command-line scripts on build/nn-portable too.
+# `make check`, the inner loop: the unit tests (build/unit) and the test
+# scripts in $CHECK below, which need no tool beyond a C compiler, on ./nn,
+# two at a time (make builds ./nn and build/unit first); under a minute.
+#
 # On the terminal: the PASS, FAIL and SKIP lines, the log's name, then the
 # last line "N passed, N failed" or "N passed, N failed, K skipped".  All
 # the rest (each script's whole output, compiler messages) is in the log,
-# build/test.log (build/asan.log for make asan).  A skip names the Debian
+# build/test.log (build/check.log for check, build/asan.log for make asan).  A skip names the Debian
 # package that would make it run; with NN_TEST_NO_SKIP=1 (as .ci/run sets) a
 # skip is a failure.  With SANITIZE=1 (`make asan`) nn and the tests are
 # built with -fsanitize=address,undefined, and valgrind and the textbook
 # run, which would take too long under the sanitizers, are left out.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+mode=${1:-test}
 CC=${CC:-cc}
 WARN="-std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes"
 SAN=""
 [ "${SANITIZE:-0}" = 1 ] && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 B=build
 mkdir -p $B
-LOG=$B/test.log
-[ -n "$SAN" ] && LOG=$B/asan.log
+case $mode in
+test) LOG=$B/test.log; [ -n "$SAN" ] && LOG=$B/asan.log ;;
+check) LOG=$B/check.log ;;
+*) echo "usage: tests/run.sh [test|check]" >&2; exit 2 ;;
+esac
 exec 3>&1 >"$LOG" 2>&1 # fd 3: the terminal; the rest: the log
 P=0 F=0 S=0
 say() { echo "$*"; echo "$*" >&3; }
@@ -71,6 +82,35 @@ counted() {
     report "$name" "$B/suite.out" $rc
 }
 
+# parallel NAME...: run the unit tests (NAME unit) and test scripts on ./nn,
+# two at a time, and report each as soon as it is done
+parallel() {
+    local name
+    rm -f "$B"/par-*.out "$B"/par-*.rc
+    (
+        for name; do
+            while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+            if [ "$name" = unit ]; then set -- $B/unit; else set -- tests/$name.sh ./nn; fi
+            ("$@" >"$B/par-$name.out" 2>&1; echo $? >"$B/par-$name.rc") &
+        done
+        wait
+    ) &
+    local left=("$@") next
+    while [ ${#left[@]} != 0 ]; do
+        next=()
+        for name in "${left[@]}"; do
+            if [ -s "$B/par-$name.rc" ]; then
+                report "$name" "$B/par-$name.out" "$(cat "$B/par-$name.rc")"
+            else
+                next+=("$name")
+            fi
+        done
+        left=("${next[@]}")
+        [ ${#left[@]} = 0 ] || sleep 0.2
+    done
+    wait
+}
+
 build() { # build OUT SRC FLAGS... (nn.c or a test); a warning is a failure
     local out=$1 src=$2
     shift 2
@@ -91,9 +131,16 @@ finish() {
     exit
 }
 
-# the test scripts that need nothing but nn and a C compiler, and the others
+# the test scripts of make check (longest first, for two at a time); make
+# test runs them and the others
 CHECK="tables predict csv train cli output cexport eval idx"
 OTHERS="modelfile conv numpy onnx"
+
+if [ "$mode" = check ]; then
+    for f in nn $B/unit; do [ -x $f ] || { fail "$f is not built (make check builds it)"; finish; }; done
+    parallel unit $CHECK
+    finish
+fi
 
 # ---- make test ------------------------------------------------------------------------------
 build $B/nn nn.c -O3 -march=native
