@@ -99,7 +99,7 @@ fi
 if [ $have_py = 1 ]; then
     { cat iris_named.csv; echo "6.0,3.0,4.0,1.0,extra"; } >iris4.csv
     "$NN" train --train iris4.csv --label-col last --layers 4-30-4 --epochs 5 --threads 1 --quiet --out n4.bin 2>/dev/null
-    python3 - n4.bin x3.bin <<'EOF'
+    $PY - n4.bin x3.bin <<'EOF'
 import struct, sys, zlib
 b = bytearray(open(sys.argv[1], 'rb').read())
 K = struct.unpack_from('<I', b, 12)[0]
@@ -129,7 +129,7 @@ EOF
         bad "4 outputs, 3 names, --top 4: exit $rc: $(head -c 200 x3.err) $(head -1 x3.out)"
     "$NN" predict x3.bin ifeat.csv --top 4 --format json >x3.json 2>/dev/null
     rc=$?
-    [ $rc = 0 ] && python3 -c 'import json,sys
+    [ $rc = 0 ] && $PY -c 'import json,sys
 for l in open(sys.argv[1]):
     o = json.loads(l); assert len(o["top"]) == 4 and {t["label"] for t in o["top"]} == {"setosa", "versicolor", "virginica", "3"}' x3.json 2>/dev/null &&
         ok "a model with 4 outputs and 3 names: --top 4 --format json is valid, the 4th class \"3\"" || bad "4 outputs, 3 names, json: exit $rc"

@@ -254,6 +254,8 @@ assert a.dtype == np.float64 and a.shape == b.shape and np.allclose(a, b, rtol=1
 " && ok "--format npy: regression values (float64) equal the text output" || bad "--format npy regression"
 expect "--format npy with --top" 2 "--format npy writes one array .*--top is for csv, tsv and json" "$NN" predict csv.bin x_lef4.npy --format npy --top 2
 "$NN" predict csv.bin bad_hlen.npy --format npy >x.npy 2>/dev/null; [ $? = 1 ] && [ ! -s x.npy ] && ok "--format npy writes nothing on an error" || bad "--format npy wrote on error"
+
+# ---- a regression's int8 header measured on NumPy data; a binary model's --probs --format npy ----
 "$NN" train --train x_lef4.npy --train-labels y_f8.npy --epochs 30 --out reg.bin --quiet 2>/dev/null
 "$NN" export reg.bin --c rq.h --int8 --test x_lef4.npy --labels y_f8.npy 2>err
 fr=$(sed -n 's/.*float RMSE \([0-9.]*\), int8 RMSE.*/\1/p' err); er=$("$NN" eval reg.bin x_lef4.npy --labels y_f8.npy | sed -n 's/.*rmse \([0-9.]*\) .*/\1/p;q')

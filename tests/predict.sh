@@ -192,7 +192,7 @@ printf '0.5,0.1,caf\351\n0.6,0.1,caf\351\n' >>names.csv
 cut -d, -f1-2 names.csv >nfeat.csv
 if [ $have_py = 1 ]; then
     "$NN" predict names.bin nfeat.csv --top 6 >n.csv 2>/dev/null
-    python3 -c 'import csv,sys
+    $PY -c 'import csv,sys
 want = {b"a,b", b"say \"hi\"", b"tab\there", b"back\\slash", "naïve".encode(), b"caf\xe9"}
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", errors="surrogateescape", newline="")))
 assert len(rows) == 12 and all(len(r) == 12 and {f.encode("utf-8", "surrogateescape") for f in r[0::2]} == want for r in rows)' n.csv 2>/dev/null &&
@@ -201,7 +201,7 @@ assert len(rows) == 12 and all(len(r) == 12 and {f.encode("utf-8", "surrogateesc
     awk -F'\t' 'NF != 12 { e = 1 } END { exit e || NR != 12 }' n.tsv && grep -q 'tab\\there' n.tsv &&
         ok "predict --top TSV: a tab in a name does not split the field" || bad "TSV names: $(head -1 n.tsv)"
     "$NN" predict names.bin nfeat.csv --top 6 --format json >n.json 2>/dev/null
-    python3 -c 'import json,sys
+    $PY -c 'import json,sys
 for l in open(sys.argv[1], "rb"):
     o = json.loads(l.decode("utf-8"))
     assert {"a,b", "say \"hi\"", "tab\there", "back\\slash", "naïve"} < {t["label"] for t in o["top"]}' n.json 2>/dev/null &&
@@ -227,7 +227,7 @@ if [ $have_py = 0 ]; then
 else
     # 9 classes: the separator, a quote, a tab, a backslash, edge spaces, a
     # semicolon, JSON-looking text, UTF-8, and a byte that is not UTF-8 (Latin-1 e-acute)
-    python3 - <<'EOF'
+    $PY - <<'EOF'
 import random
 names = [b'a,b', b'say "hi"', b'tab\there', b'back\\slash', b' edge ', b'semi;colon', b'{"j":[1]}', 'naïve ü €'.encode(), b'caf\xe9']
 random.seed(3)
@@ -248,7 +248,7 @@ EOF
     "$NN" predict names.bin nf.csv --format tsv --top 9 >t.tsv
     "$NN" predict names.bin nf.csv --format json --top 9 >t.json
     "$NN" predict names.bin nf.csv --format json --probs >p.json
-    python3 - <<'EOF' >py.out 2>&1
+    $PY - <<'EOF' >py.out 2>&1
 import csv, json, re
 names = open('names.list', 'rb').read().split(b'\0')
 utf8 = [n for n in names if n != b'caf\xe9']
