@@ -53,7 +53,7 @@ expect "eval labels beyond outputs" 1 "labels go up to 12" "$NN" eval "$T/xor.bi
 # ---- show -------------------------------------------------------------------------
 # row 0 of the 2x2 fixture is 1 2 / 3 4: column means (0 + 2/3)/2 and (1/3 + 1)/2 of the range
 [ "$("$NN" show "$T/img-images-idx3-ubyte" --ascii)" = "$(printf 'row 0: label 0\n-*')" ] && ok "show --ascii draws the pixels, with the label from beside" || bad "show ascii: $("$NN" show "$T/img-images-idx3-ubyte" --ascii)"
-[ "$("$NN" show "$T/img-images-idx3-ubyte" --index 1 --count 5 --color | grep -o $'\u2580' | wc -l)" = 4 ] && ok "show: Unicode half blocks, two pixels each, rows to the end" || bad "show half blocks"
+[ "$("$NN" show "$T/img-images-idx3-ubyte" --index 1 --count 5 --color | grep -o $'\xe2\x96\x80' | wc -l)" = 4 ] && ok "show: Unicode half blocks, two pixels each, rows to the end" || bad "show half blocks"
 [ "$("$NN" show "$D" --label-col last --index 3 --count 2 --ascii | grep -c '^row')" = 2 ] && ok "show --index --count on CSV" || bad "show csv"
 expect "show past the end" 1 "--index 9 is past the end" "$NN" show "$T/img-images-idx3-ubyte" --index 9
 "$NN" eval "$T/dh.bin" "$D" --label-col last --errors 2 --show --ascii | sed -n '/most confidently wrong/,$p' | awk 'NR>1' | wc -l | grep -qx 10 &&
