@@ -19,9 +19,9 @@
 # On the terminal: the PASS, FAIL and SKIP lines, the log's name, then the
 # last line "N passed, N failed" or "N passed, N failed, K skipped".  All
 # the rest (each script's whole output, compiler messages) is in the log,
-# build/test.log (build/check.log for check, build/asan.log for make asan).  A skip names the Debian
-# package that would make it run; with NN_TEST_NO_SKIP=1 (as .ci/run sets) a
-# skip is a failure.  With SANITIZE=1 (`make asan`) nn and the tests are
+# build/test.log (build/check.log for check, build/asan.log for make asan).
+# A skip names the Debian package that would make it run; with
+# NN_TEST_NO_SKIP=1 (as .ci/run sets) a skip is a failure.  With SANITIZE=1 (`make asan`) nn and the tests are
 # built with -fsanitize=address,undefined, and valgrind and the textbook
 # run, which would take too long under the sanitizers, are left out.
 set -u
