@@ -82,15 +82,16 @@ counted() {
     report "$name" "$B/suite.out" $rc
 }
 
-# parallel NAME...: run the unit tests (NAME unit) and test scripts on ./nn,
-# two at a time, and report each as soon as it is done
+# parallel NN SUFFIX NAME...: run the unit tests (NAME unit) and test scripts
+# on NN, two at a time, and report each as soon as it is done, as NAME SUFFIX
 parallel() {
-    local name
+    local nn=$1 suf=$2 name
+    shift 2
     rm -f "$B"/par-*.out "$B"/par-*.rc
     (
         for name; do
             while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
-            if [ "$name" = unit ]; then set -- $B/unit; else set -- tests/$name.sh ./nn; fi
+            if [ "$name" = unit ]; then set -- $B/unit; else set -- tests/$name.sh "$nn"; fi
             ("$@" >"$B/par-$name.out" 2>&1; echo $? >"$B/par-$name.rc") &
         done
         wait
@@ -100,7 +101,7 @@ parallel() {
         next=()
         for name in "${left[@]}"; do
             if [ -s "$B/par-$name.rc" ]; then
-                report "$name" "$B/par-$name.out" "$(cat "$B/par-$name.rc")"
+                report "$name$suf" "$B/par-$name.out" "$(cat "$B/par-$name.rc")"
             else
                 next+=("$name")
             fi
@@ -132,13 +133,13 @@ finish() {
 }
 
 # the test scripts of make check (longest first, for two at a time); make
-# test runs them and the others
+# test runs them and the others, two at a time too
 CHECK="tables predict csv train cli output cexport eval idx"
-OTHERS="modelfile conv numpy onnx"
+OTHERS="onnx numpy modelfile conv"
 
 if [ "$mode" = check ]; then
     for f in nn $B/unit; do [ -x $f ] || { fail "$f is not built (make check builds it)"; finish; }; done
-    parallel unit $CHECK
+    parallel ./nn "" unit $CHECK
     finish
 fi
 
@@ -203,13 +204,9 @@ else
     fail "make install/uninstall"
 fi
 rm -rf "$inst"
-for s in $CHECK $OTHERS; do
-    counted "$s" tests/$s.sh $B/nn
-done
-# the portable build through the scripts of the command line
-for s in cli csv idx predict eval train modelfile output; do
-    counted "$s portable" tests/$s.sh $B/nn-portable
-done
+# the scripts, two at a time; then the portable build through those of the command line
+parallel $B/nn "" $OTHERS $CHECK
+parallel $B/nn-portable " portable" cli csv idx predict eval train modelfile output
 if [ -z "$SAN" ]; then
     counted "valgrind" tests/valgrind.sh
     counted "textbook" tests/textbook.sh $B/nn
