@@ -83,14 +83,18 @@ counted() {
 }
 
 # parallel NN SUFFIX NAME...: run the unit tests (NAME unit) and test scripts
-# on NN, two at a time, and report each as soon as it is done, as NAME SUFFIX
+# on NN, $JOBS at a time, and report each as soon as it is done, as NAME SUFFIX.
+# Two at a time, but one under the sanitizers: there, output.sh's resumed run
+# into /dev/full, slowed down by the other script, outlasts its 10 s limit.
+JOBS=2
+[ -n "$SAN" ] && JOBS=1
 parallel() {
     local nn=$1 suf=$2 name
     shift 2
     rm -f "$B"/par-*.out "$B"/par-*.rc
     (
         for name; do
-            while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+            while [ "$(jobs -rp | wc -l)" -ge $JOBS ]; do wait -n; done
             if [ "$name" = unit ]; then set -- $B/unit; else set -- tests/$name.sh "$nn"; fi
             ("$@" >"$B/par-$name.out" 2>&1; echo $? >"$B/par-$name.rc") &
         done
