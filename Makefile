@@ -1,7 +1,8 @@
 # nn -- see README.md.
 #   make              build ./nn tuned for this machine (-O3 -march=native)
 #   make PORTABLE=1   build plain C11 that runs anywhere C11 does
-#   make test         every test; ends with "N passed, N failed"
+#   make check        the quick tests (under a minute): unit tests and the scripts that need only cc
+#   make test         every test; ends with "N passed, N failed[, K skipped]" (tests/README.md)
 #   make asan         the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench        the benchmarks (scripts/bench.sh)
 #   make fuzz         fuzz every parser with libFuzzer, FUZZ_SECONDS each (needs clang)
@@ -19,15 +20,29 @@ PREFIX  ?= /usr/local
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = idx csv gzip model args table npy npz
 DESTDIR ?=
+BIN     = nn
 
 nn: nn.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ nn.c $(LDLIBS)
 
-test: nn
-	@tests/run.sh
+# make check: ./nn and build/unit built side by side, then the quick tests two at a time
+check:
+	@$(MAKE) -s --no-print-directory -j2 nn build/unit
+	@tests/run.sh check
+
+build/unit: tests/unit.c nn.c
+	@mkdir -p build
+	$(CC) $(WARN) -Wno-unused-function $(CFLAGS) -o $@ tests/unit.c $(LDLIBS)
+
+# make test builds its own build/nn (warnings are failures there), not ./nn
+test:
+	@tests/run.sh test
 
 asan:
-	@SANITIZE=1 tests/run.sh
+	@SANITIZE=1 tests/run.sh test
+
+print-fuzz-targets:
+	@echo $(FUZZ_TARGETS)
 
 bench: nn
 	@scripts/bench.sh
@@ -45,9 +60,9 @@ fuzz:
 	  grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' build/fuzz/$$t.log; \
 	done
 
-install: nn
+install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 nn $(DESTDIR)$(PREFIX)/bin/nn
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/nn
 	install -m 644 nn.1 $(DESTDIR)$(PREFIX)/share/man/man1/nn.1
 
 uninstall:
@@ -57,4 +72,4 @@ clean:
 	rm -f nn model.bin
 	rm -rf build
 
-.PHONY: test asan bench fuzz install uninstall clean
+.PHONY: check test asan print-fuzz-targets bench fuzz install uninstall clean

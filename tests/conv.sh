@@ -1,12 +1,14 @@
 #!/bin/bash
-# Tests of issue 12 (convolutional networks in the layer spec): the notation
+# Convolutional networks in the layer spec: the notation
 # and its errors, training on real images (data/digits.csv, 8x8), the same
 # model on any thread count and after an interrupted run is resumed,
 # predict/eval/show/info/weights/export on a convolutional model (the
 # exported header against nn itself), the input shape taken from IDX images,
 # and --augment.  Each test checks the answer (values, figures, messages),
 # not only that nn ran.  The gradient check and the kernels are in unit.c.
-# Usage: tests/conv.sh [path/to/nn]   (prints PASS/FAIL lines and a summary)
+# The IDX tests use 600 Fashion-MNIST images (data/, unpacked from
+# dataset-fashion-mnist when data/ lacks them), and are skipped without them.
+# Usage: tests/conv.sh [path/to/nn]   (prints PASS/FAIL/SKIP lines and a summary)
 set -u
 NN=${1:-./nn}
 . "$(dirname "$0")/lib.sh"
@@ -101,7 +103,6 @@ for t in 1 2 3; do "$NN" train $RA --eta 0.01 --epochs 30 --batch 8 --threads $t
 cmp -s t1.bin t2.bin && cmp -s t1.bin t3.bin && ok "threads 1, 2, 3: byte-identical models (dropout, augment, momentum)" || bad "models differ by thread count"
 "$NN" train $RA --epochs 30 --batch 8 --optimizer adam --eta 0.001 --out a1.bin --threads 1 --quiet && "$NN" train $RA --epochs 30 --batch 8 --optimizer adam --eta 0.001 --out a2.bin --threads 2 --quiet &&
     cmp -s a1.bin a2.bin && ok "threads 1 and 2 with adam: byte-identical" || bad "adam models differ by thread count"
-wait_for() { for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 RB="$RA --eta 0.005 --epochs 150 --batch 4"
 "$NN" train $RB --out full.bin --quiet
 "$NN" train $RB --out int.bin --checkpoint ck.bin 2>ilog &
@@ -114,7 +115,7 @@ rc=$?
 
 # ---- the input shape from IDX images ------------------------------------------------------
 # 600 Fashion-MNIST test images and their labels as IDX files of their own
-if [ -f "$top/data/t10k-images-idx3-ubyte" ]; then
+if find_fashion; then
     { printf '\0\0\10\3\0\0\2\130\0\0\0\34\0\0\0\34'; tail -c +17 "$top/data/t10k-images-idx3-ubyte" | head -c $((600 * 784)); } >im.idx
     { printf '\0\0\10\1\0\0\2\130'; tail -c +9 "$top/data/t10k-labels-idx1-ubyte" | head -c 600; } >lb.idx
     "$NN" train --train im.idx --train-labels lb.idx --layers 4c5-mp2-10 --epochs 2 --quiet --out idx.bin 2>err
@@ -128,7 +129,7 @@ if [ -f "$top/data/t10k-images-idx3-ubyte" ]; then
         "$NN" info da.bin | grep -q '^augment shift:2,flip$' && ok "--augment on a dense network of IDX images (the shape from the file); info says it" ||
         bad "augment on a dense IDX net: $(head -c 300 err)"
 else
-    bad "data/t10k-images-idx3-ubyte is missing (scripts/get-data.sh fashion)"
+    skip "conv: the input shape from IDX images" "no Fashion-MNIST in data/ nor in ${NN_FASHION_DIR:-/usr/share/datasets/fashion-mnist}" "$FASHION_HINT"
 fi
 
 # ---- --augment ----------------------------------------------------------------------------
@@ -186,6 +187,8 @@ if [ -s im.idx ]; then
         [ "$(sed -n 2p sl.out | awk '{ print length($0) }')" = 28 ] && ok "show --labels FILE: the labels are read; an IDX image 28 wide" || bad "show --labels: $(head -2 sl.out)"
     { printf '\0\0\10\1\0\0\1\54'; tail -c +9 lb.idx | head -c 300; } >lb-short.idx
     expect "show --labels with too few labels" 1 "300 labels for 600 images" "$NN" show im.idx --labels lb-short.idx
+else
+    skip "conv: IDX images of another shape, show --labels" "no Fashion-MNIST images (see above)" "$FASHION_HINT"
 fi
 
 # ---- model files ---------------------------------------------------------------------------

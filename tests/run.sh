@@ -1,69 +1,161 @@
 #!/bin/bash
-# `make test`: every test of nn, ending with the line "N passed, N failed".
-#   - nn.c builds warning-free under the strict flags with gcc and clang;
-#   - the unit tests (tests/unit.c) with the machine's SIMD kernels, with
-#     AVX2 kernels where the CPU has them, and with plain C;
+# The test driver: tests/run.sh test (`make test`) or tests/run.sh check
+# (`make check`); see tests/README.md.
+#
+# `make test`, everything:
+#   - nn.c builds warning-free under the strict flags (build/nn, the portable
+#     build/nn-portable, and with clang when it is installed);
+#   - the unit tests (tests/unit.c) with the machine's SIMD kernels, with AVX2
+#     kernels where the CPU has them, and with plain C;
 #   - each fault-injected build (NN_FAULT=1..4) must FAIL the gradient check;
-#   - the gzip/DEFLATE tests (tests/gzip.sh);
 #   - the fuzz corpora (tests/fuzz/corpus) replayed under ASan+UBSan;
-#   - the command-line tests (tests/cli.sh) on the default and portable builds;
-#   - the edge tests of issue 9 (tests/edges.sh: one or more per defect) and
-#     the property tests (tests/props.sh: random bad rows, /dev/full for
-#     every output, BOM/CRLF/quotes/NA for every reader, name escaping);
-#   - the tables and regression tests of issue 11 (tests/tables.sh);
-#   - the convolutional network tests of issue 12 (tests/conv.sh);
-#   - the hand-over tests of issue 13 (tests/handover.sh: NumPy in and out
-#     against python3-numpy, ONNX against onnx.checker and ONNX Runtime,
-#     the int8 header against nn, Cortex-M4/M0 builds);
-#   - valgrind memcheck of every command on small data (tests/valgrind.sh);
-#   - T1, the textbook run on Fashion-MNIST (tests/t1.sh).
-# With SANITIZE=1 everything is built with -fsanitize=address,undefined.
+#   - the man page renders without warnings; make install and uninstall;
+#   - every test script, by feature (tests/README.md), on build/nn, and the
+#     command-line scripts on build/nn-portable too.
+# `make check`, the inner loop: the unit tests (build/unit) and the test
+# scripts in $CHECK below, which need no tool beyond a C compiler, on ./nn,
+# two at a time (make builds ./nn and build/unit first); under a minute.
+#
+# On the terminal: the PASS, FAIL and SKIP lines, the log's name, then the
+# last line "N passed, N failed" or "N passed, N failed, K skipped".  All
+# the rest (each script's whole output, compiler messages) is in the log,
+# build/test.log (build/check.log for check, build/asan.log for make asan).
+# A skip names the Debian package that would make it run; with
+# NN_TEST_NO_SKIP=1 (as .ci/run sets) a skip is a failure.  With SANITIZE=1 (`make asan`) nn and the tests are
+# built with -fsanitize=address,undefined, and valgrind and the textbook
+# run, which would take too long under the sanitizers, are left out.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+mode=${1:-test}
 CC=${CC:-cc}
 WARN="-std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes"
 SAN=""
 [ "${SANITIZE:-0}" = 1 ] && SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 B=build
 mkdir -p $B
-P=0 F=0
-pass() { P=$((P + 1)); echo "PASS $*"; }
-fail() { F=$((F + 1)); echo "FAIL $*"; }
+case $mode in
+test) LOG=$B/test.log; [ -n "$SAN" ] && LOG=$B/asan.log ;;
+check) LOG=$B/check.log ;;
+*) echo "usage: tests/run.sh [test|check]" >&2; exit 2 ;;
+esac
+exec 3>&1 >"$LOG" 2>&1 # fd 3: the terminal; the rest: the log
+P=0 F=0 S=0
+say() { echo "$*"; echo "$*" >&3; }
+pass() { P=$((P + 1)); say "PASS $*"; }
+fail() { F=$((F + 1)); say "FAIL $*"; }
+skipped() { # skipped WHAT REASON PACKAGES: as lib.sh's skip
+    if [ "${NN_TEST_NO_SKIP:-0}" = 1 ]; then
+        fail "$1: $2 (install: apt-get install $3) and NN_TEST_NO_SKIP=1 forbids skipping"
+    else
+        S=$((S + 1))
+        say "SKIP $1: $2 (install: apt-get install $3)"
+    fi
+}
 
-# counted NAME CMD...: run a test program whose last line is "...: N passed,
-# M failed"; add its counts (a crash or a missing summary is one failure).
-counted() {
-    local name=$1 out rc line p f
-    shift
-    out=$("$@" 2>&1)
-    rc=$?
-    echo "$out" | grep -v '^PASS'
-    line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
+# report NAME OUT RC: the PASS/FAIL/SKIP lines of a test program's output OUT
+# to the terminal, the whole of it to the log, and its closing line "...: N
+# passed, M failed[, K skipped]" added up (a crash or a missing summary is a
+# failure, and so is a non-zero exit with no failure counted)
+report() {
+    local name=$1 out=$2 rc=$3 line p f s
+    grep -E '^(PASS|FAIL|SKIP) ' "$out" >&3
+    echo "---- $name (exit $rc)"
+    cat "$out"
+    line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
     p=$(echo "$line" | sed -n 's/.* \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
     f=$(echo "$line" | sed -n 's/.* \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+    s=$(echo "$line" | sed -n 's/.* failed, \([0-9]*\) skipped.*/\1/p')
     if [ -z "$p" ]; then
-        fail "$name: no summary (exit $rc)"
+        fail "$name: no summary (exit $rc); see $LOG"
         return
     fi
     [ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
-    P=$((P + p)) F=$((F + f))
+    P=$((P + p)) F=$((F + f)) S=$((S + ${s:-0}))
 }
 
-build() { # build OUT FLAGS... (nn.c or a test); a warning is a failure
+# counted NAME CMD...: run a test program now, then report it
+counted() {
+    local name=$1 rc
+    shift
+    "$@" >"$B/suite.out" 2>&1
+    rc=$?
+    report "$name" "$B/suite.out" $rc
+}
+
+# parallel NN SUFFIX NAME...: run the unit tests (NAME unit) and test scripts
+# on NN, $JOBS at a time, and report each as soon as it is done, as NAME SUFFIX.
+# Two at a time, but one under the sanitizers: there, output.sh's resumed run
+# into /dev/full, slowed down by the other script, outlasts its 10 s limit.
+JOBS=2
+[ -n "$SAN" ] && JOBS=1
+parallel() {
+    local nn=$1 suf=$2 name
+    shift 2
+    rm -f "$B"/par-*.out "$B"/par-*.rc
+    (
+        for name; do
+            while [ "$(jobs -rp | wc -l)" -ge $JOBS ]; do wait -n; done
+            if [ "$name" = unit ]; then set -- $B/unit; else set -- tests/$name.sh "$nn"; fi
+            ("$@" >"$B/par-$name.out" 2>&1; echo $? >"$B/par-$name.rc") &
+        done
+        wait
+    ) &
+    local left=("$@") next
+    while [ ${#left[@]} != 0 ]; do
+        next=()
+        for name in "${left[@]}"; do
+            if [ -s "$B/par-$name.rc" ]; then
+                report "$name$suf" "$B/par-$name.out" "$(cat "$B/par-$name.rc")"
+            else
+                next+=("$name")
+            fi
+        done
+        left=("${next[@]}")
+        [ ${#left[@]} = 0 ] || sleep 0.2
+    done
+    wait
+}
+
+build() { # build OUT SRC FLAGS... (nn.c or a test); a warning is a failure
     local out=$1 src=$2
     shift 2
     if $CC $WARN "$@" $SAN -o "$out" "$src" -lm -lpthread 2>$B/warn; then
+        cat $B/warn
         if [ -s $B/warn ]; then fail "build $out: $(head -c 400 $B/warn)"; else pass "build $out ($*)"; fi
     else
+        cat $B/warn
         fail "build $out: $(head -c 600 $B/warn)"
         return 1
     fi
 }
 
+finish() {
+    say "the whole output: $LOG"
+    if [ "$S" != 0 ]; then say "$P passed, $F failed, $S skipped"; else say "$P passed, $F failed"; fi
+    [ "$F" = 0 ]
+    exit
+}
+
+# the test scripts of make check (longest first, for two at a time); make
+# test runs them and the others, two at a time too
+CHECK="tables predict csv train cli output cexport eval idx"
+OTHERS="onnx numpy modelfile conv"
+
+if [ "$mode" = check ]; then
+    for f in nn $B/unit; do [ -x $f ] || { fail "$f is not built (make check builds it)"; finish; }; done
+    parallel ./nn "" unit $CHECK
+    finish
+fi
+
+# ---- make test ------------------------------------------------------------------------------
 build $B/nn nn.c -O3 -march=native
 build $B/nn-portable nn.c -O2
-if command -v clang >/dev/null && [ -z "$SAN" ]; then
+if [ -n "$SAN" ]; then
+    : # the clang build is a check of warnings, made without the sanitizers only
+elif command -v clang >/dev/null; then
     CC=clang build $B/nn-clang nn.c -O2 -march=native
+else
+    skipped "build with clang" "clang is not installed" "clang"
 fi
 UW="-Wno-unused-function"
 build $B/unit tests/unit.c $UW -O3 -march=native && counted "unit native" $B/unit
@@ -84,8 +176,11 @@ for f in 1 2 3 4; do
     fi
 done
 build $B/gunzip_tool tests/gunzip_tool.c $UW -O3 -march=native && counted "gzip" tests/gzip.sh $B/gunzip_tool $B/nn
-# the fuzz corpora, replayed under ASan+UBSan (plain programs, no libFuzzer)
-for t in idx csv gzip model args table npy npz; do
+# the fuzz corpora, replayed under ASan+UBSan (plain programs, no libFuzzer);
+# the targets are the Makefile's FUZZ_TARGETS
+targets=$(make -s --no-print-directory print-fuzz-targets)
+[ -n "$targets" ] || fail "make print-fuzz-targets printed no fuzz targets"
+for t in $targets; do
     if $CC -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Wno-unused-function \
         -o $B/replay-$t tests/fuzz/fuzz_$t.c -lm -lpthread 2>$B/warn; then
         if out=$($B/replay-$t tests/fuzz/corpus/$t 2>&1) && ! echo "$out" | grep -q 'runtime error\|AddressSanitizer'; then
@@ -102,10 +197,10 @@ if command -v man >/dev/null; then
     w=$(MANWIDTH=80 man --warnings -l nn.1 2>&1 >/dev/null)
     [ -z "$w" ] && MANWIDTH=80 man -l nn.1 2>/dev/null | grep -q -- '--checkpoint' && pass "man -l nn.1 renders without warnings" || fail "man page: $w"
 else
-    fail "man is not installed (apt-get install man-db)"
+    skipped "man -l nn.1 renders without warnings" "man is not installed" "man-db"
 fi
 inst=$(mktemp -d)
-if make -s install PREFIX=/usr/local DESTDIR="$inst" >/dev/null 2>&1 && [ -x "$inst/usr/local/bin/nn" ] &&
+if make -s install BIN=$B/nn PREFIX=/usr/local DESTDIR="$inst" >/dev/null 2>&1 && [ -x "$inst/usr/local/bin/nn" ] &&
     [ -f "$inst/usr/local/share/man/man1/nn.1" ] && "$inst/usr/local/bin/nn" --version >/dev/null &&
     make -s uninstall PREFIX=/usr/local DESTDIR="$inst" >/dev/null 2>&1 && [ ! -e "$inst/usr/local/bin/nn" ]; then
     pass "make install and uninstall with PREFIX and DESTDIR"
@@ -113,16 +208,11 @@ else
     fail "make install/uninstall"
 fi
 rm -rf "$inst"
-counted "cli" tests/cli.sh $B/nn
-counted "cli portable" tests/cli.sh $B/nn-portable
-counted "edges" tests/edges.sh $B/nn
-counted "props" tests/props.sh $B/nn
-counted "tables" tests/tables.sh $B/nn
-counted "conv" tests/conv.sh $B/nn
-counted "handover" tests/handover.sh $B/nn
+# the scripts, two at a time; then the portable build through those of the command line
+parallel $B/nn "" $OTHERS $CHECK
+parallel $B/nn-portable " portable" cli csv idx predict eval train modelfile output
 if [ -z "$SAN" ]; then
     counted "valgrind" tests/valgrind.sh
-    counted "T1" tests/t1.sh $B/nn
+    counted "textbook" tests/textbook.sh $B/nn
 fi
-echo "$P passed, $F failed"
-[ "$F" = 0 ]
+finish

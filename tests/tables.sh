@@ -1,17 +1,20 @@
 #!/bin/bash
-# Tests of issue 11 (regression and real tables): targets by name, a
-# categorical column, missing values, the table defaults on data/cars.csv,
-# predict/eval in the data's units, the exported header against nn itself,
-# --folds reproduced by hand, and the errors for bad input.  Each test checks
-# the answer (values, figures, messages), not only that nn ran.
-# Usage: tests/tables.sh [path/to/nn]   (prints PASS/FAIL lines and a summary)
+# Tables and regression: targets and label columns by name, categorical
+# columns one-hot encoded, missing values (every spelling) and unseen
+# categories, the table defaults on data/cars.csv, predict/eval in the data's
+# units, several targets, --log, SIGINT and resume of a regression, --folds
+# reproduced by hand, headers told from rows (case, extra columns, pandas'
+# index, decimal commas, a header through a pipe), the exported C header of a
+# table model against nn itself, and the errors for bad input.  Each test
+# checks the answer (values, figures, messages), not only that nn ran.
+# Usage: tests/tables.sh [path/to/nn]   (prints PASS/FAIL/SKIP lines and a summary)
 set -u
 NN=${1:-./nn}
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 CARS=$top/data/cars.csv
 
-# the split of issue 11: rows without a target dropped, every 5th remaining row is a test row
+# the split: rows without a target dropped, every 5th remaining row is a test row
 awk -F, 'NR == 1 { print > "ctr.csv"; print > "cte.csv"; next } $2 == "" { next }
          { k++; print > (k % 5 == 0 ? "cte.csv" : "ctr.csv") }' "$CARS"
 
@@ -68,7 +71,6 @@ else
 fi
 
 # ---- a regression run: --log, SIGINT, checkpoint and resume --------------------------------
-wait_for() { for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 RA="--train lintr.csv --target price --ignore id --layers 2-300relu-200tanh-1linear --batch 2 --val 50 --epochs 150 --threads 1"
 "$NN" train $RA --out full.bin --quiet --log rlog.csv
 head -1 rlog.csv | grep -qx "epoch,train_cost,train_r2,validation_r2,test_r2,eta,seconds" && [ "$(wc -l <rlog.csv)" -gt 2 ] &&
@@ -220,121 +222,121 @@ awk -F, 'BEGIN { OFS = "," } NR == 1 { print "", $0; next } { print NR - 2, $0 }
 "$NN" train --train pandas.csv --target Miles_per_Gallon --ignore 1,Name --epochs 5 --quiet --out pd.bin 2>err &&
     "$NN" info pd.bin | grep -qE '^ +1 +\(empty name\) +ignored$' && ok "pandas' unnamed index column: --ignore 1" || bad "pandas index: $(head -c 200 err) $("$NN" info pd.bin 2>&1 | grep -m1 '^  1')"
 
-# ---- the new-user pass on this feature (11.npN: /tmp/nup-report.md's defects) ---------------
-# 1: a quoted number is a number in a table too
+# ---- quoted numbers, headers told from rows, decimal commas, column numbers and names ---------
+# a quoted number is a number in a table too
 printf '"a","b","y"\n"1","2","3"\n"2","3","5"\n"3","1","4"\n"4","4","8"\n' >q.csv
 printf 'a,b,y\n1,2,3\n2,3,5\n3,1,4\n4,4,8\n' >u.csv
 "$NN" train --train q.csv --target y --val 0 --epochs 5 --quiet --out q.bin 2>err &&
     "$NN" train --train u.csv --target y --val 0 --epochs 5 --quiet --out u.bin && cmp -s q.bin u.bin &&
-    ok "11.np1 quoted numbers in a table are numbers: the same model as unquoted" || bad "11.np1 quoted numbers: $(head -c 200 err)"
-# 2: a header with a name in another case, or an extra column, is a header, never a row
+    ok "quoted numbers in a table are numbers: the same model as unquoted" || bad "quoted numbers: $(head -c 200 err)"
+# a header with a name in another case, or an extra column, is a header, never a row
 awk 'BEGIN { srand(3); print "colour,size,y"; split("red green blue", C, " "); split("S M L", S, " ")
              for (i = 0; i < 200; i++) { c = int(rand() * 3); s = int(rand() * 3); printf "%s,%s,%d\n", C[c + 1], S[s + 1], 10 * c + s + 1 } }' >cs.csv
 "$NN" train --train cs.csv --target y --quiet --out cs.bin
 printf 'colour,size\nred,S\nblue,L\n' | "$NN" predict cs.bin - >c0.out 2>/dev/null
-expect "11.np2 a header with a name in another case is an error naming both" 1 "no column 'colour' in the header, which has 'Colour'" \
+expect "a header with a name in another case is an error naming both" 1 "no column 'colour' in the header, which has 'Colour'" \
     sh -c "printf 'Colour,size\nred,S\n' | '$NN' predict cs.bin -"
 printf 'size,colour,note\nS,red,a\nL,blue,b\n' | "$NN" predict cs.bin - >c1.out 2>err
 cmp -s c0.out c1.out && grep -qF "column 'note' not among the model's; ignored" err &&
-    ok "11.np2 an extra column: a notice, and the same answers by name" || bad "11.np2 extra column: $(cat c1.out | tr '\n' ' ') $(head -c 200 err)"
+    ok "an extra column: a notice, and the same answers by name" || bad "extra column: $(cat c1.out | tr '\n' ' ') $(head -c 200 err)"
 printf 'red,S\nblue,L\n' | "$NN" predict cs.bin - >c2.out 2>/dev/null
-cmp -s c0.out c2.out && ok "11.np2 rows of categories without a header are rows" || bad "11.np2 headerless categories: $(cat c2.out | tr '\n' ' ')"
-# 3: the header alone first through a pipe; a header and no rows
+cmp -s c0.out c2.out && ok "rows of categories without a header are rows" || bad "headerless categories: $(cat c2.out | tr '\n' ' ')"
+# the header alone first through a pipe; a header and no rows
 (printf 'colour,size\n'; sleep 1; printf 'red,S\nblue,L\n') | "$NN" predict cs.bin - >c3.out 2>err
-cmp -s c0.out c3.out && ok "11.np3 a header arriving before its rows through a pipe" || bad "11.np3 header first: $(head -c 200 err)"
-quiet_ok=1 expect "11.np3 a header and no rows: nothing printed, exit 0" 0 "" sh -c "printf 'colour,size\n' | '$NN' predict cs.bin -"
-# 4: decimal commas are not categories
+cmp -s c0.out c3.out && ok "a header arriving before its rows through a pipe" || bad "header first: $(head -c 200 err)"
+quiet_ok=1 expect "a header and no rows: nothing printed, exit 0" 0 "" sh -c "printf 'colour,size\n' | '$NN' predict cs.bin -"
+# decimal commas are not categories
 printf 'x;y\n1,5;3\n2,5;5\n1,5;3\n3,5;7\n2,5;5\n' >dc.csv
-expect "11.np4 decimal commas in a table: the hint, not categories" 1 "dc.csv:2: column 'x': '1,5' is not a number \(a decimal comma" "$NN" train --train dc.csv --target y --out dc.bin
+expect "decimal commas in a table: the hint, not categories" 1 "dc.csv:2: column 'x': '1,5' is not a number \(a decimal comma" "$NN" train --train dc.csv --target y --out dc.bin
 tail -n +2 "$top/data/iris.csv" | tr , ';' | sed 's/\./,/g' >eu.csv
-expect "11.np4 a file of decimal commas: line 1 is data, and the hint" 1 "eu.csv:1: column 1: '5,1' is not a number \(a decimal comma" "$NN" train --train eu.csv --label-col last --out eu.bin
-# 5: a number is a column's position, said when a header names another column so
+expect "a file of decimal commas: line 1 is data, and the hint" 1 "eu.csv:1: column 1: '5,1' is not a number \(a decimal comma" "$NN" train --train eu.csv --label-col last --out eu.bin
+# a number is a column's position, said when a header names another column so
 awk 'BEGIN { srand(12); print ",0,1,2,3"; for (i = 0; i < 100; i++) { a = rand(); b = rand(); printf "%d,%.4f,%.4f,%.4f,%.4f\n", i, a, b, rand(), a + 2 * b } }' >arr.csv
 "$NN" train --train arr.csv --target 5 --ignore 1 --epochs 2 --out arr.bin 2>err
 "$NN" info arr.bin >info.out
 grep -qE '^ +1 +\(empty name\) +ignored$' info.out && grep -qE "^ +5 +3 +target" info.out && grep -qF -- "--ignore 1 is column 1; the column named '1' is column 3" err &&
-    ok "11.np5 numbers are positions (pandas' 0, 1, 2 names too), and nn says which column a number took" || bad "11.np5: $(head -c 300 err) $(grep -A5 '^table' info.out | tr '\n' ' ')"
+    ok "numbers are positions (pandas' 0, 1, 2 names too), and nn says which column a number took" || bad "numbers are positions: $(head -c 300 err) $(grep -A5 '^table' info.out | tr '\n' ' ')"
 "$NN" train --train arr.csv --target 5 --epochs 2 --out arr2.bin 2>err
-grep -qF "column '' counts 0, 1, 2 ... 99 like a row index; if it is one, give --ignore 1" err && ok "11.np18 pandas' index column left in: a warning" ||
-    bad "11.np18 index warning: $(head -c 300 err)"
-# 6: duplicate header names
+grep -qF "column '' counts 0, 1, 2 ... 99 like a row index; if it is one, give --ignore 1" err && ok "pandas' index column left in: a warning" ||
+    bad "index warning: $(head -c 300 err)"
+# duplicate header names
 printf 'x,x,y\n1,2,3\n2,3,5\n3,1,4\n' >dup.csv
-expect "11.np6 duplicate header names are refused at training" 1 "the header names columns 1 and 2 both 'x'" "$NN" train --train dup.csv --target y --out dup.bin
-# 7: several targets: the headline RMSE is the mean, and said so
+expect "duplicate header names are refused at training" 1 "the header names columns 1 and 2 both 'x'" "$NN" train --train dup.csv --target y --out dup.bin
+# several targets: the headline RMSE is the mean, and said so
 awk -F, 'BEGIN { OFS = "," } NR == 1 { print $0, "half"; next } { print $0, $4 / 2 }' linte.csv >twote.csv
-"$NN" eval two.bin twote.csv 2>/dev/null | head -1 | grep -q "(means over the targets, 200 rows)" && ok "11.np7 two targets: eval's headline says its figures are means" ||
-    bad "11.np7 headline: $("$NN" eval two.bin twote.csv 2>&1 | head -1)"
-# 8: --errors names the file's line, dropped rows or not
+"$NN" eval two.bin twote.csv 2>/dev/null | head -1 | grep -q "(means over the targets, 200 rows)" && ok "two targets: eval's headline says its figures are means" ||
+    bad "headline: $("$NN" eval two.bin twote.csv 2>&1 | head -1)"
+# --errors names the file's line, dropped rows or not
 awk 'BEGIN { srand(4); print "a,y"; for (i = 0; i < 50; i++) { a = rand(); printf "%.4f,%s\n", a, (i < 10 ? "NA" : sprintf("%.4f", 2 * a + (i == 30 ? 5 : 0)))} }' >e.csv
 "$NN" train --train e.csv --target y --val 0 --epochs 300 --quiet --out e.bin
-"$NN" eval e.bin e.csv --errors 1 2>/dev/null | grep -A1 '^line' | tail -1 | grep -qE '^32 ' && ok "11.np8 --errors: the outlier's file line (32), dropped rows and all" ||
-    bad "11.np8: $("$NN" eval e.bin e.csv --errors 1 2>/dev/null | grep -A1 '^line' | tr '\n' ' ')"
-# 9: every unseen category, and the rows they are in
+"$NN" eval e.bin e.csv --errors 1 2>/dev/null | grep -A1 '^line' | tail -1 | grep -qE '^32 ' && ok "--errors: the outlier's file line (32), dropped rows and all" ||
+    bad "--errors: $("$NN" eval e.bin e.csv --errors 1 2>/dev/null | grep -A1 '^line' | tr '\n' ' ')"
+# every unseen category, and the rows they are in
 printf 'colour,size\nzz,S\nqq,L\nzz,M\nred,S\n' | "$NN" predict cs.bin - >/dev/null 2>err
 grep -qF "3 rows with a category not seen in training (its one-hot inputs are all 0): 'zz' in column 'colour', 'qq' in column 'colour'" err &&
-    ok "11.np9 unseen categories: each named, with the rows counted" || bad "11.np9: $(head -c 300 err)"
-# 10: a constant target: a warning; R^2 0, never -inf or nan
+    ok "unseen categories: each named, with the rows counted" || bad "unseen categories: $(head -c 300 err)"
+# a constant target: a warning; R^2 0, never -inf or nan
 awk 'BEGIN { srand(1); print "a,b,y"; for (i = 0; i < 100; i++) printf "%.3f,%.3f,5\n", rand(), rand() }' >k.csv
 "$NN" train --train k.csv --target y --epochs 20 --out k.bin 2>err
 grep -qF "every training value of target 'y' is 5: a constant" err && ! grep -qiE 'nan|inf' err && "$NN" eval k.bin k.csv | head -1 | grep -qE '^r2 (0|1)\.0000' &&
-    ok "11.np10 a constant target: a warning, and R^2 by scikit-learn's convention" || bad "11.np10: $(grep -v '^epoch' err | head -c 300) $("$NN" eval k.bin k.csv | head -1)"
-# 11: '#' in a table's rows is data
+    ok "a constant target: a warning, and R^2 by scikit-learn's convention" || bad "a constant target: $(grep -v '^epoch' err | head -c 300) $("$NN" eval k.bin k.csv | head -1)"
+# '#' in a table's rows is data
 awk 'BEGIN { srand(3); print "name,x,y"; for (i = 0; i < 100; i++) { x = rand(); printf "item %d,%.3f,%.3f\n", i, x, 2 * x } }' >h.csv
 "$NN" train --train h.csv --target y --ignore name --quiet --out h.bin
-[ "$(printf 'name,x\nfirst,0.1\n#2 best seller,0.2\nthird,0.3\n' | "$NN" predict h.bin - | wc -l)" = 3 ] && ok "11.np11 a row starting with '#' in a table is a row" || bad "11.np11 '#' rows dropped"
-# 12: the column's number when its name is empty; a name asked of a file whose line 1 is data
+[ "$(printf 'name,x\nfirst,0.1\n#2 best seller,0.2\nthird,0.3\n' | "$NN" predict h.bin - | wc -l)" = 3 ] && ok "a row starting with '#' in a table is a row" || bad "'#' rows dropped"
+# the column's number when its name is empty; a name asked of a file whose line 1 is data
 printf 'a,b,y,\n1,2,3,\n2,3,5,\n3,1,4,\n' >t.csv
-expect "11.np12 an empty-named column: --ignore by number" 1 "give --ignore 4$" "$NN" train --train t.csv --target y --out t.bin
+expect "an empty-named column: --ignore by number" 1 "give --ignore 4$" "$NN" train --train t.csv --target y --out t.bin
 printf '2019,2020,y\n1,2,3\n' >yr.csv
-expect "11.np12 a name when line 1 was not taken as a header: says so" 1 "line 1 was not taken as a header.*--header yes" "$NN" train --train yr.csv --target y --out yr.bin
-# 13: a name with a comma, quoted
+expect "a name when line 1 was not taken as a header: says so" 1 "line 1 was not taken as a header.*--header yes" "$NN" train --train yr.csv --target y --out yr.bin
+# a name with a comma, quoted
 awk 'BEGIN { srand(4); print "\"price, USD\",\"size, m2\",city"; for (i = 0; i < 50; i++) { a = rand() * 100; printf "%.2f,%.2f,c%d\n", a * 30, a, i % 3 } }' >n.csv
 "$NN" train --train n.csv --target '"price, USD"' --epochs 2 --quiet --out n.bin && "$NN" info n.bin | grep -qE '^ +1 +price, USD +target' &&
-    ok "11.np13 --target '\"price, USD\"': a name with a comma, quoted" || bad "11.np13 quoted name"
-# 14: the header of a table without numbers compiles with -Werror; --missing error is kept
+    ok "--target '\"price, USD\"': a name with a comma, quoted" || bad "quoted name"
+# the header of a table without numbers compiles with -Werror; --missing error is kept
 "$NN" export cs.bin --c cs.h
 printf '#include <stdio.h>\n#include "cs.h"\nint main(void) { const char *r[3] = {"blue", "L", NULL}; float o[1]; nn_predict_fields(r, o); printf("%%.9g\\n", (double)o[0]); return 0; }\n' >use.c
 if cc -std=c99 -Wall -Wextra -Werror -o use use.c -lm 2>cc.err; then
-    awk -v a="$(./use)" -v b="$(sed -n 2p c0.out)" 'BEGIN { exit !((a - b)^2 < (1e-5 * b)^2) }' && ok "11.np14 a header of categories only compiles under -Werror and agrees" || bad "11.np14 header answer $(./use) vs $(sed -n 2p c0.out)"
+    awk -v a="$(./use)" -v b="$(sed -n 2p c0.out)" 'BEGIN { exit !((a - b)^2 < (1e-5 * b)^2) }' && ok "a header of categories only compiles under -Werror and agrees" || bad "header answer $(./use) vs $(sed -n 2p c0.out)"
 else
-    bad "11.np14 header: $(head -c 300 cc.err)"
+    bad "header: $(head -c 300 cc.err)"
 fi
-# 15: --label-col with a table model says it does nothing
+# --label-col with a table model says it does nothing
 "$NN" predict cars.bin cte.csv --label-col first >/dev/null 2>err
-grep -qF -- "--label-col has no effect" err && ok "11.np15 --label-col with a table model: a warning" || bad "11.np15: $(head -c 200 err)"
-# 16: a value too large for the scaling is an error, not "nan"
+grep -qF -- "--label-col has no effect" err && ok "--label-col with a table model: a warning" || bad "--label-col with a table model: $(head -c 200 err)"
+# a value too large for the scaling is an error, not "nan"
 "$NN" train --train lintr.csv --target price --ignore id --val 0 --epochs 5 --quiet --out big.bin
 printf 'id,x1,x2\n1,0.5,0.5\n2,3e38,3e38\n' | "$NN" predict big.bin - --format json >big.out 2>err
 rc=$?
 [ $rc = 1 ] && [ "$(wc -l <big.out)" = 1 ] && ! grep -q nan big.out && grep -qF "(stdin):3: the row's values give an output that is not a finite number" err &&
-    ok "11.np16 3e38: the row before answered, then an error naming the line" || bad "11.np16: exit $rc $(cat big.out) $(head -c 200 err)"
-# 17: a target finer than single precision: a warning
+    ok "3e38: the row before answered, then an error naming the line" || bad "3e38: exit $rc $(cat big.out) $(head -c 200 err)"
+# a target finer than single precision: a warning
 awk 'BEGIN { print "x,t"; for (i = 0; i < 100; i++) printf "%d,%d\n", i, 1700000000 + i }' >ts.csv
 "$NN" train --train ts.csv --target t --epochs 2 --out ts.bin 2>err
-grep -qF "finer than single precision" err && ok "11.np17 a target finer than float precision: a warning" || bad "11.np17: $(grep -v '^epoch' err | head -c 300)"
-# 18: a header and no rows, at training
+grep -qF "finer than single precision" err && ok "a target finer than float precision: a warning" || bad "a target finer than float precision: $(grep -v '^epoch' err | head -c 300)"
+# a header and no rows, at training
 head -1 "$CARS" >hdr.csv
-expect "11.np18 a header and no rows at training: 'no data rows'" 1 "hdr.csv: no data rows" "$NN" train --train hdr.csv --target Miles_per_Gallon --ignore Name --out h.bin
+expect "a header and no rows at training: 'no data rows'" 1 "hdr.csv: no data rows" "$NN" train --train hdr.csv --target Miles_per_Gallon --ignore Name --out h.bin
 
-# ---- a second new-user pass (11.nqN: /tmp/nup2-report.md's defects) --------------------------
+# ---- rows that look like headers, tiny and huge values, the header's input checks, folds -------
 printf 'name,x\n#1 best seller,0.1\nsecond,0.2\nthird,0.3\n' | "$NN" predict h.bin - >n1.out 2>/dev/null
-[ "$(wc -l <n1.out)" = 3 ] && ok "11.nq1 a '#' row just after a table's header is a row" || bad "11.nq1: $(wc -l <n1.out) answers for 3 rows"
+[ "$(wc -l <n1.out)" = 3 ] && ok "a '#' row just after a table's header is a row" || bad "a '#' row just after a table's header is a row: $(wc -l <n1.out) answers for 3 rows"
 awk 'BEGIN { srand(2); print "a,b,y"; for (i = 0; i < 300; i++) { a = rand(); b = rand(); printf "%.6g,%.4f,%.5f\n", 1e-7 * a, b, 3 * a + b } }' >fs.csv
 "$NN" train --train fs.csv --target y --val 0 --epochs 200 --quiet --out fs.bin
-"$NN" eval fs.bin fs.csv | head -1 | grep -qE '^r2 (0\.99|1\.00)' && ok "11.nq2 a feature of spread 1e-7 is standardised, not dropped" || bad "11.nq2: $("$NN" eval fs.bin fs.csv | head -1)"
+"$NN" eval fs.bin fs.csv | head -1 | grep -qE '^r2 (0\.99|1\.00)' && ok "a feature of spread 1e-7 is standardised, not dropped" || bad "a feature of spread 1e-7 is standardised, not dropped: $("$NN" eval fs.bin fs.csv | head -1)"
 awk 'BEGIN { srand(2); print "a,y"; for (i = 0; i < 200; i++) { a = rand(); printf "%.4f,%.6g\n", a, 1e-30 * (a + 0.5) } }' >sc.csv
 "$NN" train --train sc.csv --target y --val 0 --epochs 300 --quiet --out sc.bin && "$NN" eval sc.bin sc.csv | head -1 | grep -qE '^r2 (0\.99|1\.00)' &&
-    ok "11.nq3 a target of size 1e-30 keeps its real deviation" || bad "11.nq3: $("$NN" eval sc.bin sc.csv 2>&1 | head -1)"
+    ok "a target of size 1e-30 keeps its real deviation" || bad "a target of size 1e-30 keeps its real deviation: $("$NN" eval sc.bin sc.csv 2>&1 | head -1)"
 printf '5,0,1,2\n6,1,0.5,0.5\n' | "$NN" predict arr.bin - >n4.out 2>/dev/null
-[ "$(wc -l <n4.out)" = 2 ] && ok "11.nq4 rows whose numbers equal pandas' column names are rows" || bad "11.nq4 numbers: $(wc -l <n4.out) answers for 2 rows"
+[ "$(wc -l <n4.out)" = 2 ] && ok "rows whose numbers equal pandas' column names are rows" || bad "numbers: $(wc -l <n4.out) answers for 2 rows"
 printf 'purple,S\nblue,L\n' | "$NN" predict cs.bin - >n4b.out 2>err
-[ "$(wc -l <n4b.out)" = 2 ] && grep -qF "'purple' in column 'colour'" err && ok "11.nq4 a first row with an unseen category is a row, and warned" || bad "11.nq4 unseen first: $(head -c 200 err)"
+[ "$(wc -l <n4b.out)" = 2 ] && grep -qF "'purple' in column 'colour'" err && ok "a first row with an unseen category is a row, and warned" || bad "unseen first: $(head -c 200 err)"
 printf 'colr,sz\nblue,L\n' | "$NN" predict cs.bin - >/dev/null 2>err
-grep -qF "no column 'colour' in the header" err && ok "11.nq4 a misspelt header of a categories model is a header, reported" || bad "11.nq4 misspelt: $(head -c 200 err)"
+grep -qF "no column 'colour' in the header" err && ok "a misspelt header of a categories model is a header, reported" || bad "misspelt: $(head -c 200 err)"
 printf 'name,x\nfirst;second;third,0.1\nplain,0.3\n' | "$NN" predict h.bin - >n5.out 2>err
-[ "$(wc -l <n5.out)" = 2 ] && ok "11.nq5 the separator is the header's, not the first row's" || bad "11.nq5: $(head -c 200 err)"
+[ "$(wc -l <n5.out)" = 2 ] && ok "the separator is the header's, not the first row's" || bad "the separator is the header's, not the first row's: $(head -c 200 err)"
 printf 'Preis;Menge;Umsatz\n1,5;2;3\n2;3;6\n2,25;4;9\n3;1;3\n' >de.csv
-expect "11.nq6 decimal commas beside whole numbers: the hint" 1 "de.csv:2: column 'Preis': '1,5' is not a number \(a decimal comma" "$NN" train --train de.csv --target Umsatz --out de.bin
+expect "decimal commas beside whole numbers: the hint" 1 "de.csv:2: column 'Preis': '1,5' is not a number \(a decimal comma" "$NN" train --train de.csv --target Umsatz --out de.bin
 "$NN" export lin.bin --c lin.h
 printf '%s\n' '#include <stdio.h>' '#include "lin.h"' 'int main(void)' '{' \
     '    static const char *const v[] = {"0.5", "0x10", "inf", "1e39", "nAn", "3e38", "-.5e-1"};' \
@@ -342,41 +344,41 @@ printf '%s\n' '#include <stdio.h>' '#include "lin.h"' 'int main(void)' '{' \
     '    for (int i = 0; i < 7; i++) {' '        const char *f[4] = {NULL, v[i], "0.5", NULL};' \
     '        printf("%d\n", nn_predict_fields(f, out));' '    }' '    return 0;' '}' >uselin.c
 if cc -std=c99 -Wall -Wextra -Werror -o uselin uselin.c -lm 2>cc.err && [ "$(./uselin | tr '\n' ' ')" = "0 -1 -1 -1 -1 -1 0 " ]; then
-    ok "11.nq7/8 a table model's header: only nn_predict used compiles under -Werror; hex, inf, 1e39, nAn, 3e38 refused as nn refuses them"
+    ok "a table model's header: only nn_predict used compiles under -Werror; hex, inf, 1e39, nAn, 3e38 refused as nn refuses them"
 else
-    bad "11.nq7/8 header: $(head -c 200 cc.err) $(./uselin 2>/dev/null | tr '\n' ' ')"
+    bad "header: $(head -c 200 cc.err) $(./uselin 2>/dev/null | tr '\n' ' ')"
 fi
 awk 'BEGIN { srand(5); print "c,x,y"; for (i = 0; i < 100; i++) { x = rand(); c = (i % 2 ? "a" : "b"); printf "%s,%.3f,%.3f\n", c, x, x + (c == "a") } }' >c.csv
 "$NN" train --train c.csv --target y --quiet --out c.bin
 printf 'c,x\nNA,0.5\n?,0.5\n' | "$NN" predict c.bin - >/dev/null 2>err
 grep -qF "2 rows with a category not seen in training (its one-hot inputs are all 0): a missing value in column 'c'" err && ! grep -q '\.\.\.' err &&
-    ok "11.nq9 a missing category unseen in training is called a missing value" || bad "11.nq9: $(head -c 200 err)"
+    ok "a missing category unseen in training is called a missing value" || bad "a missing category unseen in training: $(head -c 200 err)"
 awk 'BEGIN { srand(1); print "id,x,y"; for (i = 1; i <= 50; i++) { x = rand(); printf "%d,%.3f,%.3f\n", i, x, 2 * x } }' >idx1.csv
 "$NN" train --train idx1.csv --target y --epochs 1 --out i.bin 2>err
-grep -qF "column 'id' counts 1, 2, 3 ... 50 like a row index" err && ok "11.nq11 an index from 1: counts 1, 2, 3" || bad "11.nq11: $(grep index err)"
-expect "11.nq12 a named label column of fractions: its column number" 1 "ctr.csv:3: column 7: label 11.5 is not a whole number" "$NN" train --train ctr.csv --label-col Acceleration --ignore Name --out acc.bin
+grep -qF "column 'id' counts 1, 2, 3 ... 50 like a row index" err && ok "an index from 1: counts 1, 2, 3" || bad "an index from 1: $(grep index err)"
+expect "a named label column of fractions: its column number" 1 "ctr.csv:3: column 7: label 11.5 is not a whole number" "$NN" train --train ctr.csv --label-col Acceleration --ignore Name --out acc.bin
 printf 'a,y\n1,2\n2,4\n3,6\n4,8\n' >me.csv
 "$NN" train --train me.csv --target y --missing error --quiet --out me.bin --epochs 2
 printf 'a\nNA\n' >mena.csv
-expect "11.nq13 a --missing error model at predict says how it was trained" 1 "the model was trained with --missing error" "$NN" predict me.bin mena.csv
+expect "a --missing error model at predict says how it was trained" 1 "the model was trained with --missing error" "$NN" predict me.bin mena.csv
 printf 'x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n' >five.csv
 "$NN" train --train five.csv --target y --folds 5 --epochs 30 --out f5.bin 2>err
-grep -qF "5 folds: RMSE" err && grep -qF "R^2 is undefined for folds of one row" err && ok "11.nq18 folds of one row: RMSE, and no R^2" || bad "11.nq18: $(grep folds err)"
+grep -qF "5 folds: RMSE" err && grep -qF "R^2 is undefined for folds of one row" err && ok "folds of one row: RMSE, and no R^2" || bad "folds of one row: $(grep folds err)"
 "$NN" train --train ctr.csv --label-col Origin --ignore Name --epochs 1 --out o.bin 2>err
-grep -qF "a table of 9 columns: 7 numbers, 1 label, 1 ignored" err && ok "11.nq20 the table's summary counts the label" || bad "11.nq20: $(grep 'a table' err)"
+grep -qF "a table of 9 columns: 7 numbers, 1 label, 1 ignored" err && ok "the table's summary counts the label" || bad "the table's summary counts the label: $(grep 'a table' err)"
 printf 'x,c,y\n1,p,2\n2,q,4\n9,?,18\n3,p,6\n4,q,8\n' >d.csv
 "$NN" train --train d.csv --target y --missing drop --out d.bin --epochs 2 --quiet
-"$NN" info d.bin | grep -qE 'x +number, missing -> 2\.5$' && ok "11.nq22 --missing drop: the fill value is the kept rows' mean" || bad "11.nq22: $("$NN" info d.bin | grep missing)"
+"$NN" info d.bin | grep -qE 'x +number, missing -> 2\.5$' && ok "--missing drop: the fill value is the kept rows' mean" || bad "--missing drop: $("$NN" info d.bin | grep missing)"
 printf '\357\273\277' >bomonly.csv
-quiet_ok=1 expect "11.nq3b a file holding only a byte-order mark: nothing, exit 0" 0 "" "$NN" predict h.bin bomonly.csv
+quiet_ok=1 expect "a file holding only a byte-order mark: nothing, exit 0" 0 "" "$NN" predict h.bin bomonly.csv
 awk 'BEGIN { srand(3); print "a,b,y"; for (i = 0; i < 3000; i++) { a = rand(); b = rand(); printf "%.4f,%.4f,%.4f\n", a, b, a + b } }' >big3.csv
 "$NN" train --train big3.csv --target y --folds 5 --epochs 300 --layers 2-200relu-1linear --threads 1 --out fold.bin 2>ferr &
 pid=$!
 wait_for ferr "^nn: fold 1/5" && kill -INT $pid
 wait $pid
 rc=$?
-[ $rc = 130 ] && grep -qF "SIGINT: cross-validation stopped in fold" ferr && [ ! -s fold.bin ] && ok "11.nq18b SIGINT during --folds: exit 130, a message, no model" ||
-    bad "11.nq18b: exit $rc $(tail -c 200 ferr)"
+[ $rc = 130 ] && grep -qF "SIGINT: cross-validation stopped in fold" ferr && [ ! -s fold.bin ] && ok "SIGINT during --folds: exit 130, a message, no model" ||
+    bad "SIGINT during --folds: exit $rc $(tail -c 200 ferr)"
 
 # ---- --label-col NAME with a model that was not trained on a table ---------------------------
 "$NN" train --train "$top/data/iris.csv" --label-col last --header yes --epochs 20 --quiet --out plain.bin

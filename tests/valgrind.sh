@@ -2,24 +2,26 @@
 # valgrind memcheck of train, predict, eval, resume, info, a table's train
 # (--folds), predict, eval, export and an error, and a convolutional
 # network's train, resume, predict, eval, weights and export, on small data:
-# no errors, no leaks (any is exit status 9).  Usage: tests/valgrind.sh
+# no errors, no leaks (any is exit status 9).  nn.c is built here with -O1 -g
+# for valgrind's reports.  Needs valgrind; skipped without it.
+# Usage: tests/valgrind.sh   (prints PASS/FAIL/SKIP lines and a summary)
 set -u
-cd "$(dirname "$0")/.." || exit 1
+NN=/dev/null # this script builds the nn it runs
+. "$(dirname "$0")/lib.sh"
+cd "$top" || exit 1
 if ! command -v valgrind >/dev/null; then
-    echo "valgrind: 0 passed, 1 failed (valgrind is not installed)"
-    exit 1
+    skip "valgrind: memcheck of every command" "valgrind is not installed" "valgrind"
+    summary valgrind
+    exit
 fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cc -std=c11 -O1 -g -o "$T/nn" nn.c -lm -lpthread || exit 1
+${CC:-cc} -std=c11 -O1 -g -o "$T/nn" nn.c -lm -lpthread || { bad "valgrind: nn.c does not build"; summary valgrind; exit; }
 V="valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=9 -q"
-p=0 f=0
 check() { # NAME WANT-STATUS CMD...
     local name=$1 want=$2
     shift 2
     "$@" >/dev/null 2>"$T/log"
     local rc=$?
-    if [ $rc = "$want" ]; then p=$((p + 1)); echo "PASS valgrind $name"; else f=$((f + 1)); echo "FAIL valgrind $name (exit $rc)"; tail -20 "$T/log"; fi
+    if [ $rc = "$want" ]; then ok "valgrind $name"; else bad "valgrind $name (exit $rc)"; tail -20 "$T/log"; fi
 }
 D=data/digits.csv
 check train 0 $V "$T/nn" train --train $D --label-col last --holdout 297 --epochs 2 --layers 64-30relu-10softmax \
@@ -51,5 +53,4 @@ check "conv eval --errors" 0 $V "$T/nn" eval "$T/c.bin" $D --label-col last --er
 check "conv weights" 0 $V "$T/nn" weights "$T/c.bin" --pgm "$T/c.pgm"
 check "conv export" 0 $V "$T/nn" export "$T/c.bin" --c "$T/c.h"
 check "a bad spec (an error)" 2 $V "$T/nn" train --train $D --layers 1x8x8-4c9-10 --out "$T/x.bin"
-echo "valgrind: $p passed, $f failed"
-[ $f = 0 ]
+summary valgrind

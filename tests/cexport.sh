@@ -1,0 +1,82 @@
+#!/bin/bash
+# nn export --c: the C header compiled into a program that gives nn
+# predict's labels and probabilities (dense and convolutional networks), the
+# class names in it; the int8 header (-pedantic -Wconversion -Werror) right
+# on as many rows as nn export --test says; the float and int8 headers built
+# for Cortex-M4 and Cortex-M0 with arm-none-eabi-gcc without a warning.
+# (Table models' headers are tested in tables.sh, convolutional ones also in conv.sh.)
+# Usage: tests/cexport.sh [path/to/nn]   (prints PASS/FAIL/SKIP lines and a summary)
+set -u
+NN=${1:-./nn}
+. "$(dirname "$0")/lib.sh"
+cd "$T" || exit 1 # outputs that an nn might wrongly create (a file named '-') land here
+# ---- fixtures ---------------------------------------------------------------
+D="$top/data/digits.csv"
+{
+    echo sepal_length,sepal_width,petal_length,petal_width,species
+    tail -n +2 "$top/data/iris.csv" | awk -F, 'BEGIN { split("setosa,versicolor,virginica", n, ",") } { print $1","$2","$3","$4","n[$5 + 1] }'
+} >iris_named.csv
+tail -n +2 "$top/data/iris.csv" >iris.csv # numbered classes, no header
+tail -n +2 iris_named.csv | cut -d, -f1-4 >ifeat.csv
+head -2 ifeat.csv >p2.csv
+cut -d, -f1-64 "$D" >dfeat.csv
+"$NN" train --train "$D" --label-col last --layers 64-30-10 --epochs 10 --threads 1 --quiet --out d.bin
+"$NN" train --train iris_named.csv --label-col last --holdout 30 --epochs 10 --threads 1 --quiet --out iris.bin 2>/dev/null
+"$NN" predict d.bin dfeat.csv >dref.txt
+"$NN" predict d.bin dfeat.csv --probs >dprobs.txt
+"$NN" predict iris.bin ifeat.csv >iref.txt
+[ -s d.bin ] && [ -s iris.bin ] && [ "$(wc -l <dref.txt)" = 1797 ] || { bad "fixtures: cannot train the digits and iris models"; }
+
+# ---- a float header against nn -----------------------------------------------------------
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-100relu-10softmax --optimizer momentum --eta 0.05 \
+    --epochs 20 --lambda 1 --dropout 0.2 --schedule cosine --val 150 --patience 5 --out "$T/m.bin" 2>"$T/mlog"
+cut -d, -f1-64 "$D" >"$T/feat.csv"
+"$NN" export "$T/m.bin" --c "$T/model.h" && cc -std=c11 -O2 -Wall -Wextra -DNN_HEADER="\"$T/model.h\"" -o "$T/fw" "$top/tests/export_main.c" -lm &&
+    "$T/fw" <"$T/feat.csv" >"$T/fw.out"
+"$NN" predict "$T/m.bin" "$T/feat.csv" --probs >"$T/nn.probs"
+"$NN" predict "$T/m.bin" "$T/feat.csv" >"$T/nn.labels"
+if [ -s "$T/fw.out" ] && [ "$(cut -d, -f1 "$T/fw.out")" = "$(cat "$T/nn.labels")" ] &&
+    paste -d, <(cut -d, -f2- "$T/fw.out") "$T/nn.probs" | awk -F, '{for(i=1;i<=10;i++){d=$i-$(i+10); if(d<0)d=-d; if(d>m)m=d}} END{print m; exit !(NR==1797 && m<1e-5)}' >"$T/maxd"; then
+    ok "export --c: a program built with the header gives nn predict's labels on all 1797 digits, probabilities within $(cat "$T/maxd")"
+else
+    bad "export --c: $(head -c 300 "$T/maxd")"
+fi
+"$NN" export iris.bin --c iris.h 2>/dev/null
+grep -q '"setosa"' iris.h && grep -q '"virginica"' iris.h && ok "export --c: a table of the class names" || bad "export --c has no class names"
+
+# ---- int8 C header ----------------------------------------------------------------------------
+cp "$D" digits.csv
+cut -d, -f1-64 "$D" >x.csv
+cut -d, -f65 "$D" >y.txt
+"$NN" train --train digits.csv --label-col last --layers 1x8x8-8c3p1-mp2-6c3leaky-ap2-20-10 --epochs 3 --out cv.bin --quiet 2>/dev/null
+"$NN" train --train digits.csv --label-col last --layers 64-40relu-20leaky-10softmax --standardize --epochs 5 --eta 0.1 --out rs.bin --quiet 2>/dev/null
+"$NN" export cv.bin --c cv8.h --int8 --test digits.csv 2>err
+f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' err)
+if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/cv8.h\"" -o fw8 "$top/tests/export_main.c" -lm 2>cc.err; then
+    right=$(./fw8 <x.csv | cut -d, -f1 | paste -d, - y.txt | awk -F, '$1 == $2' | wc -l)
+    [ "$right" = "${f#* }" ] && ok "int8 header (conv net, -pedantic -Wconversion -Werror): $right/1797 right, as nn export --test said ($(tail -1 err | sed 's/^nn: //'))" ||
+        bad "int8 header: $right right, nn said ${f#* }"
+    grep -q "Measured by nn export --test on digits.csv (1797 rows): float accuracy" cv8.h && ok "the int8 header records its accuracy" || bad "no accuracy in the header"
+else
+    bad "int8 header: $(cat err cc.err | head -c 400)"
+fi
+expect "--int8 without --c" 2 "--int8 is for the C header" "$NN" export "$T/m.bin" --onnx x.onnx --int8
+
+# ---- Cortex-M builds ----------------------------------------------------------------------------
+if command -v arm-none-eabi-gcc >/dev/null; then
+    "$NN" export rs.bin --c f.h && "$NN" export rs.bin --c q.h --int8 && "$NN" export cv.bin --c cf.h
+    for cpu in cortex-m4 cortex-m0; do
+        for h in f.h q.h cf.h cv8.h; do
+            printf '#include "%s"\nint run(const float *in, float *out);\nint run(const float *in, float *out) { return nn_predict(in, out); }\n' "$h" >fw.c
+            if arm-none-eabi-gcc -std=c99 -mcpu=$cpu -mthumb -Os -Wall -Wextra -pedantic -Wconversion -Werror -c fw.c -o fw.o 2>cc.err; then
+                ok "arm-none-eabi-gcc -mcpu=$cpu -mthumb -Os: $h builds without a warning ($(arm-none-eabi-size fw.o | awk 'NR==2{print $1 + $2}') bytes text+data)"
+            else
+                bad "$cpu $h: $(head -c 300 cc.err)"
+            fi
+        done
+    done
+else
+    skip "cexport: the headers built for Cortex-M4 and M0" "arm-none-eabi-gcc is not installed" "gcc-arm-none-eabi libnewlib-arm-none-eabi"
+fi
+
+summary cexport

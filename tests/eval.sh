@@ -1,0 +1,87 @@
+#!/bin/bash
+# What nn eval, nn show and nn info print: eval's accuracy agreeing with
+# predict, its confusion matrix, precision, recall, F1 and macro averages
+# checked by hand, --errors and --show; class names in the report; models of
+# 65536 classes; show's drawings (ASCII, half blocks, --index, --count); no
+# colour escapes into a pipe; info of a model and of --layers.
+# Usage: tests/eval.sh [path/to/nn]   (prints PASS/FAIL/SKIP lines and a summary)
+set -u
+NN=${1:-./nn}
+. "$(dirname "$0")/lib.sh"
+cd "$T" || exit 1 # outputs that an nn might wrongly create (a file named '-') land here
+# ---- fixtures ---------------------------------------------------------------
+D="$top/data/digits.csv"
+{
+    echo sepal_length,sepal_width,petal_length,petal_width,species
+    tail -n +2 "$top/data/iris.csv" | awk -F, 'BEGIN { split("setosa,versicolor,virginica", n, ",") } { print $1","$2","$3","$4","n[$5 + 1] }'
+} >iris_named.csv
+tail -n +2 "$top/data/iris.csv" >iris.csv # numbered classes, no header
+tail -n +2 iris_named.csv | cut -d, -f1-4 >ifeat.csv
+head -2 ifeat.csv >p2.csv
+cut -d, -f1-64 "$D" >dfeat.csv
+"$NN" train --train "$D" --label-col last --layers 64-30-10 --epochs 10 --threads 1 --quiet --out d.bin
+"$NN" train --train iris_named.csv --label-col last --holdout 30 --epochs 10 --threads 1 --quiet --out iris.bin 2>/dev/null
+"$NN" predict d.bin dfeat.csv >dref.txt
+"$NN" predict d.bin dfeat.csv --probs >dprobs.txt
+"$NN" predict iris.bin ifeat.csv >iref.txt
+[ -s d.bin ] && [ -s iris.bin ] && [ "$(wc -l <dref.txt)" = 1797 ] || { bad "fixtures: cannot train the digits and iris models"; }
+
+printf '\0\0\10\3\0\0\0\3\0\0\0\2\0\0\0\2\1\2\3\4\5\6\7\10\11\12\13\14' >"$T/img-images-idx3-ubyte"
+printf '\0\0\10\1\0\0\0\3\0\1\2' >"$T/img-labels-idx1-ubyte"
+printf '0,0,0\n0,1,1\n1,0,1\n1,1,0\n' >"$T/xor.csv"
+printf '0,1,1\n1,1,12\n' >"$T/biglabel.csv"
+
+# ---- eval agrees with predict; info ---------------------------------------------------------
+"$NN" train --train "$D" --label-col last --holdout 297 --out "$T/dh.bin" 2>"$T/log"
+cut -d, -f1-64 "$D" >"$T/feat.csv"
+"$NN" predict "$T/dh.bin" "$T/feat.csv" >"$T/p1"
+paste -d, "$T/p1" <(cut -d, -f65 "$D") | awk -F, '$1==$2{n++} END{printf "%.4f\n", n/NR}' >"$T/acc1"
+"$NN" eval "$T/dh.bin" "$D" --label-col last >"$T/e1" && grep -q "accuracy $(cat "$T/acc1")" "$T/e1" && ok "eval agrees with predict ($(cat "$T/e1"))" || bad "eval $(cat "$T/e1") vs predict $(cat "$T/acc1")"
+"$NN" eval "$T/dh.bin" - --label-col last <"$D" >"$T/e2" && cmp -s "$T/e1" "$T/e2" && ok "eval from stdin" || bad "eval from stdin"
+"$NN" info "$T/dh.bin" >"$T/i" && grep -q "parameters 2260" "$T/i" && grep -q "trained 30 of 30 epochs, eta 3" "$T/i" && ok "info MODEL: its parameters, epochs and eta" || bad "info: $(cat "$T/i")"
+"$NN" info --layers 784-30-10 | grep -q "parameters 23860" && ok "info --layers 784-30-10: 23860 parameters" || bad "info --layers"
+"$NN" train --layers 2-3-1 --train "$T/xor.csv" --test "$T/xor.csv" --label-col last --epochs 2000 --batch 4 --out "$T/xor.bin" 2>/dev/null &&
+    "$NN" eval "$T/xor.bin" "$T/xor.csv" --label-col last | grep -q "accuracy 1.0000" && ok "XOR 2-3-1 learned to 100%" || bad "XOR"
+printf '0,0,1\n0,1,1\n1,0,1\n1,1,0\n' >"$T/xor-wrong.csv"   # the first label is wrong on purpose
+"$NN" eval "$T/xor.bin" "$T/xor-wrong.csv" --label-col last --errors 2 >"$T/rep"
+grep -q "^accuracy 0.7500 (3/4)" "$T/rep" && grep -qE "^ +0 +1 +0$" "$T/rep" && grep -qE "^ +1 +1 +2$" "$T/rep" &&
+    grep -qE "^0 +0.5000 +1.0000 +0.6667 +1$" "$T/rep" && grep -qE "^1 +1.0000 +0.6667 +0.8000 +3$" "$T/rep" &&
+    grep -qE "^macro +0.7500 +0.8333 +0.7333 +4$" "$T/rep" && [ "$(sed -n '/most confidently wrong/{n;p}' "$T/rep" | cut -d' ' -f1-3)" = "0 1 0" ] &&
+    ok "eval: confusion matrix, precision/recall/F1, macro averages and --errors, checked by hand" || bad "eval report: $(cat "$T/rep")"
+expect "eval labels beyond outputs" 1 "labels go up to 12" "$NN" eval "$T/xor.bin" "$T/biglabel.csv" --label-col last
+
+# ---- show -------------------------------------------------------------------------
+# row 0 of the 2x2 fixture is 1 2 / 3 4: column means (0 + 2/3)/2 and (1/3 + 1)/2 of the range
+[ "$("$NN" show "$T/img-images-idx3-ubyte" --ascii)" = "$(printf 'row 0: label 0\n-*')" ] && ok "show --ascii draws the pixels, with the label from beside" || bad "show ascii: $("$NN" show "$T/img-images-idx3-ubyte" --ascii)"
+[ "$("$NN" show "$T/img-images-idx3-ubyte" --index 1 --count 5 --color | grep -o $'\xe2\x96\x80' | wc -l)" = 4 ] && ok "show: Unicode half blocks, two pixels each, rows to the end" || bad "show half blocks"
+[ "$("$NN" show "$D" --label-col last --index 3 --count 2 --ascii | grep -c '^row')" = 2 ] && ok "show --index --count on CSV" || bad "show csv"
+expect "show past the end" 1 "--index 9 is past the end" "$NN" show "$T/img-images-idx3-ubyte" --index 9
+"$NN" eval "$T/dh.bin" "$D" --label-col last --errors 2 --show --ascii | sed -n '/most confidently wrong/,$p' | awk 'NR>1' | wc -l | grep -qx 10 &&
+    ok "eval --errors 2 --show draws the two rows" || bad "eval --show"
+
+# ---- eval: macro averages over the classes present ------------------------------
+paste -d, <(cut -d, -f65 "$D") dref.txt "$D" | awk -F, '$1 < 5 && $1 == $2' | cut -d, -f3- >d04.csv
+m=$("$NN" eval d.bin d04.csv --label-col last | grep '^macro')
+set -- $m
+[ "${2:-}" = 1.0000 ] && [ "${3:-}" = 1.0000 ] && [ "${4:-}" = 1.0000 ] && ok "eval on digits 0-4, all right: macro precision, recall, F1 1.0000" || bad "macro averages: '$m'"
+
+# ---- class names in the report; pipes; many classes -------------------------------------------
+"$NN" eval iris.bin iris_named.csv --label-col last --errors 3 >ev.txt 2>/dev/null
+[ "$(grep -c 'setosa' ev.txt)" -ge 2 ] && [ "$(grep -c 'versicolor' ev.txt)" -ge 2 ] && [ "$(grep -c 'virginica' ev.txt)" -ge 2 ] &&
+    ok "eval of a named model: the matrix and table name the classes" || bad "eval prints numbers: $(sed -n 4,5p ev.txt)"
+"$NN" show iris_named.csv --label-col last --ascii --width 2 2>/dev/null | head -1 | grep -q 'setosa' && ok "show prints the class name" ||
+    bad "show: $("$NN" show iris_named.csv --label-col last --ascii --width 2 2>/dev/null | head -1)"
+"$NN" show "$D" --label-col last --count 2 >out 2>/dev/null
+[ -s out ] && ! grep -q $'\e' out && ok "show into a pipe: no colour escapes" || bad "show writes colour escapes into a pipe"
+"$NN" eval d.bin "$D" --label-col last --errors 1 --show >out 2>/dev/null
+[ -s out ] && ! grep -q $'\e' out && ok "eval --show into a pipe: no colour escapes" || bad "eval --show writes colour escapes into a pipe"
+# eval with classes far apart: the report is printed, the matrix over the classes that occur
+printf '0,1,2\n65535,3,4\n0,2,2\n65535,4,4\n' >big.csv
+"$NN" train --train big.csv --label-col first --layers 2-65536softmax --optimizer adam --epochs 3 --threads 1 --quiet --out bigc.bin
+"$NN" eval bigc.bin big.csv --label-col first --errors 2 >out 2>err
+rc=$?
+[ $rc = 0 ] && grep -q '^confusion matrix' out && [ "$(grep -cE '^ *65535 ' out)" -ge 2 ] && grep -qE '[0-9]+ of the model.s 65536 classes occur' out &&
+    [ "$(wc -l <out)" -lt 30 ] && grep -q '^most confidently wrong' out &&
+    ok "eval of a 65536-class model: matrix, table and --errors over the classes that occur" || bad "eval 65536 classes: exit $rc, $(wc -l <out) lines: $(head -c 300 out)"
+
+summary eval
