@@ -5242,6 +5242,8 @@ typedef struct {
     int task;               /* TASK_* a model's labels are for (NumPy labels: floats are class labels or targets), 0 training decides */
     const char *array;      /* FILE.npz:NAME: the features array to read (set by load_data), or NULL */
     const char *labels_opt; /* the option that gives this data's labels file, for messages (NULL: --labels) */
+    char *const *number_names; /* a model's names of its numbered classes (--class-names): labels may be them */
+    size_t nnumber_names;
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -6558,6 +6560,22 @@ static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, 
     if (numeric && badnum) { /* all numbers, one of them not a class */
         where_line(where, name, badnum);
         return fail(err, where, "column %zu: label %g is not a whole number from 0 to %d", lc, badv, NN_MAX_CLASSES - 1);
+    }
+    if (!numeric && o->numbered && o->number_names) { /* numbers, or the names given to them */
+        for (size_t r = 0; r < rows; r++) {
+            double v;
+            const char *t = lt[2 * r];
+            size_t len = (size_t)(lt[2 * r + 1] - lt[2 * r]), k = 0;
+            if (!scan_number(&t, lt[2 * r + 1], &v) && t == lt[2 * r + 1]) continue; /* (y holds it) */
+            while (k < o->nnumber_names && (strlen(o->number_names[k]) != len || memcmp(o->number_names[k], lt[2 * r], len))) k++;
+            if (k == o->nnumber_names) {
+                where_line(where, name, lno[r]);
+                return fail(err, where, "label '%.*s' is neither a class number nor one of the model's class names (%s, %s, ...)",
+                            (int)(len > 60 ? 60 : len), lt[2 * r], o->number_names[0], o->nnumber_names > 1 ? o->number_names[1] : "");
+            }
+            y[r] = (int32_t)k;
+        }
+        return 0;
     }
     if (!numeric && o->numbered) { /* names against numbered classes: never matched by accident */
         where_line(where, name, lno[first_name]);
@@ -8171,9 +8189,9 @@ typedef struct {
 
 /* A one-line chart of v[0..n) with block characters, on stderr, and under
  * it, when w is not NULL, one of w on the same scale: the range of both, a
- * range narrower than NN_CHART_MIN widened around its middle (a run stuck
+ * range narrower than NN_CHART_MIN (10 points) widened around its middle (a run stuck
  * near 10% is not drawn as a rising curve), or 0 to 1 when fixed. */
-#define NN_CHART_MIN 0.02
+#define NN_CHART_MIN 0.10
 static void sparkline(const char *what, const double *v, const char *what2, const double *w, size_t n, int percent,
                       int fixed)
 {
@@ -9771,7 +9789,7 @@ static const OptSpec train_opts[] = {
     {"test", "FILE", "none", "test data, evaluated after every epoch (never used to choose anything)"},
     {"test-labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for --test: IDX, .npy or .npz"},
     {"holdout", "N|FRAC", "0", "hold out N rows (or a fraction) of --train as the test set"},
-    {"chart", "auto|fixed", "auto", "the epoch chart's scale: the range of the accuracies (a narrow one widened to 2 points), "
+    {"chart", "auto|fixed", "auto", "the epoch chart's scale: the range of the accuracies (a narrow one widened to 10 points), "
                                     "or fixed, 0 to 100%"},
     {"class-names", "FILE|A,B,...", "the labels' own (numbers, or the names in a CSV file)",
      "names of the classes 0, 1, ... of numbered labels (IDX, NumPy, CSV numbers): a file of one name a line, or a list "
@@ -10218,6 +10236,8 @@ static int class_names_option(const char *arg, Names *out)
         if (!e) e = end;
         stop = e;
         if (from_file && stop > p && stop[-1] == '\r') stop--;
+        while (stop > p && (stop[-1] == ' ' || stop[-1] == '\t')) stop--; /* (spaces around a name are not part of it) */
+        while (p < stop && (*p == ' ' || *p == '\t')) p++;
         l = (size_t)(stop - p);
         if (from_file && !l && e + 1 >= end) break; /* (the last line's newline) */
         for (size_t i = 0; i < l && !why[0]; i++)
@@ -10656,15 +10676,59 @@ static void conv_defaults(TrainJob *j, const char **val)
     if (sd.n && !j->o.quiet) say("convolutional defaults: %s (unless named in --layers; give an option to choose otherwise)", sd.buf);
 }
 
+/* Row r of d's features as bytes (d->d elements of es bytes). */
+static const uint8_t *row_bytes(const Data *d, size_t r)
+{
+    return d->x8 ? d->x8 + r * d->d : (const uint8_t *)(d->xf + r * d->d);
+}
+
+/* A hash of row r of d and its label from at most 64 of its bytes, spread
+ * over the row (equal rows hash alike; the rest is settled by comparing). */
+static uint64_t row_hash(const Data *d, size_t r, size_t bytes)
+{
+    const uint8_t *p = row_bytes(d, r);
+    size_t step = bytes > 64 ? bytes / 64 : 1;
+    uint64_t h = 1469598103934665603ULL ^ (d->y ? (uint64_t)(uint32_t)d->y[r] : 0);
+    for (size_t i = 0; i < bytes; i += step) h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* How many rows of b are also rows of a (features and label, in any order):
+ * a hash table of a's rows, each b row looked up and compared.  0 when
+ * memory runs out (a note, not a check). */
+static size_t rows_shared(const Data *a, const Data *b)
+{
+    size_t cap = 1, both = 0, bytes = a->d * (a->x8 ? 1 : sizeof(float)), *slot;
+    if (!a->n || (a->x8 != NULL) != (b->x8 != NULL) || (a->y != NULL) != (b->y != NULL)) return 0;
+    while (cap < 2 * a->n) cap *= 2;
+    if (!(slot = malloc(cap * sizeof *slot))) return 0;
+    for (size_t i = 0; i < cap; i++) slot[i] = SIZE_MAX;
+    for (size_t r = 0; r < a->n; r++) {
+        size_t h = (size_t)row_hash(a, r, bytes) & (cap - 1);
+        while (slot[h] != SIZE_MAX) h = (h + 1) & (cap - 1);
+        slot[h] = r;
+    }
+    for (size_t r = 0; r < b->n; r++)
+        for (size_t h = (size_t)row_hash(b, r, bytes) & (cap - 1); slot[h] != SIZE_MAX;
+             h = (h + 1) & (cap - 1))
+            if ((!a->y || a->y[slot[h]] == b->y[r]) && !memcmp(row_bytes(a, slot[h]), row_bytes(b, r), bytes)) {
+                both++;
+                break;
+            }
+    free(slot);
+    return both;
+}
+
 /* A label column nn chose itself (no --label-col) whose numbers do not look
- * like classes -- most class numbers never occur, or one class holds
- * nearly every row, as a pixel column would -- is said with its figures. */
-static void label_check(const Data *d)
+ * like classes, as a pixel column would, is said with its figures: most
+ * class numbers never occur (an error: -1), or one class holds nearly every
+ * row (a warning). */
+static int label_check(const Data *d)
 {
     size_t *cnt = calloc(d->nclass ? d->nclass : 1, sizeof *cnt), present = 0, most = 0, top = 0;
     if (!cnt || d->n < 20) {
         free(cnt);
-        return;
+        return 0;
     }
     for (size_t r = 0; r < d->n; r++) cnt[d->y[r]]++;
     for (size_t k = 0; k < d->nclass; k++) {
@@ -10675,10 +10739,13 @@ static void label_check(const Data *d)
         }
     }
     if ((d->nclass > 10 && present * 2 < d->nclass) || (double)most / (double)d->n >= 0.95)
-        say("warning: %s: the labels (column %zu, chosen as no --label-col was given) are %zu classes, %zu of them present, "
-            "%.1f%% of the rows class %zu: is this column the label? give --label-col", d->name, d->lc, d->nclass, present,
-            100.0 * (double)most / (double)d->n, top);
+        say("%s%s: the labels (column %zu, chosen as no --label-col was given) are %zu classes, %zu of them present, "
+            "%.1f%% of the rows class %zu: is this column the label, or has the file none? give --label-col N for the "
+            "column that holds the labels%s", d->nclass > 10 && present * 2 < d->nclass ? "" : "warning: ", d->name, d->lc,
+            d->nclass, present, 100.0 * (double)most / (double)d->n, top,
+            d->nclass > 10 && present * 2 < d->nclass ? " (nn does not train on labels it doubts)" : "");
     free(cnt);
+    return d->nclass > 10 && present * 2 < d->nclass ? -1 : 0;
 }
 
 /* The training, test and validation data of j.  Returns 0 or 1. */
@@ -10694,7 +10761,10 @@ static int train_data(TrainJob *j, const char **val)
         return 1;
     }
     if (j->default_data && !j->o.quiet) say("training on %s (%zu rows)", j->tr.name, j->tr.n);
-    if (!OPT(S, val, "label-col") && j->tr.lc && j->tr.y && !j->tr.names && !j->o.quiet) label_check(&j->tr);
+    if (!OPT(S, val, "label-col") && j->tr.lc && j->tr.y && !j->tr.names && label_check(&j->tr)) {
+        data_free(&j->tr);
+        return 1;
+    }
     if (j->rows && j->rows < j->tr.n) { /* (the arrays keep their size; the rows past n are not read) */
         if (!j->o.quiet) say("%s: training on its first %zu of %zu rows (--rows)", j->tr.name, j->rows, j->tr.n);
         j->tr.n = j->rows;
@@ -10734,9 +10804,13 @@ static int train_data(TrainJob *j, const char **val)
         report(&err);
         return 1;
     }
-    if (j->testf && !j->o.quiet && j->te.n == j->tr.n && j->te.d == j->tr.d && data_crc(&j->te) == data_crc(&j->tr))
-        say("warning: %s holds the same rows as %s: its accuracy says how well the network remembers them, not how it "
-            "does on data it has not seen (give a test set of other rows, or --holdout)", j->te.name, j->tr.name);
+    if (j->testf && !j->o.quiet && j->te.n && j->te.d == j->tr.d) {
+        size_t both = rows_shared(&j->tr, &j->te);
+        if (both * 2 >= j->te.n)
+            say("warning: %zu of the %zu rows of %s (%.0f%%) are rows of %s too: its accuracy says how well the network "
+                "remembers them, not how it does on data it has not seen (give a test set of other rows, or --holdout)",
+                both, j->te.n, j->te.name, 100.0 * (double)both / (double)j->te.n, j->tr.name);
+    }
     return 0;
 }
 
@@ -10998,8 +11072,8 @@ static int train_network(TrainJob *j, const char **val)
     } else if (OPT(train_opts, val, "class-names")) { /* names for numbered classes */
         size_t k = net_classes(&j->N);
         if (j->cnames.n != k) {
-            fprintf(stderr, "%s: --class-names: %zu name%s for %zu classes (the labels go from 0 to %zu)\n", progname,
-                    j->cnames.n, plural(j->cnames.n), k, k - 1);
+            fprintf(stderr, "%s: --class-names %s: %zu name%s for %zu classes (the labels go from 0 to %zu)\n", progname,
+                    OPT(train_opts, val, "class-names"), j->cnames.n, plural(j->cnames.n), k, k - 1);
             return 2;
         }
         j->M.names = j->cnames.names, j->M.nnames = (uint32_t)k, j->M.numbered = 1;
@@ -11185,6 +11259,8 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
     c2 = *co;
     c2.names = M->numbered ? NULL : M->names; /* labels map onto the model's classes: by name, or by number */
     c2.numbered = !M->nnames || M->numbered;
+    c2.number_names = M->numbered ? M->names : NULL;
+    c2.nnumber_names = M->numbered ? M->nnames : 0;
     if (M->tab.ncol) c2.tab = &M->tab;           /* rows are read through the model's table */
     c2.nnames = M->nnames ? M->nnames : net_classes(N); /* (numbered: for the message) */
     c2.task = N->task;
@@ -11998,7 +12074,8 @@ static int weights_png(const OptSpec *S, const char **val, const char *mpath, co
     big = g.tw > g.th ? g.tw : g.th;
     if (!zoom) { /* a 28x28 tile: 3 pixels a weight; but the picture at most about 2000 pixels a side */
         size_t rows = (g.tiles + g.cols - 1) / g.cols, side = g.cols * g.tw > rows * g.th ? g.cols * g.tw : rows * g.th;
-        zoom = big >= 84 ? 1 : (84 + big - 1) / big;
+        size_t want = g.mode == WEIGHTS_MATRIX ? 400 : 84; /* (a matrix: at least 400 pixels across) */
+        zoom = big >= want ? 1 : (want + big - 1) / big;
         if (side * zoom > 2000) zoom = side >= 2000 ? 1 : 2000 / side;
     }
     if (draw_weights(&N, l, &g, zoom, &c, &scale)) rc = fail(&err, path, "the picture would be too large (--zoom 1?)");
@@ -12006,9 +12083,11 @@ static int weights_png(const OptSpec *S, const char **val, const char *mpath, co
     else rc = write_output(path, b.p, b.n, &err);
     if (rc) report(&err);
     else
-        say("%s: layer %d (%s), %zu tile%s of %zux%zu pixels, %zux%zu in all; weights from -%.3g (blue) through 0 "
+        say("%s: layer %d (%s), %zu tile%s of %zux%zu pixels, %zux%zu in all (%s); weights from -%.3g (blue) through 0 "
             "(white) to +%.3g (red)", path, l, LK(&N, l)->name, g.tiles, plural(g.tiles), g.tw * zoom, g.th * zoom, c.w,
-            c.h, (double)scale, (double)scale);
+            c.h, g.mode == WEIGHTS_MATRIX ? "a row per unit, a column per input" : g.mode == WEIGHTS_KERNELS ?
+            "a row per map, a column per input channel" : "a tile per unit, its weights laid out as the input",
+            (double)scale, (double)scale);
     free(c.p);
     free(b.p);
     free(N.param);
@@ -12034,6 +12113,7 @@ static int cmd_weights(int argc, char **argv)
         print_cmd_help(stdout, find_command("weights"));
         return finish_stdout();
     }
+    if (npos == 1 && OPT(S, val, "out") && OPT(S, val, "pgm")) return usage_error("weights", "give --out FILE.png or --pgm FILE, not both");
     if (npos != 1 || !OPT(S, val, "out") == !OPT(S, val, "pgm"))
         return usage_error("weights", "expected MODEL and --out FILE.png (or --pgm FILE)");
     path = OPT(S, val, "out") ? OPT(S, val, "out") : OPT(S, val, "pgm");

@@ -29,7 +29,7 @@ expect "--rows x" 2 "--rows 'x'" "$NN" train --rows x
 grep -qE "^test accuracy by epoch: +[▁▂▃▄▅▆▇█]{4}$" err && grep -qE "^training accuracy \(first 512 rows\) by epoch: [▁▂▃▄▅▆▇█]{4}  \([0-9.]+% \.\. [0-9.]+%\)$" err &&
     ok "the chart: test accuracy, and the training accuracy on the first 512 rows under it" || bad "chart: $(grep 'by epoch' err)"
 "$NN" train --train "$D/iris.csv" --test "$D/iris.csv" --epochs 3 --eta 1e-9 --out c.bin 2>err >/dev/null
-grep -q "(33.33% .. 33.33%: a narrow range, drawn as 2 points)" err && grep -q "^test accuracy by epoch: *▄▄▄$" err &&
+grep -q "(33.33% .. 33.33%: a narrow range, drawn as 10 points)" err && grep -q "^test accuracy by epoch: *▄▄▄$" err &&
     ok "a flat run is drawn at mid height, its narrow range said" || bad "narrow chart: $(grep 'by epoch' err)"
 "$NN" train --train "$D/iris.csv" --test "$D/iris.csv" --epochs 3 --eta 1e-9 --chart fixed --out c.bin 2>err >/dev/null
 grep -q "drawn from 0 to 100%" err && grep -q "by epoch: *▃▃▃" err && ok "--chart fixed: 0 to 100%" || bad "chart fixed: $(grep 'by epoch' err)"
@@ -37,19 +37,28 @@ expect "--chart other" 2 "--chart 'log': expected auto or fixed" "$NN" train --c
 
 # a label column that is a pixel: 100 rows, the last column 0 but in 2 rows
 awk 'BEGIN { srand(3); for (r = 0; r < 100; r++) { l = ""; for (c = 0; c < 6; c++) l = l int(rand() * 200) ","; print l (r == 7 ? 30 : r == 50 ? 12 : 0) } }' >pix.csv
-expect "a label column that does not look like labels: its figures" 0 \
-    "warning: pix.csv: the labels \(column 7, chosen as no --label-col was given\) are 31 classes, 3 of them present, 98.0% of the rows class 0: is this column the label\? give --label-col" \
+expect "a label column whose class numbers are mostly absent is refused, with its figures" 1 \
+    "pix.csv: the labels \(column 7, chosen as no --label-col was given\) are 31 classes, 3 of them present, 98.0% of the rows class 0: is this column the label, or has the file none\? give --label-col N" \
     "$NN" train --train pix.csv --epochs 1 --out p.bin
+[ ! -e p.bin ] && ok "no model from doubted labels" || bad "p.bin written from a pixel column"
+awk 'BEGIN { srand(4); for (r = 0; r < 100; r++) { l = ""; for (c = 0; c < 6; c++) l = l int(rand() * 200) ","; print l (r < 3 ? 1 : 0) } }' >rare.csv
+expect "a label column with one class in 97% of the rows: a warning" 0 "warning: rare.csv: the labels \(column 7, .*2 classes, 2 of them present, 97.0% of the rows class 0" \
+    "$NN" train --train rare.csv --epochs 1 --out p.bin
 "$NN" train --train pix.csv --label-col 7 --epochs 1 --out p.bin 2>err >/dev/null
 ! grep -q "is this column the label" err && ok "no warning when --label-col names the column" || bad "label warning with --label-col"
 "$NN" train --train "$D/digits.csv" --label-col last --epochs 1 --out p.bin 2>err >/dev/null
 ! grep -q "is this column the label" err && ok "no label warning for real labels" || bad "label warning on digits"
 
-expect "--test equal to --train is warned" 0 "warning: .*digits.csv holds the same rows as .*digits.csv: its accuracy says how well the network remembers them" \
+expect "--test equal to --train is warned" 0 "warning: 1797 of the 1797 rows of .*digits.csv \(100%\) are rows of .*digits.csv too: its accuracy says how well the network remembers them" \
     "$NN" train --train "$D/digits.csv" --test "$D/digits.csv" --label-col last --epochs 1 --out t.bin
 cp "$D/digits.csv" copy.csv
-expect "--test equal by content under another name" 0 "copy.csv holds the same rows" \
+expect "--test equal by content under another name" 0 "1797 of the 1797 rows of copy.csv \(100%\) are rows of" \
     "$NN" train --train "$D/digits.csv" --test copy.csv --label-col last --epochs 1 --out t.bin
+sort -R "$D/digits.csv" | head -1000 >some.csv
+expect "--test of training rows in another order, a subset" 0 "1000 of the 1000 rows of some.csv \(100%\) are rows of" \
+    "$NN" train --train "$D/digits.csv" --test some.csv --label-col last --epochs 1 --out t.bin
+"$NN" train --train "$D/digits.csv" --label-col last --holdout 300 --epochs 1 --out t.bin 2>err >/dev/null
+! grep -q "are rows of" err && ok "no overlap warning for a held-out test set" || bad "overlap warning on --holdout"
 
 # IDX images without labels: 4 images of 2x2
 printf '\x00\x00\x08\x03\x00\x00\x00\x04\x00\x00\x00\x02\x00\x00\x00\x02' >imgs.idx
@@ -94,10 +103,15 @@ expect "--class-names: names for numbered classes" 0 "" "$NN" train --train "$D/
 "$NN" eval cn.bin "$D/digits.csv" --label-col last --errors 1 >ev 2>&1
 grep -q "^accuracy 0\." ev && grep -q "  seven " ev && ok "eval reads numbered labels against a model with names, and reports by name" || bad "eval names: $(head -5 ev)"
 "$NN" info cn.bin | grep -q "classes 0=zero, 1=one, 2=two" && ok "info lists the names" || bad "info names"
+awk -F, 'BEGIN { split("zero one two three four five six seven eight nine", n, " ") } { $65 = n[$65 + 1]; print }' OFS=, "$D/digits.csv" >named-digits.csv
+a=$("$NN" eval cn.bin "$D/digits.csv" --label-col last | head -1) b=$("$NN" eval cn.bin named-digits.csv --label-col last | head -1)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok "labels given by the class names are read as their numbers ($a)" || bad "named labels: '$b' against '$a'"
+"$NN" train --train "$D/digits.csv" --label-col last --class-names ' zero, one ,two,three,four,five,six,seven,eight,nine ' --epochs 1 --out sp.bin 2>/dev/null
+"$NN" info sp.bin | grep -q "classes 0=zero, 1=one, 2=two, .*9=nine$" && ok "spaces around a class name are dropped" || bad "names with spaces: $("$NN" info sp.bin | grep classes)"
 printf 'zero\none\r\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n' >names.txt
 "$NN" train --train "$D/digits.csv" --label-col last --class-names names.txt --epochs 1 --out cf.bin 2>/dev/null && "$NN" info cf.bin | grep -q "1=one, 2=two" &&
     ok "--class-names FILE: one a line (CRLF too)" || bad "--class-names FILE"
-expect "--class-names: too few" 2 "--class-names: 3 names for 10 classes \(the labels go from 0 to 9\)" \
+expect "--class-names: too few" 2 "--class-names a,b,c: 3 names for 10 classes \(the labels go from 0 to 9\)" \
     "$NN" train --train "$D/digits.csv" --label-col last --class-names a,b,c --epochs 1 --out x.bin
 expect "--class-names: a name twice" 2 "'a' is given twice \(names 1 and 3\)" "$NN" train --train "$D/digits.csv" --class-names a,b,a
 expect "--class-names: an empty name" 2 "name 2 is empty" "$NN" train --train "$D/digits.csv" --class-names a,,b

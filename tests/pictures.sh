@@ -13,9 +13,9 @@ cd "$T" || exit 1
 "$NN" train --train "$top/data/digits.csv" --label-col last --layers 1x8x8-4c3-mp2-6c2-10 --epochs 1 --out c.bin --quiet 2>/dev/null ||
     bad "train conv digits"
 
-expect "weights --out FILE.png: the first layer" 0 "w1.png: layer 1 \(dense\), 30 tiles of 88x88 pixels, 535x470 in all; weights from -[0-9.]+ \(blue\) through 0 \(white\) to \+[0-9.]+ \(red\)" \
+expect "weights --out FILE.png: the first layer" 0 "w1.png: layer 1 \(dense\), 30 tiles of 88x88 pixels, 535x470 in all \(a tile per unit, its weights laid out as the input\); weights from -[0-9.]+ \(blue\) through 0 \(white\) to \+[0-9.]+ \(red\)" \
     "$NN" weights d.bin --out w1.png
-expect "weights --layer 2: the output layer's matrix" 0 "layer 2 \(dense\), 1 tile of 90x30 pixels, 120x56 in all" "$NN" weights d.bin --out w2.png --layer 2
+expect "weights --layer 2: the output layer's matrix" 0 "layer 2 \(dense\), 1 tile of 420x140 pixels, 422x166 in all \(a row per unit, a column per input\)" "$NN" weights d.bin --out w2.png --layer 2
 expect "weights of a convolutional model: kernels per map" 0 "layer 1 \(convolution\), 4 tiles of 84x84 pixels" "$NN" weights c.bin --out k1.png
 expect "weights --layer 3: a deeper convolution, a tile per map and channel" 0 "layer 3 \(convolution\), 24 tiles of 84x84 pixels, 341x535 in all" \
     "$NN" weights c.bin --out k3.png --layer 3
@@ -76,7 +76,7 @@ fi
 
 expect "weights: --out with another extension" 2 "give a file name ending in .png" "$NN" weights d.bin --out w.jpg
 expect "weights: neither --out nor --pgm" 2 "expected MODEL and --out FILE.png" "$NN" weights d.bin
-expect "weights: both --out and --pgm" 2 "expected MODEL and --out FILE.png" "$NN" weights d.bin --out a.png --pgm a.pgm
+expect "weights: both --out and --pgm" 2 "give --out FILE.png or --pgm FILE, not both" "$NN" weights d.bin --out a.png --pgm a.pgm
 expect "weights: --layer 0" 2 "--layer '0': expected a layer from 1 to 2" "$NN" weights d.bin --out a.png --layer 0
 expect "weights: --layer past the last" 2 "--layer '3': expected a layer from 1 to 2" "$NN" weights d.bin --out a.png --layer 3
 expect "weights: --layer of a pool" 2 "--layer 2: a pool has no weights to draw" "$NN" weights c.bin --out a.png --layer 2
