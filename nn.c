@@ -26,7 +26,7 @@
  * File formats (each has a "format notes" comment where it is read or written):
  *   gzip/DEFLATE (@@gzip), zlib and PNG (@@png), the model file and the
  *   checkpoint (@@model), IDX (@@idx), NumPy .npy/.npz (@@npy), CSV (@@csv),
- *   PGM (@@report), protobuf and ONNX (@@export).
+ *   PGM (@@weights), protobuf and ONNX (@@export).
  *
  * Section map (grep -n '^/\* @@' nn.c); each section uses only those above
  * it, except that a layer kind's export_onnx calls the ONNX builder of
@@ -46,8 +46,10 @@
  *   @@csv      CSV                        @@table    tables (named columns)
  *   @@formats  format dispatch, labels    @@train    the training loop
  *   @@output   prediction output          @@export   exporters: C, int8, ONNX
- *   @@cli      options and help           @@drive    nn train
- *   @@report   the other commands         @@main     main
+ *   @@cli      options and help           @@trainopt nn train: options, defaults
+ *   @@drive    nn train: data, network, run
+ *   @@report   nn predict, eval, show, info
+ *   @@weights  nn weights, nn export      @@main     main
  *
  * Licence: MIT (see LICENSE).
  */
@@ -10193,7 +10195,7 @@ static int output_is_input(const char *cmd, const char *out, const char *in)
 }
 
 /* ======================================================================== */
-/* @@drive nn train                                                        */
+/* @@trainopt nn train: options and defaults                              */
 /* ======================================================================== */
 
 /* Class names given on the command line (--class-names), owned. */
@@ -10675,6 +10677,10 @@ static void conv_defaults(TrainJob *j, const char **val)
     }
     if (sd.n && !j->o.quiet) say("convolutional defaults: %s (unless named in --layers; give an option to choose otherwise)", sd.buf);
 }
+
+/* ======================================================================== */
+/* @@drive nn train: data, network and run                                 */
+/* ======================================================================== */
 
 /* Row r of d's features as bytes (d->d elements of es bytes). */
 static const uint8_t *row_bytes(const Data *d, size_t r)
@@ -11243,7 +11249,7 @@ static int cmd_train(int argc, char **argv)
 }
 
 /* ======================================================================== */
-/* @@report nn predict, eval, show, info, weights, export                  */
+/* @@report nn predict, eval, show, info                                  */
 /* ======================================================================== */
 
 /* Load MODEL and DATA for predict/eval; checks that they fit together. */
@@ -11924,6 +11930,10 @@ static int cmd_info(int argc, char **argv)
     free(N.param), model_meta_free(&M);
     return finish_stdout();
 }
+
+/* ======================================================================== */
+/* @@weights nn weights and nn export                                      */
+/* ======================================================================== */
 
 /* Format notes: PGM (netpbm, binary "P5"): "P5\n<width> <height>\n255\n"
  * then width x height bytes, row by row.  nn weights draws one tile per
