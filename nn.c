@@ -4517,6 +4517,51 @@ static void forward_keep(const Net *N, const InputMap *in, const Data *d, size_t
     }
 }
 
+/* Backpropagate through rows [0, m) whose activations A[0..L] forward_keep
+ * left, from D[L] (m, ld[L]) = dS/dz of the output layer for some scalar S
+ * (the cost: the task's error; a class's score: 1 at that unit).  Fills
+ * D[l] (m, ld[l]) with dS/dz of layer l's units for 1 <= l < L (BP2: the
+ * error sent back through the weights, times sigma'(z)) and D[0] with dS/dx
+ * of the mapped input; and, when G (nparam floats) is given, G with dS/dw
+ * and dS/db of every weight and bias summed over the rows (BP3, BP4).
+ * One thread, the kinds' own backward and update: what training computes,
+ * for looking inside (nn explain, the report's gradient norms).  tmp is a
+ * row's scratch (net_tmp); part, with a convolution, ceil(m / NN_GROUP)
+ * times its ly->part floats (backprop_part). */
+static size_t backprop_part(const Net *N, size_t m)
+{
+    size_t p = 0;
+    for (int l = 1; l < N->nl; l++)
+        if (N->layer[l].part > p) p = N->layer[l].part;
+    return p * ((m + NN_GROUP - 1) / NN_GROUP);
+}
+
+static void backprop_rows(const Net *N, size_t m, float *const *A, float *const *D, float *G, float *tmp, float *part)
+{
+    for (int l = N->nl - 1; l >= 1; l--) {
+        const Layer *ly = &N->layer[l];
+        const LayerKind *k = LK(N, l);
+        Part pt = {0, m, 0, (k->flags & KIND_BY_ROWS) ? ly->nin : ly->ldin};
+        memset(D[l - 1], 0, m * N->ld[l - 1] * sizeof(float));
+        k->backward(ly, NET_W(N, l), NET_S(N, l), D[l], A[l - 1], A[l], m, &pt, D[l - 1], part, tmp);
+        for (size_t b = 0; b < m; b++) /* (the kernels may write the padding) */
+            memset(D[l - 1] + b * N->ld[l - 1] + N->size[l - 1], 0, (N->ld[l - 1] - N->size[l - 1]) * sizeof(float));
+        if (G && (ly->nw || ly->nb))
+            k->update(ly, NET_S(N, l), D[l], m, A[l - 1], part, 0, ly->ldw, 0, ly->wrows, 1.0f, 1.0f,
+                      NET_W(N, l), NULL, G + ly->woff, G + ly->boff);
+        if (l > 1)
+            for (size_t b = 0; b < m; b++) { /* times sigma'(z) of layer l-1 */
+                float g[256], *d = D[l - 1] + b * N->ld[l - 1];
+                const float *a = A[l - 1] + b * N->ld[l - 1];
+                for (size_t j0 = 0; j0 < N->size[l - 1]; j0 += 256) {
+                    size_t n = N->size[l - 1] - j0 < 256 ? N->size[l - 1] - j0 : 256;
+                    act_grad(a + j0, g, n, N->layer[l - 1].act);
+                    for (size_t j = 0; j < n; j++) d[j0 + j] *= g[j];
+                }
+            }
+    }
+}
+
 /* Pool job: forward every row of a data set, rows split between threads
  * (each row's result is independent of the split). */
 typedef struct {

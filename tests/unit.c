@@ -68,7 +68,11 @@ static void make_net(Net *N, const char *spec, int cost, uint64_t seed, double s
 /* ---- reference cost in double precision ---------------------------------- */
 
 /* Summed cost of rows 0..m-1 with parameters P (same layout as N->param),
- * with inverted dropout p on hidden layers using nn's masks for `step`. */
+ * with inverted dropout p on hidden layers using nn's masks for `step`.
+ * With ref_unit >= 0: instead the summed weighted input z of that output
+ * unit (a class's score, as nn explain's saliency differentiates). */
+static long ref_unit = -1;
+
 static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, float p, uint64_t key, uint64_t step)
 {
     static double a[2][4096];
@@ -117,6 +121,7 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
                 double z = B[j];
                 for (size_t i = 0; i < N->size[l - 1]; i++) z += W[j * N->ld[l - 1] + i] * a[cur][i];
                 a[!cur][j] = N->layer[l].act == ACT_SOFTMAX ? z : acts[N->layer[l].act].ref(z); /* nn's table: double-precision f */
+                if (l == L && (long)j == ref_unit) total += z;
                 if (z > mx) mx = z;
             }
             if (N->layer[l].act == ACT_SOFTMAX) {
@@ -127,7 +132,7 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
                 for (size_t j = 0; j < N->size[l]; j++) a[!cur][j] *= dropout_scale(key, step, b, j, p);
             cur = !cur;
         }
-        for (size_t k = 0; k < N->size[L]; k++) {
+        for (size_t k = 0; k < N->size[L] && ref_unit < 0; k++) {
             int hit = d->y && (N->size[L] == 1 ? d->y[b] == 1 : (int32_t)k == d->y[b]);
             double t = hit, av = a[cur][k];
             if (N->task == TASK_REGRESS) { /* the target, standardised as the model's map says */
@@ -961,6 +966,89 @@ static void test_class_names(void)
     free(N.param);
 }
 
+/* backprop_rows, as nn explain and the report use it: the gradient of one
+ * row's cost with respect to every weight and bias (the nudge), and of a
+ * class's score z with respect to every input (the saliency), against
+ * central differences in double precision.  Returns the mismatches. */
+static int explain_check(const char *spec, int cost_id, size_t m)
+{
+    Net N;
+    TestData t;
+    int L, bad = 0;
+    float *A[NN_MAX_LAYERS], *D[NN_MAX_LAYERS], *G, *tmp, *part;
+    double *P, maxg = 0, maxs = 0;
+    size_t unit;
+    make_net(&N, spec, cost_id, 5, 0.7);
+    make_data(&t, m, N.size[0], net_classes(&N), 13);
+    L = N.nl - 1, unit = N.size[L] > 1 ? 1 : 0;
+    G = alloc_floats(N.nparam), tmp = alloc_floats(net_tmp(&N) + 1), part = alloc_floats(backprop_part(&N, m) + 1);
+    for (int l = 0; l <= L; l++) A[l] = alloc_floats2(m, N.ld[l]), D[l] = alloc_floats2(m, N.ld[l]);
+    forward_keep(&N, &unit_map, &t.d, 0, m, A, tmp);
+    memset(D[L], 0, m * N.ld[L] * sizeof(float));
+    TASK(&N)->error(&N, &t.d, A[L], m, N.ld[L], 0, N.size[L], NULL, D[L], NULL);
+    backprop_rows(&N, m, A, D, G, tmp, part);
+    P = calloc(N.nparam, sizeof(double));
+    for (size_t i = 0; i < N.nparam; i++) P[i] = N.param[i];
+    for (int l = 1; l <= L; l++) { /* the nudge: dC/dw, dC/db */
+        const Layer *ly = &N.layer[l];
+        for (size_t j = 0; j < ly->wrows; j++)
+            for (size_t i = 0; i <= ly->wcols; i++) {
+                size_t k = i < ly->wcols ? ly->woff + j * ly->ldw + i : ly->boff + j;
+                double h = 1e-5, save = P[k], cp, cm, fd;
+                if (i == ly->wcols && j >= ly->nbias) continue;
+                P[k] = save + h, cp = ref_cost(&N, P, &t.d, m, 0, 0, 1);
+                P[k] = save - h, cm = ref_cost(&N, P, &t.d, m, 0, 0, 1);
+                P[k] = save;
+                fd = (cp - cm) / (2 * h);
+                maxg = fabs(fd) > maxg ? fabs(fd) : maxg;
+                if (fabs(fd - G[k]) > 2e-4 + 2e-3 * fabs(fd)) {
+                    if (bad < 3) printf("  %s nudge: layer %d row %zu column %zu: backprop %.8g, central difference %.8g\n", spec, l, j, i, (double)G[k], fd);
+                    bad++;
+                }
+            }
+    }
+    memset(D[L], 0, m * N.ld[L] * sizeof(float)); /* the saliency: dz_unit/dx */
+    for (size_t b = 0; b < m; b++) D[L][b * N.ld[L] + unit] = 1;
+    backprop_rows(&N, m, A, D, NULL, tmp, part);
+    ref_unit = (long)unit;
+    for (size_t b = 0; b < m; b++)
+        for (size_t i = 0; i < N.size[0]; i++) {
+            float *x = &t.x[b * N.size[0] + i], save = *x, xp = save + 1e-3f, xm = save - 1e-3f;
+            double zp, zm, fd, g = D[0][b * N.ld[0] + i];
+            *x = xp, zp = ref_cost(&N, P, &t.d, m, 0, 0, 1);
+            *x = xm, zm = ref_cost(&N, P, &t.d, m, 0, 0, 1);
+            *x = save;
+            fd = (zp - zm) / ((double)xp - (double)xm);
+            maxs = fabs(fd) > maxs ? fabs(fd) : maxs;
+            if (fabs(fd - g) > 1e-3 + 2e-3 * fabs(fd)) {
+                if (bad < 3) printf("  %s saliency: row %zu input %zu: backprop %.8g, central difference %.8g\n", spec, b, i, g, fd);
+                bad++;
+            }
+        }
+    ref_unit = -1;
+    if (maxg < 1e-3 || maxs < 1e-3) { /* a check on an all-zero gradient proves nothing */
+        printf("  %s: gradient too small to check (%g, %g)\n", spec, maxg, maxs);
+        bad++;
+    }
+    for (int l = 0; l <= L; l++) free(A[l]), free(D[l]);
+    free(P), free(G), free(tmp), free(part), free(N.param), free_data(&t);
+    return bad;
+}
+
+static void test_explain(void)
+{
+    static const struct { const char *spec; int cost; size_t m; } cases[] = {
+        {"6-5-3", COST_QUADRATIC, 1}, {"6-5-3", COST_CROSS_ENTROPY, 1}, {"5-7relu-6tanh-4softmax", COST_LOGLIK, 1},
+        {"5-6leaky-3softmax", COST_LOGLIK, 3}, {"4-3-1", COST_CROSS_ENTROPY, 2},
+        {"1x6x6-3c3p1-mp2-5relu-4softmax", COST_LOGLIK, 1}, {"2x6x8-4c3tanh-ap2-3sigmoid", COST_QUADRATIC, 2},
+        {"1x8x8-2c3relu-mp2-3c2sigmoid-6leaky-3softmax", COST_LOGLIK, 3},
+    };
+    for (size_t s = 0; s < sizeof cases / sizeof *cases; s++) {
+        int bad = explain_check(cases[s].spec, cases[s].cost, cases[s].m);
+        CHECK(bad == 0, "explain's gradients on %s %s, %zu rows: %d mismatches", cases[s].spec, cost_name(cases[s].cost), cases[s].m, bad);
+    }
+}
+
 int main(void)
 {
     test_gradients();
@@ -977,6 +1065,7 @@ int main(void)
     test_loaders();
     test_png();
     test_class_names();
+    test_explain();
     printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
     return failed ? 1 : 0;
 }
