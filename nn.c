@@ -1779,17 +1779,23 @@ static void diverging(float v, float scale, uint8_t *rgb)
     for (int k = 0; k < 3; k++) rgb[k] = (uint8_t)(mid[k] + (end[k] - mid[k]) * t + 0.5f);
 }
 
-/* Text in a 3x5 pixel font of the characters numbers need ("0-9 - + . e"),
- * each pixel z x z, left to right from (x, y); others are left blank. */
+/* Text in a 3x5 pixel font (digits, letters in capitals, and " -+.:()/%,'_=?!#*<>"), each pixel z x z, left to
+ * right from (x, y); a lower-case letter is drawn as its capital, other characters are left blank. */
 static void canvas_text(Canvas *c, size_t x, size_t y, const char *s, size_t z, const uint8_t *rgb)
 {
-    static const char chars[] = "0123456789-+.e";
+    static const char chars[] = "0123456789-+.ABCDEFGHIJKLMNOPQRSTUVWXYZ:()/%,'_=?!#*<>";
     static const uint16_t glyph[] = {/* 5 rows of 3 bits, the top row in the highest bits */
                                      075557, 026227, 071747, 071717, 055711, 074717, 074757, 071111, 075757, 075717,
-                                     000700, 002720, 000002, 007743};
+                                     000700, 002720, 000002, 025755, 065656, 034443, 065556, 074647, 074644, 034553,
+                                     055755, 072227, 011152, 055655, 044447, 057755, 065555, 025552, 065644, 025563,
+                                     065655, 034216, 072222, 055557, 055552, 055775, 055255, 055222, 071247, 002020,
+                                     012221, 042224, 011244, 051245, 000024, 022000, 000007, 007070, 061202, 022202,
+                                     057575, 052725, 012421, 042124};
+    _Static_assert(sizeof glyph / sizeof *glyph == sizeof chars - 1, "a glyph for each character");
     for (; *s; s++, x += 4 * z) {
-        const char *k = strchr(chars, *s);
-        if (!k || !*s) continue;
+        int ch = *s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s;
+        const char *k = ch ? strchr(chars, ch) : NULL;
+        if (!k) continue;
         for (int r = 0; r < 5; r++)
             for (int b = 0; b < 3; b++)
                 if (glyph[k - chars] >> ((4 - r) * 3 + (2 - b)) & 1) canvas_fill(c, x + (size_t)b * z, y + (size_t)r * z, z, z, rgb);
@@ -1801,12 +1807,12 @@ static size_t text_width(const char *s, size_t z) { return *s ? (strlen(s) * 4 -
 
 /* A legend under a picture drawn with diverging(., scale): a colour bar
  * from -scale to +scale, labelled at both ends and at 0, in the rows from
- * y (LEGEND_H of them). */
+ * y (LEGEND_H of them), across columns [x, x + w) (canvas_legend: all). */
 #define LEGEND_H 24
-static void canvas_legend(Canvas *c, size_t y, float scale)
+static void canvas_legend_at(Canvas *c, size_t x, size_t w, size_t y, float scale)
 {
     static const uint8_t ink[3] = {0, 0, 0};
-    size_t bw = c->w > 40 ? (c->w - 20 < 256 ? c->w - 20 : 256) : c->w, x0 = (c->w - bw) / 2;
+    size_t bw = w > 40 ? (w - 20 < 256 ? w - 20 : 256) : w, x0 = x + (w - bw) / 2;
     char lo[32], hi[32];
     uint8_t rgb[3];
     for (size_t i = 0; i < bw; i++) {
@@ -1820,8 +1826,20 @@ static void canvas_legend(Canvas *c, size_t y, float scale)
     if (text_width(hi, 2) <= bw) canvas_text(c, x0 + bw - text_width(hi, 2), y + 13, hi, 2, ink);
 }
 
+static void canvas_legend(Canvas *c, size_t y, float scale) { canvas_legend_at(c, 0, c->w, y, scale); }
+
 /* The canvas as a PNG file image in b: 0, or -1 out of memory. */
 static int canvas_png(const Canvas *c, Buf *b) { return png_encode(b, c->p, c->w, c->h, 3); }
+
+/* Write the canvas to path as PNG (atomically, write_output) and free it. */
+static int canvas_write(Canvas *c, const char *path, Err *err)
+{
+    Buf b = {NULL, 0, 0, 0};
+    int rc = canvas_png(c, &b) ? fail(err, path, "out of memory") : write_output(path, b.p, b.n, err);
+    free(c->p), free(b.p);
+    c->p = NULL;
+    return rc;
+}
 
 /* ======================================================================== */
 /* @@kernels kernels                                                       */
@@ -9911,6 +9929,21 @@ static const OptSpec weights_opts[] = {
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
+static const OptSpec explain_opts[] = {
+    {"index", "I", "0", "the row to explain (rows count from 0)"},
+    {"row", "N", NULL, "instead: the N-th row, counting from 1 as R and spreadsheets do"},
+    {"class", "C", "the predicted class", "the class (number or name) whose score the saliency and the largest terms explain; a regression's output number"},
+    {"out", "PREFIX", NULL, "also write the pictures: PREFIX-saliency.png (an image input: the input, dz/dx over it, gradient x input), "
+                            "PREFIX-layerN.png (each layer's activations) and PREFIX-nudge.png (the change this row asks of the first layer's weights)"},
+    {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA (without labels: no nudge)"},
+    {"label-col", "auto|none|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1)"},
+    OPT_SEP,
+    {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
+    {"ascii", NULL, NULL, "draw with ASCII characters (the default when stdout is not a terminal)"},
+    {"color", NULL, NULL, "draw in grey blocks with colour escapes even when stdout is not a terminal"},
+    {"help", NULL, NULL, "show this help"},
+    OPT_END};
+
 static const OptSpec export_opts[] = {
     {"c", "FILE", NULL, "write a self-contained C header: the weights and an nn_predict() function ('-': stdout)"},
     {"int8", NULL, NULL, "with --c: weights as int8 with a float scale per unit, inputs of each layer int8, sums in int32"},
@@ -9935,6 +9968,7 @@ static int cmd_info(int argc, char **argv);
 static int cmd_weights(int argc, char **argv);
 static int cmd_show(int argc, char **argv);
 static int cmd_export(int argc, char **argv);
+static int cmd_explain(int argc, char **argv);
 
 typedef struct {
     const char *name, *args, *summary;
@@ -9958,6 +9992,9 @@ static const CmdSpec commands[] = {
      "x width) and the multiply-adds of one image's forward pass.", NULL},
     {"weights", "MODEL --out FILE.png [--layer N]", "draw a layer's weights: a tile per neuron, or per convolution kernel", weights_opts, cmd_weights, NULL, NULL},
     {"show", "DATA [--index I] [--count N]", "draw images of a data set in the terminal, with their labels", show_opts, cmd_show, NULL, NULL},
+    {"explain", "MODEL DATA [--index I] [--out PREFIX]", "look inside one decision: saliency, activations, the largest terms and the nudge of one row", explain_opts, cmd_explain,
+     "The saliency is dz/dx, z the class's score (its output unit's weighted input): how much each input moves it.\n"
+     "The nudge is the gradient of this row's cost, shown as the change one SGD step on it alone would make.", NULL},
     {"export", "MODEL --c FILE.h [--int8] | --onnx FILE.onnx", "write the model as a self-contained C header for firmware (float or int8), or as an ONNX model", export_opts, cmd_export, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL}};
 
@@ -9971,6 +10008,7 @@ OPTS_FIT(info_opts);
 OPTS_FIT(weights_opts);
 OPTS_FIT(show_opts);
 OPTS_FIT(export_opts);
+OPTS_FIT(explain_opts);
 
 /* The command called `name`, or NULL. */
 static const CmdSpec *find_command(const char *name)
@@ -11297,12 +11335,15 @@ static int cmd_train(int argc, char **argv)
 /* @@report nn predict, eval, show, info                                  */
 /* ======================================================================== */
 
-/* Load MODEL and DATA for predict/eval; checks that they fit together. */
+/* Load MODEL and DATA for predict/eval; checks that they fit together.
+ * want_labels: 0 none, 1 required, 2 when the data has them (beside IDX
+ * images, a CSV label column, ...; explain). */
 static int load_model_and_data(const char *mpath, const char *dpath, const char *labels, const CsvOpt *co,
                                int want_labels, Net *N, Meta *M, Data *d)
 {
     Err err = {{0}, {0}};
     CsvOpt c2;
+    int loaded = 0;
     if (model_load(mpath, N, M, &err)) {
         report(&err);
         return 1;
@@ -11315,11 +11356,19 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
     if (M->tab.ncol) c2.tab = &M->tab;           /* rows are read through the model's table */
     c2.nnames = M->nnames ? M->nnames : net_classes(N); /* (numbered: for the message) */
     c2.task = N->task;
-    if (load_data(dpath, labels, &c2, want_labels, d, &err)) {
-        report(&err);
-        free(N->param);
-        return 1;
+    if (want_labels == 2) { /* labelled if it can be: quietly, then as it is */
+        CsvOpt q = c2;
+        q.quiet = 1;
+        loaded = !labels && !load_data(dpath, labels, &q, 1, d, &err);
+        if (loaded && d->note[0] && !co->quiet) say("%s", d->note);
+        want_labels = loaded || labels;
     }
+    if (!loaded)
+        if (load_data(dpath, labels, &c2, want_labels, d, &err)) {
+            report(&err);
+            free(N->param);
+            return 1;
+        }
     d->tm = &M->out;
     if (!co->quiet) scale_warning(d, M->in.div, M->in.mean, mpath);
     if (M->tab.ncol && !d->is_table) {
@@ -11511,29 +11560,64 @@ static double pixel_grey(const Data *d, size_t r, size_t i, size_t c)
     return v / (double)c;
 }
 
-static void draw_row(const Data *d, size_t r, size_t w, size_t c, int ascii)
+/* A w x h map v[(y * w + x) * step] drawn as draw_row draws an image, from
+ * lo (black) to hi (white). */
+static void term_map(const float *v, size_t w, size_t h, size_t step, double lo, double hi, int ascii)
 {
     static const char ramp[] = " .:-=+*#%@";
-    size_t np = d->d / c, h = (np + w - 1) / w;
-    double lo = 0, hi = 0;
-    for (size_t i = 0; i < np; i++) {
-        double v = pixel_grey(d, r, i, c);
-        if (!i || v < lo) lo = v;
-        if (!i || v > hi) hi = v;
-    }
     for (size_t y = 0; y < h; y += 2) {
         for (size_t x = 0; x < w; x++) {
             double g[2];
             for (int k = 0; k < 2; k++) {
-                size_t i = (y + (size_t)k) * w + x;
-                double v = i < np ? pixel_grey(d, r, i, c) : lo;
-                g[k] = hi > lo ? (v - lo) / (hi - lo) : 0;
+                double q = y + (size_t)k < h ? v[((y + (size_t)k) * w + x) * step] : lo;
+                g[k] = hi > lo ? (q - lo) / (hi - lo) : 0;
+                g[k] = g[k] < 0 ? 0 : g[k] > 1 ? 1 : g[k];
             }
             if (ascii) putchar(ramp[(int)((g[0] + g[1]) / 2 * 9.999)]);
             else printf("\033[38;5;%dm\033[48;5;%dm\u2580", 232 + (int)(g[0] * 23.999), 232 + (int)(g[1] * 23.999));
         }
         printf(ascii ? "\n" : "\033[0m\n");
     }
+}
+
+static int draw_row(const Data *d, size_t r, size_t w, size_t c, int ascii)
+{
+    size_t np = d->d / c, h = (np + w - 1) / w;
+    float *g = alloc_floats(h * w);
+    double lo = 0, hi = 0;
+    if (!g) return -1;
+    for (size_t i = 0; i < h * w; i++) {
+        double v = i < np ? pixel_grey(d, r, i, c) : lo;
+        g[i] = (float)v;
+        if (!i || v < lo) lo = v;
+        if (!i || v > hi) hi = v;
+    }
+    term_map(g, w, h, 1, lo, hi, ascii);
+    free(g);
+    return 0;
+}
+
+/* Row r of d as a w x h image of c channels (channel-last: grey, or RGB
+ * when c is 3) into the canvas at (x0, y0), each pixel z x z, scaled from
+ * the row's darkest (black) to its lightest (white) value. */
+static void canvas_image(Canvas *cv, size_t x0, size_t y0, const Data *d, size_t r, size_t w, size_t h, size_t c, size_t z)
+{
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < w * h * c && i < d->d; i++) {
+        double v = d->x8 ? d->x8[r * d->d + i] : d->xf[r * d->d + i];
+        if (!i || v < lo) lo = v;
+        if (!i || v > hi) hi = v;
+    }
+    for (size_t y = 0; y < h; y++)
+        for (size_t x = 0; x < w; x++) {
+            uint8_t rgb[3];
+            for (int k = 0; k < 3; k++) {
+                size_t i = (y * w + x) * c + (c == 3 ? (size_t)k : 0);
+                double v = i >= d->d ? lo : c == 3 ? (d->x8 ? d->x8[r * d->d + i] : d->xf[r * d->d + i]) : pixel_grey(d, r, y * w + x, c);
+                rgb[k] = (uint8_t)(hi > lo ? (v - lo) / (hi - lo) * 255 + 0.5 : 0);
+            }
+            canvas_fill(cv, x0 + x * z, y0 + y * z, z, z, rgb);
+        }
 }
 
 static int cmd_show(int argc, char **argv)
@@ -12026,11 +12110,11 @@ static WeightsLayout weights_layout(const Net *N, int l, int first, size_t width
     return g;
 }
 
-/* The weight drawn at (x, y) of tile t, or NULL past the end of a row. */
-static const float *weights_at(const Net *N, int l, const WeightsLayout *g, size_t t, size_t x, size_t y)
+/* The weight of W (layer l's weights, or anything laid out as them) drawn at
+ * (x, y) of tile t, or NULL past the end of a row. */
+static const float *weights_at(const Net *N, int l, const float *W, const WeightsLayout *g, size_t t, size_t x, size_t y)
 {
     const Layer *ly = &N->layer[l];
-    const float *W = NET_W(N, l);
     size_t q;
     if (g->mode == WEIGHTS_KERNELS) return W + t / ly->ic * ly->ldw + (y * ly->k + x) * ly->ic + t % ly->ic;
     if (g->mode == WEIGHTS_MATRIX) return W + y * ly->ldw + x;
@@ -12038,12 +12122,12 @@ static const float *weights_at(const Net *N, int l, const WeightsLayout *g, size
     return q < ly->wcols ? W + t * ly->ldw + q : NULL;
 }
 
-/* Layer l's weights as a picture: tiles of weights zoom x zoom pixels each
- * on the diverging colour map, with one symmetric scale (the largest |w|)
- * for the whole picture, 1-pixel grey borders, and the legend below.  The
- * scale into *scale.  0, or -1 when the picture is too large or memory
- * runs out. */
-static int draw_weights(const Net *N, int l, const WeightsLayout *g, size_t zoom, Canvas *c, float *scale)
+/* Layer l's weights W (or a change to them: nn explain's nudge) as a
+ * picture: tiles of weights zoom x zoom pixels each on the diverging colour
+ * map, with one symmetric scale (the largest |w|) for the whole picture,
+ * 1-pixel grey borders, and the legend below.  The scale into *scale.  0,
+ * or -1 when the picture is too large or memory runs out. */
+static int draw_weights(const Net *N, int l, const float *W, const WeightsLayout *g, size_t zoom, Canvas *c, float *scale)
 {
     static const uint8_t border[3] = {150, 150, 150}, white[3] = {255, 255, 255};
     const Layer *ly = &N->layer[l];
@@ -12051,7 +12135,7 @@ static int draw_weights(const Net *N, int l, const WeightsLayout *g, size_t zoom
     float s = 0;
     for (size_t j = 0; j < ly->wrows; j++)
         for (size_t i = 0; i < ly->wcols; i++) {
-            float a = fabsf(NET_W(N, l)[j * ly->ldw + i]);
+            float a = fabsf(W[j * ly->ldw + i]);
             s = a > s ? a : s;
         }
     *scale = s;
@@ -12064,7 +12148,7 @@ static int draw_weights(const Net *N, int l, const WeightsLayout *g, size_t zoom
         size_t x0 = t % g->cols * (g->tw * zoom + 1) + 1, y0 = t / g->cols * (g->th * zoom + 1) + 1;
         for (size_t y = 0; y < g->th; y++)
             for (size_t x = 0; x < g->tw; x++) {
-                const float *w = weights_at(N, l, g, t, x, y);
+                const float *w = weights_at(N, l, W, g, t, x, y);
                 uint8_t rgb[3];
                 if (!w) continue;
                 diverging(*w, s, rgb);
@@ -12074,6 +12158,19 @@ static int draw_weights(const Net *N, int l, const WeightsLayout *g, size_t zoom
     canvas_fill(c, 0, ch, c->w, LEGEND_H, white);
     canvas_legend(c, ch, s);
     return 0;
+}
+
+/* The pixels a weight for layout g: a 28x28 tile 3 (tiles of at least 84
+ * pixels; a matrix at least 400 across), but the picture at most about
+ * 2000 pixels a side. */
+static size_t weights_zoom(const WeightsLayout *g)
+{
+    size_t big = g->tw > g->th ? g->tw : g->th, rows = (g->tiles + g->cols - 1) / g->cols, zoom;
+    size_t side = g->cols * g->tw > rows * g->th ? g->cols * g->tw : rows * g->th;
+    size_t want = g->mode == WEIGHTS_MATRIX ? 400 : 84;
+    zoom = big >= want ? 1 : (want + big - 1) / big;
+    if (side * zoom > 2000) zoom = side >= 2000 ? 1 : 2000 / side;
+    return zoom;
 }
 
 /* Does name end in suffix (any case)? */
@@ -12092,7 +12189,7 @@ static int weights_png(const OptSpec *S, const char **val, const char *mpath, co
     Canvas c = {0, 0, NULL};
     Buf b = {NULL, 0, 0, 0};
     WeightsLayout g;
-    size_t v, zoom = 0, width = 0, big;
+    size_t v, zoom = 0, width = 0;
     int l, first = 1, rc;
     float scale;
     const char *s;
@@ -12126,14 +12223,8 @@ static int weights_png(const OptSpec *S, const char **val, const char *mpath, co
         return rc;
     }
     g = weights_layout(&N, l, first, width);
-    big = g.tw > g.th ? g.tw : g.th;
-    if (!zoom) { /* a 28x28 tile: 3 pixels a weight; but the picture at most about 2000 pixels a side */
-        size_t rows = (g.tiles + g.cols - 1) / g.cols, side = g.cols * g.tw > rows * g.th ? g.cols * g.tw : rows * g.th;
-        size_t want = g.mode == WEIGHTS_MATRIX ? 400 : 84; /* (a matrix: at least 400 pixels across) */
-        zoom = big >= want ? 1 : (want + big - 1) / big;
-        if (side * zoom > 2000) zoom = side >= 2000 ? 1 : 2000 / side;
-    }
-    if (draw_weights(&N, l, &g, zoom, &c, &scale)) rc = fail(&err, path, "the picture would be too large (--zoom 1?)");
+    if (!zoom) zoom = weights_zoom(&g);
+    if (draw_weights(&N, l, NET_W(&N, l), &g, zoom, &c, &scale)) rc = fail(&err, path, "the picture would be too large (--zoom 1?)");
     else if (canvas_png(&c, &b)) rc = fail(&err, path, "out of memory");
     else rc = write_output(path, b.p, b.n, &err);
     if (rc) report(&err);
@@ -12360,6 +12451,602 @@ static int cmd_export(int argc, char **argv)
     }
     q8_free(&Q), free(N.param), model_meta_free(&M), data_free(&d);
     return rc ? 1 : 0;
+}
+
+/* ======================================================================== */
+/* @@explain nn explain                                                    */
+/* ======================================================================== */
+
+/* nn explain MODEL DATA [--index I | --row N] [--class C] [--out PREFIX]:
+ * one row through the model, looked at from inside (the textbook's chapter
+ * 2; 3Blue1Brown's pictures).  On stdout: the prediction and the outputs;
+ * the saliency, dz/dx of the class explained (z its output unit's weighted
+ * input, the score before the output activation): how much each input
+ * moves the score, and gradient x input, each input's share of it to
+ * first order; every layer's activations, with units dead on the first
+ * NN_PROBE rows (always 0) and saturated ones (a sigmoid or tanh within
+ * 0.02 of its ends) marked; the units that contributed most to the score
+ * (activation x weight); and with a label the nudge: the gradient of this
+ * one row's cost, as the change one step of SGD on it alone (at the
+ * model's eta) asks of every weight and bias.  --out PREFIX writes the
+ * pictures: PREFIX-saliency.png (an image input), PREFIX-layerN.png and
+ * PREFIX-nudge.png.  backprop_rows (@@infer) computes the gradients; the
+ * unit tests hold them against central differences. */
+
+typedef struct {
+    const Net *N;
+    const Meta *M;
+    const Data *d;
+    size_t r;                     /* the row */
+    size_t cls;                   /* the output unit explained */
+    float *A[NN_MAX_LAYERS];      /* (ld[l]) the row's activations */
+    float *D[NN_MAX_LAYERS];      /* (ld[l]) deltas */
+    float *sal;                   /* (size[0]) dz/dx of the unit explained */
+    float *G;                     /* (nparam) the gradient of the row's cost, or NULL without a label */
+    double cost;
+    uint8_t *dead[NN_MAX_LAYERS]; /* (size[l]) never above 0 on the probed rows (a ReLU's), or NULL */
+    size_t probed;                /* those rows */
+    size_t img[3];                /* the input as an image, C x H x W, or 0s */
+    float *tmp, *part;
+} Explain;
+
+static void explain_free(Explain *E)
+{
+    for (int l = 0; l < NN_MAX_LAYERS; l++) free(E->A[l]), free(E->D[l]), free(E->dead[l]);
+    free(E->sal), free(E->G), free(E->tmp), free(E->part);
+}
+
+/* The input as an image: the network's own shape, the file's, or a square
+ * of 16 pixels or more when neither says (not a table). */
+static void explain_shape(Explain *E)
+{
+    const Net *N = E->N;
+    size_t n = N->size[0], s = (size_t)floor(sqrt((double)n) + 0.5);
+    memset(E->img, 0, sizeof E->img);
+    if (N->shape[0][1] > 1) memcpy(E->img, N->shape[0], sizeof E->img);
+    else if (E->d->shape[0] && E->d->shape[0] * E->d->shape[1] * E->d->shape[2] == n) memcpy(E->img, E->d->shape, sizeof E->img);
+    else if (!E->M->tab.ncol && s * s == n && n >= 16) E->img[0] = 1, E->img[1] = E->img[2] = s;
+}
+
+/* What input i is, for people: a table's column (a category's one-hot
+ * input as column=category), an image's pixel, or its number. */
+static const char *input_text(const Explain *E, size_t i, char *buf, size_t n)
+{
+    const Table *t = &E->M->tab;
+    size_t at = 0;
+    for (uint32_t c = 0; c < t->ncol; c++) {
+        const Column *col = &t->col[c];
+        if (col->kind == COL_NUMBER && at++ == i) {
+            snprintf(buf, n, "%s", col->name ? col->name : "?");
+            return buf;
+        }
+        if (col->kind == COL_CATEGORY) {
+            if (i < at + col->ncat) {
+                const char *cat = col->cats[i - at];
+                snprintf(buf, n, "%s=%s", col->name ? col->name : "?", *cat ? cat : "(missing)");
+                return buf;
+            }
+            at += col->ncat;
+        }
+    }
+    if (E->img[0]) {
+        size_t p = i / E->img[0];
+        if (E->img[0] > 1) snprintf(buf, n, "pixel (%zu, %zu) channel %zu", p % E->img[2], p / E->img[2], i % E->img[0]);
+        else snprintf(buf, n, "pixel (%zu, %zu)", p % E->img[2], p / E->img[2]);
+    } else {
+        snprintf(buf, n, "input %zu", i);
+    }
+    return buf;
+}
+
+/* The output unit's text: a class name or number, or a regression target. */
+static const char *unit_text(const Explain *E, size_t k, char *buf, size_t n)
+{
+    if (E->N->task == TASK_REGRESS) { /* a table's k-th target column, by name */
+        size_t at = 0;
+        for (uint32_t c = 0; c < E->M->tab.ncol; c++)
+            if (E->M->tab.col[c].kind == COL_TARGET && at++ == k && E->M->tab.col[c].name) {
+                snprintf(buf, n, "%s", E->M->tab.col[c].name);
+                return buf;
+            }
+        snprintf(buf, n, "output %zu", k);
+        return buf;
+    }
+    return class_text(E->M->names, E->M->nnames, k, buf, n);
+}
+
+/* Room for everything explain computes, and the row's activations
+ * (forward_keep).  0, or -1 out of memory. */
+static int explain_forward(Explain *E)
+{
+    const Net *N = E->N;
+    int ok = 1;
+    E->tmp = alloc_floats(net_tmp(N) + 1), E->part = alloc_floats(backprop_part(N, NN_CHUNK) + 1);
+    E->sal = alloc_floats(N->ld[0]);
+    E->G = E->d->y || E->d->t ? alloc_floats(N->nparam) : NULL;
+    ok = E->tmp && E->part && E->sal && (E->G || !(E->d->y || E->d->t));
+    for (int l = 0; l < N->nl && ok; l++)
+        ok = (E->A[l] = alloc_floats(N->ld[l])) && (E->D[l] = alloc_floats(N->ld[l])) && (E->dead[l] = calloc(N->size[l], 1));
+    if (!ok) return -1;
+    forward_keep(N, &E->M->in, E->d, E->r, 1, E->A, E->tmp);
+    return 0;
+}
+
+/* The rest: the saliency of unit E->cls, the cost's gradient with a
+ * label, the dead units on the first rows.  0, or -1 out of memory. */
+static int explain_grads(Explain *E)
+{
+    const Net *N = E->N;
+    int L = N->nl - 1, ok = 1;
+    size_t probe = E->d->n < NN_PROBE ? E->d->n : NN_PROBE, chunk = NN_CHUNK;
+    float *P[NN_MAX_LAYERS] = {0};
+    double *c = calloc(N->ld[L], sizeof *c);
+    for (int l = 0; l <= L && ok; l++) ok = (P[l] = alloc_floats2(chunk, N->ld[l])) != NULL;
+    if (!ok || !c) {
+        for (int l = 0; l <= L; l++) free(P[l]);
+        free(c);
+        return -1;
+    }
+    memset(E->D[L], 0, N->ld[L] * sizeof(float)); /* the saliency: dz/dx of the unit explained */
+    E->D[L][E->cls] = 1;
+    backprop_rows(N, 1, E->A, E->D, NULL, E->tmp, E->part);
+    memcpy(E->sal, E->D[0], N->ld[0] * sizeof(float));
+    if (E->G) { /* the nudge: the row's cost's gradient (the task's output error, BP1, then BP2 to BP4) */
+        memset(E->D[L], 0, N->ld[L] * sizeof(float));
+        TASK(N)->error(N, E->d, E->A[L], 1, N->ld[L], 0, N->size[L], &E->r, E->D[L], c);
+        E->cost = 0;
+        for (size_t k = 0; k < N->size[L]; k++) E->cost += c[k];
+        backprop_rows(N, 1, E->A, E->D, E->G, E->tmp, E->part);
+    }
+    for (int l = 1; l < L; l++) /* dead: a ReLU never above 0 on the probed rows */
+        memset(E->dead[l], N->layer[l].act == ACT_RELU, N->size[l]);
+    for (size_t r = 0; r < probe; r += chunk) {
+        size_t m = probe - r < chunk ? probe - r : chunk;
+        forward_keep(N, &E->M->in, E->d, r, m, P, E->tmp);
+        for (int l = 1; l < L; l++)
+            if (N->layer[l].act == ACT_RELU)
+                for (size_t b = 0; b < m; b++)
+                    for (size_t j = 0; j < N->size[l]; j++)
+                        if (P[l][b * N->ld[l] + j] > 0) E->dead[l][j] = 0;
+    }
+    E->probed = probe;
+    for (int l = 0; l <= L; l++) free(P[l]);
+    free(c);
+    return 0;
+}
+
+/* Is activation a of a unit with activation act saturated? */
+static int saturated(float a, int act)
+{
+    if (act == ACT_SIGMOID) return a < 0.02f || a > 0.98f;
+    if (act == ACT_TANH) return a < -0.98f || a > 0.98f;
+    return 0;
+}
+
+/* Up to 12 of the n unit numbers in list, and how many more. */
+static void print_units(const char *what, const size_t *list, size_t n)
+{
+    if (!n) return;
+    printf("  %s: unit%s", what, plural(n));
+    for (size_t i = 0; i < n && i < 12; i++) printf("%s %zu", i ? "," : "", list[i]);
+    if (n > 12) printf(" and %zu more", n - 12);
+    putchar('\n');
+}
+
+/* Layer l's activations on stdout: a dense layer's as a strip, a unit a
+ * character, from its smallest to its largest value; an image layer's as
+ * a strip of its maps' means; with the dead and saturated units. */
+static void explain_layer(const Explain *E, int l, int ascii)
+{
+    static const char *const bars[8] = {"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"};
+    static const char ramp[] = " .:-=+*#%@";
+    const Net *N = E->N;
+    const Layer *ly = &N->layer[l];
+    const float *a = E->A[l];
+    size_t n = N->size[l], maps = ly->oc, px = n / (maps ? maps : 1), *dead = calloc(n, sizeof *dead), *sat = calloc(n, sizeof *sat);
+    size_t nd = 0, ns = 0, zero = 0, strip = (LK(N, l)->flags & KIND_FLAT) ? n : maps;
+    float lo = 0, hi = 0, *v = alloc_floats(strip ? strip : 1);
+    char spec[64];
+    if (!dead || !sat || !v) {
+        free(dead), free(sat), free(v);
+        return;
+    }
+    LK(N, l)->print(ly, spec, sizeof spec);
+    for (size_t s = 0; s < strip; s++) { /* a unit, or a map's mean */
+        double m = 0;
+        if (strip == n) m = a[s];
+        else
+            for (size_t p = 0; p < px; p++) m += a[p * maps + s] / (double)px;
+        v[s] = (float)m;
+        lo = !s || v[s] < lo ? v[s] : lo, hi = !s || v[s] > hi ? v[s] : hi;
+    }
+    if (lo > 0) lo = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (E->dead[l] && E->dead[l][j] && l < N->nl - 1) dead[nd++] = j;
+        if (saturated(a[j], ly->act)) sat[ns++] = j;
+        zero += a[j] == 0;
+    }
+    if (strip == n) printf("layer %d (%s %s, %s): %zu unit%s, from %.3g to %.3g\n  ", l, LK(N, l)->name, spec,
+                           act_name(ly->act), n, plural(n), (double)lo, (double)hi);
+    else printf("layer %d (%s %s, %s): %zu maps of %zux%zu; the maps' means, from %.3g to %.3g\n  ", l, LK(N, l)->name,
+                spec, act_name(ly->act), maps, ly->oh, ly->ow, (double)lo, (double)hi);
+    for (size_t s = 0; s < strip; s++) {
+        double t = hi > lo ? (v[s] - lo) / (hi - lo) : 0;
+        if (ascii) putchar(ramp[(int)(t * 9.999)]);
+        else fputs(bars[(int)(t * 7.999)], stdout);
+        if (s % 64 == 63 && s + 1 < strip) fputs("\n  ", stdout);
+    }
+    putchar('\n');
+    if (ly->act == ACT_RELU) printf("  %zu of %zu value%s 0 on this row (%.0f%%)\n", zero, n, plural(n), 100.0 * (double)zero / (double)n);
+    if (strip == n) {
+        print_units("dead (0 on every row probed)", dead, nd);
+        print_units("saturated (within 0.02 of an end)", sat, ns);
+    } else if (nd) { /* a map is dead when every value of it is */
+        size_t *dm = dead, k = 0;
+        for (size_t c = 0; c < maps; c++) {
+            size_t p = 0;
+            while (p < px && E->dead[l][p * maps + c]) p++;
+            if (p == px) dm[k++] = c;
+        }
+        if (k) printf("  dead maps (0 everywhere on every row probed): %zu of %zu\n", k, maps);
+    }
+    free(dead), free(sat), free(v);
+}
+
+/* The terms of the score z of the unit explained: bias + activation x
+ * weight over the output layer's inputs, the largest on stdout. */
+static void explain_terms(const Explain *E)
+{
+    const Net *N = E->N;
+    int L = N->nl - 1;
+    const Layer *ly = &N->layer[L];
+    const float *W = NET_W(N, L) + E->cls * ly->ldw, *a = E->A[L - 1];
+    size_t n = ly->nin, *idx = calloc(n, sizeof *idx), show = n < 8 ? n : 8;
+    double z = NET_B(N, L)[E->cls];
+    char b1[160], b2[64];
+    if (!idx || (LK(N, L)->flags & KIND_BY_ROWS)) {
+        free(idx);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) idx[i] = i, z += (double)W[i] * a[i];
+    for (size_t i = 0; i < show; i++) /* the largest |a w| first */
+        for (size_t j = i + 1; j < n; j++)
+            if (fabsf(W[idx[j]] * a[idx[j]]) > fabsf(W[idx[i]] * a[idx[i]])) {
+                size_t t = idx[i];
+                idx[i] = idx[j], idx[j] = t;
+            }
+    printf("\nwhat made the score of %s: z = bias + sum of activation x weight = %.4g%s\n", unit_text(E, E->cls, b2, sizeof b2),
+           z, L > 1 ? "; the largest terms:" : "; the largest terms (inputs):");
+    for (size_t i = 0; i < show; i++) {
+        size_t j = idx[i];
+        const Layer *lo = &N->layer[L - 1];
+        if (L > 1 && !(LK(N, L - 1)->flags & KIND_FLAT))
+            snprintf(b1, sizeof b1, "layer %d map %zu at (%zu, %zu)", L - 1, j % lo->oc, j / lo->oc % lo->ow, j / lo->oc / lo->ow);
+        else if (L > 1) snprintf(b1, sizeof b1, "unit %zu of layer %d", j, L - 1);
+        else input_text(E, j, b1, sizeof b1);
+        printf("  %-28s %9.4g x %9.4g = %+.4g\n", b1, (double)a[j], (double)W[j], (double)(a[j] * W[j]));
+    }
+    printf("  %-28s %33s %+.4g\n", "bias", "", (double)NET_B(N, L)[E->cls]);
+    free(idx);
+}
+
+/* The saliency on stdout: an image's |dz/dx| summed over its channels,
+ * drawn; or a table's inputs with the largest gradient x input. */
+static void explain_saliency(const Explain *E, int ascii)
+{
+    const Net *N = E->N;
+    size_t n = N->size[0], *idx = calloc(n, sizeof *idx), show = n < 10 ? n : 10;
+    const float *x = E->A[0], *g = E->sal;
+    char b[160], u[64];
+    double gx = 0;
+    if (!idx) return;
+    for (size_t i = 0; i < n; i++) idx[i] = i, gx += (double)g[i] * x[i];
+    printf("\nsaliency of %s: dz/dx, how much each input x moves its score z\n",
+           unit_text(E, E->cls, u, sizeof u));
+    if (E->img[0]) {
+        size_t C = E->img[0], H = E->img[1], W = E->img[2];
+        float *m = alloc_floats(H * W), hi = 0;
+        if (m) {
+            for (size_t p = 0; p < H * W; p++) {
+                for (size_t c = 0; c < C; c++) m[p] += fabsf(g[p * C + c]);
+                hi = m[p] > hi ? m[p] : hi;
+            }
+            printf("  |dz/dx| (white: the pixels the score is most sensitive to; largest %.3g):\n", (double)hi);
+            term_map(m, W, H, 1, 0, hi, ascii);
+            for (size_t p = 0; p < H * W; p++) { /* gradient x input: positive part */
+                m[p] = 0;
+                for (size_t c = 0; c < C; c++) m[p] += g[p * C + c] * x[p * C + c];
+            }
+            hi = 0;
+            for (size_t p = 0; p < H * W; p++) hi = fabsf(m[p]) > hi ? fabsf(m[p]) : hi;
+            printf("  gradient x input, where the score comes from (white: raises it, black: lowers it, grey: 0):\n");
+            term_map(m, W, H, 1, -hi, hi, ascii);
+            free(m);
+        }
+    }
+    for (size_t i = 0; i < show; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (fabsf(g[idx[j]] * x[idx[j]]) > fabsf(g[idx[i]] * x[idx[i]])) {
+                size_t t = idx[i];
+                idx[i] = idx[j], idx[j] = t;
+            }
+    printf("  the inputs with the largest gradient x input (their sum %.4g; value: in the file, x: as the network sees it%s):\n",
+           gx, E->M->in.mean ? ", standardised" : ", scaled");
+    printf("  %-32s %10s %10s %10s %10s\n", "input", "value", "x", "dz/dx", "x dz/dx");
+    for (size_t i = 0; i < show; i++) {
+        size_t j = idx[i];
+        double raw = E->d->x8 ? E->d->x8[E->r * E->d->d + j] : E->d->xf[E->r * E->d->d + j];
+        printf("  %-32s %10.4g %10.4g %10.4g %+10.4g\n", input_text(E, j, b, sizeof b), raw, (double)x[j], (double)g[j],
+               (double)(g[j] * x[j]));
+    }
+    free(idx);
+}
+
+/* The nudge on stdout: the change one SGD step on this row alone asks,
+ * -eta dC/dw, summarised per layer. */
+static void explain_nudge(const Explain *E)
+{
+    const Net *N = E->N;
+    int L = N->nl - 1;
+    float eta = E->M->eta > 0 ? E->M->eta : 1;
+    char b[64];
+    printf("\nthe nudge: this row's cost is %.4g; one step of SGD on it alone (eta %g) would change\n", E->cost, (double)eta);
+    for (int l = L; l >= 1; l--) {
+        const Layer *ly = &N->layer[l];
+        const float *G = E->G + ly->woff, *Gb = E->G + ly->boff;
+        double norm = 0, big = 0;
+        size_t bj = 0, bu = 0;
+        if (!ly->nw) continue;
+        for (size_t j = 0; j < ly->wrows; j++)
+            for (size_t i = 0; i < ly->wcols; i++) {
+                double g = G[j * ly->ldw + i];
+                norm += g * g;
+                if (fabs(g) > big) big = fabs(g), bj = j;
+            }
+        for (size_t j = 1; j < ly->nbias; j++)
+            if (fabsf(Gb[j]) > fabsf(Gb[bu])) bu = j;
+        printf("  layer %d: weights by up to %.3g (%s %zu's most), %.3g in all (norm); biases by up to %.3g (%s %zu)\n", l,
+               eta * big, (LK(N, l)->flags & KIND_KERNEL) ? "map" : "unit", bj, eta * sqrt(norm),
+               (double)(eta * fabsf(Gb[bu])), (LK(N, l)->flags & KIND_KERNEL) ? "map" : "unit", bu);
+        if (l == L) {
+            printf("    the output biases:");
+            for (size_t k = 0; k < ly->nbias && k < 12; k++) printf(" %s %+.3g%s", unit_text(E, k, b, sizeof b), (double)(-eta * Gb[k]), k + 1 < ly->nbias && k < 11 ? "," : "");
+            printf("%s\n", ly->nbias > 12 ? " ..." : "");
+        }
+    }
+}
+
+/* The canvas's text and a caption bar: z = 2 pixels a font pixel. */
+#define CAPTION_H 14
+static const uint8_t ink_black[3] = {0, 0, 0};
+
+/* PREFIX-saliency.png: the input, the saliency over it, gradient x input. */
+static int saliency_png(const Explain *E, const char *path, Err *err)
+{
+    size_t C = E->img[0], H = E->img[1], W = E->img[2], z = W >= 168 ? 1 : (168 + W - 1) / W, pw = W * z, ph = H * z;
+    size_t gap = 10, cw = 3 * pw + 4 * gap, top = CAPTION_H + 4;
+    const float *g = E->sal, *x = E->A[0];
+    float sal = 0, gxs = 0;
+    Canvas c;
+    char cap[96], u[64];
+    if (pw < 130) cw = 3 * 130 + 4 * gap;
+    if (canvas_new(&c, cw, top + ph + LEGEND_H + 6, 255)) return fail(err, path, "the picture would be too large");
+    for (size_t p = 0; p < H * W; p++) {
+        float s = 0, t = 0;
+        for (size_t k = 0; k < C; k++) s += g[p * C + k], t += g[p * C + k] * x[p * C + k];
+        sal = fabsf(s) > sal ? fabsf(s) : sal, gxs = fabsf(t) > gxs ? fabsf(t) : gxs;
+    }
+    canvas_image(&c, gap, top, E->d, E->r, W, H, C, z);
+    for (size_t p = 0; p < H * W; p++) {
+        float s = 0, t = 0;
+        uint8_t base[3], col[3], mix[3];
+        for (size_t k = 0; k < C; k++) s += g[p * C + k], t += g[p * C + k] * x[p * C + k];
+        memcpy(base, c.p + ((top + p / W * z) * c.w + gap + p % W * z) * 3, 3); /* the input's pixel, faded */
+        diverging(s, sal, col);
+        for (int k = 0; k < 3; k++) {
+            float a = sal > 0 ? fabsf(s) / sal : 0, f = 255 - (255 - base[k]) * 0.35f;
+            mix[k] = (uint8_t)(f * (1 - a) + col[k] * a + 0.5f);
+        }
+        canvas_fill(&c, 2 * gap + pw + p % W * z, top + p / W * z, z, z, mix);
+        diverging(t, gxs, col);
+        canvas_fill(&c, 3 * gap + 2 * pw + p % W * z, top + p / W * z, z, z, col);
+    }
+    canvas_text(&c, gap, 4, "INPUT", 2, ink_black);
+    snprintf(cap, sizeof cap, "DZ/DX, %s", unit_text(E, E->cls, u, sizeof u));
+    canvas_text(&c, 2 * gap + pw, 4, cap, 2, ink_black);
+    canvas_text(&c, 3 * gap + 2 * pw, 4, "GRADIENT X INPUT", 2, ink_black);
+    canvas_legend_at(&c, 2 * gap + pw, pw > 130 ? pw : 130, top + ph + 4, sal);
+    canvas_legend_at(&c, 3 * gap + 2 * pw, pw > 130 ? pw : 130, top + ph + 4, gxs);
+    return canvas_write(&c, path, err);
+}
+
+/* PREFIX-layerN.png: layer l's activations, a cell per unit (dense) or a
+ * map per channel, on the diverging map with one scale; dead units
+ * crossed out, saturated ones framed in black. */
+static int layer_png(const Explain *E, int l, const char *path, Err *err)
+{
+    const Net *N = E->N;
+    const Layer *ly = &N->layer[l];
+    int flat = (LK(N, l)->flags & KIND_FLAT) != 0;
+    size_t n = N->size[l], tiles = flat ? n : ly->oc, tw = flat ? 1 : ly->ow, th = flat ? 1 : ly->oh;
+    size_t z = flat ? 24 : (tw >= 56 ? 1 : (56 + tw - 1) / tw), cols = (size_t)ceil(sqrt((double)tiles)), rows, cw, top = CAPTION_H + 4;
+    float s = 0;
+    Canvas c;
+    char cap[128], spec[64];
+    if (flat && cols < 10) cols = tiles < 10 ? tiles : 10;
+    rows = (tiles + cols - 1) / cols;
+    cw = cols * (tw * z + 2) + 2;
+    for (size_t j = 0; j < n; j++) s = fabsf(E->A[l][j]) > s ? fabsf(E->A[l][j]) : s;
+    LK(N, l)->print(ly, spec, sizeof spec);
+    snprintf(cap, sizeof cap, "LAYER %d: %s %s", l, spec, act_name(ly->act));
+    if (cw < text_width(cap, 2) + 8) cw = text_width(cap, 2) + 8;
+    if (cw < 160) cw = 160;
+    if (canvas_new(&c, cw, top + rows * (th * z + 2) + 2 + LEGEND_H, 255)) return fail(err, path, "the picture would be too large");
+    canvas_text(&c, 4, 4, cap, 2, ink_black);
+    for (size_t t = 0; t < tiles; t++) {
+        size_t x0 = 2 + t % cols * (tw * z + 2), y0 = top + t / cols * (th * z + 2);
+        int dead = E->dead[l] != NULL && l < N->nl - 1, sat = 0;
+        for (size_t p = 0; p < tw * th; p++) {
+            size_t j = flat ? t : p * ly->oc + t;
+            uint8_t rgb[3];
+            diverging(E->A[l][j], s, rgb);
+            canvas_fill(&c, x0 + p % tw * z, y0 + p / tw * z, z, z, rgb);
+            dead = dead && E->dead[l][j];
+            sat = sat || saturated(E->A[l][j], ly->act);
+        }
+        if (dead) /* a cross */
+            for (size_t k = 0; k < tw * z; k++) {
+                canvas_fill(&c, x0 + k, y0 + k * th / tw, 1, 1, ink_black);
+                canvas_fill(&c, x0 + tw * z - 1 - k, y0 + k * th / tw, 1, 1, ink_black);
+            }
+        if (sat && flat) {
+            canvas_fill(&c, x0, y0, z, 2, ink_black), canvas_fill(&c, x0, y0 + z - 2, z, 2, ink_black);
+            canvas_fill(&c, x0, y0, 2, z, ink_black), canvas_fill(&c, x0 + z - 2, y0, 2, z, ink_black);
+        }
+    }
+    canvas_legend(&c, c.h - LEGEND_H, s);
+    return canvas_write(&c, path, err);
+}
+
+/* PREFIX-nudge.png: the change -eta dC/dw one SGD step on the row asks of
+ * the first layer's weights, drawn as nn weights draws the weights. */
+static int nudge_png(const Explain *E, int l, const char *path, Err *err)
+{
+    const Net *N = E->N;
+    const Layer *ly = &N->layer[l];
+    WeightsLayout g = weights_layout(N, l, l, 0);
+    float *V = alloc_floats(ly->nw ? ly->nw : 1), scale, eta = E->M->eta > 0 ? E->M->eta : 1;
+    Canvas c = {0, 0, NULL};
+    int rc;
+    if (!V) return fail(err, path, "out of memory");
+    for (size_t i = 0; i < ly->nw; i++) V[i] = -eta * E->G[ly->woff + i];
+    if (draw_weights(N, l, V, &g, weights_zoom(&g), &c, &scale)) rc = fail(err, path, "the picture would be too large");
+    else rc = canvas_write(&c, path, err);
+    free(V), free(c.p);
+    return rc;
+}
+
+/* The pictures of --out PREFIX; their names said on stderr. */
+static int explain_pictures(const Explain *E, const char *prefix)
+{
+    const Net *N = E->N;
+    char path[NN_MAX_PATH + 32];
+    Err err = {{0}, {0}};
+    int first = 1;
+    if (E->img[0]) {
+        snprintf(path, sizeof path, "%s-saliency.png", prefix);
+        if (saliency_png(E, path, &err)) goto bad;
+        say("%s: the input, dz/dx of the class explained over it (red raises its score, blue lowers it), and gradient x input", path);
+    }
+    for (int l = 1; l < N->nl; l++) {
+        snprintf(path, sizeof path, "%s-layer%d.png", prefix, l);
+        if (layer_png(E, l, path, &err)) goto bad;
+    }
+    say("%s-layer1.png to %s-layer%d.png: each layer's activations (crossed out: dead; framed: saturated)", prefix, prefix, N->nl - 1);
+    while (first < N->nl - 1 && !(LK(N, first)->flags & KIND_DRAW)) first++;
+    if (E->G && (LK(N, first)->flags & KIND_DRAW)) {
+        snprintf(path, sizeof path, "%s-nudge.png", prefix);
+        if (nudge_png(E, first, path, &err)) goto bad;
+        say("%s: the change one SGD step on this row asks of layer %d's weights (red up, blue down)", path, first);
+    }
+    return 0;
+bad:
+    report(&err);
+    return 1;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    const OptSpec *S = explain_opts;
+    const char *val[NN_MAX_OPTS] = {0}, *pos[2], *s, *prefix;
+    int npos, rc, L, ascii;
+    size_t v = 0;
+    CsvOpt co;
+    Net N;
+    Meta M;
+    Data d;
+    Explain E;
+    char b1[64];
+    size_t K;
+    int32_t pred = 0;
+    if ((rc = parse_opts("explain", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
+    if (OPT(S, val, "help")) {
+        print_cmd_help(stdout, find_command("explain"));
+        return finish_stdout();
+    }
+    if (npos != 2) return usage_error("explain", "expected MODEL and DATA");
+    {
+        const char *ins[3] = {pos[0], pos[1], OPT(S, val, "labels")};
+        static const char *const what[3] = {"MODEL", "DATA", "--labels"};
+        if ((rc = distinct_streams("explain", ins, what, 3))) return rc;
+    }
+    if (OPT(S, val, "index") && OPT(S, val, "row")) return usage_error("explain", "give --index or --row, not both");
+    if ((s = OPT(S, val, "index")) && parse_size(s, NN_MAX_ROWS, &v)) return usage_error("explain", "--index '%s': expected a row number from 0", s);
+    if ((s = OPT(S, val, "row")) && (parse_size(s, NN_MAX_ROWS, &v) || v < 1)) return usage_error("explain", "--row '%s': expected a row number from 1", s);
+    if ((prefix = OPT(S, val, "out")) && (!*prefix || !strcmp(prefix, "-"))) return usage_error("explain", "--out PREFIX: expected the start of the pictures' file names");
+    if (csv_options("explain", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
+    ascii = draw_mode(S, val) > 1;
+    if (load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 2, &N, &M, &d)) return 1;
+    memset(&E, 0, sizeof E);
+    E.N = &N, E.M = &M, E.d = &d, L = N.nl - 1, K = N.size[L];
+    E.r = OPT(S, val, "index") ? v : OPT(S, val, "row") ? v - 1 : 0;
+    rc = 0;
+    if (E.r >= d.n) {
+        fprintf(stderr, "%s: %s has %zu rows; %s %s is past the end\n", progname, d.name, d.n,
+                OPT(S, val, "row") ? "--row" : "--index", OPT(S, val, "row") ? OPT(S, val, "row") : OPT(S, val, "index"));
+        rc = 1;
+    }
+    if (!rc && explain_forward(&E)) {
+        say("out of memory");
+        rc = 1;
+    }
+    if (!rc) {
+        pred = TASK(&N)->decide(E.A[L], K);
+        E.cls = N.task == TASK_CLASSIFY && K > 1 ? (size_t)pred : 0;
+        explain_shape(&E);
+    }
+    if (!rc && (s = OPT(S, val, "class"))) { /* a class's number or name, or a regression's output */
+        size_t k = SIZE_MAX;
+        for (size_t i = 0; i < M.nnames && N.task != TASK_REGRESS; i++)
+            if (!strcmp(M.names[i], s)) k = i;
+        if (k == SIZE_MAX && parse_size(s, K - 1, &k))
+            rc = usage_error("explain", "--class '%s': expected %s from 0 to %zu%s", s, N.task == TASK_REGRESS ? "an output" : "a class",
+                             K - 1, M.nnames && N.task != TASK_REGRESS ? ", or a class's name" : "");
+        E.cls = k;
+    }
+    if (!rc && explain_grads(&E)) {
+        say("out of memory");
+        rc = 1;
+    }
+    if (!rc) {
+        const float *o = E.A[L];
+        printf("row %zu of %s", E.r, d.name);
+        if (d.lineno) printf(" (line %zu)", d.lineno[E.r]);
+        if (d.y) printf(": label %s", class_text(M.names, M.nnames, (size_t)d.y[E.r], b1, sizeof b1));
+        putchar('\n');
+        if (E.img[0]) draw_row(&d, E.r, E.img[2], E.img[0], ascii);
+        if (N.task == TASK_REGRESS) {
+            printf("prediction:");
+            for (size_t k = 0; k < K; k++) printf(" %s %.6g", unit_text(&E, k, b1, sizeof b1), target_unmap(&M.out, k, o[k]));
+            if (d.t) printf(" (true: %.6g)", (double)d.t[E.r * d.nt]);
+            putchar('\n');
+        } else {
+            printf("prediction: %s (output %.4f)%s\n", class_text(M.names, M.nnames, (size_t)pred, b1, sizeof b1),
+                   (double)(K == 1 ? (pred ? o[0] : 1 - o[0]) : o[pred]), d.y ? (d.y[E.r] == pred ? ", right" : ", wrong") : "");
+            printf("outputs (%s):", N.layer[L].act == ACT_SOFTMAX ? "softmax, the probabilities" : act_name(N.layer[L].act));
+            for (size_t k = 0; k < K; k++) printf(" %s %.3f", class_text(M.names, M.nnames, k, b1, sizeof b1), (double)o[k]);
+            putchar('\n');
+        }
+        explain_saliency(&E, ascii);
+        printf("\nactivations, layer by layer (this row; dead: 0 on all of the first %zu rows of %s)\n", E.probed, d.name);
+        for (int l = 1; l <= L; l++) explain_layer(&E, l, ascii);
+        explain_terms(&E);
+        if (E.G) explain_nudge(&E);
+        else printf("\n(no label: no nudge; give data with labels to see the change this row asks of the weights)\n");
+        if (prefix) rc = explain_pictures(&E, prefix);
+    }
+    explain_free(&E), data_free(&d), free(N.param), model_meta_free(&M);
+    return rc ? rc : finish_stdout();
 }
 
 /* ======================================================================== */

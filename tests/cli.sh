@@ -51,11 +51,12 @@ declare -A opts=(
     [show]="--labels --label-col --header --sep --index --count --ascii --color --width"
     [weights]="--pgm --width"
     [export]="--c --int8 --onnx --test --labels --threads"
+    [explain]="--index --row --class --out --labels --label-col --header --sep --ascii --color"
 )
 cmds=$("$NN" help | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF && $1 != "help" { print $1 }' | sort | tr '\n' ' ')
-[ "$cmds" = "eval export info predict show train weights " ] && ok "nn help lists the commands eval export info predict show train weights" ||
+[ "$cmds" = "eval explain export info predict show train weights " ] && ok "nn help lists the commands eval explain export info predict show train weights" ||
     bad "nn help lists the commands '$cmds'"
-for c in train predict eval info show weights export; do
+for c in train predict eval info show weights export explain; do
     "$NN" $c --help >"$T/h" 2>"$T/he"
     rc=$?
     missing=""

@@ -24,33 +24,9 @@ expect "weights --zoom 1" 0 "30 tiles of 8x8 pixels, 120x70 in all" "$NN" weight
 
 if find_python; then
     cat >png.py <<'PY'
-import struct, sys, zlib
-def read(path):
-    d = open(path, 'rb').read()
-    assert d[:8] == b'\x89PNG\r\n\x1a\n', 'signature'
-    p, idat, kinds = 8, b'', []
-    while p < len(d):
-        n, t = struct.unpack('>I4s', d[p:p + 8])
-        body = d[p + 8:p + 8 + n]
-        assert zlib.crc32(t + body) == struct.unpack('>I', d[p + 8 + n:p + 12 + n])[0], 'CRC of ' + t.decode()
-        kinds.append(t)
-        if t == b'IHDR': w, h, depth, ct = struct.unpack('>IIBB', body[:10])
-        if t == b'IDAT': idat += body
-        p += 12 + n
-    assert kinds[0] == b'IHDR' and kinds[-1] == b'IEND' and p == len(d), 'chunks'
-    ch = 3 if ct == 2 else 1
-    raw, s, rows, prev = zlib.decompress(idat), w * ch, [], bytearray(w * ch)
-    for y in range(h):
-        f, row = raw[y * (s + 1)], bytearray(raw[y * (s + 1) + 1:(y + 1) * (s + 1)])
-        for i in range(s):
-            a = row[i - ch] if i >= ch else 0
-            u, c = prev[i], prev[i - ch] if i >= ch else 0
-            pa, pb, pc = abs(u - c), abs(a - c), abs(a + u - 2 * c)
-            pr = [0, a, u, (a + u) // 2, a if pa <= pb and pa <= pc else u if pb <= pc else c][f]
-            row[i] = (row[i] + pr) & 255
-        rows.append(row)
-        prev = row
-    return w, h, ch, rows
+import sys
+sys.path.insert(0, sys.argv[2])
+from pngread import read
 w, h, ch, rows = read(sys.argv[1])
 px = lambda x, y: tuple(rows[y][x * ch:(x + 1) * ch])
 tiles = {px(x, y) for y in range(h - 24) for x in range(w)}
@@ -58,12 +34,12 @@ legend = [px(x, h - 24 + 5) for x in range(w)]
 bar = [c for c in legend if c != (255, 255, 255)]
 print(w, h, ch, px(0, 0), bar[0], bar[-1], min(bar[len(bar) // 2]) >= 240, (33, 102, 172) in tiles or (178, 24, 43) in tiles)
 PY
-    out=$("$PY" png.py w1.png 2>&1)
+    out=$("$PY" png.py w1.png "$top/tests" 2>&1)
     [ "$out" = "535 470 3 (150, 150, 150) (33, 102, 172) (178, 24, 43) True True" ] &&
         ok "the PNG reads back with python3's zlib: its size, CRCs, a grey border, the legend from blue through white to red, the scale's end in the tiles" ||
         bad "PNG read back: $out"
     for f in w2.png k1.png k3.png k4.png z1.png; do
-        "$PY" png.py $f >/dev/null 2>"$f.err" || bad "$f does not read back: $(head -c 200 "$f.err")"
+        "$PY" png.py $f "$top/tests" >/dev/null 2>"$f.err" || bad "$f does not read back: $(head -c 200 "$f.err")"
     done
     ok "every layer's picture reads back"
 else

@@ -138,7 +138,7 @@ finish() {
 
 # the test scripts of make check (longest first, for two at a time); make
 # test runs them and the others, two at a time too
-CHECK="tables predict csv train cli output cexport eval pictures idx learning"
+CHECK="tables predict csv train cli output cexport eval pictures idx learning explain"
 OTHERS="onnx numpy modelfile conv"
 
 if [ "$mode" = check ]; then
