@@ -1133,6 +1133,39 @@ static void buf_put(Buf *b, const void *src, size_t n)
     b->n += n;
 }
 
+/* Text into b, as printf formats it. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void buf_printf(Buf *b, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        buf_put(b, small, (size_t)n);
+        return;
+    }
+    buf_put(b, NULL, 0);
+    if (b->oom) return;
+    {
+        char *big = malloc((size_t)n + 1);
+        if (!big) {
+            b->oom = 1;
+            return;
+        }
+        va_start(ap, fmt);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        buf_put(b, big, (size_t)n);
+        free(big);
+    }
+}
+
 static void buf_u32(Buf *b, uint32_t v)
 {
     uint8_t t[4];
@@ -4578,6 +4611,63 @@ static void backprop_rows(const Net *N, size_t m, float *const *A, float *const 
                 }
             }
     }
+}
+
+/* How each layer of N does on rows [0, m) of d (the report's per-epoch
+ * figures, the textbook's chapter 5): dead[l], the share of its units (of
+ * its maps, an image layer's) that are 0 on every row, for a ReLU layer;
+ * sat[l], the share of its values within 0.02 of an end, for a sigmoid or
+ * tanh layer; and with labels (or targets) gnorm[l], the norm of the
+ * gradient of the mean cost over the rows with respect to its weights and
+ * biases.  NAN where a figure does not apply (l = 0 too).  0, or -1 out of
+ * memory. */
+static int layer_stats(const Net *N, const InputMap *in, const Data *d, size_t m, double *dead, double *sat, double *gnorm)
+{
+    int L = N->nl - 1, ok = 1, lab = d->y || d->t;
+    float *A[NN_MAX_LAYERS] = {0}, *D[NN_MAX_LAYERS] = {0}, *G = lab ? alloc_floats(N->nparam) : NULL;
+    float *tmp = alloc_floats(net_tmp(N) + 1), *part = alloc_floats(backprop_part(N, m) + 1);
+    for (int l = 0; l <= L; l++) dead[l] = sat[l] = gnorm[l] = NAN;
+    ok = tmp && part && (G || !lab) && m;
+    for (int l = 0; l <= L && ok; l++) ok = (A[l] = alloc_floats2(m, N->ld[l])) && (D[l] = alloc_floats2(m, N->ld[l]));
+    if (ok) {
+        forward_keep(N, in, d, 0, m, A, tmp);
+        for (int l = 1; l <= L; l++) {
+            const Layer *ly = &N->layer[l];
+            size_t n = N->size[l], maps = (LK(N, l)->flags & KIND_FLAT) || !ly->oc ? n : ly->oc, cnt = 0;
+            if (ly->act == ACT_RELU && l < L) {
+                for (size_t c = 0; c < maps; c++) { /* unit (or map) c: 0 on every row? */
+                    int live = 0;
+                    for (size_t b = 0; b < m && !live; b++)
+                        for (size_t j = c; j < n && !live; j += maps) live = A[l][b * N->ld[l] + j] > 0;
+                    cnt += !live;
+                }
+                dead[l] = (double)cnt / (double)maps;
+            }
+            if (ly->act == ACT_SIGMOID || ly->act == ACT_TANH) {
+                float lo = ly->act == ACT_SIGMOID ? 0.02f : -0.98f;
+                for (size_t b = 0; b < m; b++)
+                    for (size_t j = 0; j < n; j++) cnt += A[l][b * N->ld[l] + j] < lo || A[l][b * N->ld[l] + j] > 0.98f;
+                sat[l] = (double)cnt / (double)(m * n);
+            }
+        }
+        if (lab) {
+            memset(D[L], 0, m * N->ld[L] * sizeof(float));
+            TASK(N)->error(N, d, A[L], m, N->ld[L], 0, N->size[L], NULL, D[L], NULL);
+            backprop_rows(N, m, A, D, G, tmp, part);
+            for (int l = 1; l <= L; l++) {
+                const Layer *ly = &N->layer[l];
+                double q = 0;
+                if (!ly->nw) continue;
+                for (size_t j = 0; j < ly->wrows; j++)
+                    for (size_t i = 0; i < ly->wcols; i++) q += (double)G[ly->woff + j * ly->ldw + i] * G[ly->woff + j * ly->ldw + i];
+                for (size_t j = 0; j < ly->nbias; j++) q += (double)G[ly->boff + j] * G[ly->boff + j];
+                gnorm[l] = sqrt(q) / (double)m;
+            }
+        }
+    }
+    for (int l = 0; l <= L; l++) free(A[l]), free(D[l]);
+    free(G), free(tmp), free(part);
+    return ok ? 0 : -1;
 }
 
 /* Pool job: forward every row of a data set, rows split between threads
@@ -8239,6 +8329,22 @@ static double sigmoid_saturation(const Net *N, const InputMap *in, const Data *p
     return worst;
 }
 
+/* What a run tells a watcher after each epoch (nn train --report), and
+ * once more at its end (last, with the model kept). */
+typedef struct {
+    size_t epoch, epochs;       /* this one (from 1), and how many were asked for */
+    double cost;                /* the mean training cost (NAN on the last call) */
+    double train;               /* the metric on the probe, the first NN_PROBE training rows (NAN: none) */
+    double val, val_cost;       /* on the validation set (NAN: none) */
+    double test, test_cost;     /* on the test set (NAN: none) */
+    double eta, seconds;
+    const Data *probe;          /* the probe's rows */
+    const Data *eval;           /* the test set (else the validation set), or NULL */
+    const float *out;           /* its outputs (eval->n, size[L]) and labels */
+    const int32_t *pred;
+    int last;
+} EpochFig;
+
 /* What surrounds a training run: checkpoints, a resumed state, signals. */
 typedef struct {
     const char *ckpt;  /* write a checkpoint here (NULL: none) */
@@ -8250,6 +8356,8 @@ typedef struct {
     int interrupted;   /* out: the run stopped early on a signal */
     FILE *log;         /* --log: one CSV row per epoch (NULL: none) */
     int progress;      /* stderr is a terminal: draw a progress bar */
+    int (*watch)(void *ctx, const Net *N, const Meta *M, const EpochFig *f, Err *err); /* after each epoch, or NULL; -1 stops the run */
+    void *watch_ctx;
 } TrainCtl;
 
 /* A one-line chart of v[0..n) with block characters, on stderr, and under
@@ -8481,7 +8589,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     probe_ok = probe_usable(&r.probe);
     for (size_t ep = ep0; ep <= o->epochs; ep++) {
         double cost;
-        Score vs = {0, 0, 0, 0};
+        Score vs = {0, 0, 0, 0}, ts = {0, 0, 0, 0};
         char line[256], fig[64];
         int n = 0, resumed_mid = R && ep == ep0 && r.T.first > 0;
         int stop_now = r.T.stop_flag && *r.T.stop_flag; /* asked to stop between epochs: before the shuffle */
@@ -8554,7 +8662,6 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             }
         }
         if (te) {
-            Score ts;
             evaluate(pl, &r.I, N, te, r.out, r.pred, &ts);
             res->final_acc = ts.metric;
             if (res->final_acc > res->best_acc) res->best_acc = res->final_acc, res->best_test_epoch = ep;
@@ -8584,6 +8691,13 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
                 break;
             }
         }
+        if (ctl && ctl->watch) {
+            EpochFig f = {ep, o->epochs, cost, NAN, va ? vs.metric : NAN, va ? vs.cost : NAN, te ? ts.metric : NAN,
+                          te ? ts.cost : NAN, r.T.eta, now_seconds() - t0, &r.probe, te ? te : va, r.out, r.pred, 0};
+            Score ps;
+            if (probe_ok) TASK(N)->score(N, &r.probe, r.pout, r.ppred, &ps), f.train = ps.metric;
+            if ((rc = ctl->watch(ctl->watch_ctx, N, M, &f, err))) break;
+        }
         if (ctl && ctl->ckpt && (ep % ctl->every == 0 || ep == o->epochs) &&
             (rc = save_ckpt(ctl, tr, N, &r, res, ep, 0, err)))
             break;
@@ -8612,6 +8726,14 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     }
     M->kept_epoch = (uint32_t)res->saved_epoch;
     res->seconds = now_seconds() - t0;
+    if (ctl && ctl->watch && M->epochs_done) { /* the model kept, evaluated once more */
+        EpochFig f = {M->epochs_done, o->epochs, NAN, NAN, NAN, NAN, NAN, NAN, r.T.eta, res->seconds, &r.probe, te ? te : va,
+                      r.out, r.pred, 1};
+        Score s2;
+        Err e2;
+        if (te || va) evaluate(pl, &r.I, N, te ? te : va, r.out, r.pred, &s2);
+        if (ctl->watch(ctl->watch_ctx, N, M, &f, rc ? &e2 : err) && !rc) rc = -1;
+    }
     if (!o->quiet && r.chart && r.nchart > ep0) { /* a resumed run charts its own epochs */
         char title[64], title2[96];
         snprintf(title, sizeof title, "%s %s", va ? "validation" : "test", TASK(N)->label);
@@ -9812,6 +9934,12 @@ static const Exporter exporters[] = {
 
 #ifndef NN_NO_MAIN
 
+static int has_suffix(const char *name, const char *suffix);
+typedef struct Page Page; /* nn train --report's page (@@page) */
+static Page *page_new(const char *path, const char *model, const char *train);
+static void page_free(Page *P);
+static int page_watch(void *ctx, const Net *N, const Meta *M, const EpochFig *f, Err *err);
+
 /* An option a command accepts: --name ARG (arg NULL: a flag). */
 typedef struct {
     const char *name, *arg, *def, *help;
@@ -9876,6 +10004,9 @@ static const OptSpec train_opts[] = {
     {"resume", "FILE", "none", "continue the run saved in a checkpoint (its settings and data paths are reused)"},
     OPT_THREADS,
     {"log", "FILE", "none", "write one CSV row per epoch: cost, train/validation/test accuracy, eta, seconds"},
+    {"report", "FILE.html", "none", "write an HTML report of the run, rewritten as it goes: the settings, the learning curves, "
+                                    "per-layer dead units, saturation and gradient norms, the confusion matrix, the most confident "
+                                    "errors and the first layer's weights (one file, no network needed to view it)"},
     {"quiet", NULL, NULL, "no progress on stderr, only errors"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
@@ -9944,6 +10075,16 @@ static const OptSpec explain_opts[] = {
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
+static const OptSpec report_opts[] = {
+    {"out", "FILE.html", NULL, "the page to write (-o FILE.html too)"},
+    {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA (without labels: no confusion matrix or errors)"},
+    {"label-col", "auto|none|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1)"},
+    OPT_SEP,
+    {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
+    OPT_THREADS,
+    {"help", NULL, NULL, "show this help"},
+    OPT_END};
+
 static const OptSpec export_opts[] = {
     {"c", "FILE", NULL, "write a self-contained C header: the weights and an nn_predict() function ('-': stdout)"},
     {"int8", NULL, NULL, "with --c: weights as int8 with a float scale per unit, inputs of each layer int8, sums in int32"},
@@ -9969,6 +10110,7 @@ static int cmd_weights(int argc, char **argv);
 static int cmd_show(int argc, char **argv);
 static int cmd_export(int argc, char **argv);
 static int cmd_explain(int argc, char **argv);
+static int cmd_report(int argc, char **argv);
 
 typedef struct {
     const char *name, *args, *summary;
@@ -9995,6 +10137,8 @@ static const CmdSpec commands[] = {
     {"explain", "MODEL DATA [--index I] [--out PREFIX]", "look inside one decision: saliency, activations, the largest terms and the nudge of one row", explain_opts, cmd_explain,
      "The saliency is dz/dx, z the class's score (its output unit's weighted input): how much each input moves it.\n"
      "The nudge is the gradient of this row's cost, shown as the change one SGD step on it alone would make.", NULL},
+    {"report", "MODEL DATA --out FILE.html", "write an HTML report of a model on a data set: settings, layers, confusion matrix, errors, weights", report_opts, cmd_report,
+     "The page of nn train --report, made from a saved model: everything but the training curves.", NULL},
     {"export", "MODEL --c FILE.h [--int8] | --onnx FILE.onnx", "write the model as a self-contained C header for firmware (float or int8), or as an ONNX model", export_opts, cmd_export, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL}};
 
@@ -10009,6 +10153,7 @@ OPTS_FIT(weights_opts);
 OPTS_FIT(show_opts);
 OPTS_FIT(export_opts);
 OPTS_FIT(explain_opts);
+OPTS_FIT(report_opts);
 
 /* The command called `name`, or NULL. */
 static const CmdSpec *find_command(const char *name)
@@ -10115,6 +10260,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
             continue;
         }
         if (!strcmp(a, "-h") && !dashdash) a = "--help";
+        if (!strcmp(a, "-o") && !dashdash) a = "--out";
         if (a[1] != '-') return usage_error(cmd, "unknown option '%s' (options are spelled --name)", a);
         a += 2;
         eq = strchr(a, '=');
@@ -10582,14 +10728,17 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
         if ((rc = distinct_streams("train", ins, in, 4))) return rc;
     }
     { /* every output can be written, and none is an input or another output: checked before any work */
-        const char *outs[3] = {j->out, j->ctl.ckpt, OPT(S, val, "log")}, *ins[4] = {j->trainf, j->testf, OPT(S, val, "train-labels"), OPT(S, val, "test-labels")};
-        static const char *const on[3] = {"--out", "--checkpoint", "--log"}, *const in[4] = {"--train", "--test", "--train-labels", "--test-labels"};
+        const char *outs[4] = {j->out, j->ctl.ckpt, OPT(S, val, "log"), OPT(S, val, "report")}, *ins[4] = {j->trainf, j->testf, OPT(S, val, "train-labels"), OPT(S, val, "test-labels")};
+        static const char *const on[4] = {"--out", "--checkpoint", "--log", "--report"}, *const in[4] = {"--train", "--test", "--train-labels", "--test-labels"};
+        const char *rp = OPT(S, val, "report");
+        if (rp && (!strcmp(rp, "-") || (!has_suffix(rp, ".html") && !has_suffix(rp, ".htm"))))
+            return usage_error("train", "--report '%s': give a file name ending in .html", rp);
         if (j->ctl.ckpt && !strcmp(j->ctl.ckpt, "-")) return usage_error("train", "--checkpoint cannot be standard output");
         if (!strcmp(j->out, "-") && isatty(STDOUT_FILENO))
             return usage_error("train", "--out -: standard output is a terminal; redirect it to a file or a pipe");
-        for (int a = 0; a < 3; a++) {
+        for (int a = 0; a < 4; a++) {
             if (!outs[a]) continue;
-            for (int b = a + 1; b < 3; b++)
+            for (int b = a + 1; b < 4; b++)
                 if (outs[b] && same_file(outs[a], outs[b]))
                     return usage_error("train", "%s and %s name the same file, %s", on[a], on[b], outs[a]);
             for (int b = 0; b < 4; b++)
@@ -11195,6 +11344,7 @@ static int train_go(TrainJob *j, const char **val)
     Pool *pl;
     TrainResult res;
     struct sigaction old_int, old_term;
+    Page *page = NULL;
     int rc;
     pl = pool_new(j->nt);
     if (!pl) {
@@ -11207,9 +11357,18 @@ static int train_go(TrainJob *j, const char **val)
         pool_free(pl);
         return 1;
     }
+    if (OPT(S, val, "report")) {
+        if (!(page = page_new(OPT(S, val, "report"), j->out, j->tr.name))) {
+            say("out of memory");
+            pool_free(pl);
+            return 1;
+        }
+        j->ctl.watch = page_watch, j->ctl.watch_ctx = page;
+    }
     catch_stops(&old_int, &old_term);
     rc = train_run(&j->N, &j->M, &j->tr, j->va.n ? &j->va : NULL, j->te.n ? &j->te : NULL, &j->o, pl, &res, &j->ctl, &err);
     release_stops(&old_int, &old_term);
+    page_free(page);
     pool_free(pl);
     if (j->ctl.log && (j->ctl.log == stdout ? fflush(stdout) : fclose(j->ctl.log)) != 0 && !rc) {
         rc = fail(&err, OPT(S, val, "log"), "error writing the log: %s", strerror(errno));
@@ -13047,6 +13206,565 @@ static int cmd_explain(int argc, char **argv)
     }
     explain_free(&E), data_free(&d), free(N.param), model_meta_free(&M);
     return rc ? rc : finish_stdout();
+}
+
+/* ======================================================================== */
+/* @@page the HTML report: nn train --report, nn report                   */
+/* ======================================================================== */
+
+/* One self-contained HTML file: no network, no script library; charts as
+ * inline SVG, pictures as PNG data URIs, one small inline script that
+ * reports a picture that did not load on the browser's console.  nn train
+ * --report FILE rewrites it (atomically) after an epoch when a second has
+ * passed since the last time, and at the end; while training it asks the
+ * browser to reload it every 5 seconds.  nn report MODEL DATA --out FILE
+ * makes the same page from a saved model, without the curves.  Sections:
+ * the settings; the learning curves (the metric and the cost per epoch, on
+ * axes fixed for the whole run: epochs 1 to the number asked for, 0 to
+ * 100%); per layer, the dead ReLUs, the saturated sigmoids and the
+ * gradient's norm on the first NN_STATS_ROWS training rows; the confusion
+ * matrix, the most confident errors as pictures (a regression: the fitted
+ * function or predicted against true); the first layer's weights.  Every
+ * curve carries its figures (data-values) and its axes (data-x0, ...) so
+ * a test can read the points back. */
+
+#define NN_STATS_ROWS 256 /* rows of the probe the per-layer figures use */
+
+typedef struct {
+    double cost, train, val, val_cost, test, test_cost;
+    double dead[NN_MAX_LAYERS], sat[NN_MAX_LAYERS], gnorm[NN_MAX_LAYERS];
+} PageEpoch;
+
+struct Page {
+    const char *path;        /* the page */
+    const char *model;       /* the model file it is about */
+    const char *train;       /* the training data's name, or NULL (nn report) */
+    PageEpoch *ep;           /* (nep) the epochs so far */
+    size_t nep, cap, epochs; /* epochs asked for */
+    size_t first;            /* the first epoch charted (a resumed run's) */
+    double written;          /* when it was last written */
+};
+
+static Page *page_new(const char *path, const char *model, const char *train)
+{
+    Page *P = calloc(1, sizeof *P);
+    if (P) P->path = path, P->model = model, P->train = train;
+    return P;
+}
+
+static void page_free(Page *P)
+{
+    if (P) free(P->ep);
+    free(P);
+}
+
+/* Text for HTML, escaped. */
+static void html_text(Buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<') buf_put(b, "&lt;", 4);
+        else if (*s == '>') buf_put(b, "&gt;", 4);
+        else if (*s == '&') buf_put(b, "&amp;", 5);
+        else if (*s == '"') buf_put(b, "&quot;", 6);
+        else buf_put(b, s, 1);
+    }
+}
+
+/* The canvas as an <img> of a PNG data URI (RFC 2397), with its alt text. */
+static void html_png(Buf *b, const Canvas *c, const char *alt)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    Buf png = {NULL, 0, 0, 0};
+    if (canvas_png(c, &png)) {
+        b->oom = 1;
+        return;
+    }
+    buf_printf(b, "<img width=\"%zu\" height=\"%zu\" alt=\"", c->w, c->h);
+    html_text(b, alt);
+    buf_printf(b, "\" src=\"data:image/png;base64,");
+    for (size_t i = 0; i < png.n; i += 3) {
+        uint32_t v = (uint32_t)png.p[i] << 16 | (i + 1 < png.n ? (uint32_t)png.p[i + 1] << 8 : 0) | (i + 2 < png.n ? png.p[i + 2] : 0);
+        char q[4] = {b64[v >> 18 & 63], b64[v >> 12 & 63], i + 1 < png.n ? b64[v >> 6 & 63] : '=', i + 2 < png.n ? b64[v & 63] : '='};
+        buf_put(b, q, 4);
+    }
+    buf_printf(b, "\">");
+    free(png.p);
+}
+
+/* A line chart: ns series of n values each (NAN: no point), x from 1 to
+ * xmax, y from lo to hi (log: log10 of the values); percent labels the axis
+ * 0-100%.  Each series is a polyline with its values and the chart's axes
+ * in data- attributes. */
+typedef struct {
+    const char *name;   /* the legend's, and data-series */
+    const char *colour;
+    const double *v;    /* (n) */
+} Series;
+
+static void svg_chart(Buf *b, const char *id, const char *title, const Series *s, int ns, size_t n, size_t x1, size_t xmax,
+                      double lo, double hi, int percent, int logy)
+{
+    const double W = 520, H = 270, x0p = 56, x1p = W - 12, y0p = H - 34, y1p = 40;
+    double l0 = logy ? log10(lo) : lo, l1 = logy ? log10(hi) : hi;
+    if (!(l1 > l0)) l1 = l0 + 1;
+    if (xmax <= x1) xmax = x1 + 1;
+    buf_printf(b, "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+               "data-x0=\"%.0f\" data-x1=\"%.0f\" data-y0=\"%.0f\" data-y1=\"%.0f\" data-first=\"%zu\" data-last=\"%zu\" "
+               "data-lo=\"%.9g\" data-hi=\"%.9g\" data-log=\"%d\" aria-label=\"", id, W, H, W, H, x0p, x1p, y0p, y1p, x1, xmax,
+               l0, l1, logy);
+    html_text(b, title);
+    buf_printf(b, "\"><rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#fff\"/>", W, H);
+    buf_printf(b, "<text x=\"%.0f\" y=\"16\" class=\"t\">", x0p);
+    html_text(b, title);
+    buf_printf(b, "</text>");
+    for (int k = 0; k <= 4; k++) { /* the y grid: 5 lines */
+        double f = k / 4.0, y = y0p - f * (y0p - y1p), v = l0 + f * (l1 - l0);
+        char lab[32];
+        if (percent) snprintf(lab, sizeof lab, "%.0f%%", 100 * v);
+        else if (logy) snprintf(lab, sizeof lab, "%.2g", pow(10, v));
+        else snprintf(lab, sizeof lab, "%.3g", v);
+        buf_printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" class=\"g\"/><text x=\"%.0f\" y=\"%.1f\" class=\"a\" "
+                   "text-anchor=\"end\">%s</text>", x0p, x1p, y, y, x0p - 4, y + 4, lab);
+    }
+    for (size_t e = x1, step = (xmax - x1) / 8 + 1; e <= xmax; e += step) /* the x axis: epochs */
+        buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" class=\"a\" text-anchor=\"middle\">%zu</text>",
+                   x0p + (double)(e - x1) / (double)(xmax - x1) * (x1p - x0p), y0p + 16, e);
+    buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" class=\"a\" text-anchor=\"middle\">epoch</text>", (x0p + x1p) / 2, H - 4);
+    for (int k = 0, lx = (int)x0p; k < ns; k++) { /* the series, and their legend across the top */
+        int any = 0;
+        for (size_t i = 0; i < n; i++) any |= isfinite(s[k].v[i]) && (!logy || s[k].v[i] > 0);
+        if (!any) continue;
+        buf_printf(b, "<polyline class=\"curve\" data-series=\"%s\" data-values=\"", s[k].name);
+        for (size_t i = 0, c = 0; i < n; i++)
+            if (isfinite(s[k].v[i])) buf_printf(b, "%s%zu:%.6f", c++ ? " " : "", x1 + i, s[k].v[i]);
+        buf_printf(b, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", s[k].colour);
+        for (size_t i = 0, c = 0; i < n; i++) {
+            double v = s[k].v[i];
+            if (!isfinite(v) || (logy && v <= 0)) continue;
+            v = logy ? log10(v) : v;
+            v = v < l0 ? l0 : v > l1 ? l1 : v;
+            buf_printf(b, "%s%.2f,%.2f", c++ ? " " : "", x0p + (double)i / (double)(xmax - x1) * (x1p - x0p),
+                       y0p - (v - l0) / (l1 - l0) * (y0p - y1p));
+        }
+        buf_printf(b, "\"/>");
+        if (n <= 60)
+            for (size_t i = 0; i < n; i++) {
+                double v = s[k].v[i];
+                if (!isfinite(v) || (logy && v <= 0)) continue;
+                v = logy ? log10(v) : v;
+                v = v < l0 ? l0 : v > l1 ? l1 : v;
+                buf_printf(b, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.5\" fill=\"%s\"/>",
+                           x0p + (double)i / (double)(xmax - x1) * (x1p - x0p), y0p - (v - l0) / (l1 - l0) * (y0p - y1p), s[k].colour);
+            }
+        buf_printf(b, "<rect x=\"%d\" y=\"24\" width=\"14\" height=\"4\" fill=\"%s\"/><text x=\"%d\" y=\"30\" class=\"a\">%s</text>",
+                   lx, s[k].colour, lx + 18, s[k].name);
+        lx += 26 + 7 * (int)strlen(s[k].name);
+    }
+    buf_printf(b, "</svg>\n");
+}
+
+static const char *const series_colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#7f7f7f"};
+
+/* The per-epoch curves: the metric, the cost, and the layers' figures. */
+static void page_curves(Buf *b, const Page *P, const Net *N)
+{
+    size_t n = P->nep, xmax = P->first + (P->epochs > P->first ? P->epochs - P->first : 0);
+    double *v = calloc(6 * (n ? n : 1), sizeof *v), hi = 0, lo = HUGE_VAL;
+    Series s[NN_MAX_LAYERS];
+    char title[96], nm[NN_MAX_LAYERS][48];
+    int pc = TASK(N)->percent;
+    if (!v) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const PageEpoch *e = &P->ep[i];
+        v[i] = e->train, v[n + i] = e->val, v[2 * n + i] = e->test;
+        v[3 * n + i] = e->cost, v[4 * n + i] = e->val_cost, v[5 * n + i] = e->test_cost;
+    }
+    s[0] = (Series){"training (first rows)", series_colours[0], v};
+    s[1] = (Series){"validation", series_colours[2], v + n};
+    s[2] = (Series){"test", series_colours[1], v + 2 * n};
+    snprintf(title, sizeof title, "%s per epoch", TASK(N)->label);
+    lo = pc ? 0 : HUGE_VAL, hi = pc ? 1 : -HUGE_VAL;
+    if (!pc) /* R^2: its range, and 1 */
+        for (size_t i = 0; i < 3 * n; i++)
+            if (isfinite(v[i])) lo = v[i] < lo ? v[i] : lo, hi = 1;
+    if (!(lo < hi)) lo = 0, hi = 1;
+    buf_printf(b, "<div class=\"row\">");
+    svg_chart(b, "metric", title, s, 3, n, P->first, xmax, lo < 0 && !pc ? lo : 0, hi, pc, 0);
+    s[0] = (Series){"training", series_colours[0], v + 3 * n};
+    s[1] = (Series){"validation", series_colours[2], v + 4 * n};
+    s[2] = (Series){"test", series_colours[1], v + 5 * n};
+    hi = 0;
+    for (size_t i = 3 * n; i < 6 * n; i++)
+        if (isfinite(v[i]) && v[i] > hi) hi = v[i];
+    svg_chart(b, "cost", "mean cost per epoch", s, 3, n, P->first, xmax, 0, hi > 0 ? hi * 1.05 : 1, 0, 0);
+    buf_printf(b, "</div>\n");
+    free(v);
+    /* the layers */
+    {
+        double *d = calloc(3 * (size_t)N->nl * (n ? n : 1), sizeof *d), glo = HUGE_VAL, ghi = 0;
+        int k = 0, any[3] = {0, 0, 0};
+        if (!d) {
+            b->oom = 1;
+            return;
+        }
+        for (int l = 1; l < N->nl; l++)
+            for (size_t i = 0; i < n; i++) {
+                double *q = d + (size_t)(l - 1) * 3 * n;
+                q[i] = P->ep[i].dead[l], q[n + i] = P->ep[i].sat[l], q[2 * n + i] = P->ep[i].gnorm[l];
+                any[0] |= isfinite(q[i]), any[1] |= isfinite(q[n + i]), any[2] |= isfinite(q[2 * n + i]);
+                if (isfinite(q[2 * n + i]) && q[2 * n + i] > 0) glo = q[2 * n + i] < glo ? q[2 * n + i] : glo, ghi = q[2 * n + i] > ghi ? q[2 * n + i] : ghi;
+            }
+        buf_printf(b, "<div class=\"row\">");
+        for (int what = 0; what < 3; what++) {
+            static const char *const titles[3] = {"dead ReLUs: units 0 on every row", "saturated: values within 0.02 of an end",
+                                                  "gradient norm per layer (log scale)"};
+            static const char *const ids[3] = {"dead", "saturated", "gradient"};
+            if (!any[what]) continue;
+            k = 0;
+            for (int l = 1; l < N->nl && k < NN_MAX_LAYERS; l++) {
+                snprintf(nm[k], sizeof nm[k], "layer %d", l);
+                s[k] = (Series){nm[k], series_colours[(l - 1) % 8], d + (size_t)(l - 1) * 3 * n + (size_t)what * n};
+                k++;
+            }
+            if (what < 2) svg_chart(b, ids[what], titles[what], s, k, n, P->first, xmax, 0, 1, 1, 0);
+            else svg_chart(b, ids[what], titles[what], s, k, n, P->first, xmax, glo < ghi ? glo / 2 : glo / 10, ghi * 2, 0, 1);
+        }
+        buf_printf(b, "</div>\n");
+        free(d);
+    }
+}
+
+/* The confusion matrix of labels y against pred (n rows, K classes) as a
+ * table, each cell shaded by its share of the true class's rows. */
+static void page_confusion(Buf *b, const Meta *M, const Data *d, const int32_t *pred, size_t K)
+{
+    size_t *c = calloc(K * K, sizeof *c), *row = calloc(K, sizeof *row);
+    char n1[64];
+    if (!c || !row) {
+        free(c), free(row);
+        b->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        if ((size_t)d->y[i] < K && (size_t)pred[i] < K) c[(size_t)d->y[i] * K + (size_t)pred[i]]++, row[d->y[i]]++;
+    buf_printf(b, "<table class=\"cm\" id=\"confusion\"><tr><th>true \\ predicted</th>");
+    for (size_t k = 0; k < K; k++) {
+        buf_printf(b, "<th>");
+        html_text(b, class_text(M->names, M->nnames, k, n1, sizeof n1));
+        buf_printf(b, "</th>");
+    }
+    buf_printf(b, "</tr>");
+    for (size_t t = 0; t < K; t++) {
+        buf_printf(b, "<tr><th>");
+        html_text(b, class_text(M->names, M->nnames, t, n1, sizeof n1));
+        buf_printf(b, "</th>");
+        for (size_t p = 0; p < K; p++) {
+            double f = row[t] ? (double)c[t * K + p] / (double)row[t] : 0;
+            buf_printf(b, "<td style=\"background:rgb(%d,%d,%d);color:%s\">%zu</td>", (int)(255 - f * (255 - 33)),
+                       (int)(255 - f * (255 - 102)), (int)(255 - f * (255 - 172)), f > 0.5 ? "#fff" : "#000", c[t * K + p]);
+        }
+        buf_printf(b, "</tr>");
+    }
+    buf_printf(b, "</table>\n");
+    free(c), free(row);
+}
+
+/* The 12 most confident errors: pictures when the rows are images, else a
+ * table of their rows. */
+static void page_errors(Buf *b, const Net *N, const Meta *M, const Data *d, const float *out, const int32_t *pred)
+{
+    size_t K = N->size[N->nl - 1], top[12], nt = 0, C = 0, H = 0, Wd = 0;
+    double conf[12];
+    char n1[64], n2[64], alt[200];
+    if (net_images(N)) C = N->shape[0][0], H = N->shape[0][1], Wd = N->shape[0][2];
+    else if (d->shape[0] && d->shape[0] * d->shape[1] * d->shape[2] == d->d) C = d->shape[0], H = d->shape[1], Wd = d->shape[2];
+    else if (!d->is_table && d->d >= 16 && (size_t)floor(sqrt((double)d->d) + 0.5) * (size_t)floor(sqrt((double)d->d) + 0.5) == d->d)
+        C = 1, H = Wd = (size_t)floor(sqrt((double)d->d) + 0.5);
+    for (size_t i = 0; i < d->n; i++) {
+        double p;
+        size_t at;
+        if (pred[i] == d->y[i]) continue;
+        p = K == 1 ? (pred[i] ? out[i] : 1 - out[i]) : out[i * K + (size_t)pred[i]];
+        for (at = nt; at > 0 && conf[at - 1] < p; at--)
+            if (at < 12) conf[at] = conf[at - 1], top[at] = top[at - 1];
+        if (at < 12) conf[at] = p, top[at] = i, nt += nt < 12;
+    }
+    if (!nt) {
+        buf_printf(b, "<p>No errors.</p>\n");
+        return;
+    }
+    buf_printf(b, "<div class=\"errors\" id=\"errors\">");
+    for (size_t e = 0; e < nt; e++) {
+        size_t r = top[e];
+        const char *t1 = class_text(M->names, M->nnames, (size_t)d->y[r], n1, sizeof n1);
+        const char *t2 = class_text(M->names, M->nnames, (size_t)pred[r], n2, sizeof n2);
+        buf_printf(b, "<figure>");
+        if (C) {
+            Canvas c;
+            size_t z = Wd >= 84 ? 1 : (84 + Wd - 1) / Wd;
+            snprintf(alt, sizeof alt, "row %zu: true %s, predicted %s", r, t1, t2);
+            if (!canvas_new(&c, Wd * z, H * z, 0)) {
+                canvas_image(&c, 0, 0, d, r, Wd, H, C, z);
+                html_png(b, &c, alt);
+                free(c.p);
+            }
+        }
+        buf_printf(b, "<figcaption>row %zu", r);
+        if (d->lineno) buf_printf(b, " (line %zu)", d->lineno[r]);
+        buf_printf(b, "<br>true <b>");
+        html_text(b, t1);
+        buf_printf(b, "</b><br>predicted <b>");
+        html_text(b, t2);
+        buf_printf(b, "</b> (%.3f)</figcaption></figure>", conf[e]);
+    }
+    buf_printf(b, "</div>\n");
+}
+
+/* A regression's fit on d: with one input, the target (dots) and the
+ * prediction (a line) against that input; else predicted against true. */
+static void page_fit(Buf *b, const Net *N, const Meta *M, const Data *d, const float *out)
+{
+    const double W = 520, H = 320, x0 = 56, x1 = W - 12, y0 = H - 34, y1 = 30;
+    size_t n = d->n, step = n / 1500 + 1, K = N->size[N->nl - 1];
+    int one = d->d == 1;
+    double xl = HUGE_VAL, xh = -HUGE_VAL, yl = HUGE_VAL, yh = -HUGE_VAL;
+    size_t *ord = one ? calloc(n, sizeof *ord) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        double x = one ? (d->x8 ? d->x8[i] : d->xf[i]) : d->t[i * d->nt], y = d->t[i * d->nt], p = target_unmap(&M->out, 0, out[i * K]);
+        xl = x < xl ? x : xl, xh = x > xh ? x : xh;
+        yl = y < yl ? y : yl, yh = y > yh ? y : yh, yl = p < yl ? p : yl, yh = p > yh ? p : yh;
+    }
+    if (!one) xl = yl = xl < yl ? xl : yl, xh = yh = xh > yh ? xh : yh;
+    if (!(xh > xl)) xh = xl + 1;
+    if (!(yh > yl)) yh = yl + 1;
+#define PX(x) (x0 + ((x) - xl) / (xh - xl) * (x1 - x0))
+#define PY(y) (y0 - ((y) - yl) / (yh - yl) * (y0 - y1))
+    buf_printf(b, "<svg id=\"fit\" class=\"chart\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+               "aria-label=\"%s\"><rect width=\"%.0f\" height=\"%.0f\" fill=\"#fff\"/>", W, H, W, H,
+               one ? "the fitted function" : "predicted against true", W, H);
+    buf_printf(b, "<text x=\"%.0f\" y=\"16\" class=\"t\">%s</text>", x0,
+               one ? "the fitted function: the target (dots) and the prediction (line) against the input" : "predicted (up) against true (across); the diagonal is a perfect fit");
+    for (int k = 0; k <= 4; k++) {
+        double fy = yl + k / 4.0 * (yh - yl), fx = xl + k / 4.0 * (xh - xl);
+        buf_printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" class=\"g\"/><text x=\"%.0f\" y=\"%.1f\" class=\"a\" "
+                   "text-anchor=\"end\">%.4g</text><text x=\"%.1f\" y=\"%.0f\" class=\"a\" text-anchor=\"middle\">%.4g</text>",
+                   x0, x1, PY(fy), PY(fy), x0 - 4, PY(fy) + 4, fy, PX(fx), y0 + 16, fx);
+    }
+    if (!one) buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>", PX(xl), PY(yl), PX(xh), PY(yh));
+    for (size_t i = 0; i < n; i += step) {
+        double x = one ? (d->x8 ? d->x8[i] : d->xf[i]) : d->t[i * d->nt], y = one ? d->t[i * d->nt] : target_unmap(&M->out, 0, out[i * K]);
+        buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"#1f77b4\" fill-opacity=\"0.6\"/>", PX(x), PY(y));
+    }
+    if (one && ord) { /* the prediction in the order of x */
+        for (size_t i = 0; i < n; i++) ord[i] = i;
+        for (size_t i = 1; i < n; i++) /* insertion sort: n is a table's rows */
+            for (size_t j = i; j > 0 && (d->x8 ? d->x8[ord[j]] : d->xf[ord[j]]) < (d->x8 ? d->x8[ord[j - 1]] : d->xf[ord[j - 1]]); j--) {
+                size_t t = ord[j];
+                ord[j] = ord[j - 1], ord[j - 1] = t;
+            }
+        buf_printf(b, "<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\" points=\"");
+        for (size_t i = 0; i < n; i += step)
+            buf_printf(b, "%s%.1f,%.1f", i ? " " : "", PX(d->x8 ? d->x8[ord[i]] : d->xf[ord[i]]), PY(target_unmap(&M->out, 0, out[ord[i] * K])));
+        buf_printf(b, "\"/>");
+    }
+#undef PX
+#undef PY
+    buf_printf(b, "</svg>\n");
+    free(ord);
+}
+
+/* The whole page into b: the curves when P has epochs; the set d (with
+ * its outputs and labels: the test set, else the validation set, or nn
+ * report's data) for the confusion matrix, the errors or the fit. */
+static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const Data *d, const float *out,
+                      const int32_t *pred, int last, const double *dead, const double *sat, const double *gnorm)
+{
+    char spec[1024], n1[64];
+    int first = 1;
+    net_spec(N, spec, sizeof spec);
+    buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">%s<title>nn: ",
+               last ? "" : "<meta http-equiv=\"refresh\" content=\"5\">");
+    html_text(b, P->model);
+    buf_printf(b, "</title>\n<style>body{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}"
+                  "h1{font-size:20px}h2{font-size:16px;margin-top:28px}table{border-collapse:collapse}"
+                  "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f4f4f4}"
+                  ".settings td,.settings th{text-align:left}.row{display:flex;flex-wrap:wrap;gap:12px}"
+                  ".chart{border:1px solid #ddd}.chart .g{stroke:#eee}.chart .a{font-size:11px;fill:#555}"
+                  ".chart .t{font-size:13px;font-weight:600;fill:#222}.errors{display:flex;flex-wrap:wrap;gap:10px}"
+                  "figure{margin:0;text-align:center;font-size:12px}img{image-rendering:pixelated;border:1px solid #ccc}"
+                  ".note{color:#666}</style></head><body>\n<h1>nn: ");
+    html_text(b, P->model);
+    buf_printf(b, "</h1>\n<p class=\"note\">%s</p>\n", P->nep ? (last ? "Training finished." : "Training: this page reloads itself every 5 seconds.")
+                                                            : "Made by nn report from a saved model: no training curves.");
+    /* the settings */
+    buf_printf(b, "<h2>Settings</h2><table class=\"settings\"><tr><th>layers</th><td>%s</td></tr><tr><th>task</th><td>%s, %s cost</td></tr>",
+               spec, TASK(N)->name, cost_name(N->cost));
+    if (P->train) {
+        buf_printf(b, "<tr><th>training data</th><td>");
+        html_text(b, P->train);
+        buf_printf(b, "</td></tr>");
+    }
+    if (d) {
+        buf_printf(b, "<tr><th>%s</th><td>", P->nep ? "evaluated on" : "data");
+        html_text(b, d->name);
+        buf_printf(b, " (%zu rows)</td></tr>", d->n);
+    }
+    buf_printf(b, "<tr><th>optimizer</th><td>%s, eta %g, batch %u, %u epoch%s asked, %u done, epoch %u kept</td></tr>",
+               opt_names[M->optimizer > 0 && M->optimizer < OPT_COUNT ? M->optimizer : 0], (double)M->eta, M->batch, M->epochs,
+               M->epochs == 1 ? "" : "s", M->epochs_done, M->kept_epoch);
+    buf_printf(b, "<tr><th>init, seed</th><td>%s, %llu</td></tr><tr><th>regularisation</th><td>lambda %g, dropout %g</td></tr>",
+               M->init > 0 && M->init < INIT_COUNT ? init_names[M->init] : "per layer (he for relu and leaky, else scaled)",
+               (unsigned long long)M->seed, (double)M->lambda, (double)M->dropout);
+    if (M->nnames) {
+        buf_printf(b, "<tr><th>classes</th><td>");
+        for (size_t k = 0; k < M->nnames; k++) {
+            buf_printf(b, "%s", k ? ", " : "");
+            html_text(b, M->names[k]);
+        }
+        buf_printf(b, "</td></tr>");
+    }
+    buf_printf(b, "</table>\n");
+    if (P->nep) {
+        buf_printf(b, "<h2>Learning curves</h2><p class=\"note\">The training figure is on its first %zu rows; the axes are "
+                      "fixed for the whole run, so overfitting shows as training rising while test or validation falls.</p>\n",
+                   (size_t)NN_PROBE);
+        page_curves(b, P, N);
+    } else if (dead) { /* one column of figures: a table */
+        buf_printf(b, "<h2>Layers</h2><table id=\"layers\"><tr><th>layer</th><th>dead ReLUs</th><th>saturated</th><th>gradient norm</th></tr>");
+        for (int l = 1; l < N->nl; l++) {
+            buf_printf(b, "<tr><td>%d</td>", l);
+            if (isfinite(dead[l])) buf_printf(b, "<td>%.1f%%</td>", 100 * dead[l]);
+            else buf_printf(b, "<td></td>");
+            if (isfinite(sat[l])) buf_printf(b, "<td>%.1f%%</td>", 100 * sat[l]);
+            else buf_printf(b, "<td></td>");
+            if (isfinite(gnorm[l])) buf_printf(b, "<td>%.4g</td>", gnorm[l]);
+            else buf_printf(b, "<td></td>");
+            buf_printf(b, "</tr>");
+        }
+        buf_printf(b, "</table>\n<p class=\"note\">On the first %zu rows of the data.</p>\n", (size_t)NN_STATS_ROWS);
+    }
+    if (d && out && N->task == TASK_CLASSIFY && d->y) {
+        buf_printf(b, "<h2>Confusion matrix</h2><p class=\"note\">On ");
+        html_text(b, d->name);
+        buf_printf(b, ": rows are the true classes, columns the predicted ones.</p>\n");
+        page_confusion(b, M, d, pred, net_classes(N));
+        buf_printf(b, "<h2>The most confident errors</h2>\n");
+        page_errors(b, N, M, d, out, pred);
+    } else if (d && out && N->task == TASK_REGRESS && d->t) {
+        buf_printf(b, "<h2>The fit</h2>\n");
+        page_fit(b, N, M, d, out);
+    }
+    while (first < N->nl - 1 && !(LK(N, first)->flags & KIND_DRAW)) first++;
+    if (LK(N, first)->flags & KIND_DRAW) {
+        WeightsLayout g = weights_layout(N, first, first, 0);
+        Canvas c = {0, 0, NULL};
+        float scale;
+        if (!draw_weights(N, first, NET_W(N, first), &g, weights_zoom(&g), &c, &scale)) {
+            snprintf(n1, sizeof n1, "layer %d's weights", first);
+            buf_printf(b, "<h2>The first layer's weights</h2><p class=\"note\">Layer %d: blue negative, white 0, red positive, "
+                          "from -%.3g to +%.3g.</p>\n", first, (double)scale, (double)scale);
+            html_png(b, &c, n1);
+            free(c.p);
+        }
+    }
+    buf_printf(b, "\n<script>window.addEventListener('load', function () {\n"
+                  "  var bad = 0;\n"
+                  "  for (var i = 0; i < document.images.length; i++) {\n"
+                  "    var im = document.images[i];\n"
+                  "    if (!im.complete || !im.naturalWidth) { console.error('nn: picture \"' + im.alt + '\" did not load'); bad++; }\n"
+                  "  }\n"
+                  "  document.body.setAttribute('data-pictures', bad ? 'broken' : 'ok');\n"
+                  "});</script>\n</body></html>\n");
+}
+
+/* nn train --report: after each epoch, the figures; the page written when
+ * a second has passed, and at the end. */
+static int page_watch(void *ctx, const Net *N, const Meta *M, const EpochFig *f, Err *err)
+{
+    Page *P = ctx;
+    Buf b = {NULL, 0, 0, 0};
+    int rc;
+    if (!f->last) {
+        PageEpoch *e;
+        size_t m = f->probe->n < NN_STATS_ROWS ? f->probe->n : NN_STATS_ROWS;
+        if (!P->nep) P->first = f->epoch;
+        if (P->nep == P->cap) {
+            size_t cap = P->cap ? 2 * P->cap : 64;
+            PageEpoch *q = realloc(P->ep, cap * sizeof *q);
+            if (!q) return fail(err, P->path, "out of memory");
+            P->ep = q, P->cap = cap;
+        }
+        e = &P->ep[P->nep++];
+        e->cost = f->cost, e->train = f->train, e->val = f->val, e->val_cost = f->val_cost, e->test = f->test, e->test_cost = f->test_cost;
+        if (layer_stats(N, &M->in, f->probe, m, e->dead, e->sat, e->gnorm)) return fail(err, P->path, "out of memory");
+        P->epochs = f->epochs;
+        if (now_seconds() - P->written < 1.0 && f->epoch < f->epochs) return 0;
+    }
+    page_html(&b, P, N, M, f->eval, f->eval ? f->out : NULL, f->pred, f->last, NULL, NULL, NULL);
+    rc = b.oom ? fail(err, P->path, "out of memory") : write_output(P->path, b.p, b.n, err);
+    free(b.p);
+    P->written = now_seconds();
+    return rc;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    const OptSpec *S = report_opts;
+    const char *val[NN_MAX_OPTS] = {0}, *pos[2], *path;
+    int npos, rc, nt;
+    CsvOpt co;
+    Net N;
+    Meta M;
+    Data d;
+    Page P;
+    Pool *pl;
+    Infer I;
+    Err err = {{0}, {0}};
+    Buf b = {NULL, 0, 0, 0};
+    float *out;
+    int32_t *pred;
+    double dead[NN_MAX_LAYERS], sat[NN_MAX_LAYERS], gn[NN_MAX_LAYERS];
+    if ((rc = parse_opts("report", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
+    if (OPT(S, val, "help")) {
+        print_cmd_help(stdout, find_command("report"));
+        return finish_stdout();
+    }
+    if (npos != 2 || !(path = OPT(S, val, "out"))) return usage_error("report", "expected MODEL DATA --out FILE.html");
+    if (!has_suffix(path, ".html") && !has_suffix(path, ".htm")) return usage_error("report", "--out '%s': give a file name ending in .html", path);
+    {
+        const char *ins[3] = {pos[0], pos[1], OPT(S, val, "labels")};
+        static const char *const what[3] = {"MODEL", "DATA", "--labels"};
+        if ((rc = distinct_streams("report", ins, what, 3))) return rc;
+        if ((rc = output_is_input("report", path, pos[0])) || (rc = output_is_input("report", path, pos[1]))) return rc;
+    }
+    if (csv_options("report", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
+    if (threads_option("report", OPT(S, val, "threads"), &nt)) return 2;
+    if (check_output(path, &err)) {
+        report(&err);
+        return 1;
+    }
+    if (load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 2, &N, &M, &d)) return 1;
+    memset(&P, 0, sizeof P);
+    P.path = path, P.model = pos[0]; /* (no epochs: nn report's page) */
+    out = alloc_floats(d.n * N.size[N.nl - 1] + 1), pred = alloc_array(d.n + 1, sizeof(int32_t));
+    pl = pool_new(nt);
+    rc = !out || !pred || !pl || infer_init(&I, &N, &M.in, pl->nt, &err) ? fail(&err, path, "out of memory") : 0;
+    if (!rc) {
+        infer_all(pl, &I, &d, out, pred);
+        infer_free(&I);
+        if (layer_stats(&N, &M.in, &d, d.n < NN_STATS_ROWS ? d.n : NN_STATS_ROWS, dead, sat, gn)) rc = fail(&err, path, "out of memory");
+    }
+    if (!rc) {
+        page_html(&b, &P, &N, &M, &d, out, pred, 1, dead, sat, gn);
+        rc = b.oom ? fail(&err, path, "out of memory") : write_output(path, b.p, b.n, &err);
+    }
+    if (rc) report(&err);
+    else say("%s: the report of %s on %s (%zu rows), %zu bytes", path, pos[0], d.name, d.n, b.n);
+    free(b.p), free(out), free(pred), pool_free(pl), data_free(&d), free(N.param), model_meta_free(&M);
+    return rc ? 1 : 0;
 }
 
 /* ======================================================================== */

@@ -44,7 +44,7 @@ declare -A opts=(
     [train]="--train --train-labels --test --test-labels --layers --hidden --output --cost --eta --epochs --batch --optimizer
              --momentum --beta1 --beta2 --epsilon --init --lambda --dropout --schedule --step --gamma --val --patience --holdout
              --folds --seed --threads --scale --standardize --label-col --target --ignore --missing --header --sep --augment
-             --out --checkpoint --every --resume --log --quiet"
+             --out --checkpoint --every --resume --log --report --quiet"
     [predict]="--probs --top --format --label-col --header --sep --threads"
     [eval]="--labels --label-col --header --sep --errors --show --ascii --color --threads"
     [info]="--layers"
@@ -52,11 +52,12 @@ declare -A opts=(
     [weights]="--pgm --width"
     [export]="--c --int8 --onnx --test --labels --threads"
     [explain]="--index --row --class --out --labels --label-col --header --sep --ascii --color"
+    [report]="--out --labels --label-col --header --sep --threads"
 )
 cmds=$("$NN" help | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF && $1 != "help" { print $1 }' | sort | tr '\n' ' ')
-[ "$cmds" = "eval explain export info predict show train weights " ] && ok "nn help lists the commands eval explain export info predict show train weights" ||
+[ "$cmds" = "eval explain export info predict report show train weights " ] && ok "nn help lists the commands eval explain export info predict report show train weights" ||
     bad "nn help lists the commands '$cmds'"
-for c in train predict eval info show weights export explain; do
+for c in train predict eval info show weights export explain report; do
     "$NN" $c --help >"$T/h" 2>"$T/he"
     rc=$?
     missing=""

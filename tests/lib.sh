@@ -6,7 +6,8 @@
 #     whose line "NAME: P passed, F failed[, S skipped]" tests/run.sh adds up;
 #   - expect (exit status, stderr and stdout of a command), early (an error
 #     before training starts) and wait_for (a line in a log);
-#   - finding the optional tools and data: find_python, find_ort, find_fashion.
+#   - finding the optional tools and data: find_python, find_ort, find_fashion,
+#     find_chromium.
 # A skip names what is not tested and the Debian package that would test it;
 # with NN_TEST_NO_SKIP=1 (as CI sets) a skip is a failure.
 NN=$(cd "$(dirname "$NN")" && pwd)/$(basename "$NN")
@@ -86,6 +87,21 @@ find_python() {
 # find_ort: set ORT to a directory holding node_modules/onnxruntime-node:
 # $NN_ORT_DIR, else ~/.cache/nn-ort.  Nothing is installed from here.
 ORT_HINT="nodejs npm; then mkdir -p DIR && cd DIR && npm install --ignore-scripts onnxruntime-node, and set NN_ORT_DIR=DIR"
+# find_chromium: set CHROMIUM to a headless-capable Chromium (Debian's
+# chromium, or chromium-browser, google-chrome), and CHROMIUM_RUN to run it
+# without a sandbox (as root in CI) and without a GPU.
+find_chromium() {
+    local c
+    CHROMIUM=
+    for c in ${NN_CHROMIUM:-} chromium chromium-browser google-chrome; do
+        if command -v "$c" >/dev/null; then
+            CHROMIUM=$(command -v "$c")
+            return 0
+        fi
+    done
+    return 1
+}
+
 find_ort() {
     local d
     ORT=

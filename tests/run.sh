@@ -139,7 +139,7 @@ finish() {
 # the test scripts of make check (longest first, for two at a time); make
 # test runs them and the others, two at a time too
 CHECK="tables predict csv train cli output cexport eval pictures idx learning explain"
-OTHERS="onnx numpy modelfile conv"
+OTHERS="onnx numpy modelfile conv report"
 
 if [ "$mode" = check ]; then
     for f in nn $B/unit; do [ -x $f ] || { fail "$f is not built (make check builds it)"; finish; }; done
