@@ -6,6 +6,8 @@
 #         eta 3.0, mini-batch 10, 30 epochs, test accuracy after every epoch
 #   B2    a wide layer: 784-800-10, mini-batch 32, 3 epochs (eta 3.0)
 #   busy  B1 with --threads 1 and 2 beside one CPU-bound process (medians of 3)
+#   report B1 with --report (the HTML page) against B1 without, interleaved,
+#         best of 3 each (target: at most 10% slower)
 #   P     nn predict over the 10,000 test images as CSV through a pipe
 #   base  with BASE=path/to/nn (an earlier build): B1 (default and 1 thread),
 #         B2, C1 (2 epochs), a table (cars.csv, the table defaults) and P by
@@ -115,6 +117,15 @@ wait $BUSY 2>/dev/null || true
 trap - EXIT
 bm1=$(median $bt1) bm2=$(median $bt2)
 busy=$(awk -v a="$bm2" -v b="$bm1" 'BEGIN{r = a / b; printf "median %.2f s with --threads 2 vs %.2f s with --threads 1: ratio %.3f (%s)", a, b, r, r <= 1.05 ? "within 5%, ok" : "MORE THAN 5% SLOWER"}')
+# B1 with --report (the HTML page of the run) against B1 without, interleaved, best of 3 each (target: at most 10% slower)
+rp0=999 rp1=999
+for i in 1 2 3; do
+    run br0 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out $B/br.bin
+    rp0=$(awk -v a="$secs" -v b="$rp0" 'BEGIN{print (a<b)?a:b}')
+    run br1 $NN train --layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR --out $B/br.bin --report $B/br.html
+    rp1=$(awk -v a="$secs" -v b="$rp1" 'BEGIN{print (a<b)?a:b}')
+done
+rep=$(awk -v a="$rp1" -v b="$rp0" -v k="$(wc -c <$B/br.html)" 'BEGIN{r = a / b; printf "best %.2f s with --report vs %.2f s without: ratio %.3f (%s); the page %.0f KB", a, b, r, r <= 1.10 ? "within 10%, ok" : "MORE THAN 10% SLOWER", k / 1024}')
 run b2 $NN train --layers 784-800-10 --eta 3.0 --batch 32 --epochs 3 $TR --out $B/b2.bin
 b2s=$secs b2r=$rss b2a=$(acc_nn $B/b2.log)
 
@@ -215,6 +226,7 @@ if [ -z "${ONLY:-}" ]; then
 echo
 echo "B1 useful work $G1 GFLOP, B2 $G2 GFLOP. B1 runs (2 threads):$b1all s. B1 models with --threads 1, 2 and the default: $det. Predict: $psame."
 echo "B1 beside one busy process: $busy (runs, --threads 1:$bt1 s; --threads 2:$bt2 s)."
+echo "B1 with --report: $rep."
 [ -f $GZ ] && echo "Inflate (best of 5): nn $inflate; zcat $zc s."
 fi
 
