@@ -10027,6 +10027,7 @@ static const OptSpec eval_opts[] = {
     {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA: IDX, .npy or .npz"},
     {"errors", "N", "0", "also list the N most confidently wrong rows (regression: the N largest residuals)"},
     {"show", NULL, NULL, "with --errors: draw those rows in the terminal"},
+    {"out", "FILE.png", NULL, "with --errors: also write those rows as one PNG picture, each with its row, true and predicted class"},
     {"ascii", NULL, NULL, "with --show, or a regression's plot: draw with ASCII characters (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "with --show: draw in grey blocks with colour escapes even when stdout is not a terminal"},
     {"label-col", "auto|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1); a model trained on a table finds its own label or target by name"},
@@ -10046,6 +10047,7 @@ static const OptSpec show_opts[] = {
     {"label-col", "auto|none|first|last|N", "auto, as in train", "CSV column holding the label (N counts from 1)"},
     OPT_SEP,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
+    {"out", "FILE.png", NULL, "instead of drawing in the terminal, write the rows as one PNG picture, each with its row number and label"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -11779,6 +11781,45 @@ static void canvas_image(Canvas *cv, size_t x0, size_t y0, const Data *d, size_t
         }
 }
 
+/* The image shape of d's rows for pictures: the model's (N, when given and
+ * of images), the file's, or a square; a width given (w > 0) overrides.
+ * 0 when the rows are not images. */
+static size_t image_shape(const Net *N, const Data *d, size_t w, size_t *shape)
+{
+    size_t s = (size_t)floor(sqrt((double)d->d) + 0.5);
+    if (w) shape[0] = 1, shape[2] = w, shape[1] = (d->d + w - 1) / w;
+    else if (N && net_images(N)) memcpy(shape, N->shape[0], 3 * sizeof *shape);
+    else if (d->shape[0] && d->shape[0] * d->shape[1] * d->shape[2] == d->d) memcpy(shape, d->shape, 3 * sizeof *shape);
+    else if (s * s == d->d) shape[0] = 1, shape[1] = shape[2] = s;
+    else return 0;
+    return shape[1] * shape[2];
+}
+
+/* Rows rows[0..n) of d as one PNG picture: a tile each (the image in
+ * shape, each pixel z x z, at least 84 pixels wide) with up to three
+ * lines of caption under it, in a near-square grid; to path. */
+#define SHEET_LINES 3
+static int sheet_png(const char *path, const Data *d, const size_t *rows, size_t n, char (*cap)[SHEET_LINES][80],
+                     const size_t *shape, Err *err)
+{
+    static const uint8_t ink[3] = {0, 0, 0};
+    size_t C = shape[0], H = shape[1], W = shape[2], z = W >= 84 ? 1 : (84 + W - 1) / W, tw = W * z, th = H * z, cols, grid;
+    Canvas c;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < SHEET_LINES; k++) tw = text_width(cap[i][k], 2) > tw ? text_width(cap[i][k], 2) : tw;
+    cols = (size_t)ceil(sqrt((double)n));
+    cols = cols < 1 ? 1 : cols > 12 ? 12 : cols;
+    grid = th + SHEET_LINES * 12 + 6;
+    if (tw > 4000 || th > 4000 || canvas_new(&c, cols * (tw + 10) + 10, (n + cols - 1) / cols * (grid + 10) + 10, 255))
+        return fail(err, path, "the picture would be too large (fewer rows?)");
+    for (size_t i = 0; i < n; i++) {
+        size_t x0 = 10 + i % cols * (tw + 10), y0 = 10 + i / cols * (grid + 10);
+        canvas_image(&c, x0 + (tw - W * z) / 2, y0, d, rows[i], W, H, C, z);
+        for (int k = 0; k < SHEET_LINES; k++) canvas_text(&c, x0, y0 + th + 4 + (size_t)k * 12, cap[i][k], 2, ink);
+    }
+    return canvas_write(&c, path, err);
+}
+
 static int cmd_show(int argc, char **argv)
 {
     const OptSpec *S = show_opts;
@@ -11794,6 +11835,8 @@ static int cmd_show(int argc, char **argv)
         return finish_stdout();
     }
     if (npos != 1) return usage_error("show", "expected DATA");
+    if ((s = OPT(S, val, "out")) && !has_suffix(s, ".png")) return usage_error("show", "--out '%s': give a file name ending in .png", s);
+    if (s && (rc = output_is_input("show", s, pos[0]))) return rc;
     {
         const char *ins[2] = {pos[0], OPT(S, val, "labels")};
         static const char *const what[2] = {"DATA", "--labels"};
@@ -11827,6 +11870,22 @@ static int cmd_show(int argc, char **argv)
         fprintf(stderr, "%s: %s has %zu rows; --index %zu is past the end\n", progname, d.name, d.n, first);
         data_free(&d);
         return 1;
+    }
+    if ((s = OPT(S, val, "out"))) { /* one picture of the rows, with their labels */
+        size_t n = (first + count < d.n ? first + count : d.n) - first, shape[3], *rows = calloc(n, sizeof *rows);
+        char(*cap)[SHEET_LINES][80] = calloc(n, sizeof *cap), b[32];
+        if (!image_shape(NULL, &d, OPT(S, val, "width") ? w : 0, shape)) shape[0] = 1, shape[2] = w, shape[1] = (d.d + w - 1) / w;
+        rc = !rows || !cap ? fail(&err, s, "out of memory") : 0;
+        for (size_t i = 0; !rc && i < n; i++) {
+            rows[i] = first + i;
+            snprintf(cap[i][0], sizeof cap[i][0], "ROW %zu", first + i);
+            if (d.y) snprintf(cap[i][1], sizeof cap[i][1], "%s", class_text(d.names, d.names ? d.nclass : 0, (size_t)d.y[first + i], b, sizeof b));
+        }
+        if (!rc) rc = sheet_png(s, &d, rows, n, cap, shape, &err);
+        if (rc) report(&err);
+        else say("%s: %zu row%s drawn, from row %zu", s, n, plural(n), first);
+        free(rows), free(cap), data_free(&d);
+        return rc ? 1 : 0;
     }
     for (size_t r = first; r < d.n && r < first + count; r++) {
         char b[32];
@@ -11888,6 +11947,45 @@ static void scatter(const double *v, size_t n, int w, int h, int ascii, const ch
     free(dot);
 }
 
+/* A regression on one input: the fitted function.  v holds n triples (x,
+ * true, predicted); x across, the values up, w x h characters: '.' a true
+ * value, '*' the prediction (over a true value where they meet). */
+static void fitted_plot(const double *v, size_t n, int w, int h, int ascii, const char *x_name, const char *y_name)
+{
+    double xl = v[0], xh = v[0], yl = v[1], yh = v[1];
+    uint8_t *cell = calloc((size_t)w * (size_t)h, 1);
+    if (!cell) return;
+    for (size_t i = 0; i < n; i++) {
+        xl = v[3 * i] < xl ? v[3 * i] : xl, xh = v[3 * i] > xh ? v[3 * i] : xh;
+        for (int k = 1; k <= 2; k++) yl = v[3 * i + k] < yl ? v[3 * i + k] : yl, yh = v[3 * i + k] > yh ? v[3 * i + k] : yh;
+    }
+    if (!(xh > xl)) xh = xl + 1;
+    if (!(yh > yl)) yh = yl + 1;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 1; k <= 2; k++) {
+            int x = (int)((v[3 * i] - xl) / (xh - xl) * (w - 1) + 0.5), y = (int)((v[3 * i + k] - yl) / (yh - yl) * (h - 1) + 0.5);
+            uint8_t *c = &cell[(size_t)(h - 1 - y) * (size_t)w + (size_t)x];
+            *c = (uint8_t)(*c | k);
+        }
+    printf("the fitted function: %s (up) against %s (across), %zu rows; %s the data, %s the prediction\n", y_name, x_name, n,
+           ascii ? "'.'" : "\u00b7", ascii ? "'*'" : "\u2022");
+    for (int r = 0; r < h; r++) {
+        double yv = yh - (yh - yl) * (r + 0.5) / h;
+        if (r == 0 || r == h - 1 || r == h / 2) printf("%10.4g |", yv);
+        else printf("%10s |", "");
+        for (int c = 0; c < w; c++) {
+            int m = cell[(size_t)r * (size_t)w + (size_t)c];
+            if (ascii) putchar(m & 2 ? '*' : m ? '.' : ' ');
+            else fputs(m & 2 ? "\u2022" : m ? "\u00b7" : " ", stdout);
+        }
+        putchar('\n');
+    }
+    printf("%10s +", "");
+    for (int c = 0; c < w; c++) putchar('-');
+    printf("\n%10s  %-*.4g%*.4g\n", "", w / 2, xl, w - w / 2, xh);
+    free(cell);
+}
+
 /* The evaluation report of a regression: per target the mean squared
  * error, its root, the mean absolute error and R^2, in the data's units
  * (and their means over the targets), the nerr rows with the largest
@@ -11936,7 +12034,19 @@ static int reg_report(const Net *N, const Meta *M, const Data *d, const float *o
         }
         free(used);
     }
-    if ((v = malloc(2 * d->n * sizeof *v))) {
+    if (d->d == 1 && K == 1 && (v = malloc(3 * d->n * sizeof *v))) { /* one input: the function it fitted */
+        size_t c = 0;
+        const char *xn = "the input", *yn = "the target";
+        for (; c < tab->ncol; c++) {
+            if (tab->col[c].kind == COL_NUMBER && tab->col[c].name) xn = tab->col[c].name;
+            if (tab->col[c].kind == COL_TARGET && tab->col[c].name) yn = tab->col[c].name;
+        }
+        for (size_t i = 0; i < d->n; i++)
+            v[3 * i] = d->x8 ? d->x8[i] : d->xf[i], v[3 * i + 1] = d->t[i], v[3 * i + 2] = target_unmap(&M->out, 0, out[i]);
+        putchar('\n');
+        fitted_plot(v, d->n, 60, 20, draw == 2, xn, yn);
+        free(v);
+    } else if ((v = malloc(2 * d->n * sizeof *v))) {
         for (size_t i = 0; i < d->n; i++)
             v[2 * i] = d->t[i * K], v[2 * i + 1] = target_unmap(&M->out, 0, out[i * K]);
         putchar('\n');
@@ -11958,7 +12068,7 @@ static int reg_report(const Net *N, const Meta *M, const Data *d, const float *o
  * classes.  Returns 0, or -1 when out of memory. */
 #define NN_MAX_MATRIX 50
 static int print_report(const Net *N, char *const *names, size_t nnames, const Data *d, const float *out,
-                        const int32_t *pred, size_t nerr, int draw)
+                        const int32_t *pred, size_t nerr, int draw, size_t *listed, size_t *nlisted)
 {
     size_t C = net_classes(N), K = N->size[N->nl - 1], present = 0;
     size_t *row = calloc(C, sizeof(size_t)), *col = calloc(C, sizeof(size_t)), *tp = calloc(C, sizeof(size_t));
@@ -12024,6 +12134,7 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
             }
             if (best == SIZE_MAX) break;
             used[best] = 1;
+            if (listed) listed[(*nlisted)++] = best;
             printf("%zu %s %s %.6f\n", d->lineno ? d->lineno[best] : best, class_text(names, nnames, (size_t)d->y[best], b1, sizeof b1),
                    class_text(names, nnames, (size_t)pred[best], b2, sizeof b2), (double)bv);
             if (draw && net_images(N)) draw_row(d, best, N->shape[0][2], N->shape[0][0], draw > 1); /* the model's image shape */
@@ -12068,6 +12179,9 @@ static int cmd_eval(int argc, char **argv)
     }
     if ((s = OPT(S, val, "errors")) && parse_size(s, NN_MAX_ROWS, &nerr))
         return usage_error("eval", "--errors '%s': expected a whole number", s);
+    if ((s = OPT(S, val, "out")) && !has_suffix(s, ".png")) return usage_error("eval", "--out '%s': give a file name ending in .png", s);
+    if (s && !nerr) return usage_error("eval", "--out draws the rows that --errors N lists: give --errors too");
+    if (s && ((rc = output_is_input("eval", s, pos[0])) || (rc = output_is_input("eval", s, pos[1])))) return rc;
     if (OPT(S, val, "show") && !nerr) say("warning: --show draws the rows that --errors lists; without --errors it does nothing");
     if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
     if (threads_option("eval", OPT(S, val, "threads"), &nt)) return 2;
@@ -12075,6 +12189,10 @@ static int cmd_eval(int argc, char **argv)
     if (M.tab.ncol && OPT(S, val, "label-col"))
         say("warning: --label-col has no effect: %s reads its columns by the table it was trained on", pos[0]);
     if (OPT(S, val, "show") && N.task == TASK_REGRESS) say("warning: --show draws wrongly classified rows; a regression has none");
+    if (OPT(S, val, "out") && N.task == TASK_REGRESS) {
+        data_free(&d), free(N.param), model_meta_free(&M);
+        return usage_error("eval", "--out draws wrongly classified rows; %s is a regression model", pos[0]);
+    }
     if (((OPT(S, val, "ascii") && N.task != TASK_REGRESS) || OPT(S, val, "color")) && !OPT(S, val, "show"))
         say("warning: --%s has no effect without --show", OPT(S, val, "ascii") && N.task != TASK_REGRESS ? "ascii" : "color");
     pred = alloc_array(d.n, sizeof(int32_t));
@@ -12098,10 +12216,38 @@ static int cmd_eval(int argc, char **argv)
                d.nt > 1 ? "means over the targets, " : "", d.n, plural(d.n));
         rc = reg_report(&N, &M, &d, out, nerr, OPT(S, val, "ascii") || !isatty(STDOUT_FILENO) ? 2 : 1);
     } else {
+        size_t *listed = OPT(S, val, "out") ? calloc(nerr + 1, sizeof *listed) : NULL, nl = 0, shape[3];
         printf("%s %.4f (%zu/%zu)\n", TASK(&N)->metric, sc.metric, sc.correct, d.n);
-        rc = print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0);
+        rc = print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0, listed, &nl);
+        if (!rc && OPT(S, val, "out")) { /* the errors as one picture */
+            char(*cap)[SHEET_LINES][80] = calloc(nl + 1, sizeof *cap), b1[32], b2[32];
+            const char *path = OPT(S, val, "out");
+            size_t K = N.size[N.nl - 1];
+            if (!listed || !cap) rc = -1;
+            for (size_t i = 0; !rc && i < nl; i++) {
+                size_t r = listed[i];
+                float v = K == 1 ? (pred[r] ? out[r] : 1 - out[r]) : out[r * K + (size_t)pred[r]];
+                snprintf(cap[i][0], sizeof cap[i][0], "%s %zu", d.lineno ? "LINE" : "ROW", d.lineno ? d.lineno[r] : r);
+                snprintf(cap[i][1], sizeof cap[i][1], "TRUE %s", class_text(M.names, M.nnames, (size_t)d.y[r], b1, sizeof b1));
+                snprintf(cap[i][2], sizeof cap[i][2], "PRED %s %.2f", class_text(M.names, M.nnames, (size_t)pred[r], b2, sizeof b2), (double)v);
+            }
+            if (!rc && !image_shape(&N, &d, 0, shape)) {
+                fflush(stdout);
+                say("%s: not written: the rows of %s are not images (give --show to see them as text)", path, d.name);
+                rc = 2;
+            } else if (!rc && sheet_png(path, &d, listed, nl, cap, shape, &err)) {
+                fflush(stdout);
+                report(&err);
+                rc = 2;
+            } else if (!rc) {
+                say("%s: the %zu most confidently wrong row%s, with their true and predicted classes", path, nl, plural(nl));
+            }
+            free(cap);
+        }
+        free(listed);
     }
-    if (rc) say("out of memory for the report");
+    if (rc == 2) rc = 1;
+    else if (rc) say("out of memory for the report");
     infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
     return rc ? 1 : finish_stdout();
 }

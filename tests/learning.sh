@@ -121,4 +121,11 @@ printf 'x,y\n1,a\n2,b\n3,a\n4,b\n' >named.csv
 expect "--class-names for labels that are names already" 2 "the labels in named.csv are names already \(a, ...\)" \
     "$NN" train --train named.csv --class-names p,q --epochs 1 --out x.bin
 [ ! -e x.bin ] && ok "no model written by the --class-names errors" || bad "x.bin written"
+# a regression on one input draws the function it fitted (the universal-approximation chapter)
+awk 'BEGIN { print "x,y"; for (i = 0; i < 200; i++) { x = i / 20; printf "%.3f,%.5f\n", x, sin(x) } }' >sin.csv
+"$NN" train --train sin.csv --target y --layers 1-20tanh-1linear --epochs 150 --out sin.bin --quiet 2>/dev/null || bad "train sin"
+"$NN" eval sin.bin sin.csv --ascii >fit.txt 2>/dev/null
+grep -q "^the fitted function: y (up) against x (across), 200 rows; '.' the data, '\*' the prediction$" fit.txt &&
+    [ "$(grep -c '^ .*|' fit.txt)" = 20 ] && [ "$(grep -o '\*' fit.txt | wc -l)" -gt 50 ] &&
+    ok "eval of a regression on one input: the fitted function, data and prediction against the input" || bad "fitted function: $(head -c 600 fit.txt)"
 summary learning

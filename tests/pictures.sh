@@ -3,7 +3,9 @@
 # that python3's zlib reads back: the size nn says, the chunks' CRCs, the
 # colour map (blue negative, white zero, red positive, one symmetric scale
 # per picture, the legend's ends), every layer of dense and convolutional
-# models, and the options' errors.  PGM as before with --pgm or --out FILE.pgm.
+# models, and the options' errors; show --out and eval --errors --out, the
+# rows as one captioned picture whose tiles are the rows' own pixels.  PGM
+# as before with --pgm or --out FILE.pgm.
 #   tests/pictures.sh path/to/nn
 NN=${1:-./nn}
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +47,34 @@ PY
 else
     skip "PNG read back with python3's zlib" "no python3" python3
 fi
+
+# show --out and eval --errors --out: the rows as one picture, captioned
+expect "show --out FILE.png" 0 "s.png: 6 rows drawn, from row 3" "$NN" show "$top/data/digits.csv" --label-col last --index 3 --count 6 --out s.png
+expect "eval --errors 5 --out FILE.png" 0 "e.png: the 5 most confidently wrong rows" "$NN" eval d.bin "$top/data/digits.csv" --label-col last --errors 5 --out e.png
+if find_python; then
+    cat >sheet.py <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from pngread import read
+w, h, ch, rows = read(sys.argv[2])
+vals = [list(map(float, l.split(',')[:64])) for l in open(sys.argv[3]).read().split('\n')[3:4]]
+row = vals[0]
+lo, hi = min(row), max(row)
+z, tw = 11, max(88, int(sys.argv[4]))
+x0 = 10 + (tw - 88) // 2
+bad = sum(1 for i in range(64) if tuple(rows[10 + i // 8 * z + 5][(x0 + i % 8 * z + 5) * ch:(x0 + i % 8 * z + 6) * ch]) != (int((row[i] - lo) / (hi - lo) * 255 + 0.5),) * 3)
+ink = sum(1 for y in range(10 + 88 + 4, 10 + 88 + 4 + 24) for x in range(10, 10 + tw) if rows[y][x * ch] == 0)
+print(w, h, bad, ink > 20)
+PY
+    out=$("$PY" sheet.py "$top/tests" s.png "$top/data/digits.csv" 88 2>&1)
+    [ "$out" = "304 290 0 True" ] && ok "show --out: a grid of the rows, the first tile the row's pixels exactly, its caption drawn under it" || bad "show's picture: $out"
+    "$PY" -c "import sys; sys.path.insert(0, '$top/tests'); from pngread import read; print(read('e.png')[:2])" >e.txt 2>&1 && ok "eval --errors --out reads back ($(cat e.txt))" || bad "eval's picture: $(cat e.txt)"
+else
+    skip "show and eval pictures read back" "no python3" python3
+fi
+expect "show --out with another extension" 2 "--out 's.jpg': give a file name ending in .png" "$NN" show "$top/data/digits.csv" --out s.jpg
+expect "eval --out without --errors" 2 "give --errors too" "$NN" eval d.bin "$top/data/digits.csv" --label-col last --out e2.png
+[ ! -e e2.png ] && [ ! -e s.jpg ] && ok "no picture from those errors" || bad "a picture written on an error"
 
 # the PGM of the first layer as before; --out FILE.pgm is the same
 "$NN" weights d.bin --pgm a.pgm 2>/dev/null && "$NN" weights d.bin --out b.pgm 2>/dev/null && cmp -s a.pgm b.pgm &&
