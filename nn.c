@@ -4618,9 +4618,10 @@ static void backprop_rows(const Net *N, size_t m, float *const *A, float *const 
  * its maps, an image layer's) that are 0 on every row, for a ReLU layer;
  * sat[l], the share of its values within 0.02 of an end, for a sigmoid or
  * tanh layer; and with labels (or targets) gnorm[l], the norm of the
- * gradient of the mean cost over the rows with respect to its weights and
- * biases.  NAN where a figure does not apply (l = 0 too).  0, or -1 out of
- * memory. */
+ * gradient of the mean cost over the rows with respect to its biases,
+ * |dC/db| = |delta|: the textbook's speed of learning of a layer (chapter
+ * 5), comparable between layers of different widths of input.  NAN where
+ * a figure does not apply (l = 0 too).  0, or -1 out of memory. */
 static int layer_stats(const Net *N, const InputMap *in, const Data *d, size_t m, double *dead, double *sat, double *gnorm)
 {
     int L = N->nl - 1, ok = 1, lab = d->y || d->t;
@@ -4657,9 +4658,7 @@ static int layer_stats(const Net *N, const InputMap *in, const Data *d, size_t m
             for (int l = 1; l <= L; l++) {
                 const Layer *ly = &N->layer[l];
                 double q = 0;
-                if (!ly->nw) continue;
-                for (size_t j = 0; j < ly->wrows; j++)
-                    for (size_t i = 0; i < ly->wcols; i++) q += (double)G[ly->woff + j * ly->ldw + i] * G[ly->woff + j * ly->ldw + i];
+                if (!ly->nb) continue;
                 for (size_t j = 0; j < ly->nbias; j++) q += (double)G[ly->boff + j] * G[ly->boff + j];
                 gnorm[l] = sqrt(q) / (double)m;
             }
@@ -13450,7 +13449,7 @@ typedef struct {
 static void svg_chart(Buf *b, const char *id, const char *title, const Series *s, int ns, size_t n, size_t x1, size_t xmax,
                       double lo, double hi, int percent, int logy)
 {
-    const double W = 520, H = 270, x0p = 56, x1p = W - 12, y0p = H - 34, y1p = 40;
+    const double W = 500, H = 270, x0p = 56, x1p = W - 12, y0p = H - 34, y1p = 40;
     double l0 = logy ? log10(lo) : lo, l1 = logy ? log10(hi) : hi;
     if (!(l1 > l0)) l1 = l0 + 1;
     if (xmax <= x1) xmax = x1 + 1;
@@ -13566,7 +13565,7 @@ static void page_curves(Buf *b, const Page *P, const Net *N)
         buf_printf(b, "<div class=\"row\">");
         for (int what = 0; what < 3; what++) {
             static const char *const titles[3] = {"dead ReLUs: units 0 on every row", "saturated: values within 0.02 of an end",
-                                                  "gradient norm per layer (log scale)"};
+                                                  "speed of learning: |dC/db| per layer (log scale)"};
             static const char *const ids[3] = {"dead", "saturated", "gradient"};
             if (!any[what]) continue;
             k = 0;
@@ -13779,7 +13778,7 @@ static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const 
                    (size_t)NN_PROBE);
         page_curves(b, P, N);
     } else if (dead) { /* one column of figures: a table */
-        buf_printf(b, "<h2>Layers</h2><table id=\"layers\"><tr><th>layer</th><th>dead ReLUs</th><th>saturated</th><th>gradient norm</th></tr>");
+        buf_printf(b, "<h2>Layers</h2><table id=\"layers\"><tr><th>layer</th><th>dead ReLUs</th><th>saturated</th><th>speed of learning |dC/db|</th></tr>");
         for (int l = 1; l < N->nl; l++) {
             buf_printf(b, "<tr><td>%d</td>", l);
             if (isfinite(dead[l])) buf_printf(b, "<td>%.1f%%</td>", 100 * dead[l]);
