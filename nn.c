@@ -3646,6 +3646,15 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
         if (*q != '-' && *q != 0) {
             if ((unsigned char)*q < 32 || (unsigned char)*q > 126) /* (never half a UTF-8 character on a terminal) */
                 return fail(err, NULL, "layer spec '%s': unexpected byte 0x%02X in part %d", spec, (unsigned char)*q, k + 1);
+            if (*q == ' ' || *q == ',' || *q == ';' || *q == '_' || *q == '/') { /* "784 30 10": the separator is '-' */
+                char sug[128];
+                size_t i = 0;
+                for (const char *c = spec; *c && i + 1 < sizeof sug; c++)
+                    if (*c != ' ' || (i && sug[i - 1] != '-')) sug[i++] = (*c == ' ' || *c == ',' || *c == ';' || *c == '_' || *c == '/') ? '-' : *c;
+                sug[i] = 0;
+                return fail(err, NULL, "layer spec '%s': unexpected '%c' in part %d (layers are separated by '-': %s)", spec, *q,
+                            k + 1, sug);
+            }
             return fail(err, NULL, "layer spec '%s': unexpected '%c' in part %d", spec, *q, k + 1);
         }
         if (!K || (K->flags & KIND_SIZED)) { /* the input's size, or a layer's outputs */
@@ -9984,7 +9993,7 @@ static const OptSpec train_opts[] = {
     {"chart", "auto|fixed", "auto", "the epoch chart's scale: the range of the accuracies (a narrow one widened to 10 points), "
                                     "or fixed, 0 to 100%"},
     {"class-names", "FILE|A,B,...", "the labels' own (numbers, or the names in a CSV file)",
-     "names of the classes 0, 1, ... of numbered labels (IDX, NumPy, CSV numbers): a file of one name a line, or a list "
+     "names of the classes 0, 1, ... of numbered labels (IDX, NumPy, CSV numbers): a file of one name a line ('#' lines are comments), or a list "
      "separated by commas; the model keeps them and predict, eval, export and info use them"},
     {"rows", "N", "all", "train on the first N rows of --train only (the textbook's experiment with 1,000 images); "
                          "--holdout and --val then come out of them"},
@@ -10275,6 +10284,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
                 size_t dd = edit_distance(nm, specs[j].name), ls = strlen(specs[j].name), ln = strlen(nm);
                 if (ls > ln && specs[j].name[ls - ln - 1] == '-' && !strcmp(specs[j].name + ls - ln, nm))
                     dd = 0; /* the end of a longer name: --labels for --train-labels */
+                if (ls > ln && specs[j].name[ln] == '-' && !strncmp(specs[j].name, nm, ln))
+                    dd = 0; /* its start: --label for --label-col */
                 if (dd < bestd) {
                     bestd = dd;
                     best = specs[j].name;
@@ -10472,11 +10483,15 @@ static int class_names_option(const char *arg, Names *out)
         while (p < stop && (*p == ' ' || *p == '\t')) p++;
         l = (size_t)(stop - p);
         if (from_file && !l && e + 1 >= end) break; /* (the last line's newline) */
+        if (from_file && l && *p == '#') { /* a comment line */
+            p = e + 1;
+            continue;
+        }
         for (size_t i = 0; i < l && !why[0]; i++)
             if ((unsigned char)p[i] < 32 || p[i] == 127)
-                snprintf(why, sizeof why, "name %zu holds a control character (byte 0x%02X)", line, (unsigned char)p[i]);
+                snprintf(why, sizeof why, "%s %zu holds a control character (byte 0x%02X)", from_file ? "line" : "name", line, (unsigned char)p[i]);
         if (!why[0] && (!l || l > NN_MAX_NAME))
-            snprintf(why, sizeof why, "name %zu is %s", line, l ? "longer than 4096 bytes" : "empty");
+            snprintf(why, sizeof why, "%s %zu is %s", from_file ? "line" : "name", line, l ? "longer than 4096 bytes" : "empty");
         for (size_t k = 0; k < out->n && !why[0]; k++)
             if (strlen(out->names[k]) == l && !memcmp(out->names[k], p, l))
                 snprintf(why, sizeof why, "'%.*s' is given twice (names %zu and %zu)", (int)(l < 100 ? l : 100), p, k + 1, line);

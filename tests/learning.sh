@@ -70,6 +70,9 @@ expect "--labels in train suggests --train-labels" 2 "unknown option --labels; d
     "$NN" train --train imgs.idx --labels x
 expect "784x30x10: layers are separated by '-'" 2 "more than the limit of 65536 inputs \(layers are separated by '-': 784-30-10\)" \
     "$NN" train --layers 784x30x10
+expect "'784 30 10': layers are separated by '-'" 2 "unexpected ' ' in part 1 \(layers are separated by '-': 784-30-10\)" "$NN" train --layers "784 30 10"
+expect "'784, 30, 10': layers are separated by '-'" 2 "\(layers are separated by '-': 784-30-10\)" "$NN" train --layers "784, 30, 10"
+expect "--label suggests --label-col" 2 "unknown option --label; did you mean --label-col\?" "$NN" train --label 3
 
 # saturated sigmoids: digits undivided (0..16) into 100 sigmoids of N(0, 1) weights
 expect "saturated sigmoids after epoch 1: a note on --init scaled" 0 \
@@ -128,4 +131,8 @@ awk 'BEGIN { print "x,y"; for (i = 0; i < 200; i++) { x = i / 20; printf "%.3f,%
 grep -q "^the fitted function: y (up) against x (across), 200 rows; '.' the data, '\*' the prediction$" fit.txt &&
     [ "$(grep -c '^ .*|' fit.txt)" = 20 ] && [ "$(grep -o '\*' fit.txt | wc -l)" -gt 50 ] &&
     ok "eval of a regression on one input: the fitted function, data and prediction against the input" || bad "fitted function: $(head -c 600 fit.txt)"
+# a names file may have comment lines
+printf '# the digits, by name\nzero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n' >digits-names.txt
+"$NN" train --train "$D/digits.csv" --label-col last --class-names digits-names.txt --epochs 1 --out dn.bin --quiet 2>dn.err &&
+    "$NN" info dn.bin | grep -q '^classes 0=zero, 1=one, .*9=nine$' && ok "--class-names FILE: a '#' line is a comment" || bad "names file with a comment: $(cat dn.err)"
 summary learning
