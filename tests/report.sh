@@ -91,6 +91,16 @@ if find_chromium; then
     sed 's|src="data:image/png;base64,[A-Za-z0-9+/]\{8\}|src="data:image/png;base64,AAAAAAAA|' run.html >broken.html
     chrome --screenshot="$T/b.png" "file://$T/broken.html" >/dev/null 2>b.err
     grep -q ':CONSOLE.*did not load' b.err && ok "the control: a broken picture is reported on Chromium's console" || bad "broken picture not caught: $(grep CONSOLE b.err | head -2)"
+    # every kind of PNG file nn writes, displayed by Chromium (each picture loaded, decoded, of its size)
+    "$NN" weights d.bin --out w.png 2>/dev/null && "$NN" explain d.bin "$D" --label-col last --out ex >/dev/null 2>&1 &&
+        "$NN" show "$D" --label-col last --count 4 --out sh.png 2>/dev/null && "$NN" eval d.bin "$D" --label-col last --errors 4 --out er.png >/dev/null 2>&1 ||
+        bad "the pictures for Chromium"
+    { echo '<!DOCTYPE html><html><body>'; for f in w.png ex-saliency.png ex-layer1.png ex-layer2.png ex-nudge.png sh.png er.png; do echo "<img alt=\"$f\" src=\"$f\">"; done
+      sed -n '/^<script>/,/<\/script>/p' run.html; echo '</body></html>'; } >pngs.html
+    chrome --dump-dom "file://$T/pngs.html" >pngs.dom 2>pngs.err
+    grep -q 'data-pictures="ok"' pngs.dom && ! grep -q ':CONSOLE' pngs.err && [ "$(grep -c '<img' pngs.dom)" = 7 ] &&
+        ok "Chromium displays every kind of PNG file nn writes (weights, explain's three, show, eval --errors)" ||
+        bad "PNG files in Chromium: $(grep -o 'data-pictures="[a-z]*"' pngs.dom) $(grep CONSOLE pngs.err | head -3)"
     if find_python; then
         cat >shot.py <<'PY'
 import sys
