@@ -1,7 +1,8 @@
 #!/bin/bash
 # valgrind memcheck of train, predict, eval, resume, info, a table's train
 # (--folds), predict, eval, export and an error, and a convolutional
-# network's train, resume, predict, eval, weights and export, on small data:
+# network's train, resume, predict, eval, weights and export; train --report,
+# report, explain --out (dense and convolutional), show and eval --out; on small data:
 # no errors, no leaks (any is exit status 9).  nn.c is built here with -O1 -g
 # for valgrind's reports.  Needs valgrind; skipped without it.
 # Usage: tests/valgrind.sh   (prints PASS/FAIL/SKIP lines and a summary)
@@ -52,5 +53,10 @@ check "conv predict" 0 $V "$T/nn" predict "$T/c.bin" $D --label-col last --probs
 check "conv eval --errors" 0 $V "$T/nn" eval "$T/c.bin" $D --label-col last --errors 2
 check "conv weights" 0 $V "$T/nn" weights "$T/c.bin" --pgm "$T/c.pgm"
 check "conv export" 0 $V "$T/nn" export "$T/c.bin" --c "$T/c.h"
+check "train --report" 0 $V "$T/nn" train --train $D --label-col last --holdout 297 --epochs 2 --out "$T/r.bin" --report "$T/r.html"
+check "report" 0 $V "$T/nn" report "$T/m.bin" $D --label-col last --out "$T/p.html"
+check "explain --out" 0 $V "$T/nn" explain "$T/m.bin" $D --label-col last --index 3 --out "$T/ex"
+check "conv explain --out" 0 $V "$T/nn" explain "$T/c.bin" $D --label-col last --index 3 --out "$T/cx"
+check "show and eval --out" 0 sh -c "$V $T/nn show $D --label-col last --count 3 --out $T/s.png && $V $T/nn eval $T/c.bin $D --label-col last --errors 3 --out $T/e.png"
 check "a bad spec (an error)" 2 $V "$T/nn" train --train $D --layers 1x8x8-4c9-10 --out "$T/x.bin"
 summary valgrind
