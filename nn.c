@@ -252,6 +252,11 @@ typedef struct {
 } Meta;
 
 #define AUG_FLIP 0x100u  /* in Meta.augment: images mirrored left to right too */
+
+/* Why a training CSV was read as a table (Data.table_why): what the user
+ * asked, or what the file is.  Row names alone do not make the table
+ * defaults apply: the file trains as it would without them. */
+enum { TABLE_ASKED = 1, TABLE_TEXT = 2, TABLE_MISSING = 4, TABLE_ROWNAMES = 8 };
 #define NN_MAX_SHIFT 64  /* pixels of --augment shift */
 
 /* A labelled (or unlabelled) data set.  Features are either bytes (IDX
@@ -266,13 +271,15 @@ typedef struct {
     const TargetMap *tm;  /* the model's target standardisation (set before training or scoring) */
     Table tab;            /* a table's columns (read from a training file), owned */
     int is_table;         /* read as a table (through tab, or a model's) */
+    unsigned table_why;   /* training: why (TABLE_*) */
     size_t *lineno;       /* a table's: the file line of each row (rows without a target are left out), owned */
+    size_t *rowno;        /* rows picked from a file (--holdout): each one's row there, from 0, owned; or NULL */
     size_t nclass;        /* 1 + largest label, 0 when unlabelled */
     float maxabs;         /* largest |feature|, for --scale auto */
     void *own_x, *own_y, *own_t; /* allocations this set owns */
     char **names;         /* (nclass) class names when labels were names, owned */
     char name[512];
-    char note[600];       /* what the loader decided for the user (see CsvShape), or "" */
+    char note[1000];      /* what the loader decided for the user (see CsvShape), or "" */
     size_t lc;            /* CSV: the label column (1-based), 0 for none */
     size_t shape[3];      /* images: C x H x W from the file (IDX of rank 3, or 4: items x H x W x C), or 0s */
 } Data;
@@ -336,6 +343,16 @@ static void say(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+/* Each line of text through say(). */
+static void say_lines(const char *text)
+{
+    for (const char *p = text, *e; *p; p = *e ? e + 1 : e) {
+        e = strchr(p, '\n');
+        if (!e) e = p + strlen(p);
+        say("%.*s", (int)(e - p), p);
+    }
 }
 
 static double now_seconds(void)
@@ -1820,7 +1837,7 @@ static void canvas_text(Canvas *c, size_t x, size_t y, const char *s, size_t z, 
     static const uint16_t glyph[] = {/* 5 rows of 3 bits, the top row in the highest bits */
                                      075557, 026227, 071747, 071717, 055711, 074717, 074757, 071111, 075757, 075717,
                                      000700, 002720, 000002, 025755, 065656, 034443, 065556, 074647, 074644, 034553,
-                                     055755, 072227, 011152, 055655, 044447, 057755, 065555, 025552, 065644, 025563,
+                                     055755, 072227, 011152, 055655, 044447, 057555, 075555, 025552, 065644, 025563,
                                      065655, 034216, 072222, 055557, 055552, 055775, 055255, 055222, 071247, 002020,
                                      012221, 042224, 011244, 051245, 000024, 022000, 000007, 007070, 061202, 022202,
                                      057575, 052725, 012421, 042124};
@@ -5394,11 +5411,13 @@ typedef struct {
     int numbered;  /* the labels must be numbers: the model's classes are */
     int header;    /* -1 detect, 0 no, 1 yes */
     int quiet;     /* no notices on stderr (a header skipped, a label column chosen) */
+    int quiet_label; /* no notice of a label column chosen in the usual way (predict, show: no label wanted) */
     const char *label_name; /* --label-col NAME: the label column by its header name */
     const char *target;     /* --target COL[,COL...]: a regression on these columns */
     const char *ignore;     /* --ignore COL[,COL...] */
     int missing;            /* MISS_* (0: not given, mean) */
     int may_table;          /* training: read the file as a table when its features need it */
+    int row_names;          /* --row-names feature: a row-names column is a feature (0: left out) */
     const Table *tab;       /* a model's table: rows are read through it */
     int want_lt;            /* (set by the loader) the label or target columns must be there */
     int hash_data;          /* (set by the table readers) after the header a '#' line is a row, not a comment */
@@ -5414,6 +5433,7 @@ static void data_free(Data *d)
     names_free(d->names, d->nclass);
     table_free(&d->tab);
     free(d->lineno);
+    free(d->rowno);
     free(d->own_x);
     free(d->own_y);
     free(d->own_t);
@@ -6523,7 +6543,7 @@ typedef struct {
     int sep;
     size_t ncol, lc, d; /* columns, label column (1-based, 0 none), features */
     const char *head, *head_end; /* the header line, or NULL */
-    char note[600];
+    char note[1000];
 } CsvShape;
 
 /* Skip blank lines and (comments) comment lines from *pp, counting them
@@ -6600,6 +6620,36 @@ static int label_like(const char *p, const char *end, int sep, size_t c, size_t 
     return nd >= 2 && nd <= 256 && (nd <= 2 || 2 * nd <= rows);
 }
 
+/* Add a sentence to a note of cap bytes (a line each). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void note_say(char *note, size_t cap, const char *fmt, ...)
+{
+    size_t k = strlen(note);
+    va_list ap;
+    if (k && k + 2 < cap) memcpy(note + k, "\n", 2), k += 1; /* (say_lines says each line) */
+    va_start(ap, fmt);
+    if (k < cap) vsnprintf(note + k, cap - k, fmt, ap);
+    va_end(ap);
+}
+
+/* " 'name'" of column c (from 1) of a CSV's header line, or "". */
+static void head_name(const CsvShape *sh, size_t c, char *buf, size_t cap)
+{
+    CsvIt it;
+    const char *fb, *fe;
+    int q;
+    buf[0] = 0;
+    if (!sh->head) return;
+    it.p = sh->head, it.eol = sh->head_end, it.sep = sh->sep, it.done = 0;
+    for (size_t k = 1; csv_next(&it, &fb, &fe, &q) == 1; k++)
+        if (k == c) {
+            snprintf(buf, cap, " '%.*s'", (int)(fe - fb > 60 ? 60 : fe - fb), fb);
+            return;
+        }
+}
+
 static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOpt *o, const char *name, CsvShape *sh,
                      Err *err)
 {
@@ -6646,22 +6696,31 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         it.p = sh->head, it.eol = sh->head_end, it.sep = sh->sep, it.done = 0;
         for (size_t c = 1; lcol == LABEL_AUTO && csv_next(&it, &fb, &fe, &q) == 1; c++)
             for (int k = 0; label_names[k]; k++)
-                if (strlen(label_names[k]) == (size_t)(fe - fb) && !strncasecmp(label_names[k], fb, (size_t)(fe - fb)) && c <= sh->ncol)
+                if (strlen(label_names[k]) == (size_t)(fe - fb) && !strncasecmp(label_names[k], fb, (size_t)(fe - fb)) && c <= sh->ncol) {
                     lcol = (int)c;
+                    if (!o->quiet_label)
+                        note_say(sh->note, sizeof sh->note, "%.300s: the label is column %zu, '%.*s' (named like a label); give "
+                                 "--label-col to choose another", name, c, (int)(fe - fb > 60 ? 60 : fe - fb), fb);
+                }
     }
     if (lcol == LABEL_AUTO) { /* the first column, unless it does not look like labels and the last does */
         size_t d1 = 0, dl = 0;
+        char hn[80] = "";
         lcol = 1;
-        if (sh->ncol > 1 && label_like(p, end, sh->sep, sh->ncol, &dl)) {
-            if (!label_like(p, end, sh->sep, 1, &d1)) {
-                lcol = LABEL_LAST;
-                if (!sh->note[0])
-                    snprintf(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column (the first %s); give --label-col to choose",
-                             name, d1 == 1 ? "holds one value only" : "does not look like class labels");
-            } else if (!sh->note[0]) { /* both could be: say which was taken */
-                snprintf(sh->note, sizeof sh->note, "%.300s: the label is taken from the first column (%zu values); the last (%zu values) looks like labels too: give --label-col last if it holds them",
-                         name, d1, dl);
-            }
+        if (sh->ncol > 1 && label_like(p, end, sh->sep, sh->ncol, &dl) && !label_like(p, end, sh->sep, 1, &d1)) {
+            lcol = LABEL_LAST;
+            head_name(sh, sh->ncol, hn, sizeof hn);
+            note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu values; the first %s); give "
+                     "--label-col to choose", name, hn, dl, d1 == 1 ? "holds one value only" : "does not look like class labels");
+        } else if (sh->ncol > 1) { /* say which was taken, and why */
+            head_name(sh, 1, hn, sizeof hn);
+            label_like(p, end, sh->sep, 1, &d1);
+            if (dl >= 2 && label_like(p, end, sh->sep, sh->ncol, &dl))
+                note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the first column%s (%zu values); the last "
+                         "(%zu values) looks like labels too: give --label-col last if it holds them", name, hn, d1, dl);
+            else if (!o->quiet_label)
+                note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the first column%s (%s%zu value%s); give "
+                         "--label-col to choose another", name, hn, d1 > 256 ? "more than " : "", d1 > 256 ? (size_t)256 : d1, plural(d1));
         }
     }
     sh->lc = lcol == LABEL_LAST ? sh->ncol : (size_t)lcol;
@@ -6818,7 +6877,7 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     memset(d, 0, sizeof *d);
     for (const char *q = buf; q < end; q++) lines += *q == '\n';
     if (csv_shape(&p, end, &line, o, name, &sh, err)) return -1;
-    memcpy(d->note, sh.note, sizeof d->note);
+    snprintf(d->note, sizeof d->note, "%s", sh.note);
     d->d = sh.d, d->lc = sh.lc;
     if (mul_ok(lines, d->d, &cells) || cells > NN_MAX_FILE)
         return fail(err, name, "too many values (%zu lines of %zu)", lines, d->d);
@@ -7179,9 +7238,42 @@ typedef struct {
     double sum;
     int seq;           /* the numbers so far count 0, 1, 2 ... (or 1, 2, 3 ...), as an index does */
     double next;
+    double *ints;      /* its values while every one is a whole number (for the id check), or NULL */
+    int not_int;       /* a value that is not a whole number was seen */
     size_t name_line;  /* the first name's line */
     char name1[64];    /* ...and its text */
 } ColStats;
+
+/* Is a column's name an id's: id, ID, Id, key, index, idx, rowid, or
+ * ending in _id, .id, " id" or Id (customer_id, CustomerId)? */
+static int id_name(const char *h)
+{
+    static const char *const whole[] = {"id", "key", "index", "idx", "rowid", "row_id", "row.names", NULL};
+    size_t n = h ? strlen(h) : 0;
+    if (!n) return 0;
+    for (int k = 0; whole[k]; k++)
+        if (!strcasecmp(h, whole[k])) return 1;
+    return n > 3 && ((strchr("_. ", h[n - 3]) && (h[n - 2] | 0x20) == 'i' && (h[n - 1] | 0x20) == 'd') ||
+                     (h[n - 2] == 'I' && h[n - 1] == 'd' && h[n - 3] >= 'a' && h[n - 3] <= 'z'));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Whole numbers, at least 1000 somewhere, a different one in 95% of the
+ * rows or more (20 rows at least): a record number, not a measurement. */
+static int id_values(ColStats *S)
+{
+    size_t distinct = 0;
+    if (!S->ints || S->not_int || S->nums < 20 || S->missing) return 0;
+    qsort(S->ints, S->nums, sizeof *S->ints, cmp_double);
+    if (!(fabs(S->ints[0]) >= 1000 || fabs(S->ints[S->nums - 1]) >= 1000)) return 0;
+    for (size_t i = 0; i < S->nums; i++) distinct += !i || S->ints[i] != S->ints[i - 1];
+    return 20 * distinct >= 19 * S->nums;
+}
 
 /* Add text (len bytes) to categories (*cats, *n, capacity *cap) unless
  * there; 0, or -1 out of memory, 1 when there are NN_MAX_CATS already. */
@@ -7249,12 +7341,20 @@ static int fail_all_missing(const Table *tab, const char *name, size_t line, Err
                 tab->col[lc].kind == COL_LABEL ? "label" : "target", lc + 1 == tab->ncol ? " (does each line end with a separator?)" : "");
 }
 
-/* What to give --ignore for column c: its header name, or its number
- * when the name is empty, holds a comma or reads as a number. */
+/* What to give --ignore for column c, ready to paste into a shell: its
+ * header name (in single quotes when it holds anything but letters,
+ * digits and . _ -), or its number when the name is empty, holds a comma
+ * or a quote, or reads as a number. */
 static const char *ignore_arg(char *const *hdr, size_t c, char *buf, size_t cap)
 {
-    if (hdr && *hdr[c] && !strchr(hdr[c], ',') && field_kind(hdr[c], hdr[c] + strlen(hdr[c])) == FLD_NAME && strlen(hdr[c]) < cap)
-        return hdr[c];
+    if (hdr && *hdr[c] && !strpbrk(hdr[c], ",'") && field_kind(hdr[c], hdr[c] + strlen(hdr[c])) == FLD_NAME && strlen(hdr[c]) + 3 < cap) {
+        int plain = 1;
+        for (const char *q = hdr[c]; *q; q++)
+            plain &= (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '.' || *q == '_' || *q == '-';
+        if (plain && *hdr[c] != '-') return hdr[c];
+        snprintf(buf, cap, "'%s'", hdr[c]);
+        return buf;
+    }
     snprintf(buf, cap, "%zu", c + 1);
     return buf;
 }
@@ -7315,6 +7415,12 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                         }
                     } else if (k == FLD_NUMBER && !scan_number(&s, fe, &v) && s == fe) {
                         S->seq = S->nums ? S->seq && v == S->next : v == 0 || v == 1;
+                        if (!S->not_int && v == floor(v) && fabs(v) < 1e15) {
+                            if (!S->ints && !(S->ints = malloc((end - p) / 2 * sizeof *S->ints + sizeof *S->ints))) S->not_int = 1;
+                            else S->ints[S->nums] = v;
+                        } else {
+                            S->not_int = 1, free(S->ints), S->ints = NULL;
+                        }
                         S->nums++, S->sum += v, S->next = v + 1;
                     }
                 } else if (tab->col[c].kind == COL_CATEGORY) {
@@ -7372,6 +7478,10 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                     say("warning: %s: column %s counts %s ... %zu like a row index; if it is one, give --ignore %s", name,
                         col_label(tab, c, cl, sizeof cl), S->next == (double)rows ? "0, 1, 2" : "1, 2, 3", (size_t)(S->next - 1),
                         ignore_arg(hdr, c, ia, sizeof ia));
+                else if (!quiet && (id_name(C->name) || id_values(S))) /* a record's number: a feature only by accident */
+                    say("warning: %s: column %s looks like an id (%s); a number that names a row says nothing of it: if it "
+                        "is one, give --ignore %s", name, col_label(tab, c, cl, sizeof cl), id_name(C->name) ? "its name" :
+                        "a different whole number in nearly every row", ignore_arg(hdr, c, ia, sizeof ia));
                 if (S->missing && tab->missing == MISS_MEAN) filled += S->missing;
             }
         }
@@ -7396,6 +7506,7 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             used += (size_t)snprintf(note + used, cap - used, "; %zu missing value%s filled in with the column mean%s", filled,
                                      plural(filled), filled == 1 ? "" : "s");
     }
+    for (size_t c = 0; c < ncol; c++) free(st[c].ints);
     free(ccap), free(st);
     if (rc) table_free(tab);
     return rc;
@@ -7450,6 +7561,32 @@ static int table_header(const char *p, const char *end, int sep, const Table *ta
     return hits > 0 || (exact == n && n > 1) || misplaced > 0 || (look && names > 0 && known == 0);
 }
 
+/* Is a header name that of a row-names column: R's write.csv heads its
+ * row names "", pandas its index "" (and "Unnamed: 0" once read and
+ * written again)? */
+static int row_names_name(const char *h) { return !*h || !strcmp(h, "Unnamed: 0"); }
+
+/* Training: does the CSV text [p, end) start with a header whose first
+ * column is row names (row_names_name)?  Then it is read as a table, which
+ * leaves that column out. */
+static int has_row_names(const char *p, const char *end, const CsvOpt *o)
+{
+    const char *eol;
+    size_t n = 0, line = 0;
+    char **h;
+    int sep, yes;
+    if (o->header == 0 || o->row_names) return 0;
+    if (end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
+    skip_blank(&p, end, &line);
+    if (p >= end) return 0;
+    eol = line_end(p, end);
+    sep = o->sep ? o->sep : csv_sep(p, end);
+    if (!(h = header_fields(p, eol, sep, &n))) return 0;
+    yes = n >= 2 && row_names_name(h[0]) && (o->header == 1 || csv_is_header(p, eol, sep, n));
+    names_free(h, n);
+    return yes;
+}
+
 /* Load a CSV image as a table: through the model's table o->tab (eval, and
  * --test in training), else building one from the training options. */
 static int load_table(const uint8_t *ubuf, size_t len, const char *name, const CsvOpt *o, Data *d, Err *err)
@@ -7462,6 +7599,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     const Table *tab = o->tab;
     char **hdr = NULL, where[600], **names = NULL, note[1000] = "";
     int *kinds = NULL, rc = 0;
+    unsigned why = o->target || o->label_name || o->ignore || o->missing ? TABLE_ASKED : 0;
     size_t nh = 0, line = 0, lines = 1, rows = 0, no_target = 0, dropped = 0, filled = 0, *lno = NULL, nnames = 0, first_skip = 0;
     float *x = NULL, *t = NULL;
     int32_t *y = NULL;
@@ -7480,7 +7618,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         free(P);
         return -1;
     }
-    if (sh.note[0] && !o->quiet) say("%s", sh.note);
+    if (sh.note[0] && !o->quiet) say_lines(sh.note);
     if (sh.head && !(hdr = header_fields(sh.head, sh.head_end, sh.sep, &nh))) rc = fail(err, name, "out of memory");
     if (!rc && hdr && nh != sh.ncol) {
         if (o->header == 1) names_free(hdr, nh), hdr = NULL; /* a summary line, not names */
@@ -7497,6 +7635,12 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         if (!rc && o->label_name && mark_columns(o->label_name, COL_LABEL, "--label-col", hdr, sh.ncol, kinds, name, err)) rc = -1;
         if (!rc && !o->target && !o->label_name && sh.lc) kinds[sh.lc - 1] = COL_LABEL;
         if (!rc && o->ignore && mark_columns(o->ignore, COL_IGNORED, "--ignore", hdr, sh.ncol, kinds, name, err)) rc = -1;
+        if (!rc && hdr && row_names_name(hdr[0]) && !kinds[0] && !o->row_names) { /* R's row names, pandas' index */
+            kinds[0] = COL_IGNORED, why |= TABLE_ROWNAMES;
+            if (!o->quiet)
+                say("%s: column 1 ('%s') holds row names (R's write.csv, pandas' index): not a feature; give --row-names "
+                    "feature to use it as one", name, hdr[0]);
+        }
         if (!rc) {
             size_t nf = 0;
             for (size_t c = 0; c < sh.ncol; c++) nf += !kinds[c];
@@ -7573,7 +7717,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     }
     d->lineno = lno;
     if (!o->quiet) {
-        if (note[0]) say("%s", note);
+        if (note[0]) say_lines(note);
         if (no_target) say("%s: %zu row%s without a %s dropped", name, no_target, plural(no_target), P->nt ? "target" : "label");
         if (dropped) say("%s: %zu row%s with a missing value dropped (--missing drop)", name, dropped, plural(dropped));
         if (o->tab && filled) say("%s: %zu missing value%s filled in with the training means", name, filled, plural(filled));
@@ -7587,6 +7731,8 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     for (size_t i = 0; i < rows * P->nx; i++)
         if (fabsf(x[i]) > d->maxabs) d->maxabs = fabsf(x[i]);
     d->tab = own, d->is_table = 1;
+    for (uint32_t c = 0; c < own.ncol; c++) why |= own.col[c].kind == COL_CATEGORY ? TABLE_TEXT : 0;
+    d->table_why = why | (filled || dropped ? TABLE_MISSING : 0);
     snprintf(d->name, sizeof d->name, "%s", name);
     free(P);
     return 0;
@@ -7704,7 +7850,7 @@ static int load_data(const char *path, const char *labels, const CsvOpt *o, int 
     memset(d, 0, sizeof *d);
     if (npz_split(path, file, sizeof file, &o2.array)) path = file;
     int rc = read_all(path, RD_DATA, &buf, &len, err) || load_data_buf(path, buf, len, labels, &o2, want_labels, d, err);
-    if (d->note[0] && !o->quiet) say("%s", d->note); /* (also before an error: a header taken may explain it) */
+    if (d->note[0] && !o->quiet) say_lines(d->note); /* (also before an error: a header taken may explain it) */
     return rc ? -1 : 0;
 }
 
@@ -7773,7 +7919,8 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
     o2 = *o, o2.want_lt = want_labels;
     if (o->label_name && !o->tab && !o->may_table && label_by_name((const char *)buf, (const char *)buf + len, o, name, &o2, err))
         rc = -1; /* (eval, show: a plain model's label, found by its name) */
-    else if (o2.tab || o2.target || o2.ignore || o2.label_name || o2.missing) /* a table */
+    else if (o2.tab || o2.target || o2.ignore || o2.label_name || o2.missing ||
+             (o2.may_table && has_row_names((const char *)buf, (const char *)buf + len, &o2))) /* a table */
         rc = load_table(buf, len, name, &o2, d, err);
     else if ((rc = load_csv(buf, len, name, &o2, d, err)) == -2) /* names or missing values among the features */
         rc = load_table(buf, len, name, &o2, d, err);
@@ -8060,7 +8207,16 @@ static int data_pick(const Data *all, const size_t *idx, size_t cnt, const char 
     }
     *o = *all;
     memset(&o->tab, 0, sizeof o->tab);
-    o->lineno = NULL;
+    o->lineno = all->lineno ? alloc_array(cnt, sizeof *o->lineno) : NULL, o->rowno = alloc_array(cnt, sizeof *o->rowno);
+    if ((all->lineno && !o->lineno) || !o->rowno) {
+        free(x), free(y), free(t), free(o->lineno), free(o->rowno);
+        memset(o, 0, sizeof *o);
+        return fail(err, all->name, "out of memory");
+    }
+    for (size_t i = 0; i < cnt; i++) { /* where each row was */
+        if (o->lineno) o->lineno[i] = all->lineno[idx[i]];
+        o->rowno[i] = all->rowno ? all->rowno[idx[i]] : idx[i];
+    }
     o->n = cnt, o->own_x = x, o->own_y = y, o->y = y, o->own_t = t, o->t = t;
     if (all->x8) o->x8 = x;
     else o->xf = (const float *)x;
@@ -8410,7 +8566,7 @@ static void sparkline(const char *what, const double *v, const char *what2, cons
         }
         if (!percent) fprintf(stderr, "  (%.4f .. %.4f)\n", lo, hi);
         else if (fixed) fprintf(stderr, "  (%.2f%% .. %.2f%%, drawn from 0 to 100%%)\n", 100 * lo, 100 * hi);
-        else if (hi - lo < NN_CHART_MIN) fprintf(stderr, "  (%.2f%% .. %.2f%%: a narrow range, drawn as %.0f points)\n", 100 * lo, 100 * hi, 100 * NN_CHART_MIN);
+        else if (hi - lo < NN_CHART_MIN) fprintf(stderr, "  (%.2f%% .. %.2f%%: a narrow range, drawn on a scale of %.0f percentage points)\n", 100 * lo, 100 * hi, 100 * NN_CHART_MIN);
         else fprintf(stderr, "  (%.2f%% .. %.2f%%)\n", 100 * lo, 100 * hi);
     }
 }
@@ -9944,7 +10100,7 @@ static const Exporter exporters[] = {
 
 static int has_suffix(const char *name, const char *suffix);
 typedef struct Page Page; /* nn train --report's page (@@page) */
-static Page *page_new(const char *path, const char *model, const char *train);
+static Page *page_new(const char *path, const char *model, const char *train, size_t rows, int test);
 static void page_free(Page *P);
 static int page_watch(void *ctx, const Net *N, const Meta *M, const EpochFig *f, Err *err);
 
@@ -10001,6 +10157,7 @@ static const OptSpec train_opts[] = {
     {"label-col", "auto|first|last|N|NAME", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels", "CSV column holding the class label (N counts from 1; NAME as in the header)"},
     {"target", "COL[,COL...]", "none", "regression: predict these CSV columns (numbers from 1, first, last or header names), one output each"},
     {"ignore", "COL[,COL...]", "none", "CSV columns to leave out (ids, free text, dates)"},
+    {"row-names", "drop|feature", "drop", "a first column headed \"\" or 'Unnamed: 0' (R's write.csv row names, pandas' index): left out of the features, or used as one"},
     {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, NaN, nan, null, ?): the training mean (a category of its own in a categorical column), drop the row, or an error"},
     OPT_SEP,
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
@@ -10704,6 +10861,9 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
                 return usage_error("train", "--%s '%s': expected a comma-separated list of columns", k ? "ignore" : "target", p);
         }
         j->co.target = lists[0], j->co.ignore = lists[1], j->co.may_table = 1;
+        if ((s = OPT(S, val, "row-names")) && strcmp(s, "drop") && strcmp(s, "feature"))
+            return usage_error("train", "--row-names '%s': expected drop or feature", s);
+        j->co.row_names = s && !strcmp(s, "feature");
         if (j->co.target && OPT(S, val, "label-col"))
             return usage_error("train", "give --target (regression) or --label-col (classification), not both");
         if ((s = OPT(S, val, "missing")) && !(j->co.missing = name_id(miss_names, MISS_COUNT, s, strlen(s))))
@@ -10884,7 +11044,15 @@ static void table_defaults(TrainJob *j, const char **val)
         if (!OPT(S, val, "patience")) snprintf(stop, sizeof stop, ", stopping after %zu epochs without a better one", P->patience);
         said(&sd, "%s of the rows held out for validation, the best epoch kept%s", share, stop);
     }
-    if (sd.n && !j->o.quiet) say("%s defaults: %s (give an option to choose otherwise)", j->tr.is_table ? "table" : "regression", sd.buf);
+    if (sd.n && !j->o.quiet) {
+        unsigned w = j->tr.table_why;
+        char because[160] = "";
+        if (j->tr.is_table)
+            snprintf(because, sizeof because, ", for a table (%s%s%s%s)", w & TABLE_ASKED ? "--target, --label-col NAME, --ignore or --missing; " : "",
+                     w & TABLE_TEXT ? "text columns; " : "", w & TABLE_MISSING ? "missing values; " : "", "see the table above");
+        else snprintf(because, sizeof because, ", for a regression");
+        say("%s defaults%s: %s (give an option to choose otherwise)", j->tr.is_table ? "table" : "regression", because, sd.buf);
+    }
 }
 
 /* Settings for a convolutional network, where the textbook's sigmoid
@@ -11025,7 +11193,8 @@ static int train_data(TrainJob *j, const char **val)
     } else if (j->rows && !j->o.quiet) {
         say("warning: --rows %zu: %s has %zu rows; all are used", j->rows, j->tr.name, j->tr.n);
     }
-    if (j->tr.is_table || j->tr.t) table_defaults(j, val); /* (a regression on NumPy arrays is no table, but wants its defaults) */
+    if ((j->tr.is_table && (j->tr.table_why & ~(unsigned)TABLE_ROWNAMES)) || j->tr.t) /* (a regression on NumPy arrays is no */
+        table_defaults(j, val);                                                         /* table, but wants its defaults) */
     if (!j->tr.is_table && !j->tr.lc && !j->o.quiet) { /* IDX or NumPy: the CSV options do nothing */
         static const char *const csv_only[] = {"label-col", "sep", "header", "target", "ignore", "missing", NULL};
         for (int k = 0; csv_only[k]; k++)
@@ -11374,7 +11543,7 @@ static int train_go(TrainJob *j, const char **val)
         return 1;
     }
     if (OPT(S, val, "report")) {
-        if (!(page = page_new(OPT(S, val, "report"), j->out, j->tr.name))) {
+        if (!(page = page_new(OPT(S, val, "report"), j->out, j->tr.name, j->tr.n, j->te.n > 0))) {
             say("out of memory");
             pool_free(pl);
             return 1;
@@ -11535,8 +11704,14 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         CsvOpt q = c2;
         q.quiet = 1;
         loaded = !labels && !load_data(dpath, labels, &q, 1, d, &err);
-        if (loaded && d->note[0] && !co->quiet) say("%s", d->note);
+        if (loaded && d->lc && d->d + 1 == N->size[0] && c2.label_col == LABEL_AUTO && !c2.label_name) {
+            data_free(d); /* a column taken as the label is a feature the model needs: the file has no labels */
+            loaded = 0;
+        } else if (loaded && d->note[0] && !co->quiet) {
+            say_lines(d->note);
+        }
         want_labels = loaded || labels;
+        if (!want_labels && c2.label_col == LABEL_AUTO && !c2.label_name) c2.label_col = LABEL_NONE; /* no label column, then */
     }
     if (!loaded)
         if (load_data(dpath, labels, &c2, want_labels, d, &err)) {
@@ -11662,7 +11837,7 @@ static int cmd_predict(int argc, char **argv)
         Data d;
         if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
             !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
-            if (d.note[0]) say("%s", d.note);
+            if (d.note[0]) say_lines(d.note);
             scale_warning(&d, M.in.div, M.in.mean, pos[0]);
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
@@ -11901,6 +12076,8 @@ static int cmd_show(int argc, char **argv)
         free(rows), free(cap), data_free(&d);
         return rc ? 1 : 0;
     }
+    if (first + count > d.n && OPT(S, val, "count"))
+        say("%s has %zu rows: drawing rows %zu to %zu, %zu of the %zu asked for", d.name, d.n, first, d.n - 1, d.n - first, count);
     for (size_t r = first; r < d.n && r < first + count; r++) {
         char b[32];
         if (d.y) printf("row %zu: label %s\n", r, class_text(d.names, d.names ? d.nclass : 0, (size_t)d.y[r], b, sizeof b));
@@ -13034,8 +13211,9 @@ static void explain_terms(const Explain *E)
                 size_t t = idx[i];
                 idx[i] = idx[j], idx[j] = t;
             }
-    printf("\nwhat made the score of %s: z = bias + sum of activation x weight = %.4g%s\n", unit_text(E, E->cls, b2, sizeof b2),
-           z, L > 1 ? "; the largest terms:" : "; the largest terms (inputs):");
+    printf("\nwhat made the score of %s: z = bias + sum of activation x weight = %.4g%s; the largest terms%s:\n",
+           unit_text(E, E->cls, b2, sizeof b2), z, N->task == TASK_REGRESS ? " (in standard deviations of the target: the "
+           "prediction is the target's mean + z x its deviation)" : "", L > 1 ? "" : " (inputs)");
     for (size_t i = 0; i < show; i++) {
         size_t j = idx[i];
         const Layer *lo = &N->layer[L - 1];
@@ -13109,7 +13287,9 @@ static void explain_nudge(const Explain *E)
     int L = N->nl - 1;
     float eta = E->M->eta > 0 ? E->M->eta : 1;
     char b[64];
-    printf("\nthe nudge: this row's cost is %.4g; one step of SGD on it alone (eta %g) would change\n", E->cost, (double)eta);
+    printf("\nthe nudge: this row's cost is %.4g; one step of plain SGD on it alone (eta %g%s%s) would change\n", E->cost,
+           (double)eta, E->M->optimizer > OPT_SGD && E->M->optimizer < OPT_COUNT ? ", the model's; it was trained with " : "",
+           E->M->optimizer > OPT_SGD && E->M->optimizer < OPT_COUNT ? opt_names[E->M->optimizer] : "");
     for (int l = L; l >= 1; l--) {
         const Layer *ly = &N->layer[l];
         const float *G = E->G + ly->woff, *Gb = E->G + ly->boff;
@@ -13222,6 +13402,12 @@ static int layer_png(const Explain *E, int l, const char *path, Err *err)
             canvas_fill(&c, x0, y0, z, 2, ink_black), canvas_fill(&c, x0, y0 + z - 2, z, 2, ink_black);
             canvas_fill(&c, x0, y0, 2, z, ink_black), canvas_fill(&c, x0 + z - 2, y0, 2, z, ink_black);
         }
+        if (flat || tiles > 1) { /* its number, as the text gives it */
+            static const uint8_t grey[3] = {90, 90, 90};
+            char num[24];
+            snprintf(num, sizeof num, "%zu", t);
+            if (text_width(num, 1) + 4 <= tw * z) canvas_text(&c, x0 + 3, y0 + 3, num, 1, grey);
+        }
     }
     canvas_legend(&c, c.h - LEGEND_H, s);
     return canvas_write(&c, path, err);
@@ -13263,7 +13449,7 @@ static int explain_pictures(const Explain *E, const char *prefix)
     }
     say("%s-layer1.png to %s-layer%d.png: each layer's activations (crossed out: dead; framed: saturated)", prefix, prefix, N->nl - 1);
     while (first < N->nl - 1 && !(LK(N, first)->flags & KIND_DRAW)) first++;
-    if (E->G && (LK(N, first)->flags & KIND_DRAW)) {
+    if (E->G && (LK(N, first)->flags & KIND_DRAW) && E->img[0]) { /* (a table's inputs are no picture) */
         snprintf(path, sizeof path, "%s-nudge.png", prefix);
         if (nudge_png(E, first, path, &err)) goto bad;
         say("%s: the change one SGD step on this row asks of layer %d's weights (red up, blue down)", path, first);
@@ -13305,6 +13491,15 @@ static int cmd_explain(int argc, char **argv)
     if ((prefix = OPT(S, val, "out")) && (!*prefix || !strcmp(prefix, "-"))) return usage_error("explain", "--out PREFIX: expected the start of the pictures' file names");
     if (csv_options("explain", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
     ascii = draw_mode(S, val) > 1;
+    if (prefix) { /* the pictures can be written: checked before any work */
+        char path[NN_MAX_PATH + 32];
+        Err e = {{0}, {0}};
+        snprintf(path, sizeof path, "%s-layer1.png", prefix);
+        if (check_output(path, &e)) {
+            report(&e);
+            return 1;
+        }
+    }
     if (load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 2, &N, &M, &d)) return 1;
     memset(&E, 0, sizeof E);
     E.N = &N, E.M = &M, E.d = &d, L = N.nl - 1, K = N.size[L];
@@ -13326,11 +13521,16 @@ static int cmd_explain(int argc, char **argv)
     }
     if (!rc && (s = OPT(S, val, "class"))) { /* a class's number or name, or a regression's output */
         size_t k = SIZE_MAX;
+        char list[400] = "";
         for (size_t i = 0; i < M.nnames && N.task != TASK_REGRESS; i++)
-            if (!strcmp(M.names[i], s)) k = i;
+            if (!strcmp(M.names[i], s) || (k == SIZE_MAX && !strcasecmp(M.names[i], s))) k = i;
+        for (size_t i = 0; i < K && k == SIZE_MAX; i++) /* a regression's target by its column's name */
+            if (N.task == TASK_REGRESS && !strcmp(unit_text(&E, i, b1, sizeof b1), s)) k = i;
+        for (size_t i = 0, u = 0; i < M.nnames && u + 80 < sizeof list; i++)
+            u += (size_t)snprintf(list + u, sizeof list - u, "%s%s", i ? ", " : ": ", M.names[i]);
         if (k == SIZE_MAX && parse_size(s, K - 1, &k))
-            rc = usage_error("explain", "--class '%s': expected %s from 0 to %zu%s", s, N.task == TASK_REGRESS ? "an output" : "a class",
-                             K - 1, M.nnames && N.task != TASK_REGRESS ? ", or a class's name" : "");
+            rc = usage_error("explain", "--class '%s': expected %s from 0 to %zu%s%s", s, N.task == TASK_REGRESS ? "an output" : "a class",
+                             K - 1, M.nnames && N.task != TASK_REGRESS ? ", or a class's name" : "", list);
         E.cls = k;
     }
     if (!rc && explain_grads(&E)) {
@@ -13399,16 +13599,18 @@ struct Page {
     const char *path;        /* the page */
     const char *model;       /* the model file it is about */
     const char *train;       /* the training data's name, or NULL (nn report) */
+    size_t train_rows;       /* the rows trained on */
+    int test;                /* the set evaluated is the test set (else validation) */
     PageEpoch *ep;           /* (nep) the epochs so far */
     size_t nep, cap, epochs; /* epochs asked for */
     size_t first;            /* the first epoch charted (a resumed run's) */
     double written;          /* when it was last written */
 };
 
-static Page *page_new(const char *path, const char *model, const char *train)
+static Page *page_new(const char *path, const char *model, const char *train, size_t rows, int test)
 {
     Page *P = calloc(1, sizeof *P);
-    if (P) P->path = path, P->model = model, P->train = train;
+    if (P) P->path = path, P->model = model, P->train = train, P->train_rows = rows, P->test = test;
     return P;
 }
 
@@ -13672,8 +13874,8 @@ static void page_errors(Buf *b, const Net *N, const Meta *M, const Data *d, cons
                 free(c.p);
             }
         }
-        buf_printf(b, "<figcaption>row %zu", r);
-        if (d->lineno) buf_printf(b, " (line %zu)", d->lineno[r]);
+        if (d->lineno) buf_printf(b, "<figcaption>line %zu", d->lineno[r]);
+        else buf_printf(b, "<figcaption>row %zu", d->rowno ? d->rowno[r] : r);
         buf_printf(b, "<br>true <b>");
         html_text(b, t1);
         buf_printf(b, "</b><br>predicted <b>");
@@ -13705,8 +13907,7 @@ static void page_fit(Buf *b, const Net *N, const Meta *M, const Data *d, const f
     buf_printf(b, "<svg id=\"fit\" class=\"chart\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
                "aria-label=\"%s\"><rect width=\"%.0f\" height=\"%.0f\" fill=\"#fff\"/>", W, H, W, H,
                one ? "the fitted function" : "predicted against true", W, H);
-    buf_printf(b, "<text x=\"%.0f\" y=\"16\" class=\"t\">%s</text>", x0,
-               one ? "the fitted function: the target (dots) and the prediction (line) against the input" : "predicted (up) against true (across); the diagonal is a perfect fit");
+    buf_printf(b, "<text x=\"%.0f\" y=\"16\" class=\"t\">%s</text>", x0, one ? "the fitted function" : "predicted against true");
     for (int k = 0; k <= 4; k++) {
         double fy = yl + k / 4.0 * (yh - yl), fx = xl + k / 4.0 * (xh - xl);
         buf_printf(b, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" class=\"g\"/><text x=\"%.0f\" y=\"%.1f\" class=\"a\" "
@@ -13755,22 +13956,33 @@ static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const 
                   ".chart{border:1px solid #ddd}.chart .g{stroke:#eee}.chart .a{font-size:11px;fill:#555}"
                   ".chart .t{font-size:13px;font-weight:600;fill:#222}.errors{display:flex;flex-wrap:wrap;gap:10px}"
                   "figure{margin:0;text-align:center;font-size:12px}img{image-rendering:pixelated;border:1px solid #ccc}"
-                  ".note{color:#666}</style></head><body>\n<h1>nn: ");
+                  ".note{color:#666}.headline{font-size:18px;font-weight:600}</style></head><body>\n<h1>nn: ");
     html_text(b, P->model);
     buf_printf(b, "</h1>\n<p class=\"note\">%s</p>\n", P->nep ? (last ? "Training finished." : "Training: this page reloads itself every 5 seconds.")
                                                             : "Made by nn report from a saved model: no training curves.");
+    if (d && out && (d->y || d->t)) { /* the figure, first */
+        Score sc;
+        char fig[96];
+        TASK(N)->score(N, d, out, pred, &sc);
+        TASK(N)->show(&sc, d->n, 1, fig, sizeof fig);
+        buf_printf(b, "<p class=\"headline\" id=\"figure\">%s %s on %s</p>\n", TASK(N)->label, fig,
+                   !P->nep ? "the data" : P->test ? "the test set" : "the validation set");
+        if (P->nep && last) buf_printf(b, "<p class=\"note\">The model saved is that of epoch %u of %u.</p>\n", M->kept_epoch, M->epochs_done);
+    }
     /* the settings */
     buf_printf(b, "<h2>Settings</h2><table class=\"settings\"><tr><th>layers</th><td>%s</td></tr><tr><th>task</th><td>%s, %s cost</td></tr>",
                spec, TASK(N)->name, cost_name(N->cost));
     if (P->train) {
         buf_printf(b, "<tr><th>training data</th><td>");
         html_text(b, P->train);
+        if (!strstr(P->train, " rows)")) buf_printf(b, " (%zu rows)", P->train_rows);
         buf_printf(b, "</td></tr>");
     }
     if (d) {
         buf_printf(b, "<tr><th>%s</th><td>", P->nep ? "evaluated on" : "data");
         html_text(b, d->name);
-        buf_printf(b, " (%zu rows)</td></tr>", d->n);
+        if (!strstr(d->name, " rows)")) buf_printf(b, " (%zu rows)", d->n);
+        buf_printf(b, "</td></tr>");
     }
     buf_printf(b, "<tr><th>optimizer</th><td>%s, eta %g, batch %u, %u epoch%s asked, %u done, epoch %u kept</td></tr>",
                opt_names[M->optimizer > 0 && M->optimizer < OPT_COUNT ? M->optimizer : 0], (double)M->eta, M->batch, M->epochs,
@@ -13788,9 +14000,11 @@ static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const 
     }
     buf_printf(b, "</table>\n");
     if (P->nep) {
-        buf_printf(b, "<h2>Learning curves</h2><p class=\"note\">The training figure is on its first %zu rows; the axes are "
-                      "fixed for the whole run, so overfitting shows as training rising while test or validation falls.</p>\n",
-                   (size_t)NN_PROBE);
+        buf_printf(b, "<h2>Learning curves</h2><p class=\"note\">The training %s is measured on the first %zu training rows "
+                      "after each epoch; the training cost is the mean over the epoch's mini-batches, as --log's train_cost; the "
+                      "layers' figures are on the first %zu training rows.  The axes are fixed for the whole run, so "
+                      "overfitting shows as training rising while test or validation falls.</p>\n",
+                   TASK(N)->label, (size_t)NN_PROBE, (size_t)NN_STATS_ROWS);
         page_curves(b, P, N);
     } else if (dead) { /* one column of figures: a table */
         buf_printf(b, "<h2>Layers</h2><table id=\"layers\"><tr><th>layer</th><th>dead ReLUs</th><th>saturated</th><th>speed of learning |dC/db|</th></tr>");
@@ -13814,11 +14028,14 @@ static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const 
         buf_printf(b, "<h2>The most confident errors</h2>\n");
         page_errors(b, N, M, d, out, pred);
     } else if (d && out && N->task == TASK_REGRESS && d->t) {
-        buf_printf(b, "<h2>The fit</h2>\n");
+        buf_printf(b, "<h2>The fit</h2><p class=\"note\">%s</p>\n", d->d == 1 ? "The target (dots) and the prediction (line) "
+                   "against the one input." : "The prediction (up) against the true value (across); on the diagonal they agree.");
         page_fit(b, N, M, d, out);
+    } else if (d && !d->y && !d->t) {
+        buf_printf(b, "<p class=\"note\">The data has no labels: no confusion matrix, no errors, no speed of learning.</p>\n");
     }
     while (first < N->nl - 1 && !(LK(N, first)->flags & KIND_DRAW)) first++;
-    if (LK(N, first)->flags & KIND_DRAW) {
+    if ((LK(N, first)->flags & KIND_DRAW) && !M->tab.ncol && N->size[0] >= 16) { /* (a table's inputs are no picture) */
         WeightsLayout g = weights_layout(N, first, first, 0);
         Canvas c = {0, 0, NULL};
         float scale;

@@ -34,7 +34,7 @@ awk '/^what made the score/ {z = $0; sub(/.*= /, "", z); sub(/;.*/, "", z); on =
      on && /^  bias/ {print z; exit}' out.txt >z.txt
 [ -s z.txt ] && grep -qE '^what made the score of [0-9]: z = bias \+ sum of activation x weight = -?[0-9.e+-]+; the largest terms:' out.txt &&
     [ "$(grep -cE '^  unit [0-9]+ of layer 1 ' out.txt)" = 8 ] && ok "explain: the score and its eight largest terms" || bad "terms: $(sed -n '/^what made/,/bias/p' out.txt)"
-grep -qE '^the nudge: this row.s cost is [0-9.e+-]+; one step of SGD on it alone \(eta 3\) would change$' out.txt &&
+grep -qE '^the nudge: this row.s cost is [0-9.e+-]+; one step of plain SGD on it alone \(eta 3\) would change$' out.txt &&
     grep -qE '^  layer 2: weights by up to' out.txt && grep -qE '^  layer 1: weights by up to' out.txt && grep -q '^    the output biases: 0 [-+]' out.txt &&
     ok "explain: the nudge, per layer and on each output bias" || bad "nudge: $(sed -n '/^the nudge/,$p' out.txt)"
 # the nudge's output bias of the label goes up and the others down (sigmoid, quadratic cost: -eta (a - y) a (1 - a))
@@ -123,4 +123,16 @@ expect "explain: no DATA" 2 "expected MODEL and DATA" "$NN" explain d.bin
 expect "explain: a wrong model" 1 "" "$NN" explain "$D" "$D"
 expect "explain: data of another width" 1 "10 features per row, but the model d.bin takes 64" "$NN" explain d.bin narrow.csv --label-col none
 expect "explain: --out -" 2 "--out PREFIX: expected the start" "$NN" explain d.bin "$D" --out -
+# the pictures' place is checked before any work: nothing on stdout
+expect "explain --out where nothing can be written" 1 "nodir/ex-layer1.png: cannot write there" "$NN" explain d.bin "$D" --label-col last --out nodir/ex
+# a CSV with a header and no label column: explained without --label-col none
+{ echo "$(seq -s, 0 63 | sed 's/[0-9]*/p&/g')"; cut -d, -f1-64 "$D" | head -5; } >hdr.csv
+"$NN" explain d.bin hdr.csv --index 2 --ascii >oh.txt 2>oh.err && grep -q '^row 2 of hdr.csv$' oh.txt && grep -q '^(no label: no nudge' oh.txt &&
+    ok "explain a headed CSV without labels: no column taken as the label" || bad "headed, no labels: $(cat oh.err)"
+# class names: any case; a wrong one lists them
+"$NN" train --train "$D" --label-col last --class-names zero,one,two,three,four,five,six,seven,eight,nine --epochs 2 --out dn.bin --quiet 2>/dev/null
+"$NN" explain dn.bin "$D" --label-col last --class SEVEN --ascii >o7.txt 2>/dev/null && grep -q '^saliency of seven: ' o7.txt &&
+    ok "explain --class: a class's name in any case" || bad "--class SEVEN: $(grep saliency o7.txt)"
+expect "explain --class: a wrong name lists the names" 2 "--class 'ten': expected a class from 0 to 9, or a class's name: zero, one, two" \
+    "$NN" explain dn.bin "$D" --label-col last --class ten
 summary explain

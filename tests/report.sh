@@ -65,11 +65,19 @@ for i, uri in enumerate(re.findall(r'src="data:image/png;base64,([^"]+)"', html)
     read('p%d.png' % i)
     n += 1
 print('pictures', n)
+# the errors with --holdout: each caption's row is the file's, its true class the file's label there
+rows = [l.split(',') for l in open(sys.argv[2]).read().split('\n') if l]
+caps = re.findall(r'<figcaption>row (\d+)<br>true <b>([^<]*)</b><br>predicted <b>([^<]*)</b>', html)
+print('errors', len(caps), sum(1 for r, t, p in caps if rows[int(r)][-1] == t and t != p))
+m = re.search(r'<p class="headline" id="figure">accuracy (\d+)/297 \(([0-9.]+)%\) on the test set</p>', html)
+print('headline', bool(m) and abs(int(m.group(1)) / 297 * 100 - float(m.group(2))) < 0.01)
 PY
-    out=$("$PY" curves.py "$top/tests" 2>&1)
+    out=$("$PY" curves.py "$top/tests" "$D" 2>&1)
     echo "$out" | grep -q '^curves 0 \[\]$' && ok "the curves carry --log's figures (test accuracy, training cost), each point where its figure goes on the axes (epochs 1 to 8, 0 to 100%)" ||
         bad "curves: $out"
     echo "$out" | grep -q '^confusion 100 297$' && ok "the confusion matrix: 10 x 10 cells adding up to the 297 test rows" || bad "confusion: $out"
+    echo "$out" | grep -qE '^errors 12 12$' && ok "the errors' captions: rows of the file (the test rows were held out of it), the file's labels" || bad "errors: $out"
+    echo "$out" | grep -q '^headline True$' && ok "the page states the test accuracy first" || bad "headline: $out"
     echo "$out" | grep -qE '^pictures (1[0-3])$' && ok "the error pictures and the weights read back as PNG ($(echo "$out" | grep '^pictures'))" || bad "pictures: $out"
 else
     skip "the report's curves read back" "no python3" python3

@@ -21,7 +21,7 @@ awk -F, 'NR == 1 { print > "ctr.csv"; print > "cte.csv"; next } $2 == "" { next 
 # ---- the table defaults on cars.csv ------------------------------------------------------
 "$NN" train --train "$CARS" --target Miles_per_Gallon --ignore Name --out all.bin --epochs 3 2>err >out
 if grep -qF "a table of 9 columns: 6 numbers, 1 category one-hot encoded ('Origin': 3 values), 1 target, 1 ignored; 6 missing values filled in with the column means" err &&
-    grep -qF "8 rows without a target dropped" err && grep -q "^nn: table defaults: a 9-64-1 network of relu units" err && [ ! -s out ]; then
+    grep -qF "8 rows without a target dropped" err && grep -q "^nn: table defaults, for a table (.*): a 9-64-1 network of relu units" err && [ ! -s out ]; then
     ok "cars.csv: the table, its missing values and the dropped rows are said on stderr"
 else
     bad "cars.csv notices: $(head -c 400 err)"
@@ -257,7 +257,11 @@ awk 'BEGIN { srand(12); print ",0,1,2,3"; for (i = 0; i < 100; i++) { a = rand()
 grep -qE '^ +1 +\(empty name\) +ignored$' info.out && grep -qE "^ +5 +3 +target" info.out && grep -qF -- "--ignore 1 is column 1; the column named '1' is column 3" err &&
     ok "numbers are positions (pandas' 0, 1, 2 names too), and nn says which column a number took" || bad "numbers are positions: $(head -c 300 err) $(grep -A5 '^table' info.out | tr '\n' ' ')"
 "$NN" train --train arr.csv --target 5 --epochs 2 --out arr2.bin 2>err
-grep -qF "column '' counts 0, 1, 2 ... 99 like a row index; if it is one, give --ignore 1" err && ok "pandas' index column left in: a warning" ||
+grep -qF "column 1 ('') holds row names (R's write.csv, pandas' index): not a feature; give --row-names feature to use it as one" err &&
+    "$NN" info arr2.bin | grep -qE '^ +1 +\(empty name\) +ignored$' && ok "pandas' index column (an empty header name): left out, and said" ||
+    bad "index column: $(head -c 300 err)"
+"$NN" train --train arr.csv --target 5 --row-names feature --epochs 2 --out arr3.bin 2>err
+grep -qF "column '' counts 0, 1, 2 ... 99 like a row index; if it is one, give --ignore 1" err && ok "--row-names feature: the index is a feature, with a warning" ||
     bad "index warning: $(head -c 300 err)"
 # duplicate header names
 printf 'x,x,y\n1,2,3\n2,3,5\n3,1,4\n' >dup.csv
@@ -394,4 +398,35 @@ tail -n +2 "$top/data/iris.csv" | cut -d, -f1-4 >iris_f.csv
 head -2 pp2.out | cmp -s - pp3.out && ok "predict --label-col NAME: a header arriving alone through a pipe" || bad "predict --label-col NAME through a pipe: $(cat pp3.out)"
 expect "--label-col NAME not in the header of a plain model's data" 1 "--label-col 'lb': no such column; the header names a, b, c, d, lbl" "$NN" eval plain.bin iris_h.csv --label-col lb
 
+# ---- row names and ids, as R and pandas write them ------------------------------------------
+# R's write.csv: a first column headed "" of quoted row names; sorted by class, as R keeps many tables,
+# so the row number would give the class away.  A model trained on the file equals one trained without it.
+awk 'BEGIN { srand(7); print "\"\",\"x1\",\"x2\",\"cls\""; for (i = 1; i <= 120; i++) { c = i <= 60 ? "a" : "b";
+     printf "\"%d\",%.3f,%.3f,\"%s\"\n", i, rand() + (c == "b") * 0.3, rand(), c } }' >rnames.csv
+cut -d, -f2- rnames.csv >nonames.csv
+"$NN" train --train rnames.csv --epochs 5 --out rn.bin 2>rn.err || bad "train on R's row names: $(cat rn.err)"
+"$NN" train --train nonames.csv --epochs 5 --out nn0.bin 2>/dev/null || bad "train without the row names"
+grep -qF "column 1 ('') holds row names (R's write.csv, pandas' index): not a feature" rn.err &&
+    grep -qF "the label is taken from the last column 'cls'" rn.err && ! grep -q "table defaults" rn.err &&
+    ok "R's row names: left out and said; the label column said; the defaults those of the file without them" || bad "row names: $(cat rn.err)"
+"$NN" export rn.bin --c rn.h 2>/dev/null && "$NN" export nn0.bin --c nn0.h 2>/dev/null &&
+    sed -n '/^static const float nn_[wb][0-9]/,/};/p' rn.h >w1 && sed -n '/^static const float nn_[wb][0-9]/,/};/p' nn0.h >w2 && [ -s w1 ] && cmp -s w1 w2 &&
+    "$NN" predict rn.bin rnames.csv >p1 2>/dev/null && "$NN" predict nn0.bin nonames.csv --label-col last >p2 2>/dev/null && [ -s p1 ] && cmp -s p1 p2 &&
+    ok "a model trained on a file with row names equals one trained on the file without them: the same weights, the same answers" ||
+    bad "row-names model differs: $(diff w1 w2 | head -3) $(diff p1 p2 | head -3)"
+# pandas, read and written again: 'Unnamed: 0'; with --label-col NAME (a table either way)
+sed '1s/^""/"Unnamed: 0"/' rnames.csv >unnamed.csv
+"$NN" train --train unnamed.csv --label-col cls --epochs 5 --out un.bin 2>un.err && "$NN" train --train nonames.csv --label-col cls --epochs 5 --out un0.bin 2>/dev/null &&
+    "$NN" predict un.bin unnamed.csv --probs >p3 2>/dev/null && "$NN" predict un0.bin nonames.csv --probs >p4 2>/dev/null && cmp -s p3 p4 &&
+    grep -qF "column 1 ('Unnamed: 0') holds row names" un.err && ok "pandas' 'Unnamed: 0' left out too, with --label-col NAME" || bad "Unnamed: 0: $(cat un.err)"
+# a numeric id: warned, with an --ignore that works when pasted
+awk 'BEGIN { srand(3); print "customer id,x,y"; for (i = 0; i < 50; i++) printf "%d,%.3f,%d\n", 1000000 + 17 * i, rand(), i % 2 }' >ids.csv
+"$NN" train --train ids.csv --label-col y --epochs 2 --out id.bin 2>id.err
+fix=$(sed -n "s/.*column 'customer id' looks like an id (its name); .* give \(--ignore .*\)$/\1/p" id.err)
+[ "$fix" = "--ignore 'customer id'" ] && eval "\"\$NN\" train --train ids.csv --label-col y --epochs 2 --out id2.bin $fix" 2>id2.err &&
+    ! grep -q 'looks like an id' id2.err && ok "an id column is warned of, and the --ignore it suggests works when pasted" || bad "id column: $(cat id.err) / $fix"
+awk 'BEGIN { srand(5); print "ref,x,y"; for (i = 0; i < 60; i++) printf "%d,%.3f,%d\n", 4000 + int(rand() * 100000), rand(), i % 2 }' >ref.csv
+"$NN" train --train ref.csv --label-col y --epochs 1 --out ref.bin 2>ref.err
+grep -qF "column 'ref' looks like an id (a different whole number in nearly every row)" ref.err && ok "large whole numbers, a different one in each row: warned as an id" ||
+    bad "id by its values: $(cat ref.err)"
 summary tables
