@@ -10213,6 +10213,7 @@ static const OptSpec show_opts[] = {
     OPT_SEP,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"out", "FILE.png", NULL, "instead of drawing in the terminal, write the rows as one PNG picture, each with its row number and label"},
+    {"class-names", "FILE|A,B,...", "the labels' own", "names for numbered labels (as nn train takes them): show prints them"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -10605,7 +10606,7 @@ typedef struct {
 /* --class-names ARG: the lines of the file ARG names, or ARG's items
  * separated by commas; each non-empty, printable (UTF-8 is kept), at most
  * NN_MAX_NAME bytes, and given once.  0, or 2 after a usage message. */
-static int class_names_option(const char *arg, Names *out)
+static int class_names_option(const char *cmd, const char *arg, Names *out)
 {
     uint8_t *buf = NULL;
     size_t len = 0, cap = 16;
@@ -10617,7 +10618,7 @@ static int class_names_option(const char *arg, Names *out)
     out->n = 0;
     if (from_file) {
         if (!file_exists(arg))
-            return usage_error("train", "--class-names '%s': no such file (a list of names is separated by commas)", arg);
+            return usage_error(cmd, "--class-names '%s': no such file (a list of names is separated by commas)", arg);
         if (read_all(arg, RD_ANY, &buf, &len, &err)) {
             report(&err);
             return 1;
@@ -10668,7 +10669,7 @@ static int class_names_option(const char *arg, Names *out)
     if (!why[0] && !out->n) snprintf(why, sizeof why, "no names");
     free(buf);
     if (!why[0]) return 0;
-    usage_error("train", "--class-names %s: %s", arg, why);
+    usage_error(cmd, "--class-names %s: %s", arg, why);
     goto drop;
 oom:
     free(buf);
@@ -10830,7 +10831,7 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     j->standardize = OPT(S, val, "standardize") != NULL;
     if ((s = OPT(S, val, "folds")) && (parse_size(s, 1000, &j->folds) || j->folds < 2))
         return usage_error("train", "--folds '%s': expected a whole number from 2 to 1000", s);
-    if ((s = OPT(S, val, "class-names")) && (rc = class_names_option(s, &j->cnames))) return rc;
+    if ((s = OPT(S, val, "class-names")) && (rc = class_names_option("train", s, &j->cnames))) return rc;
     if ((s = OPT(S, val, "chart")) && strcasecmp(s, "auto") && !(j->o.chart_fixed = !strcasecmp(s, "fixed")))
         return usage_error("train", "--chart '%s': expected auto or fixed", s);
     if ((s = OPT(S, val, "rows")) && (parse_size(s, NN_MAX_ROWS, &j->rows) || j->rows < 1))
@@ -12014,9 +12015,11 @@ static int cmd_show(int argc, char **argv)
     const OptSpec *S = show_opts;
     const char *val[NN_MAX_OPTS] = {0}, *pos[1], *s;
     int npos, rc;
-    size_t first = 0, count = 1, w;
+    size_t first = 0, count = 1, w, nn_ = 0;
+    char *const *nm;
     CsvOpt co;
     Data d;
+    Names cn = {NULL, 0};
     Err err = {{0}, {0}};
     if ((rc = parse_opts("show", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 1, &npos))) return rc;
     if (OPT(S, val, "help")) {
@@ -12036,8 +12039,10 @@ static int cmd_show(int argc, char **argv)
     if ((s = OPT(S, val, "count")) && (parse_size(s, NN_MAX_ROWS, &count) || count < 1))
         return usage_error("show", "--count '%s': expected a whole number from 1", s);
     if (csv_options("show", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
+    if ((s = OPT(S, val, "class-names")) && (rc = class_names_option("show", s, &cn))) return rc;
     if (load_data(pos[0], OPT(S, val, "labels"), &co, OPT(S, val, "labels") != NULL, &d, &err)) {
         report(&err);
+        names_free(cn.names, cn.n);
         return 1;
     }
     if (!d.y && !d.t && !d.is_table && !d.lc && !OPT(S, val, "labels") && strcmp(pos[0], "-")) {
@@ -12052,14 +12057,22 @@ static int cmd_show(int argc, char **argv)
     }
     w = d.shape[0] ? d.shape[2] : (size_t)floor(sqrt((double)d.d) + 0.5); /* an IDX image's own width */
     if ((s = OPT(S, val, "width")) && (parse_size(s, d.d, &w) || w < 1)) {
-        data_free(&d);
+        data_free(&d), names_free(cn.names, cn.n);
         return usage_error("show", "--width '%s': expected a whole number from 1 to the features per row", s);
     }
     if (first >= d.n) {
         fprintf(stderr, "%s: %s has %zu rows; --index %zu is past the end\n", progname, d.name, d.n, first);
-        data_free(&d);
+        data_free(&d), names_free(cn.names, cn.n);
         return 1;
     }
+    if (cn.n && (d.names || !d.y || d.nclass > cn.n)) { /* names for numbered labels, one each */
+        fprintf(stderr, "%s: --class-names: %s\n", progname, d.names ? "the labels are names already" : !d.y ? "the data has no labels"
+                : "fewer names than classes");
+        if (d.y && !d.names) fprintf(stderr, "%s: %s's labels go up to %zu; %zu name%s given\n", progname, d.name, d.nclass - 1, cn.n, plural(cn.n));
+        data_free(&d), names_free(cn.names, cn.n);
+        return 2;
+    }
+    nm = cn.n ? cn.names : d.names, nn_ = cn.n ? cn.n : d.names ? d.nclass : 0;
     if ((s = OPT(S, val, "out"))) { /* one picture of the rows, with their labels */
         size_t n = (first + count < d.n ? first + count : d.n) - first, shape[3], *rows = calloc(n, sizeof *rows);
         char(*cap)[SHEET_LINES][80] = calloc(n, sizeof *cap), b[32];
@@ -12068,23 +12081,23 @@ static int cmd_show(int argc, char **argv)
         for (size_t i = 0; !rc && i < n; i++) {
             rows[i] = first + i;
             snprintf(cap[i][0], sizeof cap[i][0], "ROW %zu", first + i);
-            if (d.y) snprintf(cap[i][1], sizeof cap[i][1], "%s", class_text(d.names, d.names ? d.nclass : 0, (size_t)d.y[first + i], b, sizeof b));
+            if (d.y) snprintf(cap[i][1], sizeof cap[i][1], "%s", class_text(nm, nn_, (size_t)d.y[first + i], b, sizeof b));
         }
         if (!rc) rc = sheet_png(s, &d, rows, n, cap, shape, &err);
         if (rc) report(&err);
         else say("%s: %zu row%s drawn, from row %zu", s, n, plural(n), first);
-        free(rows), free(cap), data_free(&d);
+        free(rows), free(cap), data_free(&d), names_free(cn.names, cn.n);
         return rc ? 1 : 0;
     }
     if (first + count > d.n && OPT(S, val, "count"))
         say("%s has %zu rows: drawing rows %zu to %zu, %zu of the %zu asked for", d.name, d.n, first, d.n - 1, d.n - first, count);
     for (size_t r = first; r < d.n && r < first + count; r++) {
         char b[32];
-        if (d.y) printf("row %zu: label %s\n", r, class_text(d.names, d.names ? d.nclass : 0, (size_t)d.y[r], b, sizeof b));
+        if (d.y) printf("row %zu: label %s\n", r, class_text(nm, nn_, (size_t)d.y[r], b, sizeof b));
         else printf("row %zu\n", r);
         draw_row(&d, r, w, d.shape[0] && !OPT(S, val, "width") ? d.shape[0] : 1, draw_mode(S, val) > 1);
     }
-    data_free(&d);
+    data_free(&d), names_free(cn.names, cn.n);
     return finish_stdout();
 }
 

@@ -135,4 +135,8 @@ grep -q "^the fitted function: y (up) against x (across), 200 rows; '.' the data
 printf '# the digits, by name\nzero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n' >digits-names.txt
 "$NN" train --train "$D/digits.csv" --label-col last --class-names digits-names.txt --epochs 1 --out dn.bin --quiet 2>dn.err &&
     "$NN" info dn.bin | grep -q '^classes 0=zero, 1=one, .*9=nine$' && ok "--class-names FILE: a '#' line is a comment" || bad "names file with a comment: $(cat dn.err)"
+# show --class-names: numbered labels by name
+"$NN" show "$D/digits.csv" --label-col last --count 2 --class-names zero,one,two,three,four,five,six,seven,eight,nine --ascii >sh.txt 2>/dev/null &&
+    [ "$(grep '^row' sh.txt | tr '\n' ' ')" = "row 0: label zero row 1: label one " ] && ok "show --class-names prints the labels' names" || bad "show --class-names: $(grep '^row' sh.txt)"
+expect "show --class-names: fewer names than classes" 2 "fewer names than classes" "$NN" show "$D/digits.csv" --label-col last --class-names a,b
 summary learning
