@@ -5415,6 +5415,7 @@ typedef struct {
     const char *label_name; /* --label-col NAME: the label column by its header name */
     const char *target;     /* --target COL[,COL...]: a regression on these columns */
     const char *ignore;     /* --ignore COL[,COL...] */
+    const char *category;   /* --category COL[,COL...]: one-hot whatever their values */
     int missing;            /* MISS_* (0: not given, mean) */
     int may_table;          /* training: read the file as a table when its features need it */
     int row_names;          /* --row-names feature: a row-names column is a feature (0: left out) */
@@ -7138,7 +7139,7 @@ static long column_of(const char *s, size_t len, char *const *hdr, size_t ncol, 
 static int mark_columns(const char *list, int kind, const char *opt, char *const *hdr, size_t ncol, int *kinds,
                         const char *name, Err *err)
 {
-    static const char *const what[COL_COUNT] = {"", "", "", "the label", "a target", "ignored"};
+    static const char *const what[COL_COUNT] = {"", "", "a category", "the label", "a target", "ignored"};
     const char *p = list;
     for (;;) {
         const char *e, *b = p;
@@ -7240,6 +7241,8 @@ typedef struct {
     double next;
     double *ints;      /* its values while every one is a whole number (for the id check), or NULL */
     int not_int;       /* a value that is not a whole number was seen */
+    size_t quoted;     /* numbers written in quotes ("6": R writes a factor's levels so) */
+    size_t qnames;     /* names written in quotes */
     size_t name_line;  /* the first name's line */
     char name1[64];    /* ...and its text */
 } ColStats;
@@ -7359,6 +7362,10 @@ static const char *ignore_arg(char *const *hdr, size_t c, char *buf, size_t cap)
     return buf;
 }
 
+/* Is a column of kind k (as table_build's kinds[] has it) a feature? */
+static int feature(int k) { return !k || k == COL_CATEGORY; }
+
+
 /* Training: decide what each column of the data lines [p, end) is and
  * build the table (kinds[c] is COL_LABEL, COL_TARGET, COL_IGNORED or 0, a
  * feature; hdr the header names or NULL; line0 the lines before p).  Puts
@@ -7368,6 +7375,8 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
 {
     ColStats *st = calloc(ncol, sizeof *st);
     size_t *ccap = calloc(ncol, sizeof *ccap), rows = 0, nnum = 0, ncatcol = 0, filled = 0, used = 0, first_line = 0;
+    size_t unquoted = 0, nquoted = 0; /* numbers written bare in the file; columns of quoted numbers taken as categories */
+    int rn_bare = 0, r_names;         /* a first column not quoted in every row; R's row names (quoted, under "") */
     char tmp[NN_MAX_NAME + 1], cl[80], ia[80], where[600], cats[300] = "";
     int rc = 0;
     tab->missing = (uint32_t)(missing ? missing : MISS_MEAN);
@@ -7393,7 +7402,7 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             if (!first_line) first_line = line + 1;
             it.p = q, it.eol = eol, it.sep = sep, it.done = 0; /* a row without its target or label adds nothing */
             for (c = 0; c < ncol && csv_next(&it, &fb, &fe, &qu) == 1; c++) /* (with --missing drop, nor one missing a feature) */
-                if ((kinds[c] == COL_TARGET || kinds[c] == COL_LABEL || (!kinds[c] && tab->missing == MISS_DROP)) &&
+                if ((kinds[c] == COL_TARGET || kinds[c] == COL_LABEL || (feature(kinds[c]) && tab->missing == MISS_DROP)) &&
                     field_kind_q(fb, fe, qu) == FLD_MISSING)
                     keep = 0;
             if (!keep) continue;
@@ -7402,7 +7411,10 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             for (c = 0; c < ncol && csv_next(&it, &fb, &fe, &qu) == 1; c++) {
                 int k = field_kind_q(fb, fe, qu);
                 ColStats *S = &st[c];
-                if (kinds[c]) continue;
+                if (pass == 1 && c == 0 && !qu) rn_bare = 1; /* (R quotes its row names) */
+                if (!feature(kinds[c])) continue;
+                if (pass == 1 && k == FLD_NUMBER) S->quoted += qu != 0, unquoted += !qu;
+                if (pass == 1 && k == FLD_NAME) S->qnames += qu != 0;
                 if (pass == 1) {
                     double v;
                     const char *s = fb;
@@ -7454,10 +7466,19 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             rc = fail_all_missing(tab, name, first_line, err);
             break;
         }
+        r_names = hdr && !*hdr[0] && kinds[0] == COL_IGNORED && !rn_bare; /* R writes numbers bare, text and factors quoted */
         for (size_t c = 0; c < ncol && !rc; c++) { /* what each feature column is */
             ColStats *S = &st[c];
             Column *C = &tab->col[c];
+            if (kinds[c] == COL_CATEGORY) { /* --category */
+                ncatcol++;
+                continue;
+            }
             if (kinds[c]) continue;
+            if (S->nums && S->quoted == S->nums && S->qnames == S->names && (unquoted || r_names)) { /* "4", "6", "rotary": R's factor levels */
+                C->kind = COL_CATEGORY, ncatcol++, nquoted++;
+                continue;
+            }
             if (S->names && S->dcomma == S->names) { /* 1,5 and 2,25 (beside 2 and 3): numbers with a decimal comma */
                 where_line(where, name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is not a number (a decimal comma? nn reads numbers with a decimal point)",
@@ -7502,6 +7523,9 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
         for (size_t c = 0; c < ncol && used < cap; c++)
             if (tab->col[c].kind == COL_LABEL) used += (size_t)snprintf(note + used, cap - used, ", 1 label");
         if (nig && used < cap) used += (size_t)snprintf(note + used, cap - used, ", %zu ignored", nig);
+        if (nquoted && used < cap)
+            used += (size_t)snprintf(note + used, cap - used, "; %zu column%s of quoted numbers (R's factors) taken as categor%s: "
+                                     "give --category or --ignore to choose, or write them unquoted", nquoted, plural(nquoted), nquoted == 1 ? "y" : "ies");
         if (filled && used < cap)
             used += (size_t)snprintf(note + used, cap - used, "; %zu missing value%s filled in with the column mean%s", filled,
                                      plural(filled), filled == 1 ? "" : "s");
@@ -7599,7 +7623,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     const Table *tab = o->tab;
     char **hdr = NULL, where[600], **names = NULL, note[1000] = "";
     int *kinds = NULL, rc = 0;
-    unsigned why = o->target || o->label_name || o->ignore || o->missing ? TABLE_ASKED : 0;
+    unsigned why = o->target || o->label_name || o->ignore || o->missing || o->category ? TABLE_ASKED : 0;
     size_t nh = 0, line = 0, lines = 1, rows = 0, no_target = 0, dropped = 0, filled = 0, *lno = NULL, nnames = 0, first_skip = 0;
     float *x = NULL, *t = NULL;
     int32_t *y = NULL;
@@ -7635,6 +7659,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         if (!rc && o->label_name && mark_columns(o->label_name, COL_LABEL, "--label-col", hdr, sh.ncol, kinds, name, err)) rc = -1;
         if (!rc && !o->target && !o->label_name && sh.lc) kinds[sh.lc - 1] = COL_LABEL;
         if (!rc && o->ignore && mark_columns(o->ignore, COL_IGNORED, "--ignore", hdr, sh.ncol, kinds, name, err)) rc = -1;
+        if (!rc && o->category && mark_columns(o->category, COL_CATEGORY, "--category", hdr, sh.ncol, kinds, name, err)) rc = -1;
         if (!rc && hdr && row_names_name(hdr[0]) && !kinds[0] && !o->row_names) { /* R's row names, pandas' index */
             kinds[0] = COL_IGNORED, why |= TABLE_ROWNAMES;
             if (!o->quiet)
@@ -7643,7 +7668,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         }
         if (!rc) {
             size_t nf = 0;
-            for (size_t c = 0; c < sh.ncol; c++) nf += !kinds[c];
+            for (size_t c = 0; c < sh.ncol; c++) nf += !kinds[c] || kinds[c] == COL_CATEGORY;
             if (!nf) rc = fail(err, name, "no feature columns left (every column is the label, a target or ignored)");
         }
         if (!rc && table_build(p, end, line, sh.sep, sh.ncol, kinds, hdr, o->missing, o->quiet, name, &own, note, sizeof note, err)) rc = -1;
@@ -7919,7 +7944,7 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
     o2 = *o, o2.want_lt = want_labels;
     if (o->label_name && !o->tab && !o->may_table && label_by_name((const char *)buf, (const char *)buf + len, o, name, &o2, err))
         rc = -1; /* (eval, show: a plain model's label, found by its name) */
-    else if (o2.tab || o2.target || o2.ignore || o2.label_name || o2.missing ||
+    else if (o2.tab || o2.target || o2.ignore || o2.label_name || o2.missing || o2.category ||
              (o2.may_table && has_row_names((const char *)buf, (const char *)buf + len, &o2))) /* a table */
         rc = load_table(buf, len, name, &o2, d, err);
     else if ((rc = load_csv(buf, len, name, &o2, d, err)) == -2) /* names or missing values among the features */
@@ -10157,6 +10182,8 @@ static const OptSpec train_opts[] = {
     {"label-col", "auto|first|last|N|NAME", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels", "CSV column holding the class label (N counts from 1; NAME as in the header)"},
     {"target", "COL[,COL...]", "none", "regression: predict these CSV columns (numbers from 1, first, last or header names), one output each"},
     {"ignore", "COL[,COL...]", "none", "CSV columns to leave out (ids, free text, dates)"},
+    {"category", "COL[,COL...]", "text columns, and numbers quoted in every row of a file whose other numbers are bare (R's factors)",
+     "CSV columns to one-hot encode, a column per value, whatever their values"},
     {"row-names", "drop|feature", "drop", "a first column headed \"\" or 'Unnamed: 0' (R's write.csv row names, pandas' index): left out of the features, or used as one"},
     {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, NaN, nan, null, ?): the training mean (a category of its own in a categorical column), drop the row, or an error"},
     OPT_SEP,
@@ -10715,7 +10742,10 @@ static void job_free(TrainJob *j)
 }
 
 /* --standardize: each feature's mean and deviation over the training rows,
- * into in (allocated).  Two passes in double: the mean, then the squared
+ * into in (allocated).  A table's one-hot inputs are standardised too:
+ * left at 0 and 1 they did worse on the shared R tables with five folds
+ * (soybean 92.7% against 93.9%, vowel 96.3 against 96.7, Cars93's R^2
+ * 0.64 against 0.70).  Two passes in double: the mean, then the squared
  * deviations (no cancellation for features far from 0).  Returns 0, or 1
  * after a message. */
 static int input_stats(const Data *tr, InputMap *in)
@@ -10861,7 +10891,7 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
             if (p && (!*p || p[strlen(p) - 1] == ',' || strstr(p, ",,") || *p == ','))
                 return usage_error("train", "--%s '%s': expected a comma-separated list of columns", k ? "ignore" : "target", p);
         }
-        j->co.target = lists[0], j->co.ignore = lists[1], j->co.may_table = 1;
+        j->co.target = lists[0], j->co.ignore = lists[1], j->co.may_table = 1, j->co.category = OPT(S, val, "category");
         if ((s = OPT(S, val, "row-names")) && strcmp(s, "drop") && strcmp(s, "feature"))
             return usage_error("train", "--row-names '%s': expected drop or feature", s);
         j->co.row_names = s && !strcmp(s, "feature");

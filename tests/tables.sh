@@ -429,4 +429,16 @@ awk 'BEGIN { srand(5); print "ref,x,y"; for (i = 0; i < 60; i++) printf "%d,%.3f
 "$NN" train --train ref.csv --label-col y --epochs 1 --out ref.bin 2>ref.err
 grep -qF "column 'ref' looks like an id (a different whole number in nearly every row)" ref.err && ok "large whole numbers, a different one in each row: warned as an id" ||
     bad "id by its values: $(cat ref.err)"
+# ---- categories: R's quoted factors, --category, one-hot inputs not standardised ----------
+awk 'BEGIN { srand(11); print "\"\",\"size\",\"cyl\",\"y\""; for (i = 1; i <= 60; i++) { c = (i % 3 == 0) ? "rotary" : (i % 3 == 1) ? "4" : "6";
+     printf "\"%d\",%.2f,\"%s\",%.2f\n", i, rand() * 10, c, rand() } }' >fac.csv
+"$NN" train --train fac.csv --target y --epochs 2 --out fac.bin 2>fac.err
+grep -qF "1 category one-hot encoded ('cyl': 3 values)" fac.err && grep -qF "1 column of quoted numbers (R's factors) taken as category" fac.err &&
+    "$NN" info fac.bin | grep -qE '^ +3 +cyl +category: 4, 6, rotary$' && ok "R's quoted factor levels (\"4\", \"6\", \"rotary\") make a category, and nn says so" ||
+    bad "R factors: $(cat fac.err)"
+awk 'BEGIN { srand(12); print "a,b,y"; for (i = 0; i < 40; i++) printf "%d,%.2f,%d\n", i % 4, rand(), i % 2 }' >cat.csv
+"$NN" train --train cat.csv --label-col y --category a --epochs 2 --out cat.bin 2>cat.err
+"$NN" info cat.bin | grep -qE '^ +1 +a +category: 0, 1, 2, 3$' && grep -qF "1 category one-hot encoded ('a': 4 values)" cat.err &&
+    ok "--category: a column of numbers one-hot encoded" || bad "--category: $(cat cat.err)"
+expect "--category of a column taken already" 1 "--category: column .y. is the label already" "$NN" train --train cat.csv --label-col y --category y --epochs 1 --out x.bin
 summary tables
