@@ -139,4 +139,8 @@ printf '# the digits, by name\nzero\none\ntwo\nthree\nfour\nfive\nsix\nseven\nei
 "$NN" show "$D/digits.csv" --label-col last --count 2 --class-names zero,one,two,three,four,five,six,seven,eight,nine --ascii >sh.txt 2>/dev/null &&
     [ "$(grep '^row' sh.txt | tr '\n' ' ')" = "row 0: label zero row 1: label one " ] && ok "show --class-names prints the labels' names" || bad "show --class-names: $(grep '^row' sh.txt)"
 expect "show --class-names: fewer names than classes" 2 "fewer names than classes" "$NN" show "$D/digits.csv" --label-col last --class-names a,b
+# more epochs than the chart has columns: it says which it draws
+"$NN" train --train "$D/digits.csv" --label-col last --holdout 297 --epochs 130 --out ch.bin 2>ch.err
+grep -q '^test accuracy by epoch:.*; a bar every 3 epochs)$' ch.err || grep -q '^training accuracy .*; a bar every 3 epochs)$' ch.err &&
+    ok "a chart of 130 epochs says it draws a bar every 3 epochs" || bad "chart squeeze: $(tail -2 ch.err)"
 summary learning

@@ -33,27 +33,6 @@ import re, sys, csv, base64, zlib
 sys.path.insert(0, sys.argv[1])
 from pngread import read
 html = open('run.html').read()
-log = list(csv.DictReader(open('run.log')))
-bad = []
-def chart(cid):
-    m = re.search(r'<svg id="%s"[^>]*>(.*?)</svg>' % cid, html, re.S)
-    head = re.search(r'<svg id="%s"([^>]*)>' % cid, html).group(1)
-    a = {k: float(v) for k, v in re.findall(r'data-([a-z0-9]+)="([-0-9.e+]+)"', head)}
-    return a, {s: (v, p) for s, v, p in re.findall(r'<polyline class="curve" data-series="([^"]+)" data-values="([^"]+)"[^>]*points="([^"]+)"', m.group(1))}
-for cid, series, column in (('metric', 'test', 'test_accuracy'), ('cost', 'training', 'train_cost')):
-    a, cur = chart(cid)
-    vals, pts = cur[series]
-    vals = [tuple(map(float, x.split(':'))) for x in vals.split()]
-    pts = [tuple(map(float, x.split(','))) for x in pts.split()]
-    if [int(e) for e, _ in vals] != [int(r['epoch']) for r in log]: bad.append('%s epochs' % cid)
-    for (e, v), r, (px, py) in zip(vals, log, pts):
-        if abs(v - float(r[column])) > 1e-6: bad.append('%s epoch %d: %g, log %s' % (cid, e, v, r[column]))
-        # the point back to its figure, on the chart's axes
-        ex = a['first'] + (px - a['x0']) / (a['x1'] - a['x0']) * (a['last'] - a['first'])
-        ey = a['lo'] + (a['y0'] - py) / (a['y0'] - a['y1']) * (a['hi'] - a['lo'])
-        if abs(ex - e) > 0.02 or abs(ey - float(r[column])) > 0.002 * (a['hi'] - a['lo']): bad.append('%s point %d at (%g, %g)' % (cid, e, ex, ey))
-    if a['first'] != 1 or a['last'] != 8 or (cid == 'metric' and (a['lo'] != 0 or a['hi'] != 1)): bad.append('%s axes %s' % (cid, a))
-print('curves', len(bad), bad[:3])
 # the confusion matrix adds up to the test rows
 cm = re.search(r'<table class="cm" id="confusion">(.*?)</table>', html, re.S).group(1)
 cells = [int(x) for x in re.findall(r'<td[^>]*>(\d+)</td>', cm)]
@@ -72,7 +51,7 @@ print('errors', len(caps), sum(1 for r, t, p in caps if rows[int(r)][-1] == t an
 m = re.search(r'<p class="headline" id="figure">accuracy (\d+)/297 \(([0-9.]+)%\) on the test set</p>', html)
 print('headline', bool(m) and abs(int(m.group(1)) / 297 * 100 - float(m.group(2))) < 0.01)
 PY
-    out=$("$PY" curves.py "$top/tests" "$D" 2>&1)
+    out=$("$PY" "$top/tests/pagecheck.py" run.html run.log 8 2>&1; "$PY" curves.py "$top/tests" "$D" 2>&1)
     echo "$out" | grep -q '^curves 0 \[\]$' && ok "the curves carry --log's figures (test accuracy, training cost), each point where its figure goes on the axes (epochs 1 to 8, 0 to 100%)" ||
         bad "curves: $out"
     echo "$out" | grep -q '^confusion 100 297$' && ok "the confusion matrix: 10 x 10 cells adding up to the 297 test rows" || bad "confusion: $out"
