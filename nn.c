@@ -11065,9 +11065,10 @@ static void table_defaults(TrainJob *j, const char **val)
         j->o.lambda = P->lambda;
         said(&sd, "L2 lambda %g", (double)P->lambda);
     }
-    if (!OPT(S, val, "epochs")) {
+    if (!OPT(S, val, "epochs")) { /* ("up to": when early stopping may end it sooner) */
+        int stops = !OPT(S, val, "val") ? j->tr.n >= 20 && P->val > 0 : (j->vrows || j->vfrac > 0) && OPT(S, val, "patience");
         j->o.epochs = P->epochs;
-        said(&sd, "up to %zu epochs", P->epochs);
+        said(&sd, "%s%zu epochs", stops ? "up to " : "", P->epochs);
     }
     if (!OPT(S, val, "val") && j->tr.n >= 20 && P->val > 0) {
         j->vfrac = P->val;
@@ -11365,7 +11366,11 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
             say("%zu folds: R^2 %.4f +- %.4f, RMSE %.4g +- %.4g (mean +- standard deviation)", K, mu[0], sqrt(sd[0]), mu[1], sqrt(sd[1]));
         else
             say("%zu folds: accuracy %.2f%% +- %.2f%% (mean +- standard deviation)", K, 100 * mu[0], 100 * sqrt(sd[0]));
-        if (!quiet) say("now the final model, on all %zu rows", n);
+        if (!quiet && (j->vfrac > 0 || j->vrows)) /* (as each fold, it holds some out for validation) */
+            say("now the final model, on all %zu rows (as in each fold, %s of them held out to choose its epoch)", n,
+                j->vrows ? "--val" : "a share");
+        else if (!quiet)
+            say("now the final model, on all %zu rows", n);
     }
     release_stops(&old_int, &old_term);
     free(idx), free(m1), pool_free(pl);
@@ -12340,6 +12345,14 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
             for (size_t i = 0; i < present; i++) printf(" %*zu", w, cm[t * present + i]);
         }
         printf("\n");
+        for (size_t i = 0, said_ = 0; i < present; i++) /* names cut to fit: in full */
+            if (cls[i] < nnames && strlen(names[cls[i]]) > (size_t)w)
+                printf("%s%.*s = %s", said_++ ? "; " : "(names cut to fit: ", w, names[cls[i]], names[cls[i]]);
+        for (size_t i = 0; i < present; i++)
+            if (cls[i] < nnames && strlen(names[cls[i]]) > (size_t)w) {
+                printf(")\n");
+                break;
+            }
     } else {
         printf("\n(no confusion matrix: %zu classes occur, and it is drawn for at most %d)\n", present, NN_MAX_MATRIX);
     }
@@ -12360,7 +12373,10 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
     if (nerr) { /* the most confident wrong answers: repeated selection, n * nerr is fine for a report */
         char *used = calloc(d->n, 1);
         if (!used) goto oom;
+        size_t nwrong = 0;
+        for (size_t r = 0; r < d->n; r++) nwrong += pred[r] != d->y[r];
         printf("\nmost confidently wrong (%s, true, predicted, confidence)\n", d->lineno ? "line" : "row");
+        if (!nwrong) printf("(none: every row is right)\n");
         for (size_t e = 0; e < nerr; e++) {
             size_t best = SIZE_MAX;
             float bv = 0;

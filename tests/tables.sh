@@ -441,4 +441,20 @@ awk 'BEGIN { srand(12); print "a,b,y"; for (i = 0; i < 40; i++) printf "%d,%.2f,
 "$NN" info cat.bin | grep -qE '^ +1 +a +category: 0, 1, 2, 3$' && grep -qF "1 category one-hot encoded ('a': 4 values)" cat.err &&
     ok "--category: a column of numbers one-hot encoded" || bad "--category: $(cat cat.err)"
 expect "--category of a column taken already" 1 "--category: column .y. is the label already" "$NN" train --train cat.csv --label-col y --category y --epochs 1 --out x.bin
+# ---- messages said as they are -----------------------------------------------------------
+"$NN" train --train rnames.csv --label-col cls --folds 3 --out f3.bin 2>f3.err
+grep -qF "now the final model, on all 120 rows (as in each fold, a share of them held out to choose its epoch)" f3.err &&
+    ok "--folds: the final model's rows said as they are used" || bad "folds message: $(grep final f3.err)"
+"$NN" train --train rnames.csv --label-col cls --val 0 --epochs 3 --out v0.bin 2>v0.err
+"$NN" train --train rnames.csv --label-col cls --val 0 --out v1.bin 2>v1.err
+grep -q ", 1000 epochs (give" v1.err && ! grep -q "up to 1000" v1.err && ok "--val 0: the defaults say 1000 epochs, not up to 1000" || bad "--val 0: $(grep defaults v1.err)"
+printf 'a,b,y\n1,2,a_very_long_class_name\n2,3,short\n1,3,a_very_long_class_name\n3,3,short\n' >ln.csv
+"$NN" train --train ln.csv --label-col y --epochs 2 --out ln.bin --quiet 2>/dev/null
+"$NN" eval ln.bin ln.csv --label-col y >ln.out 2>/dev/null
+grep -qF "(names cut to fit: a_very_long_ = a_very_long_class_name)" ln.out && ok "eval: a name cut to fit the matrix is given in full" || bad "long names: $(cat ln.out)"
+printf 'a,y\n0,p\n0,p\n0,p\n1,q\n1,q\n1,q\n' >easy.csv
+"$NN" train --train easy.csv --label-col y --epochs 300 --out easy.bin --quiet 2>/dev/null
+"$NN" eval easy.bin easy.csv --errors 2 >easy.out 2>/dev/null
+grep -q '^accuracy 1.0000 (6/6)$' easy.out && grep -qF "(none: every row is right)" easy.out && ok "eval --errors on a perfect result says there are none" ||
+    bad "perfect --errors: $(cat easy.out)"
 summary tables
