@@ -13928,7 +13928,7 @@ static void page_errors(Buf *b, const Net *N, const Meta *M, const Data *d, cons
         if (C) {
             Canvas c;
             size_t z = Wd >= 84 ? 1 : (84 + Wd - 1) / Wd;
-            snprintf(alt, sizeof alt, "row %zu: true %s, predicted %s", r, t1, t2);
+            snprintf(alt, sizeof alt, "row %zu: true %s, predicted %s", d->rowno ? d->rowno[r] : r, t1, t2);
             if (!canvas_new(&c, Wd * z, H * z, 0)) {
                 canvas_image(&c, 0, 0, d, r, Wd, H, C, z);
                 html_png(b, &c, alt);
@@ -14026,7 +14026,8 @@ static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const 
         char fig[96];
         TASK(N)->score(N, d, out, pred, &sc);
         TASK(N)->show(&sc, d->n, 1, fig, sizeof fig);
-        buf_printf(b, "<p class=\"headline\" id=\"figure\">%s %s on %s</p>\n", TASK(N)->label, fig,
+        buf_printf(b, "<p class=\"headline\" id=\"figure\">%s%s%s on %s</p>\n", TASK(N)->percent ? TASK(N)->label : "",
+                   TASK(N)->percent ? " " : "", fig,
                    !P->nep ? "the data" : P->test ? "the test set" : "the validation set");
         if (P->nep && last) buf_printf(b, "<p class=\"note\">The model saved is that of epoch %u of %u.</p>\n", M->kept_epoch, M->epochs_done);
     }

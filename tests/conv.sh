@@ -149,7 +149,7 @@ expect "dropout on a network without hidden dense layers warns" 0 "--dropout has
 
 # ---- defaults, --hidden, drawing with the model's shape ----------------------------------
 "$NN" train --layers 1x8x8-4c3-1 --train "$D" --target last --epochs 2 --out tc.bin 2>tc.err
-if grep -q '^nn: table defaults: standardised inputs, L2 lambda 1' tc.err && ! grep -q 'adam' tc.err &&
+if grep -q '^nn: table defaults, for a table (.*): standardised inputs, L2 lambda 1' tc.err && ! grep -q 'adam' tc.err &&
     grep -q '^nn: convolutional defaults: relu hidden layers, momentum 0.9, eta 0.05, batch 64' tc.err &&
     "$NN" info tc.bin | grep -q '^trained 2 of 2 epochs, eta 0.05, batch 64' && "$NN" info tc.bin | grep -q '^optimizer momentum, momentum 0.9$'; then
     ok "a table with a convolutional network: one set of defaults, and stderr says what is used"
