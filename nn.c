@@ -13328,8 +13328,8 @@ static void explain_saliency(const Explain *E, int ascii)
                 size_t t = idx[i];
                 idx[i] = idx[j], idx[j] = t;
             }
-    printf("  the inputs with the largest gradient x input (their sum %.4g; value: in the file, x: as the network sees it%s):\n",
-           gx, E->M->in.mean ? ", standardised" : ", scaled");
+    printf("  the inputs with the largest gradient x input (summed over all %zu inputs: %.4g; value: in the file, x: as the network sees it%s):\n",
+           n, gx, E->M->in.mean ? ", standardised" : ", scaled");
     printf("  %-32s %10s %10s %10s %10s\n", "input", "value", "x", "dz/dx", "x dz/dx");
     for (size_t i = 0; i < show; i++) {
         size_t j = idx[i];
