@@ -5406,6 +5406,7 @@ enum { LABEL_NONE = 0, LABEL_LAST = -1, LABEL_AUTO = -2 }; /* or k >= 1: the k-t
 typedef struct {
     int label_col; /* LABEL_*, or k >= 1 the k-th column */
     int sep;       /* 0 detect, else ',', ';', '\t' or ' ' (whitespace) */
+    int decimal;   /* 0 auto (a point; a comma in a ';' file whose numbers have one), '.' or ',' (--decimal) */
     char *const *names; /* class names to map labels onto (NULL: numbers, or new names) */
     size_t nnames;
     int numbered;  /* the labels must be numbers: the model's classes are */
@@ -6532,7 +6533,7 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
         if (!bad->len) return fail(err, where, "%s is empty%s", col, bad->col == ncol && bad->trail ? " (does the line end with a separator?)" : "");
         return fail(err, where, "%s: '%.*s' is not a number%s", col, n, bad->text,
                     bad->trail ? " (and the line ends with a separator, so its last column is empty: is --label-col right?)"
-                    : decimal_comma(bad->text, bad->len) ? " (a decimal comma? nn reads numbers with a decimal point)" : "");
+                    : decimal_comma(bad->text, bad->len) ? " (a decimal comma? give --decimal ,)" : "");
     }
 }
 
@@ -6557,6 +6558,60 @@ static void skip_blank_c(const char **pp, const char *end, size_t *line, int com
 }
 
 static void skip_blank(const char **pp, const char *end, size_t *line) { skip_blank_c(pp, end, line, 1); }
+
+/* The field separator of the CSV text at p: o's, or the first line's. */
+static int csv_first_sep(const char *p, const char *end, const CsvOpt *o)
+{
+    size_t line = 0;
+    if (o->sep) return o->sep;
+    if (end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
+    skip_blank(&p, end, &line);
+    return csv_sep(p, end);
+}
+
+/* Decimal commas, as R's write.csv2 and Excel in much of Europe write
+ * numbers, with ';' between the fields: every field of the lines in
+ * b[0, n) that reads as a number with a decimal comma (1,5 or -0,25) gets a
+ * decimal point instead, so the readers after this see 1.5.  *state: -1
+ * undecided (auto in a ';' file: decided by the first lines holding a
+ * number with a decimal mark: a comma turns it on, a point off), 0 off, 1
+ * on.  Saying so on stderr is the caller's, when *state turns 1. */
+static void csv_decimal(uint8_t *b, size_t n, int sep, int *state)
+{
+    const char *p = (const char *)b, *end = p + n, *fb, *fe;
+    if (*state == 0) return;
+    if (n >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3)) p += 3;
+    while (p < end) {
+        const char *eol = line_end(p, end);
+        CsvIt it;
+        int q;
+        it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
+        while (csv_next(&it, &fb, &fe, &q) == 1) {
+            if (*state < 0 && number_text(fb, fe) && memchr(fb, '.', (size_t)(fe - fb))) {
+                *state = 0; /* 1.5: the numbers have decimal points */
+                return;
+            }
+            if (fe - fb >= 3 && decimal_comma(fb, (size_t)(fe - fb))) {
+                *state = 1;
+                ((char *)b)[(const char *)memchr(fb, ',', (size_t)(fe - fb)) - (const char *)b] = '.';
+            }
+        }
+        p = eol + (eol < end);
+    }
+}
+
+/* csv_decimal's starting state for o and a file separated by sep. */
+static int csv_decimal_state(const CsvOpt *o, int sep)
+{
+    return o->decimal == ',' ? 1 : o->decimal == '.' || sep != ';' ? 0 : -1;
+}
+
+/* Say that name's decimal commas are read as points (found, not asked for). */
+static void say_decimal(const char *name)
+{
+    say("%s: numbers with a decimal comma (1,5) read as 1.5: ';' separates the fields, as in R's write.csv2 and "
+        "Excel (--decimal . if the commas are not decimal marks)", name);
+}
 
 /* --header auto: whether the first line [p, eol) is a header rather than
  * data, judged on that line alone (so a pipe's timing cannot change the
@@ -7481,7 +7536,7 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             }
             if (S->names && S->dcomma == S->names) { /* 1,5 and 2,25 (beside 2 and 3): numbers with a decimal comma */
                 where_line(where, name, S->name_line);
-                rc = fail(err, where, "column %s: '%s' is not a number (a decimal comma? nn reads numbers with a decimal point)",
+                rc = fail(err, where, "column %s: '%s' is not a number (a decimal comma? give --decimal ,)",
                           col_label(tab, c, cl, sizeof cl), S->name1);
             } else if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or inf, or hex) */
                 where_line(where, name, S->name_line);
@@ -7941,6 +7996,15 @@ static int load_csv_file(const char *path, const char *name, uint8_t *buf, size_
         return fail(err, name, "binary data, neither IDX, NumPy nor CSV text");
     }
     cr_lines(buf, len);
+    {
+        int sep = csv_first_sep((const char *)buf, (const char *)buf + len, o), dec = csv_decimal_state(o, sep);
+        if (o->decimal == ',' && sep == ',') {
+            free(buf);
+            return fail(err, name, "--decimal ,: the fields are separated by commas too (give --sep ; or tab if they are not)");
+        }
+        csv_decimal(buf, len, sep, &dec);
+        if (dec == 1 && !o->decimal && !o->quiet) say_decimal(name);
+    }
     o2 = *o, o2.want_lt = want_labels;
     if (o->label_name && !o->tab && !o->may_table && label_by_name((const char *)buf, (const char *)buf + len, o, name, &o2, err))
         rc = -1; /* (eval, show: a plain model's label, found by its name) */
@@ -9238,6 +9302,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
     RowPlan *plan = NULL;
     size_t line = 0, lcap = 0, ocap = 0, pcap = 0, ncap = 0, bcap = 0, filled = 0;
     int shaped = 0, eof = 0, rc = 0, crmode = -1; /* CR-only line ends: unknown, no, yes */
+    int dsep = -1, dec = -1;                      /* decimal commas: the separator (-1 not known yet), csv_decimal's state */
     char where[NN_WHERE];
     memset(&J, 0, sizeof J);
     J.net = N, J.in = I->in, J.scratch = &I->scratch[0][0];
@@ -9271,6 +9336,24 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
         known = lastnl, nlscan = chk;
         if (!eof) endpos = lastnl; /* complete lines only, unless the input has ended */
         e = p + endpos;
+        if (dsep < 0 && endpos) { /* the first line is here: decimal commas? */
+            const char *q = p;
+            size_t skipped = 0;
+            if (e - q >= 3 && !memcmp(q, "\xEF\xBB\xBF", 3)) q += 3;
+            skip_blank(&q, e, &skipped);
+            if (q < e) {
+                dsep = csv_first_sep(p, e, o), dec = csv_decimal_state(o, dsep);
+                if (o->decimal == ',' && dsep == ',') {
+                    rc = fail(err, name, "--decimal ,: the fields are separated by commas too (give --sep ; or tab if they are not)");
+                    break;
+                }
+            }
+        }
+        if (dec && endpos) {
+            int was = dec;
+            csv_decimal(buf, endpos, dsep, &dec);
+            if (dec == 1 && was < 0 && !o->quiet) say_decimal(name);
+        }
         if (!shaped && endpos) {
             size_t lines_in = 0; /* data lines (and a header) in [p, e): enough to shape? */
             for (const char *q = p; q < e && lines_in < 2;) {
@@ -10142,6 +10225,10 @@ typedef struct {
     {"sep", "auto|,|;|tab|space", "auto",                                                                              \
      "CSV field separator (auto: the most frequent of , ; tab on the first line, a tie of , and ; going to ;, else "   \
      "runs of spaces)"}
+#define OPT_DECIMAL                                                                                                    \
+    {"decimal", "auto|.|,", "auto",                                                                                    \
+     "the decimal mark of CSV numbers (auto: a point, or a comma when ';' separates the fields and the numbers have "  \
+     "decimal commas, as R's write.csv2 and Excel write them, said on stderr)"}
 #define OPT_THREADS {"threads", "N", "all CPUs", "worker threads"}
 
 static const OptSpec train_opts[] = {
@@ -10189,6 +10276,7 @@ static const OptSpec train_opts[] = {
     {"row-names", "drop|feature", "drop", "a first column headed \"\" or 'Unnamed: 0' (R's write.csv row names, pandas' index): left out of the features, or used as one"},
     {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, NaN, nan, null, ?): the training mean (a category of its own in a categorical column), drop the row, or an error"},
     OPT_SEP,
+    OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
     {"scale", "auto|none|NUM", "auto", "divide inputs by NUM (auto: 255 for bytes -- IDX unsigned bytes, NumPy uint8 -- else the largest |value|)"},
     {"standardize", NULL, NULL, "instead of --scale: make each feature mean 0, deviation 1 on the training data (stored)"},
@@ -10212,6 +10300,7 @@ static const OptSpec predict_opts[] = {
                                            "text; float32 --probs; float64 values) for np.load"},
     {"label-col", "none|first|last|N|NAME", "none", "CSV column to skip as a label (N counts from 1; NAME as in the header)"},
     OPT_SEP,
+    OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether the CSV input starts with a header line"},
     OPT_THREADS,
     {"help", NULL, NULL, "show this help"},
@@ -10226,6 +10315,7 @@ static const OptSpec eval_opts[] = {
     {"color", NULL, NULL, "with --show: draw in grey blocks with colour escapes even when stdout is not a terminal"},
     {"label-col", "auto|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1); a model trained on a table finds its own label or target by name"},
     OPT_SEP,
+    OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     OPT_THREADS,
     {"help", NULL, NULL, "show this help"},
@@ -10240,6 +10330,7 @@ static const OptSpec show_opts[] = {
     {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA: IDX, .npy or .npz"},
     {"label-col", "auto|none|first|last|N", "auto, as in train", "CSV column holding the label (N counts from 1)"},
     OPT_SEP,
+    OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"out", "FILE.png", NULL, "instead of drawing in the terminal, write the rows as one PNG picture, each with its row number and label"},
     {"class-names", "FILE|A,B,...", "the labels' own", "names for numbered labels (as nn train takes them): show prints them"},
@@ -10266,6 +10357,7 @@ static const OptSpec explain_opts[] = {
     {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA (without labels: no nudge)"},
     {"label-col", "auto|none|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1)"},
     OPT_SEP,
+    OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"ascii", NULL, NULL, "draw with ASCII characters (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "draw in grey blocks with colour escapes even when stdout is not a terminal"},
@@ -10277,6 +10369,7 @@ static const OptSpec report_opts[] = {
     {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA (without labels: no confusion matrix or errors)"},
     {"label-col", "auto|none|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1)"},
     OPT_SEP,
+    OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     OPT_THREADS,
     {"help", NULL, NULL, "show this help"},
@@ -10516,8 +10609,8 @@ static int opt_index(const OptSpec *specs, const char *name)
 #define OPT(specs, val, name) ((val)[opt_index((specs), (name))])
 
 /* Parse the CSV options shared by train, predict, eval and show. */
-static int csv_options(const char *cmd, const char *label_col, const char *header, const char *sep, int dflt_label,
-                       CsvOpt *o)
+static int csv_options(const char *cmd, const char *label_col, const char *header, const char *sep, const char *decimal,
+                       int dflt_label, CsvOpt *o)
 {
     size_t k;
     memset(o, 0, sizeof *o);
@@ -10526,6 +10619,11 @@ static int csv_options(const char *cmd, const char *label_col, const char *heade
         o->sep = !strcmp(sep, ",") ? ',' : !strcmp(sep, ";") ? ';' : !strcmp(sep, "tab") || !strcmp(sep, "\t") ? '\t'
                : !strcmp(sep, "space") || !strcmp(sep, " ") ? ' ' : 0;
         if (!o->sep) return usage_error(cmd, "--sep '%s': expected auto, ',', ';', tab or space", sep);
+    }
+    if (decimal && strcmp(decimal, "auto")) {
+        o->decimal = !strcmp(decimal, ".") ? '.' : !strcmp(decimal, ",") ? ',' : 0;
+        if (!o->decimal) return usage_error(cmd, "--decimal '%s': expected auto, '.' or ','", decimal);
+        if (o->decimal == ',' && o->sep == ',') return usage_error(cmd, "--decimal , with --sep ,: a comma cannot both separate fields and mark decimals (write.csv2 and Excel separate with ';')");
     }
     if (label_col) {
         if (!strcmp(label_col, "first")) o->label_col = 1;
@@ -10884,7 +10982,7 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     j->ctl.log = NULL, j->ctl.progress = isatty(STDERR_FILENO);
     if (threads_option("train", OPT(S, val, "threads"), &j->nt)) return 2;
     j->o.quiet = OPT(S, val, "quiet") != NULL;
-    if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &j->co)) return 2;
+    if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_AUTO, &j->co)) return 2;
     { /* a table: --target, --ignore, --missing */
         static const char *const miss_names[MISS_COUNT] = {NULL, "mean", "drop", "error"};
         const char *lists[2] = {OPT(S, val, "target"), OPT(S, val, "ignore")};
@@ -11230,7 +11328,7 @@ static int train_data(TrainJob *j, const char **val)
     if ((j->tr.is_table && (j->tr.table_why & ~(unsigned)TABLE_ROWNAMES)) || j->tr.t) /* (a regression on NumPy arrays is no */
         table_defaults(j, val);                                                         /* table, but wants its defaults) */
     if (!j->tr.is_table && !j->tr.lc && !j->o.quiet) { /* IDX or NumPy: the CSV options do nothing */
-        static const char *const csv_only[] = {"label-col", "sep", "header", "target", "ignore", "missing", NULL};
+        static const char *const csv_only[] = {"label-col", "sep", "decimal", "header", "target", "ignore", "missing", NULL};
         for (int k = 0; csv_only[k]; k++)
             if (OPT(S, val, csv_only[k])) say("warning: --%s has no effect: %s is not CSV%s", csv_only[k], j->tr.name,
                                               !strcmp(csv_only[k], "missing") ? " (an array's NaN is an error: fill it first)" : "");
@@ -11814,7 +11912,7 @@ static int cmd_predict(int argc, char **argv)
         static const char *const what[2] = {"MODEL", "INPUT"};
         if ((rc = distinct_streams("predict", pos, what, 2))) return rc;
     }
-    if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_NONE, &co)) return 2;
+    if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_NONE, &co)) return 2;
     if (threads_option("predict", OPT(S, val, "threads"), &nt)) return 2;
     memset(&oo, 0, sizeof oo);
     oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
@@ -12075,7 +12173,7 @@ static int cmd_show(int argc, char **argv)
         return usage_error("show", "--index '%s': expected a row number from 0", s);
     if ((s = OPT(S, val, "count")) && (parse_size(s, NN_MAX_ROWS, &count) || count < 1))
         return usage_error("show", "--count '%s': expected a whole number from 1", s);
-    if (csv_options("show", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
+    if (csv_options("show", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_AUTO, &co)) return 2;
     if ((s = OPT(S, val, "class-names")) && (rc = class_names_option("show", s, &cn))) return rc;
     if (load_data(pos[0], OPT(S, val, "labels"), &co, OPT(S, val, "labels") != NULL, &d, &err)) {
         report(&err);
@@ -12435,7 +12533,7 @@ static int cmd_eval(int argc, char **argv)
     if (s && !nerr) return usage_error("eval", "--out draws the rows that --errors N lists: give --errors too");
     if (s && ((rc = output_is_input("eval", s, pos[0])) || (rc = output_is_input("eval", s, pos[1])))) return rc;
     if (OPT(S, val, "show") && !nerr) say("warning: --show draws the rows that --errors lists; without --errors it does nothing");
-    if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
+    if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_AUTO, &co)) return 2;
     if (threads_option("eval", OPT(S, val, "threads"), &nt)) return 2;
     if ((rc = load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
     if (M.tab.ncol && OPT(S, val, "label-col"))
@@ -12951,7 +13049,7 @@ static int cmd_export(int argc, char **argv)
     eo.model = pos[0];
     if ((tpath = OPT(S, val, "test"))) {
         CsvOpt co;
-        if (csv_options("export", NULL, NULL, NULL, LABEL_AUTO, &co)) return 2;
+        if (csv_options("export", NULL, NULL, NULL, NULL, LABEL_AUTO, &co)) return 2;
         if ((rc = load_model_and_data(pos[0], tpath, OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
     } else if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
@@ -13550,7 +13648,7 @@ static int cmd_explain(int argc, char **argv)
     if ((s = OPT(S, val, "index")) && parse_size(s, NN_MAX_ROWS, &v)) return usage_error("explain", "--index '%s': expected a row number from 0", s);
     if ((s = OPT(S, val, "row")) && (parse_size(s, NN_MAX_ROWS, &v) || v < 1)) return usage_error("explain", "--row '%s': expected a row number from 1", s);
     if ((prefix = OPT(S, val, "out")) && (!*prefix || !strcmp(prefix, "-"))) return usage_error("explain", "--out PREFIX: expected the start of the pictures' file names");
-    if (csv_options("explain", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
+    if (csv_options("explain", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_AUTO, &co)) return 2;
     ascii = draw_mode(S, val) > 1;
     if (prefix) { /* the pictures can be written: checked before any work */
         char path[NN_MAX_PATH + 32];
@@ -14179,7 +14277,7 @@ static int cmd_report(int argc, char **argv)
         if ((rc = distinct_streams("report", ins, what, 3))) return rc;
         if ((rc = output_is_input("report", path, pos[0])) || (rc = output_is_input("report", path, pos[1]))) return rc;
     }
-    if (csv_options("report", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), LABEL_AUTO, &co)) return 2;
+    if (csv_options("report", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_AUTO, &co)) return 2;
     if (threads_option("report", OPT(S, val, "threads"), &nt)) return 2;
     if (check_output(path, &err)) {
         report(&err);
