@@ -3430,6 +3430,107 @@ static const Task tasks[TASK_COUNT] = {
 
 #define TASK(n) (&tasks[(n)->task])
 
+/* The probability a classifier's outputs out (K of them) give class c:
+ * softmax outputs are probabilities; a single output is P(class 1); other
+ * outputs (the textbook's sigmoids) are scaled to sum 1. */
+static double class_prob(const Net *N, const float *out, size_t c)
+{
+    size_t K = N->size[N->nl - 1];
+    double sum = 0;
+    if (K == 1) return c ? (double)out[0] : 1.0 - (double)out[0];
+    if (N->layer[N->nl - 1].act == ACT_SOFTMAX) return out[c];
+    for (size_t k = 0; k < K; k++) sum += out[k] > 0 ? (double)out[k] : 0;
+    return sum > 0 ? (out[c] > 0 ? (double)out[c] : 0) / sum : 1.0 / (double)K;
+}
+
+typedef struct {
+    float s;
+    int pos;
+} Ranked;
+
+static int ranked_cmp(const void *a, const void *b)
+{
+    float x = ((const Ranked *)a)->s, y = ((const Ranked *)b)->s;
+    return (x > y) - (x < y);
+}
+
+/* The area under the ROC curve of class c against the rest, from the
+ * probabilities P (n rows of C) of d's rows: the chance that a row of class
+ * c scores above one of another class, ties counting half (Mann-Whitney).
+ * R (n) is scratch.  NAN when one side has no rows. */
+static double auc_ovr(const Data *d, const float *P, size_t C, size_t c, Ranked *R)
+{
+    size_t npos = 0;
+    double ranks = 0;
+    for (size_t r = 0; r < d->n; r++) npos += d->y[r] == (int32_t)c;
+    if (!npos || npos == d->n) return NAN;
+    for (size_t r = 0; r < d->n; r++) R[r].s = P[r * C + c], R[r].pos = d->y[r] == (int32_t)c;
+    qsort(R, d->n, sizeof *R, ranked_cmp);
+    for (size_t i = 0; i < d->n;) { /* a run of ties shares the mean of its ranks */
+        size_t j = i, p = 0;
+        while (j < d->n && R[j].s == R[i].s) p += (size_t)R[j++].pos;
+        ranks += (double)p * ((double)(i + 1) + (double)j) / 2;
+        i = j;
+    }
+    return (ranks - (double)npos * (double)(npos + 1) / 2) / ((double)npos * (double)(d->n - npos));
+}
+
+/* What a classifier's probabilities say beyond its accuracy. */
+typedef struct {
+    double logloss; /* the mean of -ln p(true class), p clipped at 1e-15 */
+    double brier;   /* the mean of (p1 - y)^2 for two classes, else of sum_k (p_k - y_k)^2 */
+    double auc;     /* ROC AUC: two classes, of class 1; more, the mean over the classes of one-vs-rest (NAN: none) */
+    double *cauc;   /* (C) each class's one-vs-rest AUC (NAN: absent, on every row, or more than
+                     * NN_MAX_AUC classes or 2^28 probabilities), owned; NULL when out of memory */
+} ProbFig;
+
+#define NN_MAX_AUC 1000 /* classes of a model whose one-vs-rest AUCs are worked out (a sort each) */
+
+static void prob_figures(const Net *N, const Data *d, const float *out, ProbFig *f)
+{
+    size_t K = N->size[N->nl - 1], C = K == 1 ? 2 : K, nauc = 0;
+    Ranked *R = C <= NN_MAX_AUC && d->n <= ((size_t)1 << 28) / C ? malloc((d->n ? d->n : 1) * sizeof *R) : NULL;
+    float *P = R ? malloc((d->n ? d->n : 1) * C * sizeof *P) : NULL; /* the probabilities */
+    f->logloss = f->brier = 0, f->auc = NAN;
+    f->cauc = malloc(C * sizeof *f->cauc);
+    for (size_t r = 0; r < d->n; r++) {
+        const float *a = out + r * K;
+        double sum = 0, p;
+        int soft = K == 1 || N->layer[N->nl - 1].act == ACT_SOFTMAX;
+        if (!soft)
+            for (size_t k = 0; k < K; k++) sum += a[k] > 0 ? (double)a[k] : 0;
+        for (size_t k = 0; k < C; k++) {
+            p = soft ? class_prob(N, a, k) : sum > 0 ? (a[k] > 0 ? (double)a[k] : 0) / sum : 1.0 / (double)K;
+            if (P) P[r * C + k] = (float)p;
+            if (C > 2 || k == 1) {
+                double e = p - (d->y[r] == (int32_t)k);
+                f->brier += e * e;
+            }
+            if ((int32_t)k == d->y[r]) f->logloss -= log(p > 1e-15 ? p : 1e-15);
+        }
+    }
+    if (d->n) f->logloss /= (double)d->n, f->brier /= (double)d->n;
+    if (f->cauc) {
+        double sum = 0;
+        for (size_t c = 0; c < C; c++) {
+            f->cauc[c] = P ? auc_ovr(d, P, C, c, R) : NAN;
+            if (!isnan(f->cauc[c])) sum += f->cauc[c], nauc++;
+        }
+        f->auc = C == 2 ? f->cauc[1] : nauc ? sum / (double)nauc : NAN;
+    }
+    free(R), free(P);
+}
+
+/* --threshold t of a two-class model: class 1 for the rows whose
+ * probability of it is at least t (t < 0: the largest output decides, as
+ * the model does). */
+static void threshold_preds(const Net *N, const float *out, int32_t *pred, size_t n, double t)
+{
+    size_t K = N->size[N->nl - 1];
+    if (t < 0) return;
+    for (size_t r = 0; r < n; r++) pred[r] = class_prob(N, out + r * K, 1) >= t;
+}
+
 /* A value of N's metric as text: "accuracy 85.36%", "R^2 0.8658". */
 static const char *metric_text(const Net *N, double v, char *buf, size_t n)
 {
@@ -9077,6 +9178,7 @@ typedef struct {
     char *const *names; /* class names to print instead of numbers (NULL: numbers) */
     size_t nnames;
     const TargetMap *tm; /* regression: print the values, mapped back into the data's units */
+    double threshold;    /* --threshold of a two-class model, or -1 */
 } OutOpt;
 
 /* Length of the valid UTF-8 sequence at p (up to e), or 0. */
@@ -9441,6 +9543,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 else pool_run(pl, pred_job, &J);
                 for (int t = 0; t < (J.n < 2 * NN_CHUNK ? 1 : pl->nt); t++)
                     if (J.badrow[t] < bad) bad = J.badrow[t], bt = t;
+                threshold_preds(N, J.out, J.pred, bad < J.n ? bad : J.n, oo->threshold);
                 if (bad != SIZE_MAX) {
                     print_answers(N, J.out, J.pred, bad, oo); /* the rows before it are good */
                     where_line(where, name, J.lineno[bad]);
@@ -10230,6 +10333,9 @@ typedef struct {
      "the decimal mark of CSV numbers (auto: a point, or a comma when ';' separates the fields and the numbers have "  \
      "decimal commas, as R's write.csv2 and Excel write them, said on stderr)"}
 #define OPT_THREADS {"threads", "N", "all CPUs", "worker threads"}
+#define OPT_THRESHOLD                                                                                                  \
+    {"threshold", "P", "off: the larger output", "two-class models: the second class (class 1, the second name in nn info) when "  \
+     "its probability is at least P (0 to 1), else the first"}
 
 static const OptSpec train_opts[] = {
     {"layers", "SPEC", "IN-30-OUT", "layers from input to output, e.g. 784-30-10, 784-100relu-10softmax or 1x28x28-20c5-mp2-40c5-mp2-100-10 "
@@ -10296,6 +10402,7 @@ static const OptSpec train_opts[] = {
 static const OptSpec predict_opts[] = {
     {"probs", NULL, NULL, "print the output activations instead of labels"},
     {"top", "K", "off", "print the K most likely labels, each with its output activation"},
+    OPT_THRESHOLD,
     {"format", "csv|tsv|json|npy", "csv", "output format; json: one object per line; npy: one NumPy array (int64 labels, or class names as "
                                            "text; float32 --probs; float64 values) for np.load"},
     {"label-col", "none|first|last|N|NAME", "none", "CSV column to skip as a label (N counts from 1; NAME as in the header)"},
@@ -10310,6 +10417,7 @@ static const OptSpec eval_opts[] = {
     {"labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for IDX or NumPy DATA: IDX, .npy or .npz"},
     {"errors", "N", "0", "also list the N most confidently wrong rows (regression: the N largest residuals)"},
     {"show", NULL, NULL, "with --errors: draw those rows in the terminal"},
+    OPT_THRESHOLD,
     {"out", "FILE.png", NULL, "with --errors: also write those rows as one PNG picture, each with its row, true and predicted class"},
     {"ascii", NULL, NULL, "with --show, or a regression's plot: draw with ASCII characters (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "with --show: draw in grey blocks with colour escapes even when stdout is not a terminal"},
@@ -10642,6 +10750,19 @@ static int csv_options(const char *cmd, const char *label_col, const char *heade
         else if (!strcmp(header, "no")) o->header = 0;
         else return usage_error(cmd, "--header '%s': expected auto, yes or no", header);
     }
+    return 0;
+}
+
+/* --threshold s of model N (path): into *t, -1 when not given. */
+static int threshold_option(const char *cmd, const char *s, const Net *N, const char *path, double *t)
+{
+    *t = -1;
+    if (!s) return 0;
+    if (parse_double(s, t) || !(*t >= 0 && *t <= 1))
+        return *t = -1, usage_error(cmd, "--threshold '%s': expected a probability from 0 to 1", s);
+    if (N->task == TASK_REGRESS || net_classes(N) != 2)
+        return *t = -1, usage_error(cmd, "--threshold is for two-class models; %s %s", path,
+                                     N->task == TASK_REGRESS ? "is a regression model" : "has more classes");
     return 0;
 }
 
@@ -11944,6 +12065,10 @@ static int cmd_predict(int argc, char **argv)
                                oo.probs ? "probs" : "top", pos[0]);
         }
     }
+    if ((rc = threshold_option("predict", OPT(S, val, "threshold"), &N, pos[0], &oo.threshold))) {
+        free(N.param), model_meta_free(&M);
+        return rc;
+    }
     if (npz_split(pos[1], npzfile, sizeof npzfile, &co.array)) pos[1] = npzfile; /* FILE.npz:NAME */
     if (open_input(pos[1], "a data file", &fd, &name, &st, &err)) {
         report(&err);
@@ -11985,6 +12110,7 @@ static int cmd_predict(int argc, char **argv)
                 size_t r;
                 infer_all(pl, &I, &d, out, pred);
                 r = first_nonfinite(out, d.n, N.size[N.nl - 1]);
+                threshold_preds(&N, out, pred, r, oo.threshold);
                 print_answers(&N, out, pred, r, &oo); /* the rows before a bad one */
                 if (r < d.n) rc = fail(&err, name, "row %zu: its values give an output that is not a finite number", r);
             }
@@ -12407,13 +12533,14 @@ static int reg_report(const Net *N, const Meta *M, const Data *d, const float *o
  * classes.  Returns 0, or -1 when out of memory. */
 #define NN_MAX_MATRIX 50
 static int print_report(const Net *N, char *const *names, size_t nnames, const Data *d, const float *out,
-                        const int32_t *pred, size_t nerr, int draw, size_t *listed, size_t *nlisted)
+                        const int32_t *pred, const double *cauc, size_t nerr, int draw, size_t *listed, size_t *nlisted)
 {
     size_t C = net_classes(N), K = N->size[N->nl - 1], present = 0;
     size_t *row = calloc(C, sizeof(size_t)), *col = calloc(C, sizeof(size_t)), *tp = calloc(C, sizeof(size_t));
     size_t *cls = calloc(C, sizeof(size_t)), *cm = NULL; /* the classes that occur; their matrix */
     int w = 6, wn = 6; /* matrix column width; class column width of the table */
-    double mp = 0, mr = 0, mf = 0;
+    double mp = 0, mr = 0, mf = 0, ma = 0;
+    size_t na = 0;
     char b1[32], b2[32];
     if (!row || !col || !tp || !cls) goto oom;
     for (size_t r = 0; r < d->n; r++) {
@@ -12454,17 +12581,22 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
     } else {
         printf("\n(no confusion matrix: %zu classes occur, and it is drawn for at most %d)\n", present, NN_MAX_MATRIX);
     }
-    printf("\n%-*s %9s %9s %9s %9s\n", wn, "class", "precision", "recall", "f1", "support");
+    printf("\n%-*s %9s %9s %9s %9s %9s\n", wn, "class", "precision", "recall", "f1", "roc_auc", "support");
     for (size_t i = 0; i < present; i++) {
         size_t c = cls[i];
         double p = col[c] ? (double)tp[c] / (double)col[c] : 0, rc = row[c] ? (double)tp[c] / (double)row[c] : 0;
         double f = p + rc > 0 ? 2 * p * rc / (p + rc) : 0;
+        char a[16] = "-"; /* (one-vs-rest: none for a class on every row or none) */
+        if (cauc && !isnan(cauc[c])) snprintf(a, sizeof a, "%.4f", cauc[c]), ma += cauc[c], na++;
         mp += p, mr += rc, mf += f;
-        printf("%-*.*s %9.4f %9.4f %9.4f %9zu\n", wn, wn, class_text(names, nnames, c, b1, sizeof b1), p, rc, f, row[c]);
+        printf("%-*.*s %9.4f %9.4f %9.4f %9s %9zu\n", wn, wn, class_text(names, nnames, c, b1, sizeof b1), p, rc, f, a, row[c]);
     }
-    if (present)
-        printf("%-*s %9.4f %9.4f %9.4f %9zu\n", wn, "macro", mp / (double)present, mr / (double)present,
-               mf / (double)present, d->n);
+    if (present) {
+        char a[16] = "-";
+        if (na) snprintf(a, sizeof a, "%.4f", ma / (double)na);
+        printf("%-*s %9.4f %9.4f %9.4f %9s %9zu\n", wn, "macro", mp / (double)present, mr / (double)present,
+               mf / (double)present, a, d->n);
+    }
     if (present < C) printf("(%zu of the model's %zu classes occur; the matrix and the macro averages are over those)\n", present, C);
     free(row), free(col), free(tp), free(cls), free(cm);
     row = col = tp = cls = cm = NULL;
@@ -12516,6 +12648,8 @@ static int cmd_eval(int argc, char **argv)
     const char *s;
     size_t nerr = 0, bad;
     Score sc;
+    double thr = -1;
+    char b0[32];
     if ((rc = parse_opts("eval", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, find_command("eval"));
@@ -12538,6 +12672,10 @@ static int cmd_eval(int argc, char **argv)
     if ((rc = load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
     if (M.tab.ncol && OPT(S, val, "label-col"))
         say("warning: --label-col has no effect: %s reads its columns by the table it was trained on", pos[0]);
+    if ((rc = threshold_option("eval", OPT(S, val, "threshold"), &N, pos[0], &thr))) {
+        data_free(&d), free(N.param), model_meta_free(&M);
+        return rc;
+    }
     if (OPT(S, val, "show") && N.task == TASK_REGRESS) say("warning: --show draws wrongly classified rows; a regression has none");
     if (OPT(S, val, "out") && N.task == TASK_REGRESS) {
         data_free(&d), free(N.param), model_meta_free(&M);
@@ -12560,6 +12698,7 @@ static int cmd_eval(int argc, char **argv)
         infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);
         return 1;
     }
+    threshold_preds(&N, out, pred, d.n, thr);
     TASK(&N)->score(&N, &d, out, pred, &sc);
     if (N.task == TASK_REGRESS) {
         printf(fabs(sc.metric) < 1e4 ? "r2 %.4f, rmse %.6g (%s%zu row%s)\n" : "r2 %.4g, rmse %.6g (%s%zu row%s)\n", sc.metric, sc.rmse,
@@ -12567,8 +12706,16 @@ static int cmd_eval(int argc, char **argv)
         rc = reg_report(&N, &M, &d, out, nerr, OPT(S, val, "ascii") || !isatty(STDOUT_FILENO) ? 2 : 1);
     } else {
         size_t *listed = OPT(S, val, "out") ? calloc(nerr + 1, sizeof *listed) : NULL, nl = 0, shape[3];
+        ProbFig pf;
+        prob_figures(&N, &d, out, &pf);
         printf("%s %.4f (%zu/%zu)\n", TASK(&N)->metric, sc.metric, sc.correct, d.n);
-        rc = print_report(&N, M.names, M.nnames, &d, out, pred, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0, listed, &nl);
+        printf("log-loss %.4f, Brier %.4f%s, ROC AUC ", pf.logloss, pf.brier, net_classes(&N) > 2 ? " (summed over the classes)" : "");
+        if (isnan(pf.auc)) printf("- (%s)\n", net_classes(&N) > NN_MAX_AUC || d.n > ((size_t)1 << 28) / net_classes(&N) ? "not worked out for so many classes and rows" : "the rows are of one class");
+        else if (net_classes(&N) == 2) printf("%.4f (of class %s)\n", pf.auc, class_text(M.names, M.nnames, 1, b0, sizeof b0));
+        else printf("%.4f (one-vs-rest, the mean over the classes)\n", pf.auc);
+        if (thr >= 0) printf("threshold %g: class %s when its probability is at least that\n", thr, class_text(M.names, M.nnames, 1, b0, sizeof b0));
+        rc = print_report(&N, M.names, M.nnames, &d, out, pred, pf.cauc, nerr, OPT(S, val, "show") ? draw_mode(S, val) : 0, listed, &nl);
+        free(pf.cauc);
         if (!rc && OPT(S, val, "out")) { /* the errors as one picture */
             char(*cap)[SHEET_LINES][80] = calloc(nl + 1, sizeof *cap), b1[32], b2[32];
             const char *path = OPT(S, val, "out");

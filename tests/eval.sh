@@ -45,9 +45,42 @@ paste -d, "$T/p1" <(cut -d, -f65 "$D") | awk -F, '$1==$2{n++} END{printf "%.4f\n
 printf '0,0,1\n0,1,1\n1,0,1\n1,1,0\n' >"$T/xor-wrong.csv"   # the first label is wrong on purpose
 "$NN" eval "$T/xor.bin" "$T/xor-wrong.csv" --label-col last --errors 2 >"$T/rep"
 grep -q "^accuracy 0.7500 (3/4)" "$T/rep" && grep -qE "^ +0 +1 +0$" "$T/rep" && grep -qE "^ +1 +1 +2$" "$T/rep" &&
-    grep -qE "^0 +0.5000 +1.0000 +0.6667 +1$" "$T/rep" && grep -qE "^1 +1.0000 +0.6667 +0.8000 +3$" "$T/rep" &&
-    grep -qE "^macro +0.7500 +0.8333 +0.7333 +4$" "$T/rep" && [ "$(sed -n '/most confidently wrong/{n;p}' "$T/rep" | cut -d' ' -f1-3)" = "0 1 0" ] &&
+    grep -qE "^0 +0.5000 +1.0000 +0.6667 +[0-9.]+ +1$" "$T/rep" && grep -qE "^1 +1.0000 +0.6667 +0.8000 +[0-9.]+ +3$" "$T/rep" &&
+    grep -qE "^macro +0.7500 +0.8333 +0.7333 +[0-9.]+ +4$" "$T/rep" && [ "$(sed -n '/most confidently wrong/{n;p}' "$T/rep" | cut -d' ' -f1-3)" = "0 1 0" ] &&
     ok "eval: confusion matrix, precision/recall/F1, macro averages and --errors, checked by hand" || bad "eval report: $(cat "$T/rep")"
+# log-loss, Brier and ROC AUC, worked out again from predict --probs: the textbook's sigmoid outputs scaled
+# to sum 1 (a single output is P(class 1)), each class's AUC over every (its row, another's row) pair, ties counting half
+probfigs() { # LABELS PROBS: "logloss brier auc" as eval prints them
+    paste -d, "$1" "$2" | awk -F, '{ n++; y[n] = $1; s = 0; for (k = 2; k <= NF; k++) s += ($k > 0 ? $k : 0); C = NF - 1
+        if (C == 1) { C = 2; p[n, 0] = 1 - $2; p[n, 1] = $2 } # one output: P(class 1)
+        else for (k = 0; k < C; k++) p[n, k] = ($(k + 2) > 0 ? $(k + 2) : 0) / s
+        for (k = 0; k < C; k++) { e = p[n, k] - (y[n] == k); if (C > 2 || k == 1) b += e * e }
+        q = p[n, y[n]]; ll -= log(q > 1e-15 ? q : 1e-15) }
+        END { na = 0; for (c = 0; c < C; c++) { P = 0; Q = 0; w = 0
+                  for (i = 1; i <= n; i++) for (j = 1; j <= n; j++) if (y[i] == c && y[j] != c) { P++; w += p[i, c] > p[j, c] ? 1 : p[i, c] == p[j, c] ? 0.5 : 0 }
+                  if (P) { auc[c] = w / P; na++; tot += auc[c] } }
+              printf "%.4f %.4f %.4f\n", ll / n, b / n, C == 2 ? auc[1] : tot / na }'
+}
+cut -d, -f5 iris.csv >ilab.txt
+"$NN" train --train iris.csv --label-col last --epochs 3 --threads 1 --quiet --out irisn.bin
+"$NN" predict --probs irisn.bin ifeat.csv >ip.txt
+want=$(probfigs ilab.txt ip.txt)
+"$NN" eval irisn.bin iris.csv --label-col last >ie.txt
+got=$(sed -n 2p ie.txt | sed -E 's/^log-loss ([0-9.]+), Brier ([0-9.]+) \(summed over the classes\), ROC AUC ([0-9.]+) \(one-vs-rest.*/\1 \2 \3/')
+[ -n "$want" ] && [ "$got" = "$want" ] && ok "eval: log-loss, Brier and one-vs-rest ROC AUC of 3 classes as worked out from --probs ($got)" || bad "probability figures: eval '$got', from --probs '$want'"
+cut -d, -f3 "$T/xor-wrong.csv" >xlab.txt
+"$NN" predict --probs "$T/xor.bin" <(cut -d, -f1-2 "$T/xor-wrong.csv") >xp.txt
+want=$(probfigs xlab.txt xp.txt)
+got=$(sed -n 2p "$T/rep" | sed -E 's/^log-loss ([0-9.]+), Brier ([0-9.]+), ROC AUC ([0-9.]+) \(of class 1\)$/\1 \2 \3/')
+a=$(awk '$1 == "0" && NF == 6 { print $5 }' "$T/rep")
+[ -n "$want" ] && [ "$got" = "$want" ] && [ "$a" = "${want##* }" ] && ok "eval of two classes: log-loss, Brier and the AUC of class 1, each class's AUC the same ($got)" || bad "two classes: eval '$got' (class 0: '$a'), from --probs '$want'"
+# --threshold: class 1 when its probability is at least P; only for two classes
+"$NN" predict --threshold 0.999 "$T/xor.bin" <(cut -d, -f1-2 "$T/xor-wrong.csv") >xt.txt
+[ "$(cat xt.txt | tr '\n' ' ')" = "$(awk -F, '{ print ($2 >= 0.999) }' xp.txt | tr '\n' ' ')" ] && ok "predict --threshold 0.999: class 1 only where its probability reaches it" || bad "threshold: $(cat xt.txt | tr '\n' ' ')"
+"$NN" eval --threshold 0 "$T/xor.bin" "$T/xor-wrong.csv" --label-col last >xe.txt
+grep -q "^accuracy 0.7500 (3/4)" xe.txt && grep -q '^threshold 0: class 1 when' xe.txt && ok "eval --threshold 0: every row class 1, said" || bad "eval threshold: $(head -3 xe.txt)"
+expect "--threshold of a 3-class model: a usage error" 2 "two-class models; irisn.bin has more classes" "$NN" predict --threshold 0.5 irisn.bin ifeat.csv
+expect "--threshold 1.5: a usage error" 2 "expected a probability from 0 to 1" "$NN" eval --threshold 1.5 "$T/xor.bin" "$T/xor-wrong.csv"
 expect "eval labels beyond outputs" 1 "labels go up to 12" "$NN" eval "$T/xor.bin" "$T/biglabel.csv" --label-col last
 
 # ---- show -------------------------------------------------------------------------
