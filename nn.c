@@ -609,13 +609,15 @@ typedef struct {
 
 /* The random streams of a run, each seeded from --seed xor its tag (its
  * name in ASCII), so that no two coincide: the shuffle, the holdout and
- * validation splits, and the keys of the dropout and augmentation hashes.
+ * validation splits, and the keys of the dropout and augmentation hashes;
+ * and eval --importance's shuffles of a column.
  * (#defines: C11's enum constants are ints.) */
 #define STREAM_SHUFFLE 0x73687566666c65ULL /* "shuffle" */
 #define STREAM_HOLDOUT 0x686f6c646f7574ULL /* "holdout" */
 #define STREAM_VAL 0x76616cULL             /* "val", xor the holdout's */
 #define STREAM_DROPOUT 0x64726f706f7574ULL /* "dropout" */
 #define STREAM_AUGMENT 0x6175676d656e74ULL /* "augment", xor the dropout key */
+#define STREAM_PERMUTE 0x7065726d757465ULL /* "permute": eval --importance's shuffles */
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -10418,6 +10420,9 @@ static const OptSpec eval_opts[] = {
     {"errors", "N", "0", "also list the N most confidently wrong rows (regression: the N largest residuals)"},
     {"show", NULL, NULL, "with --errors: draw those rows in the terminal"},
     OPT_THRESHOLD,
+    {"importance", NULL, NULL, "permutation importance: the drop in accuracy (regression: R^2) when each input column (a table's column, "
+                               "all its one-hot inputs together) is shuffled among the rows, largest first, with bars"},
+    {"repeats", "R", "5", "with --importance: shuffles of each column (their mean and deviation are printed)"},
     {"out", "FILE.png", NULL, "with --errors: also write those rows as one PNG picture, each with its row, true and predicted class"},
     {"ascii", NULL, NULL, "with --show, or a regression's plot: draw with ASCII characters (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "with --show: draw in grey blocks with colour escapes even when stdout is not a terminal"},
@@ -12631,6 +12636,115 @@ oom:
     return -1;
 }
 
+#define NN_MAX_IMPORTANCE 4096 /* inputs eval --importance shuffles one by one */
+
+/* The inputs of a model in groups of the columns they come from: a table's
+ * number is one input, its category one per value; other data, one input
+ * a column.  Group g is inputs [at[g], at[g + 1]), named name[g]. */
+typedef struct {
+    size_t n, *at;
+    char (*name)[64];
+} Groups;
+
+static int input_groups(const Net *N, const Meta *M, const Data *d, Groups *G)
+{
+    size_t D = N->size[0], n = 0;
+    G->n = 0;
+    G->at = malloc((D + 1) * sizeof *G->at), G->name = malloc((D ? D : 1) * sizeof *G->name);
+    if (!G->at || !G->name) return -1;
+    if (M->tab.ncol) {
+        size_t at = 0;
+        for (uint32_t c = 0; c < M->tab.ncol; c++) {
+            const Column *C = &M->tab.col[c];
+            size_t w = C->kind == COL_NUMBER ? 1 : C->kind == COL_CATEGORY ? C->ncat : 0;
+            if (!w) continue;
+            G->at[n] = at;
+            if (C->name && *C->name) snprintf(G->name[n], sizeof G->name[n], "%s", C->name);
+            else snprintf(G->name[n], sizeof G->name[n], "column %u", c + 1);
+            n++, at += w;
+        }
+        G->at[n] = at;
+    } else {
+        for (size_t k = 0; k < D; k++) {
+            G->at[n] = k;
+            if (d->lc) snprintf(G->name[n], sizeof G->name[n], "column %zu", k + 1 + (k + 1 >= d->lc)); /* (the file's, around the label) */
+            else snprintf(G->name[n], sizeof G->name[n], "input %zu", k);
+            n++;
+        }
+        G->at[n] = D;
+    }
+    G->n = n;
+    return 0;
+}
+
+/* eval --importance: for each column of the model's inputs, the drop in
+ * the task's figure (accuracy, R^2) when that column's values are shuffled
+ * among the rows, the mean and deviation over `repeats` shuffles; printed
+ * as a table, largest first, with a bar each.  Returns 0, or -1 out of
+ * memory. */
+static int print_importance(Pool *pl, Infer *I, const Net *N, const Meta *M, const Data *d, double base, size_t repeats,
+                            int ascii)
+{
+    Groups G;
+    size_t D = N->size[0], n = d->n, *perm = malloc((n ? n : 1) * sizeof *perm), *order = NULL;
+    size_t K = N->size[N->nl - 1], width = 8;
+    void *xc = malloc((n ? n : 1) * D * (d->x8 ? 1 : sizeof(float)));
+    float *out = malloc((n ? n : 1) * K * sizeof *out);
+    int32_t *pred = malloc((n ? n : 1) * sizeof *pred);
+    double *mean = NULL, *sd = NULL, top = 0;
+    Data dp = *d;
+    Rng rng;
+    int rc = -1;
+    if (input_groups(N, M, d, &G) || !perm || !xc || !out || !pred || !(mean = calloc(G.n + 1, sizeof *mean)) ||
+        !(sd = calloc(G.n + 1, sizeof *sd)) || !(order = malloc((G.n + 1) * sizeof *order)))
+        goto done;
+    memcpy(xc, d->x8 ? (const void *)d->x8 : (const void *)d->xf, n * D * (d->x8 ? 1 : sizeof(float)));
+    if (d->x8) dp.x8 = xc;
+    else dp.xf = xc;
+    rng_seed(&rng, STREAM_PERMUTE);
+    for (size_t g = 0; g < G.n; g++) {
+        size_t a = G.at[g], w = G.at[g + 1] - a;
+        double s1 = 0, s2 = 0;
+        for (size_t k = 0; k < repeats; k++) {
+            Score sc;
+            for (size_t r = 0; r < n; r++) perm[r] = r;
+            shuffle(&rng, perm, n);
+            for (size_t r = 0; r < n; r++) /* row r takes row perm[r]'s values of the column */
+                if (d->x8) memcpy((uint8_t *)xc + r * D + a, d->x8 + perm[r] * D + a, w);
+                else memcpy((float *)xc + r * D + a, d->xf + perm[r] * D + a, w * sizeof(float));
+            infer_all(pl, I, &dp, out, pred);
+            TASK(N)->score(N, &dp, out, pred, &sc);
+            s1 += base - sc.metric, s2 += (base - sc.metric) * (base - sc.metric);
+        }
+        for (size_t r = 0; r < n; r++) /* the column as it was */
+            if (d->x8) memcpy((uint8_t *)xc + r * D + a, d->x8 + r * D + a, w);
+            else memcpy((float *)xc + r * D + a, d->xf + r * D + a, w * sizeof(float));
+        mean[g] = s1 / (double)repeats;
+        sd[g] = repeats > 1 ? sqrt(fmax(0, (s2 - s1 * s1 / (double)repeats) / (double)(repeats - 1))) : 0;
+        order[g] = g, top = fmax(top, mean[g]);
+        width = strlen(G.name[g]) > width ? strlen(G.name[g]) : width;
+    }
+    for (size_t i = 1; i < G.n; i++) /* largest drop first (insertion sort: stable, few columns) */
+        for (size_t j = i; j > 0 && mean[order[j]] > mean[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1], order[j - 1] = t;
+        }
+    width = width > 40 ? 40 : width;
+    printf("\npermutation importance: the drop in %s when one column's values are shuffled among the %zu rows "
+           "(the mean of %zu shuffle%s, and their deviation)\n", TASK(N)->label, n, repeats, plural(repeats));
+    printf("%-*s %9s %9s\n", (int)width, "column", "drop", "sd");
+    for (size_t i = 0; i < G.n; i++) {
+        size_t g = order[i], bar = top > 0 && mean[g] > 0 ? (size_t)lround(30 * mean[g] / top) : 0;
+        printf("%-*.*s %9.4f %9.4f ", (int)width, (int)width, G.name[g], mean[g], sd[g]);
+        for (size_t b = 0; b < bar; b++) fputs(ascii ? "#" : "\xe2\x96\x88", stdout);
+        printf("\n");
+    }
+    rc = 0;
+done:
+    free(G.at), free(G.name), free(perm), free(order), free(xc), free(out), free(pred), free(mean), free(sd);
+    return rc;
+}
+
 static int cmd_eval(int argc, char **argv)
 {
     const OptSpec *S = eval_opts;
@@ -12650,6 +12764,7 @@ static int cmd_eval(int argc, char **argv)
     Score sc;
     double thr = -1;
     char b0[32];
+    size_t repeats = 5;
     if ((rc = parse_opts("eval", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, find_command("eval"));
@@ -12665,6 +12780,9 @@ static int cmd_eval(int argc, char **argv)
         return usage_error("eval", "--errors '%s': expected a whole number", s);
     if ((s = OPT(S, val, "out")) && !has_suffix(s, ".png")) return usage_error("eval", "--out '%s': give a file name ending in .png", s);
     if (s && !nerr) return usage_error("eval", "--out draws the rows that --errors N lists: give --errors too");
+    if ((s = OPT(S, val, "repeats")) && (parse_size(s, 1000, &repeats) || !repeats))
+        return usage_error("eval", "--repeats '%s': expected a whole number from 1 to 1000", s);
+    if (s && !OPT(S, val, "importance")) say("warning: --repeats has no effect without --importance");
     if (s && ((rc = output_is_input("eval", s, pos[0])) || (rc = output_is_input("eval", s, pos[1])))) return rc;
     if (OPT(S, val, "show") && !nerr) say("warning: --show draws the rows that --errors lists; without --errors it does nothing");
     if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_AUTO, &co)) return 2;
@@ -12675,6 +12793,11 @@ static int cmd_eval(int argc, char **argv)
     if ((rc = threshold_option("eval", OPT(S, val, "threshold"), &N, pos[0], &thr))) {
         data_free(&d), free(N.param), model_meta_free(&M);
         return rc;
+    }
+    if (OPT(S, val, "importance") && (net_images(&N) || N.size[0] > NN_MAX_IMPORTANCE)) {
+        data_free(&d), free(N.param), model_meta_free(&M);
+        return usage_error("eval", "--importance shuffles input columns, and %s takes %s (the limit: %d inputs); nn explain shows which inputs a decision rests on",
+                           pos[0], net_images(&N) ? "images" : "more inputs", NN_MAX_IMPORTANCE);
     }
     if (OPT(S, val, "show") && N.task == TASK_REGRESS) say("warning: --show draws wrongly classified rows; a regression has none");
     if (OPT(S, val, "out") && N.task == TASK_REGRESS) {
@@ -12743,6 +12866,8 @@ static int cmd_eval(int argc, char **argv)
         }
         free(listed);
     }
+    if (!rc && OPT(S, val, "importance") && d.n)
+        rc = print_importance(pl, &I, &N, &M, &d, sc.metric, repeats, OPT(S, val, "ascii") || !isatty(STDOUT_FILENO));
     if (rc == 2) rc = 1;
     else if (rc) say("out of memory for the report");
     infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);

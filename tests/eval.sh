@@ -81,6 +81,24 @@ a=$(awk '$1 == "0" && NF == 6 { print $5 }' "$T/rep")
 grep -q "^accuracy 0.7500 (3/4)" xe.txt && grep -q '^threshold 0: class 1 when' xe.txt && ok "eval --threshold 0: every row class 1, said" || bad "eval threshold: $(head -3 xe.txt)"
 expect "--threshold of a 3-class model: a usage error" 2 "two-class models; irisn.bin has more classes" "$NN" predict --threshold 0.5 irisn.bin ifeat.csv
 expect "--threshold 1.5: a usage error" 2 "expected a probability from 0 to 1" "$NN" eval --threshold 1.5 "$T/xor.bin" "$T/xor-wrong.csv"
+# permutation importance: the column the label depends on first, noise near 0, a category one column, same on 1 and 2 threads
+awk 'BEGIN { srand(5); print "noise,signal,colour,y"; split("red green blue", c, " ")
+             for (i = 0; i < 400; i++) { s = rand(); printf "%.4f,%.4f,%s,%s\n", rand(), s, c[1 + int(3 * rand())], (s > 0.5 ? "hi" : "lo") } }' >imp.csv
+"$NN" train --train imp.csv --label-col y --quiet --out imp.bin 2>/dev/null
+"$NN" eval --importance imp.bin imp.csv --threads 1 >imp1.txt 2>/dev/null
+"$NN" eval --importance imp.bin imp.csv --threads 2 >imp2.txt 2>/dev/null
+tbl=$(sed -n '/^permutation importance/,$p' imp1.txt)
+first=$(echo "$tbl" | sed -n 3p | awk '{ print $1 }')
+sig=$(echo "$tbl" | awk '$1 == "signal" { print $2 }')
+noise=$(echo "$tbl" | awk '$1 == "noise" { print ($2 < 0 ? -$2 : $2) }')
+[ "$first" = signal ] && [ "$(echo "$tbl" | wc -l)" = 5 ] && grep -q '^colour ' <<<"$tbl" && awk -v s="$sig" -v n="$noise" 'BEGIN { exit !(s > 0.2 && n < 0.05) }' &&
+    grep -q 'signal .*#####' <<<"$tbl" && cmp -s imp1.txt imp2.txt &&
+    ok "eval --importance: the label's column first (drop $sig), noise near 0 ($noise), a category one row, bars, the same on 1 and 2 threads" ||
+    bad "importance: $tbl"
+"$NN" eval --importance --repeats 1 imp.bin imp.csv | grep -q 'the mean of 1 shuffle,' && ok "eval --importance --repeats 1" || bad "repeats 1"
+"$NN" train --train "$D" --label-col last --layers 1x8x8-4c3-10 --epochs 1 --quiet --out img.bin 2>/dev/null
+expect "eval --importance on images: refused, pointing to explain" 2 "takes images .*nn explain" "$NN" eval --importance img.bin "$D" --label-col last
+expect "eval --repeats 0: a usage error" 2 "--repeats '0'" "$NN" eval --importance --repeats 0 imp.bin imp.csv
 expect "eval labels beyond outputs" 1 "labels go up to 12" "$NN" eval "$T/xor.bin" "$T/biglabel.csv" --label-col last
 
 # ---- show -------------------------------------------------------------------------
