@@ -9181,6 +9181,13 @@ typedef struct {
     size_t nnames;
     const TargetMap *tm; /* regression: print the values, mapped back into the data's units */
     double threshold;    /* --threshold of a two-class model, or -1 */
+    const Table *tab;    /* a table model's columns: the label's or targets' names for the header */
+    int header;          /* a header line naming the columns: -1 when the input has one, 0 never (--no-header) */
+    const char *keep;    /* --keep COL[,COL...]: input columns carried into the output, or NULL */
+    size_t nkeep, *keepcol; /* (set when the input is shaped) their columns, from 0, */
+    char **keepname;        /* and names (the header's, or "column N") */
+    int insep;              /* the input's field separator */
+    int header_due;         /* the header line is printed before the first answer */
 } OutOpt;
 
 /* Length of the valid UTF-8 sequence at p (up to e), or 0. */
@@ -9327,13 +9334,80 @@ static void npy_write(Buf *f, const char *descr, size_t rows, size_t cols, const
 /* Print the answers for n rows: the label, or the output activations, or
  * the top K (label, probability) pairs; CSV, TSV or JSON lines.  A single
  * output neuron is P(label 1): its classes are 0 and 1, with 1 - a and a. */
-static void print_answers(const Net *N, const float *out, const int32_t *pred, size_t n, const OutOpt *o)
+/* Field [b, e) of an input line (quotes removed, "" still doubled) as a
+ * name in the output's format. */
+static void print_field(const char *b, const char *e, int quoted, int fmt)
+{
+    char small[256], *t = (size_t)(e - b) < sizeof small ? small : malloc((size_t)(e - b) + 1);
+    size_t n = 0;
+    if (!t) return;
+    for (const char *p = b; p < e; p++) {
+        t[n++] = *p;
+        if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
+    }
+    t[n] = 0;
+    print_name(stdout, t, fmt);
+    if (t != small) free(t);
+}
+
+/* The start of an answer: JSON's '{', and the kept columns of the row
+ * [beg, end) (with what separates them from the answer). */
+static void answer_start(const OutOpt *o, const char *beg, const char *end)
+{
+    int json = o->fmt == FMT_JSON;
+    if (json) putchar('{');
+    for (size_t i = 0; i < o->nkeep; i++) {
+        const char *fb = beg, *fe = beg;
+        int q = 0;
+        if (json) print_name(stdout, o->keepname[i], FMT_JSON), putchar(':');
+        if (csv_field(beg, end, o->insep, o->keepcol[i] + 1, &fb, &fe, &q)) print_field(fb, fe, q, o->fmt);
+        else if (json) fputs("null", stdout);
+        putchar(json ? ',' : o->fmt == FMT_TSV ? '\t' : ',');
+    }
+}
+
+/* The name of a table model's column of kind (COL_LABEL, COL_TARGET),
+ * the k-th of them (from 0), or NULL. */
+static const char *tab_name(const Table *t, int kind, size_t k)
+{
+    for (uint32_t c = 0; t && c < t->ncol; c++)
+        if (t->col[c].kind == kind && !k--) return t->col[c].name && *t->col[c].name ? t->col[c].name : NULL;
+    return NULL;
+}
+
+/* The header line of predict's CSV or TSV output: the kept columns, then
+ * the label's name (a table's label column, else "label"), the class names
+ * of --probs, label1,p1,label2,p2... of --top, or the targets' names. */
+static void print_answer_header(const Net *N, const OutOpt *o)
+{
+    size_t K = N->size[N->nl - 1], C = K == 1 ? 2 : K, top = o->top > C ? C : o->top;
+    char sep = o->fmt == FMT_TSV ? '\t' : ',', b[40];
+    for (size_t i = 0; i < o->nkeep; i++) print_name(stdout, o->keepname[i], o->fmt), putchar(sep);
+    if (o->tm) {
+        for (size_t k = 0; k < K; k++) {
+            const char *t = tab_name(o->tab, COL_TARGET, k);
+            if (!t) snprintf(b, sizeof b, K == 1 ? "value" : "value%zu", k + 1), t = b;
+            print_name(stdout, t, o->fmt), putchar(k + 1 < K ? sep : '\n');
+        }
+    } else if (o->probs) {
+        for (size_t k = K == 1; k < C; k++) print_class(o, k), putchar(k + 1 < C ? sep : '\n'); /* (one output: P(class 1)) */
+    } else if (top) {
+        for (size_t t = 0; t < top; t++) printf("label%zu%cp%zu%c", t + 1, sep, t + 1, t + 1 < top ? sep : '\n');
+    } else {
+        const char *l = tab_name(o->tab, COL_LABEL, 0);
+        print_name(stdout, l ? l : "label", o->fmt), putchar('\n');
+    }
+}
+
+static void print_answers(const Net *N, const float *out, const int32_t *pred, size_t n, const OutOpt *o,
+                          const char *const *beg, const char *const *end)
 {
     size_t K = N->size[N->nl - 1], C = K == 1 ? 2 : K, top = o->top > C ? C : o->top;
     size_t two[2], *ix = top > 2 ? malloc(top * sizeof *ix) : two;
     char sep = o->fmt == FMT_TSV ? '\t' : ',';
     int json = o->fmt == FMT_JSON;
     if (!ix) ix = two, top = 2;
+    if (o->header_due && n) print_answer_header(N, o), ((OutOpt *)o)->header_due = 0; /* (no rows: no header either) */
     if (o->npy) { /* one array: the values, the activations, or the labels (names as text) */
         for (size_t r = 0; r < n; r++) {
             const float *a = out + r * K;
@@ -9350,7 +9424,8 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
     if (o->tm) { /* regression: the values, in the data's units */
         for (size_t r = 0; r < n; r++) {
             const float *a = out + r * K;
-            if (json) printf(K == 1 ? "{\"value\":" : "{\"values\":[");
+            if (json || o->nkeep) answer_start(o, beg ? beg[r] : NULL, end ? end[r] : NULL);
+            if (json) printf(K == 1 ? "\"value\":" : "\"values\":[");
             for (size_t k = 0; k < K; k++) {
                 double v = target_unmap(o->tm, k, a[k]);
                 printf("%.9g", v);
@@ -9364,7 +9439,8 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
     for (size_t r = 0; r < n; r++) {
         const float *a = out + r * K;
         float bin[2];
-        if (json) printf("{\"label\":"), print_class(o, (size_t)pred[r]);
+        if (json || o->nkeep) answer_start(o, beg ? beg[r] : NULL, end ? end[r] : NULL);
+        if (json) printf("\"label\":"), print_class(o, (size_t)pred[r]);
         if (o->probs) {
             if (json) printf(",\"probs\":[");
             for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)a[k], k + 1 < K ? (json ? ',' : sep) : json ? ']' : '\n');
@@ -9399,8 +9475,39 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 
 /* Predict CSV rows read from fd.  buf (cap bytes, `have` already read) is
  * taken over.  Returns 0 or -1 with a message. */
+/* predict --keep: the columns oo->keep names, in the input shaped as sh
+ * (by header name, or number from 1), into oo->keepcol and keepname. */
+static int keep_columns(OutOpt *oo, const CsvShape *sh, const char *name, Err *err)
+{
+    size_t nh = 0, cap = 1;
+    char **hdr = sh->head ? header_fields(sh->head, sh->head_end, sh->sep, &nh) : NULL;
+    const char *p = oo->keep;
+    int rc = 0;
+    for (const char *q = p; *q; q++) cap += *q == ',';
+    oo->insep = sh->sep;
+    if ((sh->head && !hdr) || !(oo->keepcol = calloc(cap, sizeof *oo->keepcol)) || !(oo->keepname = calloc(cap, sizeof *oo->keepname)))
+        rc = fail(err, name, "out of memory");
+    while (!rc) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        long c = column_of(p, len, hdr && nh == sh->ncol ? hdr : NULL, sh->ncol, "--keep", name, err);
+        char cn[32];
+        if (c < 0) {
+            rc = -1;
+            break;
+        }
+        snprintf(cn, sizeof cn, "column %ld", c + 1);
+        oo->keepcol[oo->nkeep] = (size_t)c;
+        if (!(oo->keepname[oo->nkeep++] = strdup(hdr && nh == sh->ncol ? hdr[c] : cn))) rc = fail(err, name, "out of memory");
+        if (!e) break;
+        p = e + 1;
+    }
+    names_free(hdr, nh);
+    return rc;
+}
+
 static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular, const char *name,
-                          const CsvOpt *o, uint8_t *buf, size_t have, size_t cap, const OutOpt *oo, Err *err)
+                          const CsvOpt *o, uint8_t *buf, size_t have, size_t cap, OutOpt *oo, Err *err)
 {
     PredJob J;
     RowPlan *plan = NULL;
@@ -9506,6 +9613,11 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                               : J.sh.d == N->size[0] + 1 && !J.sh.lc ? " (is one column a label? see --label-col)" : "");
                     break;
                 }
+                if (oo->keep && keep_columns(oo, &J.sh, name, err)) {
+                    rc = -1;
+                    break;
+                }
+                oo->header_due = oo->header && J.sh.head && (oo->fmt == FMT_CSV || oo->fmt == FMT_TSV); /* (with the first answer) */
                 shaped = 1;
             } else if (!lines_in) {
                 for (; p < e; p++) line += *p == '\n';
@@ -9547,12 +9659,12 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     if (J.badrow[t] < bad) bad = J.badrow[t], bt = t;
                 threshold_preds(N, J.out, J.pred, bad < J.n ? bad : J.n, oo->threshold);
                 if (bad != SIZE_MAX) {
-                    print_answers(N, J.out, J.pred, bad, oo); /* the rows before it are good */
+                    print_answers(N, J.out, J.pred, bad, oo, J.beg, J.end); /* the rows before it are good */
                     where_line(where, name, J.lineno[bad]);
                     rc = csv_fail(err, where, &J.bad[bt], J.sh.ncol);
                     break;
                 }
-                print_answers(N, J.out, J.pred, J.n, oo);
+                print_answers(N, J.out, J.pred, J.n, oo, J.beg, J.end);
                 if (!regular) fflush(stdout);
             }
             if (longline) {
@@ -10405,6 +10517,10 @@ static const OptSpec predict_opts[] = {
     {"probs", NULL, NULL, "print the output activations instead of labels"},
     {"top", "K", "off", "print the K most likely labels, each with its output activation"},
     OPT_THRESHOLD,
+    {"keep", "COL[,COL...]", "none", "CSV input: carry these columns (header names, or numbers from 1), as written, into each answer "
+                                     "before it (JSON: fields by name), e.g. an id"},
+    {"no-header", NULL, NULL, "no header line in CSV and TSV output (by default there is one when the input has one: the kept "
+                              "columns, then the label's name, the class names of --probs, or the targets' names)"},
     {"format", "csv|tsv|json|npy", "csv", "output format; json: one object per line; npy: one NumPy array (int64 labels, or class names as "
                                            "text; float32 --probs; float64 values) for np.load"},
     {"label-col", "none|first|last|N|NAME", "none", "CSV column to skip as a label (N counts from 1; NAME as in the header)"},
@@ -10500,6 +10616,8 @@ static const OptSpec export_opts[] = {
 
 static const OptSpec info_opts[] = {
     {"layers", "SPEC", NULL, "describe a layer spec instead of a model file"},
+    {"json", NULL, NULL, "print one JSON object for tools: the inputs (a table's columns), classes or targets, task, layers, "
+                         "parameters and training settings (its \"schema\" field names this layout)"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -12042,6 +12160,8 @@ static int cmd_predict(int argc, char **argv)
     if (threads_option("predict", OPT(S, val, "threads"), &nt)) return 2;
     memset(&oo, 0, sizeof oo);
     oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
+    oo.header = OPT(S, val, "no-header") ? 0 : -1, oo.keep = OPT(S, val, "keep");
+    if (oo.keep && !*oo.keep) return usage_error("predict", "--keep '': expected column names or numbers, separated by commas");
     if ((s = OPT(S, val, "top")) && (parse_size(s, NN_MAX_WIDTH, &oo.top) || oo.top < 1))
         return usage_error("predict", "--top '%s': expected a whole number from 1", s);
     if (oo.probs && oo.top) return usage_error("predict", "give --probs or --top, not both");
@@ -12050,12 +12170,14 @@ static int cmd_predict(int argc, char **argv)
         return usage_error("predict", "--format '%s': expected csv, tsv, json or npy", s);
     if (oo.fmt == FMT_NPY && oo.top) return usage_error("predict", "--format npy writes one array (labels, --probs or values); --top is for csv, tsv and json");
     if (oo.fmt == FMT_NPY && isatty(STDOUT_FILENO)) return usage_error("predict", "--format npy writes a binary file: redirect it (> predictions.npy)");
+    if (oo.fmt == FMT_NPY && oo.keep) return usage_error("predict", "--format npy writes one array of answers; --keep is for csv, tsv and json");
+    if ((oo.fmt == FMT_NPY || oo.fmt == FMT_JSON) && !oo.header) say("warning: --no-header has no effect: %s output has no header line", oo.fmt == FMT_NPY ? "npy" : "json");
     oo.npy = oo.fmt == FMT_NPY ? &npy : NULL;
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
     }
-    oo.names = M.names, oo.nnames = M.nnames;
+    oo.names = M.names, oo.nnames = M.nnames, oo.tab = M.tab.ncol ? &M.tab : NULL;
     if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs) /* names: a '<U' array as wide as the longest */
         for (size_t k = 0; k < M.nnames; k++) oo.width = npy_name(NULL, M.names[k], 0) > oo.width ? npy_name(NULL, M.names[k], 0) : oo.width;
     if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs && !oo.width) oo.width = 1;
@@ -12101,6 +12223,8 @@ static int cmd_predict(int argc, char **argv)
     }
     if (whole_format(buf, have)) { /* read it all */
         Data d;
+        uint8_t buf0[4] = {0, 0, 0, 0};
+        memcpy(buf0, buf, have < 4 ? have : 4);
         if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
             !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
             if (d.note[0]) say_lines(d.note);
@@ -12108,6 +12232,7 @@ static int cmd_predict(int argc, char **argv)
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (co.tab && !d.is_table) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
+            else if (oo.keep) rc = fail(&err, name, "--keep carries columns of CSV text into the answers; this is %s", looks_gzip(buf0, 4) ? "gzip (zcat it into nn predict --keep ... -)" : "not CSV text");
             else if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
             else if (shape_clash(&N, d.shape, err.msg, sizeof err.msg)) rc = fail(&err, name, "%s", err.msg);
             else if (!out || !pred) rc = fail(&err, name, "out of memory");
@@ -12116,7 +12241,7 @@ static int cmd_predict(int argc, char **argv)
                 infer_all(pl, &I, &d, out, pred);
                 r = first_nonfinite(out, d.n, N.size[N.nl - 1]);
                 threshold_preds(&N, out, pred, r, oo.threshold);
-                print_answers(&N, out, pred, r, &oo); /* the rows before a bad one */
+                print_answers(&N, out, pred, r, &oo, NULL, NULL); /* the rows before a bad one */
                 if (r < d.n) rc = fail(&err, name, "row %zu: its values give an output that is not a finite number", r);
             }
             free(out), free(pred), data_free(&d);
@@ -12136,7 +12261,7 @@ static int cmd_predict(int argc, char **argv)
         else fwrite(f.p, 1, f.n, stdout);
         free(f.p);
     }
-    free(npy.p);
+    free(npy.p), free(oo.keepcol), names_free(oo.keepname, oo.nkeep);
     infer_free(&I), pool_free(pl), free(N.param), model_meta_free(&M);
     if (rc) {
         fflush(stdout);
@@ -12909,6 +13034,84 @@ static void print_net(const Net *N)
     if (img) printf("mult-adds: of one image's forward pass (training does about 3 times as many)\n");
 }
 
+/* nn info --json: the model as one JSON object, for tools. */
+static void info_json(const char *path, const Net *N, const Meta *M)
+{
+    static const char *const kinds[COL_COUNT] = {"", "number", "category", "label", "target", "ignored"};
+    size_t K = N->size[N->nl - 1], total = 0;
+    char t[64];
+    printf("{\"schema\":\"nn-info/1\",\"model\":"), print_name(stdout, path, FMT_JSON);
+    printf(",\"task\":\"%s\",\"inputs\":%zu", TASK(N)->name, N->size[0]);
+    if (net_images(N)) printf(",\"input_shape\":[%zu,%zu,%zu]", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
+    printf(",\"outputs\":%zu", K);
+    if (N->task == TASK_CLASSIFY) {
+        size_t C = net_classes(N);
+        printf(",\"classes\":[");
+        for (size_t k = 0; k < C; k++) {
+            char num[24];
+            snprintf(num, sizeof num, "%zu", k);
+            if (k) putchar(',');
+            print_name(stdout, k < M->nnames ? M->names[k] : num, FMT_JSON);
+        }
+        printf("]");
+    } else {
+        printf(",\"targets\":[");
+        for (size_t k = 0; k < K; k++) {
+            const char *n = tab_name(M->tab.ncol ? &M->tab : NULL, COL_TARGET, k);
+            if (k) putchar(',');
+            if (n) print_name(stdout, n, FMT_JSON);
+            else printf("null");
+        }
+        printf("],\"target_mean\":[");
+        for (size_t k = 0; k < M->out.n; k++) printf("%s%.9g", k ? "," : "", (double)M->out.mean[k]);
+        printf("],\"target_deviation\":[");
+        for (size_t k = 0; k < M->out.n; k++) printf("%s%.9g", k ? "," : "", (double)M->out.sd[k]);
+        printf("]");
+    }
+    if (M->tab.ncol) {
+        static const char *const miss[MISS_COUNT] = {"", "mean", "drop", "error"};
+        printf(",\"missing\":\"%s\",\"columns\":[", miss[M->tab.missing]);
+        for (uint32_t c = 0; c < M->tab.ncol; c++) {
+            const Column *C = &M->tab.col[c];
+            printf("%s{\"name\":", c ? "," : "");
+            if (C->name) print_name(stdout, C->name, FMT_JSON);
+            else printf("null");
+            printf(",\"kind\":\"%s\"", kinds[C->kind]);
+            if (C->kind == COL_NUMBER) printf(",\"fill\":%.9g", (double)C->fill);
+            if (C->kind == COL_CATEGORY) {
+                printf(",\"categories\":[");
+                for (uint32_t k = 0; k < C->ncat; k++) {
+                    if (k) putchar(',');
+                    if (C->cats[k][0]) print_name(stdout, C->cats[k], FMT_JSON);
+                    else printf("null"); /* the missing value's */
+                }
+                printf("]");
+            }
+            printf("}");
+        }
+        printf("]");
+    }
+    if (M->in.mean) printf(",\"input_map\":{\"standardized\":true}");
+    else printf(",\"input_map\":{\"divisor\":%.9g}", (double)M->in.div);
+    printf(",\"cost\":\"%s\",\"layers\":[", cost_name(N->cost));
+    for (int l = 1; l < N->nl; l++) {
+        const Layer *ly = &N->layer[l];
+        size_t w = ly->wrows * ly->wcols;
+        total += w + ly->nbias;
+        printf("%s{\"spec\":", l > 1 ? "," : ""), print_name(stdout, layer_text(ly, t, sizeof t), FMT_JSON);
+        printf(",\"outputs\":%zu,\"activation\":", ly->nout);
+        if (LK(N, l)->flags & KIND_NO_ACT) printf("null");
+        else printf("\"%s\"", act_name(ly->act));
+        printf(",\"weights\":%zu,\"biases\":%zu}", w, ly->nbias);
+    }
+    printf("],\"parameters\":%zu", total);
+    printf(",\"training\":{\"epochs\":%u,\"epochs_done\":%u,\"eta\":%.9g,\"batch\":%u,\"seed\":%llu,\"optimizer\":\"%s\","
+           "\"schedule\":\"%s\",\"lambda\":%.9g,\"dropout\":%.9g,\"validation_rows\":%u,\"patience\":%u,\"kept_epoch\":%u}}\n",
+           M->epochs, M->epochs_done, (double)M->eta, M->batch, (unsigned long long)M->seed,
+           opt_names[M->optimizer ? M->optimizer : OPT_SGD], sched_names[M->schedule ? M->schedule : SCHED_CONSTANT],
+           (double)M->lambda, (double)M->dropout, M->val_rows, M->patience, M->kept_epoch);
+}
+
 static int cmd_info(int argc, char **argv)
 {
     const OptSpec *S = info_opts;
@@ -12924,6 +13127,7 @@ static int cmd_info(int argc, char **argv)
     }
     if (OPT(S, val, "layers")) {
         if (npos) return usage_error("info", "give MODEL or --layers, not both");
+        if (OPT(S, val, "json")) return usage_error("info", "--json describes a model file; give MODEL, not --layers");
         char why[256];
         const char *w;
         if (parse_layers(OPT(S, val, "layers"), &N, &err)) {
@@ -12942,6 +13146,11 @@ static int cmd_info(int argc, char **argv)
     if (model_load(pos[0], &N, &M, &err)) {
         report(&err);
         return 1;
+    }
+    if (OPT(S, val, "json")) {
+        info_json(pos[0], &N, &M);
+        free(N.param), model_meta_free(&M);
+        return finish_stdout();
     }
     print_net(&N);
     printf("cost %s\n", cost_name(N.cost));

@@ -40,6 +40,24 @@ paste -d, "$T/p1" <(cut -d, -f65 "$D") | awk -F, '$1==$2{n++} END{printf "%.4f\n
 "$NN" eval "$T/dh.bin" - --label-col last <"$D" >"$T/e2" && cmp -s "$T/e1" "$T/e2" && ok "eval from stdin" || bad "eval from stdin"
 "$NN" info "$T/dh.bin" >"$T/i" && grep -q "parameters 2260" "$T/i" && grep -q "trained 30 of 30 epochs, eta 3" "$T/i" && ok "info MODEL: its parameters, epochs and eta" || bad "info: $(cat "$T/i")"
 "$NN" info --layers 784-30-10 | grep -q "parameters 23860" && ok "info --layers 784-30-10: 23860 parameters" || bad "info --layers"
+# info --json: one object, read back by python3's json module, agreeing with the text
+"$NN" train --train iris_named.csv --label-col species --epochs 2 --threads 1 --quiet --out ij.bin 2>/dev/null
+"$NN" info --json ij.bin >ij.json
+if find_python; then
+    $PY - ij.json "$("$NN" info ij.bin | sed -n 's/^parameters //p')" <<'PYEOF' >ij.out 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+ok = (d["schema"] == "nn-info/1" and d["task"] == "classification" and d["inputs"] == 4 and d["outputs"] == 3
+      and d["classes"] == ["setosa", "versicolor", "virginica"] and d["parameters"] == int(sys.argv[2])
+      and [c["kind"] for c in d["columns"]] == ["number"] * 4 + ["label"] and d["columns"][4]["name"] == "species"
+      and len(d["layers"]) == 2 and d["layers"][1]["outputs"] == 3 and d["training"]["epochs_done"] == 2)
+print("ok" if ok else d)
+PYEOF
+    grep -qx ok ij.out && ok "info --json: the schema, task, inputs, class names, columns, layers, parameters and epochs, as JSON" || bad "info --json: $(head -c 300 ij.out)"
+else
+    skip "info --json read back as JSON" "python3 is not installed" python3
+fi
+expect "info --json --layers: a usage error" 2 "--json describes a model file" "$NN" info --json --layers 4-3-2
 "$NN" train --layers 2-3-1 --train "$T/xor.csv" --test "$T/xor.csv" --label-col last --epochs 2000 --batch 4 --out "$T/xor.bin" 2>/dev/null &&
     "$NN" eval "$T/xor.bin" "$T/xor.csv" --label-col last | grep -q "accuracy 1.0000" && ok "XOR 2-3-1 learned to 100%" || bad "XOR"
 printf '0,0,1\n0,1,1\n1,0,1\n1,1,0\n' >"$T/xor-wrong.csv"   # the first label is wrong on purpose

@@ -68,13 +68,13 @@ expect "model empty" 1 "empty.csv: empty file, not an nn model" "$NN" info "$T/e
 expect "model missing" 1 "cannot open" "$NN" info "$T/nope.bin"
 # models of format versions 2 and 3, written by the builds before versions 3 and 4 (tests/models/README.md)
 # (labels exactly; outputs within 1e-5, as builds for other vector units round differently)
-"$NN" predict "$top/tests/models/iris-v2.bin" "$top/data/iris.csv" --label-col last 2>/dev/null | cmp -s - "$top/tests/models/iris-v2.labels" &&
-    "$NN" predict "$top/tests/models/iris-v2.bin" "$top/data/iris.csv" --label-col last --probs 2>/dev/null |
+"$NN" predict "$top/tests/models/iris-v2.bin" "$top/data/iris.csv" --label-col last --no-header 2>/dev/null | cmp -s - "$top/tests/models/iris-v2.labels" &&
+    "$NN" predict "$top/tests/models/iris-v2.bin" "$top/data/iris.csv" --label-col last --no-header --probs 2>/dev/null |
     paste -d, - "$top/tests/models/iris-v2.probs" | awk -F, '{ for (k = 1; k <= 3; k++) if ($k - $(k + 3) > 1e-5 || $(k + 3) - $k > 1e-5) bad = 1 } END { exit bad || NR != 150 }' &&
     "$NN" info "$top/tests/models/iris-v2.bin" | cmp -s - "$top/tests/models/iris-v2.info" &&
     ok "a version 2 model loads and answers as the build that wrote it did" || bad "version 2 model: answers differ"
-"$NN" predict "$top/tests/models/iris-v3.bin" "$top/data/iris.csv" --label-col last 2>/dev/null | cmp -s - "$top/tests/models/iris-v3.labels" &&
-    "$NN" predict "$top/tests/models/iris-v3.bin" "$top/data/iris.csv" --label-col last --probs 2>/dev/null |
+"$NN" predict "$top/tests/models/iris-v3.bin" "$top/data/iris.csv" --label-col last --no-header 2>/dev/null | cmp -s - "$top/tests/models/iris-v3.labels" &&
+    "$NN" predict "$top/tests/models/iris-v3.bin" "$top/data/iris.csv" --label-col last --no-header --probs 2>/dev/null |
     paste -d, - "$top/tests/models/iris-v3.probs" | awk -F, '{ for (k = 1; k <= 3; k++) if ($k - $(k + 3) > 1e-5 || $(k + 3) - $k > 1e-5) bad = 1 } END { exit bad || NR != 150 }' &&
     "$NN" info "$top/tests/models/iris-v3.bin" | cmp -s - "$top/tests/models/iris-v3.info" &&
     ok "a version 3 model loads and answers as the build that wrote it did" || bad "version 3 model: answers differ"

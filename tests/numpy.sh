@@ -239,14 +239,14 @@ assert a.dtype == np.float32 and a.shape == (1797, 10) and (a == b).all()
 " && ok "--format npy: labels (int64) and --probs (float32) equal the text output" || bad "--format npy labels/probs"
 "$NN" predict csv.bin xy.csv --label-col last --format npy >q.npy 2>/dev/null && cmp -s q.npy p.npy && ok "--format npy from CSV input (streamed)" || bad "--format npy from CSV"
 printf 'a,b,c\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,10,x\n11,12,y\n' >n.csv
-"$NN" train --train n.csv --label-col c --epochs 2 --out n.bin --quiet 2>/dev/null && "$NN" predict n.bin n.csv --format npy >n.npy 2>/dev/null && "$NN" predict n.bin n.csv >n.txt 2>/dev/null &&
+"$NN" train --train n.csv --label-col c --epochs 2 --out n.bin --quiet 2>/dev/null && "$NN" predict n.bin n.csv --format npy >n.npy 2>/dev/null && "$NN" predict n.bin n.csv --no-header >n.txt 2>/dev/null &&
 $PY -c "
 import numpy as np
 a = np.load('n.npy'); b = open('n.txt').read().split()
 assert a.dtype.kind == 'U' and list(a) == b, (a, b)
 " && ok "--format npy: class names as a text array" || bad "--format npy names"
 "$NN" train --train "$top/data/cars.csv" --target Miles_per_Gallon --ignore Name --epochs 20 --out cars.bin --quiet 2>/dev/null
-"$NN" predict cars.bin "$top/data/cars.csv" --format npy >v.npy 2>/dev/null && "$NN" predict cars.bin "$top/data/cars.csv" >v.txt 2>/dev/null &&
+"$NN" predict cars.bin "$top/data/cars.csv" --format npy >v.npy 2>/dev/null && "$NN" predict cars.bin "$top/data/cars.csv" --no-header >v.txt 2>/dev/null &&
 $PY -c "
 import numpy as np
 a = np.load('v.npy'); b = np.loadtxt('v.txt')

@@ -1,6 +1,6 @@
 #!/bin/bash
 # What nn predict prints: one label per row, --probs, --top, --format csv,
-# tsv and json (read back by python3's csv and json modules, class names
+# tsv and json, a header line when the input has one, --keep (read back by python3's csv and json modules, class names
 # with separators, quotes, tabs and non-UTF-8 bytes exact); rows streamed
 # through a pipe one by one; binary (one-output) models; and at a bad row,
 # every line printed before it right, then exit 1 naming the file and line
@@ -26,6 +26,36 @@ cut -d, -f1-64 "$D" >dfeat.csv
 "$NN" predict d.bin dfeat.csv --probs >dprobs.txt
 "$NN" predict iris.bin ifeat.csv >iref.txt
 [ -s d.bin ] && [ -s iris.bin ] && [ "$(wc -l <dref.txt)" = 1797 ] || { bad "fixtures: cannot train the digits and iris models"; }
+
+# ---- the header line and --keep: answers beside their rows ------------------------------------
+# a headed input gets a header line (the label's name, class names for --probs), a headerless one none
+awk -F, 'NR == 1 { print "id," $0; next } { printf "r%d,%s\n", NR - 1, $0 }' iris_named.csv >iris_id.csv
+"$NN" train --train iris_id.csv --label-col species --ignore id --epochs 5 --threads 1 --quiet --out tid.bin 2>/dev/null
+"$NN" predict tid.bin iris_id.csv >h1.out 2>/dev/null
+"$NN" predict tid.bin iris_id.csv --no-header >h2.out 2>/dev/null
+[ "$(head -1 h1.out)" = species ] && [ "$(wc -l <h1.out)" = 151 ] && tail -n +2 h1.out | cmp -s - h2.out && [ "$(wc -l <h2.out)" = 150 ] &&
+    ok "a headed table: a header line naming the label, then 150 answers; --no-header: the answers alone" || bad "header: $(head -2 h1.out | tr '\n' ' ') $(wc -l <h1.out)"
+"$NN" predict tid.bin iris_id.csv --probs >h3.out 2>/dev/null
+[ "$(head -1 h3.out)" = "setosa,versicolor,virginica" ] && ok "predict --probs: the header names the classes" || bad "probs header: $(head -1 h3.out)"
+"$NN" predict tid.bin iris_id.csv --top 2 --format tsv >h4.out 2>/dev/null
+[ "$(head -1 h4.out)" = "$(printf 'label1\tp1\tlabel2\tp2')" ] && ok "predict --top 2 --format tsv: label1, p1, label2, p2" || bad "top header: $(head -1 h4.out)"
+# --keep: the id beside each answer, as written; the same answers
+"$NN" predict tid.bin iris_id.csv --keep id >k1.out 2>/dev/null
+paste -d, <(cut -d, -f1 iris_id.csv) h1.out | cmp -s - k1.out && ok "predict --keep id: each row's id, then its answer, under 'id,species'" || bad "keep: $(head -3 k1.out | tr '\n' ' ')"
+"$NN" predict tid.bin iris_id.csv --keep 1,sepal_width --format json >k2.out 2>/dev/null
+[ "$(head -1 k2.out)" = "{\"id\":\"r1\",\"sepal_width\":\"3.5\",\"label\":\"$(sed -n 2p h1.out)\"}" ] && [ "$(wc -l <k2.out)" = 150 ] &&
+    ok "predict --keep 1,sepal_width --format json: fields by the header's names, no header line" || bad "keep json: $(head -1 k2.out)"
+tail -n +2 iris_id.csv | "$NN" predict tid.bin - --keep 1 >k3.out 2>/dev/null
+tail -n +2 k1.out | cmp -s - k3.out && ok "predict --keep 1 on rows without a header, through a pipe: no header line, the same lines" || bad "keep pipe: $(head -2 k3.out)"
+printf 'id,sepal_length,sepal_width,petal_length,petal_width\n"a, ""quoted"" id",5.1,3.5,1.4,0.2\n' | "$NN" predict tid.bin - --keep id >k4.out 2>/dev/null
+[ "$(sed -n 2p k4.out | cut -c1-19)" = '"a, ""quoted"" id",' ] && ok "predict --keep: a quoted id with a comma and quotes, quoted again" || bad "keep quoted: $(cat k4.out)"
+expect "predict --keep a column that is not there: the header's names" 1 "--keep 'nope': no such column" "$NN" predict tid.bin iris_id.csv --keep nope
+expect "predict --keep with --format npy: a usage error" 2 "--keep is for csv, tsv and json" sh -c "'$NN' predict tid.bin iris_id.csv --keep id --format npy >/dev/null"
+gzip -c iris_id.csv >iris_id.csv.gz
+expect "predict --keep on gzip: says how" 1 "--keep carries columns of CSV text.*zcat" "$NN" predict tid.bin iris_id.csv.gz --keep id
+# a bad first row: nothing on stdout, not even the header
+printf 'id,sepal_length,sepal_width,petal_length,petal_width\nx,1,2,oops,4\n' >bad1.csv
+expect "a bad first row of a headed input: no header line printed" 1 "bad1.csv:2" "$NN" predict tid.bin bad1.csv
 
 have_py=0
 find_python && have_py=1
