@@ -282,6 +282,7 @@ typedef struct {
     char note[1000];      /* what the loader decided for the user (see CsvShape), or "" */
     size_t lc;            /* CSV: the label column (1-based), 0 for none */
     size_t shape[3];      /* images: C x H x W from the file (IDX of rank 3, or 4: items x H x W x C), or 0s */
+    const float *cw;      /* training rows: each class's weight in the cost (--class-weight), or NULL; not owned */
 } Data;
 
 /* ======================================================================== */
@@ -3293,6 +3294,7 @@ static void class_error(const Net *N, const Data *d, const float *a, size_t m, s
     int L = N->nl - 1;
     for (size_t b = 0; b < m; b++) {
         int32_t lab = d->y[rows ? rows[b] : b];
+        float w = d->cw ? d->cw[lab] : 1.0f; /* --class-weight */
         for (size_t k = k0; k < k1; k++) {
             int hit = N->size[L] == 1 ? lab == 1 : (int32_t)k == lab;
             float av = a[b * ld + k], t = hit ? 1.0f : 0.0f, e = NN_FAULT == 2 ? t - av : av - t;
@@ -3310,6 +3312,7 @@ static void class_error(const Net *N, const Data *d, const float *a, size_t m, s
                 dz[b * ld + k] = e * g;
                 c = 0.5 * (double)e * e;
             }
+            if (d->cw) dz[b * ld + k] *= w, c *= w;
             if (ct) ct[b * ld + k] = c;
         }
     }
@@ -8461,6 +8464,7 @@ typedef struct {
     uint32_t augment;    /* as Meta.augment */
     int chart_fixed;     /* --chart fixed: the epoch chart from 0 to 100% */
     size_t img[3];       /* with augment: the images' C x H x W */
+    int by_loss;         /* --monitor loss: a classifier's better validation epoch has the lower loss (a regression's always) */
 } TrainOpt;
 
 /* The defaults profiles: what nn train chooses for a setting that is not
@@ -8780,6 +8784,7 @@ typedef struct {
     size_t sat_from;               /* the first epoch of a saturated plateau, or 0 */
     float *best;                   /* (nparam) the best epoch on validation; NULL without --val */
     Score best_score;              /* its score on the validation set */
+    int32_t small;                 /* the smallest class, its validation recall shown, or -1 (classes within 2:1) */
     size_t since;                  /* epochs since it */
     int states;                    /* the optimiser's state arrays: 0, 1 or 2 */
     uint32_t dcrc;                 /* the training data's CRC, with --checkpoint or --resume */
@@ -8938,13 +8943,25 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     if (R) ep0 = R->epochs_done + 1;
     if (R && va && o->patience && r.since >= o->patience && !R->batch_next) { /* it had stopped early: so it stays */
         if (!o->quiet)
-            fprintf(stderr, "the run had stopped early (no better validation %s for %zu epoch%s); nothing to train\n", TASK(N)->kept,
+            fprintf(stderr, "the run had stopped early (no better validation %s for %zu epoch%s); nothing to train\n", o->by_loss ? "loss" : TASK(N)->kept,
                     o->patience, plural(o->patience));
         ep0 = o->epochs + 1;
     }
     memcpy(r.good, N->param, N->nparam * sizeof(float));
     r.good_epoch = ep0 - 1;
     probe_ok = probe_usable(&r.probe);
+    r.small = -1;
+    if (va && tr->y && N->task == TASK_CLASSIFY) { /* the smallest class, when the largest has twice its rows or more */
+        size_t C = net_classes(N), *cnt = calloc(C, sizeof *cnt), lo = SIZE_MAX, hi = 0;
+        for (size_t i = 0; cnt && i < tr->n; i++) cnt[tr->y[i]]++;
+        for (size_t c = 0; cnt && c < C; c++)
+            if (cnt[c]) {
+                if (cnt[c] < lo) lo = cnt[c], r.small = (int32_t)c;
+                hi = cnt[c] > hi ? cnt[c] : hi;
+            }
+        if (!cnt || hi < 2 * lo) r.small = -1;
+        free(cnt);
+    }
     for (size_t ep = ep0; ep <= o->epochs; ep++) {
         double cost;
         Score vs = {0, 0, 0, 0}, ts = {0, 0, 0, 0};
@@ -9011,7 +9028,13 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             evaluate(pl, &r.I, N, va, r.out, r.pred, &vs);
             TASK(N)->show(&vs, va->n, 0, fig, sizeof fig);
             n += snprintf(line + n, sizeof line - (size_t)n, ", validation %s%s cost %.4f", fig, TASK(N)->percent ? "" : ",", vs.cost);
-            if (TASK(N)->better(&vs, &r.best_score)) {
+            if (r.small >= 0) { /* imbalanced classes: how the smallest fares */
+                size_t hit = 0, all = 0;
+                for (size_t i = 0; i < va->n; i++)
+                    if (va->y[i] == r.small) all++, hit += r.pred[i] == r.small;
+                if (all) n += snprintf(line + n, sizeof line - (size_t)n, ", recall of the smallest class %.2f%%", 100.0 * (double)hit / (double)all);
+            }
+            if (o->by_loss ? vs.cost < r.best_score.cost : TASK(N)->better(&vs, &r.best_score)) {
                 r.best_score = vs, r.since = 0;
                 res->saved_epoch = ep, res->val_acc = vs.metric;
                 memcpy(r.best, N->param, N->nparam * sizeof(float));
@@ -9061,7 +9084,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             break;
         if (va && o->patience && r.since >= o->patience) {
             if (!o->quiet)
-                fprintf(stderr, "stopping early: no better validation %s for %zu epoch%s\n", TASK(N)->kept, o->patience,
+                fprintf(stderr, "stopping early: no better validation %s for %zu epoch%s\n", o->by_loss ? "loss" : TASK(N)->kept, o->patience,
                         plural(o->patience));
             break;
         }
@@ -10473,7 +10496,11 @@ static const OptSpec train_opts[] = {
     {"dropout", "P", "0", "drop each hidden neuron with probability P while training (inverted dropout; dense layers only)"},
     {"augment", "shift:N[,flip]|flip|none", "none", "images: each epoch, shift every training image by a random offset of up to N pixels each way, and with flip mirror it left to right with probability 1/2; seeded"},
     {"val", "N|FRAC", "0", "hold out N rows (or a fraction) of --train for validation; the best epoch on it is saved"},
-    {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy (regression: loss)"},
+    {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy (regression, or --monitor loss: loss)"},
+    {"monitor", "accuracy|loss", "accuracy", "classification with --val: the better epoch (kept, and counted by --patience) has the higher "
+                                             "validation accuracy, or the lower validation loss"},
+    {"class-weight", "balanced|C=W,...|FILE", "none", "classification: weigh each class's rows in the cost: balanced (n / (classes x the "
+                                                       "class's rows), as scikit-learn), CLASS=WEIGHT pairs (others 1), or a file of such lines"},
     {"seed", "N", "1", "seed for initialisation, shuffling, splits, dropout and augmentation"},
     {"train", "FILE", "data/", "training data: CSV, IDX images, or NumPy .npy / .npz (arrays x and y, X and y, images and labels...) ('-' = stdin)"},
     {"train-labels", "FILE", "beside IDX; y.npy beside x.npy", "labels for --train: IDX, .npy (integers: classes; floats: regression targets) or .npz"},
@@ -11071,6 +11098,7 @@ typedef struct {
     size_t folds;                     /* --folds K (0: none) */
     size_t rows;                      /* --rows N (0: all) */
     Names cnames;                     /* --class-names, until the model takes them */
+    float *cw;                        /* --class-weight: each class's weight (nclass), or NULL */
     int table_net;                    /* no --layers and a table: the default network for tables */
     int conv_net;                     /* --layers has convolutions or pools: their defaults (conv_defaults) */
     const char *spec_later;           /* --layers starting with a layer: parsed with the IDX images' shape */
@@ -11083,7 +11111,9 @@ static void job_free(TrainJob *j)
 {
     data_free(&j->tr), data_free(&j->te), data_free(&j->va), free(j->N.param), model_meta_free(&j->M);
     names_free(j->cnames.names, j->cnames.n);
+    free(j->cw);
 }
+
 
 /* --standardize: each feature's mean and deviation over the training rows,
  * into in (allocated).  A table's one-hot inputs are standardised too:
@@ -11197,6 +11227,9 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     if ((s = OPT(S, val, "patience")) && parse_size(s, NN_MAX_EPOCHS, &v))
         return usage_error("train", "--patience '%s': expected a whole number of epochs", s);
     if (s) j->o.patience = v;
+    if ((s = OPT(S, val, "monitor")) && strcmp(s, "accuracy") && strcmp(s, "loss"))
+        return usage_error("train", "--monitor '%s': expected accuracy or loss", s);
+    if (s) j->o.by_loss = !strcmp(s, "loss");
     if ((s = OPT(S, val, "seed")) && parse_size(s, SIZE_MAX, &v))
         return usage_error("train", "--seed '%s': expected a whole number from 0 to %zu", s, SIZE_MAX);
     if (s) j->o.seed = v;
@@ -11670,6 +11703,7 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
         if (data_pick(&j->tr, idx, nin, "training", &f.tr, &err) || data_pick(&j->tr, idx + nin, n - nin, "fold", &f.te, &err))
             rc = 1;
         if (!rc && (rc = train_val(&f)) == 0 && (rc = train_network(&f, val)) == 0) {
+            f.tr.cw = j->cw;
             rc = train_run(&f.N, &f.M, &f.tr, f.va.n ? &f.va : NULL, &f.te, &f.o, pl, &res, &f.ctl, &err) ? 1 : 0;
             if (!rc && (f.ctl.interrupted || stop_signal)) {
                 say("%s: cross-validation stopped in fold %zu of %zu; no model written", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT",
@@ -11931,6 +11965,7 @@ static int train_go(TrainJob *j, const char **val)
         j->ctl.watch = page_watch, j->ctl.watch_ctx = page;
     }
     catch_stops(&old_int, &old_term);
+    j->tr.cw = j->cw;
     rc = train_run(&j->N, &j->M, &j->tr, j->va.n ? &j->va : NULL, j->te.n ? &j->te : NULL, &j->o, pl, &res, &j->ctl, &err);
     release_stops(&old_int, &old_term);
     page_free(page);
@@ -11966,7 +12001,7 @@ static int train_go(TrainJob *j, const char **val)
         char kept[160] = "", f1[64], f2[64];
         if (j->va.n)
             snprintf(kept, sizeof kept, "the model of epoch %zu (best validation %s, validation %s), ", res.saved_epoch,
-                     TASK(&j->N)->kept, metric_text(&j->N, res.val_acc, f1, sizeof f1));
+                     j->o.by_loss ? "loss" : TASK(&j->N)->kept, metric_text(&j->N, res.val_acc, f1, sizeof f1));
         if (j->te.n && j->va.n) /* (the test set chose nothing: no best test epoch to show) */
             say("saved %s%s: test %s, %.2f s", kept, j->out, metric_text(&j->N, res.final_acc, f1, sizeof f1), res.seconds);
         else if (j->te.n)
@@ -11982,6 +12017,86 @@ static int train_go(TrainJob *j, const char **val)
  * checkpoint): the steps in order -- options, data, the folds, the
  * validation rows, the network, the run (train_go, which calls train_run,
  * the epoch loop of @@train).  resume: the checkpoint being resumed. */
+/* --class-weight ARG for the training rows of j: balanced (n / (C n_c) over
+ * the C classes present, as scikit-learn's), or CLASS=WEIGHT items separated
+ * by commas, or a file of such lines; a class is a name of the data's or
+ * --class-names', or a number.  Said on stderr.  0, 1 or 2 (usage). */
+static int class_weights(TrainJob *j, const char *arg)
+{
+    size_t C = j->tr.nclass, *cnt, present = 0;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    const char *p, *end;
+    Err err = {{0}, {0}};
+    Said sd = {"", 0};
+    if (!arg) return 0;
+    if (j->tr.t || !j->tr.y) return usage_error("train", "--class-weight weighs classes; %s is a regression", j->tr.name);
+    if (!(j->cw = malloc(C * sizeof *j->cw)) || !(cnt = calloc(C, sizeof *cnt))) {
+        say("out of memory");
+        return 1;
+    }
+    for (size_t i = 0; i < j->tr.n; i++) cnt[j->tr.y[i]]++;
+    for (size_t c = 0; c < C; c++) j->cw[c] = 1, present += cnt[c] > 0;
+    if (!strcmp(arg, "balanced")) {
+        for (size_t c = 0; c < C; c++)
+            if (cnt[c]) j->cw[c] = (float)((double)j->tr.n / ((double)present * (double)cnt[c]));
+    } else {
+        if (!strchr(arg, '=')) { /* a file */
+            if (read_all(arg, RD_ANY, &buf, &len, &err)) {
+                report(&err);
+                free(cnt);
+                return file_exists(arg) ? 1 : usage_error("train", "--class-weight '%s': expected balanced, CLASS=WEIGHT,... or a file of such lines", arg);
+            }
+            p = (const char *)buf, end = p + len;
+            if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) p += 3;
+        } else {
+            p = arg, end = arg + strlen(arg);
+        }
+        while (p < end) {
+            const char *e = p, *eq;
+            size_t c = SIZE_MAX, nl;
+            double w;
+            char wt[64];
+            while (e < end && *e != ',' && *e != '\n') e++;
+            nl = (size_t)(e - p);
+            while (nl && (p[nl - 1] == '\r' || p[nl - 1] == ' ')) nl--;
+            if (nl && !(buf && *p == '#')) { /* (a file's '#' lines are comments) */
+                if (!(eq = memchr(p, '=', nl)) || (size_t)(p + nl - eq - 1) >= sizeof wt) {
+                    free(buf), free(cnt);
+                    return usage_error("train", "--class-weight: '%.*s' is not CLASS=WEIGHT", (int)(nl > 60 ? 60 : nl), p);
+                }
+                memcpy(wt, eq + 1, (size_t)(p + nl - eq - 1)), wt[p + nl - eq - 1] = 0;
+                for (size_t k = 0; k < C && c == SIZE_MAX; k++) {
+                    const char *nm = k < j->cnames.n ? j->cnames.names[k] : j->tr.names ? j->tr.names[k] : NULL;
+                    char num[24];
+                    snprintf(num, sizeof num, "%zu", k);
+                    if ((nm && strlen(nm) == (size_t)(eq - p) && !memcmp(nm, p, (size_t)(eq - p))) ||
+                        (strlen(num) == (size_t)(eq - p) && !memcmp(num, p, (size_t)(eq - p))))
+                        c = k;
+                }
+                if (c == SIZE_MAX || parse_double(wt, &w) || !(w >= 0 && w <= 1e6)) {
+                    free(buf), free(cnt);
+                    return usage_error("train", c == SIZE_MAX ? "--class-weight: no class '%.*s' in %s" : "--class-weight: '%.*s': the weight is not a number from 0 to 1e6 (in %s)",
+                                       (int)(c == SIZE_MAX ? eq - p : (long)nl), p, j->tr.name);
+                }
+                j->cw[c] = (float)w;
+            }
+            p = e + (e < end);
+        }
+        free(buf);
+    }
+    for (size_t c = 0; c < C; c++)
+        if (cnt[c]) {
+            char b[40];
+            const char *nm = c < j->cnames.n ? j->cnames.names[c] : j->tr.names ? j->tr.names[c] : NULL;
+            if (!nm) snprintf(b, sizeof b, "%zu", c), nm = b;
+            said(&sd, "%.40s %.3g", nm, (double)j->cw[c]);
+        }
+    if (!j->o.quiet) say("class weights in the cost: %s", sd.buf);
+    free(cnt);
+    return 0;
+}
+
 static int train_main(int argc, char **argv, const char **val, Ckpt *resume)
 {
     int rc;
@@ -11991,7 +12106,8 @@ static int train_main(int argc, char **argv, const char **val, Ckpt *resume)
         return finish_stdout();
     }
     memset(&j, 0, sizeof j);
-    if (!(rc = train_options(&j, argc, argv, resume, val)) && !(rc = train_data(&j, val))) {
+    if (!(rc = train_options(&j, argc, argv, resume, val)) && !(rc = train_data(&j, val)) &&
+        !(rc = class_weights(&j, OPT(train_opts, val, "class-weight")))) {
         Net spec = j.N; /* as parsed: each fold builds its own */
         if (j.folds && !resume) rc = train_folds(&j, val, &spec);
         if (!rc && !(rc = train_val(&j)) && !(rc = train_network(&j, val))) rc = train_go(&j, val);

@@ -477,4 +477,20 @@ printf 'a,y\n0,p\n0,p\n0,p\n1,q\n1,q\n1,q\n' >easy.csv
 "$NN" eval easy.bin easy.csv --errors 2 >easy.out 2>/dev/null
 grep -q '^accuracy 1.0000 (6/6)$' easy.out && grep -qF "(none: every row is right)" easy.out && ok "eval --errors on a perfect result says there are none" ||
     bad "perfect --errors: $(cat easy.out)"
+# ---- class weights and the monitored figure --------------------------------------------------
+awk 'BEGIN { srand(9); print "x1,x2,cls"; for (i = 0; i < 300; i++) { c = i % 4 == 0 ? "rare" : "common"; printf "%.3f,%.3f,%s\n", rand() + (c == "rare") * 0.4, rand(), c } }' >cw.csv
+"$NN" train --train cw.csv --label-col cls --class-weight balanced --epochs 30 --out cw.bin 2>cw.err
+grep -qF "class weights in the cost: rare 2, common 0.667" cw.err && grep -qE "recall of the smallest class [0-9.]+%" cw.err &&
+    ok "--class-weight balanced: n / (classes x rows) said (225 and 75 rows: 0.667 and 2); the rare class's recall in the epoch lines" || bad "class-weight balanced: $(grep -v '^epoch' cw.err | head -c 300)"
+"$NN" train --train cw.csv --label-col cls --class-weight rare=0 --val 0 --epochs 30 --out cw0.bin 2>/dev/null
+[ "$("$NN" predict cw0.bin cw.csv --no-header | sort -u)" = common ] && ok "--class-weight rare=0: the rare rows add nothing to the cost, so every answer is 'common'" ||
+    bad "class weight 0: $("$NN" predict cw0.bin cw.csv --no-header | sort | uniq -c | tr '\n' ' ')"
+printf 'rare=3\n# a comment\ncommon=1\n' >cw.txt
+expect "--class-weight FILE: said" 0 "class weights in the cost: rare 3, common 1" "$NN" train --train cw.csv --label-col cls --class-weight cw.txt --epochs 2 --out cw1.bin
+expect "--class-weight of a class not there" 2 "no class 'nope'" "$NN" train --train cw.csv --label-col cls --class-weight nope=2 --out cw1.bin
+expect "--class-weight with a bad weight" 2 "not a number from 0 to 1e6" "$NN" train --train cw.csv --label-col cls --class-weight rare=-1 --out cw1.bin
+expect "--class-weight on a regression" 2 "--class-weight weighs classes" "$NN" train --train cw.csv --target x1 --class-weight balanced --out cw1.bin
+expect "--monitor loss: the kept epoch has the lowest validation loss, said" 0 "best validation loss" "$NN" train --train cw.csv --label-col cls --monitor loss --epochs 20 --out cw2.bin
+expect "--monitor bogus: a usage error" 2 "--monitor 'bogus': expected accuracy or loss" "$NN" train --train cw.csv --label-col cls --monitor bogus --out cw2.bin
+
 summary tables
