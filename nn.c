@@ -6552,10 +6552,11 @@ typedef struct {
 } CsvBad;
 
 /* Parse the CSV line [p, eol): exactly ncol fields separated by sep;
- * column lc (1-based; 0 = none) is the label, whose text goes to
+ * column skip (1-based; 0 = none) is left out (row names); column lc
+ * (1-based; 0 = none) is the label, whose text goes to
  * label[0..1] (and whether it was quoted to *lq); the others go to x[] as
  * (float)value * inv.  Returns 0, or -1 with *bad filled. */
-static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t lc, float inv, float *x,
+static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t lc, size_t skip, float inv, float *x,
                    const char **label, int *lq, CsvBad *bad)
 {
     CsvIt it;
@@ -6565,7 +6566,7 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
     it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
     bad->cname = NULL;
     while ((r = csv_next(&it, &fb, &fe, &q)) == 1) {
-        if (++k > ncol) continue; /* counted for the message */
+        if (++k > ncol || k == skip) continue; /* (counted for the message; row names) */
         if (k == lc) {
             if (fb == fe || (!q && field_kind(fb, fe) == FLD_MISSING)) { /* (a quoted "NA" is a name) */
                 bad->kind = BAD_EMPTY_LABEL, bad->col = k, bad->text = fb, bad->len = (size_t)(fe - fb);
@@ -6650,6 +6651,7 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
 typedef struct {
     int sep;
     size_t ncol, lc, d; /* columns, label column (1-based, 0 none), features */
+    size_t skip;        /* a column left out (1-based, 0 none): R's row names or pandas' index, for a model not of a table */
     const char *head, *head_end; /* the header line, or NULL */
     char note[1000];
 } CsvShape;
@@ -6812,6 +6814,25 @@ static void head_name(const CsvShape *sh, size_t c, char *buf, size_t cap)
         }
 }
 
+/* The unescaped text of a field [b, e) (quoted: "" stands for ") into buf
+ * (cap bytes); its length, or SIZE_MAX when it does not fit. */
+static size_t field_text(const char *b, const char *e, int quoted, char *buf, size_t cap)
+{
+    size_t k = 0;
+    for (const char *p = b; p < e; p++) {
+        if (k + 1 >= cap) return SIZE_MAX;
+        buf[k++] = *p;
+        if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
+    }
+    buf[k] = 0;
+    return k;
+}
+
+/* Is a header name that of a row-names column: R's write.csv heads its
+ * row names "", pandas its index "" (and "Unnamed: 0" once read and
+ * written again)? */
+static int row_names_name(const char *h) { return !*h || !strcmp(h, "Unnamed: 0"); }
+
 static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOpt *o, const char *name, CsvShape *sh,
                      Err *err)
 {
@@ -6851,6 +6872,18 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         p = eol + (eol < end), ++*line;
         skip_blank_c(&p, end, line, !o->hash_data);
     }
+    sh->skip = 0;
+    if (sh->head && !o->row_names && !o->tab && sh->ncol >= 2 && lcol != 1) { /* R's row names, pandas' index: not features */
+        const char *fb, *fe;
+        int q;
+        char t[16];
+        CsvIt it;
+        it.p = sh->head, it.eol = sh->head_end, it.sep = sh->sep, it.done = 0;
+        if (csv_next(&it, &fb, &fe, &q) == 1 && field_text(fb, fe, q, t, sizeof t) != SIZE_MAX && row_names_name(t)) {
+            sh->skip = 1;
+            note_say(sh->note, sizeof sh->note, "%.300s: column 1 ('%s') holds row names (R's write.csv, pandas' index): not a feature", name, t);
+        }
+    }
     if (lcol == LABEL_AUTO && sh->head) { /* a header column named like a label */
         const char *fb, *fe;
         int q;
@@ -6866,46 +6899,34 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
                 }
     }
     if (lcol == LABEL_AUTO) { /* the first column, unless it does not look like labels and the last does */
-        size_t d1 = 0, dl = 0;
+        size_t d1 = 0, dl = 0, fc = 1 + sh->skip; /* (the first after row names) */
         char hn[80] = "";
-        lcol = 1;
-        if (sh->ncol > 1 && label_like(p, end, sh->sep, sh->ncol, &dl) && !label_like(p, end, sh->sep, 1, &d1)) {
+        lcol = (int)fc;
+        if (sh->ncol > fc && label_like(p, end, sh->sep, sh->ncol, &dl) && !label_like(p, end, sh->sep, fc, &d1)) {
             lcol = LABEL_LAST;
             head_name(sh, sh->ncol, hn, sizeof hn);
-            note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu values; the first %s); give "
-                     "--label-col to choose", name, hn, dl, d1 == 1 ? "holds one value only" : "does not look like class labels");
-        } else if (sh->ncol > 1) { /* say which was taken, and why */
-            head_name(sh, 1, hn, sizeof hn);
-            label_like(p, end, sh->sep, 1, &d1);
+            note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu values; the %s %s); give "
+                     "--label-col to choose", name, hn, dl, fc > 1 ? "second" : "first", d1 == 1 ? "holds one value only" : "does not look like class labels");
+        } else if (sh->ncol > fc) { /* say which was taken, and why */
+            head_name(sh, fc, hn, sizeof hn);
+            label_like(p, end, sh->sep, fc, &d1);
             if (dl >= 2 && label_like(p, end, sh->sep, sh->ncol, &dl))
-                note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the first column%s (%zu values); the last "
-                         "(%zu values) looks like labels too: give --label-col last if it holds them", name, hn, d1, dl);
+                note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s (%zu values); the last "
+                         "(%zu values) looks like labels too: give --label-col last if it holds them", name, fc > 1 ? "second" : "first", hn, d1, dl);
             else if (!o->quiet_label)
-                note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the first column%s (%s%zu value%s); give "
-                         "--label-col to choose another", name, hn, d1 > 256 ? "more than " : "", d1 > 256 ? (size_t)256 : d1, plural(d1));
+                note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s (%s%zu value%s); give "
+                         "--label-col to choose another", name, fc > 1 ? "second" : "first", hn, d1 > 256 ? "more than " : "", d1 > 256 ? (size_t)256 : d1, plural(d1));
         }
     }
     sh->lc = lcol == LABEL_LAST ? sh->ncol : (size_t)lcol;
     where_line(where, name, *line + 1);
     if (sh->lc > sh->ncol) return fail(err, where, "--label-col %zu, but the line has only %zu columns", sh->lc, sh->ncol);
-    sh->d = sh->ncol - (sh->lc != 0);
+    if (sh->lc == sh->skip) sh->skip = 0; /* (the label named so) */
+    sh->d = sh->ncol - (sh->lc != 0) - (sh->skip != 0);
     *pp = p;
     return 0;
 }
 
-/* The unescaped text of a field [b, e) (quoted: "" stands for ") into buf
- * (cap bytes); its length, or SIZE_MAX when it does not fit. */
-static size_t field_text(const char *b, const char *e, int quoted, char *buf, size_t cap)
-{
-    size_t k = 0;
-    for (const char *p = b; p < e; p++) {
-        if (k + 1 >= cap) return SIZE_MAX;
-        buf[k++] = *p;
-        if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
-    }
-    buf[k] = 0;
-    return k;
-}
 
 /* Find name [b, e) (quoted: "" stands for ") in names[0..n); the index, or
  * -1.  The text is unescaped into tmp (at least e - b + 1 bytes). */
@@ -7055,7 +7076,7 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
         CsvBad bad;
         memset(&bad, 0, sizeof bad);
         if (!skip_line(p, eol)) {
-            if (csv_row(p, eol, sh.sep, sh.ncol, sh.lc, 1.0f, x + rows * d->d, lab, &isq, &bad)) {
+            if (csv_row(p, eol, sh.sep, sh.ncol, sh.lc, sh.skip, 1.0f, x + rows * d->d, lab, &isq, &bad)) {
                 if (o->may_table && bad.kind == BAD_NUMBER && bad.col != sh.lc && field_kind(bad.text, bad.text + bad.len) != FLD_NUMBER) {
                     rc = -2;
                     break;
@@ -7746,10 +7767,6 @@ static int table_header(const char *p, const char *end, int sep, const Table *ta
     return hits > 0 || (exact == n && n > 1) || misplaced > 0 || (look && names > 0 && known == 0);
 }
 
-/* Is a header name that of a row-names column: R's write.csv heads its
- * row names "", pandas its index "" (and "Unnamed: 0" once read and
- * written again)? */
-static int row_names_name(const char *h) { return !*h || !strcmp(h, "Unnamed: 0"); }
 
 /* Training: does the CSV text [p, end) start with a header whose first
  * column is row names (row_names_name)?  Then it is read as a table, which
@@ -9169,7 +9186,7 @@ static void pred_job(void *arg, int tid, int nt)
             int lq;
             memset(x + N->size[0], 0, (ld0 - N->size[0]) * sizeof(float));
             if (J->plan ? table_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->plan, x, NULL, lab, &lq, &J->note[tid], &J->bad[tid]) != 0
-                        : csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, 1.0f / J->in->div, x, lab, &lq, &J->bad[tid])) {
+                        : csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, J->sh.skip, 1.0f / J->in->div, x, lab, &lq, &J->bad[tid])) {
                 J->badrow[tid] = r + b;
                 m = b; /* the rows before it are answered, and printed */
                 break;
@@ -9610,7 +9627,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     rc = -1;
                     break;
                 }
-                if (J.sh.note[0] && !o->quiet) say("%s", J.sh.note);
+                if (J.sh.note[0] && !o->quiet) say_lines(J.sh.note);
                 if (o->tab) {
                     size_t nh = 0;
                     char **hdr = J.sh.head ? header_fields(J.sh.head, J.sh.head_end, J.sh.sep, &nh) : NULL;

@@ -434,6 +434,18 @@ grep -qF "column 1 ('') holds row names (R's write.csv, pandas' index): not a fe
     "$NN" predict rn.bin rnames.csv --no-header >p1 2>/dev/null && "$NN" predict nn0.bin nonames.csv --label-col last --no-header >p2 2>/dev/null && [ -s p1 ] && cmp -s p1 p2 &&
     ok "a model trained on a file with row names equals one trained on the file without them: the same weights, the same answers" ||
     bad "row-names model differs: $(diff w1 w2 | head -3) $(diff p1 p2 | head -3)"
+# a model not of a table, given a file with pandas' index (a first column headed ""): the index is no feature
+D="$top/data/digits.csv"
+"$NN" train --train "$D" --label-col last --epochs 2 --threads 1 --quiet --out dg.bin 2>/dev/null
+awk -F, 'BEGIN { printf "\"\""; for (i = 0; i < 64; i++) printf ",%d", i; print "" } { printf "%d", NR - 1; for (i = 1; i <= 64; i++) printf ",%s", $i; print "" }' "$D" >dgi.csv
+cut -d, -f1-64 "$D" | "$NN" predict dg.bin - >dg0.out 2>/dev/null
+"$NN" predict dg.bin dgi.csv --no-header >dg1.out 2>dg1.err
+cat dgi.csv | "$NN" predict dg.bin - --no-header >dg2.out 2>/dev/null
+cmp -s dg0.out dg1.out && cmp -s dg0.out dg2.out && grep -qF "nn: dgi.csv: column 1 ('') holds row names (R's write.csv, pandas' index): not a feature" dg1.err &&
+    ok "predict with a plain model: pandas' index left out and said, the answers of the file without it (file and pipe)" || bad "plain model, index: $(head -c 300 dg1.err)"
+awk -F, 'BEGIN { printf "Unnamed: 0"; for (i = 0; i < 65; i++) printf ",%d", i; print "" } { printf "%d,%s\n", NR - 1, $0 }' "$D" >dgl.csv
+a=$("$NN" eval dg.bin dgl.csv 2>/dev/null | head -1) b=$("$NN" eval dg.bin "$D" --label-col last 2>/dev/null | head -1)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok "eval with a plain model: an 'Unnamed: 0' index left out, the label found last ($a)" || bad "eval index: '$a' vs '$b'"
 # pandas, read and written again: 'Unnamed: 0'; with --label-col NAME (a table either way)
 sed '1s/^""/"Unnamed: 0"/' rnames.csv >unnamed.csv
 "$NN" train --train unnamed.csv --label-col cls --epochs 5 --out un.bin 2>un.err && "$NN" train --train nonames.csv --label-col cls --epochs 5 --out un0.bin 2>/dev/null &&
