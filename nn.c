@@ -9129,7 +9129,16 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
                       r.out, r.pred, 1};
         Score s2;
         Err e2;
-        if (te || va) evaluate(pl, &r.I, N, te ? te : va, r.out, r.pred, &s2);
+        Data seen; /* no held-out rows: the fit or the confusion on the training rows, said as such */
+        if (te || va) {
+            evaluate(pl, &r.I, N, te ? te : va, r.out, r.pred, &s2);
+        } else {
+            seen = r.probe;
+            if (r.probe.n < tr->n) snprintf(seen.name, sizeof seen.name, "the first %zu training rows (no validation or test set)", r.probe.n);
+            else snprintf(seen.name, sizeof seen.name, "all %zu training rows (no validation or test set)", r.probe.n);
+            evaluate(pl, &r.I, N, &seen, r.pout, r.ppred, &s2);
+            f.eval = &seen, f.out = r.pout, f.pred = r.ppred;
+        }
         if (ctl->watch(ctl->watch_ctx, N, M, &f, rc ? &e2 : err) && !rc) rc = -1;
     }
     if (!o->quiet && r.chart && r.nchart > ep0) { /* a resumed run charts its own epochs */
@@ -14802,8 +14811,10 @@ static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const 
         buf_printf(b, "<h2>The most confident errors</h2>\n");
         page_errors(b, N, M, d, out, pred);
     } else if (d && out && N->task == TASK_REGRESS && d->t) {
-        buf_printf(b, "<h2>The fit</h2><p class=\"note\">%s</p>\n", d->d == 1 ? "The target (dots) and the prediction (line) "
-                   "against the one input." : "The prediction (up) against the true value (across); on the diagonal they agree.");
+        buf_printf(b, "<h2>The fit</h2><p class=\"note\">On ");
+        html_text(b, d->name);
+        buf_printf(b, ": %s</p>\n", d->d == 1 ? "the target (dots) and the prediction (line) "
+                   "against the one input." : "the prediction (up) against the true value (across); on the diagonal they agree.");
         page_fit(b, N, M, d, out);
     } else if (d && !d->y && !d->t) {
         buf_printf(b, "<p class=\"note\">The data has no labels: no confusion matrix, no errors, no speed of learning.</p>\n");

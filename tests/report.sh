@@ -116,9 +116,12 @@ grep -q 'Made by nn report' page.html && grep -q 'id="layers"' page.html && grep
 
 # a regression on one input: the fitted function
 awk 'BEGIN { for (i = 0; i < 200; i++) { x = i / 20; printf "%.3f,%.5f\n", x, sin(x) } }' >sin.csv
-"$NN" train --train sin.csv --target last --layers 1-20tanh-1linear --epochs 40 --out s.bin --report s.html --quiet 2>/dev/null
+"$NN" train --train sin.csv --target last --layers 1-20tanh-1linear --val 0.2 --epochs 40 --out s.bin --report s.html --quiet 2>/dev/null
 grep -q 'id="fit"' s.html && grep -q 'the fitted function' s.html && grep -q 'id="metric"' s.html && ! grep -q 'id="confusion"' s.html &&
     ok "a regression's page: its R^2 curve and the fitted function" || bad "regression page: $(grep -o 'id="[a-z]*"' s.html | tr '\n' ' ')"
+"$NN" train --train sin.csv --target last --layers 1-20tanh-1linear --val 0 --epochs 10 --out s0.bin --report s0.html --quiet 2>/dev/null
+grep -q 'id="fit"' s0.html && grep -q 'On all 200 training rows (no validation or test set)' s0.html &&
+    ok "a run without held-out rows: its page shows the fit on the training rows, said" || bad "no held-out page: $(grep -o 'id="[a-z]*"' s0.html | tr '\n' ' ')"
 # a convolutional network: the dead ReLUs chart
 "$NN" train --train "$D" --label-col last --layers 1x8x8-4c3-mp2-10 --epochs 2 --holdout 100 --out c.bin --report c.html --quiet 2>/dev/null
 grep -q 'id="dead"' c.html && grep -q 'id="errors"' c.html && ok "a convolutional network's page: dead ReLUs, the errors as pictures" || bad "conv page"
