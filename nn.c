@@ -6683,7 +6683,8 @@ static int csv_first_sep(const char *p, const char *end, const CsvOpt *o)
  * decimal point instead, so the readers after this see 1.5.  *state: -1
  * undecided (auto in a ';' file: decided by the first lines holding a
  * number with a decimal mark: a comma turns it on, a point off), 0 off, 1
- * on.  Saying so on stderr is the caller's, when *state turns 1. */
+ * on; a quoted field does not decide).  Saying so on stderr is the
+ * caller's, when *state turns 1. */
 static void csv_decimal(uint8_t *b, size_t n, int sep, int *state)
 {
     const char *p = (const char *)b, *end = p + n, *fb, *fe;
@@ -6695,7 +6696,7 @@ static void csv_decimal(uint8_t *b, size_t n, int sep, int *state)
         int q;
         it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
         while (csv_next(&it, &fb, &fe, &q) == 1) {
-            if (*state < 0 && number_text(fb, fe) && memchr(fb, '.', (size_t)(fe - fb))) {
+            if (*state < 0 && !q && number_text(fb, fe) && memchr(fb, '.', (size_t)(fe - fb))) { /* (R quotes factor levels: "0.5") */
                 *state = 0; /* 1.5: the numbers have decimal points */
                 return;
             }
@@ -6873,7 +6874,9 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         skip_blank_c(&p, end, line, !o->hash_data);
     }
     sh->skip = 0;
-    if (sh->head && !o->row_names && !o->tab && sh->ncol >= 2 && lcol != 1) { /* R's row names, pandas' index: not features */
+    if (sh->head && !o->row_names && !o->tab && !o->hash_data && sh->ncol >= 2 && lcol != 1) { /* R's row names, pandas' index:
+                                                                                                 * not features (a table's reader
+                                                                                                 * sees to its own) */
         const char *fb, *fe;
         int q;
         char t[16];
@@ -8505,6 +8508,9 @@ typedef struct {
     double val;           /* without --val, given 20 rows or more: the fraction held out for validation */
     size_t patience;      /* with that validation: epochs without a better one before stopping */
     size_t width;         /* without --layers: the units of the one hidden layer */
+    size_t small;         /* a table of at most this many rows trains on all of them (no validation holdout), */
+    size_t small_epochs;  /* for this many epochs, */
+    float small_lambda;   /* with this L2 lambda: a fifth of a small table held out to stop early chose epochs by noise */
 } Profile;
 
 static const Profile profiles[PROFILE_COUNT] = {
@@ -8517,7 +8523,8 @@ static const Profile profiles[PROFILE_COUNT] = {
                        .optimizer = OPT_ADAM, .eta_own = 0.003f,
                        .eta = {[OPT_SGD] = 0.01f, [OPT_MOMENTUM] = 0.001f, [OPT_NESTEROV] = 0.001f},
                        .batch = 16, .epochs = 1000, .lambda = 1, .hidden = ACT_RELU, .output = ACT_SOFTMAX,
-                       .standardize = 1, .val = 0.2, .patience = 100, .width = 64},
+                       .standardize = 1, .val = 0.2, .patience = 100, .width = 64, .small = 1000, .small_epochs = 200,
+                       .small_lambda = 3},
     [PROFILE_CONV] = {.name = "convolutional", .when = "a spec with convolutions or pools",
                       .optimizer = OPT_MOMENTUM,
                       .eta = {[OPT_SGD] = 0.05f, [OPT_MOMENTUM] = 0.05f, [OPT_NESTEROV] = 0.05f},
@@ -8568,6 +8575,9 @@ static void print_profiles(FILE *f)
         if (P->epochs) fprintf(f, ", %s%zu epochs", P->val > 0 ? "up to " : "", P->epochs);
         if (P->lambda >= 0) fprintf(f, ", L2 lambda %g", (double)P->lambda);
         if (P->val > 0) fprintf(f, ", %g of the rows held out for validation, patience %zu", P->val, P->patience);
+        if (P->small)
+            fprintf(f, "; a table of at most %zu rows: every row trained on (no validation holdout) for %zu epochs, L2 lambda %g",
+                    P->small, P->small_epochs, (double)P->small_lambda);
         fprintf(f, "\n");
     }
 }
@@ -9049,7 +9059,11 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
                 size_t hit = 0, all = 0;
                 for (size_t i = 0; i < va->n; i++)
                     if (va->y[i] == r.small) all++, hit += r.pred[i] == r.small;
-                if (all) n += snprintf(line + n, sizeof line - (size_t)n, ", recall of the smallest class %.2f%%", 100.0 * (double)hit / (double)all);
+                char cb[24];
+                if (all)
+                    n += snprintf(line + n, sizeof line - (size_t)n, ", validation recall of %.40s (the smallest class) %.2f%%",
+                                  M->names && (size_t)r.small < M->nnames ? M->names[r.small] : (snprintf(cb, sizeof cb, "%d", (int)r.small), cb),
+                                  100.0 * (double)hit / (double)all);
             }
             if (o->by_loss ? vs.cost < r.best_score.cost : TASK(N)->better(&vs, &r.best_score)) {
                 r.best_score = vs, r.since = 0;
@@ -11256,6 +11270,7 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     if ((s = OPT(S, val, "monitor")) && strcmp(s, "accuracy") && strcmp(s, "loss"))
         return usage_error("train", "--monitor '%s': expected accuracy or loss", s);
     if (s) j->o.by_loss = !strcmp(s, "loss");
+    if (s && !OPT(S, val, "val") && !j->o.quiet) say("note: --monitor judges epochs on the validation rows; without --val a table of at most 1000 rows has none");
     if ((s = OPT(S, val, "seed")) && parse_size(s, SIZE_MAX, &v))
         return usage_error("train", "--seed '%s': expected a whole number from 0 to %zu", s, SIZE_MAX);
     if (s) j->o.seed = v;
@@ -11431,13 +11446,17 @@ static void said(Said *s, const char *fmt, ...)
  * units, plain SGD at eta 3, inputs divided by their largest value -- do
  * poorly: standardised inputs, a ReLU hidden layer of 64, Adam, a little
  * L2 regularisation (a few hundred rows overfit 64 units), and early
- * stopping on a fifth of the rows held out for validation.  Only settings
- * not given are chosen; what was chosen is said. */
+ * stopping on a fifth of the rows held out for validation -- except on a
+ * table of at most 1000 rows, which trains on every row for 200 epochs
+ * with more L2 (with five folds on the shared R tables: 82.6 against 78.1
+ * on average, the validation rows of a small table choosing epochs by
+ * noise).  Only settings not given are chosen; what was chosen is said. */
 static void table_defaults(TrainJob *j, const char **val)
 {
     const OptSpec *S = train_opts;
     const Profile *P = &profiles[PROFILE_TABLE];
     Said sd = {"", 0};
+    int small = j->tr.n <= P->small;
     if (!OPT(S, val, "layers")) {
         j->table_net = 1;
         said(&sd, "a %zu-%zu-%zu network of %s units with a %s output", j->tr.d, P->width,
@@ -11463,15 +11482,18 @@ static void table_defaults(TrainJob *j, const char **val)
         said(&sd, "batch %zu", P->batch);
     }
     if (!OPT(S, val, "lambda")) {
-        j->o.lambda = P->lambda;
-        said(&sd, "L2 lambda %g", (double)P->lambda);
+        j->o.lambda = small ? P->small_lambda : P->lambda;
+        said(&sd, "L2 lambda %g", (double)j->o.lambda);
     }
     if (!OPT(S, val, "epochs")) { /* ("up to": when early stopping may end it sooner) */
-        int stops = !OPT(S, val, "val") ? j->tr.n >= 20 && P->val > 0 : (j->vrows || j->vfrac > 0) && OPT(S, val, "patience");
-        j->o.epochs = P->epochs;
-        said(&sd, "%s%zu epochs", stops ? "up to " : "", P->epochs);
+        int stops = !OPT(S, val, "val") ? !small && j->tr.n >= 20 && P->val > 0 : (j->vrows || j->vfrac > 0) && OPT(S, val, "patience");
+        j->o.epochs = small ? P->small_epochs : P->epochs;
+        said(&sd, "%s%zu epochs", stops ? "up to " : "", j->o.epochs);
     }
-    if (!OPT(S, val, "val") && j->tr.n >= 20 && P->val > 0) {
+    if (!OPT(S, val, "val") && small && P->val > 0)
+        said(&sd, "every row trained on and the last epoch kept (%zu rows, at most %zu: a validation holdout of a table so small "
+                  "stops at epochs chosen by noise)", j->tr.n, P->small);
+    if (!OPT(S, val, "val") && !small && j->tr.n >= 20 && P->val > 0) {
         j->vfrac = P->val;
         if (!OPT(S, val, "patience")) j->o.patience = P->patience;
         char share[32] = "a fifth", stop[80] = "";
@@ -12050,6 +12072,8 @@ static int train_go(TrainJob *j, const char **val)
 static int class_weights(TrainJob *j, const char *arg)
 {
     size_t C = j->tr.nclass, *cnt, present = 0;
+    int rc;
+    double wsum = 0;
     uint8_t *buf = NULL;
     size_t len = 0;
     const char *p, *end;
@@ -12088,8 +12112,9 @@ static int class_weights(TrainJob *j, const char *arg)
             while (nl && (p[nl - 1] == '\r' || p[nl - 1] == ' ')) nl--;
             if (nl && !(buf && *p == '#')) { /* (a file's '#' lines are comments) */
                 if (!(eq = memchr(p, '=', nl)) || (size_t)(p + nl - eq - 1) >= sizeof wt) {
+                    rc = usage_error("train", "--class-weight: '%.*s' is not CLASS=WEIGHT", (int)(nl > 60 ? 60 : nl), p);
                     free(buf), free(cnt);
-                    return usage_error("train", "--class-weight: '%.*s' is not CLASS=WEIGHT", (int)(nl > 60 ? 60 : nl), p);
+                    return rc;
                 }
                 memcpy(wt, eq + 1, (size_t)(p + nl - eq - 1)), wt[p + nl - eq - 1] = 0;
                 for (size_t k = 0; k < C && c == SIZE_MAX; k++) {
@@ -12101,15 +12126,22 @@ static int class_weights(TrainJob *j, const char *arg)
                         c = k;
                 }
                 if (c == SIZE_MAX || parse_double(wt, &w) || !(w >= 0 && w <= 1e6)) {
+                    rc = usage_error("train", c == SIZE_MAX ? "--class-weight: no class '%.*s' in %s" : "--class-weight: '%.*s': the weight is not a number from 0 to 1e6 (in %s)",
+                                     (int)(c == SIZE_MAX ? eq - p : (long)nl), p, j->tr.name);
                     free(buf), free(cnt);
-                    return usage_error("train", c == SIZE_MAX ? "--class-weight: no class '%.*s' in %s" : "--class-weight: '%.*s': the weight is not a number from 0 to 1e6 (in %s)",
-                                       (int)(c == SIZE_MAX ? eq - p : (long)nl), p, j->tr.name);
+                    return rc;
                 }
+                if (!cnt[c]) say("warning: --class-weight: class '%.*s' has no training rows", (int)(eq - p), p);
                 j->cw[c] = (float)w;
             }
             p = e + (e < end);
         }
         free(buf);
+    }
+    for (size_t c = 0; c < C; c++) wsum += cnt[c] ? (double)j->cw[c] : 0;
+    if (!(wsum > 0)) {
+        free(cnt);
+        return usage_error("train", "--class-weight: every class that has rows weighs 0, so nothing would be learned");
     }
     for (size_t c = 0; c < C; c++)
         if (cnt[c]) {
@@ -12134,6 +12166,19 @@ static int train_main(int argc, char **argv, const char **val, Ckpt *resume)
     memset(&j, 0, sizeof j);
     if (!(rc = train_options(&j, argc, argv, resume, val)) && !(rc = train_data(&j, val)) &&
         !(rc = class_weights(&j, OPT(train_opts, val, "class-weight")))) {
+        if (j.tr.y && !j.tr.t && !j.tr.names && !j.o.quiet) { /* numbered classes: every number below the largest is one */
+            size_t C = j.tr.nclass, absent = 0, first = 0;
+            char *seen = calloc(C ? C : 1, 1);
+            for (size_t i = 0; seen && i < j.tr.n; i++) seen[j.tr.y[i]] = 1;
+            for (size_t c = C; seen && c-- > 0;)
+                if (!seen[c]) absent++, first = c;
+            if (absent && C <= 1000)
+                say("warning: %s: the labels are numbers, so the classes are 0 to %zu, and %zu of them never occur in training "
+                    "(%zu%s): the model has an output for each; renumber the labels from 0 if they are not meant", j.tr.name, C - 1, absent,
+                    first, absent > 1 ? " and more" : "");
+            free(seen);
+        }
+        if (OPT(train_opts, val, "monitor") && j.tr.t && !j.o.quiet) say("warning: --monitor has no effect: a regression always judges epochs by the loss");
         Net spec = j.N; /* as parsed: each fold builds its own */
         if (j.folds && !resume) rc = train_folds(&j, val, &spec);
         if (!rc && !(rc = train_val(&j)) && !(rc = train_network(&j, val))) rc = train_go(&j, val);
@@ -12337,6 +12382,10 @@ static int cmd_predict(int argc, char **argv)
     if ((rc = threshold_option("predict", OPT(S, val, "threshold"), &N, pos[0], &oo.threshold))) {
         free(N.param), model_meta_free(&M);
         return rc;
+    }
+    if (oo.threshold >= 0 && (oo.top || oo.probs)) {
+        free(N.param), model_meta_free(&M);
+        return usage_error("predict", "--threshold decides the label; --%s prints the outputs as they are: give one or the other", oo.top ? "top" : "probs");
     }
     if (npz_split(pos[1], npzfile, sizeof npzfile, &co.array)) pos[1] = npzfile; /* FILE.npz:NAME */
     if (open_input(pos[1], "a data file", &fd, &name, &st, &err)) {
@@ -12997,8 +13046,9 @@ static int print_importance(Pool *pl, Infer *I, const Net *N, const Meta *M, con
             order[j] = order[j - 1], order[j - 1] = t;
         }
     width = width > 40 ? 40 : width;
-    printf("\npermutation importance: the drop in %s when one column's values are shuffled among the %zu rows "
-           "(the mean of %zu shuffle%s, and their deviation)\n", TASK(N)->label, n, repeats, plural(repeats));
+    printf("\npermutation importance: the drop in %s when one column's values are shuffled among the %zu rows %s\n", TASK(N)->label, n,
+           repeats > 1 ? "(the mean of the shuffles, and their deviation)" : "(one shuffle: no deviation)");
+    (void)plural;
     printf("%-*s %9s %9s\n", (int)width, "column", "drop", "sd");
     for (size_t i = 0; i < G.n; i++) {
         size_t g = order[i], bar = top > 0 && mean[g] > 0 ? (size_t)lround(30 * mean[g] / top) : 0;
@@ -13233,8 +13283,15 @@ static void info_json(const char *path, const Net *N, const Meta *M)
         }
         printf("]");
     }
-    if (M->in.mean) printf(",\"input_map\":{\"standardized\":true}");
-    else printf(",\"input_map\":{\"divisor\":%.9g}", (double)M->in.div);
+    if (M->in.mean) { /* x -> (x / divisor - mean) / deviation */
+        printf(",\"input_map\":{\"divisor\":%.9g,\"mean\":[", (double)M->in.div);
+        for (size_t k = 0; k < N->size[0]; k++) printf("%s%.9g", k ? "," : "", (double)M->in.mean[k]);
+        printf("],\"deviation\":[");
+        for (size_t k = 0; k < N->size[0]; k++) printf("%s%.9g", k ? "," : "", M->in.rsd[k] != 0 ? 1.0 / (double)M->in.rsd[k] : 0.0);
+        printf("]}");
+    } else {
+        printf(",\"input_map\":{\"divisor\":%.9g}", (double)M->in.div);
+    }
     printf(",\"cost\":\"%s\",\"layers\":[", cost_name(N->cost));
     for (int l = 1; l < N->nl; l++) {
         const Layer *ly = &N->layer[l];
@@ -13248,10 +13305,12 @@ static void info_json(const char *path, const Net *N, const Meta *M)
     }
     printf("],\"parameters\":%zu", total);
     printf(",\"training\":{\"epochs\":%u,\"epochs_done\":%u,\"eta\":%.9g,\"batch\":%u,\"seed\":%llu,\"optimizer\":\"%s\","
-           "\"schedule\":\"%s\",\"lambda\":%.9g,\"dropout\":%.9g,\"validation_rows\":%u,\"patience\":%u,\"kept_epoch\":%u}}\n",
+           "\"schedule\":\"%s\",\"lambda\":%.9g,\"dropout\":%.9g,\"validation_rows\":%u,\"patience\":%u,\"kept_epoch\":%u,"
+           "\"init\":\"%s\",\"momentum\":%.9g,\"beta1\":%.9g,\"beta2\":%.9g,\"epsilon\":%.9g,\"gamma\":%.9g,\"step\":%u}}\n",
            M->epochs, M->epochs_done, (double)M->eta, M->batch, (unsigned long long)M->seed,
            opt_names[M->optimizer ? M->optimizer : OPT_SGD], sched_names[M->schedule ? M->schedule : SCHED_CONSTANT],
-           (double)M->lambda, (double)M->dropout, M->val_rows, M->patience, M->kept_epoch);
+           (double)M->lambda, (double)M->dropout, M->val_rows, M->patience, M->kept_epoch, M->init > 0 && M->init < INIT_COUNT ? init_names[M->init] : "per layer",
+           (double)M->momentum, (double)M->beta1, (double)M->beta2, (double)M->epsilon, (double)M->gamma, M->step);
 }
 
 static int cmd_info(int argc, char **argv)

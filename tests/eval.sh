@@ -50,7 +50,8 @@ d = json.load(open(sys.argv[1]))
 ok = (d["schema"] == "nn-info/1" and d["task"] == "classification" and d["inputs"] == 4 and d["outputs"] == 3
       and d["classes"] == ["setosa", "versicolor", "virginica"] and d["parameters"] == int(sys.argv[2])
       and [c["kind"] for c in d["columns"]] == ["number"] * 4 + ["label"] and d["columns"][4]["name"] == "species"
-      and len(d["layers"]) == 2 and d["layers"][1]["outputs"] == 3 and d["training"]["epochs_done"] == 2)
+      and len(d["layers"]) == 2 and d["layers"][1]["outputs"] == 3 and d["training"]["epochs_done"] == 2
+      and len(d["input_map"]["mean"]) == 4 and len(d["input_map"]["deviation"]) == 4 and d["training"]["optimizer"] == "adam")
 print("ok" if ok else d)
 PYEOF
     grep -qx ok ij.out && ok "info --json: the schema, task, inputs, class names, columns, layers, parameters and epochs, as JSON" || bad "info --json: $(head -c 300 ij.out)"
@@ -98,6 +99,7 @@ a=$(awk '$1 == "0" && NF == 6 { print $5 }' "$T/rep")
 "$NN" eval --threshold 0 "$T/xor.bin" "$T/xor-wrong.csv" --label-col last >xe.txt
 grep -q "^accuracy 0.7500 (3/4)" xe.txt && grep -q '^threshold 0: class 1 when' xe.txt && ok "eval --threshold 0: every row class 1, said" || bad "eval threshold: $(head -3 xe.txt)"
 expect "--threshold of a 3-class model: a usage error" 2 "two-class models; irisn.bin has more classes" "$NN" predict --threshold 0.5 irisn.bin ifeat.csv
+expect "--threshold with --top: a usage error" 2 "--threshold decides the label; --top prints" "$NN" predict --threshold 0.5 --top 1 "$T/xor.bin" "$T/xor.csv"
 expect "--threshold 1.5: a usage error" 2 "expected a probability from 0 to 1" "$NN" eval --threshold 1.5 "$T/xor.bin" "$T/xor-wrong.csv"
 # permutation importance: the column the label depends on first, noise near 0, a category one column, same on 1 and 2 threads
 awk 'BEGIN { srand(5); print "noise,signal,colour,y"; split("red green blue", c, " ")
@@ -113,7 +115,7 @@ noise=$(echo "$tbl" | awk '$1 == "noise" { print ($2 < 0 ? -$2 : $2) }')
     grep -q 'signal .*#####' <<<"$tbl" && cmp -s imp1.txt imp2.txt &&
     ok "eval --importance: the label's column first (drop $sig), noise near 0 ($noise), a category one row, bars, the same on 1 and 2 threads" ||
     bad "importance: $tbl"
-"$NN" eval --importance --repeats 1 imp.bin imp.csv | grep -q 'the mean of 1 shuffle,' && ok "eval --importance --repeats 1" || bad "repeats 1"
+"$NN" eval --importance --repeats 1 imp.bin imp.csv | grep -q '(one shuffle: no deviation)' && ok "eval --importance --repeats 1" || bad "repeats 1"
 "$NN" train --train "$D" --label-col last --layers 1x8x8-4c3-10 --epochs 1 --quiet --out img.bin 2>/dev/null
 expect "eval --importance on images: refused, pointing to explain" 2 "takes images .*nn explain" "$NN" eval --importance img.bin "$D" --label-col last
 expect "eval --repeats 0: a usage error" 2 "--repeats '0'" "$NN" eval --importance --repeats 0 imp.bin imp.csv

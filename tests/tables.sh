@@ -259,6 +259,11 @@ cmp -s dp.out dc.out && grep -qF "decimal comma" err && ok "predict reads decima
 cmp -s dp.out dc2.out && grep -qF "decimal comma" err && ok "predict reads decimal commas through a slow pipe" || bad "predict dc pipe: $(head -c 200 err)"
 printf 'x;y\n1.5;3\n2,5;5\n' >mix.csv
 expect "decimal points first, then a comma: the hint" 1 "mix.csv:3: column 'x': '2,5' is not a number \(a decimal comma" "$NN" train --train mix.csv --target y --out mix.bin
+printf '"";"dose";"x";"y"\n"1";"0.5";-0,63;"hi"\n"2";"1";1,25;"lo"\n"3";"2";0,5;"hi"\n"4";"0.5";2,5;"lo"\n' >dose2.csv
+tr ';' , <dose2.csv | sed 's/\([0-9]\),\([0-9]\)/\1.\2/g' >dose.csv
+"$NN" train --train dose.csv --label-col y --epochs 5 --out dose.bin 2>/dev/null
+"$NN" train --train dose2.csv --label-col y --epochs 5 --out dose2.bin 2>err
+cmp -s dose.bin dose2.bin && grep -qF "decimal comma" err && ok "write.csv2 with a quoted factor level \"0.5\" first: decimal commas still found (quoted fields do not decide)" || bad "quoted 0.5: $(head -c 300 err)"
 expect "--decimal , with --sep ,: a usage error" 2 "--decimal , with --sep ," "$NN" train --train dc.csv --target y --decimal , --sep , --out mix.bin
 tr ";" , <dp.csv >dpc.csv
 expect "--decimal , in a file of commas: the error names the file" 1 "dpc.csv: --decimal ,: the fields are separated by commas" "$NN" predict --decimal , dp.bin dpc.csv
@@ -475,11 +480,17 @@ awk 'BEGIN { srand(12); print "a,b,y"; for (i = 0; i < 40; i++) printf "%d,%.2f,
 expect "--category of a column taken already" 1 "--category: column .y. is the label already" "$NN" train --train cat.csv --label-col y --category y --epochs 1 --out x.bin
 # ---- messages said as they are -----------------------------------------------------------
 "$NN" train --train rnames.csv --label-col cls --folds 3 --out f3.bin 2>f3.err
-grep -qF "now the final model, on all 120 rows (as in each fold, a share of them held out to choose its epoch)" f3.err &&
+grep -qE "now the final model, on all 120 rows$" f3.err &&
     ok "--folds: the final model's rows said as they are used" || bad "folds message: $(grep final f3.err)"
 "$NN" train --train rnames.csv --label-col cls --val 0 --epochs 3 --out v0.bin 2>v0.err
 "$NN" train --train rnames.csv --label-col cls --val 0 --out v1.bin 2>v1.err
-grep -q ", 1000 epochs (give" v1.err && ! grep -q "up to 1000" v1.err && ok "--val 0: the defaults say 1000 epochs, not up to 1000" || bad "--val 0: $(grep defaults v1.err)"
+grep -q ", 200 epochs (give" v1.err && ! grep -q "up to" v1.err && ok "--val 0: the defaults say 200 epochs, not up to 200" || bad "--val 0: $(grep defaults v1.err)"
+# a table of at most 1000 rows trains on all of them for 200 epochs, L2 lambda 3, said; a larger one holds a fifth out
+"$NN" train --train rnames.csv --label-col cls --out v2.bin 2>v2.err
+grep -qF "L2 lambda 3, 200 epochs, every row trained on and the last epoch kept (120 rows, at most 1000" v2.err && grep -q "^epoch 200/200" v2.err && ok "a small table: every row trained on for 200 epochs, lambda 3, said with why" || bad "small table defaults: $(grep defaults v2.err)"
+awk 'BEGIN { srand(13); print "a,b,y"; for (i = 0; i < 1200; i++) { a = rand(); printf "%.3f,%.3f,%s\n", a, rand(), (a > 0.5 ? "p" : "q") } }' >big.csv
+"$NN" train --train big.csv --label-col y --epochs 2 --out big.bin 2>big.err
+grep -qF "L2 lambda 1, a fifth of the rows held out for validation, the best epoch kept, stopping after 100 epochs" big.err && ok "a table of 1200 rows: a fifth held out to stop early, lambda 1" || bad "big table defaults: $(grep defaults big.err)"
 printf 'a,b,y\n1,2,a_very_long_class_name\n2,3,short\n1,3,a_very_long_class_name\n3,3,short\n' >ln.csv
 "$NN" train --train ln.csv --label-col y --epochs 2 --out ln.bin --quiet 2>/dev/null
 "$NN" eval ln.bin ln.csv --label-col y >ln.out 2>/dev/null
@@ -491,8 +502,8 @@ grep -q '^accuracy 1.0000 (6/6)$' easy.out && grep -qF "(none: every row is righ
     bad "perfect --errors: $(cat easy.out)"
 # ---- class weights and the monitored figure --------------------------------------------------
 awk 'BEGIN { srand(9); print "x1,x2,cls"; for (i = 0; i < 300; i++) { c = i % 4 == 0 ? "rare" : "common"; printf "%.3f,%.3f,%s\n", rand() + (c == "rare") * 0.4, rand(), c } }' >cw.csv
-"$NN" train --train cw.csv --label-col cls --class-weight balanced --epochs 30 --out cw.bin 2>cw.err
-grep -qF "class weights in the cost: rare 2, common 0.667" cw.err && grep -qE "recall of the smallest class [0-9.]+%" cw.err &&
+"$NN" train --train cw.csv --label-col cls --class-weight balanced --val 0.2 --epochs 30 --out cw.bin 2>cw.err
+grep -qF "class weights in the cost: rare 2, common 0.667" cw.err && grep -qE "validation recall of rare \(the smallest class\) [0-9.]+%" cw.err &&
     ok "--class-weight balanced: n / (classes x rows) said (225 and 75 rows: 0.667 and 2); the rare class's recall in the epoch lines" || bad "class-weight balanced: $(grep -v '^epoch' cw.err | head -c 300)"
 "$NN" train --train cw.csv --label-col cls --class-weight rare=0 --val 0 --epochs 30 --out cw0.bin 2>/dev/null
 [ "$("$NN" predict cw0.bin cw.csv --no-header | sort -u)" = common ] && ok "--class-weight rare=0: the rare rows add nothing to the cost, so every answer is 'common'" ||
@@ -501,8 +512,13 @@ printf 'rare=3\n# a comment\ncommon=1\n' >cw.txt
 expect "--class-weight FILE: said" 0 "class weights in the cost: rare 3, common 1" "$NN" train --train cw.csv --label-col cls --class-weight cw.txt --epochs 2 --out cw1.bin
 expect "--class-weight of a class not there" 2 "no class 'nope'" "$NN" train --train cw.csv --label-col cls --class-weight nope=2 --out cw1.bin
 expect "--class-weight with a bad weight" 2 "not a number from 0 to 1e6" "$NN" train --train cw.csv --label-col cls --class-weight rare=-1 --out cw1.bin
+expect "--class-weight: every class 0" 2 "every class that has rows weighs 0" "$NN" train --train cw.csv --label-col cls --class-weight rare=0,common=0 --out cw1.bin
+printf 'rare 2\n' >cwbad.txt
+expect "--class-weight FILE with a bad line: the line quoted" 2 "'rare 2' is not CLASS=WEIGHT" "$NN" train --train cw.csv --label-col cls --class-weight cwbad.txt --out cw1.bin
 expect "--class-weight on a regression" 2 "--class-weight weighs classes" "$NN" train --train cw.csv --target x1 --class-weight balanced --out cw1.bin
-expect "--monitor loss: the kept epoch has the lowest validation loss, said" 0 "best validation loss" "$NN" train --train cw.csv --label-col cls --monitor loss --epochs 20 --out cw2.bin
+expect "--monitor loss: the kept epoch has the lowest validation loss, said" 0 "best validation loss" "$NN" train --train cw.csv --label-col cls --monitor loss --val 0.2 --epochs 20 --out cw2.bin
+printf 'x,y\n1,2\n2,4\n3,4\n4,4\n5,4\n6,2\n' >num24.csv
+expect "numbered labels 2 and 4: classes 0 to 4, the absent ones said" 0 "the classes are 0 to 4, and 3 of them never occur in training" "$NN" train --train num24.csv --label-col y --epochs 2 --out n24.bin
 expect "--monitor bogus: a usage error" 2 "--monitor 'bogus': expected accuracy or loss" "$NN" train --train cw.csv --label-col cls --monitor bogus --out cw2.bin
 
 summary tables

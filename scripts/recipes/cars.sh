@@ -26,11 +26,11 @@ while IFS= read -r cand; do
     if awk -v a="$r2" -v b="$bestr2" 'BEGIN { exit !(a > b) }'; then best=$cand bestr2=$r2; fi
 done <<'LIST'
 
---val 0 --epochs 200
---val 0 --epochs 400
---val 0 --epochs 800
---val 0 --epochs 400 --hidden tanh
---val 0 --epochs 400 --layers 9-128relu-1linear
+--val 0 --epochs 200 --lambda 1
+--val 0 --epochs 400 --lambda 1
+--val 0 --epochs 800 --lambda 1
+--val 0 --epochs 400 --hidden tanh --lambda 1
+--val 0 --epochs 400 --layers 9-128relu-1linear --lambda 1
 LIST
 echo "chosen: ${best:-(the table defaults)}" >&2
 # shellcheck disable=SC2086
