@@ -6967,7 +6967,9 @@ static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, 
     }
     if (numeric && badnum) { /* all numbers, one of them not a class */
         where_line(where, name, badnum);
-        return fail(err, where, "column %zu: label %g is not a whole number from 0 to %d", lc, badv, NN_MAX_CLASSES - 1);
+        return fail(err, where, "column %zu: label %g is not a whole number from 0 to %d%s", lc, badv, NN_MAX_CLASSES - 1,
+                    o->may_table ? " (a class is a whole number or a name); to predict the number itself, "
+                                   "name its column with --target (a regression)" : "");
     }
     if (!numeric && o->numbered && o->number_names) { /* numbers, or the names given to them */
         for (size_t r = 0; r < rows; r++) {
@@ -9441,6 +9443,22 @@ static const char *tab_name(const Table *t, int kind, size_t k)
 /* The header line of predict's CSV or TSV output: the kept columns, then
  * the label's name (a table's label column, else "label"), the class names
  * of --probs, label1,p1,label2,p2... of --top, or the targets' names. */
+/* A CSV/TSV header's name t of an answer column: "predicted_" t when a
+ * kept column has the name t (--keep of the label column beside the
+ * prediction). */
+static void print_answer_name(const OutOpt *o, const char *t)
+{
+    for (size_t i = 0; i < o->nkeep; i++)
+        if (!strcmp(o->keepname[i], t)) {
+            char *p = malloc(strlen(t) + 11);
+            if (p) sprintf(p, "predicted_%s", t);
+            print_name(stdout, p ? p : t, o->fmt);
+            free(p);
+            return;
+        }
+    print_name(stdout, t, o->fmt);
+}
+
 static void print_answer_header(const Net *N, const OutOpt *o)
 {
     size_t K = N->size[N->nl - 1], C = K == 1 ? 2 : K, top = o->top > C ? C : o->top;
@@ -9450,7 +9468,7 @@ static void print_answer_header(const Net *N, const OutOpt *o)
         for (size_t k = 0; k < K; k++) {
             const char *t = tab_name(o->tab, COL_TARGET, k);
             if (!t) snprintf(b, sizeof b, K == 1 ? "value" : "value%zu", k + 1), t = b;
-            print_name(stdout, t, o->fmt), putchar(k + 1 < K ? sep : '\n');
+            print_answer_name(o, t), putchar(k + 1 < K ? sep : '\n');
         }
     } else if (o->probs) {
         for (size_t k = K == 1; k < C; k++) print_class(o, k), putchar(k + 1 < C ? sep : '\n'); /* (one output: P(class 1)) */
@@ -9458,7 +9476,7 @@ static void print_answer_header(const Net *N, const OutOpt *o)
         for (size_t t = 0; t < top; t++) printf("label%zu%cp%zu%c", t + 1, sep, t + 1, t + 1 < top ? sep : '\n');
     } else {
         const char *l = tab_name(o->tab, COL_LABEL, 0);
-        print_name(stdout, l ? l : "label", o->fmt), putchar('\n');
+        print_answer_name(o, l ? l : "label"), putchar('\n');
     }
 }
 
@@ -9559,9 +9577,16 @@ static int keep_columns(OutOpt *oo, const CsvShape *sh, const char *name, Err *e
             rc = -1;
             break;
         }
+        const char *kn = hdr && nh == sh->ncol ? hdr[c] : cn;
         snprintf(cn, sizeof cn, "column %ld", c + 1);
         oo->keepcol[oo->nkeep] = (size_t)c;
-        if (!(oo->keepname[oo->nkeep++] = strdup(hdr && nh == sh->ncol ? hdr[c] : cn))) rc = fail(err, name, "out of memory");
+        if (oo->fmt == FMT_JSON && (!strcmp(kn, "label") || !strcmp(kn, "value") || !strcmp(kn, "values") ||
+                                    !strcmp(kn, "probs") || !strcmp(kn, "top"))) { /* the answer's keys keep their names */
+            if ((oo->keepname[oo->nkeep] = malloc(strlen(kn) + 7))) sprintf(oo->keepname[oo->nkeep], "input_%s", kn);
+        } else {
+            oo->keepname[oo->nkeep] = strdup(kn);
+        }
+        if (!oo->keepname[oo->nkeep++]) rc = fail(err, name, "out of memory");
         if (!e) break;
         p = e + 1;
     }
@@ -10585,7 +10610,8 @@ static const OptSpec predict_opts[] = {
     {"top", "K", "off", "print the K most likely labels, each with its output activation"},
     OPT_THRESHOLD,
     {"keep", "COL[,COL...]", "none", "CSV input: carry these columns (header names, or numbers from 1), as written, into each answer "
-                                     "before it (JSON: fields by name), e.g. an id"},
+                                     "before it (JSON: fields by name), e.g. an id, or the true label (the answer is then headed "
+                                     "predicted_NAME)"},
     {"no-header", NULL, NULL, "no header line in CSV and TSV output (by default there is one when the input has one: the kept "
                               "columns, then the label's name, the class names of --probs, or the targets' names)"},
     {"format", "csv|tsv|json|npy", "csv", "output format; json: one object per line; npy: one NumPy array (int64 labels, or class names as "
@@ -11463,6 +11489,14 @@ static void table_defaults(TrainJob *j, const char **val)
                                j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? 2 : j->tr.nclass,
                                OPT(S, val, "hidden") ? OPT(S, val, "hidden") : act_name(P->hidden),
                                OPT(S, val, "output") ? OPT(S, val, "output") : j->tr.t ? "linear" : act_name(P->output));
+    } else if (!j->conv_net && j->N.nl >= 2) { /* --layers given: its layers without a named activation take the profile's */
+        int hid = 0, out = !j->N.layer[j->N.nl - 1].act && !j->tr.t && j->N.size[j->N.nl - 1] > 1 && !OPT(S, val, "output");
+        for (int l = 1; l + 1 < j->N.nl; l++) hid |= !j->N.layer[l].act && !OPT(S, val, "hidden");
+        if (hid) j->hidden = P->hidden;
+        if (out) j->output = P->output;
+        if (hid || out)
+            said(&sd, "%s%s%s%s%s (where --layers names none)", hid ? act_name(P->hidden) : "", hid ? " hidden layers" : "",
+                 hid && out ? " and " : "", out ? "a " : "", out ? (P->output == ACT_SOFTMAX ? "softmax output" : act_name(P->output)) : "");
     }
     if (!OPT(S, val, "scale") && !OPT(S, val, "standardize") && P->standardize) {
         j->standardize = 1;
@@ -12201,6 +12235,10 @@ static int cmd_train(int argc, char **argv)
     Ckpt R;
     Err err = {{0}, {0}};
     if ((rc = parse_opts("train", argc, argv, S, val, NN_MAX_OPTS, pos, 0, &npos))) return rc;
+    /* a reader of the progress that goes away (2>&1 | head) must not cost
+     * the run its model: a write to a closed pipe fails, unseen, and the
+     * training goes on to save */
+    signal(SIGPIPE, SIG_IGN);
     if (!(path = OPT(S, val, "resume")) || OPT(S, val, "help")) return train_main(argc, argv, val, NULL);
     for (int k = 0; S[k].name; k++) { /* what may be changed on resuming */
         int a = 0;

@@ -4,7 +4,8 @@
 # '-' for stdout, each on a full disk (/dev/full) an error with a message,
 # outputs that would overwrite an input refused before training, an
 # unwritable directory reported before training, the old model kept when a
-# save fails, no temporary file left; the weights picture's content.
+# save fails, no temporary file left; the weights picture's content; a
+# reader of train's progress that goes away does not cost the model.
 # Usage: tests/output.sh [path/to/nn]   (prints PASS/FAIL/SKIP lines and a summary)
 set -u
 NN=${1:-./nn}
@@ -198,4 +199,10 @@ else
     bad "weights PGM (perl exit $?)"
 fi
 
+# a reader of train's progress that goes away early: the model is still saved
+rm -f pipe.bin
+"$NN" train --train iris_named.csv --label-col last --epochs 30 --out pipe.bin 2>&1 | head -1 >/dev/null
+rc=${PIPESTATUS[0]}
+"$NN" predict pipe.bin ifeat.csv >pipe.out 2>/dev/null
+[ "$rc" = 0 ] && [ "$(wc -l <pipe.out)" = 150 ] && ok "train 2>&1 | head -1: the run goes on and saves its model (exit 0)" || bad "train into a closed pipe: exit $rc, $(wc -l <pipe.out) answers"
 summary output

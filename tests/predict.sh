@@ -45,6 +45,14 @@ paste -d, <(cut -d, -f1 iris_id.csv) h1.out | cmp -s - k1.out && ok "predict --k
 "$NN" predict tid.bin iris_id.csv --keep 1,sepal_width --format json >k2.out 2>/dev/null
 [ "$(head -1 k2.out)" = "{\"id\":\"r1\",\"sepal_width\":\"3.5\",\"label\":\"$(sed -n 2p h1.out)\"}" ] && [ "$(wc -l <k2.out)" = 150 ] &&
     ok "predict --keep 1,sepal_width --format json: fields by the header's names, no header line" || bad "keep json: $(head -1 k2.out)"
+# the true label kept beside the prediction: the two columns told apart
+"$NN" predict tid.bin iris_id.csv --keep species >k5.out 2>/dev/null
+[ "$(head -1 k5.out)" = "species,predicted_species" ] && paste -d, <(cut -d, -f6 iris_id.csv | tail -n +2) h2.out | cmp -s - <(tail -n +2 k5.out) &&
+    ok "predict --keep of the label column: 'species,predicted_species', the truth beside the answer" || bad "keep label: $(head -2 k5.out | tr '\n' ' ')"
+sed '1s/species/label/' iris_id.csv >iris_lab.csv
+"$NN" predict tid.bin iris_lab.csv --keep label --format json 2>/dev/null | head -1 >k6.out
+[ "$(cat k6.out)" = "{\"input_label\":\"setosa\",\"label\":\"$(sed -n 2p h1.out)\"}" ] &&
+    ok "predict --keep label --format json: the kept column is input_label, the answer's key stays label" || bad "keep label json: $(cat k6.out)"
 tail -n +2 iris_id.csv | "$NN" predict tid.bin - --keep 1 >k3.out 2>/dev/null
 tail -n +2 k1.out | cmp -s - k3.out && ok "predict --keep 1 on rows without a header, through a pipe: no header line, the same lines" || bad "keep pipe: $(head -2 k3.out)"
 printf 'id,sepal_length,sepal_width,petal_length,petal_width\n"a, ""quoted"" id",5.1,3.5,1.4,0.2\n' | "$NN" predict tid.bin - --keep id >k4.out 2>/dev/null

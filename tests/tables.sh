@@ -385,7 +385,7 @@ grep -qF "2 rows with a category not seen in training (its one-hot inputs are al
 awk 'BEGIN { srand(1); print "id,x,y"; for (i = 1; i <= 50; i++) { x = rand(); printf "%d,%.3f,%.3f\n", i, x, 2 * x } }' >idx1.csv
 "$NN" train --train idx1.csv --target y --epochs 1 --out i.bin 2>err
 grep -qF "column 'id' counts 1, 2, 3 ... 50 like a row index" err && ok "an index from 1: counts 1, 2, 3" || bad "an index from 1: $(grep index err)"
-expect "a named label column of fractions: its column number" 1 "ctr.csv:3: column 7: label 11.5 is not a whole number" "$NN" train --train ctr.csv --label-col Acceleration --ignore Name --out acc.bin
+expect "a named label column of fractions: its column number, and --target for a number" 1 "ctr.csv:3: column 7: label 11.5 is not a whole number .*name its column with --target \(a regression\)" "$NN" train --train ctr.csv --label-col Acceleration --ignore Name --out acc.bin
 printf 'a,y\n1,2\n2,4\n3,6\n4,8\n' >me.csv
 "$NN" train --train me.csv --target y --missing error --quiet --out me.bin --epochs 2
 printf 'a\nNA\n' >mena.csv
@@ -485,6 +485,13 @@ grep -qE "now the final model, on all 120 rows$" f3.err &&
 "$NN" train --train rnames.csv --label-col cls --val 0 --epochs 3 --out v0.bin 2>v0.err
 "$NN" train --train rnames.csv --label-col cls --val 0 --out v1.bin 2>v1.err
 grep -q ", 200 epochs (give" v1.err && ! grep -q "up to" v1.err && ok "--val 0: the defaults say 200 epochs, not up to 200" || bad "--val 0: $(grep defaults v1.err)"
+# --layers without activations on a table: the table's relu and softmax, said (not the textbook's sigmoids)
+"$NN" train --train rnames.csv --label-col cls --layers 2-16-2 --epochs 2 --out la.bin 2>la.err && "$NN" info la.bin >la.info
+grep -qF "relu hidden layers and a softmax output (where --layers names none)" la.err && grep -qE "^1 +16 +relu" la.info && grep -qE "^2 +2 +softmax" la.info &&
+    ok "--layers 2-16-2 on a table: relu hidden layers and a softmax output, said" || bad "--layers on a table: $(grep defaults la.err) $(cat la.info | head -4)"
+"$NN" train --train rnames.csv --label-col cls --layers 2-16tanh-2 --output sigmoid --epochs 2 --out lb.bin 2>lb.err && "$NN" info lb.bin >lb.info
+! grep -q "where --layers names none" lb.err && grep -qE "^1 +16 +tanh" lb.info && grep -qE "^2 +2 +sigmoid" lb.info &&
+    ok "--layers naming its activations, --output given: kept as given" || bad "--layers named: $(grep defaults lb.err) $(head -4 lb.info)"
 # a table of at most 1000 rows trains on all of them for 200 epochs, L2 lambda 3, said; a larger one holds a fifth out
 "$NN" train --train rnames.csv --label-col cls --out v2.bin 2>v2.err
 grep -qF "L2 lambda 3, 200 epochs, every row trained on and the last epoch kept (120 rows, at most 1000" v2.err && grep -q "^epoch 200/200" v2.err && ok "a small table: every row trained on for 200 epochs, lambda 3, said with why" || bad "small table defaults: $(grep defaults v2.err)"
