@@ -5534,6 +5534,8 @@ typedef struct {
     const char *labels_opt; /* the option that gives this data's labels file, for messages (NULL: --labels) */
     char *const *number_names; /* a model's names of its numbered classes (--class-names): labels may be them */
     size_t nnumber_names;
+    int no_colnames;        /* a model that knows no column names reads the rows: a line of numbers is data */
+    int flat;               /* a network that takes no images reads the rows: a NumPy array of images is flattened as it is */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -5960,8 +5962,10 @@ static int npy_c_order(Npy *a, uint8_t **own, const char *name, Err *err)
  * bytes; bool becomes bytes 0 and 1; the rest floats.  Rank 3 arrays are
  * grey images (n, H, W); rank 4 images with their channels last (n, H, W,
  * C) as nn reads them, or first (n, C, H, W, PyTorch's order, C <= 4 and
- * W > 4), then moved last, said on stderr. */
-static int npy_features(Npy *a, uint8_t *owner, const char *name, Data *d, Err *err)
+ * W > 4), then moved last, said on stderr; but for a network that takes
+ * no images (co->flat) every array is a row flattened in C order, as
+ * NumPy's reshape(n, -1). */
+static int npy_features(Npy *a, uint8_t *owner, const char *name, const CsvOpt *co, Data *d, Err *err)
 {
     uint8_t *copy;
     int chw;
@@ -5987,7 +5991,7 @@ static int npy_features(Npy *a, uint8_t *owner, const char *name, Data *d, Err *
     }
     if (copy) free(owner), owner = copy;
     if (a->nd == 1) note_more(d, "%.400s: a 1-D array, read as %zu rows of one feature each", name, n);
-    chw = a->nd == 4 && a->dim[3] > 4 && a->dim[1] <= 4;
+    chw = a->nd == 4 && a->dim[3] > 4 && a->dim[1] <= 4 && !co->flat;
     d->n = n, d->d = feat;
     if (a->nd == 3) d->shape[0] = 1, d->shape[1] = a->dim[1], d->shape[2] = a->dim[2];
     if (a->nd == 4 && !chw) d->shape[0] = a->dim[3], d->shape[1] = a->dim[1], d->shape[2] = a->dim[2];
@@ -6727,13 +6731,16 @@ static void say_decimal(const char *name)
  * answer).  It is when it has no missing fields and either most of its
  * fields are names, or its numeric fields count 0, 1, 2 ... (at least
  * three of them beside a name, or four on their own: pandas writes integer
- * column names so).  A line of numbers with a stray word in it is data,
- * and its word an error. */
-static int csv_is_header(const char *p, const char *eol, int sep, size_t ncol)
+ * column names so).  Without seq_ok (a model that knows no column names
+ * reads the rows) numbers counting so are a header only after an empty
+ * first field or 'Unnamed: 0' (pandas' index): else they may be a row, and one row lost
+ * would shift every answer after it.  A line of numbers with a stray word
+ * in it is data, and its word an error. */
+static int csv_is_header(const char *p, const char *eol, int sep, size_t ncol, int seq_ok)
 {
     CsvIt it;
     const char *fb, *fe;
-    int quoted, seq = 1;
+    int quoted, seq = 1, index = 0;
     size_t k = 0, names = 0, nums = 0;
     it.p = p, it.eol = eol, it.sep = sep, it.done = 0;
     while (k < ncol && csv_next(&it, &fb, &fe, &quoted) == 1) {
@@ -6742,6 +6749,7 @@ static int csv_is_header(const char *p, const char *eol, int sep, size_t ncol)
         if (t == FLD_MISSING && !(fb == fe && (k == ncol || k == 1))) return 0; /* a missing value: data (an empty
                                                                                 * last field is a trailing separator,
                                                                                 * an empty first one pandas' index) */
+        index |= k == 1 && (fb == fe || (fe - fb == 10 && !memcmp(fb, "Unnamed: 0", 10)));
         if (t == FLD_NAME && !decimal_comma(fb, (size_t)(fe - fb))) names++; /* (1,5 is a number, badly written) */
         else if (t == FLD_NUMBER) { /* a pandas column index? */
             double v;
@@ -6751,7 +6759,7 @@ static int csv_is_header(const char *p, const char *eol, int sep, size_t ncol)
             nums++;
         }
     }
-    return 2 * names > k || (seq && (names ? nums >= 3 : nums >= 4));
+    return 2 * names > k || ((seq_ok || index) && seq && (names ? nums >= 3 : nums >= 4));
 }
 
 /* --label-col auto: whether column c of the data lines from p looks like
@@ -6861,7 +6869,10 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     if (sh->ncol > NN_MAX_WIDTH + 1) return fail(err, name, "%zu columns; the limit is %d", sh->ncol, NN_MAX_WIDTH + 1);
     if (lcol != LABEL_NONE && sh->ncol < 2) return fail(err, name, "one column only: nothing left for features beside the label");
     eol = line_end(p, end);
-    if (header < 0 && csv_is_header(p, eol, sh->sep, sh->ncol)) {
+    if (header < 0 && o->no_colnames && csv_is_header(p, eol, sh->sep, sh->ncol, 1) && !csv_is_header(p, eol, sh->sep, sh->ncol, 0))
+        snprintf(sh->note, sizeof sh->note, "%.300s: line %zu, numbers counting 0, 1, 2 ..., read as data: the model has no column "
+                 "names to match a header against (give --header yes if it is one)", name, *line + 1);
+    else if (header < 0 && csv_is_header(p, eol, sh->sep, sh->ncol, !o->no_colnames)) {
         const char *he = eol;
         int cut;
         while (he > p && he[-1] == '\r') he--;
@@ -7768,7 +7779,7 @@ static int table_header(const char *p, const char *end, int sep, const Table *ta
                 if (!strcmp(tab->col[c].cats[q], f[j])) known++, found = 1;
     }
     names_free(f, n);
-    look = csv_is_header(p, eol, sep, n);
+    look = csv_is_header(p, eol, sep, n, 1);
     return hits > 0 || (exact == n && n > 1) || misplaced > 0 || (look && names > 0 && known == 0);
 }
 
@@ -7789,7 +7800,7 @@ static int has_row_names(const char *p, const char *end, const CsvOpt *o)
     eol = line_end(p, end);
     sep = o->sep ? o->sep : csv_sep(p, end);
     if (!(h = header_fields(p, eol, sep, &n))) return 0;
-    yes = n >= 2 && row_names_name(h[0]) && (o->header == 1 || csv_is_header(p, eol, sep, n));
+    yes = n >= 2 && row_names_name(h[0]) && (o->header == 1 || csv_is_header(p, eol, sep, n, 1));
     names_free(h, n);
     return yes;
 }
@@ -8300,7 +8311,7 @@ static int load_npy_file(const char *path, const char *name, uint8_t *buf, size_
         free(buf);
         return -1;
     }
-    if (npy_features(&a, buf, name, d, err)) return -1; /* (buf taken over) */
+    if (npy_features(&a, buf, name, o, d, err)) return -1; /* (buf taken over) */
     if (want_labels && !d->n) {
         data_free(d);
         return fail(err, name, "the array has no rows");
@@ -8367,7 +8378,7 @@ static int load_npz_file(const char *path, const char *name, uint8_t *buf, size_
                     n ? "no features array" : "an empty archive", n ? list : "no arrays");
     }
     where_array(where, name, ex->name);
-    if (npz_array(buf, len, name, ex, &a, &own, err) || npy_features(&a, own, where, d, err)) { /* (own taken over) */
+    if (npz_array(buf, len, name, ex, &a, &own, err) || npy_features(&a, own, where, o, d, err)) { /* (own taken over) */
         free(E), free(buf);
         return -1;
     }
@@ -11669,6 +11680,7 @@ static int train_data(TrainJob *j, const char **val)
     int rc;
     j->co.quiet = j->o.quiet;
     j->co.labels_opt = "--train-labels";
+    j->co.flat = !j->spec_later && j->N.nl && !net_images(&j->N); /* (no spec: the images' shape may make the default network) */
     if (load_data(j->trainf, OPT(S, val, "train-labels"), &j->co, 1, &j->tr, &err)) {
         report(&err);
         return 1;
@@ -12303,6 +12315,8 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
     c2.number_names = M->numbered ? M->names : NULL;
     c2.nnumber_names = M->numbered ? M->nnames : 0;
     if (M->tab.ncol) c2.tab = &M->tab;           /* rows are read through the model's table */
+    else c2.no_colnames = 1;
+    c2.flat = !net_images(N);
     c2.nnames = M->nnames ? M->nnames : net_classes(N); /* (numbered: for the message) */
     c2.task = N->task;
     if (want_labels == 2) { /* labelled if it can be: quietly, then as it is */
@@ -12407,6 +12421,8 @@ static int cmd_predict(int argc, char **argv)
         for (size_t k = 0; k < M.nnames; k++) oo.width = npy_name(NULL, M.names[k], 0) > oo.width ? npy_name(NULL, M.names[k], 0) : oo.width;
     if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs && !oo.width) oo.width = 1;
     if (M.tab.ncol) co.tab = &M.tab; /* rows are read through the model's table */
+    else co.no_colnames = 1;
+    co.flat = !net_images(&N);
     if (M.tab.ncol && OPT(S, val, "label-col"))
         say("warning: --label-col has no effect: %s reads its columns by the table it was trained on", pos[0]);
     if (N.task == TASK_REGRESS) {

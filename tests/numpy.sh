@@ -113,6 +113,13 @@ cp y.npy y_guess.npy; cp x_lef4.npy x_guess.npy
 "$NN" train --train x_nhwc.npy --train-labels y.npy --layers 3x8x8-4c3-10 --epochs 1 --out nhwc.bin --quiet &&
 "$NN" train --train x_nchw.npy --train-labels y.npy --layers 3x8x8-4c3-10 --epochs 1 --out nchw.bin 2>err && same "(n, C, H, W) images moved channels-last = (n, H, W, C)" nchw.bin nhwc.bin
 grep -q "read as channels x height x width, their channels moved last" err && ok "channels-first said" || bad "channels-first not said: $(cat err)"
+# a network that takes no images reads a 4-D array flattened as reshape(n, -1), whatever its dimensions look like
+$PY -c "import numpy as np; np.save('x4d.npy', np.load('x_lef4.npy').reshape(-1, 2, 2, 16)); np.save('xy4d.npy', np.load('x_lef4.npy').reshape(-1, 2, 2, 16))"
+"$NN" predict csv.bin x4d.npy >p4.txt 2>p4.err && "$NN" predict csv.bin x_lef4.npy >p2.txt && cmp -s p2.txt p4.txt && ! grep -q "moved" p4.err &&
+    ok "predict, a dense model: a (n, 2, 2, 16) array is its rows in C order, no channels moved" || bad "4-D array to a dense model: $(cat p4.err)"
+"$NN" eval csv.bin x4d.npy --labels y.npy >e4 2>/dev/null && "$NN" eval csv.bin x_lef4.npy --labels y.npy >e2d && cmp -s e4 e2d && ok "eval, a dense model: the 4-D array as its rows" || bad "eval 4-D dense"
+"$NN" train --train xy4d.npy --train-labels y.npy --layers 64-10 --epochs 2 --out f4.bin --quiet 2>/dev/null && "$NN" train --train x_lef4.npy --train-labels y.npy --layers 64-10 --epochs 2 --out f2.bin --quiet &&
+    same "train, a dense spec: the 4-D array as its rows in C order" f4.bin f2.bin
 "$NN" train --train x_img.npy --train-labels y.npy --layers 4c3-mp2-10 --epochs 1 --out m.bin --quiet && ok "(n, H, W) gives the input shape to a spec without one" || bad "rank-3 shape"
 "$NN" eval csv.bin x_lef4.npy --labels y.npy >e1 && "$NN" eval csv.bin xy.csv --label-col last >e2 2>/dev/null && cmp -s e1 e2 && ok "eval .npy = eval CSV" || bad "eval .npy differs"
 "$NN" eval csv.bin c.npz >e1 && cmp -s e1 e2 && ok "eval .npz = eval CSV" || bad "eval .npz differs"
