@@ -150,6 +150,14 @@ fi
 # ---- make test ------------------------------------------------------------------------------
 build $B/nn nn.c -O3 -march=native
 build $B/nn-portable nn.c -O2
+build $B/nn-O0 nn.c -O0 # (some warnings, -Wformat-truncation among them, show only without optimisation)
+# README's one-line build without make, as written there
+line=$(grep -m1 '^cc -std=c11 .* -o nn nn.c' README.md | sed 's/ *#.*//')
+if [ -n "$line" ] && (mkdir -p $B/oneline && cp nn.c $B/oneline/ && cd $B/oneline && eval "$line" 2>warn && [ ! -s warn ] && ./nn train --train ../../data/digits.csv --label-col last --epochs 1 --quiet --out m.bin); then
+    pass "README's one-line build: $line"
+else
+    fail "README's one-line build '$line': $(head -c 300 $B/oneline/warn 2>/dev/null)"
+fi
 if [ -n "$SAN" ]; then
     : # the clang build is a check of warnings, made without the sanitizers only
 elif command -v clang >/dev/null; then
