@@ -973,17 +973,27 @@ static uint32_t crc32_nibble(uint32_t crc, const uint8_t *p, size_t n)
 
 /* Write `len` bytes to `path` atomically: a temporary file in the same
  * directory, flushed, fsync'ed, then renamed over the target, so the old
- * file survives any failure. */
+ * file survives any failure.  The file replaced gives its mode (600 stays
+ * 600); a new one gets 666 less the umask, as open(2) would give it. */
 static int write_atomic(const char *path, const uint8_t *data, size_t len, Err *err)
 {
     char tmp[NN_MAX_PATH];
     FILE *f;
     int fd, ok;
+    struct stat st;
+    mode_t mode;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        mode = st.st_mode & 07777;
+    } else {
+        mode_t um = umask(022); /* (read, and put back) */
+        umask(um);
+        mode = 0666 & ~um;
+    }
     if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
         return fail(err, path, "path too long");
     fd = mkstemp(tmp);
     if (fd < 0) return fail(err, path, "cannot create a temporary file beside it: %s", strerror(errno));
-    (void)fchmod(fd, 0644); /* mkstemp makes 0600; a model is an ordinary file */
+    (void)fchmod(fd, mode); /* (mkstemp makes 600) */
     f = fdopen(fd, "wb");
     if (!f) {
         int e = errno;
@@ -1060,6 +1070,9 @@ static int check_output(const char *path, Err *err)
         if (S_ISDIR(st.st_mode)) return fail(err, path, "is a directory; give a file name");
         if (!S_ISREG(st.st_mode))
             return access(path, W_OK) ? fail(err, path, "cannot write: %s", strerror(errno)) : 0;
+        if (!(st.st_mode & 0222) || access(path, W_OK)) /* (replacing it needs only the directory: as cp, not mv) */
+            return fail(err, path, "is write-protected (mode %03o): not replaced; chmod u+w it or remove it first",
+                        (unsigned)(st.st_mode & 0777));
     }
     if (follow_links(path, real, sizeof real, err)) return -1;
     slash = strrchr(real, '/');
@@ -11053,7 +11066,9 @@ static void catch_stops(struct sigaction *old_int, struct sigaction *old_term)
     sa.sa_flags = SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     stop_signal = 0;
-    sigaction(SIGINT, &sa, old_int), sigaction(SIGTERM, &sa, old_term);
+    sigaction(SIGINT, NULL, old_int), sigaction(SIGTERM, NULL, old_term);
+    if (old_int->sa_handler != SIG_IGN) sigaction(SIGINT, &sa, NULL); /* an ignored one stays ignored (a job started */
+    if (old_term->sa_handler != SIG_IGN) sigaction(SIGTERM, &sa, NULL); /* with & by a shell), as in loading */
 }
 
 static void release_stops(const struct sigaction *old_int, const struct sigaction *old_term)

@@ -107,7 +107,7 @@ cmp -s t1.bin t2.bin && cmp -s t1.bin t3.bin && ok "threads 1, 2, 3: byte-identi
     cmp -s a1.bin a2.bin && ok "threads 1 and 2 with adam: byte-identical" || bad "adam models differ by thread count"
 RB="$RA --eta 0.005 --epochs 150 --batch 4"
 "$NN" train $RB --out full.bin --quiet
-"$NN" train $RB --out int.bin --checkpoint ck.bin 2>ilog &
+env --default-signal=INT "$NN" train $RB --out int.bin --checkpoint ck.bin 2>ilog &
 pid=$!
 wait_for ilog "^epoch 2/" && kill -INT $pid
 wait $pid

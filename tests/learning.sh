@@ -82,7 +82,7 @@ expect "saturated sigmoids after epoch 1: a note on --init scaled" 0 \
 ! grep -q "note: after epoch 1" err && ok "no saturation note with --init scaled" || bad "saturation note with --init scaled"
 
 # an interrupted run without --checkpoint; --resume of a model
-"$NN" train --train "$D/digits.csv" --label-col last --epochs 5000 --out int.bin 2>ilog >/dev/null &
+env --default-signal=INT "$NN" train --train "$D/digits.csv" --label-col last --epochs 5000 --out int.bin 2>ilog >/dev/null &
 pid=$!
 wait_for ilog '^epoch 2/' && kill -INT $pid
 wait $pid

@@ -10,6 +10,9 @@
 #     find_chromium.
 # A skip names what is not tested and the Debian package that would test it;
 # with NN_TEST_NO_SKIP=1 (as CI sets) a skip is a failure.
+# A job a script starts with & inherits SIGINT ignored, and nn keeps it so (as
+# conventional tools do): a test that interrupts one starts it with
+# env --default-signal=INT.
 NN=$(cd "$(dirname "$NN")" && pwd)/$(basename "$NN")
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 T=$(mktemp -d)

@@ -37,7 +37,7 @@ cut -d, -f1-64 "$D" >"$T/feat.csv"
 # ---- interrupts, checkpoints, resume ------------------------------------------------
 RA="--train $D --label-col last --holdout 297 --layers 64-200relu-100tanh-10softmax --optimizer adam --dropout 0.2 --val 100 --epochs 40 --batch 4"
 "$NN" train $RA --out "$T/full.bin" --quiet
-"$NN" train $RA --out "$T/int.bin" --checkpoint "$T/ck.bin" 2>"$T/ilog" &
+env --default-signal=INT "$NN" train $RA --out "$T/int.bin" --checkpoint "$T/ck.bin" 2>"$T/ilog" &
 pid=$!
 wait_for "$T/ilog" "^epoch 3/" && kill -INT $pid
 wait $pid

@@ -120,7 +120,7 @@ printf '0,0,0\n0,1,1\n1,0,1\n1,1,0\n' >xor.csv
 TR="--train xor.csv --label-col last --layers 2-4-2 --epochs 3 --threads 1 --quiet"
 "$NN" train $TR --out x.bin
 # an interrupted run, so that --resume has epochs left to train and checkpoint
-"$NN" train ${TR/--epochs 3/--epochs 1000000} --every 1000000 --out xi.bin --checkpoint ck0.bin 2>/dev/null &
+env --default-signal=INT "$NN" train ${TR/--epochs 3/--epochs 1000000} --every 1000000 --out xi.bin --checkpoint ck0.bin 2>/dev/null &
 sleep 0.1
 kill -INT $! && wait $!
 cp ck0.bin pristine.bin # a resumed run writes to ck0.bin, the checkpoint path it was started with
@@ -205,4 +205,22 @@ rm -f pipe.bin
 rc=${PIPESTATUS[0]}
 "$NN" predict pipe.bin ifeat.csv >pipe.out 2>/dev/null
 [ "$rc" = 0 ] && [ "$(wc -l <pipe.out)" = 150 ] && ok "train 2>&1 | head -1: the run goes on and saves its model (exit 0)" || bad "train into a closed pipe: exit $rc, $(wc -l <pipe.out) answers"
+# a replaced model keeps its mode; a new one gets the umask's; a write-protected one is not replaced
+"$NN" train --train iris.csv --label-col last --epochs 1 --out mode.bin --quiet 2>/dev/null && chmod 600 mode.bin &&
+"$NN" train --train iris.csv --label-col last --epochs 2 --out mode.bin --quiet 2>/dev/null
+[ "$(stat -c %a mode.bin)" = 600 ] && ok "a replaced model keeps its mode (600)" || bad "replaced model's mode: $(stat -c %a mode.bin)"
+rm -f um.bin; (umask 077 && "$NN" train --train iris.csv --label-col last --epochs 1 --out um.bin --quiet 2>/dev/null)
+[ "$(stat -c %a um.bin)" = 600 ] && ok "a new model under umask 077: mode 600" || bad "umask 077: $(stat -c %a um.bin)"
+cp mode.bin ro_before.bin && chmod 444 mode.bin
+expect "a write-protected model: refused before training, kept" 1 "mode.bin: is write-protected \(mode 444\): not replaced" "$NN" train --train iris.csv --label-col last --epochs 1 --out mode.bin
+cmp -s mode.bin ro_before.bin && ok "the write-protected model is unchanged" || bad "write-protected model changed"
+# SIGINT inherited as ignored (a job a script starts with &) stays ignored, in training as in loading
+rm -f ign.bin ign.log
+sh -c 'trap "" INT; exec "$0" train --train "$1" --label-col last --layers 64-100-10 --epochs 1500 --val 0 --threads 1 --out ign.bin --log ign.log --quiet' "$NN" "$D" &
+pid=$!
+for i in $(seq 100); do [ -f ign.log ] && [ "$(wc -l <ign.log)" -ge 3 ] && break; sleep 0.1; done
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+[ "$rc" = 0 ] && [ "$(wc -l <ign.log)" = 1501 ] && [ -s ign.bin ] && ok "SIGINT ignored by the parent: training goes on to its last epoch (exit 0)" || bad "ignored SIGINT: exit $rc, $(wc -l <ign.log) log lines"
 summary output

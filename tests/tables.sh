@@ -75,7 +75,7 @@ RA="--train lintr.csv --target price --ignore id --layers 2-300relu-200tanh-1lin
 "$NN" train $RA --out full.bin --quiet --log rlog.csv
 head -1 rlog.csv | grep -qx "epoch,train_cost,train_r2,validation_r2,test_r2,eta,seconds" && [ "$(wc -l <rlog.csv)" -gt 2 ] &&
     ok "regression --log: its columns are R^2" || bad "regression log: $(head -2 rlog.csv | tr '\n' ' ')"
-"$NN" train $RA --out int.bin --checkpoint ck.bin 2>ilog &
+env --default-signal=INT "$NN" train $RA --out int.bin --checkpoint ck.bin 2>ilog &
 pid=$!
 wait_for ilog "^epoch 3/" && kill -INT $pid
 wait $pid
@@ -401,7 +401,7 @@ printf 'x,c,y\n1,p,2\n2,q,4\n9,?,18\n3,p,6\n4,q,8\n' >d.csv
 printf '\357\273\277' >bomonly.csv
 quiet_ok=1 expect "a file holding only a byte-order mark: nothing, exit 0" 0 "" "$NN" predict h.bin bomonly.csv
 awk 'BEGIN { srand(3); print "a,b,y"; for (i = 0; i < 3000; i++) { a = rand(); b = rand(); printf "%.4f,%.4f,%.4f\n", a, b, a + b } }' >big3.csv
-"$NN" train --train big3.csv --target y --folds 5 --epochs 300 --layers 2-200relu-1linear --threads 1 --out fold.bin 2>ferr &
+env --default-signal=INT "$NN" train --train big3.csv --target y --folds 5 --epochs 300 --layers 2-200relu-1linear --threads 1 --out fold.bin 2>ferr &
 pid=$!
 wait_for ferr "^nn: fold 1/5" && kill -INT $pid
 wait $pid
