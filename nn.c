@@ -8275,16 +8275,23 @@ static int load_labels_buf(uint8_t *buf, size_t len, const char *lname, const ch
 }
 
 /* The labels file that goes with NumPy features, by the usual names:
- * x.npy -> y.npy, X_train.npy -> y_train.npy, images -> labels. */
+ * x.npy -> y.npy, X_train.npy -> y_train.npy, foo_x.npy -> foo_y.npy,
+ * images -> labels. */
 static int npy_labels_path(const char *x, char *out, size_t cap)
 {
-    const char *base = strrchr(x, '/');
+    const char *base = strrchr(x, '/'), *dot;
     struct stat st;
     base = base ? base + 1 : x;
+    dot = strchr(base, '.');
     if (strlen(x) >= cap) return -1;
     if ((base[0] == 'x' || base[0] == 'X') && (base[1] == '.' || base[1] == '_')) {
         strcpy(out, x);
         out[base - x] = 'y';
+        return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+    }
+    if (dot && dot - base >= 3 && (dot[-1] == 'x' || dot[-1] == 'X') && dot[-2] == '_') { /* a suffix: foo_x */
+        strcpy(out, x);
+        out[dot - 1 - x] = 'y';
         return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
     }
     return idx_labels_path(x, out, cap);

@@ -106,6 +106,9 @@ PY
 gzip -c x_lef4.npy >x.npy.gz && "$NN" train --train x.npy.gz --train-labels y.npy --epochs 2 --out m.bin --quiet && same "gzipped .npy" m.bin csv.bin
 cp y.npy y_guess.npy; cp x_lef4.npy x_guess.npy
 "$NN" train --train x_guess.npy --epochs 2 --out m.bin --quiet && same "x_NAME.npy finds y_NAME.npy beside it" m.bin csv.bin
+cp y.npy digits_y.npy; cp x_lef4.npy digits_x.npy
+"$NN" train --train digits_x.npy --epochs 2 --out m.bin --quiet && same "NAME_x.npy finds NAME_y.npy beside it" m.bin csv.bin
+"$NN" eval csv.bin digits_x.npy >ex1 && "$NN" eval csv.bin x_lef4.npy --labels y.npy >ex2 && cmp -s ex1 ex2 && ok "eval NAME_x.npy: its labels from NAME_y.npy" || bad "eval NAME_x.npy"
 "$NN" train --train x_lef4.npy --train-labels y.npy --test c.npz --epochs 2 --out m.bin 2>err && grep -q "test 1[0-9]*/1797" err &&
     ok "--test .npz" || bad "--test .npz: $(tail -2 err)"
 "$NN" train --train x_nhwc.npy --train-labels y.npy --layers 4-10 --epochs 1 --out m.bin 2>err; # (a dense net on images is fine; the shape is the point)
