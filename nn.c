@@ -5588,16 +5588,93 @@ static float data_max(const Data *d)
     return mx;
 }
 
-static void scale_warning(const Data *d, float div, const float *mean, const char *mpath)
+static int cmp_double(const void *a, const void *b)
 {
-    float mx = data_max(d);
-    if (!d->n || d->is_table || mean || mx <= 0) return; /* (a dark row says nothing; standardised inputs have their own scale) */
-    if (div >= 2 && !d->x8 && mx * 20 < div)
-        say("warning: %s: its values go up to %g, but %s divides its inputs by %g, as its training data needed: "
-            "were these scaled already? (give them in the training data's units)", d->name, (double)mx, mpath, (double)div);
-    else if (mx > 20 * div)
-        say("warning: %s: its values go up to %g, but %s divides its inputs by %g, as its training data needed: "
-            "were those scaled before training? (give these in the training data's units)", d->name, (double)mx, mpath, (double)div);
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The median of v (n > 0), which is sorted. */
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Values far off the scale of the training data: a warning, since the
+ * answers would be wrong and nothing else would say so.  x holds n rows
+ * (stride ld) of d raw features, as read (a table's encoded, before the
+ * input map); name is the data's, mpath the model's.  Without stored means
+ * the largest value is judged against the divisor (mx: the largest of all
+ * rows, when known, else that of these); with them, each feature's mean
+ * distance from the training mean and its spread, in training deviations
+ * (about 1 for data like the training data). */
+static void scale_check(const float *x, size_t n, size_t ld, size_t d, const InputMap *in, float mx, const char *name,
+                        const char *mpath)
+{
+    float div = in->div;
+    if (!n || !d) return;
+    if (!in->mean) {
+        if (mx < 0)
+            for (size_t r = 0; r < n; r++)
+                for (size_t i = 0; i < d; i++) mx = fabsf(x[r * ld + i]) > mx ? fabsf(x[r * ld + i]) : mx;
+        if (mx <= 0) return; /* (a dark row says nothing) */
+        if (div >= 2 && mx * 20 < div)
+            say("warning: %s: its values go up to %g, but %s divides its inputs by %g, as its training data needed: "
+                "were these scaled already? (give them in the training data's units)", name, (double)mx, mpath, (double)div);
+        else if (mx > 20 * div)
+            say("warning: %s: its values go up to %g, but %s divides its inputs by %g, as its training data needed: "
+                "were those scaled before training? (give these in the training data's units)", name, (double)mx, mpath, (double)div);
+        return;
+    }
+    double *f = malloc(2 * d * sizeof *f), *g = f ? f + d : NULL, far, spread = 1, worst_far = -1;
+    size_t ng = 0, worst = 0;
+    if (!f) return;
+    for (size_t i = 0; i < d; i++) {
+        double s1 = 0, s2 = 0, rsd = in->rsd[i];
+        for (size_t r = 0; r < n; r++) {
+            double z = ((double)x[r * ld + i] / div - in->mean[i]) * rsd;
+            s1 += z, s2 += z * z;
+        }
+        f[i] = fabs(s1 / (double)n);
+        if (f[i] > worst_far) worst_far = f[i], worst = i;
+        if (n >= 10) {
+            double v = s2 / (double)n - (s1 / (double)n) * (s1 / (double)n);
+            if (v > 0) g[ng++] = sqrt(v);
+        }
+    }
+    far = median(f, d);
+    if (ng >= (d + 1) / 2) spread = median(g, ng); /* (columns that do not vary here: no spread to judge) */
+    free(f);
+    if (far > 20)
+        say("warning: %s: its values lie %.3g training deviations from %s's training means (the median over the inputs; the "
+            "farthest, input %zu: %.3g; data like the training data: about 1 or less): are they in other units, or scaled "
+            "differently? (give them in the training data's units)", name, far, mpath, worst + 1, worst_far);
+    else if (spread > 20 || spread < 0.05)
+        say("warning: %s: its values spread %.3g times as widely as %s's training data did (the median over the inputs): are "
+            "they in other units, or scaled differently? (give them in the training data's units)", name, spread, mpath);
+}
+
+#define NN_SCALE_ROWS 1000 /* rows a scale check looks at */
+
+static void scale_warning(const Data *d, const InputMap *in, const char *mpath)
+{
+    size_t n = d->n < NN_SCALE_ROWS ? d->n : NN_SCALE_ROWS;
+    float *x;
+    if (!d->n || !d->d) return;
+    if (!in->mean) { /* the largest of all rows */
+        float mx = data_max(d);
+        if (!d->is_table) scale_check(&mx, 1, 1, 1, in, mx, d->name, mpath); /* (a table's are its columns' own) */
+        return;
+    }
+    if (d->xf) {
+        scale_check(d->xf, n, d->d, d->d, in, -1, d->name, mpath);
+        return;
+    }
+    if (!(x = malloc(n * d->d * sizeof *x))) return;
+    for (size_t i = 0; i < n * d->d; i++) x[i] = d->x8[i];
+    scale_check(x, n, d->d, d->d, in, -1, d->name, mpath);
+    free(x);
 }
 
 /* Format notes: IDX (the MNIST format).  A big-endian header: two zero
@@ -7471,12 +7548,6 @@ static int id_name(const char *h)
                      (h[n - 2] == 'I' && h[n - 1] == 'd' && h[n - 3] >= 'a' && h[n - 3] <= 'z'));
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Whole numbers, at least 1000 somewhere, a different one in 95% of the
  * rows or more (20 rows at least): a record number, not a measurement. */
 static int id_values(ColStats *S)
@@ -9284,6 +9355,7 @@ typedef struct {
     char **keepname;        /* and names (the header's, or "column N") */
     int insep;              /* the input's field separator */
     int header_due;         /* the header line is printed before the first answer */
+    const char *mpath;      /* the model's path, for messages; NULL: no scale check of the rows (--quiet) */
 } OutOpt;
 
 /* Length of the valid UTF-8 sequence at p (up to e), or 0. */
@@ -9763,6 +9835,23 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 }
                 if (!skip_line_c(p, eol, !J.plan)) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
                 p = eol + 1;
+            }
+            if (J.n && oo->mpath) { /* the first rows: their scale against the training data's */
+                size_t ns = J.n < NN_SCALE_ROWS ? J.n : NN_SCALE_ROWS, d = N->size[0], m = 0;
+                float *x = malloc(ns * d * sizeof *x);
+                for (size_t r = 0; x && r < ns; r++, m++) {
+                    const char *lab[2];
+                    int lq;
+                    CsvBad bf;
+                    RowNote rn;
+                    memset(&rn, 0, sizeof rn);
+                    if (J.plan ? table_row(J.beg[r], J.end[r], J.sh.sep, J.plan, x + m * d, NULL, lab, &lq, &rn, &bf) != 0
+                               : csv_row(J.beg[r], J.end[r], J.sh.sep, J.sh.ncol, J.sh.lc, J.sh.skip, 1.0f, x + m * d, lab, &lq, &bf))
+                        break; /* (the answers will stop there, with its message) */
+                }
+                if (x) scale_check(x, m, d, d, J.in, -1, name, oo->mpath);
+                free(x);
+                oo->mpath = NULL; /* (once) */
             }
             if (J.n) {
                 size_t K = N->size[N->nl - 1], bad = SIZE_MAX;
@@ -12361,7 +12450,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
             return 1;
         }
     d->tm = &M->out;
-    if (!co->quiet) scale_warning(d, M->in.div, M->in.mean, mpath);
+    if (!co->quiet) scale_warning(d, &M->in, mpath);
     if (M->tab.ncol && !d->is_table) {
         fprintf(stderr, "%s: %s: the model %s was trained on a table: give it CSV rows\n", progname, d->name, mpath);
         data_free(d), free(N->param), model_meta_free(M);
@@ -12438,7 +12527,7 @@ static int cmd_predict(int argc, char **argv)
         report(&err);
         return 1;
     }
-    oo.names = M.names, oo.nnames = M.nnames, oo.tab = M.tab.ncol ? &M.tab : NULL;
+    oo.names = M.names, oo.nnames = M.nnames, oo.tab = M.tab.ncol ? &M.tab : NULL, oo.mpath = pos[0];
     if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs) /* names: a '<U' array as wide as the longest */
         for (size_t k = 0; k < M.nnames; k++) oo.width = npy_name(NULL, M.names[k], 0) > oo.width ? npy_name(NULL, M.names[k], 0) : oo.width;
     if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs && !oo.width) oo.width = 1;
@@ -12495,7 +12584,7 @@ static int cmd_predict(int argc, char **argv)
         if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
             !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
             if (d.note[0]) say_lines(d.note);
-            scale_warning(&d, M.in.div, M.in.mean, pos[0]);
+            scale_warning(&d, &M.in, pos[0]);
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (co.tab && !d.is_table) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);

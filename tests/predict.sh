@@ -335,4 +335,20 @@ EOF
     grep -q '^PASS\|^FAIL' py.out || bad "python: $(head -c 300 py.out)"
 fi
 
+# data off the training data's scale: a warning, for CSV from a file and a pipe, and for standardised models
+awk 'BEGIN { srand(5); for (i = 0; i < 400; i++) { a = rand() * 10; b = rand() * 1000 + 500; printf "%.4f,%.2f,%d\n", a, b, (a > 5) } }' >sc.csv
+cut -d, -f1-2 sc.csv >scx.csv
+awk -F, '{ printf "%.4f,%.2f\n", $1 * 100, $2 * 100 }' scx.csv >scx100.csv
+awk -F, '{ printf "%.6f,%.4f\n", $1 / 100, $2 / 100 }' scx.csv >scx001.csv
+"$NN" train --train sc.csv --label-col last --layers 2-8-2 --epochs 2 --out scd.bin --quiet 2>/dev/null
+"$NN" train --train sc.csv --label-col last --layers 2-8-2 --standardize --epochs 2 --out scs.bin --quiet 2>/dev/null
+for m in scd scs; do
+    "$NN" predict $m.bin scx.csv >/dev/null 2>e0; cat scx100.csv | "$NN" predict $m.bin - >/dev/null 2>e1; "$NN" predict $m.bin scx001.csv >/dev/null 2>e2
+    [ ! -s e0 ] && grep -q "warning: .*scx100.csv\|warning: (stdin)" e1 && grep -q "warning: scx001.csv" e2 &&
+        ok "predict $m.bin: data 100 times larger (a pipe) or smaller (a file) warned, the training scale not" || bad "scale warning $m: $(cat e0 e1 e2)"
+done
+grep -q "lie .* training deviations from scs.bin's training means" e1 && grep -q "spread 0.01 times as widely as scs.bin's" e2 &&
+    ok "a standardised model: the distance from the training means and the spread, in training deviations" || bad "standardised scale: $(cat e1 e2)"
+paste -d, scx100.csv <(cut -d, -f3 sc.csv) >sc100.csv
+"$NN" eval scs.bin sc100.csv --label-col last >/dev/null 2>e3; grep -q "warning: sc100.csv: its values lie" e3 && ok "eval: the same scale warning" || bad "eval scale: $(cat e3)"
 summary predict
