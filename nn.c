@@ -10304,12 +10304,70 @@ static void test_figure(const Net *N, const Data *d, const float *out, const int
     snprintf(buf, n, "accuracy %.2f%% (%zu/%zu)", 100.0 * (double)right / (double)d->n, right, d->n);
 }
 
+#define NN_MAX_PREFIX 48 /* characters of export --prefix */
+
+/* C identifiers' characters, in ASCII whatever the locale. */
+static int c_ident_start(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+static int c_ident_char(int c) { return c_ident_start(c) || (c >= '0' && c <= '9'); }
+
 /* What an exporter gets beside the model. */
 typedef struct {
     const char *model;  /* its path, for the comments */
     const Q8 *q8;       /* the C header's weights as int8 (--int8), or NULL */
     char test[800];     /* what --test measured, for the header's comment, or "" */
+    char prefix[NN_MAX_PREFIX + 1]; /* the C header's names: PREFIX_predict, PREFIX_INPUTS, PREFIX_H (see c_prefix) */
 } ExportOpt;
+
+/* The C header's names are written nn_x and NN_X, then renamed PREFIX_x and
+ * PREFIXUPPER_X here: every identifier of the code that starts so, and the
+ * same identifiers in its comments (text in strings, class and column names,
+ * is left as it is).  b is rewritten; -1 when out of memory. */
+static int c_prefix(Buf *b, const char *prefix)
+{
+    Buf o = {NULL, 0, 0, 0}, ids = {NULL, 0, 0, 0};
+    char up[NN_MAX_PREFIX + 1];
+    size_t np = strlen(prefix);
+    if (!strcmp(prefix, "nn")) return 0;
+    for (size_t i = 0; i <= np; i++) up[i] = prefix[i] >= 'a' && prefix[i] <= 'z' ? (char)(prefix[i] - 'a' + 'A') : prefix[i];
+    for (int pass = 0; pass < 2; pass++) { /* the code's identifiers, then the renaming */
+        int st = 0; /* 0 code, 1 "string", 2 'char', 3 comment */
+        for (size_t i = 0; i < b->n;) {
+            const char *p = (const char *)b->p + i;
+            size_t k = 1;
+            if (st == 0 && (p[0] == '"' || p[0] == '\'')) st = p[0] == '"' ? 1 : 2;
+            else if (st == 0 && p[0] == '/' && i + 1 < b->n && p[1] == '*') st = 3, k = 2;
+            else if ((st == 1 || st == 2) && p[0] == '\\') k = i + 1 < b->n ? 2 : 1;
+            else if ((st == 1 && p[0] == '"') || (st == 2 && p[0] == '\'')) st = 0;
+            else if (st == 3 && p[0] == '*' && i + 1 < b->n && p[1] == '/') st = 0, k = 2;
+            else if ((st == 0 || st == 3) && c_ident_start(p[0]) && !(i && c_ident_char(p[-1]))) { /* an identifier */
+                while (i + k < b->n && c_ident_char(p[k])) k++;
+                if (k > 3 && (!strncmp(p, "nn_", 3) || !strncmp(p, "NN_", 3))) {
+                    char id[80];
+                    int known;
+                    snprintf(id, sizeof id, " %.*s ", (int)(k < 70 ? k : 70), p);
+                    known = ids.p && strstr((const char *)ids.p, id) != NULL;
+                    if (pass == 0 && st == 0 && !known) buf_put(&ids, id, strlen(id)), buf_put(&ids, "", 1), ids.n--; /* (ended by a NUL) */
+                    if (pass == 1 && (st == 0 || known)) {
+                        buf_put(&o, p[0] == 'n' ? prefix : up, np);
+                        buf_put(&o, p + 2, k - 2);
+                        i += k;
+                        continue;
+                    }
+                }
+            }
+            if (pass == 1) buf_put(&o, p, k);
+            i += k;
+        }
+    }
+    free(ids.p);
+    if (o.oom || ids.oom) {
+        free(o.p);
+        return -1;
+    }
+    free(b->p);
+    *b = o;
+    return 0;
+}
 
 /* The network in the spec's notation, e.g. "1x28x28-20c5relu-mp2-100relu-10softmax". */
 static void net_spec(const Net *N, char *buf, size_t n)
@@ -10442,6 +10500,7 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
     if (M->tab.ncol) export_table(b, &M->tab);
     EMIT("#endif\n");
 #undef EMIT
+    if (c_prefix(b, eo->prefix)) b->oom = 1;
 }
 
 /* s as a JSON string into b (a byte that is not UTF-8 read as Latin-1). */
@@ -10617,14 +10676,14 @@ typedef struct {
     const char *opt, *arg; /* its option and the option's argument: --c FILE.h */
     const char *what;      /* "the C header", in messages */
     int binary;            /* not text: refused on a terminal */
-    const char *own;       /* an option that applies to this format alone, or NULL */
+    const char *own[3];    /* options that apply to this format alone (NULL-ended) */
     void (*write)(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo);
 } Exporter;
 
 static const Exporter exporters[] = {
-    {"c", "FILE.h", "the C header", 0, "int8", export_c},
-    {"onnx", "FILE.onnx", "the ONNX model", 1, NULL, export_onnx},
-    {NULL, NULL, NULL, 0, NULL, NULL},
+    {"c", "FILE.h", "the C header", 0, {"int8", "prefix", NULL}, export_c},
+    {"onnx", "FILE.onnx", "the ONNX model", 1, {NULL}, export_onnx},
+    {NULL, NULL, NULL, 0, {NULL}, NULL},
 };
 
 /* ======================================================================== */
@@ -10818,8 +10877,10 @@ static const OptSpec report_opts[] = {
     OPT_END};
 
 static const OptSpec export_opts[] = {
-    {"c", "FILE", NULL, "write a self-contained C header: the weights and an nn_predict() function ('-': stdout)"},
+    {"c", "FILE", NULL, "write a self-contained C header: the weights and a NAME_predict() function (NAME: --prefix) ('-': stdout)"},
     {"int8", NULL, NULL, "with --c: weights as int8 with a float scale per unit, inputs of each layer int8, sums in int32"},
+    {"prefix", "NAME", "the file's name", "with --c: the header's names, NAME_predict(), NAME_INPUTS, the guard NAME_MODEL_H ..., so "
+                                           "that several models go into one program ('-': nn)"},
     {"onnx", "FILE", NULL, "write an ONNX model (IR 8, opset 13): input (N, features) raw, outputs probs and label (regression: values) ('-': stdout)"},
     {"test", "DATA", "none", "measure the float network's accuracy on DATA (and with --int8 the quantised one's), print it and record it in the file"},
     {"labels", "FILE", "beside IDX", "labels for --test DATA (IDX or NumPy)"},
@@ -10873,7 +10934,7 @@ static const CmdSpec commands[] = {
      "The nudge is the gradient of this row's cost, shown as the change one SGD step on it alone would make.", NULL},
     {"report", "MODEL DATA --out FILE.html", "write an HTML report of a model on a data set: settings, layers, confusion matrix, errors, weights", report_opts, cmd_report,
      "The page of nn train --report, made from a saved model: everything but the training curves.", NULL},
-    {"export", "MODEL --c FILE.h [--int8] | --onnx FILE.onnx", "write the model as a self-contained C header for firmware (float or int8), or as an ONNX model", export_opts, cmd_export, NULL, NULL},
+    {"export", "MODEL --c FILE.h [--int8] [--prefix NAME] | --onnx FILE.onnx", "write the model as a self-contained C header for firmware (float or int8), or as an ONNX model", export_opts, cmd_export, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL}};
 
 /* Every command's options fit the value arrays that parse_opts fills. */
@@ -13857,7 +13918,8 @@ static int export_rules(const OptSpec *S, const char **val, const char *model)
     for (const Exporter *x = exporters; x->opt; x++) {
         const char *path = OPT(S, val, x->opt);
         if (!path) {
-            if (x->own && OPT(S, val, x->own)) return usage_error("export", "--%s is for %s (--%s %s)", x->own, x->what, x->opt, x->arg);
+            for (int k = 0; x->own[k]; k++)
+                if (OPT(S, val, x->own[k])) return usage_error("export", "--%s is for %s (--%s %s)", x->own[k], x->what, x->opt, x->arg);
             continue;
         }
         if ((rc = output_is_input("export", path, model))) return rc;
@@ -13869,6 +13931,30 @@ static int export_rules(const OptSpec *S, const char **val, const char *model)
         if (x->binary && !strcmp(path, "-") && isatty(STDOUT_FILENO))
             return usage_error("export", "--%s - writes a binary file: redirect it (> model%s)", x->opt, strchr(x->arg, '.'));
     }
+    return 0;
+}
+
+/* The C header's prefix (ExportOpt.prefix, out): --prefix NAME, a C
+ * identifier; else the header file's name up to its first '.', letters,
+ * digits and '_' kept, others made '_' (model.h: model; 2-class.h:
+ * m2_class); stdout: nn.  0, or 2 after a usage message. */
+static int c_prefix_option(const char *given, const char *path, char *out)
+{
+    const char *base = path && strcmp(path, "-") ? strrchr(path, '/') : NULL;
+    size_t k = 0;
+    if (given) {
+        int ok = c_ident_start(*given) && strlen(given) <= NN_MAX_PREFIX;
+        for (const char *q = given; ok && *q; q++) ok = c_ident_char(*q);
+        if (!ok) return usage_error("export", "--prefix '%s': a C identifier of at most %d characters (letters, digits, '_'; "
+                                    "not starting with a digit)", given, NN_MAX_PREFIX);
+        strcpy(out, given);
+        return 0;
+    }
+    base = base ? base + 1 : path && strcmp(path, "-") ? path : "nn";
+    if (*base >= '0' && *base <= '9') out[k++] = 'm';
+    for (const char *q = base; *q && *q != '.' && k < NN_MAX_PREFIX; q++) out[k++] = c_ident_char(*q) ? *q : '_';
+    if (!k) out[k++] = 'n', out[k++] = 'n';
+    out[k] = 0;
     return 0;
 }
 
@@ -13894,6 +13980,7 @@ static int cmd_export(int argc, char **argv)
     if (threads_option("export", OPT(S, val, "threads"), &nt)) return 2;
     memset(&eo, 0, sizeof eo), memset(&Q, 0, sizeof Q), memset(&d, 0, sizeof d);
     eo.model = pos[0];
+    if ((rc = c_prefix_option(OPT(S, val, "prefix"), OPT(S, val, "c"), eo.prefix))) return rc;
     if ((tpath = OPT(S, val, "test"))) {
         CsvOpt co;
         if (csv_options("export", NULL, NULL, NULL, NULL, LABEL_AUTO, &co)) return 2;

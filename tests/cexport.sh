@@ -31,7 +31,7 @@ cut -d, -f1-64 "$D" >dfeat.csv
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 64-100relu-10softmax --optimizer momentum --eta 0.05 \
     --epochs 20 --lambda 1 --dropout 0.2 --schedule cosine --val 150 --patience 5 --out "$T/m.bin" 2>"$T/mlog"
 cut -d, -f1-64 "$D" >"$T/feat.csv"
-"$NN" export "$T/m.bin" --c "$T/model.h" && cc -std=c11 -O2 -Wall -Wextra -DNN_HEADER="\"$T/model.h\"" -o "$T/fw" "$top/tests/export_main.c" -lm &&
+"$NN" export "$T/m.bin" --c "$T/model.h" --prefix nn && cc -std=c11 -O2 -Wall -Wextra -DNN_HEADER="\"$T/model.h\"" -o "$T/fw" "$top/tests/export_main.c" -lm &&
     "$T/fw" <"$T/feat.csv" >"$T/fw.out"
 "$NN" predict "$T/m.bin" "$T/feat.csv" --probs >"$T/nn.probs"
 "$NN" predict "$T/m.bin" "$T/feat.csv" >"$T/nn.labels"
@@ -41,8 +41,35 @@ if [ -s "$T/fw.out" ] && [ "$(cut -d, -f1 "$T/fw.out")" = "$(cat "$T/nn.labels")
 else
     bad "export --c: $(head -c 300 "$T/maxd")"
 fi
-"$NN" export iris.bin --c iris.h 2>/dev/null
+"$NN" export iris.bin --c iris.h --prefix nn 2>/dev/null
 grep -q '"setosa"' iris.h && grep -q '"virginica"' iris.h && ok "export --c: a table of the class names" || bad "export --c has no class names"
+
+# ---- several models in one program: each header's names from its file name, or --prefix ----------
+"$NN" export "$T/m.bin" --c digits.h && "$NN" export iris.bin --c iris.h && "$NN" export iris.bin --c 2-class.h --int8 --prefix wake
+cat >two.c <<'C'
+#include <stdio.h>
+#include "digits.h"
+#include "iris.h"
+#include "2-class.h"
+int main(void)
+{
+    float d[DIGITS_INPUTS] = {0}, i[IRIS_INPUTS] = {5.1f, 3.5f, 1.4f, 0.2f}, od[DIGITS_OUTPUTS], oi[IRIS_OUTPUTS], ow[WAKE_OUTPUTS];
+    printf("%d %s %d\n", digits_predict(d, od), iris_class_names[iris_predict(i, oi)], wake_predict(i, ow));
+    return 0;
+}
+C
+if cc -std=c99 -O2 -Wall -Wextra -pedantic -Werror -o two two.c -lm 2>cc.err && ./two >two.out; then
+    a=$(printf '0' | awk '{for (i = 0; i < 64; i++) printf "%s0", i ? "," : ""; print ""}' | "$NN" predict "$T/m.bin" - 2>/dev/null)
+    b=$(printf '5.1,3.5,1.4,0.2\n' | "$NN" predict iris.bin - 2>/dev/null)
+    [ "$(cut -d' ' -f1-2 two.out)" = "$a $b" ] && grep -q '^#ifndef DIGITS_MODEL_H' digits.h && grep -q 'int label = iris_predict(in, out)' iris.h &&
+        ok "three headers in one program (digits.h, iris.h, --prefix wake): each its own names and guard, nn's answers ($(cat two.out))" ||
+        bad "three headers: '$(cat two.out)' vs '$a $b'"
+else
+    bad "three headers in one program: $(head -c 400 cc.err)"
+fi
+grep -q '"setosa"' iris.h && ! grep -q 'nn_\|NN_' iris.h && ok "export --c iris.h: class names kept as written, no nn_ name left" || bad "iris.h names: $(grep -n 'nn_\|NN_' iris.h | head -3)"
+expect "--prefix not a C identifier" 2 "--prefix '9lives': a C identifier" "$NN" export iris.bin --c x.h --prefix 9lives
+expect "--prefix without --c" 2 "--prefix is for the C header" "$NN" export iris.bin --onnx x.onnx --prefix a
 
 # ---- int8 C header ----------------------------------------------------------------------------
 cp "$D" digits.csv
@@ -50,7 +77,7 @@ cut -d, -f1-64 "$D" >x.csv
 cut -d, -f65 "$D" >y.txt
 "$NN" train --train digits.csv --label-col last --layers 1x8x8-8c3p1-mp2-6c3leaky-ap2-20-10 --epochs 3 --out cv.bin --quiet 2>/dev/null
 "$NN" train --train digits.csv --label-col last --layers 64-40relu-20leaky-10softmax --standardize --epochs 5 --eta 0.1 --out rs.bin --quiet 2>/dev/null
-"$NN" export cv.bin --c cv8.h --int8 --test digits.csv 2>err
+"$NN" export cv.bin --c cv8.h --prefix nn --int8 --test digits.csv 2>err
 f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' err)
 if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/cv8.h\"" -o fw8 "$top/tests/export_main.c" -lm 2>cc.err; then
     right=$(./fw8 <x.csv | cut -d, -f1 | paste -d, - y.txt | awk -F, '$1 == $2' | wc -l)
@@ -64,7 +91,7 @@ expect "--int8 without --c" 2 "--int8 is for the C header" "$NN" export "$T/m.bi
 
 # ---- Cortex-M builds ----------------------------------------------------------------------------
 if command -v arm-none-eabi-gcc >/dev/null; then
-    "$NN" export rs.bin --c f.h && "$NN" export rs.bin --c q.h --int8 && "$NN" export cv.bin --c cf.h
+    "$NN" export rs.bin --c f.h --prefix nn && "$NN" export rs.bin --c q.h --prefix nn --int8 && "$NN" export cv.bin --c cf.h --prefix nn
     for cpu in cortex-m4 cortex-m0; do
         for h in f.h q.h cf.h cv8.h; do
             printf '#include "%s"\nint run(const float *in, float *out);\nint run(const float *in, float *out) { return nn_predict(in, out); }\n' "$h" >fw.c

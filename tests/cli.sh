@@ -50,7 +50,7 @@ declare -A opts=(
     [info]="--layers"
     [show]="--labels --label-col --header --sep --index --count --ascii --color --width"
     [weights]="--pgm --width"
-    [export]="--c --int8 --onnx --test --labels --threads"
+    [export]="--c --int8 --prefix --onnx --test --labels --threads"
     [explain]="--index --row --class --out --labels --label-col --header --sep --ascii --color"
     [report]="--out --labels --label-col --header --sep --threads"
 )

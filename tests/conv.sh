@@ -87,7 +87,7 @@ else
 fi
 
 # ---- export --c: the header computes what nn does ----------------------------------------
-"$NN" export c.bin --c model.h 2>/dev/null &&
+"$NN" export c.bin --c model.h --prefix nn 2>/dev/null &&
     cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/model.h\"" -o fw "$top/tests/export_main.c" -lm 2>cc.err &&
     ./fw <feat.csv >fw.out
 "$NN" predict c.bin feat.csv --probs >nn.probs 2>/dev/null

@@ -267,7 +267,7 @@ expect "--format npy with --top" 2 "--format npy writes one array .*--top is for
 
 # ---- a regression's int8 header measured on NumPy data; a binary model's --probs --format npy ----
 "$NN" train --train x_lef4.npy --train-labels y_f8.npy --epochs 30 --out reg.bin --quiet 2>/dev/null
-"$NN" export reg.bin --c rq.h --int8 --test x_lef4.npy --labels y_f8.npy 2>err
+"$NN" export reg.bin --c rq.h --prefix nn --int8 --test x_lef4.npy --labels y_f8.npy 2>err
 fr=$(sed -n 's/.*float RMSE \([0-9.]*\), int8 RMSE.*/\1/p' err); er=$("$NN" eval reg.bin x_lef4.npy --labels y_f8.npy | sed -n 's/.*rmse \([0-9.]*\) .*/\1/p;q')
 [ -n "$fr" ] && [ "$fr" = "$er" ] && ok "export --test: a regression's float RMSE ($fr) is eval's" || bad "export --test RMSE '$fr' vs eval '$er': $(cat err)"
 awk -F, '{print $0 "," ($65 < 5 ? 0 : 1)}' xy.csv | cut -d, -f1-64,66 >bin.csv

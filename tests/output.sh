@@ -58,7 +58,7 @@ rc=$?
 [ $rc = 1 ] && [ -c "$FULL" ] && grep -q 'full' err && ok "weights --pgm /dev/full: exit 1 with a message, the device stays" ||
     bad "--pgm /dev/full: exit $rc, $(ls -l "$FULL" | cut -c1-10), $(head -c 200 err)"
 mkfull
-"$NN" export d.bin --c "$FULL" >/dev/null 2>err
+"$NN" export d.bin --c "$FULL" --prefix nn >/dev/null 2>err
 rc=$?
 [ $rc = 1 ] && [ -c "$FULL" ] && grep -q 'full' err && ok "export --c /dev/full: exit 1 with a message, the device stays" ||
     bad "--c /dev/full: exit $rc, $(ls -l "$FULL" | cut -c1-10), $(head -c 200 err)"
@@ -107,7 +107,7 @@ rc=$?
 rc=$?
 [ $rc != 0 ] && [ ! -e same.bin ] && grep -q 'same.bin' err && ok "--out = --checkpoint: refused (exit $rc), nothing written" || bad "--out = --checkpoint: exit $rc"
 cp d.bin own.bin
-"$NN" export own.bin --c own.bin >/dev/null 2>err
+"$NN" export own.bin --c own.bin --prefix nn >/dev/null 2>err
 rc=$?
 [ $rc != 0 ] && cmp -s own.bin d.bin && ok "export --c onto its own MODEL: refused (exit $rc), the model intact" || bad "export --c MODEL MODEL: exit $rc, model $(cmp -s own.bin d.bin && echo intact || echo overwritten)"
 cp d.bin own.bin
@@ -150,7 +150,7 @@ full "train --resume --checkpoint" path "$NN" train --resume ck.bin --out o.bin 
 full "train --out - (stdout)" stdout "$NN" train $TR --out -
 full "weights --pgm" path "$NN" weights x.bin --pgm "$FULL"
 full "weights --pgm - (stdout)" stdout "$NN" weights x.bin --pgm -
-full "export --c" path "$NN" export x.bin --c "$FULL"
+full "export --c" path "$NN" export x.bin --c "$FULL" --prefix nn
 full "export --c - (stdout)" stdout "$NN" export x.bin --c -
 full "predict (stdout)" stdout "$NN" predict x.bin xor.csv --label-col last
 full "predict --probs --format json (stdout)" stdout "$NN" predict x.bin xor.csv --label-col last --probs --format json

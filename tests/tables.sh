@@ -120,7 +120,7 @@ else
     bad "table predict paths differ: $(paste q1.out q2.out q3.out q4.out | head -4 | tr '\n' ' ')"
 fi
 if command -v cc >/dev/null; then
-    "$NN" export cat.bin --c cat.h
+    "$NN" export cat.bin --c cat.h --prefix nn
     cat >usecat.c <<'EOF'
 #include <stdio.h>
 #include "cat.h"
@@ -320,7 +320,7 @@ awk 'BEGIN { srand(4); print "\"price, USD\",\"size, m2\",city"; for (i = 0; i <
 "$NN" train --train n.csv --target '"price, USD"' --epochs 2 --quiet --out n.bin && "$NN" info n.bin | grep -qE '^ +1 +price, USD +target' &&
     ok "--target '\"price, USD\"': a name with a comma, quoted" || bad "quoted name"
 # the header of a table without numbers compiles with -Werror; --missing error is kept
-"$NN" export cs.bin --c cs.h
+"$NN" export cs.bin --c cs.h --prefix nn
 printf '#include <stdio.h>\n#include "cs.h"\nint main(void) { const char *r[3] = {"blue", "L", NULL}; float o[1]; nn_predict_fields(r, o); printf("%%.9g\\n", (double)o[0]); return 0; }\n' >use.c
 if cc -std=c99 -Wall -Wextra -Werror -o use use.c -lm 2>cc.err; then
     awk -v a="$(./use)" -v b="$(sed -n 3p c0.out)" 'BEGIN { exit !((a - b)^2 < (1e-5 * b)^2) }' && ok "a header of categories only compiles under -Werror and agrees" || bad "header answer $(./use) vs $(sed -n 3p c0.out)"
@@ -366,7 +366,7 @@ expect "decimal commas beside whole numbers: read" 0 "de.csv: numbers with a dec
 printf 'Preis\tMenge\tUmsatz\n1,5\t2\t3\n2\t3\t6\n2,25\t4\t9\n3\t1\t3\n' >de.tsv
 expect "decimal commas in a tab file: the hint" 1 "de.tsv:2: column 'Preis': '1,5' is not a number \(a decimal comma\? give --decimal ,\)" "$NN" train --train de.tsv --target Umsatz --out de.bin
 expect "decimal commas in a tab file with --decimal ," 0 "" "$NN" train --train de.tsv --target Umsatz --decimal , --epochs 2 --out de.bin
-"$NN" export lin.bin --c lin.h
+"$NN" export lin.bin --c lin.h --prefix nn
 printf '%s\n' '#include <stdio.h>' '#include "lin.h"' 'int main(void)' '{' \
     '    static const char *const v[] = {"0.5", "0x10", "inf", "1e39", "nAn", "3e38", "-.5e-1"};' \
     '    float in[NN_INPUTS] = {0.5f, 0.5f}, out[NN_OUTPUTS];' '    nn_predict(in, out);' \
@@ -434,7 +434,7 @@ cut -d, -f2- rnames.csv >nonames.csv
 grep -qF "column 1 ('') holds row names (R's write.csv, pandas' index): not a feature" rn.err &&
     grep -qF "the label is taken from the last column 'cls'" rn.err && ! grep -q "table defaults" rn.err &&
     ok "R's row names: left out and said; the label column said; the defaults those of the file without them" || bad "row names: $(cat rn.err)"
-"$NN" export rn.bin --c rn.h 2>/dev/null && "$NN" export nn0.bin --c nn0.h 2>/dev/null &&
+"$NN" export rn.bin --c rn.h --prefix nn 2>/dev/null && "$NN" export nn0.bin --c nn0.h --prefix nn 2>/dev/null &&
     sed -n '/^static const float nn_[wb][0-9]/,/};/p' rn.h >w1 && sed -n '/^static const float nn_[wb][0-9]/,/};/p' nn0.h >w2 && [ -s w1 ] && cmp -s w1 w2 &&
     "$NN" predict rn.bin rnames.csv --no-header >p1 2>/dev/null && "$NN" predict nn0.bin nonames.csv --label-col last --no-header >p2 2>/dev/null && [ -s p1 ] && cmp -s p1 p2 &&
     ok "a model trained on a file with row names equals one trained on the file without them: the same weights, the same answers" ||

@@ -40,7 +40,7 @@ fi
 echo "textbook run: wall time ${secs} s (whole process, loading included)"
 
 # ---- the int8 header of the textbook network: at most 0.5 point lost --------------------------
-"$NN" export "$T/t1.bin" --c "$T/t1q.h" --int8 --test data/t10k-images-idx3-ubyte 2>"$T/err"
+"$NN" export "$T/t1.bin" --c "$T/t1q.h" --prefix nn --int8 --test data/t10k-images-idx3-ubyte 2>"$T/err"
 f=$(sed -n 's/.*float accuracy \([0-9.]*\)% .*int8 accuracy \([0-9.]*\)% .*/\1 \2/p' "$T/err")
 [ -n "$f" ] && awk -v a="${f% *}" -v b="${f#* }" 'BEGIN{exit !(a - b <= 0.5)}' && ok "int8 header of the textbook network loses at most 0.5 point: $(sed 's/^nn: //' "$T/err")" ||
     bad "int8 textbook network: $(cat "$T/err")"

@@ -64,7 +64,7 @@ fi
 # ---- --standardize ------------------------------------------------------------------
 printf '1,10,0\n3,10,1\n1,10,0\n3,10,1\n' >"$T/st.csv"   # column 1: mean 2, deviation 1; column 2: constant
 "$NN" train --train "$T/st.csv" --label-col last --standardize --epochs 500 --batch 2 --quiet --out "$T/st.bin" &&
-    "$NN" export "$T/st.bin" --c "$T/st.h" && tr -d ' \n' <"$T/st.h" | grep -q 'nn_mean\[2\]={2.0f,10.0f};' &&
+    "$NN" export "$T/st.bin" --c "$T/st.h" --prefix nn && tr -d ' \n' <"$T/st.h" | grep -q 'nn_mean\[2\]={2.0f,10.0f};' &&
     tr -d ' \n' <"$T/st.h" | grep -q 'nn_rsd\[2\]={1.0f,1.0f};' && "$NN" info "$T/st.bin" | grep -q "inputs standardized" &&
     "$NN" eval "$T/st.bin" "$T/st.csv" --label-col last | grep -q "accuracy 1.0000" &&
     ok "--standardize: mean 2 and deviation 1 stored (a constant column left as is), used by eval" || bad "--standardize: $(grep -A1 nn_mean "$T/st.h")"
@@ -72,7 +72,7 @@ printf '1,10,0\n3,10,1\n1,10,0\n3,10,1\n' >"$T/st.csv"   # column 1: mean 2, dev
 acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/sdlog")
 awk -v a="$acc" 'BEGIN{exit !(a >= 93)}' && ok "--standardize on the digits: $acc%" || bad "--standardize digits '$acc'"
 "$NN" predict "$T/sd.bin" - --probs <"$T/feat.csv" | cmp -s - <("$NN" predict "$T/sd.bin" "$D" --label-col last --probs) && ok "standardized: streamed and file predictions agree" || bad "standardize stream"
-"$NN" export "$T/sd.bin" --c "$T/sd.h" && cc -std=c11 -O2 -DNN_HEADER="\"$T/sd.h\"" -o "$T/fw2" "$top/tests/export_main.c" -lm &&
+"$NN" export "$T/sd.bin" --c "$T/sd.h" --prefix nn && cc -std=c11 -O2 -DNN_HEADER="\"$T/sd.h\"" -o "$T/fw2" "$top/tests/export_main.c" -lm &&
     "$T/fw2" <"$T/feat.csv" | cut -d, -f1 | cmp -s - <("$NN" predict "$T/sd.bin" "$T/feat.csv") && ok "export --c of a standardized model gives the same labels" || bad "export standardized"
 expect "scale and standardize" 2 "--scale or --standardize" "$NN" train --train "$D" --scale 16 --standardize
 
