@@ -10401,6 +10401,8 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
              " * int8 with one scale a layer, sums in int32, activations in float");
     if (N->task == TASK_REGRESS) EMIT(".\n * Use: float out[NN_OUTPUTS]; nn_predict(in, out);\n");
     else EMIT(".\n * Use: float out[NN_OUTPUTS]; int label = nn_predict(in, out);\n");
+    EMIT(" * Or, with the activations off the stack: static float work[NN_WORKSPACE_FLOATS];\n"
+         " * nn_predict_work(in, out, work).\n");
     if (M->nnames) EMIT(" * The class of label k is named nn_class_names[k] (NN_CLASSES of them).\n");
     if (M->tab.ncol)
         EMIT(" * From a row of the training table's NN_COLUMNS text fields (as nn reads a\n"
@@ -10428,7 +10430,10 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
     {
         size_t wide = 0;
         for (int l = 0; l < N->nl; l++) wide = N->size[l] > wide ? N->size[l] : wide;
-        EMIT("%zu\n\n", wide);
+        EMIT("%zu\n", wide);
+        EMIT("/* nn_predict_work's workspace, in floats (%zu bytes): nn_predict takes it on the stack */\n"
+             "#define NN_WORKSPACE_FLOATS %s\n\n", (2 * wide + (q8 ? (wide + 3) / 4 : 0)) * sizeof(float),
+             q8 ? "(2 * NN_WIDEST + (NN_WIDEST + 3) / 4)" : "(2 * NN_WIDEST)");
     }
     if (M->nnames) {
         EMIT("#define NN_CLASSES %zu\nstatic const char *const nn_class_names[NN_CLASSES] = {", (size_t)M->nnames);
@@ -10480,8 +10485,11 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
              "    for (int i = 0; i < n; i++) {\n        const float v = a[i] * inv;\n"
              "        q[i] = (int8_t)(v >= 0 ? (int)(v + 0.5f) : -(int)(0.5f - v));\n    }\n"
              "    return mx > 0 ? mx / 127.0f : 1.0f;\n}\n\n");
-    EMIT("static int nn_predict(const float *in, float *out)\n{\n    float a[NN_WIDEST], z[NN_WIDEST];\n%s    int best = 0;\n",
-         q8 ? "    int8_t q[NN_WIDEST];\n" : "");
+    EMIT("/* nn_predict with a workspace of the caller's: work holds NN_WORKSPACE_FLOATS\n"
+         " * floats (a static array keeps a large network's activations off the stack). */\n"
+         "static inline int nn_predict_work(const float *in, float *out, float *work)\n{\n"
+         "    float *a = work, *z = work + NN_WIDEST;\n%s    int best = 0;\n",
+         q8 ? "    int8_t *q = (int8_t *)(work + 2 * NN_WIDEST);\n" : "");
     EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M->in.div, fb, sizeof fb));
     if (M->in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
     for (int l = 1; l <= L; l++) {
@@ -10497,6 +10505,8 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
         if (N->size[L] == 1) EMIT("    best = a[0] > 0.5f; /* binary: P(label 1) */\n");
         EMIT("    return best;\n}\n\n");
     }
+    EMIT("static inline int nn_predict(const float *in, float *out)\n{\n    float work[NN_WORKSPACE_FLOATS];\n"
+         "    return nn_predict_work(in, out, work);\n}\n\n");
     if (M->tab.ncol) export_table(b, &M->tab);
     EMIT("#endif\n");
 #undef EMIT

@@ -97,6 +97,10 @@ if [ -s fw.out ] && [ "$(cut -d, -f1 fw.out)" = "$(cat p.out)" ] &&
 else
     bad "export --c conv: $(head -c 300 cc.err) $(cat maxd 2>/dev/null)"
 fi
+# the caller's workspace: the same answers, and no large frame on the stack
+cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Werror -Wframe-larger-than=2048 -DNN_WORK -DNN_HEADER="\"$T/model.h\"" -o fww "$top/tests/export_main.c" -lm 2>ccw.err &&
+    ./fww <feat.csv | cmp -s - fw.out && grep -q '^#define NN_WORKSPACE_FLOATS (2 \* NN_WIDEST)' model.h &&
+    ok "export --c: nn_predict_work with a static workspace of NN_WORKSPACE_FLOATS, the same answers, no frame over 2 KB" || bad "workspace: $(head -c 300 ccw.err)"
 grep -q '1x8x8-8c3p1relu-mp2-6c3relu-30relu-10softmax' model.h && ok "the header names the network in the spec's notation" || bad "header comment: $(head -2 model.h)"
 
 # ---- the same model on any thread count, and after a resume ------------------------------
