@@ -356,6 +356,10 @@ static void say_lines(const char *text)
     }
 }
 
+#ifndef NN_PROGRESS_SECONDS
+#define NN_PROGRESS_SECONDS 5.0 /* between progress lines when stderr is not a terminal (tests build with less) */
+#endif
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -4153,7 +4157,7 @@ typedef struct {
     atomic_size_t stop_at;            /* the mini-batch to stop before */
     size_t done_batches;              /* where the epoch job ended */
     int diverged;                     /* thread 0 saw a non-finite cost */
-    int progress;                     /* draw a progress bar (stderr is a terminal) */
+    int progress;                     /* 1: a live progress bar (stderr is a terminal); 2: a line every five seconds; 0: none */
     double t_epoch, t_drawn;          /* when the epoch started, the bar was drawn */
     size_t epoch, epochs;
     size_t from, upto;                /* train_epoch: the segment's mini-batches (upto 0: all from first) */
@@ -4164,13 +4168,23 @@ typedef struct {
     int stale;                        /* the output replicas lag the parameters (after thread 0 ran alone) */
 } Trainer;
 
-/* A live progress line on a terminal: epoch, bar, examples per second,
- * time left in the epoch.  Redrawn at most five times a second. */
+/* A live progress line on a terminal (T->progress 1): epoch, bar,
+ * examples per second, time left in the epoch; redrawn at most five times
+ * a second.  Elsewhere (2: a log, a pipe) a line of the same every
+ * NN_PROGRESS_SECONDS of a long epoch, so that a slow run is seen going. */
 static void progress_bar(Trainer *T, size_t nb)
 {
     double now = now_seconds(), el = now - T->t_epoch;
     size_t nbat = (T->count + T->batch - 1) / T->batch, w = 30, fill = nbat ? nb * w / nbat : 0;
     char bar[32];
+    if (T->progress == 2) {
+        if (el < NN_PROGRESS_SECONDS || now - T->t_drawn < NN_PROGRESS_SECONDS || !nbat) return;
+        T->t_drawn = now;
+        fprintf(stderr, "epoch %zu/%zu: %.0f%% of its mini-batches, %.0f examples/s, %.0f s left\n", T->epoch, T->epochs,
+                100.0 * (double)nb / (double)nbat, (double)(nb - T->first) * (double)T->batch / el,
+                (double)(nbat - nb) * el / (double)(nb - T->first ? nb - T->first : 1));
+        return;
+    }
     if (now - T->t_drawn < 0.2 || el <= 0) return;
     T->t_drawn = now;
     for (size_t i = 0; i < w; i++) bar[i] = i < fill ? '#' : '.';
@@ -7152,6 +7166,17 @@ static void count_classes(Data *d)
  * label is a number; labels as csv_labels reads them.  Returns 0, -1, or
  * -2 without a message when o->may_table and a feature column holds a
  * name or a missing value: the caller reads the file as a table. */
+/* While a large file is read: a line on stderr every NN_PROGRESS_SECONDS
+ * (from the first such interval on), how far it has got; *last holds the time of the start,
+ * then of the last line.  Looked at every 4096 rows. */
+static void load_progress(const char *name, size_t rows, size_t done, size_t len, double *last, int quiet)
+{
+    double now;
+    if (quiet || (rows & 4095) || (now = now_seconds()) - *last < NN_PROGRESS_SECONDS) return;
+    *last = now;
+    say("%s: reading, %zu rows so far, %.0f%% of the file", name, rows, 100.0 * (double)done / (double)(len ? len : 1));
+}
+
 static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const CsvOpt *o, Data *d, Err *err)
 {
     const char *buf = (const char *)ubuf, *end = buf + len, *p = buf;
@@ -7176,11 +7201,12 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
         rc = fail(err, name, "out of memory for %zu labels", lines);
     if (!x && !rc) rc = fail(err, name, "out of memory for %zu values", cells);
     d->maxabs = 0;
-    for (; !rc && p < end; line++) {
+    for (double t0 = now_seconds(); !rc && p < end; line++) {
         const char *eol = line_end(p, end), *lab[2] = {NULL, NULL};
         int isq = 0;
         CsvBad bad;
         memset(&bad, 0, sizeof bad);
+        load_progress(name, rows, (size_t)(p - buf), len, &t0, o->quiet);
         if (!skip_line(p, eol)) {
             if (csv_row(p, eol, sh.sep, sh.ncol, sh.lc, sh.skip, 1.0f, x + rows * d->d, lab, &isq, &bad)) {
                 if (o->may_table && bad.kind == BAD_NUMBER && bad.col != sh.lc && field_kind(bad.text, bad.text + bad.len) != FLD_NUMBER) {
@@ -7972,12 +7998,13 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
                  !(lno = alloc_array(lines, sizeof *lno)) || !(lt = alloc_array(lines * 2, sizeof *lt)) || !(lq = alloc_array(lines, 1)))
             rc = fail(err, name, "out of memory for %zu rows", lines);
     }
-    for (; !rc && p < end; line++) {
+    for (double t0 = now_seconds(); !rc && p < end; line++) {
         const char *eol = line_end(p, end), *lab[2] = {NULL, NULL};
         int isq = 0, r;
         CsvBad bad;
         size_t f0 = rn.filled;
         memset(&bad, 0, sizeof bad);
+        load_progress(name, rows, (size_t)(p - buf), len, &t0, o->quiet);
         if (!skip_line_c(p, eol, 0)) {
             r = table_row(p, eol, sh.sep, P, x + rows * P->nx, t ? t + rows * P->nt : NULL, lab, &isq, &rn, &bad);
             if (r < 0) {
@@ -8846,7 +8873,7 @@ typedef struct {
     volatile sig_atomic_t *stop; /* set by SIGINT or SIGTERM */
     int interrupted;   /* out: the run stopped early on a signal */
     FILE *log;         /* --log: one CSV row per epoch (NULL: none) */
-    int progress;      /* stderr is a terminal: draw a progress bar */
+    int progress;      /* as Trainer.progress */
     int (*watch)(void *ctx, const Net *N, const Meta *M, const EpochFig *f, Err *err); /* after each epoch, or NULL; -1 stops the run */
     void *watch_ctx;
 } TrainCtl;
@@ -9062,7 +9089,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
     r.T.lambda_n = o->lambda / (float)tr->n, r.T.key = o->seed ^ STREAM_DROPOUT;
     r.T.augment = o->augment, memcpy(r.T.img, o->img, sizeof r.T.img);
     r.T.stop_flag = ctl ? ctl->stop : NULL;
-    r.T.progress = ctl && ctl->progress && !o->quiet, r.T.epochs = o->epochs;
+    r.T.progress = ctl && !o->quiet ? ctl->progress : 0, r.T.epochs = o->epochs;
     if (ctl && ctl->log && !R) { /* a resumed run appends to its log */
         const char *m = TASK(N)->metric;
         fprintf(ctl->log, "epoch,train_cost,train_%s,validation_%s,test_%s,eta,seconds\n", m, m, m);
@@ -9184,7 +9211,7 @@ static int train_run(Net *N, Meta *M, const Data *tr, const Data *va, const Data
             TASK(N)->show(&ts, te->n, 1, fig, sizeof fig);
             n += snprintf(line + n, sizeof line - (size_t)n, ", test %s", fig);
         }
-        if (!o->quiet) fprintf(stderr, "%s%s, %.2f s\n", r.T.progress ? "\r\033[K" : "", line, now_seconds() - t0);
+        if (!o->quiet) fprintf(stderr, "%s%s, %.2f s\n", r.T.progress == 1 ? "\r\033[K" : "", line, now_seconds() - t0);
         if (ep == 1 && probe_ok && !o->quiet && o->init == INIT_NORMAL) { /* the textbook's N(0, 1): saturated sigmoids? */
             int at;
             double sat = sigmoid_saturation(N, &M->in, &r.probe, &at);
@@ -11516,7 +11543,7 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
         return usage_error("train", "--every '%s': expected a whole number of epochs from 1", s);
     j->ctl.every = s ? v : 1, j->ctl.ckpt = OPT(S, val, "checkpoint"), j->ctl.resume = resume;
     j->ctl.argc = argc, j->ctl.argv = argv, j->ctl.stop = &stop_signal, j->ctl.interrupted = 0;
-    j->ctl.log = NULL, j->ctl.progress = isatty(STDERR_FILENO);
+    j->ctl.log = NULL, j->ctl.progress = isatty(STDERR_FILENO) ? 1 : 2;
     if (threads_option("train", OPT(S, val, "threads"), &j->nt)) return 2;
     j->o.quiet = OPT(S, val, "quiet") != NULL;
     if (csv_options("train", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_AUTO, &j->co)) return 2;
