@@ -9383,7 +9383,12 @@ typedef struct {
     int insep;              /* the input's field separator */
     int header_due;         /* the header line is printed before the first answer */
     const char *mpath;      /* the model's path, for messages; NULL: no scale check of the rows (--quiet) */
+    int on_error;           /* a bad CSV row: ON_STOP, or ON_SKIP (said, no answer) or ON_MARK (said, a marker answer) */
+    size_t nbad;            /* bad rows skipped or marked */
 } OutOpt;
+enum { ON_STOP = 0, ON_SKIP, ON_MARK };
+#define NN_SAY_BAD 10 /* bad rows said one by one under --on-error; the rest counted */
+
 
 /* Length of the valid UTF-8 sequence at p (up to e), or 0. */
 static size_t utf8_len(const unsigned char *p, const unsigned char *e)
@@ -9672,6 +9677,22 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
     if (ix != two) free(ix);
 }
 
+/* --on-error mark: the answer of a bad row [beg, end): its kept columns,
+ * then NA in every answer column (JSON: "error", the message). */
+static void print_marker(const Net *N, const OutOpt *o, const char *beg, const char *end, const char *msg)
+{
+    size_t K = N->size[N->nl - 1], C = K == 1 ? 2 : K, top = o->top > C ? C : o->top;
+    size_t n = o->tm || o->probs ? K : top ? 2 * top : 1;
+    char sep = o->fmt == FMT_TSV ? '\t' : ',';
+    if (o->header_due) print_answer_header(N, o), ((OutOpt *)o)->header_due = 0;
+    answer_start(o, beg, end);
+    if (o->fmt == FMT_JSON) {
+        fputs("\"error\":", stdout), print_name(stdout, msg, FMT_JSON), fputs("}\n", stdout);
+        return;
+    }
+    for (size_t k = 0; k < n; k++) printf("NA%c", k + 1 < n ? sep : '\n');
+}
+
 /* Grow *p (elements of size sz) to hold at least n; 0 or -1. */
 static int grow(void **p, size_t *cap, size_t n, size_t sz)
 {
@@ -9880,7 +9901,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 free(x);
                 oo->mpath = NULL; /* (once) */
             }
-            if (J.n) {
+            while (J.n) { /* (again after a bad row, under --on-error) */
                 size_t K = N->size[N->nl - 1], bad = SIZE_MAX;
                 int bt = 0;
                 if (grow((void **)&J.out, &ocap, J.n * K, sizeof(float)) ||
@@ -9897,11 +9918,26 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     print_answers(N, J.out, J.pred, bad, oo, J.beg, J.end); /* the rows before it are good */
                     where_line(where, name, J.lineno[bad]);
                     rc = csv_fail(err, where, &J.bad[bt], J.sh.ncol);
-                    break;
+                    if (!oo->on_error) break;
+                    if (oo->nbad++ < NN_SAY_BAD && !o->quiet) /* --on-error: said, marked or not, and on to the rows after it */
+                        fprintf(stderr, "%s: %s: %s (%s)\n", progname, err->where, err->msg, oo->on_error == ON_MARK ? "marked NA" : "skipped");
+                    if (oo->on_error == ON_MARK) {
+                        char m[NN_WHERE + 600];
+                        snprintf(m, sizeof m, "%s: %s", err->where, err->msg);
+                        print_marker(N, oo, J.beg[bad], J.end[bad], m);
+                    }
+                    rc = 0, err->where[0] = err->msg[0] = 0;
+                    memmove(J.beg, J.beg + bad + 1, (J.n - bad - 1) * sizeof *J.beg);
+                    memmove(J.end, J.end + bad + 1, (J.n - bad - 1) * sizeof *J.end);
+                    memmove(J.lineno, J.lineno + bad + 1, (J.n - bad - 1) * sizeof *J.lineno);
+                    J.n -= bad + 1;
+                    continue;
                 }
                 print_answers(N, J.out, J.pred, J.n, oo, J.beg, J.end);
                 if (!regular) fflush(stdout);
+                break;
             }
+            if (rc) break; /* (out of memory, or a bad row that stops) */
             if (longline) {
                 rc = fail(err, name, "line %zu is longer than %d bytes (the limit)", longline, NN_MAX_LINE);
                 break;
@@ -10825,6 +10861,9 @@ static const OptSpec predict_opts[] = {
     {"probs", NULL, NULL, "print the output activations instead of labels"},
     {"top", "K", "off", "print the K most likely labels, each with its output activation"},
     OPT_THRESHOLD,
+    {"on-error", "stop|skip|mark", "stop", "a CSV row that does not read: stop there (the rows before it answered); skip it, or "
+                                            "mark it (NA in each answer column; JSON: an \"error\" field), said on stderr, and go on; "
+                                            "exit 1 at the end if any row was bad"},
     {"keep", "COL[,COL...]", "none", "CSV input: carry these columns (header names, or numbers from 1), as written, into each answer "
                                      "before it (JSON: fields by name), e.g. an id, or the true label (the answer is then headed "
                                      "predicted_NAME)"},
@@ -12609,6 +12648,12 @@ static int cmd_predict(int argc, char **argv)
     memset(&oo, 0, sizeof oo);
     oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
     oo.header = OPT(S, val, "no-header") ? 0 : -1, oo.keep = OPT(S, val, "keep");
+    if ((s = OPT(S, val, "on-error"))) {
+        if (!strcmp(s, "stop")) oo.on_error = ON_STOP;
+        else if (!strcmp(s, "skip")) oo.on_error = ON_SKIP;
+        else if (!strcmp(s, "mark")) oo.on_error = ON_MARK;
+        else return usage_error("predict", "--on-error '%s': expected stop, skip or mark", s);
+    }
     if (oo.keep && !*oo.keep) return usage_error("predict", "--keep '': expected column names or numbers, separated by commas");
     if ((s = OPT(S, val, "top")) && (parse_size(s, NN_MAX_WIDTH, &oo.top) || oo.top < 1))
         return usage_error("predict", "--top '%s': expected a whole number from 1", s);
@@ -12619,6 +12664,7 @@ static int cmd_predict(int argc, char **argv)
     if (oo.fmt == FMT_NPY && oo.top) return usage_error("predict", "--format npy writes one array (labels, --probs or values); --top is for csv, tsv and json");
     if (oo.fmt == FMT_NPY && isatty(STDOUT_FILENO)) return usage_error("predict", "--format npy writes a binary file: redirect it (> predictions.npy)");
     if (oo.fmt == FMT_NPY && oo.keep) return usage_error("predict", "--format npy writes one array of answers; --keep is for csv, tsv and json");
+    if (oo.fmt == FMT_NPY && oo.on_error == ON_MARK) return usage_error("predict", "--format npy has no marker for a bad row; --on-error mark is for csv, tsv and json (skip works)");
     if ((oo.fmt == FMT_NPY || oo.fmt == FMT_JSON) && !oo.header) say("warning: --no-header has no effect: %s output has no header line", oo.fmt == FMT_NPY ? "npy" : "json");
     oo.npy = oo.fmt == FMT_NPY ? &npy : NULL;
     if (model_load(pos[0], &N, &M, &err)) {
@@ -12714,6 +12760,14 @@ static int cmd_predict(int argc, char **argv)
         if (npy.oom || f.oom) rc = fail(&err, "--format npy", "out of memory");
         else fwrite(f.p, 1, f.n, stdout);
         free(f.p);
+    }
+    if (!rc && oo.nbad) { /* --on-error: every row answered or said; the run still failed */
+        snprintf(err.where, sizeof err.where, "%s", name);
+        snprintf(err.msg, sizeof err.msg, "%zu row%s did not read: %s", oo.nbad, plural(oo.nbad),
+                 oo.on_error == ON_MARK ? "marked NA" : "skipped");
+        if (oo.nbad > NN_SAY_BAD && !co.quiet)
+            snprintf(err.msg + strlen(err.msg), sizeof err.msg - strlen(err.msg), " (the first %d said above)", NN_SAY_BAD);
+        rc = -1;
     }
     free(npy.p), free(oo.keepcol), names_free(oo.keepname, oo.nkeep);
     infer_free(&I), pool_free(pl), free(N.param), model_meta_free(&M);

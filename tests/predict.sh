@@ -351,4 +351,24 @@ grep -q "lie .* training deviations from scs.bin's training means" e1 && grep -q
     ok "a standardised model: the distance from the training means and the spread, in training deviations" || bad "standardised scale: $(cat e1 e2)"
 paste -d, scx100.csv <(cut -d, -f3 sc.csv) >sc100.csv
 "$NN" eval scs.bin sc100.csv --label-col last >/dev/null 2>e3; grep -q "warning: sc100.csv: its values lie" e3 && ok "eval: the same scale warning" || bad "eval scale: $(cat e3)"
+# --on-error: a bad row stops by default; skip leaves it out, mark answers NA; both say it, go on and exit 1
+printf '5.1,3.5,1.4,0.2\n4.9,x,1.4,0.2\n6.3,3.3,6.0,2.5\n1,2,3\n5.8,2.7,5.1,1.9\n' >bad.csv
+printf '5.1,3.5,1.4,0.2\n6.3,3.3,6.0,2.5\n5.8,2.7,5.1,1.9\n' >good.csv
+"$NN" predict iris.bin good.csv >good.out 2>/dev/null
+"$NN" predict iris.bin bad.csv >b0.out 2>b0.err; r0=$?
+[ $r0 = 1 ] && [ "$(cat b0.out)" = "$(head -1 good.out)" ] && grep -q "bad.csv:2: column 2: 'x' is not a number" b0.err &&
+    ok "a bad row: the rows before it answered, then its message, exit 1" || bad "stop: exit $r0, $(cat b0.out b0.err)"
+"$NN" predict iris.bin bad.csv --on-error skip >b1.out 2>b1.err; r1=$?
+[ $r1 = 1 ] && cmp -s b1.out good.out && grep -q "bad.csv:2: .*(skipped)" b1.err && grep -q "bad.csv:4: 3 columns, but the first line has 4 (skipped)" b1.err &&
+    grep -q "bad.csv: 2 rows did not read: skipped" b1.err && ok "--on-error skip: the good rows' answers, each bad row said, exit 1" || bad "skip: exit $r1, $(cat b1.out b1.err)"
+cat bad.csv | "$NN" predict iris.bin - --on-error mark --probs >b2.out 2>b2.err; r2=$?
+"$NN" predict iris.bin good.csv --probs >goodp.out 2>/dev/null
+[ $r2 = 1 ] && [ "$(wc -l <b2.out)" = 5 ] && [ "$(sed -n 2p b2.out)" = "NA,NA,NA" ] && [ "$(sed -n '1p;3p;5p' b2.out)" = "$(cat goodp.out)" ] &&
+    ok "--on-error mark from a pipe: one line per row, NA,NA,NA for the bad ones" || bad "mark: exit $r2, $(cat b2.out b2.err)"
+"$NN" predict iris.bin bad.csv --on-error mark --format json 2>/dev/null | sed -n 4p >b3.out
+[ "$(cat b3.out)" = '{"error":"bad.csv:4: 3 columns, but the first line has 4"}' ] && ok "--on-error mark --format json: an error object in the row's place" || bad "mark json: $(cat b3.out)"
+"$NN" predict iris.bin bad.csv --on-error skip --format npy >b4.npy 2>/dev/null; r4=$?
+[ $r4 = 1 ] && head -c 6 b4.npy | grep -q NUMPY && grep -q "'shape': (3,)" b4.npy && ok "--on-error skip --format npy: the array of the 3 good rows, exit 1" || bad "skip npy: exit $r4"
+expect "--on-error mark with --format npy" 2 "--on-error mark is for csv, tsv and json" "$NN" predict iris.bin bad.csv --on-error mark --format npy
+expect "--on-error of another word" 2 "--on-error 'ignore': expected stop, skip or mark" "$NN" predict iris.bin bad.csv --on-error ignore
 summary predict
