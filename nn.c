@@ -9657,9 +9657,16 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
         float bin[2];
         if (json || o->nkeep) answer_start(o, beg ? beg[r] : NULL, end ? end[r] : NULL);
         if (json) printf("\"label\":"), print_class(o, (size_t)pred[r]);
-        if (o->probs) {
-            if (json) printf(",\"probs\":[");
-            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)a[k], k + 1 < K ? (json ? ',' : sep) : json ? ']' : '\n');
+        if (o->probs && json) { /* by class: {"setosa":0.97,...}; one output: class 1's */
+            printf(",\"probs\":{");
+            for (size_t k = 0; k < K; k++) {
+                char num[24];
+                snprintf(num, sizeof num, "%zu", k + (K == 1));
+                print_name(stdout, o->names && k + (K == 1) < o->nnames ? o->names[k + (K == 1)] : num, FMT_JSON);
+                printf(":%.9g%c", (double)a[k], k + 1 < K ? ',' : '}');
+            }
+        } else if (o->probs) {
+            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)a[k], k + 1 < K ? sep : '\n');
         } else if (top) {
             if (K == 1) bin[0] = 1.0f - a[0], bin[1] = a[0], a = bin;
             top_k(a, C, top, ix);

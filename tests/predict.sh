@@ -321,8 +321,10 @@ try:
           all(set(utf8) <= {x['label'].encode() for x in o['top']} and len({x['label'] for x in o['top']}) == 9 for o in tj))
     check('--top 9: the first of the top is the predicted label', all(r[0] == s[0] for r, s in zip(tc, c)))
     pj = jsonrows('p.json')
-    check('--probs JSON: valid, 9 probabilities, the label as in CSV',
-          all(len(o['probs']) == 9 and (r[0] == o['label'].encode() if r[0] in utf8 else True) for r, o in zip(c, pj)))
+    check('--probs JSON: valid, 9 probabilities by class name (the UTF-8 names exact), the label as in CSV and the likeliest',
+          all(isinstance(o['probs'], dict) and len(o['probs']) == 9 and {n.decode() for n in utf8} <= set(o['probs']) and
+              abs(sum(o['probs'].values()) - 1) < 1e-4 and max(o['probs'], key=o['probs'].get) == o['label'] and
+              (r[0] == o['label'].encode() if r[0] in utf8 else True) for r, o in zip(c, pj)))
 except Exception as e:
     print('FAIL (d) parsing the output: %s: %s' % (type(e).__name__, str(e)[:200]))
 EOF
