@@ -5623,8 +5623,8 @@ static double median(double *v, size_t n)
  * rows, when known, else that of these); with them, each feature's mean
  * distance from the training mean and its spread, in training deviations
  * (about 1 for data like the training data). */
-static void scale_check(const float *x, size_t n, size_t ld, size_t d, const InputMap *in, float mx, const char *name,
-                        const char *mpath)
+static void scale_check(const float *x, size_t n, size_t ld, size_t d, const InputMap *in, const Table *tab, float mx,
+                        const char *name, const char *mpath)
 {
     float div = in->div;
     if (!n || !d) return;
@@ -5642,23 +5642,38 @@ static void scale_check(const float *x, size_t n, size_t ld, size_t d, const Inp
         return;
     }
     double *f = malloc(2 * d * sizeof *f), *g = f ? f + d : NULL, far, spread = 1, worst_far = -1;
-    size_t ng = 0, worst = 0;
-    if (!f) return;
+    size_t ng = 0, nf = 0, worst = 0;
+    unsigned char *num = tab && tab->ncol ? calloc(d, 1) : NULL; /* a table's: the inputs of its number columns */
+    if (!f || (tab && tab->ncol && !num)) {
+        free(f), free(num);
+        return;
+    }
+    for (size_t c = 0, off = 0; num && c < tab->ncol; c++) { /* (a category's one-hot inputs have no units to judge) */
+        if (tab->col[c].kind == COL_NUMBER && off < d) num[off] = 1;
+        off += tab->col[c].kind == COL_NUMBER ? 1 : tab->col[c].kind == COL_CATEGORY ? tab->col[c].ncat : 0;
+    }
     for (size_t i = 0; i < d; i++) {
         double s1 = 0, s2 = 0, rsd = in->rsd[i];
+        if (num && !num[i]) continue;
         for (size_t r = 0; r < n; r++) {
             double z = ((double)x[r * ld + i] / div - in->mean[i]) * rsd;
             s1 += z, s2 += z * z;
         }
-        f[i] = fabs(s1 / (double)n);
-        if (f[i] > worst_far) worst_far = f[i], worst = i;
+        f[nf] = fabs(s1 / (double)n);
+        if (f[nf] > worst_far) worst_far = f[nf], worst = i;
+        nf++;
         if (n >= 10) {
             double v = s2 / (double)n - (s1 / (double)n) * (s1 / (double)n);
             if (v > 0) g[ng++] = sqrt(v);
         }
     }
-    far = median(f, d);
-    if (ng >= (d + 1) / 2) spread = median(g, ng); /* (columns that do not vary here: no spread to judge) */
+    free(num);
+    if (!nf) {
+        free(f);
+        return;
+    }
+    far = median(f, nf);
+    if (ng >= (nf + 1) / 2) spread = median(g, ng); /* (columns that do not vary here: no spread to judge) */
     free(f);
     if (far > 20)
         say("warning: %s: its values lie %.3g training deviations from %s's training means (the median over the inputs; the "
@@ -5671,23 +5686,23 @@ static void scale_check(const float *x, size_t n, size_t ld, size_t d, const Inp
 
 #define NN_SCALE_ROWS 1000 /* rows a scale check looks at */
 
-static void scale_warning(const Data *d, const InputMap *in, const char *mpath)
+static void scale_warning(const Data *d, const InputMap *in, const Table *tab, const char *mpath)
 {
     size_t n = d->n < NN_SCALE_ROWS ? d->n : NN_SCALE_ROWS;
     float *x;
     if (!d->n || !d->d) return;
     if (!in->mean) { /* the largest of all rows */
         float mx = data_max(d);
-        if (!d->is_table) scale_check(&mx, 1, 1, 1, in, mx, d->name, mpath); /* (a table's are its columns' own) */
+        if (!d->is_table) scale_check(&mx, 1, 1, 1, in, NULL, mx, d->name, mpath); /* (a table's are its columns' own) */
         return;
     }
     if (d->xf) {
-        scale_check(d->xf, n, d->d, d->d, in, -1, d->name, mpath);
+        scale_check(d->xf, n, d->d, d->d, in, tab, -1, d->name, mpath);
         return;
     }
     if (!(x = malloc(n * d->d * sizeof *x))) return;
     for (size_t i = 0; i < n * d->d; i++) x[i] = d->x8[i];
-    scale_check(x, n, d->d, d->d, in, -1, d->name, mpath);
+    scale_check(x, n, d->d, d->d, in, tab, -1, d->name, mpath);
     free(x);
 }
 
@@ -9748,6 +9763,10 @@ static int keep_columns(OutOpt *oo, const CsvShape *sh, const char *name, Err *e
         if (!e) break;
         p = e + 1;
     }
+    for (size_t i = 0; !rc && oo->fmt == FMT_JSON && i < oo->nkeep; i++) /* a key twice: a JSON reader keeps one */
+        for (size_t k = i + 1; !rc && k < oo->nkeep; k++)
+            if (!strcmp(oo->keepname[i], oo->keepname[k]))
+                rc = fail(err, name, "--keep: two kept columns would both be the JSON field '%s'; keep one of them", oo->keepname[i]);
     names_free(hdr, nh);
     return rc;
 }
@@ -9904,7 +9923,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                                : csv_row(J.beg[r], J.end[r], J.sh.sep, J.sh.ncol, J.sh.lc, J.sh.skip, 1.0f, x + m * d, lab, &lq, &bf))
                         break; /* (the answers will stop there, with its message) */
                 }
-                if (x) scale_check(x, m, d, d, J.in, -1, name, oo->mpath);
+                if (x) scale_check(x, m, d, d, J.in, oo->tab, -1, name, oo->mpath);
                 free(x);
                 oo->mpath = NULL; /* (once) */
             }
@@ -12594,7 +12613,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
             return 1;
         }
     d->tm = &M->out;
-    if (!co->quiet) scale_warning(d, &M->in, mpath);
+    if (!co->quiet) scale_warning(d, &M->in, &M->tab, mpath);
     if (M->tab.ncol && !d->is_table) {
         fprintf(stderr, "%s: %s: the model %s was trained on a table: give it CSV rows\n", progname, d->name, mpath);
         data_free(d), free(N->param), model_meta_free(M);
@@ -12735,7 +12754,7 @@ static int cmd_predict(int argc, char **argv)
         if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
             !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
             if (d.note[0]) say_lines(d.note);
-            scale_warning(&d, &M.in, pos[0]);
+            scale_warning(&d, &M.in, &M.tab, pos[0]);
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (co.tab && !d.is_table) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);

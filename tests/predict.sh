@@ -53,6 +53,8 @@ sed '1s/species/label/' iris_id.csv >iris_lab.csv
 "$NN" predict tid.bin iris_lab.csv --keep label --format json 2>/dev/null | head -1 >k6.out
 [ "$(cat k6.out)" = "{\"input_label\":\"setosa\",\"label\":\"$(sed -n 2p h1.out)\"}" ] &&
     ok "predict --keep label --format json: the kept column is input_label, the answer's key stays label" || bad "keep label json: $(cat k6.out)"
+sed '1s/^id,/input_label,/' iris_lab.csv >iris_lab2.csv
+expect "--keep label,input_label --format json: a key twice refused" 1 "--keep: two kept columns would both be the JSON field 'input_label'" "$NN" predict tid.bin iris_lab2.csv --keep input_label,label --format json
 tail -n +2 iris_id.csv | "$NN" predict tid.bin - --keep 1 >k3.out 2>/dev/null
 tail -n +2 k1.out | cmp -s - k3.out && ok "predict --keep 1 on rows without a header, through a pipe: no header line, the same lines" || bad "keep pipe: $(head -2 k3.out)"
 printf 'id,sepal_length,sepal_width,petal_length,petal_width\n"a, ""quoted"" id",5.1,3.5,1.4,0.2\n' | "$NN" predict tid.bin - --keep id >k4.out 2>/dev/null
@@ -352,6 +354,13 @@ done
 grep -q "lie .* training deviations from scs.bin's training means" e1 && grep -q "spread 0.01 times as widely as scs.bin's" e2 &&
     ok "a standardised model: the distance from the training means and the spread, in training deviations" || bad "standardised scale: $(cat e1 e2)"
 paste -d, scx100.csv <(cut -d, -f3 sc.csv) >sc100.csv
+# a table whose one-hot inputs outnumber its numbers: the numbers' scale is still judged
+awk 'BEGIN { srand(9); print "a,b,c,cls"; split("p q r s t u v", L, " "); for (i = 0; i < 300; i++) { a = 50 + 10 * (rand() - 0.5); b = 5 + rand();
+     c = L[int(rand() * 7) + 1]; printf "%.3f,%.3f,%s,%s\n", a, b, c, (a / 10 + b > 10.5 ? "hi" : "lo") } }' >tab.csv
+awk -F, 'NR == 1 { print; next } { printf "%.3f,%.3f,%s,%s\n", $1 * 100, $2 * 100, $3, $4 }' tab.csv >tab100.csv
+"$NN" train --train tab.csv --label-col cls --epochs 20 --out tab.bin --quiet 2>/dev/null
+"$NN" eval tab.bin tab.csv >/dev/null 2>t0.err; "$NN" eval tab.bin tab100.csv >/dev/null 2>t1.err
+! grep -q warning t0.err && grep -q "warning: tab100.csv: its values lie" t1.err && ok "a table of 2 numbers and a 7-way category: numbers 100 times larger warned" || bad "table scale: $(cat t0.err t1.err)"
 "$NN" eval scs.bin sc100.csv --label-col last >/dev/null 2>e3; grep -q "warning: sc100.csv: its values lie" e3 && ok "eval: the same scale warning" || bad "eval scale: $(cat e3)"
 # --on-error: a bad row stops by default; skip leaves it out, mark answers NA; both say it, go on and exit 1
 printf '5.1,3.5,1.4,0.2\n4.9,x,1.4,0.2\n6.3,3.3,6.0,2.5\n1,2,3\n5.8,2.7,5.1,1.9\n' >bad.csv
