@@ -11822,10 +11822,16 @@ static void table_defaults(TrainJob *j, const char **val)
     }
     if (sd.n && !j->o.quiet) {
         unsigned w = j->tr.table_why;
-        char because[160] = "";
+        char because[200] = "", asked[120] = "";
+        static const char *const opts[] = {"target", "label-col", "ignore", "missing", "category", NULL};
+        for (int k = 0; (w & TABLE_ASKED) && opts[k]; k++) { /* the options given that make it a table */
+            if (!OPT(S, val, opts[k]) || (k == 1 && !j->co.label_name)) continue; /* (a --label-col by number is no table's) */
+            snprintf(asked + strlen(asked), sizeof asked - strlen(asked), "%s--%s%s", asked[0] ? ", " : "", opts[k], k == 1 ? " NAME" : "");
+        }
+        if (asked[0]) snprintf(asked + strlen(asked), sizeof asked - strlen(asked), " given; ");
         if (j->tr.is_table)
-            snprintf(because, sizeof because, ", for a table (%s%s%s%s)", w & TABLE_ASKED ? "--target, --label-col NAME, --ignore or --missing; " : "",
-                     w & TABLE_TEXT ? "text columns; " : "", w & TABLE_MISSING ? "missing values; " : "", "see the table above");
+            snprintf(because, sizeof because, ", for a table (%s%s%s%s)", asked, w & TABLE_TEXT ? "text columns; " : "",
+                     w & TABLE_MISSING ? "missing values; " : "", "see the table above");
         else snprintf(because, sizeof because, ", for a regression");
         say("%s defaults%s: %s (give an option to choose otherwise)", j->tr.is_table ? "table" : "regression", because, sd.buf);
     }
