@@ -7831,14 +7831,18 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
         }
     }
     if (!rc) { /* say what was decided */
-        size_t ntg = 0, nig = 0, cu = 0;
+        size_t ntg = 0, nig = 0, cu = 0, more = 0;
         for (size_t c = 0; c < ncol; c++) {
             const Column *C = &tab->col[c];
+            char one[200];
+            int k;
             ntg += C->kind == COL_TARGET, nig += C->kind == COL_IGNORED;
-            if (C->kind == COL_CATEGORY && cu + 2 < sizeof cats)
-                cu += (size_t)snprintf(cats + cu, sizeof cats - cu, "%s%s: %u value%s", cu ? "; " : "", col_label(tab, c, cl, sizeof cl),
-                                       C->ncat, C->ncat == 1 ? "" : "s");
+            if (C->kind != COL_CATEGORY) continue;
+            k = snprintf(one, sizeof one, "%s%s: %u value%s", cu ? "; " : "", col_label(tab, c, cl, sizeof cl), C->ncat, C->ncat == 1 ? "" : "s");
+            if (!more && k > 0 && cu + (size_t)k + 24 < sizeof cats) memcpy(cats + cu, one, (size_t)k + 1), cu += (size_t)k;
+            else more++; /* (whole entries only, never one cut short) */
         }
+        if (more) snprintf(cats + cu, sizeof cats - cu, "; %zu more", more);
         used = (size_t)snprintf(note, cap, "%.200s: a table of %zu columns: %zu number%s", name, ncol, nnum, plural(nnum));
         if (ncatcol && used < cap)
             used += (size_t)snprintf(note + used, cap - used, ", %zu categor%s one-hot encoded (%s)", ncatcol, ncatcol == 1 ? "y" : "ies", cats);
@@ -12373,9 +12377,13 @@ static int train_go(TrainJob *j, const char **val)
     if (rc) report(&err);
     else if (!j->o.quiet) {
         char kept[160] = "", f1[64], f2[64];
-        if (j->va.n)
-            snprintf(kept, sizeof kept, "the model of epoch %zu (best validation %s, validation %s), ", res.saved_epoch,
-                     j->o.by_loss ? "loss" : TASK(&j->N)->kept, metric_text(&j->N, res.val_acc, f1, sizeof f1));
+        const char *kind = j->o.by_loss ? "loss" : TASK(&j->N)->kept, *label = TASK(&j->N)->label;
+        if (j->va.n && !strcmp(kind, label)) /* "the best validation accuracy, 95.60%" */
+            snprintf(kept, sizeof kept, "the model of epoch %zu (the best validation %s, %s), ", res.saved_epoch, kind,
+                     metric_text(&j->N, res.val_acc, f1, sizeof f1) + strlen(label) + 1);
+        else if (j->va.n)
+            snprintf(kept, sizeof kept, "the model of epoch %zu (the best validation %s; validation %s), ", res.saved_epoch, kind,
+                     metric_text(&j->N, res.val_acc, f1, sizeof f1));
         if (j->te.n && j->va.n) /* (the test set chose nothing: no best test epoch to show) */
             say("saved %s%s: test %s, %.2f s", kept, j->out, metric_text(&j->N, res.final_acc, f1, sizeof f1), res.seconds);
         else if (j->te.n)

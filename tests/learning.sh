@@ -94,7 +94,7 @@ expect "--resume of a model says where runs resume from" 1 "is a model file, not
 
 # with --val the test set chooses nothing
 "$NN" train --train "$D/digits.csv" --label-col last --holdout 300 --val 200 --epochs 3 --out v.bin 2>err >/dev/null
-grep -qE "^nn: saved the model of epoch [0-9]+ \(best validation accuracy, validation accuracy [0-9.]+%\), v.bin: test accuracy [0-9.]+%, [0-9.]+ s$" err &&
+grep -qE "^nn: saved the model of epoch [0-9]+ \(the best validation accuracy, [0-9.]+%\), v.bin: test accuracy [0-9.]+%, [0-9.]+ s$" err &&
     ! grep -q "best epoch" err && ok "with --val the last line shows no best test epoch" || bad "--val last line: $(tail -1 err)"
 "$NN" train --train "$D/digits.csv" --label-col last --holdout 300 --epochs 3 --out v.bin 2>err >/dev/null
 grep -q "(best epoch .* at epoch" err && ok "without --val the best test epoch is still shown" || bad "no --val last line: $(tail -1 err)"

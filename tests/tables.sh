@@ -479,6 +479,12 @@ awk 'BEGIN { srand(12); print "a,b,y"; for (i = 0; i < 40; i++) printf "%d,%.2f,
     ok "--category: a column of numbers one-hot encoded" || bad "--category: $(cat cat.err)"
 expect "--category of a column taken already" 1 "--category: column .y. is the label already" "$NN" train --train cat.csv --label-col y --category y --epochs 1 --out x.bin
 # ---- messages said as they are -----------------------------------------------------------
+# many categories: the summary names the first ones whole, then counts the rest
+awk 'BEGIN { srand(4); printf "y"; for (c = 1; c <= 60; c++) printf ",col%d", c; print ""; for (i = 0; i < 40; i++) { printf "%s", (i % 2 ? "a" : "b");
+     for (c = 1; c <= 60; c++) printf ",%s", (rand() < 0.5 ? "lo" : "hi"); print "" } }' >wide.csv
+"$NN" train --train wide.csv --label-col y --epochs 1 --out wide.bin 2>wide.err
+grep -qE "a table of 61 columns: 0 numbers, 60 categories one-hot encoded \('col1': 2 values; .*'col[0-9]+': 2 values; [0-9]+ more\), 1 label" wide.err &&
+    ok "a table of 60 categories: the summary lists whole entries, then 'N more'" || bad "wide summary: $(grep 'a table of' wide.err)"
 "$NN" train --train rnames.csv --label-col cls --folds 3 --out f3.bin 2>f3.err
 grep -qE "now the final model, on all 120 rows$" f3.err &&
     ok "--folds: the final model's rows said as they are used" || bad "folds message: $(grep final f3.err)"
