@@ -8939,10 +8939,11 @@ static void sparkline(const char *what, const double *v, const char *what2, cons
         }
         char every[48] = ""; /* more epochs than columns: which are drawn */
         if (step > 1) snprintf(every, sizeof every, "; a bar every %zu epochs", step);
-        if (!percent) fprintf(stderr, "  (%.4f .. %.4f%s)\n", lo, hi, every);
-        else if (fixed) fprintf(stderr, "  (%.2f%% .. %.2f%%, drawn from 0 to 100%%%s)\n", 100 * lo, 100 * hi, every);
-        else if (hi - lo < NN_CHART_MIN) fprintf(stderr, "  (%.2f%% .. %.2f%%: a narrow range, drawn on a scale of %.0f percentage points%s)\n", 100 * lo, 100 * hi, 100 * NN_CHART_MIN, every);
-        else fprintf(stderr, "  (%.2f%% .. %.2f%%%s)\n", 100 * lo, 100 * hi, every);
+        const char *both = w ? "both lines, on one scale: " : ""; /* (the range is the two lines') */
+        if (!percent) fprintf(stderr, "  (%s%.4f .. %.4f%s)\n", both, lo, hi, every);
+        else if (fixed) fprintf(stderr, "  (%s%.2f%% .. %.2f%%, drawn from 0 to 100%%%s)\n", both, 100 * lo, 100 * hi, every);
+        else if (hi - lo < NN_CHART_MIN) fprintf(stderr, "  (%s%.2f%% .. %.2f%%: a narrow range, drawn on a scale of %.0f percentage points%s)\n", both, 100 * lo, 100 * hi, 100 * NN_CHART_MIN, every);
+        else fprintf(stderr, "  (%s%.2f%% .. %.2f%%%s)\n", both, 100 * lo, 100 * hi, every);
     }
 }
 

@@ -26,11 +26,11 @@ expect "--rows x" 2 "--rows 'x'" "$NN" train --rows x
 
 # the chart
 "$NN" train --train "$D/digits.csv" --label-col last --holdout 300 --epochs 4 --out c.bin 2>err >/dev/null
-grep -qE "^test accuracy by epoch: +[^ ]+$" err && grep -qE "^training accuracy \(first 512 rows\) by epoch: [^ ]+  \([0-9.]+% \.\. [0-9.]+%\)$" err &&
+grep -qE "^test accuracy by epoch: +[^ ]+$" err && grep -qE "^training accuracy \(first 512 rows\) by epoch: [^ ]+  \(both lines, on one scale: [0-9.]+% \.\. [0-9.]+%\)$" err &&
     [ "$(grep '^test accuracy by epoch' err | tr -cd '\342' | wc -c)" = 4 ] && [ "$(grep '^training accuracy' err | tr -cd '\342' | wc -c)" = 4 ] &&
     ok "the chart: test accuracy, and the training accuracy on the first 512 rows under it" || bad "chart: $(grep 'by epoch' err)"
 "$NN" train --train "$D/iris.csv" --test "$D/iris.csv" --epochs 3 --eta 1e-9 --out c.bin 2>err >/dev/null
-grep -q "(33.33% .. 33.33%: a narrow range, drawn on a scale of 10 percentage points)" err && grep -q "^test accuracy by epoch: *▄▄▄$" err &&
+grep -q "(both lines, on one scale: 33.33% .. 33.33%: a narrow range, drawn on a scale of 10 percentage points)" err && grep -q "^test accuracy by epoch: *▄▄▄$" err &&
     ok "a flat run is drawn at mid height, its narrow range said" || bad "narrow chart: $(grep 'by epoch' err)"
 "$NN" train --train "$D/iris.csv" --test "$D/iris.csv" --epochs 3 --eta 1e-9 --chart fixed --out c.bin 2>err >/dev/null
 grep -q "drawn from 0 to 100%" err && grep -q "by epoch: *▃▃▃" err && ok "--chart fixed: 0 to 100%" || bad "chart fixed: $(grep 'by epoch' err)"
