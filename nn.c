@@ -7041,9 +7041,13 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
             note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu values; the %s %s); give "
                      "--label-col to choose", name, hn, dl, fc > 1 ? "second" : "first", d1 == 1 ? "holds one value only" : "does not look like class labels");
         } else if (sh->ncol > fc) { /* say which was taken, and why */
+            int like = label_like(p, end, sh->sep, fc, &d1);
             head_name(sh, fc, hn, sizeof hn);
-            label_like(p, end, sh->sep, fc, &d1);
-            if (dl >= 2 && label_like(p, end, sh->sep, sh->ncol, &dl))
+            if (!like && !o->quiet_label)
+                note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s, though no column looks like "
+                         "class labels (whole numbers or names, each repeated); give --label-col, or --target to predict a number",
+                         name, fc > 1 ? "second" : "first", hn);
+            else if (dl >= 2 && label_like(p, end, sh->sep, sh->ncol, &dl))
                 note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s (%zu values); the last "
                          "(%zu values) looks like labels too: give --label-col last if it holds them", name, fc > 1 ? "second" : "first", hn, d1, dl);
             else if (!o->quiet_label)

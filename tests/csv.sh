@@ -295,4 +295,7 @@ for line in 1 37 150; do
     done
 done
 
+# a header, and no column that looks like labels: the first taken, and said so, with --target pointed to
+printf 'a,b,c\n1.5,2.5,3.5\n2.5,3.5,4.5\n1.1,2.2,3.3\n' >nolab.csv
+expect "no column like labels: said, --target pointed to" 1 "nolab.csv: the label is taken from the first column 'a', though no column looks like class labels .*--target to predict a number" "$NN" train --train nolab.csv --out x.bin
 summary csv
