@@ -7813,7 +7813,8 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             } else if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or inf, or hex) */
                 where_line(where, name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is not a number (%zu of the column's values are numbers; a column of "
-                          "categories holds names only)", col_label(tab, c, cl, sizeof cl), S->name1, S->nums);
+                          "categories holds names only): if its values are categories, give --category %s", col_label(tab, c, cl, sizeof cl),
+                          S->name1, S->nums, ignore_arg(hdr, c, ia, sizeof ia));
             } else if (S->names) {
                 C->kind = COL_CATEGORY, ncatcol++;
             } else if (!S->nums) {

@@ -479,6 +479,9 @@ awk 'BEGIN { srand(12); print "a,b,y"; for (i = 0; i < 40; i++) printf "%d,%.2f,
     ok "--category: a column of numbers one-hot encoded" || bad "--category: $(cat cat.err)"
 expect "--category of a column taken already" 1 "--category: column .y. is the label already" "$NN" train --train cat.csv --label-col y --category y --epochs 1 --out x.bin
 # ---- messages said as they are -----------------------------------------------------------
+# a column of numbers and a word (pandas writes R's factor levels bare): an error that gives the --category to paste
+printf 'cyl,w,y\n4,1.5,2\n6,2.5,3\nrotary,1.2,2\n4,1.4,2\n' >rot.csv
+expect "numbers and a word in a column: --category pointed to" 1 "rot.csv:4: column 'cyl': 'rotary' is not a number .*give --category cyl$" "$NN" train --train rot.csv --target y --out x.bin
 # many categories: the summary names the first ones whole, then counts the rest
 awk 'BEGIN { srand(4); printf "y"; for (c = 1; c <= 60; c++) printf ",col%d", c; print ""; for (i = 0; i < 40; i++) { printf "%s", (i % 2 ? "a" : "b");
      for (c = 1; c <= 60; c++) printf ",%s", (rand() < 0.5 ? "lo" : "hi"); print "" } }' >wide.csv
