@@ -5693,7 +5693,8 @@ static void scale_warning(const Data *d, const InputMap *in, const Table *tab, c
     if (!d->n || !d->d) return;
     if (!in->mean) { /* the largest of all rows */
         float mx = data_max(d);
-        if (!d->is_table) scale_check(&mx, 1, 1, 1, in, NULL, mx, d->name, mpath); /* (a table's are its columns' own) */
+        if (!d->is_table && !(d->x8 && mx * 20 < in->div)) /* (a table's are its columns' own; dark bytes were not scaled) */
+            scale_check(&mx, 1, 1, 1, in, NULL, mx, d->name, mpath);
         return;
     }
     if (d->xf) {
@@ -6852,8 +6853,8 @@ static void say_decimal(const char *name)
  * three of them beside a name, or four on their own: pandas writes integer
  * column names so).  Without seq_ok (a model that knows no column names
  * reads the rows) numbers counting so are a header only after an empty
- * first field or 'Unnamed: 0' (pandas' index): else they may be a row, and one row lost
- * would shift every answer after it.  A line of numbers with a stray word
+ * first field or 'Unnamed: 0' (pandas' index): else they may be a row,
+ * and one row lost would shift every answer after it.  A line of numbers with a stray word
  * in it is data, and its word an error. */
 static int csv_is_header(const char *p, const char *eol, int sep, size_t ncol, int seq_ok)
 {
@@ -7181,13 +7182,9 @@ static void count_classes(Data *d)
         if ((size_t)d->y[r] + 1 > d->nclass) d->nclass = (size_t)d->y[r] + 1;
 }
 
-/* Load a CSV image (buf stays owned by the caller): every column but the
- * label is a number; labels as csv_labels reads them.  Returns 0, -1, or
- * -2 without a message when o->may_table and a feature column holds a
- * name or a missing value: the caller reads the file as a table. */
 /* While a large file is read: a line on stderr every NN_PROGRESS_SECONDS
- * (from the first such interval on), how far it has got; *last holds the time of the start,
- * then of the last line.  Looked at every 4096 rows. */
+ * (from the first such interval on), how far it has got; *last holds the
+ * time of the start, then of the last line.  Looked at every 4096 rows. */
 static void load_progress(const char *name, size_t rows, size_t done, size_t len, double *last, int quiet)
 {
     double now;
@@ -7196,6 +7193,10 @@ static void load_progress(const char *name, size_t rows, size_t done, size_t len
     say("%s: reading, %zu rows so far, %.0f%% of the file", name, rows, 100.0 * (double)done / (double)(len ? len : 1));
 }
 
+/* Load a CSV image (buf stays owned by the caller): every column but the
+ * label is a number; labels as csv_labels reads them.  Returns 0, -1, or
+ * -2 without a message when o->may_table and a feature column holds a
+ * name or a missing value: the caller reads the file as a table. */
 static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const CsvOpt *o, Data *d, Err *err)
 {
     const char *buf = (const char *)ubuf, *end = buf + len, *p = buf;
@@ -9407,13 +9408,12 @@ typedef struct {
     char **keepname;        /* and names (the header's, or "column N") */
     int insep;              /* the input's field separator */
     int header_due;         /* the header line is printed before the first answer */
-    const char *mpath;      /* the model's path, for messages; NULL: no scale check of the rows (--quiet) */
+    const char *mpath;      /* the model's path, for the scale check of the first rows; NULL once done */
     int on_error;           /* a bad CSV row: ON_STOP, or ON_SKIP (said, no answer) or ON_MARK (said, a marker answer) */
     size_t nbad;            /* bad rows skipped or marked */
 } OutOpt;
 enum { ON_STOP = 0, ON_SKIP, ON_MARK };
 #define NN_SAY_BAD 10 /* bad rows said one by one under --on-error; the rest counted */
-
 
 /* Length of the valid UTF-8 sequence at p (up to e), or 0. */
 static size_t utf8_len(const unsigned char *p, const unsigned char *e)
@@ -9600,9 +9600,6 @@ static const char *tab_name(const Table *t, int kind, size_t k)
     return NULL;
 }
 
-/* The header line of predict's CSV or TSV output: the kept columns, then
- * the label's name (a table's label column, else "label"), the class names
- * of --probs, label1,p1,label2,p2... of --top, or the targets' names. */
 /* A CSV/TSV header's name t of an answer column: "predicted_" t when a
  * kept column has the name t (--keep of the label column beside the
  * prediction). */
@@ -9619,6 +9616,9 @@ static void print_answer_name(const OutOpt *o, const char *t)
     print_name(stdout, t, o->fmt);
 }
 
+/* The header line of predict's CSV or TSV output: the kept columns, then
+ * the label's name (a table's label column, else "label"), the class names
+ * of --probs, label1,p1,label2,p2... of --top, or the targets' names. */
 static void print_answer_header(const Net *N, const OutOpt *o)
 {
     size_t K = N->size[N->nl - 1], C = K == 1 ? 2 : K, top = o->top > C ? C : o->top;
@@ -9764,7 +9764,7 @@ static int keep_columns(OutOpt *oo, const CsvShape *sh, const char *name, Err *e
         snprintf(cn, sizeof cn, "column %ld", c + 1);
         oo->keepcol[oo->nkeep] = (size_t)c;
         if (oo->fmt == FMT_JSON && (!strcmp(kn, "label") || !strcmp(kn, "value") || !strcmp(kn, "values") ||
-                                    !strcmp(kn, "probs") || !strcmp(kn, "top"))) { /* the answer's keys keep their names */
+                                    !strcmp(kn, "probs") || !strcmp(kn, "top") || !strcmp(kn, "error"))) { /* the answer's keys keep their names */
             if ((oo->keepname[oo->nkeep] = malloc(strlen(kn) + 7))) sprintf(oo->keepname[oo->nkeep], "input_%s", kn);
         } else {
             oo->keepname[oo->nkeep] = strdup(kn);
@@ -10426,7 +10426,7 @@ static int c_prefix(Buf *b, const char *prefix)
     Buf o = {NULL, 0, 0, 0}, ids = {NULL, 0, 0, 0};
     char up[NN_MAX_PREFIX + 1];
     size_t np = strlen(prefix);
-    if (!strcmp(prefix, "nn")) return 0;
+    if (!*prefix || !strcmp(prefix, "nn")) return 0; /* (no prefix given: the names as written) */
     for (size_t i = 0; i <= np; i++) up[i] = prefix[i] >= 'a' && prefix[i] <= 'z' ? (char)(prefix[i] - 'a' + 'A') : prefix[i];
     for (int pass = 0; pass < 2; pass++) { /* the code's identifiers, then the renaming */
         int st = 0; /* 0 code, 1 "string", 2 'char', 3 comment */
@@ -10992,7 +10992,7 @@ static const OptSpec export_opts[] = {
     {"c", "FILE", NULL, "write a self-contained C header: the weights and a NAME_predict() function (NAME: --prefix) ('-': stdout)"},
     {"int8", NULL, NULL, "with --c: weights as int8 with a float scale per unit, inputs of each layer int8, sums in int32"},
     {"prefix", "NAME", "the file's name", "with --c: the header's names, NAME_predict(), NAME_INPUTS, the guard NAME_MODEL_H ..., so "
-                                           "that several models go into one program ('-': nn)"},
+                                           "that several models go into one program (--c -: nn)"},
     {"onnx", "FILE", NULL, "write an ONNX model (IR 8, opset 13): input (N, features) raw, outputs probs and label (regression: values) ('-': stdout)"},
     {"test", "DATA", "none", "measure the float network's accuracy on DATA (and with --int8 the quantised one's), print it and record it in the file"},
     {"labels", "FILE", "beside IDX", "labels for --test DATA (IDX or NumPy)"},
