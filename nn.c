@@ -2475,11 +2475,18 @@ typedef struct {
     int (*rec_load)(const uint8_t *p, size_t n, Layer *ly); /* them back (n bytes); -1 if malformed */
     void (*save)(Buf *b, const Layer *ly, const float *W, const float *B); /* the model file's payload */
     int (*load)(Cursor *c, const Layer *ly, float *W, float *B);          /* -1: a weight, -2: a bias not finite */
-    void (*export_c)(Buf *b, const Layer *ly, int l);                     /* C for z = layer(a) */
-    void (*export_onnx)(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, int l); /* its nodes */
-    void (*q8)(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa,
-               float *z);                         /* int8: one row */
-    void (*export_q8)(Buf *b, const Layer *ly, int l); /* C for that */
+    /* Exports: id names the layer's arrays (nn_w<id>, nn_b<id>, nn_s<id> the
+     * int8 scales, nn_st<id> the state; ONNX W<id>, B<id>, ST<id>): the
+     * layer's number, and an ensemble member's after it ("2_1"). */
+    void (*export_c)(Buf *b, const Layer *ly, const char *id);            /* C for z = layer(a) */
+    void (*export_onnx)(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, const char *id); /* its nodes */
+    void (*q8)(const Layer *ly, const int8_t *Q, const float *Qs, const float *B, const float *S, const float *a, int8_t *qa,
+               float *z);                         /* int8: one row (Q, Qs: the int8 weights and their scales) */
+    void (*export_q8)(Buf *b, const Layer *ly, const char *id); /* C for that */
+    /* Set the untrained state S from the layer's inputs X (m, ldin) over
+     * training rows, before training (NULL: a kind that keeps none, or
+     * changes it as it trains). */
+    void (*fit)(const Layer *ly, float *S, const float *X, size_t m);
 } LayerKind;
 
 /* "layer spec 'SPEC': part N ('PART'): what", for a kind's parse. */
@@ -2605,18 +2612,18 @@ static void dense_rec_save(Buf *b, const Layer *ly) { (void)b, (void)ly; }
 static int dense_rec_load(const uint8_t *p, size_t n, Layer *ly) { return (void)p, (void)ly, n ? -1 : 0; }
 
 
-static void dense_export(Buf *b, const Layer *ly, int l)
+static void dense_export(Buf *b, const Layer *ly, const char *l)
 {
-    char line[256];
+    char line[320];
     snprintf(line, sizeof line,
              "    for (int j = 0; j < %zu; j++) {\n        float s = 0;\n"
-             "        for (int i = 0; i < %zu; i++) s += nn_w%d[j * %zu + i] * a[i];\n"
-             "        z[j] = s + nn_b%d[j];\n    }\n",
+             "        for (int i = 0; i < %zu; i++) s += nn_w%s[j * %zu + i] * a[i];\n"
+             "        z[j] = s + nn_b%s[j];\n    }\n",
              ly->nout, ly->nin, l, ly->nin, l);
     buf_put(b, line, strlen(line));
 }
 
-static void dense_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, int l)
+static void dense_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, const char *l)
 {
     char wn[32], bn[32], out[32];
     float *w = alloc_floats2(ly->wrows, ly->wcols);
@@ -2630,7 +2637,7 @@ static void dense_onnx(Onnx *g, const Layer *ly, const float *W, const float *B,
     (void)S;
     onnx_layout(g, ly, 0);
     for (size_t j = 0; j < ly->wrows; j++) memcpy(w + j * ly->wcols, W + j * ly->ldw, ly->wcols * sizeof(float));
-    snprintf(wn, sizeof wn, "W%d", l), snprintf(bn, sizeof bn, "B%d", l);
+    snprintf(wn, sizeof wn, "W%s", l), snprintf(bn, sizeof bn, "B%s", l);
     onnx_init(g, wn, dw, 2, w, NULL);
     onnx_init(g, bn, &db, 1, B, NULL);
     in[0] = g->cur, in[1] = wn, in[2] = bn;
@@ -2638,8 +2645,10 @@ static void dense_onnx(Onnx *g, const Layer *ly, const float *W, const float *B,
     free(w);
 }
 
-static void dense_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
+static void dense_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *St, const float *a, int8_t *qa,
+                     float *z)
 {
+    (void)St;
     const float sx = q8_input(a, ly->nin, qa);
     for (size_t j = 0; j < ly->nout; j++) {
         int32_t acc = 0;
@@ -2648,14 +2657,14 @@ static void dense_q8(const Layer *ly, const int8_t *Q, const float *S, const flo
     }
 }
 
-static void dense_export_q8(Buf *b, const Layer *ly, int l)
+static void dense_export_q8(Buf *b, const Layer *ly, const char *l)
 {
-    char t[512];
+    char t[640];
     snprintf(t, sizeof t,
              "    {\n        const float sx = nn_quantize(a, %zu, q);\n"
              "        for (int j = 0; j < %zu; j++) {\n            int32_t acc = 0;\n"
-             "            for (int i = 0; i < %zu; i++) acc += (int32_t)nn_w%d[j * %zu + i] * q[i];\n"
-             "            z[j] = (float)acc * (nn_s%d[j] * sx) + nn_b%d[j];\n        }\n    }\n",
+             "            for (int i = 0; i < %zu; i++) acc += (int32_t)nn_w%s[j * %zu + i] * q[i];\n"
+             "            z[j] = (float)acc * (nn_s%s[j] * sx) + nn_b%s[j];\n        }\n    }\n",
              ly->nin, ly->nout, ly->nin, l, ly->nin, l, l);
     buf_put(b, t, strlen(t));
 }
@@ -2891,16 +2900,16 @@ static int conv_rec_load(const uint8_t *p, size_t n, Layer *ly)
  * map's sum starts at its bias, products added in order) or int8 (q8 1: the
  * input quantised into q with scale sx, int32 sums, then scaled; see "int8
  * inference" below). */
-static void conv_loops_c(Buf *b, const Layer *ly, int l, int q8)
+static void conv_loops_c(Buf *b, const Layer *ly, const char *l, int q8)
 {
-    char t[1800], decl[64], fin[96];
+    char t[1800], decl[96], fin[128];
     if (q8) {
         snprintf(decl, sizeof decl, "int32_t acc = 0;");
-        snprintf(fin, sizeof fin, "(float)acc * (nn_s%d[c] * sx) + nn_b%d[c]", l, l);
+        snprintf(fin, sizeof fin, "(float)acc * (nn_s%s[c] * sx) + nn_b%s[c]", l, l);
         snprintf(t, sizeof t, "    {\n        const float sx = nn_quantize(a, %zu, q);\n", ly->nin);
         buf_put(b, t, strlen(t));
     } else {
-        snprintf(decl, sizeof decl, "float s = nn_b%d[c];", l);
+        snprintf(decl, sizeof decl, "float s = nn_b%s[c];", l);
         snprintf(fin, sizeof fin, "s");
     }
     snprintf(t, sizeof t,
@@ -2915,7 +2924,7 @@ static void conv_loops_c(Buf *b, const Layer *ly, int l, int q8)
              "                        int x = ox + dx - %zu;\n"
              "                        if (x < 0 || x >= %zu) continue;\n"
              "                        for (int i = 0; i < %zu; i++)\n"
-             "                            %s += %snn_w%d[c * %zu + (dy * %zu + dx) * %zu + i] * %s[(y * %zu + x) * %zu + i];\n"
+             "                            %s += %snn_w%s[c * %zu + (dy * %zu + dx) * %zu + i] * %s[(y * %zu + x) * %zu + i];\n"
              "                    }\n"
              "                }\n"
              "                z[(oy * %zu + ox) * %zu + c] = %s;\n"
@@ -2925,10 +2934,10 @@ static void conv_loops_c(Buf *b, const Layer *ly, int l, int q8)
     buf_put(b, t, strlen(t));
 }
 
-static void conv_export(Buf *b, const Layer *ly, int l) { conv_loops_c(b, ly, l, 0); }
+static void conv_export(Buf *b, const Layer *ly, const char *l) { conv_loops_c(b, ly, l, 0); }
 
 /* Conv on (N, C, H, W): nn's kernels (out, dy, dx, in) as ONNX's (out, in, dy, dx). */
-static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, int l)
+static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, const char *l)
 {
     char wn[32], bn[32], out[32];
     size_t k = ly->k, ic = ly->ic;
@@ -2947,7 +2956,7 @@ static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, 
             for (size_t dy = 0; dy < k; dy++)
                 for (size_t dx = 0; dx < k; dx++)
                     w[((o * ic + c) * k + dy) * k + dx] = W[o * ly->ldw + (dy * k + dx) * ic + c];
-    snprintf(wn, sizeof wn, "W%d", l), snprintf(bn, sizeof bn, "B%d", l);
+    snprintf(wn, sizeof wn, "W%s", l), snprintf(bn, sizeof bn, "B%s", l);
     onnx_init(g, wn, dw, 4, w, NULL);
     onnx_init(g, bn, &db, 1, B, NULL);
     in[0] = g->cur, in[1] = wn, in[2] = bn;
@@ -2955,10 +2964,12 @@ static void conv_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, 
     free(w);
 }
 
-static void conv_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
+static void conv_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *St, const float *a, int8_t *qa,
+                    float *z)
 {
     const float sx = q8_input(a, ly->nin, qa);
     const size_t k = ly->k, ic = ly->ic;
+    (void)St;
     for (size_t oy = 0; oy < ly->oh; oy++)
         for (size_t ox = 0; ox < ly->ow; ox++)
             for (size_t c = 0; c < ly->oc; c++) {
@@ -2976,7 +2987,7 @@ static void conv_q8(const Layer *ly, const int8_t *Q, const float *S, const floa
             }
 }
 
-static void conv_export_q8(Buf *b, const Layer *ly, int l) { conv_loops_c(b, ly, l, 1); }
+static void conv_export_q8(Buf *b, const Layer *ly, const char *l) { conv_loops_c(b, ly, l, 1); }
 
 /* ======================================================================== */
 /* @@pool pooling                                                          */
@@ -3134,7 +3145,7 @@ static int pool_rec_load(const uint8_t *p, size_t n, Layer *ly)
     return ly->k < 1 || ly->k > NN_MAX_WIDTH ? -1 : 0;
 }
 
-static void pool_export(Buf *b, const Layer *ly, int l)
+static void pool_export(Buf *b, const Layer *ly, const char *l)
 {
     char t[1024], tail[48] = "";
     int mx = ly->kind == LAYER_MAXPOOL;
@@ -3157,7 +3168,7 @@ static void pool_export(Buf *b, const Layer *ly, int l)
     buf_put(b, t, strlen(t));
 }
 
-static void pool_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, int l)
+static void pool_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, const char *l)
 {
     int64_t k = (int64_t)ly->k;
     OnnxAttr at[2] = {{"kernel_shape", 7, 0, {k, k}, 2}, {"strides", 7, 0, {k, k}, 2}};
@@ -3167,11 +3178,12 @@ static void pool_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, 
 }
 
 /* A pool on one row, in float, as pool_export's C computes it. */
-static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *a, int8_t *qa, float *z)
+static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const float *B, const float *St, const float *a, int8_t *qa,
+                    float *z)
 {
     const size_t k = ly->k, ic = ly->ic, iw = ly->iw;
     const float inv = 1.0f / (float)(k * k);
-    (void)Q, (void)S, (void)B, (void)qa;
+    (void)Q, (void)S, (void)B, (void)St, (void)qa;
     for (size_t oy = 0; oy < ly->oh; oy++)
         for (size_t ox = 0; ox < ly->ow; ox++)
             for (size_t c = 0; c < ic; c++) {
@@ -4725,6 +4737,44 @@ static void forward_keep(const Net *N, const InputMap *in, const Data *d, size_t
         LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), A[l - 1], m, &pt, A[l], tmp, 0);
         activate(A[l], m, N->ld[l], 0, N->size[l], N->layer[l].act);
     }
+}
+
+/* Fit the untrained state of every layer whose kind fits one from data
+ * (LayerKind.fit), before training: on its inputs over at most
+ * NN_FIT_ROWS rows of d spread evenly over the file (a file sorted by
+ * class is sampled whole), mapped as training maps them, each later layer
+ * fitted on what the fitted ones before it give.  0, or -1 out of memory. */
+#define NN_FIT_ROWS 20000
+static int net_fit(Net *N, const InputMap *in, const Data *d)
+{
+    int last = 0;
+    size_t m = d->n < NN_FIT_ROWS ? d->n : NN_FIT_ROWS, maxld = 0, rows[NN_CHUNK];
+    float *A[2], *tmp;
+    for (int l = 1; l < N->nl; l++)
+        if (LK(N, l)->fit) last = l;
+    if (!last || !m) return 0;
+    for (int l = 0; l < N->nl; l++) maxld = N->ld[l] > maxld ? N->ld[l] : maxld;
+    A[0] = alloc_floats2(m, maxld), A[1] = alloc_floats2(m, maxld), tmp = alloc_floats(net_tmp(N) + 1);
+    if (!A[0] || !A[1] || !tmp) {
+        free(A[0]), free(A[1]), free(tmp);
+        return -1;
+    }
+    memset(A[0], 0, m * N->ld[0] * sizeof(float));
+    for (size_t r = 0; r < m; r += NN_CHUNK) {
+        size_t c = m - r < NN_CHUNK ? m - r : NN_CHUNK;
+        for (size_t b = 0; b < c; b++) rows[b] = (size_t)((double)(r + b) * (double)d->n / (double)m);
+        map_rows(in, d, rows, c, A[0] + r * N->ld[0], N->ld[0]);
+    }
+    for (int l = 1, k = 0; l <= last; l++, k ^= 1) {
+        Part pt = {0, m, 0, N->size[l]};
+        if (LK(N, l)->fit) LK(N, l)->fit(&N->layer[l], NET_S(N, l), A[k], m);
+        if (l == last) break;
+        memset(A[k ^ 1], 0, m * N->ld[l] * sizeof(float));
+        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), A[k], m, &pt, A[k ^ 1], tmp, 0);
+        activate(A[k ^ 1], m, N->ld[l], 0, N->size[l], N->layer[l].act);
+    }
+    free(A[0]), free(A[1]), free(tmp);
+    return 0;
 }
 
 /* Backpropagate through rows [0, m) whose activations A[0..L] forward_keep
@@ -10346,7 +10396,7 @@ static int q8_predict(const Net *N, const Q8 *Q, const Meta *M, const float *x, 
     if (M->in.mean)
         for (size_t i = 0; i < N->size[0]; i++) a[i] = (a[i] - M->in.mean[i]) * M->in.rsd[i];
     for (int l = 1; l <= L; l++) {
-        LK(N, l)->q8(&N->layer[l], Q->q[l], Q->s[l], NET_B(N, l), a, q, z);
+        LK(N, l)->q8(&N->layer[l], Q->q[l], Q->s[l], NET_B(N, l), NET_S(N, l), a, q, z);
         act_as_c(N->layer[l].act, z, a, N->size[l]);
     }
     for (size_t k = 0; k < K; k++) {
@@ -10544,7 +10594,12 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
         EMIT("};\n\n");
     }
     for (int l = 1; l <= L; l++) {
-        const Layer *ly = &N->layer[l]; /* its parameter views: W (wrows, wcols) in rows of ldw, B (nbias) */
+        const Layer *ly = &N->layer[l]; /* its parameter views: W (wrows, wcols) in rows of ldw, B (nbias), S (ns) */
+        if (ly->ns) {
+            EMIT("static const float nn_st%d[%zu] = {", l, ly->ns);
+            for (size_t j = 0; j < ly->ns; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_S(N, l)[j], fb, sizeof fb));
+            EMIT("};\n\n");
+        }
         if (!ly->nw) continue; /* (a pool) */
         EMIT("static const %s nn_w%d[%zu] = {", q8 ? "int8_t" : "float", l, ly->wrows * ly->wcols);
         for (size_t j = 0; j < ly->wrows; j++)
@@ -10592,8 +10647,10 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
     EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M->in.div, fb, sizeof fb));
     if (M->in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
     for (int l = 1; l <= L; l++) {
-        if (q8) LK(N, l)->export_q8(b, &N->layer[l], l);
-        else LK(N, l)->export_c(b, &N->layer[l], l);
+        char id[16];
+        snprintf(id, sizeof id, "%d", l);
+        if (q8) LK(N, l)->export_q8(b, &N->layer[l], id);
+        else LK(N, l)->export_c(b, &N->layer[l], id);
         EMIT(acts[N->layer[l].act].c, N->size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
     }
     if (N->task == TASK_REGRESS) {
@@ -10665,7 +10722,9 @@ static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo
     for (int l = 1; l <= L; l++) {
         const Layer *ly = &N->layer[l];
         const char *a = acts[ly->act].onnx;
-        LK(N, l)->export_onnx(&g, ly, NET_W(N, l), NET_B(N, l), NET_S(N, l), l);
+        char id[16];
+        snprintf(id, sizeof id, "%d", l);
+        LK(N, l)->export_onnx(&g, ly, NET_W(N, l), NET_B(N, l), NET_S(N, l), id);
         if ((LK(N, l)->flags & KIND_NO_ACT) || !a) continue;
         if (ly->act == ACT_SOFTMAX) onnx_layout(&g, ly, 0);
         if (ly->act == ACT_LEAKY) {
@@ -12304,6 +12363,10 @@ static int train_network(TrainJob *j, const char **val)
         Rng r;
         rng_seed(&r, j->o.seed);
         net_init(&j->N, j->o.init, &r);
+        if (net_fit(&j->N, &j->M.in, &j->tr)) {
+            say("out of memory");
+            return 1;
+        }
     }
     if (!j->o.quiet) {
         char vr[64] = "";
