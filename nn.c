@@ -38,7 +38,8 @@
  *   @@png      deflate, PNG, pictures     @@kernels  dense kernels, SIMD
  *   @@act      activations and costs      @@layer    the layer interface
  *   @@dense    dense layers               @@conv     convolutions
- *   @@pool     pooling                    @@kinds    the table of layer kinds
+ *   @@pool     pooling                    @@ple      piecewise-linear encoding
+ *   @@kinds    the table of layer kinds
  *   @@tasks    classification, regression @@net      layout and the layer spec
  *   @@threads  the worker pool            @@step     the training step
  *   @@infer    inference                  @@model    model file, checkpoints
@@ -158,7 +159,7 @@ typedef struct {
     size_t nbias;        /* real biases (dense: nout) */
     size_t woff, nw;     /* W in param: offset and floats, padding included */
     size_t boff, nb;     /* B likewise */
-    size_t soff, ns;     /* its untrained state (running statistics), after B: never stepped, saved with W and B */
+    size_t soff, ns;     /* its untrained state (bin edges, running statistics), after B: never stepped, saved with W and B */
     /* Images: activations are C x H x W maps stored channel-last (pixel by
      * pixel, a pixel's C values together: HWC), so that a convolution is a
      * matrix product over rows of patches.  A dense layer is C x 1 x 1. */
@@ -189,7 +190,8 @@ typedef struct {
     size_t nparam;                 /* floats in param, padding included */
     int cost;
     int task;                      /* TASK_*: what the outputs are for (see Task in @@tasks) */
-    float *param;
+    int members;                   /* an ensemble's networks (0 or 1: a single one); see net_member */
+    float *param;                  /* (members, nparam): member m's at param + m * nparam */
 } Net;
 
 #define NET_W(n, l) ((n)->param + (n)->layer[l].woff)
@@ -623,6 +625,7 @@ typedef struct {
 #define STREAM_DROPOUT 0x64726f706f7574ULL /* "dropout" */
 #define STREAM_AUGMENT 0x6175676d656e74ULL /* "augment", xor the dropout key */
 #define STREAM_PERMUTE 0x7065726d757465ULL /* "permute": eval --importance's shuffles */
+#define STREAM_MEMBER 0x6d656d626572ULL    /* "member": ensemble member e's seed is --seed + e times it */
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -2401,7 +2404,7 @@ static void onnx_reshape(Onnx *g, const int64_t *dims, int nd);
 
 /* What each kind of layer does, as llm.c pairs matmul_forward with
  * matmul_backward and kann keeps an operator table: a kind is a section of
- * its own (@@dense, @@conv, @@pool) and a row of layer_kinds (@@kinds).
+ * its own (@@dense, @@conv, @@pool, @@ple) and a row of layer_kinds (@@kinds).
  * Training and inference call these; which thread computes which part, and
  * where the barriers are, is decided in one place (train_step,
  * forward_chunk), so a new kind is a new row, not a new branch elsewhere.
@@ -2420,11 +2423,11 @@ static void onnx_reshape(Onnx *g, const int64_t *dims, int nd);
  * which update adds up in group order: so the sums, and the model, do not
  * depend on how the rows were cut between threads.  tmp is a thread's
  * scratch of ly->tmp floats.  S is the layer's untrained state (ly->ns
- * floats, set by shape; none of today's kinds has any): forward may
- * change it in training, and it is saved and loaded after the weights and
- * biases. */
+ * floats, set by shape; a piecewise-linear encoding's bins): forward may
+ * change it in training, a kind's fit may set it from the training rows
+ * first, and it is saved and loaded after the weights and biases. */
 /* The kinds of layer, by the ids model files give them (never renumber). */
-enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_COUNT };
+enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_PLE, LAYER_COUNT };
 
 enum {
     KIND_BY_ROWS = 1 << 0, /* its parts are rows (images), not units */
@@ -3199,6 +3202,202 @@ static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const floa
 }
 
 /* ======================================================================== */
+/* @@ple piecewise-linear encoding                                         */
+/* ======================================================================== */
+
+/* Piecewise-linear encoding (LAYER_PLE; Gorishniy, Rubachev and Babenko,
+ * "On Embeddings for Numerical Features in Tabular Deep Learning", 2022):
+ * each input x_i becomes k values, one per bin of its training values cut
+ * at their quantiles: 1 for a bin wholly below x, 0 for one above, the
+ * fraction of the bin for the bin x falls in; below the first edge the
+ * first bin's value goes on falling, above the last the last's on rising.
+ * The layer after it so learns a function of each number made of k lines,
+ * a dense layer's way to the steps a boosted tree takes.  Output j = i k +
+ * b (input i, bin b) is min(max((x_i - lo_j) inv_j, lower_j), upper_j);
+ * its state, fitted on the training rows before training (ple_fit), holds
+ * the four arrays lo, inv, lower and upper, nout values each.  A bin lost
+ * to repeated values (a column of few values: a one-hot column keeps one
+ * bin, the value itself) has all four 0, and gives 0.  No weights; the
+ * state does not train. */
+#define NN_MAX_BINS 64
+static int ple_shape(Layer *ly, char *why, size_t n)
+{
+    (void)why, (void)n;
+    ly->nout = ly->nin * ly->k;
+    ly->oc = ly->nout, ly->oh = ly->ow = 1;
+    ly->wrows = ly->wcols = ly->ldw = ly->nbias = ly->nw = ly->nb = ly->part = ly->tmp = 0;
+    ly->ns = 4 * ly->nout;
+    return 0;
+}
+
+static size_t ple_count(const Layer *ly) { return (void)ly, 0; }
+static size_t ple_macs(const Layer *ly) { return ly->nout; }
+
+/* ple8: the bins an input is cut into. */
+static int ple_looks(const char *p) { return (p[0] | 0x20) == 'p' && (p[1] | 0x20) == 'l' && (p[2] | 0x20) == 'e'; }
+
+static int ple_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
+{
+    const char *s = sp->p + 3;
+    size_t v;
+    if (!ple_looks(sp->p)) return 0;
+    if (!(*s >= '0' && *s <= '9')) return spec_fail(err, sp, "expected the number of bins after 'ple', like ple8");
+    s = scan_size(s, NN_MAX_WIDTH, &v);
+    if (v < 2 || v > NN_MAX_BINS) return spec_fail(err, sp, "the number of bins must be 2 to %d", NN_MAX_BINS);
+    ly->k = v, ly->act = ACT_LINEAR;
+    *q = s;
+    return 1;
+}
+
+static void ple_print(const Layer *ly, char *buf, size_t n) { snprintf(buf, n, "ple%zu", ly->k); }
+
+/* Nothing: until fitted (net_fit) every bin gives 0. */
+static void ple_init(const Layer *ly, float *W, float *B, int how, Rng *r)
+{
+    (void)W, (void)B, (void)how, (void)r, (void)ly;
+}
+
+static void ple_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
+                        const Part *pt, float *Y, float *tmp, int train)
+{
+    const size_t n = ly->nout, k = ly->k;
+    const float *lo = S, *inv = S + n, *lower = S + 2 * n, *upper = S + 3 * n;
+    (void)W, (void)B, (void)m, (void)tmp, (void)train;
+    for (size_t b = pt->b0; b < pt->b1; b++) {
+        const float *x = X + b * ly->ldin;
+        float *y = Y + b * ly->ldout;
+        for (size_t j = pt->j0; j < pt->j1; j++) {
+            float v = (x[j / k] - lo[j]) * inv[j];
+            v = v < lower[j] ? lower[j] : v;
+            y[j] = v > upper[j] ? upper[j] : v;
+        }
+    }
+}
+
+/* dx_i = sum over its bins of dy_j inv_j where the value was not clipped. */
+static void ple_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
+                         const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp)
+{
+    const size_t n = ly->nout, k = ly->k;
+    const float *lo = S, *inv = S + n, *lower = S + 2 * n, *upper = S + 3 * n;
+    (void)W, (void)Y, (void)m, (void)part, (void)tmp;
+    if (!dX) return;
+    for (size_t b = pt->b0; b < pt->b1; b++) {
+        const float *x = X + b * ly->ldin, *dy = dY + b * ly->ldout;
+        float *dx = dX + b * ly->ldin;
+        for (size_t i = pt->j0; i < pt->j1 && i < ly->nin; i++) {
+            float s = 0;
+            for (size_t j = i * k; j < (i + 1) * k; j++) {
+                float v = (x[i] - lo[j]) * inv[j];
+                if (v >= lower[j] && v < upper[j]) s += dy[j] * inv[j]; /* (at an edge: the slope above it) */
+            }
+            dx[i] = s;
+        }
+    }
+}
+
+static void ple_update(const Layer *ly, const float *S, const float *dY, size_t m, const float *X, const float *part,
+                       size_t i0, size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G,
+                       float *Gb)
+{
+    (void)S, (void)ly, (void)dY, (void)m, (void)X, (void)part, (void)i0, (void)i1, (void)j0, (void)j1, (void)c, (void)decay;
+    (void)W, (void)B, (void)G, (void)Gb;
+}
+
+static int float_cmp(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The edges of each input: its values over the m rows sorted, the k + 1
+ * quantiles q/k (the nearest rank), repeated ones dropped. */
+static void ple_fit(const Layer *ly, float *S, const float *X, size_t m)
+{
+    const size_t n = ly->nout, k = ly->k;
+    float *lo = S, *inv = S + n, *lower = S + 2 * n, *upper = S + 3 * n, *v = alloc_floats(m + 1), e[NN_MAX_BINS + 1];
+    memset(S, 0, 4 * n * sizeof(float));
+    if (!v) return; /* (then every bin gives 0: the caller checked the memory it needed first) */
+    for (size_t i = 0; i < ly->nin; i++) {
+        size_t ne = 0;
+        for (size_t r = 0; r < m; r++) v[r] = X[r * ly->ldin + i];
+        qsort(v, m, sizeof *v, float_cmp);
+        for (size_t q = 0; q <= k; q++) {
+            float t = v[(size_t)((double)q * (double)(m - 1) / (double)k + 0.5)];
+            if (!ne || t > e[ne - 1]) e[ne++] = t;
+        }
+        for (size_t b = 0; b + 1 < ne; b++) {
+            size_t j = i * k + b;
+            lo[j] = e[b], inv[j] = 1.0f / (e[b + 1] - e[b]);
+            lower[j] = b == 0 ? -FLT_MAX : 0.0f, upper[j] = b + 2 == ne ? FLT_MAX : 1.0f;
+            if (!isfinite(inv[j])) lo[j] = inv[j] = lower[j] = upper[j] = 0; /* (edges a float apart) */
+        }
+    }
+    free(v);
+}
+
+/* Its record: the number of bins (4 bytes). */
+static void ple_rec_save(Buf *b, const Layer *ly) { buf_u32(b, (uint32_t)ly->k); }
+
+static int ple_rec_load(const uint8_t *p, size_t n, Layer *ly)
+{
+    if (n != 4) return -1;
+    ly->k = get_le32(p);
+    return ly->k < 2 || ly->k > NN_MAX_BINS ? -1 : 0;
+}
+
+static void ple_export(Buf *b, const Layer *ly, const char *id)
+{
+    char t[1024];
+    snprintf(t, sizeof t,
+             "    for (int j = 0; j < %zu; j++) { /* piecewise-linear encoding: input j / %zu, bin j %% %zu */\n"
+             "        float v = (a[j / %zu] - nn_st%s[j]) * nn_st%s[%zu + j];\n"
+             "        v = v < nn_st%s[%zu + j] ? nn_st%s[%zu + j] : v;\n"
+             "        z[j] = v > nn_st%s[%zu + j] ? nn_st%s[%zu + j] : v;\n    }\n",
+             ly->nout, ly->k, ly->k, ly->k, id, id, ly->nout, id, 2 * ly->nout, id, 2 * ly->nout, id, 3 * ly->nout, id,
+             3 * ly->nout);
+    buf_put(b, t, strlen(t));
+}
+
+/* Gather (each input k times), then Sub, Mul, Max and Min by the state. */
+static void ple_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, const char *id)
+{
+    char gn[40], out[32];
+    int64_t dim = (int64_t)ly->nout, *idx = alloc_array(ly->nout, sizeof(int64_t));
+    OnnxAttr ax = {"axis", 2, 0, {1}, 0};
+    const char *in[2];
+    (void)W, (void)B;
+    if (!idx) {
+        g->nodes.oom = 1;
+        return;
+    }
+    onnx_layout(g, ly, 0);
+    for (size_t j = 0; j < ly->nout; j++) idx[j] = (int64_t)(j / ly->k);
+    snprintf(gn, sizeof gn, "PLE%s", id);
+    onnx_init(g, gn, &dim, 1, NULL, idx);
+    in[0] = g->cur, in[1] = gn;
+    onnx_node(g, "Gather", in, 2, onnx_name(g, out, sizeof out), &ax, 1);
+    onnx_const_op(g, "Sub", S, ly->nout);
+    onnx_const_op(g, "Mul", S + ly->nout, ly->nout);
+    onnx_const_op(g, "Max", S + 2 * ly->nout, ly->nout);
+    onnx_const_op(g, "Min", S + 3 * ly->nout, ly->nout);
+    free(idx);
+}
+
+/* One row, in float, as ple_export's C computes it. */
+static void ple_q8(const Layer *ly, const int8_t *Q, const float *Qs, const float *B, const float *S, const float *a, int8_t *qa,
+                   float *z)
+{
+    const size_t n = ly->nout, k = ly->k;
+    (void)Q, (void)Qs, (void)B, (void)qa;
+    for (size_t j = 0; j < n; j++) {
+        float v = (a[j / k] - S[j]) * S[n + j];
+        v = v < S[2 * n + j] ? S[2 * n + j] : v;
+        z[j] = v > S[3 * n + j] ? S[3 * n + j] : v;
+    }
+}
+
+/* ======================================================================== */
 /* @@kinds the table of layer kinds                                        */
 /* ======================================================================== */
 
@@ -3239,6 +3438,15 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
         .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
         .export_c = pool_export, .export_onnx = pool_onnx, .q8 = pool_q8, .export_q8 = pool_export,
+    },
+    [LAYER_PLE] = {
+        .name = "piecewise-linear encoding", .noun = "piecewise-linear encoding", .act_hint = "",
+        .notation = "ple8: each input as 8 values, one per bin between its training quantiles (for tables, after the input)",
+        .flags = KIND_NO_ACT | KIND_FLAT,
+        .looks = ple_looks, .parse = ple_parse, .print = ple_print, .shape = ple_shape, .count = ple_count,
+        .macs = ple_macs, .init = ple_init, .forward = ple_forward, .backward = ple_backward, .update = ple_update,
+        .rec_save = ple_rec_save, .rec_load = ple_rec_load, .save = wb_save, .load = wb_load,
+        .export_c = ple_export, .export_onnx = ple_onnx, .q8 = ple_q8, .export_q8 = ple_export, .fit = ple_fit,
     },
 };
 
@@ -4677,17 +4885,25 @@ static void trainer_free(Trainer *T)
 /* @@infer inference                                                       */
 /* ======================================================================== */
 
-/* Forward m <= NN_CHUNK rows held in s[0] (m, ld[0]) -- scaled, padding
- * zero -- through the whole network on one thread; s[0] and s[1] (NN_CHUNK,
- * maxld) and s[2] (a row's scratch of the widest layer) are scratch.  Row
- * b's output activations go to out + b * size[L] when out != NULL, its
- * arg-max label to pred[b] when pred != NULL. */
-#define NN_CHUNK 64
-static void forward_chunk(const Net *N, size_t m, float *const *s, float *out, int32_t *pred)
+/* Member e of an ensemble N as a network of its own (a view: its
+ * parameters are N's). */
+static Net net_member(const Net *N, int e)
 {
-    int L = N->nl - 1;
+    Net V = *N;
+    V.param = N->param + (size_t)e * N->nparam, V.members = 1;
+    return V;
+}
+
+/* Networks in N: 1, or an ensemble's members. */
+static int net_members(const Net *N) { return N->members > 1 ? N->members : 1; }
+
+/* Forward m <= NN_CHUNK rows in s[0] through one network; s[1] and s[2]
+ * as in forward_chunk, s[0] overwritten.  The output activations (m,
+ * ld[L]). */
+static const float *forward_one(const Net *N, size_t m, float *const *s)
+{
     float *in = s[0], *o = s[1];
-    for (int l = 1; l <= L; l++) {
+    for (int l = 1; l < N->nl; l++) {
         Part pt = {0, m, 0, N->size[l]};
         LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, o, s[2], 0);
         activate(o, m, N->ld[l], 0, N->size[l], N->layer[l].act);
@@ -4695,10 +4911,42 @@ static void forward_chunk(const Net *N, size_t m, float *const *s, float *out, i
             memset(o + b * N->ld[l] + N->size[l], 0, (N->ld[l] - N->size[l]) * sizeof(float));
         in = o, o = (o == s[1]) ? s[0] : s[1];
     }
+    return in;
+}
+
+/* Forward m <= NN_CHUNK rows held in s[0] (m, ld[0]) -- scaled, padding
+ * zero -- through the whole network on one thread; s[0] and s[1] (NN_CHUNK,
+ * maxld), s[2] (a row's scratch of the widest layer) and s[3] (an
+ * ensemble's: NN_CHUNK x (ld[0] + size[L])) are scratch.  An ensemble's
+ * output is the mean of its members' output activations (probabilities,
+ * or standardised values), summed in member order.  Row b's output
+ * activations go to out + b * size[L] when out != NULL, its arg-max label
+ * to pred[b] when pred != NULL. */
+#define NN_CHUNK 64
+#define NN_SCRATCH 4 /* forward_chunk's scratch buffers */
+static void forward_chunk(const Net *N, size_t m, float *const *s, float *out, int32_t *pred)
+{
+    int L = N->nl - 1, E = net_members(N);
+    size_t nL = N->size[L], ldL = N->ld[L];
+    const float *a = NULL;
+    float *keep = s[3], *sum = s[3] + NN_CHUNK * N->ld[0];
+    if (E == 1) a = forward_one(N, m, s);
+    else {
+        memcpy(keep, s[0], m * N->ld[0] * sizeof(float));
+        for (int e = 0; e < E; e++) {
+            Net V = net_member(N, e);
+            if (e) memcpy(s[0], keep, m * N->ld[0] * sizeof(float));
+            a = forward_one(&V, m, s);
+            for (size_t b = 0; b < m; b++)
+                for (size_t k = 0; k < nL; k++) sum[b * nL + k] = (e ? sum[b * nL + k] : 0.0f) + a[b * ldL + k];
+        }
+        for (size_t i = 0; i < m * nL; i++) sum[i] /= (float)E;
+        a = sum, ldL = nL;
+    }
     for (size_t b = 0; b < m; b++) {
-        const float *a = in + b * N->ld[L];
-        if (pred) pred[b] = TASK(N)->decide(a, N->size[L]);
-        if (out) memcpy(out + b * N->size[L], a, N->size[L] * sizeof(float));
+        const float *y = a + b * ldL;
+        if (pred) pred[b] = TASK(N)->decide(y, nL);
+        if (out) memcpy(out + b * nL, y, nL * sizeof(float));
     }
 }
 
@@ -4884,7 +5132,7 @@ typedef struct {
     const Net *net;
     const InputMap *in; /* the model's */
     const Data *data;
-    float *scratch[NN_MAX_THREADS][3]; /* forward_chunk's s, per thread */
+    float *scratch[NN_MAX_THREADS][NN_SCRATCH]; /* forward_chunk's s, per thread */
     float *out;
     int32_t *pred;
 } Infer;
@@ -4904,15 +5152,18 @@ static int infer_init(Infer *I, const Net *N, const InputMap *in, int nt, Err *e
     for (int l = 0; l < N->nl; l++)
         if (N->ld[l] > maxld) maxld = N->ld[l];
     for (int t = 0; t < nt; t++)
-        for (int k = 0; k < 3; k++)
-            if (!(I->scratch[t][k] = alloc_floats(k < 2 ? NN_CHUNK * maxld : net_tmp(N))))
+        for (int k = 0; k < NN_SCRATCH; k++)
+            if (!(I->scratch[t][k] = alloc_floats(k < 2   ? NN_CHUNK * maxld
+                                                  : k == 2 ? net_tmp(N)
+                                                           : NN_CHUNK * (N->ld[0] + N->size[N->nl - 1]))))
                 return fail(err, NULL, "out of memory for prediction buffers");
     return 0;
 }
 
 static void infer_free(Infer *I)
 {
-    for (int t = 0; t < NN_MAX_THREADS; t++) free(I->scratch[t][0]), free(I->scratch[t][1]), free(I->scratch[t][2]);
+    for (int t = 0; t < NN_MAX_THREADS; t++)
+        for (int k = 0; k < NN_SCRATCH; k++) free(I->scratch[t][k]);
 }
 
 /* Run the network over all of d; fills pred (n) and/or out (n, size[L]). */
@@ -4942,12 +5193,12 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *                    their product the inputs; a plain input: inputs x 1 x 1)
  *   44      ...      K-1 layer records, one per layer from the first:
  *                    kind (4: 1 dense, 2 convolution, 3 max pooling, 4
- *                    average pooling), activation (4: 1 sigmoid, 2 tanh,
+ *                    average pooling, 5 piecewise-linear encoding), activation (4: 1 sigmoid, 2 tanh,
  *                    3 relu, 4 leaky, 5 linear, 6 softmax; a pool's is
  *                    linear), outputs (4, 1..65536), E (4, at most 1024)
  *                    and E bytes of the kind's own fields (dense: none;
  *                    convolution: maps, kernel size, padding, 4 each; pool:
- *                    its window, 4).  A new kind of layer is a new kind id
+ *                    its window, 4; piecewise-linear encoding: its bins, 4).  A new kind of layer is a new kind id
  *                    with its own fields.  Each layer's output shape
  *                    follows from the input's and the records, and must
  *                    give the outputs its record states.
@@ -4976,8 +5227,9 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *                    the augmentation (4: the shift in pixels, + 0x100 for
  *                    flip), present when used; 26 (4: 1) the class names
  *                    name numbered classes (--class-names): data gives
- *                    their labels as numbers, present when used.  An
- *                    unknown tag is an error: it may change what the
+ *                    their labels as numbers, present when used; 27 (4:
+ *                    2 to 64) an ensemble's networks, present when used.
+ *                    An unknown tag is an error: it may change what the
  *                    model computes.
  *   ..      ...      for each layer, its parameters as its kind lays them
  *                    out (dense: weights, outputs x inputs row-major, row j
@@ -4985,7 +5237,9 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *                    per map its kernel, (row, column, channel) order, then
  *                    the biases; pool: none), then its untrained state
  *                    (running statistics: ns floats, as its kind's shape
- *                    says; none of today's kinds keeps any), all f32
+ *                    says: a piecewise-linear encoding's lo, inv, lower and upper, outputs
+ *                    floats each), all f32; an ensemble has each
+ *                    member's parameters so, one member after another
  *   end-4   4        CRC-32 (IEEE, as gzip) of every byte before it
  *
  * Version 3 had no input shape (its records start at 32; dense layers
@@ -5011,8 +5265,10 @@ enum { TAG_ETA = 1, TAG_BATCH, TAG_EPOCHS, TAG_DONE, TAG_SEED_LO, TAG_SEED_HI, T
        TAG_TABLE = 23,       /* variable length: the training table's columns (see Table) */
        TAG_TARGETS = 24,     /* regression: count, then the targets' means and deviations (f32) */
        TAG_AUGMENT = 25,     /* 4 bytes, present when used: --augment's shift in pixels, + 0x100 for flip */
-       TAG_NUMBERED = 26     /* 4 bytes (1), present when used: the class names name numbered classes (--class-names) */
+       TAG_NUMBERED = 26,    /* 4 bytes (1), present when used: the class names name numbered classes (--class-names) */
+       TAG_MEMBERS = 27      /* 4 bytes (2..NN_MAX_MEMBERS), present when used: an ensemble's networks */
 };
+#define NN_MAX_MEMBERS 64
 #define NN_MAX_NAME 4096 /* bytes in one class name */
 
 /* The settings fields: tag, is-float, and where the value lives in Meta. */
@@ -5056,7 +5312,8 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
         if (!b.oom) put_le32(b.p + at, (uint32_t)(b.n - at - 4));
     }
     buf_u32(&b, TAG_COUNT - 1 + (Mc.names != NULL) + (Mc.in.mean != NULL) + (Mc.tab.ncol != 0) + (Mc.out.n != 0) + (Mc.augment != 0) +
-                   (Mc.numbered != 0));
+                   (Mc.numbered != 0) + (N->members > 1));
+    if (N->members > 1) buf_u32(&b, TAG_MEMBERS), buf_u32(&b, 4), buf_u32(&b, (uint32_t)N->members);
     if (Mc.augment) buf_u32(&b, TAG_AUGMENT), buf_u32(&b, 4), buf_u32(&b, Mc.augment);
     if (Mc.numbered) buf_u32(&b, TAG_NUMBERED), buf_u32(&b, 4), buf_u32(&b, 1);
     for (uint32_t t = 1; t < TAG_COUNT; t++) {
@@ -5103,9 +5360,12 @@ static uint8_t *model_encode(const Net *N, const Meta *Min, size_t *len)
         buf_u32(&b, TAG_TARGETS), buf_u32(&b, 4 + 8 * Mc.out.n), buf_u32(&b, Mc.out.n);
         buf_floats(&b, Mc.out.mean, Mc.out.n), buf_floats(&b, Mc.out.sd, Mc.out.n);
     }
-    for (int l = 1; l < N->nl; l++) {
-        LK(N, l)->save(&b, &N->layer[l], NET_W(N, l), NET_B(N, l));
-        buf_floats(&b, NET_S(N, l), N->layer[l].ns);
+    for (int e = 0; e < net_members(N); e++) { /* each member's parameters, one network after another */
+        Net V = net_member(N, e);
+        for (int l = 1; l < V.nl; l++) {
+            LK(&V, l)->save(&b, &V.layer[l], NET_W(&V, l), NET_B(&V, l));
+            buf_floats(&b, NET_S(&V, l), V.layer[l].ns);
+        }
     }
     if (!b.oom) buf_u32(&b, crc32_update(0, b.p, b.n));
     if (b.oom) {
@@ -5365,6 +5625,12 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
                     return fail(err, name, "bad augment field");
                 continue;
             }
+            if (tag == TAG_MEMBERS) {
+                if (flen != 4 || !cur_need(&c, 4) || N->members || get_le32(c.p) < 2 || get_le32(c.p) > NN_MAX_MEMBERS)
+                    return fail(err, name, "bad ensemble field (2 to %d networks)", NN_MAX_MEMBERS);
+                N->members = (int)get_le32(c.p), c.p += 4;
+                continue;
+            }
             if (tag == TAG_NUMBERED) {
                 if (flen != 4 || !cur_need(&c, 4) || M->numbered || get_le32(c.p) != 1) return fail(err, name, "bad numbered-names field");
                 M->numbered = 1;
@@ -5383,20 +5649,26 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
         if ((why = meta_check(M)) || (why = table_check(N, M))) return fail(err, name, "%s", why);
     }
     if (net_layout(N, err)) return fail(err, name, "%s", err->msg);
-    expect = (size_t)(c.p - buf) + 4 * net_count(N) + 4;
+    expect = 4 * net_count(N);
     for (int l = 1; l < N->nl; l++) expect += 4 * N->layer[l].ns;
+    expect = (size_t)(c.p - buf) + (size_t)net_members(N) * expect + 4;
     if (len != expect)
-        return fail(err, name, "model file is %zu bytes; its layer sizes need exactly %zu", len, expect);
-    if (net_alloc(N, err)) return fail(err, name, "%s", err->msg);
-    for (int l = 1; l < N->nl; l++) {
-        int r = LK(N, l)->load(&c, &N->layer[l], NET_W(N, l), NET_B(N, l));
-        for (size_t i = 0; !r && i < N->layer[l].ns; i++, c.p += 4) /* (the length was checked) */
-            if (!isfinite(NET_S(N, l)[i] = bits_f32(get_le32(c.p)))) r = -3;
-        if (r) {
-            free(N->param);
-            N->param = NULL;
-            return fail(err, name, "layer %d has a %s that is not a finite number", l,
-                        r == -1 ? "weight" : r == -2 ? "bias" : "state value");
+        return fail(err, name, "model file is %zu bytes; its layer sizes%s need exactly %zu", len,
+                    N->members > 1 ? " and ensemble" : "", expect);
+    if (!(N->param = alloc_floats2((size_t)net_members(N), N->nparam)))
+        return fail(err, name, "out of memory for %zu parameters", (size_t)net_members(N) * N->nparam);
+    for (int e = 0; e < net_members(N); e++) {
+        Net V = net_member(N, e);
+        for (int l = 1; l < V.nl; l++) {
+            int r = LK(&V, l)->load(&c, &V.layer[l], NET_W(&V, l), NET_B(&V, l));
+            for (size_t i = 0; !r && i < V.layer[l].ns; i++, c.p += 4) /* (the length was checked) */
+                if (!isfinite(NET_S(&V, l)[i] = bits_f32(get_le32(c.p)))) r = -3;
+            if (r) {
+                free(N->param);
+                N->param = NULL;
+                return fail(err, name, "%slayer %d has a %s that is not a finite number", e ? "an ensemble member's " : "", l,
+                            r == -1 ? "weight" : r == -2 ? "bias" : "state value");
+            }
         }
     }
     return 0;
@@ -8691,6 +8963,7 @@ typedef struct {
     int chart_fixed;     /* --chart fixed: the epoch chart from 0 to 100% */
     size_t img[3];       /* with augment: the images' C x H x W */
     int by_loss;         /* --monitor loss: a classifier's better validation epoch has the lower loss (a regression's always) */
+    size_t ensemble;     /* --ensemble K: networks trained and averaged (0 or 1: one) */
 } TrainOpt;
 
 /* The defaults profiles: what nn train chooses for a setting that is not
@@ -9391,7 +9664,7 @@ typedef struct {
     const char **beg, **end;  /* (n) line spans */
     size_t *lineno;           /* (n) 1-based line numbers */
     size_t n;
-    float **scratch;          /* the Infer scratch: thread tid's three at [3 * tid] */
+    float **scratch;          /* the Infer scratch: thread tid's NN_SCRATCH at [NN_SCRATCH * tid] */
     float *out;               /* (n, size[L]) */
     int32_t *pred;            /* (n) */
     size_t badrow[NN_MAX_THREADS];
@@ -9406,7 +9679,7 @@ static void pred_job(void *arg, int tid, int nt)
     const Net *N = J->net;
     size_t r0 = J->n * (size_t)tid / (size_t)nt, r1 = J->n * (size_t)(tid + 1) / (size_t)nt;
     size_t K = N->size[N->nl - 1], ld0 = N->ld[0];
-    float *const *s = J->scratch + 3 * tid, *s0 = s[0];
+    float *const *s = J->scratch + NN_SCRATCH * tid, *s0 = s[0];
     J->badrow[tid] = SIZE_MAX;
     for (size_t r = r0; r < r1; r += NN_CHUNK) {
         size_t m = r1 - r < NN_CHUNK ? r1 - r : NN_CHUNK;
@@ -10544,6 +10817,7 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
     EMIT("/* Generated by nn %s from ", NN_VERSION);
     c_comment(b, eo->model);
     EMIT(": a %d-layer network %.900s", N->nl, spec);
+    if (N->members > 1) EMIT(",\n * an ensemble of %d such networks: the output is the mean of theirs", N->members);
     if (net_images(N) && N->shape[0][0] > 1) EMIT(",\n * images read pixel by pixel, a pixel's %zu channels together", N->shape[0][0]);
     if (q8)
         EMIT(",\n * quantised: each unit's (map's) weights int8 with a float scale, its input\n"
@@ -10593,28 +10867,33 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
         }
         EMIT("};\n\n");
     }
+    for (int e = 0; e < net_members(N); e++)
     for (int l = 1; l <= L; l++) {
+        const Net V = net_member(N, e); /* (an ensemble's member e; its arrays named by layer_member) */
         const Layer *ly = &N->layer[l]; /* its parameter views: W (wrows, wcols) in rows of ldw, B (nbias), S (ns) */
+        char id[24];
+        if (N->members > 1) snprintf(id, sizeof id, "%d_%d", l, e);
+        else snprintf(id, sizeof id, "%d", l);
         if (ly->ns) {
-            EMIT("static const float nn_st%d[%zu] = {", l, ly->ns);
-            for (size_t j = 0; j < ly->ns; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_S(N, l)[j], fb, sizeof fb));
+            EMIT("static const float nn_st%s[%zu] = {", id, ly->ns);
+            for (size_t j = 0; j < ly->ns; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_S(&V, l)[j], fb, sizeof fb));
             EMIT("};\n\n");
         }
         if (!ly->nw) continue; /* (a pool) */
-        EMIT("static const %s nn_w%d[%zu] = {", q8 ? "int8_t" : "float", l, ly->wrows * ly->wcols);
+        EMIT("static const %s nn_w%s[%zu] = {", q8 ? "int8_t" : "float", id, ly->wrows * ly->wcols);
         for (size_t j = 0; j < ly->wrows; j++)
             for (size_t i = 0; i < ly->wcols; i++) {
                 size_t at = j * ly->wcols + i;
                 const char *sep = at ? (at % (q8 ? 16 : 8) ? ", " : ",\n    ") : "\n    ";
                 if (q8) EMIT("%s%d", sep, eo->q8->q[l][at]);
-                else EMIT("%s%s", sep, c_float(NET_W(N, l)[j * ly->ldw + i], fb, sizeof fb));
+                else EMIT("%s%s", sep, c_float(NET_W(&V, l)[j * ly->ldw + i], fb, sizeof fb));
             }
         if (q8) {
-            EMIT("};\nstatic const float nn_s%d[%zu] = {", l, ly->wrows);
+            EMIT("};\nstatic const float nn_s%s[%zu] = {", id, ly->wrows);
             for (size_t j = 0; j < ly->wrows; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(eo->q8->s[l][j], fb, sizeof fb));
         }
-        EMIT("};\nstatic const float nn_b%d[%zu] = {", l, ly->nbias);
-        for (size_t j = 0; j < ly->nbias; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(N, l)[j], fb, sizeof fb));
+        EMIT("};\nstatic const float nn_b%s[%zu] = {", id, ly->nbias);
+        for (size_t j = 0; j < ly->nbias; j++) EMIT("%s%s", j ? (j % 8 ? ", " : ",\n    ") : "\n    ", c_float(NET_B(&V, l)[j], fb, sizeof fb));
         EMIT("};\n\n");
     }
     if (M->in.mean) {
@@ -10644,15 +10923,23 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
          "static inline int nn_predict_work(const float *in, float *out, float *work)\n{\n"
          "    float *a = work, *z = work + NN_WIDEST;\n%s    int best = 0;\n",
          q8 ? "    int8_t *q = (int8_t *)(work + 2 * NN_WIDEST);\n" : "");
-    EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M->in.div, fb, sizeof fb));
-    if (M->in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
-    for (int l = 1; l <= L; l++) {
-        char id[16];
-        snprintf(id, sizeof id, "%d", l);
-        if (q8) LK(N, l)->export_q8(b, &N->layer[l], id);
-        else LK(N, l)->export_c(b, &N->layer[l], id);
-        EMIT(acts[N->layer[l].act].c, N->size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
+    if (N->members > 1) EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) out[k] = 0.0f;\n");
+    for (int e = 0; e < net_members(N); e++) {
+        if (N->members > 1) EMIT("    /* ensemble member %d of %d */\n", e + 1, N->members);
+        EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = in[i] * (1.0f / %s);\n", c_float(M->in.div, fb, sizeof fb));
+        if (M->in.mean) EMIT("    for (int i = 0; i < NN_INPUTS; i++) a[i] = (a[i] - nn_mean[i]) * nn_rsd[i];\n");
+        for (int l = 1; l <= L; l++) {
+            char id[24];
+            if (N->members > 1) snprintf(id, sizeof id, "%d_%d", l, e);
+            else snprintf(id, sizeof id, "%d", l);
+            if (q8) LK(N, l)->export_q8(b, &N->layer[l], id);
+            else LK(N, l)->export_c(b, &N->layer[l], id);
+            EMIT(acts[N->layer[l].act].c, N->size[l], c_float(LEAKY_SLOPE, fb, sizeof fb));
+        }
+        if (N->members > 1) EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) out[k] += a[k];\n");
     }
+    if (N->members > 1) /* the members' mean, as nn computes it */
+        EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) a[k] = out[k] / %d.0f;\n", N->members);
     if (N->task == TASK_REGRESS) {
         EMIT("    for (int k = 0; k < NN_OUTPUTS; k++) out[k] = a[k] * nn_target_sd[k] + nn_target_mean[k]; /* into the data's units */\n");
         EMIT("    return best;\n}\n\n");
@@ -10711,7 +10998,7 @@ static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo
     Buf gr = {NULL, 0, 0, 0}, op = {NULL, 0, 0, 0}, js = {NULL, 0, 0, 0};
     const int L = N->nl - 1;
     const size_t K = N->size[L];
-    char t[1200], spec[1024];
+    char t[1200], spec[1024], mapped[32], outs[NN_MAX_MEMBERS][32];
     memset(&g, 0, sizeof g);
     snprintf(g.cur, sizeof g.cur, "input");
     if (M->in.div != 1.0f) {
@@ -10719,12 +11006,17 @@ static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo
         onnx_const_op(&g, "Mul", &r, 1);
     }
     if (M->in.mean) onnx_const_op(&g, "Sub", M->in.mean, N->size[0]), onnx_const_op(&g, "Mul", M->in.rsd, N->size[0]);
+    snprintf(mapped, sizeof mapped, "%s", g.cur);
+    for (int e = 0; e < net_members(N); e++) {
+    const Net V = net_member(N, e); /* an ensemble's members each from the mapped input, then their Mean */
+    snprintf(g.cur, sizeof g.cur, "%s", mapped), g.nchw = 0;
     for (int l = 1; l <= L; l++) {
         const Layer *ly = &N->layer[l];
         const char *a = acts[ly->act].onnx;
-        char id[16];
-        snprintf(id, sizeof id, "%d", l);
-        LK(N, l)->export_onnx(&g, ly, NET_W(N, l), NET_B(N, l), NET_S(N, l), id);
+        char id[24];
+        if (N->members > 1) snprintf(id, sizeof id, "%d_%d", l, e);
+        else snprintf(id, sizeof id, "%d", l);
+        LK(N, l)->export_onnx(&g, ly, NET_W(&V, l), NET_B(&V, l), NET_S(&V, l), id);
         if ((LK(N, l)->flags & KIND_NO_ACT) || !a) continue;
         if (ly->act == ACT_SOFTMAX) onnx_layout(&g, ly, 0);
         if (ly->act == ACT_LEAKY) {
@@ -10738,6 +11030,14 @@ static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo
         }
     }
     onnx_layout(&g, &N->layer[L], 0);
+    snprintf(outs[e], sizeof outs[e], "%s", g.cur);
+    }
+    if (N->members > 1) {
+        const char *in[NN_MAX_MEMBERS];
+        char out[32];
+        for (int e = 0; e < N->members; e++) in[e] = outs[e];
+        onnx_node(&g, "Mean", in, N->members, onnx_name(&g, out, sizeof out), NULL, 0);
+    }
     if (N->task == TASK_REGRESS) {
         const char *in[1] = {g.cur};
         onnx_const_op(&g, "Mul", M->out.sd, K), onnx_const_op(&g, "Add", M->out.mean, K);
@@ -10785,6 +11085,11 @@ static void export_onnx(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo
     pb_str(&op, 1, ""), pb_int(&op, 2, 13);
     pb_msg(b, 8, &op);
     onnx_meta(b, "layers", spec);
+    if (N->members > 1) {
+        char e[16];
+        snprintf(e, sizeof e, "%d", N->members);
+        onnx_meta(b, "ensemble_members", e);
+    }
     onnx_meta(b, "task", N->task == TASK_REGRESS ? "regression" : "classification");
     onnx_meta(b, "source", eo->model);
     if (M->nnames) {
@@ -10941,6 +11246,7 @@ static const OptSpec train_opts[] = {
     {"standardize", NULL, NULL, "instead of --scale: make each feature mean 0, deviation 1 on the training data (stored)"},
     {"out", "FILE", "model.bin", "where to write the model"},
     {"checkpoint", "FILE", "none", "write the whole training state here every --every epochs and on SIGINT/SIGTERM"},
+    {"ensemble", "K", "1", "train K networks (the same settings, each from its own seed: its initial weights, order and dropout) and save them as one model whose output is their mean (probabilities, or values); predict, eval and export use them all"},
     {"every", "N", "1", "epochs between checkpoints"},
     {"resume", "FILE", "none", "continue the run saved in a checkpoint (its settings and data paths are reused)"},
     OPT_THREADS,
@@ -11657,6 +11963,11 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     if (OPT(S, val, "scale") && OPT(S, val, "standardize"))
         return usage_error("train", "give --scale or --standardize, not both");
     j->standardize = OPT(S, val, "standardize") != NULL;
+    if ((s = OPT(S, val, "ensemble")) && (parse_size(s, NN_MAX_MEMBERS, &j->o.ensemble) || j->o.ensemble < 1))
+        return usage_error("train", "--ensemble '%s': expected a whole number from 1 to %d", s, NN_MAX_MEMBERS);
+    if (j->o.ensemble > 1 && (OPT(S, val, "checkpoint") || resume || OPT(S, val, "report")))
+        return usage_error("train", "--ensemble %zu with --%s: not supported; train the ensemble without it", j->o.ensemble,
+                           OPT(S, val, "report") ? "report" : "checkpoint");
     if ((s = OPT(S, val, "folds")) && (parse_size(s, 1000, &j->folds) || j->folds < 2))
         return usage_error("train", "--folds '%s': expected a whole number from 2 to 1000", s);
     if ((s = OPT(S, val, "class-names")) && (rc = class_names_option("train", s, &j->cnames))) return rc;
@@ -12102,6 +12413,80 @@ static int train_val(TrainJob *j)
 
 static int train_network(TrainJob *j, const char **val);
 
+/* train_run, and with --ensemble K the members after the first: N, set up
+ * by train_network, trains as member 1; each member e after it from its
+ * own seed (--seed + e x STREAM_MEMBER: its initial weights, fitted state,
+ * order and dropout) on the same rows.  N then holds the ensemble (its
+ * members' parameters one after another), M the first member's epochs, and
+ * res the ensemble's validation and test figures (said on stderr beside
+ * each member's unless quiet).  A stop request keeps the members done (one
+ * member: no ensemble); a member that fails fails the run, with nothing to
+ * keep (res->setup).  Returns as train_run. */
+static int train_members(Net *N, Meta *M, const Data *tr, const Data *va, const Data *te, const TrainOpt *o, Pool *pl,
+                         TrainResult *res, TrainCtl *ctl, int quiet, Err *err)
+{
+    size_t E = o->ensemble > 1 ? o->ensemble : 1, done = 1, nL = N->size[N->nl - 1];
+    const Data *fd = te ? te : va; /* the rows each member's figure is on */
+    double fig[NN_MAX_MEMBERS], secs;
+    uint32_t done0, kept0;
+    TrainResult r0;
+    float *all, *out = NULL;
+    int32_t *pred = NULL;
+    int rc = train_run(N, M, tr, va, te, o, pl, res, ctl, err);
+    if (rc || E == 1 || ctl->interrupted) return rc;
+    if (!(all = alloc_floats2(E, N->nparam))) return fail(err, NULL, "out of memory for an ensemble of %zu networks", E);
+    memcpy(all, N->param, N->nparam * sizeof(float));
+    r0 = *res, secs = res->seconds, done0 = M->epochs_done, kept0 = M->kept_epoch;
+    fig[0] = te ? res->final_acc : va ? res->val_acc : NAN;
+    for (size_t e = 1; e < E && !rc && !ctl->interrupted; e++) {
+        TrainOpt oe = *o;
+        Rng r;
+        oe.seed = o->seed + e * STREAM_MEMBER;
+        rng_seed(&r, oe.seed);
+        net_init(N, o->init, &r);
+        if (net_fit(N, &M->in, tr)) rc = fail(err, NULL, "out of memory");
+        else if (!quiet) say("ensemble: member %zu of %zu", e + 1, E);
+        if (!rc && (rc = train_run(N, M, tr, va, te, &oe, pl, res, ctl, err)) != 0) {
+            char m[sizeof err->msg];
+            snprintf(m, sizeof m, "%s", err->msg);
+            snprintf(err->msg, sizeof err->msg, "ensemble member %zu of %zu: %.400s", e + 1, E, m);
+            res->setup = 1;
+        }
+        if (rc || ctl->interrupted) break; /* (a member stopped part way is not kept) */
+        memcpy(all + e * N->nparam, N->param, N->nparam * sizeof(float));
+        fig[e] = te ? res->final_acc : va ? res->val_acc : NAN, secs += res->seconds, done++;
+    }
+    free(N->param);
+    N->param = all, N->members = done > 1 ? (int)done : 0;
+    M->epochs_done = done0, M->kept_epoch = kept0;
+    if (rc) return rc;
+    *res = r0, res->seconds = secs;
+    if (done > 1 && (va || te)) { /* the ensemble's own figures */
+        Infer I;
+        Score sc;
+        size_t n = (va && te ? (va->n > te->n ? va->n : te->n) : fd->n);
+        if (!(out = alloc_floats2(n ? n : 1, nL)) || !(pred = alloc_array(n ? n : 1, sizeof *pred)) ||
+            infer_init(&I, N, &M->in, pl->nt, err)) {
+            free(out), free(pred);
+            return fail(err, NULL, "out of memory");
+        }
+        if (va) evaluate(pl, &I, N, va, out, pred, &sc), res->val_acc = sc.metric;
+        if (te) evaluate(pl, &I, N, te, out, pred, &sc), res->final_acc = sc.metric;
+        infer_free(&I);
+        free(out), free(pred);
+        if (!quiet) {
+            char f1[64], list[400];
+            size_t at = 0;
+            for (size_t e = 0; e < done && at + 1 < sizeof list; e++)
+                at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", e ? ", " : "",
+                                       metric_text(N, fig[e], f1, sizeof f1) + strlen(TASK(N)->label) + 1);
+            say("ensemble of %zu networks: %s %s; its members alone: %s", done, te ? "test" : "validation",
+                metric_text(N, te ? res->final_acc : res->val_acc, f1, sizeof f1), list);
+        }
+    }
+    return 0;
+}
+
 /* --folds K: K-fold cross-validation.  Row i (from 0, in file order) is in
  * fold i mod K -- so each fold samples the whole file, sorted or not, and a
  * fold can be cut out by hand (awk 'NR % K == ...'); for each, a network
@@ -12147,7 +12532,7 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
             rc = 1;
         if (!rc && (rc = train_val(&f)) == 0 && (rc = train_network(&f, val)) == 0) {
             f.tr.cw = j->cw;
-            rc = train_run(&f.N, &f.M, &f.tr, f.va.n ? &f.va : NULL, &f.te, &f.o, pl, &res, &f.ctl, &err) ? 1 : 0;
+            rc = train_members(&f.N, &f.M, &f.tr, f.va.n ? &f.va : NULL, &f.te, &f.o, pl, &res, &f.ctl, 1, &err) ? 1 : 0;
             if (!rc && (f.ctl.interrupted || stop_signal)) {
                 say("%s: cross-validation stopped in fold %zu of %zu; no model written", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT",
                     k + 1, K);
@@ -12413,7 +12798,8 @@ static int train_go(TrainJob *j, const char **val)
     }
     catch_stops(&old_int, &old_term);
     j->tr.cw = j->cw;
-    rc = train_run(&j->N, &j->M, &j->tr, j->va.n ? &j->va : NULL, j->te.n ? &j->te : NULL, &j->o, pl, &res, &j->ctl, &err);
+    rc = train_members(&j->N, &j->M, &j->tr, j->va.n ? &j->va : NULL, j->te.n ? &j->te : NULL, &j->o, pl, &res, &j->ctl, j->o.quiet,
+                       &err);
     release_stops(&old_int, &old_term);
     page_free(page);
     pool_free(pl);
@@ -12453,7 +12839,12 @@ static int train_go(TrainJob *j, const char **val)
         else if (j->va.n)
             snprintf(kept, sizeof kept, "the model of epoch %zu (the best validation %s; validation %s), ", res.saved_epoch, kind,
                      metric_text(&j->N, res.val_acc, f1, sizeof f1));
-        if (j->te.n && j->va.n) /* (the test set chose nothing: no best test epoch to show) */
+        if (j->N.members > 1) /* (its figures are the mean network's; each member kept its own epoch) */
+            say("saved %s (an ensemble of %d networks%s)%s%s%s%s, %.2f s", j->out, j->N.members,
+                j->va.n ? ", each at its best validation epoch" : "", j->va.n ? ": validation " : "",
+                j->va.n ? metric_text(&j->N, res.val_acc, f1, sizeof f1) : "", j->te.n ? (j->va.n ? ", test " : ": test ") : "",
+                j->te.n ? metric_text(&j->N, res.final_acc, f2, sizeof f2) : "", res.seconds);
+        else if (j->te.n && j->va.n) /* (the test set chose nothing: no best test epoch to show) */
             say("saved %s%s: test %s, %.2f s", kept, j->out, metric_text(&j->N, res.final_acc, f1, sizeof f1), res.seconds);
         else if (j->te.n)
             say("saved %s%s: test %s (best epoch %s at epoch %zu), %.2f s", kept, j->out, metric_text(&j->N, res.final_acc, f1, sizeof f1),
@@ -13649,7 +14040,10 @@ static void print_net(const Net *N)
     if (img) printf("%-6s %-12s %-12s %-10s %10zu %8zu %12zu\n", "total", "", "", "", tw, tb, macs);
     else printf("%-6s %8s  %-10s %10zu %8zu\n", "total", "", "", tw, tb);
     printf("parameters %zu\n", tw + tb);
-    if (img) printf("mult-adds: of one image's forward pass (training does about 3 times as many)\n");
+    if (net_members(N) > 1)
+        printf("ensemble: %d networks of these layers, %zu parameters in all; its output is the mean of theirs\n", net_members(N),
+               (tw + tb) * (size_t)net_members(N));
+    if (img) printf("mult-adds: of one row's forward pass (training does about 3 times as many)\n");
 }
 
 /* nn info --json: the model as one JSON object, for tools. */
@@ -13729,7 +14123,7 @@ static void info_json(const char *path, const Net *N, const Meta *M)
         else printf("\"%s\"", act_name(ly->act));
         printf(",\"weights\":%zu,\"biases\":%zu}", w, ly->nbias);
     }
-    printf("],\"parameters\":%zu", total);
+    printf("],\"parameters\":%zu,\"members\":%d", total * (size_t)net_members(N), net_members(N));
     printf(",\"training\":{\"epochs\":%u,\"epochs_done\":%u,\"eta\":%.9g,\"batch\":%u,\"seed\":%llu,\"optimizer\":\"%s\","
            "\"schedule\":\"%s\",\"lambda\":%.9g,\"dropout\":%.9g,\"validation_rows\":%u,\"patience\":%u,\"kept_epoch\":%u,"
            "\"init\":\"%s\",\"momentum\":%.9g,\"beta1\":%.9g,\"beta2\":%.9g,\"epsilon\":%.9g,\"gamma\":%.9g,\"step\":%u}}\n",
@@ -14190,6 +14584,12 @@ static int cmd_export(int argc, char **argv)
         return 1;
     }
     if (OPT(S, val, "int8")) {
+        if (N.members > 1) {
+            fprintf(stderr, "%s: %s: --int8 takes one network, and this model is an ensemble of %d; export it in float (--c without --int8)\n",
+                    progname, pos[0], N.members);
+            free(N.param), model_meta_free(&M), data_free(&d);
+            return 1;
+        }
         if (q8_make(&N, &Q, why, sizeof why)) {
             fprintf(stderr, "%s: %s: %s\n", progname, pos[0], why);
             free(N.param), model_meta_free(&M), data_free(&d);

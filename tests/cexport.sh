@@ -44,6 +44,42 @@ fi
 "$NN" export iris.bin --c iris.h --prefix nn 2>/dev/null
 grep -q '"setosa"' iris.h && grep -q '"virginica"' iris.h && ok "export --c: a table of the class names" || bad "export --c has no class names"
 
+# ---- a piecewise-linear encoding: its bin edges in the header ------------------------------------
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-ple6-30relu-10softmax --standardize --epochs 5 --eta 0.1 --out "$T/ple.bin" --quiet 2>/dev/null
+"$NN" export "$T/ple.bin" --c "$T/ple.h" --prefix nn && cc -std=c11 -O2 -Wall -Wextra -DNN_HEADER="\"$T/ple.h\"" -o "$T/fwp" "$top/tests/export_main.c" -lm &&
+    "$T/fwp" <"$T/feat.csv" >"$T/fwp.out"
+"$NN" predict "$T/ple.bin" "$T/feat.csv" --probs >"$T/ple.probs"
+"$NN" predict "$T/ple.bin" "$T/feat.csv" >"$T/ple.labels"
+if [ -s "$T/fwp.out" ] && [ "$(cut -d, -f1 "$T/fwp.out")" = "$(cat "$T/ple.labels")" ] && grep -q 'static const float nn_st1\[1536\]' "$T/ple.h" &&
+    paste -d, <(cut -d, -f2- "$T/fwp.out") "$T/ple.probs" | awk -F, '{for(i=1;i<=10;i++){d=$i-$(i+10); if(d<0)d=-d; if(d>m)m=d}} END{print m; exit !(NR==1797 && m<1e-5)}' >"$T/maxd"; then
+    ok "export --c, piecewise-linear encoding (its 1536 state values as nn_st1): nn predict's labels on all 1797 digits, probabilities within $(cat "$T/maxd")"
+else
+    bad "export --c of a piecewise-linear encoding: $(head -c 300 "$T/maxd")"
+fi
+"$NN" export "$T/ple.bin" --c "$T/ple8.h" --prefix nn --int8 --test "$D" 2>"$T/ple8.err"
+f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' "$T/ple8.err")
+if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/ple8.h\"" -o "$T/fwp8" "$top/tests/export_main.c" -lm 2>cc.err; then
+    right=$(cut -d, -f1-64 "$D" | "$T/fwp8" | cut -d, -f1 | paste -d, - <(cut -d, -f65 "$D") | awk -F, '$1 == $2' | wc -l)
+    [ "$right" = "${f#* }" ] && ok "int8 header with a piecewise-linear encoding: $right/1797 right, as nn export --test said" || bad "int8 ple header: $right right, nn said ${f#* }"
+else
+    bad "int8 header of a piecewise-linear encoding: $(cat "$T/ple8.err" cc.err | head -c 400)"
+fi
+
+# ---- an ensemble: each member's arrays, the mean of their outputs -----------------------------------
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-ple4-30relu-10softmax --standardize --epochs 4 --eta 0.1 --ensemble 3 \
+    --out "$T/ens.bin" --quiet 2>/dev/null
+"$NN" export "$T/ens.bin" --c "$T/ens.h" --prefix nn && cc -std=c99 -O2 -Wall -Wextra -pedantic -Werror -DNN_WORK -DNN_HEADER="\"$T/ens.h\"" \
+    -o "$T/fwe" "$top/tests/export_main.c" -lm && "$T/fwe" <"$T/feat.csv" >"$T/fwe.out"
+"$NN" predict "$T/ens.bin" "$T/feat.csv" --probs >"$T/ens.probs"
+"$NN" predict "$T/ens.bin" "$T/feat.csv" >"$T/ens.labels"
+if [ -s "$T/fwe.out" ] && [ "$(cut -d, -f1 "$T/fwe.out")" = "$(cat "$T/ens.labels")" ] && grep -q 'static const float nn_w3_2\[' "$T/ens.h" &&
+    paste -d, <(cut -d, -f2- "$T/fwe.out") "$T/ens.probs" | awk -F, '{for(i=1;i<=10;i++){d=$i-$(i+10); if(d<0)d=-d; if(d>m)m=d}} END{print m; exit !(NR==1797 && m<1e-5)}' >"$T/maxd"; then
+    ok "export --c of an ensemble of 3 (nn_w3_2: layer 3 of member 3): nn predict's labels on all 1797 digits, probabilities within $(cat "$T/maxd")"
+else
+    bad "export --c of an ensemble: $(head -c 300 "$T/maxd")"
+fi
+expect "--int8 of an ensemble" 1 "--int8 takes one network, and this model is an ensemble of 3" "$NN" export "$T/ens.bin" --c "$T/e8.h" --int8
+
 # ---- several models in one program: each header's names from its file name, or --prefix ----------
 "$NN" export "$T/m.bin" --c digits.h && "$NN" export iris.bin --c iris.h && "$NN" export iris.bin --c 2-class.h --int8 --prefix wake
 cat >two.c <<'C'
@@ -93,7 +129,8 @@ expect "--int8 without --c" 2 "--int8 is for the C header" "$NN" export "$T/m.bi
 if command -v arm-none-eabi-gcc >/dev/null; then
     "$NN" export rs.bin --c f.h --prefix nn && "$NN" export rs.bin --c q.h --prefix nn --int8 && "$NN" export cv.bin --c cf.h --prefix nn
     for cpu in cortex-m4 cortex-m0; do
-        for h in f.h q.h cf.h cv8.h; do
+        cp "$T/ple.h" pf.h
+        for h in f.h q.h cf.h cv8.h pf.h; do
             printf '#include "%s"\nint run(const float *in, float *out);\nint run(const float *in, float *out) { return nn_predict(in, out); }\n' "$h" >fw.c
             if arm-none-eabi-gcc -std=c99 -mcpu=$cpu -mthumb -Os -Wall -Wextra -pedantic -Wconversion -Werror -c fw.c -o fw.o 2>cc.err; then
                 ok "arm-none-eabi-gcc -mcpu=$cpu -mthumb -Os: $h builds without a warning ($(arm-none-eabi-size fw.o | awk 'NR==2{print $1 + $2}') bytes text+data)"

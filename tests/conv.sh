@@ -30,6 +30,12 @@ expect "spec: no input shape (info)" 2 "the first part is the input: give its sh
 expect "spec: a zero dimension" 2 "part 1 \('1x0x28'\): a dimension is zero" "$NN" info --layers 1x0x28-10
 expect "spec: a bad input shape" 2 "part 1 \('1x28x28x3'\): expected an input shape like 1x28x28" "$NN" info --layers 1x28x28x3-10
 expect "spec: too many outputs" 2 "part 2 \('100c3p1'\): 100x28x28 = 78400 outputs; allowed is 1 to 65536" "$NN" info --layers 1x28x28-100c3p1-10
+expect "spec: ple without its bins" 2 "part 2 \('ple'\): expected the number of bins after 'ple', like ple8" "$NN" info --layers 9-ple-64-1
+expect "spec: ple of one bin" 2 "part 2 \('ple1'\): the number of bins must be 2 to 64" "$NN" info --layers 9-ple1-64-1
+expect "spec: ple of 65 bins" 2 "part 2 \('ple65'\): the number of bins must be 2 to 64" "$NN" info --layers 9-ple65-64-1
+expect "spec: ple with an activation" 2 "part 2 \('ple8relu'\): a piecewise-linear encoding takes no activation" "$NN" info --layers 9-ple8relu-64-1
+expect "spec: ple last" 2 "the last part must be the output layer" "$NN" info --layers 9-64-ple8
+expect "spec: ple too wide" 2 "part 2 \('ple64'\): 65600x1x1 = 65600 outputs; allowed is 1 to 65536" "$NN" info --layers 1025-ple64-10
 expect "spec: a kernel size missing" 2 "part 2 \('20c'\): expected a kernel size after 'c', like 20c5" "$NN" info --layers 1x28x28-20c-10
 expect "spec: a padding missing" 2 "part 2 \('20c5p'\): expected a padding after 'p', like 20c5p2" "$NN" info --layers 1x28x28-20c5p-10
 expect "spec: two kernels" 2 "part 2 \('20c5c5'\): expected a convolution like 20c5, 20c5p2 or 20c5p2tanh" "$NN" info --layers 1x28x28-20c5c5-10

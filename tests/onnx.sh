@@ -106,6 +106,14 @@ $PY -c "import numpy as np; np.save('xrgb.npy', np.load('x_nhwc.npy').reshape(17
 onnx_check "ONNX 3-channel convolutional net (channel-last rows)" rgb.bin xrgb.npy --probs
 "$NN" train --train x_lef4.npy --train-labels y_f8.npy --epochs 30 --out reg.bin --quiet 2>/dev/null
 onnx_check "ONNX regression (standardised in and out)" reg.bin xd.npy ""
+"$NN" train --train xy.csv --label-col last --layers 64-ple6-20relu-10softmax --standardize --epochs 5 --eta 0.1 --out ple.bin --quiet 2>/dev/null
+onnx_check "ONNX piecewise-linear encoding (Gather, Sub, Mul, Max, Min; inputs of few values)" ple.bin xd.npy --probs
+"$NN" train --train x_lef4.npy --train-labels y_f8.npy --layers 64-ple4-16tanh-ple3-1linear --epochs 20 --out reg2.bin --quiet 2>/dev/null
+onnx_check "ONNX regression with two piecewise-linear encodings (of the input, of a hidden layer)" reg2.bin xd.npy ""
+"$NN" train --train xy.csv --label-col last --layers 64-ple4-20relu-10softmax --standardize --ensemble 3 --epochs 3 --eta 0.1 --out ens.bin --quiet 2>/dev/null
+onnx_check "ONNX ensemble of 3 networks (each from the mapped input, then Mean)" ens.bin xd.npy --probs
+"$NN" train --train x_lef4.npy --train-labels y_f8.npy --ensemble 4 --epochs 10 --out ensr.bin --quiet 2>/dev/null
+onnx_check "ONNX ensemble of 4 regression networks" ensr.bin xd.npy ""
 # a table: the ONNX input is the encoded row that metadata input_features describes
 "$NN" export cars.bin --onnx cars.onnx 2>/dev/null && $PY - <<'PY' && node "$top/tests/onnx_run.js" "$ORT" cars.onnx carsx.npy >ort.csv 2>err &&
 import onnx, json, csv, numpy as np

@@ -537,4 +537,29 @@ printf 'x,y\n1,2\n2,4\n3,4\n4,4\n5,4\n6,2\n' >num24.csv
 expect "numbered labels 2 and 4: classes 0 to 4, the absent ones said" 0 "the classes are 0 to 4, and 3 of them never occur in training" "$NN" train --train num24.csv --label-col y --epochs 2 --out n24.bin
 expect "--monitor bogus: a usage error" 2 "--monitor 'bogus': expected accuracy or loss" "$NN" train --train cw.csv --label-col cls --monitor bogus --out cw2.bin
 
+# ---- --ensemble K: K networks from their own seeds, one model whose output is their mean ----------------
+awk -F, 'NR == 1 || NR % 5 != 0' "$top/data/iris.csv" >ens-tr.csv
+awk -F, 'NR == 1 || NR % 5 == 0' "$top/data/iris.csv" >ens-te.csv
+if "$NN" train --train ens-tr.csv --test ens-te.csv --label-col last --layers 4-16relu-3softmax --eta 0.1 --ensemble 3 --epochs 30 --out ens.bin 2>ens.err; then
+    said=$(sed -n 's/.*ensemble of 3 networks: test accuracy \([0-9.]*%\).*/\1/p' ens.err)
+    got=$("$NN" eval ens.bin ens-te.csv 2>/dev/null | awk '/^accuracy / { printf "%.2f%%", 100 * $2 }')
+    [ -n "$said" ] && [ "$said" = "$got" ] && grep -q "its members alone: " ens.err && grep -q "ensemble: member 3 of 3" ens.err &&
+        grep -q "saved ens.bin (an ensemble of 3 networks): test accuracy" ens.err &&
+        ok "--ensemble 3: each member said, the ensemble's test accuracy ($said) is what nn eval gives the saved model" ||
+        bad "--ensemble 3: train said '$said', eval '$got': $(grep -i ensemble ens.err | head -3)"
+else
+    bad "--ensemble 3: $(tail -2 ens.err)"
+fi
+"$NN" info ens.bin >ens.info 2>&1 && grep -q "^ensemble: 3 networks of these layers" ens.info && "$NN" info ens.bin --json | grep -q '"members":3' &&
+    ok "nn info (and --json) says the model is an ensemble of 3" || bad "info of an ensemble: $(tail -2 ens.info)"
+tail -n +2 ens-te.csv | cut -d, -f1-4 | "$NN" predict ens.bin - --probs --no-header >ens.p 2>/dev/null && [ "$(wc -l <ens.p)" = 30 ] &&
+    awk -F, '{s = $1 + $2 + $3; if (s < 0.9999 || s > 1.0001) exit 1}' ens.p && ok "predict --probs of an ensemble: the mean probabilities sum to 1 on every row" ||
+    bad "predict of an ensemble: $(head -2 ens.p)"
+"$NN" train --train ens-tr.csv --label-col last --ensemble 2 --epochs 5 --folds 3 --out ensf.bin 2>ensf.err &&
+    grep -q "3 folds: accuracy" ensf.err && ok "--folds with --ensemble: each fold trains an ensemble" || bad "--folds --ensemble: $(tail -2 ensf.err)"
+expect "--ensemble 0: a usage error" 2 "--ensemble '0': expected a whole number from 1 to 64" "$NN" train --train ens-tr.csv --label-col last --ensemble 0 --out x.bin
+expect "--ensemble 65: a usage error" 2 "--ensemble '65': expected a whole number from 1 to 64" "$NN" train --train ens-tr.csv --label-col last --ensemble 65 --out x.bin
+expect "--ensemble with --checkpoint: refused" 2 "--ensemble 3 with --checkpoint: not supported" "$NN" train --train ens-tr.csv --label-col last --ensemble 3 --checkpoint c.ckpt --out x.bin
+expect "--ensemble with --report: refused" 2 "--ensemble 2 with --report: not supported" "$NN" train --train ens-tr.csv --label-col last --ensemble 2 --report r.html --out x.bin
+
 summary tables

@@ -102,6 +102,17 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
                 cur = !cur;
                 continue;
             }
+            if (ly->kind == LAYER_PLE) { /* each input's bins: min(max((x - lo) inv, lower), upper), the state's four arrays */
+                const float *S = N->param + ly->soff;
+                size_t n = ly->nout;
+                for (size_t j = 0; j < n; j++) {
+                    double v = (a[cur][j / ly->k] - (double)S[j]) * (double)S[n + j];
+                    v = v < (double)S[2 * n + j] ? (double)S[2 * n + j] : v;
+                    a[!cur][j] = v > (double)S[3 * n + j] ? (double)S[3 * n + j] : v;
+                }
+                cur = !cur;
+                continue;
+            }
             if (ly->kind == LAYER_MAXPOOL || ly->kind == LAYER_AVGPOOL) {
                 for (size_t oy = 0; oy < ly->oh; oy++)
                     for (size_t ox = 0; ox < ly->ow; ox++)
@@ -188,6 +199,12 @@ static int gradcheck(const char *spec, int cost_id, size_t m, int nt, float p)
     make_data(&t, m, N.size[0], net_classes(&N), 11);
     if (tied_data)
         for (size_t i = 0; i < m * N.size[0]; i++) t.x[i] = 0.2f * (float)(i / N.size[0] + 1);
+    { /* a piecewise-linear encoding's bins, on other rows: these rows' values would sit on its edges, its kinks */
+        TestData f;
+        make_data(&f, 40, N.size[0], net_classes(&N), 17);
+        net_fit(&N, &unit_map, &f.d);
+        free_data(&f);
+    }
     if (cost_id == 0) { /* regression: targets around their map's mean, in the data's units */
         N.task = TASK_REGRESS, N.cost = COST_QUADRATIC, tm.n = (uint32_t)N.size[N.nl - 1];
         for (size_t i = 0; i < m * tm.n && i < 64; i++) tv[i] = tmean[i % tm.n] + tsd[i % tm.n] * (float)((double)(i * 7 % 11) / 5.0 - 1.0);
@@ -254,6 +271,17 @@ static void test_gradients(void)
                 CHECK(bad == 0, "gradient check %s regression threads %d: %d mismatches", reg[s], nt, bad);
             }
         CHECK(gradcheck("5-9relu-7tanh-2linear", 0, 6, 3, 0.4f) == 0, "gradient check, regression with dropout, 3 threads");
+    }
+    /* a piecewise-linear encoding of the inputs, and one of a hidden layer's outputs */
+    {
+        static const struct { const char *spec; int cost; } ple[] = {
+            {"3-ple4-5relu-1linear", 0}, {"4-ple8-6relu-3softmax", COST_LOGLIK}, {"3-ple2-4tanh-ple3-2sigmoid", COST_CROSS_ENTROPY},
+        };
+        for (size_t s = 0; s < sizeof ple / sizeof *ple; s++)
+            for (int nt = 1; nt <= 3; nt += 2) {
+                int bad = gradcheck(ple[s].spec, ple[s].cost, 7, nt, 0);
+                CHECK(bad == 0, "gradient check %s %s threads %d: %d mismatches", ple[s].spec, ple[s].cost ? cost_name(ple[s].cost) : "regression", nt, bad);
+            }
     }
     /* convolutions (with and without padding) and pools, each with the dense layer types after them */
     {
@@ -724,6 +752,66 @@ static void test_model_fields(void)
         bad_model("the input shape 1x4x6", buf, len, 36, 4, 0, "the input shape 1x4x6 is not its 36 inputs");
         free(buf), free(C.param);
     }
+    { /* a piecewise-linear encoding: 3-ple4-5relu-2softmax; its record at 44 (E = 4: the bins), its state after layer 1's (no) weights */
+        Net P;
+        Meta MP = M;
+        TestData t;
+        MP.names = NULL, MP.nnames = 0, MP.in.mean = MP.in.rsd = NULL;
+        make_net(&P, "3-ple4-5relu-2softmax", COST_LOGLIK, 1, 1.0);
+        make_data(&t, 30, 3, 2, 5);
+        net_fit(&P, &unit_map, &t.d);
+        free_data(&t);
+        buf = model_encode(&P, &MP, &len);
+        {
+            Net P2;
+            Meta M2;
+            Err err = {{0}, {0}};
+            int rc = model_decode(buf, len, "m", &P2, &M2, &err), lo = 1;
+            for (size_t i = 0; i < 12; i++) lo &= P.param[P.layer[1].soff + 12 + i] > 0; /* every bin's inv fitted */
+            CHECK(rc == 0 && P2.nl == 4 && P2.layer[1].kind == LAYER_PLE && P2.layer[1].k == 4 && P2.size[1] == 12 && P2.layer[1].ns == 48 &&
+                      lo && !memcmp(P2.param, P.param, P.nparam * sizeof(float)),
+                  "a piecewise-linear encoding round-trips, its 48 fitted state values included: %s", err.msg);
+            if (!rc) free(P2.param), model_meta_free(&M2);
+        }
+        bad_model("ple: one bin", buf, len, 60, 1, 0, "layer 1: malformed piecewise-linear encoding layer record");
+        bad_model("ple: 65 bins", buf, len, 60, 65, 0, "layer 1: malformed piecewise-linear encoding layer record");
+        bad_model("ple: a record of 8 bytes", buf, len, 56, 8, 0, "layer 1: malformed piecewise-linear encoding layer record");
+        bad_model("ple: 5 bins for its 12 outputs", buf, len, 60, 5, 0, "layer 2: 12 outputs, but its shape makes 15");
+        bad_model("ple: an activation", buf, len, 48, ACT_RELU, 0, "takes no activation");
+        bad_model("ple: a state value that is not finite", buf, len, len - 4 - 4 * (2 * 5 + 2 + 5 * 12 + 5) - 4, 0x7fc00000u, 0,
+                  "layer 1 has a state value that is not a finite number");
+                free(buf);
+        { /* the same as an ensemble of 3: the members field (tag 27), then each member's parameters */
+            float *three = alloc_floats2(3, P.nparam);
+            Net E = P, E2;
+            Meta M2;
+            Err err = {{0}, {0}};
+            size_t one;
+            int rc;
+            for (int e = 0; e < 3; e++)
+                for (size_t i = 0; i < P.nparam; i++) three[(size_t)e * P.nparam + i] = P.param[i] + 0.001f * (float)e * (i >= P.layer[3].boff && i < P.layer[3].boff + 2);
+            free(model_encode(&P, &MP, &one));
+            E.param = three, E.members = 3;
+            buf = model_encode(&E, &MP, &len);
+            rc = model_decode(buf, len, "m", &E2, &M2, &err);
+            CHECK(rc == 0 && E2.members == 3 && len == one + 12 + 2 * 4 * (48 + 60 + 5 + 10 + 2) &&
+                      !memcmp(E2.param, three, 3 * P.nparam * sizeof(float)),
+                  "an ensemble of 3 round-trips: the members field and 3 x 125 values more (%zu bytes against %zu): %s", len, one, err.msg);
+            if (!rc) free(E2.param), model_meta_free(&M2);
+            {
+                size_t at = tag_at(buf, len, 27);
+                CHECK(at != 0, "the ensemble's members field is there");
+                bad_model("ensemble of 1", buf, len, at + 8, 1, 0, "bad ensemble field (2 to 64 networks)");
+                bad_model("ensemble of 65", buf, len, at + 8, 65, 0, "bad ensemble field (2 to 64 networks)");
+                bad_model("ensemble of 4 in the field, 3 in the file", buf, len, at + 8, 4, 0, "its layer sizes and ensemble need exactly");
+                bad_model("an ensemble cut short", buf, len, 0, 0, -8, "its layer sizes and ensemble need exactly");
+                bad_model("a member's weight that is not finite", buf, len, len - 4 - 4 * 12, 0x7f800000u, 0,
+                          "an ensemble member's layer 3 has a weight that is not a finite number");
+            }
+            free(three);
+        }
+        free(buf), free(P.param);
+    }
     { /* a regression trained on a table: the table (tag 23) and the targets (tag 24) */
         static char ca[] = "a", cc[] = "c", ct[] = "t", cb[] = "b", x[] = "x", y[] = "y";
         static char *cats[2] = {x, y};
@@ -980,6 +1068,12 @@ static int explain_check(const char *spec, int cost_id, size_t m)
     size_t unit;
     make_net(&N, spec, cost_id, 5, 0.7);
     make_data(&t, m, N.size[0], net_classes(&N), 13);
+    { /* a piecewise-linear encoding's bins from other rows: its edges are not these rows' values, where dx has a kink */
+        TestData f;
+        make_data(&f, 40, N.size[0], net_classes(&N), 17);
+        net_fit(&N, &unit_map, &f.d);
+        free_data(&f);
+    }
     L = N.nl - 1, unit = N.size[L] > 1 ? 1 : 0;
     G = alloc_floats(N.nparam), tmp = alloc_floats(net_tmp(&N) + 1), part = alloc_floats(backprop_part(&N, m) + 1);
     for (int l = 0; l <= L; l++) A[l] = alloc_floats2(m, N.ld[l]), D[l] = alloc_floats2(m, N.ld[l]);
@@ -1041,7 +1135,8 @@ static void test_explain(void)
         {"6-5-3", COST_QUADRATIC, 1}, {"6-5-3", COST_CROSS_ENTROPY, 1}, {"5-7relu-6tanh-4softmax", COST_LOGLIK, 1},
         {"5-6leaky-3softmax", COST_LOGLIK, 3}, {"4-3-1", COST_CROSS_ENTROPY, 2},
         {"1x6x6-3c3p1-mp2-5relu-4softmax", COST_LOGLIK, 1}, {"2x6x8-4c3tanh-ap2-3sigmoid", COST_QUADRATIC, 2},
-        {"1x8x8-2c3relu-mp2-3c2sigmoid-6leaky-3softmax", COST_LOGLIK, 3},
+        {"1x8x8-2c3relu-mp2-3c2sigmoid-6leaky-3softmax", COST_LOGLIK, 3}, {"3-ple4-5relu-3softmax", COST_LOGLIK, 3},
+        {"4-ple3-6tanh-ple2-2sigmoid", COST_CROSS_ENTROPY, 2},
     };
     for (size_t s = 0; s < sizeof cases / sizeof *cases; s++) {
         int bad = explain_check(cases[s].spec, cases[s].cost, cases[s].m);
