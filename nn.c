@@ -3130,6 +3130,7 @@ static void pool_backward(const Layer *ly, const float *W, const float *S, const
     }
 }
 
+/* (Also the update of any kind without weights: nothing.) */
 static void pool_update(const Layer *ly, const float *S, const float *dY, size_t m, const float *X,
                         const float *part, size_t i0, size_t i1, size_t j0, size_t j1, float c, float decay, float *W,
                         float *B, float *G, float *Gb)
@@ -3296,14 +3297,6 @@ static void ple_backward(const Layer *ly, const float *W, const float *S, const 
     }
 }
 
-static void ple_update(const Layer *ly, const float *S, const float *dY, size_t m, const float *X, const float *part,
-                       size_t i0, size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G,
-                       float *Gb)
-{
-    (void)S, (void)ly, (void)dY, (void)m, (void)X, (void)part, (void)i0, (void)i1, (void)j0, (void)j1, (void)c, (void)decay;
-    (void)W, (void)B, (void)G, (void)Gb;
-}
-
 static int float_cmp(const void *a, const void *b)
 {
     float x = *(const float *)a, y = *(const float *)b;
@@ -3444,7 +3437,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .notation = "ple8: each input as 8 values, one per bin between its training quantiles (for tables, after the input)",
         .flags = KIND_NO_ACT | KIND_FLAT,
         .looks = ple_looks, .parse = ple_parse, .print = ple_print, .shape = ple_shape, .count = ple_count,
-        .macs = ple_macs, .init = ple_init, .forward = ple_forward, .backward = ple_backward, .update = ple_update,
+        .macs = ple_macs, .init = ple_init, .forward = ple_forward, .backward = ple_backward, .update = pool_update,
         .rec_save = ple_rec_save, .rec_load = ple_rec_load, .save = wb_save, .load = wb_load,
         .export_c = ple_export, .export_onnx = ple_onnx, .q8 = ple_q8, .export_q8 = ple_export, .fit = ple_fit,
     },

@@ -31,31 +31,30 @@ cut -d, -f1-64 "$D" >dfeat.csv
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 64-100relu-10softmax --optimizer momentum --eta 0.05 \
     --epochs 20 --lambda 1 --dropout 0.2 --schedule cosine --val 150 --patience 5 --out "$T/m.bin" 2>"$T/mlog"
 cut -d, -f1-64 "$D" >"$T/feat.csv"
-"$NN" export "$T/m.bin" --c "$T/model.h" --prefix nn && cc -std=c11 -O2 -Wall -Wextra -DNN_HEADER="\"$T/model.h\"" -o "$T/fw" "$top/tests/export_main.c" -lm &&
-    "$T/fw" <"$T/feat.csv" >"$T/fw.out"
-"$NN" predict "$T/m.bin" "$T/feat.csv" --probs >"$T/nn.probs"
-"$NN" predict "$T/m.bin" "$T/feat.csv" >"$T/nn.labels"
-if [ -s "$T/fw.out" ] && [ "$(cut -d, -f1 "$T/fw.out")" = "$(cat "$T/nn.labels")" ] &&
-    paste -d, <(cut -d, -f2- "$T/fw.out") "$T/nn.probs" | awk -F, '{for(i=1;i<=10;i++){d=$i-$(i+10); if(d<0)d=-d; if(d>m)m=d}} END{print m; exit !(NR==1797 && m<1e-5)}' >"$T/maxd"; then
-    ok "export --c: a program built with the header gives nn predict's labels on all 1797 digits, probabilities within $(cat "$T/maxd")"
-else
-    bad "export --c: $(head -c 300 "$T/maxd")"
-fi
+# header_check NAME MODEL GREP [CFLAGS]: a program built with MODEL's float header (which holds /GREP/) gives nn
+# predict's labels on all 1797 digits and its probabilities within 1e-5
+header_check() {
+    local name=$1 m=$2 want=$3 h="$T/hc.h"
+    rm -f "$T/hc.out"
+    "$NN" export "$m" --c "$h" --prefix nn && cc -std=c99 -O2 -Wall -Wextra -pedantic -Werror ${4:-} -DNN_HEADER="\"$h\"" -o "$T/hc" \
+        "$top/tests/export_main.c" -lm && "$T/hc" <"$T/feat.csv" >"$T/hc.out"
+    "$NN" predict "$m" "$T/feat.csv" --probs >"$T/hc.probs"
+    "$NN" predict "$m" "$T/feat.csv" >"$T/hc.labels"
+    if [ -s "$T/hc.out" ] && [ "$(cut -d, -f1 "$T/hc.out")" = "$(cat "$T/hc.labels")" ] && grep -q "$want" "$h" &&
+        paste -d, <(cut -d, -f2- "$T/hc.out") "$T/hc.probs" | awk -F, '{for(i=1;i<=10;i++){d=$i-$(i+10); if(d<0)d=-d; if(d>m)m=d}} END{print m; exit !(NR==1797 && m<1e-5)}' >"$T/maxd"; then
+        ok "$name: nn predict's labels on all 1797 digits, probabilities within $(cat "$T/maxd")"
+    else
+        bad "$name: $(head -c 300 "$T/maxd")"
+    fi
+}
+header_check "export --c: a program built with the header" "$T/m.bin" "nn_w1"
 "$NN" export iris.bin --c iris.h --prefix nn 2>/dev/null
 grep -q '"setosa"' iris.h && grep -q '"virginica"' iris.h && ok "export --c: a table of the class names" || bad "export --c has no class names"
 
 # ---- a piecewise-linear encoding: its bin edges in the header ------------------------------------
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 64-ple6-30relu-10softmax --standardize --epochs 5 --eta 0.1 --out "$T/ple.bin" --quiet 2>/dev/null
-"$NN" export "$T/ple.bin" --c "$T/ple.h" --prefix nn && cc -std=c11 -O2 -Wall -Wextra -DNN_HEADER="\"$T/ple.h\"" -o "$T/fwp" "$top/tests/export_main.c" -lm &&
-    "$T/fwp" <"$T/feat.csv" >"$T/fwp.out"
-"$NN" predict "$T/ple.bin" "$T/feat.csv" --probs >"$T/ple.probs"
-"$NN" predict "$T/ple.bin" "$T/feat.csv" >"$T/ple.labels"
-if [ -s "$T/fwp.out" ] && [ "$(cut -d, -f1 "$T/fwp.out")" = "$(cat "$T/ple.labels")" ] && grep -q 'static const float nn_st1\[1536\]' "$T/ple.h" &&
-    paste -d, <(cut -d, -f2- "$T/fwp.out") "$T/ple.probs" | awk -F, '{for(i=1;i<=10;i++){d=$i-$(i+10); if(d<0)d=-d; if(d>m)m=d}} END{print m; exit !(NR==1797 && m<1e-5)}' >"$T/maxd"; then
-    ok "export --c, piecewise-linear encoding (its 1536 state values as nn_st1): nn predict's labels on all 1797 digits, probabilities within $(cat "$T/maxd")"
-else
-    bad "export --c of a piecewise-linear encoding: $(head -c 300 "$T/maxd")"
-fi
+header_check "export --c, piecewise-linear encoding (its 1536 state values as nn_st1)" "$T/ple.bin" 'static const float nn_st1\[1536\]'
+cp "$T/hc.h" "$T/ple.h"
 "$NN" export "$T/ple.bin" --c "$T/ple8.h" --prefix nn --int8 --test "$D" 2>"$T/ple8.err"
 f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' "$T/ple8.err")
 if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/ple8.h\"" -o "$T/fwp8" "$top/tests/export_main.c" -lm 2>cc.err; then
@@ -68,16 +67,7 @@ fi
 # ---- an ensemble: each member's arrays, the mean of their outputs -----------------------------------
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 64-ple4-30relu-10softmax --standardize --epochs 4 --eta 0.1 --ensemble 3 \
     --out "$T/ens.bin" --quiet 2>/dev/null
-"$NN" export "$T/ens.bin" --c "$T/ens.h" --prefix nn && cc -std=c99 -O2 -Wall -Wextra -pedantic -Werror -DNN_WORK -DNN_HEADER="\"$T/ens.h\"" \
-    -o "$T/fwe" "$top/tests/export_main.c" -lm && "$T/fwe" <"$T/feat.csv" >"$T/fwe.out"
-"$NN" predict "$T/ens.bin" "$T/feat.csv" --probs >"$T/ens.probs"
-"$NN" predict "$T/ens.bin" "$T/feat.csv" >"$T/ens.labels"
-if [ -s "$T/fwe.out" ] && [ "$(cut -d, -f1 "$T/fwe.out")" = "$(cat "$T/ens.labels")" ] && grep -q 'static const float nn_w3_2\[' "$T/ens.h" &&
-    paste -d, <(cut -d, -f2- "$T/fwe.out") "$T/ens.probs" | awk -F, '{for(i=1;i<=10;i++){d=$i-$(i+10); if(d<0)d=-d; if(d>m)m=d}} END{print m; exit !(NR==1797 && m<1e-5)}' >"$T/maxd"; then
-    ok "export --c of an ensemble of 3 (nn_w3_2: layer 3 of member 3): nn predict's labels on all 1797 digits, probabilities within $(cat "$T/maxd")"
-else
-    bad "export --c of an ensemble: $(head -c 300 "$T/maxd")"
-fi
+header_check "export --c of an ensemble of 3 (nn_w3_2: layer 3 of member 3; the caller's workspace)" "$T/ens.bin" 'static const float nn_w3_2\[' -DNN_WORK
 expect "--int8 of an ensemble" 1 "--int8 takes one network, and this model is an ensemble of 3" "$NN" export "$T/ens.bin" --c "$T/e8.h" --int8
 
 # ---- several models in one program: each header's names from its file name, or --prefix ----------

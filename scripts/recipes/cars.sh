@@ -5,7 +5,8 @@
 # 5th remaining row (5, 10, ... counting from 1) is the test set.
 #
 # Settings are chosen by 10-fold cross-validation on the training rows only
-# (nn train --folds), among a few candidates; the final model is trained on
+# (nn train --folds), among a few candidates (piecewise-linear encodings and
+# ensembles among them); the final model is trained on
 # all the training rows with the best of them and scored once on the test
 # rows.  Prints the test R^2 as the last line.
 set -eu
@@ -31,6 +32,8 @@ done <<'LIST'
 --val 0 --epochs 800 --lambda 1
 --val 0 --epochs 400 --hidden tanh --lambda 1
 --val 0 --epochs 400 --layers 9-128relu-1linear --lambda 1
+--layers 9-ple16-64relu-1linear --ensemble 5
+--layers 9-ple16-64relu-1linear --lambda 1 --ensemble 5
 LIST
 echo "chosen: ${best:-(the table defaults)}" >&2
 # shellcheck disable=SC2086
