@@ -165,7 +165,7 @@ typedef struct {
      * matrix product over rows of patches.  A dense layer is C x 1 x 1. */
     size_t ic, ih, iw;   /* the input's shape */
     size_t oc, oh, ow;   /* the output's shape */
-    size_t k, pad;       /* conv: k x k kernels, zero padding; pool: k x k windows, stride k */
+    size_t k, pad;       /* conv: k x k kernels, zero padding; pool: k x k windows, stride k; ple: k bins, pad 1 when the value comes first */
     size_t part;         /* floats of the gradient's partial sums over a group of NN_GROUP rows (conv), or 0 */
     size_t tmp;          /* floats of scratch a thread needs for one row */
 } Layer;
@@ -3219,12 +3219,16 @@ static void pool_q8(const Layer *ly, const int8_t *Q, const float *S, const floa
  * the four arrays lo, inv, lower and upper, nout values each.  A bin lost
  * to repeated values (a column of few values: a one-hot column keeps one
  * bin, the value itself) has all four 0, and gives 0.  No weights; the
- * state does not train. */
+ * state does not train.  pleKv (ly->pad 1) gives each input's value itself
+ * first, then its K bins (K + 1 values an input: lo 0, inv 1, no clipping);
+ * a column of two values keeps only the value.  The layer after it then
+ * learns a line in each number as cheaply as without bins, and the bins
+ * only for the bends. */
 #define NN_MAX_BINS 64
 static int ple_shape(Layer *ly, char *why, size_t n)
 {
     (void)why, (void)n;
-    ly->nout = ly->nin * ly->k;
+    ly->nout = ly->nin * (ly->k + ly->pad);
     ly->oc = ly->nout, ly->oh = ly->ow = 1;
     ly->wrows = ly->wcols = ly->ldw = ly->nbias = ly->nw = ly->nb = ly->part = ly->tmp = 0;
     ly->ns = 4 * ly->nout;
@@ -3234,7 +3238,7 @@ static int ple_shape(Layer *ly, char *why, size_t n)
 static size_t ple_count(const Layer *ly) { return (void)ly, 0; }
 static size_t ple_macs(const Layer *ly) { return ly->nout; }
 
-/* ple8: the bins an input is cut into. */
+/* ple8: the bins an input is cut into; ple8v: its value, then 8 bins. */
 static int ple_looks(const char *p) { return (p[0] | 0x20) == 'p' && (p[1] | 0x20) == 'l' && (p[2] | 0x20) == 'e'; }
 
 static int ple_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
@@ -3245,12 +3249,12 @@ static int ple_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
     if (!(*s >= '0' && *s <= '9')) return spec_fail(err, sp, "expected the number of bins after 'ple', like ple8");
     s = scan_size(s, NN_MAX_WIDTH, &v);
     if (v < 2 || v > NN_MAX_BINS) return spec_fail(err, sp, "the number of bins must be 2 to %d", NN_MAX_BINS);
-    ly->k = v, ly->act = ACT_LINEAR;
-    *q = s;
+    ly->k = v, ly->act = ACT_LINEAR, ly->pad = (*s | 0x20) == 'v';
+    *q = s + ly->pad;
     return 1;
 }
 
-static void ple_print(const Layer *ly, char *buf, size_t n) { snprintf(buf, n, "ple%zu", ly->k); }
+static void ple_print(const Layer *ly, char *buf, size_t n) { snprintf(buf, n, "ple%zu%s", ly->k, ly->pad ? "v" : ""); }
 
 /* Nothing: until fitted (net_fit) every bin gives 0. */
 static void ple_init(const Layer *ly, float *W, float *B, int how, Rng *r)
@@ -3261,7 +3265,7 @@ static void ple_init(const Layer *ly, float *W, float *B, int how, Rng *r)
 static void ple_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
                         const Part *pt, float *Y, float *tmp, int train)
 {
-    const size_t n = ly->nout, k = ly->k;
+    const size_t n = ly->nout, k = ly->k + ly->pad;
     const float *lo = S, *inv = S + n, *lower = S + 2 * n, *upper = S + 3 * n;
     (void)W, (void)B, (void)m, (void)tmp, (void)train;
     for (size_t b = pt->b0; b < pt->b1; b++) {
@@ -3279,7 +3283,7 @@ static void ple_forward(const Layer *ly, const float *W, const float *B, float *
 static void ple_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp)
 {
-    const size_t n = ly->nout, k = ly->k;
+    const size_t n = ly->nout, k = ly->k + ly->pad;
     const float *lo = S, *inv = S + n, *lower = S + 2 * n, *upper = S + 3 * n;
     (void)W, (void)Y, (void)m, (void)part, (void)tmp;
     if (!dX) return;
@@ -3304,10 +3308,11 @@ static int float_cmp(const void *a, const void *b)
 }
 
 /* The edges of each input: its values over the m rows sorted, the k + 1
- * quantiles q/k (the nearest rank), repeated ones dropped. */
+ * quantiles q/k (the nearest rank), repeated ones dropped; with the value
+ * kept (pleKv), it first, and no bins for a column of two values. */
 static void ple_fit(const Layer *ly, float *S, const float *X, size_t m)
 {
-    const size_t n = ly->nout, k = ly->k;
+    const size_t n = ly->nout, k = ly->k, v1 = ly->pad;
     float *lo = S, *inv = S + n, *lower = S + 2 * n, *upper = S + 3 * n, *v = alloc_floats(m + 1), e[NN_MAX_BINS + 1];
     memset(S, 0, 4 * n * sizeof(float));
     if (!v) return; /* (then every bin gives 0: the caller checked the memory it needed first) */
@@ -3319,8 +3324,13 @@ static void ple_fit(const Layer *ly, float *S, const float *X, size_t m)
             float t = v[(size_t)((double)q * (double)(m - 1) / (double)k + 0.5)];
             if (!ne || t > e[ne - 1]) e[ne++] = t;
         }
+        if (v1) {
+            size_t j = i * (k + 1);
+            lo[j] = 0, inv[j] = 1, lower[j] = -FLT_MAX, upper[j] = FLT_MAX;
+            if (ne <= 2) ne = 0; /* (one bin: the value again) */
+        }
         for (size_t b = 0; b + 1 < ne; b++) {
-            size_t j = i * k + b;
+            size_t j = i * (k + v1) + v1 + b;
             lo[j] = e[b], inv[j] = 1.0f / (e[b + 1] - e[b]);
             lower[j] = b == 0 ? -FLT_MAX : 0.0f, upper[j] = b + 2 == ne ? FLT_MAX : 1.0f;
             if (!isfinite(inv[j])) lo[j] = inv[j] = lower[j] = upper[j] = 0; /* (edges a float apart) */
@@ -3329,25 +3339,31 @@ static void ple_fit(const Layer *ly, float *S, const float *X, size_t m)
     free(v);
 }
 
-/* Its record: the number of bins (4 bytes). */
-static void ple_rec_save(Buf *b, const Layer *ly) { buf_u32(b, (uint32_t)ly->k); }
+/* Its record: the number of bins (4 bytes), then 1 when the value comes
+ * first (4 bytes, only then). */
+static void ple_rec_save(Buf *b, const Layer *ly)
+{
+    buf_u32(b, (uint32_t)ly->k);
+    if (ly->pad) buf_u32(b, 1);
+}
 
 static int ple_rec_load(const uint8_t *p, size_t n, Layer *ly)
 {
-    if (n != 4) return -1;
-    ly->k = get_le32(p);
+    if (n != 4 && !(n == 8 && get_le32(p + 4) == 1)) return -1;
+    ly->k = get_le32(p), ly->pad = n == 8;
     return ly->k < 2 || ly->k > NN_MAX_BINS ? -1 : 0;
 }
 
 static void ple_export(Buf *b, const Layer *ly, const char *id)
 {
     char t[1024];
+    const size_t k = ly->k + ly->pad;
     snprintf(t, sizeof t,
-             "    for (int j = 0; j < %zu; j++) { /* piecewise-linear encoding: input j / %zu, bin j %% %zu */\n"
+             "    for (int j = 0; j < %zu; j++) { /* piecewise-linear encoding: input j / %zu, %s j %% %zu */\n"
              "        float v = (a[j / %zu] - nn_st%s[j]) * nn_st%s[%zu + j];\n"
              "        v = v < nn_st%s[%zu + j] ? nn_st%s[%zu + j] : v;\n"
              "        z[j] = v > nn_st%s[%zu + j] ? nn_st%s[%zu + j] : v;\n    }\n",
-             ly->nout, ly->k, ly->k, ly->k, id, id, ly->nout, id, 2 * ly->nout, id, 2 * ly->nout, id, 3 * ly->nout, id,
+             ly->nout, k, ly->pad ? "its value (0) or bin" : "bin", k, k, id, id, ly->nout, id, 2 * ly->nout, id, 2 * ly->nout, id, 3 * ly->nout, id,
              3 * ly->nout);
     buf_put(b, t, strlen(t));
 }
@@ -3365,7 +3381,7 @@ static void ple_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, c
         return;
     }
     onnx_layout(g, ly, 0);
-    for (size_t j = 0; j < ly->nout; j++) idx[j] = (int64_t)(j / ly->k);
+    for (size_t j = 0; j < ly->nout; j++) idx[j] = (int64_t)(j / (ly->k + ly->pad));
     snprintf(gn, sizeof gn, "PLE%s", id);
     onnx_init(g, gn, &dim, 1, NULL, idx);
     in[0] = g->cur, in[1] = gn;
@@ -3381,7 +3397,7 @@ static void ple_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, c
 static void ple_q8(const Layer *ly, const int8_t *Q, const float *Qs, const float *B, const float *S, const float *a, int8_t *qa,
                    float *z)
 {
-    const size_t n = ly->nout, k = ly->k;
+    const size_t n = ly->nout, k = ly->k + ly->pad;
     (void)Q, (void)Qs, (void)B, (void)qa;
     for (size_t j = 0; j < n; j++) {
         float v = (a[j / k] - S[j]) * S[n + j];
@@ -3434,7 +3450,8 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
     },
     [LAYER_PLE] = {
         .name = "piecewise-linear encoding", .noun = "piecewise-linear encoding", .act_hint = "",
-        .notation = "ple8: each input as 8 values, one per bin between its training quantiles (for tables, after the input)",
+        .notation = "ple8: each input as 8 values, one per bin between its training quantiles (for tables, after the input); "
+                    "ple8v: its value, then the 8 bins",
         .flags = KIND_NO_ACT | KIND_FLAT,
         .looks = ple_looks, .parse = ple_parse, .print = ple_print, .shape = ple_shape, .count = ple_count,
         .macs = ple_macs, .init = ple_init, .forward = ple_forward, .backward = ple_backward, .update = pool_update,
@@ -5191,7 +5208,8 @@ static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pr
  *                    linear), outputs (4, 1..65536), E (4, at most 1024)
  *                    and E bytes of the kind's own fields (dense: none;
  *                    convolution: maps, kernel size, padding, 4 each; pool:
- *                    its window, 4; piecewise-linear encoding: its bins, 4).  A new kind of layer is a new kind id
+ *                    its window, 4; piecewise-linear encoding: its bins, 4, and 1 (4)
+ *                    when each value comes before its bins).  A new kind of layer is a new kind id
  *                    with its own fields.  Each layer's output shape
  *                    follows from the input's and the records, and must
  *                    give the outputs its record states.

@@ -55,6 +55,8 @@ grep -q '"setosa"' iris.h && grep -q '"virginica"' iris.h && ok "export --c: a t
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 64-ple6-30relu-10softmax --standardize --epochs 5 --eta 0.1 --out "$T/ple.bin" --quiet 2>/dev/null
 header_check "export --c, piecewise-linear encoding (its 1536 state values as nn_st1)" "$T/ple.bin" 'static const float nn_st1\[1536\]'
 cp "$T/hc.h" "$T/ple.h"
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-ple5v-30relu-10softmax --standardize --epochs 5 --eta 0.1 --out "$T/plev.bin" --quiet 2>/dev/null
+header_check "export --c, piecewise-linear encoding with each value first (ple5v: 64 x 6 x 4 state values)" "$T/plev.bin" 'static const float nn_st1\[1536\]'
 "$NN" export "$T/ple.bin" --c "$T/ple8.h" --prefix nn --int8 --test "$D" 2>"$T/ple8.err"
 f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' "$T/ple8.err")
 if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/ple8.h\"" -o "$T/fwp8" "$top/tests/export_main.c" -lm 2>cc.err; then

@@ -110,6 +110,8 @@ onnx_check "ONNX regression (standardised in and out)" reg.bin xd.npy ""
 onnx_check "ONNX piecewise-linear encoding (Gather, Sub, Mul, Max, Min; inputs of few values)" ple.bin xd.npy --probs
 "$NN" train --train x_lef4.npy --train-labels y_f8.npy --layers 64-ple4-16tanh-ple3-1linear --epochs 20 --out reg2.bin --quiet 2>/dev/null
 onnx_check "ONNX regression with two piecewise-linear encodings (of the input, of a hidden layer)" reg2.bin xd.npy ""
+"$NN" train --train xy.csv --label-col last --layers 64-ple5v-20relu-10softmax --standardize --epochs 5 --eta 0.1 --out plev.bin --quiet 2>/dev/null
+onnx_check "ONNX piecewise-linear encoding with each value first (ple5v: 6 values an input)" plev.bin xd.npy --probs
 "$NN" train --train xy.csv --label-col last --layers 64-ple4-20relu-10softmax --standardize --ensemble 3 --epochs 3 --eta 0.1 --out ens.bin --quiet 2>/dev/null
 onnx_check "ONNX ensemble of 3 networks (each from the mapped input, then Mean)" ens.bin xd.npy --probs
 "$NN" train --train x_lef4.npy --train-labels y_f8.npy --ensemble 4 --epochs 10 --out ensr.bin --quiet 2>/dev/null

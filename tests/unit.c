@@ -106,7 +106,7 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
                 const float *S = N->param + ly->soff;
                 size_t n = ly->nout;
                 for (size_t j = 0; j < n; j++) {
-                    double v = (a[cur][j / ly->k] - (double)S[j]) * (double)S[n + j];
+                    double v = (a[cur][j / (ly->k + ly->pad)] - (double)S[j]) * (double)S[n + j];
                     v = v < (double)S[2 * n + j] ? (double)S[2 * n + j] : v;
                     a[!cur][j] = v > (double)S[3 * n + j] ? (double)S[3 * n + j] : v;
                 }
@@ -276,6 +276,7 @@ static void test_gradients(void)
     {
         static const struct { const char *spec; int cost; } ple[] = {
             {"3-ple4-5relu-1linear", 0}, {"4-ple8-6relu-3softmax", COST_LOGLIK}, {"3-ple2-4tanh-ple3-2sigmoid", COST_CROSS_ENTROPY},
+            {"3-ple4v-5relu-1linear", 0}, {"4-ple3v-6tanh-ple2v-3softmax", COST_LOGLIK},
         };
         for (size_t s = 0; s < sizeof ple / sizeof *ple; s++)
             for (int nt = 1; nt <= 3; nt += 2) {
@@ -775,12 +776,39 @@ static void test_model_fields(void)
         }
         bad_model("ple: one bin", buf, len, 60, 1, 0, "layer 1: malformed piecewise-linear encoding layer record");
         bad_model("ple: 65 bins", buf, len, 60, 65, 0, "layer 1: malformed piecewise-linear encoding layer record");
-        bad_model("ple: a record of 8 bytes", buf, len, 56, 8, 0, "layer 1: malformed piecewise-linear encoding layer record");
+        bad_model("ple: a record of 12 bytes", buf, len, 56, 12, 0, "layer 1: malformed piecewise-linear encoding layer record");
         bad_model("ple: 5 bins for its 12 outputs", buf, len, 60, 5, 0, "layer 2: 12 outputs, but its shape makes 15");
         bad_model("ple: an activation", buf, len, 48, ACT_RELU, 0, "takes no activation");
         bad_model("ple: a state value that is not finite", buf, len, len - 4 - 4 * (2 * 5 + 2 + 5 * 12 + 5) - 4, 0x7fc00000u, 0,
                   "layer 1 has a state value that is not a finite number");
                 free(buf);
+        { /* 3-ple4v-5relu-2softmax: the value before its 4 bins; a record of 8 bytes (4, then 1), 5 values an input */
+            Net V, V2;
+            Meta M2;
+            Err err = {{0}, {0}};
+            TestData tv;
+            size_t vlen, plain;
+            uint8_t *vbuf;
+            int rc, raw = 1;
+            make_net(&V, "3-ple4v-5relu-2softmax", COST_LOGLIK, 1, 1.0);
+            make_data(&tv, 30, 3, 2, 5);
+            net_fit(&V, &unit_map, &tv.d);
+            free_data(&tv);
+            vbuf = model_encode(&V, &MP, &vlen);
+            free(model_encode(&P, &MP, &plain));
+            rc = model_decode(vbuf, vlen, "m", &V2, &M2, &err);
+            for (size_t i = 0; i < 3; i++) { /* input i's first value: lo 0, inv 1, no clipping */
+                const float *st = V.param + V.layer[1].soff + 5 * i;
+                raw &= st[0] == 0 && st[15] == 1 && st[30] == -FLT_MAX && st[45] == FLT_MAX;
+            }
+            CHECK(rc == 0 && V2.layer[1].kind == LAYER_PLE && V2.layer[1].k == 4 && V2.layer[1].pad == 1 && V2.size[1] == 15 &&
+                      V2.layer[1].ns == 60 && raw && get_le32(vbuf + 56) == 8 && get_le32(vbuf + 64) == 1 &&
+                      !memcmp(V2.param, V.param, V.nparam * sizeof(float)),
+                  "ple4v round-trips: a record of 8 bytes, 15 outputs, each input's value first, its 60 state values: %s", err.msg);
+            if (!rc) free(V2.param), model_meta_free(&M2);
+            bad_model("ple4v: a record whose second word is 2", vbuf, vlen, 64, 2, 0, "layer 1: malformed piecewise-linear encoding layer record");
+            free(vbuf), free(V.param);
+        }
         { /* the same as an ensemble of 3: the members field (tag 27), then each member's parameters */
             float *three = alloc_floats2(3, P.nparam);
             Net E = P, E2;
@@ -1136,7 +1164,7 @@ static void test_explain(void)
         {"5-6leaky-3softmax", COST_LOGLIK, 3}, {"4-3-1", COST_CROSS_ENTROPY, 2},
         {"1x6x6-3c3p1-mp2-5relu-4softmax", COST_LOGLIK, 1}, {"2x6x8-4c3tanh-ap2-3sigmoid", COST_QUADRATIC, 2},
         {"1x8x8-2c3relu-mp2-3c2sigmoid-6leaky-3softmax", COST_LOGLIK, 3}, {"3-ple4-5relu-3softmax", COST_LOGLIK, 3},
-        {"4-ple3-6tanh-ple2-2sigmoid", COST_CROSS_ENTROPY, 2},
+        {"4-ple3-6tanh-ple2-2sigmoid", COST_CROSS_ENTROPY, 2}, {"3-ple4v-5relu-3softmax", COST_LOGLIK, 3},
     };
     for (size_t s = 0; s < sizeof cases / sizeof *cases; s++) {
         int bad = explain_check(cases[s].spec, cases[s].cost, cases[s].m);
