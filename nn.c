@@ -8998,6 +8998,7 @@ typedef struct {
     double val;           /* without --val, given 20 rows or more: the fraction held out for validation */
     size_t patience;      /* with that validation: epochs without a better one before stopping */
     size_t width;         /* without --layers: the units of the one hidden layer */
+    size_t bins, bins_rows; /* and, given this many rows or more and a column of more than two values, pleKv after the input */
     size_t small;         /* a table of at most this many rows trains on all of them (no validation holdout), */
     size_t small_epochs;  /* for this many epochs, */
     float small_lambda;   /* with this L2 lambda: a fifth of a small table held out to stop early chose epochs by noise */
@@ -9013,7 +9014,8 @@ static const Profile profiles[PROFILE_COUNT] = {
                        .optimizer = OPT_ADAM, .eta_own = 0.003f,
                        .eta = {[OPT_SGD] = 0.01f, [OPT_MOMENTUM] = 0.001f, [OPT_NESTEROV] = 0.001f},
                        .batch = 16, .epochs = 1000, .lambda = 1, .hidden = ACT_RELU, .output = ACT_SOFTMAX,
-                       .standardize = 1, .val = 0.2, .patience = 100, .width = 64, .small = 1000, .small_epochs = 200,
+                       .standardize = 1, .val = 0.2, .patience = 100, .width = 64, .bins = 8, .bins_rows = 256,
+                       .small = 1000, .small_epochs = 200,
                        .small_lambda = 3},
     [PROFILE_CONV] = {.name = "convolutional", .when = "a spec with convolutions or pools",
                       .optimizer = OPT_MOMENTUM,
@@ -9052,6 +9054,8 @@ static void print_profiles(FILE *f)
         const Profile *P = &profiles[p];
         fprintf(f, "  %s (%s):", P->name, P->when);
         if (P->width) fprintf(f, " no --layers: IN-%zu-OUT,", P->width);
+        if (P->bins)
+            fprintf(f, " IN-ple%zuv-%zu-OUT given %zu rows or more and a column of more than two values,", P->bins, P->width, P->bins_rows);
         if (P->hidden) fprintf(f, " %s hidden layers,", act_name(P->hidden));
         if (P->output) fprintf(f, " %s output%s,", act_name(P->output), p == PROFILE_TEXTBOOK ? "" : " (classes)");
         if (P->standardize) fprintf(f, " standardised inputs,");
@@ -11837,6 +11841,7 @@ typedef struct {
     Names cnames;                     /* --class-names, until the model takes them */
     float *cw;                        /* --class-weight: each class's weight (nclass), or NULL */
     int table_net;                    /* no --layers and a table: the default network for tables */
+    int table_bins;                   /* ...with the profile's pleKv after the input */
     int conv_net;                     /* --layers has convolutions or pools: their defaults (conv_defaults) */
     const char *spec_later;           /* --layers starting with a layer: parsed with the IDX images' shape */
     Data tr, te, va;
@@ -12129,7 +12134,7 @@ static int target_stats(const Data *tr, const Table *tab, TargetMap *tm, int qui
 /* What a set of defaults chose, said on one line: said() appends a
  * phrase, after ", " when there is one already. */
 typedef struct {
-    char buf[400];
+    char buf[800];
     size_t n;
 } Said;
 
@@ -12143,6 +12148,22 @@ static void said(Said *s, const char *fmt, ...)
     if (s->n >= sizeof s->buf) s->n = sizeof s->buf - 1;
 }
 
+/* Whether a column of d takes more than two values (a number, not a flag
+ * or a one-hot unit). */
+static int has_numbers(const Data *d)
+{
+    for (size_t c = 0; d->xf && c < d->d; c++) {
+        float a = d->xf[c], b = a;
+        for (size_t r = 1; r < d->n; r++) {
+            float v = d->xf[r * d->d + c];
+            if (v == a || v == b) continue;
+            if (a != b) return 1;
+            b = v;
+        }
+    }
+    return 0;
+}
+
 /* Settings for a table (a CSV file with names, categories or missing
  * values, or a regression), where the textbook's defaults -- sigmoid
  * units, plain SGD at eta 3, inputs divided by their largest value -- do
@@ -12152,7 +12173,10 @@ static void said(Said *s, const char *fmt, ...)
  * table of at most 1000 rows, which trains on every row for 200 epochs
  * with more L2 (with five folds on the shared R tables: 82.6 against 78.1
  * on average, the validation rows of a small table choosing epochs by
- * noise).  Only settings not given are chosen; what was chosen is said. */
+ * noise).  Given 256 rows or more and a number column, each input also
+ * goes in as 8 bins between its quantiles (pleKv: cars' held-out R^2 0.895
+ * against 0.870 over four seeds; smaller tables lost by it).  Only settings not
+ * given are chosen; what was chosen is said. */
 static void table_defaults(TrainJob *j, const char **val)
 {
     const OptSpec *S = train_opts;
@@ -12160,11 +12184,17 @@ static void table_defaults(TrainJob *j, const char **val)
     Said sd = {"", 0};
     int small = j->tr.n <= P->small;
     if (!OPT(S, val, "layers")) {
+        char bins[40] = "";
         j->table_net = 1;
-        said(&sd, "a %zu-%zu-%zu network of %s units with a %s output", j->tr.d, P->width,
+        j->table_bins = P->bins && j->tr.n >= P->bins_rows && j->tr.d * (P->bins + 1) <= NN_MAX_WIDTH && has_numbers(&j->tr);
+        if (j->table_bins) snprintf(bins, sizeof bins, "ple%zuv-", P->bins);
+        said(&sd, "a %zu-%s%zu-%zu network of %s units with a %s output", j->tr.d, bins, P->width,
                                j->tr.t ? j->tr.nt : j->tr.nclass < 2 ? 2 : j->tr.nclass,
                                OPT(S, val, "hidden") ? OPT(S, val, "hidden") : act_name(P->hidden),
                                OPT(S, val, "output") ? OPT(S, val, "output") : j->tr.t ? "linear" : act_name(P->output));
+        if (j->table_bins)
+            said(&sd, "each input as its value and %zu bins between its quantiles (%zu rows, at least %zu, and a column of more "
+                      "than two values)", P->bins, j->tr.n, P->bins_rows);
     } else if (!j->conv_net && j->N.nl >= 2) { /* --layers given: its layers without a named activation take the profile's */
         int hid = 0, out = !j->N.layer[j->N.nl - 1].act && !j->tr.t && j->N.size[j->N.nl - 1] > 1 && !OPT(S, val, "output");
         for (int l = 1; l + 1 < j->N.nl; l++) hid |= !j->N.layer[l].act && !OPT(S, val, "hidden");
@@ -12616,7 +12646,9 @@ static int train_network(TrainJob *j, const char **val)
     }
     if (!j->N.nl) { /* default: one hidden layer, as the profile says */
         char spec[64];
-        snprintf(spec, sizeof spec, "%zu-%zu-%zu", j->tr.d, profiles[j->table_net ? PROFILE_TABLE : PROFILE_TEXTBOOK].width, nout);
+        const Profile *P = &profiles[j->table_net ? PROFILE_TABLE : PROFILE_TEXTBOOK];
+        if (j->table_bins) snprintf(spec, sizeof spec, "%zu-ple%zuv-%zu-%zu", j->tr.d, P->bins, P->width, nout);
+        else snprintf(spec, sizeof spec, "%zu-%zu-%zu", j->tr.d, P->width, nout);
         if (parse_layers_opt(spec, &j->N, 1, &err)) {
             report(&err);
             rc = 1;
