@@ -11338,6 +11338,7 @@ static const OptSpec weights_opts[] = {
     {"zoom", "Z", "tiles of at least 84 pixels", "pixels per weight, 1 to 64"},
     {"pgm", "FILE", NULL, "instead: the first layer's weights as greyscale tiles (PGM), each tile on its own scale"},
     {"width", "W", "the input image's width, or the square root of the inputs", "tile width in weights, for a first dense layer"},
+    {"member", "K", "1", "an ensemble's network to look into, from 1"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -11354,6 +11355,7 @@ static const OptSpec explain_opts[] = {
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     {"ascii", NULL, NULL, "draw with ASCII characters (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "draw in grey blocks with colour escapes even when stdout is not a terminal"},
+    {"member", "K", "1", "an ensemble's network to look into, from 1"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -11365,6 +11367,7 @@ static const OptSpec report_opts[] = {
     OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
     OPT_THREADS,
+    {"member", "K", "1", "an ensemble's network to look into, from 1"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -13087,6 +13090,25 @@ static int cmd_train(int argc, char **argv)
 /* @@report nn predict, eval, show, info                                  */
 /* ======================================================================== */
 
+/* For looking inside a model (weights, explain, report): the network
+ * drawn or traced, *V -- N itself, or an ensemble's member --member K
+ * (from 1; default the first), said on stderr with what it shows.  0, or
+ * 2 after a usage error. */
+static int member_view(const char *cmd, const char *model, const Net *N, const char *opt, const char *what, Net *V)
+{
+    size_t k = 1;
+    *V = *N;
+    if (opt && (parse_size(opt, NN_MAX_MEMBERS, &k) || k < 1 || k > (size_t)net_members(N)))
+        return net_members(N) > 1 ? usage_error(cmd, "--member '%s': expected a network from 1 to %d", opt, net_members(N))
+                                  : usage_error(cmd, "--member '%s': %s is one network, not an ensemble", opt, model);
+    if (N->members > 1) {
+        *V = net_member(N, (int)k - 1);
+        say("%s: an ensemble of %d networks; %s member %zu's%s", model, N->members, what, k,
+            opt ? "" : " (--member K for another)");
+    }
+    return 0;
+}
+
 /* Load MODEL and DATA for predict/eval; checks that they fit together.
  * want_labels: 0 none, 1 required, 2 when the data has them (beside IDX
  * images, a CSV label column, ...; explain). */
@@ -14383,7 +14405,7 @@ static int has_suffix(const char *name, const char *suffix)
 /* nn weights MODEL --out FILE.png [--layer N] [--zoom Z] [--width W]. */
 static int weights_png(const OptSpec *S, const char **val, const char *mpath, const char *path)
 {
-    Net N;
+    Net Nf, N;
     Meta M;
     Err err = {{0}, {0}};
     Canvas c = {0, 0, NULL};
@@ -14396,9 +14418,13 @@ static int weights_png(const OptSpec *S, const char **val, const char *mpath, co
     if ((rc = output_is_input("weights", path, mpath))) return rc;
     if ((s = OPT(S, val, "zoom")) && (parse_size(s, 64, &zoom) || zoom < 1))
         return usage_error("weights", "--zoom '%s': expected a whole number from 1 to 64", s);
-    if (model_load(mpath, &N, &M, &err)) {
+    if (model_load(mpath, &Nf, &M, &err)) {
         report(&err);
         return 1;
+    }
+    if ((rc = member_view("weights", mpath, &Nf, OPT(S, val, "member"), "drawing", &N))) {
+        free(Nf.param), model_meta_free(&M);
+        return rc;
     }
     while (first < N.nl - 1 && !(LK(&N, first)->flags & KIND_DRAW)) first++; /* past pools on the input */
     l = first;
@@ -14418,7 +14444,7 @@ static int weights_png(const OptSpec *S, const char **val, const char *mpath, co
             rc = usage_error("weights", "--width '%s': expected a whole number from 1 to the input size", s);
     }
     if (rc) {
-        free(N.param);
+        free(Nf.param);
         model_meta_free(&M);
         return rc;
     }
@@ -14436,7 +14462,7 @@ static int weights_png(const OptSpec *S, const char **val, const char *mpath, co
             (double)scale, (double)scale);
     free(c.p);
     free(b.p);
-    free(N.param);
+    free(Nf.param);
     model_meta_free(&M);
     return rc ? 1 : 0;
 }
@@ -14446,7 +14472,7 @@ static int cmd_weights(int argc, char **argv)
     const OptSpec *S = weights_opts;
     const char *val[NN_MAX_OPTS] = {0}, *pos[1], *path;
     int npos, rc;
-    Net N;
+    Net Nf, N;
     Meta M;
     Err err = {{0}, {0}};
     size_t n, tw, th, cols, rows, W, H, v, tiles, zoom = 1;
@@ -14470,9 +14496,13 @@ static int cmd_weights(int argc, char **argv)
     }
     if (OPT(S, val, "layer") || OPT(S, val, "zoom")) return usage_error("weights", "--layer and --zoom are for --out FILE.png");
     if ((rc = output_is_input("weights", path, pos[0]))) return rc;
-    if (model_load(pos[0], &N, &M, &err)) {
+    if (model_load(pos[0], &Nf, &M, &err)) {
         report(&err);
         return 1;
+    }
+    if ((rc = member_view("weights", pos[0], &Nf, OPT(S, val, "member"), "drawing", &N))) {
+        free(Nf.param), model_meta_free(&M);
+        return rc;
     }
     while (l1 < N.nl - 1 && !(LK(&N, l1)->flags & KIND_DRAW)) l1++; /* past pools on the input */
     {
@@ -14483,13 +14513,13 @@ static int cmd_weights(int argc, char **argv)
         else if (net_images(&N)) tw = ly->iw * ly->ic; /* a row of pixels, channels interleaved */
         else tw = (size_t)floor(sqrt((double)n) + 0.5);
         if (kernel && OPT(S, val, "width")) {
-            free(N.param), model_meta_free(&M);
+            free(Nf.param), model_meta_free(&M);
             return usage_error("weights", "--width is for a dense first layer; a convolution's tiles are its %zux%zu kernels", ly->k, ly->k);
         }
     }
     if (OPT(S, val, "width")) {
         if (parse_size(OPT(S, val, "width"), n, &v) || v < 1) {
-            free(N.param), model_meta_free(&M);
+            free(Nf.param), model_meta_free(&M);
             return usage_error("weights", "--width '%s': expected a whole number from 1 to the input size", OPT(S, val, "width"));
         }
         tw = v;
@@ -14499,7 +14529,7 @@ static int cmd_weights(int argc, char **argv)
     if (tw > 65535 || th > 65535) W = H = SIZE_MAX;
     else W = cols * (tw * zoom + 1) + 1, H = rows * (th * zoom + 1) + 1;
     if (W > 65535 || H > 65535 || !(img = malloc(W * H))) {
-        free(N.param), model_meta_free(&M);
+        free(Nf.param), model_meta_free(&M);
         say("the picture would be too large");
         return 1;
     }
@@ -14529,7 +14559,7 @@ static int cmd_weights(int argc, char **argv)
         }
         free(file);
     }
-    free(img), free(N.param), model_meta_free(&M);
+    free(img), free(Nf.param), model_meta_free(&M);
     if (rc) {
         report(&err);
         return 1;
@@ -15203,13 +15233,14 @@ static int cmd_explain(int argc, char **argv)
     int npos, rc, L, ascii;
     size_t v = 0;
     CsvOpt co;
-    Net N;
+    Net Nf, N;
     Meta M;
     Data d;
     Explain E;
     char b1[64];
     size_t K;
-    int32_t pred = 0;
+    int32_t pred = 0, epred = 0;
+    float *eout = NULL; /* an ensemble's own outputs for the row */
     if ((rc = parse_opts("explain", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, find_command("explain"));
@@ -15236,7 +15267,11 @@ static int cmd_explain(int argc, char **argv)
             return 1;
         }
     }
-    if (load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 2, &N, &M, &d)) return 1;
+    if (load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 2, &Nf, &M, &d)) return 1;
+    if ((rc = member_view("explain", pos[0], &Nf, OPT(S, val, "member"), "after the ensemble's answer, the layers are", &N))) {
+        data_free(&d), free(Nf.param), model_meta_free(&M);
+        return rc;
+    }
     memset(&E, 0, sizeof E);
     E.N = &N, E.M = &M, E.d = &d, L = N.nl - 1, K = N.size[L];
     E.r = OPT(S, val, "index") ? v : OPT(S, val, "row") ? v - 1 : 0;
@@ -15249,6 +15284,20 @@ static int cmd_explain(int argc, char **argv)
     if (!rc && explain_forward(&E)) {
         say("out of memory");
         rc = 1;
+    }
+    if (!rc && Nf.members > 1) { /* the ensemble's answer, as predict gives it */
+        Infer I;
+        Err e2 = {{0}, {0}};
+        if (!(eout = alloc_floats(K + 1)) || infer_init(&I, &Nf, &M.in, 1, &e2)) {
+            say("out of memory");
+            rc = 1;
+        } else {
+            size_t row = E.r;
+            memset(I.scratch[0][0], 0, Nf.ld[0] * sizeof(float));
+            map_rows(&M.in, &d, &row, 1, I.scratch[0][0], Nf.ld[0]);
+            forward_chunk(&Nf, 1, I.scratch[0], eout, &epred);
+        }
+        infer_free(&I);
     }
     if (!rc) {
         pred = TASK(&N)->decide(E.A[L], K);
@@ -15280,6 +15329,16 @@ static int cmd_explain(int argc, char **argv)
         if (d.y) printf(": label %s", class_text(M.names, M.nnames, (size_t)d.y[E.r], b1, sizeof b1));
         putchar('\n');
         if (E.img[0]) draw_row(&d, E.r, E.img[2], E.img[0], ascii);
+        if (eout) {
+            printf("the ensemble of %d networks:", Nf.members);
+            if (N.task == TASK_REGRESS)
+                for (size_t k = 0; k < K; k++) printf(" %s %.6g", unit_text(&E, k, b1, sizeof b1), target_unmap(&M.out, k, eout[k]));
+            else
+                printf(" %s (output %.4f)%s", class_text(M.names, M.nnames, (size_t)epred, b1, sizeof b1),
+                       (double)(K == 1 ? (epred ? eout[0] : 1 - eout[0]) : eout[epred]),
+                       d.y ? (d.y[E.r] == epred ? ", right" : ", wrong") : "");
+            printf("; below, member %d alone\n", (int)((size_t)(N.param - Nf.param) / Nf.nparam) + 1);
+        }
         if (N.task == TASK_REGRESS) {
             printf("prediction:");
             for (size_t k = 0; k < K; k++) printf(" %s %.6g", unit_text(&E, k, b1, sizeof b1), target_unmap(&M.out, k, o[k]));
@@ -15300,7 +15359,7 @@ static int cmd_explain(int argc, char **argv)
         else printf("\n(no label: no nudge; give data with labels to see the change this row asks of the weights)\n");
         if (prefix) rc = explain_pictures(&E, prefix);
     }
-    explain_free(&E), data_free(&d), free(N.param), model_meta_free(&M);
+    explain_free(&E), data_free(&d), free(eout), free(Nf.param), model_meta_free(&M);
     return rc ? rc : finish_stdout();
 }
 
@@ -15341,6 +15400,7 @@ struct Page {
     size_t nep, cap, epochs; /* epochs asked for */
     size_t first;            /* the first epoch charted (a resumed run's) */
     double written;          /* when it was last written */
+    int members, member;     /* an ensemble's networks (0: one), and the one whose layers are shown (from 1) */
 };
 
 static Page *page_new(const char *path, const char *model, const char *train, size_t rows, int test)
@@ -15709,6 +15769,9 @@ static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const 
     /* the settings */
     buf_printf(b, "<h2>Settings</h2><table class=\"settings\"><tr><th>layers</th><td>%s</td></tr><tr><th>task</th><td>%s, %s cost</td></tr>",
                spec, TASK(N)->name, cost_name(N->cost));
+    if (P->members > 1)
+        buf_printf(b, "<tr><th>ensemble</th><td id=\"ensemble\">%d networks, their outputs averaged: the figures, confusion matrix and errors "
+                      "are the ensemble's; the layers and weights are member %d's</td></tr>", P->members, P->member);
     if (P->train) {
         buf_printf(b, "<tr><th>training data</th><td>");
         html_text(b, P->train);
@@ -15832,7 +15895,7 @@ static int cmd_report(int argc, char **argv)
     const char *val[NN_MAX_OPTS] = {0}, *pos[2], *path;
     int npos, rc, nt;
     CsvOpt co;
-    Net N;
+    Net Nf, N;
     Meta M;
     Data d;
     Page P;
@@ -15862,12 +15925,17 @@ static int cmd_report(int argc, char **argv)
         report(&err);
         return 1;
     }
-    if (load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 2, &N, &M, &d)) return 1;
+    if (load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 2, &Nf, &M, &d)) return 1;
+    if ((rc = member_view("report", pos[0], &Nf, OPT(S, val, "member"), "its figures are the ensemble's, the layers and weights", &N))) {
+        data_free(&d), free(Nf.param), model_meta_free(&M);
+        return rc;
+    }
     memset(&P, 0, sizeof P);
     P.path = path, P.model = pos[0]; /* (no epochs: nn report's page) */
+    P.members = Nf.members, P.member = (int)((size_t)(N.param - Nf.param) / Nf.nparam) + 1;
     out = alloc_floats(d.n * N.size[N.nl - 1] + 1), pred = alloc_array(d.n + 1, sizeof(int32_t));
     pl = pool_new(nt);
-    rc = !out || !pred || !pl || infer_init(&I, &N, &M.in, pl->nt, &err) ? fail(&err, path, "out of memory") : 0;
+    rc = !out || !pred || !pl || infer_init(&I, &Nf, &M.in, pl->nt, &err) ? fail(&err, path, "out of memory") : 0;
     if (!rc) {
         infer_all(pl, &I, &d, out, pred);
         infer_free(&I);
@@ -15879,7 +15947,7 @@ static int cmd_report(int argc, char **argv)
     }
     if (rc) report(&err);
     else say("%s: the report of %s on %s (%zu rows), %zu bytes", path, pos[0], d.name, d.n, b.n);
-    free(b.p), free(out), free(pred), pool_free(pl), data_free(&d), free(N.param), model_meta_free(&M);
+    free(b.p), free(out), free(pred), pool_free(pl), data_free(&d), free(Nf.param), model_meta_free(&M);
     return rc ? 1 : 0;
 }
 

@@ -135,4 +135,24 @@ expect "explain --out where nothing can be written" 1 "nodir/ex-layer1.png: cann
     ok "explain --class: a class's name in any case" || bad "--class SEVEN: $(grep saliency o7.txt)"
 expect "explain --class: a wrong name lists the names" 2 "--class 'ten': expected a class from 0 to 9, or a class's name: zero, one, two" \
     "$NN" explain dn.bin "$D" --label-col last --class ten
+# ---- an ensemble: its own answer first, then one member's layers (--member) ------------------------
+"$NN" train --train "$D" --label-col last --ensemble 3 --epochs 2 --out e3.bin --quiet 2>/dev/null || bad "train an ensemble"
+"$NN" predict e3.bin "$D" --label-col last --probs --no-header 2>/dev/null | sed -n 8p | tr , '\n' >ep.txt
+"$NN" explain e3.bin "$D" --label-col last --index 7 --ascii >e1.txt 2>err.txt
+"$NN" explain e3.bin "$D" --label-col last --index 7 --ascii --member 2 >e2.txt 2>/dev/null
+p=$(sed -n 's/^the ensemble of 3 networks: \([0-9]\) (output \([0-9.]*\)).*member 1 alone$/\1 \2/p' e1.txt)
+want=$(awk '{ if (NR == 1 || $1 > m) { m = $1; k = NR - 1 } } END { printf "%d %.4f", k, m }' ep.txt)
+[ -n "$p" ] && [ "$p" = "$want" ] && grep -qF "e3.bin: an ensemble of 3 networks; after the ensemble's answer, the layers are member 1's (--member K for another)" err.txt &&
+    ok "explain of an ensemble: its answer is predict's ($p), said before member 1's layers" || bad "ensemble explain: '$p' vs '$want' $(head -c 300 err.txt)"
+grep -q 'below, member 2 alone$' e2.txt && ! cmp -s <(sed 1,2d e1.txt) <(sed 1,2d e2.txt) && ok "explain --member 2: another network's layers" ||
+    bad "--member 2: $(sed -n 2p e2.txt)"
+expect "explain --member past the ensemble" 2 "--member '4': expected a network from 1 to 3" "$NN" explain e3.bin "$D" --label-col last --member 4
+expect "explain --member of a single network" 2 "--member '2': d.bin is one network, not an ensemble" "$NN" explain d.bin "$D" --label-col last --member 2
+"$NN" weights e3.bin --out w1.png 2>/dev/null && "$NN" weights e3.bin --out w1b.png --member 1 2>/dev/null && "$NN" weights e3.bin --out w3.png --member 3 2>/dev/null &&
+    cmp -s w1.png w1b.png && ! cmp -s w1.png w3.png && ok "weights of an ensemble: member 1 unless --member names another" || bad "weights --member"
+"$NN" report e3.bin "$D" --label-col last --out e3.html --member 2 2>/dev/null &&
+    grep -qF '<td id="ensemble">3 networks, their outputs averaged: the figures, confusion matrix and errors are the ensemble'"'"'s; the layers and weights are member 2'"'"'s' e3.html &&
+    f=$(sed -n 's/.*id="figure">accuracy \([0-9]*\/1797\) .*/\1/p' e3.html) && [ -n "$f" ] &&
+    "$NN" eval e3.bin "$D" --label-col last 2>/dev/null | head -1 | grep -qF "($f)" &&
+    ok "report of an ensemble: the ensemble's figure (eval's), member 2's layers, said" || bad "ensemble report: $(grep -o 'id="figure">[^<]*' e3.html)"
 summary explain
