@@ -5572,9 +5572,10 @@ static int model_decode_inner(const uint8_t *buf, size_t len, const char *name, 
         M->kept_epoch = M->epochs_done;
         c.p += 24;
     } else {
-        uint32_t F = get_le32(c.p), *u[TAG_COUNT];
+        uint32_t F, *u[TAG_COUNT];
         float *f[TAG_COUNT];
-        c.p += 4;
+        if (!cur_need(&c, 4)) return fail(err, name, "truncated model header: no settings fields");
+        F = get_le32(c.p), c.p += 4;
         if (F > MODEL_MAX_FIELDS) return fail(err, name, "%u settings fields; the limit is %u", F, MODEL_MAX_FIELDS);
         meta_fields(M, u, f);
         for (uint32_t k = 0; k < F; k++) {

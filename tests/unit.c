@@ -779,6 +779,8 @@ static void test_model_fields(void)
         bad_model("ple: a record of 12 bytes", buf, len, 56, 12, 0, "layer 1: malformed piecewise-linear encoding layer record");
         bad_model("ple: 5 bins for its 12 outputs", buf, len, 60, 5, 0, "layer 2: 12 outputs, but its shape makes 15");
         bad_model("ple: an activation", buf, len, 48, ACT_RELU, 0, "takes no activation");
+        bad_model("a file that ends with its layer records (96 bytes, then the CRC)", buf, len, 0, 0, -(int)(len - 100),
+                  "truncated model header: no settings fields");
         bad_model("ple: a state value that is not finite", buf, len, len - 4 - 4 * (2 * 5 + 2 + 5 * 12 + 5) - 4, 0x7fc00000u, 0,
                   "layer 1 has a state value that is not a finite number");
                 free(buf);
