@@ -13879,10 +13879,11 @@ static int input_groups(const Net *N, const Meta *M, const Data *d, Groups *G)
 /* eval --importance: for each column of the model's inputs, the drop in
  * the task's figure (accuracy, R^2) when that column's values are shuffled
  * among the rows, the mean and deviation over `repeats` shuffles; printed
- * as a table, largest first, with a bar each.  Returns 0, or -1 out of
- * memory. */
+ * as a table, largest first, with a bar each; a binary model's classes
+ * decided at thr when it is not negative (--threshold), as base was.
+ * Returns 0, or -1 out of memory. */
 static int print_importance(Pool *pl, Infer *I, const Net *N, const Meta *M, const Data *d, double base, size_t repeats,
-                            int ascii)
+                            double thr, int ascii)
 {
     Groups G;
     size_t D = N->size[0], n = d->n, *perm = malloc((n ? n : 1) * sizeof *perm), *order = NULL;
@@ -13912,6 +13913,7 @@ static int print_importance(Pool *pl, Infer *I, const Net *N, const Meta *M, con
                 if (d->x8) memcpy((uint8_t *)xc + r * D + a, d->x8 + perm[r] * D + a, w);
                 else memcpy((float *)xc + r * D + a, d->xf + perm[r] * D + a, w * sizeof(float));
             infer_all(pl, I, &dp, out, pred);
+            threshold_preds(N, out, pred, n, thr);
             TASK(N)->score(N, &dp, out, pred, &sc);
             s1 += base - sc.metric, s2 += (base - sc.metric) * (base - sc.metric);
         }
@@ -14067,7 +14069,7 @@ static int cmd_eval(int argc, char **argv)
         free(listed);
     }
     if (!rc && OPT(S, val, "importance") && d.n)
-        rc = print_importance(pl, &I, &N, &M, &d, sc.metric, repeats, OPT(S, val, "ascii") || !isatty(STDOUT_FILENO));
+        rc = print_importance(pl, &I, &N, &M, &d, sc.metric, repeats, thr, OPT(S, val, "ascii") || !isatty(STDOUT_FILENO));
     if (rc == 2) rc = 1;
     else if (rc) say("out of memory for the report");
     infer_free(&I), pool_free(pl), free(out), free(pred), data_free(&d), free(N.param), model_meta_free(&M);

@@ -116,6 +116,11 @@ noise=$(echo "$tbl" | awk '$1 == "noise" { print ($2 < 0 ? -$2 : $2) }')
     ok "eval --importance: the label's column first (drop $sig), noise near 0 ($noise), a category one row, bars, the same on 1 and 2 threads" ||
     bad "importance: $tbl"
 "$NN" eval --importance --repeats 1 imp.bin imp.csv | grep -q '(one shuffle: no deviation)' && ok "eval --importance --repeats 1" || bad "repeats 1"
+# with --threshold the shuffled rows are decided at it too: at 0 every row is one class whatever a column holds
+"$NN" eval --importance --threshold 0 imp.bin imp.csv >imp0.txt 2>/dev/null
+[ "$(sed -n '/^permutation importance/,$p' imp0.txt | awk 'NR > 2 && ($2 != "0.0000" || $3 != "0.0000")' | wc -l)" = 0 ] &&
+    [ "$(sed -n '/^permutation importance/,$p' imp0.txt | wc -l)" = 5 ] &&
+    ok "eval --importance --threshold 0: every drop 0 (the shuffles decided at the threshold as the base is)" || bad "importance at a threshold: $(sed -n '/^permutation/,$p' imp0.txt)"
 "$NN" train --train "$D" --label-col last --layers 1x8x8-4c3-10 --epochs 1 --quiet --out img.bin 2>/dev/null
 expect "eval --importance on images: refused, pointing to explain" 2 "takes images .*nn explain" "$NN" eval --importance img.bin "$D" --label-col last
 expect "eval --repeats 0: a usage error" 2 "--repeats '0'" "$NN" eval --importance --repeats 0 imp.bin imp.csv
