@@ -7296,6 +7296,17 @@ static size_t field_text(const char *b, const char *e, int quoted, char *buf, si
  * written again)? */
 static int row_names_name(const char *h) { return !*h || !strcmp(h, "Unnamed: 0"); }
 
+/* How many columns a header's n names h start with that are row names: a
+ * first named as row_names_name says, then any pandas names "Unnamed: K"
+ * (a file read with its row names as a column and written again beside a
+ * new index); never every column. */
+static size_t row_names_run(char *const *h, size_t n)
+{
+    size_t k = n >= 2 && row_names_name(h[0]);
+    while (k && k + 1 < n && !strncmp(h[k], "Unnamed: ", 9) && h[k][9] && strspn(h[k] + 9, "0123456789") == strlen(h[k] + 9)) k++;
+    return k;
+}
+
 static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOpt *o, const char *name, CsvShape *sh,
                      Err *err)
 {
@@ -7351,6 +7362,16 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
             sh->skip = 1;
             note_say(sh->note, sizeof sh->note, "%.300s: column 1 ('%s') holds row names (R's write.csv, pandas' index): not a feature", name, t);
         }
+    }
+    if (o->row_names && !o->tab) { /* --row-names feature: is there a column it applies to? */
+        const char *fb, *fe;
+        int q;
+        char t[16];
+        CsvIt it;
+        it.p = sh->head, it.eol = sh->head_end, it.sep = sh->sep, it.done = 0;
+        if (!sh->head || csv_next(&it, &fb, &fe, &q) != 1 || field_text(fb, fe, q, t, sizeof t) == SIZE_MAX || !row_names_name(t))
+            note_say(sh->note, sizeof sh->note, "%.300s: warning: --row-names feature has no effect: its first column is not "
+                     "headed \"\" or 'Unnamed: 0' (row names)", name);
     }
     if (lcol == LABEL_AUTO && sh->head) { /* a header column named like a label */
         const char *fb, *fe;
@@ -8323,12 +8344,13 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         if (!rc && !o->target && !o->label_name && sh.lc) kinds[sh.lc - 1] = COL_LABEL;
         if (!rc && o->ignore && mark_columns(o->ignore, COL_IGNORED, "--ignore", hdr, sh.ncol, kinds, name, err)) rc = -1;
         if (!rc && o->category && mark_columns(o->category, COL_CATEGORY, "--category", hdr, sh.ncol, kinds, name, err)) rc = -1;
-        if (!rc && hdr && row_names_name(hdr[0]) && !kinds[0] && !o->row_names) { /* R's row names, pandas' index */
-            kinds[0] = COL_IGNORED, why |= TABLE_ROWNAMES;
-            if (!o->quiet)
-                say("%s: column 1 ('%s') holds row names (R's write.csv, pandas' index): not a feature; give --row-names "
-                    "feature to use it as one", name, hdr[0]);
-        }
+        for (size_t c = 0, nrn = hdr && !o->row_names ? row_names_run(hdr, sh.ncol) : 0; !rc && c < nrn; c++)
+            if (!kinds[c]) { /* R's row names, pandas' index */
+                kinds[c] = COL_IGNORED, why |= TABLE_ROWNAMES;
+                if (!o->quiet)
+                    say("%s: column %zu ('%s') holds row names (%s): not a feature; give --row-names feature to use it as one",
+                        name, c + 1, hdr[c], c ? "pandas' earlier index, written again beside a new one" : "R's write.csv, pandas' index");
+            }
         if (!rc) {
             size_t nf = 0;
             for (size_t c = 0; c < sh.ncol; c++) nf += !kinds[c] || kinds[c] == COL_CATEGORY;
@@ -11253,7 +11275,8 @@ static const OptSpec train_opts[] = {
     {"ignore", "COL[,COL...]", "none", "CSV columns to leave out (ids, free text, dates)"},
     {"category", "COL[,COL...]", "text columns, and numbers quoted in every row of a file whose other numbers are bare (R's factors)",
      "CSV columns to one-hot encode, a column per value, whatever their values"},
-    {"row-names", "drop|feature", "drop", "a first column headed \"\" or 'Unnamed: 0' (R's write.csv row names, pandas' index): left out of the features, or used as one"},
+    {"row-names", "drop|feature", "drop", "a first column headed \"\" or 'Unnamed: 0' (R's write.csv row names, pandas' index), and columns "
+                                          "'Unnamed: K' right after it (an earlier index): left out of the features, or used as features"},
     {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, NaN, nan, null, ?): the training mean (a category of its own in a categorical column), drop the row, or an error"},
     OPT_SEP,
     OPT_DECIMAL,

@@ -469,6 +469,17 @@ sed '1s/^""/"Unnamed: 0"/' rnames.csv >unnamed.csv
 "$NN" train --train unnamed.csv --label-col cls --epochs 5 --out un.bin 2>un.err && "$NN" train --train nonames.csv --label-col cls --epochs 5 --out un0.bin 2>/dev/null &&
     "$NN" predict un.bin unnamed.csv --probs >p3 2>/dev/null && "$NN" predict un0.bin nonames.csv --probs >p4 2>/dev/null && cmp -s p3 p4 &&
     grep -qF "column 1 ('Unnamed: 0') holds row names" un.err && ok "pandas' 'Unnamed: 0' left out too, with --label-col NAME" || bad "Unnamed: 0: $(cat un.err)"
+# pandas, a file with row names read and written again: a new index "" and the old row names as 'Unnamed: 0' (shuffled:
+# row names out of order, so only leaving them out gives the model of the file without them)
+{ echo ',Unnamed: 0,x1,x2,cls'; tail -n +2 rnames.csv | awk 'BEGIN { srand(11) } { print rand() "\t" $0 }' | sort -n | cut -f2 | awk '{ print NR - 1 "," $0 }'; } >twoidx.csv
+cut -d, -f3- twoidx.csv >twoidx0.csv
+"$NN" train --train twoidx.csv --label-col cls --epochs 5 --out ti.bin 2>ti.err && "$NN" train --train twoidx0.csv --label-col cls --epochs 5 --out ti0.bin 2>/dev/null &&
+    "$NN" predict ti.bin twoidx0.csv --probs >p5 2>/dev/null && "$NN" predict ti0.bin twoidx0.csv --probs >p6 2>/dev/null && [ -s p5 ] && cmp -s p5 p6 &&
+    grep -qF "column 1 ('') holds row names" ti.err && grep -qF "column 2 ('Unnamed: 0') holds row names (pandas' earlier index, written again beside a new one)" ti.err &&
+    ok "pandas' new index and the old row names as 'Unnamed: 0': both left out and said, the model of the file without them" || bad "two indexes: $(cat ti.err)"
+"$NN" train --train nonames.csv --label-col cls --row-names feature --epochs 1 --out rf.bin 2>rf.err
+grep -qF "nonames.csv: warning: --row-names feature has no effect: its first column is not headed \"\" or 'Unnamed: 0' (row names)" rf.err &&
+    ok "--row-names feature on a file without row names: warned, no effect" || bad "--row-names feature without row names: $(cat rf.err)"
 # a numeric id: warned, with an --ignore that works when pasted
 awk 'BEGIN { srand(3); print "customer id,x,y"; for (i = 0; i < 50; i++) printf "%d,%.3f,%d\n", 1000000 + 17 * i, rand(), i % 2 }' >ids.csv
 "$NN" train --train ids.csv --label-col y --epochs 2 --out id.bin 2>id.err
