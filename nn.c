@@ -7961,6 +7961,21 @@ static int id_values(ColStats *S)
     return 20 * distinct >= 19 * S->nums;
 }
 
+/* Whole numbers of at most NN_FACTOR_LEVELS values, each twice or more on
+ * average: in a file that quotes every number (R's write.csv of a table of
+ * factors, without row names), the quoted columns that read as factor
+ * levels. */
+#define NN_FACTOR_LEVELS 16
+#define NN_FACTOR_LEVELS_TEXT "16"
+static int factor_levels(ColStats *S)
+{
+    size_t distinct = 0;
+    if (!S->ints || S->not_int || !S->nums) return 0;
+    qsort(S->ints, S->nums, sizeof *S->ints, cmp_double);
+    for (size_t i = 0; i < S->nums && distinct <= NN_FACTOR_LEVELS; i++) distinct += !i || S->ints[i] != S->ints[i - 1];
+    return distinct <= NN_FACTOR_LEVELS && 2 * distinct <= S->nums;
+}
+
 /* Add text (len bytes) to categories (*cats, *n, capacity *cap) unless
  * there; 0, or -1 out of memory, 1 when there are NN_MAX_CATS already. */
 static int add_category(char ***cats, uint32_t *n, size_t *cap, const char *text, size_t len)
@@ -8059,6 +8074,7 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
     ColStats *st = calloc(ncol, sizeof *st);
     size_t *ccap = calloc(ncol, sizeof *ccap), rows = 0, nnum = 0, ncatcol = 0, filled = 0, used = 0, first_line = 0;
     size_t unquoted = 0, nquoted = 0; /* numbers written bare in the file; columns of quoted numbers taken as categories */
+    size_t nallq = 0;                 /* ...of them for their few whole values, in a file that quotes every number */
     int rn_bare = 0, r_names;         /* a first column not quoted in every row; R's row names (quoted, under "") */
     char tmp[NN_MAX_NAME + 1], cl[80], ia[80], where[600], cats[300] = "";
     int rc = 0;
@@ -8133,7 +8149,7 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                     }
                     if (r > 0 || (tab->col[c].ncat > 20 && 2 * tab->col[c].ncat > rows)) {
                         rc = fail(err, name, "column %s holds text with %s%u different values in %zu rows: free text or an id, "
-                                  "not a category; give --ignore %s", col_label(tab, c, cl, sizeof cl), r > 0 ? "more than " : "",
+                                  "not a category; give --ignore %s", col_label(tab, c, cl, sizeof cl), r > 0 ? "more than " : "at least ",
                                   tab->col[c].ncat, rows, ignore_arg(hdr, c, ia, sizeof ia));
                         break;
                     }
@@ -8158,8 +8174,9 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                 continue;
             }
             if (kinds[c]) continue;
-            if (S->nums && S->quoted == S->nums && S->qnames == S->names && (unquoted || r_names)) { /* "4", "6", "rotary": R's factor levels */
-                C->kind = COL_CATEGORY, ncatcol++, nquoted++;
+            if (S->nums && S->quoted == S->nums && S->qnames == S->names && (unquoted || r_names || factor_levels(S))) {
+                C->kind = COL_CATEGORY, ncatcol++, nquoted++; /* "4", "6", "rotary": R's factor levels */
+                nallq += !unquoted && !r_names;
                 continue;
             }
             if (S->names && S->dcomma == S->names) { /* 1,5 and 2,25 (beside 2 and 3): numbers with a decimal comma */
@@ -8212,8 +8229,9 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             if (tab->col[c].kind == COL_LABEL) used += (size_t)snprintf(note + used, cap - used, ", 1 label");
         if (nig && used < cap) used += (size_t)snprintf(note + used, cap - used, ", %zu ignored", nig);
         if (nquoted && used < cap)
-            used += (size_t)snprintf(note + used, cap - used, "; %zu column%s of quoted numbers (R's factors) taken as categor%s: "
-                                     "give --category or --ignore to choose, or write them unquoted", nquoted, plural(nquoted), nquoted == 1 ? "y" : "ies");
+            used += (size_t)snprintf(note + used, cap - used, "; %zu column%s of quoted numbers (R's factors) taken as categor%s%s: "
+                                     "give --category or --ignore to choose, or write them unquoted", nquoted, plural(nquoted), nquoted == 1 ? "y" : "ies",
+                                     nallq ? " (every number in the file is quoted: whole numbers of at most " NN_FACTOR_LEVELS_TEXT " values, repeated)" : "");
         if (filled && used < cap)
             used += (size_t)snprintf(note + used, cap - used, "; %zu missing value%s filled in with the column mean%s", filled,
                                      plural(filled), filled == 1 ? "" : "s");
@@ -11273,7 +11291,8 @@ static const OptSpec train_opts[] = {
     {"label-col", "auto|first|last|N|NAME", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels", "CSV column holding the class label (N counts from 1; NAME as in the header)"},
     {"target", "COL[,COL...]", "none", "regression: predict these CSV columns (numbers from 1, first, last or header names), one output each"},
     {"ignore", "COL[,COL...]", "none", "CSV columns to leave out (ids, free text, dates)"},
-    {"category", "COL[,COL...]", "text columns, and numbers quoted in every row of a file whose other numbers are bare (R's factors)",
+    {"category", "COL[,COL...]", "text columns, and numbers quoted in every row of a file whose other numbers are bare (R's factors), "
+                                 "or quoted whole numbers of a few repeated values in a file that quotes every number",
      "CSV columns to one-hot encode, a column per value, whatever their values"},
     {"row-names", "drop|feature", "drop", "a first column headed \"\" or 'Unnamed: 0' (R's write.csv row names, pandas' index), and columns "
                                           "'Unnamed: K' right after it (an earlier index): left out of the features, or used as features"},

@@ -242,6 +242,15 @@ printf 'a,b,y\n1,2,3\n2,3,5\n3,1,4\n4,4,8\n' >u.csv
 "$NN" train --train q.csv --target y --val 0 --epochs 5 --quiet --out q.bin 2>err &&
     "$NN" train --train u.csv --target y --val 0 --epochs 5 --quiet --out u.bin && cmp -s q.bin u.bin &&
     ok "quoted numbers in a table are numbers: the same model as unquoted" || bad "quoted numbers: $(head -c 200 err)"
+# R's write.csv of a table of factors without row names quotes every field: quoted whole numbers of a few repeated
+# values are its factors' levels, as in the same file with R's row names
+awk 'BEGIN { srand(9); print "\"\",\"a\",\"b\",\"cls\""; for (i = 1; i <= 80; i++) { a = 1 + int(3 * rand()); b = 2 * int(2 * rand());
+     printf "\"%d\",\"%d\",\"%d\",\"%s\"\n", i, a, b, (a == 2) != (b == 0) ? "y" : "n" } }' >fq.csv
+cut -d, -f2- fq.csv >fq0.csv
+"$NN" train --train fq.csv --label-col cls --epochs 5 --out fq.bin 2>/dev/null && "$NN" train --train fq0.csv --label-col cls --epochs 5 --out fq0.bin 2>fq.err &&
+    "$NN" predict fq.bin fq0.csv --probs >fq1.out 2>/dev/null && "$NN" predict fq0.bin fq0.csv --probs >fq2.out 2>/dev/null && [ -s fq1.out ] && cmp -s fq1.out fq2.out &&
+    grep -qF "2 categories one-hot encoded ('a': 3 values; 'b': 2 values)" fq.err && grep -qF "(every number in the file is quoted: whole numbers of at most 16 values, repeated)" fq.err &&
+    ok "a file quoting every field (R's factors, no row names): quoted levels are categories, said, the model of the file with row names" || bad "all quoted: $(cat fq.err)"
 # a header with a name in another case, or an extra column, is a header, never a row
 awk 'BEGIN { srand(3); print "colour,size,y"; split("red green blue", C, " "); split("S M L", S, " ")
              for (i = 0; i < 200; i++) { c = int(rand() * 3); s = int(rand() * 3); printf "%s,%s,%d\n", C[c + 1], S[s + 1], 10 * c + s + 1 } }' >cs.csv
