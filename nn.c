@@ -8224,9 +8224,17 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
         used = (size_t)snprintf(note, cap, "%.200s: a table of %zu columns: %zu number%s", name, ncol, nnum, plural(nnum));
         if (ncatcol && used < cap)
             used += (size_t)snprintf(note + used, cap - used, ", %zu categor%s one-hot encoded (%s)", ncatcol, ncatcol == 1 ? "y" : "ies", cats);
-        if (ntg && used < cap) used += (size_t)snprintf(note + used, cap - used, ", %zu target%s", ntg, plural(ntg));
+        if (ntg && used < cap) { /* named: a column given by number is confirmed by its name */
+            used += (size_t)snprintf(note + used, cap - used, ", %zu target%s", ntg, plural(ntg));
+            for (size_t c = 0, k = 0; c < ncol && used < cap; c++)
+                if (tab->col[c].kind == COL_TARGET && k++ < 4)
+                    used += (size_t)snprintf(note + used, cap - used, "%s%s%s", k == 1 ? " (" : ", ", hdr ? "" : "column ",
+                                             col_label(tab, c, cl, sizeof cl));
+            if (used < cap) used += (size_t)snprintf(note + used, cap - used, "%s)", ntg > 4 ? ", ..." : "");
+        }
         for (size_t c = 0; c < ncol && used < cap; c++)
-            if (tab->col[c].kind == COL_LABEL) used += (size_t)snprintf(note + used, cap - used, ", 1 label");
+            if (tab->col[c].kind == COL_LABEL) used += (size_t)snprintf(note + used, cap - used, ", 1 label (%s%s)", hdr ? "" : "column ",
+                                                                col_label(tab, c, cl, sizeof cl));
         if (nig && used < cap) used += (size_t)snprintf(note + used, cap - used, ", %zu ignored", nig);
         if (nquoted && used < cap)
             used += (size_t)snprintf(note + used, cap - used, "; %zu column%s of quoted numbers (R's factors) taken as categor%s%s: "

@@ -42,7 +42,7 @@ expect "train --train DIRECTORY: is a directory" 1 "is a directory" "$NN" train 
 expect "empty file" 1 "empty.csv: empty data file" "$NN" train --train "$T/empty.csv"
 expect "ragged csv" 1 "ragged.csv:2: 2 columns, but the first line has 3" "$NN" train --train "$T/ragged.csv"
 expect "non-numeric csv" 1 "nonnum.csv:2: column 2: 'x5' is not a number" "$NN" train --train "$T/nonnum.csv"
-expect "nan in csv: a missing value, filled in with the column mean" 0 "nan.csv: a table of 3 columns: 2 numbers, 1 label; 1 missing value filled in with the column mean" "$NN" train --train "$T/nan.csv" --out "$T/nan.bin" --epochs 3
+expect "nan in csv: a missing value, filled in with the column mean" 0 "nan.csv: a table of 3 columns: 2 numbers, 1 label \(column 1\); 1 missing value filled in with the column mean" "$NN" train --train "$T/nan.csv" --out "$T/nan.bin" --epochs 3
 expect "binary file" 1 "binary data" "$NN" train --train "$T/binary"
 expect "a gzip stream cut short, from a pipe: an error naming gzip" 1 "gzip" "$NN" train --train <(printf '\037\213\010\000')
 

@@ -20,7 +20,7 @@ awk -F, 'NR == 1 { print > "ctr.csv"; print > "cte.csv"; next } $2 == "" { next 
 
 # ---- the table defaults on cars.csv ------------------------------------------------------
 "$NN" train --train "$CARS" --target Miles_per_Gallon --ignore Name --out all.bin --epochs 3 2>err >out
-if grep -qF "a table of 9 columns: 6 numbers, 1 category one-hot encoded ('Origin': 3 values), 1 target, 1 ignored; 6 missing values filled in with the column means" err &&
+if grep -qF "a table of 9 columns: 6 numbers, 1 category one-hot encoded ('Origin': 3 values), 1 target ('Miles_per_Gallon'), 1 ignored; 6 missing values filled in with the column means" err &&
     grep -qF "8 rows without a target dropped" err && grep -qF "nn: table defaults, for a table (--target, --ignore given; text columns; missing values; see the table above): a 9-ple8v-64-1 network of relu units" err &&
     grep -qF "each input as its value and 8 bins between its quantiles (398 rows, at least 256, and a column of more than two values)" err && [ ! -s out ]; then
     ok "cars.csv: the table, its missing values and the dropped rows are said on stderr"
@@ -116,7 +116,7 @@ red,11.0,110,24.4
 blue,12.0,120,26.1
 EOF
 "$NN" train --train cat.csv --target y --val 0 --epochs 50 --out cat.bin 2>err
-if grep -qF "a table of 4 columns: 2 numbers, 1 category one-hot encoded ('colour': 4 values), 1 target; 2 missing values filled in with the column means" err &&
+if grep -qF "a table of 4 columns: 2 numbers, 1 category one-hot encoded ('colour': 4 values), 1 target ('y'); 2 missing values filled in with the column means" err &&
     grep -qF "1 row without a target dropped" err; then
     ok "categories and missing values: said on stderr (the missing colour is a category of its own)"
 else
@@ -416,7 +416,7 @@ printf 'x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n' >five.csv
 "$NN" train --train five.csv --target y --folds 5 --epochs 30 --out f5.bin 2>err
 grep -qF "5 folds: RMSE" err && grep -qF "R^2 is undefined for folds of one row" err && ok "folds of one row: RMSE, and no R^2" || bad "folds of one row: $(grep folds err)"
 "$NN" train --train ctr.csv --label-col Origin --ignore Name --epochs 1 --out o.bin 2>err
-grep -qF "a table of 9 columns: 7 numbers, 1 label, 1 ignored" err && ok "the table's summary counts the label" || bad "the table's summary counts the label: $(grep 'a table' err)"
+grep -qF "a table of 9 columns: 7 numbers, 1 label ('Origin'), 1 ignored" err && ok "the table's summary counts and names the label" || bad "the table's summary counts the label: $(grep 'a table' err)"
 printf 'x,c,y\n1,p,2\n2,q,4\n9,?,18\n3,p,6\n4,q,8\n' >d.csv
 "$NN" train --train d.csv --target y --missing drop --out d.bin --epochs 2 --quiet
 "$NN" info d.bin | grep -qE 'x +number, missing -> 2\.5$' && ok "--missing drop: the fill value is the kept rows' mean" || bad "--missing drop: $("$NN" info d.bin | grep missing)"
@@ -486,6 +486,9 @@ cut -d, -f3- twoidx.csv >twoidx0.csv
     "$NN" predict ti.bin twoidx0.csv --probs >p5 2>/dev/null && "$NN" predict ti0.bin twoidx0.csv --probs >p6 2>/dev/null && [ -s p5 ] && cmp -s p5 p6 &&
     grep -qF "column 1 ('') holds row names" ti.err && grep -qF "column 2 ('Unnamed: 0') holds row names (pandas' earlier index, written again beside a new one)" ti.err &&
     ok "pandas' new index and the old row names as 'Unnamed: 0': both left out and said, the model of the file without them" || bad "two indexes: $(cat ti.err)"
+"$NN" train --train rnames.csv --target 2 --ignore cls --epochs 1 --out t2.bin 2>t2.err
+grep -qF "rnames.csv: a table of 4 columns: 1 number, 1 target ('x1'), 2 ignored" t2.err &&
+    ok "--target 2 in a file with row names: the summary names the target column ('x1', the row names being column 1)" || bad "target by number: $(cat t2.err)"
 "$NN" train --train nonames.csv --label-col cls --row-names feature --epochs 1 --out rf.bin 2>rf.err
 grep -qF "nonames.csv: warning: --row-names feature has no effect: its first column is not headed \"\" or 'Unnamed: 0' (row names)" rf.err &&
     ok "--row-names feature on a file without row names: warned, no effect" || bad "--row-names feature without row names: $(cat rf.err)"
