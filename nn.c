@@ -11260,17 +11260,17 @@ static const OptSpec train_opts[] = {
                                       "(the kinds of layer are listed below)"},
     {"hidden", "ACT", "sigmoid (convolutional networks: relu)", "activation of hidden layers, dense or convolutions, not named in SPEC: sigmoid, tanh, relu, leaky"},
     {"output", "ACT", "sigmoid (convolutional networks: softmax)", "activation of the output layer if not named in SPEC: sigmoid, tanh, linear, softmax"},
-    {"cost", "NAME", "log-likelihood with softmax, else quadratic", "quadratic, cross-entropy (sigmoid output) or log-likelihood (softmax)"},
+    {"cost", "quadratic|cross-entropy|log-likelihood", "log-likelihood with softmax, else quadratic", "the cost: cross-entropy for a sigmoid output, log-likelihood for softmax"},
     {"init", "NAME", "normal when every layer is sigmoid (the textbook), else he for relu and leaky layers and scaled for the others", "normal N(0,1), scaled N(0,1/n_in) or he N(0,2/n_in) weights"},
     {"eta", "RATE", "3.0 (sgd), 0.1 (momentum, nesterov), 0.001 (adam)", "learning rate"},
     {"epochs", "N", "30", "passes over the training data"},
     {"batch", "N", "10", "mini-batch size"},
-    {"optimizer", "NAME", "sgd", "sgd, momentum, nesterov or adam"},
+    {"optimizer", "sgd|momentum|nesterov|adam", "sgd", "the update rule: plain SGD, momentum, Nesterov momentum, or Adam"},
     {"momentum", "MU", "0.9", "momentum coefficient (momentum, nesterov; implies momentum with sgd)"},
     {"beta1", "B", "0.9", "Adam's first-moment decay"},
     {"beta2", "B", "0.999", "Adam's second-moment decay"},
     {"epsilon", "E", "1e-8", "Adam's epsilon"},
-    {"schedule", "NAME", "constant", "learning-rate schedule: constant, step, exp or cosine"},
+    {"schedule", "constant|step|exp|cosine", "constant", "the learning rate over the epochs"},
     {"gamma", "G", "0.1 (exp: 0.95)", "decay factor of the step and exp schedules"},
     {"step", "N", "10", "epochs between decays of the step schedule"},
     {"lambda", "L", "0", "L2 regularisation: each step adds (lambda/n) w to the gradient, n = training rows"},
@@ -11611,6 +11611,13 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
         if (!specs[k].name) {
             char nm[128];
             snprintf(nm, sizeof nm, "%.*s", (int)(nlen > 100 ? 100 : nlen), a);
+            for (int j = 0; specs[j].name; j++) { /* one of an option's values: --json for --format json */
+                const char *v = specs[j].arg;
+                size_t ln = strlen(nm);
+                for (; v && *v; v += strcspn(v, "|"), v += *v == '|')
+                    if (strcspn(v, "|") == ln && !strncmp(v, nm, ln) && strcspn(specs[j].arg, " ") == strlen(specs[j].arg))
+                        return usage_error(cmd, "unknown option --%s; did you mean --%s %s?", nm, specs[j].name, nm);
+            }
             for (int j = 0; specs[j].name; j++) {
                 size_t dd = edit_distance(nm, specs[j].name), ls = strlen(specs[j].name), ln = strlen(nm);
                 if (ls > ln && specs[j].name[ls - ln - 1] == '-' && !strcmp(specs[j].name + ls - ln, nm))

@@ -38,6 +38,8 @@ done
 expect "nn without a command: usage, exit 2" 2 "usage" "$NN"
 expect "unknown command suggests" 2 "did you mean 'train'" "$NN" trian
 expect "unknown option suggests" 2 "did you mean --epochs" "$NN" train --epoch 3
+expect "an option's value given as an option: --json" 2 "unknown option --json; did you mean --format json\?" "$NN" predict m.bin x.csv --json
+expect "an option's value given as an option: --adam" 2 "unknown option --adam; did you mean --optimizer adam\?" "$NN" train --adam
 # ---- every command's --help: its options, and the man page's ---------------------------
 # the options each command must list, by hand (an option dropped from a help is noticed)
 declare -A opts=(
