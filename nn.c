@@ -7111,6 +7111,7 @@ typedef struct {
     size_t ncol, lc, d; /* columns, label column (1-based, 0 none), features */
     size_t skip;        /* a column left out (1-based, 0 none): R's row names or pandas' index, for a model not of a table */
     const char *head, *head_end; /* the header line, or NULL */
+    int short_head;              /* the header has a name fewer than the rows: R's write.table, its row names unnamed */
     char note[1000];
 } CsvShape;
 
@@ -7268,9 +7269,9 @@ static void head_name(const CsvShape *sh, size_t c, char *buf, size_t cap)
     const char *fb, *fe;
     int q;
     buf[0] = 0;
-    if (!sh->head) return;
+    if (!sh->head || c <= (size_t)sh->short_head) return; /* (R's write.table leaves its row names unnamed) */
     it.p = sh->head, it.eol = sh->head_end, it.sep = sh->sep, it.done = 0;
-    for (size_t k = 1; csv_next(&it, &fb, &fe, &q) == 1; k++)
+    for (size_t k = 1 + (size_t)sh->short_head; csv_next(&it, &fb, &fe, &q) == 1; k++)
         if (k == c) {
             snprintf(buf, cap, " '%.*s'", (int)(fe - fb > 60 ? 60 : fe - fb), fb);
             return;
@@ -7349,8 +7350,25 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         p = eol + (eol < end), ++*line;
         skip_blank_c(&p, end, line, !o->hash_data);
     }
-    sh->skip = 0;
-    if (sh->head && !o->row_names && !o->tab && !o->hash_data && sh->ncol >= 2 && lcol != 1) { /* R's row names, pandas' index:
+    sh->skip = 0, sh->short_head = 0;
+    if (sh->head && p < end) { /* R's write.table: a header of n names over rows of n + 1 fields, the first the row names */
+        long nd = csv_fields(p, end, sh->sep, &badq), nh = csv_fields(sh->head, end, sh->sep, &badq);
+        const char *fb, *fe;
+        int q, q1 = 0, last = 0;
+        CsvIt it;
+        it.p = p, it.eol = line_end(p, end), it.sep = sh->sep, it.done = 0;
+        for (long k = 0; k < nd && csv_next(&it, &fb, &fe, &q) == 1; k++) /* the names quoted, as R writes them; no trailing separator */
+            q1 = k ? q1 : q, last = fe > fb || q;
+        if (nd >= 2 && nd == nh + 1 && (size_t)nd <= NN_MAX_WIDTH + 1 && q1 && last) {
+            sh->ncol = (size_t)nd, sh->short_head = 1;
+            if (!o->tab)
+                note_say(sh->note, sizeof sh->note, "%.300s: the header has a name fewer than the rows have fields (R's "
+                         "write.table): column 1 is the rows' names", name);
+        }
+    }
+    if (sh->head && !o->row_names && !o->tab && !o->hash_data && sh->ncol >= 2 && lcol != 1 && sh->short_head) {
+        sh->skip = 1; /* (a table's reader sees to its own) */
+    } else if (sh->head && !o->row_names && !o->tab && !o->hash_data && sh->ncol >= 2 && lcol != 1) { /* R's row names, pandas' index:
                                                                                                  * not features (a table's reader
                                                                                                  * sees to its own) */
         const char *fb, *fe;
@@ -7363,7 +7381,7 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
             note_say(sh->note, sizeof sh->note, "%.300s: column 1 ('%s') holds row names (R's write.csv, pandas' index): not a feature", name, t);
         }
     }
-    if (o->row_names && !o->tab) { /* --row-names feature: is there a column it applies to? */
+    if (o->row_names && !o->tab && !sh->short_head) { /* --row-names feature: is there a column it applies to? */
         const char *fb, *fe;
         int q;
         char t[16];
@@ -7378,7 +7396,7 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         int q;
         CsvIt it;
         it.p = sh->head, it.eol = sh->head_end, it.sep = sh->sep, it.done = 0;
-        for (size_t c = 1; lcol == LABEL_AUTO && csv_next(&it, &fb, &fe, &q) == 1; c++)
+        for (size_t c = 1 + (size_t)sh->short_head; lcol == LABEL_AUTO && csv_next(&it, &fb, &fe, &q) == 1; c++)
             for (int k = 0; label_names[k]; k++)
                 if (strlen(label_names[k]) == (size_t)(fe - fb) && !strncasecmp(label_names[k], fb, (size_t)(fe - fb)) && c <= sh->ncol) {
                     lcol = (int)c;
@@ -7776,6 +7794,20 @@ static char **header_fields(const char *p, const char *eol, int sep, size_t *n)
         memcpy(f[*n], tmp, len + 1), ++*n;
     }
     return f;
+}
+
+/* The names of sh's header, a column each: R's write.table leaves its
+ * row names unnamed, so a header a name short gets "" first. */
+static char **shape_header(const CsvShape *sh, size_t *n)
+{
+    char **f = header_fields(sh->head, sh->head_end, sh->sep, n), **g, *e;
+    if (!f || !sh->short_head) return f;
+    if (!(e = calloc(1, 1)) || !(g = realloc(f, (*n + 1) * sizeof *g))) {
+        free(e), names_free(f, *n), *n = 0;
+        return NULL;
+    }
+    memmove(g + 1, g, *n * sizeof *g), g[0] = e, ++*n;
+    return g;
 }
 
 /* Column spec s[0..len) -- a number from 1, first, last, or a header name
@@ -8317,6 +8349,16 @@ static int has_row_names(const char *p, const char *end, const CsvOpt *o)
     sep = o->sep ? o->sep : csv_sep(p, end);
     if (!(h = header_fields(p, eol, sep, &n))) return 0;
     yes = n >= 2 && row_names_name(h[0]) && (o->header == 1 || csv_is_header(p, eol, sep, n, 1));
+    if (!yes && n >= 1 && eol < end) { /* R's write.table: a header a name short of the rows, which start with their names */
+        const char *q = eol + 1;
+        size_t badq = 0;
+        long nd;
+        skip_blank(&q, end, &line);
+        nd = q < end ? csv_fields(q, end, sep, &badq) : -1;
+        const char *qe = q < end ? line_end(q, end) : q;
+        while (qe > q && qe[-1] == '\r') qe--;
+        yes = nd >= 2 && (size_t)nd == n + 1 && *q == '"' && qe > q && qe[-1] != sep && (o->header == 1 || csv_is_header(p, eol, sep, n, 1));
+    }
     names_free(h, n);
     return yes;
 }
@@ -8353,7 +8395,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         return -1;
     }
     if (sh.note[0] && !o->quiet) say_lines(sh.note);
-    if (sh.head && !(hdr = header_fields(sh.head, sh.head_end, sh.sep, &nh))) rc = fail(err, name, "out of memory");
+    if (sh.head && !(hdr = shape_header(&sh, &nh))) rc = fail(err, name, "out of memory");
     if (!rc && hdr && nh != sh.ncol) {
         if (o->header == 1) names_free(hdr, nh), hdr = NULL; /* a summary line, not names */
         else rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s", nh, plural(nh), sh.ncol, plural(sh.ncol));
@@ -10131,7 +10173,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 static int keep_columns(OutOpt *oo, const CsvShape *sh, const char *name, Err *err)
 {
     size_t nh = 0, cap = 1;
-    char **hdr = sh->head ? header_fields(sh->head, sh->head_end, sh->sep, &nh) : NULL;
+    char **hdr = sh->head ? shape_header(sh, &nh) : NULL;
     const char *p = oo->keep;
     int rc = 0;
     for (const char *q = p; *q; q++) cap += *q == ',';
@@ -10252,7 +10294,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 if (J.sh.note[0] && !o->quiet) say_lines(J.sh.note);
                 if (o->tab) {
                     size_t nh = 0;
-                    char **hdr = J.sh.head ? header_fields(J.sh.head, J.sh.head_end, J.sh.sep, &nh) : NULL;
+                    char **hdr = J.sh.head ? shape_header(&J.sh, &nh) : NULL;
                     if (J.sh.head && !hdr) rc = fail(err, name, "out of memory");
                     else if (hdr && nh != J.sh.ncol)
                         rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s", nh, plural(nh), J.sh.ncol, plural(J.sh.ncol));

@@ -486,6 +486,19 @@ cut -d, -f3- twoidx.csv >twoidx0.csv
     "$NN" predict ti.bin twoidx0.csv --probs >p5 2>/dev/null && "$NN" predict ti0.bin twoidx0.csv --probs >p6 2>/dev/null && [ -s p5 ] && cmp -s p5 p6 &&
     grep -qF "column 1 ('') holds row names" ti.err && grep -qF "column 2 ('Unnamed: 0') holds row names (pandas' earlier index, written again beside a new one)" ti.err &&
     ok "pandas' new index and the old row names as 'Unnamed: 0': both left out and said, the model of the file without them" || bad "two indexes: $(cat ti.err)"
+# R's write.table: the header a name short (the row names unnamed), tab- or space-separated, names quoted
+sed '1s/^"",//' rnames.csv | tr , '\t' >wt.tsv
+sed '1s/^"",//' rnames.csv | tr , ' ' >wt.txt
+"$NN" train --train wt.tsv --epochs 5 --out wt.bin 2>wt.err && "$NN" train --train wt.txt --epochs 5 --out wt2.bin 2>/dev/null &&
+    "$NN" predict wt.bin nonames.csv --probs >p7 2>/dev/null && "$NN" predict wt2.bin nonames.csv --probs >p8 2>/dev/null &&
+    "$NN" predict rn.bin nonames.csv --probs >p9 2>/dev/null && [ -s p7 ] && cmp -s p7 p9 && cmp -s p8 p9 &&
+    grep -qF "wt.tsv: the header has a name fewer than the rows have fields (R's write.table): column 1 is the rows' names" wt.err &&
+    "$NN" predict rn.bin wt.tsv --probs 2>/dev/null | cmp -s - p9 && "$NN" predict rn.bin - --probs <wt.txt 2>/dev/null | cmp -s - p9 &&
+    ok "R's write.table (a header a name short, tabs or spaces): row names left out, said; the model and answers of write.csv's file" ||
+    bad "write.table: $(cat wt.err)"
+printf 'a,b,y\n1,2,0,\n2,3,1,\n' >trail.csv
+expect "rows one field longer than the header by a trailing separator: an error, not row names" 1 "trail.csv:2: 4 columns, but the first line has 3" \
+    "$NN" train --train trail.csv --label-col y --epochs 1 --out trail.bin
 "$NN" train --train rnames.csv --target 2 --ignore cls --epochs 1 --out t2.bin 2>t2.err
 grep -qF "rnames.csv: a table of 4 columns: 1 number, 1 target ('x1'), 2 ignored" t2.err &&
     ok "--target 2 in a file with row names: the summary names the target column ('x1', the row names being column 1)" || bad "target by number: $(cat t2.err)"
