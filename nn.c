@@ -7301,10 +7301,12 @@ static int row_names_name(const char *h) { return !*h || !strcmp(h, "Unnamed: 0"
  * first named as row_names_name says, then any pandas names "Unnamed: K"
  * (a file read with its row names as a column and written again beside a
  * new index); never every column. */
+static int unnamed_k(const char *h) { return !strncmp(h, "Unnamed: ", 9) && h[9] && strspn(h + 9, "0123456789") == strlen(h + 9); }
+
 static size_t row_names_run(char *const *h, size_t n)
 {
     size_t k = n >= 2 && row_names_name(h[0]);
-    while (k && k + 1 < n && !strncmp(h[k], "Unnamed: ", 9) && h[k][9] && strspn(h[k] + 9, "0123456789") == strlen(h[k] + 9)) k++;
+    while (k && k + 1 < n && unnamed_k(h[k])) k++;
     return k;
 }
 
@@ -7933,6 +7935,9 @@ static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan 
                 free(seen);
                 if (j < nfile)
                     return fail(err, name, "no column '%.60s' in the header, which has '%.60s' (names are case-sensitive)", C->name, hdr[j]);
+                if (nu == nfile) /* not one name the model knows: a row taken for a header? */
+                    return fail(err, name, "no column '%.60s' in the header, and none of the header's names is the model's "
+                                "(its first line, %s...): if that line is data, give --header no", C->name, unknown);
                 return fail(err, name, "no column '%.60s' in the header; the model was trained with it", C->name);
             }
             if (C->kind == COL_TARGET || C->kind == COL_LABEL) nmiss += !seen[c];
@@ -7942,15 +7947,27 @@ static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan 
         if (nu) say("%s: column%s %s%s not among the model's; ignored", name, nu > 1 ? "s" : "", unknown, nu > 4 ? " ..." : "");
         return 0;
     }
-    if (nfile != tab->ncol && nfile != tab->ncol - nlt)
-        return fail(err, name, "%zu columns, but the model's table has %u (%zu without its label or target%s)", nfile, tab->ncol,
-                    (size_t)tab->ncol - nlt, nlt > 1 ? "s" : "");
-    for (size_t j = 0, c = 0; c < tab->ncol; c++) {
-        int lt = tab->col[c].kind == COL_TARGET || tab->col[c].kind == COL_LABEL;
-        if (lt && nfile < tab->ncol) continue;
-        P->src[j++] = (int32_t)c;
+    { /* no header: the columns by position, with or without the label or target, and the row names the model left out */
+        size_t nrn = 0, w[4], ok = 0, pick = 0;
+        while (nrn < tab->ncol && tab->col[nrn].kind == COL_IGNORED && tab->col[nrn].name &&
+               (nrn ? unnamed_k(tab->col[nrn].name) : row_names_name(tab->col[nrn].name)))
+            nrn++;
+        w[0] = tab->ncol, w[1] = tab->ncol - nlt, w[2] = tab->ncol - nrn, w[3] = tab->ncol - nrn - nlt;
+        for (size_t k = 0; k < 4; k++)
+            if (nfile == w[k] && (k == 0 || (k == 1 && nlt) || (k == 2 && nrn) || (k == 3 && nrn && nlt))) ok++, pick = ok == 1 ? k : pick;
+        if (!ok)
+            return fail(err, name, "%zu columns, but the model's table has %u (%zu without its label or target%s%s)", nfile, tab->ncol,
+                        (size_t)tab->ncol - nlt, nlt > 1 ? "s" : "", nrn ? ", fewer without its row names" : "");
+        if (ok > 1) /* as the training file's columns without the label (then a label's text is an error, not a shift) */
+            say("%s: %zu columns, read as the model's without its %s, column 1 its row names; if they are its columns without "
+                "the row names, give the file a header line naming them", name, nfile, nlt > 1 ? "targets" : "label or target");
+        for (size_t j = 0, c = 0; c < tab->ncol; c++) {
+            int lt = tab->col[c].kind == COL_TARGET || tab->col[c].kind == COL_LABEL;
+            if ((lt && (pick & 1)) || (c < nrn && (pick & 2))) continue;
+            P->src[j++] = (int32_t)c;
+        }
+        P->has_label = P->has_target = !(pick & 1);
     }
-    P->has_label = P->has_target = nfile == tab->ncol;
     return 0;
 }
 

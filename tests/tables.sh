@@ -496,6 +496,16 @@ sed '1s/^"",//' rnames.csv | tr , ' ' >wt.txt
     "$NN" predict rn.bin wt.tsv --probs 2>/dev/null | cmp -s - p9 && "$NN" predict rn.bin - --probs <wt.txt 2>/dev/null | cmp -s - p9 &&
     ok "R's write.table (a header a name short, tabs or spaces): row names left out, said; the model and answers of write.csv's file" ||
     bad "write.table: $(cat wt.err)"
+# a model trained on a file with row names, given the rows without a header: by position, the row names left out
+tail -n +2 nonames.csv | cut -d, -f1-2 >nohead.csv
+"$NN" predict rn.bin nohead.csv --probs --no-header >p10 2>nh.err && tail -n +2 p9 | cmp -s - p10 &&
+    ok "a model with row names, rows without a header or label: read by position without the row names" || bad "headerless rows: $(cat nh.err)"
+tail -n +2 nonames.csv >nohead3.csv
+expect "rows without a header, as many as the model's columns less the row names or less the label: read as the training file's, said" 1 \
+    "nohead3.csv: 3 columns, read as the model's without its label or target, column 1 its row names; if they are its columns without the row names, give the file a header" \
+    "$NN" predict rn.bin nohead3.csv --header no
+expect "a first line of data taken as a header: said when none of its names is the model's" 1 \
+    "none of the header's names is the model's \(its first line, .*\): if that line is data, give --header no" "$NN" predict un.bin nohead3.csv
 printf 'a,b,y\n1,2,0,\n2,3,1,\n' >trail.csv
 expect "rows one field longer than the header by a trailing separator: an error, not row names" 1 "trail.csv:2: 4 columns, but the first line has 3" \
     "$NN" train --train trail.csv --label-col y --epochs 1 --out trail.bin
