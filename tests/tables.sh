@@ -621,4 +621,69 @@ expect "--ensemble 65: a usage error" 2 "--ensemble '65': expected a whole numbe
 expect "--ensemble with --checkpoint: refused" 2 "--ensemble 3 with --checkpoint: not supported" "$NN" train --train ens-tr.csv --label-col last --ensemble 3 --checkpoint c.ckpt --out x.bin
 expect "--ensemble with --report: refused" 2 "--ensemble 2 with --report: not supported" "$NN" train --train ens-tr.csv --label-col last --ensemble 2 --report r.html --out x.bin
 
+# ---- the shared R tables, as R and pandas write them: row names never a feature ----------------------
+# Each table of ../shared/data/tables (R's write.csv) is also written as R without its row names, and as
+# pandas writes it (python3's csv module, values unquoted): its index under "", a new index "" beside the
+# old row names as 'Unnamed: 0', and 'Unnamed: 0' first.  A model trained on each equals (same answers)
+# the one trained on the same layout without row names, and the label or target is named.
+ST=$top/../shared/data/tables
+if [ ! -d "$ST" ]; then
+    skip "the shared R tables in every layout" "../shared/data/tables is not beside the checkout" "(the shared directory)"
+elif ! find_python; then
+    skip "the shared R tables in every layout" "python3 is not installed" python3
+else
+    "$PY" - "$ST" <<'PYEOF'
+import csv, os, sys
+src = sys.argv[1]
+for fn in sorted(os.listdir(src)):
+    if not fn.endswith(".csv"): continue
+    b = fn[:-4]
+    text = open(os.path.join(src, fn), newline="").read()
+    rows = list(csv.reader(text.splitlines()))
+    open(b + ".R.csv", "w", newline="").write(text)
+    cut = [l.split(",", 1)[1] for l in text.splitlines(True)]   # R's quoted row names are never split by a comma here
+    open(b + ".Rnorn.csv", "w", newline="").write("".join(cut))
+    vals = [[("" if v == "NA" else v) for v in r] for r in rows]
+    def put(name, rs):
+        with open(name, "w", newline="") as f: csv.writer(f, lineterminator="\n").writerows(rs)
+    put(b + ".pnoidx.csv", [r[1:] for r in vals])
+    put(b + ".pidx.csv", vals)
+    put(b + ".punn.csv", [["", "Unnamed: 0"] + vals[0][1:]] + [[str(i)] + r for i, r in enumerate(vals[1:])])
+    put(b + ".punn_noidx.csv", [["Unnamed: 0"] + vals[0][1:]] + vals[1:])
+PYEOF
+    targs() {
+        case $1 in
+        soybean | vowel | dna) echo "--label-col Class" ;;
+        birthwt) echo "--label-col low --ignore bwt" ;;
+        crabs) echo "--label-col sp --ignore index" ;;
+        pima-tr) echo "--label-col type" ;;
+        cars93) echo "--target Price --ignore Min.Price,Max.Price,Make,Model --category Cylinders" ;;
+        swiss) echo "--target Fertility" ;;
+        mtcars) echo "--target mpg" ;;
+        esac
+    }
+    n=0 bad_ones=
+    for b in birthwt cars93 crabs mtcars pima-tr swiss vowel soybean dna; do
+        [ -f "$b.R.csv" ] || { bad_ones="$bad_ones $b(missing)"; continue; }
+        P=--probs
+        case $b in cars93 | mtcars | swiss) P= ;; esac
+        # shellcheck disable=SC2046 # the table's options are words
+        "$NN" train --train "$b.Rnorn.csv" $(targs $b) --epochs 3 --seed 1 --val 0 --quiet --out "$b.ref.bin" 2>/dev/null
+        # shellcheck disable=SC2046
+        "$NN" train --train "$b.pnoidx.csv" $(targs $b) --epochs 3 --seed 1 --val 0 --quiet --out "$b.pref.bin" 2>/dev/null
+        for v in R pidx punn punn_noidx; do
+            ref=ref src=$b.Rnorn.csv
+            [ $v = R ] || ref=pref src=$b.pnoidx.csv
+            # shellcheck disable=SC2046
+            "$NN" train --train "$b.$v.csv" $(targs $b) --epochs 3 --seed 1 --val 0 --out "$b.$v.bin" >/dev/null 2>"$b.$v.err"
+            "$NN" predict "$b.$ref.bin" "$src" $P >"$b.$v.want" 2>/dev/null
+            "$NN" predict "$b.$v.bin" "$src" $P >"$b.$v.got" 2>/dev/null
+            if [ -s "$b.$v.want" ] && cmp -s "$b.$v.want" "$b.$v.got" && grep -q "holds row names" "$b.$v.err" &&
+                grep -q "1 \(label\|target\) ('" "$b.$v.err"; then n=$((n + 1)); else bad_ones="$bad_ones $b.$v"; fi
+        done
+    done
+    [ $n = 36 ] && ok "the nine shared R tables as R and pandas write them (36 files): row names left out and said, the model of the file without them, the label or target named" ||
+        bad "shared tables, row names: $n of 36; not:$bad_ones"
+fi
+
 summary tables
