@@ -7958,9 +7958,9 @@ static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan 
         if (!ok)
             return fail(err, name, "%zu columns, but the model's table has %u (%zu without its label or target%s%s)", nfile, tab->ncol,
                         (size_t)tab->ncol - nlt, nlt > 1 ? "s" : "", nrn ? ", fewer without its row names" : "");
-        if (ok > 1) /* as the training file's columns without the label (then a label's text is an error, not a shift) */
-            say("%s: %zu columns, read as the model's without its %s, column 1 its row names; if they are its columns without "
-                "the row names, give the file a header line naming them", name, nfile, nlt > 1 ? "targets" : "label or target");
+        if (ok > 1) /* either reading could be a silent shift of every column */
+            return fail(err, name, "%zu columns: the model's columns without its row names, or without its %s; give the file "
+                        "a header line naming its columns", nfile, nlt > 1 ? "targets" : "label or target");
         for (size_t j = 0, c = 0; c < tab->ncol; c++) {
             int lt = tab->col[c].kind == COL_TARGET || tab->col[c].kind == COL_LABEL;
             if ((lt && (pick & 1)) || (c < nrn && (pick & 2))) continue;

@@ -375,8 +375,12 @@ awk 'BEGIN { srand(2); print "a,b,y"; for (i = 0; i < 300; i++) { a = rand(); b 
 awk 'BEGIN { srand(2); print "a,y"; for (i = 0; i < 200; i++) { a = rand(); printf "%.4f,%.6g\n", a, 1e-30 * (a + 0.5) } }' >sc.csv
 "$NN" train --train sc.csv --target y --val 0 --epochs 300 --quiet --out sc.bin && "$NN" eval sc.bin sc.csv | head -1 | grep -qE '^r2 (0\.99|1\.00)' &&
     ok "a target of size 1e-30 keeps its real deviation" || bad "a target of size 1e-30 keeps its real deviation: $("$NN" eval sc.bin sc.csv 2>&1 | head -1)"
-printf '5,0,1,2\n6,1,0.5,0.5\n' | "$NN" predict arr.bin - >n4.out 2>/dev/null
-[ "$(wc -l <n4.out)" = 2 ] && ok "rows whose numbers equal pandas' column names are rows" || bad "numbers: $(wc -l <n4.out) answers for 2 rows"
+printf '5,0,1,2\n6,1,0.5,0.5\n' | "$NN" predict arr.bin - >n4.out 2>n4.err
+[ ! -s n4.out ] && grep -qF "4 columns: the model's columns without its row names, or without its label or target" n4.err &&
+    ok "rows whose numbers equal pandas' column names are rows (and their 4 columns fit two readings: an error, not a guess)" ||
+    bad "numbers: $(wc -l <n4.out) answers, $(cat n4.err)"
+printf '5,0,1,2,3\n6,1,0.5,0.5,1\n' | "$NN" predict arr.bin - >n5.out 2>/dev/null
+[ "$(wc -l <n5.out)" = 2 ] && ok "rows of every column whose numbers equal pandas' column names are rows" || bad "numbers: $(wc -l <n5.out) answers for 2 rows"
 printf 'purple,S\nblue,L\n' | "$NN" predict cs.bin - >n4b.out 2>err
 [ "$(wc -l <n4b.out)" = 2 ] && grep -qF "'purple' in column 'colour'" err && ok "a first row with an unseen category is a row, and warned" || bad "unseen first: $(head -c 200 err)"
 printf 'colr,sz\nblue,L\n' | "$NN" predict cs.bin - >/dev/null 2>err
@@ -501,8 +505,8 @@ tail -n +2 nonames.csv | cut -d, -f1-2 >nohead.csv
 "$NN" predict rn.bin nohead.csv --probs --no-header >p10 2>nh.err && tail -n +2 p9 | cmp -s - p10 &&
     ok "a model with row names, rows without a header or label: read by position without the row names" || bad "headerless rows: $(cat nh.err)"
 tail -n +2 nonames.csv >nohead3.csv
-expect "rows without a header, as many as the model's columns less the row names or less the label: read as the training file's, said" 1 \
-    "nohead3.csv: 3 columns, read as the model's without its label or target, column 1 its row names; if they are its columns without the row names, give the file a header" \
+expect "rows without a header, as many as the model's columns less the row names or less the label: an error asking for a header" 1 \
+    "nohead3.csv: 3 columns: the model's columns without its row names, or without its label or target; give the file a header line" \
     "$NN" predict rn.bin nohead3.csv --header no
 expect "a first line of data taken as a header: said when none of its names is the model's" 1 \
     "none of the header's names is the model's \(its first line, .*\): if that line is data, give --header no" "$NN" predict un.bin nohead3.csv
