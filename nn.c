@@ -5942,6 +5942,12 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* A table's column this many training deviations off (its mean or its
+ * spread), where the others are not: a warning naming it. */
+#ifndef NN_SCALE_COLUMN
+#define NN_SCALE_COLUMN 50
+#endif
+
 /* The median of v (n > 0), which is sorted. */
 static double median(double *v, size_t n)
 {
@@ -5975,20 +5981,21 @@ static void scale_check(const float *x, size_t n, size_t ld, size_t d, const Inp
                 "were those scaled before training? (give these in the training data's units)", name, (double)mx, mpath, (double)div);
         return;
     }
-    double *f = malloc(2 * d * sizeof *f), *g = f ? f + d : NULL, far, spread = 1, worst_far = -1;
-    size_t ng = 0, nf = 0, worst = 0;
-    unsigned char *num = tab && tab->ncol ? calloc(d, 1) : NULL; /* a table's: the inputs of its number columns */
-    if (!f || (tab && tab->ncol && !num)) {
-        free(f), free(num);
+    double *f = malloc(2 * d * sizeof *f), *g = f ? f + d : NULL, far, spread = 1, worst_far = -1, widest = -1;
+    size_t ng = 0, nf = 0, worst = 0, wide = 0;
+    size_t *col = tab && tab->ncol ? malloc(d * sizeof *col) : NULL; /* a table's: the column of each input */
+    if (!f || (tab && tab->ncol && !col)) {
+        free(f), free(col);
         return;
     }
-    for (size_t c = 0, off = 0; num && c < tab->ncol; c++) { /* (a category's one-hot inputs have no units to judge) */
-        if (tab->col[c].kind == COL_NUMBER && off < d) num[off] = 1;
+    for (size_t i = 0; col && i < d; i++) col[i] = SIZE_MAX; /* (a category's one-hot inputs have no units to judge) */
+    for (size_t c = 0, off = 0; col && c < tab->ncol; c++) {
+        if (tab->col[c].kind == COL_NUMBER && off < d) col[off] = c;
         off += tab->col[c].kind == COL_NUMBER ? 1 : tab->col[c].kind == COL_CATEGORY ? tab->col[c].ncat : 0;
     }
     for (size_t i = 0; i < d; i++) {
         double s1 = 0, s2 = 0, rsd = in->rsd[i];
-        if (num && !num[i]) continue;
+        if (col && col[i] == SIZE_MAX) continue;
         for (size_t r = 0; r < n; r++) {
             double z = ((double)x[r * ld + i] / div - in->mean[i]) * rsd;
             s1 += z, s2 += z * z;
@@ -5999,11 +6006,11 @@ static void scale_check(const float *x, size_t n, size_t ld, size_t d, const Inp
         if (n >= 10) {
             double v = s2 / (double)n - (s1 / (double)n) * (s1 / (double)n);
             if (v > 0) g[ng++] = sqrt(v);
+            if (v > 0 && sqrt(v) > widest) widest = sqrt(v), wide = i;
         }
     }
-    free(num);
     if (!nf) {
-        free(f);
+        free(f), free(col);
         return;
     }
     far = median(f, nf);
@@ -6016,6 +6023,17 @@ static void scale_check(const float *x, size_t n, size_t ld, size_t d, const Inp
     else if (spread > 20 || spread < 0.05)
         say("warning: %s: its values spread %.3g times as widely as %s's training data did (the median over the inputs): are "
             "they in other units, or scaled differently? (give them in the training data's units)", name, spread, mpath);
+    else if (col && (worst_far > NN_SCALE_COLUMN || widest > NN_SCALE_COLUMN)) { /* one column of a table in other units */
+        size_t i = worst_far > NN_SCALE_COLUMN ? worst : wide;
+        const char *cn = tab->col[col[i]].name;
+        say("warning: %s: column %s%s%s%zu%s %s %.3g training deviations %s (data like the training data: about 1 or "
+            "less): is it in other units, or scaled differently? (give it in the training data's units)", name,
+            cn ? "'" : "", cn ? cn : "", cn ? "' (" : "", col[i] + 1, cn ? ")" : "",
+            i == worst && worst_far > NN_SCALE_COLUMN ? "lies" : "spreads",
+            i == worst && worst_far > NN_SCALE_COLUMN ? worst_far : widest,
+            i == worst && worst_far > NN_SCALE_COLUMN ? "from its training mean" : "wide (its training data: 1)");
+    }
+    free(col);
 }
 
 #define NN_SCALE_ROWS 1000 /* rows a scale check looks at */
@@ -7005,6 +7023,7 @@ typedef struct {
     size_t len;
     int kind;         /* BAD_* */
     size_t nf;        /* fields found (BAD_COUNT) */
+    int spaced;       /* (BAD_COUNT) the fields are separated by spaces or tabs */
     int trail;        /* the line ends with a separator (an empty last field) */
     const char *cname; /* the column's header name, or NULL */
 } CsvBad;
@@ -7060,7 +7079,7 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
         return -1;
     }
     if (k != ncol) {
-        bad->kind = BAD_COUNT, bad->nf = k, bad->col = ncol;
+        bad->kind = BAD_COUNT, bad->nf = k, bad->col = ncol, bad->spaced = sep == ' ' || sep == '\t';
         return -1;
     }
     return 0;
@@ -7078,6 +7097,18 @@ static int decimal_comma(const char *t, size_t n)
     return c == 1 && digits >= 2 && t[n - 1] != ',';
 }
 
+/* For a header of nh names over rows of nc fields: why, where a guess can
+ * be made. */
+static const char *width_hint(int sep, size_t nh, size_t nc)
+{
+    if (nc > nh + 1 && (sep == ' ' || sep == '\t'))
+        return " (separated by spaces, a name with a space in it splits in two, as R's write.table(quote = FALSE) writes "
+               "row names such as 'Mazda RX4': write it quoted, or without row names)";
+    if (nc > nh)
+        return " (a field more: the rows end with a separator?)";
+    return "";
+}
+
 /* The message for a CsvBad. */
 static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
 {
@@ -7087,7 +7118,7 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
     else snprintf(col, sizeof col, "column %zu", bad->col);
     switch (bad->kind) {
     case BAD_OVERFLOW: return fail(err, where, "the row's values give an output that is not a finite number (too large for the model's scaling?)");
-    case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu", bad->nf, ncol);
+    case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu%s", bad->nf, ncol, width_hint(bad->spaced ? ' ' : ',', ncol, bad->nf));
     case BAD_EMPTY_LABEL:
         if (bad->len) return fail(err, where, "%s, the label, is missing ('%.*s')", col, n, bad->text);
         return fail(err, where, "%s, the label, is empty%s", col, bad->col == ncol ? " (does the line end with a separator?)" : "");
@@ -7356,12 +7387,12 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
     if (sh->head && p < end) { /* R's write.table: a header of n names over rows of n + 1 fields, the first the row names */
         long nd = csv_fields(p, end, sh->sep, &badq), nh = csv_fields(sh->head, end, sh->sep, &badq);
         const char *fb, *fe;
-        int q, q1 = 0, last = 0;
+        int q, last = 0;
         CsvIt it;
         it.p = p, it.eol = line_end(p, end), it.sep = sh->sep, it.done = 0;
-        for (long k = 0; k < nd && csv_next(&it, &fb, &fe, &q) == 1; k++) /* the names quoted, as R writes them; no trailing separator */
-            q1 = k ? q1 : q, last = fe > fb || q;
-        if (nd >= 2 && nd == nh + 1 && (size_t)nd <= NN_MAX_WIDTH + 1 && q1 && last) {
+        for (long k = 0; k < nd && csv_next(&it, &fb, &fe, &q) == 1; k++) /* (no trailing separator) */
+            last = fe > fb || q;
+        if (nd >= 2 && nd == nh + 1 && (size_t)nd <= NN_MAX_WIDTH + 1 && last) {
             sh->ncol = (size_t)nd, sh->short_head = 1;
             if (!o->tab)
                 note_say(sh->note, sizeof sh->note, "%.300s: the header has a name fewer than the rows have fields (R's "
@@ -7443,9 +7474,30 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
 
 /* Find name [b, e) (quoted: "" stands for ") in names[0..n); the index, or
  * -1.  The text is unescaped into tmp (at least e - b + 1 bytes). */
-static long name_find(char *const *names, size_t n, const char *b, const char *e, int quoted, char *tmp)
+/* The index of text among a model's n names (classes or categories): the
+ * same text, or else, for a text that is a number, a name that is the same
+ * number, as pandas writes R's level "6" as 6.0 once its column has a
+ * missing value; or -1. */
+static long level_find(char *const *names, size_t n, const char *text)
+{
+    const char *t = text, *end = text + strlen(text);
+    double v, w;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], text)) return (long)i;
+    if (scan_number(&t, end, &v) || t != end || !isfinite(v)) return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *u = names[i], *ue = u + strlen(u);
+        if (!scan_number(&u, ue, &w) && u == ue && w == v) return (long)i;
+    }
+    return -1;
+}
+
+/* The label's index among names, into tmp its text: the same text, or for
+ * a model's names (known) also the same number; or -1. */
+static long name_find(char *const *names, size_t n, const char *b, const char *e, int quoted, int known, char *tmp)
 {
     field_text(b, e, quoted, tmp, (size_t)(e - b) + 1);
+    if (known) return level_find(names, n, tmp);
     for (size_t i = 0; i < n; i++)
         if (!strcmp(names[i], tmp)) return (long)i;
     return -1;
@@ -7513,7 +7565,7 @@ static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, 
         }
         if (!(tmp = malloc(maxlen + 1))) rc = fail(err, name, "out of memory");
         for (size_t r = 0; !rc && r < rows; r++) {
-            long k = name_find(names, nnames, lt[2 * r], lt[2 * r + 1], lq[r], tmp);
+            long k = name_find(names, nnames, lt[2 * r], lt[2 * r + 1], lq[r], o->names != NULL, tmp);
             if (k < 0 && o->names) {
                 where_line(where, name, lno[r]);
                 rc = fail(err, where, "label '%.60s' is not one of the %zu classes the model knows", tmp, nnames);
@@ -7702,8 +7754,25 @@ static void note_unseen(const RowNote *n, const Table *tab, const char *name)
  * Returns 0; 1 when the row has no target or label, 2 when (training with
  * --missing drop) it has a missing feature: it is skipped; or -1 with *bad
  * filled. */
+static int table_row_fields(const char *p, const char *eol, int sep, const RowPlan *P, float *x, float *t, const char **label,
+                            int *lq, RowNote *note, CsvBad *bad);
+
 static int table_row(const char *p, const char *eol, int sep, const RowPlan *P, float *x, float *t, const char **label,
                      int *lq, RowNote *note, CsvBad *bad)
+{
+    int r = table_row_fields(p, eol, sep, P, x, t, label, lq, note, bad);
+    if (r < 0 && bad->kind != BAD_COUNT && bad->kind != BAD_QUOTE) { /* a row of the wrong width: said as that, not as
+                                                                       * a field that is out of place */
+        size_t badcol;
+        long nf = csv_fields(p, eol, sep, &badcol);
+        if (nf >= 0 && (size_t)nf != P->nfile)
+            bad->kind = BAD_COUNT, bad->nf = (size_t)nf, bad->col = P->nfile, bad->cname = NULL, bad->spaced = sep == ' ' || sep == '\t';
+    }
+    return r;
+}
+
+static int table_row_fields(const char *p, const char *eol, int sep, const RowPlan *P, float *x, float *t, const char **label,
+                            int *lq, RowNote *note, CsvBad *bad)
 {
     CsvIt it;
     const char *fb = p, *fe = p;
@@ -7749,7 +7818,11 @@ static int table_row(const char *p, const char *eol, int sep, const RowPlan *P, 
                 if (P->tab->missing == MISS_ERROR) return bad->kind = BAD_MISSING, -1;
                 skip |= P->fill_drop ? 2 : 0;
             }
-            while (j < C->ncat && (n == SIZE_MAX || strcmp(C->cats[j], tmp))) j++;
+            if (n == SIZE_MAX) j = C->ncat;
+            else {
+                long f = level_find(C->cats, C->ncat, tmp);
+                j = f < 0 ? C->ncat : (size_t)f;
+            }
             if (j < C->ncat) x[P->off[c] + j] = 1.0f;
             else {
                 size_t u = 0;
@@ -7767,7 +7840,7 @@ static int table_row(const char *p, const char *eol, int sep, const RowPlan *P, 
         return -1;
     }
     if (k != P->nfile) {
-        bad->kind = BAD_COUNT, bad->nf = k, bad->col = P->nfile;
+        bad->kind = BAD_COUNT, bad->nf = k, bad->col = P->nfile, bad->spaced = sep == ' ' || sep == '\t';
         return -1;
     }
     note->unseen_rows += unseen && !skip;
@@ -8124,7 +8197,6 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
     size_t *ccap = calloc(ncol, sizeof *ccap), rows = 0, nnum = 0, ncatcol = 0, filled = 0, used = 0, first_line = 0;
     size_t unquoted = 0, nquoted = 0; /* numbers written bare in the file; columns of quoted numbers taken as categories */
     size_t nallq = 0;                 /* ...of them for their few whole values, in a file that quotes every number */
-    int rn_bare = 0, r_names;         /* a first column not quoted in every row; R's row names (quoted, under "") */
     char tmp[NN_MAX_NAME + 1], cl[80], ia[80], where[600], cats[300] = "";
     int rc = 0;
     tab->missing = (uint32_t)(missing ? missing : MISS_MEAN);
@@ -8159,7 +8231,6 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             for (c = 0; c < ncol && csv_next(&it, &fb, &fe, &qu) == 1; c++) {
                 int k = field_kind_q(fb, fe, qu);
                 ColStats *S = &st[c];
-                if (pass == 1 && c == 0 && !qu) rn_bare = 1; /* (R quotes its row names) */
                 if (!feature(kinds[c])) continue;
                 if (pass == 1 && k == FLD_NUMBER) S->quoted += qu != 0, unquoted += !qu;
                 if (pass == 1 && k == FLD_NAME) S->qnames += qu != 0;
@@ -8214,7 +8285,6 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             rc = fail_all_missing(tab, name, first_line, err);
             break;
         }
-        r_names = hdr && !*hdr[0] && kinds[0] == COL_IGNORED && !rn_bare; /* R writes numbers bare, text and factors quoted */
         for (size_t c = 0; c < ncol && !rc; c++) { /* what each feature column is */
             ColStats *S = &st[c];
             Column *C = &tab->col[c];
@@ -8223,9 +8293,10 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                 continue;
             }
             if (kinds[c]) continue;
-            if (S->nums && S->quoted == S->nums && S->qnames == S->names && (unquoted || r_names || factor_levels(S))) {
-                C->kind = COL_CATEGORY, ncatcol++, nquoted++; /* "4", "6", "rotary": R's factor levels */
-                nallq += !unquoted && !r_names;
+            if (S->nums && S->quoted == S->nums && S->qnames == S->names && (unquoted || factor_levels(S))) {
+                C->kind = COL_CATEGORY, ncatcol++, nquoted++; /* "4", "6", "rotary": R's factor levels (quoted row names
+                                                               * say nothing: pandas' QUOTE_ALL quotes its index too) */
+                nallq += !unquoted;
                 continue;
             }
             if (S->names && S->dcomma == S->names) { /* 1,5 and 2,25 (beside 2 and 3): numbers with a decimal comma */
@@ -8415,7 +8486,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     if (sh.head && !(hdr = shape_header(&sh, &nh))) rc = fail(err, name, "out of memory");
     if (!rc && hdr && nh != sh.ncol) {
         if (o->header == 1) names_free(hdr, nh), hdr = NULL; /* a summary line, not names */
-        else rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s", nh, plural(nh), sh.ncol, plural(sh.ncol));
+        else rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s%s", nh, plural(nh), sh.ncol, plural(sh.ncol), width_hint(sh.sep, nh, sh.ncol));
     }
     for (size_t a = 0; !rc && !tab && hdr && a < nh; a++) /* predict finds columns by name: one each */
         for (size_t b = a + 1; !rc && b < nh; b++)
@@ -10314,7 +10385,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     char **hdr = J.sh.head ? shape_header(&J.sh, &nh) : NULL;
                     if (J.sh.head && !hdr) rc = fail(err, name, "out of memory");
                     else if (hdr && nh != J.sh.ncol)
-                        rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s", nh, plural(nh), J.sh.ncol, plural(J.sh.ncol));
+                        rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s%s", nh, plural(nh), J.sh.ncol, plural(J.sh.ncol), width_hint(J.sh.sep, nh, J.sh.ncol));
                     else if (!(plan = calloc(1, sizeof *plan))) rc = fail(err, name, "out of memory");
                     else if (table_plan(o->tab, hdr, J.sh.ncol, plan, name, err)) rc = -1;
                     names_free(hdr, nh);
@@ -11363,7 +11434,7 @@ static const OptSpec train_opts[] = {
      "CSV columns to one-hot encode, a column per value, whatever their values"},
     {"row-names", "drop|feature", "drop", "a first column headed \"\" or 'Unnamed: 0' (R's write.csv row names, pandas' index), and columns "
                                           "'Unnamed: K' right after it (an earlier index): left out of the features, or used as features"},
-    {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, NaN, nan, null, ?): the training mean (a category of its own in a categorical column), drop the row, or an error"},
+    {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, n/a, na, NaN, nan, NAN, null, NULL, None or ?; quoted, only empty): the training mean (a category of its own in a categorical column), drop the row, or an error"},
     OPT_SEP,
     OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},

@@ -500,6 +500,23 @@ sed '1s/^"",//' rnames.csv | tr , ' ' >wt.txt
     "$NN" predict rn.bin wt.tsv --probs 2>/dev/null | cmp -s - p9 && "$NN" predict rn.bin - --probs <wt.txt 2>/dev/null | cmp -s - p9 &&
     ok "R's write.table (a header a name short, tabs or spaces): row names left out, said; the model and answers of write.csv's file" ||
     bad "write.table: $(cat wt.err)"
+# write.table(quote = FALSE, sep = ","): the header a name short, the row names bare
+sed -e '1s/^"",//' -e 's/"//g' rnames.csv >wtq.csv
+"$NN" train --train wtq.csv --epochs 5 --out wtq.bin 2>wtq.err && "$NN" predict wtq.bin nonames.csv --label-col last --probs >p7q 2>/dev/null &&
+    "$NN" predict nn0.bin nonames.csv --label-col last --probs 2>/dev/null | cmp -s - p7q && [ -s p7q ] &&
+    grep -qF "wtq.csv: the header has a name fewer than the rows have fields (R's write.table): column 1 is the rows' names" wtq.err &&
+    ok "R's write.table(quote = FALSE) with commas: bare row names under a header a name short, left out, said; write.csv's model" ||
+    bad "write.table unquoted: $(cat wtq.err)"
+# ... and with spaces: a row name with a space splits in two, which no reader can undo: said
+{ echo "x1 x2 cls"; tail -n +2 nonames.csv | awk -F, '{ printf "row %d %s %s %s\n", NR, $1, $2, $3 }' | tr -d '"'; } >wts.txt
+expect "write.table(quote = FALSE) with spaces and row names that hold a space: an error that says why" 1 \
+    "wts.txt:2: 5 columns, but the first line has 3 \\(separated by spaces, a name with a space in it splits in two" \
+    "$NN" train --train wts.txt --epochs 1 --out wts.bin
+sed '4s/^/9,/' nonames.csv >wtw.csv
+"$NN" predict un0.bin wtw.csv >wtw.out 2>wtw.err
+[ $? = 1 ] && grep -qF "wtw.csv:4: 4 columns, but the first line has 3" wtw.err && [ "$(wc -l <wtw.out)" = 3 ] &&
+    ok "a table model's rows, one a field too wide: said as its width, not as a field out of place; the rows before it answered" ||
+    bad "a row too wide: $(cat wtw.err)"
 # a model trained on a file with row names, given the rows without a header: by position, the row names left out
 tail -n +2 nonames.csv | cut -d, -f1-2 >nohead.csv
 "$NN" predict rn.bin nohead.csv --probs --no-header >p10 2>nh.err && tail -n +2 p9 | cmp -s - p10 &&
@@ -536,6 +553,37 @@ awk 'BEGIN { srand(11); print "\"\",\"size\",\"cyl\",\"y\""; for (i = 1; i <= 60
 grep -qF "1 category one-hot encoded ('cyl': 3 values)" fac.err && grep -qF "1 column of quoted numbers (R's factors) taken as category" fac.err &&
     "$NN" info fac.bin | grep -qE '^ +3 +cyl +category: 4, 6, rotary$' && ok "R's quoted factor levels (\"4\", \"6\", \"rotary\") make a category, and nn says so" ||
     bad "R factors: $(cat fac.err)"
+# pandas, reading R's file and writing it again, writes a level "6" of a column with a missing value as 6.0, and a
+# numeric class label "6" as 6.0: the same level, the same class (no category unseen, no label unknown)
+awk 'BEGIN { srand(13); print "\"\",\"size\",\"cyl\",\"y\""; for (i = 1; i <= 60; i++) { c = (i % 3 == 0) ? "8" : (i % 3 == 1) ? "4" : "6";
+     printf "\"%d\",%.2f,\"%s\",\"%s\"\n", i, rand() * 10, c, i % 4 < 2 ? "6" : "7" } }' >lv.csv
+"$NN" train --train lv.csv --label-col y --epochs 3 --out lv.bin 2>/dev/null
+{ echo ",size,cyl,y"; tail -n +2 lv.csv | tr -d '"' | awk -F, '{ print $1 "," $2 "," $3 ".0," $4 ".0" }'; } >lvp.csv
+"$NN" predict lv.bin lv.csv --probs >lv1.out 2>/dev/null
+"$NN" predict lv.bin lvp.csv --probs >lv2.out 2>lv2.err
+a=$("$NN" eval lv.bin lv.csv 2>/dev/null | head -1) b=$("$NN" eval lv.bin lvp.csv 2>lv3.err | head -1)
+[ -s lv1.out ] && cmp -s lv1.out lv2.out && ! grep -q "not seen in training" lv2.err && [ -n "$a" ] && [ "$a" = "$b" ] &&
+    ok "R's levels and labels \"6\" written by pandas as 6.0: the same category and class (same answers; eval: $b)" ||
+    bad "6.0 for \"6\": $(cat lv2.err lv3.err) / '$a' vs '$b'"
+# pandas' QUOTE_ALL quotes its index and every number: the quoted row names say nothing of R, so numbers with a
+# fraction stay numbers, and the model is that of the same file without the index
+{ echo '"","mpg","cyl","qsec"'; awk 'BEGIN { srand(14); for (i = 0; i < 40; i++) printf "\"car %d\",\"%.1f\",\"%d\",\"%.2f\"\n", i, 10 + 20 * rand(), 4 + 2 * (i % 3), 15 + 5 * rand() }'; } >qa.csv
+cut -d, -f2- qa.csv >qa0.csv
+"$NN" train --train qa.csv --target mpg --epochs 3 --out qa.bin 2>qa.err && "$NN" train --train qa0.csv --target mpg --epochs 3 --out qa0.bin 2>/dev/null &&
+    "$NN" predict qa.bin qa0.csv >qa1.out 2>/dev/null && "$NN" predict qa0.bin qa0.csv >qa2.out 2>/dev/null && [ -s qa1.out ] && cmp -s qa1.out qa2.out &&
+    grep -qF "a table of 4 columns: 1 number, 1 category one-hot encoded ('cyl': 3 values), 1 target ('mpg'), 1 ignored" qa.err &&
+    ok "pandas' QUOTE_ALL with its index: quoted fractions are numbers, the index left out, the model of the file without it" || bad "QUOTE_ALL: $(cat qa.err)"
+# one column in other units (x100) among columns in the training units: a warning that names it
+awk 'BEGIN { srand(15); print "a,b,c,y"; for (i = 0; i < 200; i++) { a = rand(); b = 50 + 10 * rand(); c = rand(); printf "%.3f,%.3f,%.3f,%.3f\n", a, b, c, a + c } }' >sc.csv
+"$NN" train --train sc.csv --target y --epochs 2 --out sc.bin 2>/dev/null
+"$NN" predict sc.bin sc.csv >/dev/null 2>sc0.err
+awk -F, 'NR == 1 { print; next } { printf "%s,%.1f,%s,%s\n", $1, $2 * 100, $3, $4 }' sc.csv >sc100.csv
+"$NN" predict sc.bin sc100.csv >sc.out 2>sc1.err
+[ "$(wc -l <sc.out)" = 201 ] && ! grep -q warning sc0.err &&
+    grep -qE "warning: sc100.csv: column 'b' \(2\) lies [0-9.e+]+ training deviations from its training mean .*is it in other units" sc1.err &&
+    ok "one column of a table in other units: a warning naming it (none for the training data)" || bad "one column x100: $(cat sc0.err sc1.err)"
+"$NN" train --help 2>&1 | grep -qF "NA, N/A, n/a, na, NaN, nan, NAN, null, NULL, None or ?" && ok "--help lists every spelling of a missing value" ||
+    bad "--missing help: $("$NN" train --help 2>&1 | grep -- --missing)"
 awk 'BEGIN { srand(12); print "a,b,y"; for (i = 0; i < 40; i++) printf "%d,%.2f,%d\n", i % 4, rand(), i % 2 }' >cat.csv
 "$NN" train --train cat.csv --label-col y --category a --epochs 2 --out cat.bin 2>cat.err
 "$NN" info cat.bin | grep -qE '^ +1 +a +category: 0, 1, 2, 3$' && grep -qF "1 category one-hot encoded ('a': 4 values)" cat.err &&
