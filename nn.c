@@ -10094,10 +10094,14 @@ static void print_field(const char *b, const char *e, int quoted, int fmt)
 
 /* The start of an answer: JSON's '{', and the kept columns of the row
  * [beg, end) (with what separates them from the answer). */
+/* The first field of each JSON answer: what the fields are, and which
+ * version of them, for tools that read the lines. */
+#define NN_JSON_SCHEMA "nn.predict/1"
+
 static void answer_start(const OutOpt *o, const char *beg, const char *end)
 {
     int json = o->fmt == FMT_JSON;
-    if (json) putchar('{');
+    if (json) fputs("{\"schema\":\"" NN_JSON_SCHEMA "\",", stdout);
     for (size_t i = 0; i < o->nkeep; i++) {
         const char *fb = beg, *fe = beg;
         int q = 0;
@@ -10280,7 +10284,7 @@ static int keep_columns(OutOpt *oo, const CsvShape *sh, const char *name, Err *e
         const char *kn = hdr && nh == sh->ncol ? hdr[c] : cn;
         snprintf(cn, sizeof cn, "column %ld", c + 1);
         oo->keepcol[oo->nkeep] = (size_t)c;
-        if (oo->fmt == FMT_JSON && (!strcmp(kn, "label") || !strcmp(kn, "value") || !strcmp(kn, "values") ||
+        if (oo->fmt == FMT_JSON && (!strcmp(kn, "schema") || !strcmp(kn, "label") || !strcmp(kn, "value") || !strcmp(kn, "values") ||
                                     !strcmp(kn, "probs") || !strcmp(kn, "top") || !strcmp(kn, "error"))) { /* the answer's keys keep their names */
             if ((oo->keepname[oo->nkeep] = malloc(strlen(kn) + 7))) sprintf(oo->keepname[oo->nkeep], "input_%s", kn);
         } else {
@@ -11466,7 +11470,7 @@ static const OptSpec predict_opts[] = {
                                      "predicted_NAME)"},
     {"no-header", NULL, NULL, "no header line in CSV and TSV output (by default there is one when the input has one: the kept "
                               "columns, then the label's name, the class names of --probs, or the targets' names)"},
-    {"format", "csv|tsv|json|npy", "csv", "output format; json: one object per line; npy: one NumPy array (int64 labels, or class names as "
+    {"format", "csv|tsv|json|npy", "csv", "output format; json: one object per line, its first field \"schema\":\"" NN_JSON_SCHEMA "\"; npy: one NumPy array (int64 labels, or class names as "
                                            "text; float32 --probs; float64 values) for np.load"},
     {"label-col", "none|first|last|N|NAME", "none", "CSV column to skip as a label (N counts from 1; NAME as in the header)"},
     OPT_SEP,

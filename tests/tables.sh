@@ -64,7 +64,7 @@ else
     bad "regression round trip: predict RMSE '$rmse', eval '$ev'"
 fi
 "$NN" predict lin.bin linte.csv --format json | head -1 >j.out
-if grep -qE '^\{"value":1[0-9]{3}(\.[0-9]+)?\}$' j.out; then ok "regression: --format json gives {\"value\":...}"; else bad "json: $(cat j.out)"; fi
+if grep -qE '^\{"schema":"nn\.predict/1","value":1[0-9]{3}(\.[0-9]+)?\}$' j.out; then ok "regression: --format json gives {\"value\":...}"; else bad "json: $(cat j.out)"; fi
 "$NN" eval lin.bin linte.csv --errors 3 >e.out 2>/dev/null
 if grep -qE '^price +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.e+-]+ +0\.99' e.out && [ "$(grep -cE '^[0-9]+ +price ' e.out)" = 3 ] &&
     grep -q "predicted (up) against true (across), 200 rows" e.out; then
@@ -77,7 +77,7 @@ expect "predict --probs on a regression model is a usage error" 2 "for classifie
 awk -F, 'BEGIN { OFS = "," } NR == 1 { print $0, "half"; next } { print $0, $4 / 2 }' lintr.csv >two.csv
 "$NN" train --train two.csv --target price,half --ignore id --val 0 --epochs 100 --quiet --out two.bin
 "$NN" predict two.bin linte.csv --format json | head -1 >j2.out
-if grep -qE '^\{"values":\[[0-9.e+-]+,[0-9.e+-]+\]\}$' j2.out && [ "$("$NN" predict two.bin linte.csv | head -1 | tr ',' '\n' | wc -l)" = 2 ]; then
+if grep -qE '^\{"schema":"nn\.predict/1","values":\[[0-9.e+-]+,[0-9.e+-]+\]\}$' j2.out && [ "$("$NN" predict two.bin linte.csv | head -1 | tr ',' '\n' | wc -l)" = 2 ]; then
     ok "two targets: two values per line, {\"values\":[...]}"
 else
     bad "two targets: $(cat j2.out)"
