@@ -283,6 +283,7 @@ typedef struct {
     char name[512];
     char note[1000];      /* what the loader decided for the user (see CsvShape), or "" */
     size_t lc;            /* CSV: the label column (1-based), 0 for none */
+    int headed;           /* CSV: the file had a header line */
     size_t shape[3];      /* images: C x H x W from the file (IDX of rank 3, or 4: items x H x W x C), or 0s */
     const float *cw;      /* training rows: each class's weight in the cost (--class-weight), or NULL; not owned */
 } Data;
@@ -7015,6 +7016,21 @@ static int field_kind_q(const char *b, const char *e, int quoted)
     return quoted && k == FLD_MISSING && b != e ? FLD_NAME : k;
 }
 
+/* Does the line [p, eol) hold a quote escaped with a backslash? */
+static int escaped_quote(const char *p, const char *eol)
+{
+    for (; p + 1 < eol; p++)
+        if (p[0] == '\\' && p[1] == '"') return 1;
+    return 0;
+}
+
+/* Is t an infinity as R, NumPy or a spreadsheet writes one? */
+static int infinity_text(const char *t)
+{
+    t += *t == '-' || *t == '+';
+    return !strcasecmp(t, "inf") || !strcasecmp(t, "infinity") || !strcmp(t, "\xe2\x88\x9e");
+}
+
 /* What is wrong with a CSV line, for the message. */
 enum { BAD_NUMBER = 1, BAD_COUNT, BAD_RANGE, BAD_QUOTE, BAD_EMPTY_LABEL, BAD_MISSING, BAD_OVERFLOW };
 typedef struct {
@@ -7023,7 +7039,7 @@ typedef struct {
     size_t len;
     int kind;         /* BAD_* */
     size_t nf;        /* fields found (BAD_COUNT) */
-    int spaced;       /* (BAD_COUNT) the fields are separated by spaces or tabs */
+    int spaced;       /* (BAD_COUNT) 1: the fields are separated by spaces or tabs; 2: the line holds a quote escaped as \" */
     int trail;        /* the line ends with a separator (an empty last field) */
     const char *cname; /* the column's header name, or NULL */
 } CsvBad;
@@ -7079,7 +7095,7 @@ static int csv_row(const char *p, const char *eol, int sep, size_t ncol, size_t 
         return -1;
     }
     if (k != ncol) {
-        bad->kind = BAD_COUNT, bad->nf = k, bad->col = ncol, bad->spaced = sep == ' ' || sep == '\t';
+        bad->kind = BAD_COUNT, bad->nf = k, bad->col = ncol, bad->spaced = (sep == ' ' || sep == '\t') | escaped_quote(p, eol) << 1;
         return -1;
     }
     return 0;
@@ -7099,8 +7115,11 @@ static int decimal_comma(const char *t, size_t n)
 
 /* For a header of nh names over rows of nc fields: why, where a guess can
  * be made. */
-static const char *width_hint(int sep, size_t nh, size_t nc)
+static const char *width_hint(int sep, size_t nh, size_t nc, int escq)
 {
+    if (escq)
+        return " (a quote escaped as \\\" ends its field: R's write.table(qmethod = \"escape\") writes them; write it with "
+               "qmethod = \"double\", as write.csv does)";
     if (nc > nh + 1 && (sep == ' ' || sep == '\t'))
         return " (separated by spaces, a name with a space in it splits in two, as R's write.table(quote = FALSE) writes "
                "row names such as 'Mazda RX4': write it quoted, or without row names)";
@@ -7118,15 +7137,22 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
     else snprintf(col, sizeof col, "column %zu", bad->col);
     switch (bad->kind) {
     case BAD_OVERFLOW: return fail(err, where, "the row's values give an output that is not a finite number (too large for the model's scaling?)");
-    case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu%s", bad->nf, ncol, width_hint(bad->spaced ? ' ' : ',', ncol, bad->nf));
+    case BAD_COUNT: return fail(err, where, "%zu columns, but the first line has %zu%s", bad->nf, ncol, width_hint(bad->spaced & 1 ? ' ' : ',', ncol, bad->nf, bad->spaced & 2));
     case BAD_EMPTY_LABEL:
         if (bad->len) return fail(err, where, "%s, the label, is missing ('%.*s')", col, n, bad->text);
         return fail(err, where, "%s, the label, is empty%s", col, bad->col == ncol ? " (does the line end with a separator?)" : "");
     case BAD_MISSING: return fail(err, where, "%s: a missing value ('%.*s'), and the model was trained with --missing error", col, n, bad->text);
     case BAD_RANGE: return fail(err, where, "%s: '%.*s' does not fit in a float", col, n, bad->text);
-    case BAD_QUOTE: return fail(err, where, "%s: a quote that does not close: '%.*s'", col, n, bad->text);
+    case BAD_QUOTE: return fail(err, where, "%s: a quote that does not close on its line: '%.*s' (a line break inside a quoted "
+                                "field is not read: replace it; a quote escaped as \\\" by R's write.table(qmethod = \"escape\") "
+                                "is not either: write it with qmethod = \"double\", as write.csv does)", col, n, bad->text);
     default: /* BAD_NUMBER */
         if (!bad->len) return fail(err, where, "%s is empty%s", col, bad->col == ncol && bad->trail ? " (does the line end with a separator?)" : "");
+        if (bad->len < 16) {
+            char t[16];
+            memcpy(t, bad->text, bad->len), t[bad->len] = 0;
+            if (infinity_text(t)) return fail(err, where, "%s: '%s' is infinite, and nn reads finite numbers only", col, t);
+        }
         return fail(err, where, "%s: '%.*s' is not a number%s", col, n, bad->text,
                     bad->trail ? " (and the line ends with a separator, so its last column is empty: is --label-col right?)"
                     : decimal_comma(bad->text, bad->len) ? " (a decimal comma? give --decimal ,)" : "");
@@ -7328,6 +7354,21 @@ static size_t field_text(const char *b, const char *e, int quoted, char *buf, si
  * written again)? */
 static int row_names_name(const char *h) { return !*h || !strcmp(h, "Unnamed: 0"); }
 
+/* Is the first column of a file with a header its rows' names: headed ""
+ * or 'Unnamed: 0', or unnamed under a header a name short (R's
+ * write.table)? */
+static int row_names_first(const CsvShape *sh)
+{
+    const char *fb, *fe;
+    int q;
+    char t[16];
+    CsvIt it;
+    if (!sh->head || sh->ncol < 2) return 0;
+    if (sh->short_head) return 1;
+    it.p = sh->head, it.eol = sh->head_end, it.sep = sh->sep, it.done = 0;
+    return csv_next(&it, &fb, &fe, &q) == 1 && field_text(fb, fe, q, t, sizeof t) != SIZE_MAX && row_names_name(t);
+}
+
 /* How many columns a header's n names h start with that are row names: a
  * first named as row_names_name says, then any pandas names "Unnamed: K"
  * (a file read with its row names as a column and written again beside a
@@ -7439,7 +7480,8 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
                 }
     }
     if (lcol == LABEL_AUTO) { /* the first column, unless it does not look like labels and the last does */
-        size_t d1 = 0, dl = 0, fc = 1 + sh->skip; /* (the first after row names) */
+        size_t d1 = 0, dl = 0, fc = 1 + (sh->skip || row_names_first(sh)); /* (the first after row names,
+                                                                                             * a table's too) */
         char hn[80] = "";
         lcol = (int)fc;
         if (sh->ncol > fc && label_like(p, end, sh->sep, sh->ncol, &dl) && !label_like(p, end, sh->sep, fc, &d1)) {
@@ -7477,13 +7519,19 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
 /* The index of text among a model's n names (classes or categories): the
  * same text, or else, for a text that is a number, a name that is the same
  * number, as pandas writes R's level "6" as 6.0 once its column has a
- * missing value; or -1. */
+ * missing value, and for true or false, the same in any case (R's TRUE,
+ * pandas' True); or -1. */
 static long level_find(char *const *names, size_t n, const char *text)
 {
     const char *t = text, *end = text + strlen(text);
     double v, w;
     for (size_t i = 0; i < n; i++)
         if (!strcmp(names[i], text)) return (long)i;
+    if (!strcasecmp(text, "true") || !strcasecmp(text, "false")) { /* R's TRUE is pandas' True */
+        for (size_t i = 0; i < n; i++)
+            if (!strcasecmp(names[i], text)) return (long)i;
+        return -1;
+    }
     if (scan_number(&t, end, &v) || t != end || !isfinite(v)) return -1;
     for (size_t i = 0; i < n; i++) {
         const char *u = names[i], *ue = u + strlen(u);
@@ -7639,7 +7687,7 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     for (const char *q = buf; q < end; q++) lines += *q == '\n';
     if (csv_shape(&p, end, &line, o, name, &sh, err)) return -1;
     snprintf(d->note, sizeof d->note, "%s", sh.note);
-    d->d = sh.d, d->lc = sh.lc;
+    d->d = sh.d, d->lc = sh.lc, d->headed = sh.head != NULL;
     if (mul_ok(lines, d->d, &cells) || cells > NN_MAX_FILE)
         return fail(err, name, "too many values (%zu lines of %zu)", lines, d->d);
     x = alloc_array(cells, sizeof(float));
@@ -7766,7 +7814,8 @@ static int table_row(const char *p, const char *eol, int sep, const RowPlan *P, 
         size_t badcol;
         long nf = csv_fields(p, eol, sep, &badcol);
         if (nf >= 0 && (size_t)nf != P->nfile)
-            bad->kind = BAD_COUNT, bad->nf = (size_t)nf, bad->col = P->nfile, bad->cname = NULL, bad->spaced = sep == ' ' || sep == '\t';
+            bad->kind = BAD_COUNT, bad->nf = (size_t)nf, bad->col = P->nfile, bad->cname = NULL,
+            bad->spaced = (sep == ' ' || sep == '\t') | escaped_quote(p, eol) << 1;
     }
     return r;
 }
@@ -7840,7 +7889,7 @@ static int table_row_fields(const char *p, const char *eol, int sep, const RowPl
         return -1;
     }
     if (k != P->nfile) {
-        bad->kind = BAD_COUNT, bad->nf = k, bad->col = P->nfile, bad->spaced = sep == ' ' || sep == '\t';
+        bad->kind = BAD_COUNT, bad->nf = k, bad->col = P->nfile, bad->spaced = (sep == ' ' || sep == '\t') | escaped_quote(p, eol) << 1;
         return -1;
     }
     note->unseen_rows += unseen && !skip;
@@ -8071,6 +8120,18 @@ static int id_name(const char *h)
                      (h[n - 2] == 'I' && h[n - 1] == 'd' && h[n - 3] >= 'a' && h[n - 3] <= 'z'));
 }
 
+/* R's row names read back by read.csv and written again without its own:
+ * a first column named X of whole numbers from 1, a different one in every
+ * row (10 rows at least), in any order. */
+static int r_x_names(ColStats *S, size_t c, const char *h)
+{
+    if (c || !h || strcmp(h, "X") || !S->ints || S->not_int || S->nums < 10 || S->missing) return 0;
+    qsort(S->ints, S->nums, sizeof *S->ints, cmp_double);
+    for (size_t i = 0; i < S->nums; i++)
+        if (S->ints[i] < 1 || (i && S->ints[i] == S->ints[i - 1])) return 0;
+    return 1;
+}
+
 /* Whole numbers, at least 1000 somewhere, a different one in 95% of the
  * rows or more (20 rows at least): a record number, not a measurement. */
 static int id_values(ColStats *S)
@@ -8182,6 +8243,25 @@ static const char *ignore_arg(char *const *hdr, size_t c, char *buf, size_t cap)
     return buf;
 }
 
+/* s as one word for a shell, into buf (cap bytes): as it is when it holds
+ * only letters, digits and / . _ - , = : +, else in single quotes (a quote
+ * in it as '\''); cut short when buf is too small. */
+static const char *shell_word(const char *s, char *buf, size_t cap)
+{
+    size_t k = 0;
+    int plain = *s && *s != '-';
+    for (const char *q = s; *q; q++)
+        plain &= (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || (*q && strchr("/._-,=:+", *q));
+    if (plain) return s;
+    if (cap < 8) return "''";
+    buf[k++] = '\'';
+    for (const char *q = s; *q && k + 6 < cap; q++)
+        if (*q == '\'') memcpy(buf + k, "'\\''", 4), k += 4;
+        else buf[k++] = *q;
+    buf[k++] = '\'', buf[k] = 0;
+    return buf;
+}
+
 /* Is a column of kind k (as table_build's kinds[] has it) a feature? */
 static int feature(int k) { return !k || k == COL_CATEGORY; }
 
@@ -8220,6 +8300,25 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             eol = line_end(q, end);
             if (skip_line_c(q, eol, 0)) continue;
             if (!first_line) first_line = line + 1;
+            if (pass == 1) { /* a row of the wrong width: said as that, before its fields are judged out of place */
+                size_t badcol = 0;
+                long nf = csv_fields(q, end, sep, &badcol);
+                if (nf != (long)ncol) {
+                    CsvBad bad;
+                    memset(&bad, 0, sizeof bad);
+                    if (nf < 0) bad.kind = BAD_QUOTE, bad.col = badcol, bad.text = q, bad.len = (size_t)(eol - q);
+                    else bad.kind = BAD_COUNT, bad.nf = (size_t)nf, bad.spaced = (sep == ' ' || sep == '\t') | escaped_quote(q, eol) << 1;
+                    if (nf < 0) { /* (the text from the quote on) */
+                        const char *fq = q;
+                        for (size_t k = 1; k < badcol && fq < eol; fq++) k += *fq == sep;
+                        while (fq < eol && *fq != '"') fq++;
+                        bad.text = fq, bad.len = (size_t)(eol - fq);
+                    }
+                    where_line(where, name, line + 1);
+                    rc = csv_fail(err, where, &bad, ncol);
+                    break;
+                }
+            }
             it.p = q, it.eol = eol, it.sep = sep, it.done = 0; /* a row without its target or label adds nothing */
             for (c = 0; c < ncol && csv_next(&it, &fb, &fe, &qu) == 1; c++) /* (with --missing drop, nor one missing a feature) */
                 if ((kinds[c] == COL_TARGET || kinds[c] == COL_LABEL || (feature(kinds[c]) && tab->missing == MISS_DROP)) &&
@@ -8303,7 +8402,11 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                 where_line(where, name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is not a number (a decimal comma? give --decimal ,)",
                           col_label(tab, c, cl, sizeof cl), S->name1);
-            } else if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or inf, or hex) */
+            } else if (S->names && S->nums && infinity_text(S->name1)) { /* R's Inf, NumPy's inf */
+                where_line(where, name, S->name_line);
+                rc = fail(err, where, "column %s: '%s' is infinite, and nn reads finite numbers only: give that row a finite "
+                          "value, or leave the field empty to have it filled in with the column's mean", col_label(tab, c, cl, sizeof cl), S->name1);
+            } else if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or hex) */
                 where_line(where, name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is not a number (%zu of the column's values are numbers; a column of "
                           "categories holds names only): if its values are categories, give --category %s", col_label(tab, c, cl, sizeof cl),
@@ -8320,6 +8423,9 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                     say("warning: %s: column %s counts %s ... %zu like a row index; if it is one, give --ignore %s", name,
                         col_label(tab, c, cl, sizeof cl), S->next == (double)rows ? "0, 1, 2" : "1, 2, 3", (size_t)(S->next - 1),
                         ignore_arg(hdr, c, ia, sizeof ia));
+                else if (!quiet && r_x_names(S, c, C->name)) /* R's row names, read and written again */
+                    say("warning: %s: column 1 ('X') looks like R's row names read back by read.csv (a different whole number "
+                        "in every row); if it is, give --ignore X", name);
                 else if (!quiet && (id_name(C->name) || id_values(S))) /* a record's number: a feature only by accident */
                     say("warning: %s: column %s looks like an id (%s); a number that names a row says nothing of it: if it "
                         "is one, give --ignore %s", name, col_label(tab, c, cl, sizeof cl), id_name(C->name) ? "its name" :
@@ -8486,7 +8592,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     if (sh.head && !(hdr = shape_header(&sh, &nh))) rc = fail(err, name, "out of memory");
     if (!rc && hdr && nh != sh.ncol) {
         if (o->header == 1) names_free(hdr, nh), hdr = NULL; /* a summary line, not names */
-        else rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s%s", nh, plural(nh), sh.ncol, plural(sh.ncol), width_hint(sh.sep, nh, sh.ncol));
+        else rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s%s", nh, plural(nh), sh.ncol, plural(sh.ncol), width_hint(sh.sep, nh, sh.ncol, 0));
     }
     for (size_t a = 0; !rc && !tab && hdr && a < nh; a++) /* predict finds columns by name: one each */
         for (size_t b = a + 1; !rc && b < nh; b++)
@@ -8597,7 +8703,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     d->maxabs = 0;
     for (size_t i = 0; i < rows * P->nx; i++)
         if (fabsf(x[i]) > d->maxabs) d->maxabs = fabsf(x[i]);
-    d->tab = own, d->is_table = 1;
+    d->tab = own, d->is_table = 1, d->headed = sh.head != NULL;
     for (uint32_t c = 0; c < own.ncol; c++) why |= own.col[c].kind == COL_CATEGORY ? TABLE_TEXT : 0;
     d->table_why = why | (filled || dropped ? TABLE_MISSING : 0);
     snprintf(d->name, sizeof d->name, "%s", name);
@@ -9890,9 +9996,11 @@ static void pred_job(void *arg, int tid, int nt)
             }
         }
         if (m) {
-            if (J->plan && J->in->div != 1.0f)
+            if (J->plan && J->in->div != 1.0f) { /* x * (1 / div), as training's gather and map_rows scale */
+                float inv = 1.0f / J->in->div;
                 for (size_t b = 0; b < m; b++)
-                    for (size_t i = 0; i < N->size[0]; i++) s0[b * ld0 + i] /= J->in->div;
+                    for (size_t i = 0; i < N->size[0]; i++) s0[b * ld0 + i] *= inv;
+            }
             standardize(s0, m, ld0, N->size[0], J->in->mean, J->in->rsd);
             forward_chunk(N, m, s, J->out + r * K, J->pred + r);
             for (size_t b = 0; b < m; b++) /* a value too large for the scaling: an error, never "nan" */
@@ -10096,7 +10204,7 @@ static void print_field(const char *b, const char *e, int quoted, int fmt)
  * [beg, end) (with what separates them from the answer). */
 /* The first field of each JSON answer: what the fields are, and which
  * version of them, for tools that read the lines. */
-#define NN_JSON_SCHEMA "nn.predict/1"
+#define NN_JSON_SCHEMA "nn-predict/1"
 
 static void answer_start(const OutOpt *o, const char *beg, const char *end)
 {
@@ -10389,7 +10497,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     char **hdr = J.sh.head ? shape_header(&J.sh, &nh) : NULL;
                     if (J.sh.head && !hdr) rc = fail(err, name, "out of memory");
                     else if (hdr && nh != J.sh.ncol)
-                        rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s%s", nh, plural(nh), J.sh.ncol, plural(J.sh.ncol), width_hint(J.sh.sep, nh, J.sh.ncol));
+                        rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s%s", nh, plural(nh), J.sh.ncol, plural(J.sh.ncol), width_hint(J.sh.sep, nh, J.sh.ncol, 0));
                     else if (!(plan = calloc(1, sizeof *plan))) rc = fail(err, name, "out of memory");
                     else if (table_plan(o->tab, hdr, J.sh.ncol, plan, name, err)) rc = -1;
                     names_free(hdr, nh);
@@ -13489,7 +13597,14 @@ static int cmd_predict(int argc, char **argv)
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (co.tab && !d.is_table) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
-            else if (oo.keep) rc = fail(&err, name, "--keep carries columns of CSV text into the answers; this is %s", looks_gzip(buf0, 4) ? "gzip (zcat it into nn predict --keep ... -)" : "not CSV text");
+            else if (oo.keep && looks_gzip(buf0, 4))
+            {
+                char w1[300], w2[300], w3[300];
+                rc = fail(&err, name, "--keep carries columns of CSV text into the answers, and this is gzip: give it as text, as in "
+                          "zcat %s | nn predict %s - --keep %s", shell_word(name, w1, sizeof w1), shell_word(pos[0], w2, sizeof w2),
+                          shell_word(oo.keep, w3, sizeof w3));
+            }
+            else if (oo.keep) rc = fail(&err, name, "--keep carries columns of CSV text into the answers; this is not CSV text");
             else if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
             else if (shape_clash(&N, d.shape, err.msg, sizeof err.msg)) rc = fail(&err, name, "%s", err.msg);
             else if (!out || !pred) rc = fail(&err, name, "out of memory");
@@ -13498,6 +13613,7 @@ static int cmd_predict(int argc, char **argv)
                 infer_all(pl, &I, &d, out, pred);
                 r = first_nonfinite(out, d.n, N.size[N.nl - 1]);
                 threshold_preds(&N, out, pred, r, oo.threshold);
+                oo.header_due = oo.header && d.headed && (oo.fmt == FMT_CSV || oo.fmt == FMT_TSV); /* (a gzip CSV's, as a CSV's) */
                 print_answers(&N, out, pred, r, &oo, NULL, NULL); /* the rows before a bad one */
                 if (r < d.n) rc = fail(&err, name, "row %zu: its values give an output that is not a finite number", r);
             }

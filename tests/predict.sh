@@ -43,7 +43,7 @@ awk -F, 'NR == 1 { print "id," $0; next } { printf "r%d,%s\n", NR - 1, $0 }' iri
 "$NN" predict tid.bin iris_id.csv --keep id >k1.out 2>/dev/null
 paste -d, <(cut -d, -f1 iris_id.csv) h1.out | cmp -s - k1.out && ok "predict --keep id: each row's id, then its answer, under 'id,species'" || bad "keep: $(head -3 k1.out | tr '\n' ' ')"
 "$NN" predict tid.bin iris_id.csv --keep 1,sepal_width --format json >k2.out 2>/dev/null
-[ "$(head -1 k2.out)" = "{\"schema\":\"nn.predict/1\",\"id\":\"r1\",\"sepal_width\":\"3.5\",\"label\":\"$(sed -n 2p h1.out)\"}" ] && [ "$(wc -l <k2.out)" = 150 ] &&
+[ "$(head -1 k2.out)" = "{\"schema\":\"nn-predict/1\",\"id\":\"r1\",\"sepal_width\":\"3.5\",\"label\":\"$(sed -n 2p h1.out)\"}" ] && [ "$(wc -l <k2.out)" = 150 ] &&
     ok "predict --keep 1,sepal_width --format json: fields by the header's names, no header line" || bad "keep json: $(head -1 k2.out)"
 # the true label kept beside the prediction: the two columns told apart
 "$NN" predict tid.bin iris_id.csv --keep species >k5.out 2>/dev/null
@@ -51,7 +51,7 @@ paste -d, <(cut -d, -f1 iris_id.csv) h1.out | cmp -s - k1.out && ok "predict --k
     ok "predict --keep of the label column: 'species,predicted_species', the truth beside the answer" || bad "keep label: $(head -2 k5.out | tr '\n' ' ')"
 sed '1s/species/label/' iris_id.csv >iris_lab.csv
 "$NN" predict tid.bin iris_lab.csv --keep label --format json 2>/dev/null | head -1 >k6.out
-[ "$(cat k6.out)" = "{\"schema\":\"nn.predict/1\",\"input_label\":\"setosa\",\"label\":\"$(sed -n 2p h1.out)\"}" ] &&
+[ "$(cat k6.out)" = "{\"schema\":\"nn-predict/1\",\"input_label\":\"setosa\",\"label\":\"$(sed -n 2p h1.out)\"}" ] &&
     ok "predict --keep label --format json: the kept column is input_label, the answer's key stays label" || bad "keep label json: $(cat k6.out)"
 sed '1s/^id,/input_label,/' iris_lab.csv >iris_lab2.csv
 expect "--keep label,input_label --format json: a key twice refused" 1 "--keep: two kept columns would both be the JSON field 'input_label'" "$NN" predict tid.bin iris_lab2.csv --keep input_label,label --format json
@@ -107,8 +107,8 @@ expect "predict wrong width hints label" 1 "see --label-col" "$NN" predict "$T/d
 "$NN" predict "$T/dh.bin" "$T/feat.csv" --top 3 >"$T/top" && [ "$(head -1 "$T/top" | tr ',' '\n' | wc -l)" = 6 ] &&
     [ "$(cut -d, -f1 "$T/top")" = "$(cat "$T/p1")" ] && ok "predict --top 3: three label,activation pairs, the first the predicted label" || bad "--top"
 "$NN" predict "$T/dh.bin" "$T/feat.csv" --top 2 --format tsv | head -1 | awk -F'\t' '{exit !(NF==4)}' && ok "predict --format tsv" || bad "tsv"
-"$NN" predict "$T/dh.bin" "$T/feat.csv" --format json | head -2 >"$T/js" && grep -qE '^\{"schema":"nn\.predict/1","label":[0-9]\}$' "$T/js" && ok "predict --format json: one object per line" || bad "json: $(cat "$T/js")"
-"$NN" predict "$T/dh.bin" "$T/feat.csv" --format json --top 2 | head -1 | grep -qE '^\{"schema":"nn\.predict/1","label":[0-9],"top":\[\{"label":[0-9],"p":[0-9.e-]+\},\{"label":[0-9],"p":[0-9.e-]+\}\]\}$' && ok "predict --format json --top 2" || bad "json top"
+"$NN" predict "$T/dh.bin" "$T/feat.csv" --format json | head -2 >"$T/js" && grep -qE '^\{"schema":"nn-predict/1","label":[0-9]\}$' "$T/js" && ok "predict --format json: one object per line" || bad "json: $(cat "$T/js")"
+"$NN" predict "$T/dh.bin" "$T/feat.csv" --format json --top 2 | head -1 | grep -qE '^\{"schema":"nn-predict/1","label":[0-9],"top":\[\{"label":[0-9],"p":[0-9.e-]+\},\{"label":[0-9],"p":[0-9.e-]+\}\]\}$' && ok "predict --format json --top 2" || bad "json top"
 if [ $have_py = 1 ]; then
     "$NN" predict "$T/dh.bin" "$T/feat.csv" --format json --probs | $PY -c 'import json,sys; [json.loads(l) for l in sys.stdin]' && ok "predict --format json --probs: the lines parse as JSON" || bad "JSON does not parse"
 else
@@ -377,7 +377,7 @@ cat bad.csv | "$NN" predict iris.bin - --on-error mark --probs >b2.out 2>b2.err;
 [ $r2 = 1 ] && [ "$(wc -l <b2.out)" = 5 ] && [ "$(sed -n 2p b2.out)" = "NA,NA,NA" ] && [ "$(sed -n '1p;3p;5p' b2.out)" = "$(cat goodp.out)" ] &&
     ok "--on-error mark from a pipe: one line per row, NA,NA,NA for the bad ones" || bad "mark: exit $r2, $(cat b2.out b2.err)"
 "$NN" predict iris.bin bad.csv --on-error mark --format json 2>/dev/null | sed -n 4p >b3.out
-[ "$(cat b3.out)" = '{"schema":"nn.predict/1","error":"bad.csv:4: 3 columns, but the first line has 4"}' ] && ok "--on-error mark --format json: an error object in the row's place" || bad "mark json: $(cat b3.out)"
+[ "$(cat b3.out)" = '{"schema":"nn-predict/1","error":"bad.csv:4: 3 columns, but the first line has 4"}' ] && ok "--on-error mark --format json: an error object in the row's place" || bad "mark json: $(cat b3.out)"
 "$NN" predict iris.bin bad.csv --on-error skip --format npy >b4.npy 2>/dev/null; r4=$?
 [ $r4 = 1 ] && head -c 6 b4.npy | grep -q NUMPY && grep -q "'shape': (3,)" b4.npy && ok "--on-error skip --format npy: the array of the 3 good rows, exit 1" || bad "skip npy: exit $r4"
 expect "--on-error mark with --format npy" 2 "--on-error mark is for csv, tsv and json" "$NN" predict iris.bin bad.csv --on-error mark --format npy

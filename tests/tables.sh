@@ -64,7 +64,7 @@ else
     bad "regression round trip: predict RMSE '$rmse', eval '$ev'"
 fi
 "$NN" predict lin.bin linte.csv --format json | head -1 >j.out
-if grep -qE '^\{"schema":"nn\.predict/1","value":1[0-9]{3}(\.[0-9]+)?\}$' j.out; then ok "regression: --format json gives {\"value\":...}"; else bad "json: $(cat j.out)"; fi
+if grep -qE '^\{"schema":"nn-predict/1","value":1[0-9]{3}(\.[0-9]+)?\}$' j.out; then ok "regression: --format json gives {\"value\":...}"; else bad "json: $(cat j.out)"; fi
 "$NN" eval lin.bin linte.csv --errors 3 >e.out 2>/dev/null
 if grep -qE '^price +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.e+-]+ +0\.99' e.out && [ "$(grep -cE '^[0-9]+ +price ' e.out)" = 3 ] &&
     grep -q "predicted (up) against true (across), 200 rows" e.out; then
@@ -77,7 +77,7 @@ expect "predict --probs on a regression model is a usage error" 2 "for classifie
 awk -F, 'BEGIN { OFS = "," } NR == 1 { print $0, "half"; next } { print $0, $4 / 2 }' lintr.csv >two.csv
 "$NN" train --train two.csv --target price,half --ignore id --val 0 --epochs 100 --quiet --out two.bin
 "$NN" predict two.bin linte.csv --format json | head -1 >j2.out
-if grep -qE '^\{"schema":"nn\.predict/1","values":\[[0-9.e+-]+,[0-9.e+-]+\]\}$' j2.out && [ "$("$NN" predict two.bin linte.csv | head -1 | tr ',' '\n' | wc -l)" = 2 ]; then
+if grep -qE '^\{"schema":"nn-predict/1","values":\[[0-9.e+-]+,[0-9.e+-]+\]\}$' j2.out && [ "$("$NN" predict two.bin linte.csv | head -1 | tr ',' '\n' | wc -l)" = 2 ]; then
     ok "two targets: two values per line, {\"values\":[...]}"
 else
     bad "two targets: $(cat j2.out)"
@@ -517,6 +517,50 @@ sed '4s/^/9,/' nonames.csv >wtw.csv
 [ $? = 1 ] && grep -qF "wtw.csv:4: 4 columns, but the first line has 3" wtw.err && [ "$(wc -l <wtw.out)" = 3 ] &&
     ok "a table model's rows, one a field too wide: said as its width, not as a field out of place; the rows before it answered" ||
     bad "a row too wide: $(cat wtw.err)"
+# no label named, row names first and the label after them: the label is the first column after the row names
+awk -F, 'BEGIN { OFS = "," } { print $1, $4, $2, $3 }' rnames.csv >rnfirst.csv
+awk -F, 'BEGIN { OFS = "," } { print $3, $1, $2 }' nonames.csv >nnfirst.csv
+"$NN" train --train rnfirst.csv --epochs 5 --out rnf.bin 2>rnf.err && "$NN" train --train nnfirst.csv --epochs 5 --out nnf.bin 2>/dev/null &&
+    "$NN" predict rnf.bin nnfirst.csv --probs >p11 2>/dev/null && "$NN" predict nnf.bin nnfirst.csv --probs --label-col first >p12 2>/dev/null &&
+    [ -s p11 ] && cmp -s p11 p12 && grep -qF "the label is taken from the second column 'cls' (2 values)" rnf.err &&
+    ok "no label named, R's row names first: the label is the column after them, not the row names; the model of the file without them" ||
+    bad "label after row names: $(cat rnf.err)"
+# the width of a table's rows is checked before their fields are judged: names with spaces, R's escaped quotes, a line break in a field
+{ echo "x1 x2 cls"; tail -n +2 nonames.csv | awk -F, '{ printf "row %d %s %s %s\n", NR, $1, $2, $3 }' | tr -d '"'; } >wts2.txt
+expect "a table (--label-col NAME) of space-separated rows whose names hold a space: their width said, with why" 1 \
+    "wts2.txt:2: 5 columns, but the first line has 3 \\(separated by spaces, a name with a space in it splits in two" \
+    "$NN" train --train wts2.txt --label-col cls --epochs 1 --out wts.bin
+printf '"x" "g" "y"\n1 "a" 1\n2 "e\\"f" 2\n3 "b" 1\n' >esc.txt
+expect "R's write.table(qmethod = \"escape\"): the escaped quote named as the cause" 1 \
+    "esc.txt:3: 4 columns, but the first line has 3 \\(a quote escaped as .* ends its field: R's write.table\\(qmethod = \"escape\"\\)" \
+    "$NN" train --train esc.txt --target y --epochs 1 --out esc.bin
+printf '"x","g","y"\n1,"a",1\n2,"x\ny",2\n3,"b",1\n' >nl.csv
+expect "a line break inside a quoted field (R's write.csv of text with one): said, not taken for a column of numbers" 1 \
+    "nl.csv:3: column 2: a quote that does not close on its line: '\"x' \\(a line break inside a quoted field is not read" \
+    "$NN" train --train nl.csv --target y --epochs 1 --out nl.bin
+# R's row names read back by read.csv come as a column X: warned, with the --ignore to give
+{ echo '"X","x1","x2","cls"'; tail -n +2 rnames.csv | tr -d '"' | awk 'BEGIN { srand(21) } { print rand() "\t" $0 }' | sort -n | cut -f2 | head -90; } >rx.csv
+"$NN" train --train rx.csv --label-col cls --epochs 1 --out rx.bin 2>rx.err
+grep -qF "warning: rx.csv: column 1 ('X') looks like R's row names read back by read.csv (a different whole number in every row); if it is, give --ignore X" rx.err &&
+    ok "R's row names read back as a column X (shuffled, a subset): warned, --ignore X suggested" || bad "X column: $(cat rx.err)"
+# R's TRUE and FALSE are pandas' True and False
+awk 'BEGIN { srand(22); print "\"\",\"big\",\"x\",\"y\""; for (i = 1; i <= 60; i++) { b = rand() < 0.5; printf "\"%d\",%s,%.3f,%.3f\n", i, b ? "TRUE" : "FALSE", rand(), b + rand() } }' >lg.csv
+"$NN" train --train lg.csv --target y --epochs 3 --out lg.bin 2>/dev/null
+{ echo ",big,x,y"; tail -n +2 lg.csv | tr -d '"' | sed 's/TRUE/True/; s/FALSE/False/'; } >lgp.csv
+"$NN" predict lg.bin lg.csv >lg1.out 2>/dev/null
+"$NN" predict lg.bin lgp.csv >lg2.out 2>lg2.err
+[ -s lg1.out ] && cmp -s lg1.out lg2.out && ! grep -q "not seen in training" lg2.err &&
+    ok "R's TRUE/FALSE written by pandas as True/False: the same categories, the same answers" || bad "True for TRUE: $(cat lg2.err)"
+# predict on gzip CSV: the header line of the answers, as for the CSV itself (file and pipe)
+gzip -c rnames.csv >rn.csv.gz
+"$NN" predict rn.bin rnames.csv --probs >g0.out 2>/dev/null
+"$NN" predict rn.bin rn.csv.gz --probs >g1.out 2>/dev/null
+"$NN" predict rn.bin - --probs <rn.csv.gz >g2.out 2>/dev/null
+[ "$(head -1 g0.out)" = "a,b" ] && cmp -s g0.out g1.out && cmp -s g0.out g2.out &&
+    ok "predict on a gzip CSV: the answers' header line as for the CSV (file and pipe)" || bad "gzip header: $(head -2 g1.out)"
+expect "predict --keep on a gzip file: the command to give instead, shell-quoted" 1 \
+    "--keep carries columns of CSV text into the answers, and this is gzip: give it as text, as in zcat 'r n.csv.gz' \\| nn predict rn.bin - --keep cls" \
+    sh -c "cp rn.csv.gz 'r n.csv.gz' && exec \"\$0\" predict rn.bin 'r n.csv.gz' --keep cls" "$NN"
 # a model trained on a file with row names, given the rows without a header: by position, the row names left out
 tail -n +2 nonames.csv | cut -d, -f1-2 >nohead.csv
 "$NN" predict rn.bin nohead.csv --probs --no-header >p10 2>nh.err && tail -n +2 p9 | cmp -s - p10 &&
