@@ -5898,6 +5898,7 @@ typedef struct {
     size_t nnumber_names;
     int no_colnames;        /* a model that knows no column names reads the rows: a line of numbers is data */
     int flat;               /* a network that takes no images reads the rows: a NumPy array of images is flattened as it is */
+    int all_rows;           /* a model's table: the label or target columns not read, so no row is left out for lack of one */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -8626,6 +8627,11 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
             for (size_t c = 0; c < sh.ncol; c++) P->src[c] = (int32_t)c;
         }
     } else if (!rc && table_plan(tab, hdr, sh.ncol, P, name, err)) rc = -1;
+    if (!rc && o->all_rows && o->tab) {
+        for (size_t k = 0; k < P->nfile; k++)
+            if (P->src[k] >= 0 && (tab->col[P->src[k]].kind == COL_LABEL || tab->col[P->src[k]].kind == COL_TARGET)) P->src[k] = -1;
+        P->has_label = P->has_target = 0;
+    }
     if (!rc && P->nx > NN_MAX_WIDTH) rc = fail(err, name, "%zu features after one-hot encoding; the limit is %d", P->nx, NN_MAX_WIDTH);
     if (!rc && o->want_lt) { /* the label or targets: needed to train or evaluate */
         size_t lc = lt_column(tab);
@@ -8682,6 +8688,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
             }
         }
     }
+    if (!rc && t && !P->has_target) free(t), t = NULL; /* (targets not in the file: none, not zeros) */
     filled = rn.filled;
     free(lt), free(lq), free(kinds), names_free(hdr, nh);
     if (rc) {
@@ -15541,7 +15548,7 @@ static int cmd_explain(int argc, char **argv)
     const OptSpec *S = explain_opts;
     const char *val[NN_MAX_OPTS] = {0}, *pos[2], *s, *prefix;
     int npos, rc, L, ascii;
-    size_t v = 0;
+    size_t v = 0, asked;
     CsvOpt co;
     Net Nf, N;
     Meta M;
@@ -15584,8 +15591,31 @@ static int cmd_explain(int argc, char **argv)
     }
     memset(&E, 0, sizeof E);
     E.N = &N, E.M = &M, E.d = &d, L = N.nl - 1, K = N.size[L];
-    E.r = OPT(S, val, "index") ? v : OPT(S, val, "row") ? v - 1 : 0;
+    E.r = asked = OPT(S, val, "index") ? v : OPT(S, val, "row") ? v - 1 : 0;
     rc = 0;
+    if (d.lineno && (d.y || d.t)) { /* a table's rows without a label or target were left out: the row asked for is
+                                     * the file's, with or without one */
+        Net N2;
+        Meta M2;
+        Data all;
+        CsvOpt c0 = co;
+        c0.quiet = 1, c0.all_rows = 1;
+        if (!load_model_and_data(pos[0], pos[1], NULL, &c0, 0, &N2, &M2, &all)) {
+            int taken = 0;
+            if (all.n > d.n && E.r < all.n && all.lineno) {
+                size_t r = 0;
+                while (r < d.n && d.lineno[r] != all.lineno[E.r]) r++;
+                if (r < d.n) E.r = r;
+                else { /* a row without its label or target: explained without one */
+                    say("%s: line %zu has no %s: the row is explained without one", d.name, all.lineno[E.r],
+                        N.task == TASK_REGRESS ? "target" : "label");
+                    data_free(&d), d = all, taken = 1;
+                }
+            }
+            if (!taken) data_free(&all);
+            free(N2.param), model_meta_free(&M2);
+        }
+    }
     if (E.r >= d.n) {
         fprintf(stderr, "%s: %s has %zu rows; %s %s is past the end\n", progname, d.name, d.n,
                 OPT(S, val, "row") ? "--row" : "--index", OPT(S, val, "row") ? OPT(S, val, "row") : OPT(S, val, "index"));
@@ -15634,7 +15664,7 @@ static int cmd_explain(int argc, char **argv)
     }
     if (!rc) {
         const float *o = E.A[L];
-        printf("row %zu of %s", E.r, d.name);
+        printf("row %zu of %s", asked, d.name);
         if (d.lineno) printf(" (line %zu)", d.lineno[E.r]);
         if (d.y) printf(": label %s", class_text(M.names, M.nnames, (size_t)d.y[E.r], b1, sizeof b1));
         putchar('\n');
@@ -15666,6 +15696,7 @@ static int cmd_explain(int argc, char **argv)
         for (int l = 1; l <= L; l++) explain_layer(&E, l, ascii);
         explain_terms(&E);
         if (E.G) explain_nudge(&E);
+        else if (N.task == TASK_REGRESS) printf("\n(no target: no nudge; give data with the target to see the change this row asks of the weights)\n");
         else printf("\n(no label: no nudge; give data with labels to see the change this row asks of the weights)\n");
         if (prefix) rc = explain_pictures(&E, prefix);
     }

@@ -113,6 +113,20 @@ CSV
 [ $? = 0 ] && grep -q '^row 2 of t.csv (line 4)$' ot.txt && grep -qE '^prediction: price [0-9.]+ \(true: 29\)$' ot.txt &&
     grep -qE "^  size  +3 " ot.txt && grep -qE '^  colour=red ' ot.txt && grep -q '^saliency of price: ' ot.txt &&
     ok "explain a table's regression: --row counts from 1, inputs by column name, the target named" || bad "table: $(head -20 ot.txt)"
+# rows without the target are left out of training and scoring, but --row counts the file's rows: row 3 is line 4
+# whatever comes before it, and a row without its target is explained without one (no "true" value, no nudge)
+sed '2s/,[0-9]*$/,/' t.csv >t2.csv
+"$NN" explain t.bin t2.csv --row 3 --ascii >ot2.txt 2>/dev/null
+"$NN" explain t.bin t2.csv --row 1 --ascii >ot3.txt 2>ot3.err
+grep -q '^row 2 of t2.csv (line 4)$' ot2.txt && grep -qE '^prediction: price [0-9.]+ \(true: 29\)$' ot2.txt &&
+    grep -q '^row 0 of t2.csv (line 2)$' ot3.txt && grep -qE '^prediction: price [0-9.]+$' ot3.txt && grep -q '^(no target: no nudge' ot3.txt &&
+    grep -qF "t2.csv: line 2 has no target: the row is explained without one" ot3.err &&
+    ok "explain --row N after a row without its target: the file's row N; a row without one explained without a true value" ||
+    bad "explain rows without a target: $(head -3 ot2.txt) / $(head -3 ot3.txt) $(cat ot3.err)"
+cut -d, -f1,2 t.csv >t3.csv
+"$NN" explain t.bin t3.csv --row 2 --ascii >ot4.txt 2>/dev/null
+grep -qE '^prediction: price [0-9.]+$' ot4.txt && grep -q '^(no target: no nudge' ot4.txt &&
+    ok "explain a regression on rows without the target column: no invented true value" || bad "explain without target: $(head -4 ot4.txt)"
 
 expect "explain: --index past the end" 1 "has 1797 rows; --index 5000 is past the end" "$NN" explain d.bin "$D" --label-col last --index 5000
 expect "explain: --row 0" 2 "--row '0': expected a row number from 1" "$NN" explain d.bin "$D" --row 0
