@@ -19,6 +19,10 @@
 #         0.05, mini-batch 64), 5 epochs, 2 threads: seconds per epoch (the
 #         training loop with its test pass after every epoch), GFLOP/s, share
 #         of the FMA peak, test accuracy after 5 epochs
+#   INF   inference alone against ONNX Runtime (scripts/infer_time.c beside
+#         scripts/ort_time.js at ORT's best batch): T1, C1 and the recipe's
+#         network on the 10,000 test images, 2 threads (when onnxruntime-node
+#         is in NN_ORT_DIR or ~/.cache/nn-ort)
 # and, when Debian's python3-torch is installed and the PyTorch reference
 # scripts are there (TORCH_REF, TORCH_CNN_REF: by default in the shared
 # bench folder beside the project), PyTorch on B1 and B2 and on C1 in the same run
@@ -81,7 +85,7 @@ echo
 echo "FMA peak (scripts/fma_peak.c): $peak1 GFLOP/s on 1 thread, $peak2 GFLOP/s on 2 threads"
 echo
 
-if [ -z "${ONLY:-}" ]; then # ONLY=C1 make bench: the probe and C1 alone; ONLY=BASE (with BASE=): the comparison alone
+if [ -z "${ONLY:-}" ]; then # ONLY=C1 make bench: the probe and C1 alone; ONLY=INF: inference against ONNX Runtime alone; ONLY=BASE (with BASE=): the comparison alone
 G1=$(flops 784-30-10 30)
 G2=$(flops 784-800-10 3)
 # B1 three times: this machine is shared, and one run can land on a busy host
@@ -156,7 +160,7 @@ if [ -f $GZ ]; then
 fi
 
 fi
-if [ "${ONLY:-}" != BASE ]; then
+if [ "${ONLY:-}" != BASE ] && [ "${ONLY:-}" != INF ]; then
 # C1: the convolutional network, nn then PyTorch, 5 epochs each, seeds C1_SEEDS (1 to 5)
 # (the accuracy after 5 epochs varies by some tenths of a point from seed to
 # seed, so the two are compared by their means); the same initialisation as
@@ -228,6 +232,35 @@ echo "B1 useful work $G1 GFLOP, B2 $G2 GFLOP. B1 runs (2 threads):$b1all s. B1 m
 echo "B1 beside one busy process: $busy (runs, --threads 1:$bt1 s; --threads 2:$bt2 s)."
 echo "B1 with --report: $rep."
 [ -f $GZ ] && echo "Inflate (best of 5): nn $inflate; zcat $zc s."
+fi
+
+# INF: inference alone against ONNX Runtime, on the 10,000 test images, 2 threads each: nn's infer_all (the
+# path nn predict takes for a whole file; scripts/infer_time.c) beside ORT's `run` at its best batch
+# (scripts/ort_time.js), neither counting the process's start, the model's loading or the data's reading; best
+# of 5 passes each.  The networks: T1 (784-30-10), C1 and the convolutional recipe's, trained one epoch (the
+# time does not depend on the weights).  Target: nn at least 1.5x faster on each.
+if [ -z "${ONLY:-}" ] || [ "${ONLY:-}" = INF ]; then
+    ORT=${NN_ORT_DIR:-$HOME/.cache/nn-ort}
+    echo
+    if [ ! -d "$ORT/node_modules/onnxruntime-node" ] || ! command -v node >/dev/null; then
+        echo "Inference against ONNX Runtime: not measured (no onnxruntime-node in $ORT: npm install --ignore-scripts onnxruntime-node there, or set NN_ORT_DIR)."
+    else
+        cc -std=c11 -O3 -march=native -Wno-unused-function -o $B/infer_time scripts/infer_time.c -lm -lpthread
+        echo "Inference alone, 10,000 test images, 2 threads (nn: infer_all; ONNX Runtime $(node -e "console.log(require('$ORT/node_modules/onnxruntime-node/package.json').version)"): run at its best batch of 16, 64, 256, 1000, 10000):"
+        echo
+        echo "| network | nn s | ORT s (batch) | nn vs ORT | same labels | target 1.5x |"
+        echo "|---|---|---|---|---|---|"
+        for net in "T1 784-30-10:784-30-10" "C1 1x28x28-20c5-mp2-40c5-mp2-100-10:1x28x28-20c5-mp2-40c5-mp2-100-10 --eta 0.05" "recipe 1x28x28-32c3p1-mp2-64c3p1-mp2-256-10:1x28x28-32c3p1-mp2-64c3p1-mp2-256-10"; do
+            name=${net%%:*} args=${net#*:}
+            # shellcheck disable=SC2086 # the spec and its options are words
+            $NN train --train data/train-images-idx3-ubyte --layers $args --epochs 1 --out $B/inf.bin --quiet 2>/dev/null
+            $NN export $B/inf.bin --onnx $B/inf.onnx 2>/dev/null
+            read -r ns nsum < <($B/infer_time $B/inf.bin data/t10k-images-idx3-ubyte 2 5)
+            read -r ob os osum < <(node scripts/ort_time.js "$ORT" $B/inf.onnx data/t10k-images-idx3-ubyte 2 5 | head -1)
+            awk -v n="$name" -v a="$ns" -v b="$os" -v ob="$ob" -v same="$([ "$nsum" = "$osum" ] && echo yes || echo NO)" 'BEGIN {
+                r = b / a; printf "| %s | %.4f | %.4f (%d) | %.2fx %s | %s | %s |\n", n, a, b, ob, (r >= 1) ? r : 1 / r, (r >= 1) ? "faster" : "slower", same, (r >= 1.5) ? "met" : "NOT MET" }'
+        done
+    fi
 fi
 
 # BASE: an earlier build against this one, in the same run and interleaved
