@@ -11886,6 +11886,17 @@ static int parse_opts(const char *cmd, int argc, char **argv, const OptSpec *spe
             return usage_error(cmd, "unknown option --%s", nm);
         }
         if (k >= nval) return usage_error(cmd, "too many options"); /* cannot happen: nval covers specs */
+        if (val[k] && specs[k].arg && strstr(specs[k].arg, "[,") && (eq || i + 1 < argc)) { /* a list given twice: both */
+            static void *joined; /* (each joined list, chained from here: lives as long as the process) */
+            const char *more = eq ? eq + 1 : argv[i + 1];
+            void **cell = malloc(sizeof(void *) + strlen(val[k]) + strlen(more) + 2);
+            char *both = (char *)(cell + 1);
+            if (!cell) return usage_error(cmd, "out of memory");
+            *cell = joined, joined = cell;
+            sprintf(both, "%s,%s", val[k], more);
+            val[k] = both, i += !eq;
+            continue;
+        }
         if (val[k])
             fprintf(stderr, "%s: warning: --%s given more than once; the last one counts\n", progname, specs[k].name);
         if (!specs[k].arg) {
@@ -15593,8 +15604,9 @@ static int cmd_explain(int argc, char **argv)
     E.N = &N, E.M = &M, E.d = &d, L = N.nl - 1, K = N.size[L];
     E.r = asked = OPT(S, val, "index") ? v : OPT(S, val, "row") ? v - 1 : 0;
     rc = 0;
-    if (d.lineno && (d.y || d.t)) { /* a table's rows without a label or target were left out: the row asked for is
-                                     * the file's, with or without one */
+    if (d.lineno && (d.y || d.t) && strcmp(pos[1], "-")) { /* a table's rows without a label or target were left out:
+                                                            * the row asked for is the file's, with or without one (a
+                                                            * pipe is read once: its rows with one) */
         Net N2;
         Meta M2;
         Data all;
@@ -15664,7 +15676,12 @@ static int cmd_explain(int argc, char **argv)
     }
     if (!rc) {
         const float *o = E.A[L];
-        printf("row %zu of %s", asked, d.name);
+        if (!strcmp(pos[1], "-") && d.lineno && (d.y || d.t) && d.lineno[E.r] != E.r + 1 + (size_t)d.headed)
+            say("warning: %s: lines before this row were left out (rows without their %s, or blank lines): from a pipe, "
+                "which is read once, the row counts the rows read (line %zu is explained); give the file to count every row",
+                d.name, N.task == TASK_REGRESS ? "target" : "label", d.lineno[E.r]);
+        if (OPT(S, val, "row")) printf("row %zu of %s", asked + 1, d.name);
+        else printf("row %zu (from 0) of %s", asked, d.name);
         if (d.lineno) printf(" (line %zu)", d.lineno[E.r]);
         if (d.y) printf(": label %s", class_text(M.names, M.nnames, (size_t)d.y[E.r], b1, sizeof b1));
         putchar('\n');

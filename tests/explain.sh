@@ -20,7 +20,7 @@ D=$top/data/digits.csv
 "$NN" explain d.bin "$D" --label-col last --index 5 --ascii >out.txt 2>err.txt
 rc=$?
 lab=$(sed -n 6p "$D" | awk -F, '{print $NF}')
-[ $rc = 0 ] && grep -q "^row 5 of .*digits.csv: label $lab\$" out.txt && grep -qE '^prediction: [0-9] \(output [0-9.]+\), (right|wrong)$' out.txt &&
+[ $rc = 0 ] && grep -q "^row 5 (from 0) of .*digits.csv: label $lab\$" out.txt && grep -qE '^prediction: [0-9] \(output [0-9.]+\), (right|wrong)$' out.txt &&
     grep -qE '^outputs \(sigmoid\): 0 [0-9.]+ 1 [0-9.]+ .* 9 [0-9.]+$' out.txt &&
     ok "explain: the row, its label, the prediction and every output" || bad "explain's first lines: $rc $(head -c 400 out.txt) $(cat err.txt)"
 [ "$(grep -c '' err.txt)" = 0 ] && ok "explain writes nothing but results to stdout, and here nothing to stderr" || bad "stderr: $(cat err.txt)"
@@ -110,7 +110,7 @@ size,colour,price
 CSV
 "$NN" train --train t.csv --target price --epochs 20 --out t.bin --quiet 2>/dev/null || bad "train the table"
 "$NN" explain t.bin t.csv --row 3 --ascii >ot.txt 2>/dev/null
-[ $? = 0 ] && grep -q '^row 2 of t.csv (line 4)$' ot.txt && grep -qE '^prediction: price [0-9.]+ \(true: 29\)$' ot.txt &&
+[ $? = 0 ] && grep -q '^row 3 of t.csv (line 4)$' ot.txt && grep -qE '^prediction: price [0-9.]+ \(true: 29\)$' ot.txt &&
     grep -qE "^  size  +3 " ot.txt && grep -qE '^  colour=red ' ot.txt && grep -q '^saliency of price: ' ot.txt &&
     ok "explain a table's regression: --row counts from 1, inputs by column name, the target named" || bad "table: $(head -20 ot.txt)"
 # rows without the target are left out of training and scoring, but --row counts the file's rows: row 3 is line 4
@@ -118,11 +118,15 @@ CSV
 sed '2s/,[0-9]*$/,/' t.csv >t2.csv
 "$NN" explain t.bin t2.csv --row 3 --ascii >ot2.txt 2>/dev/null
 "$NN" explain t.bin t2.csv --row 1 --ascii >ot3.txt 2>ot3.err
-grep -q '^row 2 of t2.csv (line 4)$' ot2.txt && grep -qE '^prediction: price [0-9.]+ \(true: 29\)$' ot2.txt &&
-    grep -q '^row 0 of t2.csv (line 2)$' ot3.txt && grep -qE '^prediction: price [0-9.]+$' ot3.txt && grep -q '^(no target: no nudge' ot3.txt &&
+grep -q '^row 3 of t2.csv (line 4)$' ot2.txt && grep -qE '^prediction: price [0-9.]+ \(true: 29\)$' ot2.txt &&
+    grep -q '^row 1 of t2.csv (line 2)$' ot3.txt && grep -qE '^prediction: price [0-9.]+$' ot3.txt && grep -q '^(no target: no nudge' ot3.txt &&
     grep -qF "t2.csv: line 2 has no target: the row is explained without one" ot3.err &&
     ok "explain --row N after a row without its target: the file's row N; a row without one explained without a true value" ||
     bad "explain rows without a target: $(head -3 ot2.txt) / $(head -3 ot3.txt) $(cat ot3.err)"
+cat t2.csv | "$NN" explain t.bin - --row 2 --ascii >ot5.txt 2>ot5.err
+[ $? = 0 ] && ! grep -q "empty data file" ot5.err && grep -q '^row 2 of (stdin) (line 4)' ot5.txt &&
+    grep -qF "warning: (stdin): lines before this row were left out (rows without their target, or blank lines): from a pipe" ot5.err &&
+    ok "explain from a pipe: read once, no false error; a row counted among the rows read is said so" || bad "explain stdin: $(cat ot5.err) $(head -2 ot5.txt)"
 cut -d, -f1,2 t.csv >t3.csv
 "$NN" explain t.bin t3.csv --row 2 --ascii >ot4.txt 2>/dev/null
 grep -qE '^prediction: price [0-9.]+$' ot4.txt && grep -q '^(no target: no nudge' ot4.txt &&
@@ -141,7 +145,7 @@ expect "explain: --out -" 2 "--out PREFIX: expected the start" "$NN" explain d.b
 expect "explain --out where nothing can be written" 1 "nodir/ex-layer1.png: cannot write there" "$NN" explain d.bin "$D" --label-col last --out nodir/ex
 # a CSV with a header and no label column: explained without --label-col none
 { echo "$(seq -s, 0 63 | sed 's/[0-9]*/p&/g')"; cut -d, -f1-64 "$D" | head -5; } >hdr.csv
-"$NN" explain d.bin hdr.csv --index 2 --ascii >oh.txt 2>oh.err && grep -q '^row 2 of hdr.csv$' oh.txt && grep -q '^(no label: no nudge' oh.txt &&
+"$NN" explain d.bin hdr.csv --index 2 --ascii >oh.txt 2>oh.err && grep -q '^row 2 (from 0) of hdr.csv$' oh.txt && grep -q '^(no label: no nudge' oh.txt &&
     ok "explain a headed CSV without labels: no column taken as the label" || bad "headed, no labels: $(cat oh.err)"
 # class names: any case; a wrong one lists them
 "$NN" train --train "$D" --label-col last --class-names zero,one,two,three,four,five,six,seven,eight,nine --epochs 2 --out dn.bin --quiet 2>/dev/null

@@ -586,6 +586,9 @@ awk 'BEGIN { srand(3); print "customer id,x,y"; for (i = 0; i < 50; i++) printf 
 fix=$(sed -n "s/.*column 'customer id' looks like an id (its name); .* give \(--ignore .*\)$/\1/p" id.err)
 [ "$fix" = "--ignore 'customer id'" ] && eval "\"\$NN\" train --train ids.csv --label-col y --epochs 2 --out id2.bin $fix" 2>id2.err &&
     ! grep -q 'looks like an id' id2.err && ok "an id column is warned of, and the --ignore it suggests works when pasted" || bad "id column: $(cat id.err) / $fix"
+# --ignore (a list) given twice: both lists, as the warning's suggestion pasted after an earlier --ignore means
+expect "--ignore given twice: both lists are left out (here: every feature)" 1 "ids.csv: no feature columns left" \
+    "$NN" train --train ids.csv --label-col y --ignore x --ignore 'customer id' --epochs 1 --out ig2.bin
 awk 'BEGIN { srand(5); print "ref,x,y"; for (i = 0; i < 60; i++) printf "%d,%.3f,%d\n", 4000 + int(rand() * 100000), rand(), i % 2 }' >ref.csv
 "$NN" train --train ref.csv --label-col y --epochs 1 --out ref.bin 2>ref.err
 grep -qF "column 'ref' looks like an id (a different whole number in nearly every row)" ref.err && ok "large whole numbers, a different one in each row: warned as an id" ||
