@@ -7863,6 +7863,12 @@ static int table_row_fields(const char *p, const char *eol, int sep, const RowPl
             else x[P->off[c]] = fv;
         } else if (C->kind == COL_CATEGORY) {
             size_t n = kind == FLD_MISSING ? 0 : field_text(fb, fe, q, tmp, sizeof tmp), j = 0;
+            if (kind == FLD_MISSING && fe > fb && (size_t)(fe - fb) < sizeof tmp) { /* a bare None or NA the model knows as a
+                                                                                   * level (R's "None", written unquoted) */
+                long f;
+                memcpy(tmp, fb, (size_t)(fe - fb)), tmp[fe - fb] = 0;
+                if ((f = level_find(C->cats, C->ncat, tmp)) >= 0 && *C->cats[f]) kind = FLD_NAME, n = (size_t)(fe - fb);
+            }
             if (kind == FLD_MISSING) {
                 tmp[0] = 0;
                 if (P->tab->missing == MISS_ERROR) return bad->kind = BAD_MISSING, -1;
@@ -7980,6 +7986,17 @@ static long column_of(const char *s, size_t len, char *const *hdr, size_t ncol, 
     }
 }
 
+/* The item of a comma-separated list of columns that starts at p: its
+ * text, up to *end (a ',', the end, or the closing quote of an item
+ * quoted as "a, b", a name with a comma). */
+static const char *list_item(const char *p, const char **end)
+{
+    const char *e;
+    if (*p == '"' && (e = strchr(p + 1, '"')) && (e[1] == ',' || !e[1])) return *end = e, p + 1;
+    *end = p + strcspn(p, ",");
+    return p;
+}
+
 /* Mark the columns of the comma-separated list `list` (option opt) as
  * kind in kinds[0..ncol); a column already marked is an error. */
 static int mark_columns(const char *list, int kind, const char *opt, char *const *hdr, size_t ncol, int *kinds,
@@ -7988,13 +8005,10 @@ static int mark_columns(const char *list, int kind, const char *opt, char *const
     static const char *const what[COL_COUNT] = {"", "", "a category", "the label", "a target", "ignored"};
     const char *p = list;
     for (;;) {
-        const char *e, *b = p;
-        size_t len;
+        const char *e, *b = list_item(p, &e);
+        size_t len = (size_t)(e - b);
         long c;
-        if (*p == '"' && (e = strchr(p + 1, '"')) && (e[1] == ',' || !e[1])) /* "a, b": a name with a comma */
-            b = p + 1, len = (size_t)(e - b), e = e[1] ? e + 1 : NULL;
-        else
-            e = strchr(p, ','), len = e ? (size_t)(e - p) : strlen(p);
+        e = *e == '"' ? e + 1 : e, e = *e == ',' ? e : NULL;
         c = column_of(b, len, hdr, ncol, opt, name, err);
         if (c < 0) return -1;
         if (kinds[c]) {
@@ -8470,6 +8484,12 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
         if (filled && used < cap)
             used += (size_t)snprintf(note + used, cap - used, "; %zu missing value%s filled in with the column mean%s", filled,
                                      plural(filled), filled == 1 ? "" : "s");
+        for (size_t c = 0, catmiss = 0, first = SIZE_MAX; c <= ncol && used < cap && tab->missing == MISS_MEAN; c++) {
+            if (c < ncol && tab->col[c].kind == COL_CATEGORY && st[c].missing) catmiss += st[c].missing, first = first == SIZE_MAX ? c : first;
+            else if (c == ncol && catmiss) /* (a bare None or NA among names: missing, as pandas reads it) */
+                used += (size_t)snprintf(note + used, cap - used, "; %zu missing value%s in categorical columns (as in %s) a "
+                                         "category of their own", catmiss, plural(catmiss), col_label(tab, first, cl, sizeof cl));
+        }
     }
     for (size_t c = 0; c < ncol; c++) free(st[c].ints);
     free(ccap), free(st);
@@ -10388,9 +10408,10 @@ static int keep_columns(OutOpt *oo, const CsvShape *sh, const char *name, Err *e
     if ((sh->head && !hdr) || !(oo->keepcol = calloc(cap, sizeof *oo->keepcol)) || !(oo->keepname = calloc(cap, sizeof *oo->keepname)))
         rc = fail(err, name, "out of memory");
     while (!rc) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        long c = column_of(p, len, hdr && nh == sh->ncol ? hdr : NULL, sh->ncol, "--keep", name, err);
+        const char *e, *b = list_item(p, &e);
+        size_t len = (size_t)(e - b);
+        long c = column_of(b, len, hdr && nh == sh->ncol ? hdr : NULL, sh->ncol, "--keep", name, err);
+        e = *e == '"' ? e + 1 : e, e = *e == ',' ? e : NULL;
         char cn[32];
         if (c < 0) {
             rc = -1;

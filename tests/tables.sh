@@ -551,6 +551,25 @@ awk 'BEGIN { srand(22); print "\"\",\"big\",\"x\",\"y\""; for (i = 1; i <= 60; i
 "$NN" predict lg.bin lgp.csv >lg2.out 2>lg2.err
 [ -s lg1.out ] && cmp -s lg1.out lg2.out && ! grep -q "not seen in training" lg2.err &&
     ok "R's TRUE/FALSE written by pandas as True/False: the same categories, the same answers" || bad "True for TRUE: $(cat lg2.err)"
+# R's level "None" (quoted in write.csv, bare in write.csv(quote = FALSE)): the model's level, not a missing value;
+# a bare None in training is missing, as pandas reads it, and the summary counts it
+awk 'BEGIN { srand(23); print "\"\",\"bags\",\"x\",\"y\""; split("None|Driver only|Both", L, "|"); for (i = 1; i <= 60; i++) { k = 1 + i % 3;
+     printf "\"%d\",\"%s\",%.3f,%.3f\n", i, L[k], rand(), k + rand() } }' >none.csv
+"$NN" train --train none.csv --target y --epochs 3 --out none.bin 2>/dev/null
+tr -d '"' <none.csv >none_nq.csv
+"$NN" predict none.bin none.csv >nn1.out 2>/dev/null
+"$NN" predict none.bin none_nq.csv >nn2.out 2>nn2.err
+"$NN" train --train none_nq.csv --target y --epochs 1 --out none2.bin 2>nn3.err
+[ -s nn1.out ] && cmp -s nn1.out nn2.out && ! grep -q "not seen" nn2.err &&
+    grep -qF "20 missing values in categorical columns (as in 'bags') a category of their own" nn3.err &&
+    ok "R's level None written bare: the model's level at predict; in training a missing value, counted in the summary" ||
+    bad "None: $(cat nn2.err nn3.err)"
+# --keep of a name with a comma, quoted as --ignore takes it
+printf '"Cyl, count",x,y\n4,1.5,2.5\n6,2.5,3.5\n4,1.2,2.2\n8,3.1,4.4\n' >kc.csv
+"$NN" train --train kc.csv --target y --epochs 1 --out kc.bin 2>/dev/null
+"$NN" predict kc.bin kc.csv --keep '"Cyl, count",x' >kc.out 2>kc.err
+[ "$(head -2 kc.out)" = "$(printf '"Cyl, count",x,y\n4,1.5,%s' "$(sed -n 2p kc.out | cut -d, -f3)")" ] &&
+    ok "predict --keep '\"a, b\"': a kept name with a comma, quoted as the error message says" || bad "--keep quoted: $(cat kc.err) $(head -2 kc.out)"
 # predict on gzip CSV: the header line of the answers, as for the CSV itself (file and pipe)
 gzip -c rnames.csv >rn.csv.gz
 "$NN" predict rn.bin rnames.csv --probs >g0.out 2>/dev/null
