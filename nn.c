@@ -6531,9 +6531,35 @@ static const char *onehot_why(const Npy *a, size_t n, size_t k, char *buf, size_
     return buf;
 }
 
+/* Class names found in training data, sorted (byte order, as R sorts
+ * factor levels in the C locale and scikit-learn its classes), and the
+ * labels y[0..rows) renumbered to match: so that the classes, "class 1" of
+ * a binary model and its --threshold, do not depend on the order of the
+ * rows. */
+static int sort_classes(char **names, size_t n, int32_t *y, size_t rows)
+{
+    size_t *ord = alloc_array(n ? n : 1, sizeof *ord), *pos = alloc_array(n ? n : 1, sizeof *pos);
+    char **tmp = alloc_array(n ? n : 1, sizeof *tmp);
+    if (!ord || !pos || !tmp) {
+        free(ord), free(pos), free(tmp);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) ord[i] = i;
+    for (size_t i = 1; i < n; i++) /* (insertion: at most NN_MAX_CLASSES names, mostly few) */
+        for (size_t j = i; j > 0 && strcmp(names[ord[j - 1]], names[ord[j]]) > 0; j--) {
+            size_t t = ord[j];
+            ord[j] = ord[j - 1], ord[j - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++) pos[ord[i]] = i, tmp[i] = names[ord[i]];
+    memcpy(names, tmp, n * sizeof *names);
+    for (size_t r = 0; r < rows; r++) y[r] = (int32_t)pos[y[r]];
+    free(ord), free(pos), free(tmp);
+    return 0;
+}
+
 /* Text labels (a '<U' or '|S' array: class names) into d->y and
- * d->names: the classes in order of first appearance, or the model's
- * (o->names), which every label must be one of. */
+ * d->names: the classes sorted (sort_classes), or the model's (o->names),
+ * which every label must be one of. */
 static int npy_text_labels(const Npy *a, const char *name, const CsvOpt *o, Data *d, Err *err)
 {
     size_t n = a->dim[0], w = a->type == 'U' ? (size_t)a->es / 4 : (size_t)a->es, nnames = 0, cap = 0;
@@ -6609,7 +6635,7 @@ static int npy_text_labels(const Npy *a, const char *name, const CsvOpt *o, Data
         }
         d->y[i] = (int32_t)k;
     }
-    if (!ok || (n && !names)) {
+    if (!ok || (n && !names) || (!o->names && sort_classes(names, nnames, d->y, n))) {
         fail(err, name, "out of memory");
         goto bad;
     }
@@ -7555,7 +7581,7 @@ static long name_find(char *const *names, size_t n, const char *b, const char *e
 /* The class labels of rows rows, from their texts lt (rows, 2), whether
  * each was quoted (lq) and its line (lno): whole numbers 0..65535, or
  * names: when any label is not a whole number, every label is a name and
- * the classes are the names in order of first appearance (or o->names,
+ * the classes are the names sorted (sort_classes; or o->names,
  * when given, which every label must be one of).  Fills y (rows) and, for
  * names, *names (*nnames).  Returns 0 or -1. */
 static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, size_t rows, size_t lc, size_t maxlen,
@@ -7642,6 +7668,7 @@ static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, 
         }
     }
     free(tmp);
+    if (!rc && !o->names && sort_classes(names, nnames, y, rows)) rc = fail(err, name, "out of memory");
     if (rc) {
         names_free(names, nnames);
         return -1;

@@ -693,16 +693,24 @@ printf 'a,y\n0,p\n0,p\n0,p\n1,q\n1,q\n1,q\n' >easy.csv
 "$NN" eval easy.bin easy.csv --errors 2 >easy.out 2>/dev/null
 grep -q '^accuracy 1.0000 (6/6)$' easy.out && grep -qF "(none: every row is right)" easy.out && ok "eval --errors on a perfect result says there are none" ||
     bad "perfect --errors: $(cat easy.out)"
+# class names sorted, whatever the order of the rows: the same classes, class 1 and --threshold
+{ head -1 lg.csv | sed 's/"y"/"cls"/'; tail -n +2 lg.csv | awk -F, 'BEGIN { OFS = "," } { $4 = ($4 > 1.5 ? "\"Yes\"" : "\"No\""); print }'; } >yn.csv
+{ head -1 yn.csv; tail -n +2 yn.csv | sort -t, -k4,4r; } >yn_yesfirst.csv
+"$NN" train --train yn.csv --label-col cls --epochs 3 --out yn1.bin --quiet 2>/dev/null
+"$NN" train --train yn_yesfirst.csv --label-col cls --epochs 3 --out yn2.bin --quiet 2>/dev/null
+c1=$("$NN" info yn1.bin | grep '^classes') c2=$("$NN" info yn2.bin | grep '^classes')
+[ "$c1" = "classes 0=No, 1=Yes" ] && [ "$c2" = "$c1" ] && [ "$(sed -n 2p yn_yesfirst.csv | cut -d, -f4)" = '"Yes"' ] &&
+    ok "class names sorted, whatever the rows' order: $c1 for rows No-first and Yes-first" || bad "class order: '$c1' vs '$c2'"
 # ---- class weights and the monitored figure --------------------------------------------------
 awk 'BEGIN { srand(9); print "x1,x2,cls"; for (i = 0; i < 300; i++) { c = i % 4 == 0 ? "rare" : "common"; printf "%.3f,%.3f,%s\n", rand() + (c == "rare") * 0.4, rand(), c } }' >cw.csv
 "$NN" train --train cw.csv --label-col cls --class-weight balanced --val 0.2 --epochs 30 --out cw.bin 2>cw.err
-grep -qF "class weights in the cost: rare 2, common 0.667" cw.err && grep -qE "validation recall of rare \(the smallest class\) [0-9.]+%" cw.err &&
+grep -qF "class weights in the cost: common 0.667, rare 2" cw.err && grep -qE "validation recall of rare \(the smallest class\) [0-9.]+%" cw.err &&
     ok "--class-weight balanced: n / (classes x rows) said (225 and 75 rows: 0.667 and 2); the rare class's recall in the epoch lines" || bad "class-weight balanced: $(grep -v '^epoch' cw.err | head -c 300)"
 "$NN" train --train cw.csv --label-col cls --class-weight rare=0 --val 0 --epochs 30 --out cw0.bin 2>/dev/null
 [ "$("$NN" predict cw0.bin cw.csv --no-header | sort -u)" = common ] && ok "--class-weight rare=0: the rare rows add nothing to the cost, so every answer is 'common'" ||
     bad "class weight 0: $("$NN" predict cw0.bin cw.csv --no-header | sort | uniq -c | tr '\n' ' ')"
 printf 'rare=3\n# a comment\ncommon=1\n' >cw.txt
-expect "--class-weight FILE: said" 0 "class weights in the cost: rare 3, common 1" "$NN" train --train cw.csv --label-col cls --class-weight cw.txt --epochs 2 --out cw1.bin
+expect "--class-weight FILE: said" 0 "class weights in the cost: common 1, rare 3" "$NN" train --train cw.csv --label-col cls --class-weight cw.txt --epochs 2 --out cw1.bin
 expect "--class-weight of a class not there" 2 "no class 'nope'" "$NN" train --train cw.csv --label-col cls --class-weight nope=2 --out cw1.bin
 expect "--class-weight with a bad weight" 2 "not a number from 0 to 1e6" "$NN" train --train cw.csv --label-col cls --class-weight rare=-1 --out cw1.bin
 expect "--class-weight: every class 0" 2 "every class that has rows weighs 0" "$NN" train --train cw.csv --label-col cls --class-weight rare=0,common=0 --out cw1.bin
