@@ -97,7 +97,7 @@ else
 fi
 # a model as older nn wrote it: 4 outputs, 3 names (the 4-name model with its last name cut)
 if [ $have_py = 1 ]; then
-    { cat iris_named.csv; echo "6.0,3.0,4.0,1.0,extra"; } >iris4.csv
+    { cat iris_named.csv; echo "6.0,3.0,4.0,1.0,zz_extra"; } >iris4.csv
     "$NN" train --train iris4.csv --label-col last --layers 4-30-4 --epochs 5 --threads 1 --quiet --out n4.bin 2>/dev/null
     $PY - n4.bin x3.bin <<'EOF'
 import struct, sys, zlib

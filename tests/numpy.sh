@@ -143,7 +143,7 @@ np.save('obj.npy', np.array([[1, 'a'], [2, 'b']], dtype=object), allow_pickle=Tr
 "$NN" train --train x_lef4.npy --train-labels yn.npy --epochs 2 --out m.bin --quiet && same "text labels ('<U') = CSV class names" m.bin names.bin
 "$NN" train --train x_lef4.npy --train-labels yb.npy --epochs 2 --out m.bin --quiet && same "byte-string labels ('|S') = CSV class names" m.bin names.bin
 "$NN" eval names.bin x_lef4.npy --labels yn.npy >e1 && "$NN" eval names.bin xn.csv --label-col last >e2 2>/dev/null && cmp -s e1 e2 && ok "eval: text labels against a model with names" || bad "eval with text labels"
-expect "numbers against a model with names" 1 "y.npy: numbers as labels, but the classes of the model are names \(zero, one...\): give the labels as names" "$NN" eval names.bin x_lef4.npy --labels y.npy
+expect "numbers against a model with names" 1 "y.npy: numbers as labels, but the classes of the model are names \(eight, five...\): give the labels as names" "$NN" eval names.bin x_lef4.npy --labels y.npy
 expect "names against a numbered model" 1 "yn.npy: labels are class names, but the classes of the model are numbers 0 to 9" "$NN" eval csv.bin x_lef4.npy --labels yn.npy
 expect "a name the model does not know" 1 "yw.npy: label 0, 'x', is not one of the 10 classes the model knows" "$NN" eval names.bin x_lef4.npy --labels yw.npy
 expect "integer (n, k) labels that are not one-hot" 1 "y_bad_onehot.npy: integer labels of shape \(1797, 10\) must be one-hot .*row 0 has 2" "$NN" train --train x_lef4.npy --train-labels y_bad_onehot.npy --out z.bin
