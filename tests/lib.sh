@@ -69,8 +69,19 @@ early() {
     fi
 }
 
-# wait_for FILE PATTERN: until PATTERN appears in FILE (at most 20 s)
-wait_for() { for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+# Time limits are stretched NN_TEST_SLOW times (tests/run.sh sets 4 under the
+# sanitizers, which run nn several times slower): timeout N CMD... is
+# timeout(1) with N * NN_TEST_SLOW seconds.
+timeout() {
+    case $1 in
+    *[!0-9]* | '') command timeout "$@" ;;
+    *) command timeout $(($1 * ${NN_TEST_SLOW:-1})) "${@:2}" ;;
+    esac
+}
+
+# wait_for FILE PATTERN: until PATTERN appears in FILE (at most 20 s, times
+# NN_TEST_SLOW)
+wait_for() { for _ in $(seq $((200 * ${NN_TEST_SLOW:-1}))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
 # find_python [MODULE...]: set PY to a python3 that imports MODULEs: $PYTHON,
 # else the first python3 on PATH that has them (a pyenv python3 may lack

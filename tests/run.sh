@@ -23,7 +23,10 @@
 # A skip names the Debian package that would make it run; with
 # NN_TEST_NO_SKIP=1 (as .ci/run sets) a skip is a failure.  With SANITIZE=1 (`make asan`) nn and the tests are
 # built with -fsanitize=address,undefined, and valgrind and the textbook
-# run, which would take too long under the sanitizers, are left out.
+# run, which would take too long under the sanitizers, are left out, as are
+# the checks of make test that do not run nn under them (the warning-only
+# builds, fault injection, the fuzz corpora, already replayed under ASan,
+# the man page, make install).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 mode=${1:-test}
@@ -77,17 +80,19 @@ report() {
 counted() {
     local name=$1 rc
     shift
+    local s0=$SECONDS
     "$@" >"$B/suite.out" 2>&1
     rc=$?
+    echo "($((SECONDS - s0)) s)" >>"$B/suite.out"
     report "$name" "$B/suite.out" $rc
 }
 
 # parallel NN SUFFIX NAME...: run the unit tests (NAME unit) and test scripts
 # on NN, $JOBS at a time, and report each as soon as it is done, as NAME SUFFIX.
-# Two at a time, but one under the sanitizers: there, output.sh's resumed run
-# into /dev/full, slowed down by the other script, outlasts its 10 s limit.
+# Two at a time; under the sanitizers, which slow nn down several times, the
+# scripts' time limits are stretched (NN_TEST_SLOW, tests/lib.sh).
 JOBS=2
-[ -n "$SAN" ] && JOBS=1
+[ -n "$SAN" ] && export NN_TEST_SLOW=4
 parallel() {
     local nn=$1 suf=$2 name
     shift 2
@@ -96,7 +101,7 @@ parallel() {
         for name; do
             while [ "$(jobs -rp | wc -l)" -ge $JOBS ]; do wait -n; done
             if [ "$name" = unit ]; then set -- $B/unit; else set -- tests/$name.sh "$nn"; fi
-            ("$@" >"$B/par-$name.out" 2>&1; echo $? >"$B/par-$name.rc") &
+            (s0=$SECONDS; "$@" >"$B/par-$name.out" 2>&1; r=$?; echo "($((SECONDS - s0)) s)" >>"$B/par-$name.out"; echo $r >"$B/par-$name.rc") &
         done
         wait
     ) &
@@ -116,16 +121,36 @@ parallel() {
     wait
 }
 
-build() { # build OUT SRC FLAGS... (nn.c or a test); a warning is a failure
+# compile NAME CMD...: a compile started in the background, two at a time
+# (the machine's two cores); its messages go to $B/NAME.warn, its exit
+# status to $B/NAME.crc.  `built` reports it once `wait` has seen it end.
+compile() {
+    local name=$1
+    shift
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+    ("$@" 2>"$B/$name.warn"; echo $? >"$B/$name.crc") &
+}
+
+# build OUT SRC FLAGS...: compile nn.c or a test under the strict flags (and
+# the sanitizers when asked); built OUT then says whether it built without
+# a warning (a warning is a failure).
+build() {
     local out=$1 src=$2
     shift 2
-    if $CC $WARN "$@" $SAN -o "$out" "$src" -lm -lpthread 2>$B/warn; then
-        cat $B/warn
-        if [ -s $B/warn ]; then fail "build $out: $(head -c 400 $B/warn)"; else pass "build $out ($*)"; fi
-    else
-        cat $B/warn
-        fail "build $out: $(head -c 600 $B/warn)"
+    compile "$(basename "$out")" $CC $WARN "$@" $SAN -o "$out" "$src" -lm -lpthread
+    echo "$*" >"$B/$(basename "$out").flags"
+}
+built() {
+    local n
+    n=$(basename "$1")
+    cat "$B/$n.warn"
+    if [ "$(cat "$B/$n.crc" 2>/dev/null)" != 0 ]; then
+        fail "build $1: $(head -c 600 "$B/$n.warn")"
         return 1
+    elif [ -s "$B/$n.warn" ]; then
+        fail "build $1: $(head -c 400 "$B/$n.warn")"
+    else
+        pass "build $1 ($(cat "$B/$n.flags"))"
     fi
 }
 
@@ -148,31 +173,62 @@ if [ "$mode" = check ]; then
 fi
 
 # ---- make test ------------------------------------------------------------------------------
+# Every compile first, two at a time; then their reports and the programs
+# they built.  Under the sanitizers (make asan, after make test) only what
+# runs under them is built: the warning checks, the fault injection, the
+# fuzz corpora (replayed under ASan in make test already), the man page and
+# make install are make test's.
+UW="-Wno-unused-function"
+HAVE_AVX2=0
+grep -q avx2 /proc/cpuinfo 2>/dev/null && grep -q fma /proc/cpuinfo && HAVE_AVX2=1
 build $B/nn nn.c -O3 -march=native
 build $B/nn-portable nn.c -O2
-build $B/nn-O0 nn.c -O0 # (some warnings, -Wformat-truncation among them, show only without optimisation)
-# README's one-line build without make, as written there
-line=$(grep -m1 '^cc -std=c11 .* -o nn nn.c' README.md | sed 's/ *#.*//')
-if [ -n "$line" ] && (mkdir -p $B/oneline && cp nn.c $B/oneline/ && cd $B/oneline && eval "$line" 2>warn && [ ! -s warn ] && ./nn train --train ../../data/digits.csv --label-col last --epochs 1 --quiet --out m.bin); then
-    pass "README's one-line build: $line"
-else
-    fail "README's one-line build '$line': $(head -c 300 $B/oneline/warn 2>/dev/null)"
+build $B/unit tests/unit.c $UW -O3 -march=native
+build $B/unit-plain tests/unit.c $UW -O2
+[ $HAVE_AVX2 = 1 ] && build $B/unit-avx2 tests/unit.c $UW -O2 -mavx2 -mfma
+build $B/gunzip_tool tests/gunzip_tool.c $UW -O3 -march=native
+targets=
+if [ -z "$SAN" ]; then
+    build $B/nn-O0 nn.c -O0 # (some warnings, -Wformat-truncation among them, show only without optimisation)
+    command -v clang >/dev/null && CC=clang build $B/nn-clang nn.c -O2 -march=native
+    for f in 1 2 3 4; do
+        compile unit-fault$f $CC $WARN $UW -O2 -march=native -DNN_FAULT=$f -o $B/unit-fault$f tests/unit.c -lm -lpthread
+    done
+    # the fuzz corpora, replayed under ASan+UBSan (plain programs, no
+    # libFuzzer); the targets are the Makefile's FUZZ_TARGETS
+    targets=$(make -s --no-print-directory print-fuzz-targets)
+    [ -n "$targets" ] || fail "make print-fuzz-targets printed no fuzz targets"
+    for t in $targets; do
+        compile replay-$t $CC -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all $UW \
+            -o $B/replay-$t tests/fuzz/fuzz_$t.c -lm -lpthread
+    done
+    # README's one-line build without make, as written there
+    line=$(grep -m1 '^cc -std=c11 .* -o nn nn.c' README.md | sed 's/ *#.*//')
+    rm -rf $B/oneline && mkdir -p $B/oneline && cp nn.c $B/oneline/
+    [ -n "$line" ] && compile oneline sh -c "cd $B/oneline && $line"
 fi
-if [ -n "$SAN" ]; then
-    : # the clang build is a check of warnings, made without the sanitizers only
-elif command -v clang >/dev/null; then
-    CC=clang build $B/nn-clang nn.c -O2 -march=native
-else
-    skipped "build with clang" "clang is not installed" "clang"
+wait
+built $B/nn
+built $B/nn-portable
+if [ -z "$SAN" ]; then
+    built $B/nn-O0
+    if [ -n "$line" ] && [ "$(cat $B/oneline.crc)" = 0 ] && [ ! -s $B/oneline.warn ] &&
+        (cd $B/oneline && ./nn train --train ../../data/digits.csv --label-col last --epochs 1 --quiet --out m.bin); then
+        pass "README's one-line build: $line"
+    else
+        fail "README's one-line build '$line': $(head -c 300 $B/oneline.warn 2>/dev/null)"
+    fi
+    if command -v clang >/dev/null; then
+        built $B/nn-clang
+    else
+        skipped "build with clang" "clang is not installed" "clang"
+    fi
 fi
-UW="-Wno-unused-function"
-build $B/unit tests/unit.c $UW -O3 -march=native && counted "unit native" $B/unit
-build $B/unit-plain tests/unit.c $UW -O2 && counted "unit plain" $B/unit-plain
-if grep -q avx2 /proc/cpuinfo 2>/dev/null && grep -q fma /proc/cpuinfo; then
-    build $B/unit-avx2 tests/unit.c $UW -O2 -mavx2 -mfma && counted "unit avx2" $B/unit-avx2
-fi
-for f in 1 2 3 4; do
-    if $CC $WARN $UW -O2 -march=native -DNN_FAULT=$f -o $B/unit-fault$f tests/unit.c -lm -lpthread 2>/dev/null; then
+built $B/unit && counted "unit native" $B/unit
+built $B/unit-plain && counted "unit plain" $B/unit-plain
+[ $HAVE_AVX2 = 1 ] && built $B/unit-avx2 && counted "unit avx2" $B/unit-avx2
+for f in $( [ -z "$SAN" ] && echo 1 2 3 4); do
+    if [ "$(cat $B/unit-fault$f.crc)" = 0 ]; then
         if $B/unit-fault$f >$B/fault.log 2>&1; then
             fail "NN_FAULT=$f: the gradient check did not notice the fault"
         else
@@ -183,32 +239,31 @@ for f in 1 2 3 4; do
         fail "NN_FAULT=$f does not build"
     fi
 done
-build $B/gunzip_tool tests/gunzip_tool.c $UW -O3 -march=native && counted "gzip" tests/gzip.sh $B/gunzip_tool $B/nn
-# the fuzz corpora, replayed under ASan+UBSan (plain programs, no libFuzzer);
-# the targets are the Makefile's FUZZ_TARGETS
-targets=$(make -s --no-print-directory print-fuzz-targets)
-[ -n "$targets" ] || fail "make print-fuzz-targets printed no fuzz targets"
+built $B/gunzip_tool && counted "gzip" tests/gzip.sh $B/gunzip_tool $B/nn
 for t in $targets; do
-    if $CC -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Wno-unused-function \
-        -o $B/replay-$t tests/fuzz/fuzz_$t.c -lm -lpthread 2>$B/warn; then
+    if [ "$(cat $B/replay-$t.crc)" = 0 ]; then
         if out=$($B/replay-$t tests/fuzz/corpus/$t 2>&1) && ! echo "$out" | grep -q 'runtime error\|AddressSanitizer'; then
             pass "fuzz corpus $t under ASan+UBSan: $(echo "$out" | tail -1)"
         else
             fail "fuzz corpus $t: $(echo "$out" | grep -m3 'ERROR\|runtime error')"
         fi
     else
-        fail "fuzz target $t does not build: $(head -c 300 $B/warn)"
+        fail "fuzz target $t does not build: $(head -c 300 $B/replay-$t.warn)"
     fi
 done
 # the man page renders without warnings; make install and uninstall
-if command -v man >/dev/null; then
+if [ -n "$SAN" ]; then
+    :
+elif command -v man >/dev/null; then
     w=$(MANWIDTH=80 man --warnings -l nn.1 2>&1 >/dev/null)
     [ -z "$w" ] && MANWIDTH=80 man -l nn.1 2>/dev/null | grep -q -- '--checkpoint' && pass "man -l nn.1 renders without warnings" || fail "man page: $w"
 else
     skipped "man -l nn.1 renders without warnings" "man is not installed" "man-db"
 fi
 inst=$(mktemp -d)
-if make -s install BIN=$B/nn PREFIX=/usr/local DESTDIR="$inst" >/dev/null 2>&1 && [ -x "$inst/usr/local/bin/nn" ] &&
+if [ -n "$SAN" ]; then
+    :
+elif make -s install BIN=$B/nn PREFIX=/usr/local DESTDIR="$inst" >/dev/null 2>&1 && [ -x "$inst/usr/local/bin/nn" ] &&
     [ -f "$inst/usr/local/share/man/man1/nn.1" ] && "$inst/usr/local/bin/nn" --version >/dev/null &&
     make -s uninstall PREFIX=/usr/local DESTDIR="$inst" >/dev/null 2>&1 && [ ! -e "$inst/usr/local/bin/nn" ]; then
     pass "make install and uninstall with PREFIX and DESTDIR"
