@@ -901,6 +901,18 @@ static void table_free(Table *t)
     memset(t, 0, sizeof *t);
 }
 
+/* A table of numbers only (no category, no target): a CSV of numbers under
+ * a header of names, as a plain model keeps it.  Its rows read as plain
+ * CSV rows do ('#' lines are comments, a first line is a header when it
+ * looks like one), and data without names (NumPy, IDX) gives its features
+ * by position. */
+static int table_numbers(const Table *t)
+{
+    for (uint32_t c = 0; c < t->ncol; c++)
+        if (t->col[c].kind == COL_CATEGORY || t->col[c].kind == COL_TARGET) return 0;
+    return t->ncol != 0;
+}
+
 static int cur_u32(Cursor *c, uint32_t *v)
 {
     if (!cur_need(c, 4)) return -1;
@@ -7696,6 +7708,57 @@ static void load_progress(const char *name, size_t rows, size_t done, size_t len
     say("%s: reading, %zu rows so far, %.0f%% of the file", name, rows, 100.0 * (double)done / (double)(len ? len : 1));
 }
 
+/* Training on numbers under a header of names: the model keeps the names
+ * as a table of number columns (the label, row names left out), so that
+ * predict and eval find the columns by name, as for any table, and a file
+ * with its columns in another order is read right, not by position.  The
+ * rows were read as plain numbers, and training is as it was; a missing
+ * value is an error later too (MISS_ERROR).  Names repeated or empty leave
+ * the model without names, as a file without a header, and that is said. */
+static char **shape_header(const CsvShape *sh, size_t *n);
+
+static int numbers_table(const CsvShape *sh, Data *d, const char *name, int quiet, Err *err)
+{
+    size_t nh = 0, f = 0;
+    char **hdr = shape_header(sh, &nh);
+    Table *t = &d->tab;
+    if (!hdr) return fail(err, name, "out of memory");
+    if (nh != sh->ncol) return names_free(hdr, nh), 0; /* (a summary line, not names) */
+    for (size_t c = 0, num = 0; c < nh; c++) { /* numbers: sklearn's summary line (150,4,setosa,...), unless they count
+                                               * 0, 1, 2 ... as pandas names its columns */
+        const char *h = hdr[c], *e = h + strlen(h);
+        double v;
+        if (field_kind(h, e) == FLD_NUMBER) num++;
+        if (c + 1 == nh && num && (num < nh || scan_number(&h, e, &v) || v != (double)(nh - 1)))
+            return names_free(hdr, nh), 0;
+    }
+    for (size_t a = 0; a < nh; a++) {
+        int bad = !*hdr[a] && a + 1 != sh->skip;
+        for (size_t b = a + 1; b < nh && !bad; b++) bad = !strcmp(hdr[a], hdr[b]);
+        if (bad) {
+            if (!quiet)
+                say("%s: warning: the header names %s column%s '%.60s'%s: the model keeps no column names, and predict reads "
+                    "its columns by position", name, *hdr[a] ? "two" : "a", *hdr[a] ? "s" : "", hdr[a], *hdr[a] ? "" : " (empty)");
+            return names_free(hdr, nh), 0;
+        }
+    }
+    if (!(t->col = calloc(nh, sizeof *t->col))) return names_free(hdr, nh), fail(err, name, "out of memory");
+    t->ncol = (uint32_t)nh, t->missing = MISS_ERROR;
+    for (size_t c = 0; c < nh; c++) {
+        Column *C = &t->col[c];
+        C->name = hdr[c], hdr[c] = NULL;
+        if (c + 1 == sh->lc) C->kind = COL_LABEL;
+        else if (c + 1 == sh->skip) C->kind = COL_IGNORED;
+        else {
+            double sum = 0;
+            for (size_t i = 0; i < d->n; i++) sum += d->xf[i * d->d + f];
+            C->kind = COL_NUMBER, C->fill = (float)(sum / (double)d->n), f++;
+        }
+    }
+    free(hdr);
+    return 0;
+}
+
 /* Load a CSV image (buf stays owned by the caller): every column but the
  * label is a number; labels as csv_labels reads them.  Returns 0, -1, or
  * -2 without a message when o->may_table and a feature column holds a
@@ -7758,6 +7821,10 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     count_classes(d);
     if (names) d->names = names, d->nclass = nnames; /* every name is a class, seen or not */
     snprintf(d->name, sizeof d->name, "%s", name);
+    if (o->may_table && sh.head && numbers_table(&sh, d, name, o->quiet, err)) {
+        data_free(d);
+        return -1;
+    }
     return 0;
 }
 
@@ -8108,6 +8175,14 @@ static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan 
         }
         free(seen);
         P->has_label = P->has_target = nmiss == 0;
+        for (size_t j = 0, last = 0; j < nfile; j++) /* said once: a file whose columns moved is read right */
+            if (P->src[j] >= 0 && tab->col[P->src[j]].kind != COL_IGNORED) {
+                if ((size_t)P->src[j] < last) {
+                    say("%s: columns found by name; their order is not the training file's", name);
+                    break;
+                }
+                last = (size_t)P->src[j];
+            }
         if (nu) say("%s: column%s %s%s not among the model's; ignored", name, nu > 1 ? "s" : "", unknown, nu > 4 ? " ..." : "");
         return 0;
     }
@@ -8570,6 +8645,8 @@ static int table_header(const char *p, const char *end, int sep, const Table *ta
     }
     names_free(f, n);
     look = csv_is_header(p, eol, sep, n, 1);
+    if (table_numbers(tab)) /* names it has: a word among numbers is a bad number, a line counting 0, 1, 2 ... is data */
+        return hits > 0 || (exact == n && n > 1) || csv_is_header(p, eol, sep, n, 0);
     return hits > 0 || (exact == n && n > 1) || misplaced > 0 || (look && names > 0 && known == 0);
 }
 
@@ -8627,7 +8704,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     memset(d, 0, sizeof *d), memset(&rn, 0, sizeof rn);
     if (!P) return fail(err, name, "out of memory");
     for (const char *q = buf; q < end; q++) lines += *q == '\n';
-    o2.hash_data = 1;
+    o2.hash_data = !tab || !table_numbers(tab);
     if (tab) {
         if (o->header < 0) o2.header = table_header(buf, end, o->sep, tab);
         o2.label_col = LABEL_NONE;
@@ -8701,7 +8778,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         size_t f0 = rn.filled;
         memset(&bad, 0, sizeof bad);
         load_progress(name, rows, (size_t)(p - buf), len, &t0, o->quiet);
-        if (!skip_line_c(p, eol, 0)) {
+        if (!skip_line_c(p, eol, !o2.hash_data)) {
             r = table_row(p, eol, sh.sep, P, x + rows * P->nx, t ? t + rows * P->nt : NULL, lab, &isq, &rn, &bad);
             if (r < 0) {
                 where_line(where, name, line + 1);
@@ -10537,7 +10614,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 CsvOpt o2 = *o;
                 if (o->tab) { /* a table's header names its columns */
                     if (o->header < 0) o2.header = head;
-                    o2.label_col = LABEL_NONE, o2.hash_data = 1;
+                    o2.label_col = LABEL_NONE, o2.hash_data = !table_numbers(o->tab);
                 } else if (o->label_name && label_by_name(p, e, o, name, &o2, err)) { /* a plain model's label column, by name */
                     rc = -1;
                     break;
@@ -10601,7 +10678,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     longline = line;
                     break;
                 }
-                if (!skip_line_c(p, eol, !J.plan)) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
+                if (!skip_line_c(p, eol, !J.plan || table_numbers(o->tab))) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
                 p = eol + 1;
             }
             if (J.n && oo->mpath) { /* the first rows: their scale against the training data's */
@@ -11194,7 +11271,7 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
              " * nn_encode(fields, in) makes the NN_INPUTS features -- a missing value\n"
              " * (NULL, \"\", NA, ...) the training mean, a category one-hot, an unseen one\n"
              " * all 0 -- and nn_predict_fields(fields, out) does both.\n");
-    EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M->tab.ncol ? "encoded " : "raw ",
+    EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M->tab.ncol && !table_numbers(&M->tab) ? "encoded " : "raw ",
          (double)M->in.div, M->in.mean ? " and standardises them" : "");
     if (N->task == TASK_REGRESS) EMIT(" * out: the predicted values, in the data's units (what nn predict prints).  Needs <math.h> (-lm).\n");
     else EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm).\n");
@@ -11764,7 +11841,8 @@ static const CmdSpec commands[] = {
      "pools a convolutional network: a setting not given then takes that profile's default (listed below the\n"
      "options), said on stderr.  The defaults in the list of options are the textbook's.", print_profiles},
     {"predict", "MODEL INPUT [OPTIONS]", "print one predicted label (or --probs) per input row", predict_opts, cmd_predict,
-     "A regression model prints its values; a model trained on a table reads its columns by header name.", NULL},
+     "A regression model prints its values; a model trained on a table, or on numbers under a header of names, finds\n"
+     "its columns by header name (in any order), or by position in rows without a header.", NULL},
     {"eval", "MODEL DATA [OPTIONS]", "print the accuracy of a model on labelled data", eval_opts, cmd_eval,
      "For a regression model: MSE, RMSE, MAE and R^2 per target, and a scatter of predicted against true values.", NULL},
     {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts, cmd_info,
@@ -12791,7 +12869,7 @@ static int train_data(TrainJob *j, const char **val)
     /* test labels map onto the training classes: names by name, numbers only onto numbers */
     j->co.names = j->tr.names, j->co.nnames = j->tr.nclass, j->co.numbered = !j->tr.names;
     if (j->co.label_col == LABEL_AUTO && j->tr.lc) j->co.label_col = (int)j->tr.lc; /* the column found in --train */
-    j->co.tab = j->tr.is_table ? &j->tr.tab : NULL; /* --test is read through the training table, */
+    j->co.tab = j->tr.tab.ncol ? &j->tr.tab : NULL; /* --test is read through the training table (or its names), */
     j->co.may_table = 0;                            /* or as plain numbers */
     j->co.task = j->tr.t ? TASK_REGRESS : TASK_CLASSIFY; /* (NumPy test labels are read as the training ones were) */
     j->co.labels_opt = "--test-labels";
@@ -13130,7 +13208,7 @@ static int train_network(TrainJob *j, const char **val)
     j->M.momentum = j->o.momentum, j->M.lambda = j->o.lambda, j->M.dropout = j->o.dropout, j->M.gamma = j->o.gamma;
     j->M.beta1 = j->o.beta1, j->M.beta2 = j->o.beta2, j->M.epsilon = j->o.epsilon, j->M.augment = j->o.augment;
     if (j->standardize && input_stats(&j->tr, &j->M.in)) return 1;
-    if (j->tr.is_table) j->M.tab = j->tr.tab, memset(&j->tr.tab, 0, sizeof j->tr.tab); /* the model keeps the table */
+    if (j->tr.tab.ncol) j->M.tab = j->tr.tab, memset(&j->tr.tab, 0, sizeof j->tr.tab); /* the model keeps the table (or the names) */
     if (j->tr.t && target_stats(&j->tr, &j->M.tab, &j->M.out, j->o.quiet)) return 1;
     j->tr.tm = j->va.tm = j->te.tm = &j->M.out;
     if (j->tr.names && OPT(train_opts, val, "class-names")) {
@@ -13519,7 +13597,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         }
     d->tm = &M->out;
     if (!co->quiet) scale_warning(d, &M->in, &M->tab, mpath);
-    if (M->tab.ncol && !d->is_table) {
+    if (M->tab.ncol && !d->is_table && !table_numbers(&M->tab)) {
         fprintf(stderr, "%s: %s: the model %s was trained on a table: give it CSV rows\n", progname, d->name, mpath);
         data_free(d), free(N->param), model_meta_free(M);
         return 1;
@@ -13662,7 +13740,7 @@ static int cmd_predict(int argc, char **argv)
             scale_warning(&d, &M.in, &M.tab, pos[0]);
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
-            if (co.tab && !d.is_table) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
+            if (co.tab && !d.is_table && !table_numbers(co.tab)) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
             else if (oo.keep && looks_gzip(buf0, 4))
             {
                 char w1[300], w2[300], w3[300];
@@ -14629,7 +14707,7 @@ static int cmd_info(int argc, char **argv)
         for (uint32_t c = 0, t = 0; c < M.tab.ncol; c++) {
             const Column *C = &M.tab.col[c];
             printf("  %-4u %-24.60s %s", c + 1, !C->name ? "(no header)" : *C->name ? C->name : "(empty name)", kinds[C->kind]);
-            if (C->kind == COL_NUMBER) printf(", missing -> %.9g", (double)C->fill);
+            if (C->kind == COL_NUMBER && M.tab.missing != MISS_ERROR) printf(", missing -> %.9g", (double)C->fill);
             if (C->kind == COL_TARGET && t < M.out.n)
                 printf(", mean %.9g, deviation %.9g", (double)M.out.mean[t], (double)M.out.sd[t]), t++;
             for (uint32_t k = 0; k < C->ncat; k++) /* (a category with a comma in it is quoted) */
@@ -15135,7 +15213,7 @@ static void explain_free(Explain *E)
 }
 
 /* The input as an image: the network's own shape, the file's, or a square
- * of 16 pixels or more when neither says (not a table). */
+ * of 16 pixels or more when neither says (not a table with categories). */
 static void explain_shape(Explain *E)
 {
     const Net *N = E->N;
@@ -15143,7 +15221,7 @@ static void explain_shape(Explain *E)
     memset(E->img, 0, sizeof E->img);
     if (N->shape[0][1] > 1) memcpy(E->img, N->shape[0], sizeof E->img);
     else if (E->d->shape[0] && E->d->shape[0] * E->d->shape[1] * E->d->shape[2] == n) memcpy(E->img, E->d->shape, sizeof E->img);
-    else if (!E->M->tab.ncol && s * s == n && n >= 16) E->img[0] = 1, E->img[1] = E->img[2] = s;
+    else if ((!E->M->tab.ncol || table_numbers(&E->M->tab)) && s * s == n && n >= 16) E->img[0] = 1, E->img[1] = E->img[2] = s;
 }
 
 /* What input i is, for people: a table's column (a category's one-hot
@@ -16243,7 +16321,8 @@ static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const 
         buf_printf(b, "<p class=\"note\">The data has no labels: no confusion matrix, no errors, no speed of learning.</p>\n");
     }
     while (first < N->nl - 1 && !(LK(N, first)->flags & KIND_DRAW)) first++;
-    if ((LK(N, first)->flags & KIND_DRAW) && !M->tab.ncol && N->size[0] >= 16) { /* (a table's inputs are no picture) */
+    /* the first layer's weights as pictures: not for one-hot inputs */
+    if ((LK(N, first)->flags & KIND_DRAW) && (!M->tab.ncol || table_numbers(&M->tab)) && N->size[0] >= 16) {
         WeightsLayout g = weights_layout(N, first, first, 0);
         Canvas c = {0, 0, NULL};
         float scale;

@@ -126,8 +126,12 @@ rc=$?
 [ $rc = 0 ] && cmp -s out p3.txt && ok "predict --header no: the BOM is stripped" || bad "BOM --header no: exit $rc: $(head -c 200 err)"
 "$NN" predict iris.bin <(echo sepal_length,sepal_width,petal_length,petal_width; cat plain3.csv) >out 2>err
 rc=$?
-{ echo label; cat p3.txt; } >p3h.txt
-[ $rc = 0 ] && cmp -s out p3h.txt && grep -qi 'header' err && ok "predict: a header line is reported on stderr, and answered by a header line" || bad "header notice: exit $rc, stderr '$(head -c 200 err)'"
+{ echo species; cat p3.txt; } >p3h.txt
+[ $rc = 0 ] && cmp -s out p3h.txt && ok "predict: a header of the model's column names, answered by a header line" || bad "header of names: exit $rc, stderr '$(head -c 200 err)'"
+"$NN" predict iris.bin <(echo petal_width,sepal_width,petal_length,sepal_length; awk -F, '{ print $4","$2","$3","$1 }' plain3.csv) >out 2>err
+rc=$?
+[ $rc = 0 ] && cmp -s out p3h.txt && grep -q "columns found by name" err &&
+    ok "predict: the model's columns in another order under their names: found by name (said), the same answers" || bad "columns reordered: exit $rc, $(head -3 out) $(head -c 300 err)"
 { echo label,0,1,2,3; awk -F, '{ print $5","$1","$2","$3","$4 }' iris.csv; } >h.csv
 "$NN" train --train h.csv --epochs 3 --threads 1 --out nh.bin >/dev/null 2>err
 rc=$?
@@ -198,7 +202,7 @@ printf '0,1,2,3\n5.1,3.5,1.4,0.2\n0,1,2,3\n' | "$NN" predict iris.bin - --no-hea
 # a line of numbers with one stray word is data (an error), whatever the pipe's timing
 for f in '-inf' 'Infinity' '0x10' '1e5x' 'x1'; do
     printf -- '%s,3.5,1.4,0.2\n4.9,3.0,1.4,0.2\n' "$f" >v.csv
-    expect "'$f' in line 1: an error, not a header" 1 "v.csv:1: column 1: '$f' is (not a number|infinite, and nn reads finite numbers only)" "$NN" predict iris.bin v.csv
+    expect "'$f' in line 1: an error, not a header" 1 "v.csv:1: column 1 \(sepal_length\): '$f' is (not a number|infinite, and nn reads finite numbers only)" "$NN" predict iris.bin v.csv
     (printf -- '%s,3.5,1.4,0.2\n' "$f"; sleep 0.3; printf '4.9,3.0,1.4,0.2\n') | "$NN" predict iris.bin - >out 2>err
     rc=$?
     [ $rc = 1 ] && [ ! -s out ] && ok "'$f' in line 1 of a slow pipe: the same error" || bad "'$f' slow pipe: exit $rc, $(wc -l <out) lines"
@@ -211,9 +215,12 @@ printf '1e-310,3.5,1.4,0.2\n0.%s1,3.5,1.4,0.2\n' "$(printf '0%.0s' $(seq 400))" 
 printf '0,3.5,1.4,0.2\n0,3.5,1.4,0.2\n' >zero.csv
 "$NN" predict iris.bin tiny.csv --probs >out 2>err && "$NN" predict iris.bin zero.csv --probs >ref && cmp -s out ref && ok "1e-310 and a 400-digit 0.000..1 read as 0" || bad "tiny numbers: $(head -c 200 err)"
 printf '1e400,3.5,1.4,0.2\n' >huge.csv
-expect "1e400 does not fit" 1 "huge.csv:1: column 1: '1e400' does not fit in a float" "$NN" predict iris.bin huge.csv
+expect "1e400 does not fit" 1 "huge.csv:1: column 1 \(sepal_length\): '1e400' does not fit in a float" "$NN" predict iris.bin huge.csv
 sed 's/$/,/' p2.csv >trail.csv
-expect "predict: a trailing separator named, with the line" 1 "trail.csv:1: 5 features per row, but the model takes 4 \(the line ends with a separator" "$NN" predict iris.bin trail.csv
+sed 's/$/,/' dfeat.csv | head -3 >dtrail.csv
+expect "predict: a trailing separator named, with the line" 1 "dtrail.csv:1: 65 features per row, but the model takes 64 \(the line ends with a separator" "$NN" predict d.bin dtrail.csv
+"$NN" predict iris.bin trail.csv >out 2>err && "$NN" predict iris.bin p2.csv | cmp -s - out &&
+    ok "predict: a trailing separator on rows of a model with column names: the empty column is the label's place, the same answers" || bad "trailing separator, named model: $(cat out err)"
 
 # ---- every reader: BOM, CRLF, quoted numbers, NA -----------------------------------
 tail -n +2 "$top/data/iris.csv" >plain.csv # 4 features, numbered label last, no header

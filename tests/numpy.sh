@@ -276,4 +276,11 @@ $PY -c "import numpy as np; np.save('xd.npy', np.loadtxt('x.csv', delimiter=',',
 "$NN" predict bin.bin xd.npy --probs --format npy >pb.npy && $PY -c "import numpy as np; assert np.load('pb.npy').shape == (1797, 1)" &&
     ok "--probs --format npy of a one-output model: (rows, 1), as ONNX's probs" || bad "binary --probs npy shape"
 
+# ---- a model of numbers under a header of names takes NumPy rows by position ----------------
+{ printf 'p%d,' $(seq 0 63); echo digit; cat xy.csv; } >xyh.csv
+"$NN" train --train xyh.csv --label-col last --epochs 2 --threads 1 --quiet --out named.bin
+"$NN" predict named.bin x_lef4.npy >nn1.out 2>nn1.err && "$NN" predict named.bin <(echo "$(printf 'p%d,' $(seq 0 62))p63"; cat x.csv) | tail -n +2 | cmp -s - nn1.out &&
+    "$NN" info named.bin | grep -q '^table: 65 columns' &&
+    ok "a model that keeps column names (p0..p63, digit): NumPy rows by position, the answers of the CSV" || bad "named model, NumPy: $(head -c 300 nn1.err)"
+
 summary numpy

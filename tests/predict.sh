@@ -367,7 +367,7 @@ printf '5.1,3.5,1.4,0.2\n4.9,x,1.4,0.2\n6.3,3.3,6.0,2.5\n1,2,3\n5.8,2.7,5.1,1.9\
 printf '5.1,3.5,1.4,0.2\n6.3,3.3,6.0,2.5\n5.8,2.7,5.1,1.9\n' >good.csv
 "$NN" predict iris.bin good.csv >good.out 2>/dev/null
 "$NN" predict iris.bin bad.csv >b0.out 2>b0.err; r0=$?
-[ $r0 = 1 ] && [ "$(cat b0.out)" = "$(head -1 good.out)" ] && grep -q "bad.csv:2: column 2: 'x' is not a number" b0.err &&
+[ $r0 = 1 ] && [ "$(cat b0.out)" = "$(head -1 good.out)" ] && grep -q "bad.csv:2: column 2 (sepal_width): 'x' is not a number" b0.err &&
     ok "a bad row: the rows before it answered, then its message, exit 1" || bad "stop: exit $r0, $(cat b0.out b0.err)"
 "$NN" predict iris.bin bad.csv --on-error skip >b1.out 2>b1.err; r1=$?
 [ $r1 = 1 ] && cmp -s b1.out good.out && grep -q "bad.csv:2: .*(skipped)" b1.err && grep -q "bad.csv:4: 3 columns, but the first line has 4 (skipped)" b1.err &&
