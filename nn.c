@@ -10188,6 +10188,38 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *e)
     return n;
 }
 
+/* Characters of UTF-8 text s, as a terminal's columns (a byte that is not
+ * UTF-8 counts one). */
+static size_t text_chars(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + strlen(s);
+    size_t n = 0;
+    for (size_t l; p < e; p += l ? l : 1, n++) l = utf8_len(p, e);
+    return n;
+}
+
+/* s as a cell of a table on the terminal, into buf (cap bytes): at most
+ * maxch characters (never a character cut in two), padded with spaces to
+ * width characters, before it when right (right-aligned), else after. */
+#define NN_CELL 512 /* a cell's buffer: 60 characters of 4 bytes and their padding */
+static const char *cell(char *buf, size_t cap, const char *s, size_t width, size_t maxch, int right)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + strlen(s);
+    size_t nb = 0, nc = 0, pad, k = 0;
+    while (p + nb < e && nc < maxch) {
+        size_t l = utf8_len(p + nb, e);
+        if (nb + (l ? l : 1) + 1 > cap) break;
+        nb += l ? l : 1, nc++;
+    }
+    pad = width > nc ? width - nc : 0;
+    if (nb + pad + 1 > cap) pad = cap - nb - 1;
+    if (right) memset(buf, ' ', pad), k = pad;
+    memcpy(buf + k, s, nb), k += nb;
+    if (!right) memset(buf + k, ' ', pad), k += pad;
+    buf[k] = 0;
+    return buf;
+}
+
 /* Write a class name as a field of format fmt: CSV quotes it (RFC 4180)
  * when it holds the separator, a quote, a line end or edge spaces; TSV,
  * which cannot quote, escapes tab, line ends and backslash as \t \n \r \\;
@@ -14116,6 +14148,7 @@ static int reg_report(const Net *N, const Meta *M, const Data *d, const float *o
     size_t K = d->nt;
     double *mse = calloc(3 * K, sizeof *mse), *mae = mse ? mse + K : NULL, *r2 = mse ? mse + 2 * K : NULL, *v;
     double sm = 0, sr = 0, sa = 0, s2 = 0;
+    char cb[NN_CELL];
     const Table *tab = &M->tab;
     (void)N;
     if (!mse) return -1;
@@ -14123,7 +14156,7 @@ static int reg_report(const Net *N, const Meta *M, const Data *d, const float *o
     printf("%-20s %12s %12s %12s %9s\n", "target", "MSE", "RMSE", "MAE", "R^2");
     for (size_t k = 0, c = 0; k < K; k++, c++) {
         while (c < tab->ncol && tab->col[c].kind != COL_TARGET) c++;
-        printf("%-20.40s %12.6g %12.6g %12.6g %9.4f\n", c < tab->ncol && tab->col[c].name ? tab->col[c].name : "(target)", mse[k],
+        printf("%s %12.6g %12.6g %12.6g %9.4f\n", cell(cb, sizeof cb, c < tab->ncol && tab->col[c].name ? tab->col[c].name : "(target)", 20, 40, 0), mse[k],
                sqrt(mse[k]), mae[k], r2[k]);
         sm += mse[k], sr += sqrt(mse[k]), sa += mae[k], s2 += r2[k];
     }
@@ -14148,7 +14181,8 @@ static int reg_report(const Net *N, const Meta *M, const Data *d, const float *o
                 double p = target_unmap(&M->out, k, out[best]);
                 for (; c < tab->ncol; c++)
                     if (tab->col[c].kind == COL_TARGET && seen++ == k) break;
-                printf("%-8zu %-20.40s %14.6g %14.6g %14.6g\n", d->lineno ? d->lineno[best / K] : best / K, c < tab->ncol && tab->col[c].name ? tab->col[c].name : "(target)",
+                printf("%-8zu %s %14.6g %14.6g %14.6g\n", d->lineno ? d->lineno[best / K] : best / K,
+                       cell(cb, sizeof cb, c < tab->ncol && tab->col[c].name ? tab->col[c].name : "(target)", 20, 40, 0),
                        (double)d->t[best], p, p - d->t[best]);
             }
         }
@@ -14193,6 +14227,7 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
     size_t C = net_classes(N), K = N->size[N->nl - 1], present = 0;
     size_t *row = calloc(C, sizeof(size_t)), *col = calloc(C, sizeof(size_t)), *tp = calloc(C, sizeof(size_t));
     size_t *cls = calloc(C, sizeof(size_t)), *cm = NULL; /* the classes that occur; their matrix */
+    char cb[NN_CELL];
     int w = 6, wn = 6; /* matrix column width; class column width of the table */
     double mp = 0, mr = 0, mf = 0, ma = 0;
     size_t na = 0;
@@ -14205,7 +14240,7 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
     for (size_t c = 0; c < C; c++)
         if (row[c] || col[c]) cls[present++] = c;
     for (size_t i = 0; i < present && cls[i] < nnames; i++) {
-        int l = (int)strlen(names[cls[i]]);
+        int l = (int)text_chars(names[cls[i]]);
         if (l > w) w = l > 12 ? 12 : l;
         if (l > wn) wn = l > 30 ? 30 : l;
     }
@@ -14219,17 +14254,17 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
         for (size_t r = 0; r < d->n; r++) cm[at[d->y[r]] * present + at[pred[r]]]++;
         free(at);
         printf("\nconfusion matrix (rows: true label, columns: predicted)\n%*s", w, "");
-        for (size_t i = 0; i < present; i++) printf(" %*.*s", w, w, class_text(names, nnames, cls[i], b1, sizeof b1));
+        for (size_t i = 0; i < present; i++) printf(" %s", cell(cb, sizeof cb, class_text(names, nnames, cls[i], b1, sizeof b1), (size_t)w, (size_t)w, 1));
         for (size_t t = 0; t < present; t++) {
-            printf("\n%*.*s", w, w, class_text(names, nnames, cls[t], b1, sizeof b1));
+            printf("\n%s", cell(cb, sizeof cb, class_text(names, nnames, cls[t], b1, sizeof b1), (size_t)w, (size_t)w, 1));
             for (size_t i = 0; i < present; i++) printf(" %*zu", w, cm[t * present + i]);
         }
         printf("\n");
         for (size_t i = 0, said_ = 0; i < present; i++) /* names cut to fit: in full */
-            if (cls[i] < nnames && strlen(names[cls[i]]) > (size_t)w)
-                printf("%s%.*s = %s", said_++ ? "; " : "(names cut to fit: ", w, names[cls[i]], names[cls[i]]);
+            if (cls[i] < nnames && text_chars(names[cls[i]]) > (size_t)w)
+                printf("%s%s = %s", said_++ ? "; " : "(names cut to fit: ", cell(cb, sizeof cb, names[cls[i]], 0, (size_t)w, 0), names[cls[i]]);
         for (size_t i = 0; i < present; i++)
-            if (cls[i] < nnames && strlen(names[cls[i]]) > (size_t)w) {
+            if (cls[i] < nnames && text_chars(names[cls[i]]) > (size_t)w) {
                 printf(")\n");
                 break;
             }
@@ -14244,7 +14279,7 @@ static int print_report(const Net *N, char *const *names, size_t nnames, const D
         char a[16] = "-"; /* (one-vs-rest: none for a class on every row or none) */
         if (cauc && !isnan(cauc[c])) snprintf(a, sizeof a, "%.4f", cauc[c]), ma += cauc[c], na++;
         mp += p, mr += rc, mf += f;
-        printf("%-*.*s %9.4f %9.4f %9.4f %9s %9zu\n", wn, wn, class_text(names, nnames, c, b1, sizeof b1), p, rc, f, a, row[c]);
+        printf("%s %9.4f %9.4f %9.4f %9s %9zu\n", cell(cb, sizeof cb, class_text(names, nnames, c, b1, sizeof b1), (size_t)wn, (size_t)wn, 0), p, rc, f, a, row[c]);
     }
     if (present) {
         char a[16] = "-";
@@ -14339,6 +14374,7 @@ static int print_importance(Pool *pl, Infer *I, const Net *N, const Meta *M, con
     Groups G;
     size_t D = N->size[0], n = d->n, *perm = malloc((n ? n : 1) * sizeof *perm), *order = NULL;
     size_t K = N->size[N->nl - 1], width = 8;
+    char cb[NN_CELL];
     void *xc = malloc((n ? n : 1) * D * (d->x8 ? 1 : sizeof(float)));
     float *out = malloc((n ? n : 1) * K * sizeof *out);
     int32_t *pred = malloc((n ? n : 1) * sizeof *pred);
@@ -14374,7 +14410,7 @@ static int print_importance(Pool *pl, Infer *I, const Net *N, const Meta *M, con
         mean[g] = s1 / (double)repeats;
         sd[g] = repeats > 1 ? sqrt(fmax(0, (s2 - s1 * s1 / (double)repeats) / (double)(repeats - 1))) : 0;
         order[g] = g, top = fmax(top, mean[g]);
-        width = strlen(G.name[g]) > width ? strlen(G.name[g]) : width;
+        width = text_chars(G.name[g]) > width ? text_chars(G.name[g]) : width;
     }
     for (size_t i = 1; i < G.n; i++) /* largest drop first (insertion sort: stable, few columns) */
         for (size_t j = i; j > 0 && mean[order[j]] > mean[order[j - 1]]; j--) {
@@ -14388,7 +14424,7 @@ static int print_importance(Pool *pl, Infer *I, const Net *N, const Meta *M, con
     printf("%-*s %9s %9s\n", (int)width, "column", "drop", "sd");
     for (size_t i = 0; i < G.n; i++) {
         size_t g = order[i], bar = top > 0 && mean[g] > 0 ? (size_t)lround(30 * mean[g] / top) : 0;
-        printf("%-*.*s %9.4f %9.4f ", (int)width, (int)width, G.name[g], mean[g], sd[g]);
+        printf("%s %9.4f %9.4f ", cell(cb, sizeof cb, G.name[g], width, width, 0), mean[g], sd[g]);
         for (size_t b = 0; b < bar; b++) fputs(ascii ? "#" : "\xe2\x96\x88", stdout);
         printf("\n");
     }
@@ -14657,6 +14693,7 @@ static int cmd_info(int argc, char **argv)
     const OptSpec *S = info_opts;
     const char *val[NN_MAX_OPTS] = {0}, *pos[1];
     int npos, rc;
+    char cb[NN_CELL];
     Net N;
     Meta M;
     Err err = {{0}, {0}};
@@ -14706,7 +14743,7 @@ static int cmd_info(int argc, char **argv)
         printf("table: %u columns (a missing value in training: %s)\n", M.tab.ncol, miss[M.tab.missing]);
         for (uint32_t c = 0, t = 0; c < M.tab.ncol; c++) {
             const Column *C = &M.tab.col[c];
-            printf("  %-4u %-24.60s %s", c + 1, !C->name ? "(no header)" : *C->name ? C->name : "(empty name)", kinds[C->kind]);
+            printf("  %-4u %s %s", c + 1, cell(cb, sizeof cb, !C->name ? "(no header)" : *C->name ? C->name : "(empty name)", 24, 60, 0), kinds[C->kind]);
             if (C->kind == COL_NUMBER && M.tab.missing != MISS_ERROR) printf(", missing -> %.9g", (double)C->fill);
             if (C->kind == COL_TARGET && t < M.out.n)
                 printf(", mean %.9g, deviation %.9g", (double)M.out.mean[t], (double)M.out.sd[t]), t++;
