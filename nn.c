@@ -10441,6 +10441,7 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
     int json = o->fmt == FMT_JSON;
     if (!ix) ix = two, top = 2;
     if (o->header_due && n) print_answer_header(N, o), ((OutOpt *)o)->header_due = 0; /* (no rows: no header either) */
+    ((OutOpt *)o)->rows += n; /* (the one field print_answers keeps) */
     if (o->npy) { /* one array: the values, the activations, or the labels (names as text) */
         for (size_t r = 0; r < n; r++) {
             const float *a = out + r * K;
@@ -10450,7 +10451,6 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
             else if (o->width) npy_name(o->npy, (size_t)pred[r] < o->nnames ? o->names[pred[r]] : "", o->width);
             else buf_u64(o->npy, (uint64_t)pred[r]);
         }
-        ((OutOpt *)o)->rows += n; /* (the one field print_answers keeps) */
         if (ix != two) free(ix);
         return;
     }
@@ -13810,6 +13810,7 @@ static int cmd_predict(int argc, char **argv)
         else fwrite(f.p, 1, f.n, stdout);
         free(f.p);
     }
+    if (!rc && !oo.rows && !oo.nbad && !co.quiet) say("%s: no data rows: nothing to answer", name); /* (exit 0, as for any empty input) */
     if (!rc && oo.nbad) { /* --on-error: every row answered or said; the run still failed */
         snprintf(err.where, sizeof err.where, "%s", name);
         snprintf(err.msg, sizeof err.msg, "%zu row%s did not read: %s", oo.nbad, plural(oo.nbad),
@@ -14513,6 +14514,16 @@ static int cmd_eval(int argc, char **argv)
     threshold_preds(&N, out, pred, d.n, thr);
     TASK(&N)->score(&N, &d, out, pred, &sc);
     if (N.task == TASK_REGRESS) {
+        for (size_t k = 0; k < d.nt; k++) { /* R^2 of a constant truth is a convention, not a figure: said */
+            size_t i = 1;
+            while (i < d.n && d.t[i * d.nt + k] == d.t[k]) i++;
+            if (i == d.n) {
+                const char *tn = tab_name(M.tab.ncol ? &M.tab : NULL, COL_TARGET, k);
+                say("warning: %s: every true value of %s%s%s is %g (%zu row%s): R^2 is undefined, and given as 1 when every "
+                    "answer is exact, else 0 (scikit-learn's convention)", d.name, tn ? "'" : "the target", tn ? tn : "", tn ? "'" : "",
+                    (double)d.t[k], d.n, plural(d.n));
+            }
+        }
         printf(fabs(sc.metric) < 1e4 ? "r2 %.4f, rmse %.6g (%s%zu row%s)\n" : "r2 %.4g, rmse %.6g (%s%zu row%s)\n", sc.metric, sc.rmse,
                d.nt > 1 ? "means over the targets, " : "", d.n, plural(d.n));
         rc = reg_report(&N, &M, &d, out, nerr, OPT(S, val, "ascii") || !isatty(STDOUT_FILENO) ? 2 : 1);

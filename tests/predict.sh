@@ -257,9 +257,12 @@ out=$(echo 0.5,0.1 | timeout 5 "$NN" predict wide.bin - --top 65536)
 rc=$?
 [ $rc = 0 ] && [ "$(echo "$out" | tr ',' '\n' | wc -l)" = 131072 ] && [ "${out%%,*}" = "$(echo 0.5,0.1 | "$NN" predict wide.bin -)" ] &&
     ok "--top 65536 of 65536 classes: every pair, quickly, best first" || bad "--top 65536: exit $rc"
-quiet_ok=1 expect "predict on empty stdin: nothing, exit 0" 0 "" "$NN" predict d.bin - </dev/null
+quiet_ok=1 expect "predict on empty stdin: nothing, exit 0, said" 0 "\(stdin\): no data rows: nothing to answer" "$NN" predict d.bin - </dev/null
 : >empty.csv
-quiet_ok=1 expect "predict on an empty file: nothing, exit 0" 0 "" "$NN" predict d.bin empty.csv
+quiet_ok=1 expect "predict on an empty file: nothing, exit 0, said" 0 "empty.csv: no data rows: nothing to answer" "$NN" predict d.bin empty.csv
+printf 'a,b\n' >hdonly.csv
+"$NN" train --train <(printf 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n') --label-col last --epochs 1 --quiet --out ab.bin
+quiet_ok=1 expect "predict on a header alone: nothing, exit 0, said" 0 "hdonly.csv: no data rows: nothing to answer" "$NN" predict ab.bin hdonly.csv
 
 # ---- class names through python3's csv and json modules -------------------------------
 if [ $have_py = 0 ]; then

@@ -328,6 +328,11 @@ awk 'BEGIN { srand(1); print "a,b,y"; for (i = 0; i < 100; i++) printf "%.3f,%.3
 "$NN" train --train k.csv --target y --epochs 20 --out k.bin 2>err
 grep -qF "every training value of target 'y' is 5: a constant" err && ! grep -qiE 'nan|inf' err && "$NN" eval k.bin k.csv | head -1 | grep -qE '^r2 (0|1)\.0000' &&
     ok "a constant target: a warning, and R^2 by scikit-learn's convention" || bad "a constant target: $(grep -v '^epoch' err | head -c 300) $("$NN" eval k.bin k.csv | head -1)"
+"$NN" eval k.bin k.csv 2>err >/dev/null
+grep -qF "warning: k.csv: every true value of 'y' is 5 (100 rows): R^2 is undefined, and given as 1 when every answer is exact, else 0" err &&
+    ok "eval on a constant truth: R^2's convention said" || bad "eval constant truth: $(cat err)"
+"$NN" eval k.bin <(head -2 k.csv) 2>err | head -1 | grep -qE '^r2 (0|1)\.0000, .*\(1 row\)' && grep -qF "(1 row): R^2 is undefined" err &&
+    ok "eval on one row: R^2's convention said" || bad "eval one row: $(cat err)"
 # '#' in a table's rows is data
 awk 'BEGIN { srand(3); print "name,x,y"; for (i = 0; i < 100; i++) { x = rand(); printf "item %d,%.3f,%.3f\n", i, x, 2 * x } }' >h.csv
 "$NN" train --train h.csv --target y --ignore name --quiet --out h.bin
