@@ -904,13 +904,22 @@ static void table_free(Table *t)
 /* A table of numbers only (no category, no target): a CSV of numbers under
  * a header of names, as a plain model keeps it.  Its rows read as plain
  * CSV rows do ('#' lines are comments, a first line is a header when it
- * looks like one), and data without names (NumPy, IDX) gives its features
- * by position. */
+ * looks like one). */
 static int table_numbers(const Table *t)
 {
     for (uint32_t c = 0; c < t->ncol; c++)
         if (t->col[c].kind == COL_CATEGORY || t->col[c].kind == COL_TARGET) return 0;
     return t->ncol != 0;
+}
+
+/* Are a table's inputs its number columns in order, no one-hot among them
+ * (no category)?  Then data without names (NumPy, IDX) gives them by
+ * position, and a square of them may be drawn as a picture. */
+static int table_flat(const Table *t)
+{
+    for (uint32_t c = 0; c < t->ncol; c++)
+        if (t->col[c].kind == COL_CATEGORY) return 0;
+    return 1;
 }
 
 static int cur_u32(Cursor *c, uint32_t *v)
@@ -5911,6 +5920,8 @@ typedef struct {
     int no_colnames;        /* a model that knows no column names reads the rows: a line of numbers is data */
     int flat;               /* a network that takes no images reads the rows: a NumPy array of images is flattened as it is */
     int all_rows;           /* a model's table: the label or target columns not read, so no row is left out for lack of one */
+    char *const *class_names; /* predict: the model's classes (NULL: numbered), whose labels rows read by position may hold */
+    size_t nclasses;          /* ...and how many (0: a regression) */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -7532,8 +7543,9 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
             int like = label_like(p, end, sh->sep, fc, &d1);
             head_name(sh, fc, hn, sizeof hn);
             if (!like && !o->quiet_label)
-                note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s, though no column looks like "
-                         "class labels (whole numbers or names, each repeated); give --label-col, or --target to predict a number",
+                note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s, though neither it nor the last "
+                         "column looks like class labels (whole numbers or names, each repeated), and no header names one label, class, "
+                         "target or y; give --label-col, or --target to predict a number",
                          name, fc > 1 ? "second" : "first", hn);
             else if (dl >= 2 && label_like(p, end, sh->sep, sh->ncol, &dl))
                 note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s (%zu values); the last "
@@ -7714,7 +7726,8 @@ static void load_progress(const char *name, size_t rows, size_t done, size_t len
  * with its columns in another order is read right, not by position.  The
  * rows were read as plain numbers, and training is as it was; a missing
  * value is an error later too (MISS_ERROR).  Names repeated or empty leave
- * the model without names, as a file without a header, and that is said. */
+ * the model without names, as a file without a header, and that is said;
+ * so does scikit-learn's first line, a count of rows and features. */
 static char **shape_header(const CsvShape *sh, size_t *n);
 
 static int numbers_table(const CsvShape *sh, Data *d, const char *name, int quiet, Err *err)
@@ -7724,13 +7737,14 @@ static int numbers_table(const CsvShape *sh, Data *d, const char *name, int quie
     Table *t = &d->tab;
     if (!hdr) return fail(err, name, "out of memory");
     if (nh != sh->ncol) return names_free(hdr, nh), 0; /* (a summary line, not names) */
-    for (size_t c = 0, num = 0; c < nh; c++) { /* numbers: sklearn's summary line (150,4,setosa,...), unless they count
-                                               * 0, 1, 2 ... as pandas names its columns */
-        const char *h = hdr[c], *e = h + strlen(h);
-        double v;
-        if (field_kind(h, e) == FLD_NUMBER) num++;
-        if (c + 1 == nh && num && (num < nh || scan_number(&h, e, &v) || v != (double)(nh - 1)))
-            return names_free(hdr, nh), 0;
+    if (nh >= 3) { /* scikit-learn's first line counts the rows and features, then names the classes: no column names */
+        double v[2];
+        int counts = 1;
+        for (int k = 0; k < 2; k++) {
+            const char *h = hdr[k], *e = h + strlen(h);
+            counts &= !scan_number(&h, e, &v[k]) && h == e;
+        }
+        if (counts && v[0] == (double)d->n && v[1] == (double)d->d) return names_free(hdr, nh), 0;
     }
     for (size_t a = 0; a < nh; a++) {
         int bad = !*hdr[a] && a + 1 != sh->skip;
@@ -7811,6 +7825,19 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
         p = eol + 1;
     }
     if (!rc && rows == 0) rc = fail(err, name, "no data rows");
+    if (!rc && y && !sh.head && o->header < 0 && rows >= 3) { /* a header of numbers (years) but the label's name, read as data? */
+        size_t others = 0;
+        double v;
+        for (size_t i = 0; i < rows; i++) {
+            const char *s = lt[2 * i];
+            int num = !scan_number(&s, lt[2 * i + 1], &v) && s == lt[2 * i + 1];
+            if (i == 0 && num) break;
+            others += i > 0 && num;
+        }
+        if (others + 1 == rows)
+            rc = fail(err, name, "line %zu: its label '%.*s' is the only one that is not a number: is that line a header (of names "
+                      "that are numbers, as years)? give --header yes", lno[0], (int)(lt[1] - lt[0] > 40 ? 40 : lt[1] - lt[0]), lt[0]);
+    }
     if (!rc && y && csv_labels(lt, lq, lno, rows, sh.lc, len, o, name, y, &names, &nnames, err)) rc = -1;
     free(lt), free(lq), free(lno);
     if (rc) {
@@ -7852,6 +7879,7 @@ typedef struct {
     size_t nx, nt;
     int has_label, has_target; /* the file holds the label / every target */
     int fill_drop;             /* training with --missing drop: a missing feature drops the row */
+    int moved;                 /* the file's columns, found by name, are in another order than the table's */
 } RowPlan;
 
 /* What encoding a row found beside its values. */
@@ -8129,18 +8157,53 @@ static void plan_layout(const Table *tab, RowPlan *P)
     }
 }
 
+static size_t lt_column(const Table *tab);
+
 /* The plan for reading a file of nfile columns (header names hdr, or
  * NULL) through a model's table: by name when both have names, else by
- * position, the label and target columns present or all left out. */
-static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan *P, const char *name, Err *err)
+ * position, the label and target columns present or all left out.
+ * --label-col (o) names the file's column that holds the model's label: by
+ * name in a header, or by position in rows without one (the others then
+ * the model's columns in order). */
+static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan *P, const char *name, const CsvOpt *o, Err *err)
 {
-    size_t nlt = 0, nmiss = 0;
-    int named = hdr != NULL;
+    size_t nlt = 0, nmiss = 0, lc = lt_column(tab), lj = SIZE_MAX;
+    int named = hdr != NULL, given = o && (o->label_name || o->label_col >= 1 || o->label_col == LABEL_LAST);
     plan_layout(tab, P);
-    P->nfile = nfile, P->fill_drop = 0;
+    P->nfile = nfile, P->fill_drop = 0, P->moved = 0;
     for (uint32_t c = 0; c < tab->ncol; c++) {
         nlt += tab->col[c].kind == COL_LABEL || tab->col[c].kind == COL_TARGET;
         named &= tab->col[c].name != NULL;
+    }
+    if (given && (lc >= tab->ncol || tab->col[lc].kind != COL_LABEL || nlt != 1))
+        return fail(err, name, "--label-col names a classifier's label column, and the model %s",
+                    lc < tab->ncol ? "is a regression: it finds its targets by the names of the table it was trained on" : "has no label");
+    if (given && named) { /* --label-col NAME (or a number): that column is the model's label, whatever its name */
+        if (o->label_name) {
+            for (lj = 0; lj < nfile && strcmp(hdr[lj], o->label_name); lj++) {}
+            if (lj == nfile) return fail(err, name, "--label-col '%.60s': no such column in the header", o->label_name);
+        } else if ((lj = o->label_col == LABEL_LAST ? nfile - 1 : (size_t)o->label_col - 1) >= nfile) {
+            return fail(err, name, "--label-col %d, but the header names %zu columns", o->label_col, nfile);
+        }
+    }
+    if (given && !named) { /* rows without a header: the label where --label-col says, the others the model's in order */
+        size_t nrn = 0, j = 0, skip_rn, lf = o->label_col == LABEL_LAST ? nfile : o->label_col >= 1 ? (size_t)o->label_col : 0;
+        if (!lf) return fail(err, name, "--label-col '%.60s': the file has no header to find it in; give its number", o->label_name);
+        while (nrn < tab->ncol && tab->col[nrn].kind == COL_IGNORED && tab->col[nrn].name &&
+               (nrn ? unnamed_k(tab->col[nrn].name) : row_names_name(tab->col[nrn].name)))
+            nrn++;
+        if (lf > nfile || (nfile != tab->ncol && (!nrn || nfile != tab->ncol - nrn)))
+            return fail(err, name, "--label-col %zu: %zu columns, but the model's table has %u (the label among them%s)", lf, nfile,
+                        tab->ncol, nrn ? ", fewer without its row names" : "");
+        skip_rn = nfile != tab->ncol ? nrn : 0;
+        for (size_t c = skip_rn; c < tab->ncol; c++) {
+            if (c == lc) continue;
+            if (j + 1 == lf) P->src[j++] = (int32_t)lc;
+            P->src[j++] = (int32_t)c;
+        }
+        if (j + 1 == lf) P->src[j++] = (int32_t)lc;
+        P->has_label = P->has_target = 1;
+        return 0;
     }
     if (named) {
         char unknown[300] = "";
@@ -8149,6 +8212,11 @@ static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan 
         if (!seen) return fail(err, name, "out of memory");
         for (size_t j = 0; j < nfile; j++) {
             uint32_t c = 0;
+            if (j == lj || (lj != SIZE_MAX && !strcmp(hdr[j], tab->col[lc].name))) { /* the label, as --label-col says */
+                P->src[j] = j == lj ? (int32_t)lc : -1;
+                seen[lc] |= j == lj;
+                continue;
+            }
             while (c < tab->ncol && strcmp(tab->col[c].name, hdr[j])) c++;
             P->src[j] = c < tab->ncol ? (int32_t)c : -1;
             if (c == tab->ncol) {
@@ -8166,6 +8234,15 @@ static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan 
                 free(seen);
                 if (j < nfile)
                     return fail(err, name, "no column '%.60s' in the header, which has '%.60s' (names are case-sensitive)", C->name, hdr[j]);
+                if (nu == nfile) { /* pandas' names of unnamed columns, 0, 1, 2 ...? */
+                    size_t k = row_names_run(hdr, nfile), k0 = k;
+                    for (char num[24]; k < nfile; k++)
+                        if (snprintf(num, sizeof num, "%zu", k - k0), strcmp(hdr[k], num)) break;
+                    if (k == nfile && nfile - k0 >= 2)
+                        return fail(err, name, "the header names the columns 0, 1, 2 ... (pandas' names for unnamed columns), not the "
+                                    "model's ('%.60s', ...): write the file with the columns' names, or without its header and index "
+                                    "(to_csv(header=False, index=False)) to be read by position", C->name);
+                }
                 if (nu == nfile) /* not one name the model knows: a row taken for a header? */
                     return fail(err, name, "no column '%.60s' in the header, and none of the header's names is the model's "
                                 "(its first line, %s...): if that line is data, give --header no", C->name, unknown);
@@ -8178,12 +8255,13 @@ static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan 
         for (size_t j = 0, last = 0; j < nfile; j++) /* said once: a file whose columns moved is read right */
             if (P->src[j] >= 0 && tab->col[P->src[j]].kind != COL_IGNORED) {
                 if ((size_t)P->src[j] < last) {
-                    say("%s: columns found by name; their order is not the training file's", name);
+                    P->moved = 1;
+                    if (!o || !o->quiet) say("%s: columns found by name; their order is not the training file's", name);
                     break;
                 }
                 last = (size_t)P->src[j];
             }
-        if (nu) say("%s: column%s %s%s not among the model's; ignored", name, nu > 1 ? "s" : "", unknown, nu > 4 ? " ..." : "");
+        if (nu && (!o || !o->quiet)) say("%s: column%s %s%s not among the model's; ignored", name, nu > 1 ? "s" : "", unknown, nu > 4 ? " ..." : "");
         return 0;
     }
     { /* no header: the columns by position, with or without the label or target, and the row names the model left out */
@@ -8651,6 +8729,25 @@ static int table_header(const char *p, const char *end, int sep, const Table *ta
 }
 
 
+/* A first line [p, end) read as data through a model's table of numbers
+ * that counts 0, 1, 2 ... (pandas' names of unnamed columns) is said, so
+ * that its answer is not taken for a header's. */
+static void table_count_note(const char *p, const char *end, int sep, const Table *tab, const char *name)
+{
+    const char *eol;
+    size_t line = 0, bad;
+    long n;
+    if (!table_numbers(tab)) return;
+    if (end - p >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
+    skip_blank(&p, end, &line);
+    if (p >= end) return;
+    eol = line_end(p, end);
+    sep = sep ? sep : csv_sep(p, end);
+    if ((n = csv_fields(p, eol, sep, &bad)) > 0 && csv_is_header(p, eol, sep, (size_t)n, 1) && !csv_is_header(p, eol, sep, (size_t)n, 0))
+        say("%s: line %zu, numbers counting 0, 1, 2 ..., read as data: they are not the model's column names ('%.40s', ...); give "
+            "--header yes if it is a header", name, line + 1, tab->col[0].name ? tab->col[0].name : "");
+}
+
 /* Training: does the CSV text [p, end) start with a header whose first
  * column is row names (row_names_name)?  Then it is read as a table, which
  * leaves that column out. */
@@ -8682,6 +8779,38 @@ static int has_row_names(const char *p, const char *end, const CsvOpt *o)
     return yes;
 }
 
+/* Rows without a header, read by position with the model's label column
+ * among them (predict, which does not use it): the first rows' labels must
+ * be the model's classes (or empty).  Otherwise the columns are not the
+ * model's -- an index or row names first shift them all -- and the answers
+ * would be of the wrong columns: -1 with a message. */
+static int label_place_check(const char *p, const char *end, int sep, size_t col, size_t line, const CsvOpt *o, const char *name,
+                             Err *err)
+{
+    char tmp[80], where[NN_WHERE];
+    for (size_t rows = 0; p < end && rows < 1000 && o->nclasses; line++) {
+        const char *eol = line_end(p, end), *fb, *fe;
+        int q;
+        if (!skip_line(p, eol) && csv_field(p, eol, sep, col, &fb, &fe, &q) && field_kind_q(fb, fe, q) != FLD_MISSING) {
+            double v;
+            const char *s = fb;
+            int ok = (size_t)(fe - fb) < sizeof tmp && field_text(fb, fe, q, tmp, sizeof tmp) != SIZE_MAX;
+            if (ok && o->class_names) ok = level_find(o->class_names, o->nclasses, tmp) >= 0;
+            else if (ok) ok = !scan_number(&s, fe, &v) && s == fe && v == floor(v) && v >= 0 && v < (double)o->nclasses;
+            if (!ok) {
+                where_line(where, name, line + 1);
+                return fail(err, where, "column %zu holds '%.40s', not one of the model's classes, though rows without a header are "
+                            "read by position as the model's columns, its label there: is the first column an index or row names "
+                            "(pandas' to_csv with its index, R's row names)? give the file a header line naming its columns, or "
+                            "leave that column out", col, tmp);
+            }
+            rows++;
+        }
+        p = eol + (eol < end);
+    }
+    return 0;
+}
+
 /* Load a CSV image as a table: through the model's table o->tab (eval, and
  * --test in training), else building one from the training options. */
 static int load_table(const uint8_t *ubuf, size_t len, const char *name, const CsvOpt *o, Data *d, Err *err)
@@ -8707,6 +8836,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     o2.hash_data = !tab || !table_numbers(tab);
     if (tab) {
         if (o->header < 0) o2.header = table_header(buf, end, o->sep, tab);
+        if (o->header < 0 && !o2.header && !o->quiet) table_count_note(buf, end, o->sep, tab, name);
         o2.label_col = LABEL_NONE;
     } else if (o->target || o->label_name) o2.label_col = LABEL_NONE;
     if (csv_shape(&p, end, &line, &o2, name, &sh, err)) {
@@ -8750,10 +8880,13 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
             P->nfile = sh.ncol, P->has_label = P->has_target = 1, P->fill_drop = own.missing == MISS_DROP;
             for (size_t c = 0; c < sh.ncol; c++) P->src[c] = (int32_t)c;
         }
-    } else if (!rc && table_plan(tab, hdr, sh.ncol, P, name, err)) rc = -1;
+    } else if (!rc && table_plan(tab, hdr, sh.ncol, P, name, o, err)) rc = -1;
     if (!rc && o->all_rows && o->tab) {
         for (size_t k = 0; k < P->nfile; k++)
-            if (P->src[k] >= 0 && (tab->col[P->src[k]].kind == COL_LABEL || tab->col[P->src[k]].kind == COL_TARGET)) P->src[k] = -1;
+            if (P->src[k] >= 0 && (tab->col[P->src[k]].kind == COL_LABEL || tab->col[P->src[k]].kind == COL_TARGET)) {
+                if (!hdr && tab->col[P->src[k]].kind == COL_LABEL && label_place_check(p, end, sh.sep, k + 1, line, o, name, err)) rc = -1;
+                P->src[k] = -1;
+            }
         P->has_label = P->has_target = 0;
     }
     if (!rc && P->nx > NN_MAX_WIDTH) rc = fail(err, name, "%zu features after one-hot encoding; the limit is %d", P->nx, NN_MAX_WIDTH);
@@ -8835,6 +8968,8 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     for (size_t i = 0; i < rows * P->nx; i++)
         if (fabsf(x[i]) > d->maxabs) d->maxabs = fabsf(x[i]);
     d->tab = own, d->is_table = 1, d->headed = sh.head != NULL;
+    if (o->quiet && P->moved) /* (said by the caller, when it says the loader's notes) */
+        note_say(d->note, sizeof d->note, "%s: columns found by name; their order is not the training file's", name);
     for (uint32_t c = 0; c < own.ncol; c++) why |= own.col[c].kind == COL_CATEGORY ? TABLE_TEXT : 0;
     d->table_why = why | (filled || dropped ? TABLE_MISSING : 0);
     snprintf(d->name, sizeof d->name, "%s", name);
@@ -10188,28 +10323,39 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *e)
     return n;
 }
 
-/* Characters of UTF-8 text s, as a terminal's columns (a byte that is not
- * UTF-8 counts one). */
+/* The terminal columns of the character at p (l bytes of valid UTF-8, or
+ * l 0: a stray byte, one column): two for the wide ones of East Asian
+ * scripts (CJK, Hangul, kana, full-width forms), else one. */
+static size_t char_cols(const unsigned char *p, size_t l)
+{
+    uint32_t c = l == 3 ? (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu)
+               : l == 4 ? (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu) : 0;
+    return 1 + ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
+                (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+                (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x20000 && c <= 0x3FFFD));
+}
+
+/* The terminal columns of UTF-8 text s. */
 static size_t text_chars(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + strlen(s);
     size_t n = 0;
-    for (size_t l; p < e; p += l ? l : 1, n++) l = utf8_len(p, e);
+    for (size_t l; p < e; p += l ? l : 1) l = utf8_len(p, e), n += char_cols(p, l);
     return n;
 }
 
 /* s as a cell of a table on the terminal, into buf (cap bytes): at most
- * maxch characters (never a character cut in two), padded with spaces to
- * width characters, before it when right (right-aligned), else after. */
+ * maxch columns (never a character cut in two), padded with spaces to
+ * width columns, before it when right (right-aligned), else after. */
 #define NN_CELL 512 /* a cell's buffer: 60 characters of 4 bytes and their padding */
 static const char *cell(char *buf, size_t cap, const char *s, size_t width, size_t maxch, int right)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + strlen(s);
     size_t nb = 0, nc = 0, pad, k = 0;
-    while (p + nb < e && nc < maxch) {
-        size_t l = utf8_len(p + nb, e);
-        if (nb + (l ? l : 1) + 1 > cap) break;
-        nb += l ? l : 1, nc++;
+    while (p + nb < e) {
+        size_t l = utf8_len(p + nb, e), w = char_cols(p + nb, l);
+        if (nc + w > maxch || nb + (l ? l : 1) + 1 > cap) break;
+        nb += l ? l : 1, nc += w;
     }
     pad = width > nc ? width - nc : 0;
     if (nb + pad + 1 > cap) pad = cap - nb - 1;
@@ -10641,6 +10787,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 q = qe + (qe < e);
             }
             int head = o->header == 1 || (o->label_name && !o->tab) || (o->tab && o->header < 0 && table_header(p, e, o->sep, o->tab) == 1);
+            if (!head && o->tab && o->header < 0 && lines_in && !o->quiet) table_count_note(p, e, o->sep, o->tab, name);
             if (head && eof && lines_in == 1) break; /* a header and no rows: nothing to answer */
             if (lines_in >= (head && !eof ? 2u : 1u)) { /* (a header: wait for its first row) */
                 CsvOpt o2 = *o;
@@ -10663,12 +10810,17 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     else if (hdr && nh != J.sh.ncol)
                         rc = fail(err, name, "the header has %zu name%s, but the rows have %zu column%s%s", nh, plural(nh), J.sh.ncol, plural(J.sh.ncol), width_hint(J.sh.sep, nh, J.sh.ncol, 0));
                     else if (!(plan = calloc(1, sizeof *plan))) rc = fail(err, name, "out of memory");
-                    else if (table_plan(o->tab, hdr, J.sh.ncol, plan, name, err)) rc = -1;
+                    else if (table_plan(o->tab, hdr, J.sh.ncol, plan, name, o, err)) rc = -1;
                     names_free(hdr, nh);
                     if (rc) break;
                     for (size_t j = 0; j < plan->nfile; j++) /* predict reads no label or target */
-                        if (plan->src[j] >= 0 && (o->tab->col[plan->src[j]].kind == COL_LABEL || o->tab->col[plan->src[j]].kind == COL_TARGET))
+                        if (plan->src[j] >= 0 && (o->tab->col[plan->src[j]].kind == COL_LABEL || o->tab->col[plan->src[j]].kind == COL_TARGET)) {
+                            if (!J.sh.head && o->tab->col[plan->src[j]].kind == COL_LABEL &&
+                                label_place_check(p, e, J.sh.sep, j + 1, line, o, name, err))
+                                rc = -1;
                             plan->src[j] = -1;
+                        }
+                    if (rc) break;
                     J.plan = plan;
                 } else if (J.sh.d != N->size[0]) {
                     const char *le = line_end(p, e);
@@ -11301,9 +11453,10 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
         EMIT(" * From a row of the training table's NN_COLUMNS text fields (as nn reads a\n"
              " * CSV line; label, target and ignored columns are not read and may be NULL):\n"
              " * nn_encode(fields, in) makes the NN_INPUTS features -- a missing value\n"
-             " * (NULL, \"\", NA, ...) the training mean, a category one-hot, an unseen one\n"
-             " * all 0 -- and nn_predict_fields(fields, out) does both.\n");
-    EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M->tab.ncol && !table_numbers(&M->tab) ? "encoded " : "raw ",
+             " * (NULL, \"\", NA, ...) %s, a category one-hot, an unseen one\n"
+             " * all 0 -- and nn_predict_fields(fields, out) does both.\n",
+             M->tab.missing == MISS_ERROR ? "an error (the model was trained with --missing error)" : "the training mean");
+    EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M->tab.ncol && !table_flat(&M->tab) ? "encoded " : "raw ",
          (double)M->in.div, M->in.mean ? " and standardises them" : "");
     if (N->task == TASK_REGRESS) EMIT(" * out: the predicted values, in the data's units (what nn predict prints).  Needs <math.h> (-lm).\n");
     else EMIT(" * out: the output activations (what nn predict --probs prints).  Needs <math.h> (-lm).\n");
@@ -11763,7 +11916,8 @@ static const OptSpec eval_opts[] = {
     {"out", "FILE.png", NULL, "with --errors: also write those rows as one PNG picture, each with its row, true and predicted class"},
     {"ascii", NULL, NULL, "with --show, or a regression's plot: draw with ASCII characters (the default when stdout is not a terminal)"},
     {"color", NULL, NULL, "with --show: draw in grey blocks with colour escapes even when stdout is not a terminal"},
-    {"label-col", "auto|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1); a model trained on a table finds its own label or target by name"},
+    {"label-col", "auto|first|last|N|NAME", "auto, as in train", "CSV column holding the label (N counts from 1); with a model that knows its columns' names: the file's column "
+     "holding its label, by name (a renamed one), or by position in rows without a header"},
     OPT_SEP,
     OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether the CSV file starts with a header line"},
@@ -12903,6 +13057,8 @@ static int train_data(TrainJob *j, const char **val)
     if (j->co.label_col == LABEL_AUTO && j->tr.lc) j->co.label_col = (int)j->tr.lc; /* the column found in --train */
     j->co.tab = j->tr.tab.ncol ? &j->tr.tab : NULL; /* --test is read through the training table (or its names), */
     j->co.may_table = 0;                            /* or as plain numbers */
+    if (j->co.tab) j->co.label_col = LABEL_AUTO, j->co.label_name = NULL; /* (the table knows its label: --label-col was the
+                                                                              * training file's) */
     j->co.task = j->tr.t ? TASK_REGRESS : TASK_CLASSIFY; /* (NumPy test labels are read as the training ones were) */
     j->co.labels_opt = "--test-labels";
     if (!rc && j->testf && load_data(j->testf, OPT(S, val, "test-labels"), &j->co, 1, &j->te, &err)) rc = 1;
@@ -13629,7 +13785,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
         }
     d->tm = &M->out;
     if (!co->quiet) scale_warning(d, &M->in, &M->tab, mpath);
-    if (M->tab.ncol && !d->is_table && !table_numbers(&M->tab)) {
+    if (M->tab.ncol && !d->is_table && !table_flat(&M->tab)) {
         fprintf(stderr, "%s: %s: the model %s was trained on a table: give it CSV rows\n", progname, d->name, mpath);
         data_free(d), free(N->param), model_meta_free(M);
         return 1;
@@ -13719,8 +13875,7 @@ static int cmd_predict(int argc, char **argv)
     if (M.tab.ncol) co.tab = &M.tab; /* rows are read through the model's table */
     else co.no_colnames = 1;
     co.flat = !net_images(&N);
-    if (M.tab.ncol && OPT(S, val, "label-col"))
-        say("warning: --label-col has no effect: %s reads its columns by the table it was trained on", pos[0]);
+    co.class_names = M.numbered ? NULL : M.names, co.nclasses = N.task == TASK_REGRESS ? 0 : M.nnames ? M.nnames : net_classes(&N);
     if (N.task == TASK_REGRESS) {
         oo.tm = &M.out;
         if (oo.probs || oo.top) {
@@ -13772,7 +13927,7 @@ static int cmd_predict(int argc, char **argv)
             scale_warning(&d, &M.in, &M.tab, pos[0]);
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
-            if (co.tab && !d.is_table && !table_numbers(co.tab)) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
+            if (co.tab && !d.is_table && !table_flat(co.tab)) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
             else if (oo.keep && looks_gzip(buf0, 4))
             {
                 char w1[300], w2[300], w3[300];
@@ -13781,7 +13936,8 @@ static int cmd_predict(int argc, char **argv)
                           shell_word(oo.keep, w3, sizeof w3));
             }
             else if (oo.keep) rc = fail(&err, name, "--keep carries columns of CSV text into the answers; this is not CSV text");
-            else if (d.d != N.size[0]) rc = fail(&err, name, "%zu values per image, but the model takes %zu", d.d, N.size[0]);
+            else if (d.d != N.size[0])
+                rc = fail(&err, name, "%zu values per %s, but the model takes %zu", d.d, net_images(&N) || d.shape[0] ? "image" : "row", N.size[0]);
             else if (shape_clash(&N, d.shape, err.msg, sizeof err.msg)) rc = fail(&err, name, "%s", err.msg);
             else if (!out || !pred) rc = fail(&err, name, "out of memory");
             else {
@@ -14345,7 +14501,7 @@ static int input_groups(const Net *N, const Meta *M, const Data *d, Groups *G)
             size_t w = C->kind == COL_NUMBER ? 1 : C->kind == COL_CATEGORY ? C->ncat : 0;
             if (!w) continue;
             G->at[n] = at;
-            if (C->name && *C->name) snprintf(G->name[n], sizeof G->name[n], "%s", C->name);
+            if (C->name && *C->name) cell(G->name[n], sizeof G->name[n], C->name, 0, SIZE_MAX, 0); /* (cut between characters) */
             else snprintf(G->name[n], sizeof G->name[n], "column %u", c + 1);
             n++, at += w;
         }
@@ -14478,8 +14634,6 @@ static int cmd_eval(int argc, char **argv)
     if (csv_options("eval", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_AUTO, &co)) return 2;
     if (threads_option("eval", OPT(S, val, "threads"), &nt)) return 2;
     if ((rc = load_model_and_data(pos[0], pos[1], OPT(S, val, "labels"), &co, 1, &N, &M, &d))) return rc;
-    if (M.tab.ncol && OPT(S, val, "label-col"))
-        say("warning: --label-col has no effect: %s reads its columns by the table it was trained on", pos[0]);
     if ((rc = threshold_option("eval", OPT(S, val, "threshold"), &N, pos[0], &thr))) {
         data_free(&d), free(N.param), model_meta_free(&M);
         return rc;
@@ -14655,7 +14809,7 @@ static void info_json(const char *path, const Net *N, const Meta *M)
             if (C->name) print_name(stdout, C->name, FMT_JSON);
             else printf("null");
             printf(",\"kind\":\"%s\"", kinds[C->kind]);
-            if (C->kind == COL_NUMBER) printf(",\"fill\":%.9g", (double)C->fill);
+            if (C->kind == COL_NUMBER && M->tab.missing != MISS_ERROR) printf(",\"fill\":%.9g", (double)C->fill);
             if (C->kind == COL_CATEGORY) {
                 printf(",\"categories\":[");
                 for (uint32_t k = 0; k < C->ncat; k++) {
@@ -15269,7 +15423,7 @@ static void explain_shape(Explain *E)
     memset(E->img, 0, sizeof E->img);
     if (N->shape[0][1] > 1) memcpy(E->img, N->shape[0], sizeof E->img);
     else if (E->d->shape[0] && E->d->shape[0] * E->d->shape[1] * E->d->shape[2] == n) memcpy(E->img, E->d->shape, sizeof E->img);
-    else if ((!E->M->tab.ncol || table_numbers(&E->M->tab)) && s * s == n && n >= 16) E->img[0] = 1, E->img[1] = E->img[2] = s;
+    else if (table_flat(&E->M->tab) && s * s == n && n >= 16) E->img[0] = 1, E->img[1] = E->img[2] = s;
 }
 
 /* What input i is, for people: a table's column (a category's one-hot
@@ -15739,6 +15893,7 @@ static int cmd_explain(int argc, char **argv)
     Meta M;
     Data d;
     Explain E;
+    struct stat st;
     char b1[64];
     size_t K;
     int32_t pred = 0, epred = 0;
@@ -15778,9 +15933,10 @@ static int cmd_explain(int argc, char **argv)
     E.N = &N, E.M = &M, E.d = &d, L = N.nl - 1, K = N.size[L];
     E.r = asked = OPT(S, val, "index") ? v : OPT(S, val, "row") ? v - 1 : 0;
     rc = 0;
-    if (d.lineno && (d.y || d.t) && strcmp(pos[1], "-")) { /* a table's rows without a label or target were left out:
-                                                            * the row asked for is the file's, with or without one (a
-                                                            * pipe is read once: its rows with one) */
+    if (d.lineno && (d.y || d.t) && strcmp(pos[1], "-") && !stat(pos[1], &st) && S_ISREG(st.st_mode)) { /* a table's rows without
+                                                            * a label or target were left out: the row asked for is the
+                                                            * file's, with or without one (a pipe is read once: its rows
+                                                            * with one) */
         Net N2;
         Meta M2;
         Data all;
@@ -16370,7 +16526,7 @@ static void page_html(Buf *b, const Page *P, const Net *N, const Meta *M, const 
     }
     while (first < N->nl - 1 && !(LK(N, first)->flags & KIND_DRAW)) first++;
     /* the first layer's weights as pictures: not for one-hot inputs */
-    if ((LK(N, first)->flags & KIND_DRAW) && (!M->tab.ncol || table_numbers(&M->tab)) && N->size[0] >= 16) {
+    if ((LK(N, first)->flags & KIND_DRAW) && table_flat(&M->tab) && N->size[0] >= 16) {
         WeightsLayout g = weights_layout(N, first, first, 0);
         Canvas c = {0, 0, NULL};
         float scale;

@@ -132,6 +132,13 @@ rc=$?
 rc=$?
 [ $rc = 0 ] && cmp -s out p3h.txt && grep -q "columns found by name" err &&
     ok "predict: the model's columns in another order under their names: found by name (said), the same answers" || bad "columns reordered: exit $rc, $(head -3 out) $(head -c 300 err)"
+{ echo 0,1,2,3; cat plain3.csv; } >int4.csv
+"$NN" predict iris.bin int4.csv >out 2>err
+[ "$(wc -l <out)" = 4 ] && grep -qF "int4.csv: line 1, numbers counting 0, 1, 2 ..., read as data: they are not the model's column names ('sepal_length', ...)" err &&
+    ok "a line 0,1,2,3 over rows for a model with names: read as data, and said (an answer for every line)" || bad "0,1,2,3 line: $(wc -l <out) $(cat err)"
+{ echo ,0,1,2,3; awk '{ print NR - 1 "," $0 }' plain3.csv; } >int4i.csv
+expect "pandas' index and its names 0, 1, 2, 3 for a model with names: what the header is, and what to do" 1 \
+    "int4i.csv: the header names the columns 0, 1, 2 ... \(pandas' names for unnamed columns\), not the model's \('sepal_length', ...\)" "$NN" predict iris.bin int4i.csv
 { echo label,0,1,2,3; awk -F, '{ print $5","$1","$2","$3","$4 }' iris.csv; } >h.csv
 "$NN" train --train h.csv --epochs 3 --threads 1 --out nh.bin >/dev/null 2>err
 rc=$?
@@ -304,5 +311,5 @@ done
 
 # a header, and no column that looks like labels: the first taken, and said so, with --target pointed to
 printf 'a,b,c\n1.5,2.5,3.5\n2.5,3.5,4.5\n1.1,2.2,3.3\n' >nolab.csv
-expect "no column like labels: said, --target pointed to" 1 "nolab.csv: the label is taken from the first column 'a', though no column looks like class labels .*--target to predict a number" "$NN" train --train nolab.csv --out x.bin
+expect "no column like labels: said, --target pointed to" 1 "nolab.csv: the label is taken from the first column 'a', though neither it nor the last column looks like class labels .*--target to predict a number" "$NN" train --train nolab.csv --out x.bin
 summary csv

@@ -161,11 +161,14 @@ rc=$?
     ok "eval of a 65536-class model: matrix, table and --errors over the classes that occur" || bad "eval 65536 classes: exit $rc, $(wc -l <out) lines: $(head -c 300 out)"
 
 # ---- names not in ASCII: the columns of the tables stay aligned, no character cut in two ----
-printf 'größe,höhe,klasse\n1,2,Äpfel\n2,1,Birnen\n3,3,Äpfel\n1,1,Ünterschiedlich-lange-namen-hier\n2,2,Birnen\n' >u8.csv
+printf 'größe,höhe,花瓣宽度,klasse\n1,2,1,Äpfel\n2,1,2,Birnen\n3,3,1,Äpfel\n1,1,2,Ünterschiedlich-lange-namen-hier\n2,2,2,Birnen\n3,1,1,花花花\n' >u8.csv
 "$NN" train --train u8.csv --label-col last --epochs 3 --threads 1 --quiet --out u8.bin
 "$NN" eval u8.bin u8.csv >u8.out 2>/dev/null
 "$NN" info u8.bin >u8.info
-chars() { local LC_ALL=C.UTF-8 l; while IFS= read -r l; do echo ${#l}; done; } # each line's length in characters
+chars() { # each line's width on a terminal: its characters, the wide CJK ones of these tests counted twice
+    local LC_ALL=C.UTF-8 l t
+    while IFS= read -r l; do t=${l//[花瓣宽度]/}; echo $((2 * ${#l} - ${#t})); done
+}
 widths() { chars | sort -u | wc -l; }
 if [ "$(echo 'Ä' | chars)" != 1 ]; then
     skip "eval and info: UTF-8 names aligned" "the shell counts bytes here, not characters (no C.UTF-8 locale)" "libc-bin"
@@ -173,10 +176,12 @@ else
     m=$(sed -n '/^confusion matrix/,/^$/p' u8.out | sed '1d;/^$/d;/^(/d' | widths)
     c=$(sed -n '/^class /,/^macro/p' u8.out | widths)
     i=$(grep -E '^  [0-9] ' u8.info | sed 's/ [a-z]*$//' | widths)
-    [ "$m" = 1 ] && [ "$c" = 1 ] && [ "$i" = 1 ] && grep -qF '(names cut to fit: Ünterschiedl = Ünterschiedlich-lange-namen-hier)' u8.out &&
+    "$NN" eval u8.bin u8.csv --importance >u8i.out 2>/dev/null
+    im=$(sed -n '/^column /,$p' u8i.out | sed 's/ *#*$//' | widths)
+    [ "$m" = 1 ] && [ "$c" = 1 ] && [ "$i" = 1 ] && [ "$im" = 1 ] && iconv -f UTF-8 -t UTF-8 u8i.out >/dev/null 2>&1 && grep -qF '(names cut to fit: Ünterschiedl = Ünterschiedlich-lange-namen-hier)' u8.out &&
         iconv -f UTF-8 -t UTF-8 u8.out >/dev/null 2>&1 &&
-        ok "eval and info: names in UTF-8 keep the columns aligned (matrix, per-class table, info's table), cut between characters" ||
-        bad "UTF-8 alignment: matrix $m, table $c, info $i widths: $(cat u8.out u8.info)"
+        ok "eval and info: names in UTF-8, wide CJK ones too, keep the columns aligned (matrix, per-class table, importance, info's table), cut between characters" ||
+        bad "UTF-8 alignment: matrix $m, table $c, info $i, importance $im widths: $(cat u8.out u8.info u8i.out)"
 fi
 
 summary eval

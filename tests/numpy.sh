@@ -282,5 +282,13 @@ $PY -c "import numpy as np; np.save('xd.npy', np.loadtxt('x.csv', delimiter=',',
 "$NN" predict named.bin x_lef4.npy >nn1.out 2>nn1.err && "$NN" predict named.bin <(echo "$(printf 'p%d,' $(seq 0 62))p63"; cat x.csv) | tail -n +2 | cmp -s - nn1.out &&
     "$NN" info named.bin | grep -q '^table: 65 columns' &&
     ok "a model that keeps column names (p0..p63, digit): NumPy rows by position, the answers of the CSV" || bad "named model, NumPy: $(head -c 300 nn1.err)"
+awk -F, '{ s = 0; for (i = 1; i <= 4; i++) s += $i; print $0 "," s }' x.csv | head -300 >xr.csv
+{ echo a,b,c,d,$(seq -s, 5 64 | sed 's/[0-9]*/p&/g'),t; cat xr.csv; } >xrh.csv
+"$NN" train --train xrh.csv --target t --epochs 3 --threads 1 --quiet --out reg.bin
+$PY -c "import numpy as np; np.save('xr.npy', np.loadtxt('xr.csv', delimiter=',')[:, :64])" &&
+    "$NN" predict reg.bin xr.npy >nr1.out 2>nr1.err && { head -1 xrh.csv | cut -d, -f1-64; cut -d, -f1-64 xr.csv; } | "$NN" predict reg.bin - | tail -n +2 | cmp -s - nr1.out &&
+    ok "a regression model of a table of numbers: NumPy rows by position, the answers of the CSV" || bad "regression table, NumPy: $(head -c 300 nr1.err)"
+$PY -c "import numpy as np; np.save('x65.npy', np.loadtxt('xr.csv', delimiter=','))"
+expect "NumPy rows one value too wide for a table model: said per row, not per image" 1 "x65.npy: 65 values per row, but the model takes 64" "$NN" predict reg.bin x65.npy
 
 summary numpy

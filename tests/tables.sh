@@ -354,9 +354,8 @@ if cc -std=c99 -Wall -Wextra -Werror -o use use.c -lm 2>cc.err; then
 else
     bad "header: $(head -c 300 cc.err)"
 fi
-# --label-col with a table model says it does nothing
-"$NN" predict cars.bin cte.csv --label-col first >/dev/null 2>err
-grep -qF -- "--label-col has no effect" err && ok "--label-col with a table model: a warning" || bad "--label-col with a table model: $(head -c 200 err)"
+# --label-col with a regression table model: an error, not a guess
+expect "--label-col with a regression table model: an error" 1 "cte.csv: --label-col names a classifier's label column, and the model is a regression" "$NN" predict cars.bin cte.csv --label-col first
 # a value too large for the scaling is an error, not "nan"
 "$NN" train --train lintr.csv --target price --ignore id --val 0 --epochs 5 --quiet --out big.bin
 printf 'id,x1,x2\n1,0.5,0.5\n2,3e38,3e38\n' | "$NN" predict big.bin - --format json >big.out 2>err
@@ -490,6 +489,31 @@ grep -qF "the header names two columns 'age': the model keeps no column names" n
     ok "pandas' column names 0, 1, 2 ... are names too: the columns found by them" || bad "pandas' numbered names: $(head -3 nh6.out)"
 "$NN" train --train "$top/data/iris.csv" --label-col last --header yes --epochs 2 --threads 1 --quiet --out nhs.bin
 ! "$NN" info nhs.bin | grep -q '^table' && ok "scikit-learn's first line (150,4,setosa,...): counts, not names; the model keeps none" || bad "sklearn line taken for names"
+# rows read by position that are not the model's columns, and --label-col naming where the label is
+tail -n +2 nh_feat.csv | awk '{ print NR - 1 "," $0 }' >nh_idx.csv
+expect "predict: headerless rows with pandas' index first (the label's place holding a number that is no class): an error" 1 \
+    "nh_idx.csv:1: column 4 holds '[0-9.]*', not one of the model's classes.*is the first column an index or row names" "$NN" predict nh.bin nh_idx.csv
+expect "the same through a pipe" 1 "\(stdin\):1: column 4 holds '[0-9.]*', not one of the model's classes" sh -c '"$0" predict nh.bin - <nh_idx.csv' "$NN"
+tail -n +2 nh.csv | awk -F, '{ print $4","$1","$2","$3 }' >nh_labfirst.csv
+"$NN" predict nh.bin nh_labfirst.csv --label-col first >nh7.out 2>nh7.err && tail -n +2 nh1.out | cmp -s - nh7.out &&
+    a=$("$NN" eval nh.bin nh_labfirst.csv --label-col 1 2>/dev/null | head -1) && [ "$a" = "$("$NN" eval nh.bin nh.csv 2>/dev/null | head -1)" ] &&
+    ok "--label-col first on rows without a header: that column is the label, the others the model's in order (predict and eval)" ||
+    bad "--label-col on headerless rows: $(head -c 300 nh7.err)"
+sed '1s/,y$/,outcome/' nh.csv >nh_ren.csv
+a=$("$NN" eval nh.bin nh_ren.csv --label-col outcome 2>/dev/null | head -1)
+[ -n "$a" ] && [ "$a" = "$("$NN" eval nh.bin nh.csv 2>/dev/null | head -1)" ] && ok "eval --label-col NAME: a renamed label column is the model's label" || bad "renamed label: '$a'"
+expect "eval --label-col NAME not in the header: named" 1 "nh_ren.csv: --label-col 'nope': no such column in the header" "$NN" eval nh.bin nh_ren.csv --label-col nope
+{ echo 2019,2020,2021,y; tail -n +2 nh.csv; } >nh_years.csv
+expect "a header of years (numbers) and the label's name, read as data: an error asking for --header yes" 1 \
+    "nh_years.csv: line 1: its label 'y' is the only one that is not a number: is that line a header.*give --header yes" "$NN" train --train nh_years.csv --out nhy.bin
+"$NN" train --train nh_years.csv --header yes --epochs 2 --threads 1 --quiet --out nhy.bin && "$NN" info nhy.bin | grep -qE '^ +2 +2020 +number$' &&
+    ok "--header yes: years are the columns' names, kept" || bad "years as names: $("$NN" info nhy.bin | grep -A4 '^table')"
+"$NN" export nh.bin --c nh.h 2>/dev/null && grep -qF "an error (the model was trained with --missing error)" nh.h && ! "$NN" info nh.bin --json | grep -q '"fill"' &&
+    ok "a model of numbers with names: the C header and info --json say a missing value is an error (no fill values)" || bad "missing error said: $(grep -i missing nh.h | head -3)"
+awk -F, '{ print $2","$1","$3","$4 }' nh.csv >nh_sw.csv
+"$NN" explain nh.bin <(cat nh_sw.csv) --index 0 >nh9.out 2>nh9.err && [ "$(grep -c 'columns found by name' nh9.err)" = 1 ] && ! grep -q 'empty data file' nh9.err &&
+    "$NN" explain nh.bin nh.csv --index 0 2>/dev/null | sed 's|nh.csv|/dev/fd/[0-9]*|' | diff -q - <(sed 's|/dev/fd/[0-9]*|/dev/fd/[0-9]*|' nh9.out) >/dev/null && ok "explain from a pipe of reordered columns: the row of the file in order, said once, no false error" ||
+    bad "explain from a pipe: $(cat nh9.err)"
 
 # ---- row names and ids, as R and pandas write them ------------------------------------------
 # R's write.csv: a first column headed "" of quoted row names; sorted by class, as R keeps many tables,
