@@ -12473,6 +12473,7 @@ typedef struct {
     size_t rows;                      /* --rows N (0: all) */
     Names cnames;                     /* --class-names, until the model takes them */
     float *cw;                        /* --class-weight: each class's weight (nclass), or NULL */
+    int cw_balanced;                  /* --class-weight balanced: cw from the training rows, once the validation rows are out */
     int table_net;                    /* no --layers and a table: the default network for tables */
     int table_bins;                   /* ...with the profile's pleKv after the input */
     int conv_net;                     /* --layers has convolutions or pools: their defaults (conv_defaults) */
@@ -13163,6 +13164,20 @@ static int train_members(Net *N, Meta *M, const Data *tr, const Data *va, const 
     return 0;
 }
 
+/* --class-weight balanced: each class c's weight n / (C n_c) over the C
+ * classes present among the n rows of tr, as scikit-learn's (cw has
+ * tr->nclass weights; a class without rows keeps its weight). */
+static void balance_classes(const Data *tr, float *cw)
+{
+    size_t C = tr->nclass, present = 0, *cnt = calloc(C ? C : 1, sizeof *cnt);
+    if (!cnt) return; /* (the weights of all the rows, computed before: as good as can be) */
+    for (size_t i = 0; i < tr->n; i++) cnt[tr->y[i]]++;
+    for (size_t c = 0; c < C; c++) present += cnt[c] > 0;
+    for (size_t c = 0; c < C; c++)
+        if (cnt[c]) cw[c] = (float)((double)tr->n / ((double)present * (double)cnt[c]));
+    free(cnt);
+}
+
 /* --folds K: K-fold cross-validation.  Row i (from 0, in file order) is in
  * fold i mod K -- so each fold samples the whole file, sorted or not, and a
  * fold can be cut out by hand (awk 'NR % K == ...'); for each, a network
@@ -13188,6 +13203,7 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
         free(idx), free(m1), pool_free(pl);
         return usage_error("train", "--folds %zu, but %s has %zu rows", K, j->tr.name, n);
     }
+    if (j->cw_balanced && !quiet) say("class weights in the cost: balanced over each fold's training rows");
     catch_stops(&old_int, &old_term); /* SIGINT and SIGTERM stop the folds, with a message */
     for (size_t k = 0; k < K && !rc; k++) {
         size_t nin = 0, nout = n; /* idx: the other folds' rows from the front, this fold's from the back, in file order */
@@ -13195,10 +13211,11 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
         TrainResult res;
         Infer I;
         Score sc;
-        float *out = NULL;
+        float *out = NULL, *fcw = NULL;
         int32_t *pred = NULL;
         memset(&f.tr, 0, sizeof f.tr), memset(&f.te, 0, sizeof f.te), memset(&f.va, 0, sizeof f.va), memset(&f.M, 0, sizeof f.M);
         f.N = *spec, f.o.quiet = 1, f.ctl.ckpt = NULL, f.ctl.log = NULL, f.ctl.resume = NULL, f.ctl.progress = 0;
+        f.cnames.names = NULL; /* (j's: the fold gets a copy below) */
         f.ctl.stop = &stop_signal, f.ctl.interrupted = 0;
         for (size_t r = 0; r < n; r++)
             if (r % K != k) idx[nin++] = r;
@@ -13206,8 +13223,15 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
             if (r % K == k) idx[--nout] = r;
         if (data_pick(&j->tr, idx, nin, "training", &f.tr, &err) || data_pick(&j->tr, idx + nin, n - nin, "fold", &f.te, &err))
             rc = 1;
+        if (!rc && j->cnames.names) { /* the fold's model takes its own copy of --class-names (j keeps its own) */
+            int ok = 1;
+            f.cnames.names = names_dup(j->cnames.names, j->cnames.n, &ok);
+            if (!ok) rc = fail(&err, NULL, "out of memory");
+        }
         if (!rc && (rc = train_val(&f)) == 0 && (rc = train_network(&f, val)) == 0) {
             f.tr.cw = j->cw;
+            if (j->cw_balanced && (fcw = malloc(f.tr.nclass * sizeof *fcw))) /* this fold's training rows' balance */
+                memcpy(fcw, j->cw, f.tr.nclass * sizeof *fcw), balance_classes(&f.tr, fcw), f.tr.cw = fcw;
             rc = train_members(&f.N, &f.M, &f.tr, f.va.n ? &f.va : NULL, &f.te, &f.o, pl, &res, &f.ctl, 1, &err) ? 1 : 0;
             if (!rc && (f.ctl.interrupted || stop_signal)) {
                 say("%s: cross-validation stopped in fold %zu of %zu; no model written", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT",
@@ -13232,7 +13256,8 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
         } else if (rc == 1 && err.msg[0]) {
             report(&err);
         }
-        free(out), free(pred);
+        free(out), free(pred), free(fcw);
+        f.cw = NULL; /* (j's, copied with it: freed with j) */
         job_free(&f);
     }
     if (!rc) { /* the mean and the sample deviation */
@@ -13537,10 +13562,30 @@ static int train_go(TrainJob *j, const char **val)
  * checkpoint): the steps in order -- options, data, the folds, the
  * validation rows, the network, the run (train_go, which calls train_run,
  * the epoch loop of @@train).  resume: the checkpoint being resumed. */
+/* The class weights said on stderr (of the classes that have training rows). */
+static void say_class_weights(const TrainJob *j)
+{
+    Said sd = {"", 0};
+    size_t C = j->tr.nclass;
+    char *has = calloc(C ? C : 1, 1);
+    for (size_t i = 0; has && i < j->tr.n; i++) has[j->tr.y[i]] = 1;
+    for (size_t c = 0; has && c < C; c++)
+        if (has[c]) {
+            char b[40];
+            const char *nm = c < j->cnames.n ? j->cnames.names[c] : j->tr.names ? j->tr.names[c] : NULL;
+            if (!nm) snprintf(b, sizeof b, "%zu", c), nm = b;
+            said(&sd, "%.40s %.3g", nm, (double)j->cw[c]);
+        }
+    free(has);
+    say("class weights in the cost%s: %s", j->cw_balanced ? " (balanced over the training rows)" : "", sd.buf);
+}
+
 /* --class-weight ARG for the training rows of j: balanced (n / (C n_c) over
- * the C classes present, as scikit-learn's), or CLASS=WEIGHT items separated
- * by commas, or a file of such lines; a class is a name of the data's or
- * --class-names', or a number.  Said on stderr.  0, 1 or 2 (usage). */
+ * the C classes present, as scikit-learn's: set again from the training
+ * rows alone once the validation rows, or a fold's, are out), or
+ * CLASS=WEIGHT items separated by commas, or a file of such lines; a class
+ * is a name of the data's or --class-names', or a number.  Said on stderr
+ * (balanced: by the caller, once set).  0, 1 or 2 (usage). */
 static int class_weights(TrainJob *j, const char *arg)
 {
     size_t C = j->tr.nclass, *cnt, present = 0;
@@ -13550,7 +13595,6 @@ static int class_weights(TrainJob *j, const char *arg)
     size_t len = 0;
     const char *p, *end;
     Err err = {{0}, {0}};
-    Said sd = {"", 0};
     if (!arg) return 0;
     if (j->tr.t || !j->tr.y) return usage_error("train", "--class-weight weighs classes; %s is a regression", j->tr.name);
     if (!(j->cw = malloc(C * sizeof *j->cw)) || !(cnt = calloc(C, sizeof *cnt))) {
@@ -13560,8 +13604,7 @@ static int class_weights(TrainJob *j, const char *arg)
     for (size_t i = 0; i < j->tr.n; i++) cnt[j->tr.y[i]]++;
     for (size_t c = 0; c < C; c++) j->cw[c] = 1, present += cnt[c] > 0;
     if (!strcmp(arg, "balanced")) {
-        for (size_t c = 0; c < C; c++)
-            if (cnt[c]) j->cw[c] = (float)((double)j->tr.n / ((double)present * (double)cnt[c]));
+        balance_classes(&j->tr, j->cw), j->cw_balanced = 1;
     } else {
         if (!strchr(arg, '=')) { /* a file */
             if (read_all(arg, RD_ANY, &buf, &len, &err)) {
@@ -13615,14 +13658,7 @@ static int class_weights(TrainJob *j, const char *arg)
         free(cnt);
         return usage_error("train", "--class-weight: every class that has rows weighs 0, so nothing would be learned");
     }
-    for (size_t c = 0; c < C; c++)
-        if (cnt[c]) {
-            char b[40];
-            const char *nm = c < j->cnames.n ? j->cnames.names[c] : j->tr.names ? j->tr.names[c] : NULL;
-            if (!nm) snprintf(b, sizeof b, "%zu", c), nm = b;
-            said(&sd, "%.40s %.3g", nm, (double)j->cw[c]);
-        }
-    if (!j->o.quiet) say("class weights in the cost: %s", sd.buf);
+    if (!j->o.quiet && !j->cw_balanced) say_class_weights(j);
     free(cnt);
     return 0;
 }
@@ -13653,7 +13689,11 @@ static int train_main(int argc, char **argv, const char **val, Ckpt *resume)
         if (OPT(train_opts, val, "monitor") && j.tr.t && !j.o.quiet) say("warning: --monitor has no effect: a regression always judges epochs by the loss");
         Net spec = j.N; /* as parsed: each fold builds its own */
         if (j.folds && !resume) rc = train_folds(&j, val, &spec);
-        if (!rc && !(rc = train_val(&j)) && !(rc = train_network(&j, val))) rc = train_go(&j, val);
+        if (!rc && !(rc = train_val(&j)) && j.cw_balanced) { /* the training rows' balance, without the validation rows */
+            balance_classes(&j.tr, j.cw);
+            if (!j.o.quiet) say_class_weights(&j);
+        }
+        if (!rc && !(rc = train_network(&j, val))) rc = train_go(&j, val);
     }
     job_free(&j);
     return rc;

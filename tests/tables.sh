@@ -771,8 +771,17 @@ c1=$("$NN" info yn1.bin | grep '^classes') c2=$("$NN" info yn2.bin | grep '^clas
 # ---- class weights and the monitored figure --------------------------------------------------
 awk 'BEGIN { srand(9); print "x1,x2,cls"; for (i = 0; i < 300; i++) { c = i % 4 == 0 ? "rare" : "common"; printf "%.3f,%.3f,%s\n", rand() + (c == "rare") * 0.4, rand(), c } }' >cw.csv
 "$NN" train --train cw.csv --label-col cls --class-weight balanced --val 0.2 --epochs 30 --out cw.bin 2>cw.err
-grep -qF "class weights in the cost: common 0.667, rare 2" cw.err && grep -qE "validation recall of rare \(the smallest class\) [0-9.]+%" cw.err &&
-    ok "--class-weight balanced: n / (classes x rows) said (225 and 75 rows: 0.667 and 2); the rare class's recall in the epoch lines" || bad "class-weight balanced: $(grep -v '^epoch' cw.err | head -c 300)"
+grep -qE "class weights in the cost \(balanced over the training rows\): common 0\.6[0-9]*, rare [12]\.[0-9]+$" cw.err && ! grep -q "rare 2$" cw.err &&
+    grep -qE "validation recall of rare \(the smallest class\) [0-9.]+%" cw.err &&
+    ok "--class-weight balanced with --val: the weights of the training rows alone, said; the rare class's recall in the epoch lines" || bad "class-weight balanced: $(grep -v '^epoch' cw.err | head -c 300)"
+expect "--class-weight balanced: n / (classes x rows) said (225 and 75 rows: 0.667 and 2)" 0 "class weights in the cost \(balanced over the training rows\): common 0.667, rare 2$" \
+    "$NN" train --train cw.csv --label-col cls --class-weight balanced --val 0 --epochs 2 --out cwb.bin
+expect "--class-weight balanced with --folds: each fold's training rows, said" 0 "class weights in the cost: balanced over each fold's training rows" \
+    "$NN" train --train cw.csv --label-col cls --class-weight balanced --folds 3 --epochs 2 --out cwf.bin
+printf '0.1,0.2,0\n0.3,0.1,1\n0.5,0.5,0\n0.2,0.9,1\n0.4,0.4,0\n0.8,0.1,1\n' >cn.csv
+"$NN" train --train cn.csv --label-col last --class-names no,yes --class-weight 1=2 --folds 3 --epochs 2 --out cnf.bin 2>cnf.err &&
+    [ "$("$NN" info cnf.bin | grep '^classes')" = "classes 0=no, 1=yes" ] && [ "$(grep -c '^nn: fold' cnf.err)" = 3 ] &&
+    ok "--folds with --class-names and --class-weight: each fold and the final model (the options' memory not freed by a fold)" || bad "folds, class names and weights: $(tail -c 300 cnf.err)"
 "$NN" train --train cw.csv --label-col cls --class-weight rare=0 --val 0 --epochs 30 --out cw0.bin 2>/dev/null
 [ "$("$NN" predict cw0.bin cw.csv --no-header | sort -u)" = common ] && ok "--class-weight rare=0: the rare rows add nothing to the cost, so every answer is 'common'" ||
     bad "class weight 0: $("$NN" predict cw0.bin cw.csv --no-header | sort | uniq -c | tr '\n' ' ')"
