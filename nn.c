@@ -1279,9 +1279,31 @@ typedef struct {
     uint64_t bits;
     int nbits, pad;      /* bits in the buffer; how many of them are padding past the input */
     uint8_t *out;
-    size_t outlen, outcap, start; /* start: the current member's first output byte */
+    size_t outlen, outcap, start; /* start: the current member's first output byte (counted from the first member's) */
     size_t maxout;
+    size_t base;         /* streaming: the bytes given to the sink and dropped from out before out[0] */
+    size_t flush_at;     /* streaming (a sink): out is handed on once this full */
+    uint32_t crc;        /* streaming: the CRC-32 of the current member's bytes handed on */
+    int (*sink)(void *ctx, const uint8_t *p, size_t n); /* streaming: takes the output; 0, or -1 to stop */
+    void *ctx;
 } Inflate;
+
+#define INF_WINDOW 32768u        /* the farthest a match reaches back */
+#define INF_CHUNK (1u << 20)     /* streaming: output handed on a MiB at a time */
+
+/* Streaming: hand out[0, outlen - keep) on to the sink (its CRC-32 added
+ * to the member's), keeping the last keep bytes for matches to reach.
+ * 0, or -1 when the sink stops. */
+static int inf_flush(Inflate *s, size_t keep)
+{
+    size_t n = s->outlen > keep ? s->outlen - keep : 0, from = s->start > s->base ? s->start - s->base : 0;
+    if (!n) return 0;
+    if (from < n) s->crc = crc32_update(s->crc, s->out + from, n - from);
+    if (s->sink(s->ctx, s->out, n)) return -1;
+    memmove(s->out, s->out + n, s->outlen - n);
+    s->base += n, s->outlen -= n;
+    return 0;
+}
 
 static void inf_refill(Inflate *s)
 {
@@ -1377,6 +1399,7 @@ static const char *inf_codes(Inflate *s, const Huff *lc, const Huff *dc)
     static const uint8_t dext[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
     for (;;) {
         int sym = huff_decode(s, lc);
+        if (s->sink && s->outlen >= s->flush_at && inf_flush(s, INF_WINDOW)) return "the reader stopped";
         if (sym < 0) return "invalid literal/length code, or the data ends";
         if (sym < 256) {
             if (s->outlen == s->outcap && inf_grow(s, s->outlen + 1)) return "output too large or out of memory";
@@ -1394,7 +1417,7 @@ static const char *inf_codes(Inflate *s, const Huff *lc, const Huff *dc)
             if (sym >= 30) return "invalid distance symbol";
             if ((e = inf_bits(s, dext[sym])) < 0) return "the data ends inside a match";
             dist = dbase[sym] + (size_t)e;
-            if (dist > s->outlen - s->start) return "a match reaches back before the start of the data";
+            if (dist > s->base + s->outlen - s->start) return "a match reaches back before the start of the data";
             if (s->outlen + len > s->outcap && inf_grow(s, s->outlen + len)) return "output too large or out of memory";
             {
                 uint8_t *d = s->out + s->outlen;
@@ -1442,6 +1465,10 @@ static const char *inf_stream(Inflate *s)
             s->pos += 4;
             if (s->inlen - s->pos < len) {
                 why = "the data ends inside a stored block";
+                break;
+            }
+            if (s->sink && s->outlen >= s->flush_at && inf_flush(s, INF_WINDOW)) {
+                why = "the reader stopped";
                 break;
             }
             if (len && inf_grow(s, s->outlen + len)) { /* an empty block adds nothing (out may still be NULL) */
@@ -1532,15 +1559,18 @@ static const char *inf_stream(Inflate *s)
 }
 
 /* Decompress a gzip file image (one or more members) into a malloc'd
- * buffer of at most maxout bytes, checking each member's CRC-32 and length.
- * Returns 0, or -1 with a message naming the member and byte offset. */
-static int gunzip(const uint8_t *in, size_t inlen, size_t maxout, const char *name, uint8_t **out, size_t *outlen,
-                  Err *err)
+ * buffer of at most maxout bytes, checking each member's CRC-32 and length;
+ * or, given a sink, into the sink a MiB at a time (out and outlen not
+ * set), the output's size then unbounded.  Returns 0, or -1 with a message
+ * naming the member and byte offset. */
+static int gunzip_to(const uint8_t *in, size_t inlen, size_t maxout, const char *name, uint8_t **out, size_t *outlen,
+                     int (*sink)(void *, const uint8_t *, size_t), void *ctx, Err *err)
 {
     Inflate s;
     int member = 0;
     memset(&s, 0, sizeof s);
-    s.in = in, s.inlen = inlen, s.maxout = maxout;
+    s.in = in, s.inlen = inlen, s.maxout = sink ? INF_CHUNK + (1u << 17) : maxout;
+    s.sink = sink, s.ctx = ctx, s.flush_at = sink ? INF_CHUNK : SIZE_MAX;
     while (s.pos < inlen) {
         size_t h = s.pos;
         int flg;
@@ -1582,7 +1612,7 @@ static int gunzip(const uint8_t *in, size_t inlen, size_t maxout, const char *na
             }
             s.pos += 2;
         }
-        s.start = s.outlen;
+        s.start = s.base + s.outlen, s.crc = 0;
         if ((why = inf_stream(&s))) {
             free(s.out);
             return fail(err, name, "gzip member %d: %s", member, why);
@@ -1591,19 +1621,33 @@ static int gunzip(const uint8_t *in, size_t inlen, size_t maxout, const char *na
             free(s.out);
             return fail(err, name, "gzip member %d: truncated (no CRC and length trailer)", member);
         }
-        if ((s.outlen > s.start ? crc32_update(0, s.out + s.start, s.outlen - s.start) : 0) != get_le32(in + s.pos)) {
-            free(s.out);
-            return fail(err, name, "gzip member %d: CRC-32 mismatch: the data is corrupted", member);
+        {
+            size_t from = s.start > s.base ? s.start - s.base : 0;
+            if ((s.outlen > from ? crc32_update(s.crc, s.out + from, s.outlen - from) : s.crc) != get_le32(in + s.pos)) {
+                free(s.out);
+                return fail(err, name, "gzip member %d: CRC-32 mismatch: the data is corrupted", member);
+            }
         }
-        if ((uint32_t)(s.outlen - s.start) != get_le32(in + s.pos + 4)) {
+        if ((uint32_t)(s.base + s.outlen - s.start) != get_le32(in + s.pos + 4)) {
             free(s.out);
             return fail(err, name, "gzip member %d: length mismatch", member);
         }
         s.pos += 8;
     }
+    if (sink) { /* the rest: every member checked */
+        s.start = s.base + s.outlen; /* (no member's CRC to add to) */
+        int stopped = inf_flush(&s, 0);
+        free(s.out);
+        return stopped ? fail(err, name, "the reader stopped") : 0;
+    }
     if (!s.out && !(s.out = malloc(1))) return fail(err, name, "out of memory");
     *out = s.out, *outlen = s.outlen;
     return 0;
+}
+
+static int gunzip(const uint8_t *in, size_t inlen, size_t maxout, const char *name, uint8_t **out, size_t *outlen, Err *err)
+{
+    return gunzip_to(in, inlen, maxout, name, out, outlen, NULL, NULL, err);
 }
 
 /* ======================================================================== */
@@ -8438,25 +8482,6 @@ static const char *ignore_arg(char *const *hdr, size_t c, char *buf, size_t cap)
     return buf;
 }
 
-/* s as one word for a shell, into buf (cap bytes): as it is when it holds
- * only letters, digits and / . _ - , = : +, else in single quotes (a quote
- * in it as '\''); cut short when buf is too small. */
-static const char *shell_word(const char *s, char *buf, size_t cap)
-{
-    size_t k = 0;
-    int plain = *s && *s != '-';
-    for (const char *q = s; *q; q++)
-        plain &= (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || (*q && strchr("/._-,=:+", *q));
-    if (plain) return s;
-    if (cap < 8) return "''";
-    buf[k++] = '\'';
-    for (const char *q = s; *q && k + 6 < cap; q++)
-        if (*q == '\'') memcpy(buf + k, "'\\''", 4), k += 4;
-        else buf[k++] = *q;
-    buf[k++] = '\'', buf[k] = 0;
-    return buf;
-}
-
 /* Is a column of kind k (as table_build's kinds[] has it) a feature? */
 static int feature(int k) { return !k || k == COL_CATEGORY; }
 
@@ -13853,14 +13878,78 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
     return 0;
 }
 
+/* predict FILE.gz: a thread inflates the file into a pipe, a MiB at a time,
+ * whose text predict reads as it reads standard input, so a large gzip
+ * file takes the memory of its compressed bytes and a window, not of its
+ * text.  Lines are handed on whole: a stream that turns out corrupt (its
+ * CRC) loses the part line after the last newline, and its error is
+ * reported after the rows before it are answered, as for a bad row. */
+typedef struct {
+    const uint8_t *in;
+    size_t inlen;
+    const char *name;
+    int fd;                /* the pipe's write end (closed by the thread) */
+    uint8_t *tail;         /* the bytes after the last newline, held back */
+    size_t ntail, captail;
+    int rc;
+    Err err;
+} GzPipe;
+
+static int gz_write(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1; /* (EPIPE: the reader stopped) */
+        p += w, n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int gz_sink(void *ctx, const uint8_t *p, size_t n)
+{
+    GzPipe *g = ctx;
+    const uint8_t *nl = NULL;
+    for (size_t k = n; k-- > 0;)
+        if (p[k] == '\n') {
+            nl = p + k;
+            break;
+        }
+    if (nl) { /* the held-back part line, then the whole lines of p */
+        if (gz_write(g->fd, g->tail, g->ntail) || gz_write(g->fd, p, (size_t)(nl + 1 - p))) return -1;
+        g->ntail = 0, n -= (size_t)(nl + 1 - p), p = nl + 1;
+    }
+    if (g->ntail + n > g->captail) {
+        size_t c = g->captail ? g->captail : 4096;
+        uint8_t *t;
+        while (c < g->ntail + n) c *= 2;
+        if (!(t = realloc(g->tail, c))) return -1;
+        g->tail = t, g->captail = c;
+    }
+    if (n) memcpy(g->tail + g->ntail, p, n), g->ntail += n;
+    return 0;
+}
+
+static void *gz_thread(void *arg)
+{
+    GzPipe *g = arg;
+    sigset_t m;
+    sigemptyset(&m), sigaddset(&m, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &m, NULL); /* a reader that stopped: EPIPE here, not the end of nn */
+    g->rc = gunzip_to(g->in, g->inlen, 0, g->name, NULL, NULL, gz_sink, g, &g->err);
+    if (!g->rc && gz_write(g->fd, g->tail, g->ntail)) g->rc = fail(&g->err, g->name, "the reader stopped");
+    close(g->fd);
+    return NULL;
+}
+
 static int cmd_predict(int argc, char **argv)
 {
     const OptSpec *S = predict_opts;
     const char *val[NN_MAX_OPTS] = {0}, *pos[2], *name, *s;
-    int npos, rc, nt, fd, regular;
+    int npos, rc, nt, fd, regular, gz_on = 0;
     OutOpt oo;
     size_t cap = (size_t)1 << 20, have = 0;
-    uint8_t *buf;
+    uint8_t *buf, *gzb = NULL;
     struct stat st;
     CsvOpt co;
     Net N;
@@ -13870,6 +13959,9 @@ static int cmd_predict(int argc, char **argv)
     Buf npy = {NULL, 0, 0, 0};
     char npzfile[NN_MAX_PATH];
     Err err = {{0}, {0}};
+    GzPipe gz;
+    pthread_t gzt;
+    memset(&gz, 0, sizeof gz);
     if ((rc = parse_opts("predict", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, 2, &npos))) return rc;
     if (OPT(S, val, "help")) {
         print_cmd_help(stdout, find_command("predict"));
@@ -13957,10 +14049,27 @@ static int cmd_predict(int argc, char **argv)
                 return 1;
             }
     }
-    if (whole_format(buf, have)) { /* read it all */
+    if (looks_gzip(buf, have)) { /* inflated as it is read (GzPipe) */
+        int pfd[2], eof = 0;
+        if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) && pipe(pfd)) rc = fail(&err, name, "cannot make a pipe: %s", strerror(errno));
+        if (!rc) {
+            gz.in = buf, gz.inlen = have, gz.name = name, gz.fd = pfd[1];
+            if (pthread_create(&gzt, NULL, gz_thread, &gz)) {
+                close(pfd[0]), close(pfd[1]);
+                rc = fail(&err, name, "cannot start a thread");
+            } else {
+                if (fd > 0) close(fd);
+                fd = pfd[0], regular = 0, gzb = buf, gz_on = 1;
+                buf = malloc(cap + 1), have = 0;
+                if (!buf) rc = fail(&err, name, "out of memory");
+                while (!rc && have < 8 && !eof) rc = read_more(fd, buf, cap, &have, &eof, name, &err);
+                if (!rc && looks_gzip(buf, have)) rc = fail(&err, name, "a gzip file inside a gzip file; unpack the outer one first");
+            }
+        }
+    }
+    if (rc) {
+    } else if (whole_format(buf, have)) { /* read it all */
         Data d;
-        uint8_t buf0[4] = {0, 0, 0, 0};
-        memcpy(buf0, buf, have < 4 ? have : 4);
         if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
             !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
             if (d.note[0]) say_lines(d.note);
@@ -13968,13 +14077,6 @@ static int cmd_predict(int argc, char **argv)
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (co.tab && !d.is_table && !table_flat(co.tab)) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
-            else if (oo.keep && looks_gzip(buf0, 4))
-            {
-                char w1[300], w2[300], w3[300];
-                rc = fail(&err, name, "--keep carries columns of CSV text into the answers, and this is gzip: give it as text, as in "
-                          "zcat %s | nn predict %s - --keep %s", shell_word(name, w1, sizeof w1), shell_word(pos[0], w2, sizeof w2),
-                          shell_word(oo.keep, w3, sizeof w3));
-            }
             else if (oo.keep) rc = fail(&err, name, "--keep carries columns of CSV text into the answers; this is not CSV text");
             else if (d.d != N.size[0])
                 rc = fail(&err, name, "%zu values per %s, but the model takes %zu", d.d, net_images(&N) || d.shape[0] ? "image" : "row", N.size[0]);
@@ -13995,6 +14097,11 @@ static int cmd_predict(int argc, char **argv)
         rc = predict_stream(pl, &I, &N, fd, regular, name, &co, buf, have, cap, &oo, &err);
     }
     if (fd > 0) close(fd);
+    if (gz_on) { /* (the reader's end closed: a thread still writing stops) */
+        pthread_join(gzt, NULL);
+        if (!rc && gz.rc) rc = -1, err = gz.err;
+        free(gzb), free(gz.tail);
+    }
     if (!rc && oo.npy) { /* the whole array, or nothing: a half array is no answer */
         Buf f = {NULL, 0, 0, 0};
         size_t K = N.size[N.nl - 1];

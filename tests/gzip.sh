@@ -117,4 +117,37 @@ gzip -c "$T/digits.csv.gz" >"$T/twice.gz"
 [ $? = 1 ] && [ ! -s "$T/out" ] && grep -q "twice.gz: a gzip file inside a gzip file" "$T/err" && ok "a gzip inside a gzip: refused clearly" || bad "gzip in gzip: $(cat "$T/err")"
 "$NN" predict "$T/d.bin" - <"$T/twice.gz" >"$T/out" 2>"$T/err"
 [ $? = 1 ] && [ ! -s "$T/out" ] && grep -q "a gzip file inside a gzip file" "$T/err" && ok "predict: a gzip inside a gzip from a pipe: refused" || bad "predict gzip in gzip: $(cat "$T/err")"
+# predict streams a gzip file's text as it inflates: little memory, the answers of the text, a
+# corrupt stream's error after the rows before the damage
+cut -d, -f1-64 "$top/data/digits.csv" >"$T/dx.csv"
+"$NN" predict "$T/d.bin" "$T/dx.csv" >"$T/ref" 2>/dev/null
+for i in 1 2 3 4 5 6 7 8; do cat "$T/dx.csv"; done | gzip -c >"$T/dx8.gz"
+for i in 1 2 3 4 5 6 7 8; do cat "$T/ref"; done >"$T/ref8"
+"$NN" predict "$T/d.bin" "$T/dx8.gz" >"$T/out" 2>"$T/err" && cmp -s "$T/out" "$T/ref8" && "$NN" predict "$T/d.bin" - <"$T/dx8.gz" | cmp -s - "$T/ref8" &&
+    ok "predict on a gzip CSV of 14376 rows, file and pipe: the answers of the text" || bad "predict gzip CSV: $(head -c 200 "$T/err")"
+yes 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 |
+    head -n 1000000 | gzip -1 -c >"$T/big.gz" # 150 MB of text
+want=$(head -1 "$T/dx.csv" | sed 's/.*/1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16/' | "$NN" predict "$T/d.bin" -)
+if [ -z "${NN_TEST_SLOW:-}" ]; then # (the sanitizers reserve more address space than any limit)
+    got=$(ulimit -v 120000; "$NN" predict "$T/d.bin" "$T/big.gz" 2>"$T/err" | sort | uniq -c)
+    [ "$got" = "$(printf '%7d %s' 1000000 "$want")" ] && ok "predict on a gzip file of 150 MB of text within 120 MB of address space: a million answers" ||
+        bad "predict big gzip in 120 MB: '$got' $(head -c 200 "$T/err")"
+else
+    got=$("$NN" predict "$T/d.bin" "$T/big.gz" 2>"$T/err" | sort | uniq -c)
+    [ "$got" = "$(printf '%7d %s' 1000000 "$want")" ] && ok "predict on a gzip file of 150 MB of text: a million answers" || bad "predict big gzip: '$got' $(head -c 200 "$T/err")"
+fi
+size8=$(wc -c <"$T/dx8.gz")
+cp "$T/dx8.gz" "$T/crc.gz" && printf '\125' | dd of="$T/crc.gz" bs=1 seek=$((size8 - 6)) conv=notrunc 2>/dev/null
+"$NN" predict "$T/d.bin" "$T/crc.gz" >"$T/out" 2>"$T/err"
+r=$?
+n=$(wc -l <"$T/out")
+[ $r = 1 ] && grep -q "crc.gz: gzip member 1: CRC-32 mismatch" "$T/err" && head -n "$n" "$T/ref8" | cmp -s - "$T/out" &&
+    ok "predict on a gzip file whose CRC is wrong: the error, exit 1, no answer but the text's ($n rows before its last MiB)" || bad "predict CRC: exit $r $(cat "$T/err")"
+head -c $(($(wc -c <"$T/big.gz") / 2)) "$T/big.gz" >"$T/half.gz"
+"$NN" predict "$T/d.bin" "$T/half.gz" >"$T/out" 2>"$T/err"
+r=$?
+got=$(sort "$T/out" | uniq -c | awk '{ print $2 }') n=$(wc -l <"$T/out")
+[ $r = 1 ] && grep -q "half.gz: gzip member 1: " "$T/err" && [ "$n" -gt 0 ] && [ "$n" -lt 1000000 ] && [ "$got" = "$want" ] &&
+    ok "predict on a gzip file cut in half: the whole rows before the cut answered ($n), then the error, exit 1" || bad "predict half gzip: exit $r, $n rows, $(cat "$T/err")"
+
 summary gzip

@@ -643,9 +643,8 @@ gzip -c rnames.csv >rn.csv.gz
 "$NN" predict rn.bin - --probs <rn.csv.gz >g2.out 2>/dev/null
 [ "$(head -1 g0.out)" = "a,b" ] && cmp -s g0.out g1.out && cmp -s g0.out g2.out &&
     ok "predict on a gzip CSV: the answers' header line as for the CSV (file and pipe)" || bad "gzip header: $(head -2 g1.out)"
-expect "predict --keep on a gzip file: the command to give instead, shell-quoted" 1 \
-    "--keep carries columns of CSV text into the answers, and this is gzip: give it as text, as in zcat 'r n.csv.gz' \\| nn predict rn.bin - --keep cls" \
-    sh -c "cp rn.csv.gz 'r n.csv.gz' && exec \"\$0\" predict rn.bin 'r n.csv.gz' --keep cls" "$NN"
+"$NN" predict rn.bin rn.csv.gz --keep cls >g3.out 2>/dev/null && "$NN" predict rn.bin rnames.csv --keep cls 2>/dev/null | cmp -s - g3.out &&
+    ok "predict --keep on a gzip file: the CSV's answers and kept column" || bad "--keep gzip: $(head -2 g3.out)"
 # a model trained on a file with row names, given the rows without a header: by position, the row names left out
 tail -n +2 nonames.csv | cut -d, -f1-2 >nohead.csv
 "$NN" predict rn.bin nohead.csv --probs --no-header >p10 2>nh.err && tail -n +2 p9 | cmp -s - p10 &&
