@@ -8229,6 +8229,10 @@ static int table_plan(const Table *tab, char *const *hdr, size_t nfile, RowPlan 
         } else if ((lj = o->label_col == LABEL_LAST ? nfile - 1 : (size_t)o->label_col - 1) >= nfile) {
             return fail(err, name, "--label-col %d, but the header names %zu columns", o->label_col, nfile);
         }
+        for (uint32_t c = 0; c < tab->ncol; c++)
+            if (tab->col[c].name && !strcmp(tab->col[c].name, hdr[lj]) && (tab->col[c].kind == COL_NUMBER || tab->col[c].kind == COL_CATEGORY))
+                return fail(err, name, "--label-col: column '%.60s' is one of the model's features, not its label ('%.60s'); "
+                            "--label-col names the file's column that holds the label when it is named otherwise", hdr[lj], tab->col[lc].name);
     }
     if (given && !named) { /* rows without a header: the label where --label-col says, the others the model's in order */
         size_t nrn = 0, j = 0, skip_rn, lf = o->label_col == LABEL_LAST ? nfile : o->label_col >= 1 ? (size_t)o->label_col : 0;
@@ -11221,19 +11225,20 @@ static void export_table(Buf *b, const Table *tab)
             EMIT("    else if (nn_number(field[%u], &in[%zu])) return %u;\n", c, off, c + 1);
             off++;
         } else if (C->kind == COL_CATEGORY) {
-            int has_missing = 0;
+            long miss_at = -1;
             EMIT("    {\n        static const char *const cat[%u] = {", C->ncat);
             for (uint32_t k = 0; k < C->ncat; k++) {
                 EMIT("%s\"", k ? ", " : "");
                 c_string(b, C->cats[k]);
                 EMIT("\"");
-                has_missing |= !C->cats[k][0];
+                if (!C->cats[k][0]) miss_at = (long)k;
             }
-            if (tab->missing == MISS_ERROR) EMIT("};\n        if (nn_missing(field[%u])) return %u;\n", c, c + 1);
-            else EMIT("};\n");
-            EMIT("        const char *f = nn_missing(field[%u]) ? %s : field[%u];\n", c, has_missing ? "\"\"" : "NULL", c);
-            EMIT("        for (int k = 0; f && k < %u; k++)\n            if (!strcmp(f, cat[k])) in[%zu + k] = 1.0f; /* unseen: all 0 */\n    }\n",
-                 C->ncat, off);
+            /* a level first (R's level "None" is one, though None alone is missing), then a missing value */
+            EMIT("};\n        const char *f = field[%u];\n        int hit = -1;\n", c);
+            EMIT("        for (int k = 0; f && *f && k < %u; k++)\n            if (!strcmp(f, cat[k])) hit = k;\n", C->ncat);
+            if (tab->missing == MISS_ERROR) EMIT("        if (hit < 0 && nn_missing(f)) return %u;\n", c + 1);
+            else EMIT("        if (hit < 0 && nn_missing(f)) hit = %ld;\n", miss_at);
+            EMIT("        if (hit >= 0) in[%zu + hit] = 1.0f; /* unseen: all 0 */\n    }\n", off);
             off += C->ncat;
         }
     }

@@ -157,6 +157,33 @@ EOF
 else
     bad "cc is not installed"
 fi
+# R's factor level "None" (quoted in training; bare when written with quote = FALSE) is a level, in nn and its C header
+awk 'BEGIN { srand(5); print "\"bags\",\"x\",\"y\""; for (i = 0; i < 60; i++) { b = i % 3 == 0 ? "None" : i % 3 == 1 ? "Driver" : "Both";
+     x = rand(); printf "\"%s\",%.3f,%.3f\n", b, x, x + (b == "None") * 2 } }' >none.csv
+"$NN" train --train none.csv --target y --val 0 --epochs 30 --out none.bin 2>/dev/null
+printf 'bags,x\nNone,0.5\nDriver,0.5\n,0.5\n' | "$NN" predict none.bin - --no-header >none1.out 2>/dev/null
+"$NN" export none.bin --c none.h --prefix nn 2>/dev/null
+cat >usenone.c <<'EOF'
+#include <stdio.h>
+#include "none.h"
+int main(void)
+{
+    static const char *const rows[3][3] = {{"None", "0.5", NULL}, {"Driver", "0.5", NULL}, {"", "0.5", NULL}};
+    for (int r = 0; r < 3; r++) {
+        float out[NN_OUTPUTS];
+        if (nn_predict_fields(rows[r], out) < 0) return 1;
+        printf("%.9g\n", out[0]);
+    }
+    return 0;
+}
+EOF
+if cc -std=c99 -Wall -Wextra -Werror -o usenone usenone.c -lm 2>cc.err && ./usenone >none2.out &&
+    paste none1.out none2.out | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-4 * ($1 < 0 ? -$1 : $1) + 1e-5) bad++ } END { exit bad > 0 || NR != 3 }' &&
+    [ "$(sed -n 1p none1.out)" != "$(sed -n 3p none1.out)" ]; then
+    ok "R's level None: a level in nn (not the missing value) and in the exported header's fields, the same answers"
+else
+    bad "level None: $(head -c 200 cc.err) $(paste none1.out none2.out | tr '\n' ' ')"
+fi
 
 # ---- every missing-value spelling is the training mean ----------------------------------
 mean=$(awk -F, 'NR > 1 && $4 != "NA" && $2 != "" { s += $2; n++ } END { printf "%.9g", s / n }' cat.csv)
@@ -503,6 +530,7 @@ sed '1s/,y$/,outcome/' nh.csv >nh_ren.csv
 a=$("$NN" eval nh.bin nh_ren.csv --label-col outcome 2>/dev/null | head -1)
 [ -n "$a" ] && [ "$a" = "$("$NN" eval nh.bin nh.csv 2>/dev/null | head -1)" ] && ok "eval --label-col NAME: a renamed label column is the model's label" || bad "renamed label: '$a'"
 expect "eval --label-col NAME not in the header: named" 1 "nh_ren.csv: --label-col 'nope': no such column in the header" "$NN" eval nh.bin nh_ren.csv --label-col nope
+expect "eval --label-col naming a feature of the model: said as that" 1 "nh.csv: --label-col: column 'weight' is one of the model's features, not its label \('y'\)" "$NN" eval nh.bin nh.csv --label-col weight
 { echo 2019,2020,2021,y; tail -n +2 nh.csv; } >nh_years.csv
 expect "a header of years (numbers) and the label's name, read as data: an error asking for --header yes" 1 \
     "nh_years.csv: line 1: its label 'y' is the only one that is not a number: is that line a header.*give --header yes" "$NN" train --train nh_years.csv --out nhy.bin
