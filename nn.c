@@ -13854,7 +13854,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
             return 1;
         }
     d->tm = &M->out;
-    if (!co->quiet) scale_warning(d, &M->in, &M->tab, mpath);
+    if (!co->quiet && d->d == N->size[0]) scale_warning(d, &M->in, &M->tab, mpath); /* (a width that differs: said below) */
     if (M->tab.ncol && !d->is_table && !table_flat(&M->tab)) {
         fprintf(stderr, "%s: %s: the model %s was trained on a table: give it CSV rows\n", progname, d->name, mpath);
         data_free(d), free(N->param), model_meta_free(M);
@@ -14078,7 +14078,7 @@ static int cmd_predict(int argc, char **argv)
         if (!(rc = read_fd(fd, name, RD_DATA, &buf, &have, cap, &err)) &&
             !(rc = load_data_buf(pos[1], buf, have, NULL, &co, 0, &d, &err))) { /* buf is taken over */
             if (d.note[0]) say_lines(d.note);
-            scale_warning(&d, &M.in, &M.tab, pos[0]);
+            if (d.d == N.size[0]) scale_warning(&d, &M.in, &M.tab, pos[0]); /* (else an error below) */
             float *out = alloc_floats(d.n * N.size[N.nl - 1]);
             int32_t *pred = alloc_array(d.n, sizeof(int32_t));
             if (co.tab && !d.is_table && !table_flat(co.tab)) rc = fail(&err, name, "the model %s was trained on a table: give it CSV rows", pos[0]);
