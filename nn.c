@@ -257,8 +257,11 @@ typedef struct {
 
 /* Why a training CSV was read as a table (Data.table_why): what the user
  * asked, or what the file is.  Row names alone do not make the table
- * defaults apply: the file trains as it would without them. */
-enum { TABLE_ASKED = 1, TABLE_TEXT = 2, TABLE_MISSING = 4, TABLE_ROWNAMES = 8 };
+ * defaults apply; a header of names over at most NN_TABLE_NAMED feature
+ * columns does (wider files of numbers under names are images' pixels
+ * more often than tables, and keep the textbook's). */
+enum { TABLE_ASKED = 1, TABLE_TEXT = 2, TABLE_MISSING = 4, TABLE_ROWNAMES = 8, TABLE_NAMES = 16 };
+#define NN_TABLE_NAMED 256
 #define NN_MAX_SHIFT 64  /* pixels of --augment shift */
 
 /* A labelled (or unlabelled) data set.  Features are either bytes (IDX
@@ -7399,6 +7402,27 @@ static int label_like(const char *p, const char *end, int sep, size_t c, size_t 
     return nd >= 2 && nd <= 256 && (nd <= 2 || 2 * nd <= rows);
 }
 
+/* Whether column c (from 1) of the rows from p holds names: a field that is
+ * no number, or numbers quoted in every row (an R factor), in the first
+ * 1000 rows. */
+static int names_column(const char *p, const char *end, int sep, size_t c)
+{
+    const char *fb, *fe;
+    size_t rows = 0, quoted = 0;
+    int q;
+    for (; p < end && rows < 1000;) {
+        const char *eol = line_end(p, end);
+        if (!skip_line(p, eol)) {
+            int t;
+            if (!csv_field(p, eol, sep, c, &fb, &fe, &q)) return 0;
+            if ((t = field_kind(fb, fe)) == FLD_NAME) return 1;
+            rows += t == FLD_NUMBER, quoted += t == FLD_NUMBER && q;
+        }
+        p = eol + (eol < end);
+    }
+    return rows && quoted == rows;
+}
+
 /* Add a sentence to a note of cap bytes (a line each). */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
@@ -7583,6 +7607,14 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
             head_name(sh, sh->ncol, hn, sizeof hn);
             note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu values; the %s %s); give "
                      "--label-col to choose", name, hn, dl, fc > 1 ? "second" : "first", d1 == 1 ? "holds one value only" : "does not look like class labels");
+        } else if (sh->head && sh->ncol > fc && label_like(p, end, sh->sep, sh->ncol, &dl) && names_column(p, end, sh->sep, sh->ncol) &&
+                   !names_column(p, end, sh->sep, fc)) { /* a table's class names last, a count first (pima's npreg) */
+            char fn[80] = "";
+            lcol = LABEL_LAST;
+            head_name(sh, sh->ncol, hn, sizeof hn), head_name(sh, fc, fn, sizeof fn);
+            label_like(p, end, sh->sep, fc, &d1);
+            note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu names); the %s%s (%zu numbers) "
+                     "looks like labels too: give --label-col %zu if it holds them", name, hn, dl, fc > 1 ? "second" : "first", fn, d1, fc);
         } else if (sh->ncol > fc) { /* say which was taken, and why */
             int like = label_like(p, end, sh->sep, fc, &d1);
             head_name(sh, fc, hn, sizeof hn);
@@ -7774,6 +7806,19 @@ static void load_progress(const char *name, size_t rows, size_t done, size_t len
  * so does scikit-learn's first line, a count of rows and features. */
 static char **shape_header(const CsvShape *sh, size_t *n);
 
+/* Whether names count 0, 1, 2 ... (perhaps after an empty first one), as
+ * pandas names an array's columns: no names a user gave. */
+static int counting_names(char *const *names, size_t n)
+{
+    size_t k = n && !*names[0];
+    for (size_t c = k; c < n; c++) {
+        const char *h = names[c], *e = h + strlen(h);
+        double v;
+        if (scan_number(&h, e, &v) || h != e || v != (double)(c - k)) return 0;
+    }
+    return n > k;
+}
+
 static int numbers_table(const CsvShape *sh, Data *d, const char *name, int quiet, Err *err)
 {
     size_t nh = 0, f = 0;
@@ -7802,6 +7847,7 @@ static int numbers_table(const CsvShape *sh, Data *d, const char *name, int quie
     }
     if (!(t->col = calloc(nh, sizeof *t->col))) return names_free(hdr, nh), fail(err, name, "out of memory");
     t->ncol = (uint32_t)nh, t->missing = MISS_ERROR;
+    if (d->d <= NN_TABLE_NAMED && !counting_names(hdr, nh)) d->table_why = TABLE_NAMES; /* (pandas' 0, 1, 2 ... name nothing) */
     for (size_t c = 0; c < nh; c++) {
         Column *C = &t->col[c];
         C->name = hdr[c], hdr[c] = NULL;
@@ -8808,15 +8854,43 @@ static int has_row_names(const char *p, const char *end, const CsvOpt *o)
     return yes;
 }
 
+/* Whether a file's first column is one of the model's features. */
+static int plan_feature1(const RowPlan *P, const Table *tab)
+{
+    return P->nfile && P->src[0] >= 0 && (tab->col[P->src[0]].kind == COL_NUMBER || tab->col[P->src[0]].kind == COL_CATEGORY);
+}
+
 /* Rows without a header, read by position with the model's label column
- * among them (predict, which does not use it): the first rows' labels must
- * be the model's classes (or empty).  Otherwise the columns are not the
+ * among them (predict, which does not use it): a first column that is a
+ * feature must not count 0, 1, 2 ... as an index does (feature1), and the
+ * first rows' labels must be the model's classes (or empty).  Otherwise the columns are not the
  * model's -- an index or row names first shift them all -- and the answers
  * would be of the wrong columns: -1 with a message. */
-static int label_place_check(const char *p, const char *end, int sep, size_t col, size_t line, const CsvOpt *o, const char *name,
-                             Err *err)
+static int label_place_check(const char *p, const char *end, int sep, size_t col, int feature1, size_t line, const CsvOpt *o,
+                             const char *name, Err *err)
 {
     char tmp[80], where[NN_WHERE];
+    const char *p0 = p;
+    size_t rows0 = 0;
+    double first = -1;
+    for (; p0 < end && rows0 < 1000;) { /* column 1 counting 0, 1, 2 ... or 1, 2, 3 ...: an index */
+        const char *eol = line_end(p0, end), *fb, *fe, *s;
+        int q;
+        double v;
+        if (!skip_line(p0, eol)) {
+            if (!csv_field(p0, eol, sep, 1, &fb, &fe, &q) || (s = fb, scan_number(&s, fe, &v)) || s != fe ||
+                (rows0 ? v != first + (double)rows0 : v != 0 && v != 1))
+                break;
+            if (!rows0++) first = v;
+        }
+        p0 = eol + (eol < end);
+    }
+    if (feature1 && rows0 >= 3 && (p0 >= end || rows0 == 1000)) {
+        where_line(where, name, line + 1);
+        return fail(err, where, "column 1 counts %.0f, %.0f, %.0f ... like an index (pandas' to_csv writes one), and rows without a "
+                    "header are read by position as the model's columns: give the file a header line naming its columns (an index "
+                    "column is then left out), or leave the index out", first, first + 1, first + 2);
+    }
     for (size_t rows = 0; p < end && rows < 1000 && o->nclasses; line++) {
         const char *eol = line_end(p, end), *fb, *fe;
         int q;
@@ -8913,7 +8987,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     if (!rc && o->all_rows && o->tab) {
         for (size_t k = 0; k < P->nfile; k++)
             if (P->src[k] >= 0 && (tab->col[P->src[k]].kind == COL_LABEL || tab->col[P->src[k]].kind == COL_TARGET)) {
-                if (!hdr && tab->col[P->src[k]].kind == COL_LABEL && label_place_check(p, end, sh.sep, k + 1, line, o, name, err)) rc = -1;
+                if (!hdr && tab->col[P->src[k]].kind == COL_LABEL && label_place_check(p, end, sh.sep, k + 1, plan_feature1(P, tab), line, o, name, err)) rc = -1;
                 P->src[k] = -1;
             }
         P->has_label = P->has_target = 0;
@@ -8976,6 +9050,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     }
     if (!rc && t && !P->has_target) free(t), t = NULL; /* (targets not in the file: none, not zeros) */
     filled = rn.filled;
+    if (!o->tab && hdr && P->nx <= NN_TABLE_NAMED && !counting_names(hdr, nh)) why |= TABLE_NAMES;
     free(lt), free(lq), free(kinds), names_free(hdr, nh);
     if (rc) {
         free(x), free(t), free(y), free(P), free(lno), table_free(&own);
@@ -9590,7 +9665,7 @@ static const Profile profiles[PROFILE_COUNT] = {
                                                         [OPT_ADAM] = 0.001f},
                           .momentum = 0.9f, .batch = 10, .epochs = 30, .hidden = ACT_SIGMOID, .output = ACT_SIGMOID,
                           .width = 30},
-    [PROFILE_TABLE] = {.name = "table", .when = "a CSV file with a target, categories or missing values",
+    [PROFILE_TABLE] = {.name = "table", .when = "a CSV file with a target, a label named, categories, missing values, or a header naming at most 256 columns",
                        .optimizer = OPT_ADAM, .eta_own = 0.003f,
                        .eta = {[OPT_SGD] = 0.01f, [OPT_MOMENTUM] = 0.001f, [OPT_NESTEROV] = 0.001f},
                        .batch = 16, .epochs = 1000, .lambda = 1, .hidden = ACT_RELU, .output = ACT_SOFTMAX,
@@ -10845,7 +10920,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     for (size_t j = 0; j < plan->nfile; j++) /* predict reads no label or target */
                         if (plan->src[j] >= 0 && (o->tab->col[plan->src[j]].kind == COL_LABEL || o->tab->col[plan->src[j]].kind == COL_TARGET)) {
                             if (!J.sh.head && o->tab->col[plan->src[j]].kind == COL_LABEL &&
-                                label_place_check(p, e, J.sh.sep, j + 1, line, o, name, err))
+                                label_place_check(p, e, J.sh.sep, j + 1, plan_feature1(plan, o->tab), line, o, name, err))
                                 rc = -1;
                             plan->src[j] = -1;
                         }
@@ -11885,7 +11960,7 @@ static const OptSpec train_opts[] = {
     {"rows", "N", "all", "train on the first N rows of --train only (the textbook's experiment with 1,000 images); "
                          "--holdout and --val then come out of them"},
     {"folds", "K", "off", "cross-validate first: train K networks, each scored on one fold of the training rows (row i, from 0, is in fold i mod K), print each figure with their mean and deviation; then train the final model on all of them"},
-    {"label-col", "auto|first|last|N|NAME", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels", "CSV column holding the class label (N counts from 1; NAME as in the header)"},
+    {"label-col", "auto|first|last|N|NAME", "auto: a column named label, class, target or y; else the first, unless only the last looks like labels, or the last holds names and the first numbers", "CSV column holding the class label (N counts from 1; NAME as in the header)"},
     {"target", "COL[,COL...]", "none", "regression: predict these CSV columns (numbers from 1, first, last or header names), one output each"},
     {"ignore", "COL[,COL...]", "none", "CSV columns to leave out (ids, free text, dates)"},
     {"category", "COL[,COL...]", "text columns, and numbers quoted in every row of a file whose other numbers are bare (R's factors), "
@@ -12914,12 +12989,35 @@ static void table_defaults(TrainJob *j, const char **val)
             snprintf(asked + strlen(asked), sizeof asked - strlen(asked), "%s--%s%s", asked[0] ? ", " : "", opts[k], k == 1 ? " NAME" : "");
         }
         if (asked[0]) snprintf(asked + strlen(asked), sizeof asked - strlen(asked), " given; ");
-        if (j->tr.is_table)
-            snprintf(because, sizeof because, ", for a table (%s%s%s%s)", asked, w & TABLE_TEXT ? "text columns; " : "",
-                     w & TABLE_MISSING ? "missing values; " : "", "see the table above");
+        if (w & ~(unsigned)TABLE_ROWNAMES)
+            snprintf(because, sizeof because, ", for a table (%s%s%s%s%s)", asked, w & TABLE_TEXT ? "text columns; " : "",
+                     w & TABLE_MISSING ? "missing values; " : "", w & TABLE_NAMES ? "a header of names; " : "",
+                     j->tr.is_table ? "see the table above" : "the columns are numbers");
         else snprintf(because, sizeof because, ", for a regression");
-        say("%s defaults%s: %s (give an option to choose otherwise)", j->tr.is_table ? "table" : "regression", because, sd.buf);
+        say("%s defaults%s: %s (give an option to choose otherwise)", w & ~(unsigned)TABLE_ROWNAMES ? "table" : "regression", because, sd.buf);
     }
+}
+
+/* A CSV of plain numbers keeps the textbook's settings: say which of them
+ * were not given, and why the file is no table (no header of names, or
+ * too wide a one, and no text or missing values). */
+static void textbook_said(TrainJob *j, const char **val)
+{
+    const OptSpec *S = train_opts;
+    const Profile *P = &profiles[PROFILE_TEXTBOOK];
+    Said sd = {"", 0};
+    if (!OPT(S, val, "layers"))
+        said(&sd, "a %zu-%zu-%zu network of %s units", j->tr.d, P->width, j->tr.nclass < 2 ? 2 : j->tr.nclass,
+             OPT(S, val, "hidden") ? OPT(S, val, "hidden") : act_name(P->hidden));
+    if (!OPT(S, val, "optimizer") && !OPT(S, val, "momentum")) said(&sd, "%s", opt_names[j->o.optimizer]);
+    if (!OPT(S, val, "eta")) said(&sd, "eta %g", (double)j->o.eta);
+    if (!OPT(S, val, "batch")) said(&sd, "batch %zu", j->o.batch);
+    if (!OPT(S, val, "epochs")) said(&sd, "%zu epochs", j->o.epochs);
+    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize")) said(&sd, "inputs as they are");
+    if (sd.n)
+        say("textbook defaults, for plain numbers (%s, no text or missing values): %s (give --standardize, an option, or a header "
+            "naming the columns for the table defaults)", j->tr.tab.ncol ? "more columns under the header than a table's" :
+            "no header of names", sd.buf);
 }
 
 /* Settings for a convolutional network, where the textbook's sigmoid
@@ -13061,8 +13159,10 @@ static int train_data(TrainJob *j, const char **val)
     } else if (j->rows && !j->o.quiet) {
         say("warning: --rows %zu: %s has %zu rows; all are used", j->rows, j->tr.name, j->tr.n);
     }
-    if ((j->tr.is_table && (j->tr.table_why & ~(unsigned)TABLE_ROWNAMES)) || j->tr.t) /* (a regression on NumPy arrays is no */
-        table_defaults(j, val);                                                         /* table, but wants its defaults) */
+    if ((j->tr.table_why & ~(unsigned)TABLE_ROWNAMES) || j->tr.t) /* (a regression on NumPy arrays is no table, but wants its defaults) */
+        table_defaults(j, val);
+    else if (j->tr.lc && !j->conv_net && !j->o.quiet)
+        textbook_said(j, val);
     if (!j->tr.is_table && !j->tr.lc && !j->o.quiet) { /* IDX or NumPy: the CSV options do nothing */
         static const char *const csv_only[] = {"label-col", "sep", "decimal", "header", "target", "ignore", "missing", NULL};
         for (int k = 0; csv_only[k]; k++)

@@ -21,7 +21,7 @@ awk -F, 'NR == 1 { print > "ctr.csv"; print > "cte.csv"; next } $2 == "" { next 
 # ---- the table defaults on cars.csv ------------------------------------------------------
 "$NN" train --train "$CARS" --target Miles_per_Gallon --ignore Name --out all.bin --epochs 3 2>err >out
 if grep -qF "a table of 9 columns: 6 numbers, 1 category one-hot encoded ('Origin': 3 values), 1 target ('Miles_per_Gallon'), 1 ignored; 6 missing values filled in with the column means" err &&
-    grep -qF "8 rows without a target dropped" err && grep -qF "nn: table defaults, for a table (--target, --ignore given; text columns; missing values; see the table above): a 9-ple8v-64-1 network of relu units" err &&
+    grep -qF "8 rows without a target dropped" err && grep -qF "nn: table defaults, for a table (--target, --ignore given; text columns; missing values; a header of names; see the table above): a 9-ple8v-64-1 network of relu units" err &&
     grep -qF "each input as its value and 8 bins between its quantiles (398 rows, at least 256, and a column of more than two values)" err && [ ! -s out ]; then
     ok "cars.csv: the table, its missing values and the dropped rows are said on stderr"
 else
@@ -518,9 +518,16 @@ grep -qF "the header names two columns 'age': the model keeps no column names" n
 ! "$NN" info nhs.bin | grep -q '^table' && ok "scikit-learn's first line (150,4,setosa,...): counts, not names; the model keeps none" || bad "sklearn line taken for names"
 # rows read by position that are not the model's columns, and --label-col naming where the label is
 tail -n +2 nh_feat.csv | awk '{ print NR - 1 "," $0 }' >nh_idx.csv
-expect "predict: headerless rows with pandas' index first (the label's place holding a number that is no class): an error" 1 \
-    "nh_idx.csv:1: column 4 holds '[0-9.]*', not one of the model's classes.*is the first column an index or row names" "$NN" predict nh.bin nh_idx.csv
-expect "the same through a pipe" 1 "\(stdin\):1: column 4 holds '[0-9.]*', not one of the model's classes" sh -c '"$0" predict nh.bin - <nh_idx.csv' "$NN"
+expect "predict: headerless rows with pandas' index first: an error that says column 1 counts like an index" 1 \
+    "nh_idx.csv:1: column 1 counts 0, 1, 2 ... like an index .*give the file a header line naming its columns" "$NN" predict nh.bin nh_idx.csv
+expect "the same through a pipe" 1 "\(stdin\):1: column 1 counts 0, 1, 2 ... like an index" sh -c '"$0" predict nh.bin - <nh_idx.csv' "$NN"
+# the label's place holding the model's classes (0 or 1) does not hide the index: once read as the label, answered silently
+tail -n +2 nh_feat.csv | awk -F, '{ print NR "," $1 "," $2 "," int($3) % 2 }' >nh_idx01.csv
+expect "predict: an index from 1 first, the label's place holding classes: still an error" 1 "nh_idx01.csv:1: column 1 counts 1, 2, 3 ... like an index" "$NN" predict nh.bin nh_idx01.csv
+# row names that do not count (a sample of rows), the label's place holding a number that is no class
+tail -n +2 nh_feat.csv | awk '{ print 3 * NR + 7 "," $0 }' >nh_rn.csv
+expect "predict: headerless rows with row names first (the label's place holding a number that is no class): an error" 1 \
+    "nh_rn.csv:1: column 4 holds '[0-9.]*', not one of the model's classes.*is the first column an index or row names" "$NN" predict nh.bin nh_rn.csv
 tail -n +2 nh.csv | awk -F, '{ print $4","$1","$2","$3 }' >nh_labfirst.csv
 "$NN" predict nh.bin nh_labfirst.csv --label-col first >nh7.out 2>nh7.err && tail -n +2 nh1.out | cmp -s - nh7.out &&
     a=$("$NN" eval nh.bin nh_labfirst.csv --label-col 1 2>/dev/null | head -1) && [ "$a" = "$("$NN" eval nh.bin nh.csv 2>/dev/null | head -1)" ] &&
@@ -550,9 +557,10 @@ awk 'BEGIN { srand(7); print "\"\",\"x1\",\"x2\",\"cls\""; for (i = 1; i <= 120;
      printf "\"%d\",%.3f,%.3f,\"%s\"\n", i, rand() + (c == "b") * 0.3, rand(), c } }' >rnames.csv
 cut -d, -f2- rnames.csv >nonames.csv
 "$NN" train --train rnames.csv --epochs 5 --out rn.bin 2>rn.err || bad "train on R's row names: $(cat rn.err)"
-"$NN" train --train nonames.csv --epochs 5 --out nn0.bin 2>/dev/null || bad "train without the row names"
+"$NN" train --train nonames.csv --epochs 5 --out nn0.bin 2>nn0.err || bad "train without the row names"
 grep -qF "column 1 ('') holds row names (R's write.csv, pandas' index): not a feature" rn.err &&
-    grep -qF "the label is taken from the last column 'cls'" rn.err && ! grep -q "table defaults" rn.err &&
+    grep -qF "the label is taken from the last column 'cls'" rn.err && grep -q "^nn: table defaults, for a table (a header of names; " rn.err &&
+    [ "$(grep defaults rn.err | sed 's/^nn: [^:]*: //')" = "$(grep defaults nn0.err | sed 's/^nn: [^:]*: //')" ] &&
     ok "R's row names: left out and said; the label column said; the defaults those of the file without them" || bad "row names: $(cat rn.err)"
 "$NN" export rn.bin --c rn.h --prefix nn 2>/dev/null && "$NN" export nn0.bin --c nn0.h --prefix nn 2>/dev/null &&
     sed -n '/^static const float nn_[wb][0-9]/,/};/p' rn.h >w1 && sed -n '/^static const float nn_[wb][0-9]/,/};/p' nn0.h >w2 && [ -s w1 ] && cmp -s w1 w2 &&
@@ -795,6 +803,37 @@ grep -q '^accuracy 1.0000 (6/6)$' easy.out && grep -qF "(none: every row is righ
 c1=$("$NN" info yn1.bin | grep '^classes') c2=$("$NN" info yn2.bin | grep '^classes')
 [ "$c1" = "classes 0=No, 1=Yes" ] && [ "$c2" = "$c1" ] && [ "$(sed -n 2p yn_yesfirst.csv | cut -d, -f4)" = '"Yes"' ] &&
     ok "class names sorted, whatever the rows' order: $c1 for rows No-first and Yes-first" || bad "class order: '$c1' vs '$c2'"
+# ---- which profile, and why: a header of names makes a table; plain numbers say the textbook's ----------
+# numbers under names (R's write.csv of an all-number data frame): the table defaults, said with the reason;
+# the same rows without a header keep the textbook's, said as such
+awk 'BEGIN { srand(11); print "\"\",\"low\",\"age\",\"wt\""; for (i = 1; i <= 150; i++) { w = 1500 + rand() * 3000;
+     printf "\"%d\",%d,%d,%.1f\n", i, w < 2500, 15 + int(rand() * 30), w / 1000 } }' >bw.csv
+"$NN" train --train bw.csv --folds 3 --seed 1 --out bw.bin 2>bw.err >/dev/null
+acc=$(sed -n 's/^nn: 3 folds: accuracy \([0-9.]*\)%.*/\1/p' bw.err)
+grep -qF "the label is taken from the second column 'low' (2 values)" bw.err &&
+    grep -q "^nn: table defaults, for a table (a header of names; see the table above): a 2-64-2 network of relu units" bw.err &&
+    awk -v a="$acc" 'BEGIN { exit !(a >= 90) }' &&
+    ok "numbers under a header of names (R's write.csv): the table defaults, said with why; a weight in kilograms learned ($acc%)" ||
+    bad "numbers under names: $acc $(grep -v ^epoch bw.err | head -c 600)"
+tail -n +2 bw.csv | cut -d, -f2- >bw_plain.csv
+"$NN" train --train bw_plain.csv --epochs 1 --out x.bin 2>bwp.err >/dev/null
+grep -qF "nn: textbook defaults, for plain numbers (no header of names, no text or missing values): a 2-30-2 network of sigmoid units, sgd, eta 3, batch 10, inputs as they are" bwp.err &&
+    ! grep -q "^nn: table defaults" bwp.err && ok "plain numbers without a header: the textbook's defaults, said with why" || bad "textbook said: $(cat bwp.err)"
+# wider than a table: numbers under 300 names keep the textbook's (pixels more often than a table), said
+awk 'BEGIN { srand(12); printf "label"; for (c = 0; c < 300; c++) printf ",p%d", c; print ""; for (i = 0; i < 40; i++) {
+     printf "%d", i % 2; for (c = 0; c < 300; c++) printf ",%d", int(rand() * 256); print "" } }' >px.csv
+"$NN" train --train px.csv --epochs 1 --out x.bin 2>px.err >/dev/null
+grep -qF "nn: textbook defaults, for plain numbers (more columns under the header than a table's, no text or missing values)" px.err &&
+    ! grep -q "^nn: table defaults" px.err && ok "300 columns of numbers under names: the textbook's defaults, said with why" || bad "wide named: $(grep -v ^epoch px.err)"
+# R's class names last, a count first (as MASS's Pima.tr: npreg ... type): the names are the label, said
+awk 'BEGIN { srand(13); print "\"\",\"npreg\",\"glu\",\"type\""; for (i = 1; i <= 120; i++) { t = rand() < 0.4;
+     printf "\"%d\",%d,%.0f,\"%s\"\n", i, int(rand() * 10), 90 + 60 * t + rand() * 40, t ? "Yes" : "No" } }' >pm.csv
+"$NN" train --train pm.csv --epochs 2 --out pm.bin 2>pm.err >/dev/null
+grep -qF "the label is taken from the last column 'type' (2 names); the second 'npreg' (10 numbers) looks like labels too: give --label-col 2 if it holds them" pm.err &&
+    [ "$("$NN" info pm.bin | grep '^classes')" = "classes 0=No, 1=Yes" ] &&
+    ok "a count first and class names last: the names are the label, the other said with its --label-col" || bad "names last: $(grep -v ^epoch pm.err)"
+"$NN" train --train pm.csv --label-col 2 --epochs 1 --out x.bin 2>pm2.err >/dev/null
+grep -qF "1 label ('npreg')" pm2.err && ok "--label-col 2, as said, takes the count" || bad "--label-col 2: $(grep -v ^epoch pm2.err)"
 # ---- class weights and the monitored figure --------------------------------------------------
 awk 'BEGIN { srand(9); print "x1,x2,cls"; for (i = 0; i < 300; i++) { c = i % 4 == 0 ? "rare" : "common"; printf "%.3f,%.3f,%s\n", rand() + (c == "rare") * 0.4, rand(), c } }' >cw.csv
 "$NN" train --train cw.csv --label-col cls --class-weight balanced --val 0.2 --epochs 30 --out cw.bin 2>cw.err
