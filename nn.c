@@ -5969,6 +5969,7 @@ typedef struct {
     int all_rows;           /* a model's table: the label or target columns not read, so no row is left out for lack of one */
     char *const *class_names; /* predict: the model's classes (NULL: numbered), whose labels rows read by position may hold */
     size_t nclasses;          /* ...and how many (0: a regression) */
+    int fill_later;           /* training: a missing number is read as NaN, filled by fill_missing from the training rows alone */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -7970,6 +7971,7 @@ typedef struct {
     int has_label, has_target; /* the file holds the label / every target */
     int fill_drop;             /* training with --missing drop: a missing feature drops the row */
     int moved;                 /* the file's columns, found by name, are in another order than the table's */
+    int fill_later;            /* a missing number is NaN (CsvOpt.fill_later) */
 } RowPlan;
 
 /* What encoding a row found beside its values. */
@@ -8064,7 +8066,7 @@ static int table_row_fields(const char *p, const char *eol, int sep, const RowPl
                 else if (P->tab->missing == MISS_ERROR) return bad->kind = BAD_MISSING, -1;
                 else {
                     skip |= P->fill_drop ? 2 : 0;
-                    x[P->off[c]] = C->fill, note->filled++;
+                    x[P->off[c]] = P->fill_later ? NAN : C->fill, note->filled++;
                 }
                 continue;
             }
@@ -8636,6 +8638,13 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                         rc = fail(err, name, "out of memory");
                         break;
                     }
+                    if ((r > 0 || (tab->col[c].ncat > 20 && 2 * tab->col[c].ncat > rows)) && kinds[c] == COL_CATEGORY) {
+                        rc = fail(err, name, "column %s, given to --category, has %s%u different values in %zu rows: too many for a "
+                                  "category (a one-hot unit each, with few rows to learn it from); leave it out of --category to read it as a "
+                                  "number, or give --ignore %s", col_label(tab, c, cl, sizeof cl), r > 0 ? "more than " : "at least ",
+                                  tab->col[c].ncat, rows, ignore_arg(hdr, c, ia, sizeof ia));
+                        break;
+                    }
                     if (r > 0 || (tab->col[c].ncat > 20 && 2 * tab->col[c].ncat > rows)) {
                         rc = fail(err, name, "column %s holds text with %s%u different values in %zu rows: free text or an id, "
                                   "not a category; give --ignore %s", col_label(tab, c, cl, sizeof cl), r > 0 ? "more than " : "at least ",
@@ -8984,6 +8993,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
             for (size_t c = 0; c < sh.ncol; c++) P->src[c] = (int32_t)c;
         }
     } else if (!rc && table_plan(tab, hdr, sh.ncol, P, name, o, err)) rc = -1;
+    P->fill_later = o->fill_later;
     if (!rc && o->all_rows && o->tab) {
         for (size_t k = 0; k < P->nfile; k++)
             if (P->src[k] >= 0 && (tab->col[P->src[k]].kind == COL_LABEL || tab->col[P->src[k]].kind == COL_TARGET)) {
@@ -9079,6 +9089,39 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     snprintf(d->name, sizeof d->name, "%s", name);
     free(P);
     return 0;
+}
+
+/* A training table's missing numbers were read as NaN (CsvOpt.fill_later):
+ * fill them in tr, va and te (each may be NULL) with the means of tr's rows,
+ * the rows trained on, so that no validation, fold or test row shapes the
+ * values its own gaps get; keep (the final model) stores the means in tab as
+ * the model's fill values.  A column missing in every row of tr keeps the
+ * whole file's mean. */
+static void fill_missing(Table *tab, int keep, Data *tr, Data *va, Data *te)
+{
+    Data *ds[3] = {tr, va, te};
+    size_t off = 0;
+    if (!tab || !tab->ncol || !tr || !tr->xf || tab->missing != MISS_MEAN) return;
+    for (uint32_t c = 0; c < tab->ncol; c++) {
+        Column *C = &tab->col[c];
+        double sum = 0;
+        size_t cnt = 0;
+        float fill;
+        if (C->kind == COL_CATEGORY) off += C->ncat;
+        if (C->kind != COL_NUMBER) continue;
+        for (size_t i = 0; i < tr->n; i++) {
+            float v = tr->xf[i * tr->d + off];
+            if (!isnan(v)) sum += v, cnt++;
+        }
+        fill = cnt ? (float)(sum / (double)cnt) : C->fill;
+        if (keep) C->fill = fill;
+        for (int k = 0; k < 3; k++) {
+            float *x = ds[k] && ds[k]->xf && ds[k]->own_x == (const void *)ds[k]->xf ? ds[k]->own_x : NULL; /* (a table's rows are its own) */
+            for (size_t i = 0; x && ds[k]->d > off && i < ds[k]->n; i++)
+                if (isnan(x[i * ds[k]->d + off])) x[i * ds[k]->d + off] = fill;
+        }
+        off++;
+    }
 }
 
 /* ======================================================================== */
@@ -13142,6 +13185,7 @@ static int train_data(TrainJob *j, const char **val)
     Err err = {{0}, {0}};
     int rc;
     j->co.quiet = j->o.quiet;
+    j->co.fill_later = 1; /* (fill_missing, once the rows trained on are known) */
     j->co.labels_opt = "--train-labels";
     j->co.flat = !j->spec_later && j->N.nl && !net_images(&j->N); /* (no spec: the images' shape may make the default network) */
     if (load_data(j->trainf, OPT(S, val, "train-labels"), &j->co, 1, &j->tr, &err)) {
@@ -13358,7 +13402,9 @@ static int train_folds(TrainJob *j, const char **val, const Net *spec)
             f.cnames.names = names_dup(j->cnames.names, j->cnames.n, &ok);
             if (!ok) rc = fail(&err, NULL, "out of memory");
         }
-        if (!rc && (rc = train_val(&f)) == 0 && (rc = train_network(&f, val)) == 0) {
+        if (!rc && (rc = train_val(&f)) == 0)
+            fill_missing(&j->tr.tab, 0, &f.tr, &f.va, &f.te);
+        if (!rc && (rc = train_network(&f, val)) == 0) {
             f.tr.cw = j->cw;
             if (j->cw_balanced && (fcw = malloc(f.tr.nclass * sizeof *fcw))) /* this fold's training rows' balance */
                 memcpy(fcw, j->cw, f.tr.nclass * sizeof *fcw), balance_classes(&f.tr, fcw), f.tr.cw = fcw;
@@ -13819,7 +13865,8 @@ static int train_main(int argc, char **argv, const char **val, Ckpt *resume)
         if (OPT(train_opts, val, "monitor") && j.tr.t && !j.o.quiet) say("warning: --monitor has no effect: a regression always judges epochs by the loss");
         Net spec = j.N; /* as parsed: each fold builds its own */
         if (j.folds && !resume) rc = train_folds(&j, val, &spec);
-        if (!rc && !(rc = train_val(&j)) && j.cw_balanced) { /* the training rows' balance, without the validation rows */
+        if (!rc && !(rc = train_val(&j))) fill_missing(&j.tr.tab, 1, &j.tr, &j.va, &j.te);
+        if (!rc && j.cw_balanced) { /* the training rows' balance, without the validation rows */
             balance_classes(&j.tr, j.cw);
             if (!j.o.quiet) say_class_weights(&j);
         }

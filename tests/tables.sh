@@ -761,6 +761,11 @@ expect "--category of a column taken already" 1 "--category: column .y. is the l
 # a column of numbers and a word (pandas writes R's factor levels bare): an error that gives the --category to paste
 printf 'cyl,w,y\n4,1.5,2\n6,2.5,3\nrotary,1.2,2\n4,1.4,2\n' >rot.csv
 expect "numbers and a word in a column: --category pointed to" 1 "rot.csv:4: column 'cyl': 'rotary' is not a number .*give --category cyl$" "$NN" train --train rot.csv --target y --out x.bin
+# --category on a column of numbers with too many values: said as what was asked, not as text
+awk 'BEGIN { print "a,b,y"; for (i = 0; i < 200; i++) printf "%d,%d,%d\n", i % 101, (i * 7) % 13, i % 2 }' >cat101.csv
+expect "--category on a number column of 101 values: too many for a category, said as given to --category" 1 \
+    "cat101.csv: column 'a', given to --category, has at least 101 different values in 200 rows: too many for a category.*give --ignore a$" \
+    "$NN" train --train cat101.csv --label-col y --category a --out x.bin
 # many categories: the summary names the first ones whole, then counts the rest
 awk 'BEGIN { srand(4); printf "y"; for (c = 1; c <= 60; c++) printf ",col%d", c; print ""; for (i = 0; i < 40; i++) { printf "%s", (i % 2 ? "a" : "b");
      for (c = 1; c <= 60; c++) printf ",%s", (rand() < 0.5 ? "lo" : "hi"); print "" } }' >wide.csv

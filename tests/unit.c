@@ -1174,6 +1174,29 @@ static void test_explain(void)
     }
 }
 
+/* A training table's missing numbers take the mean of the rows trained on
+ * alone: validation and fold rows neither shape it nor keep their NaN. */
+static void test_fill_missing(void)
+{
+    Column col[3];
+    Table tab = {3, col, MISS_MEAN};
+    float tr[4 * 3] = {1, 0, NAN, 3, 1, 10, NAN, 0, 20, 5, 1, NAN}; /* a number, a category of 2, a number */
+    float va[2 * 3] = {NAN, 1, 1000, 2000, 0, NAN};
+    Data dt, dv;
+    memset(col, 0, sizeof col), memset(&dt, 0, sizeof dt), memset(&dv, 0, sizeof dv);
+    col[0].kind = COL_NUMBER, col[0].fill = -7, col[1].kind = COL_CATEGORY, col[1].ncat = 1, col[2].kind = COL_NUMBER, col[2].fill = -9;
+    /* (the category of one level: 1 unit here, so the second number is at 2) */
+    dt.n = 4, dt.d = 3, dt.xf = tr, dt.own_x = tr;
+    dv.n = 2, dv.d = 3, dv.xf = va, dv.own_x = va;
+    fill_missing(&tab, 0, &dt, &dv, NULL);
+    CHECK(tr[6] == 3.0f && va[0] == 3.0f && tr[2] == 15.0f && tr[11] == 15.0f && va[5] == 15.0f && va[2] == 1000 && va[3] == 2000,
+          "fill_missing: the training rows' means (3, 15) fill every gap: %g %g %g %g %g", tr[6], va[0], tr[2], tr[11], va[5]);
+    CHECK(col[0].fill == -7 && col[2].fill == -9, "fill_missing without keep leaves the table's fill values");
+    tr[6] = NAN;
+    fill_missing(&tab, 1, &dt, NULL, NULL);
+    CHECK(col[0].fill == 3.0f && col[2].fill == 15.0f && tr[6] == 3.0f, "fill_missing with keep stores the means: %g %g", col[0].fill, col[2].fill);
+}
+
 int main(void)
 {
     test_gradients();
@@ -1191,6 +1214,7 @@ int main(void)
     test_png();
     test_class_names();
     test_explain();
+    test_fill_missing();
     printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
     return failed ? 1 : 0;
 }
