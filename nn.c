@@ -5970,6 +5970,7 @@ typedef struct {
     char *const *class_names; /* predict: the model's classes (NULL: numbered), whose labels rows read by position may hold */
     size_t nclasses;          /* ...and how many (0: a regression) */
     int fill_later;           /* training: a missing number is read as NaN, filled by fill_missing from the training rows alone */
+    const InputMap *in;       /* a model's input map (its standardisation), for shift_check; or NULL */
 } CsvOpt;
 
 static void data_free(Data *d)
@@ -7267,6 +7268,7 @@ typedef struct {
     size_t skip;        /* a column left out (1-based, 0 none): R's row names or pandas' index, for a model not of a table */
     const char *head, *head_end; /* the header line, or NULL */
     int short_head;              /* the header has a name fewer than the rows: R's write.table, its row names unnamed */
+    char doubt[400];             /* training a table: why no column is taken for the label (an error once the rows read) */
     char note[1000];
 } CsvShape;
 
@@ -7494,6 +7496,65 @@ static int row_names_first(const CsvShape *sh)
  * new index); never every column. */
 static int unnamed_k(const char *h) { return !strncmp(h, "Unnamed: ", 9) && h[9] && strspn(h + 9, "0123456789") == strlen(h + 9); }
 
+/* Whether header name k (after k row-names columns) is how R and tibble
+ * name row names read back as a column: X (X.1 ...) after R's "", or
+ * rowname first. */
+static int earlier_row_names(char *const *h, size_t k)
+{
+    if (k == 0) return !strcmp(h[0], "rowname");
+    return h[k][0] == 'X' && (!h[k][1] || (h[k][1] == '.' && h[k][2] && strspn(h[k] + 2, "0123456789") == strlen(h[k] + 2)));
+}
+
+/* Whether column c (from 1) of the rows from p holds a different value in
+ * every row, each a whole number or a name (row names, an index), none
+ * missing: over the first 100000 rows. */
+typedef struct {
+    const char *b;
+    size_t n;
+} Span;
+static int span_cmp(const void *a, const void *b)
+{
+    const Span *x = a, *y = b;
+    int r = memcmp(x->b, y->b, x->n < y->n ? x->n : y->n);
+    return r ? r : (x->n > y->n) - (x->n < y->n);
+}
+static int distinct_column(const char *p, const char *end, int sep, size_t c)
+{
+    size_t n = 0, cap = 1024;
+    Span *v = malloc(cap * sizeof *v);
+    int ok = v != NULL;
+    while (ok && p < end && n < 100000) {
+        const char *eol = line_end(p, end), *fb, *fe;
+        int q, k;
+        if (!skip_line(p, eol)) {
+            if (!csv_field(p, eol, sep, c, &fb, &fe, &q) || (k = field_kind_q(fb, fe, q)) == FLD_MISSING) ok = 0;
+            else if (k == FLD_NUMBER) {
+                const char *t = fb;
+                double x;
+                ok = !scan_number(&t, fe, &x) && x == floor(x);
+            }
+            if (ok && n == cap) {
+                Span *w = realloc(v, 2 * cap * sizeof *v);
+                if (!w) ok = 0;
+                else v = w, cap *= 2;
+            }
+            if (ok) v[n].b = fb, v[n].n = (size_t)(fe - fb), n++;
+        }
+        p = eol + (eol < end);
+    }
+    if (ok && n >= 2) {
+        qsort(v, n, sizeof *v, span_cmp);
+        for (size_t i = 1; ok && i < n; i++) ok = span_cmp(&v[i - 1], &v[i]) != 0;
+    }
+    free(v);
+    return ok && n >= 2;
+}
+
+static char **shape_header(const CsvShape *sh, size_t *n);
+
+/* "first" ... "fourth" (a column's place, from 1). */
+static const char *ordinal(size_t k) { return k == 1 ? "first" : k == 2 ? "second" : k == 3 ? "third" : "fourth"; }
+
 static size_t row_names_run(char *const *h, size_t n)
 {
     size_t k = n >= 2 && row_names_name(h[0]);
@@ -7543,7 +7604,7 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         p = eol + (eol < end), ++*line;
         skip_blank_c(&p, end, line, !o->hash_data);
     }
-    sh->skip = 0, sh->short_head = 0;
+    sh->skip = 0, sh->short_head = 0, sh->doubt[0] = 0;
     if (sh->head && p < end) { /* R's write.table: a header of n names over rows of n + 1 fields, the first the row names */
         long nd = csv_fields(p, end, sh->sep, &badq), nh = csv_fields(sh->head, end, sh->sep, &badq);
         const char *fb, *fe;
@@ -7602,12 +7663,18 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
         size_t d1 = 0, dl = 0, fc = 1 + (sh->skip || row_names_first(sh)); /* (the first after row names,
                                                                                              * a table's too) */
         char hn[80] = "";
+        if (sh->head && sh->ncol > fc + 1) { /* and after earlier row names (R's X, tibble's rowname) */
+            size_t nh = 0;
+            char **h = shape_header(sh, &nh);
+            if (h && nh == sh->ncol && earlier_row_names(h, fc - 1) && distinct_column(p, end, sh->sep, fc)) fc++;
+            names_free(h, nh);
+        }
         lcol = (int)fc;
         if (sh->ncol > fc && label_like(p, end, sh->sep, sh->ncol, &dl) && !label_like(p, end, sh->sep, fc, &d1)) {
             lcol = LABEL_LAST;
             head_name(sh, sh->ncol, hn, sizeof hn);
             note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu values; the %s %s); give "
-                     "--label-col to choose", name, hn, dl, fc > 1 ? "second" : "first", d1 == 1 ? "holds one value only" : "does not look like class labels");
+                     "--label-col to choose", name, hn, dl, ordinal(fc), d1 == 1 ? "holds one value only" : "does not look like class labels");
         } else if (sh->head && sh->ncol > fc && label_like(p, end, sh->sep, sh->ncol, &dl) && names_column(p, end, sh->sep, sh->ncol) &&
                    !names_column(p, end, sh->sep, fc)) { /* a table's class names last, a count first (pima's npreg) */
             char fn[80] = "";
@@ -7615,21 +7682,25 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
             head_name(sh, sh->ncol, hn, sizeof hn), head_name(sh, fc, fn, sizeof fn);
             label_like(p, end, sh->sep, fc, &d1);
             note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu names); the %s%s (%zu numbers) "
-                     "looks like labels too: give --label-col %zu if it holds them", name, hn, dl, fc > 1 ? "second" : "first", fn, d1, fc);
+                     "looks like labels too: give --label-col %zu if it holds them", name, hn, dl, ordinal(fc), fn, d1, fc);
         } else if (sh->ncol > fc) { /* say which was taken, and why */
             int like = label_like(p, end, sh->sep, fc, &d1);
             head_name(sh, fc, hn, sizeof hn);
-            if (!like && !o->quiet_label)
+            if (!like && sh->head && o->may_table) /* a table's label must be chosen: no model of a label nn doubts */
+                snprintf(sh->doubt, sizeof sh->doubt, "no column looks like class labels (whole numbers or names, each repeated): "
+                         "not the %s%s, nor the last, and no header names one label, class, target or y; give --label-col NAME "
+                         "for the classes, or --target NAME to predict a number", ordinal(fc), hn);
+            else if (!like && !o->quiet_label)
                 note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s, though neither it nor the last "
                          "column looks like class labels (whole numbers or names, each repeated), and no header names one label, class, "
                          "target or y; give --label-col, or --target to predict a number",
-                         name, fc > 1 ? "second" : "first", hn);
+                         name, ordinal(fc), hn);
             else if (dl >= 2 && label_like(p, end, sh->sep, sh->ncol, &dl))
                 note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s (%zu values); the last "
-                         "(%zu values) looks like labels too: give --label-col last if it holds them", name, fc > 1 ? "second" : "first", hn, d1, dl);
+                         "(%zu values) looks like labels too: give --label-col last if it holds them", name, ordinal(fc), hn, d1, dl);
             else if (!o->quiet_label)
                 note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the %s column%s (%s%zu value%s); give "
-                         "--label-col to choose another", name, fc > 1 ? "second" : "first", hn, d1 > 256 ? "more than " : "", d1 > 256 ? (size_t)256 : d1, plural(d1));
+                         "--label-col to choose another", name, ordinal(fc), hn, d1 > 256 ? "more than " : "", d1 > 256 ? (size_t)256 : d1, plural(d1));
         }
     }
     sh->lc = lcol == LABEL_LAST ? sh->ncol : (size_t)lcol;
@@ -7797,15 +7868,16 @@ static void load_progress(const char *name, size_t rows, size_t done, size_t len
     say("%s: reading, %zu rows so far, %.0f%% of the file", name, rows, 100.0 * (double)done / (double)(len ? len : 1));
 }
 
-/* Training on numbers under a header of names: the model keeps the names
- * as a table of number columns (the label, row names left out), so that
- * predict and eval find the columns by name, as for any table, and a file
- * with its columns in another order is read right, not by position.  The
- * rows were read as plain numbers, and training is as it was; a missing
- * value is an error later too (MISS_ERROR).  Names repeated or empty leave
- * the model without names, as a file without a header, and that is said;
- * so does scikit-learn's first line, a count of rows and features. */
-static char **shape_header(const CsvShape *sh, size_t *n);
+/* Training on numbers under a header that named_header does not read as a
+ * table's (more than NN_TABLE_NAMED columns, pandas' 0, 1, 2 ...): the
+ * model keeps the names as a table of number columns (the label, row names
+ * left out), so that predict and eval find the columns by name, as for any
+ * table, and a file with its columns in another order is read right, not
+ * by position.  The rows were read as plain numbers, with the textbook's
+ * defaults; a missing value is an error later too (MISS_ERROR).  Names
+ * repeated or empty leave the model without names, as a file without a
+ * header, and that is said; so does scikit-learn's first line, a count of
+ * rows and features. */
 
 /* Whether names count 0, 1, 2 ... (perhaps after an empty first one), as
  * pandas names an array's columns: no names a user gave. */
@@ -7818,6 +7890,33 @@ static int counting_names(char *const *names, size_t n)
         if (scan_number(&h, e, &v) || h != e || v != (double)(c - k)) return 0;
     }
     return n > k;
+}
+
+/* Whether a training file's header names its columns as a table's: a
+ * name each (the first may be empty: row names), none twice, not pandas'
+ * 0, 1, 2 ..., not scikit-learn's count line, over at most NN_TABLE_NAMED
+ * columns.  Such a file is read as a table (load_table): its summary, id
+ * warnings and missing values as any table's. */
+static int named_header(const CsvShape *sh)
+{
+    size_t nh = 0;
+    char **hdr = shape_header(sh, &nh);
+    int ok = hdr && nh == sh->ncol && sh->d <= NN_TABLE_NAMED && !counting_names(hdr, nh);
+    for (size_t a = 0; ok && a < nh; a++) {
+        ok = *hdr[a] || a == 0;
+        for (size_t b = a + 1; ok && b < nh; b++) ok = strcmp(hdr[a], hdr[b]) != 0;
+    }
+    if (ok && nh >= 2) { /* scikit-learn's first line: the counts of rows and features, then the class names */
+        int nums = 0;
+        for (int k = 0; k < 2; k++) {
+            const char *h = hdr[k], *e = h + strlen(h);
+            double v;
+            nums += !scan_number(&h, e, &v) && h == e;
+        }
+        ok = nums < 2;
+    }
+    names_free(hdr, nh);
+    return ok;
 }
 
 static int numbers_table(const CsvShape *sh, Data *d, const char *name, int quiet, Err *err)
@@ -7848,7 +7947,6 @@ static int numbers_table(const CsvShape *sh, Data *d, const char *name, int quie
     }
     if (!(t->col = calloc(nh, sizeof *t->col))) return names_free(hdr, nh), fail(err, name, "out of memory");
     t->ncol = (uint32_t)nh, t->missing = MISS_ERROR;
-    if (d->d <= NN_TABLE_NAMED && !counting_names(hdr, nh)) d->table_why = TABLE_NAMES; /* (pandas' 0, 1, 2 ... name nothing) */
     for (size_t c = 0; c < nh; c++) {
         Column *C = &t->col[c];
         C->name = hdr[c], hdr[c] = NULL;
@@ -7882,7 +7980,9 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     memset(d, 0, sizeof *d);
     for (const char *q = buf; q < end; q++) lines += *q == '\n';
     if (csv_shape(&p, end, &line, o, name, &sh, err)) return -1;
+    if (o->may_table && sh.head && named_header(&sh)) return -2; /* a table of numbers */
     snprintf(d->note, sizeof d->note, "%s", sh.note);
+    if (sh.doubt[0]) note_say(d->note, sizeof d->note, "%.300s: warning: %s", name, sh.doubt);
     d->d = sh.d, d->lc = sh.lc, d->headed = sh.head != NULL;
     if (mul_ok(lines, d->d, &cells) || cells > NN_MAX_FILE)
         return fail(err, name, "too many values (%zu lines of %zu)", lines, d->d);
@@ -8645,6 +8745,12 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                                   tab->col[c].ncat, rows, ignore_arg(hdr, c, ia, sizeof ia));
                         break;
                     }
+                    if ((r > 0 || (tab->col[c].ncat > 20 && 2 * tab->col[c].ncat > rows)) && hdr && row_names_name(hdr[c])) {
+                        rc = fail(err, name, "column %s, the row names (a feature by --row-names feature), holds text with %s%u "
+                                  "different values in %zu rows: names, not a feature; leave out --row-names feature",
+                                  col_label(tab, c, cl, sizeof cl), r > 0 ? "more than " : "at least ", tab->col[c].ncat, rows);
+                        break;
+                    }
                     if (r > 0 || (tab->col[c].ncat > 20 && 2 * tab->col[c].ncat > rows)) {
                         rc = fail(err, name, "column %s holds text with %s%u different values in %zu rows: free text or an id, "
                                   "not a category; give --ignore %s", col_label(tab, c, cl, sizeof cl), r > 0 ? "more than " : "at least ",
@@ -8671,7 +8777,8 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                 continue;
             }
             if (kinds[c]) continue;
-            if (S->nums && S->quoted == S->nums && S->qnames == S->names && (unquoted || factor_levels(S))) {
+            if (S->nums && S->quoted == S->nums && S->qnames == S->names && (unquoted || factor_levels(S)) &&
+                !(hdr && !S->names && row_names_name(hdr[c]))) { /* (R's quoted row names "1", "2" ..., kept by --row-names feature: numbers) */
                 C->kind = COL_CATEGORY, ncatcol++, nquoted++; /* "4", "6", "rotary": R's factor levels (quoted row names
                                                                * say nothing: pandas' QUOTE_ALL quotes its index too) */
                 nallq += !unquoted;
@@ -8863,6 +8970,61 @@ static int has_row_names(const char *p, const char *end, const CsvOpt *o)
     return yes;
 }
 
+/* Rows without a header, read by position as all of a model's table
+ * columns (its features and its one label or target): or are they a
+ * first column of row names or an index, then the features alone?  The
+ * same width either way.  Each reading of the first rows is scored by how
+ * far its numbers lie from the training data (the mean square of their
+ * standardised values); the columns as read lying far off (RMS over 5
+ * deviations) where the other reading lies ten times closer is an error
+ * (-1 with a message): every answer would be of shifted columns. */
+static int shift_check(const char *p, const char *end, int sep, const RowPlan *P, const Table *tab, const InputMap *in, size_t line,
+                       const char *name, Err *err)
+{
+    size_t nonfeat = 0, nfeat = 0, off[NN_MAX_WIDTH + 1], rows = 0, na = 0, nb = 0, line0 = line;
+    double sa = 0, sb = 0;
+    char where[NN_WHERE];
+    if (!in || !in->mean || !in->rsd || P->nfile != tab->ncol || P->nfile < 3) return 0;
+    for (size_t c = 0, o = 0; c < tab->ncol; c++) {
+        const Column *C = &tab->col[c];
+        if (P->src[c] != (int32_t)c) return 0; /* (by position: column c is table column c) */
+        if (C->kind == COL_NUMBER) off[c] = o++, nfeat++;
+        else if (C->kind == COL_CATEGORY) off[c] = SIZE_MAX, o += C->ncat, nfeat++;
+        else if (C->kind == COL_LABEL || C->kind == COL_TARGET) off[c] = SIZE_MAX, nonfeat++;
+        else return 0;
+    }
+    if (nonfeat != 1 || tab->col[0].kind != COL_NUMBER) return 0;
+    for (; p < end && rows < 200; line++) {
+        const char *eol = line_end(p, end), *fb, *fe;
+        int q;
+        if (!skip_line(p, eol)) {
+            for (size_t c = 0, f = 0; c < tab->ncol; c++) { /* reading a: file column c is table column c */
+                const Column *C = &tab->col[c];
+                double v;
+                const char *t;
+                if (C->kind == COL_LABEL || C->kind == COL_TARGET) continue;
+                if (off[c] != SIZE_MAX && csv_field(p, eol, sep, c + 1, &fb, &fe, &q) && (t = fb, !scan_number(&t, fe, &v)) && t == fe) {
+                    double z = (v - in->mean[off[c]]) * in->rsd[off[c]];
+                    sa += z * z, na++;
+                } /* reading b: the f-th feature is file column f + 2 (from 1), after a first column of row names */
+                if (off[c] != SIZE_MAX && csv_field(p, eol, sep, f + 2, &fb, &fe, &q) && (t = fb, !scan_number(&t, fe, &v)) && t == fe) {
+                    double z = (v - in->mean[off[c]]) * in->rsd[off[c]];
+                    sb += z * z, nb++;
+                }
+                f++;
+            }
+            rows++;
+        }
+        p = eol + (eol < end);
+    }
+    if (!na || !nb || !(sa / (double)na > 25) || !(sb / (double)nb * 10 < sa / (double)na)) return 0;
+    where_line(where, name, line0 + 1);
+    return fail(err, where, "rows without a header are read by position as the model's %u columns, and so read their numbers lie "
+                "%.0f training deviations from the training data (RMS), but %.1f after a first column of row names or an index: "
+                "is the first column row names (R's write.table, pandas' to_csv)? give the file a header line naming its columns, "
+                "or leave that column out", tab->ncol, sqrt(sa / (double)na), sqrt(sb / (double)nb));
+}
+
 /* Whether a file's first column is one of the model's features. */
 static int plan_feature1(const RowPlan *P, const Table *tab)
 {
@@ -8933,6 +9095,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     RowPlan *P = calloc(1, sizeof *P);
     Table own = {0, NULL, 0};
     const Table *tab = o->tab;
+    int tab_given = tab != NULL;
     char **hdr = NULL, where[600], **names = NULL, note[1000] = "";
     int *kinds = NULL, rc = 0;
     unsigned why = o->target || o->label_name || o->ignore || o->missing || o->category ? TABLE_ASKED : 0;
@@ -8973,13 +9136,21 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
         if (!rc && !o->target && !o->label_name && sh.lc) kinds[sh.lc - 1] = COL_LABEL;
         if (!rc && o->ignore && mark_columns(o->ignore, COL_IGNORED, "--ignore", hdr, sh.ncol, kinds, name, err)) rc = -1;
         if (!rc && o->category && mark_columns(o->category, COL_CATEGORY, "--category", hdr, sh.ncol, kinds, name, err)) rc = -1;
-        for (size_t c = 0, nrn = hdr && !o->row_names ? row_names_run(hdr, sh.ncol) : 0; !rc && c < nrn; c++)
+        size_t nrn = hdr && !o->row_names ? row_names_run(hdr, sh.ncol) : 0;
+        for (size_t c = 0; !rc && c < nrn; c++)
             if (!kinds[c]) { /* R's row names, pandas' index */
                 kinds[c] = COL_IGNORED, why |= TABLE_ROWNAMES;
                 if (!o->quiet)
                     say("%s: column %zu ('%s') holds row names (%s): not a feature; give --row-names feature to use it as one",
                         name, c + 1, hdr[c], c ? "pandas' earlier index, written again beside a new one" : "R's write.csv, pandas' index");
             }
+        if (!rc && hdr && !o->row_names && nrn < sh.ncol && !kinds[nrn] && earlier_row_names(hdr, nrn) &&
+            distinct_column(p, end, sh.sep, nrn + 1)) { /* R's read.csv names old row names X; tibble's rownames_to_column, rowname */
+            kinds[nrn] = COL_IGNORED, why |= TABLE_ROWNAMES;
+            if (!o->quiet)
+                say("%s: column %zu ('%s') holds earlier row names (%s), a different value in every row: not a feature; give "
+                    "--row-names feature to use it as one", name, nrn + 1, hdr[nrn], nrn ? "R's read.csv then write.csv" : "tibble's rownames_to_column");
+        }
         if (!rc) {
             size_t nf = 0;
             for (size_t c = 0; c < sh.ncol; c++) nf += !kinds[c] || kinds[c] == COL_CATEGORY;
@@ -8995,11 +9166,14 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     } else if (!rc && table_plan(tab, hdr, sh.ncol, P, name, o, err)) rc = -1;
     P->fill_later = o->fill_later;
     if (!rc && o->all_rows && o->tab) {
+        for (size_t k = 0; !rc && !hdr && k < P->nfile; k++)
+            if (P->src[k] >= 0 && tab->col[P->src[k]].kind == COL_LABEL &&
+                label_place_check(p, end, sh.sep, k + 1, plan_feature1(P, tab), line, o, name, err))
+                rc = -1;
+        if (!rc && !hdr && shift_check(p, end, sh.sep, P, tab, o->in, line, name, err)) rc = -1;
         for (size_t k = 0; k < P->nfile; k++)
-            if (P->src[k] >= 0 && (tab->col[P->src[k]].kind == COL_LABEL || tab->col[P->src[k]].kind == COL_TARGET)) {
-                if (!hdr && tab->col[P->src[k]].kind == COL_LABEL && label_place_check(p, end, sh.sep, k + 1, plan_feature1(P, tab), line, o, name, err)) rc = -1;
+            if (P->src[k] >= 0 && (tab->col[P->src[k]].kind == COL_LABEL || tab->col[P->src[k]].kind == COL_TARGET))
                 P->src[k] = -1;
-            }
         P->has_label = P->has_target = 0;
     }
     if (!rc && P->nx > NN_MAX_WIDTH) rc = fail(err, name, "%zu features after one-hot encoding; the limit is %d", P->nx, NN_MAX_WIDTH);
@@ -9047,6 +9221,7 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     }
     if (!rc && rows == 0 && no_target && !dropped) rc = fail_all_missing(tab, name, first_skip, err); /* the label or target */
     if (!rc && rows == 0) rc = fail(err, name, "no data rows%s", no_target || dropped ? " with every value needed" : "");
+    if (!rc && !tab_given && sh.doubt[0] && !o->target && !o->label_name) rc = fail(err, name, "%s", sh.doubt);
     if (!rc && P->has_label && P->nt == 0) {
         size_t lc = lt_column(tab); /* (no targets: the label, if any) */
         if (lc < tab->ncol) {
@@ -10960,13 +11135,14 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     else if (table_plan(o->tab, hdr, J.sh.ncol, plan, name, o, err)) rc = -1;
                     names_free(hdr, nh);
                     if (rc) break;
+                    for (size_t j = 0; !rc && !J.sh.head && j < plan->nfile; j++) /* rows read by position: the right columns? */
+                        if (plan->src[j] >= 0 && o->tab->col[plan->src[j]].kind == COL_LABEL &&
+                            label_place_check(p, e, J.sh.sep, j + 1, plan_feature1(plan, o->tab), line, o, name, err))
+                            rc = -1;
+                    if (!rc && !J.sh.head && shift_check(p, e, J.sh.sep, plan, o->tab, o->in, line, name, err)) rc = -1;
                     for (size_t j = 0; j < plan->nfile; j++) /* predict reads no label or target */
-                        if (plan->src[j] >= 0 && (o->tab->col[plan->src[j]].kind == COL_LABEL || o->tab->col[plan->src[j]].kind == COL_TARGET)) {
-                            if (!J.sh.head && o->tab->col[plan->src[j]].kind == COL_LABEL &&
-                                label_place_check(p, e, J.sh.sep, j + 1, plan_feature1(plan, o->tab), line, o, name, err))
-                                rc = -1;
+                        if (plan->src[j] >= 0 && (o->tab->col[plan->src[j]].kind == COL_LABEL || o->tab->col[plan->src[j]].kind == COL_TARGET))
                             plan->src[j] = -1;
-                        }
                     if (rc) break;
                     J.plan = plan;
                 } else if (J.sh.d != N->size[0]) {
@@ -13976,7 +14152,7 @@ static int load_model_and_data(const char *mpath, const char *dpath, const char 
     c2.numbered = !M->nnames || M->numbered;
     c2.number_names = M->numbered ? M->names : NULL;
     c2.nnumber_names = M->numbered ? M->nnames : 0;
-    if (M->tab.ncol) c2.tab = &M->tab;           /* rows are read through the model's table */
+    if (M->tab.ncol) c2.tab = &M->tab, c2.in = &M->in; /* rows are read through the model's table */
     else c2.no_colnames = 1;
     c2.flat = !net_images(N);
     c2.nnames = M->nnames ? M->nnames : net_classes(N); /* (numbered: for the message) */
@@ -14156,7 +14332,7 @@ static int cmd_predict(int argc, char **argv)
     if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs) /* names: a '<U' array as wide as the longest */
         for (size_t k = 0; k < M.nnames; k++) oo.width = npy_name(NULL, M.names[k], 0) > oo.width ? npy_name(NULL, M.names[k], 0) : oo.width;
     if (oo.npy && M.nnames && N.task != TASK_REGRESS && !oo.probs && !oo.width) oo.width = 1;
-    if (M.tab.ncol) co.tab = &M.tab; /* rows are read through the model's table */
+    if (M.tab.ncol) co.tab = &M.tab, co.in = &M.in; /* rows are read through the model's table */
     else co.no_colnames = 1;
     co.flat = !net_images(&N);
     co.class_names = M.numbered ? NULL : M.names, co.nclasses = N.task == TASK_REGRESS ? 0 : M.nnames ? M.nnames : net_classes(&N);

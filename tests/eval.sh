@@ -175,7 +175,7 @@ if [ "$(echo 'Ä' | chars)" != 1 ]; then
 else
     m=$(sed -n '/^confusion matrix/,/^$/p' u8.out | sed '1d;/^$/d;/^(/d' | widths)
     c=$(sed -n '/^class /,/^macro/p' u8.out | widths)
-    i=$(grep -E '^  [0-9] ' u8.info | sed 's/ [a-z]*$//' | widths)
+    i=$(grep -E '^  [0-9] ' u8.info | sed 's/ [a-z]*\(, missing -> .*\)\{0,1\}$//' | widths)
     "$NN" eval u8.bin u8.csv --importance >u8i.out 2>/dev/null
     im=$(sed -n '/^column /,$p' u8i.out | sed 's/ *#*$//' | widths)
     [ "$m" = 1 ] && [ "$c" = 1 ] && [ "$i" = 1 ] && [ "$im" = 1 ] && iconv -f UTF-8 -t UTF-8 u8i.out >/dev/null 2>&1 && grep -qF '(names cut to fit: Ünterschiedl = Ünterschiedlich-lange-namen-hier)' u8.out &&

@@ -486,7 +486,7 @@ awk 'BEGIN { srand(11); print "age,weight,dose,y"; for (i = 0; i < 300; i++) { a
 awk -F, '{ print $4","$3","$2","$1 }' nh.csv >nh_rev.csv
 cut -d, -f1-3 nh.csv >nh_feat.csv
 "$NN" train --train nh.csv --label-col last --epochs 30 --threads 1 --out nh.bin 2>/dev/null
-"$NN" info nh.bin | grep -qE '^ +2 +weight +number$' && ok "a model of numbers under a header keeps the column names (nn info lists them)" || bad "names kept: $("$NN" info nh.bin | head -12)"
+"$NN" info nh.bin | grep -qE '^ +2 +weight +number(, missing|$)' && ok "a model of numbers under a header keeps the column names (nn info lists them)" || bad "names kept: $("$NN" info nh.bin | head -12)"
 "$NN" predict nh.bin nh_feat.csv >nh1.out 2>/dev/null
 "$NN" predict nh.bin nh_rev.csv >nh2.out 2>nh2.err
 "$NN" predict nh.bin - <nh_rev.csv >nh3.out 2>/dev/null
@@ -543,8 +543,12 @@ expect "a header of years (numbers) and the label's name, read as data: an error
     "nh_years.csv: line 1: its label 'y' is the only one that is not a number: is that line a header.*give --header yes" "$NN" train --train nh_years.csv --out nhy.bin
 "$NN" train --train nh_years.csv --header yes --epochs 2 --threads 1 --quiet --out nhy.bin && "$NN" info nhy.bin | grep -qE '^ +2 +2020 +number$' &&
     ok "--header yes: years are the columns' names, kept" || bad "years as names: $("$NN" info nhy.bin | grep -A4 '^table')"
-"$NN" export nh.bin --c nh.h 2>/dev/null && grep -qF "an error (the model was trained with --missing error)" nh.h && ! "$NN" info nh.bin --json | grep -q '"fill"' &&
-    ok "a model of numbers with names: the C header and info --json say a missing value is an error (no fill values)" || bad "missing error said: $(grep -i missing nh.h | head -3)"
+"$NN" export nh.bin --c nh.h 2>/dev/null && ! grep -qF "an error (the model was trained with --missing error)" nh.h && "$NN" info nh.bin --json | grep -q '"fill"' &&
+    printf 'age,weight,dose\n30,,5\n' >nh_miss.csv && "$NN" predict nh.bin nh_miss.csv >/dev/null 2>nh_miss.err && grep -qF "1 missing value filled in with the training means" nh_miss.err &&
+    ok "a model of numbers with names is a table's: a missing value takes the training mean (predict, the C header, info --json's fill values)" || bad "numbers with names, missing: $(grep -i missing nh.h | head -3) $(cat nh_miss.err)"
+"$NN" train --train nh.csv --label-col last --missing error --epochs 2 --threads 1 --quiet --out nhe.bin 2>/dev/null
+"$NN" export nhe.bin --c nhe.h 2>/dev/null && grep -qF "an error (the model was trained with --missing error)" nhe.h && ! "$NN" info nhe.bin --json | grep -q '"fill"' &&
+    ok "--missing error: the C header and info --json say a missing value is an error (no fill values)" || bad "missing error said: $(grep -i missing nhe.h | head -3)"
 awk -F, '{ print $2","$1","$3","$4 }' nh.csv >nh_sw.csv
 "$NN" explain nh.bin <(cat nh_sw.csv) --index 0 >nh9.out 2>nh9.err && [ "$(grep -c 'columns found by name' nh9.err)" = 1 ] && ! grep -q 'empty data file' nh9.err &&
     "$NN" explain nh.bin nh.csv --index 0 2>/dev/null | sed 's|nh.csv|/dev/fd/[0-9]*|' | diff -q - <(sed 's|/dev/fd/[0-9]*|/dev/fd/[0-9]*|' nh9.out) >/dev/null && ok "explain from a pipe of reordered columns: the row of the file in order, said once, no false error" ||
@@ -839,6 +843,34 @@ grep -qF "the label is taken from the last column 'type' (2 names); the second '
     ok "a count first and class names last: the names are the label, the other said with its --label-col" || bad "names last: $(grep -v ^epoch pm.err)"
 "$NN" train --train pm.csv --label-col 2 --epochs 1 --out x.bin 2>pm2.err >/dev/null
 grep -qF "1 label ('npreg')" pm2.err && ok "--label-col 2, as said, takes the count" || bad "--label-col 2: $(grep -v ^epoch pm2.err)"
+# ---- earlier row names, shifted rows, --row-names feature ---------------------------------------------
+# R's read.csv then write.csv: the old row names come back as a column 'X' after the new "": not a feature either
+awk 'BEGIN { srand(21); print "\"\",\"X\",\"low\",\"age\",\"wt\""; for (i = 1; i <= 150; i++) { w = 1.5 + rand() * 3;
+     printf "\"%d\",%d,%d,%.2f,%.2f\n", i, (w < 2.5 ? 0 : 1000) + i, w < 2.5, 15 + rand() * 30, w } }' >rx.csv
+cut -d, -f1,3- rx.csv >rx_norn.csv
+"$NN" train --train rx.csv --epochs 5 --seed 1 --out rx.bin 2>rx.err >/dev/null
+"$NN" train --train rx_norn.csv --epochs 5 --seed 1 --out rx0.bin 2>/dev/null >/dev/null
+grep -qF "column 2 ('X') holds earlier row names (R's read.csv then write.csv), a different value in every row: not a feature" rx.err &&
+    grep -qF "the label is taken from the third column 'low' (2 values)" rx.err &&
+    "$NN" predict rx.bin rx_norn.csv --probs >rx1.out 2>/dev/null && "$NN" predict rx0.bin rx_norn.csv --probs >rx2.out 2>/dev/null && [ -s rx1.out ] && cmp -s rx1.out rx2.out &&
+    ok "R's earlier row names as 'X' after \"\": left out and said, the label the next column; the model of the file without them" || bad "X row names: $(grep -v ^epoch rx.err)"
+# a header with no column like labels: an error, not a model of 150 classes
+cut -d, -f1,2,4,5 rx.csv >rx_nolab.csv
+expect "a table with no column like labels (the row names' X among them): an error, no model" 1 "no column looks like class labels" "$NN" train --train rx_nolab.csv --out rxn.bin
+# rows without a header whose first column is R's row names, for a regression (no label's place to look at):
+# read by position they lie far from the training data, read after a first column they do not: an error
+awk 'BEGIN { srand(22); print "a,b,c,y"; for (i = 0; i < 200; i++) { a = rand(); b = 10 + rand(); c = 100 + 10 * rand(); printf "%.3f,%.3f,%.3f,%.3f\n", a, b, c, a + b / 10 + c / 100 } }' >sh.csv
+"$NN" train --train sh.csv --target y --epochs 20 --threads 1 --quiet --out sh.bin 2>/dev/null
+tail -n +2 sh.csv | awk -F, '{ printf "\"%d\",%s,%s,%s\n", 7 * NR + 3, $1, $2, $3 }' >sh_rn.csv
+tail -n +2 sh.csv >sh_all.csv
+expect "predict: headerless rows with R's row names first, a regression: shifted columns found, an error" 1 \
+    "sh_rn.csv:1: rows without a header are read by position as the model's 4 columns, and so read their numbers lie [0-9]* training deviations.*give the file a header line" "$NN" predict sh.bin sh_rn.csv
+"$NN" predict sh.bin sh_all.csv >sh1.out 2>sh1.err && [ "$(wc -l <sh1.out)" = 200 ] && ok "the same rows with their target and no row names: answered (200 rows)" || bad "sh_all: $(cat sh1.err)"
+# --row-names feature: R's quoted row names "1", "2" ... are numbers, a feature; the model reads its own training file
+"$NN" train --train rnames.csv --row-names feature --epochs 3 --out rnf.bin 2>rnf.err >/dev/null
+"$NN" predict rnf.bin rnames.csv >rnf.out 2>/dev/null && [ "$(wc -l <rnf.out)" = 121 ] && "$NN" eval rnf.bin rnames.csv >/dev/null 2>&1 &&
+    "$NN" info rnf.bin | grep -qE "^ +1 +\(empty name\) +number" && grep -q "^nn: table defaults, for a table (a header of names" rnf.err &&
+    ok "--row-names feature: the row names a number feature, the table defaults; predict and eval read the training file" || bad "--row-names feature: $(cat rnf.err; "$NN" info rnf.bin | grep -A4 '^table')"
 # ---- class weights and the monitored figure --------------------------------------------------
 awk 'BEGIN { srand(9); print "x1,x2,cls"; for (i = 0; i < 300; i++) { c = i % 4 == 0 ? "rare" : "common"; printf "%.3f,%.3f,%s\n", rand() + (c == "rare") * 0.4, rand(), c } }' >cw.csv
 "$NN" train --train cw.csv --label-col cls --class-weight balanced --val 0.2 --epochs 30 --out cw.bin 2>cw.err
