@@ -7097,6 +7097,14 @@ enum { FLD_NUMBER, FLD_MISSING, FLD_NAME };
 
 static const char *const missing_spellings[] = {"NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "null", "NULL", "None", "?", NULL};
 
+/* Is t one of missing_spellings? */
+static int missing_spelling(const char *t)
+{
+    for (int k = 0; missing_spellings[k]; k++)
+        if (!strcmp(t, missing_spellings[k])) return 1;
+    return 0;
+}
+
 static int field_kind(const char *b, const char *e)
 {
     if (b == e) return FLD_MISSING;
@@ -7254,7 +7262,8 @@ static int csv_fail(Err *err, const char *where, const CsvBad *bad, size_t ncol)
         }
         return fail(err, where, "%s: '%.*s' is not a number%s", col, n, bad->text,
                     bad->trail ? " (and the line ends with a separator, so its last column is empty: is --label-col right?)"
-                    : decimal_comma(bad->text, bad->len) ? " (a decimal comma? give --decimal ,)" : "");
+                    : decimal_comma(bad->text, bad->len) ? " (a decimal comma? in a file separated by ';' or tabs give --decimal ,; in one "
+                                                             "separated by commas too, write the numbers with points)" : "");
     }
 }
 
@@ -7389,7 +7398,11 @@ static int label_like(const char *p, const char *end, int sep, size_t c, size_t 
             int t;
             size_t j;
             rows++;
-            if (!csv_field(p, eol, sep, c, &fb, &fe, &quoted) || (t = field_kind(fb, fe)) == FLD_MISSING) return *distinct = 0, 0;
+            if (!csv_field(p, eol, sep, c, &fb, &fe, &quoted)) return *distinct = 0, 0;
+            if ((t = field_kind(fb, fe)) == FLD_MISSING) { /* (a row without its label: left out, said, when it is the label) */
+                p = eol + (eol < end), rows--;
+                continue;
+            }
             if (t == FLD_NUMBER) {
                 double v;
                 const char *s = fb;
@@ -7405,9 +7418,9 @@ static int label_like(const char *p, const char *end, int sep, size_t c, size_t 
     return nd >= 2 && nd <= 256 && (nd <= 2 || 2 * nd <= rows);
 }
 
-/* Whether column c (from 1) of the rows from p holds names: a field that is
- * no number, or numbers quoted in every row (an R factor), in the first
- * 1000 rows. */
+/* Whether column c (from 1) of the rows from p holds names, in the first
+ * 1000 rows: 2, a field that is no number; 1, numbers quoted in every row
+ * (an R factor, or a file that quotes every field); else 0. */
 static int names_column(const char *p, const char *end, int sep, size_t c)
 {
     const char *fb, *fe;
@@ -7418,7 +7431,7 @@ static int names_column(const char *p, const char *end, int sep, size_t c)
         if (!skip_line(p, eol)) {
             int t;
             if (!csv_field(p, eol, sep, c, &fb, &fe, &q)) return 0;
-            if ((t = field_kind(fb, fe)) == FLD_NAME) return 1;
+            if ((t = field_kind(fb, fe)) == FLD_NAME) return 2;
             rows += t == FLD_NUMBER, quoted += t == FLD_NUMBER && q;
         }
         p = eol + (eol < end);
@@ -7555,6 +7568,40 @@ static char **shape_header(const CsvShape *sh, size_t *n);
 /* "first" ... "fourth" (a column's place, from 1). */
 static const char *ordinal(size_t k) { return k == 1 ? "first" : k == 2 ? "second" : k == 3 ? "third" : "fourth"; }
 
+/* Whether column c (from 1) of the rows from p is free text, as
+ * table_build judges a column of names: more than 20 different values,
+ * and more than one for every two rows (in the first 100000 rows). */
+static int free_text_column(const char *p, const char *end, int sep, size_t c)
+{
+    size_t n = 0, cap = 1024, distinct = 0, rows = 0;
+    Span *v = malloc(cap * sizeof *v);
+    int names = 0;
+    while (v && p < end && rows < 100000) {
+        const char *eol = line_end(p, end), *fb, *fe;
+        int q, k;
+        if (!skip_line(p, eol)) {
+            rows++;
+            if (csv_field(p, eol, sep, c, &fb, &fe, &q) && (k = field_kind_q(fb, fe, q)) != FLD_MISSING) {
+                names |= k == FLD_NAME;
+                if (n == cap) {
+                    Span *w = realloc(v, 2 * cap * sizeof *v);
+                    if (!w) break;
+                    v = w, cap *= 2;
+                }
+                v[n].b = fb, v[n].n = (size_t)(fe - fb), n++;
+            }
+        }
+        p = eol + (eol < end);
+    }
+    if (v && n) {
+        qsort(v, n, sizeof *v, span_cmp);
+        distinct = 1;
+        for (size_t i = 1; i < n; i++) distinct += span_cmp(&v[i - 1], &v[i]) != 0;
+    }
+    free(v);
+    return names && distinct > 20 && 2 * distinct > rows;
+}
+
 static size_t row_names_run(char *const *h, size_t n)
 {
     size_t k = n >= 2 && row_names_name(h[0]);
@@ -7675,8 +7722,9 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
             head_name(sh, sh->ncol, hn, sizeof hn);
             note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu values; the %s %s); give "
                      "--label-col to choose", name, hn, dl, ordinal(fc), d1 == 1 ? "holds one value only" : "does not look like class labels");
-        } else if (sh->head && sh->ncol > fc && label_like(p, end, sh->sep, sh->ncol, &dl) && names_column(p, end, sh->sep, sh->ncol) &&
-                   !names_column(p, end, sh->sep, fc)) { /* a table's class names last, a count first (pima's npreg) */
+        } else if (sh->head && sh->ncol > fc && label_like(p, end, sh->sep, sh->ncol, &dl) &&
+                   names_column(p, end, sh->sep, sh->ncol) > names_column(p, end, sh->sep, fc)) { /* a table's class names last, a count
+                                                                                                  * first (pima's npreg) */
             char fn[80] = "";
             lcol = LABEL_LAST;
             head_name(sh, sh->ncol, hn, sizeof hn), head_name(sh, fc, fn, sizeof fn);
@@ -7752,7 +7800,8 @@ static long name_find(char *const *names, size_t n, const char *b, const char *e
 
 /* The class labels of rows rows, from their texts lt (rows, 2), whether
  * each was quoted (lq) and its line (lno): whole numbers 0..65535, or
- * names: when any label is not a whole number, every label is a name and
+ * names: when any label is not a whole number, or in training every label
+ * is quoted (R's factor levels "4", "6"), every label is a name and
  * the classes are the names sorted (sort_classes; or o->names,
  * when given, which every label must be one of).  Fills y (rows) and, for
  * names, *names (*nnames).  Returns 0 or -1. */
@@ -7773,6 +7822,11 @@ static int csv_labels(const char *const *lt, const char *lq, const size_t *lno, 
             if (numeric) first_name = r;
             numeric = 0;
         }
+    }
+    if (numeric && rows && o->may_table && !o->names && !o->numbered) { /* quoted in every row: R's factor levels ("4", "6"), names */
+        size_t q = 0;
+        while (q < rows && lq[q]) q++;
+        if (q == rows) numeric = 0, badnum = 0;
     }
     if (numeric && badnum) { /* all numbers, one of them not a class */
         where_line(where, name, badnum);
@@ -8752,9 +8806,19 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
                         break;
                     }
                     if (r > 0 || (tab->col[c].ncat > 20 && 2 * tab->col[c].ncat > rows)) {
+                        char more[200] = "", all[300];
+                        size_t na = 0;
+                        snprintf(all, sizeof all, "%s", ignore_arg(hdr, c, ia, sizeof ia));
+                        for (size_t c2 = 0; c2 < ncol; c2++) /* the other columns of free text, to leave out at once */
+                            if (c2 != c && !kinds[c2] && free_text_column(p, end, sep, c2 + 1) && strlen(all) + 60 < sizeof all) {
+                                size_t at = strlen(more);
+                                snprintf(more + at, sizeof more - at, "%s%s", na++ ? ", " : "", col_label(tab, c2, cl, sizeof cl));
+                                at = strlen(all);
+                                snprintf(all + at, sizeof all - at, ",%s", ignore_arg(hdr, c2, ia, sizeof ia));
+                            }
                         rc = fail(err, name, "column %s holds text with %s%u different values in %zu rows: free text or an id, "
-                                  "not a category; give --ignore %s", col_label(tab, c, cl, sizeof cl), r > 0 ? "more than " : "at least ",
-                                  tab->col[c].ncat, rows, ignore_arg(hdr, c, ia, sizeof ia));
+                                  "not a category%s%s%s; give --ignore %s", col_label(tab, c, cl, sizeof cl), r > 0 ? "more than " : "at least ",
+                                  tab->col[c].ncat, rows, na ? " (so do " : "", more, na ? ")" : "", all);
                         break;
                     }
                 }
@@ -8786,12 +8850,18 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             }
             if (S->names && S->dcomma == S->names) { /* 1,5 and 2,25 (beside 2 and 3): numbers with a decimal comma */
                 where_line(where, name, S->name_line);
-                rc = fail(err, where, "column %s: '%s' is not a number (a decimal comma? give --decimal ,)",
-                          col_label(tab, c, cl, sizeof cl), S->name1);
+                rc = fail(err, where, "column %s: '%s' is not a number (a decimal comma? %s)", col_label(tab, c, cl, sizeof cl), S->name1,
+                          sep == ',' ? "the fields are separated by commas too: write the file with ';' between them (pandas: "
+                                       "to_csv(sep=';', decimal=','), R: write.csv2) or with decimal points"
+                                     : "give --decimal ,");
             } else if (S->names && S->nums && infinity_text(S->name1)) { /* R's Inf, NumPy's inf */
                 where_line(where, name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is infinite, and nn reads finite numbers only: give that row a finite "
                           "value, or leave the field empty to have it filled in with the column's mean", col_label(tab, c, cl, sizeof cl), S->name1);
+            } else if (S->names && S->nums && missing_spelling(S->name1)) { /* pandas' QUOTE_ALL with na_rep='NA' */
+                where_line(where, name, S->name_line);
+                rc = fail(err, where, "column %s: '%s', quoted, is not a number: a quoted \"%s\" is text, as R writes a level of that "
+                          "name; a missing value is written bare or empty (pandas' QUOTE_ALL quotes na_rep: write the file with na_rep='')", col_label(tab, c, cl, sizeof cl), S->name1, S->name1);
             } else if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or hex) */
                 where_line(where, name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is not a number (%zu of the column's values are numbers; a column of "
@@ -13233,10 +13303,16 @@ static void textbook_said(TrainJob *j, const char **val)
     if (!OPT(S, val, "batch")) said(&sd, "batch %zu", j->o.batch);
     if (!OPT(S, val, "epochs")) said(&sd, "%zu epochs", j->o.epochs);
     if (!OPT(S, val, "scale") && !OPT(S, val, "standardize")) said(&sd, "inputs as they are");
+    int counting = j->tr.tab.ncol > 0;
+    for (uint32_t c = 0; counting && c < j->tr.tab.ncol; c++) { /* pandas' 0, 1, 2 ... (the label's among them) */
+        const char *h = j->tr.tab.col[c].name, *e = h ? h + strlen(h) : NULL;
+        double v;
+        counting = h && !scan_number(&h, e, &v) && h == e && v == (double)c;
+    }
     if (sd.n)
         say("textbook defaults, for plain numbers (%s, no text or missing values): %s (give --standardize, an option, or a header "
-            "naming the columns for the table defaults)", j->tr.tab.ncol ? "more columns under the header than a table's" :
-            "no header of names", sd.buf);
+            "naming the columns for the table defaults)", counting ? "a header of column numbers 0, 1, 2 ..., as pandas names an "
+            "array's, not names" : j->tr.tab.ncol ? "more columns under the header than a table's" : "no header of names", sd.buf);
 }
 
 /* Settings for a convolutional network, where the textbook's sigmoid

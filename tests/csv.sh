@@ -261,8 +261,13 @@ for v in bom crlf qall qlabel qfeat all; do
     variant $v plain.csv >v.csv
     variant $v plainf.csv >vf.csv
     r=""
-    "$NN" train --train v.csv $TRI --out v.bin 2>err && cmp -s v.bin plain.bin || r="$r train(file)"
-    "$NN" train --train - $TRI --out v.bin <v.csv 2>err && cmp -s v.bin plain.bin || r="$r train(stdin)"
+    same_model() { # the same model; with the label quoted in every row (R's factor), its classes are named "0", "1" ...: the same answers
+        cmp -s v.bin plain.bin && return 0
+        case $v in qall | qlabel | all) ;; *) return 1 ;; esac
+        [ "$("$NN" info v.bin | grep '^classes')" = "classes 0=0, 1=1, 2=2" ] && "$NN" predict v.bin plainf.csv --probs 2>/dev/null | cmp -s - plain.p
+    }
+    "$NN" train --train v.csv $TRI --out v.bin 2>err && same_model || r="$r train(file)"
+    "$NN" train --train - $TRI --out v.bin <v.csv 2>err && same_model || r="$r train(stdin)"
     "$NN" train --train plain.csv --test v.csv $TRI --out t.bin --log v.log 2>err && cut -d, -f1,2,5 v.log | cmp -s - plain.tlog || r="$r train--test"
     "$NN" eval plain.bin v.csv --label-col last 2>err | cmp -s - plain.eval || r="$r eval(file)"
     "$NN" eval plain.bin - --label-col last <v.csv 2>err | cmp -s - plain.eval || r="$r eval(stdin)"

@@ -871,6 +871,36 @@ expect "predict: headerless rows with R's row names first, a regression: shifted
 "$NN" predict rnf.bin rnames.csv >rnf.out 2>/dev/null && [ "$(wc -l <rnf.out)" = 121 ] && "$NN" eval rnf.bin rnames.csv >/dev/null 2>&1 &&
     "$NN" info rnf.bin | grep -qE "^ +1 +\(empty name\) +number" && grep -q "^nn: table defaults, for a table (a header of names" rnf.err &&
     ok "--row-names feature: the row names a number feature, the table defaults; predict and eval read the training file" || bad "--row-names feature: $(cat rnf.err; "$NN" info rnf.bin | grep -A4 '^table')"
+# ---- the label as R and pandas quote it; messages that name every column at once ---------------------
+# R's factor of numbers as the label ("4", "6", "8", quoted in every row): three named classes, not 0 to 8
+awk 'BEGIN { srand(31); print "\"\",\"mpg\",\"cyl\",\"wt\""; for (i = 1; i <= 60; i++) { c = 4 + 2 * (i % 3);
+     printf "\"r%d\",%.1f,\"%d\",%.2f\n", i, 40 - 3 * c + rand(), c, 1 + c / 3 + rand() / 2 } }' >fcyl.csv
+"$NN" train --train fcyl.csv --label-col cyl --epochs 3 --out fcyl.bin --quiet 2>/dev/null
+[ "$("$NN" info fcyl.bin | grep '^classes')" = "classes 0=4, 1=6, 2=8" ] && [ "$("$NN" predict fcyl.bin fcyl.csv --probs | head -1)" = "4,6,8" ] &&
+    ok "an R factor of numbers as the label: its levels are the classes (4, 6, 8), not numbers 0 to 8" || bad "factor label: $("$NN" info fcyl.bin | grep classes)"
+# every field quoted (pandas' QUOTE_ALL), or a label missing in some rows: the names last are still the label
+awk 'BEGIN { srand(32); print "\"\",\"npreg\",\"glu\",\"type\""; for (i = 1; i <= 100; i++) { t = rand() < 0.4;
+     printf "\"%d\",\"%d\",\"%.0f\",\"%s\"\n", i, int(rand() * 10), 90 + 60 * t + rand() * 40, t ? "Yes" : "No" } }' >qa.csv
+"$NN" train --train qa.csv --epochs 1 --out x.bin 2>qa.err >/dev/null
+awk -F, 'NR > 1 && NR % 10 == 0 { $4 = "NA" } 1' OFS=, pm.csv >pmna.csv
+"$NN" train --train pmna.csv --epochs 1 --out x.bin 2>pmna.err >/dev/null
+grep -qF "the label is taken from the last column 'type' (2 names)" qa.err && grep -qF "the label is taken from the last column 'type' (2 names)" pmna.err &&
+    grep -qF "rows without a label dropped" pmna.err &&
+    ok "names last beat a count first when every field is quoted, and when some labels are missing (those rows dropped, said)" || bad "label choice: $(grep label qa.err pmna.err)"
+# pandas' 0, 1, 2 ... header: the textbook's defaults, said for what it is
+(echo "0,1,2,3,4"; tail -n +2 "$top/data/iris.csv") >pnh.csv
+"$NN" train --train pnh.csv --epochs 1 --out x.bin 2>pnh.err >/dev/null
+grep -qF "textbook defaults, for plain numbers (a header of column numbers 0, 1, 2 ..., as pandas names an array's, not names," pnh.err &&
+    ok "a header of column numbers: the textbook's defaults, said as such" || bad "counting header reason: $(grep defaults pnh.err)"
+# decimal commas in a file separated by commas (pandas' to_csv(decimal=',')): what to do, not a refused option
+printf 'a,b,y\n"1,5",2,0\n"2,5",3,1\n"0,5",1,0\n"3,5",4,1\n' >dc.csv
+expect "decimal commas between commas: the message says to write ';' between the fields" 1 "dc.csv:2: column 'a': '1,5' is not a number .*the fields are separated by commas too: write the file with ';'" "$NN" train --train dc.csv --label-col y --out x.bin
+# two columns of free text: both named, with one --ignore for both
+awk 'BEGIN { print "make,model,price"; for (i = 0; i < 60; i++) printf "m%d,x%d,%d\n", i, i, 10 + i % 7 }' >ft.csv
+expect "two columns of free text: both named, one --ignore to paste" 1 "ft.csv: column 'make' holds text with .*so do 'model'.*; give --ignore make,model$" "$NN" train --train ft.csv --target price --out x.bin
+# pandas' QUOTE_ALL with na_rep='NA': a quoted "NA" among numbers is said for what it is, with the way to write it
+printf '"a","b","y"\n"1.5","2","0"\n"NA","3","1"\n"0.5","1","0"\n"2.5","4","1"\n' >qna.csv
+expect "a quoted NA among numbers: said as text, na_rep='' pointed to" 1 "qna.csv:3: column 'a': 'NA', quoted, is not a number: a quoted \"NA\" is text.*na_rep=''" "$NN" train --train qna.csv --label-col y --out x.bin
 # ---- class weights and the monitored figure --------------------------------------------------
 awk 'BEGIN { srand(9); print "x1,x2,cls"; for (i = 0; i < 300; i++) { c = i % 4 == 0 ? "rare" : "common"; printf "%.3f,%.3f,%s\n", rand() + (c == "rare") * 0.4, rand(), c } }' >cw.csv
 "$NN" train --train cw.csv --label-col cls --class-weight balanced --val 0.2 --epochs 30 --out cw.bin 2>cw.err
