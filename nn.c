@@ -2481,7 +2481,9 @@ static void onnx_reshape(Onnx *g, const int64_t *dims, int nd);
  * Parts (see Part): forward computes the outputs of part pt of the (m,
  * ldout) activations, before the activation (train: a training pass, else
  * inference); backward computes part pt of the (m, ldin) delta of its
- * input, before f' (dX NULL: none wanted); update takes the gradient of
+ * input, before f' (dX NULL: none wanted), through the forward pass it
+ * follows (train: training's, else inference's; they differ for a kind
+ * with batch statistics); update takes the gradient of
  * weight rows [j0, j1) over weight columns [i0, i1) (and of biases j0..j1
  * when B or Gb is given) and, with no G, takes the SGD step at once (W =
  * decay W - c g).  KIND_BY_ROWS says how the parts are cut: by rows
@@ -2539,7 +2541,7 @@ typedef struct {
     void (*forward)(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
                     const Part *pt, float *Y, float *tmp, int train); /* X (m, ldin) -> Y (m, ldout) */
     void (*backward)(const Layer *ly, const float *W, const float *S, const float *dY, const float *X, const float *Y,
-                     size_t m, const Part *pt, float *dX, float *part, float *tmp); /* dY (m, ldout) -> dX (m, ldin) */
+                     size_t m, const Part *pt, float *dX, float *part, float *tmp, int train); /* dY (m, ldout) -> dX (m, ldin) */
     void (*update)(const Layer *ly, const float *S, const float *dY, size_t m, const float *X, const float *part,
                    size_t i0, size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G,
                    float *Gb);
@@ -2663,9 +2665,9 @@ static void dense_forward(const Layer *ly, const float *W, const float *B, float
 }
 
 static void dense_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
-                           const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp)
+                           const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
 {
-    (void)S, (void)X, (void)Y, (void)m, (void)part, (void)tmp;
+    (void)S, (void)X, (void)Y, (void)m, (void)part, (void)tmp, (void)train;
     k_backprop(dY + pt->b0 * ly->ldout, ly->ldout, pt->b1 - pt->b0, W, ly->ldin, ly->nout, pt->j0, pt->j1,
                dX + pt->b0 * ly->ldin);
 }
@@ -2916,11 +2918,11 @@ static void conv_forward(const Layer *ly, const float *W, const float *B, float 
  * the image's share of the weight and bias gradients added to its group's
  * partial sums, and (dX) the patches' deltas dY W put back into place. */
 static void conv_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
-                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp)
+                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
 {
     size_t P = ly->oh * ly->ow;
     float *Pt = tmp, *dP = tmp + P * ly->ldw;
-    (void)S, (void)Y, (void)m;
+    (void)S, (void)Y, (void)m, (void)train;
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *dy = dY + b * ly->ldout;
         float *g = part + b / NN_GROUP * ly->part;
@@ -3169,11 +3171,11 @@ static void maxpool_window(size_t k, size_t iw, size_t ic, const float *restrict
 }
 
 static void pool_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
-                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp)
+                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
 {
     size_t k = ly->k, ic = ly->ic;
     float inv = 1.0f / (float)(k * k);
-    (void)W, (void)S, (void)m, (void)part, (void)tmp;
+    (void)W, (void)S, (void)m, (void)part, (void)tmp, (void)train;
     if (!dX) return;
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *x = X + b * ly->ldin, *dy_ = dY + b * ly->ldout, *y_ = Y + b * ly->ldout;
@@ -3350,11 +3352,11 @@ static void ple_forward(const Layer *ly, const float *W, const float *B, float *
 
 /* dx_i = sum over its bins of dy_j inv_j where the value was not clipped. */
 static void ple_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
-                         const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp)
+                         const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
 {
     const size_t n = ly->nout, k = ly->k + ly->pad;
     const float *lo = S, *inv = S + n, *lower = S + 2 * n, *upper = S + 3 * n;
-    (void)W, (void)Y, (void)m, (void)part, (void)tmp;
+    (void)W, (void)Y, (void)m, (void)part, (void)tmp, (void)train;
     if (!dX) return;
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *x = X + b * ly->ldin, *dy = dY + b * ly->ldout;
@@ -4745,7 +4747,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
             size_t h = pt.j1 > N->size[l] ? N->size[l] : pt.j1;
             int dr = drops(T, l);
             layer_kinds[ly->kind].backward(ly, V.W, NET_S(N, l + 1), dn, x, l + 1 == L ? aL : T->act[par][l + 1], m,
-                                           &pt, d, T->part[l + 1], T->tmp[tid]);
+                                           &pt, d, T->part[l + 1], T->tmp[tid], 1);
             if (d && (N->layer[l].act != ACT_LINEAR || dr || NN_FAULT == 4)) /* (a linear layer's f' is 1) */
                 for (size_t b = pt.b0; b < pt.b1; b++)
                     for (size_t j0 = pt.j0; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256: BP2's (.) sigma'(z^l) */
@@ -5130,7 +5132,7 @@ static void backprop_rows(const Net *N, size_t m, float *const *A, float *const 
         const LayerKind *k = LK(N, l);
         Part pt = {0, m, 0, (k->flags & KIND_BY_ROWS) ? ly->nin : ly->ldin};
         memset(D[l - 1], 0, m * N->ld[l - 1] * sizeof(float));
-        k->backward(ly, NET_W(N, l), NET_S(N, l), D[l], A[l - 1], A[l], m, &pt, D[l - 1], part, tmp);
+        k->backward(ly, NET_W(N, l), NET_S(N, l), D[l], A[l - 1], A[l], m, &pt, D[l - 1], part, tmp, 0);
         for (size_t b = 0; b < m; b++) /* (the kernels may write the padding) */
             memset(D[l - 1] + b * N->ld[l - 1] + N->size[l - 1], 0, (N->ld[l - 1] - N->size[l - 1]) * sizeof(float));
         if (G && (ly->nw || ly->nb))
