@@ -168,6 +168,7 @@ typedef struct {
     size_t k, pad;       /* conv: k x k kernels, zero padding; pool: k x k windows, stride k; ple: k bins, pad 1 when the value comes first */
     size_t part;         /* floats of the gradient's partial sums over a group of NN_GROUP rows (conv), or 0 */
     size_t tmp;          /* floats of scratch a thread needs for one row */
+    float mom, eps;      /* batch normalisation: the running averages' momentum, epsilon */
 } Layer;
 
 /* The part of a layer's (m, ld) activations or deltas one thread computes:
@@ -2470,6 +2471,7 @@ static void onnx_init(Onnx *g, const char *name, const int64_t *dims, int nd, co
 static void onnx_layout(Onnx *g, const Layer *ly, int want_nchw);
 static void onnx_const_op(Onnx *g, const char *op, const float *c, size_t n);
 static void onnx_reshape(Onnx *g, const int64_t *dims, int nd);
+static const char *c_float(float v, char *buf, size_t n);
 
 /* What each kind of layer does, as llm.c pairs matmul_forward with
  * matmul_backward and kann keeps an operator table: a kind is a section of
@@ -2498,7 +2500,7 @@ static void onnx_reshape(Onnx *g, const int64_t *dims, int nd);
  * change it in training, a kind's fit may set it from the training rows
  * first, and it is saved and loaded after the weights and biases. */
 /* The kinds of layer, by the ids model files give them (never renumber). */
-enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_PLE, LAYER_COUNT };
+enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_PLE, LAYER_BN, LAYER_COUNT };
 
 enum {
     KIND_BY_ROWS = 1 << 0, /* its parts are rows (images), not units */
@@ -2510,7 +2512,9 @@ enum {
     KIND_OUTPUT = 1 << 6,  /* may be the output layer (and so takes output activations) */
     KIND_DROPOUT = 1 << 7, /* --dropout drops its units when it is a hidden layer */
     KIND_DRAW = 1 << 8,    /* nn weights draws its weight rows, one tile each */
-    KIND_KERNEL = 1 << 9   /* its weight rows are k x k kernels over ic channels, (dy, dx, channel) order */
+    KIND_KERNEL = 1 << 9,  /* its weight rows are k x k kernels over ic channels, (dy, dx, channel) order */
+    KIND_WHOLE = 1 << 10,  /* (with KIND_BY_ROWS) one thread computes every row: the rows depend on each other */
+    KIND_SUMS = 1 << 11    /* works on the sums of the layer before: that layer's activation, unless named, moves to it */
 };
 
 /* A part of a layer spec, as a kind's parse sees it (parse_layers_shape). */
@@ -3478,6 +3482,241 @@ static void ple_q8(const Layer *ly, const int8_t *Q, const float *Qs, const floa
 }
 
 /* ======================================================================== */
+/* @@bn batch normalisation                                                */
+/* ======================================================================== */
+
+/* Batch normalisation (LAYER_BN; Ioffe and Szegedy, 2015): each channel
+ * c of its input (a convolution's map, pixel by pixel; a dense layer's
+ * unit) is standardised and then scaled and shifted by two learned
+ * numbers, y = gamma_c (x - mu_c) / sqrt(var_c + eps) + beta_c.  In
+ * training mu and var are the mini-batch's (over its rows and, for maps,
+ * every pixel: the biased variance), and running averages of them (of the
+ * unbiased variance, as PyTorch keeps them) are kept in the state with
+ * momentum ly->mom: r = (1 - mom) r + mom v; inference uses those.  gamma
+ * is W (C rows of one weight each, padded to NN_PAD), beta B; the state S
+ * holds the running means, then the running variances less 1 (so that the
+ * zeros of a new network are PyTorch's start, mean 0 and variance 1).
+ * In a spec, "bn" after a layer normalises its sums before its activation:
+ * that layer's activation, when the spec names none, becomes bn's, and the
+ * layer itself linear (32c3p1-bn is a convolution, then normalisation, then
+ * relu).  Its statistics tie every row of the mini-batch together, so one
+ * thread computes the layer (KIND_WHOLE), in a fixed order: the model does
+ * not depend on the thread count.  The backward pass leaves the gradient
+ * of gamma and beta in part (2C floats), which update steps. */
+#define NN_BN_MOMENTUM 0.1f
+#define NN_BN_EPS 1e-5f
+
+static int bn_shape(Layer *ly, char *why, size_t n)
+{
+    (void)why, (void)n;
+    ly->oc = ly->ic, ly->oh = ly->ih, ly->ow = ly->iw, ly->nout = ly->nin;
+    ly->wrows = ly->ic, ly->wcols = 1, ly->ldw = NN_PAD, ly->nbias = ly->ic;
+    ly->nw = ly->ic * NN_PAD, ly->nb = round_up(ly->ic, NN_PAD);
+    ly->part = 2 * ly->ic, ly->tmp = 0, ly->ns = 2 * ly->ic;
+    if (!(ly->mom > 0 && ly->mom <= 1)) ly->mom = NN_BN_MOMENTUM;
+    if (!(ly->eps > 0 && ly->eps < 1)) ly->eps = NN_BN_EPS;
+    return 0;
+}
+
+static size_t bn_count(const Layer *ly) { return 2 * ly->ic; }
+static size_t bn_macs(const Layer *ly) { return ly->nout; }
+
+/* bn, bnrelu: the notation, and an activation after it. */
+static int bn_looks(const char *p) { return (p[0] | 0x20) == 'b' && (p[1] | 0x20) == 'n' && !(p[2] >= '0' && p[2] <= '9'); }
+
+static int bn_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
+{
+    (void)err;
+    if (!bn_looks(sp->p)) return 0;
+    ly->mom = NN_BN_MOMENTUM, ly->eps = NN_BN_EPS;
+    *q = sp->p + 2;
+    return 1;
+}
+
+static void bn_print(const Layer *ly, char *buf, size_t n) { (void)ly, snprintf(buf, n, "bn"); }
+
+/* gamma 1, beta 0: the layer starts as a plain standardisation. */
+static void bn_init(const Layer *ly, float *W, float *B, int how, Rng *r)
+{
+    (void)how, (void)r;
+    for (size_t c = 0; c < ly->ic; c++) W[c * ly->ldw] = 1.0f, B[c] = 0.0f;
+}
+
+/* Channel c's mean and biased variance over the m rows' P = oh x ow
+ * pixels, in double, in row and pixel order. */
+static void bn_stats(const Layer *ly, const float *X, size_t m, size_t c, double *mu, double *var)
+{
+    size_t P = ly->oh * ly->ow, C = ly->ic;
+    double s = 0, ss = 0, N = (double)(m * P);
+    for (size_t b = 0; b < m; b++)
+        for (size_t i = 0; i < P; i++) s += X[b * ly->ldin + i * C + c];
+    *mu = s / N;
+    for (size_t b = 0; b < m; b++)
+        for (size_t i = 0; i < P; i++) {
+            double d = X[b * ly->ldin + i * C + c] - *mu;
+            ss += d * d;
+        }
+    *var = ss / N;
+}
+
+static void bn_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
+                       float *Y, float *tmp, int train)
+{
+    size_t P = ly->oh * ly->ow, C = ly->ic;
+    (void)tmp;
+    if (pt->b0 >= pt->b1) return;
+    for (size_t c = 0; c < C; c++) {
+        float mean, sc;
+        if (train) { /* (KIND_WHOLE: the whole mini-batch) */
+            double mu, var, N = (double)(m * P);
+            bn_stats(ly, X, m, c, &mu, &var);
+            mean = (float)mu, sc = (float)(W[c * ly->ldw] / sqrt(var + ly->eps));
+            S[c] = (1 - ly->mom) * S[c] + ly->mom * (float)mu;
+            S[C + c] = (1 - ly->mom) * S[C + c] + ly->mom * (float)((N > 1 ? var * N / (N - 1) : var) - 1.0);
+        } else { /* as the exported C computes it */
+            mean = S[c], sc = W[c * ly->ldw] / sqrtf(S[C + c] + 1.0f + ly->eps);
+        }
+        for (size_t b = pt->b0; b < pt->b1; b++)
+            for (size_t i = 0; i < P; i++) Y[b * ly->ldout + i * C + c] = (X[b * ly->ldin + i * C + c] - mean) * sc + B[c];
+    }
+}
+
+/* Training: with xh = (x - mu) / s, s = sqrt(var + eps), over the N values
+ * of a channel, dgamma = sum dy xh, dbeta = sum dy, and dx = gamma / (N s)
+ * (N dy - dbeta - xh dgamma).  Inference: the channel's scale and shift
+ * are constants, dx = dy gamma / s. */
+static void bn_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X, const float *Y,
+                        size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
+{
+    size_t P = ly->oh * ly->ow, C = ly->ic;
+    (void)Y, (void)tmp;
+    if (pt->b0 >= pt->b1) return;
+    for (size_t c = 0; c < C; c++) {
+        double mu, var, s, dg = 0, db = 0, N = (double)(m * P), g = W[c * ly->ldw];
+        if (train) bn_stats(ly, X, m, c, &mu, &var);
+        else mu = S[c], var = (double)S[C + c] + 1.0;
+        s = sqrt(var + ly->eps);
+        for (size_t b = 0; b < m; b++)
+            for (size_t i = 0; i < P; i++) {
+                double dy = dY[b * ly->ldout + i * C + c];
+                db += dy, dg += dy * (X[b * ly->ldin + i * C + c] - mu) / s;
+            }
+        if (part) part[c] = (float)dg, part[C + c] = (float)db;
+        if (!dX) continue;
+        for (size_t b = 0; b < m; b++)
+            for (size_t i = 0; i < P; i++) {
+                size_t o = i * C + c;
+                double dy = dY[b * ly->ldout + o], xh = (X[b * ly->ldin + o] - mu) / s;
+                dX[b * ly->ldin + o] = (float)(train ? g / (N * s) * (N * dy - db - xh * dg) : g / s * dy);
+            }
+    }
+}
+
+/* The gradient of gamma and beta from backward's sums (the thread given
+ * weight column 0 takes them all); with no G, the SGD step at once. */
+static void bn_update(const Layer *ly, const float *S, const float *dY, size_t m, const float *X, const float *part,
+                      size_t i0, size_t i1, size_t j0, size_t j1, float c, float decay, float *W, float *B, float *G, float *Gb)
+{
+    (void)S, (void)dY, (void)m, (void)X;
+    if (!part || i0 > 0 || i1 == 0) return;
+    for (size_t j = j0; j < j1 && j < ly->ic; j++) {
+        if (G) G[j * ly->ldw] = part[j];
+        else W[j * ly->ldw] = decay * W[j * ly->ldw] - c * part[j];
+        if (Gb) Gb[j] = part[ly->ic + j];
+        else if (B) B[j] -= c * part[ly->ic + j];
+    }
+}
+
+/* Its record: the momentum and epsilon (f32 each). */
+static void bn_rec_save(Buf *b, const Layer *ly)
+{
+    buf_u32(b, f32_bits(ly->mom));
+    buf_u32(b, f32_bits(ly->eps));
+}
+
+static int bn_rec_load(const uint8_t *p, size_t n, Layer *ly)
+{
+    if (n != 8) return -1;
+    ly->mom = bits_f32(get_le32(p)), ly->eps = bits_f32(get_le32(p + 4));
+    return ly->mom > 0 && ly->mom <= 1 && ly->eps > 0 && ly->eps < 1 ? 0 : -1;
+}
+
+/* gamma, one weight a channel, and beta, without their padding. */
+static void bn_save(Buf *b, const Layer *ly, const float *W, const float *B)
+{
+    for (size_t c = 0; c < ly->ic; c++) buf_floats(b, W + c * ly->ldw, 1);
+    buf_floats(b, B, ly->ic);
+}
+
+static int bn_load(Cursor *c, const Layer *ly, float *W, float *B)
+{
+    for (size_t k = 0; k < 2 * ly->ic; k++, c->p += 4) { /* (the caller checked the length: bn_count) */
+        float v = bits_f32(get_le32(c->p));
+        if (!isfinite(v)) return k < ly->ic ? -1 : -2;
+        if (k < ly->ic) W[k * ly->ldw] = v;
+        else B[k - ly->ic] = v;
+    }
+    return 0;
+}
+
+/* The C of the layer, float or int8 (gamma then its int8 weight times
+ * the row's scale), as bn_forward and bn_q8 compute it. */
+static void bn_export_as(Buf *b, const Layer *ly, const char *id, int q8)
+{
+    char t[1024], e[40], g[80];
+    if (q8) snprintf(g, sizeof g, "(float)nn_w%s[c] * nn_s%s[c]", id, id);
+    else snprintf(g, sizeof g, "nn_w%s[c]", id);
+    snprintf(t, sizeof t,
+             "    for (int i = 0; i < %zu; i++) /* batch normalisation: each channel's running mean and variance, then its scale and shift */\n"
+             "        for (int c = 0; c < %zu; c++)\n"
+             "            z[i * %zu + c] = (a[i * %zu + c] - nn_st%s[c]) * (%s / sqrtf(nn_st%s[%zu + c] + 1.0f + %s)) + nn_b%s[c];\n",
+             ly->oh * ly->ow, ly->ic, ly->ic, ly->ic, id, g, id, ly->ic, c_float(ly->eps, e, sizeof e), id);
+    buf_put(b, t, strlen(t));
+}
+static void bn_export(Buf *b, const Layer *ly, const char *id) { bn_export_as(b, ly, id, 0); }
+static void bn_export_q8(Buf *b, const Layer *ly, const char *id) { bn_export_as(b, ly, id, 1); }
+
+/* BatchNormalization over the channels (NCHW for maps, (N, C) else). */
+static void bn_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, const char *id)
+{
+    char nm[4][40], out[32];
+    float *v = alloc_floats2(4, ly->ic);
+    int64_t dim = (int64_t)ly->ic;
+    OnnxAttr at[2] = {{"epsilon", 1, 0, {0}, 0}, {"momentum", 1, 0, {0}, 0}};
+    const char *in[5];
+    if (!v) {
+        g->nodes.oom = 1;
+        return;
+    }
+    at[0].f = ly->eps, at[1].f = 1 - ly->mom; /* (ONNX's momentum weighs the old running value) */
+    onnx_layout(g, ly, ly->ih * ly->iw > 1);
+    for (size_t c = 0; c < ly->ic; c++)
+        v[c] = W[c * ly->ldw], v[ly->ic + c] = B[c], v[2 * ly->ic + c] = S[c], v[3 * ly->ic + c] = S[ly->ic + c] + 1.0f;
+    in[0] = g->cur;
+    for (int k = 0; k < 4; k++) {
+        static const char *const what[4] = {"G", "B", "M", "V"};
+        snprintf(nm[k], sizeof nm[k], "BN%s%s", what[k], id);
+        onnx_init(g, nm[k], &dim, 1, v + (size_t)k * ly->ic, NULL);
+        in[k + 1] = nm[k];
+    }
+    onnx_node(g, "BatchNormalization", in, 5, onnx_name(g, out, sizeof out), at, 2);
+    free(v);
+}
+
+/* int8: gamma is its int8 weight times the row's scale; the rest in
+ * float.  One row, as bn_export_q8's C computes it. */
+static void bn_q8(const Layer *ly, const int8_t *Q, const float *Qs, const float *B, const float *S, const float *a, int8_t *qa,
+                  float *z)
+{
+    size_t P = ly->oh * ly->ow, C = ly->ic;
+    (void)qa;
+    for (size_t i = 0; i < P; i++)
+        for (size_t c = 0; c < C; c++)
+            z[i * C + c] = (a[i * C + c] - S[c]) * ((float)Q[c] * Qs[c] / sqrtf(S[C + c] + 1.0f + ly->eps)) + B[c];
+}
+
+
+/* ======================================================================== */
 /* @@kinds the table of layer kinds                                        */
 /* ======================================================================== */
 
@@ -3528,6 +3767,16 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .macs = ple_macs, .init = ple_init, .forward = ple_forward, .backward = ple_backward, .update = pool_update,
         .rec_save = ple_rec_save, .rec_load = ple_rec_load, .save = wb_save, .load = wb_load,
         .export_c = ple_export, .export_onnx = ple_onnx, .q8 = ple_q8, .export_q8 = ple_export, .fit = ple_fit,
+    },
+    [LAYER_BN] = {
+        .name = "batch normalisation", .noun = "batch normalisation", .act_hint = "",
+        .notation = "bn, bnrelu: batch normalisation of the layer before's sums, per channel (per unit after a dense layer), "
+                    "then that layer's activation (or the one named)",
+        .flags = KIND_BY_ROWS | KIND_WHOLE | KIND_SUMS,
+        .looks = bn_looks, .parse = bn_parse, .print = bn_print, .shape = bn_shape, .count = bn_count,
+        .macs = bn_macs, .init = bn_init, .forward = bn_forward, .backward = bn_backward, .update = bn_update,
+        .rec_save = bn_rec_save, .rec_load = bn_rec_load, .save = bn_save, .load = bn_load,
+        .export_c = bn_export, .export_onnx = bn_onnx, .q8 = bn_q8, .export_q8 = bn_export_q8,
     },
 };
 
@@ -3880,7 +4129,9 @@ static const char *net_check(const Net *N, char *buf, size_t n)
                 snprintf(buf, n, "a %s takes no activation", LK(N, l)->noun);
                 return buf;
             }
-        } else if (!(acts[N->layer[l].act].where & ACT_HIDDEN)) {
+        } else if (!(acts[N->layer[l].act].where & ACT_HIDDEN) &&
+                   !(N->layer[l].act == ACT_LINEAR && ((LK(N, l + 1)->flags | LK(N, l)->flags) & KIND_SUMS))) { /* (sums normalised
+                                                                                                              * next, or a normalisation) */
             snprintf(buf, n, "%s is for the output layer only; hidden layers take %s", acts[N->layer[l].act].name,
                      act_list(ACT_HIDDEN, list, sizeof list));
             return buf;
@@ -4014,6 +4265,7 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
 {
     const char *p = spec;
     int k = 0, image = 0, at, implicit = 0; /* implicit: the input shape is the data's */
+    unsigned char named[NN_MAX_LAYERS] = {0}; /* the spec names layer k's activation */
     memset(n, 0, sizeof *n);
     if (!spec || !*spec) return fail(err, NULL, "empty layer spec; expected sizes like 784-30-10");
     if ((!inshape || !inshape[0]) && (layer_kinds[spec_part_kind(spec)].flags & KIND_IMAGE))
@@ -4082,7 +4334,7 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
             if (!(K->flags & KIND_OUTPUT) && !(acts[ly->act].where & ACT_HIDDEN))
                 return spec_fail(err, &sp, "a %s takes %s, not %s", K->noun, act_list(ACT_HIDDEN, list, sizeof list),
                                  acts[ly->act].name);
-            q = e;
+            q = e, named[k] = 1;
         }
         if (*q != '-' && *q != 0) {
             if ((unsigned char)*q < 32 || (unsigned char)*q > 126) /* (never half a UTF-8 character on a terminal) */
@@ -4115,6 +4367,15 @@ static int parse_layers_shape(const char *spec, const size_t *inshape, Net *n, i
     n->nl = k;
     if (!(layer_kinds[n->layer[k - 1].kind].flags & KIND_OUTPUT))
         return fail(err, NULL, "layer spec '%s': the last part must be the output layer, a number of neurons (like 10)", spec);
+    for (int l = 1; l < k; l++) /* 32c3p1-bn: the sums normalised, then the activation */
+        if (layer_kinds[n->layer[l].kind].flags & KIND_SUMS) {
+            if (l == 1 || (layer_kinds[n->layer[l - 1].kind].flags & KIND_NO_ACT)) { /* on the input, or after a pool: */
+                if (!named[l]) n->layer[l].act = ACT_LINEAR;                        /* nothing to take over */
+            } else if (!named[l - 1]) {
+                if (!named[l]) n->layer[l].act = n->layer[l - 1].act;
+                n->layer[l - 1].act = ACT_LINEAR;
+            }
+        }
     for (int l = 1; l < k; l++) /* 0: not named, filled in by --hidden/--output; a convolutional network's as train's */
         if (!n->layer[l].act && !keep_unset) n->layer[l].act = !image ? ACT_SIGMOID : l < k - 1 ? ACT_RELU : ACT_SOFTMAX;
     n->cost = n->layer[k - 1].act == ACT_SOFTMAX ? COST_LOGLIK : COST_QUADRATIC;
@@ -4616,7 +4877,10 @@ static void layer_update(const Trainer *T, const Layer *ly, const LayerView *V, 
 static Part layer_part(const Layer *ly, size_t m, int tid, int nt, int back)
 {
     Part p = {0, m, 0, 0};
-    if (layer_kinds[ly->kind].flags & KIND_BY_ROWS) { /* whole groups of NN_GROUP rows */
+    if (layer_kinds[ly->kind].flags & KIND_WHOLE) { /* thread 0: every row */
+        p.b1 = tid == 0 ? m : 0;
+        p.j1 = back ? ly->nin : ly->nout;
+    } else if (layer_kinds[ly->kind].flags & KIND_BY_ROWS) { /* whole groups of NN_GROUP rows */
         size_t ng = (m + NN_GROUP - 1) / NN_GROUP;
         p.b0 = ng * (size_t)tid / (size_t)nt * NN_GROUP, p.b1 = ng * (size_t)(tid + 1) / (size_t)nt * NN_GROUP;
         if (p.b1 > m) p.b1 = m;
@@ -12230,6 +12494,7 @@ static const OptSpec train_opts[] = {
     {"step", "N", "10", "epochs between decays of the step schedule"},
     {"lambda", "L", "0", "L2 regularisation: each step adds (lambda/n) w to the gradient, n = training rows"},
     {"dropout", "P", "0", "drop each hidden neuron with probability P while training (inverted dropout; dense layers only)"},
+    {"bn-momentum", "M", "0.1", "batch normalisation (bn in --layers): the weight of each mini-batch's mean and variance in the running averages that inference uses"},
     {"augment", "shift:N[,flip]|flip|none", "none", "images: each epoch, shift every training image by a random offset of up to N pixels each way, and with flip mirror it left to right with probability 1/2; seeded"},
     {"val", "N|FRAC", "0", "hold out N rows (or a fraction) of --train for validation; the best epoch on it is saved"},
     {"patience", "K", "0 (off)", "with --val: stop after K epochs without a better validation accuracy (regression, or --monitor loss: loss)"},
@@ -12874,6 +13139,7 @@ typedef struct {
     int table_bins;                   /* ...with the profile's pleKv after the input */
     int conv_net;                     /* --layers has convolutions or pools: their defaults (conv_defaults) */
     const char *spec_later;           /* --layers starting with a layer: parsed with the IDX images' shape */
+    float bn_mom;                     /* --bn-momentum (0: not given) */
     Data tr, te, va;
     Net N;
     Meta M;
@@ -12972,6 +13238,7 @@ static int train_options(TrainJob *j, int argc, char **argv, Ckpt *resume, const
     FLOAT("gamma", 0, 1, 1, j->o.gamma, "a number above 0, at most 1")
     FLOAT("lambda", 0, 0, 1e6, j->o.lambda, "a number from 0 to 1e6")
     FLOAT("dropout", 0, 0, 0.99, j->o.dropout, "a probability from 0 to below 1 (at most 0.99)")
+    FLOAT("bn-momentum", 0, 1, 1, j->bn_mom, "a number above 0, at most 1")
 #undef FLOAT
     if ((s = OPT(S, val, "augment")) && strcasecmp(s, "none")) { /* shift:N, shift:N,flip or flip */
         const char *p = s;
@@ -13769,6 +14036,12 @@ static int train_network(TrainJob *j, const char **val)
     if (!rc && (why = net_check(&j->N, whybuf, sizeof whybuf))) {
         fprintf(stderr, "%s: %s\n", progname, why);
         rc = 2;
+    }
+    if (!rc && j->bn_mom > 0) { /* batch normalisation's running averages */
+        int any = 0;
+        for (int l = 1; l < j->N.nl; l++)
+            if (LK(&j->N, l)->flags & KIND_SUMS) j->N.layer[l].mom = j->bn_mom, any = 1;
+        if (!any && !j->o.quiet) say("warning: --bn-momentum has no effect: the network has no batch normalisation (bn)");
     }
     if (!OPT(S, val, "init")) { /* the textbook's N(0,1) for all-sigmoid networks, else per layer */
         int allsig = 1;

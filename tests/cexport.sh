@@ -57,6 +57,20 @@ header_check "export --c, piecewise-linear encoding (its 1536 state values as nn
 cp "$T/hc.h" "$T/ple.h"
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 64-ple5v-30relu-10softmax --standardize --epochs 5 --eta 0.1 --out "$T/plev.bin" --quiet 2>/dev/null
 header_check "export --c, piecewise-linear encoding with each value first (ple5v: 64 x 6 x 4 state values)" "$T/plev.bin" 'static const float nn_st1\[1536\]'
+# ---- batch normalisation: gamma and beta as weights and biases, the running statistics as the state --------------
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 64-40-bn-10softmax --standardize --optimizer adam --eta 0.01 --epochs 5 --out "$T/bn.bin" --quiet 2>/dev/null
+header_check "export --c, batch normalisation after a dense layer (its 40 running means and variances as nn_st2)" "$T/bn.bin" 'static const float nn_st2\[80\]'
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 1x8x8-8c3p1-bn-mp2-30-bn-10 --epochs 3 --out "$T/cbn.bin" --quiet 2>/dev/null
+header_check "export --c, batch normalisation after a convolution and a dense layer" "$T/cbn.bin" 'sqrtf(nn_st2\[8 + c\]'
+"$NN" export "$T/cbn.bin" --c "$T/cbn8.h" --prefix nn --int8 --test "$D" 2>"$T/cbn8.err"
+f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' "$T/cbn8.err")
+if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/cbn8.h\"" -o "$T/fwb" "$top/tests/export_main.c" -lm 2>"$T/cbn8.cc"; then
+    right=$("$T/fwb" <"$T/feat.csv" | cut -d, -f1 | paste -d, - <(cut -d, -f65 "$D") | awk -F, '$1 == $2' | wc -l)
+    [ "$right" = "${f#* }" ] && [ "${f#* }" -ge 1500 ] && ok "int8 header with batch normalisation (-Wconversion -Werror): $right/1797 right, as nn export --test said" ||
+        bad "int8 batch normalisation header: $right right, nn said ${f#* }"
+else
+    bad "int8 batch normalisation header: $(cat "$T/cbn8.err" "$T/cbn8.cc" | head -c 400)"
+fi
 "$NN" export "$T/ple.bin" --c "$T/ple8.h" --prefix nn --int8 --test "$D" 2>"$T/ple8.err"
 f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' "$T/ple8.err")
 if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/ple8.h\"" -o "$T/fwp8" "$top/tests/export_main.c" -lm 2>cc.err; then
@@ -121,8 +135,8 @@ expect "--int8 without --c" 2 "--int8 is for the C header" "$NN" export "$T/m.bi
 if command -v arm-none-eabi-gcc >/dev/null; then
     "$NN" export rs.bin --c f.h --prefix nn && "$NN" export rs.bin --c q.h --prefix nn --int8 && "$NN" export cv.bin --c cf.h --prefix nn
     for cpu in cortex-m4 cortex-m0; do
-        cp "$T/ple.h" pf.h
-        for h in f.h q.h cf.h cv8.h pf.h; do
+        cp "$T/ple.h" pf.h && "$NN" export "$T/cbn.bin" --c bf.h --prefix nn && cp "$T/cbn8.h" bq.h
+        for h in f.h q.h cf.h cv8.h pf.h bf.h bq.h; do
             printf '#include "%s"\nint run(const float *in, float *out);\nint run(const float *in, float *out) { return nn_predict(in, out); }\n' "$h" >fw.c
             if arm-none-eabi-gcc -std=c99 -mcpu=$cpu -mthumb -Os -Wall -Wextra -pedantic -Wconversion -Werror -c fw.c -o fw.o 2>cc.err; then
                 ok "arm-none-eabi-gcc -mcpu=$cpu -mthumb -Os: $h builds without a warning ($(arm-none-eabi-size fw.o | awk 'NR==2{print $1 + $2}') bytes text+data)"

@@ -108,6 +108,10 @@ onnx_check "ONNX 3-channel convolutional net (channel-last rows)" rgb.bin xrgb.n
 onnx_check "ONNX regression (standardised in and out)" reg.bin xd.npy ""
 "$NN" train --train xy.csv --label-col last --layers 64-ple6-20relu-10softmax --standardize --epochs 5 --eta 0.1 --out ple.bin --quiet 2>/dev/null
 onnx_check "ONNX piecewise-linear encoding (Gather, Sub, Mul, Max, Min; inputs of few values)" ple.bin xd.npy --probs
+"$NN" train --train xy.csv --label-col last --layers 64-40-bn-20-bnrelu-10softmax --standardize --optimizer adam --eta 0.01 --epochs 4 --out bn.bin --quiet 2>/dev/null
+onnx_check "ONNX batch normalisation after dense layers (BatchNormalization on (N, C))" bn.bin xd.npy --probs
+"$NN" train --train x_lef4.npy --train-labels y.npy --layers 1x8x8-8c3p1-bn-mp2-6c3-bnleaky-ap2-20-bn-10 --epochs 3 --out cbn.bin --quiet 2>/dev/null
+onnx_check "ONNX batch normalisation after convolutions (BatchNormalization on NCHW)" cbn.bin xd.npy --probs
 "$NN" train --train x_lef4.npy --train-labels y_f8.npy --layers 64-ple4-16tanh-ple3-1linear --epochs 20 --out reg2.bin --quiet 2>/dev/null
 onnx_check "ONNX regression with two piecewise-linear encodings (of the input, of a hidden layer)" reg2.bin xd.npy ""
 "$NN" train --train xy.csv --label-col last --layers 64-ple5v-20relu-10softmax --standardize --epochs 5 --eta 0.1 --out plev.bin --quiet 2>/dev/null

@@ -75,16 +75,34 @@ static long ref_unit = -1;
 
 static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, float p, uint64_t key, uint64_t step)
 {
-    static double a[2][4096];
+    static double a[2][8][4096]; /* (layer by layer, every row: batch normalisation ties the rows together) */
     double total = 0;
-    int L = N->nl - 1;
-    for (size_t b = 0; b < m; b++) {
-        int cur = 0;
-        for (size_t i = 0; i < d->d; i++) a[0][i] = d->xf[b * d->d + i];
-        for (int l = 1; l <= L; l++) {
-            const Layer *ly = &N->layer[l];
-            const double *W = P + ly->woff, *B = P + ly->boff;
-            double mx = -1e300, sum = 0;
+    int L = N->nl - 1, cur = 0;
+    if (m > 8) {
+        printf("FAIL ref_cost: at most 8 rows\n");
+        exit(1);
+    }
+    for (size_t b = 0; b < m; b++)
+        for (size_t i = 0; i < d->d; i++) a[0][b][i] = d->xf[b * d->d + i];
+    for (int l = 1; l <= L; l++, cur = !cur) {
+        const Layer *ly = &N->layer[l];
+        const double *W = P + ly->woff, *B = P + ly->boff;
+        if (ly->kind == LAYER_BN) { /* each channel over the rows and pixels: its mean and biased variance */
+            size_t C = ly->ic, np = ly->oh * ly->ow;
+            for (size_t c = 0; c < C; c++) {
+                double mu = 0, var = 0, n = (double)(m * np);
+                for (size_t b = 0; b < m; b++)
+                    for (size_t i = 0; i < np; i++) mu += a[cur][b][i * C + c] / n;
+                for (size_t b = 0; b < m; b++)
+                    for (size_t i = 0; i < np; i++) var += (a[cur][b][i * C + c] - mu) * (a[cur][b][i * C + c] - mu) / n;
+                for (size_t b = 0; b < m; b++)
+                    for (size_t i = 0; i < np; i++)
+                        a[!cur][b][i * C + c] = acts[ly->act].ref(W[c * ly->ldw] * (a[cur][b][i * C + c] - mu) / sqrt(var + (double)ly->eps) + B[c]);
+            }
+            continue;
+        }
+        for (size_t b = 0; b < m; b++) {
+            double *ai = a[cur][b], *ao = a[!cur][b], mx = -1e300, sum = 0;
             if (ly->kind == LAYER_CONV) { /* written out here, channel-last: a[(y * w + x) * c + ch] */
                 for (size_t oy = 0; oy < ly->oh; oy++)
                     for (size_t ox = 0; ox < ly->ow; ox++)
@@ -95,22 +113,20 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
                                     long y = (long)(oy + dy) - (long)ly->pad, x = (long)(ox + dx) - (long)ly->pad;
                                     if (y < 0 || x < 0 || y >= (long)ly->ih || x >= (long)ly->iw) continue;
                                     for (size_t c = 0; c < ly->ic; c++)
-                                        z += W[o * ly->ldw + (dy * ly->k + dx) * ly->ic + c] * a[cur][((size_t)y * ly->iw + (size_t)x) * ly->ic + c];
+                                        z += W[o * ly->ldw + (dy * ly->k + dx) * ly->ic + c] * ai[((size_t)y * ly->iw + (size_t)x) * ly->ic + c];
                                 }
-                            a[!cur][(oy * ly->ow + ox) * ly->oc + o] = acts[ly->act].ref(z);
+                            ao[(oy * ly->ow + ox) * ly->oc + o] = acts[ly->act].ref(z);
                         }
-                cur = !cur;
                 continue;
             }
             if (ly->kind == LAYER_PLE) { /* each input's bins: min(max((x - lo) inv, lower), upper), the state's four arrays */
                 const float *S = N->param + ly->soff;
                 size_t n = ly->nout;
                 for (size_t j = 0; j < n; j++) {
-                    double v = (a[cur][j / (ly->k + ly->pad)] - (double)S[j]) * (double)S[n + j];
+                    double v = (ai[j / (ly->k + ly->pad)] - (double)S[j]) * (double)S[n + j];
                     v = v < (double)S[2 * n + j] ? (double)S[2 * n + j] : v;
-                    a[!cur][j] = v > (double)S[3 * n + j] ? (double)S[3 * n + j] : v;
+                    ao[j] = v > (double)S[3 * n + j] ? (double)S[3 * n + j] : v;
                 }
-                cur = !cur;
                 continue;
             }
             if (ly->kind == LAYER_MAXPOOL || ly->kind == LAYER_AVGPOOL) {
@@ -120,32 +136,32 @@ static double ref_cost(const Net *N, const double *P, const Data *d, size_t m, f
                             double v = ly->kind == LAYER_MAXPOOL ? -1e300 : 0;
                             for (size_t dy = 0; dy < ly->k; dy++)
                                 for (size_t dx = 0; dx < ly->k; dx++) {
-                                    double q = a[cur][((oy * ly->k + dy) * ly->iw + ox * ly->k + dx) * ly->ic + c];
+                                    double q = ai[((oy * ly->k + dy) * ly->iw + ox * ly->k + dx) * ly->ic + c];
                                     v = ly->kind == LAYER_MAXPOOL ? (q > v ? q : v) : v + q / (double)(ly->k * ly->k);
                                 }
-                            a[!cur][(oy * ly->ow + ox) * ly->oc + c] = v;
+                            ao[(oy * ly->ow + ox) * ly->oc + c] = v;
                         }
-                cur = !cur;
                 continue;
             }
             for (size_t j = 0; j < N->size[l]; j++) {
                 double z = B[j];
-                for (size_t i = 0; i < N->size[l - 1]; i++) z += W[j * N->ld[l - 1] + i] * a[cur][i];
-                a[!cur][j] = N->layer[l].act == ACT_SOFTMAX ? z : acts[N->layer[l].act].ref(z); /* nn's table: double-precision f */
+                for (size_t i = 0; i < N->size[l - 1]; i++) z += W[j * N->ld[l - 1] + i] * ai[i];
+                ao[j] = N->layer[l].act == ACT_SOFTMAX ? z : acts[N->layer[l].act].ref(z); /* nn's table: double-precision f */
                 if (l == L && (long)j == ref_unit) total += z;
                 if (z > mx) mx = z;
             }
             if (N->layer[l].act == ACT_SOFTMAX) {
-                for (size_t j = 0; j < N->size[l]; j++) sum += exp(a[!cur][j] - mx);
-                for (size_t j = 0; j < N->size[l]; j++) a[!cur][j] = exp(a[!cur][j] - mx) / sum;
+                for (size_t j = 0; j < N->size[l]; j++) sum += exp(ao[j] - mx);
+                for (size_t j = 0; j < N->size[l]; j++) ao[j] = exp(ao[j] - mx) / sum;
             }
             if (l < L && p > 0)
-                for (size_t j = 0; j < N->size[l]; j++) a[!cur][j] *= dropout_scale(key, step, b, j, p);
-            cur = !cur;
+                for (size_t j = 0; j < N->size[l]; j++) ao[j] *= dropout_scale(key, step, b, j, p);
         }
+    }
+    for (size_t b = 0; b < m; b++) {
         for (size_t k = 0; k < N->size[L] && ref_unit < 0; k++) {
             int hit = d->y && (N->size[L] == 1 ? d->y[b] == 1 : (int32_t)k == d->y[b]);
-            double t = hit, av = a[cur][k];
+            double t = hit, av = a[cur][b][k];
             if (N->task == TASK_REGRESS) { /* the target, standardised as the model's map says */
                 double z = ((double)d->t[b * d->nt + k] - d->tm->mean[k]) / d->tm->sd[k];
                 total += 0.5 * (av - z) * (av - z);
@@ -305,6 +321,21 @@ static void test_gradients(void)
         CHECK(gradcheck("1x5x5-2c2tanh-mp2-3softmax", COST_LOGLIK, 4, 1, 0) == 0, "gradient check, max pooling of tied values");
         CHECK(gradcheck("1x5x5-2c2tanh-mp2-3softmax", COST_LOGLIK, 4, 3, 0) == 0, "gradient check, max pooling of tied values, 3 threads");
         tied_data = 0;
+    }
+    /* batch normalisation: the mini-batch's statistics (the reference computes them too), after dense layers and
+     * convolutions, with the activations it takes over, every cost; 1 and 3 threads */
+    {
+        static const struct { const char *spec; int cost; } bn[] = {
+            {"5-9-bn-4softmax", COST_LOGLIK}, {"4-7-bntanh-6-bn-3", COST_QUADRATIC}, {"5-8-bn-3sigmoid", COST_CROSS_ENTROPY},
+            {"5-8relu-bn-2linear", 0}, {"1x6x6-3c3p1-bn-mp2-7-bn-4softmax", COST_LOGLIK}, {"2x5x5-3c2-bnleaky-ap2-5tanh-3sigmoid", COST_QUADRATIC},
+            {"3-bn-5-bn-2softmax", COST_LOGLIK},
+        };
+        for (size_t s = 0; s < sizeof bn / sizeof *bn; s++)
+            for (int nt = 1; nt <= 3; nt += 2) {
+                int bad = gradcheck(bn[s].spec, bn[s].cost, 6, nt, 0);
+                CHECK(bad == 0, "gradient check %s %s threads %d: %d mismatches", bn[s].spec, bn[s].cost ? cost_name(bn[s].cost) : "regression", nt, bad);
+            }
+        CHECK(gradcheck("5-9-bn-7tanh-4softmax", COST_LOGLIK, 6, 3, 0.4f) == 0, "gradient check, batch normalisation and dropout, 3 threads");
     }
     /* dropout: the check uses nn's masks, so it fails if dropout is not applied consistently */
     CHECK(gradcheck("5-9relu-7tanh-4softmax", COST_LOGLIK, 6, 1, 0.4f) == 0, "gradient check with dropout");
@@ -469,11 +500,13 @@ static void test_kernels(void)
 static void test_thread_determinism(void)
 {
     static const char *specs[] = {"20-40-10", "20-40-64", "20-33-17-5", "20-10", "20-40relu-33tanh-64softmax", "20-50leaky-70tanh-64",
-                                  "1x4x6-6c3p1-mp2-9relu-10softmax", "1x5x5-3c2-5c3p1tanh-ap2-7sigmoid", "1x4x6-mp2-4c1-8leaky-5sigmoid"};
-    static const int opt[] = {OPT_SGD, OPT_MOMENTUM, OPT_SGD, OPT_ADAM, OPT_NESTEROV, OPT_ADAM, OPT_MOMENTUM, OPT_SGD, OPT_SGD};
+                                  "1x4x6-6c3p1-mp2-9relu-10softmax", "1x5x5-3c2-5c3p1tanh-ap2-7sigmoid", "1x4x6-mp2-4c1-8leaky-5sigmoid",
+                                  "20-40-bn-33-bnrelu-10softmax", "1x4x6-6c3p1-bn-mp2-9-bn-10softmax"};
+    static const int opt[] = {OPT_SGD, OPT_MOMENTUM, OPT_SGD, OPT_ADAM, OPT_NESTEROV, OPT_ADAM, OPT_MOMENTUM, OPT_SGD, OPT_SGD, OPT_ADAM,
+                              OPT_MOMENTUM};
     static const int cost[] = {COST_QUADRATIC, COST_QUADRATIC, COST_CROSS_ENTROPY, COST_QUADRATIC, COST_LOGLIK, COST_QUADRATIC,
-                               COST_LOGLIK, COST_QUADRATIC, COST_CROSS_ENTROPY};
-    static const float drop[] = {0, 0, 0.3f, 0, 0.5f, 0.2f, 0.3f, 0, 0};
+                               COST_LOGLIK, COST_QUADRATIC, COST_CROSS_ENTROPY, COST_LOGLIK, COST_LOGLIK};
+    static const float drop[] = {0, 0, 0.3f, 0, 0.5f, 0.2f, 0.3f, 0, 0, 0.2f, 0};
     for (size_t s = 0; s < sizeof specs / sizeof *specs; s++) {
         float *ref = NULL;
         for (int nt = 1; nt <= 3; nt++) {
