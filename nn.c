@@ -3512,7 +3512,7 @@ static int bn_shape(Layer *ly, char *why, size_t n)
     ly->oc = ly->ic, ly->oh = ly->ih, ly->ow = ly->iw, ly->nout = ly->nin;
     ly->wrows = ly->ic, ly->wcols = 1, ly->ldw = NN_PAD, ly->nbias = ly->ic;
     ly->nw = ly->ic * NN_PAD, ly->nb = round_up(ly->ic, NN_PAD);
-    ly->part = 2 * ly->ic, ly->tmp = 0, ly->ns = 2 * ly->ic;
+    ly->part = 2 * ly->ic, ly->tmp = 8 * ly->ic + 16, ly->ns = 2 * ly->ic; /* (tmp: 4 C doubles) */
     if (!(ly->mom > 0 && ly->mom <= 1)) ly->mom = NN_BN_MOMENTUM;
     if (!(ly->eps > 0 && ly->eps < 1)) ly->eps = NN_BN_EPS;
     return 0;
@@ -3542,74 +3542,87 @@ static void bn_init(const Layer *ly, float *W, float *B, int how, Rng *r)
     for (size_t c = 0; c < ly->ic; c++) W[c * ly->ldw] = 1.0f, B[c] = 0.0f;
 }
 
-/* Channel c's mean and biased variance over the m rows' P = oh x ow
- * pixels, in double, in row and pixel order. */
-static void bn_stats(const Layer *ly, const float *X, size_t m, size_t c, double *mu, double *var)
+/* Each channel's mean and biased variance over the m rows' P = oh x ow
+ * pixels, in double (two passes, row, pixel and channel order: the reads
+ * run along memory), into mu and var (C each). */
+static void bn_stats(const Layer *ly, const float *X, size_t m, double *mu, double *var)
 {
     size_t P = ly->oh * ly->ow, C = ly->ic;
-    double s = 0, ss = 0, N = (double)(m * P);
-    for (size_t b = 0; b < m; b++)
-        for (size_t i = 0; i < P; i++) s += X[b * ly->ldin + i * C + c];
-    *mu = s / N;
+    double N = (double)(m * P);
+    for (size_t c = 0; c < C; c++) mu[c] = var[c] = 0;
     for (size_t b = 0; b < m; b++)
         for (size_t i = 0; i < P; i++) {
-            double d = X[b * ly->ldin + i * C + c] - *mu;
-            ss += d * d;
+            const float *x = X + b * ly->ldin + i * C;
+            for (size_t c = 0; c < C; c++) mu[c] += x[c];
         }
-    *var = ss / N;
+    for (size_t c = 0; c < C; c++) mu[c] /= N;
+    for (size_t b = 0; b < m; b++)
+        for (size_t i = 0; i < P; i++) {
+            const float *x = X + b * ly->ldin + i * C;
+            for (size_t c = 0; c < C; c++) var[c] += (x[c] - mu[c]) * (x[c] - mu[c]);
+        }
+    for (size_t c = 0; c < C; c++) var[c] /= N;
 }
 
+/* tmp: 4 C doubles (ly->tmp floats). */
 static void bn_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
                        float *Y, float *tmp, int train)
 {
     size_t P = ly->oh * ly->ow, C = ly->ic;
-    (void)tmp;
+    double *mu = (double *)(void *)tmp, *var = mu + C;
+    float *mean = (float *)(var + C), *sc = mean + C;
     if (pt->b0 >= pt->b1) return;
-    for (size_t c = 0; c < C; c++) {
-        float mean, sc;
-        if (train) { /* (KIND_WHOLE: the whole mini-batch) */
-            double mu, var, N = (double)(m * P);
-            bn_stats(ly, X, m, c, &mu, &var);
-            mean = (float)mu, sc = (float)(W[c * ly->ldw] / sqrt(var + ly->eps));
-            S[c] = (1 - ly->mom) * S[c] + ly->mom * (float)mu;
-            S[C + c] = (1 - ly->mom) * S[C + c] + ly->mom * (float)((N > 1 ? var * N / (N - 1) : var) - 1.0);
-        } else { /* as the exported C computes it */
-            mean = S[c], sc = W[c * ly->ldw] / sqrtf(S[C + c] + 1.0f + ly->eps);
+    if (train) { /* (KIND_WHOLE: the whole mini-batch) */
+        double N = (double)(m * P);
+        bn_stats(ly, X, m, mu, var);
+        for (size_t c = 0; c < C; c++) {
+            mean[c] = (float)mu[c], sc[c] = (float)(W[c * ly->ldw] / sqrt(var[c] + ly->eps));
+            S[c] = (1 - ly->mom) * S[c] + ly->mom * (float)mu[c];
+            S[C + c] = (1 - ly->mom) * S[C + c] + ly->mom * (float)((N > 1 ? var[c] * N / (N - 1) : var[c]) - 1.0);
         }
-        for (size_t b = pt->b0; b < pt->b1; b++)
-            for (size_t i = 0; i < P; i++) Y[b * ly->ldout + i * C + c] = (X[b * ly->ldin + i * C + c] - mean) * sc + B[c];
+    } else { /* as the exported C computes it */
+        for (size_t c = 0; c < C; c++) mean[c] = S[c], sc[c] = W[c * ly->ldw] / sqrtf(S[C + c] + 1.0f + ly->eps);
     }
+    for (size_t b = pt->b0; b < pt->b1; b++)
+        for (size_t i = 0; i < P; i++) {
+            const float *x = X + b * ly->ldin + i * C;
+            float *y = Y + b * ly->ldout + i * C;
+            for (size_t c = 0; c < C; c++) y[c] = (x[c] - mean[c]) * sc[c] + B[c];
+        }
 }
 
 /* Training: with xh = (x - mu) / s, s = sqrt(var + eps), over the N values
  * of a channel, dgamma = sum dy xh, dbeta = sum dy, and dx = gamma / (N s)
  * (N dy - dbeta - xh dgamma).  Inference: the channel's scale and shift
- * are constants, dx = dy gamma / s. */
+ * are constants, dx = dy gamma / s.  tmp: 4 C doubles. */
 static void bn_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X, const float *Y,
                         size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
 {
     size_t P = ly->oh * ly->ow, C = ly->ic;
-    (void)Y, (void)tmp;
+    double *mu = (double *)(void *)tmp, *var = mu + C, *dg = var + C, *db = dg + C, N = (double)(m * P);
+    (void)Y;
     if (pt->b0 >= pt->b1) return;
-    for (size_t c = 0; c < C; c++) {
-        double mu, var, s, dg = 0, db = 0, N = (double)(m * P), g = W[c * ly->ldw];
-        if (train) bn_stats(ly, X, m, c, &mu, &var);
-        else mu = S[c], var = (double)S[C + c] + 1.0;
-        s = sqrt(var + ly->eps);
-        for (size_t b = 0; b < m; b++)
-            for (size_t i = 0; i < P; i++) {
-                double dy = dY[b * ly->ldout + i * C + c];
-                db += dy, dg += dy * (X[b * ly->ldin + i * C + c] - mu) / s;
+    if (train) bn_stats(ly, X, m, mu, var);
+    else
+        for (size_t c = 0; c < C; c++) mu[c] = S[c], var[c] = (double)S[C + c] + 1.0;
+    for (size_t c = 0; c < C; c++) var[c] = sqrt(var[c] + ly->eps), dg[c] = db[c] = 0; /* (var: s from here) */
+    for (size_t b = 0; b < m; b++)
+        for (size_t i = 0; i < P; i++) {
+            const float *x = X + b * ly->ldin + i * C, *dy = dY + b * ly->ldout + i * C;
+            for (size_t c = 0; c < C; c++) db[c] += dy[c], dg[c] += dy[c] * (x[c] - mu[c]) / var[c];
+        }
+    if (part)
+        for (size_t c = 0; c < C; c++) part[c] = (float)dg[c], part[C + c] = (float)db[c];
+    if (!dX) return;
+    for (size_t b = 0; b < m; b++)
+        for (size_t i = 0; i < P; i++) {
+            const float *x = X + b * ly->ldin + i * C, *dy = dY + b * ly->ldout + i * C;
+            float *dx = dX + b * ly->ldin + i * C;
+            for (size_t c = 0; c < C; c++) {
+                double g = W[c * ly->ldw], xh = (x[c] - mu[c]) / var[c];
+                dx[c] = (float)(train ? g / (N * var[c]) * (N * dy[c] - db[c] - xh * dg[c]) : g / var[c] * dy[c]);
             }
-        if (part) part[c] = (float)dg, part[C + c] = (float)db;
-        if (!dX) continue;
-        for (size_t b = 0; b < m; b++)
-            for (size_t i = 0; i < P; i++) {
-                size_t o = i * C + c;
-                double dy = dY[b * ly->ldout + o], xh = (X[b * ly->ldin + o] - mu) / s;
-                dX[b * ly->ldin + o] = (float)(train ? g / (N * s) * (N * dy - db - xh * dg) : g / s * dy);
-            }
-    }
+        }
 }
 
 /* The gradient of gamma and beta from backward's sums (the thread given
