@@ -7374,7 +7374,7 @@ static int number_text(const char *b, const char *e)
  * spreadsheets and pandas write), or a name. */
 enum { FLD_NUMBER, FLD_MISSING, FLD_NAME };
 
-static const char *const missing_spellings[] = {"NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "null", "NULL", "None", "?", NULL};
+static const char *const missing_spellings[] = {"NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "null", "NULL", "None", "?", "#N/A", "<NA>", NULL};
 
 /* Is t one of missing_spellings? */
 static int missing_spelling(const char *t)
@@ -7844,6 +7844,27 @@ static int distinct_column(const char *p, const char *end, int sep, size_t c)
 
 static char **shape_header(const CsvShape *sh, size_t *n);
 
+/* Whether the rows from p start with R's row names, as write.table writes
+ * them: column 1 quoted in every row, a different value in each, while the
+ * first row holds a bare number elsewhere. */
+static int quoted_row_names(const char *p, const char *end, int sep)
+{
+    const char *eol, *fb, *fe;
+    int q, bare = 0;
+    size_t rows = 0;
+    for (const char *r = p; r < end && rows < 1000; r = eol + (eol < end)) {
+        eol = line_end(r, end);
+        if (skip_line(r, eol)) continue;
+        if (!csv_field(r, eol, sep, 1, &fb, &fe, &q) || !q) return 0;
+        if (!rows++) {
+            CsvIt it;
+            it.p = r, it.eol = eol, it.sep = sep, it.done = 0;
+            for (size_t k = 0; csv_next(&it, &fb, &fe, &q) == 1; k++) bare |= k > 0 && !q && field_kind(fb, fe) == FLD_NUMBER;
+        }
+    }
+    return bare && rows >= 2 && distinct_column(p, end, sep, 1);
+}
+
 /* "first" ... "fourth" (a column's place, from 1). */
 static const char *ordinal(size_t k) { return k == 1 ? "first" : k == 2 ? "second" : k == 3 ? "third" : "fourth"; }
 
@@ -7961,6 +7982,11 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
             note_say(sh->note, sizeof sh->note, "%.300s: column 1 ('%s') holds row names (R's write.csv, pandas' index): not a feature", name, t);
         }
     }
+    if (!sh->head && !o->row_names && !o->tab && !o->hash_data && sh->ncol >= 3 && lcol != 1 && quoted_row_names(p, end, sh->sep)) {
+        sh->skip = 1; /* R's write.table without a header: its quoted row names first, bare numbers after */
+        note_say(sh->note, sizeof sh->note, "%.300s: column 1, quoted in every row beside bare numbers and a different value in each, "
+                 "holds row names (R's write.table without a header): not a feature; give --row-names feature to use it as one", name);
+    }
     if (o->row_names && !o->tab && !sh->short_head) { /* --row-names feature: is there a column it applies to? */
         const char *fb, *fe;
         int q;
@@ -8001,7 +8027,7 @@ static int csv_shape(const char **pp, const char *end, size_t *line, const CsvOp
             head_name(sh, sh->ncol, hn, sizeof hn);
             note_say(sh->note, sizeof sh->note, "%.300s: the label is taken from the last column%s (%zu values; the %s %s); give "
                      "--label-col to choose", name, hn, dl, ordinal(fc), d1 == 1 ? "holds one value only" : "does not look like class labels");
-        } else if (sh->head && sh->ncol > fc && label_like(p, end, sh->sep, sh->ncol, &dl) &&
+        } else if (sh->ncol > fc && label_like(p, end, sh->sep, sh->ncol, &dl) &&
                    names_column(p, end, sh->sep, sh->ncol) > names_column(p, end, sh->sep, fc)) { /* a table's class names last, a count
                                                                                                   * first (pima's npreg) */
             char fn[80] = "";
@@ -8207,7 +8233,7 @@ static void load_progress(const char *name, size_t rows, size_t done, size_t len
  * left out), so that predict and eval find the columns by name, as for any
  * table, and a file with its columns in another order is read right, not
  * by position.  The rows were read as plain numbers, with the textbook's
- * defaults; a missing value is an error later too (MISS_ERROR).  Names
+ * defaults; a missing value later takes the column's mean, as a table's.  Names
  * repeated or empty leave the model without names, as a file without a
  * header, and that is said; so does scikit-learn's first line, a count of
  * rows and features. */
@@ -8230,7 +8256,7 @@ static int counting_names(char *const *names, size_t n)
  * 0, 1, 2 ..., not scikit-learn's count line, over at most NN_TABLE_NAMED
  * columns.  Such a file is read as a table (load_table): its summary, id
  * warnings and missing values as any table's. */
-static int named_header(const CsvShape *sh)
+static int named_header(const CsvShape *sh, const char *end)
 {
     size_t nh = 0;
     char **hdr = shape_header(sh, &nh);
@@ -8239,14 +8265,16 @@ static int named_header(const CsvShape *sh)
         ok = *hdr[a] || a == 0;
         for (size_t b = a + 1; ok && b < nh; b++) ok = strcmp(hdr[a], hdr[b]) != 0;
     }
-    if (ok && nh >= 2) { /* scikit-learn's first line: the counts of rows and features, then the class names */
+    if (ok && nh >= 3) { /* scikit-learn's first line: the counts of rows and features, then the class names */
+        double v[2];
         int nums = 0;
+        size_t rows = 0;
         for (int k = 0; k < 2; k++) {
             const char *h = hdr[k], *e = h + strlen(h);
-            double v;
-            nums += !scan_number(&h, e, &v) && h == e;
+            nums += !scan_number(&h, e, &v[k]) && h == e;
         }
-        ok = nums < 2;
+        for (const char *q = sh->head_end; nums == 2 && q && q < end; q++) rows += *q == '\n';
+        ok = !(nums == 2 && v[1] + 1 == (double)sh->ncol && fabs(v[0] - (double)rows) <= 1);
     }
     names_free(hdr, nh);
     return ok;
@@ -8279,7 +8307,7 @@ static int numbers_table(const CsvShape *sh, Data *d, const char *name, int quie
         }
     }
     if (!(t->col = calloc(nh, sizeof *t->col))) return names_free(hdr, nh), fail(err, name, "out of memory");
-    t->ncol = (uint32_t)nh, t->missing = MISS_ERROR;
+    t->ncol = (uint32_t)nh, t->missing = MISS_MEAN; /* (a missing value at predict: the column's mean, as a table's) */
     for (size_t c = 0; c < nh; c++) {
         Column *C = &t->col[c];
         C->name = hdr[c], hdr[c] = NULL;
@@ -8313,7 +8341,7 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     memset(d, 0, sizeof *d);
     for (const char *q = buf; q < end; q++) lines += *q == '\n';
     if (csv_shape(&p, end, &line, o, name, &sh, err)) return -1;
-    if (o->may_table && sh.head && named_header(&sh)) return -2; /* a table of numbers */
+    if (o->may_table && sh.head && named_header(&sh, end)) return -2; /* a table of numbers */
     snprintf(d->note, sizeof d->note, "%s", sh.note);
     if (sh.doubt[0]) note_say(d->note, sizeof d->note, "%.300s: warning: %s", name, sh.doubt);
     d->d = sh.d, d->lc = sh.lc, d->headed = sh.head != NULL;
@@ -8372,6 +8400,14 @@ static int load_csv(const uint8_t *ubuf, size_t len, const char *name, const Csv
     count_classes(d);
     if (names) d->names = names, d->nclass = nnames; /* every name is a class, seen or not */
     snprintf(d->name, sizeof d->name, "%s", name);
+    if (o->may_table && !sh.head && rows >= 3 && d->d >= 2 && sh.lc != 1 && !sh.skip && (x[0] == 0 || x[0] == 1)) {
+        size_t r = 1; /* training on rows without a header whose first feature counts 0, 1, 2 ...: pandas' index? */
+        while (r < rows && x[r * d->d] == x[0] + (float)r) r++;
+        if (r == rows)
+            note_say(d->note, sizeof d->note, "%.300s: warning: column 1 counts %g, %g, %g ... %g like an index (pandas' to_csv "
+                     "writes one) and is read as a feature; if it is one, give --ignore 1", name, (double)x[0], (double)x[0] + 1,
+                     (double)x[0] + 2, (double)x[0] + (double)(rows - 1));
+    }
     if (o->may_table && sh.head && numbers_table(&sh, d, name, o->quiet, err)) {
         data_free(d);
         return -1;
@@ -9144,8 +9180,9 @@ static int table_build(const char *p, const char *end, size_t line0, int sep, si
             } else if (S->names && S->nums) { /* numbers and words: an error, not a category (a stray word, or hex) */
                 where_line(where, name, S->name_line);
                 rc = fail(err, where, "column %s: '%s' is not a number (%zu of the column's values are numbers; a column of "
-                          "categories holds names only): if its values are categories, give --category %s", col_label(tab, c, cl, sizeof cl),
-                          S->name1, S->nums, ignore_arg(hdr, c, ia, sizeof ia));
+                          "categories holds names only): if '%s' marks a missing value, write it empty or as NA (nn reads empty, NA, "
+                          "N/A, NaN, null, None, ?, #N/A and <NA> as missing); if the values are categories, give --category %s",
+                          col_label(tab, c, cl, sizeof cl), S->name1, S->nums, S->name1, ignore_arg(hdr, c, ia, sizeof ia));
             } else if (S->names) {
                 C->kind = COL_CATEGORY, ncatcol++;
             } else if (!S->nums) {
@@ -9377,19 +9414,18 @@ static int shift_check(const char *p, const char *end, int sep, const RowPlan *P
 /* Whether a file's first column is one of the model's features. */
 static int plan_feature1(const RowPlan *P, const Table *tab)
 {
-    return P->nfile && P->src[0] >= 0 && (tab->col[P->src[0]].kind == COL_NUMBER || tab->col[P->src[0]].kind == COL_CATEGORY);
+    return P->nfile && P->src[0] >= 0 && (tab->col[P->src[0]].kind == COL_NUMBER || tab->col[P->src[0]].kind == COL_CATEGORY) &&
+           !(tab->col[P->src[0]].name && row_names_name(tab->col[P->src[0]].name)); /* (--row-names feature: an index by design) */
 }
 
-/* Rows without a header, read by position with the model's label column
- * among them (predict, which does not use it): a first column that is a
- * feature must not count 0, 1, 2 ... as an index does (feature1), and the
- * first rows' labels must be the model's classes (or empty).  Otherwise the columns are not the
- * model's -- an index or row names first shift them all -- and the answers
- * would be of the wrong columns: -1 with a message. */
-static int label_place_check(const char *p, const char *end, int sep, size_t col, int feature1, size_t line, const CsvOpt *o,
-                             const char *name, Err *err)
+/* Rows without a header, read by position as all of a model's columns
+ * (its label or target among them), whose first column is a feature: that
+ * column must not count 0, 1, 2 ... or 1, 2, 3 ... (from the third row
+ * on) as an index or R's row names do, else every column after it would
+ * be read one off: -1 with a message. */
+static int index_check(const char *p, const char *end, int sep, size_t line, const char *name, Err *err)
 {
-    char tmp[80], where[NN_WHERE];
+    char where[NN_WHERE];
     const char *p0 = p;
     size_t rows0 = 0;
     double first = -1;
@@ -9405,12 +9441,24 @@ static int label_place_check(const char *p, const char *end, int sep, size_t col
         }
         p0 = eol + (eol < end);
     }
-    if (feature1 && rows0 >= 3 && (p0 >= end || rows0 == 1000)) {
+    if (rows0 >= 3 && (p0 >= end || rows0 == 1000)) {
         where_line(where, name, line + 1);
-        return fail(err, where, "column 1 counts %.0f, %.0f, %.0f ... like an index (pandas' to_csv writes one), and rows without a "
-                    "header are read by position as the model's columns: give the file a header line naming its columns (an index "
-                    "column is then left out), or leave the index out", first, first + 1, first + 2);
+        return fail(err, where, "column 1 counts %.0f, %.0f, %.0f ... like an index (pandas' to_csv writes one, R's row names "
+                    "too), and rows without a header are read by position as the model's columns: give the file a header line "
+                    "naming its columns (an index column is then left out), or leave the index out", first, first + 1, first + 2);
     }
+    return 0;
+}
+
+/* Rows without a header, read by position with the model's label column
+ * among them (predict, which does not use it): the first rows' labels must
+ * be the model's classes (or empty).  Otherwise the columns are not the
+ * model's -- an index or row names first shift them all -- and the answers
+ * would be of the wrong columns: -1 with a message. */
+static int label_place_check(const char *p, const char *end, int sep, size_t col, size_t line, const CsvOpt *o, const char *name,
+                             Err *err)
+{
+    char tmp[80], where[NN_WHERE];
     for (size_t rows = 0; p < end && rows < 1000 && o->nclasses; line++) {
         const char *eol = line_end(p, end), *fb, *fe;
         int q;
@@ -9515,9 +9563,10 @@ static int load_table(const uint8_t *ubuf, size_t len, const char *name, const C
     } else if (!rc && table_plan(tab, hdr, sh.ncol, P, name, o, err)) rc = -1;
     P->fill_later = o->fill_later;
     if (!rc && o->all_rows && o->tab) {
+        if (!hdr && P->nfile == tab->ncol && plan_feature1(P, tab) && index_check(p, end, sh.sep, line, name, err)) rc = -1;
         for (size_t k = 0; !rc && !hdr && k < P->nfile; k++)
             if (P->src[k] >= 0 && tab->col[P->src[k]].kind == COL_LABEL &&
-                label_place_check(p, end, sh.sep, k + 1, plan_feature1(P, tab), line, o, name, err))
+                label_place_check(p, end, sh.sep, k + 1, line, o, name, err))
                 rc = -1;
         if (!rc && !hdr && shift_check(p, end, sh.sep, P, tab, o->in, line, name, err)) rc = -1;
         for (size_t k = 0; k < P->nfile; k++)
@@ -11484,9 +11533,11 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     else if (table_plan(o->tab, hdr, J.sh.ncol, plan, name, o, err)) rc = -1;
                     names_free(hdr, nh);
                     if (rc) break;
-                    for (size_t j = 0; !rc && !J.sh.head && j < plan->nfile; j++) /* rows read by position: the right columns? */
+                    if (!J.sh.head && plan->nfile == o->tab->ncol && plan_feature1(plan, o->tab) && index_check(p, e, J.sh.sep, line, name, err))
+                        rc = -1; /* rows read by position: the right columns? */
+                    for (size_t j = 0; !rc && !J.sh.head && j < plan->nfile; j++)
                         if (plan->src[j] >= 0 && o->tab->col[plan->src[j]].kind == COL_LABEL &&
-                            label_place_check(p, e, J.sh.sep, j + 1, plan_feature1(plan, o->tab), line, o, name, err))
+                            label_place_check(p, e, J.sh.sep, j + 1, line, o, name, err))
                             rc = -1;
                     if (!rc && !J.sh.head && shift_check(p, e, J.sh.sep, plan, o->tab, o->in, line, name, err)) rc = -1;
                     for (size_t j = 0; j < plan->nfile; j++) /* predict reads no label or target */
@@ -11854,6 +11905,16 @@ static void export_table(Buf *b, const Table *tab)
          "    if (!dig) return -1;\n    if (*p == 'e' || *p == 'E') {\n        p++;\n        if (*p == '+' || *p == '-') p++;\n"
          "        if (*p < '0' || *p > '9') return -1;\n        while (*p >= '0' && *p <= '9') p++;\n    }\n"
          "    if (*p) return -1;\n    *v = strtof(f, &end);\n    return isfinite(*v) ? 0 : -1;\n}\n\n");
+    EMIT("/* Whether a and b are the same letters in any case. */\n"
+         "static inline int nn_caseeq(const char *a, const char *b)\n{\n    for (; *a && *b; a++, b++)\n"
+         "        if ((*a | 0x20) != (*b | 0x20)) return 0;\n    return *a == *b;\n}\n\n"
+         "/* The level of cat[0..n) that field f, no level itself, stands for, as\n"
+         " * nn reads it: true or false in any case (R's TRUE is pandas' True), or\n"
+         " * the same number (pandas writes R's level \"6\" as 6.0); or -1. */\n"
+         "static inline int nn_level(const char *f, const char *const *cat, int n)\n{\n    float v, w;\n"
+         "    int tf = nn_caseeq(f, \"true\") || nn_caseeq(f, \"false\");\n    for (int k = 0; k < n; k++)\n"
+         "        if (tf ? nn_caseeq(f, cat[k]) : !nn_number(f, &v) && !nn_number(cat[k], &w) && v == w) return k;\n"
+         "    return -1;\n}\n\n");
     EMIT("/* The features of a row of text fields (see the top); returns 0, or the\n * column (from 1) whose number does not read%s. */\n",
          tab->missing == MISS_ERROR ? " or whose value is missing (the model was trained with --missing error)" : "");
     EMIT("static inline int nn_encode(const char *const *field, float *in)\n{\n");
@@ -11879,6 +11940,7 @@ static void export_table(Buf *b, const Table *tab)
             /* a level first (R's level "None" is one, though None alone is missing), then a missing value */
             EMIT("};\n        const char *f = field[%u];\n        int hit = -1;\n", c);
             EMIT("        for (int k = 0; f && *f && k < %u; k++)\n            if (!strcmp(f, cat[k])) hit = k;\n", C->ncat);
+            EMIT("        if (hit < 0 && f && *f) hit = nn_level(f, cat, %u);\n", C->ncat);
             if (tab->missing == MISS_ERROR) EMIT("        if (hit < 0 && nn_missing(f)) return %u;\n", c + 1);
             else EMIT("        if (hit < 0 && nn_missing(f)) hit = %ld;\n", miss_at);
             EMIT("        if (hit >= 0) in[%zu + hit] = 1.0f; /* unseen: all 0 */\n    }\n", off);
@@ -12537,7 +12599,7 @@ static const OptSpec train_opts[] = {
      "CSV columns to one-hot encode, a column per value, whatever their values"},
     {"row-names", "drop|feature", "drop", "a first column headed \"\" or 'Unnamed: 0' (R's write.csv row names, pandas' index), and columns "
                                           "'Unnamed: K' right after it (an earlier index): left out of the features, or used as features"},
-    {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, n/a, na, NaN, nan, NAN, null, NULL, None or ?; quoted, only empty): the training mean (a category of its own in a categorical column), drop the row, or an error"},
+    {"missing", "mean|drop|error", "mean", "a missing feature value (empty, NA, N/A, n/a, na, NaN, nan, NAN, null, NULL, None, ?, #N/A (Excel) or <NA> (pandas); quoted, only empty): the training mean (a category of its own in a categorical column), drop the row, or an error"},
     OPT_SEP,
     OPT_DECIMAL,
     {"header", "auto|yes|no", "auto", "whether CSV files start with a header line"},
@@ -13584,7 +13646,8 @@ static void textbook_said(TrainJob *j, const char **val)
     if (!OPT(S, val, "eta")) said(&sd, "eta %g", (double)j->o.eta);
     if (!OPT(S, val, "batch")) said(&sd, "batch %zu", j->o.batch);
     if (!OPT(S, val, "epochs")) said(&sd, "%zu epochs", j->o.epochs);
-    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize")) said(&sd, "inputs as they are");
+    if (!OPT(S, val, "scale") && !OPT(S, val, "standardize"))
+        said(&sd, "inputs divided by their largest absolute value (%g)", (double)(j->tr.maxabs > 0 ? j->tr.maxabs : 1.0f));
     int counting = j->tr.tab.ncol > 0;
     for (uint32_t c = 0; counting && c < j->tr.tab.ncol; c++) { /* pandas' 0, 1, 2 ... (the label's among them) */
         const char *h = j->tr.tab.col[c].name, *e = h ? h + strlen(h) : NULL;
@@ -13739,7 +13802,7 @@ static int train_data(TrainJob *j, const char **val)
     }
     if ((j->tr.table_why & ~(unsigned)TABLE_ROWNAMES) || j->tr.t) /* (a regression on NumPy arrays is no table, but wants its defaults) */
         table_defaults(j, val);
-    else if (j->tr.lc && !j->conv_net && !j->o.quiet)
+    else if ((j->tr.lc || j->tr.is_table) && !j->conv_net && !j->o.quiet)
         textbook_said(j, val);
     if (!j->tr.is_table && !j->tr.lc && !j->o.quiet) { /* IDX or NumPy: the CSV options do nothing */
         static const char *const csv_only[] = {"label-col", "sep", "decimal", "header", "target", "ignore", "missing", NULL};

@@ -157,6 +157,33 @@ EOF
 else
     bad "cc is not installed"
 fi
+# pandas' round trip of R's factors: level "6" comes back as 6.0, TRUE as True; nn and the exported header take both as the level
+awk 'BEGIN { srand(6); print "\"cyl\",\"am\",\"x\",\"y\""; for (i = 0; i < 60; i++) { c = 4 + 2 * (i % 3); a = i % 2 ? "TRUE" : "FALSE"; x = rand();
+     printf "\"%d\",%s,%.3f,%.3f\n", c, a, x, x + c / 4 + (a == "TRUE") } }' >lv.csv
+"$NN" train --train lv.csv --target y --val 0 --epochs 30 --out lv.bin 2>/dev/null
+printf 'cyl,am,x\n6.0,True,0.5\n6,TRUE,0.5\n8.0,false,0.5\n' | "$NN" predict lv.bin - --no-header >lv1.out 2>lv1.err
+"$NN" export lv.bin --c lv.h --prefix nn 2>/dev/null
+cat >uselv.c <<'EOF'
+#include <stdio.h>
+#include "lv.h"
+int main(void)
+{
+    static const char *const rows[3][4] = {{"6.0", "True", "0.5", NULL}, {"6", "TRUE", "0.5", NULL}, {"8.0", "false", "0.5", NULL}};
+    for (int r = 0; r < 3; r++) {
+        float out[NN_OUTPUTS];
+        if (nn_predict_fields(rows[r], out) < 0) return 1;
+        printf("%.9g\n", out[0]);
+    }
+    return 0;
+}
+EOF
+if cc -std=c99 -Wall -Wextra -Wconversion -Werror -o uselv uselv.c -lm 2>cc.err && ./uselv >lv2.out &&
+    paste lv1.out lv2.out | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-4 * ($1 < 0 ? -$1 : $1) + 1e-5) bad++ } END { exit bad > 0 || NR != 3 }' &&
+    [ "$(sed -n 1p lv1.out)" = "$(sed -n 2p lv1.out)" ] && ! grep -q unseen lv1.err; then
+    ok "pandas' 6.0 and True for R's levels \"6\" and TRUE: the levels in nn and in the exported header's fields, the same answers"
+else
+    bad "levels as pandas writes them: $(head -c 200 cc.err) $(cat lv1.err) $(paste lv1.out lv2.out | tr '\n' ' ')"
+fi
 # R's factor level "None" (quoted in training; bare when written with quote = FALSE) is a level, in nn and its C header
 awk 'BEGIN { srand(5); print "\"bags\",\"x\",\"y\""; for (i = 0; i < 60; i++) { b = i % 3 == 0 ? "None" : i % 3 == 1 ? "Driver" : "Both";
      x = rand(); printf "\"%s\",%.3f,%.3f\n", b, x, x + (b == "None") * 2 } }' >none.csv
@@ -541,7 +568,7 @@ expect "eval --label-col naming a feature of the model: said as that" 1 "nh.csv:
 { echo 2019,2020,2021,y; tail -n +2 nh.csv; } >nh_years.csv
 expect "a header of years (numbers) and the label's name, read as data: an error asking for --header yes" 1 \
     "nh_years.csv: line 1: its label 'y' is the only one that is not a number: is that line a header.*give --header yes" "$NN" train --train nh_years.csv --out nhy.bin
-"$NN" train --train nh_years.csv --header yes --epochs 2 --threads 1 --quiet --out nhy.bin && "$NN" info nhy.bin | grep -qE '^ +2 +2020 +number$' &&
+"$NN" train --train nh_years.csv --header yes --epochs 2 --threads 1 --quiet --out nhy.bin && "$NN" info nhy.bin | grep -qE '^ +2 +2020 +number(, missing|$)' &&
     ok "--header yes: years are the columns' names, kept" || bad "years as names: $("$NN" info nhy.bin | grep -A4 '^table')"
 "$NN" export nh.bin --c nh.h 2>/dev/null && ! grep -qF "an error (the model was trained with --missing error)" nh.h && "$NN" info nh.bin --json | grep -q '"fill"' &&
     printf 'age,weight,dose\n30,,5\n' >nh_miss.csv && "$NN" predict nh.bin nh_miss.csv >/dev/null 2>nh_miss.err && grep -qF "1 missing value filled in with the training means" nh_miss.err &&
@@ -754,7 +781,7 @@ awk -F, 'NR == 1 { print; next } { printf "%s,%.1f,%s,%s\n", $1, $2 * 100, $3, $
 [ "$(wc -l <sc.out)" = 201 ] && ! grep -q warning sc0.err &&
     grep -qE "warning: sc100.csv: column 'b' \(2\) lies [0-9.e+]+ training deviations from its training mean .*is it in other units" sc1.err &&
     ok "one column of a table in other units: a warning naming it (none for the training data)" || bad "one column x100: $(cat sc0.err sc1.err)"
-"$NN" train --help 2>&1 | grep -qF "NA, N/A, n/a, na, NaN, nan, NAN, null, NULL, None or ?" && ok "--help lists every spelling of a missing value" ||
+"$NN" train --help 2>&1 | grep -qF "NA, N/A, n/a, na, NaN, nan, NAN, null, NULL, None, ?, #N/A (Excel) or <NA> (pandas)" && ok "--help lists every spelling of a missing value" ||
     bad "--missing help: $("$NN" train --help 2>&1 | grep -- --missing)"
 awk 'BEGIN { srand(12); print "a,b,y"; for (i = 0; i < 40; i++) printf "%d,%.2f,%d\n", i % 4, rand(), i % 2 }' >cat.csv
 "$NN" train --train cat.csv --label-col y --category a --epochs 2 --out cat.bin 2>cat.err
@@ -826,7 +853,7 @@ grep -qF "the label is taken from the second column 'low' (2 values)" bw.err &&
     bad "numbers under names: $acc $(grep -v ^epoch bw.err | head -c 600)"
 tail -n +2 bw.csv | cut -d, -f2- >bw_plain.csv
 "$NN" train --train bw_plain.csv --epochs 1 --out x.bin 2>bwp.err >/dev/null
-grep -qF "nn: textbook defaults, for plain numbers (no header of names, no text or missing values): a 2-30-2 network of sigmoid units, sgd, eta 3, batch 10, inputs as they are" bwp.err &&
+grep -qF "nn: textbook defaults, for plain numbers (no header of names, no text or missing values): a 2-30-2 network of sigmoid units, sgd, eta 3, batch 10, inputs divided by their largest absolute value" bwp.err &&
     ! grep -q "^nn: table defaults" bwp.err && ok "plain numbers without a header: the textbook's defaults, said with why" || bad "textbook said: $(cat bwp.err)"
 # wider than a table: numbers under 300 names keep the textbook's (pixels more often than a table), said
 awk 'BEGIN { srand(12); printf "label"; for (c = 0; c < 300; c++) printf ",p%d", c; print ""; for (i = 0; i < 40; i++) {
@@ -841,6 +868,10 @@ awk 'BEGIN { srand(13); print "\"\",\"npreg\",\"glu\",\"type\""; for (i = 1; i <
 grep -qF "the label is taken from the last column 'type' (2 names); the second 'npreg' (10 numbers) looks like labels too: give --label-col 2 if it holds them" pm.err &&
     [ "$("$NN" info pm.bin | grep '^classes')" = "classes 0=No, 1=Yes" ] &&
     ok "a count first and class names last: the names are the label, the other said with its --label-col" || bad "names last: $(grep -v ^epoch pm.err)"
+tail -n +2 pm.csv | cut -d, -f2- >pmnh.csv
+"$NN" train --train pmnh.csv --epochs 1 --out x.bin 2>pmnh.err >/dev/null
+grep -qF "the label is taken from the last column (2 names); the first (10 numbers) looks like labels too: give --label-col 1" pmnh.err &&
+    ok "the same rows without a header: the names last are the label too" || bad "names last, no header: $(head -2 pmnh.err)"
 "$NN" train --train pm.csv --label-col 2 --epochs 1 --out x.bin 2>pm2.err >/dev/null
 grep -qF "1 label ('npreg')" pm2.err && ok "--label-col 2, as said, takes the count" || bad "--label-col 2: $(grep -v ^epoch pm2.err)"
 # ---- earlier row names, shifted rows, --row-names feature ---------------------------------------------
@@ -901,6 +932,21 @@ expect "two columns of free text: both named, one --ignore to paste" 1 "ft.csv: 
 # pandas' QUOTE_ALL with na_rep='NA': a quoted "NA" among numbers is said for what it is, with the way to write it
 printf '"a","b","y"\n"1.5","2","0"\n"NA","3","1"\n"0.5","1","0"\n"2.5","4","1"\n' >qna.csv
 expect "a quoted NA among numbers: said as text, na_rep='' pointed to" 1 "qna.csv:3: column 'a': 'NA', quoted, is not a number: a quoted \"NA\" is text.*na_rep=''" "$NN" train --train qna.csv --label-col y --out x.bin
+# Excel's #N/A and pandas' <NA> are missing values; another word among numbers is said with the spellings nn reads
+printf 'a,b,y\n1.5,2,0\n#N/A,3,1\n0.5,<NA>,0\n2.5,4,1\n1.0,2,0\n' >xna.csv
+"$NN" train --train xna.csv --label-col y --epochs 1 --out x.bin 2>xna.err >/dev/null && grep -qF "2 missing values filled in with the column means" xna.err &&
+    ok "Excel's #N/A and pandas' <NA> read as missing values, filled and said" || bad "#N/A: $(cat xna.err)"
+printf 'a,b,y\n1.5,2,0\n-,3,1\n0.5,1,0\n2.5,4,1\n' >dash.csv
+expect "a word among numbers: how to write a missing value, and --category" 1 "dash.csv:3: column 'a': '-' is not a number .*if '-' marks a missing value, write it empty or as NA .*give --category a$" "$NN" train --train dash.csv --label-col y --out x.bin
+# pandas' DataFrame(X): columns 0, 1, 2, 3 and a named label: a table, the same model with or without the index
+awk -F, 'BEGIN { print "0,1,2,3,y" } NR > 1 { print }' "$top/data/iris.csv" >ipd.csv
+awk -F, 'BEGIN { print ",0,1,2,3,y" } NR > 1 { print NR - 2 "," $0 }' "$top/data/iris.csv" >ipd_idx.csv
+"$NN" train --train ipd.csv --epochs 3 --seed 1 --out ipd.bin 2>ipd.err >/dev/null
+"$NN" train --train ipd_idx.csv --epochs 3 --seed 1 --out ipd2.bin 2>/dev/null >/dev/null
+printf '0,1,2,3\n,3.0,1.4,0.2\n' >ipd_new.csv
+grep -q "^nn: table defaults, for a table (a header of names" ipd.err && "$NN" predict ipd.bin ipd_new.csv >/dev/null 2>&1 &&
+    "$NN" predict ipd.bin ipd.csv --probs >ip1.out 2>/dev/null && "$NN" predict ipd2.bin ipd.csv --probs >ip2.out 2>/dev/null && cmp -s ip1.out ip2.out &&
+    ok "pandas' DataFrame(X) with a named label: a table, its missing values filled at predict, the same model with its index" || bad "DataFrame(X): $(grep -v ^epoch ipd.err)"
 # ---- class weights and the monitored figure --------------------------------------------------
 awk 'BEGIN { srand(9); print "x1,x2,cls"; for (i = 0; i < 300; i++) { c = i % 4 == 0 ? "rare" : "common"; printf "%.3f,%.3f,%s\n", rand() + (c == "rare") * 0.4, rand(), c } }' >cw.csv
 "$NN" train --train cw.csv --label-col cls --class-weight balanced --val 0.2 --epochs 30 --out cw.bin 2>cw.err
