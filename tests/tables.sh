@@ -99,6 +99,13 @@ else
     bad "regression resume: exit $rc, $(tail -2 ilog | tr '\n' ' ')"
 fi
 
+# fields_program FILE HEADER N COLS ROWS: a C program printing nn_predict_fields' first output for each of N rows of
+# COLS fields (ROWS: the C initializer of a const char *[N][COLS] array)
+fields_program() {
+    printf '#include <stdio.h>\n#include "%s"\nint main(void)\n{\n    static const char *const rows[%s][%s] = %s;\n' "$2" "$3" "$4" "$5" >"$1"
+    printf '    for (int r = 0; r < %s; r++) {\n        float out[NN_OUTPUTS];\n        if (nn_predict_fields(rows[r], out) < 0) return 1;\n' "$3" >>"$1"
+    printf '        printf("%%.9g\\n", out[0]);\n    }\n    return 0;\n}\n' >>"$1"
+}
 # ---- categories and missing values: file, stdin, reordered columns, the C header --------
 cat >cat.csv <<'EOF'
 colour,size,weight,y
@@ -134,20 +141,7 @@ else
 fi
 if command -v cc >/dev/null; then
     "$NN" export cat.bin --c cat.h --prefix nn
-    cat >usecat.c <<'EOF'
-#include <stdio.h>
-#include "cat.h"
-int main(void)
-{
-    static const char *const rows[4][4] = {{"red", "3", "33", NULL}, {"blue", "", "44", NULL}, {"", "5", "55", NULL}, {"green", "7", "NA", NULL}};
-    for (int r = 0; r < 4; r++) {
-        float out[NN_OUTPUTS];
-        if (nn_predict_fields(rows[r], out) < 0) return 1;
-        printf("%.9g\n", out[0]);
-    }
-    return 0;
-}
-EOF
+    fields_program usecat.c cat.h 4 4 '{{"red", "3", "33", NULL}, {"blue", "", "44", NULL}, {"", "5", "55", NULL}, {"green", "7", "NA", NULL}}'
     if cc -std=c99 -Wall -Wextra -Werror -o usecat usecat.c -lm 2>cc.err && ./usecat >h.out &&
         tail -n +2 q1.out | paste h.out - | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-4 * ($2 < 0 ? -$2 : $2) + 1e-5) bad++ } END { exit bad > 0 }'; then
         ok "the exported header encodes categories and missing values as nn does: the same answers"
@@ -163,20 +157,7 @@ awk 'BEGIN { srand(6); print "\"cyl\",\"am\",\"x\",\"y\""; for (i = 0; i < 60; i
 "$NN" train --train lv.csv --target y --val 0 --epochs 30 --out lv.bin 2>/dev/null
 printf 'cyl,am,x\n6.0,True,0.5\n6,TRUE,0.5\n8.0,false,0.5\n' | "$NN" predict lv.bin - --no-header >lv1.out 2>lv1.err
 "$NN" export lv.bin --c lv.h --prefix nn 2>/dev/null
-cat >uselv.c <<'EOF'
-#include <stdio.h>
-#include "lv.h"
-int main(void)
-{
-    static const char *const rows[3][4] = {{"6.0", "True", "0.5", NULL}, {"6", "TRUE", "0.5", NULL}, {"8.0", "false", "0.5", NULL}};
-    for (int r = 0; r < 3; r++) {
-        float out[NN_OUTPUTS];
-        if (nn_predict_fields(rows[r], out) < 0) return 1;
-        printf("%.9g\n", out[0]);
-    }
-    return 0;
-}
-EOF
+fields_program uselv.c lv.h 3 4 '{{"6.0", "True", "0.5", NULL}, {"6", "TRUE", "0.5", NULL}, {"8.0", "false", "0.5", NULL}}'
 if cc -std=c99 -Wall -Wextra -Wconversion -Werror -o uselv uselv.c -lm 2>cc.err && ./uselv >lv2.out &&
     paste lv1.out lv2.out | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-4 * ($1 < 0 ? -$1 : $1) + 1e-5) bad++ } END { exit bad > 0 || NR != 3 }' &&
     [ "$(sed -n 1p lv1.out)" = "$(sed -n 2p lv1.out)" ] && ! grep -q unseen lv1.err; then
@@ -190,20 +171,7 @@ awk 'BEGIN { srand(5); print "\"bags\",\"x\",\"y\""; for (i = 0; i < 60; i++) { 
 "$NN" train --train none.csv --target y --val 0 --epochs 30 --out none.bin 2>/dev/null
 printf 'bags,x\nNone,0.5\nDriver,0.5\n,0.5\n' | "$NN" predict none.bin - --no-header >none1.out 2>/dev/null
 "$NN" export none.bin --c none.h --prefix nn 2>/dev/null
-cat >usenone.c <<'EOF'
-#include <stdio.h>
-#include "none.h"
-int main(void)
-{
-    static const char *const rows[3][3] = {{"None", "0.5", NULL}, {"Driver", "0.5", NULL}, {"", "0.5", NULL}};
-    for (int r = 0; r < 3; r++) {
-        float out[NN_OUTPUTS];
-        if (nn_predict_fields(rows[r], out) < 0) return 1;
-        printf("%.9g\n", out[0]);
-    }
-    return 0;
-}
-EOF
+fields_program usenone.c none.h 3 3 '{{"None", "0.5", NULL}, {"Driver", "0.5", NULL}, {"", "0.5", NULL}}'
 if cc -std=c99 -Wall -Wextra -Werror -o usenone usenone.c -lm 2>cc.err && ./usenone >none2.out &&
     paste none1.out none2.out | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-4 * ($1 < 0 ? -$1 : $1) + 1e-5) bad++ } END { exit bad > 0 || NR != 3 }' &&
     [ "$(sed -n 1p none1.out)" != "$(sed -n 3p none1.out)" ]; then
