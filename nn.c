@@ -3689,6 +3689,7 @@ static void bn_export_as(Buf *b, const Layer *ly, const char *id, int q8)
 static void bn_export(Buf *b, const Layer *ly, const char *id) { bn_export_as(b, ly, id, 0); }
 static void bn_export_q8(Buf *b, const Layer *ly, const char *id) { bn_export_as(b, ly, id, 1); }
 
+
 /* BatchNormalization over the channels (NCHW for maps, (N, C) else). */
 static void bn_onnx(Onnx *g, const Layer *ly, const float *W, const float *B, const float *S, const char *id)
 {
@@ -8546,8 +8547,14 @@ static int table_row_fields(const char *p, const char *eol, int sep, const RowPl
             else x[P->off[c]] = fv;
         } else if (C->kind == COL_CATEGORY) {
             size_t n = kind == FLD_MISSING ? 0 : field_text(fb, fe, q, tmp, sizeof tmp), j = 0;
-            if (kind == FLD_MISSING && fe > fb && (size_t)(fe - fb) < sizeof tmp) { /* a bare None or NA the model knows as a
-                                                                                   * level (R's "None", written unquoted) */
+            long miss = -1; /* the column's category of missing values, if training saw any */
+            for (uint32_t k2 = 0; k2 < C->ncat && miss < 0; k2++)
+                if (!*C->cats[k2]) miss = (long)k2;
+            if (kind == FLD_MISSING && fe > fb && (size_t)(fe - fb) < sizeof tmp && miss < 0) { /* a bare None or NA the model
+                                                                                               * knows as a level (R's "None",
+                                                                                               * written unquoted); where it
+                                                                                               * knows missing values too, the
+                                                                                               * quotes told them apart */
                 long f;
                 memcpy(tmp, fb, (size_t)(fe - fb)), tmp[fe - fb] = 0;
                 if ((f = level_find(C->cats, C->ncat, tmp)) >= 0 && *C->cats[f]) kind = FLD_NAME, n = (size_t)(fe - fb);
@@ -11930,6 +11937,13 @@ static void export_table(Buf *b, const Table *tab)
             off++;
         } else if (C->kind == COL_CATEGORY) {
             long miss_at = -1;
+            for (uint32_t k = 0; k < C->ncat; k++) /* a level spelled as a missing value, beside missing values: */
+                for (uint32_t k2 = 0; k2 < C->ncat; k2++) /* nn told them apart by quotes, which a field's text has lost */
+                    if (!C->cats[k2][0] && missing_spelling(C->cats[k])) {
+                        EMIT("    /* column %u: the text ", c + 1);
+                        c_string(b, C->cats[k]);
+                        EMIT(" is its level; give a missing value of this column as \"\" or NULL */\n");
+                    }
             EMIT("    {\n        static const char *const cat[%u] = {", C->ncat);
             for (uint32_t k = 0; k < C->ncat; k++) {
                 EMIT("%s\"", k ? ", " : "");
@@ -12161,6 +12175,60 @@ static void net_spec(const Net *N, char *buf, size_t n)
                               (LK(N, l)->flags & KIND_NO_ACT) ? "" : act_name(N->layer[l].act));
 }
 
+/* N with each batch normalisation that follows a layer of one weight row
+ * and one bias per channel (a convolution's map, a dense layer's unit)
+ * folded into that layer, as firmware wants it: row c of W times s_c =
+ * gamma_c / sqrt(var_c + eps), b_c' = (b_c - mean_c) s_c + beta_c, the
+ * layer taking bn's activation; other layers, and a bn with nothing to fold
+ * into, as they are.  Into F (allocated; every member of an ensemble):
+ * 1 when there was nothing to fold (F untouched), 0, or -1 out of memory. */
+static int net_fold(const Net *N, Net *F, Err *err)
+{
+    int keep[NN_MAX_LAYERS], into[NN_MAX_LAYERS] = {0}, any = 0, k = 1, E = net_members(N);
+    for (int l = 1; l < N->nl; l++) {
+        const Layer *ly = &N->layer[l], *lo = &N->layer[l - 1];
+        keep[l] = 1;
+        if ((LK(N, l)->flags & KIND_SUMS) && l > 1 && !into[l - 1] && lo->act == ACT_LINEAR && lo->wrows == ly->ic &&
+            lo->nbias == ly->ic && (lo->nw || lo->nb))
+            keep[l] = 0, into[l - 1] = l, any = 1;
+    }
+    if (!any) return 1;
+    memset(F, 0, sizeof *F);
+    F->shape[0][0] = N->shape[0][0], F->shape[0][1] = N->shape[0][1], F->shape[0][2] = N->shape[0][2], F->size[0] = N->size[0];
+    for (int l = 1; l < N->nl; l++) {
+        if (!keep[l]) continue;
+        F->layer[k] = N->layer[l], F->size[k] = N->size[l];
+        if (into[l]) F->layer[k].act = N->layer[into[l]].act;
+        k++;
+    }
+    F->nl = k, F->cost = N->cost, F->task = N->task, F->members = N->members;
+    if (net_layout(F, err)) return -1;
+    if (!(F->param = alloc_floats2((size_t)E, F->nparam))) return fail(err, NULL, "out of memory");
+    for (int e = 0; e < E; e++) {
+        Net V = net_member(N, e), G = net_member(F, e);
+        for (int l = 1, f = 1; l < N->nl; l++) {
+            const Layer *a = &V.layer[l];
+            Layer *g = &G.layer[f];
+            if (!keep[l]) continue;
+            memcpy(NET_W(&G, f), NET_W(&V, l), a->nw * sizeof(float));
+            memcpy(NET_B(&G, f), NET_B(&V, l), a->nb * sizeof(float));
+            memcpy(NET_S(&G, f), NET_S(&V, l), a->ns * sizeof(float));
+            if (into[l]) { /* scale and shift as bn_forward's inference computes them */
+                const Layer *bn = &V.layer[into[l]];
+                const float *gam = NET_W(&V, into[l]), *beta = NET_B(&V, into[l]), *St = NET_S(&V, into[l]);
+                float *W = NET_W(&G, f), *B = NET_B(&G, f);
+                for (size_t c = 0; c < bn->ic; c++) {
+                    float sc = gam[c * bn->ldw] / sqrtf(St[bn->ic + c] + 1.0f + bn->eps);
+                    for (size_t i = 0; i < g->wcols; i++) W[c * g->ldw + i] *= sc;
+                    B[c] = (B[c] - St[c]) * sc + beta[c];
+                }
+            }
+            f++;
+        }
+    }
+    return 0;
+}
+
 /* The C header: the weights as float arrays (or int8 ones with their
  * scales) and nn_predict(), which computes what nn predict --probs does
  * (float: the same operations summed in plain order, results agree to
@@ -12189,7 +12257,9 @@ static void export_c(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo)
              " * CSV line; label, target and ignored columns are not read and may be NULL):\n"
              " * nn_encode(fields, in) makes the NN_INPUTS features -- a missing value\n"
              " * (NULL, \"\", NA, ...) %s, a category one-hot, an unseen one\n"
-             " * all 0 -- and nn_predict_fields(fields, out) does both.\n",
+             " * all 0 -- and nn_predict_fields(fields, out) does both.  A field is its text\n"
+             " * without quotes: NA, None ... is a missing value unless its column has a\n"
+             " * level of that name (nn, which sees the quotes, reads a quoted \"NA\" as a name).\n",
              M->tab.missing == MISS_ERROR ? "an error (the model was trained with --missing error)" : "the training mean");
     EMIT(" * in: NN_INPUTS %sfeatures (nn_predict divides them by %.9g%s, as nn did).\n", M->tab.ncol && !table_flat(&M->tab) ? "encoded " : "raw ",
          (double)M->in.div, M->in.mean ? " and standardises them" : "");
@@ -12509,12 +12579,13 @@ typedef struct {
     int binary;            /* not text: refused on a terminal */
     const char *own[3];    /* options that apply to this format alone (NULL-ended) */
     void (*write)(Buf *b, const Net *N, const Meta *M, const ExportOpt *eo);
+    int folded;            /* writes the network with batch normalisation folded into the layers before it (net_fold) */
 } Exporter;
 
 static const Exporter exporters[] = {
-    {"c", "FILE.h", "the C header", 0, {"int8", "prefix", NULL}, export_c},
-    {"onnx", "FILE.onnx", "the ONNX model", 1, {NULL}, export_onnx},
-    {NULL, NULL, NULL, 0, {NULL}, NULL},
+    {"c", "FILE.h", "the C header", 0, {"int8", "prefix", NULL}, export_c, 1},
+    {"onnx", "FILE.onnx", "the ONNX model", 1, {NULL}, export_onnx, 0},
+    {NULL, NULL, NULL, 0, {NULL}, NULL, 0},
 };
 
 /* ======================================================================== */
@@ -16187,8 +16258,8 @@ static int cmd_export(int argc, char **argv)
 {
     const OptSpec *S = export_opts;
     const char *val[NN_MAX_OPTS] = {0}, *pos[1], *tpath;
-    int npos, rc, nt;
-    Net N;
+    int npos, rc, nt, folded = 1;
+    Net N, F;
     Meta M;
     Data d;
     Q8 Q;
@@ -16203,7 +16274,7 @@ static int cmd_export(int argc, char **argv)
     if ((rc = export_rules(S, val, npos == 1 ? pos[0] : NULL))) return rc;
     if (OPT(S, val, "labels") && !OPT(S, val, "test")) return usage_error("export", "--labels goes with --test DATA");
     if (threads_option("export", OPT(S, val, "threads"), &nt)) return 2;
-    memset(&eo, 0, sizeof eo), memset(&Q, 0, sizeof Q), memset(&d, 0, sizeof d);
+    memset(&eo, 0, sizeof eo), memset(&Q, 0, sizeof Q), memset(&d, 0, sizeof d), memset(&F, 0, sizeof F);
     eo.model = pos[0];
     if ((rc = c_prefix_option(OPT(S, val, "prefix"), OPT(S, val, "c"), eo.prefix))) return rc;
     if ((tpath = OPT(S, val, "test"))) {
@@ -16214,16 +16285,21 @@ static int cmd_export(int argc, char **argv)
         report(&err);
         return 1;
     }
+    if ((folded = net_fold(&N, &F, &err)) < 0) { /* batch normalisation, folded for the C header */
+        report(&err);
+        free(N.param), model_meta_free(&M), data_free(&d);
+        return 1;
+    }
     if (OPT(S, val, "int8")) {
         if (N.members > 1) {
             fprintf(stderr, "%s: %s: --int8 takes one network, and this model is an ensemble of %d; export it in float (--c without --int8)\n",
                     progname, pos[0], N.members);
-            free(N.param), model_meta_free(&M), data_free(&d);
+            free(N.param), free(F.param), model_meta_free(&M), data_free(&d);
             return 1;
         }
-        if (q8_make(&N, &Q, why, sizeof why)) {
+        if (q8_make(folded ? &N : &F, &Q, why, sizeof why)) {
             fprintf(stderr, "%s: %s: %s\n", progname, pos[0], why);
-            free(N.param), model_meta_free(&M), data_free(&d);
+            free(N.param), free(F.param), model_meta_free(&M), data_free(&d);
             return 1;
         }
         eo.q8 = &Q;
@@ -16244,7 +16320,7 @@ static int cmd_export(int argc, char **argv)
                     for (size_t k = 0; k < K; k++) out[r * K + k] = (float)target_unmap(&M.out, k, out[r * K + k]);
             test_figure(&N, &d, out, pred, f32, sizeof f32);
             if (eo.q8) {
-                Q8Job J = {&N, &Q, &M, &d, out, pred, 0};
+                Q8Job J = {folded ? &N : &F, &Q, &M, &d, out, pred, 0};
                 pool_run(pl, q8_job, &J);
                 rc = J.oom;
                 test_figure(&N, &d, out, pred, i8, sizeof i8);
@@ -16253,7 +16329,7 @@ static int cmd_export(int argc, char **argv)
         free(out), free(pred), pool_free(pl);
         if (rc) {
             say("out of memory");
-            q8_free(&Q), free(N.param), model_meta_free(&M), data_free(&d);
+            q8_free(&Q), free(N.param), free(F.param), model_meta_free(&M), data_free(&d);
             return 1;
         }
         snprintf(eo.test, sizeof eo.test, "%.300s (%zu rows): float %s%s%s", d.name, d.n, f32, i8[0] ? ", int8 " : "", i8);
@@ -16263,13 +16339,13 @@ static int cmd_export(int argc, char **argv)
         Buf b = {NULL, 0, 0, 0};
         const char *path = OPT(S, val, x->opt);
         if (!path) continue;
-        x->write(&b, &N, &M, &eo);
+        x->write(&b, x->folded && !folded ? &F : &N, &M, &eo);
         if (b.oom) rc = fail(&err, path, "out of memory");
         else rc = write_output(path, b.p, b.n, &err);
         free(b.p);
         if (rc) report(&err);
     }
-    q8_free(&Q), free(N.param), model_meta_free(&M), data_free(&d);
+    q8_free(&Q), free(N.param), free(F.param), model_meta_free(&M), data_free(&d);
     return rc ? 1 : 0;
 }
 

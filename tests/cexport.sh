@@ -59,9 +59,12 @@ cp "$T/hc.h" "$T/ple.h"
 header_check "export --c, piecewise-linear encoding with each value first (ple5v: 64 x 6 x 4 state values)" "$T/plev.bin" 'static const float nn_st1\[1536\]'
 # ---- batch normalisation: gamma and beta as weights and biases, the running statistics as the state --------------
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 64-40-bn-10softmax --standardize --optimizer adam --eta 0.01 --epochs 5 --out "$T/bn.bin" --quiet 2>/dev/null
-header_check "export --c, batch normalisation after a dense layer (its 40 running means and variances as nn_st2)" "$T/bn.bin" 'static const float nn_st2\[80\]'
+header_check "export --c, batch normalisation after a dense layer folded into it (two layers, no state)" "$T/bn.bin" 'a 3-layer network 64-40[a-z]*-10softmax'
+! grep -q "nn_st\|batch normalisation" "$T/hc.h" && ok "the folded header holds no batch normalisation" || bad "bn left in the folded header"
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 1x8x8-8c3p1-bn-mp2-30-bn-10 --epochs 3 --out "$T/cbn.bin" --quiet 2>/dev/null
-header_check "export --c, batch normalisation after a convolution and a dense layer" "$T/cbn.bin" 'sqrtf(nn_st2\[8 + c\]'
+header_check "export --c, batch normalisation folded into a convolution and a dense layer" "$T/cbn.bin" 'a 5-layer network 1x8x8-8c3p1relu-mp2-30relu-10'
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 1x8x8-bn-8c3p1-mp2-bn-30-10 --epochs 3 --out "$T/pbn.bin" --quiet 2>/dev/null
+header_check "export --c, batch normalisation on the input and after a pool (nothing to fold into: kept)" "$T/pbn.bin" 'sqrtf(nn_st1\[1 + c\]'
 "$NN" export "$T/cbn.bin" --c "$T/cbn8.h" --prefix nn --int8 --test "$D" 2>"$T/cbn8.err"
 f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' "$T/cbn8.err")
 if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/cbn8.h\"" -o "$T/fwb" "$top/tests/export_main.c" -lm 2>"$T/cbn8.cc"; then

@@ -915,6 +915,18 @@ printf '0,1,2,3\n,3.0,1.4,0.2\n' >ipd_new.csv
 grep -q "^nn: table defaults, for a table (a header of names" ipd.err && "$NN" predict ipd.bin ipd_new.csv >/dev/null 2>&1 &&
     "$NN" predict ipd.bin ipd.csv --probs >ip1.out 2>/dev/null && "$NN" predict ipd2.bin ipd.csv --probs >ip2.out 2>/dev/null && cmp -s ip1.out ip2.out &&
     ok "pandas' DataFrame(X) with a named label: a table, its missing values filled at predict, the same model with its index" || bad "DataFrame(X): $(grep -v ^epoch ipd.err)"
+# R's level "NA" (North America, quoted) beside R's missing NA (bare) in one column: two categories, in training and
+# at predict, the same model as the file with its missing values empty
+awk 'BEGIN { srand(41); print "\"\",\"region\",\"x\",\"y\""; for (i = 1; i <= 200; i++) { r = i % 4; x = rand();
+     printf "\"%d\",%s,%.3f,%.3f\n", i, r == 0 ? "\"NA\"" : r == 1 ? "NA" : r == 2 ? "\"EU\"" : "\"AS\"", x, x + (r == 0 ? -3 : r == 1 ? 3 : r == 2 ? 1 : 0) } }' >rna.csv
+sed 's/^\("[0-9]*"\),NA,/\1,,/' rna.csv >rna_empty.csv
+"$NN" train --train rna.csv --target y --epochs 60 --seed 1 --out rna.bin 2>/dev/null
+"$NN" train --train rna_empty.csv --target y --epochs 60 --seed 1 --out rnae.bin 2>/dev/null
+"$NN" predict rna.bin rna.csv >rna1.out 2>/dev/null && "$NN" predict rnae.bin rna_empty.csv >rna2.out 2>/dev/null && "$NN" predict rnae.bin rna.csv >rna3.out 2>/dev/null &&
+    cmp -s rna1.out rna2.out && cmp -s rna2.out rna3.out && a=$("$NN" eval rna.bin rna.csv 2>/dev/null | head -1) && awk -v a="${a#r2 }" 'BEGIN { exit !(a + 0 > 0.99) }' &&
+    "$NN" export rna.bin --c rna.h --prefix nn 2>/dev/null && grep -qF 'the text NA is its level; give a missing value of this column as "" or NULL' rna.h &&
+    ok "R's level \"NA\" and a bare NA in one column: a level and a missing value, in training and predict ($a); the header says how to give each" ||
+    bad "level NA and missing NA: $a $(diff rna1.out rna3.out | head -3)"
 # ---- class weights and the monitored figure --------------------------------------------------
 awk 'BEGIN { srand(9); print "x1,x2,cls"; for (i = 0; i < 300; i++) { c = i % 4 == 0 ? "rare" : "common"; printf "%.3f,%.3f,%s\n", rand() + (c == "rare") * 0.4, rand(), c } }' >cw.csv
 "$NN" train --train cw.csv --label-col cls --class-weight balanced --val 0.2 --epochs 30 --out cw.bin 2>cw.err
