@@ -9374,19 +9374,19 @@ static int has_row_names(const char *p, const char *end, const CsvOpt *o)
 static int shift_check(const char *p, const char *end, int sep, const RowPlan *P, const Table *tab, const InputMap *in, size_t line,
                        const char *name, Err *err)
 {
-    size_t nonfeat = 0, nfeat = 0, off[NN_MAX_WIDTH + 1], rows = 0, na = 0, nb = 0, line0 = line;
+    size_t nonfeat = 0, nfeat = 0, *off, rows = 0, na = 0, nb = 0, line0 = line;
     double sa = 0, sb = 0;
     char where[NN_WHERE];
-    if (!in || !in->mean || !in->rsd || P->nfile != tab->ncol || P->nfile < 3) return 0;
-    for (size_t c = 0, o = 0; c < tab->ncol; c++) {
+    if (!in || !in->mean || !in->rsd || P->nfile != tab->ncol || P->nfile < 3 || !(off = malloc(tab->ncol * sizeof *off))) return 0;
+    for (size_t c = 0, o = 0; c < tab->ncol && nonfeat < 2; c++) {
         const Column *C = &tab->col[c];
-        if (P->src[c] != (int32_t)c) return 0; /* (by position: column c is table column c) */
-        if (C->kind == COL_NUMBER) off[c] = o++, nfeat++;
+        if (P->src[c] != (int32_t)c) nonfeat = 2; /* (by position: column c is table column c) */
+        else if (C->kind == COL_NUMBER) off[c] = o++, nfeat++;
         else if (C->kind == COL_CATEGORY) off[c] = SIZE_MAX, o += C->ncat, nfeat++;
         else if (C->kind == COL_LABEL || C->kind == COL_TARGET) off[c] = SIZE_MAX, nonfeat++;
-        else return 0;
+        else nonfeat = 2;
     }
-    if (nonfeat != 1 || tab->col[0].kind != COL_NUMBER) return 0;
+    if (nonfeat != 1 || tab->col[0].kind != COL_NUMBER) return free(off), 0;
     for (; p < end && rows < 200; line++) {
         const char *eol = line_end(p, end), *fb, *fe;
         int q;
@@ -9410,6 +9410,7 @@ static int shift_check(const char *p, const char *end, int sep, const RowPlan *P
         }
         p = eol + (eol < end);
     }
+    free(off);
     if (!na || !nb || !(sa / (double)na > 25) || !(sb / (double)nb * 10 < sa / (double)na)) return 0;
     where_line(where, name, line0 + 1);
     return fail(err, where, "rows without a header are read by position as the model's %u columns, and so read their numbers lie "
