@@ -2085,6 +2085,27 @@ NN_MAYBE_UNUSED static void k_wgrad_ref(const float *D, size_t ldd, size_t P, co
     }
 }
 
+/* A convolution's forward pass over one image without building its
+ * patches (implicit im2col): x (ihp, iwp, ic), channel-last, already padded;
+ * WT (K, ldo) the kernels' transpose, K = k * k * ic in (dy, dx, channel)
+ * order; for each output position p = (oy, ox) and map c < oc
+ *   y[p * oc + c] = (sum_{j < K} x[(oy + dy_j) * iwp + ox + dx_j][i_j] * WT[j][c]) + B[c],
+ * the sum from j = 0 up, as k_backprop sums a patch row (so the two ways
+ * give the same bits). */
+NN_MAYBE_UNUSED static void k_convfwd_ref(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow,
+                                          const float *WT, size_t ldo, size_t oc, const float *B, float *y)
+{
+    size_t run = k * ic;
+    for (size_t oy = 0; oy < oh; oy++)
+        for (size_t ox = 0; ox < ow; ox++)
+            for (size_t c = 0; c < oc; c++) {
+                float s = 0;
+                for (size_t dy = 0; dy < k; dy++)
+                    for (size_t t = 0; t < run; t++) s += x[((oy + dy) * iwp + ox) * ic + t] * WT[(dy * run + t) * ldo + c];
+                y[(oy * ow + ox) * oc + c] = s + B[c];
+            }
+}
+
 #if NN_VW > 1
 
 #if defined(__GNUC__)
@@ -2280,11 +2301,70 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
     }
 }
 
+/* rq <= CF_ROWS output positions (xq[q]: the first input value of position
+ * q's patch, yq[q]: its output) by cb vector blocks of maps from c0: the
+ * broadcast-and-multiply loop of bp_tile with the patch read in place.
+ * Positions q >= live are computed (a tail's copies of a real one) but not
+ * stored. */
+#define CF_ROWS (NN_VW == 16 ? 8 : 4)
+#define CF_BLOCKS (NN_VW == 16 ? 4 : 3) /* AVX2: 4 x 3 accumulators and 3 weights of 16 registers */
+NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, size_t k, size_t run, size_t rowstride,
+                       const float *WT, size_t ldo, size_t c0, const float *B, size_t oc, float *const *yq)
+{
+    vec acc[CF_ROWS][4];
+    for (int q = 0; q < rq; q++)
+        for (int b = 0; b < cb; b++) acc[q][b] = V_ZERO();
+    for (size_t dy = 0; dy < k; dy++) {
+        const float *w = WT + dy * run * ldo + c0;
+        size_t xo = dy * rowstride;
+        for (size_t t = 0; t < run; t++, w += ldo) {
+            vec wv[4];
+            for (int b = 0; b < cb; b++) wv[b] = V_LOAD(w + b * NN_VW);
+            for (int q = 0; q < rq; q++) {
+                vec dv = V_SET1(xq[q][xo + t]);
+                for (int b = 0; b < cb; b++) acc[q][b] = V_FMA(dv, wv[b], acc[q][b]);
+            }
+        }
+    }
+    for (int q = 0; q < live; q++)
+        for (int b = 0; b < cb; b++) {
+            size_t c = c0 + (size_t)b * NN_VW;
+            float v[NN_VW];
+            V_STORE(v, V_ADD(acc[q][b], V_LOAD(B + c))); /* (B is padded to NN_PAD, and aligned) */
+            for (size_t u = 0; u < NN_VW && c + u < oc; u++) yq[q][c + u] = v[u];
+        }
+}
+
+static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow, const float *WT,
+                      size_t ldo, size_t oc, const float *B, float *y)
+{
+    size_t P = oh * ow, run = k * ic, rs = iwp * ic;
+    for (size_t c0 = 0, cb; c0 < ldo; c0 += cb * NN_VW) {
+        size_t left = (ldo - c0) / NN_VW, rows;
+        cb = left > CF_BLOCKS ? CF_BLOCKS : left;
+        rows = cb == 4 ? 6 : CF_ROWS; /* (AVX-512: 6 x 4 accumulators and 4 weights of 32 registers) */
+        for (size_t p0 = 0; p0 < P; p0 += rows) {
+            const float *xq[CF_ROWS];
+            float *yq[CF_ROWS];
+            int live = (int)(P - p0 < rows ? P - p0 : rows);
+            for (int q = 0; q < (int)rows; q++) {
+                size_t p = p0 + (size_t)(q < live ? q : live - 1);
+                xq[q] = x + ((p / ow) * iwp + p % ow) * ic, yq[q] = y + p * oc;
+            }
+            if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, xq, k, run, rs, WT, ldo, c0, B, oc, yq);
+            else if (cb == 3) cf_tile(CF_ROWS, 3, live, xq, k, run, rs, WT, ldo, c0, B, oc, yq);
+            else if (cb == 2) cf_tile(CF_ROWS, 2, live, xq, k, run, rs, WT, ldo, c0, B, oc, yq);
+            else cf_tile(CF_ROWS, 1, live, xq, k, run, rs, WT, ldo, c0, B, oc, yq);
+        }
+    }
+}
+
 #else /* no SIMD: the reference kernels are the kernels */
 #define k_forward k_forward_ref
 #define k_update k_update_ref
 #define k_backprop k_backprop_ref
 #define k_wgrad k_wgrad_ref
+#define k_convfwd k_convfwd_ref
 #endif
 
 /* ======================================================================== */
@@ -2761,6 +2841,10 @@ static void dense_export_q8(Buf *b, const Layer *ly, const char *l)
  * patches' deltas, added back into place: col2im) and k_wgrad.  The
  * biases are one per map. */
 static size_t conv_ldo(const Layer *ly) { return round_up(ly->oc, NN_PAD); } /* forward's padded output row */
+static size_t conv_padded(const Layer *ly) /* floats of a padded copy of an input image (0: no padding) */
+{
+    return ly->pad ? (ly->ih + 2 * ly->pad) * (ly->iw + 2 * ly->pad) * ly->ic : 0;
+}
 
 static int conv_shape(Layer *ly, char *why, size_t n)
 {
@@ -2777,7 +2861,8 @@ static int conv_shape(Layer *ly, char *why, size_t n)
     ly->wrows = ly->oc, ly->wcols = K, ly->ldw = round_up(K, NN_PAD), ly->nbias = ly->oc;
     ly->nw = ly->oc * ly->ldw, ly->nb = round_up(ly->oc, NN_PAD);
     ly->part = ly->nw + ly->nb; /* a group's partial sums, shaped as W and B */
-    ly->tmp = ly->oh * ly->ow * (2 * ly->ldw + conv_ldo(ly)) + K * conv_ldo(ly); /* the patches, and forward's WT and Z or backward's deltas */
+    ly->tmp = ly->oh * ly->ow * 2 * ly->ldw; /* backward's patches and their deltas */
+    if (K * conv_ldo(ly) + conv_padded(ly) > ly->tmp) ly->tmp = K * conv_ldo(ly) + conv_padded(ly); /* forward's WT and padded image */
     return 0;
 }
 
@@ -2893,27 +2978,29 @@ static void col2im(const Layer *ly, const float *dP, float *dx)
         }
 }
 
-/* Forward: per image, the patches times W's transpose WT (K, ldo), built
- * once per call in tmp, by k_backprop's broadcast-and-multiply loop (no
- * horizontal sums, which would dominate a short patch such as 5x5x1), into
- * Z (oh*ow, ldo), then with the biases into Y's row, channel-last. */
-
+/* Forward: per image, the patches read in place (k_convfwd) times W's
+ * transpose WT (K, ldo), built once per call in tmp, with the biases, into
+ * Y's row, channel-last.  A padded convolution reads a copy of the image
+ * with its rows and columns of zeros (in tmp after WT). */
 static void conv_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
                          const Part *pt, float *Y, float *tmp, int train)
 {
-    size_t ldo = conv_ldo(ly), K = ly->wcols, P = ly->oh * ly->ow;
-    float *Pt = tmp, *WT = Pt + P * ly->ldw, *Z = WT + K * ldo; /* (P, ldw), (K, ldo), (P, ldo) */
+    size_t ldo = conv_ldo(ly), K = ly->wcols, ic = ly->ic, p = ly->pad, iwp = ly->iw + 2 * p;
+    float *WT = tmp, *xp = WT + K * ldo; /* (K, ldo), the padded image */
     (void)S, (void)m, (void)train;
     for (size_t k = 0; k < K; k++) {
         for (size_t j = 0; j < ly->oc; j++) WT[k * ldo + j] = W[j * ly->ldw + k];
         for (size_t j = ly->oc; j < ldo; j++) WT[k * ldo + j] = 0;
     }
+    if (p) memset(xp, 0, conv_padded(ly) * sizeof(float));
     for (size_t b = pt->b0; b < pt->b1; b++) {
-        float *y = Y + b * ly->ldout;
-        im2col(ly, X + b * ly->ldin, Pt);
-        k_backprop(Pt, ly->ldw, P, WT, ldo, K, 0, ldo, Z);
-        for (size_t p = 0; p < P; p++)
-            for (size_t j = 0; j < ly->oc; j++) y[p * ly->oc + j] = Z[p * ldo + j] + B[j];
+        const float *x = X + b * ly->ldin;
+        if (p) {
+            for (size_t y = 0; y < ly->ih; y++)
+                memcpy(xp + ((y + p) * iwp + p) * ic, x + y * ly->iw * ic, ly->iw * ic * sizeof(float));
+            x = xp;
+        }
+        k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, Y + b * ly->ldout);
     }
 }
 
@@ -3140,6 +3227,19 @@ static void pool_forward(const Layer *ly, const float *W, const float *B, float 
             for (size_t ox = 0; ox < ly->ow; ox++) {
                 float *y = Y + b * ly->ldout + (oy * ly->ow + ox) * ic;
                 const float *x0 = x + (oy * k * ly->iw + ox * k) * ic;
+#if NN_VW == 16
+                if (ly->kind == LAYER_MAXPOOL) { /* 16 channels at a time, the last block masked */
+                    for (size_t c = 0; c < ic; c += 16) {
+                        __mmask16 msk = ic - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (ic - c)) - 1);
+                        __m512 v = _mm512_maskz_loadu_ps(msk, x0 + c);
+                        for (size_t dy = 0; dy < k; dy++)
+                            for (size_t dx = dy ? 0 : 1; dx < k; dx++) /* (max(q, y): y kept when equal, as below) */
+                                v = _mm512_max_ps(_mm512_maskz_loadu_ps(msk, x0 + (dy * ly->iw + dx) * ic + c), v);
+                        _mm512_mask_storeu_ps(y + c, msk, v);
+                    }
+                    continue;
+                }
+#endif
                 memcpy(y, x0, ic * sizeof(float));
                 for (size_t dy = 0; dy < k; dy++)
                     for (size_t dx = dy ? 0 : 1; dx < k; dx++) {
@@ -3161,6 +3261,19 @@ static void pool_forward(const Layer *ly, const float *W, const float *B, float 
 static void maxpool_window(size_t k, size_t iw, size_t ic, const float *restrict x, const float *restrict y,
                            const float *restrict g, float *restrict dx)
 {
+#if NN_VW == 16 /* 16 channels at a time, the last block masked: the lanes still looking for their maximum in a mask */
+    for (size_t c = 0; c < ic; c += 16) {
+        __mmask16 m = ic - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (ic - c)) - 1), left = m;
+        __m512 yv = _mm512_maskz_loadu_ps(m, y + c), gv = _mm512_maskz_loadu_ps(m, g + c), one = _mm512_set1_ps(1.0f);
+        for (size_t dy = 0; dy < k; dy++)
+            for (size_t d = 0; d < k; d++) {
+                size_t o = (dy * iw + d) * ic + c;
+                __mmask16 hit = _mm512_mask_cmp_ps_mask(left, _mm512_maskz_loadu_ps(m, x + o), yv, _CMP_EQ_OQ);
+                _mm512_mask_storeu_ps(dx + o, m, _mm512_mul_ps(_mm512_maskz_mov_ps(hit, one), gv)); /* (0 * g: as the plain loop, -0 for g < 0) */
+                left = (__mmask16)(left & ~hit);
+            }
+    }
+#else
     float left[256]; /* 1 until the channel's maximum is found */
     for (size_t c = 0; c < ic; c++) left[c] = 1.0f;
     for (size_t dy = 0; dy < k; dy++)
@@ -3172,6 +3285,7 @@ static void maxpool_window(size_t k, size_t iw, size_t ic, const float *restrict
                 left[c] -= hit;
             }
         }
+#endif
 }
 
 static void pool_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
@@ -3195,7 +3309,7 @@ static void pool_backward(const Layer *ly, const float *W, const float *S, const
                     continue;
                 }
                 /* the first input equal to the window's maximum (the forward pass's output y) takes it all */
-                if (ic <= 256) maxpool_window(k, ly->iw, ic, x + o0, y, g, dx + o0);
+                if (ic <= 256 || NN_VW == 16) maxpool_window(k, ly->iw, ic, x + o0, y, g, dx + o0);
                 else { /* (wide: by searching) */
                     for (size_t dy = 0; dy < k; dy++)
                         for (size_t d = 0; d < k; d++) memset(dx + o0 + (dy * ly->iw + d) * ic, 0, ic * sizeof(float));
