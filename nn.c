@@ -2091,11 +2091,12 @@ NN_MAYBE_UNUSED static void k_wgrad_ref(const float *D, size_t ldd, size_t P, co
  * order; for each output position p = (oy, ox) and map c < oc
  *   y[p * oc + c] = (sum_{j < K} x[(oy + dy_j) * iwp + ox + dx_j][i_j] * WT[j][c]) + B[c],
  * the sum from j = 0 up, as k_backprop sums a patch row (so the two ways
- * give the same bits). */
+ * give the same bits).  Z is the fast kernel's scratch: (P + 8) x 64 floats. */
 NN_MAYBE_UNUSED static void k_convfwd_ref(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow,
-                                          const float *WT, size_t ldo, size_t oc, const float *B, float *y)
+                                          const float *WT, size_t ldo, size_t oc, const float *B, float *y, float *Z)
 {
     size_t run = k * ic;
+    (void)Z;
     for (size_t oy = 0; oy < oh; oy++)
         for (size_t ox = 0; ox < ow; ox++)
             for (size_t c = 0; c < oc; c++) {
@@ -2302,19 +2303,24 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
 }
 
 /* rq <= CF_ROWS output positions (xq[q]: the first input value of position
- * q's patch, yq[q]: its output) by cb vector blocks of maps from c0: the
- * broadcast-and-multiply loop of bp_tile with the patch read in place.
- * Positions q >= live are computed (a tail's copies of a real one) but not
- * stored. */
+ * q's patch, yq[q]: its output) by cb vector blocks of maps from c0, over
+ * the kernel rows dy in [d0, d1): the broadcast-and-multiply loop of
+ * bp_tile with the patch read in place.  The sums start at 0 (d0 == 0) or
+ * from the partial sums Z (rq rows of zl floats) and, unless the tile's
+ * last kernel row is done (d1 == k: then Y gets them with the biases), go
+ * back there: the same operations in the same order either way.  Positions
+ * q >= live are computed (a tail's copies of a real one) but not stored
+ * in Y. */
 #define CF_ROWS (NN_VW == 16 ? 8 : 4)
 #define CF_BLOCKS (NN_VW == 16 ? 4 : 3) /* AVX2: 4 x 3 accumulators and 3 weights of 16 registers */
-NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, size_t k, size_t run, size_t rowstride,
-                       const float *WT, size_t ldo, size_t c0, const float *B, size_t oc, float *const *yq)
+NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, size_t d0, size_t d1, size_t k, size_t run,
+                       size_t rowstride, const float *WT, size_t ldo, size_t c0, const float *B, size_t oc,
+                       float *const *yq, float *Z, size_t zl)
 {
     vec acc[CF_ROWS][4];
     for (int q = 0; q < rq; q++)
-        for (int b = 0; b < cb; b++) acc[q][b] = V_ZERO();
-    for (size_t dy = 0; dy < k; dy++) {
+        for (int b = 0; b < cb; b++) acc[q][b] = d0 ? V_LOAD(Z + q * zl + b * NN_VW) : V_ZERO();
+    for (size_t dy = d0; dy < d1; dy++) {
         const float *w = WT + dy * run * ldo + c0;
         size_t xo = dy * rowstride;
         for (size_t t = 0; t < run; t++, w += ldo) {
@@ -2326,6 +2332,11 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, size_t 
             }
         }
     }
+    if (d1 < k) {
+        for (int q = 0; q < rq; q++)
+            for (int b = 0; b < cb; b++) V_STORE(Z + q * zl + b * NN_VW, acc[q][b]);
+        return;
+    }
     for (int q = 0; q < live; q++)
         for (int b = 0; b < cb; b++) {
             size_t c = c0 + (size_t)b * NN_VW;
@@ -2335,26 +2346,35 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, size_t 
         }
 }
 
+/* The kernel rows are taken a few at a time, as many as keep their block of
+ * WT in L1 (about 32 KB) while every position's tile reads it, the partial
+ * sums waiting in Z ((P + CF_ROWS) x CF_BLOCKS * NN_VW floats). */
+#define CF_L1 (32 * 1024)
 static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow, const float *WT,
-                      size_t ldo, size_t oc, const float *B, float *y)
+                      size_t ldo, size_t oc, const float *B, float *y, float *Z)
 {
-    size_t P = oh * ow, run = k * ic, rs = iwp * ic;
+    size_t P = oh * ow, run = k * ic, rs = iwp * ic, zl = CF_BLOCKS * NN_VW;
     for (size_t c0 = 0, cb; c0 < ldo; c0 += cb * NN_VW) {
-        size_t left = (ldo - c0) / NN_VW, rows;
+        size_t left = (ldo - c0) / NN_VW, rows, dstep;
         cb = left > CF_BLOCKS ? CF_BLOCKS : left;
         rows = cb == 4 ? 6 : CF_ROWS; /* (AVX-512: 6 x 4 accumulators and 4 weights of 32 registers) */
-        for (size_t p0 = 0; p0 < P; p0 += rows) {
-            const float *xq[CF_ROWS];
-            float *yq[CF_ROWS];
-            int live = (int)(P - p0 < rows ? P - p0 : rows);
-            for (int q = 0; q < (int)rows; q++) {
-                size_t p = p0 + (size_t)(q < live ? q : live - 1);
-                xq[q] = x + ((p / ow) * iwp + p % ow) * ic, yq[q] = y + p * oc;
+        dstep = CF_L1 / (run * cb * NN_VW * sizeof(float));
+        dstep = dstep < 1 ? 1 : dstep > k ? k : dstep;
+        for (size_t d0 = 0; d0 < k; d0 += dstep) {
+            size_t d1 = d0 + dstep < k ? d0 + dstep : k;
+            for (size_t p0 = 0; p0 < P; p0 += rows) {
+                const float *xq[CF_ROWS];
+                float *yq[CF_ROWS], *z = Z + p0 * zl;
+                int live = (int)(P - p0 < rows ? P - p0 : rows);
+                for (int q = 0; q < (int)rows; q++) {
+                    size_t p = p0 + (size_t)(q < live ? q : live - 1);
+                    xq[q] = x + ((p / ow) * iwp + p % ow) * ic, yq[q] = y + p * oc;
+                }
+                if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
+                else if (cb == 3) cf_tile(CF_ROWS, 3, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
+                else if (cb == 2) cf_tile(CF_ROWS, 2, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
+                else cf_tile(CF_ROWS, 1, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
             }
-            if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, xq, k, run, rs, WT, ldo, c0, B, oc, yq);
-            else if (cb == 3) cf_tile(CF_ROWS, 3, live, xq, k, run, rs, WT, ldo, c0, B, oc, yq);
-            else if (cb == 2) cf_tile(CF_ROWS, 2, live, xq, k, run, rs, WT, ldo, c0, B, oc, yq);
-            else cf_tile(CF_ROWS, 1, live, xq, k, run, rs, WT, ldo, c0, B, oc, yq);
         }
     }
 }
@@ -2862,7 +2882,8 @@ static int conv_shape(Layer *ly, char *why, size_t n)
     ly->nw = ly->oc * ly->ldw, ly->nb = round_up(ly->oc, NN_PAD);
     ly->part = ly->nw + ly->nb; /* a group's partial sums, shaped as W and B */
     ly->tmp = ly->oh * ly->ow * 2 * ly->ldw; /* backward's patches and their deltas */
-    if (K * conv_ldo(ly) + conv_padded(ly) > ly->tmp) ly->tmp = K * conv_ldo(ly) + conv_padded(ly); /* forward's WT and padded image */
+    K = K * conv_ldo(ly) + round_up(conv_padded(ly), NN_PAD) + (ly->oh * ly->ow + 8) * 64; /* forward's WT, padded image, partial sums */
+    if (K > ly->tmp) ly->tmp = K;
     return 0;
 }
 
@@ -2986,7 +3007,7 @@ static void conv_forward(const Layer *ly, const float *W, const float *B, float 
                          const Part *pt, float *Y, float *tmp, int train)
 {
     size_t ldo = conv_ldo(ly), K = ly->wcols, ic = ly->ic, p = ly->pad, iwp = ly->iw + 2 * p;
-    float *WT = tmp, *xp = WT + K * ldo; /* (K, ldo), the padded image */
+    float *WT = tmp, *xp = WT + K * ldo, *Z = xp + round_up(conv_padded(ly), NN_PAD); /* (K, ldo), the padded image, partial sums */
     (void)S, (void)m, (void)train;
     for (size_t k = 0; k < K; k++) {
         for (size_t j = 0; j < ly->oc; j++) WT[k * ldo + j] = W[j * ly->ldw + k];
@@ -3000,7 +3021,7 @@ static void conv_forward(const Layer *ly, const float *W, const float *B, float 
                 memcpy(xp + ((y + p) * iwp + p) * ic, x + y * ly->iw * ic, ly->iw * ic * sizeof(float));
             x = xp;
         }
-        k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, Y + b * ly->ldout);
+        k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, Y + b * ly->ldout, Z);
     }
 }
 
