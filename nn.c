@@ -1988,8 +1988,9 @@ static int canvas_write(Canvas *c, const char *path, Err *err)
 /* @@kernels kernels                                                       */
 /* ======================================================================== */
 
-/* Three kernels do all the arithmetic of training and prediction.  Every
- * matrix is row-major with rows padded to a multiple of NN_PAD floats; the
+/* Three kernels do the arithmetic of dense layers, and k_wgrad and
+ * k_convfwd (below them) that of convolutions' weight gradient and forward
+ * pass.  Every matrix is row-major with rows padded to a multiple of NN_PAD floats; the
  * padding is zero in weights and activations, so the SIMD loops run over
  * whole vectors with no tails.  Each kernel has a plain reference version
  * (k_*_ref) that the tests compare the fast one against.
@@ -2854,12 +2855,12 @@ static void dense_export_q8(Buf *b, const Layer *ly, const char *l)
 /* A convolution (LAYER_CONV): oc maps, each a k x k x ic kernel slid over
  * the input with stride 1 and `pad` rows and columns of zeros around it.
  * Done as a matrix product, as Caffe and darknet do (im2col): each output
- * pixel's receptive field is copied into a row of patches (oh*ow, ldw),
- * in (dy, dx, channel) order, so W (oc, ldw) -- a map's kernel a row,
- * padded -- times the patches is the output, already channel-last, and the
- * three dense kernels do the arithmetic: k_forward, k_backprop (the
- * patches' deltas, added back into place: col2im) and k_wgrad.  The
- * biases are one per map. */
+ * pixel's receptive field is a row of patches (oh*ow, ldw), in (dy, dx,
+ * channel) order, so W (oc, ldw) -- a map's kernel a row, padded -- times
+ * the patches is the output, already channel-last.  The forward pass reads
+ * the patches in place (k_convfwd); the backward pass copies them out
+ * (im2col) for k_wgrad and k_backprop (the patches' deltas, added back
+ * into place: col2im).  The biases are one per map. */
 static size_t conv_ldo(const Layer *ly) { return round_up(ly->oc, NN_PAD); } /* forward's padded output row */
 static size_t conv_padded(const Layer *ly) /* floats of a padded copy of an input image (0: no padding) */
 {
