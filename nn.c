@@ -2988,6 +2988,12 @@ static void col2im(const Layer *ly, const float *dP, float *dx)
             for (size_t dy = 0; dy < k; dy++) {
                 size_t y = oy + dy;
                 if (y < ly->pad || y - ly->pad >= ly->ih) continue;
+                if (ox >= ly->pad && ox - ly->pad + k <= ly->iw) { /* the kernel row inside the image: one run of k * ic */
+                    const float *restrict q = p + dy * k * ic;
+                    float *restrict d = dx + ((y - ly->pad) * ly->iw + ox - ly->pad) * ic;
+                    for (size_t c = 0; c < k * ic; c++) d[c] += q[c];
+                    continue;
+                }
                 for (size_t dx_ = 0; dx_ < k; dx_++) {
                     size_t xx = ox + dx_;
                     const float *q = p + (dy * k + dx_) * ic;
