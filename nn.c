@@ -2258,17 +2258,17 @@ static void k_backprop(const float *D, size_t ldd, size_t m, const float *W, siz
     }
 }
 
-/* rj rows by cb vector blocks of k_wgrad at row j, column i, added to G
- * (first: G = the sum). */
+/* rj rows by cb <= 3 vector blocks of k_wgrad at row j, column i, added
+ * to G (first: G = the sum). */
 #define WG_ROWS (NN_VW == 16 ? 8 : 4) /* 16 accumulators: AVX-512 has 32 registers, AVX2 16 */
 NN_INLINE void wg_tile(int rj, int cb, const float *D, size_t ldd, size_t P, const float *X, size_t n, size_t i,
                        size_t j, int first, float *G)
 {
-    vec acc[WG_ROWS][2];
+    vec acc[WG_ROWS][3];
     for (int r = 0; r < rj; r++)
         for (int q = 0; q < cb; q++) acc[r][q] = V_ZERO();
     for (size_t p = 0; p < P; p++, D += ldd, X += n) {
-        vec xv[2];
+        vec xv[3];
         for (int q = 0; q < cb; q++) xv[q] = V_LOAD(X + i + q * NN_VW);
         for (int r = 0; r < rj; r++) {
             vec dv = V_SET1(D[j + r]);
@@ -2287,11 +2287,17 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
 {
     float gb[256];
     for (size_t i = 0; i < n;) {
-        int cb = i + 2 * NN_VW <= n ? 2 : 1;
+        int cb = i + 3 * NN_VW <= n ? 3 : i + 2 * NN_VW <= n ? 2 : 1; /* (3 blocks: 8 x 3 accumulators, 3 loads and 8 broadcasts for 24 FMAs) */
         size_t j = j0;
-        for (; j + WG_ROWS <= j1; j += WG_ROWS) wg_tile(WG_ROWS, cb, D, ldd, P, X, n, i, j, first, G);
-        for (; j + 4 <= j1; j += 4) wg_tile(4, cb, D, ldd, P, X, n, i, j, first, G);
-        for (; j < j1; j++) wg_tile(1, cb, D, ldd, P, X, n, i, j, first, G);
+        if (cb == 3) {
+            for (; j + WG_ROWS <= j1; j += WG_ROWS) wg_tile(WG_ROWS, 3, D, ldd, P, X, n, i, j, first, G);
+            for (; j + 4 <= j1; j += 4) wg_tile(4, 3, D, ldd, P, X, n, i, j, first, G);
+            for (; j < j1; j++) wg_tile(1, 3, D, ldd, P, X, n, i, j, first, G);
+        } else {
+            for (; j + WG_ROWS <= j1; j += WG_ROWS) wg_tile(WG_ROWS, cb, D, ldd, P, X, n, i, j, first, G);
+            for (; j + 4 <= j1; j += 4) wg_tile(4, cb, D, ldd, P, X, n, i, j, first, G);
+            for (; j < j1; j++) wg_tile(1, cb, D, ldd, P, X, n, i, j, first, G);
+        }
         i += (size_t)cb * NN_VW;
     }
     for (size_t j = j0; j < j1; j += 256) { /* the biases, 256 units at a time, each summed in row order */
