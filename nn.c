@@ -2126,6 +2126,8 @@ typedef __m512 vec;
 #define V_ADD(a, b) _mm512_add_ps(a, b)
 #define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)  /* a*b + c */
 #define V_FNMA(a, b, c) _mm512_fnmadd_ps(a, b, c) /* c - a*b */
+#define V_STOREU(p, v) _mm512_storeu_ps(p, v)
+#define V_STORE_FIRST(p, v, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1), v) /* lanes 0 .. n-1 */
 NN_INLINE float v_hsum(vec v) { return _mm512_reduce_add_ps(v); }
 #else
 typedef __m256 vec;
@@ -2137,6 +2139,8 @@ typedef __m256 vec;
 #define V_ADD(a, b) _mm256_add_ps(a, b)
 #define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define V_FNMA(a, b, c) _mm256_fnmadd_ps(a, b, c)
+#define V_STOREU(p, v) _mm256_storeu_ps(p, v)
+#define V_STORE_FIRST(p, v, n) _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)), v)
 NN_INLINE float v_hsum(vec v)
 {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -2347,9 +2351,9 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, size_t 
     for (int q = 0; q < live; q++)
         for (int b = 0; b < cb; b++) {
             size_t c = c0 + (size_t)b * NN_VW;
-            float v[NN_VW];
-            V_STORE(v, V_ADD(acc[q][b], V_LOAD(B + c))); /* (B is padded to NN_PAD, and aligned) */
-            for (size_t u = 0; u < NN_VW && c + u < oc; u++) yq[q][c + u] = v[u];
+            vec v = V_ADD(acc[q][b], V_LOAD(B + c)); /* (B is padded to NN_PAD, and aligned) */
+            if (c + NN_VW <= oc) V_STOREU(yq[q] + c, v);
+            else if (c < oc) V_STORE_FIRST(yq[q] + c, v, oc - c);
         }
 }
 
@@ -2368,14 +2372,17 @@ static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh
         dstep = CF_L1 / (run * cb * NN_VW * sizeof(float));
         dstep = dstep < 1 ? 1 : dstep > k ? k : dstep;
         for (size_t d0 = 0; d0 < k; d0 += dstep) {
-            size_t d1 = d0 + dstep < k ? d0 + dstep : k;
+            size_t d1 = d0 + dstep < k ? d0 + dstep : k, oy = 0, ox = 0; /* (oy, ox): position p0's */
             for (size_t p0 = 0; p0 < P; p0 += rows) {
                 const float *xq[CF_ROWS];
                 float *yq[CF_ROWS], *z = Z + p0 * zl;
                 int live = (int)(P - p0 < rows ? P - p0 : rows);
-                for (int q = 0; q < (int)rows; q++) {
-                    size_t p = p0 + (size_t)(q < live ? q : live - 1);
-                    xq[q] = x + ((p / ow) * iwp + p % ow) * ic, yq[q] = y + p * oc;
+                for (int q = 0; q < (int)rows; q++) { /* (no division: a tile's positions step along the rows) */
+                    if (q < live) {
+                        xq[q] = x + (oy * iwp + ox) * ic, yq[q] = y + (p0 + (size_t)q) * oc;
+                        if (++ox == ow) ox = 0, oy++;
+                    } else
+                        xq[q] = xq[live - 1], yq[q] = yq[live - 1];
                 }
                 if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
                 else if (cb == 3) cf_tile(CF_ROWS, 3, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
