@@ -2316,7 +2316,9 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
 /* rq <= CF_ROWS output positions (xq[q]: the first input value of position
  * q's patch, yq[q]: its output) by cb vector blocks of maps from c0, over
  * the kernel rows dy in [d0, d1): the broadcast-and-multiply loop of
- * bp_tile with the patch read in place.  The sums start at 0 (d0 == 0) or
+ * bp_tile with the patch read in place (positions q at x0 + q * xs when
+ * the tile lies in one output row, xq NULL: one pointer moves, not rq).
+ * The sums start at 0 (d0 == 0) or
  * from the partial sums Z (rq rows of zl floats) and, unless the tile's
  * last kernel row is done (d1 == k: then Y gets them with the biases), go
  * back there: the same operations in the same order either way.  Positions
@@ -2324,7 +2326,7 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
  * in Y. */
 #define CF_ROWS (NN_VW == 16 ? 8 : 4)
 #define CF_BLOCKS (NN_VW == 16 ? 4 : 3) /* AVX2: 4 x 3 accumulators and 3 weights of 16 registers */
-NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, size_t d0, size_t d1, size_t k, size_t run,
+NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const float *x0, size_t xs, size_t d0, size_t d1, size_t k, size_t run,
                        size_t rowstride, const float *WT, size_t ldo, size_t c0, const float *B, size_t oc,
                        float *const *yq, float *Z, size_t zl)
 {
@@ -2338,7 +2340,7 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, size_t 
             vec wv[4];
             for (int b = 0; b < cb; b++) wv[b] = V_LOAD(w + b * NN_VW);
             for (int q = 0; q < rq; q++) {
-                vec dv = V_SET1(xq[q][xo + t]);
+                vec dv = V_SET1(xq ? xq[q][xo + t] : x0[(size_t)q * xs + xo + t]);
                 for (int b = 0; b < cb; b++) acc[q][b] = V_FMA(dv, wv[b], acc[q][b]);
             }
         }
@@ -2376,7 +2378,7 @@ static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh
             for (size_t p0 = 0; p0 < P; p0 += rows) {
                 const float *xq[CF_ROWS];
                 float *yq[CF_ROWS], *z = Z + p0 * zl;
-                int live = (int)(P - p0 < rows ? P - p0 : rows);
+                int live = (int)(P - p0 < rows ? P - p0 : rows), row = ox + rows <= ow; /* (all in one row: one pointer) */
                 for (int q = 0; q < (int)rows; q++) { /* (no division: a tile's positions step along the rows) */
                     if (q < live) {
                         xq[q] = x + (oy * iwp + ox) * ic, yq[q] = y + (p0 + (size_t)q) * oc;
@@ -2384,10 +2386,10 @@ static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh
                     } else
                         xq[q] = xq[live - 1], yq[q] = yq[live - 1];
                 }
-                if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
-                else if (cb == 3) cf_tile(CF_ROWS, 3, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
-                else if (cb == 2) cf_tile(CF_ROWS, 2, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
-                else cf_tile(CF_ROWS, 1, live, xq, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
+                if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
+                else if (cb == 3) cf_tile(CF_ROWS, 3, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
+                else if (cb == 2) cf_tile(CF_ROWS, 2, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
+                else cf_tile(CF_ROWS, 1, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
             }
         }
     }
