@@ -2265,10 +2265,11 @@ static void k_backprop(const float *D, size_t ldd, size_t m, const float *W, siz
 /* rj rows by cb <= 3 vector blocks of k_wgrad at row j, column i, added
  * to G (first: G = the sum). */
 #define WG_ROWS (NN_VW == 16 ? 8 : 4) /* 16 accumulators: AVX-512 has 32 registers, AVX2 16 */
+#define WG_WIDE (NN_VW == 16 ? 12 : 4) /* rows of a tile of 2 blocks (AVX-512: 12 x 2 accumulators) */
 NN_INLINE void wg_tile(int rj, int cb, const float *D, size_t ldd, size_t P, const float *X, size_t n, size_t i,
                        size_t j, int first, float *G)
 {
-    vec acc[WG_ROWS][3];
+    vec acc[WG_WIDE][3];
     for (int r = 0; r < rj; r++)
         for (int q = 0; q < cb; q++) acc[r][q] = V_ZERO();
     for (size_t p = 0; p < P; p++, D += ldd, X += n) {
@@ -2298,6 +2299,8 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
             for (; j + 4 <= j1; j += 4) wg_tile(4, 3, D, ldd, P, X, n, i, j, first, G);
             for (; j < j1; j++) wg_tile(1, 3, D, ldd, P, X, n, i, j, first, G);
         } else {
+            if (cb == 2)
+                for (; j + WG_WIDE <= j1; j += WG_WIDE) wg_tile(WG_WIDE, 2, D, ldd, P, X, n, i, j, first, G);
             for (; j + WG_ROWS <= j1; j += WG_ROWS) wg_tile(WG_ROWS, cb, D, ldd, P, X, n, i, j, first, G);
             for (; j + 4 <= j1; j += 4) wg_tile(4, cb, D, ldd, P, X, n, i, j, first, G);
             for (; j < j1; j++) wg_tile(1, cb, D, ldd, P, X, n, i, j, first, G);
