@@ -2949,23 +2949,24 @@ static void conv_print(const Layer *ly, char *buf, size_t n)
 
 /* d[0..n) = s[0..n): a run of a patch, often short (5 floats for a 5x5
  * kernel on one channel), where memcpy's call and a scalar loop cost more
- * than the copy; AVX-512 copies the tail with one masked load and store,
- * which touch no memory outside the run. */
+ * than the copy.  AVX-512 reads the tail with one masked load, which
+ * touches no memory outside the run, and writes it with a whole store:
+ * d[n..) up to the next multiple of 16 becomes 0 -- the caller writes
+ * its runs in order, so the zeros land where a later run, or a patch's
+ * zero padding, goes, and leaves 16 floats of room after the last. */
 static inline void copy_run(float *restrict d, const float *restrict s, size_t n)
 {
 #if NN_VW == 16
     for (; n >= 16; n -= 16, d += 16, s += 16) _mm512_storeu_ps(d, _mm512_loadu_ps(s));
-    if (n) {
-        __mmask16 k = (__mmask16)((1u << n) - 1);
-        _mm512_mask_storeu_ps(d, k, _mm512_maskz_loadu_ps(k, s));
-    }
+    if (n) _mm512_storeu_ps(d, _mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1), s));
 #else
     for (size_t t = 0; t < n; t++) d[t] = s[t];
 #endif
 }
 
-/* The patches of one input row x (ih, iw, ic) into P (oh*ow, ldw); the
- * padding of each patch row is zero. */
+/* The patches of one input row x (ih, iw, ic) into P (oh*ow, ldw), and
+ * zeros in up to 16 floats after it (copy_run); the padding of each patch
+ * row is zero. */
 static void im2col(const Layer *ly, const float *x, float *P)
 {
     size_t k = ly->k, ic = ly->ic, run = k * ic, ld = ly->ldw;
