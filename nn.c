@@ -727,6 +727,10 @@ static int whole_format(const uint8_t *b, size_t n);
  * stream).  Returns 0, or -1 with a message naming `name`. */
 static int read_more(int fd, uint8_t *buf, size_t cap, size_t *have, int *eof, const char *name, Err *err)
 {
+    if (fd < 0) { /* no descriptor: the input is what the buffer holds (serve's requests) */
+        *eof = 1;
+        return 0;
+    }
     for (;;) {
         ssize_t got = read(fd, buf + *have, cap - *have);
         if (got < 0 && errno == EINTR) continue;
@@ -11030,6 +11034,7 @@ typedef struct {
     const char *mpath;      /* the model's path, for the scale check of the first rows; NULL once done */
     int on_error;           /* a bad CSV row: ON_STOP, or ON_SKIP (said, no answer) or ON_MARK (said, a marker answer) */
     size_t nbad;            /* bad rows skipped or marked */
+    FILE *f;                /* where the answers go: stdout, or serve's answer to a request */
 } OutOpt;
 enum { ON_STOP = 0, ON_SKIP, ON_MARK };
 #define NN_SAY_BAD 10 /* bad rows said one by one under --on-error; the rest counted */
@@ -11137,11 +11142,11 @@ static void print_class(const OutOpt *o, size_t k)
 {
     char num[24];
     if (!o->names) {
-        printf("%zu", k);
+        fprintf(o->f, "%zu", k);
         return;
     }
     snprintf(num, sizeof num, "%zu", k);
-    print_name(stdout, k < o->nnames ? o->names[k] : num, o->fmt);
+    print_name(o->f, k < o->nnames ? o->names[k] : num, o->fmt);
 }
 
 /* The t best of a[0..K) into ix[0..t), best first (ties: the lower index):
@@ -11223,7 +11228,7 @@ static void npy_write(Buf *f, const char *descr, size_t rows, size_t cols, const
  * output neuron is P(label 1): its classes are 0 and 1, with 1 - a and a. */
 /* Field [b, e) of an input line (quotes removed, "" still doubled) as a
  * name in the output's format. */
-static void print_field(const char *b, const char *e, int quoted, int fmt)
+static void print_field(FILE *f, const char *b, const char *e, int quoted, int fmt)
 {
     char small[256], *t = (size_t)(e - b) < sizeof small ? small : malloc((size_t)(e - b) + 1);
     size_t n = 0;
@@ -11233,7 +11238,7 @@ static void print_field(const char *b, const char *e, int quoted, int fmt)
         if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
     }
     t[n] = 0;
-    print_name(stdout, t, fmt);
+    print_name(f, t, fmt);
     if (t != small) free(t);
 }
 
@@ -11246,14 +11251,14 @@ static void print_field(const char *b, const char *e, int quoted, int fmt)
 static void answer_start(const OutOpt *o, const char *beg, const char *end)
 {
     int json = o->fmt == FMT_JSON;
-    if (json) fputs("{\"schema\":\"" NN_JSON_SCHEMA "\",", stdout);
+    if (json) fputs("{\"schema\":\"" NN_JSON_SCHEMA "\",", o->f);
     for (size_t i = 0; i < o->nkeep; i++) {
         const char *fb = beg, *fe = beg;
         int q = 0;
-        if (json) print_name(stdout, o->keepname[i], FMT_JSON), putchar(':');
-        if (csv_field(beg, end, o->insep, o->keepcol[i] + 1, &fb, &fe, &q)) print_field(fb, fe, q, o->fmt);
-        else if (json) fputs("null", stdout);
-        putchar(json ? ',' : o->fmt == FMT_TSV ? '\t' : ',');
+        if (json) print_name(o->f, o->keepname[i], FMT_JSON), fputc(':', o->f);
+        if (csv_field(beg, end, o->insep, o->keepcol[i] + 1, &fb, &fe, &q)) print_field(o->f, fb, fe, q, o->fmt);
+        else if (json) fputs("null", o->f);
+        fputc(json ? ',' : o->fmt == FMT_TSV ? '\t' : ',', o->f);
     }
 }
 
@@ -11275,11 +11280,11 @@ static void print_answer_name(const OutOpt *o, const char *t)
         if (!strcmp(o->keepname[i], t)) {
             char *p = malloc(strlen(t) + 11);
             if (p) sprintf(p, "predicted_%s", t);
-            print_name(stdout, p ? p : t, o->fmt);
+            print_name(o->f, p ? p : t, o->fmt);
             free(p);
             return;
         }
-    print_name(stdout, t, o->fmt);
+    print_name(o->f, t, o->fmt);
 }
 
 /* The header line of predict's CSV or TSV output: the kept columns, then
@@ -11289,20 +11294,20 @@ static void print_answer_header(const Net *N, const OutOpt *o)
 {
     size_t K = N->size[N->nl - 1], C = K == 1 ? 2 : K, top = o->top > C ? C : o->top;
     char sep = o->fmt == FMT_TSV ? '\t' : ',', b[40];
-    for (size_t i = 0; i < o->nkeep; i++) print_name(stdout, o->keepname[i], o->fmt), putchar(sep);
+    for (size_t i = 0; i < o->nkeep; i++) print_name(o->f, o->keepname[i], o->fmt), fputc(sep, o->f);
     if (o->tm) {
         for (size_t k = 0; k < K; k++) {
             const char *t = tab_name(o->tab, COL_TARGET, k);
             if (!t) snprintf(b, sizeof b, K == 1 ? "value" : "value%zu", k + 1), t = b;
-            print_answer_name(o, t), putchar(k + 1 < K ? sep : '\n');
+            print_answer_name(o, t), fputc(k + 1 < K ? sep : '\n', o->f);
         }
     } else if (o->probs) {
-        for (size_t k = K == 1; k < C; k++) print_class(o, k), putchar(k + 1 < C ? sep : '\n'); /* (one output: P(class 1)) */
+        for (size_t k = K == 1; k < C; k++) print_class(o, k), fputc(k + 1 < C ? sep : '\n', o->f); /* (one output: P(class 1)) */
     } else if (top) {
-        for (size_t t = 0; t < top; t++) printf("label%zu%cp%zu%c", t + 1, sep, t + 1, t + 1 < top ? sep : '\n');
+        for (size_t t = 0; t < top; t++) fprintf(o->f, "label%zu%cp%zu%c", t + 1, sep, t + 1, t + 1 < top ? sep : '\n');
     } else {
         const char *l = tab_name(o->tab, COL_LABEL, 0);
-        print_answer_name(o, l ? l : "label"), putchar('\n');
+        print_answer_name(o, l ? l : "label"), fputc('\n', o->f);
     }
 }
 
@@ -11332,13 +11337,13 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
         for (size_t r = 0; r < n; r++) {
             const float *a = out + r * K;
             if (json || o->nkeep) answer_start(o, beg ? beg[r] : NULL, end ? end[r] : NULL);
-            if (json) printf(K == 1 ? "\"value\":" : "\"values\":[");
+            if (json) fprintf(o->f, K == 1 ? "\"value\":" : "\"values\":[");
             for (size_t k = 0; k < K; k++) {
                 double v = target_unmap(o->tm, k, a[k]);
-                printf("%.9g", v);
-                if (k + 1 < K) putchar(json ? ',' : sep);
+                fprintf(o->f, "%.9g", v);
+                if (k + 1 < K) fputc(json ? ',' : sep, o->f);
             }
-            fputs(json ? (K == 1 ? "}\n" : "]}\n") : "\n", stdout);
+            fputs(json ? (K == 1 ? "}\n" : "]}\n") : "\n", o->f);
         }
         if (ix != two) free(ix);
         return;
@@ -11347,30 +11352,30 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
         const float *a = out + r * K;
         float bin[2];
         if (json || o->nkeep) answer_start(o, beg ? beg[r] : NULL, end ? end[r] : NULL);
-        if (json) printf("\"label\":"), print_class(o, (size_t)pred[r]);
+        if (json) fprintf(o->f, "\"label\":"), print_class(o, (size_t)pred[r]);
         if (o->probs && json) { /* by class: {"setosa":0.97,...}; one output: class 1's */
-            printf(",\"probs\":{");
+            fprintf(o->f, ",\"probs\":{");
             for (size_t k = 0; k < K; k++) {
                 char num[24];
                 snprintf(num, sizeof num, "%zu", k + (K == 1));
-                print_name(stdout, o->names && k + (K == 1) < o->nnames ? o->names[k + (K == 1)] : num, FMT_JSON);
-                printf(":%.9g%c", (double)a[k], k + 1 < K ? ',' : '}');
+                print_name(o->f, o->names && k + (K == 1) < o->nnames ? o->names[k + (K == 1)] : num, FMT_JSON);
+                fprintf(o->f, ":%.9g%c", (double)a[k], k + 1 < K ? ',' : '}');
             }
         } else if (o->probs) {
-            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)a[k], k + 1 < K ? sep : '\n');
+            for (size_t k = 0; k < K; k++) fprintf(o->f, "%.9g%c", (double)a[k], k + 1 < K ? sep : '\n');
         } else if (top) {
             if (K == 1) bin[0] = 1.0f - a[0], bin[1] = a[0], a = bin;
             top_k(a, C, top, ix);
-            if (json) printf(",\"top\":[");
+            if (json) fprintf(o->f, ",\"top\":[");
             for (size_t t = 0; t < top; t++) {
-                if (json) printf("{\"label\":"), print_class(o, ix[t]), printf(",\"p\":%.9g}%s", (double)a[ix[t]], t + 1 < top ? "," : "]");
-                else print_class(o, ix[t]), printf("%c%.9g%c", sep, (double)a[ix[t]], t + 1 < top ? sep : '\n');
+                if (json) fprintf(o->f, "{\"label\":"), print_class(o, ix[t]), fprintf(o->f, ",\"p\":%.9g}%s", (double)a[ix[t]], t + 1 < top ? "," : "]");
+                else print_class(o, ix[t]), fprintf(o->f, "%c%.9g%c", sep, (double)a[ix[t]], t + 1 < top ? sep : '\n');
             }
         } else if (!json) {
             print_class(o, (size_t)pred[r]);
-            putchar('\n');
+            fputc('\n', o->f);
         }
-        if (json) printf("}\n");
+        if (json) fprintf(o->f, "}\n");
     }
     if (ix != two) free(ix);
 }
@@ -11385,10 +11390,10 @@ static void print_marker(const Net *N, const OutOpt *o, const char *beg, const c
     if (o->header_due) print_answer_header(N, o), ((OutOpt *)o)->header_due = 0;
     answer_start(o, beg, end);
     if (o->fmt == FMT_JSON) {
-        fputs("\"error\":", stdout), print_name(stdout, msg, FMT_JSON), fputs("}\n", stdout);
+        fputs("\"error\":", o->f), print_name(o->f, msg, FMT_JSON), fputs("}\n", o->f);
         return;
     }
-    for (size_t k = 0; k < n; k++) printf("NA%c", k + 1 < n ? sep : '\n');
+    for (size_t k = 0; k < n; k++) fprintf(o->f, "NA%c", k + 1 < n ? sep : '\n');
 }
 
 /* Grow *p (elements of size sz) to hold at least n; 0 or -1. */
@@ -11646,7 +11651,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     continue;
                 }
                 print_answers(N, J.out, J.pred, J.n, oo, J.beg, J.end);
-                if (!regular) fflush(stdout);
+                if (!regular) fflush(oo->f);
                 break;
             }
             if (rc) break; /* (out of memory, or a bad row that stops) */
@@ -14802,7 +14807,7 @@ static int cmd_predict(int argc, char **argv)
     if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_NONE, &co)) return 2;
     if (threads_option("predict", OPT(S, val, "threads"), &nt)) return 2;
     memset(&oo, 0, sizeof oo);
-    oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
+    oo.f = stdout, oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
     oo.header = OPT(S, val, "no-header") ? 0 : -1, oo.keep = OPT(S, val, "keep");
     if ((s = OPT(S, val, "on-error"))) {
         if (!strcmp(s, "stop")) oo.on_error = ON_STOP;
@@ -15741,84 +15746,84 @@ static void print_net(const Net *N)
 }
 
 /* nn info --json: the model as one JSON object, for tools. */
-static void info_json(const char *path, const Net *N, const Meta *M)
+static void info_json(FILE *f, const char *path, const Net *N, const Meta *M)
 {
     static const char *const kinds[COL_COUNT] = {"", "number", "category", "label", "target", "ignored"};
     size_t K = N->size[N->nl - 1], total = 0;
     char t[64];
-    printf("{\"schema\":\"nn-info/1\",\"model\":"), print_name(stdout, path, FMT_JSON);
-    printf(",\"task\":\"%s\",\"inputs\":%zu", TASK(N)->name, N->size[0]);
-    if (net_images(N)) printf(",\"input_shape\":[%zu,%zu,%zu]", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
-    printf(",\"outputs\":%zu", K);
+    fprintf(f, "{\"schema\":\"nn-info/1\",\"model\":"), print_name(f, path, FMT_JSON);
+    fprintf(f, ",\"task\":\"%s\",\"inputs\":%zu", TASK(N)->name, N->size[0]);
+    if (net_images(N)) fprintf(f, ",\"input_shape\":[%zu,%zu,%zu]", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
+    fprintf(f, ",\"outputs\":%zu", K);
     if (N->task == TASK_CLASSIFY) {
         size_t C = net_classes(N);
-        printf(",\"classes\":[");
+        fprintf(f, ",\"classes\":[");
         for (size_t k = 0; k < C; k++) {
             char num[24];
             snprintf(num, sizeof num, "%zu", k);
-            if (k) putchar(',');
-            print_name(stdout, k < M->nnames ? M->names[k] : num, FMT_JSON);
+            if (k) fputc(',', f);
+            print_name(f, k < M->nnames ? M->names[k] : num, FMT_JSON);
         }
-        printf("]");
+        fprintf(f, "]");
     } else {
-        printf(",\"targets\":[");
+        fprintf(f, ",\"targets\":[");
         for (size_t k = 0; k < K; k++) {
             const char *n = tab_name(M->tab.ncol ? &M->tab : NULL, COL_TARGET, k);
-            if (k) putchar(',');
-            if (n) print_name(stdout, n, FMT_JSON);
-            else printf("null");
+            if (k) fputc(',', f);
+            if (n) print_name(f, n, FMT_JSON);
+            else fprintf(f, "null");
         }
-        printf("],\"target_mean\":[");
-        for (size_t k = 0; k < M->out.n; k++) printf("%s%.9g", k ? "," : "", (double)M->out.mean[k]);
-        printf("],\"target_deviation\":[");
-        for (size_t k = 0; k < M->out.n; k++) printf("%s%.9g", k ? "," : "", (double)M->out.sd[k]);
-        printf("]");
+        fprintf(f, "],\"target_mean\":[");
+        for (size_t k = 0; k < M->out.n; k++) fprintf(f, "%s%.9g", k ? "," : "", (double)M->out.mean[k]);
+        fprintf(f, "],\"target_deviation\":[");
+        for (size_t k = 0; k < M->out.n; k++) fprintf(f, "%s%.9g", k ? "," : "", (double)M->out.sd[k]);
+        fprintf(f, "]");
     }
     if (M->tab.ncol) {
         static const char *const miss[MISS_COUNT] = {"", "mean", "drop", "error"};
-        printf(",\"missing\":\"%s\",\"columns\":[", miss[M->tab.missing]);
+        fprintf(f, ",\"missing\":\"%s\",\"columns\":[", miss[M->tab.missing]);
         for (uint32_t c = 0; c < M->tab.ncol; c++) {
             const Column *C = &M->tab.col[c];
-            printf("%s{\"name\":", c ? "," : "");
-            if (C->name) print_name(stdout, C->name, FMT_JSON);
-            else printf("null");
-            printf(",\"kind\":\"%s\"", kinds[C->kind]);
-            if (C->kind == COL_NUMBER && M->tab.missing != MISS_ERROR) printf(",\"fill\":%.9g", (double)C->fill);
+            fprintf(f, "%s{\"name\":", c ? "," : "");
+            if (C->name) print_name(f, C->name, FMT_JSON);
+            else fprintf(f, "null");
+            fprintf(f, ",\"kind\":\"%s\"", kinds[C->kind]);
+            if (C->kind == COL_NUMBER && M->tab.missing != MISS_ERROR) fprintf(f, ",\"fill\":%.9g", (double)C->fill);
             if (C->kind == COL_CATEGORY) {
-                printf(",\"categories\":[");
+                fprintf(f, ",\"categories\":[");
                 for (uint32_t k = 0; k < C->ncat; k++) {
-                    if (k) putchar(',');
-                    if (C->cats[k][0]) print_name(stdout, C->cats[k], FMT_JSON);
-                    else printf("null"); /* the missing value's */
+                    if (k) fputc(',', f);
+                    if (C->cats[k][0]) print_name(f, C->cats[k], FMT_JSON);
+                    else fprintf(f, "null"); /* the missing value's */
                 }
-                printf("]");
+                fprintf(f, "]");
             }
-            printf("}");
+            fprintf(f, "}");
         }
-        printf("]");
+        fprintf(f, "]");
     }
     if (M->in.mean) { /* x -> (x / divisor - mean) / deviation */
-        printf(",\"input_map\":{\"divisor\":%.9g,\"mean\":[", (double)M->in.div);
-        for (size_t k = 0; k < N->size[0]; k++) printf("%s%.9g", k ? "," : "", (double)M->in.mean[k]);
-        printf("],\"deviation\":[");
-        for (size_t k = 0; k < N->size[0]; k++) printf("%s%.9g", k ? "," : "", M->in.rsd[k] != 0 ? 1.0 / (double)M->in.rsd[k] : 0.0);
-        printf("]}");
+        fprintf(f, ",\"input_map\":{\"divisor\":%.9g,\"mean\":[", (double)M->in.div);
+        for (size_t k = 0; k < N->size[0]; k++) fprintf(f, "%s%.9g", k ? "," : "", (double)M->in.mean[k]);
+        fprintf(f, "],\"deviation\":[");
+        for (size_t k = 0; k < N->size[0]; k++) fprintf(f, "%s%.9g", k ? "," : "", M->in.rsd[k] != 0 ? 1.0 / (double)M->in.rsd[k] : 0.0);
+        fprintf(f, "]}");
     } else {
-        printf(",\"input_map\":{\"divisor\":%.9g}", (double)M->in.div);
+        fprintf(f, ",\"input_map\":{\"divisor\":%.9g}", (double)M->in.div);
     }
-    printf(",\"cost\":\"%s\",\"layers\":[", cost_name(N->cost));
+    fprintf(f, ",\"cost\":\"%s\",\"layers\":[", cost_name(N->cost));
     for (int l = 1; l < N->nl; l++) {
         const Layer *ly = &N->layer[l];
         size_t w = ly->wrows * ly->wcols;
         total += w + ly->nbias;
-        printf("%s{\"spec\":", l > 1 ? "," : ""), print_name(stdout, layer_text(ly, t, sizeof t), FMT_JSON);
-        printf(",\"outputs\":%zu,\"activation\":", ly->nout);
-        if (LK(N, l)->flags & KIND_NO_ACT) printf("null");
-        else printf("\"%s\"", act_name(ly->act));
-        printf(",\"weights\":%zu,\"biases\":%zu}", w, ly->nbias);
+        fprintf(f, "%s{\"spec\":", l > 1 ? "," : ""), print_name(f, layer_text(ly, t, sizeof t), FMT_JSON);
+        fprintf(f, ",\"outputs\":%zu,\"activation\":", ly->nout);
+        if (LK(N, l)->flags & KIND_NO_ACT) fprintf(f, "null");
+        else fprintf(f, "\"%s\"", act_name(ly->act));
+        fprintf(f, ",\"weights\":%zu,\"biases\":%zu}", w, ly->nbias);
     }
-    printf("],\"parameters\":%zu,\"members\":%d", total * (size_t)net_members(N), net_members(N));
-    printf(",\"training\":{\"epochs\":%u,\"epochs_done\":%u,\"eta\":%.9g,\"batch\":%u,\"seed\":%llu,\"optimizer\":\"%s\","
+    fprintf(f, "],\"parameters\":%zu,\"members\":%d", total * (size_t)net_members(N), net_members(N));
+    fprintf(f, ",\"training\":{\"epochs\":%u,\"epochs_done\":%u,\"eta\":%.9g,\"batch\":%u,\"seed\":%llu,\"optimizer\":\"%s\","
            "\"schedule\":\"%s\",\"lambda\":%.9g,\"dropout\":%.9g,\"validation_rows\":%u,\"patience\":%u,\"kept_epoch\":%u,"
            "\"init\":\"%s\",\"momentum\":%.9g,\"beta1\":%.9g,\"beta2\":%.9g,\"epsilon\":%.9g,\"gamma\":%.9g,\"step\":%u}}\n",
            M->epochs, M->epochs_done, (double)M->eta, M->batch, (unsigned long long)M->seed,
@@ -15864,7 +15869,7 @@ static int cmd_info(int argc, char **argv)
         return 1;
     }
     if (OPT(S, val, "json")) {
-        info_json(pos[0], &N, &M);
+        info_json(stdout, pos[0], &N, &M);
         free(N.param), model_meta_free(&M);
         return finish_stdout();
     }
