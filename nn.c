@@ -18364,7 +18364,7 @@ typedef struct {
     pthread_mutex_t mu; /* the queues */
     pthread_cond_t cv;
     Conn *qhead, *qtail, *done;
-    int quit;
+    int quit, draining; /* draining: SIGTERM or SIGINT came; each answer closes its connection */
     int wake[2]; /* a worker's byte on wake[1] tells the loop an answer is ready */
 } Server;
 
@@ -18488,7 +18488,7 @@ static void conn_answer(Conn *c, int status, const char *body, size_t n, const c
 {
     Buf b = {NULL, 0, 0, 0};
     int head = c->req.method == HTTP_HEAD && status == 200;
-    if (status >= 400 && status != 404 && status != 405) c->close_after = 1; /* the framing may be lost: start afresh */
+    if (!c->req.keep || (status >= 400 && status != 404 && status != 405)) c->close_after = 1; /* (an error: the framing may be lost) */
     buf_printf(&b, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n%s%s%s%s\r\n", status,
                http_reason(status), n, allow ? "Allow: " : "", allow ? allow : "", allow ? "\r\n" : "",
                c->close_after ? "Connection: close\r\n" : c->req.minor == 0 ? "Connection: keep-alive\r\n" : "");
@@ -18712,7 +18712,7 @@ static void conn_parse(Server *s, Conn *c, double now)
         }
         return;
     }
-    c->state = CONN_WORK, c->t0 = now;
+    c->state = CONN_WORK, c->t0 = now, c->close_after = s->draining;
     pthread_mutex_lock(&s->mu);
     c->next = NULL;
     if (s->qtail) s->qtail->next = c;
@@ -18776,14 +18776,12 @@ static int conn_read(Server *s, Conn *c, double now)
 
 /* An answer handed back by a worker: logged, its request dropped from the
  * buffer, and written. */
-static void conn_done(Server *s, Conn *c, double now, int draining)
+static void conn_done(Server *s, Conn *c, double now)
 {
     size_t used = c->req.head + c->req.body;
     serve_log(s, c, c->req.mname);
     memmove(c->in, c->in + used, c->nin - used), c->nin -= used;
-    if (draining && !c->close_after) { /* (the answer already says keep-alive: it is closed after it anyway) */
-        c->close_after = 1;
-    }
+    if (s->draining) c->close_after = 1; /* (one dispatched before the signal says keep-alive, and is closed anyway) */
     c->state = CONN_WRITE, c->deadline = now + s->timeout;
     conn_write(s, c, now);
 }
@@ -18868,14 +18866,14 @@ static void serve_loop(Server *s, int lfd)
             }
         }
         if (serve_stop && !draining) {
-            draining = 1;
+            draining = s->draining = 1;
             close(lfd), lfd = -1;
             say("stopping: answering the requests that have arrived (%zu connection%s open)", nc, plural(nc));
         }
         pthread_mutex_lock(&s->mu);
         done = s->done, s->done = NULL;
         pthread_mutex_unlock(&s->mu);
-        for (; done; done = done->next) conn_done(s, done, now, draining);
+        for (; done; done = done->next) conn_done(s, done, now);
         { /* the wake-up bytes */
             char sink[256];
             while (read(s->wake[0], sink, sizeof sink) > 0) {}
