@@ -18,7 +18,7 @@ CFLAGS  ?= $(OPT)
 LDLIBS  = -lm -lpthread
 PREFIX  ?= /usr/local
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = idx csv gzip model args table npy npz
+FUZZ_TARGETS = idx csv gzip model args table npy npz http
 DESTDIR ?=
 BIN     = nn
 

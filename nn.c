@@ -76,7 +76,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -727,6 +732,10 @@ static int whole_format(const uint8_t *b, size_t n);
  * stream).  Returns 0, or -1 with a message naming `name`. */
 static int read_more(int fd, uint8_t *buf, size_t cap, size_t *have, int *eof, const char *name, Err *err)
 {
+    if (fd < 0) { /* no descriptor: the input is what the buffer holds (serve's requests) */
+        *eof = 1;
+        return 0;
+    }
     for (;;) {
         ssize_t got = read(fd, buf + *have, cap - *have);
         if (got < 0 && errno == EINTR) continue;
@@ -11191,6 +11200,7 @@ typedef struct {
     const char *mpath;      /* the model's path, for the scale check of the first rows; NULL once done */
     int on_error;           /* a bad CSV row: ON_STOP, or ON_SKIP (said, no answer) or ON_MARK (said, a marker answer) */
     size_t nbad;            /* bad rows skipped or marked */
+    FILE *f;                /* where the answers go: stdout, or serve's answer to a request */
 } OutOpt;
 enum { ON_STOP = 0, ON_SKIP, ON_MARK };
 #define NN_SAY_BAD 10 /* bad rows said one by one under --on-error; the rest counted */
@@ -11298,11 +11308,11 @@ static void print_class(const OutOpt *o, size_t k)
 {
     char num[24];
     if (!o->names) {
-        printf("%zu", k);
+        fprintf(o->f, "%zu", k);
         return;
     }
     snprintf(num, sizeof num, "%zu", k);
-    print_name(stdout, k < o->nnames ? o->names[k] : num, o->fmt);
+    print_name(o->f, k < o->nnames ? o->names[k] : num, o->fmt);
 }
 
 /* The t best of a[0..K) into ix[0..t), best first (ties: the lower index):
@@ -11384,7 +11394,7 @@ static void npy_write(Buf *f, const char *descr, size_t rows, size_t cols, const
  * output neuron is P(label 1): its classes are 0 and 1, with 1 - a and a. */
 /* Field [b, e) of an input line (quotes removed, "" still doubled) as a
  * name in the output's format. */
-static void print_field(const char *b, const char *e, int quoted, int fmt)
+static void print_field(FILE *f, const char *b, const char *e, int quoted, int fmt)
 {
     char small[256], *t = (size_t)(e - b) < sizeof small ? small : malloc((size_t)(e - b) + 1);
     size_t n = 0;
@@ -11394,7 +11404,7 @@ static void print_field(const char *b, const char *e, int quoted, int fmt)
         if (quoted && *p == '"' && p + 1 < e && p[1] == '"') p++;
     }
     t[n] = 0;
-    print_name(stdout, t, fmt);
+    print_name(f, t, fmt);
     if (t != small) free(t);
 }
 
@@ -11407,14 +11417,14 @@ static void print_field(const char *b, const char *e, int quoted, int fmt)
 static void answer_start(const OutOpt *o, const char *beg, const char *end)
 {
     int json = o->fmt == FMT_JSON;
-    if (json) fputs("{\"schema\":\"" NN_JSON_SCHEMA "\",", stdout);
+    if (json) fputs("{\"schema\":\"" NN_JSON_SCHEMA "\",", o->f);
     for (size_t i = 0; i < o->nkeep; i++) {
         const char *fb = beg, *fe = beg;
         int q = 0;
-        if (json) print_name(stdout, o->keepname[i], FMT_JSON), putchar(':');
-        if (csv_field(beg, end, o->insep, o->keepcol[i] + 1, &fb, &fe, &q)) print_field(fb, fe, q, o->fmt);
-        else if (json) fputs("null", stdout);
-        putchar(json ? ',' : o->fmt == FMT_TSV ? '\t' : ',');
+        if (json) print_name(o->f, o->keepname[i], FMT_JSON), fputc(':', o->f);
+        if (csv_field(beg, end, o->insep, o->keepcol[i] + 1, &fb, &fe, &q)) print_field(o->f, fb, fe, q, o->fmt);
+        else if (json) fputs("null", o->f);
+        fputc(json ? ',' : o->fmt == FMT_TSV ? '\t' : ',', o->f);
     }
 }
 
@@ -11436,11 +11446,11 @@ static void print_answer_name(const OutOpt *o, const char *t)
         if (!strcmp(o->keepname[i], t)) {
             char *p = malloc(strlen(t) + 11);
             if (p) sprintf(p, "predicted_%s", t);
-            print_name(stdout, p ? p : t, o->fmt);
+            print_name(o->f, p ? p : t, o->fmt);
             free(p);
             return;
         }
-    print_name(stdout, t, o->fmt);
+    print_name(o->f, t, o->fmt);
 }
 
 /* The header line of predict's CSV or TSV output: the kept columns, then
@@ -11450,20 +11460,20 @@ static void print_answer_header(const Net *N, const OutOpt *o)
 {
     size_t K = N->size[N->nl - 1], C = K == 1 ? 2 : K, top = o->top > C ? C : o->top;
     char sep = o->fmt == FMT_TSV ? '\t' : ',', b[40];
-    for (size_t i = 0; i < o->nkeep; i++) print_name(stdout, o->keepname[i], o->fmt), putchar(sep);
+    for (size_t i = 0; i < o->nkeep; i++) print_name(o->f, o->keepname[i], o->fmt), fputc(sep, o->f);
     if (o->tm) {
         for (size_t k = 0; k < K; k++) {
             const char *t = tab_name(o->tab, COL_TARGET, k);
             if (!t) snprintf(b, sizeof b, K == 1 ? "value" : "value%zu", k + 1), t = b;
-            print_answer_name(o, t), putchar(k + 1 < K ? sep : '\n');
+            print_answer_name(o, t), fputc(k + 1 < K ? sep : '\n', o->f);
         }
     } else if (o->probs) {
-        for (size_t k = K == 1; k < C; k++) print_class(o, k), putchar(k + 1 < C ? sep : '\n'); /* (one output: P(class 1)) */
+        for (size_t k = K == 1; k < C; k++) print_class(o, k), fputc(k + 1 < C ? sep : '\n', o->f); /* (one output: P(class 1)) */
     } else if (top) {
-        for (size_t t = 0; t < top; t++) printf("label%zu%cp%zu%c", t + 1, sep, t + 1, t + 1 < top ? sep : '\n');
+        for (size_t t = 0; t < top; t++) fprintf(o->f, "label%zu%cp%zu%c", t + 1, sep, t + 1, t + 1 < top ? sep : '\n');
     } else {
         const char *l = tab_name(o->tab, COL_LABEL, 0);
-        print_answer_name(o, l ? l : "label"), putchar('\n');
+        print_answer_name(o, l ? l : "label"), fputc('\n', o->f);
     }
 }
 
@@ -11493,13 +11503,13 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
         for (size_t r = 0; r < n; r++) {
             const float *a = out + r * K;
             if (json || o->nkeep) answer_start(o, beg ? beg[r] : NULL, end ? end[r] : NULL);
-            if (json) printf(K == 1 ? "\"value\":" : "\"values\":[");
+            if (json) fprintf(o->f, K == 1 ? "\"value\":" : "\"values\":[");
             for (size_t k = 0; k < K; k++) {
                 double v = target_unmap(o->tm, k, a[k]);
-                printf("%.9g", v);
-                if (k + 1 < K) putchar(json ? ',' : sep);
+                fprintf(o->f, "%.9g", v);
+                if (k + 1 < K) fputc(json ? ',' : sep, o->f);
             }
-            fputs(json ? (K == 1 ? "}\n" : "]}\n") : "\n", stdout);
+            fputs(json ? (K == 1 ? "}\n" : "]}\n") : "\n", o->f);
         }
         if (ix != two) free(ix);
         return;
@@ -11508,30 +11518,30 @@ static void print_answers(const Net *N, const float *out, const int32_t *pred, s
         const float *a = out + r * K;
         float bin[2];
         if (json || o->nkeep) answer_start(o, beg ? beg[r] : NULL, end ? end[r] : NULL);
-        if (json) printf("\"label\":"), print_class(o, (size_t)pred[r]);
+        if (json) fprintf(o->f, "\"label\":"), print_class(o, (size_t)pred[r]);
         if (o->probs && json) { /* by class: {"setosa":0.97,...}; one output: class 1's */
-            printf(",\"probs\":{");
+            fprintf(o->f, ",\"probs\":{");
             for (size_t k = 0; k < K; k++) {
                 char num[24];
                 snprintf(num, sizeof num, "%zu", k + (K == 1));
-                print_name(stdout, o->names && k + (K == 1) < o->nnames ? o->names[k + (K == 1)] : num, FMT_JSON);
-                printf(":%.9g%c", (double)a[k], k + 1 < K ? ',' : '}');
+                print_name(o->f, o->names && k + (K == 1) < o->nnames ? o->names[k + (K == 1)] : num, FMT_JSON);
+                fprintf(o->f, ":%.9g%c", (double)a[k], k + 1 < K ? ',' : '}');
             }
         } else if (o->probs) {
-            for (size_t k = 0; k < K; k++) printf("%.9g%c", (double)a[k], k + 1 < K ? sep : '\n');
+            for (size_t k = 0; k < K; k++) fprintf(o->f, "%.9g%c", (double)a[k], k + 1 < K ? sep : '\n');
         } else if (top) {
             if (K == 1) bin[0] = 1.0f - a[0], bin[1] = a[0], a = bin;
             top_k(a, C, top, ix);
-            if (json) printf(",\"top\":[");
+            if (json) fprintf(o->f, ",\"top\":[");
             for (size_t t = 0; t < top; t++) {
-                if (json) printf("{\"label\":"), print_class(o, ix[t]), printf(",\"p\":%.9g}%s", (double)a[ix[t]], t + 1 < top ? "," : "]");
-                else print_class(o, ix[t]), printf("%c%.9g%c", sep, (double)a[ix[t]], t + 1 < top ? sep : '\n');
+                if (json) fprintf(o->f, "{\"label\":"), print_class(o, ix[t]), fprintf(o->f, ",\"p\":%.9g}%s", (double)a[ix[t]], t + 1 < top ? "," : "]");
+                else print_class(o, ix[t]), fprintf(o->f, "%c%.9g%c", sep, (double)a[ix[t]], t + 1 < top ? sep : '\n');
             }
         } else if (!json) {
             print_class(o, (size_t)pred[r]);
-            putchar('\n');
+            fputc('\n', o->f);
         }
-        if (json) printf("}\n");
+        if (json) fprintf(o->f, "}\n");
     }
     if (ix != two) free(ix);
 }
@@ -11546,10 +11556,10 @@ static void print_marker(const Net *N, const OutOpt *o, const char *beg, const c
     if (o->header_due) print_answer_header(N, o), ((OutOpt *)o)->header_due = 0;
     answer_start(o, beg, end);
     if (o->fmt == FMT_JSON) {
-        fputs("\"error\":", stdout), print_name(stdout, msg, FMT_JSON), fputs("}\n", stdout);
+        fputs("\"error\":", o->f), print_name(o->f, msg, FMT_JSON), fputs("}\n", o->f);
         return;
     }
-    for (size_t k = 0; k < n; k++) printf("NA%c", k + 1 < n ? sep : '\n');
+    for (size_t k = 0; k < n; k++) fprintf(o->f, "NA%c", k + 1 < n ? sep : '\n');
 }
 
 /* Grow *p (elements of size sz) to hold at least n; 0 or -1. */
@@ -11807,7 +11817,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                     continue;
                 }
                 print_answers(N, J.out, J.pred, J.n, oo, J.beg, J.end);
-                if (!regular) fflush(stdout);
+                if (!regular) fflush(oo->f);
                 break;
             }
             if (rc) break; /* (out of memory, or a bad row that stops) */
@@ -12751,6 +12761,653 @@ static const Exporter exporters[] = {
 };
 
 /* ======================================================================== */
+/* @@http HTTP requests and JSON instances (nn serve's parsers)            */
+/* ======================================================================== */
+
+/* Format notes: an HTTP/1.1 request (RFC 9112) as nn serve reads it.
+ *
+ *   request-line = method SP request-target SP "HTTP/" DIGIT "." DIGIT CRLF
+ *   *( field-name ":" OWS field-value OWS CRLF )
+ *   CRLF
+ *   [ body: exactly Content-Length bytes ]
+ *
+ * A bare LF ends a line as CRLF does; empty lines before a request line are
+ * skipped.  Only Content-Length frames a body: Transfer-Encoding is
+ * answered 411 (and with Content-Length beside it, 400: a request two
+ * readers could frame differently).  A field line starting with white space
+ * (obs-fold), white space before the colon, a control byte in a value, or
+ * two Content-Lengths that differ are 400.  HTTP/1.x with x > 1 is read as
+ * 1.1; any other major version is 505.  The connection is kept after the
+ * answer for HTTP/1.1 unless "Connection: close", for HTTP/1.0 only with
+ * "Connection: keep-alive".  http_parse looks at bytes only: it is a pure
+ * function of its buffer (tests/fuzz/fuzz_http.c). */
+enum { HTTP_GET = 1, HTTP_HEAD, HTTP_POST, HTTP_OTHER };
+typedef struct {
+    int method;         /* HTTP_* */
+    char mname[16];     /* the method as sent, cut to 15 bytes (for the access log) */
+    size_t toff, tlen;  /* the request target: bytes [toff, toff + tlen) of the buffer */
+    int minor;          /* HTTP/1.minor (0 or 1) */
+    int keep;           /* the connection stays open after the answer */
+    int expect;         /* "Expect: 100-continue" */
+    size_t head;        /* bytes of the request line and fields, the blank line included */
+    size_t body;        /* Content-Length (0 without one) */
+    int status;         /* http_parse's -1: the status to answer (400, 411, 413, 417, 431, 505) */
+    const char *why;    /* ...and why */
+} HttpReq;
+
+static int http_tchar(int c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* -1 with the status and reason of a bad request. */
+static int http_bad(HttpReq *r, int status, const char *why)
+{
+    r->status = status, r->why = why;
+    return -1;
+}
+
+/* Whether the comma-separated list [v, e) holds the token t (any case). */
+static int http_has_token(const char *v, const char *e, const char *t)
+{
+    size_t n = strlen(t);
+    while (v < e) {
+        const char *q = v;
+        while (q < e && *q != ',') q++;
+        const char *a = v, *b = q;
+        while (a < b && (*a == ' ' || *a == '\t')) a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
+        if ((size_t)(b - a) == n && !strncasecmp(a, t, n)) return 1;
+        v = q + (q < e);
+    }
+    return 0;
+}
+
+/* Read the request at the start of p[0..n): 1 when its request line and
+ * fields are all there (r filled: the whole request is r->head + r->body
+ * bytes), 0 when more bytes are needed, -1 for a bad request (r->status,
+ * r->why).  A head longer than max_head is 431, a body longer than
+ * max_body 413, decided before the body arrives. */
+static int http_parse(const uint8_t *p, size_t n, size_t max_head, size_t max_body, HttpReq *r)
+{
+    const char *s = (const char *)p, *e, *q, *le;
+    size_t skip = 0, cl = 0;
+    int have_cl = 0, te = 0, conn_close = 0, conn_keep = 0;
+    memset(r, 0, sizeof *r);
+    while (skip < n && (s[skip] == '\r' || s[skip] == '\n') && skip < max_head) skip++;
+    { /* the blank line that ends the head */
+        size_t lim = n < max_head ? n : max_head, i;
+        for (i = skip; i < lim; i++)
+            if (s[i] == '\n' && ((i >= 1 && s[i - 1] == '\n') || (i >= 2 && s[i - 1] == '\r' && s[i - 2] == '\n'))) break;
+        if (i == lim) return n >= max_head ? http_bad(r, 431, "the request line and header fields are too long") : 0;
+        r->head = i + 1, e = s + i + 1;
+    }
+    s += skip;
+    /* request-line */
+    for (q = s; q < e && http_tchar((unsigned char)*q); q++) {}
+    if (q == s || q >= e || *q != ' ') return http_bad(r, 400, "a malformed request line");
+    snprintf(r->mname, sizeof r->mname, "%.*s", (int)(q - s < 15 ? q - s : 15), s);
+    r->method = q - s == 3 && !memcmp(s, "GET", 3) ? HTTP_GET : q - s == 4 && !memcmp(s, "HEAD", 4) ? HTTP_HEAD
+              : q - s == 4 && !memcmp(s, "POST", 4) ? HTTP_POST : HTTP_OTHER;
+    s = ++q;
+    while (q < e && (unsigned char)*q > ' ' && *q != 0x7f) q++;
+    if (q == s || q >= e || *q != ' ') return http_bad(r, 400, "a malformed request target");
+    r->toff = (size_t)(s - (const char *)p), r->tlen = (size_t)(q - s);
+    s = ++q;
+    for (le = s; le < e && *le != '\n'; le++) {}
+    q = le > s && le[-1] == '\r' ? le - 1 : le;
+    if (q - s != 8 || memcmp(s, "HTTP/", 5) || s[5] < '0' || s[5] > '9' || s[6] != '.' || s[7] < '0' || s[7] > '9')
+        return http_bad(r, 400, "a malformed HTTP version in the request line");
+    if (s[5] != '1') return http_bad(r, 505, "only HTTP/1.0 and HTTP/1.1 are served");
+    r->minor = s[7] == '0' ? 0 : 1;
+    /* header fields */
+    for (s = le + 1; s < e;) {
+        const char *name = s, *v, *ve;
+        for (le = s; le < e && *le != '\n'; le++) {}
+        ve = le > s && le[-1] == '\r' ? le - 1 : le;
+        if (ve == s) break; /* the blank line */
+        if (*s == ' ' || *s == '\t') return http_bad(r, 400, "a folded header line (obs-fold)");
+        for (q = s; q < ve && http_tchar((unsigned char)*q); q++) {}
+        if (q == s || q >= ve || *q != ':') return http_bad(r, 400, "a malformed header field");
+        size_t nl = (size_t)(q - name);
+        for (v = q + 1; v < ve && (*v == ' ' || *v == '\t'); v++) {}
+        while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
+        for (q = v; q < ve; q++)
+            if (((unsigned char)*q < ' ' && *q != '\t') || *q == 0x7f) return http_bad(r, 400, "a control character in a header field");
+        if (nl == 14 && !strncasecmp(name, "content-length", 14)) {
+            size_t k = 0;
+            if (v == ve) return http_bad(r, 400, "an empty Content-Length");
+            for (q = v; q < ve; q++) {
+                if (*q < '0' || *q > '9') return http_bad(r, 400, "Content-Length is not a number");
+                if (k > (SIZE_MAX - 9) / 10) k = SIZE_MAX; /* (too large: 413 below) */
+                else k = k * 10 + (size_t)(*q - '0');
+            }
+            if (have_cl && k != cl) return http_bad(r, 400, "two different Content-Lengths");
+            cl = k, have_cl = 1;
+        } else if (nl == 17 && !strncasecmp(name, "transfer-encoding", 17)) {
+            te = 1;
+        } else if (nl == 10 && !strncasecmp(name, "connection", 10)) {
+            conn_close |= http_has_token(v, ve, "close"), conn_keep |= http_has_token(v, ve, "keep-alive");
+        } else if (nl == 6 && !strncasecmp(name, "expect", 6)) {
+            if ((size_t)(ve - v) != 12 || strncasecmp(v, "100-continue", 12)) return http_bad(r, 417, "the only expectation met is 100-continue");
+            r->expect = 1;
+        }
+        s = le + 1;
+    }
+    if (te && have_cl) return http_bad(r, 400, "both Transfer-Encoding and Content-Length");
+    if (te) return http_bad(r, 411, "a body with Transfer-Encoding is not read: send it with Content-Length");
+    if (r->method == HTTP_POST && !have_cl) return http_bad(r, 411, "a POST needs Content-Length");
+    if (cl > max_body) return http_bad(r, 413, "the body is larger than --max-body");
+    r->body = cl;
+    r->keep = !conn_close && (r->minor >= 1 || conn_keep);
+    return 1;
+}
+
+/* Format notes: the JSON of a prediction request (RFC 8259), in the TF
+ * Serving and KServe v1 convention:
+ *
+ *   {"instances": [INSTANCE, ...]}      (other members are read and ignored)
+ *   INSTANCE = [VALUE, ...]             inputs in order; nested arrays are
+ *                                       flattened in C order (an image as
+ *                                       rows of pixels)
+ *            | {"NAME": VALUE, ...}     a table model's inputs by column name
+ *   VALUE    = number | string | null | true | false
+ *
+ * The instances become CSV text, one line each, read by predict's own
+ * reader, so that serve and predict answer a row alike: a number is copied
+ * as written, a string is quoted when CSV needs it, null is an empty
+ * (missing) field; objects get a header line, the names of every instance's
+ * members in the order first seen, and a member an instance lacks is an
+ * empty field.  Nesting deeper than NN_JSON_DEPTH, a string with a line
+ * break or a NUL, bytes that are not UTF-8, and anything after the object
+ * are errors. */
+#define NN_JSON_DEPTH 32
+typedef struct {
+    const char *p, *s, *e; /* the cursor in [s, e) */
+    char *why;             /* the message of an error (whylen bytes) */
+    size_t whylen;
+} Js;
+
+/* -1 with a message (the byte offset is added). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int js_fail(Js *j, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n;
+    va_start(ap, fmt);
+    vsnprintf(j->why, j->whylen, fmt, ap);
+    va_end(ap);
+    n = strlen(j->why);
+    snprintf(j->why + n, j->whylen - n, " (at byte %zu of the body)", (size_t)(j->p - j->s));
+    return -1;
+}
+
+static void js_ws(Js *j)
+{
+    while (j->p < j->e && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
+}
+
+/* The four hex digits at p, or -1. */
+static long js_hex4(const char *p, const char *e)
+{
+    long v = 0;
+    if (e - p < 4) return -1;
+    for (int i = 0; i < 4; i++) {
+        int c = p[i], d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* A string at the cursor (on its '"'), its text unescaped into out (UTF-8;
+ * out NULL: checked only). */
+static int js_string(Js *j, Buf *out)
+{
+    j->p++;
+    for (;;) {
+        const char *b = j->p;
+        while (j->p < j->e && *j->p != '"' && *j->p != '\\' && (unsigned char)*j->p >= 0x20 && (unsigned char)*j->p < 0x80) j->p++;
+        if (out) buf_put(out, b, (size_t)(j->p - b));
+        if (j->p >= j->e) return js_fail(j, "a string is not closed");
+        unsigned char c = (unsigned char)*j->p;
+        if (c == '"') {
+            j->p++;
+            return 0;
+        }
+        if (c < 0x20) return js_fail(j, "a control character in a string (write it as \\u%04x)", c);
+        if (c >= 0x80) {
+            size_t l = utf8_len((const unsigned char *)j->p, (const unsigned char *)j->e);
+            if (!l) return js_fail(j, "a string is not UTF-8");
+            if (out) buf_put(out, j->p, l);
+            j->p += l;
+            continue;
+        }
+        /* an escape */
+        if (j->e - j->p < 2) return js_fail(j, "a string is not closed");
+        c = (unsigned char)j->p[1];
+        j->p += 2;
+        if (c == 'u') {
+            long u = js_hex4(j->p, j->e), lo;
+            uint8_t t[4];
+            size_t k;
+            if (u < 0) return js_fail(j, "\\u needs four hex digits");
+            j->p += 4;
+            if (u >= 0xD800 && u <= 0xDBFF) { /* a surrogate pair */
+                if (j->e - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u' || (lo = js_hex4(j->p + 2, j->e)) < 0xDC00 || lo > 0xDFFF)
+                    return js_fail(j, "a lone surrogate \\u%04lx", u);
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00), j->p += 6;
+            } else if (u >= 0xDC00 && u <= 0xDFFF) {
+                return js_fail(j, "a lone surrogate \\u%04lx", u);
+            }
+            if (u == 0) return js_fail(j, "a NUL character (\\u0000) in a string");
+            if (u < 0x80) t[0] = (uint8_t)u, k = 1;
+            else if (u < 0x800) t[0] = (uint8_t)(0xC0 | u >> 6), t[1] = (uint8_t)(0x80 | (u & 63)), k = 2;
+            else if (u < 0x10000) t[0] = (uint8_t)(0xE0 | u >> 12), t[1] = (uint8_t)(0x80 | (u >> 6 & 63)), t[2] = (uint8_t)(0x80 | (u & 63)), k = 3;
+            else t[0] = (uint8_t)(0xF0 | u >> 18), t[1] = (uint8_t)(0x80 | (u >> 12 & 63)), t[2] = (uint8_t)(0x80 | (u >> 6 & 63)), t[3] = (uint8_t)(0x80 | (u & 63)), k = 4;
+            if (out) buf_put(out, t, k);
+            continue;
+        }
+        {
+            static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+            const char *w = c ? strchr(from, c) : NULL;
+            if (!w) return js_fail(j, "an unknown escape \\%c in a string", c >= 0x20 && c < 0x7f ? c : '?');
+            if (out) buf_put(out, &to[w - from], 1);
+        }
+    }
+}
+
+/* A number at the cursor, as RFC 8259 writes one (no NaN, no Infinity, no
+ * leading zeros or '+'); *b and the cursor delimit it. */
+static int js_number(Js *j, const char **b)
+{
+    const char *p = j->p, *e = j->e;
+    *b = p;
+    if (p < e && *p == '-') p++;
+    if (p < e && *p == '0') p++;
+    else if (p < e && *p >= '1' && *p <= '9') while (p < e && *p >= '0' && *p <= '9') p++;
+    else return js_fail(j, "not a JSON value (NaN and Infinity are not JSON: send null for a missing value)");
+    if (p < e && *p == '.') {
+        if (++p >= e || *p < '0' || *p > '9') return js_fail(j, "a number with no digit after its point");
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) p++;
+        if (p >= e || *p < '0' || *p > '9') return js_fail(j, "a number with no digit in its exponent");
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    j->p = p;
+    return 0;
+}
+
+/* Any value at the cursor, checked and skipped. */
+static int js_skip(Js *j, int depth)
+{
+    const char *b;
+    js_ws(j);
+    if (j->p >= j->e) return js_fail(j, "the JSON ends early");
+    if (depth > NN_JSON_DEPTH) return js_fail(j, "nested deeper than %d", NN_JSON_DEPTH);
+    switch (*j->p) {
+    case '"': return js_string(j, NULL);
+    case '[':
+    case '{': {
+        char close = *j->p == '[' ? ']' : '}';
+        j->p++, js_ws(j);
+        if (j->p < j->e && *j->p == close) return j->p++, 0;
+        for (;;) {
+            if (close == '}') {
+                js_ws(j);
+                if (j->p >= j->e || *j->p != '"') return js_fail(j, "expected a member's name in quotes");
+                if (js_string(j, NULL)) return -1;
+                js_ws(j);
+                if (j->p >= j->e || *j->p != ':') return js_fail(j, "expected ':' after a member's name");
+                j->p++;
+            }
+            if (js_skip(j, depth + 1)) return -1;
+            js_ws(j);
+            if (j->p < j->e && *j->p == ',') {
+                j->p++;
+                continue;
+            }
+            if (j->p < j->e && *j->p == close) return j->p++, 0;
+            return js_fail(j, "expected ',' or '%c'", close);
+        }
+    }
+    case 't': case 'f': case 'n': {
+        const char *w = *j->p == 't' ? "true" : *j->p == 'f' ? "false" : "null";
+        size_t l = strlen(w);
+        if ((size_t)(j->e - j->p) < l || memcmp(j->p, w, l)) return js_fail(j, "not a JSON value");
+        j->p += l;
+        return 0;
+    }
+    default: return js_number(j, &b);
+    }
+}
+
+/* Text t (n bytes) as a CSV field into out: quoted when it is empty, holds
+ * a comma or quote, starts with '#' or a space, or ends with a space. */
+static void csv_put_field(Buf *out, const char *t, size_t n)
+{
+    if (n && !memchr(t, ',', n) && !memchr(t, '"', n) && t[0] != '#' && t[0] != ' ' && t[n - 1] != ' ') {
+        buf_put(out, t, n);
+        return;
+    }
+    buf_put(out, "\"", 1);
+    for (size_t i = 0; i < n; i++) buf_put(out, t[i] == '"' ? "\"\"" : t + i, t[i] == '"' ? 2 : 1);
+    buf_put(out, "\"", 1);
+}
+
+/* One scalar at the cursor as a CSV field into out (tmp: scratch). */
+static int js_field(Js *j, Buf *out, Buf *tmp)
+{
+    const char *b;
+    js_ws(j);
+    if (j->p >= j->e) return js_fail(j, "the JSON ends early");
+    if (*j->p == '"') {
+        tmp->n = 0;
+        if (js_string(j, tmp)) return -1;
+        if (tmp->n && (memchr(tmp->p, '\n', tmp->n) || memchr(tmp->p, '\r', tmp->n))) return js_fail(j, "a value with a line break");
+        csv_put_field(out, tmp->n ? (const char *)tmp->p : "", tmp->n);
+        return 0;
+    }
+    if (*j->p == 'n' || *j->p == 't' || *j->p == 'f') {
+        b = j->p;
+        if (js_skip(j, 0)) return -1;
+        if (*b == 'n') buf_put(out, "\"\"", 2); /* null: a missing value */
+        else buf_put(out, b, (size_t)(j->p - b));
+        return 0;
+    }
+    if (*j->p == '[' || *j->p == '{') return js_fail(j, "expected a number, a string or null");
+    if (js_number(j, &b)) return -1;
+    buf_put(out, b, (size_t)(j->p - b));
+    return 0;
+}
+
+/* The values of an array instance (nested arrays flattened) as fields. */
+static int js_row(Js *j, Buf *out, Buf *tmp, size_t *nf, int depth)
+{
+    if (depth > NN_JSON_DEPTH) return js_fail(j, "nested deeper than %d", NN_JSON_DEPTH);
+    j->p++, js_ws(j);
+    if (j->p < j->e && *j->p == ']') return j->p++, 0;
+    for (;;) {
+        js_ws(j);
+        if (j->p < j->e && *j->p == '[') {
+            if (js_row(j, out, tmp, nf, depth + 1)) return -1;
+        } else {
+            if ((*nf)++) buf_put(out, ",", 1);
+            if (js_field(j, out, tmp)) return -1;
+        }
+        js_ws(j);
+        if (j->p < j->e && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (j->p < j->e && *j->p == ']') return j->p++, 0;
+        return js_fail(j, "expected ',' or ']' in an instance");
+    }
+}
+
+/* The column names of object instances: names in order first seen, and
+ * a hash of them (open addressing, indices + 1, 0 empty). */
+typedef struct {
+    Buf text;      /* the names, each NUL-terminated */
+    size_t *off;   /* (n) where each starts in text */
+    size_t n, cap;
+    uint32_t *slot; /* (nslot) */
+    size_t nslot;
+} JsCols;
+
+static uint32_t js_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+/* The column of name s (n bytes), added when new (add); -1 when absent,
+ * -2 out of memory. */
+static long js_col(JsCols *c, const char *s, size_t n, int add)
+{
+    size_t i;
+    if (c->nslot < 2 * (c->n + 1)) { /* grow the table and rehash */
+        size_t ns = c->nslot ? c->nslot * 2 : 64;
+        uint32_t *t = calloc(ns, sizeof *t);
+        if (!t) return -2;
+        for (size_t k = 0; k < c->n; k++) {
+            const char *nm = (const char *)c->text.p + c->off[k];
+            for (i = js_hash(nm, strlen(nm)) & (ns - 1); t[i]; i = (i + 1) & (ns - 1)) {}
+            t[i] = (uint32_t)k + 1;
+        }
+        free(c->slot), c->slot = t, c->nslot = ns;
+    }
+    for (i = js_hash(s, n) & (c->nslot - 1); c->slot[i]; i = (i + 1) & (c->nslot - 1)) {
+        const char *nm = (const char *)c->text.p + c->off[c->slot[i] - 1];
+        if (strlen(nm) == n && !memcmp(nm, s, n)) return (long)c->slot[i] - 1;
+    }
+    if (!add) return -1;
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 64, *o = realloc(c->off, nc * sizeof *o);
+        if (!o) return -2;
+        c->off = o, c->cap = nc;
+    }
+    c->off[c->n] = c->text.n;
+    buf_put(&c->text, s, n), buf_put(&c->text, "", 1);
+    if (c->text.oom) return -2;
+    c->slot[i] = (uint32_t)++c->n;
+    return (long)c->n - 1;
+}
+
+/* An object instance at the cursor: with row NULL its names join cols;
+ * else its values as a CSV line into row, in cols' order (fields: scratch
+ * of cols->n spans into vals). */
+static int js_object(Js *j, JsCols *cols, Buf *row, Buf *vals, size_t *span, Buf *tmp)
+{
+    if (row) {
+        vals->n = 0;
+        for (size_t k = 0; k < cols->n; k++) span[2 * k] = SIZE_MAX;
+    }
+    j->p++, js_ws(j);
+    if (j->p < j->e && *j->p == '}') j->p++;
+    else for (;;) {
+        long c;
+        js_ws(j);
+        if (j->p >= j->e || *j->p != '"') return js_fail(j, "expected a column's name in quotes");
+        tmp->n = 0;
+        if (js_string(j, tmp)) return -1;
+        buf_put(tmp, "", 1), tmp->n--; /* (NUL-terminated, for messages) */
+        if (tmp->oom) return js_fail(j, "out of memory");
+        if (memchr(tmp->p, '\n', tmp->n) || memchr(tmp->p, '\r', tmp->n)) return js_fail(j, "a column name with a line break");
+        if ((c = js_col(cols, (const char *)tmp->p, tmp->n, !row)) == -2) return js_fail(j, "out of memory");
+        if (c < 0) return js_fail(j, "column '%.100s' unknown", (const char *)tmp->p);
+        if (cols->n > NN_MAX_WIDTH) return js_fail(j, "more than %d column names", NN_MAX_WIDTH);
+        js_ws(j);
+        if (j->p >= j->e || *j->p != ':') return js_fail(j, "expected ':' after a column's name");
+        j->p++;
+        if (!row) {
+            js_ws(j);
+            if (j->p < j->e && (*j->p == '[' || *j->p == '{')) return js_fail(j, "column '%.100s': expected a number, a string or null", (const char *)tmp->p);
+            if (js_skip(j, 0)) return -1;
+        } else {
+            size_t at = vals->n;
+            if (span[2 * c] != SIZE_MAX) return js_fail(j, "column '%.100s' twice in one instance", (const char *)cols->text.p + cols->off[c]);
+            if (js_field(j, vals, tmp)) return -1;
+            span[2 * c] = at, span[2 * c + 1] = vals->n - at;
+        }
+        js_ws(j);
+        if (j->p < j->e && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (j->p < j->e && *j->p == '}') {
+            j->p++;
+            break;
+        }
+        return js_fail(j, "expected ',' or '}' in an instance");
+    }
+    if (row) {
+        for (size_t k = 0; k < cols->n; k++) {
+            if (k) buf_put(row, ",", 1);
+            if (span[2 * k] == SIZE_MAX) buf_put(row, "\"\"", 2); /* absent: missing */
+            else buf_put(row, vals->p + span[2 * k], span[2 * k + 1]);
+        }
+        buf_put(row, "\n", 1);
+    }
+    return 0;
+}
+
+/* The instances of a request body b[0..n) as CSV text into *csv (each line
+ * ending '\n'; malloc'd, the caller frees it): *rows instances, *objects
+ * set when they are objects by column name (the first line is then a
+ * header).  More than max_rows instances: -2; a malformed body: -1; both
+ * with a message in why (whylen bytes).  keep (a list separated by commas,
+ * or NULL) names columns that objects always have, empty when absent. */
+static int instances_csv(const char *b, size_t n, size_t max_rows, const char *keep, Buf *csv, size_t *rows, int *objects, char *why, size_t whylen)
+{
+    Js j = {b, b, b + n, why, whylen};
+    Buf tmp = {NULL, 0, 0, 0}, vals = {NULL, 0, 0, 0};
+    JsCols cols;
+    size_t *span = NULL, nrow = 0;
+    const char *inst = NULL;
+    int rc = -1, kind = 0; /* kind: 1 arrays, 2 objects */
+    memset(csv, 0, sizeof *csv), memset(&cols, 0, sizeof cols);
+    *rows = 0, *objects = 0, why[0] = 0;
+    js_ws(&j);
+    if (j.p >= j.e) {
+        snprintf(why, whylen, "an empty body: expected {\"instances\": [...]}");
+        return -1;
+    }
+    if (*j.p != '{') {
+        js_fail(&j, "expected an object {\"instances\": [...]}");
+        return -1;
+    }
+    j.p++, js_ws(&j);
+    if (j.p < j.e && *j.p == '}') j.p++;
+    else for (;;) { /* the members: "instances" noted, the others checked */
+        js_ws(&j);
+        if (j.p >= j.e || *j.p != '"') {
+            js_fail(&j, "expected a member's name in quotes");
+            goto out;
+        }
+        tmp.n = 0;
+        if (js_string(&j, &tmp)) goto out;
+        js_ws(&j);
+        if (j.p >= j.e || *j.p != ':') {
+            js_fail(&j, "expected ':' after a member's name");
+            goto out;
+        }
+        j.p++, js_ws(&j);
+        if (tmp.n == 9 && !memcmp(tmp.p, "instances", 9)) {
+            if (inst) {
+                js_fail(&j, "\"instances\" twice");
+                goto out;
+            }
+            if (j.p >= j.e || *j.p != '[') {
+                js_fail(&j, "\"instances\" must be an array");
+                goto out;
+            }
+            inst = j.p;
+        }
+        if (js_skip(&j, 0)) goto out;
+        js_ws(&j);
+        if (j.p < j.e && *j.p == ',') {
+            j.p++;
+            continue;
+        }
+        if (j.p < j.e && *j.p == '}') {
+            j.p++;
+            break;
+        }
+        js_fail(&j, "expected ',' or '}'");
+        goto out;
+    }
+    js_ws(&j);
+    if (j.p < j.e) {
+        js_fail(&j, "more after the JSON object");
+        goto out;
+    }
+    if (!inst) {
+        snprintf(why, whylen, "no \"instances\" member: expected {\"instances\": [...]}");
+        goto out;
+    }
+    for (const char *k = keep, *ke; k && *k; k = *ke ? ke + 1 : ke) {
+        ke = k + strcspn(k, ",");
+        if (js_col(&cols, k, (size_t)(ke - k), 1) < 0) {
+            snprintf(why, whylen, "out of memory");
+            goto out;
+        }
+    }
+    /* the instances: their kind, count and (objects) the column names; then the rows */
+    for (int pass = 0; pass < 2; pass++) {
+        j.p = inst + 1, nrow = 0;
+        js_ws(&j);
+        if (*j.p == ']') break;
+        for (;;) {
+            size_t nf = 0;
+            js_ws(&j);
+            int k = *j.p == '[' ? 1 : *j.p == '{' ? 2 : 0;
+            if (!k) {
+                js_fail(&j, "instance %zu: expected an array of inputs or an object by column name", nrow);
+                goto out;
+            }
+            if (kind && k != kind) {
+                js_fail(&j, "instance %zu: the instances mix arrays and objects", nrow);
+                goto out;
+            }
+            kind = k;
+            if (++nrow > max_rows) {
+                snprintf(why, whylen, "more than %zu instances in one request (--max-rows)", max_rows);
+                rc = -2;
+                goto out;
+            }
+            if (k == 1 && pass == 0) {
+                if (js_row(&j, csv, &tmp, &nf, 0)) goto out;
+                if (!nf) {
+                    js_fail(&j, "instance %zu is empty", nrow - 1);
+                    goto out;
+                }
+                buf_put(csv, "\n", 1);
+            } else if (k == 2 && js_object(&j, &cols, pass ? csv : NULL, &vals, span, &tmp)) {
+                goto out;
+            }
+            js_ws(&j);
+            if (*j.p == ',') {
+                j.p++;
+                continue;
+            }
+            j.p++; /* (']': checked above) */
+            break;
+        }
+        if (kind != 2 || pass) break;
+        if (!cols.n) {
+            snprintf(why, whylen, "the instances are objects with no columns");
+            goto out;
+        }
+        for (size_t k = 0; k < cols.n; k++) { /* the header line */
+            const char *nm = (const char *)cols.text.p + cols.off[k];
+            if (k) buf_put(csv, ",", 1);
+            csv_put_field(csv, nm, strlen(nm));
+        }
+        buf_put(csv, "\n", 1);
+        if (!(span = calloc(2 * cols.n, sizeof *span))) {
+            snprintf(why, whylen, "out of memory");
+            goto out;
+        }
+    }
+    if (csv->oom || cols.text.oom || tmp.oom || vals.oom) {
+        snprintf(why, whylen, "out of memory");
+        goto out;
+    }
+    *rows = nrow, *objects = kind == 2, rc = 0;
+out:
+    free(tmp.p), free(vals.p), free(span), free(cols.text.p), free(cols.off), free(cols.slot);
+    if (rc) free(csv->p), memset(csv, 0, sizeof *csv);
+    return rc;
+}
+
+/* ======================================================================== */
 /* @@cli command line: options and help                                    */
 /* ======================================================================== */
 
@@ -12963,6 +13620,21 @@ static const OptSpec export_opts[] = {
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
+static const OptSpec serve_opts[] = {
+    {"listen", "HOST:PORT", "127.0.0.1:8080", "the address to listen on (port 0: a free port); the address taken is said on stderr, "
+                                               "\"nn: serving on HOST:PORT\"; a host other than loopback makes the models reachable from other machines"},
+    {"workers", "N", "all CPUs", "threads answering requests"},
+    {"max-body", "SIZE", "16M", "the largest request body, in bytes or with K, M or G (KiB, MiB, GiB); a larger one is answered 413 before it is read"},
+    {"max-rows", "N", "10000", "the most instances in one request (more: 413)"},
+    {"max-conns", "N", "256", "connections open at once (one more is answered 503 and closed)"},
+    {"timeout", "SECONDS", "10", "a request must arrive whole within this time of its first byte (else 408, and the connection is closed), "
+                                 "and an answer must be taken within it"},
+    {"idle", "SECONDS", "60", "a keep-alive connection with no request is closed after this"},
+    {"keep", "COL[,COL...]", "none", "instances given as objects: carry these members (an id) into each prediction, as predict --keep does"},
+    {"quiet", NULL, NULL, "no access log on stderr (a line per request: client, method, path, status, body bytes, milliseconds)"},
+    {"help", NULL, NULL, "show this help"},
+    OPT_END};
+
 static const OptSpec info_opts[] = {
     {"layers", "SPEC", NULL, "describe a layer spec instead of a model file"},
     {"json", NULL, NULL, "print one JSON object for tools: the inputs (a table's columns), classes or targets, task, layers, "
@@ -12981,6 +13653,7 @@ static int cmd_show(int argc, char **argv);
 static int cmd_export(int argc, char **argv);
 static int cmd_explain(int argc, char **argv);
 static int cmd_report(int argc, char **argv);
+static int cmd_serve(int argc, char **argv);
 
 typedef struct {
     const char *name, *args, *summary;
@@ -13011,6 +13684,12 @@ static const CmdSpec commands[] = {
     {"report", "MODEL DATA --out FILE.html", "write an HTML report of a model on a data set: settings, layers, confusion matrix, errors, weights", report_opts, cmd_report,
      "The page of nn train --report, made from a saved model: everything but the training curves.", NULL},
     {"export", "MODEL --c FILE.h [--int8] [--prefix NAME] | --onnx FILE.onnx", "write the model as a self-contained C header for firmware (float or int8), or as an ONNX model", export_opts, cmd_export, NULL, NULL},
+    {"serve", "MODEL... [--listen 127.0.0.1:8080]", "answer predictions over HTTP/1.1 in JSON (TF Serving's REST API)", serve_opts, cmd_serve,
+     "MODEL is FILE (named after the file, without its extension) or NAME=FILE.  POST /v1/models/NAME:predict with\n"
+     "{\"instances\": [[inputs...], ...]} (or objects by column name for a table) answers {\"predictions\": [...]}, each\n"
+     "as predict --format json --probs prints it; GET /v1/models, /v1/models/NAME (nn info --json) and /healthz.\n"
+     "SIGHUP reloads the model files (a failed load keeps the old models); SIGTERM or SIGINT answers the requests\n"
+     "that have arrived and exits 0.", NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL}};
 
 /* Every command's options fit the value arrays that parse_opts fills. */
@@ -13025,6 +13704,7 @@ OPTS_FIT(show_opts);
 OPTS_FIT(export_opts);
 OPTS_FIT(explain_opts);
 OPTS_FIT(report_opts);
+OPTS_FIT(serve_opts);
 
 /* The command called `name`, or NULL. */
 static const CmdSpec *find_command(const char *name)
@@ -14963,7 +15643,7 @@ static int cmd_predict(int argc, char **argv)
     if (csv_options("predict", OPT(S, val, "label-col"), OPT(S, val, "header"), OPT(S, val, "sep"), OPT(S, val, "decimal"), LABEL_NONE, &co)) return 2;
     if (threads_option("predict", OPT(S, val, "threads"), &nt)) return 2;
     memset(&oo, 0, sizeof oo);
-    oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
+    oo.f = stdout, oo.probs = OPT(S, val, "probs") != NULL, oo.fmt = FMT_CSV;
     oo.header = OPT(S, val, "no-header") ? 0 : -1, oo.keep = OPT(S, val, "keep");
     if ((s = OPT(S, val, "on-error"))) {
         if (!strcmp(s, "stop")) oo.on_error = ON_STOP;
@@ -15902,84 +16582,84 @@ static void print_net(const Net *N)
 }
 
 /* nn info --json: the model as one JSON object, for tools. */
-static void info_json(const char *path, const Net *N, const Meta *M)
+static void info_json(FILE *f, const char *path, const Net *N, const Meta *M)
 {
     static const char *const kinds[COL_COUNT] = {"", "number", "category", "label", "target", "ignored"};
     size_t K = N->size[N->nl - 1], total = 0;
     char t[64];
-    printf("{\"schema\":\"nn-info/1\",\"model\":"), print_name(stdout, path, FMT_JSON);
-    printf(",\"task\":\"%s\",\"inputs\":%zu", TASK(N)->name, N->size[0]);
-    if (net_images(N)) printf(",\"input_shape\":[%zu,%zu,%zu]", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
-    printf(",\"outputs\":%zu", K);
+    fprintf(f, "{\"schema\":\"nn-info/1\",\"model\":"), print_name(f, path, FMT_JSON);
+    fprintf(f, ",\"task\":\"%s\",\"inputs\":%zu", TASK(N)->name, N->size[0]);
+    if (net_images(N)) fprintf(f, ",\"input_shape\":[%zu,%zu,%zu]", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
+    fprintf(f, ",\"outputs\":%zu", K);
     if (N->task == TASK_CLASSIFY) {
         size_t C = net_classes(N);
-        printf(",\"classes\":[");
+        fprintf(f, ",\"classes\":[");
         for (size_t k = 0; k < C; k++) {
             char num[24];
             snprintf(num, sizeof num, "%zu", k);
-            if (k) putchar(',');
-            print_name(stdout, k < M->nnames ? M->names[k] : num, FMT_JSON);
+            if (k) fputc(',', f);
+            print_name(f, k < M->nnames ? M->names[k] : num, FMT_JSON);
         }
-        printf("]");
+        fprintf(f, "]");
     } else {
-        printf(",\"targets\":[");
+        fprintf(f, ",\"targets\":[");
         for (size_t k = 0; k < K; k++) {
             const char *n = tab_name(M->tab.ncol ? &M->tab : NULL, COL_TARGET, k);
-            if (k) putchar(',');
-            if (n) print_name(stdout, n, FMT_JSON);
-            else printf("null");
+            if (k) fputc(',', f);
+            if (n) print_name(f, n, FMT_JSON);
+            else fprintf(f, "null");
         }
-        printf("],\"target_mean\":[");
-        for (size_t k = 0; k < M->out.n; k++) printf("%s%.9g", k ? "," : "", (double)M->out.mean[k]);
-        printf("],\"target_deviation\":[");
-        for (size_t k = 0; k < M->out.n; k++) printf("%s%.9g", k ? "," : "", (double)M->out.sd[k]);
-        printf("]");
+        fprintf(f, "],\"target_mean\":[");
+        for (size_t k = 0; k < M->out.n; k++) fprintf(f, "%s%.9g", k ? "," : "", (double)M->out.mean[k]);
+        fprintf(f, "],\"target_deviation\":[");
+        for (size_t k = 0; k < M->out.n; k++) fprintf(f, "%s%.9g", k ? "," : "", (double)M->out.sd[k]);
+        fprintf(f, "]");
     }
     if (M->tab.ncol) {
         static const char *const miss[MISS_COUNT] = {"", "mean", "drop", "error"};
-        printf(",\"missing\":\"%s\",\"columns\":[", miss[M->tab.missing]);
+        fprintf(f, ",\"missing\":\"%s\",\"columns\":[", miss[M->tab.missing]);
         for (uint32_t c = 0; c < M->tab.ncol; c++) {
             const Column *C = &M->tab.col[c];
-            printf("%s{\"name\":", c ? "," : "");
-            if (C->name) print_name(stdout, C->name, FMT_JSON);
-            else printf("null");
-            printf(",\"kind\":\"%s\"", kinds[C->kind]);
-            if (C->kind == COL_NUMBER && M->tab.missing != MISS_ERROR) printf(",\"fill\":%.9g", (double)C->fill);
+            fprintf(f, "%s{\"name\":", c ? "," : "");
+            if (C->name) print_name(f, C->name, FMT_JSON);
+            else fprintf(f, "null");
+            fprintf(f, ",\"kind\":\"%s\"", kinds[C->kind]);
+            if (C->kind == COL_NUMBER && M->tab.missing != MISS_ERROR) fprintf(f, ",\"fill\":%.9g", (double)C->fill);
             if (C->kind == COL_CATEGORY) {
-                printf(",\"categories\":[");
+                fprintf(f, ",\"categories\":[");
                 for (uint32_t k = 0; k < C->ncat; k++) {
-                    if (k) putchar(',');
-                    if (C->cats[k][0]) print_name(stdout, C->cats[k], FMT_JSON);
-                    else printf("null"); /* the missing value's */
+                    if (k) fputc(',', f);
+                    if (C->cats[k][0]) print_name(f, C->cats[k], FMT_JSON);
+                    else fprintf(f, "null"); /* the missing value's */
                 }
-                printf("]");
+                fprintf(f, "]");
             }
-            printf("}");
+            fprintf(f, "}");
         }
-        printf("]");
+        fprintf(f, "]");
     }
     if (M->in.mean) { /* x -> (x / divisor - mean) / deviation */
-        printf(",\"input_map\":{\"divisor\":%.9g,\"mean\":[", (double)M->in.div);
-        for (size_t k = 0; k < N->size[0]; k++) printf("%s%.9g", k ? "," : "", (double)M->in.mean[k]);
-        printf("],\"deviation\":[");
-        for (size_t k = 0; k < N->size[0]; k++) printf("%s%.9g", k ? "," : "", M->in.rsd[k] != 0 ? 1.0 / (double)M->in.rsd[k] : 0.0);
-        printf("]}");
+        fprintf(f, ",\"input_map\":{\"divisor\":%.9g,\"mean\":[", (double)M->in.div);
+        for (size_t k = 0; k < N->size[0]; k++) fprintf(f, "%s%.9g", k ? "," : "", (double)M->in.mean[k]);
+        fprintf(f, "],\"deviation\":[");
+        for (size_t k = 0; k < N->size[0]; k++) fprintf(f, "%s%.9g", k ? "," : "", M->in.rsd[k] != 0 ? 1.0 / (double)M->in.rsd[k] : 0.0);
+        fprintf(f, "]}");
     } else {
-        printf(",\"input_map\":{\"divisor\":%.9g}", (double)M->in.div);
+        fprintf(f, ",\"input_map\":{\"divisor\":%.9g}", (double)M->in.div);
     }
-    printf(",\"cost\":\"%s\",\"layers\":[", cost_name(N->cost));
+    fprintf(f, ",\"cost\":\"%s\",\"layers\":[", cost_name(N->cost));
     for (int l = 1; l < N->nl; l++) {
         const Layer *ly = &N->layer[l];
         size_t w = ly->wrows * ly->wcols;
         total += w + ly->nbias;
-        printf("%s{\"spec\":", l > 1 ? "," : ""), print_name(stdout, layer_text(ly, t, sizeof t), FMT_JSON);
-        printf(",\"outputs\":%zu,\"activation\":", ly->nout);
-        if (LK(N, l)->flags & KIND_NO_ACT) printf("null");
-        else printf("\"%s\"", act_name(ly->act));
-        printf(",\"weights\":%zu,\"biases\":%zu}", w, ly->nbias);
+        fprintf(f, "%s{\"spec\":", l > 1 ? "," : ""), print_name(f, layer_text(ly, t, sizeof t), FMT_JSON);
+        fprintf(f, ",\"outputs\":%zu,\"activation\":", ly->nout);
+        if (LK(N, l)->flags & KIND_NO_ACT) fprintf(f, "null");
+        else fprintf(f, "\"%s\"", act_name(ly->act));
+        fprintf(f, ",\"weights\":%zu,\"biases\":%zu}", w, ly->nbias);
     }
-    printf("],\"parameters\":%zu,\"members\":%d", total * (size_t)net_members(N), net_members(N));
-    printf(",\"training\":{\"epochs\":%u,\"epochs_done\":%u,\"eta\":%.9g,\"batch\":%u,\"seed\":%llu,\"optimizer\":\"%s\","
+    fprintf(f, "],\"parameters\":%zu,\"members\":%d", total * (size_t)net_members(N), net_members(N));
+    fprintf(f, ",\"training\":{\"epochs\":%u,\"epochs_done\":%u,\"eta\":%.9g,\"batch\":%u,\"seed\":%llu,\"optimizer\":\"%s\","
            "\"schedule\":\"%s\",\"lambda\":%.9g,\"dropout\":%.9g,\"validation_rows\":%u,\"patience\":%u,\"kept_epoch\":%u,"
            "\"init\":\"%s\",\"momentum\":%.9g,\"beta1\":%.9g,\"beta2\":%.9g,\"epsilon\":%.9g,\"gamma\":%.9g,\"step\":%u}}\n",
            M->epochs, M->epochs_done, (double)M->eta, M->batch, (unsigned long long)M->seed,
@@ -16025,7 +16705,7 @@ static int cmd_info(int argc, char **argv)
         return 1;
     }
     if (OPT(S, val, "json")) {
-        info_json(pos[0], &N, &M);
+        info_json(stdout, pos[0], &N, &M);
         free(N.param), model_meta_free(&M);
         return finish_stdout();
     }
@@ -17778,6 +18458,808 @@ static int cmd_report(int argc, char **argv)
     else say("%s: the report of %s on %s (%zu rows), %zu bytes", path, pos[0], d.name, d.n, b.n);
     free(b.p), free(out), free(pred), pool_free(pl), data_free(&d), free(Nf.param), model_meta_free(&M);
     return rc ? 1 : 0;
+}
+
+/* ======================================================================== */
+/* @@serve nn serve: the HTTP prediction server                            */
+/* ======================================================================== */
+
+/* One thread runs an event loop over non-blocking sockets with poll(): it
+ * accepts, reads each request whole (http_parse frames it), and hands a
+ * complete one to a fixed pool of worker threads; a worker answers it into
+ * memory and the loop writes the answer.  A client that sends slowly, or
+ * reads its answer slowly, costs the loop a descriptor and a buffer, never
+ * a worker, and each connection has a deadline: a request must arrive
+ * whole within --timeout of its first byte (else 408), an answer must be
+ * taken within --timeout, an idle keep-alive connection is closed after
+ * --idle.  A connection's requests are answered one at a time, in order
+ * (pipelining).  The models are a reference-counted set: a worker holds
+ * the set current when it starts a request, SIGHUP loads a new set from the
+ * files and swaps it in (a failed load keeps the old one), and the old set
+ * is freed when its last request ends.  SIGTERM or SIGINT closes the
+ * listening socket, answers what has arrived, and exits 0. */
+#define NN_MAX_SERVED 64 /* models one server holds */
+#define NN_SERVE_READ 65536 /* bytes read at a time */
+#define NN_NAME_MAX 64      /* a model's name, its NUL included */
+
+typedef struct {
+    char *name, *path;
+    Net N;
+    Meta M;
+    CsvOpt co;  /* how predict reads this model's rows */
+    char *info; /* nn info --json's object, its '{' and newline left out */
+    size_t ninfo;
+    Infer *inf; /* (workers) each worker's prediction buffers */
+    int named;  /* the model knows its columns' names: object instances are read */
+} Served;
+
+typedef struct {
+    atomic_int ref; /* the server's reference and each request's */
+    int n, nw;
+    Served *m;      /* (n) */
+} ModelSet;
+
+enum { CONN_READ, CONN_WORK, CONN_WRITE, CONN_LINGER };
+typedef struct Conn {
+    int fd, state, close_after, cont_sent;
+    uint8_t *in; /* (cap) the bytes read and not yet answered */
+    size_t nin, cap;
+    HttpReq req;
+    char *out;   /* the answer being written: out[off..nout) still to go */
+    size_t nout, off, bytes;
+    int status;
+    double t0, deadline; /* t0: the request whole, for the access log */
+    char peer[80];
+    struct Conn *next; /* in the work or done queue */
+} Conn;
+
+typedef struct {
+    size_t max_body, max_head, max_rows, max_conns;
+    double timeout, idle;
+    int quiet, nw;
+    const char *keep;
+    int nmodels;
+    const char *names[NN_MAX_SERVED], *paths[NN_MAX_SERVED];
+    pthread_mutex_t setmu;
+    ModelSet *set;
+    pthread_mutex_t mu; /* the queues */
+    pthread_cond_t cv;
+    Conn *qhead, *qtail, *done;
+    int quit, draining; /* draining: SIGTERM or SIGINT came; each answer closes its connection */
+    int wake[2]; /* a worker's byte on wake[1] tells the loop an answer is ready */
+} Server;
+
+typedef struct {
+    Server *s;
+    int id;
+    Pool *pl;
+    pthread_t th;
+} Worker;
+
+static volatile sig_atomic_t serve_hup, serve_stop;
+static void serve_signal(int sig)
+{
+    if (sig == SIGHUP) serve_hup = 1;
+    else serve_stop = 1;
+}
+
+static void set_free(ModelSet *ms)
+{
+    if (!ms) return;
+    for (int i = 0; i < ms->n; i++) {
+        Served *m = &ms->m[i];
+        for (int w = 0; m->inf && w < ms->nw; w++) infer_free(&m->inf[w]);
+        free(m->inf), free(m->info), free(m->N.param), model_meta_free(&m->M);
+    }
+    free(ms->m), free(ms);
+}
+
+/* Load the server's model files into a new set (reference count 1). */
+static ModelSet *set_load(const Server *s, Err *err)
+{
+    ModelSet *ms = calloc(1, sizeof *ms);
+    if (!ms || !(ms->m = calloc((size_t)s->nmodels, sizeof *ms->m))) {
+        free(ms);
+        fail(err, NULL, "out of memory");
+        return NULL;
+    }
+    atomic_init(&ms->ref, 1);
+    ms->nw = s->nw;
+    for (int i = 0; i < s->nmodels; i++) {
+        Served *m = &ms->m[i];
+        FILE *f;
+        char *text = NULL;
+        size_t len = 0;
+        m->name = (char *)s->names[i], m->path = (char *)s->paths[i];
+        if (model_load(m->path, &m->N, &m->M, err)) {
+            set_free(ms);
+            return NULL;
+        }
+        ms->n++;
+        csv_options("serve", NULL, NULL, ",", ".", LABEL_NONE, &m->co); /* (valid: no usage error) */
+        if (m->M.tab.ncol) m->co.tab = &m->M.tab, m->co.in = &m->M.in; /* as predict reads rows */
+        else m->co.no_colnames = 1;
+        m->co.flat = !net_images(&m->N), m->co.quiet = 1;
+        m->co.class_names = m->M.numbered ? NULL : m->M.names;
+        m->co.nclasses = m->N.task == TASK_REGRESS ? 0 : m->M.nnames ? m->M.nnames : net_classes(&m->N);
+        for (uint32_t c = 0; c < m->M.tab.ncol; c++) m->named |= m->M.tab.col[c].name && *m->M.tab.col[c].name;
+        if (!(f = open_memstream(&text, &len))) {
+            set_free(ms);
+            fail(err, m->path, "out of memory");
+            return NULL;
+        }
+        info_json(f, m->path, &m->N, &m->M);
+        if (fclose(f) || len < 2) {
+            free(text), set_free(ms);
+            fail(err, m->path, "out of memory");
+            return NULL;
+        }
+        m->info = text, m->ninfo = len - 2; /* (without '{' and '\n') */
+        memmove(text, text + 1, m->ninfo);
+        if (!(m->inf = calloc((size_t)s->nw, sizeof *m->inf))) {
+            set_free(ms);
+            fail(err, m->path, "out of memory");
+            return NULL;
+        }
+        for (int w = 0; w < s->nw; w++)
+            if (infer_init(&m->inf[w], &m->N, &m->M.in, 1, err)) {
+                set_free(ms);
+                return NULL;
+            }
+    }
+    return ms;
+}
+
+static ModelSet *set_get(Server *s)
+{
+    ModelSet *ms;
+    pthread_mutex_lock(&s->setmu);
+    ms = s->set;
+    atomic_fetch_add(&ms->ref, 1);
+    pthread_mutex_unlock(&s->setmu);
+    return ms;
+}
+
+static void set_put(ModelSet *ms)
+{
+    if (atomic_fetch_sub(&ms->ref, 1) == 1) set_free(ms);
+}
+
+static const char *http_reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 417: return "Expectation Failed";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Internal Server Error";
+    }
+}
+
+/* The answer to c's request: status, a JSON body (n bytes; left out for
+ * HEAD), and an Allow field for 405. */
+static void conn_answer(Conn *c, int status, const char *body, size_t n, const char *allow)
+{
+    Buf b = {NULL, 0, 0, 0};
+    int head = c->req.method == HTTP_HEAD && status == 200;
+    if (!c->req.keep || (status >= 400 && status != 404 && status != 405)) c->close_after = 1; /* (an error: the framing may be lost) */
+    buf_printf(&b, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n%s%s%s%s\r\n", status,
+               http_reason(status), n, allow ? "Allow: " : "", allow ? allow : "", allow ? "\r\n" : "",
+               c->close_after ? "Connection: close\r\n" : c->req.minor == 0 ? "Connection: keep-alive\r\n" : "");
+    if (!head) buf_put(&b, body, n);
+    free(c->out);
+    if (b.oom) { /* nothing to say: the connection closes */
+        free(b.p);
+        c->out = NULL, c->nout = c->off = 0, c->close_after = 1;
+    } else {
+        c->out = (char *)b.p, c->nout = b.n, c->off = 0;
+    }
+    c->status = status, c->bytes = n;
+}
+
+/* An error answer {"error": msg}. */
+static void conn_error(Conn *c, int status, const char *msg, const char *allow)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f) {
+        fputs("{\"error\":", f), print_name(f, msg, FMT_JSON), fputs("}\n", f);
+        if (fclose(f)) free(text), text = NULL, len = 0;
+    }
+    conn_answer(c, status, text ? text : "", len, allow);
+    free(text);
+}
+
+/* POST /v1/models/NAME:predict: the instances of body[0..n) answered by
+ * model m (predict's own reader and JSON answers) into *f; the status, and
+ * a message in why for an error. */
+static int serve_predict(const Server *s, const Worker *w, Served *m, const char *body, size_t n, FILE *f, char *why, size_t whylen)
+{
+    Buf csv;
+    size_t rows = 0;
+    int objects = 0, rc;
+    char *lines = NULL;
+    size_t nlines = 0;
+    FILE *lf;
+    CsvOpt co = m->co;
+    OutOpt oo;
+    Err err = {{0}, {0}};
+    rc = instances_csv(body, n, s->max_rows, s->keep, &csv, &rows, &objects, why, whylen);
+    if (rc) return rc == -2 ? 413 : 400;
+    if (!rows) {
+        free(csv.p);
+        fputs("{\"predictions\":[]}\n", f);
+        return 200;
+    }
+    if (objects && !m->named) {
+        free(csv.p);
+        snprintf(why, whylen, "model '%s' knows no column names: give each instance as an array of its %zu inputs", m->name, m->N.size[0]);
+        return 400;
+    }
+    buf_put(&csv, "", 1), csv.n--; /* (room for predict's terminating byte) */
+    if (csv.oom || !(lf = open_memstream(&lines, &nlines))) {
+        free(csv.p);
+        snprintf(why, whylen, "out of memory");
+        return 500;
+    }
+    co.header = objects;
+    memset(&oo, 0, sizeof oo);
+    oo.f = lf, oo.fmt = FMT_JSON, oo.probs = m->N.task != TASK_REGRESS, oo.threshold = -1;
+    oo.names = m->M.names, oo.nnames = m->M.nnames, oo.tab = m->M.tab.ncol ? &m->M.tab : NULL;
+    oo.tm = m->N.task == TASK_REGRESS ? &m->M.out : NULL;
+    oo.keep = objects ? s->keep : NULL;
+    rc = predict_stream(w->pl, &m->inf[w->id], &m->N, -1, 1, "request", &co, csv.p, csv.n, csv.n + 1, &oo, &err); /* (csv.p taken over) */
+    free(oo.keepcol), names_free(oo.keepname, oo.nkeep);
+    if (fclose(lf)) rc = fail(&err, NULL, "out of memory");
+    if (rc) {
+        size_t line = 0;
+        if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects)
+            snprintf(why, whylen, "instance %zu: %s", line - 1 - (size_t)objects, err.msg);
+        else
+            snprintf(why, whylen, "%s", err.msg);
+        free(lines);
+        return strstr(err.msg, "out of memory") ? 500 : 400;
+    }
+    {
+        size_t answers = 0;
+        for (size_t i = 0; i < nlines; i++) answers += lines[i] == '\n';
+        if (answers != rows) { /* (cannot happen: every line is a row, and predict answers each or stops) */
+            snprintf(why, whylen, "%zu answers to %zu instances", answers, rows);
+            free(lines);
+            return 500;
+        }
+    }
+    fputs("{\"predictions\":[", f);
+    for (size_t i = 0; i < nlines; i++) /* predict's lines, one JSON object each, as array elements */
+        fputc(lines[i] != '\n' ? lines[i] : i + 1 < nlines ? ',' : ']', f);
+    fputs("}\n", f);
+    free(lines);
+    return 200;
+}
+
+/* Answer c's request (a worker). */
+static void serve_request(Server *s, Worker *w, Conn *c)
+{
+    const char *t = (const char *)c->in + c->req.toff, *q;
+    size_t tl = c->req.tlen, nl;
+    int get = c->req.method == HTTP_GET || c->req.method == HTTP_HEAD, status = 200;
+    const char *allow = "GET, HEAD"; /* (a 405's Allow) */
+    char why[1024], *text = NULL;
+    size_t len = 0;
+    ModelSet *ms = set_get(s);
+    Served *m = NULL;
+    FILE *f = open_memstream(&text, &len);
+    why[0] = 0;
+    if ((q = memchr(t, '?', tl))) tl = (size_t)(q - t); /* (a query is ignored) */
+    if (!f) {
+        status = 500, snprintf(why, sizeof why, "out of memory");
+    } else if (tl == 8 && !memcmp(t, "/healthz", 8)) {
+        if (!get) status = 405;
+        else fprintf(f, "{\"status\":\"ok\",\"models\":%d}\n", ms->n);
+    } else if ((tl == 10 || tl == 11) && !memcmp(t, "/v1/models/", tl)) {
+        if (!get) status = 405;
+        else {
+            fputs("{\"models\":[", f);
+            for (int i = 0; i < ms->n; i++) {
+                fputs(i ? ",{\"name\":" : "{\"name\":", f), print_name(f, ms->m[i].name, FMT_JSON);
+                fputc(',', f), fwrite(ms->m[i].info, 1, ms->m[i].ninfo, f);
+            }
+            fputs("]}\n", f);
+        }
+    } else if (tl > 11 && !memcmp(t, "/v1/models/", 11)) {
+        const char *name = t + 11, *verb = memchr(name, ':', tl - 11);
+        nl = verb ? (size_t)(verb - name) : tl - 11;
+        for (int i = 0; i < ms->n; i++)
+            if (strlen(ms->m[i].name) == nl && !memcmp(ms->m[i].name, name, nl)) m = &ms->m[i];
+        if (!m) {
+            status = 404, snprintf(why, sizeof why, "no model named '%.*s'", (int)(nl > 200 ? 200 : nl), name);
+        } else if (!verb) {
+            if (!get) status = 405;
+            else fputs("{\"name\":", f), print_name(f, m->name, FMT_JSON), fputc(',', f), fwrite(m->info, 1, m->ninfo, f), fputc('\n', f);
+        } else if (t + tl - verb == 8 && !memcmp(verb, ":predict", 8)) {
+            if (c->req.method != HTTP_POST) status = 405, allow = "POST";
+            else status = serve_predict(s, w, m, (const char *)c->in + c->req.head, c->req.body, f, why, sizeof why);
+        } else {
+            status = 404, snprintf(why, sizeof why, "no such verb '%.*s': POST /v1/models/NAME:predict", (int)(t + tl - verb > 100 ? 100 : t + tl - verb), verb);
+        }
+    } else {
+        status = 404, snprintf(why, sizeof why, "no such path: GET /healthz, GET /v1/models, GET /v1/models/NAME, POST /v1/models/NAME:predict");
+    }
+    if (f && fclose(f)) status = 500, snprintf(why, sizeof why, "out of memory");
+    if (status == 405) {
+        snprintf(why, sizeof why, "%s is not allowed here: %s", c->req.mname, allow);
+        conn_error(c, 405, why, allow);
+    } else if (status != 200) {
+        conn_error(c, status, why, NULL);
+    } else {
+        conn_answer(c, 200, text, len, NULL);
+    }
+    free(text);
+    set_put(ms);
+}
+
+static void *serve_worker(void *arg)
+{
+    Worker *w = arg;
+    Server *s = w->s;
+    for (;;) {
+        Conn *c;
+        pthread_mutex_lock(&s->mu);
+        while (!s->qhead && !s->quit) pthread_cond_wait(&s->cv, &s->mu);
+        if (!s->qhead) {
+            pthread_mutex_unlock(&s->mu);
+            return NULL;
+        }
+        c = s->qhead, s->qhead = c->next;
+        if (!s->qhead) s->qtail = NULL;
+        pthread_mutex_unlock(&s->mu);
+        serve_request(s, w, c);
+        pthread_mutex_lock(&s->mu);
+        c->next = s->done, s->done = c;
+        pthread_mutex_unlock(&s->mu);
+        if (write(s->wake[1], "", 1) < 0) {} /* (a full pipe already wakes the loop) */
+    }
+}
+
+/* The access log's line for c's answer: peer, method, target (bytes that
+ * are not printable escaped), status, body bytes, milliseconds. */
+static void serve_log(const Server *s, const Conn *c, const char *method)
+{
+    char t[256];
+    size_t k = 0;
+    if (s->quiet) return;
+    for (size_t i = 0; i < c->req.tlen && k + 5 < sizeof t; i++) {
+        unsigned char ch = c->in[c->req.toff + i];
+        if (ch > ' ' && ch < 0x7f && ch != '\\') t[k++] = (char)ch;
+        else k += (size_t)snprintf(t + k, sizeof t - k, "\\x%02x", ch);
+    }
+    t[k] = 0;
+    fprintf(stderr, "%s: %s %s %s %d %zu %.2f ms\n", progname, c->peer, method, k ? t : "-", c->status, c->bytes, (now_seconds() - c->t0) * 1e3);
+}
+
+static void conn_close(Conn *c)
+{
+    close(c->fd);
+    free(c->in), free(c->out), free(c);
+}
+
+/* Look at what c has read: a bad request is answered, a whole one goes to
+ * the workers, a head asking 100-continue gets it. */
+static void conn_parse(Server *s, Conn *c, double now)
+{
+    int rc;
+    if (!c->nin) return;
+    rc = http_parse(c->in, c->nin, s->max_head, s->max_body, &c->req);
+    if (rc < 0) {
+        c->t0 = now, c->state = CONN_WRITE, c->deadline = now + s->timeout;
+        conn_error(c, c->req.status, c->req.why, NULL);
+        c->req.tlen = 0;
+        serve_log(s, c, c->req.mname[0] ? c->req.mname : "-");
+        return;
+    }
+    if (rc == 0) return;
+    if (c->nin < c->req.head + c->req.body) {
+        if (c->req.expect && !c->cont_sent) { /* (a few bytes: a full socket buffer drops it, and the client sends anyway) */
+            if (send(c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL) < 0) {}
+            c->cont_sent = 1;
+        }
+        return;
+    }
+    c->state = CONN_WORK, c->t0 = now, c->close_after = s->draining;
+    pthread_mutex_lock(&s->mu);
+    c->next = NULL;
+    if (s->qtail) s->qtail->next = c;
+    else s->qhead = c;
+    s->qtail = c;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Write what c has to write; when done, on to its next request (or the
+ * close). */
+static void conn_write(Server *s, Conn *c, double now)
+{
+    while (c->off < c->nout) {
+        ssize_t k = send(c->fd, c->out + c->off, c->nout - c->off, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        if (k <= 0) {
+            c->close_after = 1, c->nout = c->off = 0;
+            break;
+        }
+        c->off += (size_t)k;
+    }
+    free(c->out), c->out = NULL, c->nout = c->off = 0;
+    if (c->close_after) { /* lingering close: the client's unread bytes would reset the connection and lose the answer */
+        shutdown(c->fd, SHUT_WR);
+        c->state = CONN_LINGER, c->deadline = now + 2;
+        return;
+    }
+    c->state = CONN_READ;
+    c->cont_sent = 0;
+    c->deadline = now + (c->nin ? s->timeout : s->idle);
+    conn_parse(s, c, now);
+}
+
+/* Read what has arrived on c. */
+static int conn_read(Server *s, Conn *c, double now)
+{
+    size_t want = c->nin + NN_SERVE_READ;
+    ssize_t k;
+    if (c->state == CONN_LINGER) {
+        char sink[4096];
+        k = recv(c->fd, sink, sizeof sink, 0);
+        return k == 0 || (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ? -1 : 0;
+    }
+    if (want > c->cap) {
+        size_t nc = c->cap ? c->cap : NN_SERVE_READ;
+        uint8_t *p;
+        while (nc < want) nc *= 2;
+        if (!(p = realloc(c->in, nc))) return -1;
+        c->in = p, c->cap = nc;
+    }
+    k = recv(c->fd, c->in + c->nin, c->cap - c->nin, 0);
+    if (k < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+    if (k == 0) return -1; /* the client closed: a half request has no answer */
+    if (!c->nin) c->deadline = now + s->timeout; /* a request begins: it has --timeout to arrive */
+    c->nin += (size_t)k;
+    conn_parse(s, c, now);
+    return 0;
+}
+
+/* An answer handed back by a worker: logged, its request dropped from the
+ * buffer, and written. */
+static void conn_done(Server *s, Conn *c, double now)
+{
+    size_t used = c->req.head + c->req.body;
+    serve_log(s, c, c->req.mname);
+    memmove(c->in, c->in + used, c->nin - used), c->nin -= used;
+    if (s->draining) c->close_after = 1; /* (one dispatched before the signal says keep-alive, and is closed anyway) */
+    c->state = CONN_WRITE, c->deadline = now + s->timeout;
+    conn_write(s, c, now);
+}
+
+/* Parse HOST:PORT ([V6]:PORT) and listen there; the socket, or -1 with a
+ * message. */
+static int serve_listen(const char *spec, char *bound, size_t nb, Err *err)
+{
+    char host[256];
+    const char *colon = strrchr(spec, ':'), *h = spec;
+    size_t hl;
+    struct addrinfo hints, *ai = NULL;
+    int fd = -1, one = 1, e;
+    if (!colon || !colon[1]) return fail(err, NULL, "--listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080", spec);
+    hl = (size_t)(colon - spec);
+    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') h++, hl -= 2;
+    if (hl >= sizeof host) return fail(err, NULL, "--listen '%s': the host name is too long", spec);
+    memcpy(host, h, hl), host[hl] = 0;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC, hints.ai_socktype = SOCK_STREAM, hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if ((e = getaddrinfo(hl ? host : NULL, colon + 1, &hints, &ai)))
+        return fail(err, NULL, "--listen '%s': %s", spec, gai_strerror(e));
+    for (struct addrinfo *a = ai; a; a = a->ai_next) {
+        if ((fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol)) < 0) continue;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (!bind(fd, a->ai_addr, a->ai_addrlen) && !listen(fd, 511)) break;
+        e = errno, close(fd), fd = -1, errno = e;
+    }
+    freeaddrinfo(ai);
+    if (fd < 0) return fail(err, NULL, "--listen '%s': %s", spec, strerror(errno));
+    {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        char hb[NI_MAXHOST], pb[NI_MAXSERV];
+        if (getsockname(fd, (struct sockaddr *)&ss, &sl) || getnameinfo((struct sockaddr *)&ss, sl, hb, sizeof hb, pb, sizeof pb, NI_NUMERICHOST | NI_NUMERICSERV))
+            snprintf(bound, nb, "%s", spec);
+        else
+            snprintf(bound, nb, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", hb, pb);
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+/* The text of c's peer, "ADDRESS:PORT". */
+static void peer_name(Conn *c, const struct sockaddr_storage *ss, socklen_t sl)
+{
+    char hb[NI_MAXHOST], pb[NI_MAXSERV];
+    if (getnameinfo((const struct sockaddr *)ss, sl, hb, sizeof hb, pb, sizeof pb, NI_NUMERICHOST | NI_NUMERICSERV))
+        snprintf(c->peer, sizeof c->peer, "-");
+    else
+        snprintf(c->peer, sizeof c->peer, ss->ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", hb, pb);
+}
+
+/* The event loop, until SIGTERM or SIGINT and the last answer written. */
+static void serve_loop(Server *s, int lfd)
+{
+    Conn **conns = calloc(s->max_conns, sizeof *conns);
+    struct pollfd *pf = calloc(s->max_conns + 2, sizeof *pf);
+    size_t nc = 0;
+    int draining = 0;
+    double accept_pause = 0;
+    if (!conns || !pf) {
+        say("out of memory for %zu connections", s->max_conns);
+        free(conns), free(pf);
+        return;
+    }
+    for (;;) {
+        double now = now_seconds(), next = now + 0.25;
+        Conn *done;
+        if (serve_hup) {
+            Err err = {{0}, {0}};
+            ModelSet *ms, *old;
+            serve_hup = 0;
+            if (!(ms = set_load(s, &err))) {
+                fprintf(stderr, "%s: reload failed: %s%s%s; still serving the models loaded before\n", progname, err.where, err.where[0] ? ": " : "", err.msg);
+            } else {
+                pthread_mutex_lock(&s->setmu);
+                old = s->set, s->set = ms;
+                pthread_mutex_unlock(&s->setmu);
+                set_put(old); /* (freed when its last request ends) */
+                say("reloaded %d model%s", ms->n, plural((size_t)ms->n));
+            }
+        }
+        if (serve_stop && !draining) {
+            draining = s->draining = 1;
+            close(lfd), lfd = -1;
+            say("stopping: answering the requests that have arrived (%zu connection%s open)", nc, plural(nc));
+        }
+        pthread_mutex_lock(&s->mu);
+        done = s->done, s->done = NULL;
+        pthread_mutex_unlock(&s->mu);
+        for (; done; done = done->next) conn_done(s, done, now);
+        { /* the wake-up bytes */
+            char sink[256];
+            while (read(s->wake[0], sink, sizeof sink) > 0) {}
+        }
+        /* deadlines, and the connections that are finished */
+        for (size_t i = 0; i < nc;) {
+            Conn *c = conns[i];
+            int drop = c->fd < 0;
+            if (!drop && c->state != CONN_WORK && now >= c->deadline) {
+                if (c->state == CONN_READ && c->nin) { /* a request that did not arrive in time */
+                    c->t0 = now, c->req.tlen = 0, c->close_after = 1, c->state = CONN_WRITE, c->deadline = now + s->timeout;
+                    conn_error(c, 408, "the request did not arrive within --timeout", NULL);
+                    serve_log(s, c, "-");
+                    conn_write(s, c, now);
+                } else {
+                    drop = 1;
+                }
+            }
+            if (!drop && draining && c->state == CONN_READ && !c->nin) drop = 1; /* idle: nothing in flight */
+            if (drop) {
+                if (c->fd >= 0) close(c->fd);
+                c->fd = -1, free(c->in), free(c->out), free(c);
+                conns[i] = conns[--nc];
+                continue;
+            }
+            if (c->state != CONN_WORK && c->deadline < next) next = c->deadline;
+            i++;
+        }
+        if (draining && !nc) break;
+        /* poll */
+        pf[0].fd = s->wake[0], pf[0].events = POLLIN;
+        pf[1].fd = lfd >= 0 && now >= accept_pause ? lfd : -1, pf[1].events = POLLIN;
+        for (size_t i = 0; i < nc; i++) {
+            Conn *c = conns[i];
+            pf[i + 2].fd = c->state == CONN_WORK ? -1 : c->fd;
+            pf[i + 2].events = c->state == CONN_WRITE ? POLLOUT : POLLIN;
+            pf[i + 2].revents = 0;
+        }
+        pf[0].revents = pf[1].revents = 0;
+        {
+            double wait = next - now;
+            if (lfd >= 0 && now < accept_pause && accept_pause - now < wait) wait = accept_pause - now;
+            if (poll(pf, (nfds_t)(nc + 2), wait < 0 ? 0 : (int)(wait * 1000) + 1) < 0 && errno != EINTR) {
+                say("poll: %s", strerror(errno));
+                break;
+            }
+        }
+        now = now_seconds();
+        for (size_t i = 0; i < nc; i++) {
+            Conn *c = conns[i];
+            short ev = pf[i + 2].revents;
+            if (pf[i + 2].fd < 0 || !ev) continue;
+            if (c->state == CONN_WRITE) {
+                if (ev & (POLLOUT | POLLERR | POLLHUP)) conn_write(s, c, now);
+            } else if (conn_read(s, c, now)) {
+                close(c->fd), c->fd = -1; /* (dropped above next time) */
+            } else if (c->state == CONN_WRITE) {
+                conn_write(s, c, now);
+            }
+        }
+        if (pf[1].fd >= 0 && (pf[1].revents & POLLIN)) {
+            for (;;) { /* every connection waiting */
+                struct sockaddr_storage ss;
+                socklen_t sl = sizeof ss;
+                int fd = accept(lfd, (struct sockaddr *)&ss, &sl), one = 1;
+                Conn *c;
+                if (fd < 0) {
+                    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) accept_pause = now + 0.1; /* (no descriptor: later) */
+                    break;
+                }
+                if (nc >= s->max_conns || !(c = calloc(1, sizeof *c))) {
+                    static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 45\r\n"
+                                               "Connection: close\r\n\r\n{\"error\":\"too many connections (--max-conns)\"}";
+                    if (send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL) < 0) {}
+                    close(fd);
+                    continue;
+                }
+                fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+                setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                c->fd = fd, c->state = CONN_READ, c->deadline = now + s->idle;
+                peer_name(c, &ss, sl);
+                conns[nc++] = c;
+            }
+        }
+    }
+    for (size_t i = 0; i < nc; i++) conn_close(conns[i]);
+    free(conns), free(pf);
+}
+
+/* --max-body's size: bytes, or with K, M or G (KiB, MiB, GiB). */
+static int size_option(const char *s, size_t max, size_t *v)
+{
+    char num[32];
+    size_t n = strlen(s), mult = 1;
+    if (!n || n >= sizeof num) return -1;
+    memcpy(num, s, n + 1);
+    switch (num[n - 1]) {
+    case 'k': case 'K': mult = (size_t)1 << 10; break;
+    case 'm': case 'M': mult = (size_t)1 << 20; break;
+    case 'g': case 'G': mult = (size_t)1 << 30; break;
+    default: break;
+    }
+    if (mult > 1) num[--n] = 0;
+    if (parse_size(num, max / mult, v) || !*v) return -1;
+    *v *= mult;
+    return 0;
+}
+
+/* A time in seconds, above 0 and at most a day. */
+static int seconds_option(const char *s, double *t)
+{
+    return parse_double(s, t) || !(*t > 0 && *t <= 86400) ? -1 : 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    const OptSpec *S = serve_opts;
+    const char *val[NN_MAX_OPTS] = {0}, *pos[NN_MAX_SERVED + 1], *o;
+    char bound[NI_MAXHOST + NI_MAXSERV + 8], names[NN_MAX_SERVED][NN_NAME_MAX];
+    int npos, rc, lfd;
+    size_t v;
+    Server s;
+    Worker *w;
+    Err err = {{0}, {0}};
+    sigset_t block, old;
+    struct sigaction sa, oint, oterm, ohup, opipe;
+    if ((rc = parse_opts("serve", argc, argv, S, val, (int)(sizeof val / sizeof *val), pos, NN_MAX_SERVED, &npos))) return rc;
+    if (OPT(S, val, "help")) {
+        print_cmd_help(stdout, find_command("serve"));
+        return finish_stdout();
+    }
+    if (!npos) return usage_error("serve", "expected one or more MODEL files (NAME=FILE names one)");
+    memset(&s, 0, sizeof s);
+    s.max_body = (size_t)16 << 20, s.max_head = 16384, s.max_rows = 10000, s.max_conns = 256, s.timeout = 10, s.idle = 60;
+    s.quiet = OPT(S, val, "quiet") != NULL, s.keep = OPT(S, val, "keep"), s.nmodels = npos;
+    if ((o = OPT(S, val, "workers")) && (parse_size(o, NN_MAX_THREADS, &v) || v < 1))
+        return usage_error("serve", "--workers '%s': expected a whole number from 1 to %d", o, NN_MAX_THREADS);
+    if (o) s.nw = (int)v;
+    else if (threads_option("serve", NULL, &s.nw)) return 2;
+    if ((o = OPT(S, val, "max-body")) && size_option(o, (size_t)1 << 32, &s.max_body))
+        return usage_error("serve", "--max-body '%s': expected a size from 1 byte to 4G, e.g. 16M", o);
+    if ((o = OPT(S, val, "max-rows")) && (parse_size(o, 100000000, &s.max_rows) || !s.max_rows))
+        return usage_error("serve", "--max-rows '%s': expected a whole number from 1", o);
+    if ((o = OPT(S, val, "max-conns")) && (parse_size(o, 65536, &s.max_conns) || !s.max_conns))
+        return usage_error("serve", "--max-conns '%s': expected a whole number from 1 to 65536", o);
+    if ((o = OPT(S, val, "timeout")) && seconds_option(o, &s.timeout))
+        return usage_error("serve", "--timeout '%s': expected seconds above 0 (at most 86400)", o);
+    if ((o = OPT(S, val, "idle")) && seconds_option(o, &s.idle))
+        return usage_error("serve", "--idle '%s': expected seconds above 0 (at most 86400)", o);
+    if (s.keep && !*s.keep) return usage_error("serve", "--keep '': expected column names, separated by commas");
+    for (int i = 0; i < npos; i++) { /* NAME=FILE, or FILE named by its base name without extension */
+        const char *eq = strchr(pos[i], '='), *base, *dot;
+        size_t nl;
+        if (eq && eq > pos[i]) {
+            base = pos[i], nl = (size_t)(eq - pos[i]), s.paths[i] = eq + 1;
+        } else {
+            base = strrchr(pos[i], '/') ? strrchr(pos[i], '/') + 1 : pos[i], s.paths[i] = pos[i];
+            dot = strrchr(base, '.'), nl = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+        }
+        if (!nl || nl >= NN_NAME_MAX) return usage_error("serve", "'%s': a model's name has 1 to %d characters", pos[i], NN_NAME_MAX - 1);
+        for (size_t k = 0; k < nl; k++)
+            if (!((base[k] >= 'a' && base[k] <= 'z') || (base[k] >= 'A' && base[k] <= 'Z') || (base[k] >= '0' && base[k] <= '9') || strchr("._-", base[k])))
+                return usage_error("serve", "'%s': a model's name is letters, digits, '.', '_' and '-' (give NAME=FILE)", pos[i]);
+        memcpy(names[i], base, nl), names[i][nl] = 0, s.names[i] = names[i];
+        for (int k = 0; k < i; k++)
+            if (!strcmp(names[k], names[i])) return usage_error("serve", "two models named '%s' (give NAME=FILE)", names[i]);
+    }
+    if (!(s.set = set_load(&s, &err))) {
+        report(&err);
+        return 1;
+    }
+    if ((lfd = serve_listen(OPT(S, val, "listen") ? OPT(S, val, "listen") : "127.0.0.1:8080", bound, sizeof bound, &err)) < 0) {
+        set_put(s.set);
+        report(&err);
+        return 1;
+    }
+    if (pipe(s.wake)) {
+        set_put(s.set), close(lfd);
+        say("cannot make a pipe: %s", strerror(errno));
+        return 1;
+    }
+    fcntl(s.wake[0], F_SETFL, fcntl(s.wake[0], F_GETFL) | O_NONBLOCK), fcntl(s.wake[1], F_SETFL, fcntl(s.wake[1], F_GETFL) | O_NONBLOCK);
+    pthread_mutex_init(&s.setmu, NULL), pthread_mutex_init(&s.mu, NULL), pthread_cond_init(&s.cv, NULL);
+    /* the signals go to the loop's thread: the workers block them */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = serve_signal, sigemptyset(&sa.sa_mask); /* (no SA_RESTART: poll returns at once) */
+    sigaction(SIGINT, NULL, &oint), sigaction(SIGTERM, NULL, &oterm), sigaction(SIGHUP, &sa, &ohup);
+    if (oint.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, NULL); /* (an ignored one stays ignored) */
+    if (oterm.sa_handler != SIG_IGN) sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = SIG_IGN, sigaction(SIGPIPE, &sa, &opipe);
+    sigemptyset(&block), sigaddset(&block, SIGINT), sigaddset(&block, SIGTERM), sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    if (!(w = calloc((size_t)s.nw, sizeof *w))) {
+        say("out of memory");
+        return 1;
+    }
+    for (int i = 0; i < s.nw; i++) {
+        w[i].s = &s, w[i].id = i;
+        if (!(w[i].pl = pool_new(1)) || pthread_create(&w[i].th, NULL, serve_worker, &w[i])) {
+            say("cannot start worker thread %d", i + 1);
+            return 1;
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    {
+        char list[512] = "";
+        for (int i = 0; i < s.nmodels; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", s.names[i]);
+        say("serving on %s: %s (%d worker%s)", bound, list, s.nw, plural((size_t)s.nw));
+        if (strncmp(bound, "127.", 4) && strncmp(bound, "[::1]", 5))
+            say("warning: %s is reachable from other machines; nn serve has no authentication", bound);
+    }
+    serve_loop(&s, lfd);
+    pthread_mutex_lock(&s.mu);
+    s.quit = 1;
+    pthread_cond_broadcast(&s.cv);
+    pthread_mutex_unlock(&s.mu);
+    for (int i = 0; i < s.nw; i++) pthread_join(w[i].th, NULL), pool_free(w[i].pl);
+    free(w);
+    set_put(s.set);
+    close(s.wake[0]), close(s.wake[1]);
+    pthread_mutex_destroy(&s.setmu), pthread_mutex_destroy(&s.mu), pthread_cond_destroy(&s.cv);
+    sigaction(SIGINT, &oint, NULL), sigaction(SIGTERM, &oterm, NULL), sigaction(SIGHUP, &ohup, NULL), sigaction(SIGPIPE, &opipe, NULL);
+    say("stopped");
+    return 0;
 }
 
 /* ======================================================================== */

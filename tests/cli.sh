@@ -55,11 +55,12 @@ declare -A opts=(
     [export]="--c --int8 --prefix --onnx --test --labels --threads"
     [explain]="--index --row --class --out --labels --label-col --header --sep --ascii --color"
     [report]="--out --labels --label-col --header --sep --threads"
+    [serve]="--listen --workers --max-body --max-rows --max-conns --timeout --idle --keep --quiet"
 )
 cmds=$("$NN" help | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF && $1 != "help" { print $1 }' | sort | tr '\n' ' ')
-[ "$cmds" = "eval explain export info predict report show train weights " ] && ok "nn help lists the commands eval explain export info predict report show train weights" ||
+[ "$cmds" = "eval explain export info predict report serve show train weights " ] && ok "nn help lists the commands eval explain export info predict report serve show train weights" ||
     bad "nn help lists the commands '$cmds'"
-for c in train predict eval info show weights export explain report; do
+for c in train predict eval info show weights export explain report serve; do
     "$NN" $c --help >"$T/h" 2>"$T/he"
     rc=$?
     missing=""

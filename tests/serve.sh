@@ -1,0 +1,273 @@
+#!/bin/bash
+# nn serve, through a client written in python3's socket module: answers
+# equal predict's (a dense, a convolutional and a table model, instances as
+# arrays and as objects by column name), each bad request's status (0-byte
+# body, truncated JSON, a 100 MB body refused before it is read, wrong
+# column count, NaN, unknown model and path, methods, HTTP/1.0 and 2.0,
+# pipelined requests, no Content-Length, a huge head, too many rows),
+# slow clients that hold no worker and are closed at --timeout, SIGHUP
+# reloading a replaced model under load (no request lost, no answer mixed;
+# a broken file keeps the old model), and SIGTERM answering a request under
+# way and exiting 0.
+# Usage: tests/serve.sh [path/to/nn]   (prints PASS/FAIL/SKIP lines and a summary)
+set -u
+NN=${1:-./nn}
+. "$(dirname "$0")/lib.sh"
+cd "$T" || exit 1
+D=$top/data
+if ! command -v python3 >/dev/null; then
+    skip "every serve test" "python3 is not installed (the test client)" "python3"
+    summary serve
+    exit
+fi
+
+# the models: dense and convolutional on the 8x8 digits, a table with column names
+tail -n +1 "$D/digits.csv" | head -300 >train.csv
+cut -d, -f1-64 "$D/digits.csv" | head -60 >rows.csv
+"$NN" train --train train.csv --label-col last --layers 64-20-10 --epochs 3 --quiet --out dense.bin &&
+    "$NN" train --train train.csv --label-col last --layers 64-12-10 --epochs 2 --seed 7 --quiet --out other.bin &&
+    "$NN" train --train train.csv --label-col last --layers 1x8x8-4c3-mp2-10 --epochs 1 --quiet --out conv.bin &&
+    "$NN" train --train "$D/cars.csv" --label-col Origin --ignore Name --epochs 3 --quiet --out cars.bin ||
+    { bad "training the models to serve"; summary serve; exit 1; }
+head -31 "$D/cars.csv" >cars30.csv
+for m in dense other conv; do "$NN" predict $m.bin rows.csv --format json --probs >$m.want || bad "predict $m"; done
+"$NN" predict cars.bin cars30.csv --format json --probs >cars.want || bad "predict cars"
+cp dense.bin live.bin
+
+# start NAME ARGS...: nn serve in the background, its address in $addr, pid in $pid, stderr in NAME.err
+start() {
+    local name=$1
+    shift
+    "$NN" serve "$@" --listen 127.0.0.1:0 2>"$name.err" &
+    pid=$!
+    wait_for "$name.err" "serving on" || { bad "$name: nn serve did not start: $(head -c 300 "$name.err")"; return 1; }
+    addr=$(sed -n 's/^nn: serving on \([0-9.]*:[0-9]*\).*/\1/p' "$name.err")
+}
+
+cat >client.py <<'EOF'
+import json, os, signal, socket, sys, threading, time
+host, port = sys.argv[1].split(":"); port = int(port); what = sys.argv[2]
+def say(ok, msg): print(("PASS " if ok else "FAIL ") + " ".join(msg.split()), flush=True)
+def conn():
+    s = socket.create_connection((host, port), timeout=10); return s
+def read_answer(s, buf=b"", is_head=False):
+    """one answer from s: (status, headers dict, body, rest of buf); status 0 if closed"""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(65536)
+        if not d: return 0, {}, b"", buf
+        buf += d
+    head, buf = buf.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    st = int(lines[0].split()[1])
+    if st == 100: return read_answer(s, buf)
+    h = {l.split(":", 1)[0].lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
+    n = 0 if is_head else int(h.get("content-length", "0"))
+    while len(buf) < n:
+        d = s.recv(65536)
+        if not d: break
+        buf += d
+    return st, h, buf[:n], buf[n:]
+def req(method, path, body=None, extra="", version="1.1"):
+    s = conn()
+    b = body.encode() if isinstance(body, str) else body
+    msg = "%s %s HTTP/%s\r\nHost: t\r\n%s" % (method, path, version, extra)
+    if b is not None: msg += "Content-Length: %d\r\n" % len(b)
+    s.sendall(msg.encode() + b"\r\n" + (b or b""))
+    r = read_answer(s, b"", method == "HEAD"); s.close(); return r
+def post(model, obj): return req("POST", "/v1/models/%s:predict" % model, json.dumps(obj))
+def rows(path): return [[float(v) for v in l.split(",")] for l in open(path).read().split()]
+def want(path): return b'{"predictions":[' + b",".join(open(path, "rb").read().split(b"\n")[:-1]) + b"]}\n"
+def err(st, body):
+    try: return st >= 400 and isinstance(json.loads(body)["error"], str)
+    except Exception: return False
+
+if what == "answers":
+    X = rows("rows.csv")
+    for m in ["dense", "conv"]:
+        st, h, body, _ = post(m, {"instances": X})
+        say(st == 200 and body == want(m + ".want"), "%s model: the answers to 60 instances are predict --format json --probs's, byte for byte" % m)
+    st, h, body, _ = post("dense", {"instances": [[X[0][i*8:(i+1)*8] for i in range(8)]]})
+    say(st == 200 and json.loads(body)["predictions"][0] == json.loads(open("dense.want").readline()), "an instance as nested arrays (8 rows of 8) is flattened in C order")
+    import csv
+    recs = list(csv.DictReader(open("cars30.csv")))
+    inst = [{k: (v if k == "Name" else (float(v) if v not in ("", "NA") else None)) for k, v in r.items() if k != "Origin"} for r in reversed(recs)]
+    st, h, body, _ = post("cars", {"instances": inst})
+    ok = st == 200 and [json.dumps(p, separators=(",", ":")) for p in reversed(json.loads(body)["predictions"])] == open("cars.want").read().split("\n")[:-1]
+    say(ok, "table model: instances as objects by column name (members in any order, the label absent) answered as predict answers the CSV rows")
+    st, h, body, _ = post("cars", {"instances": [[1, 2, 3]]})
+    say(err(st, body) and st == 400, "table model: a row of the wrong width is 400: %s" % body[:100])
+    st, h, body, _ = post("dense", {"instances": [{"a": 1}]})
+    say(st == 400 and b"no column names" in body, "a model without column names refuses objects: %s" % body[:100])
+    st, h, body, _ = post("dense", {"instances": []})
+    say(st == 200 and json.loads(body) == {"predictions": []}, "no instances: no predictions")
+    st, h, body, _ = req("GET", "/v1/models")
+    j = json.loads(body) if st == 200 else {}
+    say([m["name"] for m in j.get("models", [])] == ["dense", "conv", "cars"] and j["models"][2]["task"] == "classification" and "columns" in j["models"][2],
+        "GET /v1/models: each model's name and nn info --json's fields")
+    st, h, body, _ = req("GET", "/v1/models/conv")
+    say(st == 200 and json.loads(body)["input_shape"] == [1, 8, 8], "GET /v1/models/NAME")
+    st, h, body, _ = req("GET", "/healthz")
+    say(st == 200 and json.loads(body)["status"] == "ok", "GET /healthz")
+    st, h, body, _ = req("HEAD", "/healthz")
+    say(st == 200 and body == b"" and int(h["content-length"]) > 0, "HEAD /healthz: the GET's Content-Length, no body")
+
+elif what == "errors":
+    X = rows("rows.csv")
+    cases = [
+        ("a 0-byte body", req("POST", "/v1/models/dense:predict", ""), 400),
+        ("truncated JSON", req("POST", "/v1/models/dense:predict", '{"instances": [[1, 2'), 400),
+        ("not JSON", req("POST", "/v1/models/dense:predict", "instances=1,2"), 400),
+        ("no instances member", req("POST", "/v1/models/dense:predict", '{"inputs": [[1]]}'), 400),
+        ("a wrong column count", post("dense", {"instances": [X[0][:63]]}), 400),
+        ("NaN", req("POST", "/v1/models/dense:predict", '{"instances": [[NaN' + ",0" * 63 + "]]}"), 400),
+        ("NaN as a string", post("dense", {"instances": [["NaN"] + [0] * 63]}), 400),
+        ("an unknown model", post("nosuch", {"instances": [X[0]]}), 404),
+        ("an unknown path", req("GET", "/v2/models"), 404),
+        ("GET of :predict", req("GET", "/v1/models/dense:predict"), 405),
+        ("DELETE of a model", req("DELETE", "/v1/models/dense"), 405),
+        ("POST without Content-Length", req("POST", "/v1/models/dense:predict", None), 411),
+        ("a chunked body", req("POST", "/v1/models/dense:predict", None, "Transfer-Encoding: chunked\r\n"), 411),
+        ("too many instances", post("dense", {"instances": [X[0]] * 1001}), 413),
+        ("a 20 KB header", req("GET", "/healthz", None, "X-Big: " + "a" * 20000 + "\r\n"), 431),
+        ("HTTP/2.0", req("GET", "/healthz", None, "", "2.0"), 505),
+    ]
+    for name, (st, h, body, _), code in cases:
+        say(st == code and err(st, body), "%s: %d %s" % (name, st, body[:90].decode("utf-8", "replace")))
+    # a 100 MB body: 413 at once, before the body is sent
+    s = conn(); t0 = time.time()
+    s.sendall(b"POST /v1/models/dense:predict HTTP/1.1\r\nContent-Length: 100000000\r\n\r\n" + b"[" * 65536)
+    st, h, body, _ = read_answer(s)
+    say(st == 413 and time.time() - t0 < 2 and h.get("connection") == "close", "a 100 MB body is refused with 413 before it is sent (%.2f s)" % (time.time() - t0))
+    s.close()
+    # HTTP/1.0: closed after the answer, unless keep-alive is asked
+    s = conn(); s.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+    st, h, body, rest = read_answer(s)
+    say(st == 200 and s.recv(10) == b"", "HTTP/1.0: answered, then closed")
+    s.close(); s = conn()
+    s.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    st1 = read_answer(s)[0]
+    s.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    st2, h, _, _ = read_answer(s)
+    say(st1 == 200 and st2 == 200 and h.get("connection") == "keep-alive", "HTTP/1.0 with Connection: keep-alive: two requests on one connection")
+    s.close()
+    # pipelined: three requests in one write, answered in order, then an error that closes
+    s = conn()
+    bodies = [json.dumps({"instances": [X[i]]}).encode() for i in range(3)]
+    s.sendall(b"".join(b"POST /v1/models/%s:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (m, len(b), b) for m, b in zip([b"dense", b"conv", b"dense"], bodies)) +
+              b"GET /healthz HTTP/1.1\r\n\r\n")
+    lines = {m: open(m + ".want").read().split("\n") for m in ["dense", "conv"]}
+    got, rest = [], b""
+    for k in range(4):
+        st, h, body, rest = read_answer(s, rest); got.append((st, body))
+    ok = [g[0] for g in got] == [200] * 4 and all(json.loads(got[k][1])["predictions"][0] == json.loads(lines[m][k]) for k, m in enumerate(["dense", "conv", "dense"]))
+    say(ok, "pipelined requests (three predictions and a GET in one write) answered in order on one connection")
+    s.close()
+
+elif what == "loris":
+    slow = []
+    for k in range(4):
+        s = conn(); s.sendall(b"P"); slow.append(s)
+    t0 = time.time()
+    for k in range(3):
+        for s in slow:
+            try: s.sendall(b"O")
+            except OSError: pass
+        st, _, _, _ = post("dense", {"instances": [rows("rows.csv")[0]]})
+        if st != 200: break
+        time.sleep(0.5)
+    say(st == 200 and time.time() - t0 < 2.5, "4 slow clients sending a byte each 0.5 s: another client is answered at once")
+    codes = []
+    for s in slow:
+        s.settimeout(6)
+        st, _, _, _ = read_answer(s); codes.append(st)
+        codes.append(s.recv(10) == b"")
+    say(codes == [408, True] * 4 and time.time() - t0 < 6, "...and they are answered 408 and closed at --timeout (%.1f s)" % (time.time() - t0))
+
+elif what == "reload":
+    pid = int(sys.argv[3])
+    X = rows("rows.csv")[:8]
+    A = json.loads(want("dense.want").decode())["predictions"][:8]
+    B = json.loads(want("other.want").decode())["predictions"][:8]
+    res, stop = [], [False]
+    def load():
+        s = conn(); rest = b""
+        body = json.dumps({"instances": X}).encode()
+        while not stop[0]:
+            s.sendall(b"POST /v1/models/live:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            st, h, b, rest = read_answer(s, rest)
+            res.append((st, json.loads(b)["predictions"] if st == 200 else b))
+        s.close()
+    th = [threading.Thread(target=load) for _ in range(4)]
+    for t in th: t.start()
+    time.sleep(0.5)
+    n0 = len(res)
+    os.rename("other.tmp", "live.bin"); os.kill(pid, signal.SIGHUP)
+    time.sleep(1.0)
+    stop[0] = True
+    for t in th: t.join()
+    kinds = ["A" if p == A else "B" if p == B else "mixed" for st, p in res if st == 200]
+    bad = [r for r in res if r[0] != 200]
+    after = kinds[-20:]
+    say(not bad and "mixed" not in kinds and n0 > 0 and kinds[0] == "A" and all(k == "B" for k in after),
+        "SIGHUP under load (4 clients, %d requests of 8 rows): every one answered 200, each wholly by the old or the new model (%d old, %d new), the new one after" %
+        (len(res), kinds.count("A"), kinds.count("B")))
+    open("live.bin", "wb").write(b"not a model")
+    os.kill(pid, signal.SIGHUP); time.sleep(0.5)
+    st, h, body, _ = post("live", {"instances": X})
+    say(st == 200 and json.loads(body)["predictions"] == B, "a SIGHUP with a broken model file keeps the models loaded before")
+
+elif what == "drain":
+    pid = int(sys.argv[3])
+    body = json.dumps({"instances": rows("rows.csv")}).encode()
+    s = conn()
+    s.sendall(b"POST /v1/models/live:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body[:1000]))
+    time.sleep(0.3)
+    os.kill(pid, signal.SIGTERM); time.sleep(0.3)
+    try:
+        c2 = socket.create_connection((host, port), timeout=2); c2.sendall(b"GET /healthz HTTP/1.1\r\n\r\n"); refused = read_answer(c2)[0] == 0
+    except OSError:
+        refused = True
+    s.sendall(body[1000:])
+    st, h, b, _ = read_answer(s)
+    say(st == 200 and len(json.loads(b)["predictions"]) == 60 and h.get("connection") == "close", "SIGTERM: a request under way is answered (and the connection closed)")
+    say(refused, "SIGTERM: no new connection is taken")
+EOF
+
+run_client() { # run_client WHAT [ARGS]: the client's PASS/FAIL lines counted
+    local st msg
+    while read -r st msg; do
+        if [ "$st" = PASS ]; then ok "$msg"; elif [ "$st" = FAIL ]; then bad "$msg"; else bad "client: $st $msg"; fi
+    done < <(timeout 60 python3 client.py "$addr" "$@" 2>&1)
+}
+
+if start main dense.bin conv.bin cars.bin --workers 2 --timeout 2 --max-rows 1000; then
+    run_client answers
+    run_client errors
+    run_client loris
+    grep -qE '^nn: 127\.0\.0\.1:[0-9]+ POST /v1/models/dense:predict 200 [0-9]+ [0-9.]+ ms$' main.err &&
+        ok "the access log: a line per request (client, method, path, status, bytes, ms)" || bad "access log: $(tail -3 main.err)"
+    kill -TERM $pid
+    for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    kill -KILL $pid 2>/dev/null && bad "SIGTERM: nn serve still running 10 s later"
+    wait $pid
+    rc=$?
+    [ $rc = 0 ] && ok "SIGTERM with nothing under way: exit 0" || bad "SIGTERM: exit $rc"
+fi
+cp other.bin other.tmp
+if start live live.bin --workers 2 --quiet; then
+    run_client reload $pid
+    grep -q 'reload failed: live.bin' live.err && ok "a failed reload says why on stderr" || bad "failed reload: $(tail -2 live.err)"
+    run_client drain $pid
+    for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    kill -KILL $pid 2>/dev/null && bad "SIGTERM: nn serve still running 10 s later"
+    wait $pid
+    rc=$?
+    [ $rc = 0 ] && ok "SIGTERM drains and exits 0" || bad "SIGTERM drain: exit $rc"
+    grep -q 'POST' live.err && bad "--quiet: an access log line" || ok "--quiet: no access log"
+fi
+expect "serve without a model" 2 "expected one or more MODEL" "$NN" serve
+expect "serve with a bad --listen" 1 "listen" "$NN" serve dense.bin --listen nowhere
+expect "serve with a bad --max-body" 2 "max-body" "$NN" serve dense.bin --max-body 12Q
+expect "serve with two models of one name" 2 "two models named" "$NN" serve dense.bin x/dense.bin
+expect "serve with a missing model file" 1 "nosuch.bin" "$NN" serve nosuch.bin
+summary serve
