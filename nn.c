@@ -17,6 +17,7 @@
  *   nn info MODEL | nn info --layers SPEC
  *   nn show DATA [--index I] [--count N] [--ascii]
  *   nn weights MODEL --pgm FILE
+ *   nn serve MODEL... [--listen 127.0.0.1:8080]
  *   nn export MODEL [--c FILE.h [--int8]] [--onnx FILE.onnx] [--test DATA]
  *   nn help [COMMAND] | nn COMMAND --help | nn --version
  *
@@ -39,7 +40,7 @@
  *   @@act      activations and costs      @@layer    the layer interface
  *   @@dense    dense layers               @@conv     convolutions
  *   @@pool     pooling                    @@ple      piecewise-linear encoding
- *   @@kinds    the table of layer kinds
+ *   @@bn       batch normalisation        @@kinds    the table of layer kinds
  *   @@tasks    classification, regression @@net      layout and the layer spec
  *   @@threads  the worker pool            @@step     the training step
  *   @@infer    inference                  @@model    model file, checkpoints
@@ -47,10 +48,13 @@
  *   @@csv      CSV                        @@table    tables (named columns)
  *   @@formats  format dispatch, labels    @@train    the training loop
  *   @@output   prediction output          @@export   exporters: C, int8, ONNX
+ *   @@http     HTTP requests, JSON instances (nn serve's parsers)
  *   @@cli      options and help           @@trainopt nn train: options, defaults
  *   @@drive    nn train: data, network, run
  *   @@report   nn predict, eval, show, info
- *   @@weights  nn weights, nn export      @@main     main
+ *   @@weights  nn weights, nn export      @@explain  nn explain
+ *   @@page     the HTML report            @@serve    nn serve
+ *   @@main     main
  *
  * Licence: MIT (see LICENSE).
  */
@@ -19034,7 +19038,11 @@ static void serve_loop(Server *s, int lfd)
         pthread_mutex_lock(&s->mu);
         done = s->done, s->done = NULL;
         pthread_mutex_unlock(&s->mu);
-        for (; done; done = done->next) conn_done(s, done, now);
+        while (done) { /* (next taken first: conn_done may hand c to a worker again, which links it into another list) */
+            Conn *c = done;
+            done = c->next;
+            conn_done(s, c, now);
+        }
         { /* the wake-up bytes */
             char sink[256];
             while (read(s->wake[0], sink, sizeof sink) > 0) {}

@@ -164,7 +164,7 @@ finish() {
 # the test scripts of make check (longest first, for two at a time); make
 # test runs them and the others, two at a time too
 CHECK="tables predict csv train cli output cexport eval pictures idx learning explain"
-OTHERS="onnx numpy modelfile conv report"
+OTHERS="onnx numpy modelfile conv report serve"
 
 if [ "$mode" = check ]; then
     for f in nn $B/unit; do [ -x $f ] || { fail "$f is not built (make check builds it)"; finish; }; done
@@ -190,6 +190,8 @@ build $B/gunzip_tool tests/gunzip_tool.c $UW -O3 -march=native
 targets=
 if [ -z "$SAN" ]; then
     build $B/nn-O0 nn.c -O0 # (some warnings, -Wformat-truncation among them, show only without optimisation)
+    # ThreadSanitizer: nn serve's event loop and workers, and training on two threads
+    compile nn-tsan $CC -std=c11 -g -O1 -fsanitize=thread -o $B/nn-tsan nn.c -lm -lpthread
     command -v clang >/dev/null && CC=clang build $B/nn-clang nn.c -O2 -march=native
     for f in 1 2 3 4; do
         compile unit-fault$f $CC $WARN $UW -O2 -march=native -DNN_FAULT=$f -o $B/unit-fault$f tests/unit.c -lm -lpthread
@@ -240,6 +242,31 @@ for f in $( [ -z "$SAN" ] && echo 1 2 3 4); do
     fi
 done
 built $B/gunzip_tool && counted "gzip" tests/gzip.sh $B/gunzip_tool $B/nn
+# the threads under ThreadSanitizer: serve.sh's server (its workers, SIGHUP
+# and SIGTERM under load) and a convolutional and a dense network trained
+# on two threads; any report fails (each goes to a file of its own)
+if [ -z "$SAN" ]; then
+    if [ "$(cat $B/nn-tsan.crc)" = 0 ]; then
+        rm -f $B/tsan.*
+        export TSAN_OPTIONS="log_path=$PWD/$B/tsan"
+        counted "serve under ThreadSanitizer" env NN_TEST_SLOW=4 tests/serve.sh $B/nn-tsan
+        for spec in 1x8x8-4c3-mp2-10 64-30-10; do
+            if $B/nn-tsan train --train data/digits.csv --label-col last --layers $spec --epochs 2 --threads 2 --quiet --out $B/tsan-model.bin; then
+                pass "training $spec on 2 threads under ThreadSanitizer ran"
+            else
+                fail "training $spec on 2 threads under ThreadSanitizer: exit $?"
+            fi
+        done
+        unset TSAN_OPTIONS
+        if ls $B/tsan.* >/dev/null 2>&1; then
+            fail "ThreadSanitizer reported: $(grep -h -m2 -A3 'WARNING' $B/tsan.* | head -c 600)"
+        else
+            pass "ThreadSanitizer: no report from nn serve or training on two threads"
+        fi
+    else
+        fail "nn does not build with -fsanitize=thread: $(head -c 300 $B/nn-tsan.warn)"
+    fi
+fi
 for t in $targets; do
     if [ "$(cat $B/replay-$t.crc)" = 0 ]; then
         if out=$($B/replay-$t tests/fuzz/corpus/$t 2>&1) && ! echo "$out" | grep -q 'runtime error\|AddressSanitizer'; then
