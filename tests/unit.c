@@ -1260,6 +1260,30 @@ static void test_fill_missing(void)
     CHECK(col[0].fill == 3.0f && col[2].fill == 15.0f && tr[6] == 3.0f, "fill_missing with keep stores the means: %g %g", col[0].fill, col[2].fill);
 }
 
+/* nn's main flushes subnormals (NN_FLUSH_SUBNORMALS): Adam's second moment
+ * of a weight whose gradient has stopped decays to zero through normal
+ * numbers only (each subnormal would cost a microcode assist per use).
+ * Run last: it changes this thread's floating-point mode. */
+static void test_flush_subnormals(void)
+{
+#if defined(__SSE2__) || defined(__x86_64__)
+    Trainer T;
+    memset(&T, 0, sizeof T);
+    T.optimizer = OPT_ADAM, T.eta = 0.001f, T.beta1 = 0.9f, T.beta2 = 0.999f, T.epsilon = 1e-8f;
+    NN_FLUSH_SUBNORMALS();
+    float w[1] = {0.5f}, g[1] = {0.01f}, s1[1] = {0}, s2[1] = {0};
+    int sub = 0;
+    opt_step(&T, w, g, s1, s2, 1, 1.0f, 0.0f, 1);
+    g[0] = 0;
+    for (uint64_t k = 2; k < 200000 && s2[0] != 0; k++) {
+        opt_step(&T, w, g, s1, s2, 1, 1.0f, 0.0f, k);
+        sub += fpclassify(s1[0]) == FP_SUBNORMAL || fpclassify(s2[0]) == FP_SUBNORMAL;
+    }
+    CHECK(s1[0] == 0 && s2[0] == 0 && sub == 0 && isfinite(w[0]),
+          "subnormals flushed: Adam's moments of a weight whose gradient stopped decay to 0 with no subnormal on the way (%d subnormal steps)", sub);
+#endif
+}
+
 int main(void)
 {
     test_gradients();
@@ -1278,6 +1302,7 @@ int main(void)
     test_class_names();
     test_explain();
     test_fill_missing();
+    test_flush_subnormals();
     printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
     return failed ? 1 : 0;
 }
