@@ -21,6 +21,11 @@
 #         of the FMA peak, test accuracy after 5 epochs; and the first seed
 #         on 1 thread (target: 2 threads at least 1.8x as fast, at least 60%
 #         of the 2-thread peak)
+#   SERVE nn serve under wrk (64 connections, 30 s, 2 wrk threads on loopback)
+#         for T1 and C1, each request 100 of the 10,000 test images in turn:
+#         requests/s, rows/s against nn predict of the same rows through a pipe
+#         (target: at least half), latency percentiles, error answers, the
+#         server's RSS sampled every second (when wrk is installed)
 #   INF   inference alone against ONNX Runtime (scripts/infer_time.c beside
 #         scripts/ort_time.js at ORT's best batch): T1, C1 and the recipe's
 #         network on the 10,000 test images, 2 threads (when onnxruntime-node
@@ -87,7 +92,7 @@ echo
 echo "FMA peak (scripts/fma_peak.c): $peak1 GFLOP/s on 1 thread, $peak2 GFLOP/s on 2 threads"
 echo
 
-if [ -z "${ONLY:-}" ]; then # ONLY=C1 make bench: the probe and C1 alone; ONLY=INF: inference against ONNX Runtime alone; ONLY=BASE (with BASE=): the comparison alone
+if [ -z "${ONLY:-}" ]; then # ONLY=C1 make bench: the probe and C1 alone; ONLY=INF: inference against ONNX Runtime alone; ONLY=SERVE: nn serve under wrk alone; ONLY=BASE (with BASE=): the comparison alone
 G1=$(flops 784-30-10 30)
 G2=$(flops 784-800-10 3)
 # B1 three times: this machine is shared, and one run can land on a busy host
@@ -162,7 +167,7 @@ if [ -f $GZ ]; then
 fi
 
 fi
-if [ "${ONLY:-}" != BASE ] && [ "${ONLY:-}" != INF ]; then
+if [ "${ONLY:-}" != BASE ] && [ "${ONLY:-}" != INF ] && [ "${ONLY:-}" != SERVE ]; then
 # C1: the convolutional network, nn then PyTorch, 5 epochs each, seeds C1_SEEDS (1 to 5)
 # (the accuracy after 5 epochs varies by some tenths of a point from seed to
 # seed, so the two are compared by their means); the same initialisation as
@@ -276,6 +281,55 @@ if [ -z "${ONLY:-}" ] || [ "${ONLY:-}" = INF ]; then
     fi
 fi
 
+# SERVE: nn serve of T1 and of C1 (trained one epoch) under wrk, 64 connections for 30 s, the requests going
+# over the 10,000 test images 100 rows at a time; beside it nn predict of the same 10,000 rows as CSV through a
+# pipe, the whole process, best of 3.  Target: rows/s served at least half of predict's through the pipe, no error
+# answers, the RSS flat (its last sample within 10% of its sample after 5 s).
+if [ -z "${ONLY:-}" ] || [ "${ONLY:-}" = SERVE ]; then
+    echo
+    if ! command -v wrk >/dev/null; then
+        echo "nn serve under load: not measured (wrk is not installed: apt-get install wrk)."
+    else
+        [ -s $B/t10k.csv ] || tail -c +17 data/t10k-images-idx3-ubyte | od -An -v -tu1 -w784 | sed 's/^ *//; s/  */,/g' >$B/t10k.csv
+        awk '{ r = r (r == "" ? "" : ",") "[" $0 "]" } NR % 100 == 0 { print "{\"instances\":[" r "]}"; r = "" }' $B/t10k.csv >$B/bodies.json
+        echo "nn serve under wrk $(wrk --version 2>&1 | sed -n '1s/^wrk \([^ ]*\).*/\1/p'): 64 connections, 2 threads, 30 s; each request 100 test images (the 10,000 in turn); nn serve with its default workers; nn predict of the same 10,000 rows as CSV through a pipe, best of 3:"
+        echo
+        echo "| network | requests/s | rows/s | predict rows/s | served / predict | latency p50 / p90 / p99 | errors | RSS MB (5 s, last, max) | target: half of predict |"
+        echo "|---|---|---|---|---|---|---|---|---|"
+        for net in "T1:784-30-10" "C1:1x28x28-20c5-mp2-40c5-mp2-100-10 --eta 0.05"; do
+            name=${net%%:*} args=${net#*:}
+            # shellcheck disable=SC2086 # the spec and its options are words
+            $NN train --train data/train-images-idx3-ubyte --layers $args --epochs 1 --out $B/srv.bin --quiet 2>/dev/null
+            pb=99
+            for i in 1 2 3; do
+                /usr/bin/time -o $B/p.time -f "%e" sh -c "cat $B/t10k.csv | $NN predict $B/srv.bin - >/dev/null"
+                pb=$(awk -v a="$(cat $B/p.time)" -v b="$pb" 'BEGIN{print (a<b)?a:b}')
+            done
+            $NN serve $B/srv.bin --listen 127.0.0.1:0 --quiet 2>$B/serve.err &
+            spid=$!
+            for _ in $(seq 50); do grep -q "serving on" $B/serve.err && break; sleep 0.1; done
+            addr=$(sed -n 's/^nn: serving on \([0-9.]*:[0-9]*\).*/\1/p' $B/serve.err)
+            : >$B/serve.rss
+            ( while kill -0 $spid 2>/dev/null; do awk '/^VmRSS/ { print $2 }' /proc/$spid/status >>$B/serve.rss 2>/dev/null; sleep 1; done ) &
+            wrk -t2 -c64 -d30s --latency -s scripts/wrk_bodies.lua "http://$addr/v1/models/srv:predict" -- $B/bodies.json >$B/wrk.out 2>&1
+            kill -TERM $spid
+            wait $spid
+            src=$?
+            wait
+            awk -v n="$name" -v pt="$pb" -v src="$src" -v rss="$(awk 'NR == 6 { f = $1 } { l = $1; if ($1 > m) m = $1 } END { printf "%d %d %d", f / 1024, l / 1024, m / 1024 }' $B/serve.rss)" '
+                /^Requests\/sec:/ { rps = $2 }
+                /^ +50%/ { p50 = $2 } /^ +90%/ { p90 = $2 } /^ +99%/ { p99 = $2 }
+                /Non-2xx or 3xx responses:/ { bad += $NF }
+                /Socket errors:/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
+                END {
+                    split(rss, r, " "); rows = rps * 100; pr = 10000 / pt
+                    flat = (r[1] > 0 && r[2] <= 1.1 * r[1]) ? "flat" : "NOT FLAT"
+                    printf "| %s | %.0f | %.0f | %.0f | %.2f | %s / %s / %s | %d%s | %d, %d, %d (%s) | %s |\n", n, rps, rows, pr, rows / pr, p50, p90, p99, bad,
+                        (src == 0) ? "" : sprintf(" (serve exit %d)", src), r[1], r[2], r[3], flat, (rows >= pr / 2 && bad == 0 && src == 0) ? "met" : "NOT MET" }' $B/wrk.out
+        done
+    fi
+fi
+
 # BASE: an earlier build against this one, in the same run and interleaved
 # (so a busy moment of this shared host hits both), best of 3 each.
 if [ -n "${BASE:-}" ]; then
@@ -289,17 +343,20 @@ if [ -n "${BASE:-}" ]; then
     for job in "B1:--layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 $TR" "B1 --threads 1:--layers 784-30-10 --eta 3.0 --batch 10 --epochs 30 --threads 1 $TR" \
         "B2:--layers 784-800-10 --eta 3.0 --batch 32 --epochs 3 $TR" \
         "C1 (2 epochs):--layers 1x28x28-20c5-mp2-40c5-mp2-100-10 --optimizer momentum --momentum 0.9 --eta 0.05 --batch 64 --epochs 2 --init he $TR" \
-        "table (cars.csv, defaults):$TABLE"; do
+        "table (cars.csv, defaults):$TABLE" \
+        "table (vowel.csv, defaults, 5 folds):--train ../shared/data/tables/vowel.csv --label-col Class --folds 5"; do
         name=${job%%:*} args=${job#*:}
+        reps="1 2 3"
+        case $name in *vowel*) [ -f ../shared/data/tables/vowel.csv ] || continue; reps=1 ;; esac # (once: an earlier build can take minutes)
         bb=99 bt=99
-        for i in 1 2 3; do
+        for i in $reps; do
             run base $BASE train $args --out $B/base.bin
             bb=$(awk -v a="$secs" -v b="$bb" 'BEGIN{print (a<b)?a:b}')
             run this $NN train $args --out $B/this.bin
             bt=$(awk -v a="$secs" -v b="$bt" 'BEGIN{print (a<b)?a:b}')
         done
         data=data/t10k-images-idx3-ubyte
-        case $name in table*) data=data/cars.csv ;; esac
+        case $name in *vowel*) data=../shared/data/tables/vowel.csv ;; table*) data=data/cars.csv ;; esac
         if cmp -s $B/base.bin $B/this.bin; then
             same="byte-identical"
         else # another model format: the same outputs from both files (this build reads both)
