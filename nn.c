@@ -13653,6 +13653,8 @@ static const OptSpec serve_opts[] = {
                                  "and an answer must be taken within it"},
     {"idle", "SECONDS", "60", "a keep-alive connection with no request is closed after this"},
     {"keep", "COL[,COL...]", "none", "instances given as objects: carry these members (an id) into each prediction, as predict --keep does"},
+    {"batch", "N", "32", "the most waiting requests a worker answers together, their rows through the network in one pass, when each asks one "
+                         "model about at most 64 instances given as arrays (the answers are the same; 1: each request alone)"},
     {"quiet", NULL, NULL, "no access log on stderr (a line per request: client, method, path, status, body bytes, milliseconds)"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
@@ -18503,6 +18505,8 @@ static int cmd_report(int argc, char **argv)
 #define NN_MAX_SERVED 64 /* models one server holds */
 #define NN_SERVE_READ 65536 /* bytes read at a time */
 #define NN_NAME_MAX 64      /* a model's name, its NUL included */
+#define NN_SERVE_BATCH 256  /* --batch's most: requests answered together */
+#define NN_SERVE_BATCH_ROWS 64 /* instances in a request that is answered with others */
 
 typedef struct {
     char *name, *path;
@@ -18547,6 +18551,8 @@ typedef struct {
     pthread_mutex_t mu; /* the queues */
     pthread_cond_t cv;
     Conn *qhead, *qtail, *done;
+    size_t qlen;   /* requests in the work queue */
+    int batch;     /* --batch */
     int quit, draining; /* draining: SIGTERM or SIGINT came; each answer closes its connection */
     int wake[2]; /* a worker's byte on wake[1] tells the loop an answer is ready */
 } Server;
@@ -18700,6 +18706,62 @@ static void conn_error(Conn *c, int status, const char *msg, const char *allow)
     free(text);
 }
 
+/* predict's answers (JSON, with --probs) to the rows of csv (taken over),
+ * model m, by worker w: rows lines, one a row, in *lines; 0, or an HTTP
+ * status with a message in why. */
+static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int objects, const char *keep, char **lines, size_t *nlines,
+                      char *why, size_t whylen)
+{
+    Buf csv = *csvb;
+    FILE *lf;
+    CsvOpt co = m->co;
+    OutOpt oo;
+    Err err = {{0}, {0}};
+    int rc;
+    *lines = NULL, *nlines = 0;
+    buf_put(&csv, "", 1), csv.n--; /* (room for predict's terminating byte) */
+    if (csv.oom || !(lf = open_memstream(lines, nlines))) {
+        free(csv.p);
+        snprintf(why, whylen, "out of memory");
+        return 500;
+    }
+    co.header = objects;
+    memset(&oo, 0, sizeof oo);
+    oo.f = lf, oo.fmt = FMT_JSON, oo.probs = m->N.task != TASK_REGRESS, oo.threshold = -1;
+    oo.names = m->M.names, oo.nnames = m->M.nnames, oo.tab = m->M.tab.ncol ? &m->M.tab : NULL;
+    oo.tm = m->N.task == TASK_REGRESS ? &m->M.out : NULL;
+    oo.keep = keep;
+    rc = predict_stream(w->pl, &m->inf[w->id], &m->N, -1, 1, "request", &co, csv.p, csv.n, csv.n + 1, &oo, &err); /* (csv.p taken over) */
+    free(oo.keepcol), names_free(oo.keepname, oo.nkeep);
+    if (fclose(lf)) rc = fail(&err, NULL, "out of memory");
+    if (rc) {
+        size_t line = 0;
+        if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects)
+            snprintf(why, whylen, "instance %zu: %s", line - 1 - (size_t)objects, err.msg);
+        else
+            snprintf(why, whylen, "%s", err.msg);
+        free(*lines), *lines = NULL;
+        return strstr(err.msg, "out of memory") ? 500 : 400;
+    }
+    {
+        size_t answers = 0;
+        for (size_t i = 0; i < *nlines; i++) answers += (*lines)[i] == '\n';
+        if (answers != rows) { /* (cannot happen: every line is a row, and predict answers each or stops) */
+            snprintf(why, whylen, "%zu answers to %zu instances", answers, rows);
+            free(*lines), *lines = NULL;
+            return 500;
+        }
+    }
+    return 0;
+}
+
+/* predict's lines p[0..n), one JSON object each, as the elements of an array */
+static void put_answers(FILE *f, const char *p, size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) fputc(p[i] != '\n' ? p[i] : i + 1 < n ? ',' : ']', f);
+}
+
 /* POST /v1/models/NAME:predict: the instances of body[0..n) answered by
  * model m (predict's own reader and JSON answers) into *f; the status, and
  * a message in why for an error. */
@@ -18710,10 +18772,6 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
     int objects = 0, rc;
     char *lines = NULL;
     size_t nlines = 0;
-    FILE *lf;
-    CsvOpt co = m->co;
-    OutOpt oo;
-    Err err = {{0}, {0}};
     rc = instances_csv(body, n, s->max_rows, s->keep, &csv, &rows, &objects, why, whylen);
     if (rc) return rc == -2 ? 413 : 400;
     if (!rows) {
@@ -18726,43 +18784,9 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
         snprintf(why, whylen, "model '%s' knows no column names: give each instance as an array of its %zu inputs", m->name, m->N.size[0]);
         return 400;
     }
-    buf_put(&csv, "", 1), csv.n--; /* (room for predict's terminating byte) */
-    if (csv.oom || !(lf = open_memstream(&lines, &nlines))) {
-        free(csv.p);
-        snprintf(why, whylen, "out of memory");
-        return 500;
-    }
-    co.header = objects;
-    memset(&oo, 0, sizeof oo);
-    oo.f = lf, oo.fmt = FMT_JSON, oo.probs = m->N.task != TASK_REGRESS, oo.threshold = -1;
-    oo.names = m->M.names, oo.nnames = m->M.nnames, oo.tab = m->M.tab.ncol ? &m->M.tab : NULL;
-    oo.tm = m->N.task == TASK_REGRESS ? &m->M.out : NULL;
-    oo.keep = objects ? s->keep : NULL;
-    rc = predict_stream(w->pl, &m->inf[w->id], &m->N, -1, 1, "request", &co, csv.p, csv.n, csv.n + 1, &oo, &err); /* (csv.p taken over) */
-    free(oo.keepcol), names_free(oo.keepname, oo.nkeep);
-    if (fclose(lf)) rc = fail(&err, NULL, "out of memory");
-    if (rc) {
-        size_t line = 0;
-        if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects)
-            snprintf(why, whylen, "instance %zu: %s", line - 1 - (size_t)objects, err.msg);
-        else
-            snprintf(why, whylen, "%s", err.msg);
-        free(lines);
-        return strstr(err.msg, "out of memory") ? 500 : 400;
-    }
-    {
-        size_t answers = 0;
-        for (size_t i = 0; i < nlines; i++) answers += lines[i] == '\n';
-        if (answers != rows) { /* (cannot happen: every line is a row, and predict answers each or stops) */
-            snprintf(why, whylen, "%zu answers to %zu instances", answers, rows);
-            free(lines);
-            return 500;
-        }
-    }
-    fputs("{\"predictions\":[", f);
-    for (size_t i = 0; i < nlines; i++) /* predict's lines, one JSON object each, as array elements */
-        fputc(lines[i] != '\n' ? lines[i] : i + 1 < nlines ? ',' : ']', f);
-    fputs("}\n", f);
+    rc = serve_rows(w, m, &csv, rows, objects, objects ? s->keep : NULL, &lines, &nlines, why, whylen);
+    if (rc) return rc;
+    fputs("{\"predictions\":", f), put_answers(f, lines, nlines), fputs("}\n", f);
     free(lines);
     return 200;
 }
@@ -18828,24 +18852,106 @@ static void serve_request(Server *s, Worker *w, Conn *c)
     set_put(ms);
 }
 
+/* The model that request c asks for predictions, when it is a POST of
+ * /v1/models/NAME:predict with no query, else NULL. */
+static Served *serve_batchable(const ModelSet *ms, const Conn *c)
+{
+    const char *t = (const char *)c->in + c->req.toff, *verb;
+    size_t tl = c->req.tlen;
+    if (c->req.method != HTTP_POST || tl <= 19 || memcmp(t, "/v1/models/", 11) || !(verb = memchr(t + 11, ':', tl - 11)) ||
+        verb != t + tl - 8 || memcmp(verb, ":predict", 8))
+        return NULL;
+    for (int i = 0; i < ms->n; i++)
+        if (strlen(ms->m[i].name) == (size_t)(verb - t - 11) && !memcmp(ms->m[i].name, t + 11, (size_t)(verb - t - 11))) return &ms->m[i];
+    return NULL;
+}
+
+/* Answer the requests c[0..n) (a worker).  Those that ask one model about
+ * at most NN_SERVE_BATCH_ROWS instances given as arrays go through predict
+ * together, their rows in one pass (each row's answer is its own, the same
+ * as alone), and each gets its part; every other request, and each of a
+ * group whose pass fails, is answered alone. */
+static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
+{
+    ModelSet *ms;
+    Served *m[NN_SERVE_BATCH];
+    Buf csv[NN_SERVE_BATCH];
+    size_t rows[NN_SERVE_BATCH];
+    int answered[NN_SERVE_BATCH] = {0};
+    char why[256];
+    if (n > 1) {
+        ms = set_get(s);
+        for (size_t i = 0; i < n; i++) {
+            int objects = 0;
+            memset(&csv[i], 0, sizeof csv[i]);
+            if ((m[i] = serve_batchable(ms, c[i])) &&
+                (instances_csv((const char *)c[i]->in + c[i]->req.head, c[i]->req.body, s->max_rows < NN_SERVE_BATCH_ROWS ? s->max_rows : NN_SERVE_BATCH_ROWS, s->keep, &csv[i], &rows[i], &objects,
+                               why, sizeof why) ||
+                 objects || !rows[i]))
+                free(csv[i].p), memset(&csv[i], 0, sizeof csv[i]), m[i] = NULL; /* (answered alone) */
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t g[NN_SERVE_BATCH], ng = 0, total = 0, nlines = 0;
+            char *lines = NULL;
+            Buf all = {NULL, 0, 0, 0};
+            if (!m[i] || answered[i]) continue;
+            for (size_t j = i; j < n; j++)
+                if (m[j] == m[i] && !answered[j]) {
+                    g[ng++] = j, total += rows[j], buf_put(&all, csv[j].p, csv[j].n);
+                    answered[j] = -1; /* (in this group: answered alone if it fails) */
+                }
+            if (ng > 1 && !serve_rows(w, m[i], &all, total, 0, NULL, &lines, &nlines, why, sizeof why)) {
+                const char *p = lines;
+                for (size_t k = 0; k < ng; k++) { /* each request's rows' lines */
+                    const char *q = p;
+                    char *text = NULL;
+                    size_t len = 0;
+                    FILE *f;
+                    for (size_t r = 0; r < rows[g[k]]; r++) q = (const char *)memchr(q, '\n', (size_t)(lines + nlines - q)) + 1;
+                    if ((f = open_memstream(&text, &len))) {
+                        fputs("{\"predictions\":", f), put_answers(f, p, (size_t)(q - p)), fputs("}\n", f);
+                        if (!fclose(f)) conn_answer(c[g[k]], 200, text, len, NULL), answered[g[k]] = 1;
+                    }
+                    free(text);
+                    p = q;
+                }
+            } else if (ng == 1) {
+                free(all.p);
+            }
+            free(lines);
+        }
+        for (size_t i = 0; i < n; i++) free(csv[i].p);
+        set_put(ms);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (answered[i] != 1) serve_request(s, w, c[i]);
+}
+
 static void *serve_worker(void *arg)
 {
     Worker *w = arg;
     Server *s = w->s;
     for (;;) {
-        Conn *c;
+        Conn *batch[NN_SERVE_BATCH];
+        size_t nb;
         pthread_mutex_lock(&s->mu);
         while (!s->qhead && !s->quit) pthread_cond_wait(&s->cv, &s->mu);
         if (!s->qhead) {
             pthread_mutex_unlock(&s->mu);
             return NULL;
         }
-        c = s->qhead, s->qhead = c->next;
+        /* a share of the waiting requests, so that every worker gets some */
+        size_t take = s->qlen / (size_t)s->nw;
+        if (take < 1) take = 1;
+        if (take > (size_t)s->batch) take = (size_t)s->batch;
+        for (nb = 0; nb < take && s->qhead; nb++) {
+            batch[nb] = s->qhead, s->qhead = s->qhead->next, s->qlen--;
+        }
         if (!s->qhead) s->qtail = NULL;
         pthread_mutex_unlock(&s->mu);
-        serve_request(s, w, c);
+        serve_batch(s, w, batch, nb);
         pthread_mutex_lock(&s->mu);
-        c->next = s->done, s->done = c;
+        for (size_t i = 0; i < nb; i++) batch[i]->next = s->done, s->done = batch[i];
         pthread_mutex_unlock(&s->mu);
         if (write(s->wake[1], "", 1) < 0) {} /* (a full pipe already wakes the loop) */
     }
@@ -18900,7 +19006,7 @@ static void conn_parse(Server *s, Conn *c, double now)
     c->next = NULL;
     if (s->qtail) s->qtail->next = c;
     else s->qhead = c;
-    s->qtail = c;
+    s->qtail = c, s->qlen++;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
 }
@@ -19211,6 +19317,10 @@ static int cmd_serve(int argc, char **argv)
     if ((o = OPT(S, val, "idle")) && seconds_option(o, &s.idle))
         return usage_error("serve", "--idle '%s': expected seconds above 0 (at most 86400)", o);
     if (s.keep && !*s.keep) return usage_error("serve", "--keep '': expected column names, separated by commas");
+    s.batch = 32;
+    if ((o = OPT(S, val, "batch")) && (parse_size(o, NN_SERVE_BATCH, &v) || v < 1))
+        return usage_error("serve", "--batch '%s': expected a whole number from 1 to %d", o, NN_SERVE_BATCH);
+    if (o) s.batch = (int)v;
     for (int i = 0; i < npos; i++) { /* NAME=FILE, or FILE named by its base name without extension */
         const char *eq = strchr(pos[i], '='), *base, *dot;
         size_t nl;

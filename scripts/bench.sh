@@ -25,7 +25,8 @@
 #         for T1 and C1, each request 100 of the 10,000 test images in turn:
 #         requests/s, rows/s against nn predict of the same rows through a pipe
 #         (target: at least half), latency percentiles, error answers, the
-#         server's RSS sampled every second (when wrk is installed)
+#         server's RSS sampled every second (when wrk is installed); and C1
+#         with one image a request (15 s), with and without --batch 1
 #   INF   inference alone against ONNX Runtime (scripts/infer_time.c beside
 #         scripts/ort_time.js at ORT's best batch): T1, C1 and the recipe's
 #         network on the 10,000 test images, 2 threads (when onnxruntime-node
@@ -292,7 +293,8 @@ if [ -z "${ONLY:-}" ] || [ "${ONLY:-}" = SERVE ]; then
     else
         [ -s $B/t10k.csv ] || tail -c +17 data/t10k-images-idx3-ubyte | od -An -v -tu1 -w784 | sed 's/^ *//; s/  */,/g' >$B/t10k.csv
         awk '{ r = r (r == "" ? "" : ",") "[" $0 "]" } NR % 100 == 0 { print "{\"instances\":[" r "]}"; r = "" }' $B/t10k.csv >$B/bodies.json
-        echo "nn serve under wrk $(wrk --version 2>&1 | sed -n '1s/^wrk \([^ ]*\).*/\1/p'): 64 connections, 2 threads, 30 s; each request 100 test images (the 10,000 in turn); nn serve with its default workers; nn predict of the same 10,000 rows as CSV through a pipe, best of 3:"
+        awk '{ print "{\"instances\":[[" $0 "]]}" } NR == 1000 { exit }' $B/t10k.csv >$B/bodies1.json
+        echo "nn serve under wrk $(wrk --version 2>&1 | sed -n '1s/^wrk \([^ ]*\).*/\1/p'): 64 connections, 2 threads, 30 s; each request 100 test images (the 10,000 in turn); nn serve with its default workers; nn predict of the same 10,000 rows as CSV through a pipe, best of 3; C1 also with 1 image a request (the first 1,000 in turn, 15 s), as served and with --batch 1:"
         echo
         echo "| network | requests/s | rows/s | predict rows/s | served / predict | latency p50 / p90 / p99 | errors | RSS MB (5 s, last, max) | target: half of predict |"
         echo "|---|---|---|---|---|---|---|---|---|"
@@ -305,27 +307,38 @@ if [ -z "${ONLY:-}" ] || [ "${ONLY:-}" = SERVE ]; then
                 /usr/bin/time -o $B/p.time -f "%e" sh -c "cat $B/t10k.csv | $NN predict $B/srv.bin - >/dev/null"
                 pb=$(awk -v a="$(cat $B/p.time)" -v b="$pb" 'BEGIN{print (a<b)?a:b}')
             done
-            $NN serve $B/srv.bin --listen 127.0.0.1:0 --quiet 2>$B/serve.err &
-            spid=$!
-            for _ in $(seq 50); do grep -q "serving on" $B/serve.err && break; sleep 0.1; done
-            addr=$(sed -n 's/^nn: serving on \([0-9.]*:[0-9]*\).*/\1/p' $B/serve.err)
-            : >$B/serve.rss
-            ( while kill -0 $spid 2>/dev/null; do awk '/^VmRSS/ { print $2 }' /proc/$spid/status >>$B/serve.rss 2>/dev/null; sleep 1; done ) &
-            wrk -t2 -c64 -d30s --latency -s scripts/wrk_bodies.lua "http://$addr/v1/models/srv:predict" -- $B/bodies.json >$B/wrk.out 2>&1
-            kill -TERM $spid
-            wait $spid
-            src=$?
-            wait
-            awk -v n="$name" -v pt="$pb" -v src="$src" -v rss="$(awk 'NR == 6 { f = $1 } { l = $1; if ($1 > m) m = $1 } END { printf "%d %d %d", f / 1024, l / 1024, m / 1024 }' $B/serve.rss)" '
-                /^Requests\/sec:/ { rps = $2 }
-                /^ +50%/ { p50 = $2 } /^ +90%/ { p90 = $2 } /^ +99%/ { p99 = $2 }
-                /Non-2xx or 3xx responses:/ { bad += $NF }
-                /Socket errors:/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
-                END {
-                    split(rss, r, " "); rows = rps * 100; pr = 10000 / pt
-                    flat = (r[1] > 0 && r[2] <= 1.1 * r[1]) ? "flat" : "NOT FLAT"
-                    printf "| %s | %.0f | %.0f | %.0f | %.2f | %s / %s / %s | %d%s | %d, %d, %d (%s) | %s |\n", n, rps, rows, pr, rows / pr, p50, p90, p99, bad,
-                        (src == 0) ? "" : sprintf(" (serve exit %d)", src), r[1], r[2], r[3], flat, (rows >= pr / 2 && bad == 0 && src == 0) ? "met" : "NOT MET" }' $B/wrk.out
+            cases="100"
+            [ "$name" = C1 ] && cases="100 1 1b"
+            for cs in $cases; do # 100 rows a request; 1 row a request; 1 row a request with --batch 1
+                per=${cs%b} bo="" secs=30 label=$name
+                [ "$per" = 1 ] && secs=15 label="$name, 1 row a request"
+                [ "$cs" = 1b ] && bo="--batch 1" label="$label, --batch 1"
+                # shellcheck disable=SC2086 # $bo is a word or none
+                $NN serve $B/srv.bin --listen 127.0.0.1:0 --quiet $bo 2>$B/serve.err &
+                spid=$!
+                for _ in $(seq 50); do grep -q "serving on" $B/serve.err && break; sleep 0.1; done
+                addr=$(sed -n 's/^nn: serving on \([0-9.]*:[0-9]*\).*/\1/p' $B/serve.err)
+                : >$B/serve.rss
+                ( while kill -0 $spid 2>/dev/null; do awk '/^VmRSS/ { print $2 }' /proc/$spid/status >>$B/serve.rss 2>/dev/null; sleep 1; done ) &
+                bodies=$B/bodies.json
+                [ "$per" = 1 ] && bodies=$B/bodies1.json
+                wrk -t2 -c64 -d${secs}s --latency -s scripts/wrk_bodies.lua "http://$addr/v1/models/srv:predict" -- $bodies >$B/wrk.out 2>&1
+                kill -TERM $spid
+                wait $spid
+                src=$?
+                wait
+                awk -v n="$label" -v per="$per" -v pt="$pb" -v src="$src" -v rss="$(awk 'NR == 6 { f = $1 } { l = $1; if ($1 > m) m = $1 } END { printf "%d %d %d", f / 1024, l / 1024, m / 1024 }' $B/serve.rss)" '
+                    /^Requests\/sec:/ { rps = $2 }
+                    /^ +50%/ { p50 = $2 } /^ +90%/ { p90 = $2 } /^ +99%/ { p99 = $2 }
+                    /Non-2xx or 3xx responses:/ { bad += $NF }
+                    /Socket errors:/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
+                    END {
+                        split(rss, r, " "); rows = rps * per; pr = 10000 / pt
+                        flat = (r[1] > 0 && r[2] <= 1.1 * r[1]) ? "flat" : "NOT FLAT"
+                        tg = (per == 1) ? "(no target)" : (rows >= pr / 2 && bad == 0 && src == 0) ? "met" : "NOT MET"
+                        printf "| %s | %.0f | %.0f | %.0f | %.2f | %s / %s / %s | %d%s | %d, %d, %d (%s) | %s |\n", n, rps, rows, pr, rows / pr, p50, p90, p99, bad,
+                            (src == 0) ? "" : sprintf(" (serve exit %d)", src), r[1], r[2], r[3], flat, tg }' $B/wrk.out
+            done
         done
     fi
 fi

@@ -5,7 +5,7 @@
 # body, truncated JSON, a 100 MB body refused before it is read, wrong
 # column count, NaN, unknown model and path, methods, HTTP/1.0 and 2.0,
 # pipelined requests, no Content-Length, a huge head, too many rows),
-# slow clients that hold no worker and are closed at --timeout, SIGHUP
+# slow clients (40) that hold no worker and are closed at --timeout, SIGHUP
 # reloading a replaced model under load (no request lost, no answer mixed;
 # a broken file keeps the old model), and SIGTERM answering a request under
 # way and exiting 0.
@@ -163,9 +163,29 @@ elif what == "errors":
     say(ok, "pipelined requests (three predictions and a GET in one write) answered in order on one connection")
     s.close()
 
+elif what == "concurrent":
+    # one-row requests from 16 connections at once (a worker answers waiting ones together): each answer is predict's for its row
+    X = rows("rows.csv")
+    lines = {m: [json.loads(l) for l in open(m + ".want").read().split("\n")[:-1]] for m in ["dense", "conv"]}
+    bad, count = [], [0]
+    def client(k):
+        s = conn(); rest = b""
+        for r in range(40):
+            i = (k * 7 + r) % len(X); m = ["dense", "conv"][(k + r) % 2]
+            body = json.dumps({"instances": [X[i]]}).encode()
+            s.sendall(b"POST /v1/models/%s:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (m.encode(), len(body), body))
+            st, h, b, rest = read_answer(s, rest)
+            count[0] += 1
+            if st != 200 or json.loads(b)["predictions"] != [lines[m][i]]: bad.append((k, r, st, b[:80]))
+        s.close()
+    th = [threading.Thread(target=client, args=(k,)) for k in range(16)]
+    for t in th: t.start()
+    for t in th: t.join()
+    say(not bad and count[0] == 640, "640 one-row requests from 16 connections at once, two models: each answer is predict's for its row (%s)" % (bad[:2] or "all"))
+
 elif what == "loris":
     slow = []
-    for k in range(4):
+    for k in range(40):
         s = conn(); s.sendall(b"P"); slow.append(s)
     t0 = time.time()
     for k in range(3):
@@ -175,13 +195,13 @@ elif what == "loris":
         st, _, _, _ = post("dense", {"instances": [rows("rows.csv")[0]]})
         if st != 200: break
         time.sleep(0.5)
-    say(st == 200 and time.time() - t0 < 2.5, "4 slow clients sending a byte each 0.5 s: another client is answered at once")
+    say(st == 200 and time.time() - t0 < 2.5, "40 slow clients sending a byte each 0.5 s: another client is answered at once")
     codes = []
     for s in slow:
         s.settimeout(6)
         st, _, _, _ = read_answer(s); codes.append(st)
         codes.append(s.recv(10) == b"")
-    say(codes == [408, True] * 4 and time.time() - t0 < 6, "...and they are answered 408 and closed at --timeout (%.1f s)" % (time.time() - t0))
+    say(codes == [408, True] * 40 and time.time() - t0 < 6, "...and they are answered 408 and closed at --timeout (%.1f s)" % (time.time() - t0))
 
 elif what == "reload":
     pid = int(sys.argv[3])
@@ -242,6 +262,7 @@ run_client() { # run_client WHAT [ARGS]: the client's PASS/FAIL lines counted
 
 if start main dense.bin conv.bin cars.bin --workers 2 --timeout 2 --max-rows 1000; then
     run_client answers
+    run_client concurrent
     run_client errors
     run_client loris
     grep -qE '^nn: 127\.0\.0\.1:[0-9]+ POST /v1/models/dense:predict 200 [0-9]+ [0-9.]+ ms$' main.err &&
