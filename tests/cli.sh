@@ -55,7 +55,7 @@ declare -A opts=(
     [export]="--c --int8 --prefix --onnx --test --labels --threads"
     [explain]="--index --row --class --out --labels --label-col --header --sep --ascii --color"
     [report]="--out --labels --label-col --header --sep --threads"
-    [serve]="--listen --workers --max-body --max-rows --max-conns --timeout --idle --keep --quiet"
+    [serve]="--listen --workers --max-body --max-rows --max-conns --timeout --idle --keep --batch --quiet"
 )
 cmds=$("$NN" help | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF && $1 != "help" { print $1 }' | sort | tr '\n' ' ')
 [ "$cmds" = "eval explain export info predict report serve show train weights " ] && ok "nn help lists the commands eval explain export info predict report serve show train weights" ||
