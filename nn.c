@@ -8662,16 +8662,23 @@ static void note_add(RowNote *a, const RowNote *b)
 static const char *col_label(const Table *tab, size_t c, char *buf, size_t cap);
 
 /* The warning for categories not seen in training, if any. */
-static void note_unseen(const RowNote *n, const Table *tab, const char *name)
+static void note_unseen_text(const RowNote *n, const Table *tab, char *out, size_t cap)
 {
     char list[400] = "", cl[80];
     size_t used = 0;
-    if (!n->unseen_rows) return;
     for (size_t i = 0; i < n->nun && used < sizeof list; i++)
         used += (size_t)snprintf(list + used, sizeof list - used, n->utext[i][0] ? "%s'%s' in column %s" : "%s%sa missing value in column %s",
                                  i ? ", " : "", n->utext[i], col_label(tab, n->ucol[i], cl, sizeof cl));
-    say("warning: %s: %zu row%s with a category not seen in training (its one-hot inputs are all 0): %s%s", name, n->unseen_rows,
-        plural(n->unseen_rows), list, n->more ? ", ..." : "");
+    snprintf(out, cap, "%zu row%s with a category not seen in training (its one-hot inputs are all 0): %s%s", n->unseen_rows,
+             plural(n->unseen_rows), list, n->more ? ", ..." : "");
+}
+
+static void note_unseen(const RowNote *n, const Table *tab, const char *name)
+{
+    char t[600];
+    if (!n->unseen_rows) return;
+    note_unseen_text(n, tab, t, sizeof t);
+    say("warning: %s: %s", name, t);
 }
 
 /* Encode the line [p, eol) through plan: features into x (nx), targets
@@ -11223,6 +11230,7 @@ typedef struct {
     int on_error;           /* a bad CSV row: ON_STOP, or ON_SKIP (said, no answer) or ON_MARK (said, a marker answer) */
     size_t nbad;            /* bad rows skipped or marked */
     FILE *f;                /* where the answers go: stdout, or serve's answer to a request */
+    RowNote *note;          /* (serve) what encoding the rows found, given back instead of said */
 } OutOpt;
 enum { ON_STOP = 0, ON_SKIP, ON_MARK };
 #define NN_SAY_BAD 10 /* bad rows said one by one under --on-error; the rest counted */
@@ -11876,6 +11884,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
         memset(&all, 0, sizeof all);
         for (int t = 0; t < NN_MAX_THREADS; t++) note_add(&all, &J.note[t]);
         filled = all.filled;
+        if (oo->note) *oo->note = all;
         if (filled && !o->quiet) say("%s: %zu missing value%s filled in with the training means", name, filled, plural(filled));
         if (J.plan && !o->quiet) note_unseen(&all, J.plan->tab, name);
     }
@@ -13149,15 +13158,21 @@ static int js_field(Js *j, Buf *out, Buf *tmp)
 }
 
 /* The values of an array instance (nested arrays flattened) as fields. */
-static int js_row(Js *j, Buf *out, Buf *tmp, size_t *nf, int depth)
+static int js_row(Js *j, Buf *out, Buf *tmp, size_t *nf, int depth, size_t *dims)
 {
+    size_t n = 0;
+    int sub = -1; /* the elements: arrays (1) or values (0) */
     if (depth > NN_JSON_DEPTH) return js_fail(j, "nested deeper than %d", NN_JSON_DEPTH);
     j->p++, js_ws(j);
-    if (j->p < j->e && *j->p == ']') return j->p++, 0;
-    for (;;) {
+    if (j->p < j->e && *j->p == ']') j->p++;
+    else for (;;) {
+        int a;
         js_ws(j);
-        if (j->p < j->e && *j->p == '[') {
-            if (js_row(j, out, tmp, nf, depth + 1)) return -1;
+        a = j->p < j->e && *j->p == '[';
+        if (sub >= 0 && a != sub) return js_fail(j, "an instance's array mixes arrays and values (an instance is an array of inputs, or a rectangular nested one)");
+        sub = a, n++;
+        if (a) {
+            if (js_row(j, out, tmp, nf, depth + 1, dims)) return -1;
         } else {
             if ((*nf)++) buf_put(out, ",", 1);
             if (js_field(j, out, tmp)) return -1;
@@ -13167,9 +13182,16 @@ static int js_row(Js *j, Buf *out, Buf *tmp, size_t *nf, int depth)
             j->p++;
             continue;
         }
-        if (j->p < j->e && *j->p == ']') return j->p++, 0;
+        if (j->p < j->e && *j->p == ']') {
+            j->p++;
+            break;
+        }
         return js_fail(j, "expected ',' or ']' in an instance");
     }
+    if (dims[depth] && dims[depth] != n + 1) /* (n + 1: 0 is not yet seen) */
+        return js_fail(j, "an instance's nested arrays differ in length (%zu and %zu): not a rectangular array", dims[depth] - 1, n);
+    dims[depth] = n + 1;
+    return 0;
 }
 
 /* The column names of object instances: names in order first seen, and
@@ -13225,7 +13247,7 @@ static long js_col(JsCols *c, const char *s, size_t n, int add)
 /* An object instance at the cursor: with row NULL its names join cols;
  * else its values as a CSV line into row, in cols' order (fields: scratch
  * of cols->n spans into vals). */
-static int js_object(Js *j, JsCols *cols, Buf *row, Buf *vals, size_t *span, Buf *tmp)
+static int js_object(Js *j, JsCols *cols, Buf *row, Buf *vals, size_t *span, Buf *tmp, size_t no, size_t nkeep)
 {
     if (row) {
         vals->n = 0;
@@ -13272,8 +13294,10 @@ static int js_object(Js *j, JsCols *cols, Buf *row, Buf *vals, size_t *span, Buf
     if (row) {
         for (size_t k = 0; k < cols->n; k++) {
             if (k) buf_put(row, ",", 1);
-            if (span[2 * k] == SIZE_MAX) buf_put(row, "\"\"", 2); /* absent: missing */
-            else buf_put(row, vals->p + span[2 * k], span[2 * k + 1]);
+            if (span[2 * k] == SIZE_MAX) /* absent: an error (a missing value is null) */
+                return js_fail(j, "instance %zu has no member '%.100s' (%s)", no, (const char *)cols->text.p + cols->off[k],
+                               k < nkeep ? "--keep names it" : "another instance has it; send null for a missing value");
+            buf_put(row, vals->p + span[2 * k], span[2 * k + 1]);
         }
         buf_put(row, "\n", 1);
     }
@@ -13284,14 +13308,15 @@ static int js_object(Js *j, JsCols *cols, Buf *row, Buf *vals, size_t *span, Buf
  * ending '\n'; malloc'd, the caller frees it): *rows instances, *objects
  * set when they are objects by column name (the first line is then a
  * header).  More than max_rows instances: -2; a malformed body: -1; both
- * with a message in why (whylen bytes).  keep (a list separated by commas,
- * or NULL) names columns that objects always have, empty when absent. */
+ * with a message in why (whylen bytes).  Objects must have the same
+ * members (a missing value is null), keep's among them (a list separated
+ * by commas, or NULL). */
 static int instances_csv(const char *b, size_t n, size_t max_rows, const char *keep, Buf *csv, size_t *rows, int *objects, char *why, size_t whylen)
 {
     Js j = {b, b, b + n, why, whylen};
     Buf tmp = {NULL, 0, 0, 0}, vals = {NULL, 0, 0, 0};
     JsCols cols;
-    size_t *span = NULL, nrow = 0;
+    size_t *span = NULL, nrow = 0, nkeep = 0;
     const char *inst = NULL;
     int rc = -1, kind = 0; /* kind: 1 arrays, 2 objects */
     memset(csv, 0, sizeof *csv), memset(&cols, 0, sizeof cols);
@@ -13361,6 +13386,7 @@ static int instances_csv(const char *b, size_t n, size_t max_rows, const char *k
             goto out;
         }
     }
+    nkeep = cols.n;
     /* the instances: their kind, count and (objects) the column names; then the rows */
     for (int pass = 0; pass < 2; pass++) {
         j.p = inst + 1, nrow = 0;
@@ -13385,13 +13411,14 @@ static int instances_csv(const char *b, size_t n, size_t max_rows, const char *k
                 goto out;
             }
             if (k == 1 && pass == 0) {
-                if (js_row(&j, csv, &tmp, &nf, 0)) goto out;
+                size_t dims[NN_JSON_DEPTH + 2] = {0};
+                if (js_row(&j, csv, &tmp, &nf, 0, dims)) goto out;
                 if (!nf) {
                     js_fail(&j, "instance %zu is empty", nrow - 1);
                     goto out;
                 }
                 buf_put(csv, "\n", 1);
-            } else if (k == 2 && js_object(&j, &cols, pass ? csv : NULL, &vals, span, &tmp)) {
+            } else if (k == 2 && js_object(&j, &cols, pass ? csv : NULL, &vals, span, &tmp, nrow - 1, nkeep)) {
                 goto out;
             }
             js_ws(&j);
@@ -18677,7 +18704,8 @@ static void conn_answer(Conn *c, int status, const char *body, size_t n, const c
 {
     Buf b = {NULL, 0, 0, 0};
     int head = c->req.method == HTTP_HEAD && status == 200;
-    if (!c->req.keep || (status >= 400 && status != 404 && status != 405)) c->close_after = 1; /* (an error: the framing may be lost) */
+    if (!c->req.keep || (status >= 400 && status != 404 && status != 405 && c->state != CONN_WORK))
+        c->close_after = 1; /* (an error found before the request was whole: the framing may be lost; a worker's errors keep it) */
     buf_printf(&b, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n%s%s%s%s\r\n", status,
                http_reason(status), n, allow ? "Allow: " : "", allow ? allow : "", allow ? "\r\n" : "",
                c->close_after ? "Connection: close\r\n" : c->req.minor == 0 ? "Connection: keep-alive\r\n" : "");
@@ -18710,7 +18738,7 @@ static void conn_error(Conn *c, int status, const char *msg, const char *allow)
  * model m, by worker w: rows lines, one a row, in *lines; 0, or an HTTP
  * status with a message in why. */
 static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int objects, const char *keep, char **lines, size_t *nlines,
-                      char *why, size_t whylen)
+                      RowNote *note, char *why, size_t whylen)
 {
     Buf csv = *csvb;
     FILE *lf;
@@ -18730,14 +18758,19 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
     oo.f = lf, oo.fmt = FMT_JSON, oo.probs = m->N.task != TASK_REGRESS, oo.threshold = -1;
     oo.names = m->M.names, oo.nnames = m->M.nnames, oo.tab = m->M.tab.ncol ? &m->M.tab : NULL;
     oo.tm = m->N.task == TASK_REGRESS ? &m->M.out : NULL;
-    oo.keep = keep;
+    oo.keep = keep, oo.note = note;
+    memset(note, 0, sizeof *note);
     rc = predict_stream(w->pl, &m->inf[w->id], &m->N, -1, 1, "request", &co, csv.p, csv.n, csv.n + 1, &oo, &err); /* (csv.p taken over) */
     free(oo.keepcol), names_free(oo.keepname, oo.nkeep);
     if (fclose(lf)) rc = fail(&err, NULL, "out of memory");
     if (rc) {
         size_t line = 0;
+        const char *q;
         if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects)
             snprintf(why, whylen, "instance %zu: %s", line - 1 - (size_t)objects, err.msg);
+        else if (objects && !strncmp(err.msg, "no column '", 11) && (q = strchr(err.msg + 11, '\'')))
+            snprintf(why, whylen, "the instances have no member '%.*s', a column the model was trained with%s (send null for a missing value)",
+                     (int)(q - err.msg - 11), err.msg + 11, strstr(err.msg, "case-sensitive") ? " (names are case-sensitive)" : "");
         else
             snprintf(why, whylen, "%s", err.msg);
         free(*lines), *lines = NULL;
@@ -18753,6 +18786,22 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
         }
     }
     return 0;
+}
+
+/* The "warnings" member of an answer whose rows' encoding noted something
+ * (predict says it on stderr): categories not seen in training, missing
+ * values filled in; nothing when there is nothing to say. */
+static void put_warnings(FILE *f, const RowNote *n, const Served *m)
+{
+    char t[700];
+    if (!n->filled && !n->unseen_rows) return;
+    fputs(",\"warnings\":[", f);
+    if (n->unseen_rows) note_unseen_text(n, &m->M.tab, t, sizeof t), print_name(f, t, FMT_JSON);
+    if (n->filled) {
+        snprintf(t, sizeof t, "%zu missing value%s filled in with the training means", n->filled, plural(n->filled));
+        fputs(n->unseen_rows ? "," : "", f), print_name(f, t, FMT_JSON);
+    }
+    fputc(']', f);
 }
 
 /* predict's lines p[0..n), one JSON object each, as the elements of an array */
@@ -18772,6 +18821,7 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
     int objects = 0, rc;
     char *lines = NULL;
     size_t nlines = 0;
+    RowNote note;
     rc = instances_csv(body, n, s->max_rows, s->keep, &csv, &rows, &objects, why, whylen);
     if (rc) return rc == -2 ? 413 : 400;
     if (!rows) {
@@ -18784,9 +18834,9 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
         snprintf(why, whylen, "model '%s' knows no column names: give each instance as an array of its %zu inputs", m->name, m->N.size[0]);
         return 400;
     }
-    rc = serve_rows(w, m, &csv, rows, objects, objects ? s->keep : NULL, &lines, &nlines, why, whylen);
+    rc = serve_rows(w, m, &csv, rows, objects, objects ? s->keep : NULL, &lines, &nlines, &note, why, whylen);
     if (rc) return rc;
-    fputs("{\"predictions\":", f), put_answers(f, lines, nlines), fputs("}\n", f);
+    fputs("{\"predictions\":", f), put_answers(f, lines, nlines), put_warnings(f, &note, m), fputs("}\n", f);
     free(lines);
     return 200;
 }
@@ -18893,6 +18943,7 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
         for (size_t i = 0; i < n; i++) {
             size_t g[NN_SERVE_BATCH], ng = 0, total = 0, nlines = 0;
             char *lines = NULL;
+            RowNote note; /* (a note of the group's: each request answered alone, with its own warnings) */
             Buf all = {NULL, 0, 0, 0};
             if (!m[i] || answered[i]) continue;
             for (size_t j = i; j < n; j++)
@@ -18900,7 +18951,7 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
                     g[ng++] = j, total += rows[j], buf_put(&all, csv[j].p, csv[j].n);
                     answered[j] = -1; /* (in this group: answered alone if it fails) */
                 }
-            if (ng > 1 && !serve_rows(w, m[i], &all, total, 0, NULL, &lines, &nlines, why, sizeof why)) {
+            if (ng > 1 && !serve_rows(w, m[i], &all, total, 0, NULL, &lines, &nlines, &note, why, sizeof why) && !note.filled && !note.unseen_rows) {
                 const char *p = lines;
                 for (size_t k = 0; k < ng; k++) { /* each request's rows' lines */
                     const char *q = p;
@@ -18995,13 +19046,13 @@ static void conn_parse(Server *s, Conn *c, double now)
     }
     if (rc == 0) return;
     if (c->nin < c->req.head + c->req.body) {
-        if (c->req.expect && !c->cont_sent) { /* (a few bytes: a full socket buffer drops it, and the client sends anyway) */
+        if (c->req.expect && !c->cont_sent && c->req.minor == 1) { /* (an HTTP/1.0 client's expectation is ignored: RFC 7231 5.1.1) */ /* (a few bytes: a full socket buffer drops it, and the client sends anyway) */
             if (send(c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL) < 0) {}
             c->cont_sent = 1;
         }
         return;
     }
-    c->state = CONN_WORK, c->t0 = now, c->close_after = s->draining;
+    c->state = CONN_WORK, c->t0 = now, c->close_after = s->draining && c->nin == c->req.head + c->req.body; /* (the last that has arrived) */
     pthread_mutex_lock(&s->mu);
     c->next = NULL;
     if (s->qtail) s->qtail->next = c;
@@ -19070,7 +19121,7 @@ static void conn_done(Server *s, Conn *c, double now)
     size_t used = c->req.head + c->req.body;
     serve_log(s, c, c->req.mname);
     memmove(c->in, c->in + used, c->nin - used), c->nin -= used;
-    if (s->draining) c->close_after = 1; /* (one dispatched before the signal says keep-alive, and is closed anyway) */
+    if (s->draining && !c->nin) c->close_after = 1; /* (one dispatched before the signal says keep-alive, and is closed anyway; requests after it that have arrived are answered) */
     c->state = CONN_WRITE, c->deadline = now + s->timeout;
     conn_write(s, c, now);
 }
@@ -19080,15 +19131,21 @@ static void conn_done(Server *s, Conn *c, double now)
 static int serve_listen(const char *spec, char *bound, size_t nb, Err *err)
 {
     char host[256];
-    const char *colon = strrchr(spec, ':'), *h = spec;
-    size_t hl;
+    const char *colon = spec[0] == '[' && strchr(spec, ']') ? strchr(strchr(spec, ']'), ':') : strrchr(spec, ':'), *h = spec;
+    size_t hl, port = 0;
     struct addrinfo hints, *ai = NULL;
     int fd = -1, one = 1, e;
-    if (!colon || !colon[1]) return fail(err, NULL, "--listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080", spec);
+    if (!colon || !colon[1] || (spec[0] == '[' && colon != strchr(spec, ']') + 1))
+        return fail(err, NULL, "--listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080", spec);
+    for (const char *d = colon + 1; *d; d++)
+        if (*d < '0' || *d > '9' || (port = port * 10 + (size_t)(*d - '0')) > 65535)
+            return fail(err, NULL, "--listen '%s': the port is a whole number from 0 to 65535 (0: a free one)", spec);
     hl = (size_t)(colon - spec);
     if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') h++, hl -= 2;
     if (hl >= sizeof host) return fail(err, NULL, "--listen '%s': the host name is too long", spec);
     memcpy(host, h, hl), host[hl] = 0;
+    if (h == spec && memchr(host, ':', hl))
+        return fail(err, NULL, "--listen '%s': an IPv6 address goes in brackets, e.g. [::1]:8080", spec);
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC, hints.ai_socktype = SOCK_STREAM, hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     if ((e = getaddrinfo(hl ? host : NULL, colon + 1, &hints, &ai)))
@@ -19317,6 +19374,13 @@ static int cmd_serve(int argc, char **argv)
     if ((o = OPT(S, val, "idle")) && seconds_option(o, &s.idle))
         return usage_error("serve", "--idle '%s': expected seconds above 0 (at most 86400)", o);
     if (s.keep && !*s.keep) return usage_error("serve", "--keep '': expected column names, separated by commas");
+    for (const char *k = s.keep, *ke; k && *k; k = *ke ? ke + 1 : ke) { /* names, each once */
+        size_t kl = strcspn(k, ",");
+        ke = k + kl;
+        if (!kl) return usage_error("serve", "--keep '%s': an empty column name", s.keep);
+        for (const char *k2 = ke; *k2; k2 += strcspn(k2 + 1, ",") + 1)
+            if (strcspn(k2 + 1, ",") == kl && !memcmp(k2 + 1, k, kl)) return usage_error("serve", "--keep '%s': '%.*s' twice", s.keep, (int)kl, k);
+    }
     s.batch = 32;
     if ((o = OPT(S, val, "batch")) && (parse_size(o, NN_SERVE_BATCH, &v) || v < 1))
         return usage_error("serve", "--batch '%s': expected a whole number from 1 to %d", o, NN_SERVE_BATCH);
@@ -19326,6 +19390,7 @@ static int cmd_serve(int argc, char **argv)
         size_t nl;
         if (eq && eq > pos[i]) {
             base = pos[i], nl = (size_t)(eq - pos[i]), s.paths[i] = eq + 1;
+            if (!eq[1]) return usage_error("serve", "'%s': expected NAME=FILE, a file after the '='", pos[i]);
         } else {
             base = strrchr(pos[i], '/') ? strrchr(pos[i], '/') + 1 : pos[i], s.paths[i] = pos[i];
             dot = strrchr(base, '.'), nl = dot && dot > base ? (size_t)(dot - base) : strlen(base);

@@ -27,7 +27,8 @@ cut -d, -f1-64 "$D/digits.csv" | head -60 >rows.csv
 "$NN" train --train train.csv --label-col last --layers 64-20-10 --epochs 3 --quiet --out dense.bin &&
     "$NN" train --train train.csv --label-col last --layers 64-12-10 --epochs 2 --seed 7 --quiet --out other.bin &&
     "$NN" train --train train.csv --label-col last --layers 1x8x8-4c3-mp2-10 --epochs 1 --quiet --out conv.bin &&
-    "$NN" train --train "$D/cars.csv" --label-col Origin --ignore Name --epochs 3 --quiet --out cars.bin ||
+    "$NN" train --train "$D/cars.csv" --label-col Origin --ignore Name --epochs 3 --quiet --out cars.bin &&
+    "$NN" train --train "$D/cars.csv" --label-col Origin --ignore Name --category Cylinders --epochs 1 --quiet --out cars_cat.bin ||
     { bad "training the models to serve"; summary serve; exit 1; }
 head -31 "$D/cars.csv" >cars30.csv
 for m in dense other conv; do "$NN" predict $m.bin rows.csv --format json --probs >$m.want || bad "predict $m"; done
@@ -100,9 +101,28 @@ if what == "answers":
     say(st == 400 and b"no column names" in body, "a model without column names refuses objects: %s" % body[:100])
     st, h, body, _ = post("dense", {"instances": []})
     say(st == 200 and json.loads(body) == {"predictions": []}, "no instances: no predictions")
+    # objects must all have every column: alone or beside a whole one, an object without one is a 400
+    whole = inst[0]
+    part = {k: v for k, v in whole.items() if k != "Horsepower"}
+    codes = [post("cars", {"instances": i}) for i in ([part], [whole, part], [part, whole])]
+    say([c[0] for c in codes] == [400] * 3 and b"Horsepower" in codes[0][2] and b"instance 1 has no member 'Horsepower'" in codes[1][2],
+        "an object without a column is 400 alone and beside whole ones: %s / %s" % (codes[0][2][:110], codes[1][2][:90]))
+    nul = dict(whole, Horsepower=None)
+    st, h, body, _ = post("cars", {"instances": [nul]})
+    j = json.loads(body) if st == 200 else {}
+    say(st == 200 and j.get("warnings") == ["1 missing value filled in with the training means"] and "warnings" not in json.loads(post("cars", {"instances": [whole]})[2]),
+        "a null is a missing value, filled in, and the answer's \"warnings\" says so (predict's stderr note): %s" % body[-90:])
+    odd = dict(whole, Cylinders=7)
+    st, h, body, _ = post("cars_cat", {"instances": [odd]})
+    j = json.loads(body) if st == 200 else {}
+    say(st == 200 and len(j.get("warnings", [])) == 1 and "not seen in training" in j["warnings"][0] and "'7' in column" in j["warnings"][0],
+        "a category not seen in training: \"warnings\" names it: %s" % body[-140:])
+    for name, inst1 in [("ragged", [[0] * 7, [0] * 9] + [[0] * 8] * 6), ("arrays beside values", [0, [0] * 63]), ("an empty array among values", [[]] + [0] * 64)]:
+        st, h, body, _ = post("dense", {"instances": [inst1]})
+        say(st == 400 and err(st, body), "a nested instance %s (64 values in all) is 400: %s" % (name, body[:110]))
     st, h, body, _ = req("GET", "/v1/models")
     j = json.loads(body) if st == 200 else {}
-    say([m["name"] for m in j.get("models", [])] == ["dense", "conv", "cars"] and j["models"][2]["task"] == "classification" and "columns" in j["models"][2],
+    say([m["name"] for m in j.get("models", [])] == ["dense", "conv", "cars", "cars_cat"] and j["models"][2]["task"] == "classification" and "columns" in j["models"][2],
         "GET /v1/models: each model's name and nn info --json's fields")
     st, h, body, _ = req("GET", "/v1/models/conv")
     say(st == 200 and json.loads(body)["input_shape"] == [1, 8, 8], "GET /v1/models/NAME")
@@ -161,6 +181,15 @@ elif what == "errors":
         st, h, body, rest = read_answer(s, rest); got.append((st, body))
     ok = [g[0] for g in got] == [200] * 4 and all(json.loads(got[k][1])["predictions"][0] == json.loads(lines[m][k]) for k, m in enumerate(["dense", "conv", "dense"]))
     say(ok, "pipelined requests (three predictions and a GET in one write) answered in order on one connection")
+    s.close()
+    # a bad instance is a 400 that keeps the connection: the requests after it are answered
+    s = conn()
+    reqs = [json.dumps({"instances": [X[0]]}), json.dumps({"instances": [[1]]}), json.dumps({"instances": [X[1]]})]
+    s.sendall(b"".join(b"POST /v1/models/dense:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(b), b.encode()) for b in reqs))
+    got, rest = [], b""
+    for k in range(3):
+        st, h, body, rest = read_answer(s, rest); got.append(st)
+    say(got == [200, 400, 200], "a 400 for a wrong width keeps the connection: the pipelined request after it is answered (%s)" % got)
     s.close()
 
 elif what == "concurrent":
@@ -251,6 +280,23 @@ elif what == "drain":
     st, h, b, _ = read_answer(s)
     say(st == 200 and len(json.loads(b)["predictions"]) == 60 and h.get("connection") == "close", "SIGTERM: a request under way is answered (and the connection closed)")
     say(refused, "SIGTERM: no new connection is taken")
+
+elif what == "drain2":
+    pid = int(sys.argv[3])
+    X = rows("rows.csv")
+    big = json.dumps({"instances": X * 50}).encode()
+    small = json.dumps({"instances": [X[0]]}).encode()
+    s = conn()
+    s.sendall(b"POST /v1/models/live:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(big), big) +
+              b"POST /v1/models/live:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(small), small) + b"GET /healthz HTTP/1.1\r\n\r\n")
+    time.sleep(0.05)
+    os.kill(pid, signal.SIGTERM)
+    got, rest = [], b""
+    for k in range(3):
+        st, h, b, rest = read_answer(s, rest); got.append((st, h.get("connection")))
+    s.settimeout(5)
+    closed = s.recv(10) == b""
+    say([g[0] for g in got] == [200] * 3 and closed, "SIGTERM: three pipelined requests that had arrived are all answered, then the connection is closed (%s)" % got)
 EOF
 
 run_client() { # run_client WHAT [ARGS]: the client's PASS/FAIL lines counted
@@ -260,7 +306,7 @@ run_client() { # run_client WHAT [ARGS]: the client's PASS/FAIL lines counted
     done < <(timeout 60 python3 client.py "$addr" "$@" 2>&1)
 }
 
-if start main dense.bin conv.bin cars.bin --workers 2 --timeout 2 --max-rows 1000; then
+if start main dense.bin conv.bin cars.bin cars_cat.bin --workers 2 --timeout 2 --max-rows 1000; then
     run_client answers
     run_client concurrent
     run_client errors
@@ -286,9 +332,20 @@ if start live live.bin --workers 2 --quiet; then
     [ $rc = 0 ] && ok "SIGTERM drains and exits 0" || bad "SIGTERM drain: exit $rc"
     grep -q 'POST' live.err && bad "--quiet: an access log line" || ok "--quiet: no access log"
 fi
-expect "serve without a model" 2 "expected one or more MODEL" "$NN" serve
-expect "serve with a bad --listen" 1 "listen" "$NN" serve dense.bin --listen nowhere
-expect "serve with a bad --max-body" 2 "max-body" "$NN" serve dense.bin --max-body 12Q
-expect "serve with two models of one name" 2 "two models named" "$NN" serve dense.bin x/dense.bin
-expect "serve with a missing model file" 1 "nosuch.bin" "$NN" serve nosuch.bin
+if start live2 live=other.bin --workers 1 --quiet; then
+    run_client drain2 $pid
+    for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    kill -KILL $pid 2>/dev/null && bad "SIGTERM: nn serve still running 10 s later"
+    wait $pid
+fi
+expect "serve without a model" 2 "expected one or more MODEL" timeout 10 "$NN" serve
+expect "serve with a bad --listen" 1 "listen" timeout 10 "$NN" serve dense.bin --listen nowhere
+expect "serve on port 65536" 1 "0 to 65535" timeout 10 "$NN" serve dense.bin --listen 127.0.0.1:65536
+expect "serve on port 131152 (not taken as 80)" 1 "0 to 65535" timeout 10 "$NN" serve dense.bin --listen 127.0.0.1:131152
+expect "serve on an IPv6 address without brackets" 1 "brackets" timeout 10 "$NN" serve dense.bin --listen ::1
+expect "serve with --keep naming a column twice" 2 "twice" timeout 10 "$NN" serve cars.bin --keep Name,Name
+expect "serve NAME= with no file" 2 "a file after" timeout 10 "$NN" serve a=
+expect "serve with a bad --max-body" 2 "max-body" timeout 10 "$NN" serve dense.bin --max-body 12Q
+expect "serve with two models of one name" 2 "two models named" timeout 10 "$NN" serve dense.bin x/dense.bin
+expect "serve with a missing model file" 1 "nosuch.bin" timeout 10 "$NN" serve nosuch.bin
 summary serve
