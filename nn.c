@@ -367,12 +367,28 @@ static void report(const Err *err)
         fprintf(stderr, "%s: %s\n", progname, err->msg);
 }
 
+/* (nn serve's workers) where say() puts its lines instead of stderr, each
+ * ending '\n', while a request is answered: say_to[0..say_room), kept a
+ * string; NULL: stderr. */
+static _Thread_local char *say_to;
+static _Thread_local size_t say_room;
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
 static void say(const char *fmt, ...)
 {
     va_list ap;
+    if (say_to) {
+        size_t n = strlen(say_to);
+        if (n + 2 < say_room) {
+            va_start(ap, fmt);
+            vsnprintf(say_to + n, say_room - n - 1, fmt, ap);
+            va_end(ap);
+            n += strlen(say_to + n), say_to[n++] = '\n', say_to[n] = 0;
+        }
+        return;
+    }
     fprintf(stderr, "%s: ", progname);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -13738,7 +13754,9 @@ static const CmdSpec commands[] = {
     {"serve", "MODEL... [--listen 127.0.0.1:8080]", "answer predictions over HTTP/1.1 in JSON (TF Serving's REST API)", serve_opts, cmd_serve,
      "MODEL is FILE (named after the file, without its extension) or NAME=FILE.  POST /v1/models/NAME:predict with\n"
      "{\"instances\": [[inputs...], ...]} (or objects by column name for a table) answers {\"predictions\": [...]}, each\n"
-     "as predict --format json --probs prints it; GET /v1/models, /v1/models/NAME (nn info --json) and /healthz.\n"
+     "as predict --format json --probs prints it, and a \"warnings\" member for what predict would warn about\n"
+     "(categories not seen in training, missing values filled in, inputs scaled already); a bad request gets a 4xx\n"
+     "and {\"error\": \"...\"}.  GET /v1/models, /v1/models/NAME (nn info --json) and /healthz.\n"
      "SIGHUP reloads the model files (a failed load keeps the old models); SIGTERM or SIGINT answers the requests\n"
      "that have arrived and exits 0.", NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL}};
@@ -18546,6 +18564,13 @@ typedef struct {
     int named;  /* the model knows its columns' names: object instances are read */
 } Served;
 
+/* What predict would have said of a request's rows: its notes, and the
+ * lines of its scale check (say() put there), for the "warnings" member. */
+typedef struct {
+    RowNote rn;
+    char said[1024];
+} ServeNote;
+
 typedef struct {
     atomic_int ref; /* the server's reference and each request's */
     int n, nw;
@@ -18738,7 +18763,7 @@ static void conn_error(Conn *c, int status, const char *msg, const char *allow)
  * model m, by worker w: rows lines, one a row, in *lines; 0, or an HTTP
  * status with a message in why. */
 static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int objects, const char *keep, char **lines, size_t *nlines,
-                      RowNote *note, char *why, size_t whylen)
+                      ServeNote *note, char *why, size_t whylen)
 {
     Buf csv = *csvb;
     FILE *lf;
@@ -18758,9 +18783,11 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
     oo.f = lf, oo.fmt = FMT_JSON, oo.probs = m->N.task != TASK_REGRESS, oo.threshold = -1;
     oo.names = m->M.names, oo.nnames = m->M.nnames, oo.tab = m->M.tab.ncol ? &m->M.tab : NULL;
     oo.tm = m->N.task == TASK_REGRESS ? &m->M.out : NULL;
-    oo.keep = keep, oo.note = note;
+    oo.keep = keep, oo.note = &note->rn, oo.mpath = m->name; /* (the scale check of the first rows, said into note->said) */
     memset(note, 0, sizeof *note);
+    say_to = note->said, say_room = sizeof note->said;
     rc = predict_stream(w->pl, &m->inf[w->id], &m->N, -1, 1, "request", &co, csv.p, csv.n, csv.n + 1, &oo, &err); /* (csv.p taken over) */
+    say_to = NULL, say_room = 0;
     free(oo.keepcol), names_free(oo.keepname, oo.nkeep);
     if (fclose(lf)) rc = fail(&err, NULL, "out of memory");
     if (rc) {
@@ -18791,15 +18818,24 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
 /* The "warnings" member of an answer whose rows' encoding noted something
  * (predict says it on stderr): categories not seen in training, missing
  * values filled in; nothing when there is nothing to say. */
-static void put_warnings(FILE *f, const RowNote *n, const Served *m)
+static void put_warnings(FILE *f, const ServeNote *sn, const Served *m)
 {
-    char t[700];
-    if (!n->filled && !n->unseen_rows) return;
+    const RowNote *n = &sn->rn;
+    char t[1100];
+    int k = 0;
+    if (!n->filled && !n->unseen_rows && !sn->said[0]) return;
     fputs(",\"warnings\":[", f);
-    if (n->unseen_rows) note_unseen_text(n, &m->M.tab, t, sizeof t), print_name(f, t, FMT_JSON);
+    for (const char *p = sn->said, *e; *p; p = e + 1) { /* "warning: request: its values ...": the scale check's */
+        e = strchr(p, '\n');
+        if (!strncmp(p, "warning: ", 9)) p += 9;
+        if (!strncmp(p, "request: ", 9)) p += 9;
+        snprintf(t, sizeof t, "%.*s", (int)(e - p), p);
+        fputs(k++ ? "," : "", f), print_name(f, t, FMT_JSON);
+    }
+    if (n->unseen_rows) note_unseen_text(n, &m->M.tab, t, sizeof t), fputs(k++ ? "," : "", f), print_name(f, t, FMT_JSON);
     if (n->filled) {
         snprintf(t, sizeof t, "%zu missing value%s filled in with the training means", n->filled, plural(n->filled));
-        fputs(n->unseen_rows ? "," : "", f), print_name(f, t, FMT_JSON);
+        fputs(k++ ? "," : "", f), print_name(f, t, FMT_JSON);
     }
     fputc(']', f);
 }
@@ -18821,7 +18857,7 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
     int objects = 0, rc;
     char *lines = NULL;
     size_t nlines = 0;
-    RowNote note;
+    ServeNote note;
     rc = instances_csv(body, n, s->max_rows, s->keep, &csv, &rows, &objects, why, whylen);
     if (rc) return rc == -2 ? 413 : 400;
     if (!rows) {
@@ -18943,7 +18979,7 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
         for (size_t i = 0; i < n; i++) {
             size_t g[NN_SERVE_BATCH], ng = 0, total = 0, nlines = 0;
             char *lines = NULL;
-            RowNote note; /* (a note of the group's: each request answered alone, with its own warnings) */
+            ServeNote note; /* (a note of the group's: each request answered alone, with its own warnings) */
             Buf all = {NULL, 0, 0, 0};
             if (!m[i] || answered[i]) continue;
             for (size_t j = i; j < n; j++)
@@ -18951,7 +18987,7 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
                     g[ng++] = j, total += rows[j], buf_put(&all, csv[j].p, csv[j].n);
                     answered[j] = -1; /* (in this group: answered alone if it fails) */
                 }
-            if (ng > 1 && !serve_rows(w, m[i], &all, total, 0, NULL, &lines, &nlines, &note, why, sizeof why) && !note.filled && !note.unseen_rows) {
+            if (ng > 1 && !serve_rows(w, m[i], &all, total, 0, NULL, &lines, &nlines, &note, why, sizeof why) && !note.rn.filled && !note.rn.unseen_rows && !note.said[0]) {
                 const char *p = lines;
                 for (size_t k = 0; k < ng; k++) { /* each request's rows' lines */
                     const char *q = p;

@@ -28,7 +28,9 @@ cut -d, -f1-64 "$D/digits.csv" | head -60 >rows.csv
     "$NN" train --train train.csv --label-col last --layers 64-12-10 --epochs 2 --seed 7 --quiet --out other.bin &&
     "$NN" train --train train.csv --label-col last --layers 1x8x8-4c3-mp2-10 --epochs 1 --quiet --out conv.bin &&
     "$NN" train --train "$D/cars.csv" --label-col Origin --ignore Name --epochs 3 --quiet --out cars.bin &&
-    "$NN" train --train "$D/cars.csv" --label-col Origin --ignore Name --category Cylinders --epochs 1 --quiet --out cars_cat.bin ||
+    "$NN" train --train "$D/cars.csv" --label-col Origin --ignore Name --category Cylinders --epochs 1 --quiet --out cars_cat.bin &&
+    awk -F, 'BEGIN { OFS = "," } { for (i = 1; i < NF; i++) $i = $i * 16; print }' train.csv >train255.csv &&
+    "$NN" train --train train255.csv --label-col last --layers 64-10-10 --epochs 1 --quiet --out big.bin ||
     { bad "training the models to serve"; summary serve; exit 1; }
 head -31 "$D/cars.csv" >cars30.csv
 for m in dense other conv; do "$NN" predict $m.bin rows.csv --format json --probs >$m.want || bad "predict $m"; done
@@ -117,12 +119,16 @@ if what == "answers":
     j = json.loads(body) if st == 200 else {}
     say(st == 200 and len(j.get("warnings", [])) == 1 and "not seen in training" in j["warnings"][0] and "'7' in column" in j["warnings"][0],
         "a category not seen in training: \"warnings\" names it: %s" % body[-140:])
+    st, h, body, _ = post("big", {"instances": [[v / 256 for v in X[0]], [v / 256 for v in X[1]]]})
+    j = json.loads(body) if st == 200 else {}
+    say(st == 200 and len(j.get("warnings", [])) == 1 and "big divides its inputs by 256" in j["warnings"][0] and "warnings" not in json.loads(post("big", {"instances": [[v * 16 for v in X[0]]]})[2]),
+        "inputs scaled already (up to 1 for a model that divides by 256): \"warnings\" says so, as predict does on stderr: %s" % body[-150:])
     for name, inst1 in [("ragged", [[0] * 7, [0] * 9] + [[0] * 8] * 6), ("arrays beside values", [0, [0] * 63]), ("an empty array among values", [[]] + [0] * 64)]:
         st, h, body, _ = post("dense", {"instances": [inst1]})
         say(st == 400 and err(st, body), "a nested instance %s (64 values in all) is 400: %s" % (name, body[:110]))
     st, h, body, _ = req("GET", "/v1/models")
     j = json.loads(body) if st == 200 else {}
-    say([m["name"] for m in j.get("models", [])] == ["dense", "conv", "cars", "cars_cat"] and j["models"][2]["task"] == "classification" and "columns" in j["models"][2],
+    say([m["name"] for m in j.get("models", [])] == ["dense", "conv", "cars", "cars_cat", "big"] and j["models"][2]["task"] == "classification" and "columns" in j["models"][2],
         "GET /v1/models: each model's name and nn info --json's fields")
     st, h, body, _ = req("GET", "/v1/models/conv")
     say(st == 200 and json.loads(body)["input_shape"] == [1, 8, 8], "GET /v1/models/NAME")
@@ -306,7 +312,7 @@ run_client() { # run_client WHAT [ARGS]: the client's PASS/FAIL lines counted
     done < <(timeout 60 python3 client.py "$addr" "$@" 2>&1)
 }
 
-if start main dense.bin conv.bin cars.bin cars_cat.bin --workers 2 --timeout 2 --max-rows 1000; then
+if start main dense.bin conv.bin cars.bin cars_cat.bin big.bin --workers 2 --timeout 2 --max-rows 1000; then
     run_client answers
     run_client concurrent
     run_client errors
