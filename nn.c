@@ -11243,6 +11243,7 @@ typedef struct {
     int insep;              /* the input's field separator */
     int header_due;         /* the header line is printed before the first answer */
     const char *mpath;      /* the model's path, for the scale check of the first rows; NULL once done */
+    size_t scale_rows;      /* the rows it reads (each read twice: once for it): 0, NN_SCALE_ROWS */
     int on_error;           /* a bad CSV row: ON_STOP, or ON_SKIP (said, no answer) or ON_MARK (said, a marker answer) */
     size_t nbad;            /* bad rows skipped or marked */
     FILE *f;                /* where the answers go: stdout, or serve's answer to a request */
@@ -11814,7 +11815,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 p = eol + 1;
             }
             if (J.n && oo->mpath) { /* the first rows: their scale against the training data's */
-                size_t ns = J.n < NN_SCALE_ROWS ? J.n : NN_SCALE_ROWS, d = N->size[0], m = 0;
+                size_t lim = oo->scale_rows ? oo->scale_rows : NN_SCALE_ROWS, ns = J.n < lim ? J.n : lim, d = N->size[0], m = 0;
                 float *x = malloc(ns * d * sizeof *x);
                 for (size_t r = 0; x && r < ns; r++, m++) {
                     const char *lab[2];
@@ -18552,6 +18553,8 @@ static int cmd_report(int argc, char **argv)
 #define NN_NAME_MAX 64      /* a model's name, its NUL included */
 #define NN_SERVE_BATCH 256  /* --batch's most: requests answered together */
 #define NN_SERVE_BATCH_ROWS 64 /* instances in a request that is answered with others */
+#define NN_SERVE_BATCH_BYTES (256 << 10) /* and its body's bytes at most (a worker takes it unread) */
+#define NN_SERVE_SCALE_ROWS 4 /* a request's rows the scale check looks at (predict's reads each twice) */
 
 typedef struct {
     char *name, *path;
@@ -18570,6 +18573,14 @@ typedef struct {
     RowNote rn;
     char said[1024];
 } ServeNote;
+
+/* A request's instances read into predict's rows (instances_csv). */
+typedef struct {
+    Buf csv;
+    size_t rows;
+    int objects, rc;
+    char why[256];
+} Parsed;
 
 typedef struct {
     atomic_int ref; /* the server's reference and each request's */
@@ -18784,6 +18795,7 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
     oo.names = m->M.names, oo.nnames = m->M.nnames, oo.tab = m->M.tab.ncol ? &m->M.tab : NULL;
     oo.tm = m->N.task == TASK_REGRESS ? &m->M.out : NULL;
     oo.keep = keep, oo.note = &note->rn, oo.mpath = m->name; /* (the scale check of the first rows, said into note->said) */
+    oo.scale_rows = NN_SERVE_SCALE_ROWS;
     memset(note, 0, sizeof *note);
     say_to = note->said, say_room = sizeof note->said;
     rc = predict_stream(w->pl, &m->inf[w->id], &m->N, -1, 1, "request", &co, csv.p, csv.n, csv.n + 1, &oo, &err); /* (csv.p taken over) */
@@ -18850,7 +18862,7 @@ static void put_answers(FILE *f, const char *p, size_t n)
 /* POST /v1/models/NAME:predict: the instances of body[0..n) answered by
  * model m (predict's own reader and JSON answers) into *f; the status, and
  * a message in why for an error. */
-static int serve_predict(const Server *s, const Worker *w, Served *m, const char *body, size_t n, FILE *f, char *why, size_t whylen)
+static int serve_predict(const Server *s, const Worker *w, Served *m, const char *body, size_t n, Parsed *pp, FILE *f, char *why, size_t whylen)
 {
     Buf csv;
     size_t rows = 0;
@@ -18858,7 +18870,13 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
     char *lines = NULL;
     size_t nlines = 0;
     ServeNote note;
-    rc = instances_csv(body, n, s->max_rows, s->keep, &csv, &rows, &objects, why, whylen);
+    if (pp) { /* read already (serve_batch): taken over */
+        csv = pp->csv, rows = pp->rows, objects = pp->objects, rc = pp->rc;
+        memset(&pp->csv, 0, sizeof pp->csv);
+        if (rc) snprintf(why, whylen, "%s", pp->why);
+    } else {
+        rc = instances_csv(body, n, s->max_rows, s->keep, &csv, &rows, &objects, why, whylen);
+    }
     if (rc) return rc == -2 ? 413 : 400;
     if (!rows) {
         free(csv.p);
@@ -18877,8 +18895,8 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
     return 200;
 }
 
-/* Answer c's request (a worker). */
-static void serve_request(Server *s, Worker *w, Conn *c)
+/* Answer c's request (a worker); pp: its instances read already, or NULL. */
+static void serve_request(Server *s, Worker *w, Conn *c, Parsed *pp)
 {
     const char *t = (const char *)c->in + c->req.toff, *q;
     size_t tl = c->req.tlen, nl;
@@ -18918,7 +18936,7 @@ static void serve_request(Server *s, Worker *w, Conn *c)
             else fputs("{\"name\":", f), print_name(f, m->name, FMT_JSON), fputc(',', f), fwrite(m->info, 1, m->ninfo, f), fputc('\n', f);
         } else if (t + tl - verb == 8 && !memcmp(verb, ":predict", 8)) {
             if (c->req.method != HTTP_POST) status = 405, allow = "POST";
-            else status = serve_predict(s, w, m, (const char *)c->in + c->req.head, c->req.body, f, why, sizeof why);
+            else status = serve_predict(s, w, m, (const char *)c->in + c->req.head, c->req.body, pp, f, why, sizeof why);
         } else {
             status = 404, snprintf(why, sizeof why, "no such verb '%.*s': POST /v1/models/NAME:predict", (int)(t + tl - verb > 100 ? 100 : t + tl - verb), verb);
         }
@@ -18936,6 +18954,24 @@ static void serve_request(Server *s, Worker *w, Conn *c)
     }
     free(text);
     set_put(ms);
+}
+
+/* Hand c's answer back to the loop (a worker). */
+static void serve_done(Server *s, Conn *c)
+{
+    pthread_mutex_lock(&s->mu);
+    c->next = s->done, s->done = c;
+    pthread_mutex_unlock(&s->mu);
+    if (write(s->wake[1], "", 1) < 0) {} /* (a full pipe already wakes the loop) */
+}
+
+/* Whether request c may be one of a batch: a prediction whose body could
+ * hold few enough instances (a worker takes it beside another without
+ * reading it). */
+static int serve_small(const Conn *c)
+{
+    const char *t = (const char *)c->in + c->req.toff;
+    return c->req.method == HTTP_POST && c->req.body <= NN_SERVE_BATCH_BYTES && c->req.tlen > 8 && !memcmp(t + c->req.tlen - 8, ":predict", 8);
 }
 
 /* The model that request c asks for predictions, when it is a POST of
@@ -18961,20 +18997,16 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
 {
     ModelSet *ms;
     Served *m[NN_SERVE_BATCH];
-    Buf csv[NN_SERVE_BATCH];
-    size_t rows[NN_SERVE_BATCH];
+    Parsed *P = n > 1 ? calloc(n, sizeof *P) : NULL;
     int answered[NN_SERVE_BATCH] = {0};
     char why[256];
-    if (n > 1) {
+    if (P) {
         ms = set_get(s);
-        for (size_t i = 0; i < n; i++) {
-            int objects = 0;
-            memset(&csv[i], 0, sizeof csv[i]);
-            if ((m[i] = serve_batchable(ms, c[i])) &&
-                (instances_csv((const char *)c[i]->in + c[i]->req.head, c[i]->req.body, s->max_rows < NN_SERVE_BATCH_ROWS ? s->max_rows : NN_SERVE_BATCH_ROWS, s->keep, &csv[i], &rows[i], &objects,
-                               why, sizeof why) ||
-                 objects || !rows[i]))
-                free(csv[i].p), memset(&csv[i], 0, sizeof csv[i]), m[i] = NULL; /* (answered alone) */
+        for (size_t i = 0; i < n; i++) { /* each prediction's instances read once, here */
+            if (!(m[i] = serve_batchable(ms, c[i]))) continue;
+            P[i].rc = instances_csv((const char *)c[i]->in + c[i]->req.head, c[i]->req.body, s->max_rows, s->keep, &P[i].csv, &P[i].rows,
+                                    &P[i].objects, P[i].why, sizeof P[i].why);
+            if (P[i].rc || P[i].objects || !P[i].rows || P[i].rows > NN_SERVE_BATCH_ROWS) m[i] = NULL; /* (answered alone) */
         }
         for (size_t i = 0; i < n; i++) {
             size_t g[NN_SERVE_BATCH], ng = 0, total = 0, nlines = 0;
@@ -18984,7 +19016,7 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
             if (!m[i] || answered[i]) continue;
             for (size_t j = i; j < n; j++)
                 if (m[j] == m[i] && !answered[j]) {
-                    g[ng++] = j, total += rows[j], buf_put(&all, csv[j].p, csv[j].n);
+                    g[ng++] = j, total += P[j].rows, buf_put(&all, P[j].csv.p, P[j].csv.n);
                     answered[j] = -1; /* (in this group: answered alone if it fails) */
                 }
             if (ng > 1 && !serve_rows(w, m[i], &all, total, 0, NULL, &lines, &nlines, &note, why, sizeof why) && !note.rn.filled && !note.rn.unseen_rows && !note.said[0]) {
@@ -18994,10 +19026,10 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
                     char *text = NULL;
                     size_t len = 0;
                     FILE *f;
-                    for (size_t r = 0; r < rows[g[k]]; r++) q = (const char *)memchr(q, '\n', (size_t)(lines + nlines - q)) + 1;
+                    for (size_t r = 0; r < P[g[k]].rows; r++) q = (const char *)memchr(q, '\n', (size_t)(lines + nlines - q)) + 1;
                     if ((f = open_memstream(&text, &len))) {
                         fputs("{\"predictions\":", f), put_answers(f, p, (size_t)(q - p)), fputs("}\n", f);
-                        if (!fclose(f)) conn_answer(c[g[k]], 200, text, len, NULL), answered[g[k]] = 1;
+                        if (!fclose(f)) conn_answer(c[g[k]], 200, text, len, NULL), answered[g[k]] = 1, serve_done(s, c[g[k]]);
                     }
                     free(text);
                     p = q;
@@ -19007,11 +19039,15 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
             }
             free(lines);
         }
-        for (size_t i = 0; i < n; i++) free(csv[i].p);
         set_put(ms);
     }
     for (size_t i = 0; i < n; i++)
-        if (answered[i] != 1) serve_request(s, w, c[i]);
+        if (answered[i] != 1) {
+            serve_request(s, w, c[i], P && (P[i].csv.p || P[i].rc) ? &P[i] : NULL);
+            serve_done(s, c[i]);
+        }
+    for (size_t i = 0; P && i < n; i++) free(P[i].csv.p);
+    free(P);
 }
 
 static void *serve_worker(void *arg)
@@ -19027,20 +19063,17 @@ static void *serve_worker(void *arg)
             pthread_mutex_unlock(&s->mu);
             return NULL;
         }
-        /* a share of the waiting requests, so that every worker gets some */
+        /* the first waiting request, and after it a share of the small
+         * predictions that wait (a batch: every worker gets some) */
         size_t take = s->qlen / (size_t)s->nw;
         if (take < 1) take = 1;
         if (take > (size_t)s->batch) take = (size_t)s->batch;
-        for (nb = 0; nb < take && s->qhead; nb++) {
+        for (nb = 0; s->qhead && (!nb || (nb < take && serve_small(s->qhead))); nb++) {
             batch[nb] = s->qhead, s->qhead = s->qhead->next, s->qlen--;
         }
         if (!s->qhead) s->qtail = NULL;
         pthread_mutex_unlock(&s->mu);
         serve_batch(s, w, batch, nb);
-        pthread_mutex_lock(&s->mu);
-        for (size_t i = 0; i < nb; i++) batch[i]->next = s->done, s->done = batch[i];
-        pthread_mutex_unlock(&s->mu);
-        if (write(s->wake[1], "", 1) < 0) {} /* (a full pipe already wakes the loop) */
     }
 }
 
