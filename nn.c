@@ -19364,10 +19364,14 @@ static void serve_loop(Server *s, int lfd)
                     break;
                 }
                 if (nc >= s->max_conns || !(c = calloc(1, sizeof *c))) {
-                    static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 45\r\n"
-                                               "Connection: close\r\n\r\n{\"error\":\"too many connections (--max-conns)\"}";
+                    static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 47\r\n"
+                                               "Connection: close\r\n\r\n{\"error\":\"too many connections (--max-conns)\"}\n";
+                    Conn b; /* (for the access log's line) */
                     if (send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL) < 0) {}
                     close(fd);
+                    memset(&b, 0, sizeof b);
+                    peer_name(&b, &ss, sl), b.status = 503, b.bytes = 47, b.t0 = now;
+                    serve_log(s, &b, "-");
                     continue;
                 }
                 fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);

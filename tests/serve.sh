@@ -218,6 +218,17 @@ elif what == "concurrent":
     for t in th: t.join()
     say(not bad and count[0] == 640, "640 one-row requests from 16 connections at once, two models: each answer is predict's for its row (%s)" % (bad[:2] or "all"))
 
+elif what == "conns":
+    held = [conn() for _ in range(2)]
+    time.sleep(0.2)
+    s = conn()
+    st, h, body, _ = read_answer(s)
+    say(st == 503 and err(st, body) and s.recv(10) == b"", "--max-conns 2: a third connection is answered 503 with a JSON error and closed: %s" % body[:80])
+    for c in held: c.close()
+    time.sleep(0.2)
+    st, h, body, _ = req("GET", "/healthz")
+    say(st == 200, "...and once they close, a new connection is served")
+
 elif what == "loris":
     slow = []
     for k in range(40):
@@ -337,6 +348,12 @@ if start live live.bin --workers 2 --quiet; then
     rc=$?
     [ $rc = 0 ] && ok "SIGTERM drains and exits 0" || bad "SIGTERM drain: exit $rc"
     grep -q 'POST' live.err && bad "--quiet: an access log line" || ok "--quiet: no access log"
+fi
+if start busy dense.bin --max-conns 2; then
+    run_client conns
+    grep -qE '^nn: 127\.0\.0\.1:[0-9]+ - - 503 47 ' busy.err && ok "the access log has a line for a 503" || bad "no access log line for a 503: $(tail -3 busy.err)"
+    kill -TERM $pid
+    wait $pid
 fi
 if start live2 live=other.bin --workers 1 --quiet; then
     run_client drain2 $pid
