@@ -11179,6 +11179,7 @@ typedef struct {
     size_t badrow[NN_MAX_THREADS];
     CsvBad bad[NN_MAX_THREADS];
     const RowPlan *plan;      /* a model's table: rows are read through it (NULL: csv_row) */
+    const float *xs;          /* or (n, size[0]) the rows read already, each value as csv_row reads its text */
     RowNote note[NN_MAX_THREADS];
 } PredJob;
 
@@ -11197,6 +11198,11 @@ static void pred_job(void *arg, int tid, int nt)
             const char *lab[2];
             int lq;
             memset(x + N->size[0], 0, (ld0 - N->size[0]) * sizeof(float));
+            if (J->xs) { /* (scaled as csv_row scales) */
+                const float *v = J->xs + (r + b) * N->size[0], inv = 1.0f / J->in->div;
+                for (size_t i = 0; i < N->size[0]; i++) x[i] = v[i] * inv;
+                continue;
+            }
             if (J->plan ? table_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->plan, x, NULL, lab, &lq, &J->note[tid], &J->bad[tid]) != 0
                         : csv_row(J->beg[r + b], J->end[r + b], J->sh.sep, J->sh.ncol, J->sh.lc, J->sh.skip, 1.0f / J->in->div, x, lab, &lq, &J->bad[tid])) {
                 J->badrow[tid] = r + b;
@@ -11908,6 +11914,41 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
     free(plan);
     free(buf), free(J.beg), free(J.end), free(J.lineno), free(J.out), free(J.pred);
     return rc;
+}
+
+/* Answer n rows read already as numbers, x (n, the model's inputs; each
+ * value the float csv_row makes of its text: nn serve's arrays), as
+ * predict_stream answers the same rows as CSV lines: the scale check of
+ * the first rows, then the answers into oo.  1, with nothing printed, when
+ * an answer is not finite (read the rows as text for predict's message). */
+static int predict_numbers(Pool *pl, Infer *I, const Net *N, const char *name, const float *x, size_t n, OutOpt *oo, Err *err)
+{
+    PredJob J;
+    size_t K = N->size[N->nl - 1], d = N->size[0];
+    memset(&J, 0, sizeof J);
+    J.net = N, J.in = I->in, J.scratch = &I->scratch[0][0], J.xs = x, J.n = n;
+    if (!n) return 0;
+    if (oo->mpath) { /* the first rows: their scale against the training data's */
+        size_t lim = oo->scale_rows ? oo->scale_rows : NN_SCALE_ROWS;
+        scale_check(x, n < lim ? n : lim, d, d, J.in, oo->tab, -1, name, oo->mpath);
+        oo->mpath = NULL;
+    }
+    if (!(J.out = malloc(n * K * sizeof *J.out)) || !(J.pred = malloc(n * sizeof *J.pred))) {
+        free(J.out);
+        return fail(err, name, "out of memory");
+    }
+    if (n < 2 * NN_CHUNK) pred_job(&J, 0, 1);
+    else pool_run(pl, pred_job, &J);
+    for (int t = 0; t < (n < 2 * NN_CHUNK ? 1 : pl->nt); t++)
+        if (J.badrow[t] != SIZE_MAX) {
+            free(J.out), free(J.pred);
+            return 1;
+        }
+    threshold_preds(N, J.out, J.pred, n, oo->threshold);
+    print_answers(N, J.out, J.pred, n, oo, NULL, NULL);
+    if (oo->note) memset(oo->note, 0, sizeof *oo->note);
+    free(J.out), free(J.pred);
+    return 0;
 }
 
 /* ======================================================================== */
@@ -12966,7 +13007,12 @@ static int http_parse(const uint8_t *p, size_t n, size_t max_head, size_t max_bo
  * as written, a string is quoted when CSV needs it, null is an empty
  * (missing) field; objects get a header line, the names of every instance's
  * members in the order first seen, and a member an instance lacks is an
- * empty field.  Nesting deeper than NN_JSON_DEPTH, a string with a line
+ * empty field.  For a model without a table, arrays of numbers only, each
+ * as wide as the model's input, skip the text: each number becomes the
+ * float predict's reader makes of it (the same scanner), and
+ * predict_numbers answers them (anything else is read as text, for
+ * predict's answer or message: tests/fuzz/fuzz_http.c holds the two ways
+ * to the same answers and errors).  Nesting deeper than NN_JSON_DEPTH, a string with a line
  * break or a NUL, bytes that are not UTF-8, and anything after the object
  * are errors. */
 #define NN_JSON_DEPTH 32
@@ -12974,6 +13020,8 @@ typedef struct {
     const char *p, *s, *e; /* the cursor in [s, e) */
     char *why;             /* the message of an error (whylen bytes) */
     size_t whylen;
+    Buf *xs;    /* numbers read as floats here, not as CSV text (instances_read's d) */
+    int astext; /* ...and set (the read stopped) where the instances need the text */
 } Js;
 
 /* -1 with a message (the byte offset is added). */
@@ -13154,6 +13202,8 @@ static int js_field(Js *j, Buf *out, Buf *tmp)
     const char *b;
     js_ws(j);
     if (j->p >= j->e) return js_fail(j, "the JSON ends early");
+    if (j->xs && *j->p != '[' && *j->p != '{' && *j->p != '-' && (*j->p < '0' || *j->p > '9'))
+        return j->astext = 1, -1; /* (a string, null, true or false: predict reads the text) */
     if (*j->p == '"') {
         tmp->n = 0;
         if (js_string(j, tmp)) return -1;
@@ -13170,6 +13220,14 @@ static int js_field(Js *j, Buf *out, Buf *tmp)
     }
     if (*j->p == '[' || *j->p == '{') return js_fail(j, "expected a number, a string or null");
     if (js_number(j, &b)) return -1;
+    if (j->xs) { /* the float csv_row makes of the same text (one too large for a float: its message is predict's) */
+        double v;
+        float fv;
+        const char *t = b;
+        if (scan_number(&t, j->p, &v) || t != j->p || !isfinite(fv = (float)v)) return j->astext = 1, -1;
+        buf_put(j->xs, &fv, sizeof fv);
+        return 0;
+    }
     buf_put(out, b, (size_t)(j->p - b));
     return 0;
 }
@@ -13191,7 +13249,7 @@ static int js_row(Js *j, Buf *out, Buf *tmp, size_t *nf, int depth, size_t *dims
         if (a) {
             if (js_row(j, out, tmp, nf, depth + 1, dims)) return -1;
         } else {
-            if ((*nf)++) buf_put(out, ",", 1);
+            if ((*nf)++ && !j->xs) buf_put(out, ",", 1);
             if (js_field(j, out, tmp)) return -1;
         }
         js_ws(j);
@@ -13321,16 +13379,67 @@ static int js_object(Js *j, JsCols *cols, Buf *row, Buf *vals, size_t *span, Buf
     return 0;
 }
 
+/* The instances at the cursor (on the '[' of "instances"), read: arrays
+ * as CSV lines into csv (or with j->xs, as d floats each), objects' column
+ * names into cols (their lines come in a second pass); *kind 1 arrays, 2
+ * objects. */
+static int instances_read(Js *j, size_t max_rows, size_t d, Buf *csv, Buf *tmp, JsCols *cols, size_t *nrow, int *kind)
+{
+    j->p++, js_ws(j);
+    if (j->p < j->e && *j->p == ']') return j->p++, 0;
+    for (;;) {
+        size_t nf = 0;
+        int k;
+        js_ws(j);
+        k = j->p >= j->e ? 0 : *j->p == '[' ? 1 : *j->p == '{' ? 2 : 0;
+        if (!k) return js_fail(j, j->p >= j->e ? "the JSON ends early" : "instance %zu: expected an array of inputs or an object by column name", *nrow);
+        if (*kind && k != *kind) return js_fail(j, "instance %zu: the instances mix arrays and objects", *nrow);
+        *kind = k;
+        if (++*nrow > max_rows) {
+            snprintf(j->why, j->whylen, "more than %zu instances in one request (--max-rows)", max_rows);
+            return -2;
+        }
+        if (k == 1) {
+            size_t dims[NN_JSON_DEPTH + 2] = {0};
+            const char *at = j->p;
+            if (js_row(j, csv, tmp, &nf, 0, dims)) return -1;
+            if (!nf) return js_fail(j, "instance %zu is empty", *nrow - 1);
+            if (j->xs && (nf != d || j->p - at > NN_MAX_LINE)) return j->astext = 1, -1; /* (predict's message) */
+            if (!j->xs) buf_put(csv, "\n", 1);
+        } else if (j->xs) {
+            return j->astext = 1, -1;
+        } else if (js_object(j, cols, NULL, NULL, NULL, tmp, *nrow - 1, 0)) {
+            return -1;
+        }
+        js_ws(j);
+        if (j->p < j->e && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (j->p < j->e && *j->p == ']') return j->p++, 0;
+        return js_fail(j, "expected ',' or ']' after an instance");
+    }
+}
+
 /* The instances of a request body b[0..n) as CSV text into *csv (each line
  * ending '\n'; malloc'd, the caller frees it): *rows instances, *objects
  * set when they are objects by column name (the first line is then a
  * header).  More than max_rows instances: -2; a malformed body: -1; both
  * with a message in why (whylen bytes).  Objects must have the same
  * members (a missing value is null), keep's among them (a list separated
- * by commas, or NULL). */
-static int instances_csv(const char *b, size_t n, size_t max_rows, const char *keep, Buf *csv, size_t *rows, int *objects, char *why, size_t whylen)
+ * by commas, or NULL).  The body is read once where it stands (objects:
+ * their names, then their values).
+ *
+ * With d > 0, arrays of numbers are read straight into floats instead, d
+ * a row (*csv holds rows * d floats), each the float csv_row makes of the
+ * number's text: what predict would read from the CSV lines, without
+ * writing and reading them.  Instances that need the text (objects, a
+ * string, null, true or false, a row of another width, a value beyond a
+ * float) stop it with 1: read them again with d = 0, for predict's answer
+ * or message.  Its other results are instances_csv's. */
+static int instances_parse(const char *b, size_t n, size_t max_rows, const char *keep, size_t d, Buf *csv, size_t *rows, int *objects, char *why, size_t whylen)
 {
-    Js j = {b, b, b + n, why, whylen};
+    Js j = {b, b, b + n, why, whylen, NULL, 0};
     Buf tmp = {NULL, 0, 0, 0}, vals = {NULL, 0, 0, 0};
     JsCols cols;
     size_t *span = NULL, nrow = 0, nkeep = 0;
@@ -13338,18 +13447,27 @@ static int instances_csv(const char *b, size_t n, size_t max_rows, const char *k
     int rc = -1, kind = 0; /* kind: 1 arrays, 2 objects */
     memset(csv, 0, sizeof *csv), memset(&cols, 0, sizeof cols);
     *rows = 0, *objects = 0, why[0] = 0;
+    if (d) j.xs = csv;
+    for (const char *k = keep, *ke; k && *k; k = *ke ? ke + 1 : ke) {
+        ke = k + strcspn(k, ",");
+        if (js_col(&cols, k, (size_t)(ke - k), 1) < 0) {
+            snprintf(why, whylen, "out of memory");
+            goto out;
+        }
+    }
+    nkeep = cols.n;
     js_ws(&j);
     if (j.p >= j.e) {
         snprintf(why, whylen, "an empty body: expected {\"instances\": [...]}");
-        return -1;
+        goto out;
     }
     if (*j.p != '{') {
         js_fail(&j, "expected an object {\"instances\": [...]}");
-        return -1;
+        goto out;
     }
     j.p++, js_ws(&j);
     if (j.p < j.e && *j.p == '}') j.p++;
-    else for (;;) { /* the members: "instances" noted, the others checked */
+    else for (;;) { /* the members: "instances" read, the others checked */
         js_ws(&j);
         if (j.p >= j.e || *j.p != '"') {
             js_fail(&j, "expected a member's name in quotes");
@@ -13373,8 +13491,11 @@ static int instances_csv(const char *b, size_t n, size_t max_rows, const char *k
                 goto out;
             }
             inst = j.p;
+            if ((rc = instances_read(&j, max_rows, d, csv, &tmp, &cols, &nrow, &kind))) goto out;
+            rc = -1;
+        } else if (js_skip(&j, 0)) {
+            goto out;
         }
-        if (js_skip(&j, 0)) goto out;
         js_ws(&j);
         if (j.p < j.e && *j.p == ',') {
             j.p++;
@@ -13396,62 +13517,12 @@ static int instances_csv(const char *b, size_t n, size_t max_rows, const char *k
         snprintf(why, whylen, "no \"instances\" member: expected {\"instances\": [...]}");
         goto out;
     }
-    for (const char *k = keep, *ke; k && *k; k = *ke ? ke + 1 : ke) {
-        ke = k + strcspn(k, ",");
-        if (js_col(&cols, k, (size_t)(ke - k), 1) < 0) {
-            snprintf(why, whylen, "out of memory");
-            goto out;
-        }
-    }
-    nkeep = cols.n;
-    /* the instances: their kind, count and (objects) the column names; then the rows */
-    for (int pass = 0; pass < 2; pass++) {
-        j.p = inst + 1, nrow = 0;
-        js_ws(&j);
-        if (*j.p == ']') break;
-        for (;;) {
-            size_t nf = 0;
-            js_ws(&j);
-            int k = *j.p == '[' ? 1 : *j.p == '{' ? 2 : 0;
-            if (!k) {
-                js_fail(&j, "instance %zu: expected an array of inputs or an object by column name", nrow);
-                goto out;
-            }
-            if (kind && k != kind) {
-                js_fail(&j, "instance %zu: the instances mix arrays and objects", nrow);
-                goto out;
-            }
-            kind = k;
-            if (++nrow > max_rows) {
-                snprintf(why, whylen, "more than %zu instances in one request (--max-rows)", max_rows);
-                rc = -2;
-                goto out;
-            }
-            if (k == 1 && pass == 0) {
-                size_t dims[NN_JSON_DEPTH + 2] = {0};
-                if (js_row(&j, csv, &tmp, &nf, 0, dims)) goto out;
-                if (!nf) {
-                    js_fail(&j, "instance %zu is empty", nrow - 1);
-                    goto out;
-                }
-                buf_put(csv, "\n", 1);
-            } else if (k == 2 && js_object(&j, &cols, pass ? csv : NULL, &vals, span, &tmp, nrow - 1, nkeep)) {
-                goto out;
-            }
-            js_ws(&j);
-            if (*j.p == ',') {
-                j.p++;
-                continue;
-            }
-            j.p++; /* (']': checked above) */
-            break;
-        }
-        if (kind != 2 || pass) break;
+    if (kind == 2) { /* objects: the header line, then each instance's values in its columns */
         if (!cols.n) {
             snprintf(why, whylen, "the instances are objects with no columns");
             goto out;
         }
-        for (size_t k = 0; k < cols.n; k++) { /* the header line */
+        for (size_t k = 0; k < cols.n; k++) {
             const char *nm = (const char *)cols.text.p + cols.off[k];
             if (k) buf_put(csv, ",", 1);
             csv_put_field(csv, nm, strlen(nm));
@@ -13461,6 +13532,13 @@ static int instances_csv(const char *b, size_t n, size_t max_rows, const char *k
             snprintf(why, whylen, "out of memory");
             goto out;
         }
+        j.p = inst + 1;
+        for (size_t i = 0; i < nrow; i++) { /* (read once already: well formed) */
+            js_ws(&j);
+            if (js_object(&j, &cols, csv, &vals, span, &tmp, i, nkeep)) goto out;
+            js_ws(&j);
+            j.p++; /* (',' or ']') */
+        }
     }
     if (csv->oom || cols.text.oom || tmp.oom || vals.oom) {
         snprintf(why, whylen, "out of memory");
@@ -13469,8 +13547,15 @@ static int instances_csv(const char *b, size_t n, size_t max_rows, const char *k
     *rows = nrow, *objects = kind == 2, rc = 0;
 out:
     free(tmp.p), free(vals.p), free(span), free(cols.text.p), free(cols.off), free(cols.slot);
+    if (j.astext) rc = 1, why[0] = 0;
     if (rc) free(csv->p), memset(csv, 0, sizeof *csv);
     return rc;
+}
+
+/* The instances as CSV text for predict's reader (instances_parse). */
+static int instances_csv(const char *b, size_t n, size_t max_rows, const char *keep, Buf *csv, size_t *rows, int *objects, char *why, size_t whylen)
+{
+    return instances_parse(b, n, max_rows, keep, 0, csv, rows, objects, why, whylen);
 }
 
 /* ======================================================================== */
@@ -18574,11 +18659,11 @@ typedef struct {
     char said[1024];
 } ServeNote;
 
-/* A request's instances read into predict's rows (instances_csv). */
+/* A request's instances read into predict's rows (instances_parse). */
 typedef struct {
-    Buf csv;
+    Buf csv;    /* CSV lines, or (floats) rows of numbers */
     size_t rows;
-    int objects, rc;
+    int objects, floats, rc;
     char why[256];
 } Parsed;
 
@@ -18773,7 +18858,7 @@ static void conn_error(Conn *c, int status, const char *msg, const char *allow)
 /* predict's answers (JSON, with --probs) to the rows of csv (taken over),
  * model m, by worker w: rows lines, one a row, in *lines; 0, or an HTTP
  * status with a message in why. */
-static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int objects, const char *keep, char **lines, size_t *nlines,
+static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int objects, int floats, const char *keep, char **lines, size_t *nlines,
                       ServeNote *note, char *why, size_t whylen)
 {
     Buf csv = *csvb;
@@ -18783,7 +18868,7 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
     Err err = {{0}, {0}};
     int rc;
     *lines = NULL, *nlines = 0;
-    buf_put(&csv, "", 1), csv.n--; /* (room for predict's terminating byte) */
+    if (!floats) buf_put(&csv, "", 1), csv.n--; /* (room for predict's terminating byte) */
     if (csv.oom || !(lf = open_memstream(lines, nlines))) {
         free(csv.p);
         snprintf(why, whylen, "out of memory");
@@ -18798,14 +18883,29 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
     oo.scale_rows = NN_SERVE_SCALE_ROWS;
     memset(note, 0, sizeof *note);
     say_to = note->said, say_room = sizeof note->said;
-    rc = predict_stream(w->pl, &m->inf[w->id], &m->N, -1, 1, "request", &co, csv.p, csv.n, csv.n + 1, &oo, &err); /* (csv.p taken over) */
+    if (floats) {
+        rc = predict_numbers(w->pl, &m->inf[w->id], &m->N, "request", (const float *)csv.p, rows, &oo, &err);
+        free(csv.p);
+        if (rc == 1) { /* an answer not finite: the rows as text give predict's message */
+            say_to = NULL, say_room = 0;
+            fclose(lf), free(*lines), *lines = NULL, *nlines = 0;
+            return -1;
+        }
+    } else {
+        rc = predict_stream(w->pl, &m->inf[w->id], &m->N, -1, 1, "request", &co, csv.p, csv.n, csv.n + 1, &oo, &err); /* (csv.p taken over) */
+    }
     say_to = NULL, say_room = 0;
     free(oo.keepcol), names_free(oo.keepname, oo.nkeep);
     if (fclose(lf)) rc = fail(&err, NULL, "out of memory");
     if (rc) {
         size_t line = 0;
         const char *q;
-        if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects)
+        size_t nf, first;
+        int at = 0;
+        if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects &&
+            sscanf(err.msg, "%zu columns, but the first line has %zu%n", &nf, &first, &at) == 2 && at && !err.msg[at]) /* (said of instances) */
+            snprintf(why, whylen, "instance %zu has %zu value%s, but instance 0 has %zu", line - 1 - (size_t)objects, nf, plural(nf), first);
+        else if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects)
             snprintf(why, whylen, "instance %zu: %s", line - 1 - (size_t)objects, err.msg);
         else if (objects && !strncmp(err.msg, "no column '", 11) && (q = strchr(err.msg + 11, '\'')))
             snprintf(why, whylen, "the instances have no member '%.*s', a column the model was trained with%s (send null for a missing value)",
@@ -18855,8 +18955,26 @@ static void put_warnings(FILE *f, const ServeNote *sn, const Served *m)
 /* predict's lines p[0..n), one JSON object each, as the elements of an array */
 static void put_answers(FILE *f, const char *p, size_t n)
 {
+    const char *e = p + n, *q;
     fputc('[', f);
-    for (size_t i = 0; i < n; i++) fputc(p[i] != '\n' ? p[i] : i + 1 < n ? ',' : ']', f);
+    if (!n) fputc(']', f);
+    for (; p < e; p = q + 1) {
+        q = memchr(p, '\n', (size_t)(e - p));
+        if (!q) q = e; /* (every line ends with one) */
+        fwrite(p, 1, (size_t)(q - p), f), fputc(q + 1 < e ? ',' : ']', f);
+    }
+}
+
+/* A request's instances for model m: arrays of numbers for a model
+ * without a table straight into floats (*floats set), else as CSV text
+ * (instances_parse). */
+static int serve_parse(const Server *s, const Served *m, const char *body, size_t n, Buf *csv, size_t *rows, int *objects, int *floats,
+                       char *why, size_t whylen)
+{
+    int rc = m->M.tab.ncol ? 1 : instances_parse(body, n, s->max_rows, s->keep, m->N.size[0], csv, rows, objects, why, whylen);
+    *floats = rc == 0;
+    if (rc == 1) rc = instances_csv(body, n, s->max_rows, s->keep, csv, rows, objects, why, whylen);
+    return rc;
 }
 
 /* POST /v1/models/NAME:predict: the instances of body[0..n) answered by
@@ -18866,16 +18984,16 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
 {
     Buf csv;
     size_t rows = 0;
-    int objects = 0, rc;
+    int objects = 0, floats = 0, rc;
     char *lines = NULL;
     size_t nlines = 0;
     ServeNote note;
     if (pp) { /* read already (serve_batch): taken over */
-        csv = pp->csv, rows = pp->rows, objects = pp->objects, rc = pp->rc;
+        csv = pp->csv, rows = pp->rows, objects = pp->objects, floats = pp->floats, rc = pp->rc;
         memset(&pp->csv, 0, sizeof pp->csv);
         if (rc) snprintf(why, whylen, "%s", pp->why);
     } else {
-        rc = instances_csv(body, n, s->max_rows, s->keep, &csv, &rows, &objects, why, whylen);
+        rc = serve_parse(s, m, body, n, &csv, &rows, &objects, &floats, why, whylen);
     }
     if (rc) return rc == -2 ? 413 : 400;
     if (!rows) {
@@ -18888,7 +19006,11 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
         snprintf(why, whylen, "model '%s' knows no column names: give each instance as an array of its %zu inputs", m->name, m->N.size[0]);
         return 400;
     }
-    rc = serve_rows(w, m, &csv, rows, objects, objects ? s->keep : NULL, &lines, &nlines, &note, why, whylen);
+    rc = serve_rows(w, m, &csv, rows, objects, floats, objects ? s->keep : NULL, &lines, &nlines, &note, why, whylen);
+    if (rc < 0) { /* (read as numbers, an answer not finite: again as text, for predict's message) */
+        if ((rc = instances_csv(body, n, s->max_rows, s->keep, &csv, &rows, &objects, why, whylen))) return rc == -2 ? 413 : 400;
+        rc = serve_rows(w, m, &csv, rows, objects, 0, objects ? s->keep : NULL, &lines, &nlines, &note, why, whylen);
+    }
     if (rc) return rc;
     fputs("{\"predictions\":", f), put_answers(f, lines, nlines), put_warnings(f, &note, m), fputs("}\n", f);
     free(lines);
@@ -19004,8 +19126,8 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
         ms = set_get(s);
         for (size_t i = 0; i < n; i++) { /* each prediction's instances read once, here */
             if (!(m[i] = serve_batchable(ms, c[i]))) continue;
-            P[i].rc = instances_csv((const char *)c[i]->in + c[i]->req.head, c[i]->req.body, s->max_rows, s->keep, &P[i].csv, &P[i].rows,
-                                    &P[i].objects, P[i].why, sizeof P[i].why);
+            P[i].rc = serve_parse(s, m[i], (const char *)c[i]->in + c[i]->req.head, c[i]->req.body, &P[i].csv, &P[i].rows, &P[i].objects,
+                                  &P[i].floats, P[i].why, sizeof P[i].why);
             if (P[i].rc || P[i].objects || !P[i].rows || P[i].rows > NN_SERVE_BATCH_ROWS) m[i] = NULL; /* (answered alone) */
         }
         for (size_t i = 0; i < n; i++) {
@@ -19015,11 +19137,11 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
             Buf all = {NULL, 0, 0, 0};
             if (!m[i] || answered[i]) continue;
             for (size_t j = i; j < n; j++)
-                if (m[j] == m[i] && !answered[j]) {
+                if (m[j] == m[i] && P[j].floats == P[i].floats && !answered[j]) {
                     g[ng++] = j, total += P[j].rows, buf_put(&all, P[j].csv.p, P[j].csv.n);
                     answered[j] = -1; /* (in this group: answered alone if it fails) */
                 }
-            if (ng > 1 && !serve_rows(w, m[i], &all, total, 0, NULL, &lines, &nlines, &note, why, sizeof why) && !note.rn.filled && !note.rn.unseen_rows && !note.said[0]) {
+            if (ng > 1 && !serve_rows(w, m[i], &all, total, 0, P[i].floats, NULL, &lines, &nlines, &note, why, sizeof why) && !note.rn.filled && !note.rn.unseen_rows && !note.said[0]) {
                 const char *p = lines;
                 for (size_t k = 0; k < ng; k++) { /* each request's rows' lines */
                     const char *q = p;

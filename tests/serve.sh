@@ -36,6 +36,22 @@ head -31 "$D/cars.csv" >cars30.csv
 for m in dense other conv; do "$NN" predict $m.bin rows.csv --format json --probs >$m.want || bad "predict $m"; done
 "$NN" predict cars.bin cars30.csv --format json --probs >cars.want || bad "predict cars"
 cp dense.bin live.bin
+# numbers written every way JSON allows, the same text as CSV for predict; rows that predict refuses
+python3 - <<'PYEOF' || bad "writing the spelled rows"
+X = [l.split(",") for l in open("rows.csv").read().split()]
+forms = [lambda v: "%d" % v, lambda v: "%.1f" % v, lambda v: "%e" % v, lambda v: "%.3E" % v, lambda v: "%de-2" % (v * 100),
+         lambda v: "%d.000000000000000000000001" % v, lambda v: "-0" if v == 0 else "%d" % v, lambda v: "%.20g" % (v / 3)]
+rows = [[forms[(i + j) % len(forms)](float(x)) for j, x in enumerate(r)] for i, r in enumerate(X)]
+open("spelled.csv", "w").write("".join(",".join(r) + "\n" for r in rows))
+open("spelled.json", "w").write('{"instances":[' + ",".join("[" + ",".join(r) + "]" for r in rows) + "]}")
+open("spelled1.json", "w").write("\n".join('{"instances":[[' + ",".join(r) + "]]}" for r in rows))
+open("huge.csv", "w").write(",".join(["3e38"] * 64) + "\n")
+open("wide.csv", "w").write(",".join(["1"] * 63) + ",4e38\n")
+PYEOF
+"$NN" train --train train.csv --target last --layers 64-1 --output linear --epochs 3 --quiet --out lin.bin || bad "training a linear model"
+"$NN" predict dense.bin spelled.csv --format json --probs >spelled.want || bad "predict spelled.csv"
+"$NN" predict lin.bin huge.csv 2>huge.err >/dev/null && bad "predict of an output beyond a float: exit 0"
+"$NN" predict dense.bin wide.csv 2>wide.err >/dev/null && bad "predict of 4e38: exit 0"
 
 # start NAME ARGS...: nn serve in the background, its address in $addr, pid in $pid, stderr in NAME.err
 start() {
@@ -218,6 +234,36 @@ elif what == "concurrent":
     for t in th: t.join()
     say(not bad and count[0] == 640, "640 one-row requests from 16 connections at once, two models: each answer is predict's for its row (%s)" % (bad[:2] or "all"))
 
+elif what == "numbers":
+    # arrays of numbers are read straight into floats: each answer must be what predict's reader makes of the same text
+    body = open("spelled.json").read()
+    st, h, b, _ = req("POST", "/v1/models/dense:predict", body)
+    say(st == 200 and b == want("spelled.want"), "60 instances of numbers written every way JSON allows (1e-2, 1.600E+01, -0, 25 digits): predict's answers to the same text as CSV, byte for byte")
+    lines = [json.loads(l) for l in open("spelled.want").read().split("\n")[:-1]]
+    singles = open("spelled1.json").read().split("\n")
+    bad = []
+    def client(k):
+        s = conn(); rest = b""
+        for i in range(k, len(singles), 8):
+            b1 = singles[i].encode() if i % 5 else singles[i].replace("[[", '[["', 1).replace(",", '",', 1).encode() # (some with a string: read as text)
+            s.sendall(b"POST /v1/models/dense:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(b1), b1))
+            st, h, b, rest = read_answer(s, rest)
+            if st != 200 or json.loads(b)["predictions"] != [lines[i]]: bad.append((i, st, b[:80]))
+        s.close()
+    th = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+    for t in th: t.start()
+    for t in th: t.join()
+    say(not bad, "one-row requests at once, some with a number given as a string (read as text), answered together: each is predict's answer (%s)" % (bad[:2] or "all"))
+    def msg(f): return open(f).read().strip().split("\n")[-1].split(": ", 2)[-1]
+    ones = "[" + ",".join(["1"] * 64) + "]"
+    for name, model, inst, f in [("an output beyond a float", "lin", "[" + open("huge.csv").read().strip() + "]", "huge.err"),
+                                 ("a value beyond a float", "dense", "[" + open("wide.csv").read().strip() + "]", "wide.err")]:
+        st, h, b, _ = req("POST", "/v1/models/%s:predict" % model, '{"instances":[%s,%s]}' % (ones, inst))
+        e = json.loads(b).get("error", "") if st == 400 else ""
+        say(st == 400 and e.startswith("instance 1: ") and e.endswith(msg(f)), "%s: 400 with predict's message: %s" % (name, b[:120]))
+    st, h, b, _ = req("POST", "/v1/models/dense:predict", '{"instances":[%s,[1,2]]}' % ones)
+    say(st == 400 and b"instance 1 has 2 values, but instance 0 has 64" in b, "a shorter row after a whole one: 400 naming it and the widths: %s" % b[:100])
+
 elif what == "conns":
     held = [conn() for _ in range(2)]
     time.sleep(0.2)
@@ -336,6 +382,11 @@ if start main dense.bin conv.bin cars.bin cars_cat.bin big.bin --workers 2 --tim
     wait $pid
     rc=$?
     [ $rc = 0 ] && ok "SIGTERM with nothing under way: exit 0" || bad "SIGTERM: exit $rc"
+fi
+if start numbers dense.bin lin.bin --workers 2 --quiet; then
+    run_client numbers
+    kill -TERM $pid
+    wait $pid
 fi
 cp other.bin other.tmp
 if start live live.bin --workers 2 --quiet; then
