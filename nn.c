@@ -3720,7 +3720,7 @@ static int bn_shape(Layer *ly, char *why, size_t n)
     ly->oc = ly->ic, ly->oh = ly->ih, ly->ow = ly->iw, ly->nout = ly->nin;
     ly->wrows = ly->ic, ly->wcols = 1, ly->ldw = NN_PAD, ly->nbias = ly->ic;
     ly->nw = ly->ic * NN_PAD, ly->nb = round_up(ly->ic, NN_PAD);
-    ly->part = 2 * ly->ic, ly->tmp = 8 * ly->ic + 16, ly->ns = 2 * ly->ic; /* (tmp: 4 C doubles) */
+    ly->part = 2 * ly->ic, ly->tmp = 18 * ly->ic + 16, ly->ns = 2 * ly->ic; /* (tmp: 9 C doubles) */
     if (!(ly->mom > 0 && ly->mom <= 1)) ly->mom = NN_BN_MOMENTUM;
     if (!(ly->eps > 0 && ly->eps < 1)) ly->eps = NN_BN_EPS;
     return 0;
@@ -3750,43 +3750,62 @@ static void bn_init(const Layer *ly, float *W, float *B, int how, Rng *r)
     for (size_t c = 0; c < ly->ic; c++) W[c * ly->ldw] = 1.0f, B[c] = 0.0f;
 }
 
-/* Each channel's mean and biased variance over the m rows' P = oh x ow
- * pixels, in double (two passes, row, pixel and channel order: the reads
- * run along memory), into mu and var (C each). */
-static void bn_stats(const Layer *ly, const float *X, size_t m, double *mu, double *var)
+/* The sums over the m rows' P = oh x ow pixels that a channel's mean,
+ * biased variance and (with dY) gradient need, in one pass, in double:
+ * of d = x - K, d^2, dy and dy d, with K the channel's value in the first
+ * row's first pixel (train) or its running mean (the values lie around
+ * it, so the difference of the sums loses little).  sums: 5 C doubles,
+ * K, sum d, sum d^2, sum dy, sum dy d. */
+static void bn_sums(const Layer *ly, const float *S, const float *X, const float *dY, size_t m, int train, double *sums)
 {
     size_t P = ly->oh * ly->ow, C = ly->ic;
-    double N = (double)(m * P);
-    for (size_t c = 0; c < C; c++) mu[c] = var[c] = 0;
+    double *K = sums, *s1 = K + C, *s2 = s1 + C, *sy = s2 + C, *syd = sy + C;
+    for (size_t c = 0; c < C; c++) K[c] = train ? X[c] : S[c], s1[c] = s2[c] = sy[c] = syd[c] = 0;
     for (size_t b = 0; b < m; b++)
         for (size_t i = 0; i < P; i++) {
-            const float *x = X + b * ly->ldin + i * C;
-            for (size_t c = 0; c < C; c++) mu[c] += x[c];
+            const float *x = X + b * ly->ldin + i * C, *dy = dY ? dY + b * ly->ldout + i * C : NULL;
+            if (dy)
+                for (size_t c = 0; c < C; c++) {
+                    double d = (double)x[c] - K[c];
+                    s1[c] += d, s2[c] += d * d, sy[c] += dy[c], syd[c] += dy[c] * d;
+                }
+            else
+                for (size_t c = 0; c < C; c++) {
+                    double d = (double)x[c] - K[c];
+                    s1[c] += d, s2[c] += d * d;
+                }
         }
-    for (size_t c = 0; c < C; c++) mu[c] /= N;
-    for (size_t b = 0; b < m; b++)
-        for (size_t i = 0; i < P; i++) {
-            const float *x = X + b * ly->ldin + i * C;
-            for (size_t c = 0; c < C; c++) var[c] += (x[c] - mu[c]) * (x[c] - mu[c]);
-        }
-    for (size_t c = 0; c < C; c++) var[c] /= N;
 }
 
-/* tmp: 4 C doubles (ly->tmp floats). */
+/* A channel's mean and its standard deviation s = sqrt(var + eps) from
+ * bn_sums (train: the batch's; else the running ones). */
+static void bn_moments(const Layer *ly, const float *S, const double *sums, double N, int train, size_t c, double *mu, double *var)
+{
+    size_t C = ly->ic;
+    if (train) {
+        double e = sums[C + c] / N, v = sums[2 * C + c] / N - e * e;
+        *mu = sums[c] + e, *var = v > 0 ? v : 0;
+    } else {
+        *mu = S[c], *var = (double)S[C + c] + 1.0;
+    }
+}
+
+/* tmp: 5 C doubles and 2 C floats (ly->tmp floats). */
 static void bn_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
                        float *Y, float *tmp, int train)
 {
     size_t P = ly->oh * ly->ow, C = ly->ic;
-    double *mu = (double *)(void *)tmp, *var = mu + C;
-    float *mean = (float *)(var + C), *sc = mean + C;
+    double *sums = (double *)(void *)tmp, N = (double)(m * P);
+    float *mean = (float *)(sums + 5 * C), *sc = mean + C;
     if (pt->b0 >= pt->b1) return;
     if (train) { /* (KIND_WHOLE: the whole mini-batch) */
-        double N = (double)(m * P);
-        bn_stats(ly, X, m, mu, var);
+        bn_sums(ly, S, X, NULL, m, 1, sums);
         for (size_t c = 0; c < C; c++) {
-            mean[c] = (float)mu[c], sc[c] = (float)(W[c * ly->ldw] / sqrt(var[c] + ly->eps));
-            S[c] = (1 - ly->mom) * S[c] + ly->mom * (float)mu[c];
-            S[C + c] = (1 - ly->mom) * S[C + c] + ly->mom * (float)((N > 1 ? var[c] * N / (N - 1) : var[c]) - 1.0);
+            double mu, var;
+            bn_moments(ly, S, sums, N, 1, c, &mu, &var);
+            mean[c] = (float)mu, sc[c] = (float)(W[c * ly->ldw] / sqrt(var + ly->eps));
+            S[c] = (1 - ly->mom) * S[c] + ly->mom * (float)mu;
+            S[C + c] = (1 - ly->mom) * S[C + c] + ly->mom * (float)((N > 1 ? var * N / (N - 1) : var) - 1.0);
         }
     } else { /* as the exported C computes it */
         for (size_t c = 0; c < C; c++) mean[c] = S[c], sc[c] = W[c * ly->ldw] / sqrtf(S[C + c] + 1.0f + ly->eps);
@@ -3801,35 +3820,32 @@ static void bn_forward(const Layer *ly, const float *W, const float *B, float *S
 
 /* Training: with xh = (x - mu) / s, s = sqrt(var + eps), over the N values
  * of a channel, dgamma = sum dy xh, dbeta = sum dy, and dx = gamma / (N s)
- * (N dy - dbeta - xh dgamma).  Inference: the channel's scale and shift
- * are constants, dx = dy gamma / s.  tmp: 4 C doubles. */
+ * (N dy - dbeta - xh dgamma) = a dy - b - d (x - mu), a = gamma / s,
+ * b = a dbeta / N, d = a dgamma / (N s).  Inference: the channel's scale
+ * and shift are constants, dx = a dy.  tmp: 5 C doubles, then a, b, d and
+ * mu (4 C doubles). */
 static void bn_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X, const float *Y,
                         size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
 {
     size_t P = ly->oh * ly->ow, C = ly->ic;
-    double *mu = (double *)(void *)tmp, *var = mu + C, *dg = var + C, *db = dg + C, N = (double)(m * P);
+    double *sums = (double *)(void *)tmp, *a = sums + 5 * C, *bb = a + C, *d = bb + C, *mu = d + C, N = (double)(m * P);
     (void)Y;
     if (pt->b0 >= pt->b1) return;
-    if (train) bn_stats(ly, X, m, mu, var);
-    else
-        for (size_t c = 0; c < C; c++) mu[c] = S[c], var[c] = (double)S[C + c] + 1.0;
-    for (size_t c = 0; c < C; c++) var[c] = sqrt(var[c] + ly->eps), dg[c] = db[c] = 0; /* (var: s from here) */
-    for (size_t b = 0; b < m; b++)
-        for (size_t i = 0; i < P; i++) {
-            const float *x = X + b * ly->ldin + i * C, *dy = dY + b * ly->ldout + i * C;
-            for (size_t c = 0; c < C; c++) db[c] += dy[c], dg[c] += dy[c] * (x[c] - mu[c]) / var[c];
-        }
-    if (part)
-        for (size_t c = 0; c < C; c++) part[c] = (float)dg[c], part[C + c] = (float)db[c];
+    bn_sums(ly, S, X, dY, m, train, sums);
+    for (size_t c = 0; c < C; c++) {
+        double var, s, db = sums[3 * C + c], dg;
+        bn_moments(ly, S, sums, N, train, c, &mu[c], &var);
+        s = sqrt(var + ly->eps);
+        dg = (sums[4 * C + c] - (mu[c] - sums[c]) * db) / s; /* sum dy (x - mu) / s, (x - mu = d - (mu - K)) */
+        if (part) part[c] = (float)dg, part[C + c] = (float)db;
+        a[c] = W[c * ly->ldw] / s, bb[c] = train ? a[c] * db / N : 0, d[c] = train ? a[c] * dg / (N * s) : 0;
+    }
     if (!dX) return;
     for (size_t b = 0; b < m; b++)
         for (size_t i = 0; i < P; i++) {
             const float *x = X + b * ly->ldin + i * C, *dy = dY + b * ly->ldout + i * C;
             float *dx = dX + b * ly->ldin + i * C;
-            for (size_t c = 0; c < C; c++) {
-                double g = W[c * ly->ldw], xh = (x[c] - mu[c]) / var[c];
-                dx[c] = (float)(train ? g / (N * var[c]) * (N * dy[c] - db[c] - xh * dg[c]) : g / var[c] * dy[c]);
-            }
+            for (size_t c = 0; c < C; c++) dx[c] = (float)(a[c] * dy[c] - bb[c] - d[c] * ((double)x[c] - mu[c]));
         }
 }
 
