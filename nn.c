@@ -2679,7 +2679,6 @@ enum {
     KIND_DROPOUT = 1 << 7, /* --dropout drops its units when it is a hidden layer */
     KIND_DRAW = 1 << 8,    /* nn weights draws its weight rows, one tile each */
     KIND_KERNEL = 1 << 9,  /* its weight rows are k x k kernels over ic channels, (dy, dx, channel) order */
-    KIND_WHOLE = 1 << 10,  /* (with KIND_BY_ROWS) one thread computes every row: the rows depend on each other */
     KIND_SUMS = 1 << 11    /* works on the sums of the layer before: that layer's activation, unless named, moves to it */
 };
 
@@ -3707,10 +3706,12 @@ static void ple_q8(const Layer *ly, const int8_t *Q, const float *Qs, const floa
  * In a spec, "bn" after a layer normalises its sums before its activation:
  * that layer's activation, when the spec names none, becomes bn's, and the
  * layer itself linear (32c3p1-bn is a convolution, then normalisation, then
- * relu).  Its statistics tie every row of the mini-batch together, so one
- * thread computes the layer (KIND_WHOLE), in a fixed order: the model does
- * not depend on the thread count.  The backward pass leaves the gradient
- * of gamma and beta in part (2C floats), which update steps. */
+ * relu).  Its statistics tie every row of the mini-batch together: each
+ * thread sums over all of them, in one fixed order, and then computes its
+ * own rows (split as a convolution's are), so the model does not depend on
+ * the thread count; the thread with row 0 keeps the running averages.  The
+ * backward pass leaves the gradient of gamma and beta in part (2C floats),
+ * which update steps. */
 #define NN_BN_MOMENTUM 0.1f
 #define NN_BN_EPS 1e-5f
 
@@ -3798,12 +3799,13 @@ static void bn_forward(const Layer *ly, const float *W, const float *B, float *S
     double *sums = (double *)(void *)tmp, N = (double)(m * P);
     float *mean = (float *)(sums + 5 * C), *sc = mean + C;
     if (pt->b0 >= pt->b1) return;
-    if (train) { /* (KIND_WHOLE: the whole mini-batch) */
+    if (train) { /* (every row's sums, whatever rows this thread computes) */
         bn_sums(ly, S, X, NULL, m, 1, sums);
         for (size_t c = 0; c < C; c++) {
             double mu, var;
             bn_moments(ly, S, sums, N, 1, c, &mu, &var);
             mean[c] = (float)mu, sc[c] = (float)(W[c * ly->ldw] / sqrt(var + ly->eps));
+            if (pt->b0) continue; /* (one thread keeps the running averages) */
             S[c] = (1 - ly->mom) * S[c] + ly->mom * (float)mu;
             S[C + c] = (1 - ly->mom) * S[C + c] + ly->mom * (float)((N > 1 ? var * N / (N - 1) : var) - 1.0);
         }
@@ -3837,11 +3839,11 @@ static void bn_backward(const Layer *ly, const float *W, const float *S, const f
         bn_moments(ly, S, sums, N, train, c, &mu[c], &var);
         s = sqrt(var + ly->eps);
         dg = (sums[4 * C + c] - (mu[c] - sums[c]) * db) / s; /* sum dy (x - mu) / s, (x - mu = d - (mu - K)) */
-        if (part) part[c] = (float)dg, part[C + c] = (float)db;
+        if (part && !pt->b0) part[c] = (float)dg, part[C + c] = (float)db; /* (the thread with row 0) */
         a[c] = W[c * ly->ldw] / s, bb[c] = train ? a[c] * db / N : 0, d[c] = train ? a[c] * dg / (N * s) : 0;
     }
     if (!dX) return;
-    for (size_t b = 0; b < m; b++)
+    for (size_t b = pt->b0; b < pt->b1; b++)
         for (size_t i = 0; i < P; i++) {
             const float *x = X + b * ly->ldin + i * C, *dy = dY + b * ly->ldout + i * C;
             float *dx = dX + b * ly->ldin + i * C;
@@ -4010,7 +4012,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .name = "batch normalisation", .noun = "batch normalisation", .act_hint = "",
         .notation = "bn, bnrelu: batch normalisation of the layer before's sums, per channel (per unit after a dense layer), "
                     "then that layer's activation (or the one named)",
-        .flags = KIND_BY_ROWS | KIND_WHOLE | KIND_SUMS,
+        .flags = KIND_BY_ROWS | KIND_SUMS,
         .looks = bn_looks, .parse = bn_parse, .print = bn_print, .shape = bn_shape, .count = bn_count,
         .macs = bn_macs, .init = bn_init, .forward = bn_forward, .backward = bn_backward, .update = bn_update,
         .rec_save = bn_rec_save, .rec_load = bn_rec_load, .save = bn_save, .load = bn_load,
@@ -5115,10 +5117,7 @@ static void layer_update(const Trainer *T, const Layer *ly, const LayerView *V, 
 static Part layer_part(const Layer *ly, size_t m, int tid, int nt, int back)
 {
     Part p = {0, m, 0, 0};
-    if (layer_kinds[ly->kind].flags & KIND_WHOLE) { /* thread 0: every row */
-        p.b1 = tid == 0 ? m : 0;
-        p.j1 = back ? ly->nin : ly->nout;
-    } else if (layer_kinds[ly->kind].flags & KIND_BY_ROWS) { /* whole groups of NN_GROUP rows */
+    if (layer_kinds[ly->kind].flags & KIND_BY_ROWS) { /* whole groups of NN_GROUP rows */
         size_t ng = (m + NN_GROUP - 1) / NN_GROUP;
         p.b0 = ng * (size_t)tid / (size_t)nt * NN_GROUP, p.b1 = ng * (size_t)(tid + 1) / (size_t)nt * NN_GROUP;
         if (p.b1 > m) p.b1 = m;
