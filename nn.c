@@ -11264,7 +11264,6 @@ typedef struct {
     int insep;              /* the input's field separator */
     int header_due;         /* the header line is printed before the first answer */
     const char *mpath;      /* the model's path, for the scale check of the first rows; NULL once done */
-    size_t scale_rows;      /* the rows it reads (each read twice: once for it): 0, NN_SCALE_ROWS */
     int on_error;           /* a bad CSV row: ON_STOP, or ON_SKIP (said, no answer) or ON_MARK (said, a marker answer) */
     size_t nbad;            /* bad rows skipped or marked */
     FILE *f;                /* where the answers go: stdout, or serve's answer to a request */
@@ -11696,6 +11695,8 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
     int shaped = 0, eof = 0, rc = 0, crmode = -1; /* CR-only line ends: unknown, no, yes */
     int dsep = -1, dec = -1;                      /* decimal commas: the separator (-1 not known yet), csv_decimal's state */
     char where[NN_WHERE];
+    float *sx = NULL; /* (sn, size[0]) the rows the scale check looks at, gathered over the reads */
+    size_t sn = 0;
     memset(&J, 0, sizeof J);
     J.net = N, J.in = I->in, J.scratch = &I->scratch[0][0];
     /* Each byte is looked at once here however the reads split the lines:
@@ -11748,9 +11749,9 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
         }
         if (!shaped && endpos) {
             size_t lines_in = 0; /* data lines (and a header) in [p, e): enough to shape? */
-            for (const char *q = p; q < e && lines_in < 2;) {
+            for (const char *q = p; q < e && lines_in < 2;) { /* (after its first line, a table's '#' starts data) */
                 const char *qe = line_end(q, e);
-                lines_in += !skip_line(q, qe);
+                lines_in += !skip_line_c(q, qe, !lines_in || !o->tab || table_numbers(o->tab));
                 q = qe + (qe < e);
             }
             int head = o->header == 1 || (o->label_name && !o->tab) || (o->tab && o->header < 0 && table_header(p, e, o->sep, o->tab) == 1);
@@ -11835,22 +11836,23 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 if (!skip_line_c(p, eol, !J.plan || table_numbers(o->tab))) J.beg[J.n] = p, J.end[J.n] = eol, J.lineno[J.n++] = line;
                 p = eol + 1;
             }
-            if (J.n && oo->mpath) { /* the first rows: their scale against the training data's */
-                size_t lim = oo->scale_rows ? oo->scale_rows : NN_SCALE_ROWS, ns = J.n < lim ? J.n : lim, d = N->size[0], m = 0;
-                float *x = malloc(ns * d * sizeof *x);
-                for (size_t r = 0; x && r < ns; r++, m++) {
+            if (J.n && oo->mpath) { /* the first rows, however the reads split them: their scale against the training data's */
+                size_t lim = NN_SCALE_ROWS, d = N->size[0], r = 0;
+                if (!sx && !(sx = malloc(lim * d * sizeof *sx))) oo->mpath = NULL;
+                for (; sx && r < J.n && sn < lim; r++, sn++) {
                     const char *lab[2];
                     int lq;
                     CsvBad bf;
                     RowNote rn;
                     memset(&rn, 0, sizeof rn);
-                    if (J.plan ? table_row(J.beg[r], J.end[r], J.sh.sep, J.plan, x + m * d, NULL, lab, &lq, &rn, &bf) != 0
-                               : csv_row(J.beg[r], J.end[r], J.sh.sep, J.sh.ncol, J.sh.lc, J.sh.skip, 1.0f, x + m * d, lab, &lq, &bf))
+                    if (J.plan ? table_row(J.beg[r], J.end[r], J.sh.sep, J.plan, sx + sn * d, NULL, lab, &lq, &rn, &bf) != 0
+                               : csv_row(J.beg[r], J.end[r], J.sh.sep, J.sh.ncol, J.sh.lc, J.sh.skip, 1.0f, sx + sn * d, lab, &lq, &bf))
                         break; /* (the answers will stop there, with its message) */
                 }
-                if (x) scale_check(x, m, d, d, J.in, oo->tab, -1, name, oo->mpath);
-                free(x);
-                oo->mpath = NULL; /* (once) */
+                if (sx && (sn == lim || r < J.n)) { /* all it looks at, or a row that does not read: said now, once */
+                    scale_check(sx, sn, d, d, J.in, oo->tab, -1, name, oo->mpath);
+                    oo->mpath = NULL;
+                }
             }
             while (J.n) { /* (again after a bad row, under --on-error) */
                 size_t K = N->size[N->nl - 1], bad = SIZE_MAX;
@@ -11916,6 +11918,8 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
         }
         if ((rc = read_more(fd, buf, cap, &have, &eof, name, err))) break;
     }
+    if (oo->mpath && sn) scale_check(sx, sn, N->size[0], N->size[0], J.in, oo->tab, -1, name, oo->mpath); /* (fewer rows than it looks at) */
+    oo->mpath = NULL, free(sx);
     /* no rows in, no answers out: a filter on empty input prints nothing */
     {
         RowNote all;
@@ -11944,7 +11948,7 @@ static int predict_numbers(Pool *pl, Infer *I, const Net *N, const char *name, c
     J.net = N, J.in = I->in, J.scratch = &I->scratch[0][0], J.xs = x, J.n = n;
     if (!n) return 0;
     if (oo->mpath) { /* the first rows: their scale against the training data's */
-        size_t lim = oo->scale_rows ? oo->scale_rows : NN_SCALE_ROWS;
+        size_t lim = NN_SCALE_ROWS;
         scale_check(x, n < lim ? n : lim, d, d, J.in, oo->tab, -1, name, oo->mpath);
         oo->mpath = NULL;
     }
@@ -12883,8 +12887,9 @@ static const Exporter exporters[] = {
  * two Content-Lengths that differ are 400.  HTTP/1.x with x > 1 is read as
  * 1.1; any other major version is 505.  The connection is kept after the
  * answer for HTTP/1.1 unless "Connection: close", for HTTP/1.0 only with
- * "Connection: keep-alive".  http_parse looks at bytes only: it is a pure
- * function of its buffer (tests/fuzz/fuzz_http.c). */
+ * "Connection: keep-alive".  A target in the absolute form
+ * (http://host/path) is read as its path.  http_parse looks at bytes only:
+ * it is a pure function of its buffer (tests/fuzz/fuzz_http.c). */
 enum { HTTP_GET = 1, HTTP_HEAD, HTTP_POST, HTTP_OTHER };
 typedef struct {
     int method;         /* HTTP_* */
@@ -12957,6 +12962,10 @@ static int http_parse(const uint8_t *p, size_t n, size_t max_head, size_t max_bo
     while (q < e && (unsigned char)*q > ' ' && *q != 0x7f) q++;
     if (q == s || q >= e || *q != ' ') return http_bad(r, 400, "a malformed request target");
     r->toff = (size_t)(s - (const char *)p), r->tlen = (size_t)(q - s);
+    if (r->tlen > 7 && (!strncasecmp(s, "http://", 7) || (r->tlen > 8 && !strncasecmp(s, "https://", 8)))) { /* the absolute form: its path */
+        const char *a = s + (s[4] == ':' ? 7 : 8), *sl = memchr(a, '/', (size_t)(q - a));
+        r->toff += (size_t)((sl ? sl : q) - s), r->tlen = sl ? (size_t)(q - sl) : 0; /* (no path: none served) */
+    }
     s = ++q;
     for (le = s; le < e && *le != '\n'; le++) {}
     q = le > s && le[-1] == '\r' ? le - 1 : le;
@@ -13137,9 +13146,15 @@ static int js_number(Js *j, const char **b)
     const char *p = j->p, *e = j->e;
     *b = p;
     if (p < e && *p == '-') p++;
-    if (p < e && *p == '0') p++;
-    else if (p < e && *p >= '1' && *p <= '9') while (p < e && *p >= '0' && *p <= '9') p++;
-    else return js_fail(j, "not a JSON value (NaN and Infinity are not JSON: send null for a missing value)");
+    if (p < e && *p == '0') {
+        if (++p < e && *p >= '0' && *p <= '9') return js_fail(j, "a number with a leading zero (JSON writes none: 7, not 07)");
+    } else if (p < e && *p >= '1' && *p <= '9') {
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    } else if (p < e && (*p == '+' || *p == '.')) {
+        return js_fail(j, "a number starting with '%c' (JSON writes %s)", *p, *p == '+' ? "no '+': 7, not +7" : "a digit first: 0.5, not .5");
+    } else {
+        return js_fail(j, "not a JSON value (NaN and Infinity are not JSON: send null for a missing value)");
+    }
     if (p < e && *p == '.') {
         if (++p >= e || *p < '0' || *p > '9') return js_fail(j, "a number with no digit after its point");
         while (p < e && *p >= '0' && *p <= '9') p++;
@@ -13199,10 +13214,11 @@ static int js_skip(Js *j, int depth)
 }
 
 /* Text t (n bytes) as a CSV field into out: quoted when it is empty, holds
- * a comma or quote, starts with '#' or a space, or ends with a space. */
+ * a comma or quote, starts with '#', or starts or ends with a space or tab
+ * (which an unquoted field loses: a JSON string is kept as sent). */
 static void csv_put_field(Buf *out, const char *t, size_t n)
 {
-    if (n && !memchr(t, ',', n) && !memchr(t, '"', n) && t[0] != '#' && t[0] != ' ' && t[n - 1] != ' ') {
+    if (n && !memchr(t, ',', n) && !memchr(t, '"', n) && t[0] != '#' && t[0] != ' ' && t[n - 1] != ' ' && t[0] != '\t' && t[n - 1] != '\t') {
         buf_put(out, t, n);
         return;
     }
@@ -18654,7 +18670,6 @@ static int cmd_report(int argc, char **argv)
 #define NN_SERVE_BATCH 256  /* --batch's most: requests answered together */
 #define NN_SERVE_BATCH_ROWS 64 /* instances in a request that is answered with others */
 #define NN_SERVE_BATCH_BYTES (256 << 10) /* and its body's bytes at most (a worker takes it unread) */
-#define NN_SERVE_SCALE_ROWS 4 /* a request's rows the scale check looks at (predict's reads each twice) */
 
 typedef struct {
     char *name, *path;
@@ -18873,6 +18888,24 @@ static void conn_error(Conn *c, int status, const char *msg, const char *allow)
 /* predict's answers (JSON, with --probs) to the rows of csv (taken over),
  * model m, by worker w: rows lines, one a row, in *lines; 0, or an HTTP
  * status with a message in why. */
+/* predict's message msg, said of instances: a trailing hint about files or
+ * command-line options cut off. */
+static void serve_reword(char *msg)
+{
+    char *p = strstr(msg, "; give the file a header line");
+    size_t n;
+    if (p) *p = 0;
+    n = strlen(msg);
+    if (n && msg[n - 1] == ')') { /* the last parenthesis, when it speaks of files or options */
+        int depth = 0;
+        for (p = msg + n - 1; p > msg; p--) {
+            depth += *p == ')' ? 1 : *p == '(' ? -1 : 0;
+            if (!depth) break;
+        }
+        if (!depth && p > msg && p[-1] == ' ' && (strstr(p, "--") || strstr(p, "file"))) p[-1] = 0;
+    }
+}
+
 static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int objects, int floats, const char *keep, char **lines, size_t *nlines,
                       ServeNote *note, char *why, size_t whylen)
 {
@@ -18895,7 +18928,6 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
     oo.names = m->M.names, oo.nnames = m->M.nnames, oo.tab = m->M.tab.ncol ? &m->M.tab : NULL;
     oo.tm = m->N.task == TASK_REGRESS ? &m->M.out : NULL;
     oo.keep = keep, oo.note = &note->rn, oo.mpath = m->name; /* (the scale check of the first rows, said into note->said) */
-    oo.scale_rows = NN_SERVE_SCALE_ROWS;
     memset(note, 0, sizeof *note);
     say_to = note->said, say_room = sizeof note->said;
     if (floats) {
@@ -18917,11 +18949,17 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
         const char *q;
         size_t nf, first;
         int at = 0;
+        serve_reword(err.msg);
         if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects &&
-            sscanf(err.msg, "%zu columns, but the first line has %zu%n", &nf, &first, &at) == 2 && at && !err.msg[at]) /* (said of instances) */
+            sscanf(err.msg, "%zu columns, but the first line has %zu%n", &nf, &first, &at) == 2 && at) /* (said of instances) */
             snprintf(why, whylen, "instance %zu has %zu value%s, but instance 0 has %zu", line - 1 - (size_t)objects, nf, plural(nf), first);
+        else if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects &&
+                 sscanf(err.msg, "%zu features per row, but the model takes %zu%n", &nf, &first, &at) == 2 && at)
+            snprintf(why, whylen, "instance %zu has %zu value%s, but the model takes %zu", line - 1 - (size_t)objects, nf, plural(nf), first);
         else if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects)
             snprintf(why, whylen, "instance %zu: %s", line - 1 - (size_t)objects, err.msg);
+        else if (!objects && m->named) /* (arrays that do not fit a table's columns) */
+            snprintf(why, whylen, "%s: send each instance as an object by column name (GET /v1/models/%s lists them)", err.msg, m->name);
         else if (objects && !strncmp(err.msg, "no column '", 11) && (q = strchr(err.msg + 11, '\'')))
             snprintf(why, whylen, "the instances have no member '%.*s', a column the model was trained with%s (send null for a missing value)",
                      (int)(q - err.msg - 11), err.msg + 11, strstr(err.msg, "case-sensitive") ? " (names are case-sensitive)" : "");
@@ -19032,6 +19070,31 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
     return 200;
 }
 
+/* The model of the NAME in a request's path, name[0..n) percent-decoded
+ * (RFC 3986: "my%20model" is "my model"), or NULL. */
+static Served *served_named(const ModelSet *ms, const char *name, size_t n)
+{
+    char d[NN_NAME_MAX];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)name[i];
+        if (c == '%') {
+            int h[2];
+            for (int j = 0; j < 2; j++) {
+                int x = i + 1 + (size_t)j < n ? (unsigned char)name[i + 1 + (size_t)j] : 0;
+                h[j] = x >= '0' && x <= '9' ? x - '0' : (x | 0x20) >= 'a' && (x | 0x20) <= 'f' ? (x | 0x20) - 'a' + 10 : -1;
+            }
+            if (h[0] < 0 || h[1] < 0 || !(c = h[0] * 16 + h[1])) return NULL;
+            i += 2;
+        }
+        if (k + 1 >= sizeof d) return NULL;
+        d[k++] = (char)c;
+    }
+    for (int i = 0; i < ms->n; i++)
+        if (strlen(ms->m[i].name) == k && !memcmp(ms->m[i].name, d, k)) return &ms->m[i];
+    return NULL;
+}
+
 /* Answer c's request (a worker); pp: its instances read already, or NULL. */
 static void serve_request(Server *s, Worker *w, Conn *c, Parsed *pp)
 {
@@ -19064,9 +19127,7 @@ static void serve_request(Server *s, Worker *w, Conn *c, Parsed *pp)
     } else if (tl > 11 && !memcmp(t, "/v1/models/", 11)) {
         const char *name = t + 11, *verb = memchr(name, ':', tl - 11);
         nl = verb ? (size_t)(verb - name) : tl - 11;
-        for (int i = 0; i < ms->n; i++)
-            if (strlen(ms->m[i].name) == nl && !memcmp(ms->m[i].name, name, nl)) m = &ms->m[i];
-        if (!m) {
+        if (!(m = served_named(ms, name, nl))) {
             status = 404, snprintf(why, sizeof why, "no model named '%.*s'", (int)(nl > 200 ? 200 : nl), name);
         } else if (!verb) {
             if (!get) status = 405;
@@ -19120,16 +19181,15 @@ static Served *serve_batchable(const ModelSet *ms, const Conn *c)
     if (c->req.method != HTTP_POST || tl <= 19 || memcmp(t, "/v1/models/", 11) || !(verb = memchr(t + 11, ':', tl - 11)) ||
         verb != t + tl - 8 || memcmp(verb, ":predict", 8))
         return NULL;
-    for (int i = 0; i < ms->n; i++)
-        if (strlen(ms->m[i].name) == (size_t)(verb - t - 11) && !memcmp(ms->m[i].name, t + 11, (size_t)(verb - t - 11))) return &ms->m[i];
-    return NULL;
+    return served_named(ms, t + 11, (size_t)(verb - t - 11));
 }
 
 /* Answer the requests c[0..n) (a worker).  Those that ask one model about
- * at most NN_SERVE_BATCH_ROWS instances given as arrays go through predict
- * together, their rows in one pass (each row's answer is its own, the same
- * as alone), and each gets its part; every other request, and each of a
- * group whose pass fails, is answered alone. */
+ * at most NN_SERVE_BATCH_ROWS instances given as arrays of numbers, with
+ * nothing to warn about, go through the network together, their rows in
+ * one pass (each row's answer is its own, the same as alone), and each gets
+ * its part; every other request, and each of a group whose pass fails or
+ * warns, is answered alone. */
 static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
 {
     ModelSet *ms;
@@ -19143,7 +19203,16 @@ static void serve_batch(Server *s, Worker *w, Conn **c, size_t n)
             if (!(m[i] = serve_batchable(ms, c[i]))) continue;
             P[i].rc = serve_parse(s, m[i], (const char *)c[i]->in + c[i]->req.head, c[i]->req.body, &P[i].csv, &P[i].rows, &P[i].objects,
                                   &P[i].floats, P[i].why, sizeof P[i].why);
-            if (P[i].rc || P[i].objects || !P[i].rows || P[i].rows > NN_SERVE_BATCH_ROWS) m[i] = NULL; /* (answered alone) */
+            if (P[i].rc || !P[i].floats || !P[i].rows || P[i].rows > NN_SERVE_BATCH_ROWS) {
+                m[i] = NULL; /* (answered alone) */
+            } else { /* its own scale check: a request that draws a warning is answered alone, with it */
+                char said[1024] = "";
+                size_t d = m[i]->N.size[0];
+                say_to = said, say_room = sizeof said;
+                scale_check((const float *)P[i].csv.p, P[i].rows, d, d, m[i]->inf[w->id].in, NULL, -1, "request", m[i]->name);
+                say_to = NULL, say_room = 0;
+                if (said[0]) m[i] = NULL;
+            }
         }
         for (size_t i = 0; i < n; i++) {
             size_t g[NN_SERVE_BATCH], ng = 0, total = 0, nlines = 0;
@@ -19243,21 +19312,28 @@ static void conn_parse(Server *s, Conn *c, double now)
     int rc;
     if (!c->nin) return;
     rc = http_parse(c->in, c->nin, s->max_head, s->max_body, &c->req);
-    if (rc < 0) {
+    if (rc < 0) { /* (the access log names the method and path when the request line was read) */
         c->t0 = now, c->state = CONN_WRITE, c->deadline = now + s->timeout;
         conn_error(c, c->req.status, c->req.why, NULL);
-        c->req.tlen = 0;
         serve_log(s, c, c->req.mname[0] ? c->req.mname : "-");
         return;
     }
     if (rc == 0) return;
     if (c->nin < c->req.head + c->req.body) {
-        if (c->req.expect && !c->cont_sent && c->req.minor == 1) { /* (an HTTP/1.0 client's expectation is ignored: RFC 7231 5.1.1) */ /* (a few bytes: a full socket buffer drops it, and the client sends anyway) */
-            if (send(c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL) < 0) {}
+        if (c->req.expect && !c->cont_sent && c->req.minor == 1) { /* (an HTTP/1.0 client's expectation is ignored: RFC 7231 5.1.1) */
+            ModelSet *ms = set_get(s);
+            Served *m = serve_batchable(ms, c);
+            set_put(ms);
+            if (!m) { /* not a prediction of a model served: its answer now, without the body, and the connection closed */
+                c->req.body = 0, c->req.keep = 0;
+                goto whole;
+            }
+            if (send(c->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL) < 0) {} /* (a few bytes: a full socket buffer drops it, and the client sends anyway) */
             c->cont_sent = 1;
         }
         return;
     }
+whole:
     c->state = CONN_WORK, c->t0 = now, c->close_after = s->draining && c->nin == c->req.head + c->req.body; /* (the last that has arrived) */
     pthread_mutex_lock(&s->mu);
     c->next = NULL;
@@ -19440,9 +19516,9 @@ static void serve_loop(Server *s, int lfd)
             int drop = c->fd < 0;
             if (!drop && c->state != CONN_WORK && now >= c->deadline) {
                 if (c->state == CONN_READ && c->nin) { /* a request that did not arrive in time */
-                    c->t0 = now, c->req.tlen = 0, c->close_after = 1, c->state = CONN_WRITE, c->deadline = now + s->timeout;
+                    c->t0 = now, c->close_after = 1, c->state = CONN_WRITE, c->deadline = now + s->timeout;
                     conn_error(c, 408, "the request did not arrive within --timeout", NULL);
-                    serve_log(s, c, "-");
+                    serve_log(s, c, c->req.mname[0] ? c->req.mname : "-"); /* (and its path, when its head had come) */
                     conn_write(s, c, now);
                 } else {
                     drop = 1;

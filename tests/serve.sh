@@ -52,6 +52,11 @@ PYEOF
 "$NN" predict dense.bin spelled.csv --format json --probs >spelled.want || bad "predict spelled.csv"
 "$NN" predict lin.bin huge.csv 2>huge.err >/dev/null && bad "predict of an output beyond a float: exit 0"
 "$NN" predict dense.bin wide.csv 2>wide.err >/dev/null && bad "predict of 4e38: exit 0"
+python3 -c "print('\n'.join([','.join(['8'] * 64)] * 4 + [','.join(['1000'] * 64)]))" >late.csv
+python3 -c "print('\n'.join([','.join(['0.5'] * 64)] * 4 + [','.join(['16'] * 64)]))" >early.csv
+"$NN" predict dense.bin late.csv 2>late.err >/dev/null
+"$NN" predict dense.bin early.csv 2>early.err >/dev/null
+grep -q "go up to 1000" late.err && ! grep -q warning early.err || bad "predict's scale warnings: $(cat late.err early.err)"
 
 # start NAME ARGS...: nn serve in the background, its address in $addr, pid in $pid, stderr in NAME.err
 start() {
@@ -181,6 +186,39 @@ elif what == "errors":
     st, h, body, _ = read_answer(s)
     say(st == 413 and time.time() - t0 < 2 and h.get("connection") == "close", "a 100 MB body is refused with 413 before it is sent (%.2f s)" % (time.time() - t0))
     s.close()
+    # Expect: 100-continue: the go-ahead for a prediction of a model served, the answer at once for anything else
+    one = json.dumps({"instances": [X[0]]}).encode()
+    s = conn(); s.sendall(b"POST /v1/models/dense:predict HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(one))
+    cont = b""
+    while b"\r\n\r\n" not in cont and len(cont) < 100:
+        d = s.recv(100 - len(cont))
+        if not d: break
+        cont += d
+    st1 = 100 if cont == b"HTTP/1.1 100 Continue\r\n\r\n" else 0
+    s.sendall(one)
+    st2, h, body, _ = read_answer(s)
+    say(st1 == 100 and st2 == 200 and body == b'{"predictions":[' + open("dense.want", "rb").readline().rstrip(b"\n") + b"]}\n",
+        "Expect: 100-continue: 100, then the body, then the answer (%d, %d)" % (st1, st2))
+    s.close(); s = conn()
+    s.sendall(b"POST /v1/models/nosuch:predict HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(one))
+    st, h, body, _ = read_answer(s)
+    s.settimeout(3)
+    say(st == 404 and err(st, body) and h.get("connection") == "close" and s.recv(10) == b"",
+        "Expect: 100-continue to a model not served: 404 at once, without the body, and closed: %s" % body[:80])
+    s.close(); s = conn()
+    s.sendall(b"POST /v1/models/dense:predict HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(one))
+    s.settimeout(0.3)
+    try: early = s.recv(100)
+    except socket.timeout: early = b""
+    s.settimeout(10); s.sendall(one)
+    st, h, body, _ = read_answer(s)
+    say(early == b"" and st == 200, "HTTP/1.0 with Expect: no 100 (the expectation is ignored), the answer after the body (%r, %d)" % (early[:20], st))
+    s.close()
+    # a model's name percent-encoded in the path
+    st, h, body, _ = req("POST", "/v1/models/d%65n%73e:predict", json.dumps({"instances": [X[0]]}))
+    st2, h2, body2, _ = req("GET", "/v1/models/d%zzense")
+    say(st == 200 and json.loads(body)["predictions"][0] == json.loads(open("dense.want").readline()) and st2 == 404,
+        "a model's name percent-encoded in the path (d%%65n%%73e is dense; %%zz names none: %d)" % st2)
     # HTTP/1.0: closed after the answer, unless keep-alive is asked
     s = conn(); s.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
     st, h, body, rest = read_answer(s)
@@ -261,6 +299,37 @@ elif what == "numbers":
         st, h, b, _ = req("POST", "/v1/models/%s:predict" % model, '{"instances":[%s,%s]}' % (ones, inst))
         e = json.loads(b).get("error", "") if st == 400 else ""
         say(st == 400 and e.startswith("instance 1: ") and e.endswith(msg(f)), "%s: 400 with predict's message: %s" % (name, b[:120]))
+    # the scale check looks at every row of a request, as predict's at a file's first 1000
+    for f in ["late", "early"]:
+        st, h, b, _ = req("POST", "/v1/models/dense:predict", '{"instances":[%s]}' % ",".join("[" + l + "]" for l in open(f + ".csv").read().split()))
+        warned = "warnings" in json.loads(b) if st == 200 else None
+        say(warned == ("warning" in open(f + ".err").read()), "%s rows out of the training data's scale: warned as predict warns (%s)" % ("the last of 5" if f == "late" else "the first 4 of 5", warned))
+    # one-row requests from 32 connections at once, every 8th scaled too far down (divided by 256; the model divides by 16): each of those, and only those, warned
+    rows1 = [l for l in open("rows.csv").read().split()]
+    wrong = []
+    def client2(k):
+        s = conn(); rest = b""
+        for i in range(k, 640, 32):
+            big = i % 8 == 0
+            b1 = ('{"instances":[[%s]]}' % ",".join(str(float(v) / (256 if big else 1)) for v in rows1[i % len(rows1)].split(","))).encode()
+            s.sendall(b"POST /v1/models/dense:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(b1), b1))
+            st, h, b, rest = read_answer(s, rest)
+            if st != 200 or ("warnings" in json.loads(b)) != big: wrong.append((i, st, b[-80:]))
+        s.close()
+    th = [threading.Thread(target=client2, args=(k,)) for k in range(32)]
+    for t in th: t.start()
+    for t in th: t.join()
+    say(not wrong, "one-row requests answered together: each out-of-scale one has its own warning, no other has one (%s)" % (wrong[:2] or "all"))
+    # JSON strings are kept as sent: a tab around a number is no number, as a space is
+    codes = [req("POST", "/v1/models/dense:predict", '{"instances":[["16%s"%s]]}' % (w, ",0" * 63))[0] for w in ["\\t", " "]]
+    say(codes == [400, 400], "a number in a string with a tab or a space after it is 400 alike (%s)" % codes)
+    for bad_num, what in [("+1", "'+'"), ("01", "leading zero"), (".5", "'.'")]:
+        st, h, b, _ = req("POST", "/v1/models/dense:predict", '{"instances":[[%s%s]]}' % (bad_num, ",0" * 63))
+        say(st == 400 and what.encode() in b, "%s, not JSON: 400 saying so: %s" % (bad_num, b[:100]))
+    st, h, b, _ = req("POST", "/v1/models/dense:predict", '{"instances":[[%s]]}' % ",".join(["1"] * 65))
+    say(st == 400 and b"instance 0 has 65 values, but the model takes 64" in b and b"--" not in b, "a wider instance: said of instances, without predict's command-line hints: %s" % b[:100])
+    st, h, b, _ = req("GET", "http://127.0.0.1/healthz")
+    say(st == 200, "a target in the absolute form (http://host/healthz) is read as its path (%d)" % st)
     st, h, b, _ = req("POST", "/v1/models/dense:predict", '{"instances":[%s,[1,2]]}' % ones)
     say(st == 400 and b"instance 1 has 2 values, but instance 0 has 64" in b, "a shorter row after a whole one: 400 naming it and the widths: %s" % b[:100])
 
@@ -376,6 +445,8 @@ if start main dense.bin conv.bin cars.bin cars_cat.bin big.bin --workers 2 --tim
     run_client loris
     grep -qE '^nn: 127\.0\.0\.1:[0-9]+ POST /v1/models/dense:predict 200 [0-9]+ [0-9.]+ ms$' main.err &&
         ok "the access log: a line per request (client, method, path, status, bytes, ms)" || bad "access log: $(tail -3 main.err)"
+    grep -qE '^nn: 127\.0\.0\.1:[0-9]+ POST /v1/models/dense:predict 413 ' main.err && grep -qE '^nn: 127\.0\.0\.1:[0-9]+ - - 408 ' main.err &&
+        ok "the access log of a 413 names its method and path (a 408 before the request line: -)" || bad "access log of 413/408: $(grep -E ' 41[0-9] | 408 ' main.err | head -3)"
     kill -TERM $pid
     for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
     kill -KILL $pid 2>/dev/null && bad "SIGTERM: nn serve still running 10 s later"

@@ -395,6 +395,8 @@ expect "a header and no rows at training: 'no data rows'" 1 "hdr.csv: no data ro
 # ---- rows that look like headers, tiny and huge values, the header's input checks, folds -------
 printf 'name,x\n#1 best seller,0.1\nsecond,0.2\nthird,0.3\n' | "$NN" predict --no-header h.bin - >n1.out 2>/dev/null
 [ "$(wc -l <n1.out)" = 3 ] && ok "a '#' row just after a table's header is a row" || bad "a '#' row just after a table's header is a row: $(wc -l <n1.out) answers for 3 rows"
+printf 'name,x\n#1 best seller,0.1\n' | "$NN" predict --no-header h.bin - >n2.out 2>/dev/null
+[ "$(wc -l <n2.out)" = 1 ] && ok "a '#' row alone after a table's header is a row" || bad "a '#' row alone after a table's header: $(wc -l <n2.out) answers for 1 row"
 awk 'BEGIN { srand(2); print "a,b,y"; for (i = 0; i < 300; i++) { a = rand(); b = rand(); printf "%.6g,%.4f,%.5f\n", 1e-7 * a, b, 3 * a + b } }' >fs.csv
 "$NN" train --train fs.csv --target y --val 0 --epochs 200 --quiet --out fs.bin
 "$NN" eval fs.bin fs.csv | head -1 | grep -qE '^r2 (0\.99|1\.00)' && ok "a feature of spread 1e-7 is standardised, not dropped" || bad "a feature of spread 1e-7 is standardised, not dropped: $("$NN" eval fs.bin fs.csv | head -1)"
