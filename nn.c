@@ -19173,11 +19173,12 @@ static int serve_small(const Conn *c)
 }
 
 /* The model that request c asks for predictions, when it is a POST of
- * /v1/models/NAME:predict with no query, else NULL. */
+ * /v1/models/NAME:predict (a query ignored), else NULL. */
 static Served *serve_batchable(const ModelSet *ms, const Conn *c)
 {
-    const char *t = (const char *)c->in + c->req.toff, *verb;
+    const char *t = (const char *)c->in + c->req.toff, *verb, *q;
     size_t tl = c->req.tlen;
+    if ((q = memchr(t, '?', tl))) tl = (size_t)(q - t); /* (a query is ignored) */
     if (c->req.method != HTTP_POST || tl <= 19 || memcmp(t, "/v1/models/", 11) || !(verb = memchr(t + 11, ':', tl - 11)) ||
         verb != t + tl - 8 || memcmp(verb, ":predict", 8))
         return NULL;

@@ -188,7 +188,7 @@ elif what == "errors":
     s.close()
     # Expect: 100-continue: the go-ahead for a prediction of a model served, the answer at once for anything else
     one = json.dumps({"instances": [X[0]]}).encode()
-    s = conn(); s.sendall(b"POST /v1/models/dense:predict HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(one))
+    s = conn(); s.sendall(b"POST /v1/models/dense:predict?v=1 HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(one))
     cont = b""
     while b"\r\n\r\n" not in cont and len(cont) < 100:
         d = s.recv(100 - len(cont))
@@ -198,7 +198,7 @@ elif what == "errors":
     s.sendall(one)
     st2, h, body, _ = read_answer(s)
     say(st1 == 100 and st2 == 200 and body == b'{"predictions":[' + open("dense.want", "rb").readline().rstrip(b"\n") + b"]}\n",
-        "Expect: 100-continue: 100, then the body, then the answer (%d, %d)" % (st1, st2))
+        "Expect: 100-continue (a query in the path): 100, then the body, then the answer (%d, %d)" % (st1, st2))
     s.close(); s = conn()
     s.sendall(b"POST /v1/models/nosuch:predict HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(one))
     st, h, body, _ = read_answer(s)
