@@ -13815,7 +13815,8 @@ static const OptSpec serve_opts[] = {
     {"keep", "COL[,COL...]", "none", "instances given as objects: carry these members (an id) into each prediction, as predict --keep does"},
     {"batch", "N", "32", "the most waiting requests a worker answers together, their rows through the network in one pass, when each asks one "
                          "model about at most 64 instances given as arrays (the answers are the same; 1: each request alone)"},
-    {"quiet", NULL, NULL, "no access log on stderr (a line per request: client, method, path, status, body bytes, milliseconds)"},
+    {"quiet", NULL, NULL, "no access log on stderr (a line per request: client, method, path, status, body bytes, milliseconds until written; "
+                          "for an answer the client stopped taking, how much of it went)"},
     {"help", NULL, NULL, "show this help"},
     OPT_END};
 
@@ -18710,8 +18711,9 @@ typedef struct Conn {
     size_t nin, cap;
     HttpReq req;
     char *out;   /* the answer being written: out[off..nout) still to go */
-    size_t nout, off, bytes;
+    size_t nout, off, bytes, hlen; /* (bytes: its body's, after hlen bytes of status line and fields) */
     int status;
+    char logl[400]; /* the access-log line's start (client, method, path), said when the answer is written or given up */
     double t0, deadline; /* t0: the request whole, for the access log */
     char peer[80];
     struct Conn *next; /* in the work or done queue */
@@ -18860,6 +18862,7 @@ static void conn_answer(Conn *c, int status, const char *body, size_t n, const c
     buf_printf(&b, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n%s%s%s%s\r\n", status,
                http_reason(status), n, allow ? "Allow: " : "", allow ? allow : "", allow ? "\r\n" : "",
                c->close_after ? "Connection: close\r\n" : c->req.minor == 0 ? "Connection: keep-alive\r\n" : "");
+    c->hlen = b.n;
     if (!head) buf_put(&b, body, n);
     free(c->out);
     if (b.oom) { /* nothing to say: the connection closes */
@@ -19284,12 +19287,13 @@ static void *serve_worker(void *arg)
     }
 }
 
-/* The access log's line for c's answer: peer, method, target (bytes that
- * are not printable escaped), status, body bytes, milliseconds. */
-static void serve_log(const Server *s, const Conn *c, const char *method)
+/* The start of the access log's line for c's answer: peer, method, target
+ * (bytes that are not printable escaped); serve_log_end says the rest. */
+static void serve_log(const Server *s, Conn *c, const char *method)
 {
     char t[256];
     size_t k = 0;
+    c->logl[0] = 0;
     if (s->quiet) return;
     for (size_t i = 0; i < c->req.tlen && k + 5 < sizeof t; i++) {
         unsigned char ch = c->in[c->req.toff + i];
@@ -19297,11 +19301,25 @@ static void serve_log(const Server *s, const Conn *c, const char *method)
         else k += (size_t)snprintf(t + k, sizeof t - k, "\\x%02x", ch);
     }
     t[k] = 0;
-    fprintf(stderr, "%s: %s %s %s %d %zu %.2f ms\n", progname, c->peer, method, k ? t : "-", c->status, c->bytes, (now_seconds() - c->t0) * 1e3);
+    snprintf(c->logl, sizeof c->logl, "%s %s %s", c->peer, method, k ? t : "-");
+}
+
+/* The access-log line of c's answer, begun by serve_log: its status, body
+ * bytes and milliseconds, and how much of it went when the client stopped
+ * taking it (sent: the answer's bytes written). */
+static void serve_log_end(Conn *c, int whole, size_t sent)
+{
+    size_t body = sent > c->hlen ? sent - c->hlen : 0;
+    if (!c->logl[0]) return;
+    if (whole) fprintf(stderr, "%s: %s %d %zu %.2f ms\n", progname, c->logl, c->status, c->bytes, (now_seconds() - c->t0) * 1e3);
+    else fprintf(stderr, "%s: %s %d %zu %.2f ms (cut off: %zu of its %zu bytes taken)\n", progname, c->logl, c->status, c->bytes,
+                 (now_seconds() - c->t0) * 1e3, body < c->bytes ? body : c->bytes, c->bytes);
+    c->logl[0] = 0;
 }
 
 static void conn_close(Conn *c)
 {
+    serve_log_end(c, 0, c->off);
     close(c->fd);
     free(c->in), free(c->out), free(c);
 }
@@ -19349,16 +19367,18 @@ whole:
  * close). */
 static void conn_write(Server *s, Conn *c, double now)
 {
+    int whole = 1;
     while (c->off < c->nout) {
         ssize_t k = send(c->fd, c->out + c->off, c->nout - c->off, MSG_NOSIGNAL);
         if (k < 0 && errno == EINTR) continue;
         if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
         if (k <= 0) {
-            c->close_after = 1, c->nout = c->off = 0;
+            c->close_after = 1, whole = 0;
             break;
         }
         c->off += (size_t)k;
     }
+    serve_log_end(c, whole, c->off);
     free(c->out), c->out = NULL, c->nout = c->off = 0;
     if (c->close_after) { /* lingering close: the client's unread bytes would reset the connection and lose the answer */
         shutdown(c->fd, SHUT_WR);
@@ -19585,7 +19605,7 @@ static void serve_loop(Server *s, int lfd)
                     close(fd);
                     memset(&b, 0, sizeof b);
                     peer_name(&b, &ss, sl), b.status = 503, b.bytes = 47, b.t0 = now;
-                    serve_log(s, &b, "-");
+                    serve_log(s, &b, "-"), serve_log_end(&b, 1, 0);
                     continue;
                 }
                 fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);

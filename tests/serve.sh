@@ -333,6 +333,17 @@ elif what == "numbers":
     st, h, b, _ = req("POST", "/v1/models/dense:predict", '{"instances":[%s,[1,2]]}' % ones)
     say(st == 400 and b"instance 1 has 2 values, but instance 0 has 64" in b, "a shorter row after a whole one: 400 naming it and the widths: %s" % b[:100])
 
+elif what == "cutoff":
+    # a client that sends a request with a large answer and goes away without reading it
+    X = rows("rows.csv")
+    body = json.dumps({"instances": X * 500}).encode()
+    s = conn()
+    s.sendall(b"POST /v1/models/dense:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    s.close()
+    time.sleep(1)
+    st, h, b, _ = req("GET", "/healthz")
+    say(st == 200, "a client gone before its answer: the server goes on (%d)" % st)
+
 elif what == "conns":
     held = [conn() for _ in range(2)]
     time.sleep(0.2)
@@ -458,6 +469,13 @@ if start numbers dense.bin lin.bin --workers 2 --quiet; then
     run_client numbers
     kill -TERM $pid
     wait $pid
+fi
+if start cutoff dense.bin --max-rows 100000; then
+    run_client cutoff
+    kill -TERM $pid
+    wait $pid # (the answer is written, or given up, before the server exits)
+    grep -qE '^nn: 127\.0\.0\.1:[0-9]+ POST /v1/models/dense:predict 200 [0-9]+ [0-9.]+ ms \(cut off: [0-9]+ of its [0-9]+ bytes taken\)$' cutoff.err &&
+        ok "the access log of an answer the client did not take says how much of it went" || bad "access log of a cut-off answer: $(tail -3 cutoff.err)"
 fi
 cp other.bin other.tmp
 if start live live.bin --workers 2 --quiet; then
