@@ -18961,6 +18961,8 @@ static int serve_rows(const Worker *w, Served *m, Buf *csvb, size_t rows, int ob
             snprintf(why, whylen, "instance %zu has %zu value%s, but the model takes %zu", line - 1 - (size_t)objects, nf, plural(nf), first);
         else if (!strncmp(err.where, "request:", 8) && !parse_size(err.where + 8, SIZE_MAX, &line) && line > (size_t)objects)
             snprintf(why, whylen, "instance %zu: %s", line - 1 - (size_t)objects, err.msg);
+        else if (!objects && sscanf(err.msg, "%zu columns; the limit is %zu%n", &nf, &first, &at) == 2 && at)
+            snprintf(why, whylen, "instance 0 has %zu values, but the model takes %zu", nf, m->N.size[0]);
         else if (!objects && m->named) /* (arrays that do not fit a table's columns) */
             snprintf(why, whylen, "%s: send each instance as an object by column name (GET /v1/models/%s lists them)", err.msg, m->name);
         else if (objects && !strncmp(err.msg, "no column '", 11) && (q = strchr(err.msg + 11, '\'')))

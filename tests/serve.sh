@@ -328,6 +328,8 @@ elif what == "numbers":
         say(st == 400 and what.encode() in b, "%s, not JSON: 400 saying so: %s" % (bad_num, b[:100]))
     st, h, b, _ = req("POST", "/v1/models/dense:predict", '{"instances":[[%s]]}' % ",".join(["1"] * 65))
     say(st == 400 and b"instance 0 has 65 values, but the model takes 64" in b and b"--" not in b, "a wider instance: said of instances, without predict's command-line hints: %s" % b[:100])
+    st, h, b, _ = req("POST", "/v1/models/dense:predict", '{"instances":[[%s]]}' % ",".join(["1"] * 70000))
+    say(st == 400 and b"instance 0 has 70000 values, but the model takes 64" in b, "an instance wider than CSV's limit: said against the model's width: %s" % b[:100])
     st, h, b, _ = req("GET", "http://127.0.0.1/healthz")
     say(st == 200, "a target in the absolute form (http://host/healthz) is read as its path (%d)" % st)
     st, h, b, _ = req("POST", "/v1/models/dense:predict", '{"instances":[%s,[1,2]]}' % ones)
