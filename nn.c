@@ -11696,7 +11696,7 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
     int dsep = -1, dec = -1;                      /* decimal commas: the separator (-1 not known yet), csv_decimal's state */
     char where[NN_WHERE];
     float *sx = NULL; /* (sn, size[0]) the rows the scale check looks at, gathered over the reads */
-    size_t sn = 0;
+    size_t sn = 0, scap = 0;
     memset(&J, 0, sizeof J);
     J.net = N, J.in = I->in, J.scratch = &I->scratch[0][0];
     /* Each byte is looked at once here however the reads split the lines:
@@ -11837,8 +11837,8 @@ static int predict_stream(Pool *pl, Infer *I, const Net *N, int fd, int regular,
                 p = eol + 1;
             }
             if (J.n && oo->mpath) { /* the first rows, however the reads split them: their scale against the training data's */
-                size_t lim = NN_SCALE_ROWS, d = N->size[0], r = 0;
-                if (!sx && !(sx = malloc(lim * d * sizeof *sx))) oo->mpath = NULL;
+                size_t lim = NN_SCALE_ROWS, d = N->size[0], r = 0, want = sn + J.n < lim ? sn + J.n : lim;
+                if (grow((void **)&sx, &scap, want * d, sizeof *sx)) free(sx), sx = NULL, oo->mpath = NULL; /* (no check, then) */
                 for (; sx && r < J.n && sn < lim; r++, sn++) {
                     const char *lab[2];
                     int lq;
