@@ -13010,7 +13010,7 @@ static int http_parse(const uint8_t *p, size_t n, size_t max_head, size_t max_bo
     if (te && have_cl) return http_bad(r, 400, "both Transfer-Encoding and Content-Length");
     if (te) return http_bad(r, 411, "a body with Transfer-Encoding is not read: send it with Content-Length");
     if (r->method == HTTP_POST && !have_cl) return http_bad(r, 411, "a POST needs Content-Length");
-    if (cl > max_body) return http_bad(r, 413, "the body is larger than --max-body");
+    if (cl > max_body) return r->body = cl, http_bad(r, 413, "the body is larger than --max-body"); /* (r->body: its size, for the message) */
     r->body = cl;
     r->keep = !conn_close && (r->minor >= 1 || conn_keep);
     return 1;
@@ -19075,11 +19075,11 @@ static int serve_predict(const Server *s, const Worker *w, Served *m, const char
     return 200;
 }
 
-/* The model of the NAME in a request's path, name[0..n) percent-decoded
- * (RFC 3986: "my%20model" is "my model"), or NULL. */
-static Served *served_named(const ModelSet *ms, const char *name, size_t n)
+/* name[0..n) of a request's path percent-decoded (RFC 3986: "my%20model"
+ * is "my model") into d (cap bytes, NUL-terminated): its length, or -1
+ * for a bad or NUL escape or a name that does not fit. */
+static long path_decode(const char *name, size_t n, char *d, size_t cap)
 {
-    char d[NN_NAME_MAX];
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         int c = (unsigned char)name[i];
@@ -19089,12 +19089,23 @@ static Served *served_named(const ModelSet *ms, const char *name, size_t n)
                 int x = i + 1 + (size_t)j < n ? (unsigned char)name[i + 1 + (size_t)j] : 0;
                 h[j] = x >= '0' && x <= '9' ? x - '0' : (x | 0x20) >= 'a' && (x | 0x20) <= 'f' ? (x | 0x20) - 'a' + 10 : -1;
             }
-            if (h[0] < 0 || h[1] < 0 || !(c = h[0] * 16 + h[1])) return NULL;
+            if (h[0] < 0 || h[1] < 0 || !(c = h[0] * 16 + h[1])) return -1;
             i += 2;
         }
-        if (k + 1 >= sizeof d) return NULL;
+        if (k + 1 >= cap) return -1;
         d[k++] = (char)c;
     }
+    d[k] = 0;
+    return (long)k;
+}
+
+/* The model of the NAME name[0..n) in a request's path (percent-decoded), or NULL. */
+static Served *served_named(const ModelSet *ms, const char *name, size_t n)
+{
+    char d[NN_NAME_MAX];
+    long kl = path_decode(name, n, d, sizeof d);
+    size_t k = (size_t)kl;
+    if (kl < 0) return NULL;
     for (int i = 0; i < ms->n; i++)
         if (strlen(ms->m[i].name) == k && !memcmp(ms->m[i].name, d, k)) return &ms->m[i];
     return NULL;
@@ -19133,7 +19144,9 @@ static void serve_request(Server *s, Worker *w, Conn *c, Parsed *pp)
         const char *name = t + 11, *verb = memchr(name, ':', tl - 11);
         nl = verb ? (size_t)(verb - name) : tl - 11;
         if (!(m = served_named(ms, name, nl))) {
-            status = 404, snprintf(why, sizeof why, "no model named '%.*s'", (int)(nl > 200 ? 200 : nl), name);
+            char d[256];
+            if (path_decode(name, nl, d, sizeof d) >= 0) status = 404, snprintf(why, sizeof why, "no model named '%s'", d);
+            else status = 404, snprintf(why, sizeof why, "no model named '%.*s'", (int)(nl > 200 ? 200 : nl), name);
         } else if (!verb) {
             if (!get) status = 405;
             else fputs("{\"name\":", f), print_name(f, m->name, FMT_JSON), fputc(',', f), fwrite(m->info, 1, m->ninfo, f), fputc('\n', f);
@@ -19334,8 +19347,13 @@ static void conn_parse(Server *s, Conn *c, double now)
     if (!c->nin) return;
     rc = http_parse(c->in, c->nin, s->max_head, s->max_body, &c->req);
     if (rc < 0) { /* (the access log names the method and path when the request line was read) */
+        char why[160];
         c->t0 = now, c->state = CONN_WRITE, c->deadline = now + s->timeout;
-        conn_error(c, c->req.status, c->req.why, NULL);
+        if (c->req.status == 413 && c->req.body) /* (the sizes, for a client that cannot read the server's options) */
+            snprintf(why, sizeof why, "a body of %zu bytes: this server takes %zu at most (--max-body)", c->req.body, s->max_body);
+        else
+            snprintf(why, sizeof why, "%s", c->req.why);
+        conn_error(c, c->req.status, why, NULL);
         serve_log(s, c, c->req.mname[0] ? c->req.mname : "-");
         return;
     }
@@ -19540,7 +19558,9 @@ static void serve_loop(Server *s, int lfd)
             if (!drop && c->state != CONN_WORK && now >= c->deadline) {
                 if (c->state == CONN_READ && c->nin) { /* a request that did not arrive in time */
                     c->t0 = now, c->close_after = 1, c->state = CONN_WRITE, c->deadline = now + s->timeout;
-                    conn_error(c, 408, "the request did not arrive within --timeout", NULL);
+                    char why[120];
+                    snprintf(why, sizeof why, "the request did not arrive whole within %g s (--timeout)", s->timeout);
+                    conn_error(c, 408, why, NULL);
                     serve_log(s, c, c->req.mname[0] ? c->req.mname : "-"); /* (and its path, when its head had come) */
                     conn_write(s, c, now);
                 } else {
@@ -19549,6 +19569,7 @@ static void serve_loop(Server *s, int lfd)
             }
             if (!drop && draining && c->state == CONN_READ && !c->nin) drop = 1; /* idle: nothing in flight */
             if (drop) {
+                serve_log_end(c, 0, c->off); /* (an answer under way: the client did not take it within --timeout) */
                 if (c->fd >= 0) close(c->fd);
                 c->fd = -1, free(c->in), free(c->out), free(c);
                 conns[i] = conns[--nc];

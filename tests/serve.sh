@@ -184,7 +184,8 @@ elif what == "errors":
     s = conn(); t0 = time.time()
     s.sendall(b"POST /v1/models/dense:predict HTTP/1.1\r\nContent-Length: 100000000\r\n\r\n" + b"[" * 65536)
     st, h, body, _ = read_answer(s)
-    say(st == 413 and time.time() - t0 < 2 and h.get("connection") == "close", "a 100 MB body is refused with 413 before it is sent (%.2f s)" % (time.time() - t0))
+    say(st == 413 and time.time() - t0 < 2 and h.get("connection") == "close" and b"a body of 100000000 bytes: this server takes" in body,
+        "a 100 MB body is refused with 413 before it is sent, saying the sizes (%.2f s): %s" % (time.time() - t0, body[:90]))
     s.close()
     # Expect: 100-continue: the go-ahead for a prediction of a model served, the answer at once for anything else
     one = json.dumps({"instances": [X[0]]}).encode()
@@ -217,8 +218,9 @@ elif what == "errors":
     # a model's name percent-encoded in the path
     st, h, body, _ = req("POST", "/v1/models/d%65n%73e:predict", json.dumps({"instances": [X[0]]}))
     st2, h2, body2, _ = req("GET", "/v1/models/d%zzense")
-    say(st == 200 and json.loads(body)["predictions"][0] == json.loads(open("dense.want").readline()) and st2 == 404,
-        "a model's name percent-encoded in the path (d%%65n%%73e is dense; %%zz names none: %d)" % st2)
+    st3, h3, body3, _ = req("GET", "/v1/models/zz%41")
+    say(st == 200 and json.loads(body)["predictions"][0] == json.loads(open("dense.want").readline()) and st2 == 404 and b"'zzA'" in body3,
+        "a model's name percent-encoded in the path (d%%65n%%73e is dense; %%zz names none: %d; an unknown one said decoded: %s)" % (st2, body3[:60]))
     # HTTP/1.0: closed after the answer, unless keep-alive is asked
     s = conn(); s.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
     st, h, body, rest = read_answer(s)
@@ -345,6 +347,12 @@ elif what == "cutoff":
     time.sleep(1)
     st, h, b, _ = req("GET", "/healthz")
     say(st == 200, "a client gone before its answer: the server goes on (%d)" % st)
+    # one that stays but does not read: given up at --timeout
+    s = conn()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.sendall(b"POST /v1/models/dense:predict HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    time.sleep(4)
+    s.close()
 
 elif what == "conns":
     held = [conn() for _ in range(2)]
@@ -472,12 +480,12 @@ if start numbers dense.bin lin.bin --workers 2 --quiet; then
     kill -TERM $pid
     wait $pid
 fi
-if start cutoff dense.bin --max-rows 100000; then
+if start cutoff dense.bin --max-rows 100000 --timeout 2; then
     run_client cutoff
     kill -TERM $pid
     wait $pid # (the answer is written, or given up, before the server exits)
-    grep -qE '^nn: 127\.0\.0\.1:[0-9]+ POST /v1/models/dense:predict 200 [0-9]+ [0-9.]+ ms \(cut off: [0-9]+ of its [0-9]+ bytes taken\)$' cutoff.err &&
-        ok "the access log of an answer the client did not take says how much of it went" || bad "access log of a cut-off answer: $(tail -3 cutoff.err)"
+    [ "$(grep -cE '^nn: 127\.0\.0\.1:[0-9]+ POST /v1/models/dense:predict 200 [0-9]+ [0-9.]+ ms \(cut off: [0-9]+ of its [0-9]+ bytes taken\)$' cutoff.err)" = 2 ] &&
+        ok "the access log of an answer the client did not take says how much of it went (a client gone, one not reading until --timeout)" || bad "access log of cut-off answers: $(tail -4 cutoff.err)"
 fi
 cp other.bin other.tmp
 if start live live.bin --workers 2 --quiet; then
