@@ -2139,9 +2139,10 @@ NN_MAYBE_UNUSED static void k_wgrad_ref(const float *D, size_t ldd, size_t P, co
  * order; for each output position p = (oy, ox) and map c < oc
  *   y[p * oc + c] = (sum_{j < K} x[(oy + dy_j) * iwp + ox + dx_j][i_j] * WT[j][c]) + B[c],
  * the sum from j = 0 up, as k_backprop sums a patch row (so the two ways
- * give the same bits).  Z is the fast kernel's scratch: (P + 8) x 64 floats. */
+ * give the same bits); with relu, ReLU's max(y, 0) (as act_relu: the
+ * activation pass then left out).  Z is the fast kernel's scratch: (P + 8) x 64 floats. */
 NN_MAYBE_UNUSED static void k_convfwd_ref(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow,
-                                          const float *WT, size_t ldo, size_t oc, const float *B, float *y, float *Z)
+                                          const float *WT, size_t ldo, size_t oc, const float *B, int relu, float *y, float *Z)
 {
     size_t run = k * ic;
     (void)Z;
@@ -2151,7 +2152,8 @@ NN_MAYBE_UNUSED static void k_convfwd_ref(const float *x, size_t iwp, size_t ic,
                 float s = 0;
                 for (size_t dy = 0; dy < k; dy++)
                     for (size_t t = 0; t < run; t++) s += x[((oy + dy) * iwp + ox) * ic + t] * WT[(dy * run + t) * ldo + c];
-                y[(oy * ow + ox) * oc + c] = s + B[c];
+                s += B[c];
+                y[(oy * ow + ox) * oc + c] = relu && !(s > 0) ? 0.0f : s;
             }
 }
 
@@ -2171,9 +2173,13 @@ typedef __m512 vec;
 #define V_ZERO() _mm512_setzero_ps()
 #define V_MUL(a, b) _mm512_mul_ps(a, b)
 #define V_ADD(a, b) _mm512_add_ps(a, b)
+#define V_SUB(a, b) _mm512_sub_ps(a, b)
+#define V_RELU(a) _mm512_max_ps(a, _mm512_setzero_ps()) /* act_relu's bits: 0 (second operand) for -0 and NaN too */
 #define V_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)  /* a*b + c */
 #define V_FNMA(a, b, c) _mm512_fnmadd_ps(a, b, c) /* c - a*b */
 #define V_STOREU(p, v) _mm512_storeu_ps(p, v)
+#define V_LOADU(p) _mm512_loadu_ps(p)
+#define V_LOAD_FIRST(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1), p) /* lanes 0 .. n-1, the rest 0 */
 #define V_STORE_FIRST(p, v, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1), v) /* lanes 0 .. n-1 */
 NN_INLINE float v_hsum(vec v) { return _mm512_reduce_add_ps(v); }
 #else
@@ -2184,9 +2190,13 @@ typedef __m256 vec;
 #define V_ZERO() _mm256_setzero_ps()
 #define V_MUL(a, b) _mm256_mul_ps(a, b)
 #define V_ADD(a, b) _mm256_add_ps(a, b)
+#define V_SUB(a, b) _mm256_sub_ps(a, b)
+#define V_RELU(a) _mm256_max_ps(a, _mm256_setzero_ps())
 #define V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define V_FNMA(a, b, c) _mm256_fnmadd_ps(a, b, c)
 #define V_STOREU(p, v) _mm256_storeu_ps(p, v)
+#define V_LOADU(p) _mm256_loadu_ps(p)
+#define V_LOAD_FIRST(p, n) _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)))
 #define V_STORE_FIRST(p, v, n) _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)), v)
 NN_INLINE float v_hsum(vec v)
 {
@@ -2377,7 +2387,7 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
 #define CF_ROWS (NN_VW == 16 ? 8 : 4)
 #define CF_BLOCKS (NN_VW == 16 ? 4 : 3) /* AVX2: 4 x 3 accumulators and 3 weights of 16 registers */
 NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const float *x0, size_t xs, size_t d0, size_t d1, size_t k, size_t run,
-                       size_t rowstride, const float *WT, size_t ldo, size_t c0, const float *B, size_t oc,
+                       size_t rowstride, const float *WT, size_t ldo, size_t c0, const float *B, size_t oc, int relu,
                        float *const *yq, float *Z, size_t zl)
 {
     vec acc[CF_ROWS][4];
@@ -2400,10 +2410,11 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const f
             for (int b = 0; b < cb; b++) V_STORE(Z + q * zl + b * NN_VW, acc[q][b]);
         return;
     }
-    for (int q = 0; q < live; q++)
+    for (int q = 0; q < rq && q < live; q++) /* (rq bounds it: the accumulators stay in registers) */
         for (int b = 0; b < cb; b++) {
             size_t c = c0 + (size_t)b * NN_VW;
             vec v = V_ADD(acc[q][b], V_LOAD(B + c)); /* (B is padded to NN_PAD, and aligned) */
+            if (relu) v = V_RELU(v);
             if (c + NN_VW <= oc) V_STOREU(yq[q] + c, v);
             else if (c < oc) V_STORE_FIRST(yq[q] + c, v, oc - c);
         }
@@ -2414,7 +2425,7 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const f
  * sums waiting in Z ((P + CF_ROWS) x CF_BLOCKS * NN_VW floats). */
 #define CF_L1 (32 * 1024)
 static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow, const float *WT,
-                      size_t ldo, size_t oc, const float *B, float *y, float *Z)
+                      size_t ldo, size_t oc, const float *B, int relu, float *y, float *Z)
 {
     size_t P = oh * ow, run = k * ic, rs = iwp * ic, zl = CF_BLOCKS * NN_VW;
     for (size_t c0 = 0, cb; c0 < ldo; c0 += cb * NN_VW) {
@@ -2436,10 +2447,173 @@ static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh
                     } else
                         xq[q] = xq[live - 1], yq[q] = yq[live - 1];
                 }
-                if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
-                else if (cb == 3) cf_tile(CF_ROWS, 3, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
-                else if (cb == 2) cf_tile(CF_ROWS, 2, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
-                else cf_tile(CF_ROWS, 1, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, yq, z, zl);
+                if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, relu, yq, z, zl);
+                else if (cb == 3) cf_tile(CF_ROWS, 3, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, relu, yq, z, zl);
+                else if (cb == 2) cf_tile(CF_ROWS, 2, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, relu, yq, z, zl);
+                else cf_tile(CF_ROWS, 1, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, relu, yq, z, zl);
+            }
+        }
+    }
+}
+
+/* Winograd's F(2x2, 3x3) for a 3x3 convolution in inference: each 2x2
+ * block of outputs (a tile) from the 4x4 block of input under it with 16
+ * multiplications per input and output channel pair instead of 36
+ * (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks",
+ * 2016).  In one dimension, two outputs of a 3-tap filter g over inputs
+ * d0..d3 are
+ *   y0 = m0 + m1 + m2,  y1 = m1 - m2 - m3,  with
+ *   m0 = (d0 - d2) g0,  m1 = (d1 + d2) (g0 + g1 + g2) / 2,
+ *   m2 = (d2 - d1) (g0 - g1 + g2) / 2,  m3 = (d1 - d3) g2;
+ * in two, the same along the rows and then the columns: the input tile's
+ * transform V (4x4, per channel) times the kernel's U (4x4, per channel
+ * pair), summed over input channels -- 16 matrix products, one per place
+ * xi of the 4x4 -- then the output transform.  The sums differ from the
+ * direct convolution's in their last bits (the tests bound them), so
+ * training, whose gradients must match its forward pass, keeps the direct
+ * kernel.
+ *
+ * wino_weights: U (16, ic, ldo), U[xi][c][o] the transform of map o's
+ * kernel over channel c (W (oc, ldw) in (dy, dx, channel) order), the
+ * columns o >= oc zero. */
+static void wino_weights(const float *W, size_t ldw, size_t ic, size_t oc, size_t ldo, float *U)
+{
+    memset(U, 0, 16 * ic * ldo * sizeof(float));
+    for (size_t o = 0; o < oc; o++)
+        for (size_t c = 0; c < ic; c++) {
+            float g[3][3], h[4][3];
+            for (int a = 0; a < 3; a++)
+                for (int b = 0; b < 3; b++) g[a][b] = W[o * ldw + (size_t)(a * 3 + b) * ic + c];
+            for (int b = 0; b < 3; b++) { /* the rows: G g */
+                h[0][b] = g[0][b], h[3][b] = g[2][b];
+                h[1][b] = 0.5f * (g[0][b] + g[1][b] + g[2][b]), h[2][b] = 0.5f * (g[0][b] - g[1][b] + g[2][b]);
+            }
+            for (int a = 0; a < 4; a++) { /* the columns: (G g) G^T */
+                float *u = U + ((size_t)a * 4 * ic + c) * ldo + o;
+                u[0] = h[a][0], u[3 * ic * ldo] = h[a][2];
+                u[ic * ldo] = 0.5f * (h[a][0] + h[a][1] + h[a][2]), u[2 * ic * ldo] = 0.5f * (h[a][0] - h[a][1] + h[a][2]);
+            }
+        }
+}
+
+/* rq tiles by cb vector blocks of maps: the product for one place xi,
+ * M[q] = sum_c V[q][c] U[c] (V rows icp floats apart, U's ldo), into M
+ * (rows zl floats apart). */
+NN_INLINE void wn_tile(int rq, int cb, const float *v, size_t icp, size_t ic, const float *u, size_t ldo, float *m, size_t zl)
+{
+    vec acc[CF_ROWS][4];
+    for (int q = 0; q < rq; q++)
+        for (int b = 0; b < cb; b++) acc[q][b] = V_ZERO();
+    for (size_t c = 0; c < ic; c++, u += ldo) {
+        vec wv[4];
+        for (int b = 0; b < cb; b++) wv[b] = V_LOAD(u + b * NN_VW);
+        for (int q = 0; q < rq; q++) {
+            vec dv = V_SET1(v[(size_t)q * icp + c]);
+            for (int b = 0; b < cb; b++) acc[q][b] = V_FMA(dv, wv[b], acc[q][b]);
+        }
+    }
+    for (int q = 0; q < rq; q++)
+        for (int b = 0; b < cb; b++) V_STORE(m + q * zl + b * NN_VW, acc[q][b]);
+}
+
+/* k_wino takes the tiles of an image in groups whose transforms V (16,
+ * tiles, icp) and products M (16, tiles, ldo) fit in about 384 KB (of the
+ * L2 cache), so that each place's U (ic, ldo) is read from L1 by a whole
+ * group's tiles: a multiple of 24 tiles (of the 4, 6 or 8 a kernel tile
+ * takes).  wino_scratch: the floats of V and M. */
+#define WN_ROWS CF_ROWS
+static size_t wino_group(size_t ic, size_t ldo)
+{
+    size_t g = 384 * 1024 / (16 * (round_up(ic, NN_VW) + ldo) * sizeof(float)) / 24 * 24;
+    return g < 24 ? 24 : g;
+}
+static size_t wino_scratch(size_t ic, size_t ldo) { return 16 * wino_group(ic, ldo) * (round_up(ic, NN_VW) + ldo); }
+
+/* One image: x (ihp, iwp, ic) channel-last, already padded; the output
+ * (oh, ow) = (ihp - 2, iwp - 2), y[p * oc + c] for position p and map c,
+ * with the biases B (padded to ldo) and with relu max(y, 0); U from wino_weights; S scratch
+ * (wino_scratch).  For each group of tiles: their inputs' transforms (V),
+ * the 16 products R tiles by a block of maps at a time (M), the outputs'
+ * transforms.  A tile over the last row or column of an odd output reads
+ * zeros past the input and stores only the outputs that exist. */
+static void k_wino(const float *x, size_t ihp, size_t iwp, size_t ic, const float *U, size_t ldo, size_t oc, const float *B,
+                   int relu, float *y, float *S)
+{
+    size_t oh = ihp - 2, ow = iwp - 2, tw = (ow + 1) / 2, T = (oh + 1) / 2 * tw, icp = round_up(ic, NN_VW);
+    size_t R = NN_VW == 16 && ldo >= 4 * NN_VW ? 6 : WN_ROWS; /* (6 tiles by 4 blocks, as k_convfwd) */
+    size_t g = wino_group(ic, ldo), ng = (T + g - 1) / g, G = round_up((T + ng - 1) / ng, R);
+    float *V = S, *M = S + 16 * G * icp;
+    for (size_t t0 = 0; t0 < T; t0 += G) {
+        size_t live = T - t0 < G ? T - t0 : G, rows = round_up(live, R);
+        for (size_t q = 0; q < rows; q++) { /* the inputs' transforms, V[xi][q][c] */
+            size_t y0 = (t0 + q) / tw * 2, x0 = (t0 + q) % tw * 2;
+            int inside = q < live && y0 + 4 <= ihp && x0 + 4 <= iwp;
+            for (size_t c = 0; c < icp; c += NN_VW) {
+                size_t n = ic - c < NN_VW ? ic - c : NN_VW;
+                vec d[4][4], e[4][4];
+                const float *p = x + (y0 * iwp + x0) * ic + c;
+                if (inside && n == NN_VW)
+                    for (size_t r = 0; r < 4; r++)
+                        for (size_t s = 0; s < 4; s++) d[r][s] = V_LOADU(p + (r * iwp + s) * ic);
+                else
+                    for (size_t r = 0; r < 4; r++)
+                        for (size_t s = 0; s < 4; s++)
+                            d[r][s] = q >= live || y0 + r >= ihp || x0 + s >= iwp ? V_ZERO()
+                                      : n == NN_VW                              ? V_LOADU(p + (r * iwp + s) * ic)
+                                                                                : V_LOAD_FIRST(p + (r * iwp + s) * ic, n);
+                for (int r = 0; r < 4; r++) { /* B^T d: the rows */
+                    e[0][r] = V_SUB(d[0][r], d[2][r]), e[1][r] = V_ADD(d[1][r], d[2][r]);
+                    e[2][r] = V_SUB(d[2][r], d[1][r]), e[3][r] = V_SUB(d[1][r], d[3][r]);
+                }
+                for (int a = 0; a < 4; a++) { /* (B^T d) B: the columns */
+                    float *v = V + ((size_t)a * 4 * G + q) * icp + c;
+                    V_STORE(v, V_SUB(e[a][0], e[a][2]));
+                    V_STORE(v + G * icp, V_ADD(e[a][1], e[a][2]));
+                    V_STORE(v + 2 * G * icp, V_SUB(e[a][2], e[a][1]));
+                    V_STORE(v + 3 * G * icp, V_SUB(e[a][1], e[a][3]));
+                }
+            }
+        }
+        for (size_t xi = 0; xi < 16; xi++) /* the products, M[xi][q][c] */
+            for (size_t c0 = 0, cb; c0 < ldo; c0 += cb * NN_VW) {
+                const float *u = U + xi * ic * ldo + c0;
+                cb = (ldo - c0) / NN_VW > CF_BLOCKS ? CF_BLOCKS : (ldo - c0) / NN_VW;
+                for (size_t q = 0; q < rows; q += R) {
+                    const float *v = V + (xi * G + q) * icp;
+                    float *m = M + (xi * G + q) * ldo + c0;
+#if NN_VW == 16
+                    if (R == 6) {
+                        if (cb == 4) wn_tile(6, 4, v, icp, ic, u, ldo, m, ldo);
+                        else if (cb == 3) wn_tile(6, 3, v, icp, ic, u, ldo, m, ldo);
+                        else if (cb == 2) wn_tile(6, 2, v, icp, ic, u, ldo, m, ldo);
+                        else wn_tile(6, 1, v, icp, ic, u, ldo, m, ldo);
+                        continue;
+                    }
+#endif
+                    if (cb == 3) wn_tile(WN_ROWS, 3, v, icp, ic, u, ldo, m, ldo);
+                    else if (cb == 2) wn_tile(WN_ROWS, 2, v, icp, ic, u, ldo, m, ldo);
+                    else wn_tile(WN_ROWS, 1, v, icp, ic, u, ldo, m, ldo);
+                }
+            }
+        for (size_t q = 0; q < live; q++) { /* the outputs' transforms, A^T M A, and the biases */
+            size_t oy = (t0 + q) / tw * 2, ox = (t0 + q) % tw * 2;
+            for (size_t c = 0; c < oc; c += NN_VW) {
+                vec mv[16], r0[4], r1[4], bias = V_LOAD(B + c), out[4];
+                for (int i = 0; i < 16; i++) mv[i] = V_LOAD(M + ((size_t)i * G + q) * ldo + c);
+                for (int s = 0; s < 4; s++) {
+                    r0[s] = V_ADD(V_ADD(mv[s], mv[4 + s]), mv[8 + s]);
+                    r1[s] = V_SUB(V_SUB(mv[4 + s], mv[8 + s]), mv[12 + s]);
+                }
+                out[0] = V_ADD(V_ADD(V_ADD(r0[0], r0[1]), r0[2]), bias), out[1] = V_ADD(V_SUB(V_SUB(r0[1], r0[2]), r0[3]), bias);
+                out[2] = V_ADD(V_ADD(V_ADD(r1[0], r1[1]), r1[2]), bias), out[3] = V_ADD(V_SUB(V_SUB(r1[1], r1[2]), r1[3]), bias);
+                for (size_t i = 0; i < 4; i++) {
+                    size_t py = oy + i / 2, px = ox + i % 2;
+                    float *p = y + (py * ow + px) * oc + c;
+                    if (py >= oh || px >= ow) continue;
+                    if (relu) out[i] = V_RELU(out[i]);
+                    if (c + NN_VW <= oc) V_STOREU(p, out[i]);
+                    else V_STORE_FIRST(p, out[i], oc - c);
+                }
             }
         }
     }
@@ -2679,8 +2853,10 @@ enum {
     KIND_DROPOUT = 1 << 7, /* --dropout drops its units when it is a hidden layer */
     KIND_DRAW = 1 << 8,    /* nn weights draws its weight rows, one tile each */
     KIND_KERNEL = 1 << 9,  /* its weight rows are k x k kernels over ic channels, (dy, dx, channel) order */
-    KIND_SUMS = 1 << 11    /* works on the sums of the layer before: that layer's activation, unless named, moves to it */
+    KIND_SUMS = 1 << 11,   /* works on the sums of the layer before: that layer's activation, unless named, moves to it */
+    KIND_RELU = 1 << 12    /* its forward applies a ReLU activation itself, as act_relu would (the pass is left out) */
 };
+
 
 /* A part of a layer spec, as a kind's parse sees it (parse_layers_shape). */
 typedef struct {
@@ -2931,6 +3107,13 @@ static size_t conv_padded(const Layer *ly) /* floats of a padded copy of an inpu
     return ly->pad ? (ly->ih + 2 * ly->pad) * (ly->iw + 2 * ly->pad) * ly->ic : 0;
 }
 
+/* Inference takes a 3x3 convolution over 4 channels or more by Winograd's
+ * F(2x2, 3x3) (k_wino): fewer multiplications where a convolution's time
+ * goes; over fewer channels, its transforms cost more than they save. */
+#define NN_WINO (NN_VW > 1)
+#define NN_WINO_IC 4
+static int conv_wino(const Layer *ly) { return NN_WINO && ly->k == 3 && ly->ic >= NN_WINO_IC; }
+
 static int conv_shape(Layer *ly, char *why, size_t n)
 {
     size_t k = ly->k, p = ly->pad, K;
@@ -2949,6 +3132,10 @@ static int conv_shape(Layer *ly, char *why, size_t n)
     ly->tmp = ly->oh * ly->ow * 2 * ly->ldw; /* backward's patches and their deltas */
     K = K * conv_ldo(ly) + round_up(conv_padded(ly), NN_PAD) + (ly->oh * ly->ow + 8) * 64; /* forward's WT, padded image, partial sums */
     if (K > ly->tmp) ly->tmp = K;
+#if NN_WINO
+    if (conv_wino(ly) && (K = 16 * ly->ic * conv_ldo(ly) + round_up(conv_padded(ly), NN_PAD) + wino_scratch(ly->ic, conv_ldo(ly))) > ly->tmp)
+        ly->tmp = K; /* inference's U, padded image, V and M */
+#endif
     return 0;
 }
 
@@ -3079,9 +3266,13 @@ static void conv_forward(const Layer *ly, const float *W, const float *B, float 
                          const Part *pt, float *Y, float *tmp, int train)
 {
     size_t ldo = conv_ldo(ly), K = ly->wcols, ic = ly->ic, p = ly->pad, iwp = ly->iw + 2 * p;
-    float *WT = tmp, *xp = WT + K * ldo, *Z = xp + round_up(conv_padded(ly), NN_PAD); /* (K, ldo), the padded image, partial sums */
-    (void)S, (void)m, (void)train;
-    for (size_t k = 0; k < K; k++) {
+    int wino = !train && conv_wino(ly);
+    float *WT = tmp, *xp = WT + (wino ? 16 * ic : K) * ldo, *Z = xp + round_up(conv_padded(ly), NN_PAD); /* (K, ldo) or U, the padded image, scratch */
+    (void)S, (void)m;
+#if NN_WINO
+    if (wino) wino_weights(W, ly->ldw, ic, ly->oc, ldo, WT);
+#endif
+    for (size_t k = 0; k < K && !wino; k++) {
         for (size_t j = 0; j < ly->oc; j++) WT[k * ldo + j] = W[j * ly->ldw + k];
         for (size_t j = ly->oc; j < ldo; j++) WT[k * ldo + j] = 0;
     }
@@ -3093,7 +3284,13 @@ static void conv_forward(const Layer *ly, const float *W, const float *B, float 
                 memcpy(xp + ((y + p) * iwp + p) * ic, x + y * ly->iw * ic, ly->iw * ic * sizeof(float));
             x = xp;
         }
-        k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, Y + b * ly->ldout, Z);
+#if NN_WINO
+        if (wino) {
+            k_wino(x, ly->ih + 2 * p, iwp, ic, WT, ldo, ly->oc, B, ly->act == ACT_RELU, Y + b * ly->ldout, Z);
+            continue;
+        }
+#endif
+        k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, ly->act == ACT_RELU, Y + b * ly->ldout, Z);
     }
 }
 
@@ -3974,7 +4171,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .name = "convolution", .noun = "convolution", .act = ACT_RELU,
         .notation = "20c5, 32c3p1, 20c5tanh: 20 maps of 5x5 kernels (stride 1), p: zero padding, then an activation (relu)",
         .act_hint = "; a padding comes before it: 20c5p1tanh",
-        .flags = KIND_BY_ROWS | KIND_IMAGE | KIND_DRAW | KIND_KERNEL,
+        .flags = KIND_BY_ROWS | KIND_IMAGE | KIND_DRAW | KIND_KERNEL | KIND_RELU,
         .looks = conv_looks, .parse = conv_parse, .print = conv_print, .shape = conv_shape, .count = wb_count,
         .macs = conv_macs, .init = wb_init, .forward = conv_forward, .backward = conv_backward, .update = conv_update,
         .rec_save = conv_rec_save, .rec_load = conv_rec_load, .save = wb_save, .load = wb_load,
@@ -4022,6 +4219,16 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
 
 /* The operations of layer l of n. */
 #define LK(n, l) (&layer_kinds[(n)->layer[l].kind])
+
+/* Layer l's activation after its forward pass, over rows [b0, b1) of A
+ * (lda floats a row), units [j0, j1): none when its kind's forward applied
+ * it (KIND_RELU). */
+static void layer_activate(const Net *N, int l, float *A, size_t lda, size_t b0, size_t b1, size_t j0, size_t j1)
+{
+    int act = N->layer[l].act;
+    if (act == ACT_RELU && (LK(N, l)->flags & KIND_RELU)) return;
+    for (size_t b = b0; b < b1; b++) acts[act].f(A + b * lda + j0, j1 - j0);
+}
 
 /* The kind whose notation spec part p plainly is (see LayerKind.looks), or 0. */
 static int spec_part_kind(const char *p)
@@ -5199,7 +5406,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         if (pt.j1 > ly->nout) pt.j1 = ly->nout;
         if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
             LK(N, l)->forward(ly, NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, a, T->tmp[tid], 1);
-            for (size_t b = pt.b0; b < pt.b1; b++) acts[ly->act].f(a + b * ly->ldout + pt.j0, pt.j1 - pt.j0);
+            layer_activate(N, l, a, ly->ldout, pt.b0, pt.b1, pt.j0, pt.j1);
             if (drops(T, l)) {
                 float *dr = T->drp[par][l];
                 for (size_t b = pt.b0; b < pt.b1; b++)
@@ -5488,7 +5695,7 @@ static const float *forward_one(const Net *N, size_t m, float *const *s)
     for (int l = 1; l < N->nl; l++) {
         Part pt = {0, m, 0, N->size[l]};
         LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, o, s[2], 0);
-        activate(o, m, N->ld[l], 0, N->size[l], N->layer[l].act);
+        layer_activate(N, l, o, N->ld[l], 0, m, 0, N->size[l]);
         for (size_t b = 0; b < m; b++) /* the next layer reads the padding */
             memset(o + b * N->ld[l] + N->size[l], 0, (N->ld[l] - N->size[l]) * sizeof(float));
         in = o, o = (o == s[1]) ? s[0] : s[1];
@@ -5565,7 +5772,7 @@ static void forward_keep(const Net *N, const InputMap *in, const Data *d, size_t
         Part pt = {0, m, 0, N->size[l]};
         memset(A[l], 0, m * N->ld[l] * sizeof(float));
         LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), A[l - 1], m, &pt, A[l], tmp, 0);
-        activate(A[l], m, N->ld[l], 0, N->size[l], N->layer[l].act);
+        layer_activate(N, l, A[l], N->ld[l], 0, m, 0, N->size[l]);
     }
 }
 
@@ -5601,7 +5808,7 @@ static int net_fit(Net *N, const InputMap *in, const Data *d)
         if (l == last) break;
         memset(A[k ^ 1], 0, m * N->ld[l] * sizeof(float));
         LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), A[k], m, &pt, A[k ^ 1], tmp, 0);
-        activate(A[k ^ 1], m, N->ld[l], 0, N->size[l], N->layer[l].act);
+        layer_activate(N, l, A[k ^ 1], N->ld[l], 0, m, 0, N->size[l]);
     }
     free(A[0]), free(A[1]), free(tmp);
     return 0;

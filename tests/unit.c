@@ -493,8 +493,9 @@ static void test_kernels(void)
         }
         CHECK(bad_wg == 0, "k_wgrad (%s) differs from the reference in %d places", NN_SIMD, bad_wg);
     }
-    { /* a convolution's forward pass read in place: against the reference, and bit for bit against the same
-       * product over patches copied out (im2col and k_backprop, the sums in the same order) */
+    { /* a convolution's forward pass read in place, with and without its ReLU: against the reference, and bit
+       * for bit against the same product over patches copied out (im2col and k_backprop, the sums in the same
+       * order) and act_relu */
         int bad_cf = 0, bad_cp = 0;
         for (int trial = 0; trial < 40; trial++) {
             size_t k = 1 + rng_below(&r, 5), ic = 1 + rng_below(&r, trial % 4 ? 40 : 200), oc = 1 + rng_below(&r, 70);
@@ -505,8 +506,8 @@ static void test_kernels(void)
             fill(x, ih * iw * ic, &r), fill(B, oc, &r);
             for (size_t j = 0; j < K; j++)
                 for (size_t c = 0; c < ldo; c++) WT[j * ldo + c] = c < oc ? (float)rng_normal(&r) : 0.0f;
-            k_convfwd_ref(x, iw, ic, k, oh, ow, WT, ldo, oc, B, y1, Zs);
-            k_convfwd(x, iw, ic, k, oh, ow, WT, ldo, oc, B, y2, Zs);
+            k_convfwd_ref(x, iw, ic, k, oh, ow, WT, ldo, oc, B, trial % 2, y1, Zs);
+            k_convfwd(x, iw, ic, k, oh, ow, WT, ldo, oc, B, trial % 2, y2, Zs);
             for (size_t p = 0; p < P; p++)
                 for (size_t dy = 0; dy < k; dy++)
                     for (size_t t = 0; t < k * ic; t++) Pt[p * ldw + dy * k * ic + t] = x[((p / ow + dy) * iw + p % ow) * ic + t];
@@ -516,13 +517,49 @@ static void test_kernels(void)
                     double mag = fabs(B[c]);
                     for (size_t j = 0; j < K; j++) mag += fabs(Pt[p * ldw + j] * WT[j * ldo + c]);
                     bad_cf += fabs(y1[p * oc + c] - y2[p * oc + c]) > 1e-5 * mag + 1e-30;
-                    bad_cp += y2[p * oc + c] != Z[p * ldo + c] + B[c];
+                    float e = Z[p * ldo + c] + B[c]; /* (with ReLU: act_relu's bits) */
+                    if (trial % 2) act_relu(&e, 1);
+                    bad_cp += memcmp(&y2[p * oc + c], &e, sizeof e) != 0;
                 }
             free(x), free(WT), free(B), free(y1), free(y2), free(Zs), free(Pt), free(Z);
         }
         CHECK(bad_cf == 0, "k_convfwd (%s) differs from the reference in %d places", NN_SIMD, bad_cf);
         CHECK(bad_cp == 0, "k_convfwd (%s) differs from im2col and k_backprop in %d places", NN_SIMD, bad_cp);
     }
+#if NN_WINO
+    { /* inference's 3x3 convolution by Winograd's F(2x2, 3x3): within float rounding of the direct sums, on
+       * even and odd outputs (a tile over the edge), channels that fill no vector and several, maps in every
+       * block size; and nothing written past the outputs */
+        int bad_wn = 0, past = 0;
+        for (int trial = 0; trial < 60; trial++) {
+            size_t ic = 1 + rng_below(&r, trial % 3 ? 40 : 130), oc = 1 + rng_below(&r, trial % 4 ? 70 : 150);
+            size_t oh = 1 + rng_below(&r, trial % 5 ? 15 : 40), ow = 1 + rng_below(&r, 15), ih = oh + 2, iw = ow + 2;
+            size_t K = 9 * ic, ldo = round_up(oc, NN_PAD), ldw = round_up(K, NN_PAD), P = oh * ow;
+            float *x = alloc_floats(ih * iw * ic), *W = alloc_floats(oc * ldw), *WT = alloc_floats(K * ldo), *B = alloc_floats(ldo);
+            float *U = alloc_floats(16 * ic * ldo), *S = alloc_floats(wino_scratch(ic, ldo)), *Zs = alloc_floats((P + 8) * 64);
+            float *y1 = alloc_floats(P * oc), *y2 = alloc_floats(P * oc + 64);
+            fill(x, ih * iw * ic, &r), fill(B, oc, &r);
+            memset(W, 0, oc * ldw * sizeof(float)), memset(WT, 0, K * ldo * sizeof(float));
+            for (size_t c = 0; c < oc; c++)
+                for (size_t j = 0; j < K; j++) WT[j * ldo + c] = W[c * ldw + j] = (float)rng_normal(&r);
+            for (size_t i = 0; i < P * oc + 64; i++) y2[i] = 7.0f;
+            wino_weights(W, ldw, ic, oc, ldo, U);
+            k_convfwd_ref(x, iw, ic, 3, oh, ow, WT, ldo, oc, B, trial % 2, y1, Zs);
+            k_wino(x, ih, iw, ic, U, ldo, oc, B, trial % 2, y2, S);
+            for (size_t p = 0; p < P; p++)
+                for (size_t c = 0; c < oc; c++) {
+                    double mag = fabs(B[c]);
+                    for (size_t dy = 0; dy < 3; dy++)
+                        for (size_t t = 0; t < 3 * ic; t++) mag += fabs(x[((p / ow + dy) * iw + p % ow) * ic + t] * WT[(dy * 3 * ic + t) * ldo + c]);
+                    bad_wn += !(fabs(y1[p * oc + c] - y2[p * oc + c]) <= 1e-5 * mag);
+                }
+            for (size_t i = P * oc; i < P * oc + 64; i++) past += y2[i] != 7.0f;
+            free(x), free(W), free(WT), free(B), free(U), free(S), free(Zs), free(y1), free(y2);
+        }
+        CHECK(bad_wn == 0, "k_wino (%s) differs from the direct convolution in %d places", NN_SIMD, bad_wn);
+        CHECK(past == 0, "k_wino wrote %d floats past its output", past);
+    }
+#endif
 }
 
 /* Training for two epochs gives bit-identical parameters with 1, 2 and 3
