@@ -2381,30 +2381,36 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
  * The sums start at 0 (d0 == 0) or
  * from the partial sums Z (rq rows of zl floats) and, unless the tile's
  * last kernel row is done (d1 == k: then Y gets them with the biases), go
- * back there: the same operations in the same order either way.  Positions
- * q >= live are computed (a tail's copies of a real one) but not stored
- * in Y. */
+ * back there: the same operations in the same order either way.  With
+ * offs, a kernel of few terms (CF_SHORT at most: a 5x5 or 3x3 one over a
+ * channel) runs as one loop over them all, offs[j] the offset of term j
+ * in the patch, the sums in the same order.  Positions q >= live are
+ * computed (a tail's copies of a real one) but not stored in Y. */
+#define CF_SHORT 64
 #define CF_ROWS (NN_VW == 16 ? 8 : 4)
 #define CF_BLOCKS (NN_VW == 16 ? 4 : 3) /* AVX2: 4 x 3 accumulators and 3 weights of 16 registers */
+NN_INLINE void cf_fma(int rq, int cb, vec (*acc)[4], const float *w, const float *const *xq, const float *x0, size_t xs, size_t o)
+{
+    vec wv[4];
+    for (int b = 0; b < cb; b++) wv[b] = V_LOAD(w + b * NN_VW);
+    for (int q = 0; q < rq; q++) {
+        vec dv = V_SET1(xq ? xq[q][o] : x0[(size_t)q * xs + o]);
+        for (int b = 0; b < cb; b++) acc[q][b] = V_FMA(dv, wv[b], acc[q][b]);
+    }
+}
+
 NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const float *x0, size_t xs, size_t d0, size_t d1, size_t k, size_t run,
-                       size_t rowstride, const float *WT, size_t ldo, size_t c0, const float *B, size_t oc, int relu,
+                       size_t rowstride, const size_t *offs, const float *WT, size_t ldo, size_t c0, const float *B, size_t oc, int relu,
                        float *const *yq, float *Z, size_t zl)
 {
     vec acc[CF_ROWS][4];
     for (int q = 0; q < rq; q++)
         for (int b = 0; b < cb; b++) acc[q][b] = d0 ? V_LOAD(Z + q * zl + b * NN_VW) : V_ZERO();
-    for (size_t dy = d0; dy < d1; dy++) {
-        const float *w = WT + dy * run * ldo + c0;
-        size_t xo = dy * rowstride;
-        for (size_t t = 0; t < run; t++, w += ldo) {
-            vec wv[4];
-            for (int b = 0; b < cb; b++) wv[b] = V_LOAD(w + b * NN_VW);
-            for (int q = 0; q < rq; q++) {
-                vec dv = V_SET1(xq ? xq[q][xo + t] : x0[(size_t)q * xs + xo + t]);
-                for (int b = 0; b < cb; b++) acc[q][b] = V_FMA(dv, wv[b], acc[q][b]);
-            }
-        }
-    }
+    if (offs) /* (d0 = 0, d1 = k) */
+        for (size_t j = 0; j < k * run; j++) cf_fma(rq, cb, acc, WT + j * ldo + c0, xq, x0, xs, offs[j]);
+    else
+        for (size_t dy = d0; dy < d1; dy++)
+            for (size_t t = 0; t < run; t++) cf_fma(rq, cb, acc, WT + (dy * run + t) * ldo + c0, xq, x0, xs, dy * rowstride + t);
     if (d1 < k) {
         for (int q = 0; q < rq; q++)
             for (int b = 0; b < cb; b++) V_STORE(Z + q * zl + b * NN_VW, acc[q][b]);
@@ -2427,13 +2433,15 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const f
 static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow, const float *WT,
                       size_t ldo, size_t oc, const float *B, int relu, float *y, float *Z)
 {
-    size_t P = oh * ow, run = k * ic, rs = iwp * ic, zl = CF_BLOCKS * NN_VW;
+    size_t P = oh * ow, run = k * ic, rs = iwp * ic, zl = CF_BLOCKS * NN_VW, offs[CF_SHORT];
+    int short_ = k * run <= CF_SHORT;
+    for (size_t j = 0; short_ && j < k * run; j++) offs[j] = j / run * rs + j % run;
     for (size_t c0 = 0, cb; c0 < ldo; c0 += cb * NN_VW) {
         size_t left = (ldo - c0) / NN_VW, rows, dstep;
         cb = left > CF_BLOCKS ? CF_BLOCKS : left;
         rows = cb == 4 ? 6 : CF_ROWS; /* (AVX-512: 6 x 4 accumulators and 4 weights of 32 registers) */
         dstep = CF_L1 / (run * cb * NN_VW * sizeof(float));
-        dstep = dstep < 1 ? 1 : dstep > k ? k : dstep;
+        dstep = dstep < 1 ? 1 : dstep > k || short_ ? k : dstep;
         for (size_t d0 = 0; d0 < k; d0 += dstep) {
             size_t d1 = d0 + dstep < k ? d0 + dstep : k, oy = 0, ox = 0; /* (oy, ox): position p0's */
             for (size_t p0 = 0; p0 < P; p0 += rows) {
@@ -2447,10 +2455,10 @@ static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh
                     } else
                         xq[q] = xq[live - 1], yq[q] = yq[live - 1];
                 }
-                if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, relu, yq, z, zl);
-                else if (cb == 3) cf_tile(CF_ROWS, 3, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, relu, yq, z, zl);
-                else if (cb == 2) cf_tile(CF_ROWS, 2, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, relu, yq, z, zl);
-                else cf_tile(CF_ROWS, 1, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, WT, ldo, c0, B, oc, relu, yq, z, zl);
+                if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, oc, relu, yq, z, zl);
+                else if (cb == 3) cf_tile(CF_ROWS, 3, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, oc, relu, yq, z, zl);
+                else if (cb == 2) cf_tile(CF_ROWS, 2, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, oc, relu, yq, z, zl);
+                else cf_tile(CF_ROWS, 1, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, oc, relu, yq, z, zl);
             }
         }
     }
