@@ -2842,7 +2842,11 @@ static const char *c_float(float v, char *buf, size_t n);
  * cut by rows with weights has its backward also leave, in `part`, the
  * gradient's partial sums of each group of rows (ly->part floats a group),
  * which update adds up in group order: so the sums, and the model, do not
- * depend on how the rows were cut between threads.  tmp is a thread's
+ * depend on how the rows were cut between threads.  A kind whose rows
+ * depend on the whole mini-batch's statistics has a stats call that
+ * leaves its rows' sums there the same way, group by group, before
+ * forward and backward, which read them all (`part`, given to forward in
+ * training: NULL elsewhere).  tmp is a thread's
  * scratch of ly->tmp floats.  S is the layer's untrained state (ly->ns
  * floats, set by shape; a piecewise-linear encoding's bins): forward may
  * change it in training, a kind's fit may set it from the training rows
@@ -2892,7 +2896,11 @@ typedef struct {
     size_t (*macs)(const Layer *ly);  /* multiply-adds of one row's forward pass */
     void (*init)(const Layer *ly, float *W, float *B, int how, Rng *r);
     void (*forward)(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                    const Part *pt, float *Y, float *tmp, int train); /* X (m, ldin) -> Y (m, ldout) */
+                    const Part *pt, float *Y, const float *part, float *tmp, int train); /* X (m, ldin) -> Y (m, ldout) */
+    /* Training, a kind whose rows depend on statistics of the whole
+     * mini-batch (or NULL): its own rows' sums, group by group, into part,
+     * before forward (dY NULL) and before backward; a barrier follows. */
+    void (*stats)(const Layer *ly, const float *S, const float *X, const float *dY, size_t m, const Part *pt, float *part);
     void (*backward)(const Layer *ly, const float *W, const float *S, const float *dY, const float *X, const float *Y,
                      size_t m, const Part *pt, float *dX, float *part, float *tmp, int train); /* dY (m, ldout) -> dX (m, ldin) */
     void (*update)(const Layer *ly, const float *S, const float *dY, size_t m, const float *X, const float *part,
@@ -3011,8 +3019,9 @@ static int dense_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
 static void dense_print(const Layer *ly, char *buf, size_t n) { snprintf(buf, n, "%zu", ly->nout); }
 
 static void dense_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                          const Part *pt, float *Y, float *tmp, int train)
+                          const Part *pt, float *Y, const float *part, float *tmp, int train)
 {
+    (void)part;
     (void)S, (void)m, (void)tmp, (void)train;
     k_forward(X + pt->b0 * ly->ldin, pt->b1 - pt->b0, W, B, ly->ldin, pt->j0, pt->j1, Y + pt->b0 * ly->ldout, ly->ldout);
 }
@@ -3271,8 +3280,9 @@ static void col2im(const Layer *ly, const float *dP, float *dx)
  * Y's row, channel-last.  A padded convolution reads a copy of the image
  * with its rows and columns of zeros (in tmp after WT). */
 static void conv_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                         const Part *pt, float *Y, float *tmp, int train)
+                         const Part *pt, float *Y, const float *part, float *tmp, int train)
 {
+    (void)part;
     size_t ldo = conv_ldo(ly), K = ly->wcols, ic = ly->ic, p = ly->pad, iwp = ly->iw + 2 * p;
     int wino = !train && conv_wino(ly);
     float *WT = tmp, *xp = WT + (wino ? 16 * ic : K) * ldo, *Z = xp + round_up(conv_padded(ly), NN_PAD); /* (K, ldo) or U, the padded image, scratch */
@@ -3514,8 +3524,9 @@ static size_t pool_argmax(const Layer *ly, const float *x, size_t oy, size_t ox,
 }
 
 static void pool_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                         const Part *pt, float *Y, float *tmp, int train)
+                         const Part *pt, float *Y, const float *part, float *tmp, int train)
 {
+    (void)part;
     size_t k = ly->k, ic = ly->ic;
     float inv = 1.0f / (float)(k * k);
     (void)W, (void)B, (void)S, (void)m, (void)tmp, (void)train;
@@ -3750,8 +3761,9 @@ static void ple_init(const Layer *ly, float *W, float *B, int how, Rng *r)
 }
 
 static void ple_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                        const Part *pt, float *Y, float *tmp, int train)
+                        const Part *pt, float *Y, const float *part, float *tmp, int train)
 {
+    (void)part;
     const size_t n = ly->nout, k = ly->k + ly->pad;
     const float *lo = S, *inv = S + n, *lower = S + 2 * n, *upper = S + 3 * n;
     (void)W, (void)B, (void)m, (void)tmp, (void)train;
@@ -3998,8 +4010,9 @@ static void bn_moments(const Layer *ly, const float *S, const double *sums, doub
 
 /* tmp: 5 C doubles and 2 C floats (ly->tmp floats). */
 static void bn_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
-                       float *Y, float *tmp, int train)
+                       float *Y, const float *part, float *tmp, int train)
 {
+    (void)part;
     size_t P = ly->oh * ly->ow, C = ly->ic;
     double *sums = (double *)(void *)tmp, N = (double)(m * P);
     float *mean = (float *)(sums + 5 * C), *sc = mean + C;
@@ -5412,8 +5425,12 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         const Layer *ly = &N->layer[l];
         Part pt = layer_part(ly, m, tid, nt, 0);
         if (pt.j1 > ly->nout) pt.j1 = ly->nout;
+        if (LK(N, l)->stats) { /* the mini-batch's statistics: each thread's groups, then all of them */
+            if (pt.j0 < pt.j1 && pt.b0 < pt.b1) LK(N, l)->stats(ly, NET_S(N, l), in, NULL, m, &pt, T->part[l]);
+            barrier_wait(T->bar);
+        }
         if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
-            LK(N, l)->forward(ly, NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, a, T->tmp[tid], 1);
+            LK(N, l)->forward(ly, NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, a, T->part[l], T->tmp[tid], 1);
             layer_activate(N, l, a, ly->ldout, pt.b0, pt.b1, pt.j0, pt.j1);
             if (drops(T, l)) {
                 float *dr = T->drp[par][l];
@@ -5432,7 +5449,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     }
     if (lo < hi) {
         Part pt = {0, m, lo, hi};
-        LK(N, L)->forward(&N->layer[L], VL.W, VL.B, NET_S(N, L), in, m, &pt, aL, T->tmp[tid], 1);
+        LK(N, L)->forward(&N->layer[L], VL.W, VL.B, NET_S(N, L), in, m, &pt, aL, NULL, T->tmp[tid], 1);
         activate(aL, m, ldL, lo, hi, N->layer[L].act);
         TASK(N)->error(N, T->data, aL, m, ldL, lo, hi, rows, dL, tid == 0 || !rep ? ct : NULL);
     }
@@ -5458,6 +5475,10 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         }
         pt = layer_part(ly, m, tid, nt, 1);
         if (l == 0 && !ly->nw) break; /* a pool on the input: nothing to learn, no delta wanted */
+        if (layer_kinds[ly->kind].stats) {
+            if (pt.j0 < pt.j1 && pt.b0 < pt.b1) layer_kinds[ly->kind].stats(ly, NET_S(N, l + 1), x, dn, m, &pt, T->part[l + 1]);
+            barrier_wait(T->bar);
+        }
         if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
             float *d = l ? T->dlt[par][l] : NULL; /* (no delta of the input) */
             size_t h = pt.j1 > N->size[l] ? N->size[l] : pt.j1;
@@ -5702,7 +5723,7 @@ static const float *forward_one(const Net *N, size_t m, float *const *s)
     float *in = s[0], *o = s[1];
     for (int l = 1; l < N->nl; l++) {
         Part pt = {0, m, 0, N->size[l]};
-        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, o, s[2], 0);
+        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, o, NULL, s[2], 0);
         layer_activate(N, l, o, N->ld[l], 0, m, 0, N->size[l]);
         for (size_t b = 0; b < m; b++) /* the next layer reads the padding */
             memset(o + b * N->ld[l] + N->size[l], 0, (N->ld[l] - N->size[l]) * sizeof(float));
@@ -5779,7 +5800,7 @@ static void forward_keep(const Net *N, const InputMap *in, const Data *d, size_t
     for (int l = 1; l < N->nl; l++) {
         Part pt = {0, m, 0, N->size[l]};
         memset(A[l], 0, m * N->ld[l] * sizeof(float));
-        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), A[l - 1], m, &pt, A[l], tmp, 0);
+        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), A[l - 1], m, &pt, A[l], NULL, tmp, 0);
         layer_activate(N, l, A[l], N->ld[l], 0, m, 0, N->size[l]);
     }
 }
@@ -5815,7 +5836,7 @@ static int net_fit(Net *N, const InputMap *in, const Data *d)
         if (LK(N, l)->fit) LK(N, l)->fit(&N->layer[l], NET_S(N, l), A[k], m);
         if (l == last) break;
         memset(A[k ^ 1], 0, m * N->ld[l] * sizeof(float));
-        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), A[k], m, &pt, A[k ^ 1], tmp, 0);
+        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), A[k], m, &pt, A[k ^ 1], NULL, tmp, 0);
         layer_activate(N, l, A[k ^ 1], N->ld[l], 0, m, 0, N->size[l]);
     }
     free(A[0]), free(A[1]), free(tmp);
