@@ -3926,9 +3926,13 @@ static void ple_q8(const Layer *ly, const int8_t *Q, const float *Qs, const floa
  * relu).  Its statistics tie every row of the mini-batch together: each
  * thread sums over all of them, in one fixed order, and then computes its
  * own rows (split as a convolution's are), so the model does not depend on
- * the thread count; the thread with row 0 keeps the running averages.  The
- * backward pass leaves the gradient of gamma and beta in part (2C floats),
- * which update steps. */
+ * the thread count; the thread with row 0 keeps the running averages.  In
+ * training, each thread first sums its own rows, NN_GROUP at a time
+ * (bn_stats), and forward and backward add up every group's sums in group
+ * order (bn_gather): each row is read by one thread, and the sums do not
+ * depend on the thread count.  A group's part: the gradient of gamma and
+ * beta (2C floats; group 0's, which the backward pass leaves and update
+ * steps), then 4C doubles of sums. */
 #define NN_BN_MOMENTUM 0.1f
 #define NN_BN_EPS 1e-5f
 
@@ -3938,7 +3942,7 @@ static int bn_shape(Layer *ly, char *why, size_t n)
     ly->oc = ly->ic, ly->oh = ly->ih, ly->ow = ly->iw, ly->nout = ly->nin;
     ly->wrows = ly->ic, ly->wcols = 1, ly->ldw = NN_PAD, ly->nbias = ly->ic;
     ly->nw = ly->ic * NN_PAD, ly->nb = round_up(ly->ic, NN_PAD);
-    ly->part = 2 * ly->ic, ly->tmp = 18 * ly->ic + 16, ly->ns = 2 * ly->ic; /* (tmp: 9 C doubles) */
+    ly->part = 10 * ly->ic, ly->tmp = 18 * ly->ic + 16, ly->ns = 2 * ly->ic; /* (part: 2 C floats, 4 C doubles a group; tmp: 9 C doubles) */
     if (!(ly->mom > 0 && ly->mom <= 1)) ly->mom = NN_BN_MOMENTUM;
     if (!(ly->eps > 0 && ly->eps < 1)) ly->eps = NN_BN_EPS;
     return 0;
@@ -3995,6 +3999,44 @@ static void bn_sums(const Layer *ly, const float *S, const float *X, const float
         }
 }
 
+/* Training: rows [pt->b0, pt->b1) of the mini-batch summed NN_GROUP at a
+ * time into their groups' part -- of d and d^2 before forward (dY NULL),
+ * of dy and dy d before backward -- with d = x - K as bn_sums has it. */
+static void bn_stats(const Layer *ly, const float *S, const float *X, const float *dY, size_t m, const Part *pt, float *part)
+{
+    size_t P = ly->oh * ly->ow, C = ly->ic;
+    (void)S, (void)m;
+    for (size_t g0 = pt->b0; g0 < pt->b1; g0 += NN_GROUP) {
+        size_t g1 = pt->b1 - g0 < NN_GROUP ? pt->b1 : g0 + NN_GROUP;
+        double *a = (double *)(void *)(part + g0 / NN_GROUP * ly->part + 2 * C) + (dY ? 2 * C : 0), *q = a + C;
+        for (size_t c = 0; c < C; c++) a[c] = q[c] = 0;
+        for (size_t b = g0; b < g1; b++)
+            for (size_t i = 0; i < P; i++) {
+                const float *x = X + b * ly->ldin + i * C;
+                if (dY) {
+                    const float *dy = dY + b * ly->ldout + i * C;
+                    for (size_t c = 0; c < C; c++) a[c] += dy[c], q[c] += dy[c] * ((double)x[c] - X[c]);
+                } else
+                    for (size_t c = 0; c < C; c++) {
+                        double d = (double)x[c] - X[c];
+                        a[c] += d, q[c] += d * d;
+                    }
+            }
+    }
+}
+
+/* bn_sums's sums for the whole mini-batch of m rows from every group's
+ * part, added in group order (with the backward pass's: back). */
+static void bn_gather(const Layer *ly, const float *X, const float *part, size_t m, int back, double *sums)
+{
+    size_t C = ly->ic;
+    for (size_t c = 0; c < 5 * C; c++) sums[c] = c < C ? X[c] : 0;
+    for (size_t g = 0; g < (m + NN_GROUP - 1) / NN_GROUP; g++) {
+        const double *q = (const double *)(const void *)(part + g * ly->part + 2 * C);
+        for (size_t c = 0; c < (back ? 4 : 2) * C; c++) sums[C + c] += q[c];
+    }
+}
+
 /* A channel's mean and its standard deviation s = sqrt(var + eps) from
  * bn_sums (train: the batch's; else the running ones). */
 static void bn_moments(const Layer *ly, const float *S, const double *sums, double N, int train, size_t c, double *mu, double *var)
@@ -4012,13 +4054,13 @@ static void bn_moments(const Layer *ly, const float *S, const double *sums, doub
 static void bn_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
                        float *Y, const float *part, float *tmp, int train)
 {
-    (void)part;
     size_t P = ly->oh * ly->ow, C = ly->ic;
     double *sums = (double *)(void *)tmp, N = (double)(m * P);
     float *mean = (float *)(sums + 5 * C), *sc = mean + C;
     if (pt->b0 >= pt->b1) return;
     if (train) { /* (every row's sums, whatever rows this thread computes) */
-        bn_sums(ly, S, X, NULL, m, 1, sums);
+        if (part) bn_gather(ly, X, part, m, 0, sums);
+        else bn_sums(ly, S, X, NULL, m, 1, sums);
         for (size_t c = 0; c < C; c++) {
             double mu, var;
             bn_moments(ly, S, sums, N, 1, c, &mu, &var);
@@ -4051,7 +4093,8 @@ static void bn_backward(const Layer *ly, const float *W, const float *S, const f
     double *sums = (double *)(void *)tmp, *a = sums + 5 * C, *bb = a + C, *d = bb + C, *mu = d + C, N = (double)(m * P);
     (void)Y;
     if (pt->b0 >= pt->b1) return;
-    bn_sums(ly, S, X, dY, m, train, sums);
+    if (train && part) bn_gather(ly, X, part, m, 1, sums);
+    else bn_sums(ly, S, X, dY, m, train, sums);
     for (size_t c = 0; c < C; c++) {
         double var, s, db = sums[3 * C + c], dg;
         bn_moments(ly, S, sums, N, train, c, &mu[c], &var);
@@ -4232,7 +4275,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
                     "then that layer's activation (or the one named)",
         .flags = KIND_BY_ROWS | KIND_SUMS,
         .looks = bn_looks, .parse = bn_parse, .print = bn_print, .shape = bn_shape, .count = bn_count,
-        .macs = bn_macs, .init = bn_init, .forward = bn_forward, .backward = bn_backward, .update = bn_update,
+        .macs = bn_macs, .init = bn_init, .forward = bn_forward, .stats = bn_stats, .backward = bn_backward, .update = bn_update,
         .rec_save = bn_rec_save, .rec_load = bn_rec_load, .save = bn_save, .load = bn_load,
         .export_c = bn_export, .export_onnx = bn_onnx, .q8 = bn_q8, .export_q8 = bn_export_q8,
     },
