@@ -14134,7 +14134,8 @@ static const CmdSpec commands[] = {
      "options), said on stderr.  The defaults in the list of options are the textbook's.", print_profiles},
     {"predict", "MODEL INPUT [OPTIONS]", "print one predicted label (or --probs) per input row", predict_opts, cmd_predict,
      "A regression model prints its values; a model trained on a table, or on numbers under a header of names, finds\n"
-     "its columns by header name (in any order), or by position in rows without a header.", NULL},
+     "its columns by header name (in any order), or by position in rows without a header.  A 3x3 convolution over 4\n"
+     "channels or more is computed by Winograd's F(2x2, 3x3): the answers differ from direct sums in the last bits.", NULL},
     {"eval", "MODEL DATA [OPTIONS]", "print the accuracy of a model on labelled data", eval_opts, cmd_eval,
      "For a regression model: MSE, RMSE, MAE and R^2 per target, and a scatter of predicted against true values.", NULL},
     {"info", "MODEL | --layers SPEC", "print a network's layers, parameter counts and settings", info_opts, cmd_info,
