@@ -12739,7 +12739,7 @@ static void net_spec(const Net *N, char *buf, size_t n)
  * folded into that layer, as firmware wants it: row c of W times s_c =
  * gamma_c / sqrt(var_c + eps), b_c' = (b_c - mean_c) s_c + beta_c, the
  * layer taking bn's activation; other layers, and a bn with nothing to fold
- * into, as they are.  Into F (allocated; every member of an ensemble):
+ * into (a pool, the input, or a bn folded away itself), as they are.  Into F (allocated; every member of an ensemble):
  * 1 when there was nothing to fold (F untouched), 0, or -1 out of memory. */
 static int net_fold(const Net *N, Net *F, Err *err)
 {
@@ -12747,7 +12747,7 @@ static int net_fold(const Net *N, Net *F, Err *err)
     for (int l = 1; l < N->nl; l++) {
         const Layer *ly = &N->layer[l], *lo = &N->layer[l - 1];
         keep[l] = 1;
-        if ((LK(N, l)->flags & KIND_SUMS) && l > 1 && !into[l - 1] && lo->act == ACT_LINEAR && lo->wrows == ly->ic &&
+        if ((LK(N, l)->flags & KIND_SUMS) && l > 1 && keep[l - 1] && !into[l - 1] && lo->act == ACT_LINEAR && lo->wrows == ly->ic &&
             lo->nbias == ly->ic && (lo->nw || lo->nb))
             keep[l] = 0, into[l - 1] = l, any = 1;
     }
@@ -15499,6 +15499,10 @@ static int train_network(TrainJob *j, const char **val)
             if (LK(&j->N, l)->flags & KIND_SUMS) j->N.layer[l].mom = j->bn_mom, any = 1;
         if (!any && !j->o.quiet) say("warning: --bn-momentum has no effect: the network has no batch normalisation (bn)");
     }
+    for (int l = 1; l < j->N.nl && !rc && j->o.batch == 1; l++) /* (a map has its pixels: a mini-batch of one image has a variance) */
+        if ((LK(&j->N, l)->flags & KIND_SUMS) && j->N.layer[l].oh * j->N.layer[l].ow == 1)
+            return usage_error("train", "--batch 1 with batch normalisation of single values (part %d of --layers, after a dense layer): a "
+                                        "mini-batch of one row has no variance, so bn would give its beta alone; give --batch 2 or more", l + 1);
     if (!OPT(S, val, "init")) { /* the textbook's N(0,1) for all-sigmoid networks, else per layer */
         int allsig = 1;
         for (int l = 1; l < j->N.nl; l++) allsig &= j->N.layer[l].act == ACT_SIGMOID || (LK(&j->N, l)->flags & KIND_NO_ACT);

@@ -76,6 +76,8 @@ rc=$?
 [ $rc = 130 ] && "$NN" train --resume "$T/bnck3.bin" --quiet 2>/dev/null && cmp -s "$T/bnint.bin" "$T/bnfull4.bin" &&
     ok "batch normalisation: interrupted + resumed = uninterrupted, byte for byte (running statistics included)" || bad "bn resume differs: exit $rc, $(tail -2 "$T/bnlog")"
 expect "--bn-momentum out of range" 2 "--bn-momentum '0': expected a number above 0, at most 1" "$NN" train --train "$D" --layers 64-30-bn-10 --bn-momentum 0 --out "$T/x.bin"
+expect "--batch 1 with bn after a dense layer (no variance in a row)" 2 "--batch 1 with batch normalisation of single values \(part 3 of --layers, after a dense layer\)" \
+    "$NN" train --train "$D" --label-col last --layers 64-30-bn-10 --batch 1 --out "$T/x.bin"
 # ---- corrupted models ------------------------------------------------------------
 cp "$T/dh.bin" "$T/flip.bin" && printf '\377' | dd of="$T/flip.bin" bs=1 seek=500 conv=notrunc 2>/dev/null
 expect "model byte flipped" 1 "flip.bin: checksum mismatch" "$NN" predict "$T/flip.bin" "$T/feat.csv"
