@@ -12721,7 +12721,9 @@ static int c_prefix(Buf *b, const char *prefix)
     return 0;
 }
 
-/* The network in the spec's notation, e.g. "1x28x28-20c5relu-mp2-100relu-10softmax". */
+/* The network in the spec's notation, e.g. "1x28x28-20c5relu-mp2-100relu-10softmax",
+ * which --layers reads back: a layer whose activation went to the batch
+ * normalisation after it is written without one ("32c3p1-bnrelu"). */
 static void net_spec(const Net *N, char *buf, size_t n)
 {
     char fb[40];
@@ -12729,9 +12731,11 @@ static void net_spec(const Net *N, char *buf, size_t n)
     buf[0] = 0;
     if (net_images(N)) k += (size_t)snprintf(buf, n, "%zux%zux%zu", N->shape[0][0], N->shape[0][1], N->shape[0][2]);
     else k += (size_t)snprintf(buf, n, "%zu", N->size[0]);
-    for (int l = 1; l < N->nl && k < n; l++)
+    for (int l = 1; l < N->nl && k < n; l++) {
+        int moved = l + 1 < N->nl && (LK(N, l + 1)->flags & KIND_SUMS) && N->layer[l].act == ACT_LINEAR;
         k += (size_t)snprintf(buf + k, n - k, "-%s%s", layer_text(&N->layer[l], fb, sizeof fb),
-                              (LK(N, l)->flags & KIND_NO_ACT) ? "" : act_name(N->layer[l].act));
+                              (LK(N, l)->flags & KIND_NO_ACT) || moved ? "" : act_name(N->layer[l].act));
+    }
 }
 
 /* N with each batch normalisation that follows a layer of one weight row

@@ -66,9 +66,11 @@ header_check "export --c, batch normalisation folded into a convolution and a de
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 1x8x8-bn-8c3p1-mp2-bn-30-10 --epochs 3 --out "$T/pbn.bin" --quiet 2>/dev/null
 header_check "export --c, batch normalisation on the input and after a pool (nothing to fold into: kept)" "$T/pbn.bin" 'sqrtf(nn_st1\[1 + c\]'
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 64-30-bn-bn-10 --epochs 3 --out "$T/bb.bin" --quiet 2>/dev/null
-header_check "export --c, two batch normalisations in a row (the first folded into the dense layer, the second kept)" "$T/bb.bin" 'a 4-layer network 64-30linear-bnsigmoid-10'
+header_check "export --c, two batch normalisations in a row (the first folded into the dense layer, the second kept)" "$T/bb.bin" 'a 4-layer network 64-30-bnsigmoid-10'
 "$NN" train --train "$D" --label-col last --holdout 297 --layers 1x8x8-4c3p1-bn-bnrelu-10 --epochs 3 --out "$T/cbb.bin" --quiet 2>/dev/null
-header_check "export --c, two batch normalisations in a row after a convolution" "$T/cbb.bin" 'a 4-layer network 1x8x8-4c3p1linear-bnrelu-10'
+header_check "export --c, two batch normalisations in a row after a convolution" "$T/cbb.bin" 'a 4-layer network 1x8x8-4c3p1-bnrelu-10'
+spec=$(sed -n 's/.*a [0-9]*-layer network \([^ ,.]*\).*/\1/p' "$T/hc.h" | head -1)
+expect "export --c: the spec in the header's comment reads back as --layers ($spec)" 0 "" "$NN" info --layers "$spec"
 "$NN" export "$T/cbn.bin" --c "$T/cbn8.h" --prefix nn --int8 --test "$D" 2>"$T/cbn8.err"
 f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' "$T/cbn8.err")
 if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/cbn8.h\"" -o "$T/fwb" "$top/tests/export_main.c" -lm 2>"$T/cbn8.cc"; then
