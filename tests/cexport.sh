@@ -71,6 +71,9 @@ header_check "export --c, two batch normalisations in a row (the first folded in
 header_check "export --c, two batch normalisations in a row after a convolution" "$T/cbb.bin" 'a 4-layer network 1x8x8-4c3p1-bnrelu-10'
 spec=$(sed -n 's/.*a [0-9]*-layer network \([^ ,.]*\).*/\1/p' "$T/hc.h" | head -1)
 expect "export --c: the spec in the header's comment reads back as --layers ($spec)" 0 "" "$NN" info --layers "$spec"
+# predict's Winograd convolutions (3x3 over 16 channels and more) against the header's direct sums
+"$NN" train --train "$D" --label-col last --holdout 297 --layers 1x8x8-16c3p1-24c3p1-mp2-10 --epochs 3 --out "$T/wino.bin" --quiet 2>/dev/null
+header_check "export --c of a network whose 3x3 convolutions predict takes by Winograd's F(2x2, 3x3)" "$T/wino.bin" 'a 5-layer network 1x8x8-16c3p1relu-24c3p1relu-mp2-10'
 "$NN" export "$T/cbn.bin" --c "$T/cbn8.h" --prefix nn --int8 --test "$D" 2>"$T/cbn8.err"
 f=$(sed -n 's/.*float accuracy \([0-9.]*\)% (\([0-9]*\)\/1797), int8 accuracy \([0-9.]*\)% (\([0-9]*\)\/1797).*/\2 \4/p' "$T/cbn8.err")
 if [ -n "$f" ] && cc -std=c99 -O2 -Wall -Wextra -pedantic -Wconversion -Wdouble-promotion -Werror -DNN_HEADER="\"$T/cbn8.h\"" -o "$T/fwb" "$top/tests/export_main.c" -lm 2>"$T/cbn8.cc"; then

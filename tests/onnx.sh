@@ -101,8 +101,8 @@ awk -F, '{print $0 "," ($65 < 5 ? 0 : 1)}' xy.csv | cut -d, -f1-64,66 >bin.csv
 onnx_check "ONNX binary net (one sigmoid output, label = p > 0.5)" bin.bin xd.npy --probs
 "$NN" train --train x_lef4.npy --train-labels y.npy --layers 1x8x8-8c3p1-mp2-6c3leaky-ap2-20-10 --epochs 3 --out cv.bin --quiet 2>/dev/null
 onnx_check "ONNX convolutional net (conv, max and average pools)" cv.bin xd.npy --probs
-# inference's Winograd convolutions (3x3 over 6 and 8 channels) on odd outputs (7x7, 5x5): tiles over the edge
-"$NN" train --train x_lef4.npy --train-labels y.npy --layers 1x8x8-6c2-8c3p1-12c3-10 --epochs 3 --out cvo.bin --quiet 2>/dev/null
+# inference's Winograd convolutions (3x3 over 16 and 17 channels) on odd outputs (7x7, 5x5): tiles over the edge
+"$NN" train --train x_lef4.npy --train-labels y.npy --layers 1x8x8-16c2-17c3p1-12c3-10 --epochs 3 --out cvo.bin --quiet 2>/dev/null
 onnx_check "ONNX convolutional net with odd-sized 3x3 outputs (7x7, 5x5)" cvo.bin xd.npy --probs
 $PY -c "import numpy as np; np.save('xrgb.npy', np.load('x_nhwc.npy').reshape(1797, -1))"
 "$NN" train --train x_nhwc.npy --train-labels y.npy --layers 3x8x8-5c3p1-mp2-10 --epochs 2 --out rgb.bin --quiet 2>/dev/null
