@@ -526,6 +526,43 @@ static void test_kernels(void)
         CHECK(bad_cf == 0, "k_convfwd (%s) differs from the reference in %d places", NN_SIMD, bad_cf);
         CHECK(bad_cp == 0, "k_convfwd (%s) differs from im2col and k_backprop in %d places", NN_SIMD, bad_cp);
     }
+#if NN_VW > 1
+    { /* the vector sigmoid: expf's bits for one float in 61 of (-88, 88) (every one was checked once), and the
+       * sigmoid's bits against the plain loop's, values out of that range, infinities and NaN included, on
+       * lengths that leave a tail */
+        long bad_e = 0, bad_s = 0, n_e = 0;
+        float xs[NN_VW], ys[NN_VW];
+        int k = 0;
+        for (uint64_t u = 0; u < 0x100000000ull; u += 61) {
+            uint32_t bits = (uint32_t)u;
+            float x;
+            memcpy(&x, &bits, sizeof x);
+            if (!(x > -88.0f && x < 88.0f)) continue;
+            xs[k++] = x;
+            if (k < NN_VW) continue;
+            V_STOREU(ys, v_exp(V_LOADU(xs)));
+            for (int i = 0; i < NN_VW; i++) {
+                float e = expf(xs[i]);
+                bad_e += memcmp(&e, &ys[i], sizeof e) != 0, n_e++;
+            }
+            k = 0;
+        }
+        CHECK(n_e > 30000000 && bad_e == 0, "v_exp (%s) differs from expf on %ld of %ld floats", NN_SIMD, bad_e, n_e);
+        for (int trial = 0; trial < 200; trial++) {
+            size_t n = 1 + rng_below(&r, 100);
+            float a[100], b[100];
+            for (size_t j = 0; j < n; j++) {
+                int kind = (int)rng_below(&r, 12);
+                a[j] = kind == 0 ? NAN : kind == 1 ? INFINITY : kind == 2 ? -INFINITY : kind == 3 ? 88.0f : kind == 4 ? -88.0f
+                       : kind == 5 ? -0.0f : kind == 6 ? (float)rng_normal(&r) * 60.0f : (float)rng_normal(&r) * 4.0f;
+                b[j] = a[j];
+            }
+            k_sigmoid(a, n), k_sigmoid_ref(b, n);
+            bad_s += memcmp(a, b, n * sizeof(float)) != 0;
+        }
+        CHECK(bad_s == 0, "k_sigmoid (%s) differs from k_sigmoid_ref in %ld of 200 rows", NN_SIMD, bad_s);
+    }
+#endif
 #if NN_WINO
     { /* inference's 3x3 convolution by Winograd's F(2x2, 3x3): within float rounding of the direct sums, on
        * even and odd outputs (a tile over the edge), channels that fill no vector and several, maps in every
