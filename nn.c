@@ -2988,7 +2988,8 @@ enum {
     KIND_DRAW = 1 << 8,    /* nn weights draws its weight rows, one tile each */
     KIND_KERNEL = 1 << 9,  /* its weight rows are k x k kernels over ic channels, (dy, dx, channel) order */
     KIND_SUMS = 1 << 11,   /* works on the sums of the layer before: that layer's activation, unless named, moves to it */
-    KIND_RELU = 1 << 12    /* its forward applies a ReLU activation itself, as act_relu would (the pass is left out) */
+    KIND_RELU = 1 << 12,   /* its forward applies a ReLU activation itself, as act_relu would (the pass is left out) */
+    KIND_POOL = 1 << 13    /* pools each image's maps by windows: a kind before it with a forward_pool takes it in, in inference */
 };
 
 
@@ -2999,6 +3000,9 @@ typedef struct {
     size_t len;       /* its length */
     int num;          /* its number in the spec, for messages */
 } SpecPart;
+
+typedef void LayerForward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
+                          float *Y, const float *part, float *tmp, int train);
 
 typedef struct {
     const char *name;     /* in messages and nn info: "dense", "convolution" */
@@ -3017,8 +3021,14 @@ typedef struct {
     size_t (*count)(const Layer *ly); /* real (unpadded) weights and biases */
     size_t (*macs)(const Layer *ly);  /* multiply-adds of one row's forward pass */
     void (*init)(const Layer *ly, float *W, float *B, int how, Rng *r);
-    void (*forward)(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                    const Part *pt, float *Y, const float *part, float *tmp, int train); /* X (m, ldin) -> Y (m, ldout) */
+    LayerForward *forward; /* X (m, ldin) -> Y (m, ldout) */
+    /* Inference (or NULL): forward, its activation when that is ReLU or
+     * linear, and then the pooling layer pl that follows (KIND_POOL; its
+     * forward pool_fwd), image by image while the image's maps are in
+     * cache: Y is pl's output (m, pl->ldout).  The same answers, bit for
+     * bit, as the two passes one after the other. */
+    void (*forward_pool)(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, const Layer *pl,
+                         LayerForward *pool_fwd, float *Y, float *tmp);
     /* Training, a kind whose rows depend on statistics of the whole
      * mini-batch (or NULL): its own rows' sums, group by group, into part,
      * before forward (dY NULL) and before backward; a barrier follows. */
@@ -3258,7 +3268,7 @@ static int conv_wino(const Layer *ly) { return NN_WINO && ly->k == 3 && ly->ic >
 
 static int conv_shape(Layer *ly, char *why, size_t n)
 {
-    size_t k = ly->k, p = ly->pad, K;
+    size_t k = ly->k, p = ly->pad, K, maps;
     if (ly->ih + 2 * p < k || ly->iw + 2 * p < k) {
         snprintf(why, n, "a %zux%zu kernel does not fit its %zux%zu input%s", k, k, ly->ih, ly->iw, p ? " with its padding" : "");
         return -1;
@@ -3272,11 +3282,12 @@ static int conv_shape(Layer *ly, char *why, size_t n)
     ly->nw = ly->oc * ly->ldw, ly->nb = round_up(ly->oc, NN_PAD);
     ly->part = ly->nw + ly->nb; /* a group's partial sums, shaped as W and B */
     ly->tmp = ly->oh * ly->ow * 2 * ly->ldw; /* backward's patches and their deltas */
-    K = K * conv_ldo(ly) + round_up(conv_padded(ly), NN_PAD) + (ly->oh * ly->ow + 8) * 64; /* forward's WT, padded image, partial sums */
+    maps = round_up(ly->nout, NN_PAD); /* an image's maps, pooled from there (forward_pool) */
+    K = K * conv_ldo(ly) + round_up(conv_padded(ly), NN_PAD) + maps + (ly->oh * ly->ow + 8) * 64; /* forward's WT, padded image, maps, partial sums */
     if (K > ly->tmp) ly->tmp = K;
 #if NN_WINO
-    if (conv_wino(ly) && (K = 16 * ly->ic * conv_ldo(ly) + round_up(conv_padded(ly), NN_PAD) + wino_scratch(ly->ic, conv_ldo(ly))) > ly->tmp)
-        ly->tmp = K; /* inference's U, padded image, V and M */
+    if (conv_wino(ly) && (K = 16 * ly->ic * conv_ldo(ly) + round_up(conv_padded(ly), NN_PAD) + maps + wino_scratch(ly->ic, conv_ldo(ly))) > ly->tmp)
+        ly->tmp = K; /* inference's U, padded image, maps, V and M */
 #endif
     return 0;
 }
@@ -3404,14 +3415,16 @@ static void col2im(const Layer *ly, const float *dP, float *dx)
  * transpose WT (K, ldo), built once per call in tmp, with the biases, into
  * Y's row, channel-last.  A padded convolution reads a copy of the image
  * with its rows and columns of zeros (in tmp after WT). */
-static void conv_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                         const Part *pt, float *Y, const float *part, float *tmp, int train)
+/* The forward pass of rows [pt->b0, pt->b1), into Y (m, ldout); with a
+ * pooling layer pl (forward_pool), each image's maps into scratch and
+ * pooled from there into Y (m, pl->ldout) by pool_fwd. */
+static void conv_run(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, float *Y, float *tmp,
+                     int train, const Layer *pl, LayerForward *pool_fwd)
 {
-    (void)part;
     size_t ldo = conv_ldo(ly), K = ly->wcols, ic = ly->ic, p = ly->pad, iwp = ly->iw + 2 * p;
     int wino = !train && conv_wino(ly);
-    float *WT = tmp, *xp = WT + (wino ? 16 * ic : K) * ldo, *Z = xp + round_up(conv_padded(ly), NN_PAD); /* (K, ldo) or U, the padded image, scratch */
-    (void)S, (void)m;
+    float *WT = tmp, *xp = WT + (wino ? 16 * ic : K) * ldo, *maps = xp + round_up(conv_padded(ly), NN_PAD);
+    float *Z = maps + round_up(ly->nout, NN_PAD); /* (K, ldo) or U, the padded image, an image's maps, scratch */
 #if NN_WINO
     if (wino) wino_weights(W, ly->ldw, ic, ly->oc, ldo, WT);
 #endif
@@ -3427,14 +3440,30 @@ static void conv_forward(const Layer *ly, const float *W, const float *B, float 
                 memcpy(xp + ((y + p) * iwp + p) * ic, x + y * ly->iw * ic, ly->iw * ic * sizeof(float));
             x = xp;
         }
+        float *y = pl ? maps : Y + b * ly->ldout;
 #if NN_WINO
-        if (wino) {
-            k_wino(x, ly->ih + 2 * p, iwp, ic, WT, ldo, ly->oc, B, ly->act == ACT_RELU, Y + b * ly->ldout, Z);
-            continue;
-        }
+        if (wino) k_wino(x, ly->ih + 2 * p, iwp, ic, WT, ldo, ly->oc, B, ly->act == ACT_RELU, y, Z);
+        else
 #endif
-        k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, ly->act == ACT_RELU, Y + b * ly->ldout, Z);
+            k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, ly->act == ACT_RELU, y, Z);
+        if (pl) {
+            Part one = {0, 1, 0, pl->nout};
+            pool_fwd(pl, NULL, NULL, NULL, maps, 1, &one, Y + b * pl->ldout, NULL, NULL, 0);
+        }
     }
+}
+
+static void conv_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
+                         const Part *pt, float *Y, const float *part, float *tmp, int train)
+{
+    (void)S, (void)m, (void)part;
+    conv_run(ly, W, B, X, pt, Y, tmp, train, NULL, NULL);
+}
+
+static void conv_forward_pool(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, const Layer *pl,
+                              LayerForward *pool_fwd, float *Y, float *tmp)
+{
+    conv_run(ly, W, B, X, pt, Y, tmp, 0, pl, pool_fwd);
 }
 
 /* Backward, image by image while its patches are in cache: the patches
@@ -3662,6 +3691,18 @@ static void pool_forward(const Layer *ly, const float *W, const float *B, float 
                 float *y = Y + b * ly->ldout + (oy * ly->ow + ox) * ic;
                 const float *x0 = x + (oy * k * ly->iw + ox * k) * ic;
 #if NN_VW == 16
+                if (ly->kind == LAYER_MAXPOOL && k == 2) { /* 2x2, unrolled: the same maxima in the same order as below */
+                    const float *x1 = x0 + ly->iw * ic;
+                    for (size_t c = 0; c < ic; c += 16) {
+                        __mmask16 msk = ic - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (ic - c)) - 1);
+                        __m512 v = _mm512_maskz_loadu_ps(msk, x0 + c);
+                        v = _mm512_max_ps(_mm512_maskz_loadu_ps(msk, x0 + ic + c), v);
+                        v = _mm512_max_ps(_mm512_maskz_loadu_ps(msk, x1 + c), v);
+                        v = _mm512_max_ps(_mm512_maskz_loadu_ps(msk, x1 + ic + c), v);
+                        _mm512_mask_storeu_ps(y + c, msk, v);
+                    }
+                    continue;
+                }
                 if (ly->kind == LAYER_MAXPOOL) { /* 16 channels at a time, the last block masked */
                     for (size_t c = 0; c < ic; c += 16) {
                         __mmask16 msk = ic - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (ic - c)) - 1);
@@ -4362,14 +4403,14 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .act_hint = "; a padding comes before it: 20c5p1tanh",
         .flags = KIND_BY_ROWS | KIND_IMAGE | KIND_DRAW | KIND_KERNEL | KIND_RELU,
         .looks = conv_looks, .parse = conv_parse, .print = conv_print, .shape = conv_shape, .count = wb_count,
-        .macs = conv_macs, .init = wb_init, .forward = conv_forward, .backward = conv_backward, .update = conv_update,
+        .macs = conv_macs, .init = wb_init, .forward = conv_forward, .forward_pool = conv_forward_pool, .backward = conv_backward, .update = conv_update,
         .rec_save = conv_rec_save, .rec_load = conv_rec_load, .save = wb_save, .load = wb_load,
         .export_c = conv_export, .export_onnx = conv_onnx, .q8 = conv_q8, .export_q8 = conv_export_q8,
     },
     [LAYER_MAXPOOL] = {
         .name = "max-pooling", .noun = "pool", .act_hint = "",
         .notation = "mp2: max pooling over 2x2 windows, stride 2",
-        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE,
+        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_POOL,
         .looks = maxpool_looks, .parse = maxpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
         .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
@@ -4378,7 +4419,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
     [LAYER_AVGPOOL] = {
         .name = "average-pooling", .noun = "pool", .act_hint = "",
         .notation = "ap2: average pooling over 2x2 windows, stride 2",
-        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE,
+        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_POOL,
         .looks = avgpool_looks, .parse = avgpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
         .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
@@ -5891,8 +5932,16 @@ static const float *forward_one(const Net *N, size_t m, float *const *s)
     float *in = s[0], *o = s[1];
     for (int l = 1; l < N->nl; l++) {
         Part pt = {0, m, 0, N->size[l]};
-        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, o, NULL, s[2], 0);
-        layer_activate(N, l, o, N->ld[l], 0, m, 0, N->size[l]);
+        const LayerKind *K = LK(N, l);
+        int act = N->layer[l].act;
+        if (l + 1 < N->nl && K->forward_pool && (LK(N, l + 1)->flags & KIND_POOL) &&
+            (act == ACT_LINEAR || (act == ACT_RELU && (K->flags & KIND_RELU)))) { /* layer l and its pool at once */
+            K->forward_pool(&N->layer[l], NET_W(N, l), NET_B(N, l), in, &pt, &N->layer[l + 1], LK(N, l + 1)->forward, o, s[2]);
+            l++;
+        } else {
+            K->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, o, NULL, s[2], 0);
+            layer_activate(N, l, o, N->ld[l], 0, m, 0, N->size[l]);
+        }
         for (size_t b = 0; b < m; b++) /* the next layer reads the padding */
             memset(o + b * N->ld[l] + N->size[l], 0, (N->ld[l] - N->size[l]) * sizeof(float));
         in = o, o = (o == s[1]) ? s[0] : s[1];
