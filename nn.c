@@ -2989,7 +2989,8 @@ enum {
     KIND_KERNEL = 1 << 9,  /* its weight rows are k x k kernels over ic channels, (dy, dx, channel) order */
     KIND_SUMS = 1 << 11,   /* works on the sums of the layer before: that layer's activation, unless named, moves to it */
     KIND_RELU = 1 << 12,   /* its forward applies a ReLU activation itself, as act_relu would (the pass is left out) */
-    KIND_POOL = 1 << 13    /* pools each image's maps by windows: a kind before it with a forward_pool takes it in, in inference */
+    KIND_LOCAL = 1 << 13   /* in inference a row's output depends on that row alone, with no set-up to share between rows:
+                            * it may run image by image after a forward_chain */
 };
 
 
@@ -3003,6 +3004,11 @@ typedef struct {
 
 typedef void LayerForward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
                           float *Y, const float *part, float *tmp, int train);
+typedef struct Chain Chain;
+struct Chain { /* the rest of a forward_chain: run(ch, y, b) takes row b's output y on (@@infer) */
+    void (*run)(const Chain *ch, float *y, size_t b);
+    const void *ctx;
+};
 
 typedef struct {
     const char *name;     /* in messages and nn info: "dense", "convolution" */
@@ -3022,13 +3028,13 @@ typedef struct {
     size_t (*macs)(const Layer *ly);  /* multiply-adds of one row's forward pass */
     void (*init)(const Layer *ly, float *W, float *B, int how, Rng *r);
     LayerForward *forward; /* X (m, ldin) -> Y (m, ldout) */
-    /* Inference (or NULL): forward, its activation when that is ReLU or
-     * linear, and then the pooling layer pl that follows (KIND_POOL; its
-     * forward pool_fwd), image by image while the image's maps are in
-     * cache: Y is pl's output (m, pl->ldout).  The same answers, bit for
-     * bit, as the two passes one after the other. */
-    void (*forward_pool)(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, const Layer *pl,
-                         LayerForward *pool_fwd, float *Y, float *tmp);
+    /* Inference (or NULL): forward rows [pt->b0, pt->b1) of X image by
+     * image, each image's output (ReLU applied when KIND_RELU) in scratch
+     * and handed to ch->run while in cache, which takes it through the
+     * KIND_LOCAL layers after this one (Chain, @@infer).  The answers are
+     * the bits of the layers run one after the other. */
+    void (*forward_chain)(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, float *tmp,
+                          const Chain *ch);
     /* Training, a kind whose rows depend on statistics of the whole
      * mini-batch (or NULL): its own rows' sums, group by group, into part,
      * before forward (dY NULL) and before backward; a barrier follows. */
@@ -3416,10 +3422,9 @@ static void col2im(const Layer *ly, const float *dP, float *dx)
  * Y's row, channel-last.  A padded convolution reads a copy of the image
  * with its rows and columns of zeros (in tmp after WT). */
 /* The forward pass of rows [pt->b0, pt->b1), into Y (m, ldout); with a
- * pooling layer pl (forward_pool), each image's maps into scratch and
- * pooled from there into Y (m, pl->ldout) by pool_fwd. */
+ * chain (forward_chain), each image's maps into scratch and handed to it. */
 static void conv_run(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, float *Y, float *tmp,
-                     int train, const Layer *pl, LayerForward *pool_fwd)
+                     int train, const Chain *ch)
 {
     size_t ldo = conv_ldo(ly), K = ly->wcols, ic = ly->ic, p = ly->pad, iwp = ly->iw + 2 * p;
     int wino = !train && conv_wino(ly);
@@ -3440,16 +3445,13 @@ static void conv_run(const Layer *ly, const float *W, const float *B, const floa
                 memcpy(xp + ((y + p) * iwp + p) * ic, x + y * ly->iw * ic, ly->iw * ic * sizeof(float));
             x = xp;
         }
-        float *y = pl ? maps : Y + b * ly->ldout;
+        float *y = ch ? maps : Y + b * ly->ldout;
 #if NN_WINO
         if (wino) k_wino(x, ly->ih + 2 * p, iwp, ic, WT, ldo, ly->oc, B, ly->act == ACT_RELU, y, Z);
         else
 #endif
             k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, ly->act == ACT_RELU, y, Z);
-        if (pl) {
-            Part one = {0, 1, 0, pl->nout};
-            pool_fwd(pl, NULL, NULL, NULL, maps, 1, &one, Y + b * pl->ldout, NULL, NULL, 0);
-        }
+        if (ch) ch->run(ch, maps, b);
     }
 }
 
@@ -3457,13 +3459,13 @@ static void conv_forward(const Layer *ly, const float *W, const float *B, float 
                          const Part *pt, float *Y, const float *part, float *tmp, int train)
 {
     (void)S, (void)m, (void)part;
-    conv_run(ly, W, B, X, pt, Y, tmp, train, NULL, NULL);
+    conv_run(ly, W, B, X, pt, Y, tmp, train, NULL);
 }
 
-static void conv_forward_pool(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, const Layer *pl,
-                              LayerForward *pool_fwd, float *Y, float *tmp)
+static void conv_forward_chain(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, float *tmp,
+                               const Chain *ch)
 {
-    conv_run(ly, W, B, X, pt, Y, tmp, 0, pl, pool_fwd);
+    conv_run(ly, W, B, X, pt, NULL, tmp, 0, ch);
 }
 
 /* Backward, image by image while its patches are in cache: the patches
@@ -4242,7 +4244,13 @@ static void bn_forward(const Layer *ly, const float *W, const float *B, float *S
         for (size_t i = 0; i < P; i++) {
             const float *x = X + b * ly->ldin + i * C;
             float *y = Y + b * ly->ldout + i * C;
-            for (size_t c = 0; c < C; c++) y[c] = (x[c] - mean[c]) * sc[c] + B[c];
+            if (ly->act == ACT_RELU) /* (KIND_RELU: act_relu's bits) */
+                for (size_t c = 0; c < C; c++) {
+                    float v = (x[c] - mean[c]) * sc[c] + B[c];
+                    y[c] = v > 0 ? v : 0.0f;
+                }
+            else
+                for (size_t c = 0; c < C; c++) y[c] = (x[c] - mean[c]) * sc[c] + B[c];
         }
 }
 
@@ -4403,14 +4411,14 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .act_hint = "; a padding comes before it: 20c5p1tanh",
         .flags = KIND_BY_ROWS | KIND_IMAGE | KIND_DRAW | KIND_KERNEL | KIND_RELU,
         .looks = conv_looks, .parse = conv_parse, .print = conv_print, .shape = conv_shape, .count = wb_count,
-        .macs = conv_macs, .init = wb_init, .forward = conv_forward, .forward_pool = conv_forward_pool, .backward = conv_backward, .update = conv_update,
+        .macs = conv_macs, .init = wb_init, .forward = conv_forward, .forward_chain = conv_forward_chain, .backward = conv_backward, .update = conv_update,
         .rec_save = conv_rec_save, .rec_load = conv_rec_load, .save = wb_save, .load = wb_load,
         .export_c = conv_export, .export_onnx = conv_onnx, .q8 = conv_q8, .export_q8 = conv_export_q8,
     },
     [LAYER_MAXPOOL] = {
         .name = "max-pooling", .noun = "pool", .act_hint = "",
         .notation = "mp2: max pooling over 2x2 windows, stride 2",
-        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_POOL,
+        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_LOCAL,
         .looks = maxpool_looks, .parse = maxpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
         .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
@@ -4419,7 +4427,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
     [LAYER_AVGPOOL] = {
         .name = "average-pooling", .noun = "pool", .act_hint = "",
         .notation = "ap2: average pooling over 2x2 windows, stride 2",
-        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_POOL,
+        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_LOCAL,
         .looks = avgpool_looks, .parse = avgpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
         .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
@@ -4439,7 +4447,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .name = "batch normalisation", .noun = "batch normalisation", .act_hint = "",
         .notation = "bn, bnrelu: batch normalisation of the layer before's sums, per channel (per unit after a dense layer), "
                     "then that layer's activation (or the one named)",
-        .flags = KIND_BY_ROWS | KIND_SUMS,
+        .flags = KIND_BY_ROWS | KIND_SUMS | KIND_LOCAL | KIND_RELU,
         .looks = bn_looks, .parse = bn_parse, .print = bn_print, .shape = bn_shape, .count = bn_count,
         .macs = bn_macs, .init = bn_init, .forward = bn_forward, .stats = bn_stats, .backward = bn_backward, .update = bn_update,
         .rec_save = bn_rec_save, .rec_load = bn_rec_load, .save = bn_save, .load = bn_load,
@@ -5927,17 +5935,54 @@ static int net_members(const Net *N) { return N->members > 1 ? N->members : 1; }
 /* Forward m <= NN_CHUNK rows in s[0] through one network; s[1] and s[2]
  * as in forward_chunk, s[0] overwritten.  The output activations (m,
  * ld[L]). */
+/* A chain (LayerKind.forward_chain): layer l0's output for one image
+ * taken through layers l0 + 1 .. l1 (KIND_LOCAL) one after the other,
+ * each with its activation, the last into Y (rows ld[l1] apart), the rest
+ * in two buffers; tmp is their scratch. */
+typedef struct {
+    const Net *net;
+    int l0, l1;
+    float *Y, *buf[2], *tmp;
+} ChainRun;
+
+static void chain_run(const Chain *ch, float *y, size_t b)
+{
+    const ChainRun *c = ch->ctx;
+    const Net *N = c->net;
+    float *in = y;
+    layer_activate(N, c->l0, y, N->ld[c->l0], 0, 1, 0, N->size[c->l0]);
+    for (int l = c->l0 + 1; l <= c->l1; l++) {
+        Part one = {0, 1, 0, N->size[l]};
+        float *o = l == c->l1 ? c->Y + b * N->ld[l] : c->buf[(l - c->l0) % 2];
+        LK(N, l)->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, 1, &one, o, NULL, c->tmp, 0);
+        layer_activate(N, l, o, N->ld[l], 0, 1, 0, N->size[l]);
+        in = o;
+    }
+}
+
+/* The floats of forward_chunk's s[2]: a layer's scratch, and a chain's
+ * (its layers' scratch and two rows). */
+static size_t infer_tmp(const Net *N)
+{
+    size_t maxld = 0;
+    for (int l = 0; l < N->nl; l++) maxld = N->ld[l] > maxld ? N->ld[l] : maxld;
+    return 2 * round_up(net_tmp(N), NN_PAD) + 2 * maxld;
+}
+
 static const float *forward_one(const Net *N, size_t m, float *const *s)
 {
     float *in = s[0], *o = s[1];
     for (int l = 1; l < N->nl; l++) {
         Part pt = {0, m, 0, N->size[l]};
         const LayerKind *K = LK(N, l);
-        int act = N->layer[l].act;
-        if (l + 1 < N->nl && K->forward_pool && (LK(N, l + 1)->flags & KIND_POOL) &&
-            (act == ACT_LINEAR || (act == ACT_RELU && (K->flags & KIND_RELU)))) { /* layer l and its pool at once */
-            K->forward_pool(&N->layer[l], NET_W(N, l), NET_B(N, l), in, &pt, &N->layer[l + 1], LK(N, l + 1)->forward, o, s[2]);
-            l++;
+        int l1 = l;
+        while (K->forward_chain && l1 + 1 < N->nl && (LK(N, l1 + 1)->flags & KIND_LOCAL)) l1++;
+        if (l1 > l) { /* layers l to l1 image by image */
+            size_t t = round_up(net_tmp(N), NN_PAD), maxld = (infer_tmp(N) - 2 * t) / 2;
+            ChainRun c = {N, l, l1, o, {s[2] + 2 * t, s[2] + 2 * t + maxld}, s[2] + t};
+            Chain ch = {chain_run, &c};
+            K->forward_chain(&N->layer[l], NET_W(N, l), NET_B(N, l), in, &pt, s[2], &ch);
+            l = l1;
         } else {
             K->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, o, NULL, s[2], 0);
             layer_activate(N, l, o, N->ld[l], 0, m, 0, N->size[l]);
@@ -5951,7 +5996,7 @@ static const float *forward_one(const Net *N, size_t m, float *const *s)
 
 /* Forward m <= NN_CHUNK rows held in s[0] (m, ld[0]) -- scaled, padding
  * zero -- through the whole network on one thread; s[0] and s[1] (NN_CHUNK,
- * maxld), s[2] (a row's scratch of the widest layer) and s[3] (an
+ * maxld), s[2] (infer_tmp: a layer's scratch and a chain's) and s[3] (an
  * ensemble's: NN_CHUNK x (ld[0] + size[L])) are scratch.  An ensemble's
  * output is the mean of its members' output activations (probabilities,
  * or standardised values), summed in member order.  Row b's output
@@ -6189,7 +6234,7 @@ static int infer_init(Infer *I, const Net *N, const InputMap *in, int nt, Err *e
     for (int t = 0; t < nt; t++)
         for (int k = 0; k < NN_SCRATCH; k++)
             if (!(I->scratch[t][k] = alloc_floats(k < 2   ? NN_CHUNK * maxld
-                                                  : k == 2 ? net_tmp(N)
+                                                  : k == 2 ? infer_tmp(N)
                                                            : NN_CHUNK * (N->ld[0] + N->size[N->nl - 1]))))
                 return fail(err, NULL, "out of memory for prediction buffers");
     return 0;

@@ -1296,39 +1296,45 @@ static int explain_check(const char *spec, int cost_id, size_t m)
     return bad;
 }
 
-/* Inference takes a convolution's pooling layer into its forward pass
- * (forward_pool): the answers are the bits of the layers run one after
- * the other, as nn explain runs them, for max and average pools of every
- * size, padded and not, Winograd's convolutions and direct ones, and
- * convolutions it leaves alone (their activation is not ReLU, or a
- * batch normalisation comes between). */
-static void test_forward_pool(void)
+/* Inference runs the layers after a convolution that work image by image
+ * (pools, batch normalisation) on each image's maps while they are in
+ * cache (forward_chain): the answers are the bits of the layers run one
+ * after the other, as nn explain runs them, for max and average pools of
+ * every size, padded and not, Winograd's convolutions and direct ones,
+ * ReLU, leaky and tanh convolutions, batch normalisation with and without
+ * a pool after it. */
+static void test_forward_chain(void)
 {
     static const char *const specs[] = {
-        "1x12x12-6c3p1-mp2-20c3p1-mp2-10",  "2x10x10-18c3p1-ap2-17c3-mp3-7",   "3x9x9-4c5p2-mp3-24c3p1-ap3-5",
-        "1x8x8-5c3p1leaky-mp2-16c3p1-mp4-3", "1x8x8-6c3p1-bn-mp2-20c3p1-mp2-4", "1x16x16-8c5-mp4-16c3p1tanh-mp3-2",
+        "1x12x12-6c3p1-mp2-20c3p1-mp2-10",  "2x10x10-18c3p1-ap2-17c3-mp3-7",    "3x9x9-4c5p2-mp3-24c3p1-ap3-5",
+        "1x8x8-5c3p1leaky-mp2-16c3p1-mp4-3", "1x8x8-6c3p1-bn-mp2-20c3p1-bn-mp2-4", "1x16x16-8c5-mp4-16c3p1tanh-mp3-2",
+        "1x8x8-6c3p1-bnleaky-20c3p1-bn-5",   "1x12x12-4c3-bn-mp2-mp5-16-bn-3",
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
         Net N;
         TestData t;
+        Infer I;
+        Err err;
         size_t m = 70, nL;
-        float *A[NN_MAX_LAYERS], *tmp, *out, *s[NN_SCRATCH];
+        float *A[NN_MAX_LAYERS], *tmp, *out;
         int L;
         make_net(&N, specs[i], COST_LOGLIK, 7 + i, 1.0);
         make_data(&t, m, N.size[0], net_classes(&N), 3 + i);
+        for (int l = 1; l < N.nl; l++) /* batch normalisation's running statistics, not the initial 0 and 1 */
+            if (N.layer[l].kind == LAYER_BN)
+                for (size_t c = 0; c < N.layer[l].ns; c++) NET_S(&N, l)[c] = 0.3f + 0.1f * (float)(c % 7);
         L = N.nl - 1, nL = N.size[L];
         tmp = alloc_floats(net_tmp(&N) + 1), out = alloc_floats(m * nL);
         for (int l = 0; l <= L; l++) A[l] = alloc_floats2(m, N.ld[l]);
-        for (int k = 0; k < NN_SCRATCH; k++) s[k] = alloc_floats(k == 2 ? net_tmp(&N) : NN_CHUNK * (N.ld[0] + 4096));
+        CHECK(infer_init(&I, &N, &unit_map, 1, &err) == 0, "forward_chain: buffers for %s", specs[i]);
         forward_keep(&N, &unit_map, &t.d, 0, m, A, tmp);
-        forward_rows(&N, &unit_map, &t.d, 0, m, s, out, NULL);
+        forward_rows(&N, &unit_map, &t.d, 0, m, I.scratch[0], out, NULL);
         for (size_t b = 0; b < m; b++) bad += memcmp(out + b * nL, A[L] + b * N.ld[L], nL * sizeof(float)) != 0;
         for (int l = 0; l <= L; l++) free(A[l]);
-        for (int k = 0; k < NN_SCRATCH; k++) free(s[k]);
-        free(tmp), free(out), free(N.param), free_data(&t);
+        infer_free(&I), free(tmp), free(out), free(N.param), free_data(&t);
     }
-    CHECK(bad == 0, "inference with the pools taken in differs from the layers one by one in %d rows", bad);
+    CHECK(bad == 0, "inference image by image after a convolution differs from the layers one by one in %d rows", bad);
 }
 
 static void test_explain(void)
@@ -1410,7 +1416,7 @@ int main(void)
     test_png();
     test_class_names();
     test_explain();
-    test_forward_pool();
+    test_forward_chain();
     test_fill_missing();
     test_flush_subnormals();
     printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
