@@ -5409,7 +5409,7 @@ typedef struct {
     size_t epoch, epochs;
     size_t from, upto;                /* train_epoch: the segment's mini-batches (upto 0: all from first) */
     double spb[2][3];                 /* train_epoch: seconds per mini-batch, all threads / thread 0 alone, last 3 */
-    unsigned nseg;                    /* train_epoch: segments run */
+    unsigned nseg, explore;           /* train_epoch: segments since the last trial of the other way, and between trials */
     int alone;                        /* train_epoch: the way chosen last */
     double t_first;                   /* train_epoch: when the segment's first mini-batch ended */
     int stale;                        /* the output replicas lag the parameters (after thread 0 ran alone) */
@@ -5836,9 +5836,11 @@ static void trainer_sync(Trainer *T)
  * than one (2-5x, measured beside one CPU-bound process on 2 cores).  So
  * the epoch runs in segments of NN_SEG mini-batches, each either on all
  * threads or on thread 0 alone, timed; the faster way runs, and the other
- * is tried again every NN_EXPLORE segments, so the choice follows the load
- * as it comes and goes (leaving all threads takes a 10% gain, on the
- * median of the last three timings of each way).  The
+ * is tried again (a quarter segment) after 2 segments, then 4, 8 ... up to
+ * NN_EXPLORE while the choice holds, and after 2 again when it changes: so
+ * the choice follows the load as it comes and goes, and one made while
+ * another process was finishing is soon undone (leaving all threads takes
+ * a 10% gain, on the median of the last three timings of each way).  The
  * evaluations between epochs follow the choice (Pool.solo).  Both ways
  * compute every number by the same operations (see Trainer), so the model
  * does not depend on the choices. */
@@ -5876,8 +5878,12 @@ static void train_epoch(Pool *pl, Trainer *T)
         double spb, all = spb_estimate(T->spb[0]), one = spb_estimate(T->spb[1]);
         if (all == 0 || one == 0) alone = all != 0; /* try each way once */
         else alone = T->alone ? one <= all : one < 0.9 * all; /* leave all threads only for 10% */
+        if (alone != T->alone || T->explore == 0) T->explore = 2, T->nseg = 0;
         T->alone = alone;
-        if (one != 0 && ++T->nseg % NN_EXPLORE == 0) alone = !alone, seg = (NN_SEG + 3) / 4; /* a short trial */
+        if (one != 0 && ++T->nseg >= T->explore) { /* a short trial of the other way */
+            alone = !alone, seg = (NN_SEG + 3) / 4, T->nseg = 0;
+            T->explore = 2 * T->explore < NN_EXPLORE ? 2 * T->explore : NN_EXPLORE;
+        }
         hi = nbat - nb > seg ? nb + seg : nbat;
         T->from = nb, T->upto = hi;
         T->t_first = 0;
