@@ -256,7 +256,7 @@ fi
 # INF: inference alone against ONNX Runtime, on the 10,000 test images, 2 threads each: nn's infer_all (the
 # path nn predict takes for a whole file; scripts/infer_time.c) beside ORT's `run` at its best batch
 # (scripts/ort_time.js), neither counting the process's start, the model's loading or the data's reading; best
-# of 5 passes each.  The networks: T1 (784-30-10), C1 and the convolutional recipe's, trained one epoch (the
+# of 5 passes each.  The networks: T1 (784-30-10), C1 and fashion-conv.sh's (read from it), trained one epoch (the
 # time does not depend on the weights).  Target: nn at least 1.5x faster on each.
 if [ -z "${ONLY:-}" ] || [ "${ONLY:-}" = INF ]; then
     ORT=${NN_ORT_DIR:-$HOME/.cache/nn-ort}
@@ -269,7 +269,8 @@ if [ -z "${ONLY:-}" ] || [ "${ONLY:-}" = INF ]; then
         echo
         echo "| network | nn s | ORT s (batch) | nn vs ORT | same labels | target 1.5x |"
         echo "|---|---|---|---|---|---|"
-        for net in "T1 784-30-10:784-30-10" "C1 1x28x28-20c5-mp2-40c5-mp2-100-10:1x28x28-20c5-mp2-40c5-mp2-100-10 --eta 0.05" "recipe 1x28x28-32c3p1-mp2-64c3p1-mp2-256-10:1x28x28-32c3p1-mp2-64c3p1-mp2-256-10"; do
+        rspec=$(sed -n 's/.*--layers \([^ ]*\).*/\1/p' scripts/recipes/fashion-conv.sh | head -1) # (the recipe's network, as the script has it)
+        for net in "T1 784-30-10:784-30-10" "C1 1x28x28-20c5-mp2-40c5-mp2-100-10:1x28x28-20c5-mp2-40c5-mp2-100-10 --eta 0.05" "recipe $rspec:$rspec"; do
             name=${net%%:*} args=${net#*:}
             # shellcheck disable=SC2086 # the spec and its options are words
             $NN train --train data/train-images-idx3-ubyte --layers $args --epochs 1 --out $B/inf.bin --quiet 2>/dev/null
