@@ -5966,13 +5966,23 @@ static void chain_run(const Chain *ch, float *y, size_t b)
     }
 }
 
-/* The floats of forward_chunk's s[2]: a layer's scratch, and a chain's
- * (its layers' scratch and two rows). */
+/* forward_chunk's s[2]: a layer's scratch (t floats), then a chain's: its
+ * KIND_LOCAL layers' scratch (lt) and two rows (maxld each).  The floats
+ * of it. */
+static size_t infer_tmp_layout(const Net *N, size_t *t, size_t *lt, size_t *maxld)
+{
+    *t = round_up(net_tmp(N), NN_PAD), *lt = 0, *maxld = 0;
+    for (int l = 0; l < N->nl; l++) {
+        *maxld = N->ld[l] > *maxld ? N->ld[l] : *maxld;
+        if (l && (LK(N, l)->flags & KIND_LOCAL) && N->layer[l].tmp > *lt) *lt = N->layer[l].tmp;
+    }
+    *lt = round_up(*lt, NN_PAD);
+    return *t + *lt + 2 * *maxld;
+}
 static size_t infer_tmp(const Net *N)
 {
-    size_t maxld = 0;
-    for (int l = 0; l < N->nl; l++) maxld = N->ld[l] > maxld ? N->ld[l] : maxld;
-    return 2 * round_up(net_tmp(N), NN_PAD) + 2 * maxld;
+    size_t t, lt, maxld;
+    return infer_tmp_layout(N, &t, &lt, &maxld);
 }
 
 static const float *forward_one(const Net *N, size_t m, float *const *s)
@@ -5984,8 +5994,10 @@ static const float *forward_one(const Net *N, size_t m, float *const *s)
         int l1 = l;
         while (K->forward_chain && l1 + 1 < N->nl && (LK(N, l1 + 1)->flags & KIND_LOCAL)) l1++;
         if (l1 > l) { /* layers l to l1 image by image */
-            size_t t = round_up(net_tmp(N), NN_PAD), maxld = (infer_tmp(N) - 2 * t) / 2;
-            ChainRun c = {N, l, l1, o, {s[2] + 2 * t, s[2] + 2 * t + maxld}, s[2] + t};
+            size_t t, lt, maxld;
+            ChainRun c = {N, l, l1, o, {NULL, NULL}, NULL};
+            infer_tmp_layout(N, &t, &lt, &maxld);
+            c.tmp = s[2] + t, c.buf[0] = s[2] + t + lt, c.buf[1] = c.buf[0] + maxld;
             Chain ch = {chain_run, &c};
             K->forward_chain(&N->layer[l], NET_W(N, l), NET_B(N, l), in, &pt, s[2], &ch);
             l = l1;
