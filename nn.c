@@ -2217,11 +2217,14 @@ NN_INLINE float v_hsum(vec v)
 #endif
 
 /* One rj x rb tile of k_forward: rows j..j+rj of W against rows b..b+rb of
- * X.  rj, rb <= 4 are compile-time constants at every call. */
+ * X.  rj <= FWD_ROWS, rb <= 4 are compile-time constants at every call.
+ * Each sum runs lane by lane over i and is then added across its lanes,
+ * whatever the tile's shape, so the shapes give the same bits. */
+#define FWD_ROWS (NN_VW == 16 ? 6 : 4) /* AVX-512: 6 x 4 accumulators, 10 loads for 24 FMAs */
 NN_INLINE void fwd_tile(int rj, int rb, const float *X, const float *W, const float *bias, size_t n,
                         float *Z, size_t ldz)
 {
-    vec acc[4][4];
+    vec acc[FWD_ROWS][4];
     for (int r = 0; r < rj; r++)
         for (int q = 0; q < rb; q++) acc[r][q] = V_ZERO();
     for (size_t i = 0; i < n; i += NN_VW) {
@@ -2240,9 +2243,17 @@ static void k_forward(const float *X, size_t m, const float *W, const float *bia
                       size_t j0, size_t j1, float *Z, size_t ldz)
 {
     size_t j = j0, b;
+    for (; j + FWD_ROWS <= j1; j += FWD_ROWS) {
+        for (b = 0; b + 4 <= m; b += 4) fwd_tile(FWD_ROWS, 4, X + b * n, W + j * n, bias + j, n, Z + b * ldz + j, ldz);
+        for (; b < m; b++) fwd_tile(FWD_ROWS, 1, X + b * n, W + j * n, bias + j, n, Z + b * ldz + j, ldz);
+    }
     for (; j + 4 <= j1; j += 4) {
         for (b = 0; b + 4 <= m; b += 4) fwd_tile(4, 4, X + b * n, W + j * n, bias + j, n, Z + b * ldz + j, ldz);
         for (; b < m; b++) fwd_tile(4, 1, X + b * n, W + j * n, bias + j, n, Z + b * ldz + j, ldz);
+    }
+    for (; j + 2 <= j1; j += 2) {
+        for (b = 0; b + 4 <= m; b += 4) fwd_tile(2, 4, X + b * n, W + j * n, bias + j, n, Z + b * ldz + j, ldz);
+        for (; b < m; b++) fwd_tile(2, 1, X + b * n, W + j * n, bias + j, n, Z + b * ldz + j, ldz);
     }
     for (; j < j1; j++) {
         for (b = 0; b + 4 <= m; b += 4) fwd_tile(1, 4, X + b * n, W + j * n, bias + j, n, Z + b * ldz + j, ldz);
@@ -2536,15 +2547,17 @@ NN_INLINE void wn_tile(int rq, int cb, const float *v, size_t icp, size_t ic, co
 /* k_wino takes the tiles of an image in groups whose transforms V (16,
  * tiles, icp) and products M (16, tiles, ldo) fit in about 384 KB (of the
  * L2 cache), so that each place's U (ic, ldo) is read from L1 by a whole
- * group's tiles: a multiple of 24 tiles (of the 4, 6 or 8 a kernel tile
- * takes).  wino_scratch: the floats of V and M. */
+ * group's tiles: at most wino_group tiles (at least 24), the image's split
+ * into as few groups as that allows, each rounded up to the 4, 6 or 8 tiles
+ * a kernel tile takes (a 14 x 14 map's 49 tiles: one group of 54, not two
+ * of 30).  wino_scratch: the floats of V and M. */
 #define WN_ROWS CF_ROWS
 static size_t wino_group(size_t ic, size_t ldo)
 {
-    size_t g = 384 * 1024 / (16 * (round_up(ic, NN_VW) + ldo) * sizeof(float)) / 24 * 24;
+    size_t g = 384 * 1024 / (16 * (round_up(ic, NN_VW) + ldo) * sizeof(float));
     return g < 24 ? 24 : g;
 }
-static size_t wino_scratch(size_t ic, size_t ldo) { return 16 * wino_group(ic, ldo) * (round_up(ic, NN_VW) + ldo); }
+static size_t wino_scratch(size_t ic, size_t ldo) { return 16 * (wino_group(ic, ldo) + 8) * (round_up(ic, NN_VW) + ldo); }
 
 /* One image: x (ihp, iwp, ic) channel-last, already padded; the output
  * (oh, ow) = (ihp - 2, iwp - 2), y[p * oc + c] for position p and map c,
@@ -6225,8 +6238,10 @@ static int layer_stats(const Net *N, const InputMap *in, const Data *d, size_t m
     return ok ? 0 : -1;
 }
 
-/* Pool job: forward every row of a data set, rows split between threads
- * (each row's result is independent of the split). */
+/* Pool job: forward every row of a data set, each thread taking the next
+ * NN_CHUNK rows not yet taken until none are left, so that a thread slowed
+ * by another process leaves its share to the others (each row's result is
+ * independent of the split). */
 typedef struct {
     const Net *net;
     const InputMap *in; /* the model's */
@@ -6234,13 +6249,16 @@ typedef struct {
     float *scratch[NN_MAX_THREADS][NN_SCRATCH]; /* forward_chunk's s, per thread */
     float *out;
     int32_t *pred;
+    atomic_size_t next; /* the first row not yet taken */
 } Infer;
 
 static void infer_job(void *arg, int tid, int nt)
 {
     Infer *I = arg;
-    size_t n = I->data->n, r0 = n * (size_t)tid / (size_t)nt, r1 = n * (size_t)(tid + 1) / (size_t)nt;
-    forward_rows(I->net, I->in, I->data, r0, r1, I->scratch[tid], I->out, I->pred);
+    size_t n = I->data->n, r0;
+    (void)nt;
+    while ((r0 = atomic_fetch_add_explicit(&I->next, NN_CHUNK, memory_order_relaxed)) < n)
+        forward_rows(I->net, I->in, I->data, r0, n - r0 < NN_CHUNK ? n : r0 + NN_CHUNK, I->scratch[tid], I->out, I->pred);
 }
 
 static int infer_init(Infer *I, const Net *N, const InputMap *in, int nt, Err *err)
@@ -6248,6 +6266,7 @@ static int infer_init(Infer *I, const Net *N, const InputMap *in, int nt, Err *e
     size_t maxld = 0;
     memset(I, 0, sizeof *I);
     I->net = N, I->in = in;
+    atomic_init(&I->next, 0);
     for (int l = 0; l < N->nl; l++)
         if (N->ld[l] > maxld) maxld = N->ld[l];
     for (int t = 0; t < nt; t++)
@@ -6269,6 +6288,7 @@ static void infer_free(Infer *I)
 static void infer_all(Pool *pl, Infer *I, const Data *d, float *out, int32_t *pred)
 {
     I->data = d, I->out = out, I->pred = pred;
+    atomic_store(&I->next, 0);
     pool_run(pl, infer_job, I);
 }
 
