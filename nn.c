@@ -2146,10 +2146,13 @@ NN_MAYBE_UNUSED static void k_wgrad_ref(const float *D, size_t ldd, size_t P, co
  * order; for each output position p = (oy, ox) and map c < oc
  *   y[p * oc + c] = (sum_{j < K} x[(oy + dy_j) * iwp + ox + dx_j][i_j] * WT[j][c]) + B[c],
  * the sum from j = 0 up, as k_backprop sums a patch row (so the two ways
- * give the same bits); with relu, ReLU's max(y, 0) (as act_relu: the
- * activation pass then left out).  Z is the fast kernel's scratch: (P + 8) x 64 floats. */
-NN_MAYBE_UNUSED static void k_convfwd_ref(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow,
-                                          const float *WT, size_t ldo, size_t oc, const float *B, int relu, float *y, float *Z)
+ * give the same bits); with aff (a layer after it that is a per-channel
+ * affine map, LayerKind.affine), y = (y - aff[c]) * aff[ldo + c] +
+ * aff[2 ldo + c] after that, in three roundings, as that layer computes
+ * it; with relu, ReLU's max(y, 0) last (as act_relu: the activation pass
+ * then left out).  Z is the fast kernel's scratch: (P + 8) x 64 floats. */
+NN_MAYBE_UNUSED static void k_convfwd_ref(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow, const float *WT,
+                                          size_t ldo, size_t oc, const float *B, const float *aff, int relu, float *y, float *Z)
 {
     size_t run = k * ic;
     (void)Z;
@@ -2160,6 +2163,10 @@ NN_MAYBE_UNUSED static void k_convfwd_ref(const float *x, size_t iwp, size_t ic,
                 for (size_t dy = 0; dy < k; dy++)
                     for (size_t t = 0; t < run; t++) s += x[((oy + dy) * iwp + ox) * ic + t] * WT[(dy * run + t) * ldo + c];
                 s += B[c];
+                if (aff) {
+                    s = (s - aff[c]) * aff[ldo + c];
+                    s += aff[2 * ldo + c];
+                }
                 y[(oy * ow + ox) * oc + c] = relu && !(s > 0) ? 0.0f : s;
             }
 }
@@ -2419,9 +2426,16 @@ NN_INLINE void cf_fma(int rq, int cb, vec (*acc)[4], const float *w, const float
     }
 }
 
+/* v = (v - aff[c]) * aff[ldo + c] + aff[2 ldo + c], lanes c .. c + NN_VW - 1
+ * (k_convfwd_ref's aff). */
+NN_INLINE vec v_affine(vec v, const float *aff, size_t ldo, size_t c)
+{
+    return V_ADD(V_MUL(V_SUB(v, V_LOAD(aff + c)), V_LOAD(aff + ldo + c)), V_LOAD(aff + 2 * ldo + c));
+}
+
 NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const float *x0, size_t xs, size_t d0, size_t d1, size_t k, size_t run,
-                       size_t rowstride, const size_t *offs, const float *WT, size_t ldo, size_t c0, const float *B, size_t oc, int relu,
-                       float *const *yq, float *Z, size_t zl)
+                       size_t rowstride, const size_t *offs, const float *WT, size_t ldo, size_t c0, const float *B, const float *aff,
+                       size_t oc, int relu, float *const *yq, float *Z, size_t zl)
 {
     vec acc[CF_ROWS][4];
     for (int q = 0; q < rq; q++)
@@ -2440,6 +2454,7 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const f
         for (int b = 0; b < cb; b++) {
             size_t c = c0 + (size_t)b * NN_VW;
             vec v = V_ADD(acc[q][b], V_LOAD(B + c)); /* (B is padded to NN_PAD, and aligned) */
+            if (aff) v = v_affine(v, aff, ldo, c);
             if (relu) v = V_RELU(v);
             if (c + NN_VW <= oc) V_STOREU(yq[q] + c, v);
             else if (c < oc) V_STORE_FIRST(yq[q] + c, v, oc - c);
@@ -2451,7 +2466,7 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const f
  * sums waiting in Z ((P + CF_ROWS) x CF_BLOCKS * NN_VW floats). */
 #define CF_L1 (32 * 1024)
 static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh, size_t ow, const float *WT,
-                      size_t ldo, size_t oc, const float *B, int relu, float *y, float *Z)
+                      size_t ldo, size_t oc, const float *B, const float *aff, int relu, float *y, float *Z)
 {
     size_t P = oh * ow, run = k * ic, rs = iwp * ic, zl = CF_BLOCKS * NN_VW, offs[CF_SHORT];
     int short_ = k * run <= CF_SHORT;
@@ -2475,10 +2490,10 @@ static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh
                     } else
                         xq[q] = xq[live - 1], yq[q] = yq[live - 1];
                 }
-                if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, oc, relu, yq, z, zl);
-                else if (cb == 3) cf_tile(CF_ROWS, 3, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, oc, relu, yq, z, zl);
-                else if (cb == 2) cf_tile(CF_ROWS, 2, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, oc, relu, yq, z, zl);
-                else cf_tile(CF_ROWS, 1, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, oc, relu, yq, z, zl);
+                if (cb == 4) cf_tile(CF_ROWS < 6 ? CF_ROWS : 6, 4, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, aff, oc, relu, yq, z, zl);
+                else if (cb == 3) cf_tile(CF_ROWS, 3, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, aff, oc, relu, yq, z, zl);
+                else if (cb == 2) cf_tile(CF_ROWS, 2, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, aff, oc, relu, yq, z, zl);
+                else cf_tile(CF_ROWS, 1, live, row ? NULL : xq, xq[0], ic, d0, d1, k, run, rs, short_ ? offs : NULL, WT, ldo, c0, B, aff, oc, relu, yq, z, zl);
             }
         }
     }
@@ -2561,13 +2576,13 @@ static size_t wino_scratch(size_t ic, size_t ldo) { return 16 * (wino_group(ic, 
 
 /* One image: x (ihp, iwp, ic) channel-last, already padded; the output
  * (oh, ow) = (ihp - 2, iwp - 2), y[p * oc + c] for position p and map c,
- * with the biases B (padded to ldo) and with relu max(y, 0); U from wino_weights; S scratch
+ * with the biases B (padded to ldo), aff and relu as k_convfwd has them; U from wino_weights; S scratch
  * (wino_scratch).  For each group of tiles: their inputs' transforms (V),
  * the 16 products R tiles by a block of maps at a time (M), the outputs'
  * transforms.  A tile over the last row or column of an odd output reads
  * zeros past the input and stores only the outputs that exist. */
 static void k_wino(const float *x, size_t ihp, size_t iwp, size_t ic, const float *U, size_t ldo, size_t oc, const float *B,
-                   int relu, float *y, float *S)
+                   const float *aff, int relu, float *y, float *S)
 {
     size_t oh = ihp - 2, ow = iwp - 2, tw = (ow + 1) / 2, T = (oh + 1) / 2 * tw, icp = round_up(ic, NN_VW);
     size_t R = NN_VW == 16 && ldo >= 4 * NN_VW ? 6 : WN_ROWS; /* (6 tiles by 4 blocks, as k_convfwd) */
@@ -2640,6 +2655,7 @@ static void k_wino(const float *x, size_t ihp, size_t iwp, size_t ic, const floa
                     size_t py = oy + i / 2, px = ox + i % 2;
                     float *p = y + (py * ow + px) * oc + c;
                     if (py >= oh || px >= ow) continue;
+                    if (aff) out[i] = v_affine(out[i], aff, ldo, c);
                     if (relu) out[i] = V_RELU(out[i]);
                     if (c + NN_VW <= oc) V_STOREU(p, out[i]);
                     else V_STORE_FIRST(p, out[i], oc - c);
@@ -3022,6 +3038,12 @@ typedef struct Chain Chain;
 struct Chain { /* the rest of a forward_chain: run(ch, y, b) takes row b's output y on (@@infer) */
     void (*run)(const Chain *ch, float *y, size_t b);
     const void *ctx;
+    /* NULL, or the layer after this one as a per-channel affine map
+     * (LayerKind.affine: 3 rows of the layer's padded row of channels),
+     * which this layer applies in its stores, after its biases, then a
+     * ReLU when relu: y is then that layer's output */
+    const float *aff;
+    int relu;
 };
 
 typedef struct {
@@ -3049,6 +3071,12 @@ typedef struct {
      * the bits of the layers run one after the other. */
     void (*forward_chain)(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, float *tmp,
                           const Chain *ch);
+    /* Inference (or NULL), a KIND_LOCAL kind that is y = (x - aff[c]) *
+     * aff[ld + c] + aff[2 ld + c] channel by channel (c < ly->ic, in
+     * three roundings, as its forward computes it), then its activation:
+     * fills aff (3 rows of ld floats, 0 past ic), so that a forward_chain
+     * before it may apply it in its own stores (Chain.aff). */
+    void (*affine)(const Layer *ly, const float *W, const float *B, const float *S, float *aff, size_t ld);
     /* Training, a kind whose rows depend on statistics of the whole
      * mini-batch (or NULL): its own rows' sums, group by group, into part,
      * before forward (dY NULL) and before backward; a barrier follows. */
@@ -3441,7 +3469,8 @@ static void conv_run(const Layer *ly, const float *W, const float *B, const floa
                      int train, const Chain *ch)
 {
     size_t ldo = conv_ldo(ly), K = ly->wcols, ic = ly->ic, p = ly->pad, iwp = ly->iw + 2 * p;
-    int wino = !train && conv_wino(ly);
+    int wino = !train && conv_wino(ly), relu = ch && ch->aff ? ch->relu : ly->act == ACT_RELU;
+    const float *aff = ch ? ch->aff : NULL;
     float *WT = tmp, *xp = WT + (wino ? 16 * ic : K) * ldo, *maps = xp + round_up(conv_padded(ly), NN_PAD);
     float *Z = maps + round_up(ly->nout, NN_PAD); /* (K, ldo) or U, the padded image, an image's maps, scratch */
 #if NN_WINO
@@ -3461,10 +3490,10 @@ static void conv_run(const Layer *ly, const float *W, const float *B, const floa
         }
         float *y = ch ? maps : Y + b * ly->ldout;
 #if NN_WINO
-        if (wino) k_wino(x, ly->ih + 2 * p, iwp, ic, WT, ldo, ly->oc, B, ly->act == ACT_RELU, y, Z);
+        if (wino) k_wino(x, ly->ih + 2 * p, iwp, ic, WT, ldo, ly->oc, B, aff, relu, y, Z);
         else
 #endif
-            k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, ly->act == ACT_RELU, y, Z);
+            k_convfwd(x, iwp, ic, ly->k, ly->oh, ly->ow, WT, ldo, ly->oc, B, aff, relu, y, Z);
         if (ch) ch->run(ch, maps, b);
     }
 }
@@ -4232,6 +4261,13 @@ static void bn_moments(const Layer *ly, const float *S, const double *sums, doub
     }
 }
 
+/* Inference: channel c's gamma / sqrt(running variance + eps), as the
+ * exported C computes it. */
+static float bn_scale(const Layer *ly, const float *W, const float *S, size_t c)
+{
+    return W[c * ly->ldw] / sqrtf(S[ly->ic + c] + 1.0f + ly->eps);
+}
+
 /* tmp: 5 C doubles and 2 C floats (ly->tmp floats). */
 static void bn_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
                        float *Y, const float *part, float *tmp, int train)
@@ -4251,21 +4287,32 @@ static void bn_forward(const Layer *ly, const float *W, const float *B, float *S
             S[c] = (1 - ly->mom) * S[c] + ly->mom * (float)mu;
             S[C + c] = (1 - ly->mom) * S[C + c] + ly->mom * (float)((N > 1 ? var * N / (N - 1) : var) - 1.0);
         }
-    } else { /* as the exported C computes it */
-        for (size_t c = 0; c < C; c++) mean[c] = S[c], sc[c] = W[c * ly->ldw] / sqrtf(S[C + c] + 1.0f + ly->eps);
-    }
+    } else
+        for (size_t c = 0; c < C; c++) mean[c] = S[c], sc[c] = bn_scale(ly, W, S, c);
     for (size_t b = pt->b0; b < pt->b1; b++)
         for (size_t i = 0; i < P; i++) {
             const float *x = X + b * ly->ldin + i * C;
             float *y = Y + b * ly->ldout + i * C;
             if (ly->act == ACT_RELU) /* (KIND_RELU: act_relu's bits) */
                 for (size_t c = 0; c < C; c++) {
-                    float v = (x[c] - mean[c]) * sc[c] + B[c];
+                    float v = (x[c] - mean[c]) * sc[c]; /* (three roundings, never a fused multiply-add: bn_affine's) */
+                    v += B[c];
                     y[c] = v > 0 ? v : 0.0f;
                 }
             else
-                for (size_t c = 0; c < C; c++) y[c] = (x[c] - mean[c]) * sc[c] + B[c];
+                for (size_t c = 0; c < C; c++) {
+                    float v = (x[c] - mean[c]) * sc[c];
+                    y[c] = v + B[c];
+                }
         }
+}
+
+/* LayerKind.affine: in inference, (x - the running mean) * bn_scale +
+ * beta. */
+static void bn_affine(const Layer *ly, const float *W, const float *B, const float *S, float *aff, size_t ld)
+{
+    memset(aff, 0, 3 * ld * sizeof(float));
+    for (size_t c = 0; c < ly->ic; c++) aff[c] = S[c], aff[ld + c] = bn_scale(ly, W, S, c), aff[2 * ld + c] = B[c];
 }
 
 /* Training: with xh = (x - mu) / s, s = sqrt(var + eps), over the N values
@@ -4463,7 +4510,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
                     "then that layer's activation (or the one named)",
         .flags = KIND_BY_ROWS | KIND_SUMS | KIND_LOCAL | KIND_RELU,
         .looks = bn_looks, .parse = bn_parse, .print = bn_print, .shape = bn_shape, .count = bn_count,
-        .macs = bn_macs, .init = bn_init, .forward = bn_forward, .stats = bn_stats, .backward = bn_backward, .update = bn_update,
+        .macs = bn_macs, .init = bn_init, .forward = bn_forward, .affine = bn_affine, .stats = bn_stats, .backward = bn_backward, .update = bn_update,
         .rec_save = bn_rec_save, .rec_load = bn_rec_load, .save = bn_save, .load = bn_load,
         .export_c = bn_export, .export_onnx = bn_onnx, .q8 = bn_q8, .export_q8 = bn_export_q8,
     },
@@ -5971,6 +6018,7 @@ static void chain_run(const Chain *ch, float *y, size_t b)
     const Net *N = c->net;
     float *in = y;
     layer_activate(N, c->l0, y, N->ld[c->l0], 0, 1, 0, N->size[c->l0]);
+    if (c->l0 == c->l1) memcpy(c->Y + b * N->ld[c->l1], y, N->size[c->l1] * sizeof(float)); /* (an affine layer, the chain's only one) */
     for (int l = c->l0 + 1; l <= c->l1; l++) {
         Part one = {0, 1, 0, N->size[l]};
         float *o = l == c->l1 ? c->Y + b * N->ld[l] : c->buf[(l - c->l0) % 2];
@@ -5981,22 +6029,23 @@ static void chain_run(const Chain *ch, float *y, size_t b)
 }
 
 /* forward_chunk's s[2]: a layer's scratch (t floats), then a chain's: its
- * KIND_LOCAL layers' scratch (lt) and two rows (maxld each).  The floats
- * of it. */
-static size_t infer_tmp_layout(const Net *N, size_t *t, size_t *lt, size_t *maxld)
+ * KIND_LOCAL layers' scratch (lt), two rows (maxld each) and an affine
+ * layer's map (Chain.aff: 3 rows of at most ac floats).  The floats of it. */
+static size_t infer_tmp_layout(const Net *N, size_t *t, size_t *lt, size_t *maxld, size_t *ac)
 {
-    *t = round_up(net_tmp(N), NN_PAD), *lt = 0, *maxld = 0;
+    *t = round_up(net_tmp(N), NN_PAD), *lt = 0, *maxld = 0, *ac = 0;
     for (int l = 0; l < N->nl; l++) {
         *maxld = N->ld[l] > *maxld ? N->ld[l] : *maxld;
         if (l && (LK(N, l)->flags & KIND_LOCAL) && N->layer[l].tmp > *lt) *lt = N->layer[l].tmp;
+        if (l && LK(N, l)->affine && round_up(N->layer[l].ic, NN_PAD) > *ac) *ac = round_up(N->layer[l].ic, NN_PAD);
     }
     *lt = round_up(*lt, NN_PAD);
-    return *t + *lt + 2 * *maxld;
+    return *t + *lt + 2 * *maxld + 3 * *ac;
 }
 static size_t infer_tmp(const Net *N)
 {
-    size_t t, lt, maxld;
-    return infer_tmp_layout(N, &t, &lt, &maxld);
+    size_t t, lt, maxld, ac;
+    return infer_tmp_layout(N, &t, &lt, &maxld, &ac);
 }
 
 static const float *forward_one(const Net *N, size_t m, float *const *s)
@@ -6008,11 +6057,17 @@ static const float *forward_one(const Net *N, size_t m, float *const *s)
         int l1 = l;
         while (K->forward_chain && l1 + 1 < N->nl && (LK(N, l1 + 1)->flags & KIND_LOCAL)) l1++;
         if (l1 > l) { /* layers l to l1 image by image */
-            size_t t, lt, maxld;
+            size_t t, lt, maxld, ac;
+            const Layer *nx = &N->layer[l + 1];
             ChainRun c = {N, l, l1, o, {NULL, NULL}, NULL};
-            infer_tmp_layout(N, &t, &lt, &maxld);
+            Chain ch = {chain_run, &c, NULL, 0};
+            infer_tmp_layout(N, &t, &lt, &maxld, &ac);
             c.tmp = s[2] + t, c.buf[0] = s[2] + t + lt, c.buf[1] = c.buf[0] + maxld;
-            Chain ch = {chain_run, &c};
+            if (LK(N, l + 1)->affine && N->layer[l].act == ACT_LINEAR) { /* layer l applies layer l + 1 in its stores */
+                float *aff = c.buf[1] + maxld;
+                LK(N, l + 1)->affine(nx, NET_W(N, l + 1), NET_B(N, l + 1), NET_S(N, l + 1), aff, round_up(nx->ic, NN_PAD));
+                ch.aff = aff, ch.relu = nx->act == ACT_RELU && (LK(N, l + 1)->flags & KIND_RELU), c.l0 = l + 1;
+            }
             K->forward_chain(&N->layer[l], NET_W(N, l), NET_B(N, l), in, &pt, s[2], &ch);
             l = l1;
         } else {

@@ -495,9 +495,10 @@ static void test_kernels(void)
         }
         CHECK(bad_wg == 0, "k_wgrad (%s) differs from the reference in %d places", NN_SIMD, bad_wg);
     }
-    { /* a convolution's forward pass read in place, with and without its ReLU: against the reference, and bit
-       * for bit against the same product over patches copied out (im2col and k_backprop, the sums in the same
-       * order) and act_relu */
+    { /* a convolution's forward pass read in place, with and without its ReLU, with and without an affine map
+       * after it (a batch normalisation applied in its stores): against the reference, and bit for bit against
+       * the same product over patches copied out (im2col and k_backprop, the sums in the same order), the map
+       * as bn_forward computes it and act_relu */
         int bad_cf = 0, bad_cp = 0;
         for (int trial = 0; trial < 40; trial++) {
             size_t k = 1 + rng_below(&r, 5), ic = 1 + rng_below(&r, trial % 4 ? 40 : 200), oc = 1 + rng_below(&r, 70);
@@ -505,11 +506,12 @@ static void test_kernels(void)
             size_t K = k * k * ic, ldo = round_up(oc, NN_PAD), ldw = round_up(K, NN_PAD), P = oh * ow;
             float *x = alloc_floats(ih * iw * ic), *WT = alloc_floats(K * ldo), *B = alloc_floats(ldo);
             float *y1 = alloc_floats(P * oc), *y2 = alloc_floats(P * oc), *Zs = alloc_floats((P + 8) * 64), *Pt = alloc_floats(P * ldw), *Z = alloc_floats(P * ldo);
-            fill(x, ih * iw * ic, &r), fill(B, oc, &r);
+            float *aff = alloc_floats(3 * ldo), *af = trial % 3 ? NULL : aff;
+            fill(x, ih * iw * ic, &r), fill(B, oc, &r), fill(aff, oc, &r), fill(aff + ldo, oc, &r), fill(aff + 2 * ldo, oc, &r);
             for (size_t j = 0; j < K; j++)
                 for (size_t c = 0; c < ldo; c++) WT[j * ldo + c] = c < oc ? (float)rng_normal(&r) : 0.0f;
-            k_convfwd_ref(x, iw, ic, k, oh, ow, WT, ldo, oc, B, trial % 2, y1, Zs);
-            k_convfwd(x, iw, ic, k, oh, ow, WT, ldo, oc, B, trial % 2, y2, Zs);
+            k_convfwd_ref(x, iw, ic, k, oh, ow, WT, ldo, oc, B, af, trial % 2, y1, Zs);
+            k_convfwd(x, iw, ic, k, oh, ow, WT, ldo, oc, B, af, trial % 2, y2, Zs);
             for (size_t p = 0; p < P; p++)
                 for (size_t dy = 0; dy < k; dy++)
                     for (size_t t = 0; t < k * ic; t++) Pt[p * ldw + dy * k * ic + t] = x[((p / ow + dy) * iw + p % ow) * ic + t];
@@ -518,12 +520,17 @@ static void test_kernels(void)
                 for (size_t c = 0; c < oc; c++) {
                     double mag = fabs(B[c]);
                     for (size_t j = 0; j < K; j++) mag += fabs(Pt[p * ldw + j] * WT[j * ldo + c]);
+                    if (af) mag = (mag + fabs(af[c])) * fabs(af[ldo + c]) + fabs(af[2 * ldo + c]);
                     bad_cf += fabs(y1[p * oc + c] - y2[p * oc + c]) > 1e-5 * mag + 1e-30;
                     float e = Z[p * ldo + c] + B[c]; /* (with ReLU: act_relu's bits) */
+                    if (af) {
+                        e = (e - af[c]) * af[ldo + c];
+                        e += af[2 * ldo + c];
+                    }
                     if (trial % 2) act_relu(&e, 1);
                     bad_cp += memcmp(&y2[p * oc + c], &e, sizeof e) != 0;
                 }
-            free(x), free(WT), free(B), free(y1), free(y2), free(Zs), free(Pt), free(Z);
+            free(x), free(WT), free(B), free(y1), free(y2), free(Zs), free(Pt), free(Z), free(aff);
         }
         CHECK(bad_cf == 0, "k_convfwd (%s) differs from the reference in %d places", NN_SIMD, bad_cf);
         CHECK(bad_cp == 0, "k_convfwd (%s) differs from im2col and k_backprop in %d places", NN_SIMD, bad_cp);
@@ -583,8 +590,8 @@ static void test_kernels(void)
                 for (size_t j = 0; j < K; j++) WT[j * ldo + c] = W[c * ldw + j] = (float)rng_normal(&r);
             for (size_t i = 0; i < P * oc + 64; i++) y2[i] = 7.0f;
             wino_weights(W, ldw, ic, oc, ldo, U);
-            k_convfwd_ref(x, iw, ic, 3, oh, ow, WT, ldo, oc, B, trial % 2, y1, Zs);
-            k_wino(x, ih, iw, ic, U, ldo, oc, B, trial % 2, y2, S);
+            k_convfwd_ref(x, iw, ic, 3, oh, ow, WT, ldo, oc, B, NULL, trial % 2, y1, Zs);
+            k_wino(x, ih, iw, ic, U, ldo, oc, B, NULL, trial % 2, y2, S);
             for (size_t p = 0; p < P; p++)
                 for (size_t c = 0; c < oc; c++) {
                     double mag = fabs(B[c]);
@@ -1304,13 +1311,16 @@ static int explain_check(const char *spec, int cost_id, size_t m)
  * after the other, as nn explain runs them, for max and average pools of
  * every size, padded and not, Winograd's convolutions and direct ones,
  * ReLU, leaky and tanh convolutions, batch normalisation with and without
- * a pool after it. */
+ * a pool after it, after a convolution that applies it in its stores
+ * (LayerKind.affine: with its ReLU, leaky or tanh after it, alone in the
+ * chain) and after one that keeps its own activation. */
 static void test_forward_chain(void)
 {
     static const char *const specs[] = {
         "1x12x12-6c3p1-mp2-20c3p1-mp2-10",  "2x10x10-18c3p1-ap2-17c3-mp3-7",    "3x9x9-4c5p2-mp3-24c3p1-ap3-5",
         "1x8x8-5c3p1leaky-mp2-16c3p1-mp4-3", "1x8x8-6c3p1-bn-mp2-20c3p1-bn-mp2-4", "1x16x16-8c5-mp4-16c3p1tanh-mp3-2",
-        "1x8x8-6c3p1-bnleaky-20c3p1-bn-5",   "1x12x12-4c3-bn-mp2-mp5-16-bn-3",
+        "1x8x8-6c3p1-bnleaky-20c3p1-bn-5",   "1x12x12-4c3-bn-mp2-mp5-16-bn-3",    "1x12x12-16c3p1-bn-mp2-24c3p1-bn-mp2-5",
+        "2x8x8-16c3p1-bntanh-20c3-bn-ap3-3", "1x9x9-8c3p1relu-bn-mp3-4",          "1x11x11-17c3p1-bn-18c3p1-bn-3",
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
@@ -1323,9 +1333,12 @@ static void test_forward_chain(void)
         int L;
         make_net(&N, specs[i], COST_LOGLIK, 7 + i, 1.0);
         make_data(&t, m, N.size[0], net_classes(&N), 3 + i);
-        for (int l = 1; l < N.nl; l++) /* batch normalisation's running statistics, not the initial 0 and 1 */
-            if (N.layer[l].kind == LAYER_BN)
+        for (int l = 1; l < N.nl; l++) /* batch normalisation's running statistics, gamma and beta, not the initial 0 and 1 */
+            if (N.layer[l].kind == LAYER_BN) {
                 for (size_t c = 0; c < N.layer[l].ns; c++) NET_S(&N, l)[c] = 0.3f + 0.1f * (float)(c % 7);
+                for (size_t c = 0; c < N.layer[l].ic; c++)
+                    NET_W(&N, l)[c * N.layer[l].ldw] = 0.7f + 0.13f * (float)(c % 5), NET_B(&N, l)[c] = 0.11f * (float)(c % 9) - 0.4f;
+            }
         L = N.nl - 1, nL = N.size[L];
         tmp = alloc_floats(net_tmp(&N) + 1), out = alloc_floats(m * nL);
         for (int l = 0; l <= L; l++) A[l] = alloc_floats2(m, N.ld[l]);
