@@ -2426,12 +2426,9 @@ NN_INLINE void cf_fma(int rq, int cb, vec (*acc)[4], const float *w, const float
     }
 }
 
-/* v = (v - aff[c]) * aff[ldo + c] + aff[2 ldo + c], lanes c .. c + NN_VW - 1
- * (k_convfwd_ref's aff). */
-NN_INLINE vec v_affine(vec v, const float *aff, size_t ldo, size_t c)
-{
-    return V_ADD(V_MUL(V_SUB(v, V_LOAD(aff + c)), V_LOAD(aff + ldo + c)), V_LOAD(aff + 2 * ldo + c));
-}
+/* (v - a) * s + t in three roundings: k_convfwd_ref's aff map, a, s and t
+ * its three rows' lanes. */
+NN_INLINE vec v_affine(vec v, vec a, vec s, vec t) { return V_ADD(V_MUL(V_SUB(v, a), s), t); }
 
 NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const float *x0, size_t xs, size_t d0, size_t d1, size_t k, size_t run,
                        size_t rowstride, const size_t *offs, const float *WT, size_t ldo, size_t c0, const float *B, const float *aff,
@@ -2450,15 +2447,25 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const f
             for (int b = 0; b < cb; b++) V_STORE(Z + q * zl + b * NN_VW, acc[q][b]);
         return;
     }
-    for (int q = 0; q < rq && q < live; q++) /* (rq bounds it: the accumulators stay in registers) */
+    vec bv[4], am[4], as[4], at[4]; /* (the block's biases and map, loaded once) */
+    int full = c0 + (size_t)cb * NN_VW <= oc;
+    for (int b = 0; b < cb; b++) {
+        size_t c = c0 + (size_t)b * NN_VW;
+        bv[b] = V_LOAD(B + c); /* (B is padded to NN_PAD, and aligned) */
+        am[b] = aff ? V_LOAD(aff + c) : V_ZERO(), as[b] = aff ? V_LOAD(aff + ldo + c) : V_ZERO();
+        at[b] = aff ? V_LOAD(aff + 2 * ldo + c) : V_ZERO();
+    }
+    for (int q = 0; q < rq && q < live; q++) { /* (rq bounds it: the accumulators stay in registers) */
+        float *yp = (xq ? yq[q] : yq[0] + (size_t)q * oc) + c0; /* (in one row, the outputs follow each other) */
         for (int b = 0; b < cb; b++) {
             size_t c = c0 + (size_t)b * NN_VW;
-            vec v = V_ADD(acc[q][b], V_LOAD(B + c)); /* (B is padded to NN_PAD, and aligned) */
-            if (aff) v = v_affine(v, aff, ldo, c);
+            vec v = V_ADD(acc[q][b], bv[b]);
+            if (aff) v = v_affine(v, am[b], as[b], at[b]);
             if (relu) v = V_RELU(v);
-            if (c + NN_VW <= oc) V_STOREU(yq[q] + c, v);
-            else if (c < oc) V_STORE_FIRST(yq[q] + c, v, oc - c);
+            if (full || c + NN_VW <= oc) V_STOREU(yp + b * NN_VW, v);
+            else if (c < oc) V_STORE_FIRST(yp + b * NN_VW, v, oc - c);
         }
+    }
 }
 
 /* The kernel rows are taken a few at a time, as many as keep their block of
@@ -2564,8 +2571,10 @@ NN_INLINE void wn_tile(int rq, int cb, const float *v, size_t icp, size_t ic, co
  * L2 cache), so that each place's U (ic, ldo) is read from L1 by a whole
  * group's tiles: at most wino_group tiles (at least 24), the image's split
  * into as few groups as that allows, each rounded up to the 4, 6 or 8 tiles
- * a kernel tile takes (a 14 x 14 map's 49 tiles: one group of 54, not two
- * of 30).  wino_scratch: the floats of V and M. */
+ * a kernel tile takes -- unless only a few are left past the last whole
+ * block, which then go one at a time (a 14 x 14 map's 49 tiles: one group,
+ * eight blocks of 6 and one tile, not two groups of 30).  wino_scratch: the
+ * floats of V and M. */
 #define WN_ROWS CF_ROWS
 static size_t wino_group(size_t ic, size_t ldo)
 {
@@ -2589,7 +2598,7 @@ static void k_wino(const float *x, size_t ihp, size_t iwp, size_t ic, const floa
     size_t g = wino_group(ic, ldo), ng = (T + g - 1) / g, G = round_up((T + ng - 1) / ng, R);
     float *V = S, *M = S + 16 * G * icp;
     for (size_t t0 = 0; t0 < T; t0 += G) {
-        size_t live = T - t0 < G ? T - t0 : G, rows = round_up(live, R);
+        size_t live = T - t0 < G ? T - t0 : G, tail = live % R, rows = tail > R / 2 + 1 ? round_up(live, R) : live;
         for (size_t q = 0; q < rows; q++) { /* the inputs' transforms, V[xi][q][c] */
             size_t y0 = (t0 + q) / tw * 2, x0 = (t0 + q) % tw * 2;
             int inside = q < live && y0 + 4 <= ihp && x0 + 4 <= iwp;
@@ -2623,7 +2632,8 @@ static void k_wino(const float *x, size_t ihp, size_t iwp, size_t ic, const floa
             for (size_t c0 = 0, cb; c0 < ldo; c0 += cb * NN_VW) {
                 const float *u = U + xi * ic * ldo + c0;
                 cb = (ldo - c0) / NN_VW > CF_BLOCKS ? CF_BLOCKS : (ldo - c0) / NN_VW;
-                for (size_t q = 0; q < rows; q += R) {
+                size_t q = 0;
+                for (; q + R <= rows; q += R) {
                     const float *v = V + (xi * G + q) * icp;
                     float *m = M + (xi * G + q) * ldo + c0;
 #if NN_VW == 16
@@ -2639,11 +2649,20 @@ static void k_wino(const float *x, size_t ihp, size_t iwp, size_t ic, const floa
                     else if (cb == 2) wn_tile(WN_ROWS, 2, v, icp, ic, u, ldo, m, ldo);
                     else wn_tile(WN_ROWS, 1, v, icp, ic, u, ldo, m, ldo);
                 }
+                for (; q < rows; q++) { /* (a few tiles past the last block: one at a time, not a block of empty ones) */
+                    const float *v = V + (xi * G + q) * icp;
+                    float *m = M + (xi * G + q) * ldo + c0;
+                    if (cb == 4) wn_tile(1, 4, v, icp, ic, u, ldo, m, ldo);
+                    else if (cb == 3) wn_tile(1, 3, v, icp, ic, u, ldo, m, ldo);
+                    else if (cb == 2) wn_tile(1, 2, v, icp, ic, u, ldo, m, ldo);
+                    else wn_tile(1, 1, v, icp, ic, u, ldo, m, ldo);
+                }
             }
         for (size_t q = 0; q < live; q++) { /* the outputs' transforms, A^T M A, and the biases */
             size_t oy = (t0 + q) / tw * 2, ox = (t0 + q) % tw * 2;
             for (size_t c = 0; c < oc; c += NN_VW) {
                 vec mv[16], r0[4], r1[4], bias = V_LOAD(B + c), out[4];
+                vec am = aff ? V_LOAD(aff + c) : V_ZERO(), as = aff ? V_LOAD(aff + ldo + c) : V_ZERO(), at = aff ? V_LOAD(aff + 2 * ldo + c) : V_ZERO();
                 for (int i = 0; i < 16; i++) mv[i] = V_LOAD(M + ((size_t)i * G + q) * ldo + c);
                 for (int s = 0; s < 4; s++) {
                     r0[s] = V_ADD(V_ADD(mv[s], mv[4 + s]), mv[8 + s]);
@@ -2655,7 +2674,7 @@ static void k_wino(const float *x, size_t ihp, size_t iwp, size_t ic, const floa
                     size_t py = oy + i / 2, px = ox + i % 2;
                     float *p = y + (py * ow + px) * oc + c;
                     if (py >= oh || px >= ow) continue;
-                    if (aff) out[i] = v_affine(out[i], aff, ldo, c);
+                    if (aff) out[i] = v_affine(out[i], am, as, at);
                     if (relu) out[i] = V_RELU(out[i]);
                     if (c + NN_VW <= oc) V_STOREU(p, out[i]);
                     else V_STORE_FIRST(p, out[i], oc - c);
