@@ -417,6 +417,14 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* The CPU time the calling thread has had, in seconds. */
+static double thread_seconds(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)) return 0;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* *r = a * b; returns 0, or -1 on overflow. */
 static int mul_ok(size_t a, size_t b, size_t *r)
 {
@@ -5491,6 +5499,8 @@ typedef struct {
     double spb[2][3];                 /* train_epoch: seconds per mini-batch, all threads / thread 0 alone, last 3 */
     unsigned nseg, explore;           /* train_epoch: segments since the last trial of the other way, and between trials */
     int alone;                        /* train_epoch: the way chosen last */
+    int quiet;                        /* train_epoch: in the last segment on all threads, each thread had its core throughout */
+    double cpu[NN_MAX_THREADS];       /* train_epoch: each thread's CPU seconds in that segment */
     double t_first;                   /* train_epoch: when the segment's first mini-batch ended */
     int stale;                        /* the output replicas lag the parameters (after thread 0 ran alone) */
 } Trainer;
@@ -5840,6 +5850,7 @@ static void train_epoch_job(void *arg, int tid, int nt)
 {
     Trainer *T = arg;
     size_t nb = T->upto ? T->from : T->first, s = nb * T->batch, end = T->upto ? T->upto * T->batch : T->count;
+    double cpu0 = T->upto ? thread_seconds() : 0;
     for (; s < T->count && s < end; s += T->batch, nb++) {
         size_t m = T->count - s < T->batch ? T->count - s : T->batch, next = s + 2 * T->batch;
         if (tid == 0 && atomic_load(&T->stop_at) == SIZE_MAX) {
@@ -5854,6 +5865,7 @@ static void train_epoch_job(void *arg, int tid, int nt)
         if (tid == 0 && T->upto && nb == T->from) T->t_first = now_seconds(); /* train_epoch's timing starts */
     }
     if (tid == 0) T->done_batches = nb;
+    if (T->upto) T->cpu[tid] = thread_seconds() - cpu0;
 }
 
 /* Allocate a trainer's buffers for mini-batches of `batch` and nt threads;
@@ -5920,15 +5932,22 @@ static void trainer_sync(Trainer *T)
  * NN_EXPLORE while the choice holds, and after 2 again when it changes: so
  * the choice follows the load as it comes and goes, and one made while
  * another process was finishing is soon undone (leaving all threads takes
- * a 10% gain, on the median of the last three timings of each way).  The
- * evaluations between epochs follow the choice (Pool.solo).  Both ways
- * compute every number by the same operations (see Trainer), so the model
- * does not depend on the choices. */
-#ifndef NN_SEG /* (tests/unit.c sets both small, so that its runs switch often) */
+ * a 10% gain, on the median of the last three timings of each way).  While
+ * all threads run and each had its core for at least NN_QUIET of the last
+ * segment's time (its CPU clock against the wall clock: no other process
+ * took it), thread 0 alone is not tried -- it could not be faster, and
+ * each trial costs a quarter segment on one core.  The evaluations between
+ * epochs follow the choice (Pool.solo).  Both ways compute every number by
+ * the same operations (see Trainer), so the model does not depend on the
+ * choices. */
+#ifndef NN_SEG /* (tests/unit.c sets these so that its runs switch often) */
 #define NN_SEG 256
 #endif
 #ifndef NN_EXPLORE
 #define NN_EXPLORE 128
+#endif
+#ifndef NN_QUIET
+#define NN_QUIET 0.9
 #endif
 
 /* The median of the last three timings (fewer: the smallest; none: 0), so
@@ -5955,12 +5974,13 @@ static void train_epoch(Pool *pl, Trainer *T)
     while (nb < nbat) {
         size_t seg = NN_SEG, hi;
         int alone;
-        double spb, all = spb_estimate(T->spb[0]), one = spb_estimate(T->spb[1]);
-        if (all == 0 || one == 0) alone = all != 0; /* try each way once */
+        double spb, all = spb_estimate(T->spb[0]), one = spb_estimate(T->spb[1]), t0;
+        if (all == 0 || (one == 0 && T->quiet)) alone = 0; /* all threads first, and while no other process takes a core */
+        else if (one == 0) alone = 1, seg = (NN_SEG + 3) / 4; /* then, once they were held up, a short trial of thread 0 alone */
         else alone = T->alone ? one <= all : one < 0.9 * all; /* leave all threads only for 10% */
         if (alone != T->alone || T->explore == 0) T->explore = 2, T->nseg = 0;
         T->alone = alone;
-        if (one != 0 && ++T->nseg >= T->explore) { /* a short trial of the other way */
+        if (one != 0 && !(T->quiet && !alone) && ++T->nseg >= T->explore) { /* a short trial of the other way */
             alone = !alone, seg = (NN_SEG + 3) / 4, T->nseg = 0;
             T->explore = 2 * T->explore < NN_EXPLORE ? 2 * T->explore : NN_EXPLORE;
         }
@@ -5973,7 +5993,10 @@ static void train_epoch(Pool *pl, Trainer *T)
             T->bar = shared, T->stale = T->rep;
         } else {
             if (T->stale) trainer_sync(T), T->stale = 0;
+            t0 = now_seconds();
             pool_run(pl, train_epoch_job, T);
+            t0 = now_seconds() - t0, T->quiet = 1;
+            for (int t = 0; t < pl->nt; t++) T->quiet &= T->cpu[t] >= NN_QUIET * t0;
         }
         if (T->done_batches > nb + 1 && T->t_first != 0) { /* (the first mini-batch pays for waking threads) */
             spb = (now_seconds() - T->t_first) / (double)(T->done_batches - nb - 1);

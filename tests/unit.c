@@ -6,11 +6,13 @@
  * AVX2 kernels, with plain C, under ASan+UBSan, and with each NN_FAULT
  * (where it must FAIL: that shows the gradient check catches the fault).
  * Prints one line per failed check and a final "unit: N passed, N failed". */
-/* Segments of 3 mini-batches, the other way tried every 2nd: training
- * switches between all threads and thread 0 alone many times per epoch, and
- * test_thread_determinism checks that the model does not depend on it. */
+/* Segments of 3 mini-batches, the other way tried every 2nd, even on a
+ * quiet machine: training switches between all threads and thread 0 alone
+ * many times per epoch, and test_thread_determinism checks that the model
+ * does not depend on it. */
 #define NN_SEG 3
 #define NN_EXPLORE 2
+#define NN_QUIET 2.0
 #define NN_NO_MAIN
 #include "../nn.c"
 
