@@ -2731,6 +2731,7 @@ typedef __m256 vech;  /* half a vec */
 #define VD_FMA(a, b, c) _mm512_fmadd_pd(a, b, c)
 #define VD_FROM(h) _mm512_cvtps_pd(h)
 #define VD_TO(d) _mm512_cvtpd_ps(d)
+#define VD_STOREU(p, d) _mm512_storeu_pd(p, d)
 #define VI_ADD(a, b) _mm512_add_epi64(a, b)
 #define VI_SHL47(a) _mm512_slli_epi64(a, 47)
 #define VD_BITS(d) _mm512_castpd_si512(d)
@@ -2764,6 +2765,7 @@ typedef __m128 vech;
 #define VD_FMA(a, b, c) _mm256_fmadd_pd(a, b, c)
 #define VD_FROM(h) _mm256_cvtps_pd(h)
 #define VD_TO(d) _mm256_cvtpd_ps(d)
+#define VD_STOREU(p, d) _mm256_storeu_pd(p, d)
 #define VI_ADD(a, b) _mm256_add_epi64(a, b)
 #define VI_SHL47(a) _mm256_slli_epi64(a, 47)
 #define VD_BITS(d) _mm256_castpd_si256(d)
@@ -2806,6 +2808,40 @@ static void k_sigmoid(float *a, size_t n)
         else if (x = V_DIV(one, V_ADD(one, v_exp(V_SUB(V_ZERO(), x)))), w == NN_VW) V_STOREU(a + j, x);
         else V_STORE_FIRST(a + j, x, w);
     }
+}
+
+/* Batch normalisation's sums over a group of nb rows (bn_stats), for the
+ * w * NN_VW channels from c (w = 1 or 2, a constant): over the rows of X
+ * (ldx floats apart) and their P pixels (C channels apart) in order, in
+ * double, a += d and q += d d with d = x - K (dY NULL), or a += dy and
+ * q += dy d (dY's rows ldy apart) -- bn_stats's operations channel by
+ * channel, in the same order, with the sums in registers rather than
+ * stored and loaded back at every pixel. */
+NN_INLINE void k_bn_sums(int w, const float *X, size_t ldx, const float *dY, size_t ldy, size_t nb, size_t P, size_t C, size_t c,
+                         const float *K, double *a, double *q)
+{
+    vecd k[4], sa[4], sq[4];
+    for (int h = 0; h < w; h++) {
+        vec kv = V_LOADU(K + c + (size_t)h * NN_VW);
+        k[2 * h] = VD_FROM(v_lo(kv)), k[2 * h + 1] = VD_FROM(v_hi(kv));
+    }
+    for (int j = 0; j < 2 * w; j++) sa[j] = sq[j] = VD_ZERO_D();
+    for (size_t b = 0; b < nb; b++)
+        for (size_t i = 0; i < P; i++)
+            for (int h = 0; h < w; h++) {
+                vec xv = V_LOADU(X + b * ldx + i * C + c + (size_t)h * NN_VW);
+                vecd d0 = VD_SUB(VD_FROM(v_lo(xv)), k[2 * h]), d1 = VD_SUB(VD_FROM(v_hi(xv)), k[2 * h + 1]);
+                if (dY) {
+                    vec yv = V_LOADU(dY + b * ldy + i * C + c + (size_t)h * NN_VW);
+                    vecd y0 = VD_FROM(v_lo(yv)), y1 = VD_FROM(v_hi(yv));
+                    sa[2 * h] = VD_ADD(sa[2 * h], y0), sq[2 * h] = VD_ADD(sq[2 * h], VD_MUL(y0, d0));
+                    sa[2 * h + 1] = VD_ADD(sa[2 * h + 1], y1), sq[2 * h + 1] = VD_ADD(sq[2 * h + 1], VD_MUL(y1, d1));
+                } else {
+                    sa[2 * h] = VD_ADD(sa[2 * h], d0), sq[2 * h] = VD_ADD(sq[2 * h], VD_MUL(d0, d0));
+                    sa[2 * h + 1] = VD_ADD(sa[2 * h + 1], d1), sq[2 * h + 1] = VD_ADD(sq[2 * h + 1], VD_MUL(d1, d1));
+                }
+            }
+    for (int j = 0; j < 2 * w; j++) VD_STOREU(a + c + (size_t)j * (NN_VW / 2), sa[j]), VD_STOREU(q + c + (size_t)j * (NN_VW / 2), sq[j]);
 }
 
 #else /* no SIMD: the reference kernels are the kernels */
@@ -4247,19 +4283,25 @@ static void bn_stats(const Layer *ly, const float *S, const float *X, const floa
     for (size_t g0 = pt->b0; g0 < pt->b1; g0 += NN_GROUP) {
         size_t g1 = pt->b1 - g0 < NN_GROUP ? pt->b1 : g0 + NN_GROUP;
         double *a = (double *)(void *)(part + g0 / NN_GROUP * ly->part + 2 * C) + (dY ? 2 * C : 0), *q = a + C;
-        for (size_t c = 0; c < C; c++) a[c] = q[c] = 0;
-        for (size_t b = g0; b < g1; b++)
-            for (size_t i = 0; i < P; i++) {
-                const float *x = X + b * ly->ldin + i * C;
-                if (dY) {
-                    const float *dy = dY + b * ly->ldout + i * C;
-                    for (size_t c = 0; c < C; c++) a[c] += dy[c], q[c] += dy[c] * ((double)x[c] - X[c]);
-                } else
-                    for (size_t c = 0; c < C; c++) {
-                        double d = (double)x[c] - X[c];
-                        a[c] += d, q[c] += d * d;
-                    }
-            }
+        size_t c = 0;
+#if NN_VW > 1
+        const float *Xg = X + g0 * ly->ldin, *dYg = dY ? dY + g0 * ly->ldout : NULL;
+        for (; c + 2 * NN_VW <= C; c += 2 * NN_VW) k_bn_sums(2, Xg, ly->ldin, dYg, ly->ldout, g1 - g0, P, C, c, X, a, q);
+        for (; c + NN_VW <= C; c += NN_VW) k_bn_sums(1, Xg, ly->ldin, dYg, ly->ldout, g1 - g0, P, C, c, X, a, q);
+#endif
+        for (; c < C; c++) { /* (channel by channel: the same sums in the same order) */
+            double sa = 0, sq = 0;
+            for (size_t b = g0; b < g1; b++)
+                for (size_t i = 0; i < P; i++) {
+                    double d = (double)X[b * ly->ldin + i * C + c] - X[c];
+                    if (dY) {
+                        float dy = dY[b * ly->ldout + i * C + c];
+                        sa += dy, sq += dy * d;
+                    } else
+                        sa += d, sq += d * d;
+                }
+            a[c] = sa, q[c] = sq;
+        }
     }
 }
 
