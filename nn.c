@@ -2204,7 +2204,13 @@ typedef __m512 vec;
 #define V_LOADU(p) _mm512_loadu_ps(p)
 #define V_LOAD_FIRST(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1), p) /* lanes 0 .. n-1, the rest 0 */
 #define V_STORE_FIRST(p, v, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1), v) /* lanes 0 .. n-1 */
-NN_INLINE float v_hsum(vec v) { return _mm512_reduce_add_ps(v); }
+NN_INLINE float v_hsum(vec v) /* (the tree of gcc's _mm512_reduce_add_ps, spelt out: the same under every compiler) */
+{
+    __m256 h = _mm256_add_ps(_mm512_extractf32x8_ps(v, 1), _mm512_castps512_ps256(v));
+    __m128 q = _mm_add_ps(_mm256_extractf128_ps(h, 1), _mm256_castps256_ps128(h));
+    q = _mm_add_ps(q, _mm_shuffle_ps(q, q, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm_cvtss_f32(_mm_add_ss(q, _mm_shuffle_ps(q, q, _MM_SHUFFLE(1, 1, 1, 1))));
+}
 #else
 typedef __m256 vec;
 #define V_LOAD(p) _mm256_load_ps(p)
@@ -2231,6 +2237,31 @@ NN_INLINE float v_hsum(vec v)
 }
 #endif
 
+#if NN_VW == 16
+/* v_hsum of the 16 sums a[r][q] (r, q < 4) at once: s[q]'s lane r is
+ * v_hsum(a[r][q]), with the same additions in the same tree (the upper
+ * half of the lanes and the lower, then the upper quarter of what is left
+ * and the lower, then lanes 0 + 2 and 1 + 3, then those two), four vectors
+ * of sums added at each step where v_hsum adds one. */
+NN_INLINE void v_hsum16(vec (*a)[4], __m128 *s)
+{
+    vec h[8], u[4], w[2], t;
+    for (int k = 0; k < 8; k++) { /* h[k]: the 8 lanes a + (a >> 8) of sums 2k and 2k + 1 (sum i: a[i / 4][i % 4]) */
+        vec x = a[(2 * k) / 4][(2 * k) % 4], y = a[(2 * k + 1) / 4][(2 * k + 1) % 4];
+        h[k] = V_ADD(_mm512_shuffle_f32x4(x, y, _MM_SHUFFLE(3, 2, 3, 2)), _mm512_shuffle_f32x4(x, y, _MM_SHUFFLE(1, 0, 1, 0)));
+    }
+    for (int k = 0; k < 4; k++) /* u[k]: the 4 lanes of sums 4k .. 4k + 3, a quarter each */
+        u[k] = V_ADD(_mm512_shuffle_f32x4(h[2 * k], h[2 * k + 1], _MM_SHUFFLE(3, 1, 3, 1)),
+                     _mm512_shuffle_f32x4(h[2 * k], h[2 * k + 1], _MM_SHUFFLE(2, 0, 2, 0)));
+    for (int k = 0; k < 2; k++) /* w[k]: lanes 0 + 2 and 1 + 3 of sums j + 8k and j + 8k + 4 in quarter j */
+        w[k] = V_ADD(_mm512_shuffle_ps(u[2 * k], u[2 * k + 1], _MM_SHUFFLE(1, 0, 1, 0)),
+                     _mm512_shuffle_ps(u[2 * k], u[2 * k + 1], _MM_SHUFFLE(3, 2, 3, 2)));
+    t = V_ADD(_mm512_shuffle_ps(w[0], w[1], _MM_SHUFFLE(2, 0, 2, 0)), _mm512_shuffle_ps(w[0], w[1], _MM_SHUFFLE(3, 1, 3, 1)));
+    s[0] = _mm512_extractf32x4_ps(t, 0), s[1] = _mm512_extractf32x4_ps(t, 1); /* (quarter q: sums q, q + 4, q + 8, q + 12) */
+    s[2] = _mm512_extractf32x4_ps(t, 2), s[3] = _mm512_extractf32x4_ps(t, 3);
+}
+#endif
+
 /* One rj x rb tile of k_forward: rows j..j+rj of W against rows b..b+rb of
  * X.  rj <= FWD_ROWS, rb <= 4 are compile-time constants at every call.
  * Each sum runs lane by lane over i and is then added across its lanes,
@@ -2250,7 +2281,16 @@ NN_INLINE void fwd_tile(int rj, int rb, const float *X, const float *W, const fl
             for (int q = 0; q < rb; q++) acc[r][q] = V_FMA(w, x[q], acc[r][q]);
         }
     }
-    for (int r = 0; r < rj; r++)
+    int r0 = 0;
+#if NN_VW == 16
+    if (rj >= 4 && rb == 4) { /* the first 4 x 4 sums' reductions side by side */
+        __m128 s[4];
+        v_hsum16(acc, s);
+        for (int q = 0; q < 4; q++) _mm_storeu_ps(Z + q * ldz, _mm_add_ps(s[q], _mm_loadu_ps(bias)));
+        r0 = 4;
+    }
+#endif
+    for (int r = r0; r < rj; r++)
         for (int q = 0; q < rb; q++) Z[q * ldz + r] = v_hsum(acc[r][q]) + bias[r];
 }
 
