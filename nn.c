@@ -2316,32 +2316,49 @@ static void k_forward(const float *X, size_t m, const float *W, const float *bia
     }
 }
 
-/* rj rows of k_update starting at row j. */
-NN_INLINE void upd_tile(int rj, const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i0, size_t i1,
+/* rj rows by cb <= 4 vector blocks of k_update at row j, column i: each
+ * sum runs over the batch in row order, whatever the tile's shape. */
+#define UPD_ROWS (NN_VW == 16 ? 6 : 2) /* AVX-512: 6 x 4 accumulators, 4 loads and 6 broadcasts for 24 FMAs */
+NN_INLINE void upd_tile(int rj, int cb, const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i,
                         float c, float decay, float *W, size_t j, float *G)
 {
-    vec vc = V_SET1(c), vd = V_SET1(decay);
-    for (size_t i = i0; i < i1; i += NN_VW) {
-        vec acc[4];
-        for (int r = 0; r < rj; r++) acc[r] = V_ZERO();
-        for (size_t b = 0; b < m; b++) {
-            vec x = V_LOAD(X + b * n + i);
-            for (int r = 0; r < rj; r++) acc[r] = V_FMA(V_SET1(D[b * ldd + j + r]), x, acc[r]);
-        }
+    vec vc = V_SET1(c), vd = V_SET1(decay), acc[UPD_ROWS][4];
+    for (int r = 0; r < rj; r++)
+        for (int q = 0; q < cb; q++) acc[r][q] = V_ZERO();
+    for (size_t b = 0; b < m; b++) {
+        vec x[4];
+        for (int q = 0; q < cb; q++) x[q] = V_LOAD(X + b * n + i + q * NN_VW);
         for (int r = 0; r < rj; r++) {
-            size_t o = (j + r) * n + i;
-            if (G) V_STORE(G + o, acc[r]);
-            else V_STORE(W + o, V_FNMA(vc, acc[r], V_MUL(vd, V_LOAD(W + o))));
+            vec dv = V_SET1(D[b * ldd + j + r]);
+            for (int q = 0; q < cb; q++) acc[r][q] = V_FMA(dv, x[q], acc[r][q]);
         }
     }
+    for (int r = 0; r < rj; r++)
+        for (int q = 0; q < cb; q++) {
+            size_t o = (j + r) * n + i + q * NN_VW;
+            if (G) V_STORE(G + o, acc[r][q]);
+            else V_STORE(W + o, V_FNMA(vc, acc[r][q], V_MUL(vd, V_LOAD(W + o))));
+        }
+}
+
+/* rj rows of k_update at row j: columns [i0, i1) four blocks a tile. */
+NN_INLINE void upd_rows(int rj, const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i0, size_t i1,
+                        float c, float decay, float *W, size_t j, float *G)
+{
+    size_t i = i0;
+    for (; i + 4 * NN_VW <= i1; i += 4 * NN_VW) upd_tile(rj, 4, D, ldd, m, X, n, i, c, decay, W, j, G);
+    if (i + 3 * NN_VW <= i1) upd_tile(rj, 3, D, ldd, m, X, n, i, c, decay, W, j, G);
+    else if (i + 2 * NN_VW <= i1) upd_tile(rj, 2, D, ldd, m, X, n, i, c, decay, W, j, G);
+    else if (i < i1) upd_tile(rj, 1, D, ldd, m, X, n, i, c, decay, W, j, G);
 }
 
 static void k_update(const float *D, size_t ldd, size_t m, const float *X, size_t n, size_t i0, size_t i1, float c,
                      float decay, float *W, float *bias, size_t j0, size_t j1, float *G, float *Gb)
 {
     size_t j = j0;
-    for (; j + 4 <= j1; j += 4) upd_tile(4, D, ldd, m, X, n, i0, i1, c, decay, W, j, G);
-    for (; j < j1; j++) upd_tile(1, D, ldd, m, X, n, i0, i1, c, decay, W, j, G);
+    for (; j + UPD_ROWS <= j1; j += UPD_ROWS) upd_rows(UPD_ROWS, D, ldd, m, X, n, i0, i1, c, decay, W, j, G);
+    for (; j + 4 <= j1 && UPD_ROWS > 4; j += 4) upd_rows(UPD_ROWS > 4 ? 4 : UPD_ROWS, D, ldd, m, X, n, i0, i1, c, decay, W, j, G);
+    for (; j < j1; j++) upd_rows(1, D, ldd, m, X, n, i0, i1, c, decay, W, j, G);
     if (Gb || bias)
         for (j = j0; j < j1; j++) {
             float gb = 0;
@@ -2382,8 +2399,10 @@ static void k_backprop(const float *D, size_t ldd, size_t m, const float *W, siz
             else if (i0 + 2 * NN_VW == i1) bp_tile(8, 2, D + b * ldd, ldd, W, n, nout, i0, P + b * n);
             else bp_tile(8, 1, D + b * ldd, ldd, W, n, nout, i0, P + b * n);
         }
-    for (; b + 4 <= m; b += 4) {
-        for (i = i0; i + 4 * NN_VW <= i1; i += 4 * NN_VW) bp_tile(4, 4, D + b * ldd, ldd, W, n, nout, i, P + b * n);
+    size_t b4 = b, bend = b + (m - b) / 4 * 4; /* 4-row tiles, a block of W's columns at a time (it stays in cache) */
+    for (i = i0; i + 4 * NN_VW <= i1; i += 4 * NN_VW)
+        for (b = b4; b < bend; b += 4) bp_tile(4, 4, D + b * ldd, ldd, W, n, nout, i, P + b * n);
+    for (b = b4; b < bend; b += 4) {
         if (i + 3 * NN_VW <= i1) bp_tile(4, 3, D + b * ldd, ldd, W, n, nout, i, P + b * n); /* (a 48-map convolution's row) */
         else if (i + 2 * NN_VW <= i1) bp_tile(4, 2, D + b * ldd, ldd, W, n, nout, i, P + b * n);
         else if (i < i1) bp_tile(4, 1, D + b * ldd, ldd, W, n, nout, i, P + b * n);
@@ -2539,7 +2558,7 @@ static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh
                 float *yq[CF_ROWS], *z = Z + p0 * zl;
                 int live = (int)(P - p0 < rows ? P - p0 : rows), row = ox + rows <= ow; /* (all in one row: one pointer) */
                 for (int q = 0; q < (int)rows; q++) { /* (no division: a tile's positions step along the rows) */
-                    if (q < live) {
+                    if (q < live || q == 0) { /* (live >= 1: q == 0 only tells the compiler) */
                         xq[q] = x + (oy * iwp + ox) * ic, yq[q] = y + (p0 + (size_t)q) * oc;
                         if (++ox == ow) ox = 0, oy++;
                     } else

@@ -447,6 +447,13 @@ static void test_kernels(void)
         k_update(D, ldo, m, X, n, 0, n, 0.3f, 0.99f, W2, B2, 0, cut, NULL, NULL);
         k_update(D, ldo, m, X, n, 0, ccut, 0.3f, 0.99f, W2, NULL, cut, nout, NULL, NULL);
         k_update(D, ldo, m, X, n, ccut, n, 0.3f, 0.99f, W2, B2, cut, nout, NULL, NULL);
+        { /* the split update gives the whole one's bits, whatever its tiles */
+            float *W3 = alloc_floats(nout * n), *B3 = alloc_floats(ldo);
+            memcpy(W3, W, nout * n * sizeof(float)), memcpy(B3, B, ldo * sizeof(float));
+            k_update(D, ldo, m, X, n, 0, n, 0.3f, 0.99f, W3, B3, 0, nout, NULL, NULL);
+            bad_split += memcmp(W2, W3, nout * n * sizeof(float)) != 0 || memcmp(B2, B3, nout * sizeof(float)) != 0;
+            free(W3), free(B3);
+        }
         for (size_t j = 0; j < nout; j++) {
             for (size_t i = 0; i < n; i++) {
                 double mag = fabs(W[j * n + i]);
@@ -460,6 +467,12 @@ static void test_kernels(void)
         k_backprop_ref(D, ldo, m, W, n, nout, 0, n, P1);
         k_backprop(D, ldo, m, W, n, nout, 0, ccut, P2);
         k_backprop(D, ldo, m, W, n, nout, ccut, n, P2);
+        { /* split by columns: the whole one's bits */
+            float *P3 = alloc_floats(m * n);
+            k_backprop(D, ldo, m, W, n, nout, 0, n, P3);
+            bad_split += memcmp(P2, P3, m * n * sizeof(float)) != 0;
+            free(P3);
+        }
         for (size_t b = 0; b < m; b++)
             for (size_t i = 0; i < n; i++) {
                 double mag = 0;
@@ -470,7 +483,7 @@ static void test_kernels(void)
         free(B1), free(B2);
     }
     CHECK(bad_fwd == 0, "k_forward (%s) differs from the reference in %d places", NN_SIMD, bad_fwd);
-    CHECK(bad_split == 0, "k_forward split by rows, or one sum at a time, differs bitwise in %d places", bad_split);
+    CHECK(bad_split == 0, "k_forward split by rows or one sum at a time, k_update split by rows and columns, or k_backprop by columns, differs bitwise in %d places", bad_split);
     CHECK(bad_upd == 0, "k_update (%s) differs from the reference in %d places", NN_SIMD, bad_upd);
     CHECK(bad_bp == 0, "k_backprop (%s) differs from the reference in %d places", NN_SIMD, bad_bp);
     { /* a convolution's weight gradient, image by image, against the reference */
