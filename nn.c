@@ -6033,11 +6033,14 @@ static void trainer_sync(Trainer *T)
  * NN_EXPLORE while the choice holds, and after 2 again when it changes: so
  * the choice follows the load as it comes and goes, and one made while
  * another process was finishing is soon undone (leaving all threads takes
- * a 10% gain, on the median of the last three timings of each way).  While
- * all threads run and each had its core for at least NN_QUIET of the last
- * segment's time (its CPU clock against the wall clock: no other process
- * took it), thread 0 alone is not tried -- it could not be faster, and
- * each trial costs a quarter segment on one core.  The evaluations between
+ * a 10% gain, on the median of the last three timings of each way).  Thread
+ * 0 alone is tried once, a quarter segment after the first: a small
+ * network (a table's) can run faster on one thread than on several that
+ * meet at every barrier.  After that, while all threads run and each had
+ * its core for at least NN_QUIET of the last segment's time (its CPU clock
+ * against the wall clock: no other process took it), thread 0 alone is
+ * not tried again -- what was measured still holds, and each trial costs a
+ * quarter segment on one core.  The evaluations between
  * epochs follow the choice (Pool.solo).  Both ways compute every number by
  * the same operations (see Trainer), so the model does not depend on the
  * choices. */
@@ -6076,8 +6079,8 @@ static void train_epoch(Pool *pl, Trainer *T)
         size_t seg = NN_SEG, hi;
         int alone;
         double spb, all = spb_estimate(T->spb[0]), one = spb_estimate(T->spb[1]), t0;
-        if (all == 0 || (one == 0 && T->quiet)) alone = 0; /* all threads first, and while no other process takes a core */
-        else if (one == 0) alone = 1, seg = (NN_SEG + 3) / 4; /* then, once they were held up, a short trial of thread 0 alone */
+        if (all == 0) alone = 0; /* all threads first */
+        else if (one == 0) alone = 1, seg = (NN_SEG + 3) / 4; /* then a short trial of thread 0 alone */
         else alone = T->alone ? one <= all : one < 0.9 * all; /* leave all threads only for 10% */
         if (alone != T->alone || T->explore == 0) T->explore = 2, T->nseg = 0;
         T->alone = alone;
