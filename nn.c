@@ -2263,11 +2263,12 @@ NN_INLINE void v_hsum16(vec (*a)[4], __m128 *s)
 #endif
 
 /* V_REG(v): v is to stay in a register.  Where one loaded vector feeds
- * several multiply-adds, gcc folds the load into each of them as its
- * memory operand (k_forward's tile: 28 loads for 24 FMAs, which the load
- * ports cannot keep up with); an empty asm that may change v keeps it
- * loaded once.  No effect on any value.  AVX-512 only: with 16 registers
- * AVX2's tile needs the folding. */
+ * several multiply-adds, gcc 12 folds the load into each of them as its
+ * memory operand (k_forward's tile: 28 loads for 24 FMAs, k_backprop's 20
+ * for 16, more than the load ports keep up with); an empty asm that may
+ * change v keeps it loaded once.  No effect on any value.  AVX-512 only:
+ * with 16 registers AVX2's tiles need the folding.  (Not in k_wgrad's
+ * tile: there it made gcc keep the sums on the stack.) */
 #if NN_VW == 16 && defined(__GNUC__)
 #define V_REG(v) __asm__("" : "+v"(v))
 #else
@@ -2291,7 +2292,10 @@ NN_INLINE void fwd_tile(int rj, int rb, const float *X, const float *W, const fl
         for (int q = 0; q < rb; q++) acc[r][q] = i0 ? keep[r * 4 + q] : V_ZERO();
     for (size_t i = i0; i < i1; i += NN_VW) {
         vec x[4];
-        for (int q = 0; q < rb; q++) x[q] = V_LOAD(X + q * n + i);
+        for (int q = 0; q < rb; q++) {
+            x[q] = V_LOAD(X + q * n + i);
+            V_REG(x[q]);
+        }
         for (int r = 0; r < rj; r++) {
             vec w = V_LOAD(W + r * n + i);
             V_REG(w);
@@ -2358,7 +2362,10 @@ NN_INLINE void upd_tile(int rj, int cb, const float *D, size_t ldd, size_t m, co
         for (int q = 0; q < cb; q++) acc[r][q] = V_ZERO();
     for (size_t b = 0; b < m; b++) {
         vec x[4];
-        for (int q = 0; q < cb; q++) x[q] = V_LOAD(X + b * n + i + q * NN_VW);
+        for (int q = 0; q < cb; q++) {
+            x[q] = V_LOAD(X + b * n + i + q * NN_VW);
+            V_REG(x[q]);
+        }
         for (int r = 0; r < rj; r++) {
             vec dv = V_SET1(D[b * ldd + j + r]);
             for (int q = 0; q < cb; q++) acc[r][q] = V_FMA(dv, x[q], acc[r][q]);
@@ -2410,7 +2417,10 @@ NN_INLINE void bp_tile(int rb, int cb, const float *D, size_t ldd, const float *
         for (int k = 0; k < cb; k++) acc[q][k] = V_ZERO();
     for (size_t j = 0; j < nout; j++) {
         vec w[4];
-        for (int k = 0; k < cb; k++) w[k] = V_LOAD(W + j * n + i + k * NN_VW);
+        for (int k = 0; k < cb; k++) {
+            w[k] = V_LOAD(W + j * n + i + k * NN_VW);
+            V_REG(w[k]);
+        }
         for (int q = 0; q < rb; q++) {
             vec dv = V_SET1(D[q * ldd + j]);
             for (int k = 0; k < cb; k++) acc[q][k] = V_FMA(dv, w[k], acc[q][k]);
@@ -2517,7 +2527,10 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
 NN_INLINE void cf_fma(int rq, int cb, vec (*acc)[4], const float *w, const float *const *xq, const float *x0, size_t xs, size_t o)
 {
     vec wv[4];
-    for (int b = 0; b < cb; b++) wv[b] = V_LOAD(w + b * NN_VW);
+    for (int b = 0; b < cb; b++) {
+        wv[b] = V_LOAD(w + b * NN_VW);
+        V_REG(wv[b]);
+    }
     for (int q = 0; q < rq; q++) {
         vec dv = V_SET1(xq ? xq[q][o] : x0[(size_t)q * xs + o]);
         for (int b = 0; b < cb; b++) acc[q][b] = V_FMA(dv, wv[b], acc[q][b]);
@@ -2654,7 +2667,10 @@ NN_INLINE void wn_tile(int rq, int cb, const float *v, size_t icp, size_t ic, co
         for (int b = 0; b < cb; b++) acc[q][b] = V_ZERO();
     for (size_t c = 0; c < ic; c++, u += ldo) {
         vec wv[4];
-        for (int b = 0; b < cb; b++) wv[b] = V_LOAD(u + b * NN_VW);
+        for (int b = 0; b < cb; b++) {
+            wv[b] = V_LOAD(u + b * NN_VW);
+            V_REG(wv[b]);
+        }
         for (int q = 0; q < rq; q++) {
             vec dv = V_SET1(v[(size_t)q * icp + c]);
             for (int b = 0; b < cb; b++) acc[q][b] = V_FMA(dv, wv[b], acc[q][b]);
