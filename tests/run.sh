@@ -243,25 +243,28 @@ for f in $( [ -z "$SAN" ] && echo 1 2 3 4); do
 done
 built $B/gunzip_tool && counted "gzip" tests/gzip.sh $B/gunzip_tool $B/nn
 # the threads under ThreadSanitizer: serve.sh's server (its workers, SIGHUP
-# and SIGTERM under load) and a convolutional and a dense network trained
-# on two threads; any report fails (each goes to a file of its own)
+# and SIGTERM under load), and networks trained on two and three threads
+# (three: groups of images split unevenly): a dense one, convolutions and
+# pools after each other, a pool on the input, batch normalisation; any
+# report fails (each goes to a file of its own)
 if [ -z "$SAN" ]; then
     if [ "$(cat $B/nn-tsan.crc)" = 0 ]; then
         rm -f $B/tsan.*
         export TSAN_OPTIONS="log_path=$PWD/$B/tsan"
         counted "serve under ThreadSanitizer" env NN_TEST_SLOW=4 tests/serve.sh $B/nn-tsan
-        for spec in 1x8x8-4c3-mp2-10 64-30-10; do
-            if $B/nn-tsan train --train data/digits.csv --label-col last --layers $spec --epochs 2 --threads 2 --quiet --out $B/tsan-model.bin; then
-                pass "training $spec on 2 threads under ThreadSanitizer ran"
+        for run in 1x8x8-4c3-mp2-10:2 64-30-10:2 1x8x8-4c3p1-mp2-6c3p1-mp2-10:3 1x8x8-mp2-4c2-10:3 1x8x8-4c3p1-bn-mp2-12-bn-10:3; do
+            spec=${run%:*} th=${run#*:}
+            if $B/nn-tsan train --train data/digits.csv --label-col last --layers $spec --epochs 2 --threads $th --quiet --out $B/tsan-model.bin; then
+                pass "training $spec on $th threads under ThreadSanitizer ran"
             else
-                fail "training $spec on 2 threads under ThreadSanitizer: exit $?"
+                fail "training $spec on $th threads under ThreadSanitizer: exit $?"
             fi
         done
         unset TSAN_OPTIONS
         if ls $B/tsan.* >/dev/null 2>&1; then
             fail "ThreadSanitizer reported: $(grep -h -m2 -A3 'WARNING' $B/tsan.* | head -c 600)"
         else
-            pass "ThreadSanitizer: no report from nn serve or training on two threads"
+            pass "ThreadSanitizer: no report from nn serve or training on two and three threads"
         fi
     else
         fail "nn does not build with -fsanitize=thread: $(head -c 300 $B/nn-tsan.warn)"
