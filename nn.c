@@ -2639,20 +2639,25 @@ static void k_convfwd(const float *x, size_t iwp, size_t ic, size_t k, size_t oh
  * columns o >= oc zero. */
 static void wino_weights(const float *W, size_t ldw, size_t ic, size_t oc, size_t ldo, float *U)
 {
+    float g[9][64]; /* channel c's 3 x 3 terms of up to 64 maps side by side, so that the loops over the maps vectorise */
     memset(U, 0, 16 * ic * ldo * sizeof(float));
-    for (size_t o = 0; o < oc; o++)
-        for (size_t c = 0; c < ic; c++) {
-            float g[3][3], h[4][3];
-            for (int a = 0; a < 3; a++)
-                for (int b = 0; b < 3; b++) g[a][b] = W[o * ldw + (size_t)(a * 3 + b) * ic + c];
-            for (int b = 0; b < 3; b++) { /* the rows: G g */
-                h[0][b] = g[0][b], h[3][b] = g[2][b];
-                h[1][b] = 0.5f * (g[0][b] + g[1][b] + g[2][b]), h[2][b] = 0.5f * (g[0][b] - g[1][b] + g[2][b]);
-            }
-            for (int a = 0; a < 4; a++) { /* the columns: (G g) G^T */
-                float *u = U + ((size_t)a * 4 * ic + c) * ldo + o;
-                u[0] = h[a][0], u[3 * ic * ldo] = h[a][2];
-                u[ic * ldo] = 0.5f * (h[a][0] + h[a][1] + h[a][2]), u[2 * ic * ldo] = 0.5f * (h[a][0] - h[a][1] + h[a][2]);
+    for (size_t c = 0; c < ic; c++)
+        for (size_t o0 = 0; o0 < oc; o0 += 64) {
+            size_t n = oc - o0 < 64 ? oc - o0 : 64;
+            for (size_t o = 0; o < n; o++)
+                for (int t = 0; t < 9; t++) g[t][o] = W[(o0 + o) * ldw + (size_t)t * ic + c];
+            for (int a = 0; a < 4; a++) { /* row a of G g, then its columns: row a of (G g) G^T */
+                float *u = U + ((size_t)a * 4 * ic + c) * ldo + o0;
+                for (size_t o = 0; o < n; o++) {
+                    float h[3];
+                    for (int b = 0; b < 3; b++)
+                        h[b] = a == 0   ? g[b][o]
+                               : a == 3 ? g[6 + b][o]
+                               : a == 1 ? 0.5f * (g[b][o] + g[3 + b][o] + g[6 + b][o])
+                                        : 0.5f * (g[b][o] - g[3 + b][o] + g[6 + b][o]);
+                    u[o] = h[0], u[3 * ic * ldo + o] = h[2];
+                    u[ic * ldo + o] = 0.5f * (h[0] + h[1] + h[2]), u[2 * ic * ldo + o] = 0.5f * (h[0] - h[1] + h[2]);
+                }
             }
         }
 }
