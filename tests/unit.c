@@ -416,8 +416,8 @@ static void test_kernels(void)
     rng_seed(&r, 3);
     for (int trial = 0; trial < 60; trial++) {
         size_t m = 1 + rng_below(&r, 37), nin = 1 + rng_below(&r, 70), nout = 1 + rng_below(&r, 45);
-        if (trial % 12 == 11) /* wide rows and more rows than a block: k_forward's sums taken in column blocks */
-            m = FWD_BROWS - 3 + rng_below(&r, 2 * FWD_BROWS), nin = FWD_BCOLS - 40 + rng_below(&r, 2 * FWD_BCOLS), nout = 1 + rng_below(&r, 20);
+        if (trial % 12 == 11) /* wide rows, more rows than a block: the SIMD k_forward's column blocks (FWD_BCOLS 1024, FWD_BROWS 64) */
+            m = 61 + rng_below(&r, 128), nin = 984 + rng_below(&r, 2048), nout = 1 + rng_below(&r, 20);
         size_t n = round_up(nin, NN_PAD), ldo = round_up(nout, NN_PAD);
         float *X = alloc_floats(m * n), *W = alloc_floats(nout * n), *B = alloc_floats(ldo);
         float *Z1 = alloc_floats(m * ldo), *Z2 = alloc_floats(m * ldo), *Z3 = alloc_floats(m * ldo), *Z4 = alloc_floats(ldo);
