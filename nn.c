@@ -3172,11 +3172,13 @@ static const char *c_float(float v, char *buf, size_t n);
  * depend on the whole mini-batch's statistics has a stats call that
  * leaves its rows' sums there the same way, group by group, before
  * forward and backward, which read them all (`part`, given to forward in
- * training: NULL elsewhere).  tmp is a thread's
- * scratch of ly->tmp floats.  S is the layer's untrained state (ly->ns
- * floats, set by shape; a piecewise-linear encoding's bins): forward may
- * change it in training, a kind's fit may set it from the training rows
- * first, and it is saved and loaded after the weights and biases. */
+ * training: NULL elsewhere).  A kind without weights may have a part too:
+ * what its training forward pass leaves for its backward pass, row by
+ * row, group by group.  tmp is a thread's scratch of ly->tmp floats.
+ * S is the layer's untrained state (ly->ns floats, set by shape; a
+ * piecewise-linear encoding's bins): forward may change it in training,
+ * a kind's fit may set it from the training rows first, and it is saved
+ * and loaded after the weights and biases. */
 /* The kinds of layer, by the ids model files give them (never renumber). */
 enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_PLE, LAYER_BN, LAYER_COUNT };
 
@@ -3207,7 +3209,7 @@ typedef struct {
 } SpecPart;
 
 typedef void LayerForward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
-                          float *Y, const float *part, float *tmp, int train);
+                          float *Y, float *part, float *tmp, int train);
 typedef struct Chain Chain;
 struct Chain { /* the rest of a forward_chain: run(ch, y, b) takes row b's output y on (@@infer) */
     void (*run)(const Chain *ch, float *y, size_t b);
@@ -3373,7 +3375,7 @@ static int dense_parse(const SpecPart *sp, const char **q, Layer *ly, Err *err)
 static void dense_print(const Layer *ly, char *buf, size_t n) { snprintf(buf, n, "%zu", ly->nout); }
 
 static void dense_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                          const Part *pt, float *Y, const float *part, float *tmp, int train)
+                          const Part *pt, float *Y, float *part, float *tmp, int train)
 {
     (void)part;
     (void)S, (void)m, (void)tmp, (void)train;
@@ -3673,7 +3675,7 @@ static void conv_run(const Layer *ly, const float *W, const float *B, const floa
 }
 
 static void conv_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                         const Part *pt, float *Y, const float *part, float *tmp, int train)
+                         const Part *pt, float *Y, float *part, float *tmp, int train)
 {
     (void)S, (void)m, (void)part;
     conv_run(ly, W, B, X, pt, Y, tmp, train, NULL);
@@ -3897,7 +3899,7 @@ static size_t pool_argmax(const Layer *ly, const float *x, size_t oy, size_t ox,
 }
 
 static void pool_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                         const Part *pt, float *Y, const float *part, float *tmp, int train)
+                         const Part *pt, float *Y, float *part, float *tmp, int train)
 {
     (void)part;
     size_t k = ly->k, ic = ly->ic;
@@ -4146,7 +4148,7 @@ static void ple_init(const Layer *ly, float *W, float *B, int how, Rng *r)
 }
 
 static void ple_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                        const Part *pt, float *Y, const float *part, float *tmp, int train)
+                        const Part *pt, float *Y, float *part, float *tmp, int train)
 {
     (void)part;
     const size_t n = ly->nout, k = ly->k + ly->pad;
@@ -4450,7 +4452,7 @@ static float bn_scale(const Layer *ly, const float *W, const float *S, size_t c)
 
 /* tmp: 5 C doubles and 2 C floats (ly->tmp floats). */
 static void bn_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
-                       float *Y, const float *part, float *tmp, int train)
+                       float *Y, float *part, float *tmp, int train)
 {
     size_t P = ly->oh * ly->ow, C = ly->ic;
     double *sums = (double *)(void *)tmp, N = (double)(m * P);
