@@ -3179,6 +3179,13 @@ static const char *c_float(float v, char *buf, size_t n);
  * piecewise-linear encoding's bins): forward may change it in training,
  * a kind's fit may set it from the training rows first, and it is saved
  * and loaded after the weights and biases. */
+/* backward's train, with TRAIN_RELU_IN for a kind with KIND_RELU_BACK:
+ * dX is also multiplied by the ReLU's f' of the layer below (its input),
+ * and train_step leaves out its own pass over dX for it.  A max pool
+ * knows f' where its gradient goes (the window's maximum is the output)
+ * and writes 0 * g elsewhere, which f' would not change: the same bits,
+ * without reading the largest activations of a network again. */
+#define TRAIN_RELU_IN 2
 /* The kinds of layer, by the ids model files give them (never renumber). */
 enum { LAYER_DENSE = 1, LAYER_CONV, LAYER_MAXPOOL, LAYER_AVGPOOL, LAYER_PLE, LAYER_BN, LAYER_COUNT };
 
@@ -3195,8 +3202,9 @@ enum {
     KIND_KERNEL = 1 << 9,  /* its weight rows are k x k kernels over ic channels, (dy, dx, channel) order */
     KIND_SUMS = 1 << 11,   /* works on the sums of the layer before: that layer's activation, unless named, moves to it */
     KIND_RELU = 1 << 12,   /* its forward applies a ReLU activation itself, as act_relu would (the pass is left out) */
-    KIND_LOCAL = 1 << 13   /* in inference a row's output depends on that row alone, with no set-up to share between rows:
+    KIND_LOCAL = 1 << 13,  /* in inference a row's output depends on that row alone, with no set-up to share between rows:
                             * it may run image by image after a forward_chain */
+    KIND_RELU_BACK = 1 << 14 /* its training backward applies its input layer's ReLU f' when asked (TRAIN_RELU_IN) */
 };
 
 
@@ -3844,7 +3852,17 @@ static void conv_export_q8(Buf *b, const Layer *ly, const char *l) { conv_loops_
 /* Pooling (LAYER_MAXPOOL, LAYER_AVGPOOL): k x k windows with stride k,
  * each channel on its own, no parameters.  The windows must tile the
  * input.  Max pooling's gradient goes to the window's first largest input
- * (in row order), as PyTorch's does, found again from the input. */
+ * (in row order), as PyTorch's does.  In training the forward pass leaves
+ * where that was in its part, a byte an output (pool_at: the window's
+ * offset dy * k + dx, or POOL_NONE when no input equals the maximum, a
+ * NaN's window), so that the backward pass does not read the input again
+ * (a convolution's maps before a pool are the largest activations of a
+ * network); elsewhere, and for windows of more than 255 places, backward
+ * finds the place again from the input. */
+#define POOL_NONE 255
+static int pool_keeps_at(const Layer *ly) { return ly->kind == LAYER_MAXPOOL && ly->k * ly->k < POOL_NONE; }
+static size_t pool_at_ld(const Layer *ly) { return round_up(ly->nout + 16, 64); } /* a row's bytes: a 16-byte load at any output fits */
+
 static int pool_shape(Layer *ly, char *why, size_t n)
 {
     if (ly->ih % ly->k || ly->iw % ly->k) {
@@ -3853,7 +3871,15 @@ static int pool_shape(Layer *ly, char *why, size_t n)
     }
     ly->oc = ly->ic, ly->oh = ly->ih / ly->k, ly->ow = ly->iw / ly->k, ly->nout = ly->oc * ly->oh * ly->ow;
     ly->wrows = ly->wcols = ly->ldw = ly->nbias = ly->nw = ly->nb = ly->part = ly->tmp = 0;
+    if (pool_keeps_at(ly)) ly->part = NN_GROUP * pool_at_ld(ly) / sizeof(float); /* (a group's places, as bytes) */
     return 0;
+}
+
+/* Row b's places in a training forward pass's part, or NULL (none kept). */
+static uint8_t *pool_at(const Layer *ly, float *part, size_t b, int train)
+{
+    if (!train || !part || !pool_keeps_at(ly)) return NULL;
+    return (uint8_t *)(void *)(part + b / NN_GROUP * ly->part) + b % NN_GROUP * pool_at_ld(ly);
 }
 
 static size_t pool_macs(const Layer *ly) { return ly->nin; }
@@ -3898,74 +3924,119 @@ static size_t pool_argmax(const Layer *ly, const float *x, size_t oy, size_t ox,
     return best;
 }
 
+/* Max pooling over one window (its first input x, rows iw * ic floats
+ * apart) of ic channels into y; with at, each channel's place (pool_at)
+ * into at[0..ic).  The places are those maxpool_window's search finds. */
+static void maxpool_window_fwd(size_t k, size_t iw, size_t ic, const float *restrict x, float *restrict y, uint8_t *restrict at)
+{
+#if NN_VW == 16 /* 16 channels at a time, the last block masked */
+    for (size_t c = 0; c < ic; c += 16) {
+        __mmask16 msk = ic - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (ic - c)) - 1), left = msk;
+        __m512 v;
+        if (k == 2) { /* unrolled: the same maxima in the same order as below */
+            __m512 a0 = _mm512_maskz_loadu_ps(msk, x + c), a1 = _mm512_maskz_loadu_ps(msk, x + ic + c);
+            __m512 a2 = _mm512_maskz_loadu_ps(msk, x + iw * ic + c), a3 = _mm512_maskz_loadu_ps(msk, x + (iw + 1) * ic + c);
+            v = _mm512_max_ps(a3, _mm512_max_ps(a2, _mm512_max_ps(a1, a0)));
+            _mm512_mask_storeu_ps(y + c, msk, v);
+            if (at) { /* the first of the four equal to the maximum */
+                __mmask16 h0 = _mm512_mask_cmp_ps_mask(left, a0, v, _CMP_EQ_OQ), h1, h2, h3;
+                left = (__mmask16)(left & ~h0), h1 = _mm512_mask_cmp_ps_mask(left, a1, v, _CMP_EQ_OQ);
+                left = (__mmask16)(left & ~h1), h2 = _mm512_mask_cmp_ps_mask(left, a2, v, _CMP_EQ_OQ);
+                left = (__mmask16)(left & ~h2), h3 = _mm512_mask_cmp_ps_mask(left, a3, v, _CMP_EQ_OQ);
+                __m512i p = _mm512_set1_epi32(POOL_NONE);
+                p = _mm512_mask_mov_epi32(p, h0, _mm512_setzero_si512()), p = _mm512_mask_mov_epi32(p, h1, _mm512_set1_epi32(1));
+                p = _mm512_mask_mov_epi32(p, h2, _mm512_set1_epi32(2)), p = _mm512_mask_mov_epi32(p, h3, _mm512_set1_epi32(3));
+                _mm512_mask_cvtepi32_storeu_epi8(at + c, msk, p);
+            }
+            continue;
+        }
+        v = _mm512_maskz_loadu_ps(msk, x + c);
+        for (size_t dy = 0; dy < k; dy++)
+            for (size_t dx = dy ? 0 : 1; dx < k; dx++) /* (max(q, y): y kept when equal, as below) */
+                v = _mm512_max_ps(_mm512_maskz_loadu_ps(msk, x + (dy * iw + dx) * ic + c), v);
+        _mm512_mask_storeu_ps(y + c, msk, v);
+        if (!at) continue;
+        __m512i p = _mm512_set1_epi32(POOL_NONE);
+        for (size_t dy = 0; dy < k; dy++)
+            for (size_t dx = 0; dx < k; dx++) {
+                __mmask16 hit = _mm512_mask_cmp_ps_mask(left, _mm512_maskz_loadu_ps(msk, x + (dy * iw + dx) * ic + c), v, _CMP_EQ_OQ);
+                p = _mm512_mask_mov_epi32(p, hit, _mm512_set1_epi32((int)(dy * k + dx)));
+                left = (__mmask16)(left & ~hit);
+            }
+        _mm512_mask_cvtepi32_storeu_epi8(at + c, msk, p);
+    }
+#else
+    memcpy(y, x, ic * sizeof(float));
+    for (size_t dy = 0; dy < k; dy++)
+        for (size_t dx = dy ? 0 : 1; dx < k; dx++) {
+            const float *q = x + (dy * iw + dx) * ic;
+            for (size_t c = 0; c < ic; c++) y[c] = q[c] > y[c] ? q[c] : y[c];
+        }
+    if (!at) return;
+    for (size_t c = 0; c < ic; c++) at[c] = POOL_NONE;
+    for (size_t dy = k; dy-- > 0;) /* (backwards: the first place equal is the one left) */
+        for (size_t dx = k; dx-- > 0;) {
+            const float *q = x + (dy * iw + dx) * ic;
+            for (size_t c = 0; c < ic; c++) at[c] = q[c] == y[c] ? (uint8_t)(dy * k + dx) : at[c];
+        }
+#endif
+}
+
 static void pool_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
                          const Part *pt, float *Y, float *part, float *tmp, int train)
 {
-    (void)part;
     size_t k = ly->k, ic = ly->ic;
     float inv = 1.0f / (float)(k * k);
-    (void)W, (void)B, (void)S, (void)m, (void)tmp, (void)train;
+    (void)W, (void)B, (void)S, (void)m, (void)tmp;
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *x = X + b * ly->ldin;
+        uint8_t *at = pool_at(ly, part, b, train);
         for (size_t oy = 0; oy < ly->oh; oy++)
             for (size_t ox = 0; ox < ly->ow; ox++) {
-                float *y = Y + b * ly->ldout + (oy * ly->ow + ox) * ic;
+                size_t o = (oy * ly->ow + ox) * ic;
+                float *y = Y + b * ly->ldout + o;
                 const float *x0 = x + (oy * k * ly->iw + ox * k) * ic;
-#if NN_VW == 16
-                if (ly->kind == LAYER_MAXPOOL && k == 2) { /* 2x2, unrolled: the same maxima in the same order as below */
-                    const float *x1 = x0 + ly->iw * ic;
-                    for (size_t c = 0; c < ic; c += 16) {
-                        __mmask16 msk = ic - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (ic - c)) - 1);
-                        __m512 v = _mm512_maskz_loadu_ps(msk, x0 + c);
-                        v = _mm512_max_ps(_mm512_maskz_loadu_ps(msk, x0 + ic + c), v);
-                        v = _mm512_max_ps(_mm512_maskz_loadu_ps(msk, x1 + c), v);
-                        v = _mm512_max_ps(_mm512_maskz_loadu_ps(msk, x1 + ic + c), v);
-                        _mm512_mask_storeu_ps(y + c, msk, v);
-                    }
+                if (ly->kind == LAYER_MAXPOOL) {
+                    maxpool_window_fwd(k, ly->iw, ic, x0, y, at ? at + o : NULL);
                     continue;
                 }
-                if (ly->kind == LAYER_MAXPOOL) { /* 16 channels at a time, the last block masked */
-                    for (size_t c = 0; c < ic; c += 16) {
-                        __mmask16 msk = ic - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (ic - c)) - 1);
-                        __m512 v = _mm512_maskz_loadu_ps(msk, x0 + c);
-                        for (size_t dy = 0; dy < k; dy++)
-                            for (size_t dx = dy ? 0 : 1; dx < k; dx++) /* (max(q, y): y kept when equal, as below) */
-                                v = _mm512_max_ps(_mm512_maskz_loadu_ps(msk, x0 + (dy * ly->iw + dx) * ic + c), v);
-                        _mm512_mask_storeu_ps(y + c, msk, v);
-                    }
-                    continue;
-                }
-#endif
                 memcpy(y, x0, ic * sizeof(float));
                 for (size_t dy = 0; dy < k; dy++)
                     for (size_t dx = dy ? 0 : 1; dx < k; dx++) {
                         const float *q = x0 + (dy * ly->iw + dx) * ic;
-                        if (ly->kind == LAYER_MAXPOOL)
-                            for (size_t c = 0; c < ic; c++) y[c] = q[c] > y[c] ? q[c] : y[c];
-                        else
-                            for (size_t c = 0; c < ic; c++) y[c] += q[c];
+                        for (size_t c = 0; c < ic; c++) y[c] += q[c];
                     }
-                if (ly->kind == LAYER_AVGPOOL)
-                    for (size_t c = 0; c < ic; c++) y[c] *= inv;
+                for (size_t c = 0; c < ic; c++) y[c] *= inv;
             }
     }
 }
 
 /* Max pooling's gradient over one window of ic <= 256 channels: dx = g at
  * the first input (in row order) equal to the maximum y, 0 elsewhere;
- * branch-free over the channels, so that it runs as vector code. */
+ * branch-free over the channels, so that it runs as vector code.  With
+ * relu, the input layer's ReLU f' too, as train_step's pass would apply
+ * it: f'(y) at the maximum (there the input is y), and elsewhere 0 * g
+ * whatever f' is (so f' never needs the input). */
+#if NN_VW == 16
+NN_INLINE __m512 relu_factor(int relu, __m512 yv) /* f'(y), 1 or 0 a lane (1 without relu) */
+{
+    __m512 one = _mm512_set1_ps(1.0f);
+    return relu ? _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(yv, _mm512_setzero_ps(), _CMP_GT_OQ), one) : one;
+}
+#endif
+
 static void maxpool_window(size_t k, size_t iw, size_t ic, const float *restrict x, const float *restrict y,
-                           const float *restrict g, float *restrict dx)
+                           const float *restrict g, float *restrict dx, int relu)
 {
 #if NN_VW == 16 /* 16 channels at a time, the last block masked: the lanes still looking for their maximum in a mask */
     for (size_t c = 0; c < ic; c += 16) {
         __mmask16 m = ic - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (ic - c)) - 1), left = m;
-        __m512 yv = _mm512_maskz_loadu_ps(m, y + c), gv = _mm512_maskz_loadu_ps(m, g + c), one = _mm512_set1_ps(1.0f);
+        __m512 yv = _mm512_maskz_loadu_ps(m, y + c), gv = _mm512_maskz_loadu_ps(m, g + c), fv = relu_factor(relu, yv);
         for (size_t dy = 0; dy < k; dy++)
             for (size_t d = 0; d < k; d++) {
                 size_t o = (dy * iw + d) * ic + c;
                 __mmask16 hit = _mm512_mask_cmp_ps_mask(left, _mm512_maskz_loadu_ps(m, x + o), yv, _CMP_EQ_OQ);
-                _mm512_mask_storeu_ps(dx + o, m, _mm512_mul_ps(_mm512_maskz_mov_ps(hit, one), gv)); /* (0 * g: as the plain loop, -0 for g < 0) */
+                _mm512_mask_storeu_ps(dx + o, m, _mm512_mul_ps(_mm512_maskz_mov_ps(hit, fv), gv)); /* (0 * g: as the plain loop, -0 for g < 0) */
                 left = (__mmask16)(left & ~hit);
             }
     }
@@ -3977,9 +4048,35 @@ static void maxpool_window(size_t k, size_t iw, size_t ic, const float *restrict
             size_t o = (dy * iw + d) * ic;
             for (size_t c = 0; c < ic; c++) {
                 float hit = x[o + c] == y[c] ? left[c] : 0.0f;
-                dx[o + c] = hit * g[c];
+                dx[o + c] = hit * (relu && !(y[c] > 0) ? 0.0f : 1.0f) * g[c];
                 left[c] -= hit;
             }
+        }
+#endif
+}
+
+/* The same from the places the forward pass kept (pool_at): dx = g (times
+ * f'(y) with relu) at the window's place at[c] of each channel c, 0
+ * elsewhere (as maxpool_window computes them). */
+static void maxpool_window_at(size_t k, size_t iw, size_t ic, const uint8_t *restrict at, const float *restrict y,
+                              const float *restrict g, float *restrict dx, int relu)
+{
+#if NN_VW == 16
+    for (size_t c = 0; c < ic; c += 16) {
+        __mmask16 m = ic - c >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (ic - c)) - 1);
+        __m512i p = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(const void *)(at + c))); /* (pool_at_ld: in the row) */
+        __m512 gv = _mm512_maskz_loadu_ps(m, g + c), fv = relu_factor(relu, relu ? _mm512_maskz_loadu_ps(m, y + c) : gv);
+        for (size_t dy = 0; dy < k; dy++)
+            for (size_t d = 0; d < k; d++) {
+                __mmask16 hit = _mm512_mask_cmpeq_epi32_mask(m, p, _mm512_set1_epi32((int)(dy * k + d)));
+                _mm512_mask_storeu_ps(dx + (dy * iw + d) * ic + c, m, _mm512_mul_ps(_mm512_maskz_mov_ps(hit, fv), gv));
+            }
+    }
+#else
+    for (size_t dy = 0; dy < k; dy++)
+        for (size_t d = 0; d < k; d++) {
+            size_t o = (dy * iw + d) * ic;
+            for (size_t c = 0; c < ic; c++) dx[o + c] = (at[c] == dy * k + d ? (relu && !(y[c] > 0) ? 0.0f : 1.0f) : 0.0f) * g[c];
         }
 #endif
 }
@@ -3989,15 +4086,21 @@ static void pool_backward(const Layer *ly, const float *W, const float *S, const
 {
     size_t k = ly->k, ic = ly->ic;
     float inv = 1.0f / (float)(k * k);
-    (void)W, (void)S, (void)m, (void)part, (void)tmp, (void)train;
+    int relu = (train & TRAIN_RELU_IN) != 0;
+    (void)W, (void)S, (void)m, (void)tmp;
     if (!dX) return;
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *x = X + b * ly->ldin, *dy_ = dY + b * ly->ldout, *y_ = Y + b * ly->ldout;
+        const uint8_t *at = pool_at(ly, part, b, train);
         float *dx = dX + b * ly->ldin;
         for (size_t oy = 0; oy < ly->oh; oy++)
             for (size_t ox = 0; ox < ly->ow; ox++) {
                 const float *g = dy_ + (oy * ly->ow + ox) * ic, *y = y_ + (oy * ly->ow + ox) * ic;
                 size_t o0 = (oy * k * ly->iw + ox * k) * ic;
+                if (at) {
+                    maxpool_window_at(k, ly->iw, ic, at + (oy * ly->ow + ox) * ic, y, g, dx + o0, relu);
+                    continue;
+                }
                 if (ly->kind == LAYER_AVGPOOL) {
                     for (size_t dy = 0; dy < k; dy++)
                         for (size_t d = 0; d < k; d++)
@@ -4005,11 +4108,14 @@ static void pool_backward(const Layer *ly, const float *W, const float *S, const
                     continue;
                 }
                 /* the first input equal to the window's maximum (the forward pass's output y) takes it all */
-                if (ic <= 256 || NN_VW == 16) maxpool_window(k, ly->iw, ic, x + o0, y, g, dx + o0);
+                if (ic <= 256 || NN_VW == 16) maxpool_window(k, ly->iw, ic, x + o0, y, g, dx + o0, relu);
                 else { /* (wide: by searching) */
                     for (size_t dy = 0; dy < k; dy++)
                         for (size_t d = 0; d < k; d++) memset(dx + o0 + (dy * ly->iw + d) * ic, 0, ic * sizeof(float));
-                    for (size_t c = 0; c < ic; c++) dx[pool_argmax(ly, x, oy, ox, c)] = g[c];
+                    for (size_t c = 0; c < ic; c++) {
+                        size_t i = pool_argmax(ly, x, oy, ox, c);
+                        dx[i] = relu && !(x[i] > 0) ? g[c] * 0.0f : g[c];
+                    }
                 }
             }
     }
@@ -4661,7 +4767,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
     [LAYER_MAXPOOL] = {
         .name = "max-pooling", .noun = "pool", .act_hint = "",
         .notation = "mp2: max pooling over 2x2 windows, stride 2",
-        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_LOCAL,
+        .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_LOCAL | KIND_RELU_BACK,
         .looks = maxpool_looks, .parse = maxpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
         .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
@@ -5944,10 +6050,10 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
             float *d = l ? T->dlt[par][l] : NULL; /* (no delta of the input) */
             size_t h = pt.j1 > N->size[l] ? N->size[l] : pt.j1;
-            int dr = drops(T, l);
+            int dr = drops(T, l), fused = d && (layer_kinds[ly->kind].flags & KIND_RELU_BACK) && N->layer[l].act == ACT_RELU && !dr && NN_FAULT != 4;
             layer_kinds[ly->kind].backward(ly, V.W, NET_S(N, l + 1), dn, x, l + 1 == L ? aL : T->act[par][l + 1], m,
-                                           &pt, d, T->part[l + 1], T->tmp[tid], 1);
-            if (d && (N->layer[l].act != ACT_LINEAR || dr || NN_FAULT == 4)) /* (a linear layer's f' is 1) */
+                                           &pt, d, T->part[l + 1], T->tmp[tid], fused ? 1 | TRAIN_RELU_IN : 1);
+            if (d && !fused && (N->layer[l].act != ACT_LINEAR || dr || NN_FAULT == 4)) /* (a linear layer's f' is 1) */
                 for (size_t b = pt.b0; b < pt.b1; b++)
                     for (size_t j0 = pt.j0; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256: BP2's (.) sigma'(z^l) */
                         float g[256];

@@ -322,6 +322,7 @@ static void test_gradients(void)
         tied_data = 1;
         CHECK(gradcheck("1x5x5-2c2tanh-mp2-3softmax", COST_LOGLIK, 4, 1, 0) == 0, "gradient check, max pooling of tied values");
         CHECK(gradcheck("1x5x5-2c2tanh-mp2-3softmax", COST_LOGLIK, 4, 3, 0) == 0, "gradient check, max pooling of tied values, 3 threads");
+        CHECK(gradcheck("1x5x5-2c2-mp2-3softmax", COST_LOGLIK, 4, 3, 0) == 0, "gradient check, max pooling of tied ReLU values, 3 threads");
         tied_data = 0;
     }
     /* batch normalisation: the mini-batch's statistics (the reference computes them too), after dense layers and
@@ -1369,6 +1370,58 @@ static void test_forward_chain(void)
     CHECK(bad == 0, "inference image by image after a convolution differs from the layers one by one in %d rows", bad);
 }
 
+/* Max pooling in training keeps where each maximum was (pool_at) and, for
+ * a ReLU layer below it, applies that layer's f' itself (TRAIN_RELU_IN):
+ * its outputs and its input's deltas are the bits of the search from the
+ * input (inference's backward, as nn explain runs it) followed by
+ * train_step's own f' pass -- on ties, zeros, negative and NaN inputs,
+ * -0 and negative gradients, 1 to 33 channels, windows of 2 to 4, and
+ * windows too large to keep (16 x 16: searched in training too). */
+static void test_maxpool_places(void)
+{
+    static const char *const specs[] = {"1x6x6-mp2-3", "5x6x6-mp2-3", "16x6x6-mp3-3", "20x8x8-mp2-3", "33x8x8-mp4-3",
+                                        "3x16x16-mp16-3"};
+    static const float vals[] = {-1.0f, 0.0f, 0.5f, 0.5f, 2.0f, -0.0f, 0.5f, 3.0f, 0.0f};
+    int bad = 0, kept = 0;
+    for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
+        Net N;
+        size_t m = 11;
+        make_net(&N, specs[i], COST_LOGLIK, 5, 1.0);
+        const Layer *ly = &N.layer[1];
+        const LayerKind *K = &layer_kinds[LAYER_MAXPOOL];
+        Part pt = {0, m, 0, ly->nin};
+        float *X = alloc_floats2(m, ly->ldin), *Y1 = alloc_floats2(m, ly->ldout), *Y2 = alloc_floats2(m, ly->ldout);
+        float *G = alloc_floats2(m, ly->ldout), *D1 = alloc_floats2(m, ly->ldin), *D2 = alloc_floats2(m, ly->ldin);
+        float *D3 = alloc_floats2(m, ly->ldin), *part = ly->part ? alloc_floats2((m + NN_GROUP - 1) / NN_GROUP, ly->part) : NULL;
+        uint64_t h = 12345 + i;
+        kept += part != NULL;
+        for (size_t b = 0; b < m; b++)
+            for (size_t j = 0; j < ly->nin; j++) /* rows of ties (b < 3: every value the same), and one NaN */
+                X[b * ly->ldin + j] = b < 3 ? vals[b] : b == 5 && j == 7 ? NAN : vals[splitmix64(&h) % 9];
+        for (size_t b = 0; b < m; b++)
+            for (size_t j = 0; j < ly->nout; j++)
+                G[b * ly->ldout + j] = j % 5 == 0 ? -0.0f : (float)((int)(splitmix64(&h) % 200) - 100) / 32.0f;
+        K->forward(ly, NULL, NULL, NULL, X, m, &pt, Y1, part, NULL, 1);
+        K->forward(ly, NULL, NULL, NULL, X, m, &pt, Y2, NULL, NULL, 0);
+        K->backward(ly, NULL, NULL, G, X, Y1, m, &pt, D1, part, NULL, 1);
+        K->backward(ly, NULL, NULL, G, X, Y2, m, &pt, D2, NULL, NULL, 0);
+        K->backward(ly, NULL, NULL, G, X, Y1, m, &pt, D3, part, NULL, 1 | TRAIN_RELU_IN);
+        for (size_t b = 0; b < m; b++) {
+            bad += memcmp(Y1 + b * ly->ldout, Y2 + b * ly->ldout, ly->nout * sizeof(float)) != 0;
+            bad += memcmp(D1 + b * ly->ldin, D2 + b * ly->ldin, ly->nin * sizeof(float)) != 0;
+            for (size_t j = 0; j < ly->nin; j += 256) { /* as train_step: d *= f'(a), a block at a time */
+                float g[256];
+                size_t n = ly->nin - j < 256 ? ly->nin - j : 256;
+                act_grad(X + b * ly->ldin + j, g, n, ACT_RELU);
+                for (size_t q = 0; q < n; q++) D2[b * ly->ldin + j + q] *= g[q];
+            }
+            bad += memcmp(D3 + b * ly->ldin, D2 + b * ly->ldin, ly->nin * sizeof(float)) != 0;
+        }
+        free(X), free(Y1), free(Y2), free(G), free(D1), free(D2), free(D3), free(part), free(N.param);
+    }
+    CHECK(bad == 0 && kept == 5, "max pooling's training pass (places kept: %d of 6 shapes; the ReLU's f' applied) gives the bits of the search: %d rows differ", kept, bad);
+}
+
 static void test_explain(void)
 {
     static const struct { const char *spec; int cost; size_t m; } cases[] = {
@@ -1449,6 +1502,7 @@ int main(void)
     test_class_names();
     test_explain();
     test_forward_chain();
+    test_maxpool_places();
     test_fill_missing();
     test_flush_subnormals();
     printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
