@@ -513,6 +513,42 @@ static void test_kernels(void)
         }
         CHECK(bad_wg == 0, "k_wgrad (%s) differs from the reference in %d places", NN_SIMD, bad_wg);
     }
+    { /* the same read from the image in place: the bits of im2col and k_wgrad (and of their references), two images
+       * summed, padded and not, 1 to 70 maps (partial vectors and blocks of maps), 1 to 3 channels, kernels 1 to 5 */
+        int bad_img = 0, bad_ref = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            size_t ic = 1 + rng_below(&r, 3), k = 1 + rng_below(&r, 5), pad = rng_below(&r, k), oc = 1 + rng_below(&r, 70);
+            size_t ih = k + rng_below(&r, 9), iw = k + rng_below(&r, 11);
+            char spec[96];
+            Net C;
+            snprintf(spec, sizeof spec, "%zux%zux%zu-%zuc%zup%zu-3", ic, ih, iw, oc, k, pad);
+            make_net(&C, spec, COST_LOGLIK, 3 + (uint64_t)trial, 1.0);
+            const Layer *ly = &C.layer[1];
+            size_t P = ly->oh * ly->ow, iwp = iw + 2 * pad, n = ly->ldw;
+            float *x = alloc_floats((ih + 2 * pad) * iwp * ic + 1), *D = alloc_floats(2 * P * oc), *Pt = alloc_floats(P * n + NN_PAD);
+            float *G[4], *B[4];
+            for (int v = 0; v < 4; v++) G[v] = alloc_floats(oc * n), B[v] = alloc_floats(oc);
+            fill(D, 2 * P * oc, &r);
+            if (trial % 4 == 0) D[rng_below(&r, 2 * P * oc)] = INFINITY; /* (a padding column's sum is then NaN, as theirs) */
+            for (int img = 0; img < 2; img++) {
+                float *xi = alloc_floats(ih * iw * ic);
+                fill(xi, ih * iw * ic, &r);
+                for (size_t y = 0; y < ih; y++) memcpy(x + ((y + pad) * iwp + pad) * ic, xi + y * iw * ic, iw * ic * sizeof(float));
+                im2col(ly, xi, Pt);
+                k_wgrad(D + img * P * oc, oc, P, Pt, n, 0, oc, G[0], B[0], img == 0);
+                k_wgrad_img(D + img * P * oc, oc, x, iwp, ic, k, ly->oh, ly->ow, oc, ly->wcols, n, G[1], B[1], img == 0);
+                k_wgrad_ref(D + img * P * oc, oc, P, Pt, n, 0, oc, G[2], B[2], img == 0);
+                k_wgrad_img_ref(D + img * P * oc, oc, x, iwp, ic, k, ly->oh, ly->ow, oc, ly->wcols, n, G[3], B[3], img == 0);
+                free(xi);
+            }
+            bad_img += memcmp(G[0], G[1], oc * n * sizeof(float)) != 0 || memcmp(B[0], B[1], oc * sizeof(float)) != 0;
+            bad_ref += memcmp(G[2], G[3], oc * n * sizeof(float)) != 0 || memcmp(B[2], B[3], oc * sizeof(float)) != 0;
+            for (int v = 0; v < 4; v++) free(G[v]), free(B[v]);
+            free(x), free(D), free(Pt), free(C.param);
+        }
+        CHECK(bad_img == 0 && bad_ref == 0, "k_wgrad_img (%s) differs bitwise from im2col and k_wgrad in %d of 40 shapes, its reference from theirs in %d",
+              NN_SIMD, bad_img, bad_ref);
+    }
     { /* a convolution's forward pass read in place, with and without its ReLU, with and without an affine map
        * after it (a batch normalisation applied in its stores): against the reference, and bit for bit against
        * the same product over patches copied out (im2col and k_backprop, the sums in the same order), the map
