@@ -4114,7 +4114,11 @@ static void pool_forward(const Layer *ly, const float *W, const float *B, float 
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *x = X + b * ly->ldin;
         uint8_t *at = pool_at(ly, part, b, train);
-        for (size_t oy = 0; oy < ly->oh; oy++)
+        for (size_t oy = 0; oy < ly->oh; oy++) {
+#if defined(__GNUC__) /* the band of windows two ahead asked for: a convolution's maps come from memory */
+            size_t band = k * ly->iw * ic, ahead = (oy + 2) * band;
+            for (size_t o = 0; o < band && ahead + o < ly->nin; o += 16) __builtin_prefetch(x + ahead + o);
+#endif
             for (size_t ox = 0; ox < ly->ow; ox++) {
                 size_t o = (oy * ly->ow + ox) * ic;
                 float *y = Y + b * ly->ldout + o;
@@ -4131,6 +4135,7 @@ static void pool_forward(const Layer *ly, const float *W, const float *B, float 
                     }
                 for (size_t c = 0; c < ic; c++) y[c] *= inv;
             }
+        }
     }
 }
 
@@ -4216,7 +4221,11 @@ static void pool_backward(const Layer *ly, const float *W, const float *S, const
         const float *x = X + b * ly->ldin, *dy_ = dY + b * ly->ldout, *y_ = Y + b * ly->ldout;
         const uint8_t *at = pool_at(ly, part, b, train);
         float *dx = dX + b * ly->ldin;
-        for (size_t oy = 0; oy < ly->oh; oy++)
+        for (size_t oy = 0; oy < ly->oh; oy++) {
+#if defined(__GNUC__) /* the band two ahead asked for, to be written: else each line is read from memory as it is first written */
+            size_t band = k * ly->iw * ic, ahead = (oy + 2) * band;
+            for (size_t o = 0; o < band && ahead + o < ly->nin; o += 16) __builtin_prefetch(dx + ahead + o, 1);
+#endif
             for (size_t ox = 0; ox < ly->ow; ox++) {
                 const float *g = dy_ + (oy * ly->ow + ox) * ic, *y = y_ + (oy * ly->ow + ox) * ic;
                 size_t o0 = (oy * k * ly->iw + ox * k) * ic;
@@ -4241,6 +4250,7 @@ static void pool_backward(const Layer *ly, const float *W, const float *S, const
                     }
                 }
             }
+        }
     }
 }
 
