@@ -2544,10 +2544,12 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
  * them), a tile of tb of the patch's terms, each broadcast from the image
  * in place; each weight's sum over the positions in order, as k_wgrad's
  * (x d + s is d x + s: the same bits).  Tiles of WGI_ACC / cb terms, then
- * 4, 2 and 1; the padding columns' sums (of d times 0) by a tile whose
- * term is 0.  Z: the tile's sums, a row of 2 vectors a term. */
+ * 4, 2 and 1; then a tile of constant terms (konst): 1, whose sums are
+ * the biases' (1 d + s is d + s, as wgrad_bias adds), and 0 for the
+ * padding columns' (d times 0, as k_wgrad's over im2col's zeros).  Z: the
+ * tile's sums, a row of 2 vectors a term. */
 #define WGI_ACC (NN_VW == 16 ? 24 : 12) /* accumulators of a tile: AVX-512 has 32 registers, AVX2 16 */
-NN_INLINE void wgi_tile(int tb, int cb, int zero, const float *D, size_t ldd, size_t nfull, size_t tail, const float *x, size_t iwp,
+NN_INLINE void wgi_tile(int tb, int cb, int konst, const float *D, size_t ldd, size_t nfull, size_t tail, const float *x, size_t iwp,
                         size_t ic, size_t oh, size_t ow, const size_t *offs, float *Z)
 {
     vec acc[WGI_ACC][2];
@@ -2559,7 +2561,7 @@ NN_INLINE void wgi_tile(int tb, int cb, int zero, const float *D, size_t ldd, si
             vec dv[2];
             for (int q = 0; q < cb; q++) dv[q] = (size_t)q < nfull ? V_LOADU(d + q * NN_VW) : V_LOAD_FIRST(d + q * NN_VW, tail);
             for (int t = 0; t < tb; t++) {
-                vec xv = zero ? V_ZERO() : V_SET1(xp[offs[t]]);
+                vec xv = konst ? (t ? V_ZERO() : V_SET1(1.0f)) : V_SET1(xp[offs[t]]);
                 for (int q = 0; q < cb; q++) acc[t][q] = V_FMA(xv, dv[q], acc[t][q]);
             }
         }
@@ -2577,36 +2579,40 @@ static void k_wgrad_img(const float *D, size_t ldd, const float *x, size_t iwp, 
         size_t nj = oc - j0 < 2 * NN_VW ? oc - j0 : 2 * NN_VW, cb = (nj + NN_VW - 1) / NN_VW, most = WGI_ACC / cb;
         size_t nfull = nj / NN_VW, tail = nj % NN_VW;
         const float *d = D + j0;
-        for (size_t t0 = 0; t0 < wcols || (t0 == wcols && wcols < ldw);) {
-            int zero = t0 == wcols;
-            size_t tb = zero ? 1 : wcols - t0 >= most ? most : wcols - t0 >= 4 ? 4 : wcols - t0 >= 2 ? 2 : 1;
-            for (size_t t = 0; t < tb && !zero; t++) offs[t] = (t0 + t) / run * iwp * ic + (t0 + t) % run;
-#define WGI_TILE(TB, CB, ZERO) wgi_tile(TB, CB, ZERO, d, ldd, nfull, tail, x, iwp, ic, oh, ow, offs, Z)
+        for (size_t t0 = 0; t0 <= wcols;) {
+            int konst = t0 == wcols; /* (last: the biases and the padding) */
+            size_t tb = konst ? 1 + (wcols < ldw) : wcols - t0 >= most ? most : wcols - t0 >= 4 ? 4 : wcols - t0 >= 2 ? 2 : 1;
+            for (size_t t = 0; t < tb && !konst; t++) offs[t] = (t0 + t) / run * iwp * ic + (t0 + t) % run;
+#define WGI_TILE(TB, CB, KONST) wgi_tile(TB, CB, KONST, d, ldd, nfull, tail, x, iwp, ic, oh, ow, offs, Z)
             if (cb == 1) {
-                if (zero) WGI_TILE(1, 1, 1);
+                if (konst && tb == 2) WGI_TILE(2, 1, 1);
+                else if (konst) WGI_TILE(1, 1, 1);
                 else if (tb == WGI_ACC) WGI_TILE(WGI_ACC, 1, 0);
                 else if (tb == 4) WGI_TILE(4, 1, 0);
                 else if (tb == 2) WGI_TILE(2, 1, 0);
                 else WGI_TILE(1, 1, 0);
             } else {
-                if (zero) WGI_TILE(1, 2, 1);
+                if (konst && tb == 2) WGI_TILE(2, 2, 1);
+                else if (konst) WGI_TILE(1, 2, 1);
                 else if (tb == WGI_ACC / 2) WGI_TILE(WGI_ACC / 2, 2, 0);
                 else if (tb == 4) WGI_TILE(4, 2, 0);
                 else if (tb == 2) WGI_TILE(2, 2, 0);
                 else WGI_TILE(1, 2, 0);
             }
 #undef WGI_TILE
-            for (size_t t = 0; t < tb; t++)
-                for (size_t j = 0; j < nj; j++) {
-                    float v = Z[t * 2 * NN_VW + j], *g = G + (j0 + j) * ldw;
-                    if (zero)
-                        for (size_t i = wcols; i < ldw; i++) g[i] = first ? v : g[i] + v;
-                    else g[t0 + t] = first ? v : g[t0 + t] + v;
+            for (size_t j = 0; j < nj; j++) {
+                float *g = G + (j0 + j) * ldw, *gb = Gb + j0 + j;
+                if (!konst) {
+                    for (size_t t = 0; t < tb; t++) g[t0 + t] = first ? Z[t * 2 * NN_VW + j] : g[t0 + t] + Z[t * 2 * NN_VW + j];
+                    continue;
                 }
-            t0 += tb;
+                float v = NN_FAULT == 3 ? 0 : Z[j], z = Z[2 * NN_VW + j];
+                *gb = first ? v : *gb + v;
+                for (size_t i = wcols; i < ldw; i++) g[i] = first ? z : g[i] + z;
+            }
+            t0 += konst ? 1 : tb;
         }
     }
-    wgrad_bias(D, ldd, oh * ow, 0, oc, Gb, first);
 }
 
 /* rq <= CF_ROWS output positions (xq[q]: the first input value of position
