@@ -6335,7 +6335,12 @@ static void trainer_sync(Trainer *T)
  * a 10% gain, on the median of the last three timings of each way).  Thread
  * 0 alone is tried once, a quarter segment after the first: a small
  * network (a table's) can run faster on one thread than on several that
- * meet at every barrier.  After that, while all threads run and each had
+ * meet at every barrier -- unless the first segment's mini-batches took
+ * NN_SOLO_SPB seconds or more each with every thread on its core: a few
+ * barrier crossings a mini-batch, microseconds each, cannot make a second
+ * thread's half of such work a loss, and the trial (a quarter segment on
+ * one core) cost C1's epoch 5% (2.79 -> 2.65 s); on a busy host the trials below
+ * still come.  After that, while all threads run and each had
  * its core for at least NN_QUIET of the last segment's time (its CPU clock
  * against the wall clock: no other process took it), thread 0 alone is
  * not tried again -- what was measured still holds, and each trial costs a
@@ -6351,6 +6356,9 @@ static void trainer_sync(Trainer *T)
 #endif
 #ifndef NN_QUIET
 #define NN_QUIET 0.9
+#endif
+#ifndef NN_SOLO_SPB
+#define NN_SOLO_SPB 1e-3
 #endif
 
 /* The median of the last three timings (fewer: the smallest; none: 0), so
@@ -6378,7 +6386,7 @@ static void train_epoch(Pool *pl, Trainer *T)
         size_t seg = NN_SEG, hi;
         int alone;
         double spb, all = spb_estimate(T->spb[0]), one = spb_estimate(T->spb[1]), t0;
-        if (all == 0) alone = 0; /* all threads first */
+        if (all == 0 || (one == 0 && T->quiet && all >= NN_SOLO_SPB)) alone = 0; /* all threads first (and large mini-batches on a quiet host) */
         else if (one == 0) alone = 1, seg = (NN_SEG + 3) / 4; /* then a short trial of thread 0 alone */
         else alone = T->alone ? one <= all : one < 0.9 * all; /* leave all threads only for 10% */
         if (alone != T->alone || T->explore == 0) T->explore = 2, T->nseg = 0;
