@@ -6104,6 +6104,37 @@ static void weight_chunk(const Layer *ly, int nt, int tid, size_t *i0, size_t *i
     split_range(ly->ldw, nt, tid, i0, i1);
 }
 
+/* The backward pass of layer l + 1 over part pt (its rows and its units
+ * of layer l): layer l's deltas (none for l == 0, the input) times f'(z)
+ * of layer l's activation (and dropout's mask) -- BP2's (.) sigma'(z^l)
+ * -- and, for a kind cut by rows, its rows' share of the gradient (the
+ * groups' partial sums). */
+static void layer_back(Trainer *T, int tid, int l, int par, const Part *pt, size_t m, uint64_t step)
+{
+    Net *N = T->net;
+    int L = N->nl - 1, dr = drops(T, l);
+    const Layer *ly = &N->layer[l + 1];
+    const float *a = l ? T->act[par][l] : T->xb[tid], *x = dr ? T->drp[par][l] : a; /* what layer l + 1 saw */
+    const float *dn = l + 1 < L ? T->dlt[par][l + 1] : T->rep ? T->dout[tid] : T->dlt[par][L];
+    float *d = l ? T->dlt[par][l] : NULL, *y = l + 1 < L ? T->act[par][l + 1] : T->rep ? T->out[tid] : T->act[par][L];
+    size_t ld = N->ld[l], h = pt->j1 > N->size[l] ? N->size[l] : pt->j1;
+    int fused = d && (LK(N, l + 1)->flags & KIND_RELU_BACK) && N->layer[l].act == ACT_RELU && !dr && NN_FAULT != 4;
+    LayerView V = layer_view(T, tid, l + 1);
+    LK(N, l + 1)->backward(ly, V.W, NET_S(N, l + 1), dn, x, y, m, pt, d, T->part[l + 1], T->tmp[tid], fused ? 1 | TRAIN_RELU_IN : 1);
+    if (!d || fused || (N->layer[l].act == ACT_LINEAR && !dr && NN_FAULT != 4)) return; /* (a linear layer's f' is 1) */
+    for (size_t b = pt->b0; b < pt->b1; b++)
+        for (size_t j0 = pt->j0; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256 */
+            float g[256];
+            size_t n = h - j0 < 256 ? h - j0 : 256;
+            act_grad(a + b * ld + j0, g, n, N->layer[l].act);
+            for (size_t j = j0; j < j0 + n; j++) {
+                float f = (NN_FAULT == 4 ? -1 : 1) * g[j - j0];
+                if (dr) f *= dropout_scale(T->key, step, b, j, T->dropout);
+                d[b * ld + j] *= f;
+            }
+        }
+}
+
 /* One mini-batch rows[0..m) on thread tid of nt: forward, backward and the
  * step for the weights this thread owns; `par` picks the buffer set and
  * `step` (1-based) numbers the mini-batch in the whole run.  Barriers: one
@@ -6186,25 +6217,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
             if (pt.j0 < pt.j1 && pt.b0 < pt.b1) layer_kinds[ly->kind].stats(ly, NET_S(N, l + 1), x, dn, m, &pt, T->part[l + 1]);
             barrier_wait(T->bar);
         }
-        if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
-            float *d = l ? T->dlt[par][l] : NULL; /* (no delta of the input) */
-            size_t h = pt.j1 > N->size[l] ? N->size[l] : pt.j1;
-            int dr = drops(T, l), fused = d && (layer_kinds[ly->kind].flags & KIND_RELU_BACK) && N->layer[l].act == ACT_RELU && !dr && NN_FAULT != 4;
-            layer_kinds[ly->kind].backward(ly, V.W, NET_S(N, l + 1), dn, x, l + 1 == L ? aL : T->act[par][l + 1], m,
-                                           &pt, d, T->part[l + 1], T->tmp[tid], fused ? 1 | TRAIN_RELU_IN : 1);
-            if (d && !fused && (N->layer[l].act != ACT_LINEAR || dr || NN_FAULT == 4)) /* (a linear layer's f' is 1) */
-                for (size_t b = pt.b0; b < pt.b1; b++)
-                    for (size_t j0 = pt.j0; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256: BP2's (.) sigma'(z^l) */
-                        float g[256];
-                        size_t n = h - j0 < 256 ? h - j0 : 256;
-                        act_grad(a + b * ld + j0, g, n, N->layer[l].act);
-                        for (size_t j = j0; j < j0 + n; j++) {
-                            float f = (NN_FAULT == 4 ? -1 : 1) * g[j - j0];
-                            if (dr) f *= dropout_scale(T->key, step, b, j, p);
-                            d[b * ld + j] *= f;
-                        }
-                    }
-        }
+        if (pt.j0 < pt.j1 && pt.b0 < pt.b1) layer_back(T, tid, l, par, &pt, m, step);
         if (rows_kind) { /* after every thread's rows: the gradient of this thread's weight columns, and the step */
             barrier_wait(T->bar);
             if (ly->nw) {
