@@ -3327,7 +3327,8 @@ typedef struct {
 typedef void LayerForward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m, const Part *pt,
                           float *Y, float *part, float *tmp, int train);
 typedef struct Chain Chain;
-struct Chain { /* the rest of a forward_chain: run(ch, y, b) takes row b's output y on (@@infer) */
+struct Chain { /* the rest of a forward_chain: run(ch, y, b) takes row b's output y on (@@infer, @@train); of a
+                * backward_chain: run(ch, dy, b) gives row b's output deltas, from the layer after (@@train) */
     void (*run)(const Chain *ch, float *y, size_t b);
     const void *ctx;
     /* NULL, or the layer after this one as a per-channel affine map
@@ -3356,13 +3357,29 @@ typedef struct {
     size_t (*macs)(const Layer *ly);  /* multiply-adds of one row's forward pass */
     void (*init)(const Layer *ly, float *W, float *B, int how, Rng *r);
     LayerForward *forward; /* X (m, ldin) -> Y (m, ldout) */
-    /* Inference (or NULL): forward rows [pt->b0, pt->b1) of X image by
-     * image, each image's output (ReLU applied when KIND_RELU) in scratch
-     * and handed to ch->run while in cache, which takes it through the
-     * KIND_LOCAL layers after this one (Chain, @@infer).  The answers are
-     * the bits of the layers run one after the other. */
+    /* Forward rows [pt->b0, pt->b1) of X image by image (or NULL), each
+     * image's output (ReLU applied when KIND_RELU) in scratch and handed
+     * to ch->run while in cache, which takes it through the KIND_LOCAL
+     * layers after this one (Chain; inference: @@infer; training, train 1:
+     * a pool's row_forward, @@train).  The answers are the bits of the
+     * layers run one after the other. */
     void (*forward_chain)(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, float *tmp,
-                          const Chain *ch);
+                          const Chain *ch, int train);
+    /* Training (or NULL, else with forward_chain): backward as below, with
+     * each image's output deltas from ch->run into scratch instead of from
+     * dY -- the layer after it computes them there (row_backward), so that
+     * they never go to the mini-batch's arrays. */
+    void (*backward_chain)(const Layer *ly, const float *W, const float *X, const Part *pt, float *dX, float *part, float *tmp,
+                           const Chain *ch);
+    /* Training, a KIND_LOCAL kind (or NULL): forward and backward of row
+     * b alone, as forward and backward compute it, its input x, output y
+     * and their deltas dy and dx single rows (part as theirs, row b's
+     * share); row_alone(ly): row_backward needs not the input -- so that
+     * the layer before may run it in its chains, and its input, the
+     * largest activations and deltas of a network, never go to memory. */
+    void (*row_forward)(const Layer *ly, const float *x, float *y, float *part, size_t b);
+    void (*row_backward)(const Layer *ly, const float *dy, const float *y, float *dx, float *part, size_t b, int train);
+    int (*row_alone)(const Layer *ly);
     /* Inference (or NULL), a KIND_LOCAL kind that is y = (x - aff[c]) *
      * aff[ld + c] + aff[2 ld + c] channel by channel (c < ly->ic, in
      * three roundings, as its forward computes it), then its activation:
@@ -3621,7 +3638,7 @@ static int conv_shape(Layer *ly, char *why, size_t n)
     ly->wrows = ly->oc, ly->wcols = K, ly->ldw = round_up(K, NN_PAD), ly->nbias = ly->oc;
     ly->nw = ly->oc * ly->ldw, ly->nb = round_up(ly->oc, NN_PAD);
     ly->part = ly->nw + ly->nb; /* a group's partial sums, shaped as W and B */
-    ly->tmp = ly->oh * ly->ow * 2 * ly->ldw; /* backward's patches and their deltas */
+    ly->tmp = ly->oh * ly->ow * 2 * ly->ldw + round_up(ly->nout, NN_PAD); /* backward's patches, their deltas, an image's output deltas */
     maps = round_up(ly->nout, NN_PAD); /* an image's maps, pooled from there (forward_pool) */
     K = K * conv_ldo(ly) + round_up(conv_padded(ly), NN_PAD) + maps + (ly->oh * ly->ow + 8) * 64; /* forward's WT, padded image, maps, partial sums */
     if (K > ly->tmp) ly->tmp = K;
@@ -3798,9 +3815,9 @@ static void conv_forward(const Layer *ly, const float *W, const float *B, float 
 }
 
 static void conv_forward_chain(const Layer *ly, const float *W, const float *B, const float *X, const Part *pt, float *tmp,
-                               const Chain *ch)
+                               const Chain *ch, int train)
 {
-    conv_run(ly, W, B, X, pt, NULL, tmp, 0, ch);
+    conv_run(ly, W, B, X, pt, NULL, tmp, train, ch);
 }
 
 /* The weight gradient reads the image in place (k_wgrad_img) for a
@@ -3817,18 +3834,21 @@ static int conv_wgrad_img(const Layer *ly) { return ly->k * ly->ic <= 9 && ly->o
 /* Backward, image by image while its patches are in cache: the patches
  * again (cheaper than keeping a mini-batch's, megabytes, from forward),
  * the image's share of the weight and bias gradients added to its group's
- * partial sums, and (dX) the patches' deltas dY W put back into place. */
-static void conv_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
-                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
+ * partial sums, and (dX) the patches' deltas dY W put back into place.
+ * With a chain (backward_chain), each image's deltas come from it, into
+ * scratch after the patches' deltas. */
+static void conv_back_run(const Layer *ly, const float *W, const float *dY, const float *X, const Part *pt, float *dX, float *part,
+                          float *tmp, const Chain *ch)
 {
     size_t P = ly->oh * ly->ow, p = ly->pad, iwp = ly->iw + 2 * p;
-    float *Pt = tmp, *dP = tmp + P * ly->ldw;
+    float *Pt = tmp, *dP = tmp + P * ly->ldw, *dyc = dP + P * ly->ldw;
     int img = conv_wgrad_img(ly);
-    (void)S, (void)Y, (void)m, (void)train;
     if (img && p) memset(Pt, 0, conv_padded(ly) * sizeof(float)); /* (the padded image, in the patches' place: it is smaller) */
     for (size_t b = pt->b0; b < pt->b1; b++) {
-        const float *dy = dY + b * ly->ldout, *x = X + b * ly->ldin;
+        const float *dy = dyc, *x = X + b * ly->ldin;
         float *g = part + b / NN_GROUP * ly->part;
+        if (ch) ch->run(ch, dyc, b);
+        else dy = dY + b * ly->ldout;
         if (img) {
             if (p) {
                 for (size_t y = 0; y < ly->ih; y++) memcpy(Pt + ((y + p) * iwp + p) * ly->ic, x + y * ly->iw * ly->ic, ly->iw * ly->ic * sizeof(float));
@@ -3843,6 +3863,19 @@ static void conv_backward(const Layer *ly, const float *W, const float *S, const
         k_backprop(dy, ly->oc, P, W, ly->ldw, ly->oc, 0, ly->ldw, dP);
         col2im(ly, dP, dX + b * ly->ldin);
     }
+}
+
+static void conv_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
+                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
+{
+    (void)S, (void)Y, (void)m, (void)train;
+    conv_back_run(ly, W, dY, X, pt, dX, part, tmp, NULL);
+}
+
+static void conv_backward_chain(const Layer *ly, const float *W, const float *X, const Part *pt, float *dX, float *part, float *tmp,
+                                const Chain *ch)
+{
+    conv_back_run(ly, W, NULL, X, pt, dX, part, tmp, ch);
 }
 
 /* The gradient of weight columns [i0, i1) of rows [j0, j1) (and with Gb
@@ -4111,38 +4144,46 @@ static void maxpool_window_fwd(size_t k, size_t iw, size_t ic, const float *rest
 #endif
 }
 
-static void pool_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
-                         const Part *pt, float *Y, float *part, float *tmp, int train)
+/* One row: x (ih, iw, ic) -> y (oh, ow, ic), and with at (training, max
+ * pooling) each output's place. */
+static void pool_row_fwd(const Layer *ly, const float *x, float *y_, uint8_t *at)
 {
     size_t k = ly->k, ic = ly->ic;
     float inv = 1.0f / (float)(k * k);
-    (void)W, (void)B, (void)S, (void)m, (void)tmp;
-    for (size_t b = pt->b0; b < pt->b1; b++) {
-        const float *x = X + b * ly->ldin;
-        uint8_t *at = pool_at(ly, part, b, train);
-        for (size_t oy = 0; oy < ly->oh; oy++) {
+    for (size_t oy = 0; oy < ly->oh; oy++) {
 #if defined(__GNUC__) /* the band of windows two ahead asked for: a convolution's maps come from memory */
-            size_t band = k * ly->iw * ic, ahead = (oy + 2) * band;
-            for (size_t o = 0; o < band && ahead + o < ly->nin; o += 16) __builtin_prefetch(x + ahead + o);
+        size_t band = k * ly->iw * ic, ahead = (oy + 2) * band;
+        for (size_t o = 0; o < band && ahead + o < ly->nin; o += 16) __builtin_prefetch(x + ahead + o);
 #endif
-            for (size_t ox = 0; ox < ly->ow; ox++) {
-                size_t o = (oy * ly->ow + ox) * ic;
-                float *y = Y + b * ly->ldout + o;
-                const float *x0 = x + (oy * k * ly->iw + ox * k) * ic;
-                if (ly->kind == LAYER_MAXPOOL) {
-                    maxpool_window_fwd(k, ly->iw, ic, x0, y, at ? at + o : NULL);
-                    continue;
-                }
-                memcpy(y, x0, ic * sizeof(float));
-                for (size_t dy = 0; dy < k; dy++)
-                    for (size_t dx = dy ? 0 : 1; dx < k; dx++) {
-                        const float *q = x0 + (dy * ly->iw + dx) * ic;
-                        for (size_t c = 0; c < ic; c++) y[c] += q[c];
-                    }
-                for (size_t c = 0; c < ic; c++) y[c] *= inv;
+        for (size_t ox = 0; ox < ly->ow; ox++) {
+            size_t o = (oy * ly->ow + ox) * ic;
+            float *y = y_ + o;
+            const float *x0 = x + (oy * k * ly->iw + ox * k) * ic;
+            if (ly->kind == LAYER_MAXPOOL) {
+                maxpool_window_fwd(k, ly->iw, ic, x0, y, at ? at + o : NULL);
+                continue;
             }
+            memcpy(y, x0, ic * sizeof(float));
+            for (size_t dy = 0; dy < k; dy++)
+                for (size_t dx = dy ? 0 : 1; dx < k; dx++) {
+                    const float *q = x0 + (dy * ly->iw + dx) * ic;
+                    for (size_t c = 0; c < ic; c++) y[c] += q[c];
+                }
+            for (size_t c = 0; c < ic; c++) y[c] *= inv;
         }
     }
+}
+
+static void pool_forward(const Layer *ly, const float *W, const float *B, float *S, const float *X, size_t m,
+                         const Part *pt, float *Y, float *part, float *tmp, int train)
+{
+    (void)W, (void)B, (void)S, (void)m, (void)tmp;
+    for (size_t b = pt->b0; b < pt->b1; b++) pool_row_fwd(ly, X + b * ly->ldin, Y + b * ly->ldout, pool_at(ly, part, b, train));
+}
+
+static void pool_row_forward(const Layer *ly, const float *x, float *y, float *part, size_t b)
+{
+    pool_row_fwd(ly, x, y, pool_at(ly, part, b, 1));
 }
 
 /* Max pooling's gradient over one window of ic <= 256 channels: dx = g at
@@ -4215,49 +4256,60 @@ static void maxpool_window_at(size_t k, size_t iw, size_t ic, const uint8_t *res
 #endif
 }
 
-static void pool_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
-                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
+/* One row: dx (ih, iw, ic) from dy and y (oh, ow, ic); max pooling
+ * reads x only without at (the places). */
+static void pool_row_back(const Layer *ly, const float *x, const float *dy_, const float *y_, float *dx, const uint8_t *at, int relu)
 {
     size_t k = ly->k, ic = ly->ic;
     float inv = 1.0f / (float)(k * k);
-    int relu = (train & TRAIN_RELU_IN) != 0;
-    (void)W, (void)S, (void)m, (void)tmp;
-    if (!dX) return;
-    for (size_t b = pt->b0; b < pt->b1; b++) {
-        const float *x = X + b * ly->ldin, *dy_ = dY + b * ly->ldout, *y_ = Y + b * ly->ldout;
-        const uint8_t *at = pool_at(ly, part, b, train);
-        float *dx = dX + b * ly->ldin;
-        for (size_t oy = 0; oy < ly->oh; oy++) {
+    for (size_t oy = 0; oy < ly->oh; oy++) {
 #if defined(__GNUC__) /* the band two ahead asked for, to be written: else each line is read from memory as it is first written */
-            size_t band = k * ly->iw * ic, ahead = (oy + 2) * band;
-            for (size_t o = 0; o < band && ahead + o < ly->nin; o += 16) __builtin_prefetch(dx + ahead + o, 1);
+        size_t band = k * ly->iw * ic, ahead = (oy + 2) * band;
+        for (size_t o = 0; o < band && ahead + o < ly->nin; o += 16) __builtin_prefetch(dx + ahead + o, 1);
 #endif
-            for (size_t ox = 0; ox < ly->ow; ox++) {
-                const float *g = dy_ + (oy * ly->ow + ox) * ic, *y = y_ + (oy * ly->ow + ox) * ic;
-                size_t o0 = (oy * k * ly->iw + ox * k) * ic;
-                if (at) {
-                    maxpool_window_at(k, ly->iw, ic, at + (oy * ly->ow + ox) * ic, y, g, dx + o0, relu);
-                    continue;
-                }
-                if (ly->kind == LAYER_AVGPOOL) {
-                    for (size_t dy = 0; dy < k; dy++)
-                        for (size_t d = 0; d < k; d++)
-                            for (size_t c = 0; c < ic; c++) dx[o0 + (dy * ly->iw + d) * ic + c] = g[c] * inv;
-                    continue;
-                }
-                /* the first input equal to the window's maximum (the forward pass's output y) takes it all */
-                if (ic <= 256 || NN_VW == 16) maxpool_window(k, ly->iw, ic, x + o0, y, g, dx + o0, relu);
-                else { /* (wide: by searching) */
-                    for (size_t dy = 0; dy < k; dy++)
-                        for (size_t d = 0; d < k; d++) memset(dx + o0 + (dy * ly->iw + d) * ic, 0, ic * sizeof(float));
-                    for (size_t c = 0; c < ic; c++) {
-                        size_t i = pool_argmax(ly, x, oy, ox, c);
-                        dx[i] = relu && !(x[i] > 0) ? g[c] * 0.0f : g[c];
-                    }
+        for (size_t ox = 0; ox < ly->ow; ox++) {
+            const float *g = dy_ + (oy * ly->ow + ox) * ic, *y = y_ + (oy * ly->ow + ox) * ic;
+            size_t o0 = (oy * k * ly->iw + ox * k) * ic;
+            if (at) {
+                maxpool_window_at(k, ly->iw, ic, at + (oy * ly->ow + ox) * ic, y, g, dx + o0, relu);
+                continue;
+            }
+            if (ly->kind == LAYER_AVGPOOL) {
+                for (size_t dy = 0; dy < k; dy++)
+                    for (size_t d = 0; d < k; d++)
+                        for (size_t c = 0; c < ic; c++) dx[o0 + (dy * ly->iw + d) * ic + c] = g[c] * inv;
+                continue;
+            }
+            /* the first input equal to the window's maximum (the forward pass's output y) takes it all */
+            if (ic <= 256 || NN_VW == 16) maxpool_window(k, ly->iw, ic, x + o0, y, g, dx + o0, relu);
+            else { /* (wide: by searching) */
+                for (size_t dy = 0; dy < k; dy++)
+                    for (size_t d = 0; d < k; d++) memset(dx + o0 + (dy * ly->iw + d) * ic, 0, ic * sizeof(float));
+                for (size_t c = 0; c < ic; c++) {
+                    size_t i = pool_argmax(ly, x, oy, ox, c);
+                    dx[i] = relu && !(x[i] > 0) ? g[c] * 0.0f : g[c];
                 }
             }
         }
     }
+}
+
+static void pool_backward(const Layer *ly, const float *W, const float *S, const float *dY, const float *X,
+                          const float *Y, size_t m, const Part *pt, float *dX, float *part, float *tmp, int train)
+{
+    (void)W, (void)S, (void)m, (void)tmp;
+    if (!dX) return;
+    for (size_t b = pt->b0; b < pt->b1; b++)
+        pool_row_back(ly, X + b * ly->ldin, dY + b * ly->ldout, Y + b * ly->ldout, dX + b * ly->ldin, pool_at(ly, part, b, train),
+                      (train & TRAIN_RELU_IN) != 0);
+}
+
+/* A row's backward pass needs not its input: the places are kept, or the pool averages. */
+static int pool_row_alone(const Layer *ly) { return ly->kind == LAYER_AVGPOOL || pool_keeps_at(ly); }
+
+static void pool_row_backward(const Layer *ly, const float *dy, const float *y, float *dx, float *part, size_t b, int train)
+{
+    pool_row_back(ly, NULL, dy, y, dx, pool_at(ly, part, b, 1), (train & TRAIN_RELU_IN) != 0);
 }
 
 /* (Also the update of any kind without weights: nothing.) */
@@ -4899,7 +4951,8 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .act_hint = "; a padding comes before it: 20c5p1tanh",
         .flags = KIND_BY_ROWS | KIND_IMAGE | KIND_DRAW | KIND_KERNEL | KIND_RELU,
         .looks = conv_looks, .parse = conv_parse, .print = conv_print, .shape = conv_shape, .count = wb_count,
-        .macs = conv_macs, .init = wb_init, .forward = conv_forward, .forward_chain = conv_forward_chain, .backward = conv_backward, .update = conv_update,
+        .macs = conv_macs, .init = wb_init, .forward = conv_forward, .forward_chain = conv_forward_chain, .backward = conv_backward,
+        .backward_chain = conv_backward_chain, .update = conv_update,
         .rec_save = conv_rec_save, .rec_load = conv_rec_load, .save = wb_save, .load = wb_load,
         .export_c = conv_export, .export_onnx = conv_onnx, .q8 = conv_q8, .export_q8 = conv_export_q8,
     },
@@ -4909,6 +4962,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_LOCAL | KIND_RELU_BACK,
         .looks = maxpool_looks, .parse = maxpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
+        .row_forward = pool_row_forward, .row_backward = pool_row_backward, .row_alone = pool_row_alone,
         .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
         .export_c = pool_export, .export_onnx = pool_onnx, .q8 = pool_q8, .export_q8 = pool_export,
     },
@@ -4918,6 +4972,7 @@ static const LayerKind layer_kinds[LAYER_COUNT] = {
         .flags = KIND_BY_ROWS | KIND_NO_ACT | KIND_IMAGE | KIND_LOCAL,
         .looks = avgpool_looks, .parse = avgpool_parse, .print = pool_print, .shape = pool_shape, .count = wb_count,
         .macs = pool_macs, .init = pool_init, .forward = pool_forward, .backward = pool_backward, .update = pool_update,
+        .row_forward = pool_row_forward, .row_backward = pool_row_backward, .row_alone = pool_row_alone,
         .rec_save = pool_rec_save, .rec_load = pool_rec_load, .save = wb_save, .load = wb_load,
         .export_c = pool_export, .export_onnx = pool_onnx, .q8 = pool_q8, .export_q8 = pool_export,
     },
@@ -6534,7 +6589,7 @@ static const float *forward_one(const Net *N, size_t m, float *const *s)
                 LK(N, l + 1)->affine(nx, NET_W(N, l + 1), NET_B(N, l + 1), NET_S(N, l + 1), aff, round_up(nx->ic, NN_PAD));
                 ch.aff = aff, ch.relu = nx->act == ACT_RELU && (LK(N, l + 1)->flags & KIND_RELU), c.l0 = l + 1;
             }
-            K->forward_chain(&N->layer[l], NET_W(N, l), NET_B(N, l), in, &pt, s[2], &ch);
+            K->forward_chain(&N->layer[l], NET_W(N, l), NET_B(N, l), in, &pt, s[2], &ch, 0);
             l = l1;
         } else {
             K->forward(&N->layer[l], NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, o, NULL, s[2], 0);

@@ -1458,6 +1458,74 @@ static void test_maxpool_places(void)
     CHECK(bad == 0 && kept == 5, "max pooling's training pass (places kept: %d of 6 shapes; the ReLU's f' applied) gives the bits of the search: %d rows differ", kept, bad);
 }
 
+/* A convolution and its pool in training image by image (train_step's
+ * chain: forward_chain hands each image's maps to the pool's row_forward,
+ * backward_chain takes each image's map deltas from its row_backward)
+ * give the bits of the two layers one after the other: the pool's
+ * outputs and places, the convolution's partial sums and its input's
+ * deltas -- 1 to 33 maps, padded and not, a kernel read in place and one
+ * through im2col, a pool of 3, rows a group does not fill. */
+typedef struct {
+    const Layer *pool;
+    float *Y, *G, *part;
+} UnitChain;
+
+static void unit_chain_fwd(const Chain *ch, float *y, size_t b)
+{
+    const UnitChain *c = ch->ctx;
+    layer_kinds[c->pool->kind].row_forward(c->pool, y, c->Y + b * c->pool->ldout, c->part, b);
+}
+
+static void unit_chain_back(const Chain *ch, float *dy, size_t b)
+{
+    const UnitChain *c = ch->ctx;
+    layer_kinds[c->pool->kind].row_backward(c->pool, c->G + b * c->pool->ldout, c->Y + b * c->pool->ldout, dy, c->part, b,
+                                            1 | TRAIN_RELU_IN);
+}
+
+static void test_train_chain(void)
+{
+    static const char *const specs[] = {"1x12x12-6c3-mp2-3", "1x28x28-20c5-mp2-3", "2x10x10-33c3p1-mp2-3", "5x10x10-7c4p1-mp3-3",
+                                        "20x12x12-16c5-mp2-3", "3x8x8-1c1-mp2-3"};
+    int bad = 0, img = 0;
+    for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
+        Net N;
+        size_t m = 13, ng = (m + NN_GROUP - 1) / NN_GROUP;
+        make_net(&N, specs[i], COST_LOGLIK, 40 + i, 1.0);
+        const Layer *cv = &N.layer[1], *pl = &N.layer[2];
+        const LayerKind *C = &layer_kinds[cv->kind], *P = &layer_kinds[pl->kind];
+        Part pc = {0, m, 0, cv->nout}, pp = {0, m, 0, pl->nin};
+        float *X = alloc_floats2(m, cv->ldin), *A = alloc_floats2(m, cv->ldout), *Y1 = alloc_floats2(m, pl->ldout);
+        float *Y2 = alloc_floats2(m, pl->ldout), *G = alloc_floats2(m, pl->ldout), *D = alloc_floats2(m, cv->ldout);
+        float *dX1 = alloc_floats2(m, cv->ldin), *dX2 = alloc_floats2(m, cv->ldin), *tmp = alloc_floats(cv->tmp + 1);
+        float *pc1 = alloc_floats2(ng, cv->part), *pc2 = alloc_floats2(ng, cv->part);
+        float *pp1 = alloc_floats2(ng, pl->part), *pp2 = alloc_floats2(ng, pl->part);
+        uint64_t h = 777 + i;
+        img += conv_wgrad_img(cv);
+        for (size_t b = 0; b < m; b++) {
+            for (size_t j = 0; j < cv->nin; j++) X[b * cv->ldin + j] = (float)((int)(splitmix64(&h) % 200) - 100) / 50.0f;
+            for (size_t j = 0; j < pl->nout; j++) G[b * pl->ldout + j] = (float)((int)(splitmix64(&h) % 200) - 100) / 64.0f;
+        }
+        C->forward(cv, NET_W(&N, 1), NET_B(&N, 1), NULL, X, m, &pc, A, NULL, tmp, 1); /* layer by layer */
+        P->forward(pl, NULL, NULL, NULL, A, m, &pp, Y1, pp1, NULL, 1);
+        P->backward(pl, NULL, NULL, G, A, Y1, m, &pp, D, pp1, NULL, 1 | TRAIN_RELU_IN);
+        C->backward(cv, NET_W(&N, 1), NULL, D, X, A, m, &pc, dX1, pc1, tmp, 1);
+        {
+            UnitChain u = {pl, Y2, G, pp2};
+            Chain fw = {unit_chain_fwd, &u, NULL, 0}, bw = {unit_chain_back, &u, NULL, 0};
+            C->forward_chain(cv, NET_W(&N, 1), NET_B(&N, 1), X, &pc, tmp, &fw, 1);
+            C->backward_chain(cv, NET_W(&N, 1), X, &pc, dX2, pc2, tmp, &bw);
+        }
+        bad += memcmp(Y1, Y2, m * pl->ldout * sizeof(float)) != 0;
+        bad += memcmp(pp1, pp2, ng * pl->part * sizeof(float)) != 0;
+        bad += memcmp(pc1, pc2, ng * cv->part * sizeof(float)) != 0;
+        bad += memcmp(dX1, dX2, m * cv->ldin * sizeof(float)) != 0;
+        free(X), free(A), free(Y1), free(Y2), free(G), free(D), free(dX1), free(dX2), free(tmp);
+        free(pc1), free(pc2), free(pp1), free(pp2), free(N.param);
+    }
+    CHECK(bad == 0 && img > 0 && img < 6, "a convolution and its pool image by image (%d of 6 shapes reading the image in place) give the bits of the layers one by one: %d of 24 arrays differ", img, bad);
+}
+
 static void test_explain(void)
 {
     static const struct { const char *spec; int cost; size_t m; } cases[] = {
@@ -1539,6 +1607,7 @@ int main(void)
     test_explain();
     test_forward_chain();
     test_maxpool_places();
+    test_train_chain();
     test_fill_missing();
     test_flush_subnormals();
     printf("unit (%s kernels): %d passed, %d failed\n", NN_SIMD, passed, failed);
