@@ -6159,6 +6159,55 @@ static void weight_chunk(const Layer *ly, int nt, int tid, size_t *i0, size_t *i
     split_range(ly->ldw, nt, tid, i0, i1);
 }
 
+/* Layer l and the layer after it (a convolution and its pool) as one in
+ * training, image by image (a training chain): the forward pass hands each
+ * image's maps to the pool while they are in cache (forward_chain), and
+ * the backward pass has the pool put each image's deltas of those maps in
+ * scratch, where the convolution's weight gradient reads them
+ * (backward_chain, row_backward) -- so layer l's outputs and their deltas,
+ * a network's largest arrays, never go to the mini-batch's.  Only where
+ * nothing else reads them: the pool's backward pass needs not its input
+ * (row_alone), and layer l's f' is a ReLU's that the pool applies
+ * (KIND_RELU_BACK); neither has batch statistics or dropout, and the pool
+ * is not the output layer.  The same bits as layer by layer. */
+static int train_chain(const Trainer *T, int l)
+{
+    const Net *N = T->net;
+    const LayerKind *K, *P;
+    int act;
+    if (l < 1 || l + 1 >= N->nl - 1) return 0;
+    K = LK(N, l), P = LK(N, l + 1), act = N->layer[l].act;
+    if (!K->forward_chain || !K->backward_chain || !P->row_forward || !P->row_alone(&N->layer[l + 1]) || K->stats || P->stats ||
+        drops(T, l) || drops(T, l + 1) || NN_FAULT == 4)
+        return 0;
+    return act == ACT_RELU && (P->flags & KIND_RELU_BACK);
+}
+
+typedef struct {
+    Trainer *T;
+    int l, par; /* the pool's layer, the mini-batch's buffers */
+} TrainChain;
+
+static void train_chain_fwd(const Chain *ch, float *y, size_t b)
+{
+    const TrainChain *c = ch->ctx;
+    const Net *N = c->T->net;
+    int l = c->l;
+    float *o = c->T->act[c->par][l] + b * N->ld[l];
+    layer_activate(N, l - 1, y, N->ld[l - 1], 0, 1, 0, N->size[l - 1]);
+    LK(N, l)->row_forward(&N->layer[l], y, o, c->T->part[l], b);
+    layer_activate(N, l, o, N->ld[l], 0, 1, 0, N->size[l]);
+}
+
+static void train_chain_back(const Chain *ch, float *dy, size_t b)
+{
+    const TrainChain *c = ch->ctx;
+    const Net *N = c->T->net;
+    int l = c->l, relu = N->layer[l - 1].act == ACT_RELU;
+    LK(N, l)->row_backward(&N->layer[l], c->T->dlt[c->par][l] + b * N->ld[l], c->T->act[c->par][l] + b * N->ld[l], dy,
+                           c->T->part[l], b, relu ? 1 | TRAIN_RELU_IN : 1);
+}
+
 /* The backward pass of layer l + 1 over part pt (its rows and its units
  * of layer l): layer l's deltas (none for l == 0, the input) times f'(z)
  * of layer l's activation (and dropout's mask) -- BP2's (.) sigma'(z^l)
@@ -6175,7 +6224,12 @@ static void layer_back(Trainer *T, int tid, int l, int par, const Part *pt, size
     size_t ld = N->ld[l], h = pt->j1 > N->size[l] ? N->size[l] : pt->j1;
     int fused = d && (LK(N, l + 1)->flags & KIND_RELU_BACK) && N->layer[l].act == ACT_RELU && !dr && NN_FAULT != 4;
     LayerView V = layer_view(T, tid, l + 1);
-    LK(N, l + 1)->backward(ly, V.W, NET_S(N, l + 1), dn, x, y, m, pt, d, T->part[l + 1], T->tmp[tid], fused ? 1 | TRAIN_RELU_IN : 1);
+    if (train_chain(T, l + 1)) { /* its output deltas from the pool after it, image by image */
+        TrainChain c = {T, l + 2, par};
+        Chain ch = {train_chain_back, &c, NULL, 0};
+        LK(N, l + 1)->backward_chain(ly, V.W, x, pt, d, T->part[l + 1], T->tmp[tid], &ch);
+    } else
+        LK(N, l + 1)->backward(ly, V.W, NET_S(N, l + 1), dn, x, y, m, pt, d, T->part[l + 1], T->tmp[tid], fused ? 1 | TRAIN_RELU_IN : 1);
     if (!d || fused || (N->layer[l].act == ACT_LINEAR && !dr && NN_FAULT != 4)) return; /* (a linear layer's f' is 1) */
     for (size_t b = pt->b0; b < pt->b1; b++)
         for (size_t j0 = pt->j0; j0 < h; j0 += 256) { /* d *= f'(z), in blocks of 256 */
@@ -6217,12 +6271,18 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         float *a = T->act[par][l];
         const Layer *ly = &N->layer[l];
         Part pt = layer_part(ly, m, tid, nt, 0);
+        int chain = train_chain(T, l);
         if (pt.j1 > ly->nout) pt.j1 = ly->nout;
         if (LK(N, l)->stats) { /* the mini-batch's statistics: each thread's groups, then all of them */
             if (pt.j0 < pt.j1 && pt.b0 < pt.b1) LK(N, l)->stats(ly, NET_S(N, l), in, NULL, m, &pt, T->part[l]);
             barrier_wait(T->bar);
         }
-        if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
+        if (chain) { /* with the pool after it (train_chain) */
+            TrainChain c = {T, l + 1, par};
+            Chain ch = {train_chain_fwd, &c, NULL, 0};
+            if (pt.b0 < pt.b1) LK(N, l)->forward_chain(ly, NET_W(N, l), NET_B(N, l), in, &pt, T->tmp[tid], &ch, 1);
+            a = T->act[par][++l];
+        } else if (pt.j0 < pt.j1 && pt.b0 < pt.b1) {
             LK(N, l)->forward(ly, NET_W(N, l), NET_B(N, l), NET_S(N, l), in, m, &pt, a, T->part[l], T->tmp[tid], 1);
             layer_activate(N, l, a, ly->ldout, pt.b0, pt.b1, pt.j0, pt.j1);
             if (drops(T, l)) {
@@ -6259,6 +6319,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         size_t ld = N->ld[l], nn = N->size[l + 1];
         int rows_kind = (layer_kinds[ly->kind].flags & KIND_BY_ROWS) != 0;
         Part pt;
+        if (train_chain(T, l)) continue; /* layer l + 1 is a chain's pool: its backward pass runs in layer l's */
         if (l == 0 && !rows_kind) { /* W(1) of a dense layer by rows: this thread's neurons of layer 1 */
             split_range(N->ld[1], nt, tid, &lo, &hi);
             if (hi > nn) hi = nn;
