@@ -6213,12 +6213,17 @@ static void train_chain_back(const Chain *ch, float *dy, size_t b)
  * of layer l's activation (and dropout's mask) -- BP2's (.) sigma'(z^l)
  * -- and, for a kind cut by rows, its rows' share of the gradient (the
  * groups' partial sums). */
+static const float *seen(const Trainer *T, int tid, int par, int l) /* what layer l + 1 saw in training */
+{
+    return !l ? T->xb[tid] : drops(T, l) ? T->drp[par][l] : T->act[par][l];
+}
+
 static void layer_back(Trainer *T, int tid, int l, int par, const Part *pt, size_t m, uint64_t step)
 {
     Net *N = T->net;
     int L = N->nl - 1, dr = drops(T, l);
     const Layer *ly = &N->layer[l + 1];
-    const float *a = l ? T->act[par][l] : T->xb[tid], *x = dr ? T->drp[par][l] : a; /* what layer l + 1 saw */
+    const float *a = l ? T->act[par][l] : T->xb[tid], *x = seen(T, tid, par, l);
     const float *dn = l + 1 < L ? T->dlt[par][l + 1] : T->rep ? T->dout[tid] : T->dlt[par][L];
     float *d = l ? T->dlt[par][l] : NULL, *y = l + 1 < L ? T->act[par][l + 1] : T->rep ? T->out[tid] : T->act[par][L];
     size_t ld = N->ld[l], h = pt->j1 > N->size[l] ? N->size[l] : pt->j1;
@@ -6247,12 +6252,15 @@ static void layer_back(Trainer *T, int tid, int l, int par, const Part *pt, size
 /* One mini-batch rows[0..m) on thread tid of nt: forward, backward and the
  * step for the weights this thread owns; `par` picks the buffer set and
  * `step` (1-based) numbers the mini-batch in the whole run.  Barriers: one
- * after each hidden layer's forward pass; one after each delta a lower
+ * after each hidden layer's forward pass, but not between two layers by
+ * rows (each thread reads its own rows); one after each delta a lower
  * layer needs whole (a dense layer's delta of its input is split by units,
  * and the dense layer below reads only its own units of it, so from layer
  * 1 down a dense network needs none); and where a kind split by rows
  * reads what other threads write (a convolution's weights, read whole by
- * every thread's rows: their step waits for the barrier after the delta). */
+ * every thread's rows: their step waits for the barrier after the deltas
+ * of the layers by rows below it, which read not its weights, and the
+ * next forward pass for the one after the last step). */
 static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m, int par, uint64_t step)
 {
     Net *N = T->net;
@@ -6263,6 +6271,7 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     LayerView VL = layer_view(T, tid, L);
     float *aL = rep ? T->out[tid] : T->act[par][L], *dL = rep ? T->dout[tid] : T->dlt[par][L];
     double *ct = T->cterm[par];
+    int upd[NN_MAX_LAYERS], nu = 0; /* layers by rows whose steps wait for the next barrier */
 
     gather(T->data, rows, m, 1.0f / T->in->div, T->xb[tid], N->ld[0]); /* as map_rows, with the augmentation between */
     if (T->augment) augment_rows(T, T->augb[tid], rows, m, T->xb[tid], N->ld[0]);
@@ -6292,7 +6301,8 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
                         dr[b * N->ld[l] + j] = a[b * N->ld[l] + j] * dropout_scale(T->key, step, b, j, p);
             }
         }
-        barrier_wait(T->bar);
+        if (!(l + 1 < L && (LK(N, l)->flags & KIND_BY_ROWS) && (LK(N, l + 1)->flags & KIND_BY_ROWS) && !LK(N, l + 1)->stats))
+            barrier_wait(T->bar); /* (a layer by rows after one: each thread reads its own rows) */
         in = drops(T, l) ? T->drp[par][l] : a;
     }
     lo = 0, hi = nL; /* output layer (dense): all of it, or own neurons */
@@ -6335,13 +6345,21 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
         }
         if (pt.j0 < pt.j1 && pt.b0 < pt.b1) layer_back(T, tid, l, par, &pt, m, step);
         if (rows_kind) { /* after every thread's rows: the gradient of this thread's weight columns, and the step */
+            if (ly->nw) upd[nu++] = l + 1;
+            if (l >= 1 && (LK(N, l)->flags & KIND_BY_ROWS) && !LK(N, l)->stats && (l > 1 || N->layer[1].nw))
+                continue; /* layer l is by rows too (and has a backward pass), which reads not W(l + 1): one barrier for both steps */
             barrier_wait(T->bar);
-            if (ly->nw) {
+            for (int u = 0; u < nu; u++) {
+                const Layer *lu = &N->layer[upd[u]];
+                LayerView Vu = layer_view(T, tid, upd[u]);
                 size_t i0, i1;
-                weight_chunk(ly, nt, tid, &i0, &i1);
-                layer_update(T, ly, &V, dn, m, x, T->part[l + 1], i0, i1, 0, ly->wrows, tid == 0, step);
+                weight_chunk(lu, nt, tid, &i0, &i1);
+                layer_update(T, lu, &Vu, T->dlt[par][upd[u]], m, seen(T, tid, par, upd[u] - 1), T->part[upd[u]], i0, i1, 0, lu->wrows,
+                             tid == 0, step);
             }
-            if (l == 0) barrier_wait(T->bar); /* every thread's next forward pass reads all of W(1) */
+            nu = 0;
+            if (l == 0 || (l == 1 && !N->layer[1].nw)) /* (the last steps: below is the input, or a pool on it) */
+                barrier_wait(T->bar); /* every thread's next forward pass reads all of these weights, with no barrier before */
             continue;
         }
         if (rep && l + 1 == L) { /* the whole replica, after its columns were read above */

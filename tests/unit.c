@@ -668,12 +668,12 @@ static void test_thread_determinism(void)
 {
     static const char *specs[] = {"20-40-10", "20-40-64", "20-33-17-5", "20-10", "20-40relu-33tanh-64softmax", "20-50leaky-70tanh-64",
                                   "1x4x6-6c3p1-mp2-9relu-10softmax", "1x5x5-3c2-5c3p1tanh-ap2-7sigmoid", "1x4x6-mp2-4c1-8leaky-5sigmoid",
-                                  "20-40-bn-33-bnrelu-10softmax", "1x4x6-6c3p1-bn-mp2-9-bn-10softmax"};
+                                  "20-40-bn-33-bnrelu-10softmax", "1x4x6-6c3p1-bn-mp2-9-bn-10softmax", "1x12x12-mp2-20c3-mp2-5softmax"};
     static const int opt[] = {OPT_SGD, OPT_MOMENTUM, OPT_SGD, OPT_ADAM, OPT_NESTEROV, OPT_ADAM, OPT_MOMENTUM, OPT_SGD, OPT_SGD, OPT_ADAM,
-                              OPT_MOMENTUM};
+                              OPT_MOMENTUM, OPT_MOMENTUM};
     static const int cost[] = {COST_QUADRATIC, COST_QUADRATIC, COST_CROSS_ENTROPY, COST_QUADRATIC, COST_LOGLIK, COST_QUADRATIC,
-                               COST_LOGLIK, COST_QUADRATIC, COST_CROSS_ENTROPY, COST_LOGLIK, COST_LOGLIK};
-    static const float drop[] = {0, 0, 0.3f, 0, 0.5f, 0.2f, 0.3f, 0, 0, 0.2f, 0};
+                               COST_LOGLIK, COST_QUADRATIC, COST_CROSS_ENTROPY, COST_LOGLIK, COST_LOGLIK, COST_LOGLIK};
+    static const float drop[] = {0, 0, 0.3f, 0, 0.5f, 0.2f, 0.3f, 0, 0, 0.2f, 0, 0};
     for (size_t s = 0; s < sizeof specs / sizeof *specs; s++) {
         float *ref = NULL;
         for (int nt = 1; nt <= 3; nt++) {
