@@ -6272,10 +6272,17 @@ static void train_step(Trainer *T, int tid, int nt, const size_t *rows, size_t m
     float *aL = rep ? T->out[tid] : T->act[par][L], *dL = rep ? T->dout[tid] : T->dlt[par][L];
     double *ct = T->cterm[par];
     int upd[NN_MAX_LAYERS], nu = 0; /* layers by rows whose steps wait for the next barrier */
+    size_t g0 = 0, g1 = m; /* the input's rows this thread reads */
+    float *xg;
 
-    gather(T->data, rows, m, 1.0f / T->in->div, T->xb[tid], N->ld[0]); /* as map_rows, with the augmentation between */
-    if (T->augment) augment_rows(T, T->augb[tid], rows, m, T->xb[tid], N->ld[0]);
-    standardize(T->xb[tid], m, N->ld[0], T->data->d, T->in->mean, T->in->rsd);
+    if (!dense1) { /* layer 1 by rows: this thread reads its own rows of the input alone */
+        Part p1 = layer_part(&N->layer[1], m, tid, nt, 0);
+        g0 = p1.b0, g1 = p1.b1;
+    }
+    xg = T->xb[tid] + g0 * N->ld[0];
+    gather(T->data, rows + g0, g1 - g0, 1.0f / T->in->div, xg, N->ld[0]); /* as map_rows, with the augmentation between */
+    if (T->augment) augment_rows(T, T->augb[tid], rows + g0, g1 - g0, xg, N->ld[0]);
+    standardize(xg, g1 - g0, N->ld[0], T->data->d, T->in->mean, T->in->rsd);
     for (int l = 1; l < L; l++) { /* hidden layers: own part */
         float *a = T->act[par][l];
         const Layer *ly = &N->layer[l];
