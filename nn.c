@@ -3275,8 +3275,9 @@ static const char *c_float(float v, char *buf, size_t n);
  * depend on each other's inputs; else by units, as a dense layer.  A kind
  * cut by rows with weights has its backward also leave, in `part`, the
  * gradient's partial sums of each group of rows (ly->part floats a group),
- * which update adds up in group order: so the sums, and the model, do not
- * depend on how the rows were cut between threads.  A kind whose rows
+ * which update adds up in group order (reading no dY: in a training chain
+ * there is none): so the sums, and the model, do not depend on how the
+ * rows were cut between threads.  A kind whose rows
  * depend on the whole mini-batch's statistics has a stats call that
  * leaves its rows' sums there the same way, group by group, before
  * forward and backward, which read them all (`part`, given to forward in
