@@ -2631,7 +2631,7 @@ static void k_wgrad_img(const float *D, size_t ldd, const float *x, size_t iwp, 
 #define CF_SHORT 64
 #define CF_ROWS (NN_VW == 16 ? 8 : 4)
 #define CF_BLOCKS (NN_VW == 16 ? 4 : 3) /* AVX2: 4 x 3 accumulators and 3 weights of 16 registers */
-NN_INLINE void cf_fma(int rq, int cb, vec (*acc)[4], const float *w, const float *const *xq, const float *x0, size_t xs, size_t o)
+NN_INLINE void cf_fma(int rq, int cb, vec (*acc)[4], const float *w, const float *const *xp, size_t o)
 {
     vec wv[4];
     for (int b = 0; b < cb; b++) {
@@ -2639,7 +2639,7 @@ NN_INLINE void cf_fma(int rq, int cb, vec (*acc)[4], const float *w, const float
         V_REG(wv[b]);
     }
     for (int q = 0; q < rq; q++) {
-        vec dv = V_SET1(xq ? xq[q][o] : x0[(size_t)q * xs + o]);
+        vec dv = V_SET1(xp[q][o]);
         for (int b = 0; b < cb; b++) acc[q][b] = V_FMA(dv, wv[b], acc[q][b]);
     }
 }
@@ -2653,13 +2653,15 @@ NN_INLINE void cf_tile(int rq, int cb, int live, const float *const *xq, const f
                        size_t oc, int relu, float *const *yq, float *Z, size_t zl)
 {
     vec acc[CF_ROWS][4];
+    const float *xp[CF_ROWS]; /* (each position's own pointer: no chain of additions from one to the next, a cycle each) */
+    for (int q = 0; q < rq; q++) xp[q] = xq ? xq[q] : x0 + (size_t)q * xs;
     for (int q = 0; q < rq; q++)
         for (int b = 0; b < cb; b++) acc[q][b] = d0 ? V_LOAD(Z + q * zl + b * NN_VW) : V_ZERO();
     if (offs) /* (d0 = 0, d1 = k) */
-        for (size_t j = 0; j < k * run; j++) cf_fma(rq, cb, acc, WT + j * ldo + c0, xq, x0, xs, offs[j]);
+        for (size_t j = 0; j < k * run; j++) cf_fma(rq, cb, acc, WT + j * ldo + c0, xp, offs[j]);
     else
         for (size_t dy = d0; dy < d1; dy++)
-            for (size_t t = 0; t < run; t++) cf_fma(rq, cb, acc, WT + (dy * run + t) * ldo + c0, xq, x0, xs, dy * rowstride + t);
+            for (size_t t = 0; t < run; t++) cf_fma(rq, cb, acc, WT + (dy * run + t) * ldo + c0, xp, dy * rowstride + t);
     if (d1 < k) {
         for (int q = 0; q < rq; q++)
             for (int b = 0; b < cb; b++) V_STORE(Z + q * zl + b * NN_VW, acc[q][b]);
