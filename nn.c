@@ -6211,15 +6211,16 @@ static void train_chain_back(const Chain *ch, float *dy, size_t b)
                            c->T->part[l], b, relu ? 1 | TRAIN_RELU_IN : 1);
 }
 
+static const float *seen(const Trainer *T, int tid, int par, int l) /* what layer l + 1 saw in training */
+{
+    return !l ? T->xb[tid] : drops(T, l) ? T->drp[par][l] : T->act[par][l];
+}
+
 /* The backward pass of layer l + 1 over part pt (its rows and its units
  * of layer l): layer l's deltas (none for l == 0, the input) times f'(z)
  * of layer l's activation (and dropout's mask) -- BP2's (.) sigma'(z^l)
  * -- and, for a kind cut by rows, its rows' share of the gradient (the
  * groups' partial sums). */
-static const float *seen(const Trainer *T, int tid, int par, int l) /* what layer l + 1 saw in training */
-{
-    return !l ? T->xb[tid] : drops(T, l) ? T->drp[par][l] : T->act[par][l];
-}
 
 static void layer_back(Trainer *T, int tid, int l, int par, const Part *pt, size_t m, uint64_t step)
 {
