@@ -589,6 +589,35 @@ static void test_kernels(void)
         CHECK(bad_cf == 0, "k_convfwd (%s) differs from the reference in %d places", NN_SIMD, bad_cf);
         CHECK(bad_cp == 0, "k_convfwd (%s) differs from im2col and k_backprop in %d places", NN_SIMD, bad_cp);
     }
+#if NN_VW == 16
+    { /* the same with the maps packed into the lanes (k_convfwdp: 20, 24 and 40 maps, several positions a vector):
+       * bit for bit against k_convfwd, with and without its ReLU, one channel and many, tiles cut short at the end;
+       * and nothing written past the outputs */
+        int bad_pk = 0, past = 0;
+        const size_t ocs[3] = {20, 24, 40};
+        for (int trial = 0; trial < 45; trial++) {
+            size_t oc = ocs[trial % 3], k = 1 + rng_below(&r, 5), ic = trial % 2 ? 1 : 1 + rng_below(&r, trial % 4 ? 30 : 120);
+            size_t G = cfp_group(oc, 8), oh = 1 + rng_below(&r, 12), ow = G * (1 + rng_below(&r, 7)), ih = oh + k - 1, iw = ow + k - 1;
+            size_t K = k * k * ic, ldo = round_up(oc, NN_PAD), pw = G * oc, P = oh * ow;
+            float *x = alloc_floats(ih * iw * ic), *WT = alloc_floats(K * ldo), *WP = alloc_floats(K * pw + pw), *B = alloc_floats(ldo);
+            float *y1 = alloc_floats(P * oc), *y2 = alloc_floats(P * oc + 64), *Zs = alloc_floats((P + 8) * 64);
+            fill(x, ih * iw * ic, &r), fill(B, oc, &r);
+            for (size_t j = 0; j < K; j++)
+                for (size_t c = 0; c < ldo; c++) WT[j * ldo + c] = c < oc ? (float)rng_normal(&r) : 0.0f;
+            for (size_t j = 0; j < K; j++)
+                for (size_t c = 0; c < pw; c++) WP[j * pw + c] = WT[j * ldo + c % oc];
+            for (size_t c = 0; c < pw; c++) WP[K * pw + c] = B[c % oc];
+            for (size_t i = 0; i < 64; i++) y2[P * oc + i] = 12345.0f;
+            k_convfwd(x, iw, ic, k, oh, ow, WT, ldo, oc, B, NULL, trial % 4 < 2, y1, Zs);
+            k_convfwdp(x, iw, ic, k, oh, ow, WP, oc, WP + K * pw, trial % 4 < 2, y2, Zs);
+            bad_pk += memcmp(y1, y2, P * oc * sizeof(float)) != 0;
+            for (size_t i = 0; i < 64; i++) past += y2[P * oc + i] != 12345.0f;
+            free(x), free(WT), free(WP), free(B), free(y1), free(y2), free(Zs);
+        }
+        CHECK(bad_pk == 0 && past == 0, "k_convfwdp differs bitwise from k_convfwd in %d of 45 shapes, wrote past the outputs %d times",
+              bad_pk, past);
+    }
+#endif
 #if NN_VW > 1
     { /* the vector sigmoid: expf's bits for one float in 61 of (-88, 88) (every one was checked once), and the
        * sigmoid's bits against the plain loop's, values out of that range, infinities and NaN included, on
