@@ -3904,9 +3904,11 @@ static void conv_run(const Layer *ly, const float *W, const float *B, const floa
 #if NN_WINO
     if (wino) wino_weights(W, ly->ldw, ic, ly->oc, ldo, WT);
 #endif
-    for (size_t k = 0; k < K && pw; k++)
-        for (size_t j = 0; j < pw; j++) WT[k * pw + j] = W[j % ly->oc * ly->ldw + k];
-    for (size_t j = 0; j < pw; j++) WT[K * pw + j] = B[j % ly->oc];
+    for (size_t k = 0; k <= K && pw; k++) /* (k == K: the biases) */
+        for (size_t j = 0; j < ly->oc; j++) {
+            float w = k < K ? W[j * ly->ldw + k] : B[j];
+            for (size_t g = j; g < pw; g += ly->oc) WT[k * pw + g] = w;
+        }
     for (size_t k = 0; k < K && !wino && !pw; k++) {
         for (size_t j = 0; j < ly->oc; j++) WT[k * ldo + j] = W[j * ly->ldw + k];
         for (size_t j = ly->oc; j < ldo; j++) WT[k * ldo + j] = 0;
