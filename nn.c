@@ -2538,6 +2538,90 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
     wgrad_bias(D, ldd, P, j0, j1, Gb, first);
 }
 
+/* A convolution's backward pass over the deltas a max pool leaves: at most
+ * one place of each window takes a channel's delta, so 3 in 4 of them (8
+ * in 9 for 3x3 windows, more with a ReLU) are zero, and the products with
+ * them add nothing.  nz_lists lists, for the deltas D (P rows of nout), the
+ * nonzero ones of each row (rj, rn: row p's at rj + p nout, rn[p] of them)
+ * and of each column (cp, cn: column j's rows at cp + j P), in order, and
+ * returns how many there are.  k_backprop_nz and k_wgrad_nz are then
+ * k_backprop and k_wgrad over those terms alone, each sum's in the same
+ * order: a zero delta d leaves fma(d, w, s) = s + 0 = s for a finite w
+ * (and s never -0: a sum starts at +0, to which +0 and -0 both leave +0;
+ * only a sum flushed to zero from below, -0 then, or an infinite weight
+ * would tell).  Column blocks of 8 vectors of W or X (20 KB of W for 40
+ * maps, 32 KB of X for 64 positions) stay in L1 while every row or
+ * column of deltas goes over them. */
+#define NZ_MAX 16384 /* P nout at most, for lists of uint16_t on the stack (64 KB) */
+static size_t nz_lists(const float *D, size_t P, size_t nout, uint16_t *rj, uint16_t *rn, uint16_t *cp, uint16_t *cn)
+{
+    size_t n = 0;
+    memset(cn, 0, nout * sizeof *cn);
+    for (size_t p = 0; p < P; p++) {
+        size_t k = 0;
+        for (size_t j = 0; j < nout; j++) { /* (no branch: a quarter of them nonzero, in no order a predictor learns) */
+            int nz = D[p * nout + j] != 0;
+            rj[p * nout + k] = (uint16_t)j, k += (size_t)nz;
+            cp[j * P + cn[j]] = (uint16_t)p, cn[j] = (uint16_t)(cn[j] + nz);
+        }
+        rn[p] = (uint16_t)k, n += k;
+    }
+    return n;
+}
+
+NN_INLINE void bpnz_tile(int nb, const float *D, size_t ldd, size_t P, const float *W, size_t n, size_t i, const uint16_t *rj,
+                         const uint16_t *rn, float *Y)
+{
+    for (size_t p = 0; p < P; p++) {
+        vec acc[8];
+        const uint16_t *l = rj + p * ldd;
+        for (int b = 0; b < nb; b++) acc[b] = V_ZERO();
+        for (size_t t = 0; t < rn[p]; t++) {
+            vec d = V_SET1(D[p * ldd + l[t]]);
+            const float *w = W + (size_t)l[t] * n + i;
+            for (int b = 0; b < nb; b++) acc[b] = V_FMA(d, V_LOAD(w + b * NN_VW), acc[b]);
+        }
+        for (int b = 0; b < nb; b++) V_STORE(Y + p * n + i + b * NN_VW, acc[b]);
+    }
+}
+
+/* k_backprop(D, nout, P, W, n, nout, 0, n, Y) over D's nonzero terms (rj, rn). */
+static void k_backprop_nz(const float *D, size_t nout, size_t P, const float *W, size_t n, const uint16_t *rj, const uint16_t *rn, float *Y)
+{
+    size_t i = 0;
+    for (; i + 8 * NN_VW <= n; i += 8 * NN_VW) bpnz_tile(8, D, nout, P, W, n, i, rj, rn, Y);
+    for (; i < n; i += NN_VW) bpnz_tile(1, D, nout, P, W, n, i, rj, rn, Y);
+}
+
+NN_INLINE void wgnz_tile(int nb, const float *D, size_t ldd, size_t P, const float *X, size_t n, size_t i, const uint16_t *cp,
+                         const uint16_t *cn, int first, float *G)
+{
+    for (size_t j = 0; j < ldd; j++) {
+        vec acc[8];
+        const uint16_t *l = cp + j * P;
+        for (int b = 0; b < nb; b++) acc[b] = V_ZERO();
+        for (size_t t = 0; t < cn[j]; t++) {
+            vec d = V_SET1(D[(size_t)l[t] * ldd + j]);
+            const float *x = X + (size_t)l[t] * n + i;
+            for (int b = 0; b < nb; b++) acc[b] = V_FMA(d, V_LOAD(x + b * NN_VW), acc[b]);
+        }
+        for (int b = 0; b < nb; b++) {
+            float *g = G + j * n + i + b * NN_VW;
+            V_STORE(g, first ? acc[b] : V_ADD(V_LOAD(g), acc[b]));
+        }
+    }
+}
+
+/* k_wgrad(D, nout, P, X, n, 0, nout, G, Gb, first) over D's nonzero terms (cp, cn). */
+static void k_wgrad_nz(const float *D, size_t nout, size_t P, const float *X, size_t n, const uint16_t *cp, const uint16_t *cn, float *G,
+                       float *Gb, int first)
+{
+    size_t i = 0;
+    for (; i + 8 * NN_VW <= n; i += 8 * NN_VW) wgnz_tile(8, D, nout, P, X, n, i, cp, cn, first, G);
+    for (; i < n; i += NN_VW) wgnz_tile(1, D, nout, P, X, n, i, cp, cn, first, G);
+    wgrad_bias(D, nout, P, 0, nout, Gb, first);
+}
+
 /* k_wgrad_img (see k_wgrad_img_ref), for a kernel over few channels,
  * where im2col's runs are short and copying them costs more than the
  * products: the maps across the lanes (a block of up to 2 vectors of
@@ -3970,11 +4054,17 @@ static void conv_back_run(const Layer *ly, const float *W, const float *dY, cons
 {
     size_t P = ly->oh * ly->ow, p = ly->pad, iwp = ly->iw + 2 * p;
     float *Pt = tmp, *dP = tmp + P * ly->ldw, *dyc = dP + P * ly->ldw;
-    int img = conv_wgrad_img(ly);
+    int img = conv_wgrad_img(ly), nz = 0; /* (nz: the deltas' nonzero terms listed, k_wgrad_nz and k_backprop_nz) */
+#if NN_VW > 1
+    uint16_t rj[NZ_MAX], cp[NZ_MAX], rn[NZ_MAX], cn[NZ_MAX];
+#else
+    (void)nz;
+#endif
     if (img && p) memset(Pt, 0, conv_padded(ly) * sizeof(float)); /* (the padded image, in the patches' place: it is smaller) */
     for (size_t b = pt->b0; b < pt->b1; b++) {
         const float *dy = dyc, *x = X + b * ly->ldin;
         float *g = part + b / NN_GROUP * ly->part;
+        int first = b % NN_GROUP == 0;
         if (ch) ch->run(ch, dyc, b);
         else dy = dY + b * ly->ldout;
         if (img) {
@@ -3982,13 +4072,22 @@ static void conv_back_run(const Layer *ly, const float *W, const float *dY, cons
                 for (size_t y = 0; y < ly->ih; y++) memcpy(Pt + ((y + p) * iwp + p) * ly->ic, x + y * ly->iw * ly->ic, ly->iw * ly->ic * sizeof(float));
                 x = Pt;
             }
-            k_wgrad_img(dy, ly->oc, x, iwp, ly->ic, ly->k, ly->oh, ly->ow, ly->oc, ly->wcols, ly->ldw, g, g + ly->nw, b % NN_GROUP == 0);
+            k_wgrad_img(dy, ly->oc, x, iwp, ly->ic, ly->k, ly->oh, ly->ow, ly->oc, ly->wcols, ly->ldw, g, g + ly->nw, first);
         } else {
             im2col(ly, x, Pt);
-            k_wgrad(dy, ly->oc, P, Pt, ly->ldw, 0, ly->oc, g, g + ly->nw, b % NN_GROUP == 0);
+#if NN_VW > 1
+            nz = P * ly->oc <= NZ_MAX && 2 * nz_lists(dy, P, ly->oc, rj, rn, cp, cn) <= P * ly->oc; /* (half zero or more) */
+            if (nz) k_wgrad_nz(dy, ly->oc, P, Pt, ly->ldw, cp, cn, g, g + ly->nw, first);
+            else
+#endif
+                k_wgrad(dy, ly->oc, P, Pt, ly->ldw, 0, ly->oc, g, g + ly->nw, first);
         }
         if (!dX) continue;
-        k_backprop(dy, ly->oc, P, W, ly->ldw, ly->oc, 0, ly->ldw, dP);
+#if NN_VW > 1
+        if (!img && nz) k_backprop_nz(dy, ly->oc, P, W, ly->ldw, rj, rn, dP);
+        else
+#endif
+            k_backprop(dy, ly->oc, P, W, ly->ldw, ly->oc, 0, ly->ldw, dP);
         col2im(ly, dP, dX + b * ly->ldin);
     }
 }
