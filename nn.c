@@ -2553,6 +2553,9 @@ static void k_wgrad(const float *D, size_t ldd, size_t P, const float *X, size_t
  * maps, 32 KB of X for 64 positions) stay in L1 while every row or
  * column of deltas goes over them. */
 #define NZ_MAX 16384 /* P nout at most, for lists of uint16_t on the stack (64 KB) */
+#ifndef NN_NZ
+#define NN_NZ 1 /* (0: every delta multiplied, zero or not: make bench's measure of the kernels' own rate) */
+#endif
 NN_INLINE size_t ctz64(uint64_t m) /* m != 0 */
 {
 #if defined(__GNUC__)
@@ -4101,7 +4104,7 @@ static void conv_back_run(const Layer *ly, const float *W, const float *dY, cons
         } else {
             im2col(ly, x, Pt);
 #if NN_VW > 1
-            nz = P * ly->oc <= NZ_MAX && 2 * nz_lists(dy, P, ly->oc, rj, rn, cp, cn) <= P * ly->oc; /* (half zero or more) */
+            nz = NN_NZ && P * ly->oc <= NZ_MAX && 2 * nz_lists(dy, P, ly->oc, rj, rn, cp, cn) <= P * ly->oc; /* (half zero or more) */
             if (nz) k_wgrad_nz(dy, ly->oc, P, Pt, ly->ldw, cp, cn, g, g + ly->nw, first);
             else
 #endif
