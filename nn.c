@@ -4074,7 +4074,10 @@ static int conv_wgrad_img(const Layer *ly) { return ly->k * ly->ic <= 9 && ly->o
 /* Backward, image by image while its patches are in cache: the patches
  * again (cheaper than keeping a mini-batch's, megabytes, from forward),
  * the image's share of the weight and bias gradients added to its group's
- * partial sums, and (dX) the patches' deltas dY W put back into place.
+ * partial sums, and (dX) the patches' deltas dY W put back into place;
+ * where half an image's deltas or more are zero (after a max pool), over
+ * the nonzero ones alone (nz_lists, k_wgrad_nz, k_backprop_nz: the same
+ * bits; their lists, 128 KB at most, on the stack).
  * With a chain (backward_chain), each image's deltas come from it, into
  * scratch after the patches' deltas. */
 static void conv_back_run(const Layer *ly, const float *W, const float *dY, const float *X, const Part *pt, float *dX, float *part,
