@@ -517,7 +517,7 @@ static void test_kernels(void)
     { /* over the nonzero deltas alone (k_backprop_nz, k_wgrad_nz: a convolution's backward pass after a max pool):
        * the bits of k_backprop and k_wgrad, deltas from all zero (-0 among them) to all nonzero, rows and columns
        * of zeros, two images summed, column blocks of 8 vectors and fewer */
-        int bad_bp = 0, bad_wg = 0, bad_n = 0;
+        int bad_nzb = 0, bad_nzw = 0, bad_nzn = 0;
         for (int trial = 0; trial < 40; trial++) {
             size_t P = 1 + rng_below(&r, 80), nout = 1 + rng_below(&r, 60), n = round_up(1 + rng_below(&r, 300), NN_PAD);
             float *D = alloc_floats(2 * P * nout), *W = alloc_floats(nout * n), *X = alloc_floats(2 * P * n);
@@ -533,19 +533,19 @@ static void test_kernels(void)
                 const float *Di = D + img * P * nout, *Xi = X + img * P * n;
                 size_t nnz = nz_lists(Di, P, nout, rj, rn, cp, cn), count = 0;
                 for (size_t i = 0; i < P * nout; i++) count += Di[i] != 0;
-                bad_n += nnz != count;
+                bad_nzn += nnz != count;
                 k_backprop(Di, nout, P, W, n, nout, 0, n, Y1);
                 k_backprop_nz(Di, nout, P, W, n, rj, rn, Y2);
-                bad_bp += memcmp(Y1, Y2, P * n * sizeof(float)) != 0;
+                bad_nzb += memcmp(Y1, Y2, P * n * sizeof(float)) != 0;
                 k_wgrad(Di, nout, P, Xi, n, 0, nout, G1, B1, img == 0);
                 k_wgrad_nz(Di, nout, P, Xi, n, cp, cn, G2, B2, img == 0);
             }
-            bad_wg += memcmp(G1, G2, nout * n * sizeof(float)) != 0 || memcmp(B1, B2, nout * sizeof(float)) != 0;
+            bad_nzw += memcmp(G1, G2, nout * n * sizeof(float)) != 0 || memcmp(B1, B2, nout * sizeof(float)) != 0;
             free(D), free(W), free(X), free(Y1), free(Y2), free(G1), free(G2), free(B1), free(B2), free(rj), free(rn), free(cp), free(cn);
         }
-        CHECK(bad_bp == 0 && bad_wg == 0 && bad_n == 0,
+        CHECK(bad_nzb == 0 && bad_nzw == 0 && bad_nzn == 0,
               "over the nonzero deltas, k_backprop_nz differs bitwise from k_backprop in %d images, k_wgrad_nz from k_wgrad in %d of 40 shapes; nz_lists miscounts %d",
-              bad_bp, bad_wg, bad_n);
+              bad_nzb, bad_nzw, bad_nzn);
     }
 #endif
     { /* the same read from the image in place: the bits of im2col and k_wgrad (and of their references), two images
