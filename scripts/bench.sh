@@ -19,11 +19,12 @@
 #         0.05, mini-batch 64), 5 epochs, 2 threads: seconds per epoch (the
 #         training loop with its test pass after every epoch), GFLOP/s, share
 #         of the FMA peak, test accuracy after 5 epochs; and the first seed
-#         on 1 thread (target: 2 threads at least 1.8x as fast, at least 60%
-#         of the 2-thread peak); and the first seed built with NN_NZ=0, every
-#         delta of the convolutions' backward passes multiplied, the zero ones
-#         a max pool leaves too (the default build skips them): the kernels'
-#         own share of the peak, the target's measure
+#         on 2 threads, on 1 thread, and built with NN_NZ=0 (every delta of
+#         the convolutions' backward passes multiplied, the zero ones a max
+#         pool leaves too; the default build skips them: the kernels' own
+#         share of the peak, the target's measure), the three interleaved,
+#         best of 3 each as the peak probe's (targets: 2 threads at least
+#         1.8x as fast as 1, at least 60% of the 2-thread peak)
 #   SERVE nn serve under wrk (64 connections, 30 s, 2 wrk threads on loopback)
 #         for T1 and C1, each request 100 of the 10,000 test images in turn:
 #         requests/s, rows/s against nn predict of the same rows through a pipe
@@ -186,16 +187,24 @@ for seed in $C1_SEEDS; do
 done
 # its useful work from nn info's per-layer multiply-adds: forward, weight gradients, and the deltas of every
 # layer's input but the first's, for 60000 training images; the forward pass for 10000 test images; 5 epochs
-# the same on one thread, the first seed: what the second thread adds
+# the first seed again on 2 threads, on 1 thread, and built with NN_NZ=0 (the convolutions' backward passes
+# multiply every delta, the zero ones a max pool leaves too, as the useful work counts them: the kernels' own
+# share of the peak), the three interleaved, three rounds, the best of each: as the peak probe's best of three,
+# what the machine does when the host's other tenants leave it alone (they come and go over seconds)
 c1seed1=${C1_SEEDS%% *}
-run c1t1 $NN train --layers $CSPEC $CARGS --seed $c1seed1 $TR --out $B/c1t1.bin --threads 1
-c1t1s=$(sed -n 's/^nn: saved .*, \([0-9.]*\) s$/\1/p' $B/c1t1.log)
-c1t2s=$(echo $c1train | cut -d' ' -f1)
-# the same, built with NN_NZ=0: the convolutions' backward passes multiply every delta, the zero ones a max pool
-# leaves too, as the useful work counts them -- the kernels' own share of the peak (seed 1, 2 threads)
 cc -std=c11 -O3 -march=native -DNN_NZ=0 -o $B/nn_dense nn.c -lm -lpthread
-run c1d $B/nn_dense train --layers $CSPEC $CARGS --seed $c1seed1 $TR --out $B/c1d.bin
-c1ds=$(sed -n 's/^nn: saved .*, \([0-9.]*\) s$/\1/p' $B/c1d.log) c1da=$(acc_nn $B/c1d.log)
+c1t2all="" c1t1all="" c1dall=""
+for round in 1 2 3; do
+    run c1t2 $NN train --layers $CSPEC $CARGS --seed $c1seed1 $TR --out $B/c1t2.bin --threads 2
+    c1t2all="$c1t2all $(sed -n 's/^nn: saved .*, \([0-9.]*\) s$/\1/p' $B/c1t2.log)"
+    run c1t1 $NN train --layers $CSPEC $CARGS --seed $c1seed1 $TR --out $B/c1t1.bin --threads 1
+    c1t1all="$c1t1all $(sed -n 's/^nn: saved .*, \([0-9.]*\) s$/\1/p' $B/c1t1.log)"
+    run c1d $B/nn_dense train --layers $CSPEC $CARGS --seed $c1seed1 $TR --out $B/c1d.bin --threads 2
+    c1dall="$c1dall $(sed -n 's/^nn: saved .*, \([0-9.]*\) s$/\1/p' $B/c1d.log)"
+done
+least() { echo "$@" | tr ' ' '\n' | awk 'NF' | sort -g | head -1; }
+c1t2s=$(least $c1t2all) c1t1s=$(least $c1t1all) c1ds=$(least $c1dall) c1da=$(acc_nn $B/c1d.log)
+cmp -s $B/c1t1.bin $B/c1t2.bin && cmp -s $B/c1d.bin $B/c1t2.bin && c1same="byte-identical" || c1same="MODELS DIFFER"
 GC=$($NN info --layers $CSPEC | awk '$1 ~ /^[0-9]+$/ && $1 > 0 { f += $NF; if (!first) first = $NF }
     END { printf "%.3f", (60000 * (3 * f - first) * 2 + 10000 * f * 2) * 5 / 1e9 }')
 have_torch_cnn=0
@@ -238,9 +247,9 @@ echo "|---|---|---|---|---|---|---|"
 awk -v s="$c1s" -v g="$GC" -v p="$peak2" -v a="$c1a" -v r="$c1r" -v t="${tc1s:-0}" 'BEGIN {
     printf "| C1 nn, 2 threads | %.2f | %.1f | %.0f%% | %s%% | %s MB | %s |\n", s / 5, g / s, 100 * g / s / p, a, r, (t > 0) ? sprintf("%.2fx faster (1/%.2f of its time)", t / s, t / s) : "-" }'
 awk -v s="$c1t1s" -v g="$GC" -v p="$peak2" -v t="${tc1s:-0}" -v two="$c1t2s" 'BEGIN {
-    printf "| C1 nn, 1 thread (seed '"$c1seed1"') | %.2f | %.1f | %.0f%% | - | - | %s |\n", s / 5, g / s, 100 * g / s / p, (t > 0) ? sprintf("%.2fx faster", t / s) : "-" }'
+    printf "| C1 nn, 1 thread (seed '"$c1seed1"', best of 3) | %.2f | %.1f | %.0f%% | - | - | %s |\n", s / 5, g / s, 100 * g / s / p, (t > 0) ? sprintf("%.2fx faster", t / s) : "-" }'
 awk -v s="$c1ds" -v g="$GC" -v p="$peak2" -v a="$c1da" -v t="${tc1s:-0}" 'BEGIN {
-    printf "| C1 nn, 2 threads, every delta multiplied (NN_NZ=0, seed '"$c1seed1"') | %.2f | %.1f | %.0f%% | %s%% | - | %s |\n", s / 5, g / s, 100 * g / s / p, a, (t > 0) ? sprintf("%.2fx faster", t / s) : "-" }'
+    printf "| C1 nn, 2 threads, every delta multiplied (NN_NZ=0, seed '"$c1seed1"', best of 3) | %.2f | %.1f | %.0f%% | %s%% | - | %s |\n", s / 5, g / s, 100 * g / s / p, a, (t > 0) ? sprintf("%.2fx faster", t / s) : "-" }'
 if [ $have_torch_cnn = 1 ]; then
     awk -v s="$tc1s" -v g="$GC" -v p="$peak2" -v a="$tc1a" -v r="$tc1r" 'BEGIN {
         printf "| C1 PyTorch %s, 2 threads | %.2f | %.1f | %.0f%% | %s%% | %s MB | 1.0x |\n", "1.13", s / 5, g / s, 100 * g / s / p, a, r }'
@@ -252,10 +261,11 @@ if [ $have_torch_cnn = 1 ]; then
 fi
 [ $have_torch_cnn = 1 ] || echo
 awk -v one="$c1t1s" -v two="$c1t2s" -v g="$GC" -v p="$peak2" -v s="$c1s" -v d="$c1ds" 'BEGIN {
-    printf "C1 threads: 2 threads take 1/%.2f of 1 thread'"'"'s time (seed '"$c1seed1"': %.2f s against %.2f s; target 1/1.8: %s).\n",
+    printf "C1 threads: 2 threads take 1/%.2f of 1 thread'"'"'s time (seed '"$c1seed1"', the best of 3 interleaved runs each: %.2f s against %.2f s; target 1/1.8: %s).\n",
         one / two, two, one, (one / two >= 1.8) ? "met" : "NOT MET"
-    printf "C1 share of the 2-thread FMA peak (target 60%%): %.0f%% with every delta multiplied, the kernels'"'"' own rate (%s); %.0f%% as nn trains, skipping the products of the zero deltas a max pool leaves but counting them as useful work all the same (%s).\n",
+    printf "C1 share of the 2-thread FMA peak (target 60%%): %.0f%% with every delta multiplied (the best of 3 runs), the kernels'"'"' own rate (%s); %.0f%% as nn trains, skipping the products of the zero deltas a max pool leaves but counting them as useful work all the same (%s).\n",
         100 * g / d / p, (100 * g / d / p >= 60) ? "met" : "NOT MET", 100 * g / s / p, (100 * g / s / p >= 60) ? "met" : "NOT MET" }'
+echo "C1 interleaved runs, seed $c1seed1, 5 epochs each (seconds): 2 threads$c1t2all; 1 thread$c1t1all; NN_NZ=0, 2 threads$c1dall; their models $c1same."
 fi # (not ONLY=BASE)
 if [ -z "${ONLY:-}" ]; then
 echo
